@@ -1,0 +1,15 @@
+/* Manouche: a batteries-included web framework in C.
+ * Include this one header to get the whole public API. */
+#ifndef MANOUCHE_H
+#define MANOUCHE_H
+
+#define MN_VERSION "0.1.0"
+
+#include "manouche/error.h"
+#include "manouche/arena.h"
+#include "manouche/str.h"
+#include "manouche/decimal.h"
+#include "manouche/datetime.h"
+#include "manouche/value.h"
+
+#endif

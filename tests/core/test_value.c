@@ -1,0 +1,246 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <math.h>
+#include <string.h>
+#include "manouche.h"
+
+static mn_arena *A;
+static void setup(void) { A = mn_arena_new("test", 0); }
+static void teardown(void) { mn_arena_free(A); }
+
+static const char *str(mn_value v)
+{
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    cr_assert_eq(mn_value_to_str(v, &b), MN_OK);
+    return mn_buf_cstr(&b);
+}
+
+static const char *repr(mn_value v)
+{
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    cr_assert_eq(mn_value_repr(v, &b), MN_OK);
+    return mn_buf_cstr(&b);
+}
+
+static mn_decimal dec(int64_t c, int32_t scale)
+{
+    mn_decimal d = mn_decimal_from_i64(c);
+    d.scale = scale;
+    return d;
+}
+
+TestSuite(value, .init = setup, .fini = teardown);
+
+Test(value, scalars_str_like_python)
+{
+    cr_assert_str_eq(str(mn_value_null()), "None");
+    cr_assert_str_eq(str(mn_value_bool(true)), "True");
+    cr_assert_str_eq(str(mn_value_bool(false)), "False");
+    cr_assert_str_eq(str(mn_value_int(-42)), "-42");
+    cr_assert_str_eq(str(mn_value_cstr("héllo")), "héllo");
+    cr_assert_str_eq(str(mn_value_decimal(dec(150, 2))), "1.50");
+    cr_assert_str_eq(str(mn_value_decimal(dec(-1, 2))), "-0.01");
+    cr_assert_str_eq(str(mn_value_decimal(dec(100, 0))), "100");
+}
+
+Test(value, float_repr_matches_python)
+{
+    struct { double f; const char *want; } cases[] = {
+        { 0.1, "0.1" }, { 1.0, "1.0" }, { -2.5, "-2.5" }, { 1e16, "1e+16" },
+        { 1e15, "1000000000000000.0" }, { 0.0001, "0.0001" }, { 0.00001, "1e-05" },
+        { 123456789.125, "123456789.125" }, { 1.0 / 3, "0.3333333333333333" },
+        { 0.0, "0.0" }, { -0.0, "-0.0" }, { 1.5e300, "1.5e+300" }, { 2.5e-300, "2.5e-300" },
+        { 100.0, "100.0" }, { HUGE_VAL, "inf" }, { -HUGE_VAL, "-inf" }, { NAN, "nan" },
+        { 1234.5678, "1234.5678" }, { 5e-324, "5e-324" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        cr_assert_str_eq(str(mn_value_float(cases[i].f)), cases[i].want, "case %zu", i);
+}
+
+Test(value, dates_and_durations)
+{
+    mn_date d = { 2024, 1, 5 };
+    cr_assert_str_eq(str(mn_value_date(d)), "2024-01-05");
+    mn_time t = { 10, 30, 0, 0 };
+    cr_assert_str_eq(str(mn_value_time(t)), "10:30:00");
+    t.usec = 250000;
+    cr_assert_str_eq(str(mn_value_time(t)), "10:30:00.250000");
+    mn_datetime dt = mn_datetime_naive(d, (mn_time){ 10, 30, 5, 0 });
+    cr_assert_str_eq(str(mn_value_datetime(dt)), "2024-01-05 10:30:05");
+    dt.tz = mn_tz_utc();
+    cr_assert_str_eq(str(mn_value_datetime(dt)), "2024-01-05 10:30:05+00:00");
+    dt.tz = mn_tz_fixed(-5 * 3600 - 30 * 60);
+    cr_assert_str_eq(str(mn_value_datetime(dt)), "2024-01-05 05:00:05-05:30");
+    cr_assert_str_eq(mn_tz_name(dt.tz), "UTC-05:30");
+    cr_assert_eq(mn_tz_fixed(-5 * 3600 - 30 * 60), dt.tz);
+    cr_assert_str_eq(str(mn_value_duration((mn_duration){ 1000000 })), "0:00:01");
+    cr_assert_str_eq(str(mn_value_duration((mn_duration){ 93784000005LL })), "1 day, 2:03:04.000005");
+    cr_assert_str_eq(str(mn_value_duration((mn_duration){ -1000000 })), "-1 day, 23:59:59");
+    cr_assert_str_eq(str(mn_value_duration((mn_duration){ 3 * 86400000000LL })), "3 days, 0:00:00");
+    cr_assert_str_eq(repr(mn_value_date(d)), "datetime.date(2024, 1, 5)");
+    cr_assert_str_eq(repr(mn_value_duration((mn_duration){ 86400000000LL + 5000000 })),
+                     "datetime.timedelta(days=1, seconds=5)");
+}
+
+Test(value, lists_and_maps)
+{
+    mn_list *l = mn_list_new(A, 0);
+    mn_list_push(l, mn_value_int(1));
+    mn_list_push(l, mn_value_cstr("a"));
+    mn_list_push(l, mn_value_cstr("it's"));
+    mn_list_push(l, mn_value_null());
+    mn_list_push(l, mn_value_float(2.0));
+    cr_assert_eq(mn_list_len(l), 5);
+    cr_assert_str_eq(str(mn_value_list(l)), "[1, 'a', \"it's\", None, 2.0]");
+    cr_assert(mn_value_is_null(mn_list_get(l, 99)));
+    cr_assert_null(mn_list_at(l, 5));
+    cr_assert_eq(mn_list_set(l, 0, mn_value_int(9)), MN_OK);
+    cr_assert_eq(mn_list_set(l, 9, mn_value_int(9)), MN_ERANGE);
+    cr_assert_eq(mn_list_items(l)[0].u.i, 9);
+
+    mn_map *m = mn_map_new(A, 0);
+    mn_map_set_cstr(m, "b", mn_value_int(2));
+    mn_map_set_cstr(m, "a", mn_value_cstr("x\ny"));
+    mn_map_set_cstr(m, "b", mn_value_int(3));
+    cr_assert_eq(mn_map_len(m), 2);
+    cr_assert_str_eq(str(mn_value_map(m)), "{'b': 3, 'a': 'x\\ny'}");
+    cr_assert(mn_map_has(m, MN_STR("a")));
+    cr_assert(mn_value_is_null(mn_map_get_cstr(m, "zz")));
+    cr_assert(mn_map_remove(m, MN_STR("b")));
+    cr_assert(!mn_map_remove(m, MN_STR("b")));
+    cr_assert_eq(mn_map_len(m), 1);
+}
+
+Test(value, big_map_uses_index_and_keeps_order)
+{
+    mn_map *m = mn_map_new(A, 0);
+    char key[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        cr_assert_eq(mn_map_set(m, mn_str_clone(A, mn_str_from(key)), mn_value_int(i)), MN_OK);
+    }
+    for (int i = 0; i < 1000; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        mn_value *v = mn_map_find(m, mn_str_from(key));
+        cr_assert_not_null(v);
+        cr_assert_eq(v->u.i, i);
+        cr_assert_eq(mn_map_value_at(m, (size_t)i).u.i, i);
+    }
+    cr_assert(mn_map_remove(m, MN_STR("k500")));
+    cr_assert_null(mn_map_find(m, MN_STR("k500")));
+    cr_assert_eq(mn_map_find(m, MN_STR("k501"))->u.i, 501);
+    cr_assert(mn_str_eq_cstr(mn_map_key_at(m, 500), "k501"));
+    mn_map_set_cstr(m, "k500", mn_value_int(-1));
+    cr_assert(mn_str_eq_cstr(mn_map_key_at(m, 999), "k500"));
+}
+
+Test(value, truthiness)
+{
+    cr_assert(!mn_value_truthy(mn_value_null()));
+    cr_assert(!mn_value_truthy(mn_value_int(0)));
+    cr_assert(mn_value_truthy(mn_value_int(-1)));
+    cr_assert(!mn_value_truthy(mn_value_float(0.0)));
+    cr_assert(!mn_value_truthy(mn_value_decimal(dec(0, 2))));
+    cr_assert(mn_value_truthy(mn_value_decimal(dec(1, 2))));
+    cr_assert(!mn_value_truthy(mn_value_cstr("")));
+    cr_assert(mn_value_truthy(mn_value_cstr("0")));
+    cr_assert(!mn_value_truthy(mn_value_list(mn_list_new(A, 0))));
+    cr_assert(!mn_value_truthy(mn_value_map(mn_map_new(A, 0))));
+    cr_assert(!mn_value_truthy(mn_value_duration((mn_duration){ 0 })));
+    cr_assert(mn_value_truthy(mn_value_date((mn_date){ 2000, 1, 1 })));
+}
+
+Test(value, equality_across_numbers)
+{
+    cr_assert(mn_value_eq(mn_value_int(1), mn_value_bool(true)));
+    cr_assert(mn_value_eq(mn_value_int(1), mn_value_float(1.0)));
+    cr_assert(mn_value_eq(mn_value_decimal(dec(150, 2)), mn_value_decimal(dec(15, 1))));
+    cr_assert(mn_value_eq(mn_value_decimal(dec(200, 2)), mn_value_int(2)));
+    cr_assert(!mn_value_eq(mn_value_float(NAN), mn_value_float(NAN)));
+    cr_assert(!mn_value_eq(mn_value_int(1), mn_value_cstr("1")));
+    cr_assert(mn_value_eq(mn_value_null(), mn_value_null()));
+    cr_assert(mn_value_eq(mn_value_cstr("a"), mn_value_safe(MN_STR("a"))));
+    mn_list *a = mn_list_new(A, 0), *b = mn_list_new(A, 0);
+    mn_list_push(a, mn_value_int(1));
+    mn_list_push(b, mn_value_float(1.0));
+    cr_assert(mn_value_eq(mn_value_list(a), mn_value_list(b)));
+}
+
+Test(value, ordering)
+{
+    int r;
+    cr_assert_eq(mn_value_cmp(mn_value_int(1), mn_value_float(1.5), &r), MN_OK);
+    cr_assert_eq(r, -1);
+    cr_assert_eq(mn_value_cmp(mn_value_decimal(dec(-5, 1)), mn_value_int(0), &r), MN_OK);
+    cr_assert_eq(r, -1);
+    cr_assert_eq(mn_value_cmp(mn_value_decimal(dec(12345, 4)), mn_value_decimal(dec(123, 2)), &r), MN_OK);
+    cr_assert_eq(r, 1);
+    cr_assert_eq(mn_value_cmp(mn_value_cstr("b"), mn_value_cstr("abc"), &r), MN_OK);
+    cr_assert_eq(r, 1);
+    cr_assert_eq(mn_value_cmp(mn_value_cstr("b"), mn_value_int(1), &r), MN_ETYPE);
+    cr_assert_eq(mn_value_cmp(mn_value_null(), mn_value_null(), &r), MN_ETYPE);
+    cr_assert_eq(mn_value_cmp(mn_value_date((mn_date){ 2020, 2, 1 }), mn_value_date((mn_date){ 2020, 1, 31 }), &r),
+                 MN_OK);
+    cr_assert_eq(r, 1);
+    mn_datetime naive = { 0, NULL }, aware = { 0, mn_tz_utc() };
+    cr_assert_eq(mn_value_cmp(mn_value_datetime(naive), mn_value_datetime(aware), &r), MN_ETYPE);
+    cr_assert(!mn_value_eq(mn_value_datetime(naive), mn_value_datetime(aware)));
+}
+
+Test(value, conversions)
+{
+    int64_t i;
+    double d;
+    cr_assert_eq(mn_value_to_i64(mn_value_cstr(" 42 "), &i), MN_OK);
+    cr_assert_eq(i, 42);
+    cr_assert_eq(mn_value_to_i64(mn_value_cstr("4x"), &i), MN_EPARSE);
+    cr_assert_eq(mn_value_to_i64(mn_value_float(-3.9), &i), MN_OK);
+    cr_assert_eq(i, -3);
+    cr_assert_eq(mn_value_to_i64(mn_value_decimal(dec(-399, 2)), &i), MN_OK);
+    cr_assert_eq(i, -3);
+    cr_assert_eq(mn_value_to_i64(mn_value_float(1e300), &i), MN_ERANGE);
+    cr_assert_eq(mn_value_to_i64(mn_value_null(), &i), MN_ETYPE);
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("2.5"), &d), MN_OK);
+    cr_assert_float_eq(d, 2.5, 1e-12);
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("-inf"), &d), MN_OK);
+    cr_assert(isinf(d) && d < 0);
+    cr_assert_eq(mn_value_to_double(mn_value_decimal(dec(125, 2)), &d), MN_OK);
+    cr_assert_float_eq(d, 1.25, 1e-12);
+    int err;
+    mn_str s = mn_value_as_str(mn_value_int(7), A, &err);
+    cr_assert_eq(err, MN_OK);
+    cr_assert(mn_str_eq_cstr(s, "7"));
+}
+
+static int to_str_widget(const void *obj, mn_buf *out) { return mn_buf_printf(out, "Widget %s", (const char *)obj); }
+static const mn_type widget_type = { .name = "Widget", .to_str = to_str_widget };
+static const mn_type opaque_type = { .name = "Opaque" };
+static int answer(void *ctx, mn_arena *a, mn_value *out) { (void)a; *out = mn_value_int((intptr_t)ctx); return MN_OK; }
+
+Test(value, objects_callables_and_copies)
+{
+    cr_assert_str_eq(str(mn_value_object(&widget_type, "A")), "Widget A");
+    cr_assert_str_eq(str(mn_value_object(&opaque_type, NULL)), "<Opaque object>");
+    cr_assert_str_eq(mn_value_type_name(mn_value_object(&opaque_type, NULL)), "Opaque");
+    mn_value c = mn_value_callable(answer, (void *)42);
+    mn_value out;
+    cr_assert_eq(c.u.call.fn(c.u.call.ctx, A, &out), MN_OK);
+    cr_assert_eq(out.u.i, 42);
+
+    char keybuf[] = "key";
+    char valbuf[] = "val";
+    mn_map *m = mn_map_new(A, 0);
+    mn_list *l = mn_list_new(A, 0);
+    mn_list_push(l, mn_value_str(mn_str_from(valbuf)));
+    mn_map_set(m, mn_str_from(keybuf), mn_value_list(l));
+    mn_value copy;
+    cr_assert_eq(mn_value_copy(A, mn_value_map(m), &copy), MN_OK);
+    keybuf[0] = 'X';
+    valbuf[0] = 'X';
+    cr_assert_str_eq(str(copy), "{'key': ['val']}");
+    cr_assert(mn_value_is_safe(mn_value_safe(MN_STR("<b>"))));
+    cr_assert(!mn_value_is_safe(mn_value_cstr("<b>")));
+    cr_assert_str_eq(mn_value_type_name(mn_value_safe(MN_STR("x"))), "SafeString");
+}
