@@ -12,5 +12,6 @@
 #include "manouche/datetime.h"
 #include "manouche/value.h"
 #include "manouche/urls.h"
+#include "manouche/command.h"
 
 #endif
