@@ -237,6 +237,10 @@ const char *mn_dateformat_get(const char *s);
  * to err: MN_EMULTIPLE/MN_ENOTFOUND for 'r' on a naive reading that is
  * ambiguous/non-existent in the default zone; else the buffer's error. */
 int mn_datetime_format(struct mn_buf *out, mn_datetime dt, const char *fmt, mn_err *err);
+/* The time filter on a datetime (Django's TimeFormat): time characters
+ * only, with the zone of dt (e O T Z I work); a date character is
+ * MN_EINVAL. */
+int mn_datetime_format_time(struct mn_buf *out, mn_datetime dt, const char *fmt, mn_err *err);
 /* Appends d formatted with fmt. A time-related character (a A e f g G h H i
  * O P r s T u Z) is MN_EINVAL: "The format for date objects may not contain
  * time-related format specifiers (found 'H')." as Django's TypeError. */
