@@ -13,5 +13,6 @@
 #include "manouche/value.h"
 #include "manouche/urls.h"
 #include "manouche/command.h"
+#include "manouche/text.h"
 
 #endif
