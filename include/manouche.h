@@ -12,5 +12,7 @@
 #include "manouche/datetime.h"
 #include "manouche/value.h"
 #include "manouche/json.h"
+#include "manouche/urls.h"
+#include "manouche/command.h"
 
 #endif
