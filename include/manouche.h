@@ -11,6 +11,7 @@
 #include "manouche/decimal.h"
 #include "manouche/datetime.h"
 #include "manouche/value.h"
+#include "manouche/json.h"
 #include "manouche/urls.h"
 #include "manouche/command.h"
 #include "manouche/text.h"
