@@ -11,5 +11,7 @@
 #include "manouche/decimal.h"
 #include "manouche/datetime.h"
 #include "manouche/value.h"
+#include "manouche/crypto.h"
+#include "manouche/signing.h"
 
 #endif
