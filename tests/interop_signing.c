@@ -5,6 +5,8 @@
  *   interop_signing unsign KEY SALT SEP ALG SIGNED
  *   interop_signing tsign KEY SALT VALUE
  *   interop_signing tunsign KEY SALT MAX_AGE SIGNED
+ *   interop_signing cookie_sign KEY NAME VALUE        (set_signed_cookie)
+ *   interop_signing cookie_unsign KEY NAME MAX_AGE SIGNED
  *   interop_signing dumps KEY SALT COMPRESS(0|1) JSON
  *   interop_signing loads KEY SALT MAX_AGE SIGNED
  *   interop_signing salted_hmac ALG KEY_SALT VALUE SECRET
@@ -89,6 +91,22 @@ static int run(mn_arena *a, int argc, char **argv)
                      ? mn_signing_loads_text(&s, a, mn_str_from(argv[5]), max_age, &v, &err)
                      : mn_timestamp_signer_unsign(&s, mn_str_from(argv[5]), max_age, &v, NULL, &err);
         return rc ? fail(&err) : put(v, &err);
+    }
+    if (!strcmp(cmd, "cookie_sign") || !strcmp(cmd, "cookie_unsign")) {
+        bool sign = !strcmp(cmd, "cookie_sign");
+        ARGS(sign ? 3 : 4);
+        mn_signer s;
+        if (mn_signing_cookie_signer(a, mn_str_from(argv[2]), mn_str_from(argv[3]), &s, &err))
+            return fail(&err);
+        if (sign)
+            return put(mn_timestamp_signer_sign(&s, a, mn_str_from(argv[4]), &err), &err);
+        int64_t max_age;
+        if (mn_str_to_i64(mn_str_from(argv[4]), &max_age))
+            return usage();
+        mn_str v;
+        if (mn_timestamp_signer_unsign(&s, mn_str_from(argv[5]), max_age, &v, NULL, &err))
+            return fail(&err);
+        return put(v, &err);
     }
     if (!strcmp(cmd, "dumps")) {
         ARGS(4);

@@ -98,4 +98,13 @@ mn_str mn_signing_dumps_text(const mn_signer *s, mn_arena *a, mn_str json, bool 
 int mn_signing_loads_text(const mn_signer *s, mn_arena *a, mn_str signed_obj, int64_t max_age,
                           mn_str *json, mn_err *err);
 
+/* Django's get_cookie_signer(salt): fills *out with a TimestampSigner
+ * configuration keyed by "django.http.cookies" + secret_key (the key bytes
+ * live in arena) and the given salt (empty: Django's default
+ * "django.core.signing.get_cookie_signer"). Django's set_signed_cookie(name, value,
+ * salt=x) signs with the salt name + x, and get_signed_cookie checks
+ * max_age the same way. Returns MN_OK, MN_EINVAL (empty secret) or
+ * MN_ENOMEM. */
+int mn_signing_cookie_signer(mn_arena *a, mn_str secret_key, mn_str salt, mn_signer *out, mn_err *err);
+
 #endif

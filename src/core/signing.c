@@ -298,6 +298,8 @@ static int inflate_bounded(mn_arena *a, mn_str in, size_t limit, mn_str *out, mn
 {
     if (in.len > UINT_MAX)
         return mn_err_set(err, MN_ELIMIT, "signing: compressed payload too large");
+    if (limit > SIZE_MAX / 2)
+        limit = SIZE_MAX / 2;
     z_stream z;
     memset(&z, 0, sizeof z);
     if (inflateInit(&z) != Z_OK)
@@ -398,4 +400,23 @@ int mn_signing_loads_text(const mn_signer *s, mn_arena *a, mn_str signed_obj, in
     if (!rc)
         rc = unsign_timestamped(&c, signed_obj, max_age, &base64d, NULL, err);
     return rc ? rc : decode_object(&c, a, base64d, json, err);
+}
+
+int mn_signing_cookie_signer(mn_arena *a, mn_str secret_key, mn_str salt, mn_signer *out, mn_err *err)
+{
+    if (secret_key.len == 0)
+        return mn_err_set(err, MN_EINVAL, "signing: the key (SECRET_KEY) is empty");
+    static const char prefix[] = "django.http.cookies";
+    size_t plen = sizeof prefix - 1;
+    if (secret_key.len > SIZE_MAX - plen)
+        return mn_err_set(err, MN_ENOMEM, "signing: key too large");
+    char *key = mn_arena_alloc(a, plen + secret_key.len);
+    if (!key)
+        return mn_err_set(err, MN_ENOMEM, "signing: out of memory");
+    memcpy(key, prefix, plen);
+    memcpy(key + plen, secret_key.ptr, secret_key.len);
+    *out = (mn_signer){ .key = { key, plen + secret_key.len }, .salt = salt };
+    if (salt.len == 0)
+        out->salt = MN_STR("django.core.signing.get_cookie_signer");
+    return MN_OK;
 }

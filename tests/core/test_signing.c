@@ -336,3 +336,21 @@ Test(signing, zip_bomb_is_bounded)
     tight.max_decompressed = sizeof rep - 1;
     cr_assert_eq(mn_signing_loads_text(&tight, A, ok, 10, &out, &err), MN_ELIMIT);
 }
+
+Test(signing, cookie_signer_matches_django)
+{
+    mn_signer s;
+    cr_assert_eq(mn_signing_cookie_signer(A, KEY, MN_STR("cart"), &s, NULL), MN_OK);
+    s.now = T0;
+    mn_str v = mn_timestamp_signer_sign(&s, A, MN_STR("v1"), NULL);
+    cr_assert_str_eq(v.ptr, "v1:1r31eq:QbXHzfUvDxTSDUDTSyLvK5KON0uVgtkxiZJa17SuL4o");
+    cr_assert_eq(mn_signing_cookie_signer(A, KEY, MN_STR_EMPTY, &s, NULL), MN_OK);
+    s.now = T0;
+    v = mn_timestamp_signer_sign(&s, A, MN_STR("v1"), NULL);
+    cr_assert_str_eq(v.ptr, "v1:1r31eq:5nkbYyTrAHHE-Jk3MUqtp3UkxqJNDr9hCrnPUgtBaLA");
+    mn_str out;
+    cr_assert_eq(mn_timestamp_signer_unsign(&s, v, 60, &out, NULL, NULL), MN_OK);
+    cr_assert(mn_str_eq_cstr(out, "v1"));
+    mn_err err = { 0 };
+    cr_assert_eq(mn_signing_cookie_signer(A, MN_STR_EMPTY, MN_STR("x"), &s, &err), MN_EINVAL);
+}

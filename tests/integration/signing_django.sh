@@ -97,6 +97,16 @@ for salt in ['', 'ts.salt']:
     if c_signed.split(':')[1] == py_signed.split(':')[1]:
         check(c_signed == py_signed, 'TimestampSigner.sign identical within one second')
 
+# --- signed cookies (HttpResponse.set_signed_cookie / request.get_signed_cookie) ---
+for name in ['sessionid', 'cart', 'pr\u00e9f']:
+    for v in values[:4]:
+        py_signed = signing.get_cookie_signer(salt=name).sign(v)
+        check(c('cookie_unsign', KEY, name, 60, py_signed) == v, 'C reads a Django signed cookie %r' % v)
+        check(signing.get_cookie_signer(salt=name).unsign(c('cookie_sign', KEY, name, v), max_age=60) == v,
+              'Django reads a C signed cookie %r' % v)
+    rc, msg = c('cookie_unsign', KEY, name + 'x', 60, signing.get_cookie_signer(salt=name).sign('v'), ok=False)
+    check(rc == 2 and 'does not match' in msg, 'C refuses a cookie signed for another name')
+
 # --- dumps / loads ---
 objects = [
     'hello', None, True, 12345678901234, 3.5, [], {},
