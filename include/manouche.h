@@ -15,5 +15,7 @@
 #include "manouche/urls.h"
 #include "manouche/command.h"
 #include "manouche/text.h"
+#include "manouche/crypto.h"
+#include "manouche/signing.h"
 
 #endif
