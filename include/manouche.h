@@ -11,5 +11,8 @@
 #include "manouche/decimal.h"
 #include "manouche/datetime.h"
 #include "manouche/value.h"
+#include "manouche/log.h"
+#include "manouche/signal.h"
+#include "manouche/settings.h"
 
 #endif
