@@ -17,5 +17,8 @@
 #include "manouche/text.h"
 #include "manouche/crypto.h"
 #include "manouche/signing.h"
+#include "manouche/log.h"
+#include "manouche/signal.h"
+#include "manouche/settings.h"
 
 #endif
