@@ -20,5 +20,6 @@
 #include "manouche/log.h"
 #include "manouche/signal.h"
 #include "manouche/settings.h"
+#include "manouche/db.h"
 
 #endif
