@@ -2271,11 +2271,16 @@ int mn_model_bulk_create(mn_model *m, void *const *objs, size_t n, size_t batch_
         if (mn_obj_pk(objs[i], m) != 0)
             write_pk = true;
     size_t ncols = write_pk ? nf : nf - 1;
+    /* The backend's parameter limit caps a batch; without batch_size,
+     * SQLite batches stay near Django's 999 parameters, because SQLite
+     * parses and plans a wide VALUES list in more than linear time. */
     size_t max_params = eng == MN_DB_POSTGRES ? 65535 : 32766;
     size_t limit = ncols ? max_params / ncols : n;
     if (limit == 0)
         limit = 1;
-    if (!batch_size || batch_size > limit)
+    if (!batch_size)
+        batch_size = eng == MN_DB_POSTGRES || !ncols ? limit : (999 / ncols ? 999 / ncols : 1);
+    if (batch_size > limit)
         batch_size = limit;
     mn_arena *a = mn_arena_new("bulk_create", 0);
     if (!a)
