@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "manouche.h"
 
 typedef struct category {
@@ -208,6 +209,14 @@ static void shop_setup(void)
     DB = mn_db_open(&cfg, &err);
     cr_assert_not_null(DB, "%s", err.msg);
     mn_orm_use(DB);
+    if (mn_db_engine_of(DB) == MN_DB_POSTGRES) {
+        /* Criterion runs tests in parallel processes: each gets a schema. */
+        char sql[160];
+        snprintf(sql, sizeof sql, "CREATE SCHEMA IF NOT EXISTS orm_test_%d", (int)getpid());
+        cr_assert_eq(mn_db_execute(DB, sql, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+        snprintf(sql, sizeof sql, "SET search_path TO orm_test_%d", (int)getpid());
+        cr_assert_eq(mn_db_execute(DB, sql, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    }
     const char *drops[] = { "DROP TABLE IF EXISTS shop_product", "DROP TABLE IF EXISTS shop_category",
                             "DROP TABLE IF EXISTS shop_item", "DROP TABLE IF EXISTS samples" };
     for (size_t i = 0; i < 4; i++)
@@ -224,6 +233,11 @@ static void shop_teardown(void)
                             "DROP TABLE IF EXISTS shop_item", "DROP TABLE IF EXISTS samples" };
     for (size_t i = 0; i < 4; i++)
         mn_db_execute(DB, drops[i], NULL, 0, NULL, &err);
+    if (mn_db_engine_of(DB) == MN_DB_POSTGRES) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS orm_test_%d CASCADE", (int)getpid());
+        mn_db_execute(DB, sql, NULL, 0, NULL, &err);
+    }
     mn_orm_use(NULL);
     mn_db_close(DB);
     mn_arena_free(A);
@@ -234,16 +248,16 @@ static void shop_teardown(void)
     mn_signal_collect();
 }
 
-static bool is_pg(void) { return mn_db_engine_of(DB) == MN_DB_POSTGRES; }
+static inline bool is_pg(void) { return mn_db_engine_of(DB) == MN_DB_POSTGRES; }
 
-static mn_value dec(const char *s)
+static inline mn_value dec(const char *s)
 {
     mn_decimal d;
     cr_assert_eq(mn_decimal_parse_cstr(s, &d, NULL), MN_OK);
     return mn_value_decimal(d);
 }
 
-static product *make_product(const char *name, const char *price, int32_t stock)
+static inline product *make_product(const char *name, const char *price, int32_t stock)
 {
     mn_err err = { 0 };
     product *p = mn_model_create(&product_model, A, &err, "name", mn_value_cstr(name), "price", dec(price), "stock",
@@ -252,7 +266,7 @@ static product *make_product(const char *name, const char *price, int32_t stock)
     return p;
 }
 
-static char *decimal_text(mn_decimal d)
+static inline char *decimal_text(mn_decimal d)
 {
     mn_buf b;
     mn_buf_init(&b, A, 0);
