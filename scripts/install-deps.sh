@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev libpq-dev libhiredis-dev libpcre2-dev
   libcriterion-dev
   sqlite3 tzdata curl
+  postgresql
 )
 # The compatibility tests compare with Django itself.
 if [ "${MN_DEPS_TESTS:-1}" = 1 ]; then
