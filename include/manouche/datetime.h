@@ -117,7 +117,8 @@ typedef enum mn_is_dst {
 /* The instant that reads naive on the wall clock of tz (NULL: the current
  * zone), shown in tz. An ambiguous reading with MN_IS_DST_NONE is
  * MN_EMULTIPLE (pytz's AmbiguousTimeError), a non-existent one MN_ENOTFOUND
- * (NonExistentTimeError); an aware input is MN_EINVAL. In a gap the result
+ * (NonExistentTimeError); an aware input is MN_EINVAL, an overflow of the
+ * int64 microsecond count MN_ERANGE. In a gap the result
  * is the instant pytz gives, so its reading is moved by the size of the gap
  * (2:30 in a 2:00->3:00 gap reads 3:30 with is_dst false). */
 int mn_datetime_make_aware(mn_datetime naive, const mn_tz *tz, mn_is_dst is_dst, mn_datetime *out, mn_err *err);

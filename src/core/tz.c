@@ -759,7 +759,8 @@ int mn_datetime_make_aware(mn_datetime naive, const mn_tz *tz, mn_is_dst is_dst,
          * with the offset before it. */
         off = is_dst == MN_IS_DST_TRUE ? r.off[1] : r.off[0];
     }
-    out->us = naive.us - (int64_t)off * US_PER_SEC;
+    if (__builtin_sub_overflow(naive.us, (int64_t)off * US_PER_SEC, &out->us))
+        return mn_err_set(err, MN_ERANGE, "make_aware: datetime out of range");
     out->tz = tz;
     return MN_OK;
 }
@@ -779,7 +780,8 @@ int mn_datetime_make_naive(mn_datetime dt, const mn_tz *tz, mn_datetime *out, mn
         return mn_err_set(err, MN_EINVAL, "make_naive() cannot be applied to a naive datetime");
     if (!tz)
         tz = mn_tz_current();
-    out->us = dt.us + (int64_t)mn_tz_offset_at(tz, dt.us) * US_PER_SEC;
+    if (__builtin_add_overflow(dt.us, (int64_t)mn_tz_offset_at(tz, dt.us) * US_PER_SEC, &out->us))
+        return mn_err_set(err, MN_ERANGE, "make_naive: datetime out of range");
     out->tz = NULL;
     return MN_OK;
 }
