@@ -79,6 +79,12 @@ int mn_tz_set_default(const char *name, mn_err *err);
 /* The default zone: the last one set, else America/Chicago (UTC when the tz
  * database is missing). Never NULL. Thread-safe. */
 const mn_tz *mn_tz_default(void);
+/* The system check for time zones: MN_OK when the tz database ($TZDIR or
+ * /usr/share/zoneinfo, Debian's tzdata package) is present and readable and
+ * the default zone loads; otherwise MN_ENOTFOUND/MN_EPARSE/MN_EIO with a
+ * message saying what to install. Run it at startup (mn_tz_default()
+ * silently falls back to UTC without the database). */
+int mn_tz_check(mn_err *err);
 /* Activates tz for the calling thread (Django's timezone.activate); NULL
  * deactivates. */
 void mn_tz_activate(const mn_tz *tz);

@@ -794,3 +794,25 @@ mn_date mn_date_today(const mn_tz *tz)
     mn_datetime_fields(now, &d, NULL);
     return d;
 }
+
+int mn_tz_check(mn_err *err)
+{
+    const char *dir = getenv("TZDIR");
+    if (!dir || !*dir)
+        dir = "/usr/share/zoneinfo";
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return mn_err_set(err, MN_ENOTFOUND,
+                          "the tz database is missing: %s is not a directory (install Debian's tzdata package or "
+                          "set TZDIR)",
+                          dir);
+    mn_err e = { 0 };
+    if (!mn_tz_get("Etc/UTC", &e))
+        return mn_err_set(err, e.code, "the tz database in %s is unusable (install Debian's tzdata package): %s",
+                          dir, e.msg);
+    const mn_tz *def = atomic_load(&default_zone);
+    const char *name = def ? def->name : DJANGO_DEFAULT_ZONE;
+    if (!mn_tz_get(name, &e))
+        return mn_err_set(err, e.code, "the default time zone (TIME_ZONE) cannot be loaded: %s", e.msg);
+    return MN_OK;
+}

@@ -636,3 +636,13 @@ Test(tz, concurrent_loads)
     }
     cr_assert_eq(mn_tz_get("Asia/Tokyo", NULL), mn_tz_get("Asia/Tokyo", NULL));
 }
+
+Test(tz, tzdata_check)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(mn_tz_check(&err), MN_OK, "%s", err.msg);
+    setenv("TZDIR", "/nonexistent/zoneinfo", 1);
+    cr_assert_eq(mn_tz_check(&err), MN_ENOTFOUND);
+    unsetenv("TZDIR");
+    cr_assert(strstr(err.msg, "tzdata") != NULL, "%s", err.msg);
+}
