@@ -66,8 +66,8 @@ const mn_tz *mn_tz_utc(void);
 const mn_tz *mn_tz_fixed(int32_t offset_seconds);
 /* The zone named name from the system tz database ("Europe/Paris"), read
  * from $TZDIR/NAME or /usr/share/zoneinfo/NAME the first time it is asked
- * for and cached for the process (thread-safe; the pointer lives for the
- * process). "UTC" gives mn_tz_utc(). Returns NULL with err set on a bad name
+ * for and cached for the process (thread-safe, lock-free once loaded; the
+ * pointer lives for the process). "UTC" gives mn_tz_utc(). Returns NULL with err set on a bad name
  * (MN_EINVAL: empty, absolute, "..", components starting with '.', odd
  * characters), an unknown zone (MN_ENOTFOUND), an unreadable file (MN_EIO)
  * or a malformed one (MN_EPARSE). Leap-second ("right/") zones are refused. */
@@ -93,9 +93,10 @@ const mn_tz *mn_tz_current(void);
 /* The zone's name ("UTC", "UTC+05:30", "Europe/Paris"). */
 const char *mn_tz_name(const mn_tz *tz);
 /* Offset east of UTC in seconds in force at the instant utc_us
- * (microseconds since the epoch). */
+ * (microseconds since the epoch). Thread-safe, no allocation. */
 int32_t mn_tz_offset_at(const mn_tz *tz, int64_t utc_us);
-/* The zone's abbreviation at that instant ("UTC", "CET", "+0530"). */
+/* The zone's abbreviation at that instant ("UTC", "CET", "+0530"); the
+ * string lives as long as the zone. */
 const char *mn_tz_abbrev_at(const mn_tz *tz, int64_t utc_us);
 
 /* ---- datetimes ---- */

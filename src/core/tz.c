@@ -568,8 +568,19 @@ fail:
 
 /* ---- the zone cache ---- */
 
+/* Readers walk the list without a lock: nodes are complete and immutable
+ * before they are published at the head (release/acquire); writers take
+ * the mutex so a zone is read from disk once. */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static mn_tz *cache;
+static _Atomic(mn_tz *) cache;
+
+static mn_tz *cache_find(const char *name)
+{
+    mn_tz *z = atomic_load_explicit(&cache, memory_order_acquire);
+    while (z && strcmp(z->name, name) != 0)
+        z = z->next;
+    return z;
+}
 
 static int check_name(const char *name, mn_err *err)
 {
@@ -663,13 +674,14 @@ const mn_tz *mn_tz_get(const char *name, mn_err *err)
         return mn_tz_utc();
     if (check_name(name, err))
         return NULL;
+    mn_tz *z = cache_find(name);
+    if (z)
+        return z;
     pthread_mutex_lock(&cache_lock);
-    mn_tz *z = cache;
-    while (z && strcmp(z->name, name) != 0)
-        z = z->next;
+    z = cache_find(name);
     if (!z && load_zone(name, &z, err) == MN_OK) {
-        z->next = cache;
-        cache = z;
+        z->next = atomic_load_explicit(&cache, memory_order_relaxed);
+        atomic_store_explicit(&cache, z, memory_order_release);
     }
     pthread_mutex_unlock(&cache_lock);
     return z;
