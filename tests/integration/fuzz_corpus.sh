@@ -5,7 +5,6 @@ build=${MN_BUILD:-build}
 status=0
 for exe in "$build"/fuzz/fuzzrun_*; do
   [ -f "$exe" ] && [ -x "$exe" ] || continue
-  [ -x "$exe" ] && [ -f "$exe" ] || continue
   name=${exe##*/fuzzrun_}
   corpus=fuzz/corpus/$name
   if [ ! -d "$corpus" ] || [ -z "$(ls -A "$corpus")" ]; then
