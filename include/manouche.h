@@ -12,5 +12,6 @@
 #include "manouche/datetime.h"
 #include "manouche/value.h"
 #include "manouche/http.h"
+#include "manouche/server.h"
 
 #endif

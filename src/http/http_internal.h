@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 #include "manouche/http.h"
 
 extern const unsigned char mn__http_ctype[256];
@@ -80,5 +81,12 @@ mn_stream_fn mn__response_stream(const mn_response *resp, void **ctx);
 int mn__response_file(const mn_response *resp, off_t *offset, off_t *len);
 /* True when the status forbids a body (1xx, 204, 304). */
 bool mn__status_no_body(int status);
+
+/* Log lines (private until the logging module exists). */
+void mn__log_error(int fd, const char *fmt, ...) MN_PRINTF(2, 3);
+/* One combined-format access line: remote - - [date] "request" status bytes
+ * "referer" "user-agent". head may be NULL for unparsable requests. */
+void mn__log_access(int fd, const char *remote, const mn_http_head *head, int status,
+                    uint64_t bytes, time_t now);
 
 #endif

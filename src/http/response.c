@@ -485,7 +485,7 @@ int mn__response_serialize_head(mn_response *resp, mn_buf *out, int version_mino
 {
     (void)head_only;
     int status = resp->status;
-    mn_buf_printf(out, "HTTP/1.%d %d %s\r\n", version_minor, status,
+    mn_buf_printf(out, "HTTP/1.1 %d %s\r\n", status,
                   resp->reason ? resp->reason : mn_http_reason(status));
     for (size_t i = 0; i < resp->nh; i++) {
         mn_str n = resp->headers[i].name;
