@@ -104,6 +104,7 @@ typedef struct conn {
     mn_stream_fn stream;
     void *stream_ctx;
     bool chunked_out, stream_done;
+    bool served; /* has answered a request: idle means keep-alive idle */
 } conn;
 
 struct thread_ctx {
@@ -375,7 +376,8 @@ static void run_request(conn *c, const mn_http_head *head, mn_str body)
     mn__conn_info ci = { .remote_addr = c->remote, .remote_port = c->remote_port,
                          .server_name = c->l->host, .server_port = c->l->port, .tls = false };
     int status = 0;
-    bool keep = head->keep_alive && !t->stopping;
+    bool keep = head->keep_alive && !t->stopping && !g_stop;
+    c->served = true;
     mn_request *req = h.headers || !head->nheaders ? mn__request_new(a, &h, body, &ci, &cfg->http, &status)
                                                    : NULL;
     mn_response *resp = NULL;
@@ -402,6 +404,7 @@ static void run_request(conn *c, const mn_http_head *head, mn_str body)
         conn_error(c, 500, head, true);
         return;
     }
+    keep = keep && !g_stop; /* a stop signal may have come during the view */
     bool head_only = mn_str_eq_cstr(head->method, "HEAD");
     mn__body_kind kind = mn__response_kind(resp);
     int st = mn_response_status(resp);
@@ -733,7 +736,9 @@ static void sweep(thread_ctx *t)
     conn *c = t->head.next;
     while (c != &t->head) {
         conn *next = c->next;
-        bool idle = c->state == S_HEAD && c->rlen == c->rstart && c->wlen == c->woff;
+        /* A fresh connection gets its first request served even while
+         * draining: closing it could lose a request already on the wire. */
+        bool idle = c->served && c->state == S_HEAD && c->rlen == c->rstart && c->wlen == c->woff;
         if (t->stopping && idle) {
             conn_close(c);
         } else if (t->now_ms >= c->deadline) {
@@ -1112,12 +1117,16 @@ int mn_server_run(const mn_server_config *user, mn_err *err)
         free(addrs);
         return rc;
     }
-    for (size_t i = 0; i < naddrs; i++)
-        mn__log_error(cfg.error_log_fd, "[INFO] Listening at: %s%s%s%s:%d (%d workers, %d threads)",
-                      addrs[i].is_unix ? "unix:" : "http://",
-                      addrs[i].is_unix ? addrs[i].path : "",
-                      !addrs[i].is_unix && strchr(addrs[i].host, ':') ? "[" : "",
-                      addrs[i].is_unix ? "" : addrs[i].host, addrs[i].port, cfg.workers, cfg.threads);
+    for (size_t i = 0; i < naddrs; i++) {
+        if (addrs[i].is_unix)
+            mn__log_error(cfg.error_log_fd, "[INFO] Listening at: unix:%s (%d workers, %d threads)",
+                          addrs[i].path, cfg.workers, cfg.threads);
+        else
+            mn__log_error(cfg.error_log_fd, "[INFO] Listening at: http://%s%s%s:%d (%d workers, %d threads)",
+                          strchr(addrs[i].host, ':') ? "[" : "", addrs[i].host,
+                          strchr(addrs[i].host, ':') ? "]" : "", addrs[i].port, cfg.workers,
+                          cfg.threads);
+    }
 
     sigset_t mask, oldmask;
     sigemptyset(&mask);
