@@ -189,10 +189,6 @@ int mn__multipart_parse(mn_request *req, mn_str body, mn_str boundary, mn_queryd
             return mn_err_set(err, MN_ENOMEM, "out of memory");
         if (!name.len)
             continue;
-        if (++fields > s->data_upload_max_number_fields)
-            return mn_err_set(err, MN_ELIMIT,
-                              "The number of GET/POST parameters exceeded "
-                              "settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
         name = mn__utf8_repair(a, name);
         bool is_file = false;
         for (size_t i = 0; i < disp.len; i++)
@@ -201,6 +197,11 @@ int mn__multipart_parse(mn_request *req, mn_str body, mn_str boundary, mn_queryd
                                                                disp.ptr[i - 1] == '\t'))
                 is_file = true;
         if (!is_file) {
+            /* Like Django, only fields count against the limit, not files. */
+            if (++fields > s->data_upload_max_number_fields)
+                return mn_err_set(err, MN_ELIMIT,
+                                  "The number of GET/POST parameters exceeded "
+                                  "settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
             field_bytes += content.len;
             if (field_bytes > s->data_upload_max_memory_size)
                 return mn_err_set(err, MN_ELIMIT,
