@@ -77,6 +77,7 @@ ptrdiff_t mn_http_parse_head(const char *buf, size_t len, const mn_http_limits *
 /* State of an in-place chunked-body decoder. Zero-initialise it. */
 typedef struct mn_http_chunked {
     int state;
+    int ext;              /* position inside a chunk extension */
     uint64_t remaining;   /* bytes left in the current chunk */
     uint64_t total;       /* body bytes decoded so far */
     size_t digits;        /* hex digits read for the current size */

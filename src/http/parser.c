@@ -388,6 +388,10 @@ enum {
     CH_DONE
 };
 
+/* Sub-states of a chunk extension. */
+enum { EXT_NONE = 0, EXT_NAME_START, EXT_NAME, EXT_VALUE_START, EXT_VALUE, EXT_QUOTED, EXT_QESC,
+       EXT_AFTER_VALUE };
+
 #define MAX_CHUNK_LINE 4096
 #define MAX_TRAILERS 16384
 
@@ -417,16 +421,69 @@ int mn_http_chunked_decode(mn_http_chunked *st, char *buf, size_t *decoded, size
             st->state = CH_EXT;
             break;
         case CH_EXT:
-            /* chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] ):
-             * accept token, quoted-string and whitespace characters only. */
-            if (c == '\r') {
-                st->state = CH_SIZE_LF;
-            } else if (!(IS(c, C_TOKEN) || c == ';' || c == '=' || c == ' ' || c == '\t' ||
-                         c == '"' || c == '\\' || (IS(c, C_VALUE) && c >= 0x21))) {
+            /* chunk-ext = *( ";" name [ "=" ( token / quoted-string ) ] ),
+             * validated strictly and without whitespace: lenient chunk
+             * extension parsing is a known smuggling vector. */
+            if (++st->line_bytes > MAX_CHUNK_LINE) {
                 rc = -400;
                 goto out;
             }
-            if (++st->line_bytes > MAX_CHUNK_LINE) {
+            if (st->ext == EXT_QUOTED) {
+                if (c == '"')
+                    st->ext = EXT_AFTER_VALUE;
+                else if (c == '\\')
+                    st->ext = EXT_QESC;
+                else if (!(c == '\t' || (c >= 0x20 && c != 0x7f))) {
+                    rc = -400;
+                    goto out;
+                }
+                r++;
+                break;
+            }
+            if (st->ext == EXT_QESC) {
+                if (!(c == '\t' || (c >= 0x20 && c != 0x7f))) {
+                    rc = -400;
+                    goto out;
+                }
+                st->ext = EXT_QUOTED;
+                r++;
+                break;
+            }
+            if (c == '\r') {
+                if (st->ext == EXT_NAME_START || st->ext == EXT_VALUE_START) {
+                    rc = -400;
+                    goto out;
+                }
+                st->ext = EXT_NONE;
+                st->state = CH_SIZE_LF;
+            } else if (c == ';') {
+                if (st->ext == EXT_NAME_START || st->ext == EXT_VALUE_START) {
+                    rc = -400;
+                    goto out;
+                }
+                st->ext = EXT_NAME_START;
+            } else if (c == '=') {
+                if (st->ext != EXT_NAME) {
+                    rc = -400;
+                    goto out;
+                }
+                st->ext = EXT_VALUE_START;
+            } else if (c == '"') {
+                if (st->ext != EXT_VALUE_START) {
+                    rc = -400;
+                    goto out;
+                }
+                st->ext = EXT_QUOTED;
+            } else if (IS(c, C_TOKEN)) {
+                if (st->ext == EXT_NAME_START)
+                    st->ext = EXT_NAME;
+                else if (st->ext == EXT_VALUE_START)
+                    st->ext = EXT_VALUE;
+                else if (st->ext != EXT_NAME && st->ext != EXT_VALUE) {
+                    rc = -400;
+                    goto out;
+                }
+            } else {
                 rc = -400;
                 goto out;
             }

@@ -259,6 +259,12 @@ Test(chunked, rejects_bad_framing)
     cr_assert_eq(dechunk(" 5\r\n", buf, &n, 0), -400);
     cr_assert_eq(dechunk("5\x01\r\n", buf, &n, 0), -400);
     cr_assert_eq(dechunk("0\r\n bad\r\n\r\n", buf, &n, 0), -400);
+    cr_assert_eq(dechunk("5;\r\nhello\r\n0\r\n\r\n", buf, &n, 0), -400);
+    cr_assert_eq(dechunk("5;a=\r\nhello\r\n0\r\n\r\n", buf, &n, 0), -400);
+    cr_assert_eq(dechunk("5 ;a\r\nhello\r\n0\r\n\r\n", buf, &n, 0), -400);
+    cr_assert_eq(dechunk("5;a,b\r\nhello\r\n0\r\n\r\n", buf, &n, 0), -400);
+    cr_assert_eq(dechunk("5;a=\"x\xff\"\r\nhello\r\n0\r\n\r\n", buf, &n, 0), 1, "obs-text inside quotes");
+    cr_assert_eq(dechunk("5;a=\"unterminated\r\nhello\r\n0\r\n\r\n", buf, &n, 0), -400);
     cr_assert_eq(dechunk("0\r\nnocolon\r\n\r\n", buf, &n, 0), -400);
     cr_assert_eq(dechunk("0\r\nX: a\rb\r\n\r\n", buf, &n, 0), -400);
 }
