@@ -21,5 +21,7 @@
 #include "manouche/signal.h"
 #include "manouche/settings.h"
 #include "manouche/db.h"
+#include "manouche/http.h"
+#include "manouche/server.h"
 
 #endif
