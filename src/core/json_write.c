@@ -4,6 +4,7 @@
  * Strings are the hot path: a 256-entry table classifies each byte, runs of
  * bytes that need nothing are copied with one memcpy, and UTF-8 is validated
  * in the same pass without breaking the run. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -448,11 +449,16 @@ static bool reads_back(uint64_t r, int d, double x)
  * mn_buf_put_double_repr, gives the same text. */
 static bool put_double_fast(mn_buf *b, double x)
 {
+#if LDBL_MANT_DIG < 64
+    /* Without extended precision the near-tie test below is not reliable. */
+    return false;
+#endif
     bool neg = signbit(x);
     double a = neg ? -x : x;
     if (!(a >= 1e-4 && a < 1e16))
         return false;
     for (int d = 0; d <= 22; d++) {
+        /* a * 10^d to 64 bits: off by less than 2^-11 below 2^53. */
         long double scaled = (long double)a * (long double)pow10_exact[d];
         if (scaled >= 9007199254740992.0L) /* 2^53: r would not be exact */
             return false;
