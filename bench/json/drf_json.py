@@ -1,4 +1,4 @@
-# DRF's JSONRenderer on the same 1,000 items as bench_json.c.
+# DRF's JSONRenderer and json.loads on the same 1,000 items as bench_json.c.
 import sys, time, datetime, decimal
 import django
 from django.conf import settings
@@ -24,6 +24,14 @@ t0 = time.perf_counter()
 for i in range(iters):
     out = r.render(items)
 dt = time.perf_counter() - t0
-print("django %.0f lists/s (%.1f us per 1,000-item list, %.0f MB/s)" % (iters / dt, dt / iters * 1e6, len(out) * iters / dt / 1e6))
+print("django write %.0f lists/s (%.1f us per 1,000-item list, %.0f MB/s)" % (iters / dt, dt / iters * 1e6, len(out) * iters / dt / 1e6))
+# DRF's JSONParser is json.load on the body.
+import json
+piters = max(iters // 2, 1)
+t0 = time.perf_counter()
+for i in range(piters):
+    json.loads(out)
+dt = time.perf_counter() - t0
+print("django parse %.0f lists/s (%.1f us per 1,000-item list, %.0f MB/s)" % (piters / dt, dt / piters * 1e6, len(out) * piters / dt / 1e6))
 if len(sys.argv) > 2:
     sys.stdout.buffer.write(out)
