@@ -189,6 +189,11 @@ Test(json_parse, syntax_errors_with_positions)
           2);
     fails("[\"\t\"]", MN_EPARSE, "JSON parse error at line 1, column 2: control character 0x9 near '\"'",
           1, 2, 1);
+    /* Control bytes quoted from the input are escaped in the message. */
+    fails("[1, \x1b[31mred]", MN_EPARSE,
+          "JSON parse error at line 1, column 5: invalid token near '\\x1B'", 1, 5, 4);
+    fails("{\"a\":1}\x7f", MN_EPARSE,
+          "JSON parse error at line 1, column 8: end of file expected near '\\x7F'", 1, 8, 7);
     /* Columns count characters, offsets count bytes. */
     fails("[\"\u00e9\u00e9\", x]", MN_EPARSE,
           "JSON parse error at line 1, column 8: invalid token near 'x'", 1, 8, 9);
