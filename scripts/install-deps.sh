@@ -13,7 +13,7 @@ packages=(
 )
 # The compatibility tests compare with Django itself.
 if [ "${MN_DEPS_TESTS:-1}" = 1 ]; then
-  packages+=(python3-django libclang-rt-14-dev)
+  packages+=(python3-django python3-djangorestframework libclang-rt-14-dev)
 fi
 
 missing=()
