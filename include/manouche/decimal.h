@@ -104,6 +104,10 @@ int mn_decimal_to_i64(mn_decimal d, int64_t *out);
  * ("1E+3", "1E-7", "1.23E-8"). Returns the buffer's error. */
 int mn_decimal_write(mn_buf *out, mn_decimal d);
 
+/* str(d) as a NUL-terminated string in arena a, living until the arena is
+ * reset or freed. Returns NULL when the arena fails. */
+char *mn_decimal_to_cstr(mn_arena *a, mn_decimal d);
+
 /* Appends '{:f}'.format(d): plain notation, never an exponent ("1E+3" ->
  * "1000", "1E-7" -> "0.0000001"). Returns the buffer's error. */
 int mn_decimal_write_fixed(mn_buf *out, mn_decimal d);

@@ -413,7 +413,8 @@ int32_t mn_decimal_exponent(mn_decimal d) { return -d.scale; }
 
 mn_decimal mn_decimal_neg(mn_decimal d)
 {
-    return make(-coef(d), d.scale);
+    /* Unsigned negation: defined even for a hand-built out-of-range struct. */
+    return make((i128)((u128)0 - (u128)coef(d)), d.scale);
 }
 
 mn_decimal mn_decimal_abs(mn_decimal d)
@@ -1229,6 +1230,17 @@ int mn_decimal_write(mn_buf *out, mn_decimal d)
     }
     mn_buf_printf(out, "E%+lld", (long long)(left - 1));
     return mn_buf_error(out);
+}
+
+char *mn_decimal_to_cstr(mn_arena *a, mn_decimal d)
+{
+    if (!a)
+        return NULL;
+    mn_buf b;
+    mn_buf_init(&b, a, 0);
+    if (mn_decimal_write(&b, d) != MN_OK || !b.data)
+        return NULL;
+    return b.data;
 }
 
 /* Plain digits of magnitude m at exponent e (e may be positive). */
