@@ -78,6 +78,15 @@ static void check_pair(mn_decimal a, mn_decimal b, const uint8_t *data, size_t s
         mn_decimal_sign(r) != (c > 0) - (c < 0) && !mn_decimal_is_zero(r))
         fail("sign of a - b disagrees with cmp", data, size);
     (void)mn_decimal_truediv(a, b, &r);
+    mn_decimal q, rem;
+    if (mn_decimal_divmod(a, b, &q, &rem) == MN_OK && mn_decimal_digits(a) <= 20 && mn_decimal_digits(b) <= 20 &&
+        a.scale >= -5 && a.scale <= 20 && b.scale >= -5 && b.scale <= 20) {
+        /* a == b * q + r whenever the products stay exact */
+        mn_decimal bq, back;
+        if (mn_decimal_mul(b, q, &bq) == MN_OK && mn_decimal_digits(bq) < 28 && mn_decimal_add(bq, rem, &back) == MN_OK &&
+            mn_decimal_digits(back) < 28 && mn_decimal_cmp(back, a) != 0)
+            fail("b * (a // b) + a % b != a", data, size);
+    }
     for (int m = 0; m < 8; m++)
         (void)mn_decimal_div(a, b, 2, (mn_rounding)m, &r);
     (void)mn_decimal_div(a, b, -5, MN_ROUND_HALF_EVEN, &r);

@@ -175,6 +175,14 @@ int mn_decimal_mul(mn_decimal a, mn_decimal b, mn_decimal *out);
  * MN_EINVAL for division by zero, MN_ERANGE. */
 int mn_decimal_truediv(mn_decimal a, mn_decimal b, mn_decimal *out);
 
+/* Python's divmod(a, b) on Decimals: *q = a // b, the quotient truncated
+ * toward zero (unlike ints: -7 // 2 is -3), exponent 0; *r = a % b =
+ * a - b * q, with a's sign and exponent min(ea, eb) (-7 % 2 is -1,
+ * 7.5 % 2 is 1.5). Either pointer may be NULL. Returns MN_OK, MN_EINVAL for
+ * division by zero, MN_ERANGE when the quotient needs more than 28 digits
+ * (Python's DivisionImpossible). */
+int mn_decimal_divmod(mn_decimal a, mn_decimal b, mn_decimal *q, mn_decimal *r);
+
 /* a / b rounded to `scale` decimal places with the given mode, computed
  * from the exact quotient (10 / 3 at scale 2 -> 3.33). Returns MN_OK,
  * MN_EINVAL for division by zero or a bad mode, MN_ERANGE when the result

@@ -1088,6 +1088,59 @@ int mn_decimal_truediv(mn_decimal a, mn_decimal b, mn_decimal *out)
     return pack(fix128((unp){ c, exp, neg }, prec, MN_ROUND_HALF_EVEN), out);
 }
 
+int mn_decimal_divmod(mn_decimal a, mn_decimal b, mn_decimal *q, mn_decimal *r)
+{
+    unp ua = unpack(a), ub = unpack(b);
+    if (ub.m == 0)
+        return MN_EINVAL;
+    const int prec = MN_DECIMAL_PREC;
+    int64_t ideal = ua.e < ub.e ? ua.e : ub.e;
+    bool qneg = ua.neg != ub.neg;
+    mn_decimal qd, rd;
+    int rc;
+    int64_t adjdiff = ua.m == 0 ? 0 : (ua.e + ndigits(ua.m)) - (ub.e + ndigits(ub.m));
+    if (ua.m == 0 || adjdiff <= -2) {
+        /* |a| < |b| for sure: quotient 0, remainder a at the ideal exponent. */
+        qd = make(0, 0);
+        if (ua.e == ideal) {
+            rc = pack(fix128(ua, prec, MN_ROUND_HALF_EVEN), &rd); /* Python rounds a % b too */
+            if (rc)
+                return rc;
+        } else {
+            wide w;
+            w_set(&w, ua.m);
+            w_mul_pow10(&w, ua.e - ideal);
+            rc = pack(fix_wide(&w, ideal, ua.neg, prec, MN_ROUND_HALF_EVEN), &rd);
+            if (rc)
+                return rc;
+        }
+    } else {
+        if (adjdiff > prec)
+            return MN_ERANGE;
+        /* Both exponents are within 66 of each other here. */
+        wide x, y, wq, wr;
+        w_set(&x, ua.m);
+        w_set(&y, ub.m);
+        if (ua.e >= ub.e)
+            w_mul_pow10(&x, ua.e - ub.e);
+        else
+            w_mul_pow10(&y, ub.e - ua.e);
+        w_divmod(&x, &y, &wq, &wr);
+        if (!w_fits(&wq) || w_get(&wq) >= P10[prec])
+            return MN_ERANGE;
+        u128 qm = w_get(&wq);
+        qd = make(qneg ? -(i128)qm : (i128)qm, 0);
+        rc = pack(fix_wide(&wr, ideal, ua.neg && wr.n != 0, prec, MN_ROUND_HALF_EVEN), &rd);
+        if (rc)
+            return rc;
+    }
+    if (q)
+        *q = qd;
+    if (r)
+        *r = rd;
+    return MN_OK;
+}
+
 int mn_decimal_div(mn_decimal a, mn_decimal b, int32_t scale, mn_rounding mode, mn_decimal *out)
 {
     unp ua = unpack(a), ub = unpack(b);

@@ -122,6 +122,19 @@ for v, x in [("0.1",0.1),("0.5",0.5),("0.3",0.3),("-0.1",-0.1),("1E+400",1e308),
     d = D(v); r = (d > x) - (d < x)
     out.append("    { %s, %r, %d }," % (c(v), x, r))
 out.append("};")
+# 12. divmod
+out.append("static const struct { const char *a, *b, *q, *r; } divmod_cases[] = {")
+for a, b in [("7","2"),("-7","2"),("7","-2"),("-7","-2"),("7.5","2"),("-7.5","2"),("10","0.3"),("1E+3","7"),("0.001","7"),("0","5"),("0.00","-5"),("5","1E+3"),("123456789","0.001"),("1","0"),("0","0"),("1E+30","3"),("1E+27","3"),("2.50","0.5"),("-0.5","0.2")]:
+    A, B = D(a), D(b)
+    def S2(f):
+        try: r = f()
+        except (decimal.DivisionByZero, decimal.InvalidOperation):
+            return '"EINVAL"' if B.is_zero() else '"ERANGE"'
+        x = str(r)
+        if r.is_zero() and r.is_signed(): x = x[1:]
+        return c(x)
+    out.append("    { %s, %s, %s, %s }," % (c(a), c(b), S2(lambda: A // B), S2(lambda: A % B)))
+out.append("};")
 # 11. random differential cases (seeded)
 import random
 random.seed(7)
@@ -147,7 +160,7 @@ def S(f):
     if r.is_zero() and r.is_signed(): x = x[1:]
     return x
 
-out.append("static const struct { const char *a, *b; int mode, places; const char *r[7]; int cmp; } random_cases[] = {")
+out.append("static const struct { const char *a, *b; int mode, places; const char *r[9]; int cmp; } random_cases[] = {")
 for i in range(800):
     a, b = rnd(), rnd()
     A, B = D(a), D(b)
@@ -162,7 +175,9 @@ for i in range(800):
         if len(r.as_tuple().digits) > 38 and not r.is_zero(): raise decimal.Overflow
         return r
     cmp = (A > B) - (A < B)
-    rs = [S(lambda: A+B), S(lambda: A-B), S(lambda: A*B), S(lambda: A/B), S(q), S(dv) if abs(A.adjusted()-B.adjusted()) < 300 else "SKIP", S(lambda: A.normalize())]
+    rs = [S(lambda: A+B), S(lambda: A-B), S(lambda: A*B), S(lambda: A/B), S(q), S(dv) if abs(A.adjusted()-B.adjusted()) < 300 else "SKIP", S(lambda: A.normalize()), S(lambda: A // B), S(lambda: A % B)]
+    for k in (7, 8):
+        if rs[k] == "EINVAL" and not B.is_zero(): rs[k] = "ERANGE"  # DivisionImpossible
     if rs[4] == "EINVAL": rs[4] = "ERANGE"  # quantize beyond 38 digits
     if rs[5] == "EINVAL" and not B.is_zero(): rs[5] = "ERANGE"
     out.append("    { %s, %s, %d, %d, { %s }, %d }," % (c(a), c(b), m, places, ", ".join(c(x) for x in rs), cmp))

@@ -501,12 +501,12 @@ Test(decimal, to_cstr_in_arena)
 
 Test(decimal, random_differential_against_python)
 {
-    static const char *names[] = { "add", "sub", "mul", "truediv", "quantize", "div", "normalize" };
+    static const char *names[] = { "add", "sub", "mul", "truediv", "quantize", "div", "normalize", "floordiv", "mod" };
     for (size_t i = 0; i < sizeof random_cases / sizeof random_cases[0]; i++) {
         mn_decimal a = P(random_cases[i].a), b = P(random_cases[i].b);
         int places = random_cases[i].places;
         mn_rounding mode = (mn_rounding)random_cases[i].mode;
-        for (int op = 0; op < 7; op++) {
+        for (int op = 0; op < 9; op++) {
             const char *want = random_cases[i].r[op];
             if (strcmp(want, "SKIP") == 0)
                 continue;
@@ -519,7 +519,9 @@ Test(decimal, random_differential_against_python)
             case 3: rc = mn_decimal_truediv(a, b, &r); break;
             case 4: rc = mn_decimal_quantize(a, places, mode, &r); break;
             case 5: rc = mn_decimal_div(a, b, places, mode, &r); break;
-            default: rc = mn_decimal_normalize(a, &r); break;
+            case 6: rc = mn_decimal_normalize(a, &r); break;
+            case 7: rc = mn_decimal_divmod(a, b, &r, NULL); break;
+            default: rc = mn_decimal_divmod(a, b, NULL, &r); break;
             }
             const char *got = rc == MN_EINVAL ? "EINVAL" : rc == MN_ERANGE ? "ERANGE" : rc ? "ERR" : S(r);
             cr_expect_str_eq(got, want, "%s(%s, %s) mode %s places %d", names[op], random_cases[i].a,
@@ -527,5 +529,22 @@ Test(decimal, random_differential_against_python)
         }
         int c = mn_decimal_cmp(a, b);
         cr_expect_eq((c > 0) - (c < 0), random_cases[i].cmp, "cmp(%s, %s)", random_cases[i].a, random_cases[i].b);
+    }
+}
+
+Test(decimal, divmod_matches_python)
+{
+    for (size_t i = 0; i < sizeof divmod_cases / sizeof divmod_cases[0]; i++) {
+        mn_decimal a = P(divmod_cases[i].a), b = P(divmod_cases[i].b), q, r;
+        int rc = mn_decimal_divmod(a, b, &q, &r);
+        if (strcmp(divmod_cases[i].q, "EINVAL") == 0) {
+            cr_expect_eq(rc, MN_EINVAL, "divmod(%s, %s)", divmod_cases[i].a, divmod_cases[i].b);
+        } else if (strcmp(divmod_cases[i].q, "ERANGE") == 0) {
+            cr_expect_eq(rc, MN_ERANGE, "divmod(%s, %s)", divmod_cases[i].a, divmod_cases[i].b);
+        } else {
+            cr_expect_eq(rc, MN_OK, "divmod(%s, %s)", divmod_cases[i].a, divmod_cases[i].b);
+            cr_expect_str_eq(S(q), divmod_cases[i].q, "%s // %s", divmod_cases[i].a, divmod_cases[i].b);
+            cr_expect_str_eq(S(r), divmod_cases[i].r, "%s %% %s", divmod_cases[i].a, divmod_cases[i].b);
+        }
     }
 }
