@@ -16,9 +16,9 @@
  * exponents within +-MN_DECIMAL_MAX_EXP (MN_ERANGE beyond, where Python
  * would overflow or go subnormal).
  *
- * Every function here is pure: thread-safe, no allocation except into the
- * mn_buf it is given. Functions returning int return MN_OK or a negative
- * MN_E* code and leave *out untouched on error. */
+ * Every function here is pure and thread-safe; none allocates except into
+ * the mn_buf or arena it is given. Functions returning int return MN_OK or
+ * a negative MN_E* code and leave *out untouched on error. */
 #ifndef MANOUCHE_DECIMAL_H
 #define MANOUCHE_DECIMAL_H
 
