@@ -520,19 +520,32 @@ void mn_log_write(mn_logger *lg, mn_log_level level, mn_str msg, const mn_log_fi
 {
     if (!mn_log_enabled(lg, level))
         return;
-    mn_buf *b = line_buf();
-    if (!b)
-        return;
-    if (mn_log_format(b, lg->name, level, msg, fields, n) != MN_OK)
-        return;
-    capture *cap = atomic_load_explicit(&g_capture, memory_order_acquire);
-    if (cap) {
-        mn_log_record rec = { level, lg->name, msg, fields, n, mn_buf_str(b) };
-        cap->fn(cap->ctx, &rec);
-        return;
+    /* A capture hook that logs would reuse the per-thread buffer while its
+     * record still points into it: nested records get their own buffer. */
+    static _Thread_local int depth;
+    mn_buf nested, *b;
+    if (depth > 0) {
+        mn_buf_init(&nested, NULL, MN_LOG_LINE_MAX * 2);
+        b = &nested;
+    } else {
+        b = line_buf();
+        if (!b)
+            return;
     }
-    int fd = atomic_load_explicit(&g_fd, memory_order_acquire);
-    write_all(fd >= 0 ? fd : STDERR_FILENO, b->data, b->len);
+    depth++;
+    if (mn_log_format(b, lg->name, level, msg, fields, n) == MN_OK) {
+        capture *cap = atomic_load_explicit(&g_capture, memory_order_acquire);
+        if (cap) {
+            mn_log_record rec = { level, lg->name, msg, fields, n, mn_buf_str(b) };
+            cap->fn(cap->ctx, &rec);
+        } else {
+            int fd = atomic_load_explicit(&g_fd, memory_order_acquire);
+            write_all(fd >= 0 ? fd : STDERR_FILENO, b->data, b->len);
+        }
+    }
+    depth--;
+    if (b == &nested)
+        mn_buf_free(&nested);
 }
 
 void mn_logf(mn_logger *lg, mn_log_level level, const char *fmt, ...)

@@ -253,3 +253,25 @@ Test(log, bad_file_path)
     cr_assert_eq(mn_log_open_file("/nonexistent-dir/app.log", &err), MN_EIO);
     cr_assert(strncmp(err.msg, "LOG_FILE /nonexistent-dir/app.log: ", 35) == 0, "%s", err.msg);
 }
+
+static mn_logger inner_log = MN_LOGGER_INIT("inner");
+static char outer_line[256], inner_line[256];
+
+static void logging_capture(void *ctx, const mn_log_record *rec)
+{
+    if (strcmp(rec->logger, "inner") == 0) {
+        snprintf(inner_line, sizeof inner_line, "%.*s", MN_STR_FMT(rec->line));
+        return;
+    }
+    mn_log_warning(&inner_log, "from the hook");
+    /* The outer record's line is intact after the nested record. */
+    snprintf(outer_line, sizeof outer_line, "%.*s", MN_STR_FMT(rec->line));
+}
+
+Test(log, capture_hook_that_logs)
+{
+    mn_log_set_capture(logging_capture, NULL);
+    mn_log_warning(&shop_log, "outer");
+    cr_assert(strstr(outer_line, "logger=shop.orders msg=outer\n") != NULL, "%s", outer_line);
+    cr_assert(strstr(inner_line, "logger=inner msg=\"from the hook\"\n") != NULL, "%s", inner_line);
+}
