@@ -331,6 +331,25 @@ static int apply_variant(mn_settings *s, const mn_settings_source *src, const ch
                       shown(name, buf, sizeof buf), n ? known : "none");
 }
 
+/* Splits a LOG_LEVELS item "logger = LEVEL" into a NUL-terminated name and a
+ * level. Returns false when it is malformed. */
+static bool parse_level_item(const char *item, char *name, size_t cap, mn_log_level *level)
+{
+    mn_str n, l;
+    if (!mn_str_split_once(mn_str_from(item), '=', &n, &l))
+        return false;
+    n = mn_str_trim(n);
+    l = mn_str_trim(l);
+    char lvl[32];
+    if (n.len == 0 || n.len >= cap || l.len == 0 || l.len >= sizeof lvl)
+        return false;
+    memcpy(name, n.ptr, n.len);
+    name[n.len] = '\0';
+    memcpy(lvl, l.ptr, l.len);
+    lvl[l.len] = '\0';
+    return mn_log_level_parse(lvl, level) == MN_OK;
+}
+
 /* Checks values set in code that the environment path validates. */
 static int validate(mn_settings *s, mn_err *err)
 {
@@ -357,19 +376,12 @@ static int validate(mn_settings *s, mn_err *err)
         }
     }
     for (size_t i = 0; i < s->LOG_LEVELS.len; i++) {
-        mn_str item = mn_str_from(s->LOG_LEVELS.items[i]), name, level;
-        char lvl[32], buf[80];
+        char name[256], buf[80];
         mn_log_level parsed;
-        if (!mn_str_split_once(item, '=', &name, &level) || level.len == 0 ||
-            level.len >= sizeof lvl)
-            return mn_err_set(err, MN_EINVAL, "LOG_LEVELS: '%s': expected logger=LEVEL",
-                              shown(s->LOG_LEVELS.items[i], buf, sizeof buf));
-        memcpy(lvl, level.ptr, level.len);
-        lvl[level.len] = '\0';
-        if (mn_log_level_parse(lvl, &parsed) != MN_OK)
+        if (!parse_level_item(s->LOG_LEVELS.items[i], name, sizeof name, &parsed))
             return mn_err_set(err, MN_EINVAL,
-                              "LOG_LEVELS: '%s': unknown level (DEBUG, INFO, WARNING, ERROR, "
-                              "CRITICAL)", shown(s->LOG_LEVELS.items[i], buf, sizeof buf));
+                              "LOG_LEVELS: '%s': expected logger=LEVEL (DEBUG, INFO, WARNING, "
+                              "ERROR or CRITICAL)", shown(s->LOG_LEVELS.items[i], buf, sizeof buf));
     }
     return MN_OK;
 }
@@ -671,17 +683,11 @@ int mn_settings_configure_logging(const mn_settings *s, mn_err *err)
         return mn_err_set(err, MN_EINVAL, "LOG_LEVEL=%s: unknown level", s->LOG_LEVEL);
     int rc = mn_log_set_level(NULL, root);
     for (size_t i = 0; rc == MN_OK && i < s->LOG_LEVELS.len; i++) {
-        const char *item = s->LOG_LEVELS.items[i];
-        const char *eq = strchr(item, '=');
-        mn_log_level lvl;
-        if (!eq || mn_log_level_parse(eq + 1, &lvl) != MN_OK)
-            return mn_err_set(err, MN_EINVAL, "LOG_LEVELS: '%s': expected logger=LEVEL", item);
         char name[256];
-        size_t n = (size_t)(eq - item);
-        if (n >= sizeof name)
-            return mn_err_set(err, MN_EINVAL, "LOG_LEVELS: logger name too long");
-        memcpy(name, item, n);
-        name[n] = '\0';
+        mn_log_level lvl;
+        if (!parse_level_item(s->LOG_LEVELS.items[i], name, sizeof name, &lvl))
+            return mn_err_set(err, MN_EINVAL, "LOG_LEVELS: '%s': expected logger=LEVEL",
+                              s->LOG_LEVELS.items[i]);
         rc = mn_log_set_level(name, lvl);
     }
     if (rc != MN_OK)

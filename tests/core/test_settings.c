@@ -137,6 +137,23 @@ Test(settings, environment_overrides_every_type)
     cr_assert_eq(base.DEBUG, false);
 }
 
+Test(settings, lists_from_the_environment)
+{
+    mn_settings s = load_ok((const char *const[]){
+        "ALLOWED_HOSTS=", "SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO, https",
+        "CSRF_TRUSTED_ORIGINS=https://yourdomain.com", NULL });
+    cr_assert_eq(s.ALLOWED_HOSTS.len, 0);
+    cr_assert_eq(s.SECURE_PROXY_SSL_HEADER.len, 2);
+    cr_assert_str_eq(s.SECURE_PROXY_SSL_HEADER.items[0], "HTTP_X_FORWARDED_PROTO");
+    cr_assert_str_eq(s.SECURE_PROXY_SSL_HEADER.items[1], "https");
+    cr_assert_str_eq(s.CSRF_TRUSTED_ORIGINS.items[0], "https://yourdomain.com");
+    s = load_ok((const char *const[]){ "SESSION_COOKIE_SAMESITE=strict", "CSRF_COOKIE_SAMESITE=",
+                                       "SESSION_COOKIE_DOMAIN=.example.com", NULL });
+    cr_assert_str_eq(s.SESSION_COOKIE_SAMESITE, "Strict");
+    cr_assert_str_eq(s.CSRF_COOKIE_SAMESITE, "");
+    cr_assert_str_eq(s.SESSION_COOKIE_DOMAIN, ".example.com");
+}
+
 Test(settings, booleans_accept_the_documented_spellings)
 {
     const char *yes[] = { "True", "true", "1", "yes", "on", "ON", "Yes" };
@@ -177,7 +194,12 @@ Test(settings, env_errors_name_the_variable)
     e = load_err((const char *const[]){ "LOG_LEVEL=LOUD", NULL });
     cr_assert(strncmp(e.msg, "LOG_LEVEL=LOUD: expected one of 'DEBUG'", 39) == 0, "%s", e.msg);
     e = load_err((const char *const[]){ "LOG_LEVELS=manouche.db", NULL });
-    cr_assert_str_eq(e.msg, "LOG_LEVELS: 'manouche.db': expected logger=LEVEL");
+    cr_assert_str_eq(e.msg, "LOG_LEVELS: 'manouche.db': expected logger=LEVEL (DEBUG, INFO, "
+                            "WARNING, ERROR or CRITICAL)");
+    e = load_err((const char *const[]){ "LOG_LEVELS=manouche.db=LOUD", NULL });
+    cr_assert(strncmp(e.msg, "LOG_LEVELS: 'manouche.db=LOUD'", 30) == 0, "%s", e.msg);
+    e = load_err((const char *const[]){ "LOG_LEVELS==DEBUG", NULL });
+    cr_assert(strncmp(e.msg, "LOG_LEVELS: '=DEBUG'", 20) == 0, "%s", e.msg);
     e = load_err((const char *const[]){ "DATABASE_URL=mysql://x/y", NULL });
     cr_assert(strncmp(e.msg, "DATABASE_URL: unsupported scheme 'mysql'", 40) == 0, "%s", e.msg);
     e = load_err((const char *const[]){ "DEBUG=a\nb", NULL });
@@ -443,7 +465,7 @@ Test(settings, override_sends_setting_changed)
 Test(settings, configure_logging)
 {
     mn_settings s = load_ok((const char *const[]){
-        "LOG_LEVEL=warning", "LOG_LEVELS=manouche.db=DEBUG, manouche.request=error", NULL });
+        "LOG_LEVEL=warning", "LOG_LEVELS=manouche.db = DEBUG, manouche.request=error", NULL });
     mn_err err = { 0 };
     cr_assert_eq(mn_settings_configure_logging(&s, &err), MN_OK, "%s", err.msg);
     cr_assert_eq(mn_log_get_level("shop"), MN_LOG_WARNING);
