@@ -278,6 +278,127 @@ int mn_settings_set_from_str(mn_settings *s, const mn_setting_desc *d, const cha
     return mn_err_set(err, MN_EINVAL, "%s: unknown setting type", d->name);
 }
 
+/* ---- showing values ---- */
+
+#define CLEANSED "********************"
+
+static bool hidden_name(const char *name)
+{
+    static const char *const words[] = { "API", "TOKEN", "KEY", "SECRET", "PASS", "SIGNATURE" };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strstr(name, words[i]))
+            return true;
+    return false;
+}
+
+/* scheme://user:PASSWORD@host... with the password replaced. */
+static const char *cleanse_url(const char *url, mn_buf *tmp)
+{
+    const char *scheme = strstr(url, "://");
+    if (!scheme)
+        return url;
+    const char *auth = scheme + 3;
+    size_t netloc = strcspn(auth, "/?#");
+    const char *at = NULL;
+    for (size_t i = 0; i < netloc; i++)
+        if (auth[i] == '@')
+            at = auth + i;
+    if (!at)
+        return url;
+    const char *colon = memchr(auth, ':', (size_t)(at - auth));
+    if (!colon)
+        return url;
+    mn_buf_append(tmp, url, (size_t)(colon + 1 - url));
+    mn_buf_puts(tmp, CLEANSED);
+    mn_buf_puts(tmp, at);
+    return mn_buf_cstr(tmp);
+}
+
+int mn_settings_format_value(const mn_settings *s, const mn_setting_desc *d, bool cleanse,
+                             mn_buf *b)
+{
+    const char *field = (const char *)s + d->offset;
+    switch (d->type) {
+    case MN_SETTING_BOOL: {
+        bool v;
+        memcpy(&v, field, sizeof v);
+        return mn_buf_puts(b, v ? "True" : "False");
+    }
+    case MN_SETTING_INT:
+    case MN_SETTING_SIZE: {
+        int64_t v;
+        memcpy(&v, field, sizeof v);
+        if (v == -1 && d->min < 0 && strcmp(d->name, "CONN_MAX_AGE") != 0)
+            return mn_buf_puts(b, "None");
+        return mn_buf_put_i64(b, v);
+    }
+    case MN_SETTING_STR:
+    case MN_SETTING_CHOICE: {
+        const char *v;
+        memcpy(&v, field, sizeof v);
+        if (!v)
+            return mn_buf_puts(b, "None");
+        if (cleanse && hidden_name(d->name))
+            return mn_buf_puts(b, "'" CLEANSED "'");
+        mn_buf tmp;
+        mn_buf_init(&tmp, NULL, 0);
+        if (cleanse && strstr(d->name, "_URL"))
+            v = cleanse_url(v, &tmp);
+        int rc = mn_value_repr(mn_value_cstr(v), b);
+        mn_buf_free(&tmp);
+        return rc;
+    }
+    case MN_SETTING_LIST: {
+        mn_strlist v;
+        memcpy(&v, field, sizeof v);
+        if (cleanse && hidden_name(d->name))
+            return mn_buf_puts(b, "'" CLEANSED "'");
+        mn_buf_putc(b, '[');
+        for (size_t i = 0; i < v.len; i++) {
+            if (i)
+                mn_buf_puts(b, ", ");
+            mn_value_repr(mn_value_cstr(v.items[i]), b);
+        }
+        return mn_buf_putc(b, ']');
+    }
+    }
+    return mn_buf_error(b);
+}
+
+static int compare_desc(const void *a, const void *b)
+{
+    const mn_setting_desc *const *x = a, *const *y = b;
+    return strcmp((*x)->name, (*y)->name);
+}
+
+int mn_settings_diff(const mn_settings *s, bool all, mn_buf *out)
+{
+    mn_settings defaults = mn_settings_defaults();
+    enum { N = sizeof table / sizeof table[0] };
+    const mn_setting_desc *sorted[N];
+    for (size_t i = 0; i < N; i++)
+        sorted[i] = &table[i];
+    qsort(sorted, N, sizeof sorted[0], compare_desc);
+    mn_buf mine, theirs;
+    mn_buf_init(&mine, NULL, 0);
+    mn_buf_init(&theirs, NULL, 0);
+    for (size_t i = 0; i < N; i++) {
+        mn_buf_reset(&mine);
+        mn_buf_reset(&theirs);
+        mn_settings_format_value(s, sorted[i], false, &mine);
+        mn_settings_format_value(&defaults, sorted[i], false, &theirs);
+        bool differs = strcmp(mn_buf_cstr(&mine), mn_buf_cstr(&theirs)) != 0;
+        if (differs)
+            mn_buf_printf(out, "%s = %s\n", sorted[i]->name, mn_buf_cstr(&mine));
+        else if (all)
+            mn_buf_printf(out, "### %s = %s\n", sorted[i]->name, mn_buf_cstr(&mine));
+    }
+    int rc = mn_buf_error(&mine) ? mn_buf_error(&mine) : mn_buf_error(&theirs);
+    mn_buf_free(&mine);
+    mn_buf_free(&theirs);
+    return rc ? rc : mn_buf_error(out);
+}
+
 /* ---- loading ---- */
 
 /* The process environment, or the list given by the source. */

@@ -475,3 +475,48 @@ Test(settings, configure_logging)
     cr_assert_eq(mn_settings_configure_logging(&s, &err), MN_EIO);
     cr_assert(strstr(err.msg, "/nonexistent-dir/x.log") != NULL, "%s", err.msg);
 }
+
+Test(settings, format_values_like_python)
+{
+    mn_settings s = load_ok((const char *const[]){
+        "DATABASE_URL=postgres://shop:hunter2@db/shop", "REDIS_URL=redis://:pw@cache:6379/0",
+        "SECRET_KEY=it's secret", NULL });
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    struct { const char *name; bool cleanse; const char *want; } cases[] = {
+        { "DEBUG", false, "False" },
+        { "APPEND_SLASH", false, "False" },
+        { "DATA_UPLOAD_MAX_MEMORY_SIZE", false, "2621440" },
+        { "ALLOWED_HOSTS", false, "['localhost', '127.0.0.1']" },
+        { "STATIC_ROOT", false, "None" },
+        { "X_FRAME_OPTIONS", false, "'DENY'" },
+        { "SECRET_KEY", false, "\"it's secret\"" },
+        { "SECRET_KEY", true, "'********************'" },
+        { "DATABASE_URL", true, "'postgres://shop:********************@db/shop'" },
+        { "REDIS_URL", true, "'redis://:********************@cache:6379/0'" },
+        { "CACHE_URL", true, "'locmem://'" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mn_buf_reset(&b);
+        cr_assert_eq(mn_settings_format_value(&s, mn_settings_find(cases[i].name), cases[i].cleanse,
+                                              &b), MN_OK);
+        cr_assert_str_eq(mn_buf_cstr(&b), cases[i].want, "%s", cases[i].name);
+    }
+}
+
+Test(settings, diffsettings)
+{
+    mn_settings s = load_ok((const char *const[]){ "DEBUG=1", "DATA_UPLOAD_MAX_NUMBER_FIELDS=-1", NULL });
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    cr_assert_eq(mn_settings_diff(&s, false, &b), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), "ALLOWED_HOSTS = ['localhost', '127.0.0.1']\n"
+                                      "APPEND_SLASH = False\n"
+                                      "DATA_UPLOAD_MAX_NUMBER_FIELDS = None\n"
+                                      "DEBUG = True\n"
+                                      "SECRET_KEY = 'dev-key'\n");
+    mn_buf_reset(&b);
+    cr_assert_eq(mn_settings_diff(&s, true, &b), MN_OK);
+    cr_assert(strstr(mn_buf_cstr(&b), "### TIME_ZONE = 'America/Chicago'\n") != NULL);
+    cr_assert(strstr(mn_buf_cstr(&b), "DEBUG = True\n") != NULL);
+}
