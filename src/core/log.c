@@ -369,7 +369,15 @@ static int put_value_limited(mn_buf *b, mn_str v, size_t budget, bool *cut)
                 continue;
             }
         } else {
-            mn_buf_putc(b, (char)c);
+            /* A run of plain ASCII goes in one append. */
+            size_t j = i + 1;
+            size_t room = budget - (b->len - start);
+            while (j < v.len && j - i < room && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' &&
+                   s[j] != '\\')
+                j++;
+            mn_buf_append(b, s + i, j - i);
+            i = j;
+            continue;
         }
         i++;
     }
@@ -436,14 +444,25 @@ static void put_field_value(mn_buf *b, mn_value v, bool *cut)
 int mn_log_format(mn_buf *b, const char *logger, mn_log_level level, mn_str msg,
                   const mn_log_field *fields, size_t n)
 {
+    /* The date and time up to the second change once a second: each thread
+     * keeps the last one formatted. */
+    static _Thread_local time_t cached_sec = -1;
+    static _Thread_local char cached[96];
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    time_t secs = ts.tv_sec;
-    gmtime_r(&secs, &tm);
-    mn_buf_printf(b, "time=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  ts.tv_nsec / 1000000);
+    if (ts.tv_sec != cached_sec) {
+        struct tm tm;
+        time_t secs = ts.tv_sec;
+        gmtime_r(&secs, &tm);
+        snprintf(cached, sizeof cached, "time=%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        cached_sec = ts.tv_sec;
+    }
+    mn_buf_puts(b, cached);
+    long ms = ts.tv_nsec / 1000000;
+    char frac[12] = { (char)('0' + ms / 100), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10),
+                      'Z', ' ', 'l', 'e', 'v', 'e', 'l', '=' };
+    mn_buf_append(b, frac, 11);
     mn_buf_puts(b, mn_log_level_name(level));
     bool cut = false;
     mn_buf_puts(b, " logger=");
