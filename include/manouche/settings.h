@@ -328,8 +328,8 @@ typedef struct mn_settings_source {
     size_t n_variants;
     /* Variant used when MANOUCHE_SETTINGS is unset; NULL: the base alone. */
     const char *default_variant;
-    /* .env path; NULL: ".env" in the working directory; "": none. A missing
-     * file is not an error. */
+    /* .env path; NULL: ".env" in the base's BASE_DIR, or in the working
+     * directory without one; "": none. A missing file is not an error. */
     const char *env_file;
     /* "NAME=VALUE" strings ending with NULL, in place of the process
      * environment (tests); NULL: the process environment. */

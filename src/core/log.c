@@ -206,28 +206,65 @@ const char *mn_log_level_name(mn_log_level level)
 
 /* ---- output ---- */
 
+static char *g_path; /* the file mn_log_reopen opens again */
+
 int mn_log_open_file(const char *path, mn_err *err)
 {
     int fd = -1;
+    char *copy = NULL;
     if (path) {
+        copy = strdup(path);
+        if (!copy)
+            return mn_err_set(err, MN_ENOMEM, "LOG_FILE: out of memory");
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-        if (fd < 0)
+        if (fd < 0) {
+            free(copy);
             return mn_err_set(err, MN_EIO, "LOG_FILE %s: %s", path, strerror(errno));
+        }
     }
     pthread_mutex_lock(&g_mu);
+    int owned = atomic_load(&g_owned_fd);
+    free(g_path);
+    g_path = copy;
+    if (fd >= 0 && owned >= 0) {
+        /* Replace the file behind the descriptor number that writers use:
+         * a concurrent write goes to the old file or the new one, never to a
+         * closed descriptor. */
+        dup2(fd, owned);
+        close(fd);
+        pthread_mutex_unlock(&g_mu);
+        return MN_OK;
+    }
     atomic_store(&g_fd, fd);
-    int old = atomic_exchange(&g_owned_fd, fd);
+    atomic_store(&g_owned_fd, fd);
     pthread_mutex_unlock(&g_mu);
-    /* Configuration happens before threads log, so no write can be using the
-     * old descriptor. */
-    if (old >= 0)
-        close(old);
+    /* Back to standard error: done at startup or in tests, when no write can
+     * be using the old descriptor. */
+    if (owned >= 0)
+        close(owned);
     return MN_OK;
+}
+
+int mn_log_reopen(mn_err *err)
+{
+    pthread_mutex_lock(&g_mu);
+    char *path = g_path ? strdup(g_path) : NULL;
+    bool had_path = g_path != NULL;
+    pthread_mutex_unlock(&g_mu);
+    if (!had_path)
+        return MN_OK;
+    if (!path)
+        return mn_err_set(err, MN_ENOMEM, "LOG_FILE: out of memory");
+    int rc = mn_log_open_file(path, err);
+    free(path);
+    return rc;
 }
 
 void mn_log_set_fd(int fd)
 {
     pthread_mutex_lock(&g_mu);
+    free(g_path);
+    g_path = NULL;
     atomic_store(&g_fd, fd);
     int old = atomic_exchange(&g_owned_fd, -1);
     pthread_mutex_unlock(&g_mu);
@@ -280,6 +317,8 @@ void mn_log_reset(void)
     }
     atomic_store(&g_fd, -1);
     int old = atomic_exchange(&g_owned_fd, -1);
+    free(g_path);
+    g_path = NULL;
     pthread_mutex_unlock(&g_mu);
     if (old >= 0)
         close(old);

@@ -539,7 +539,11 @@ int mn_settings_load(mn_settings *out, const mn_settings_source *src, mn_arena *
     s.env = src->env;
     s.DATABASE = (mn_db_config){ 0 };
 
-    const char *path = src->env_file ? src->env_file : ".env";
+    const char *path = src->env_file;
+    if (!path && s.BASE_DIR && *s.BASE_DIR)
+        path = mn_arena_sprintf(arena, "%s/.env", s.BASE_DIR);
+    if (!path)
+        path = ".env";
     if (*path) {
         int rc = mn_dotenv_read(path, arena, &s.dotenv, err);
         if (rc == MN_ENOTFOUND)

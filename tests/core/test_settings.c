@@ -520,3 +520,27 @@ Test(settings, diffsettings)
     cr_assert(strstr(mn_buf_cstr(&b), "### TIME_ZONE = 'America/Chicago'\n") != NULL);
     cr_assert(strstr(mn_buf_cstr(&b), "DEBUG = True\n") != NULL);
 }
+
+Test(settings, dotenv_in_base_dir)
+{
+    char dir[] = "/tmp/mn_basedir_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/.env", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("SECRET_KEY=from-base-dir\n", f);
+    fclose(f);
+    mn_settings b = base;
+    b.BASE_DIR = dir;
+    mn_settings_source src = { .base = &b, .env = (const char *const[]){ NULL } };
+    mn_settings s;
+    mn_err err = { 0 };
+    cr_assert_eq(mn_settings_load(&s, &src, A, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(s.SECRET_KEY, "from-base-dir");
+    char want[80];
+    snprintf(want, sizeof want, "%s/db.sqlite3", dir);
+    cr_assert_str_eq(s.DATABASE.name, want);
+    unlink(path);
+    rmdir(dir);
+}
