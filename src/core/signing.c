@@ -426,8 +426,9 @@ int mn_signing_cookie_signer(mn_arena *a, mn_str secret_key, mn_str salt, mn_sig
 
 mn_str mn_signing_dumps(const mn_signer *s, mn_arena *a, mn_value v, bool compress, mn_err *err)
 {
-    /* Django's JSONSerializer: json.dumps(obj, separators=(',', ':')). */
-    mn_str json = mn_json_dumps(a, v, MN_JSON_COMPACT, err);
+    /* Django's JSONSerializer: json.dumps(obj, separators=(',', ':')), which
+     * is ASCII-only (ensure_ascii) because loads reads the payload as Latin-1. */
+    mn_str json = mn_json_dumps(a, v, MN_JSON_COMPACT | MN_JSON_ENSURE_ASCII, err);
     if (!json.ptr)
         return (mn_str){ NULL, 0 };
     return mn_signing_dumps_text(s, a, json, compress, err);

@@ -415,3 +415,16 @@ Test(signing, dumps_and_loads_values)
     v = mn_signing_dumps(&s, A, mn_value_float(1.0 / 0.0), false, &err);
     cr_assert_null(v.ptr);
 }
+
+Test(signing, dumps_values_are_ascii_like_django)
+{
+    /* signing.dumps({'name': 'café'}, key=KEY) with the clock at T0 encodes
+     * the JSON text {"name":"caf\u00e9"}. */
+    mn_signer s = { .key = KEY, .now = T0 };
+    mn_map *m = mn_map_new(A, 1);
+    mn_map_set_cstr(m, "name", mn_value_cstr("café"));
+    mn_err err = { 0 };
+    mn_str v = mn_signing_dumps(&s, A, mn_value_map(m), false, &err);
+    mn_str want = mn_signing_dumps_text(&s, A, MN_STR("{\"name\":\"caf\\u00e9\"}"), false, &err);
+    cr_assert_str_eq(v.ptr, want.ptr);
+}
