@@ -11,5 +11,6 @@
 #include "manouche/decimal.h"
 #include "manouche/datetime.h"
 #include "manouche/value.h"
+#include "manouche/template.h"
 
 #endif
