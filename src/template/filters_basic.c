@@ -140,7 +140,10 @@ static int f_add(fcall *c, mn_value *out)
         mn_buf_init(&bb, c->arena, 0);
         mn_buf_put_str(&bb, x.u.s);
         mn_buf_put_str(&bb, y.u.s);
-        return ret_str(c, out, &bb);
+        int rc = ret_str(c, out, &bb);
+        if (mn_value_is_safe(x) && mn_value_is_safe(y))
+            out->flags |= MN_VALUE_SAFE;
+        return rc;
     }
     if (x.type == MN_VALUE_LIST && y.type == MN_VALUE_LIST) {
         mn_list *l = mn_list_new(c->arena, mn_list_len(x.u.list) + mn_list_len(y.u.list));
@@ -169,6 +172,9 @@ static int f_add(fcall *c, mn_value *out)
 
 static int f_cut(fcall *c, mn_value *out)
 {
+    if (c->arg.type != MN_VALUE_STR)
+        return mn_err_set(c->err, MN_ETYPE, "TypeError: replace() argument 1 must be str, not %s",
+                          mn_value_type_name(c->arg));
     mn_str s = c->input.u.s, a = S(c, c->arg);
     mn_buf b;
     mn_buf_init(&b, c->arena, 0);
@@ -727,9 +733,15 @@ static void size_fmt(mn_buf *b, double v, const char *unit)
 static int f_filesizeformat(fcall *c, mn_value *out)
 {
     double bytes;
+    int64_t ib;
     mn_buf b;
     mn_buf_init(&b, c->arena, 0);
-    if (mn_value_to_double(c->input, &bytes) || !isfinite(bytes)) {
+    if (c->input.type == MN_VALUE_FLOAT && isfinite(c->input.u.f) && fabs(c->input.u.f) < 9e18)
+        ib = (int64_t)c->input.u.f;
+    else if (c->input.type == MN_VALUE_FLOAT || mn_value_to_i64(c->input, &ib))
+        ib = INT64_MIN;
+    bytes = (double)ib;
+    if (ib == INT64_MIN) {
         mn_buf_puts(&b, "0\xc2\xa0" "bytes");
         return ret_str(c, out, &b);
     }

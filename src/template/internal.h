@@ -235,6 +235,8 @@ int mn__tpl_render_template(const mn_template *t, mn_template_context *ctx, mn_b
                             bool isolated);
 /* Gets a template for an include/extends value (a name or a template). */
 const mn_template *mn__tpl_get_for(mn_template_context *ctx, mn_value v, mn_err *err);
+/* Appends a float as {{ }} shows it (number_format: no exponent). */
+int mn__tpl_put_float(mn_buf *out, double f);
 /* Appends Django's escape(s). */
 int mn__tpl_escape(mn_buf *out, mn_str s);
 /* str(v) as a slice in the context arena. */

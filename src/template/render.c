@@ -2,6 +2,7 @@
  * filter application with safe-string propagation, node lists. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
@@ -216,6 +217,44 @@ static bool str_index(mn_str s, int64_t idx, mn_str *out)
     return false;
 }
 
+typedef struct dict_view {
+    mn_list *items;
+    int which; /* 0 items, 1 keys, 2 values */
+} dict_view;
+
+static int view_to_list(const void *obj, mn_arena *arena, mn_list **out)
+{
+    *out = ((const dict_view *)obj)->items;
+    return MN_OK;
+}
+
+static int view_to_str(const void *obj, mn_buf *out)
+{
+    const dict_view *v = obj;
+    static const char *const names[] = { "dict_items([", "dict_keys([", "dict_values([" };
+    mn_buf_puts(out, names[v->which]);
+    for (size_t i = 0; i < mn_list_len(v->items); i++) {
+        if (i)
+            mn_buf_puts(out, ", ");
+        mn_value item = mn_list_get(v->items, i);
+        if (v->which == 0) {
+            mn_buf_putc(out, '(');
+            mn_value_repr(mn_list_get(item.u.list, 0), out);
+            mn_buf_puts(out, ", ");
+            mn_value_repr(mn_list_get(item.u.list, 1), out);
+            mn_buf_putc(out, ')');
+        } else {
+            mn_value_repr(item, out);
+        }
+    }
+    return mn_buf_puts(out, "])");
+}
+
+static bool view_truthy(const void *obj) { return mn_list_len(((const dict_view *)obj)->items) > 0; }
+
+static const mn_type dict_view_type = { .name = "dict_view", .to_list = view_to_list, .to_str = view_to_str,
+                                        .truthy = view_truthy };
+
 static int map_method(mn_template_context *ctx, mn_map *m, mn_str bit, mn_value *out)
 {
     int which = mn_str_eq_cstr(bit, "items") ? 0 : mn_str_eq_cstr(bit, "keys") ? 1 : mn_str_eq_cstr(bit, "values") ? 2 : -1;
@@ -223,7 +262,8 @@ static int map_method(mn_template_context *ctx, mn_map *m, mn_str bit, mn_value 
         return MN_ENOTFOUND;
     size_t n = mn_map_len(m);
     mn_list *l = mn_list_new(ctx->arena, n);
-    if (!l)
+    dict_view *dv = mn_arena_calloc(ctx->arena, 1, sizeof *dv);
+    if (!l || !dv)
         return MN_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         mn_value item;
@@ -241,7 +281,9 @@ static int map_method(mn_template_context *ctx, mn_map *m, mn_str bit, mn_value 
         if (mn_list_push(l, item))
             return MN_ENOMEM;
     }
-    *out = mn_value_list(l);
+    dv->items = l;
+    dv->which = which;
+    *out = mn_value_object(&dict_view_type, dv);
     return MN_OK;
 }
 
@@ -298,7 +340,6 @@ static int lookup_bit(mn_template_context *ctx, mn_value cur, mn_str bit, mn_val
         mn_str ch;
         if (parse_index(bit, &idx) && str_index(cur.u.s, idx, &ch)) {
             *out = mn_value_str(ch);
-            out->flags = cur.flags;
             return MN_OK;
         }
         return MN_ENOTFOUND;
@@ -367,6 +408,11 @@ int mn__tpl_var_resolve(const mn__tvar *v, mn_template_context *ctx, mn_value *o
         rc = lookup_bit(ctx, cur, v->lookups[i], &next);
         if (rc == MN_ENOTFOUND)
             return rc;
+        if (rc == MN_EPARSE && cur.type == MN_VALUE_OBJECT && cur.u.obj.type && cur.u.obj.type->name &&
+            !strcmp(cur.u.obj.type->name, "BlockNode"))
+            return mn__tpl_render_error(ctx, err, rc, "TemplateSyntaxError",
+                                        "'BlockNode' object has no attribute 'context'. Did you use {{ block.super }} "
+                                        "in a base template?");
         if (rc)
             return mn__tpl_render_error(ctx, err, rc, "Error", "looking up '%.*s' failed: %s",
                                         MN_STR_FMT(v->lookups[i]), mn_strerror(rc));
@@ -477,6 +523,59 @@ int mn_template_fexpr_resolve(const mn_template_fexpr *fe, mn_template_context *
 
 /* ---- output ---- */
 
+int mn__tpl_put_float(mn_buf *out, double f)
+{
+    mn_buf tmp;
+    char space[64];
+    mn_buf_init(&tmp, NULL, sizeof space);
+    int rc = mn_buf_put_double_repr(&tmp, f);
+    if (rc) {
+        mn_buf_free(&tmp);
+        return mn_value_to_str(mn_value_float(f), out);
+    }
+    snprintf(space, sizeof space, "%s", mn_buf_cstr(&tmp));
+    mn_buf_free(&tmp);
+    char *e = strchr(space, 'e');
+    if (!e)
+        return mn_buf_puts(out, space);
+    /* Decimal(str(f)) formatted with '{:f}': plain positional digits */
+    int exp = atoi(e + 1);
+    *e = 0;
+    char *p = space;
+    if (*p == '-') {
+        mn_buf_putc(out, '-');
+        p++;
+    }
+    char digits[40];
+    size_t nd = 0;
+    int point = 0;
+    bool seen_dot = false;
+    for (; *p; p++) {
+        if (*p == '.') {
+            seen_dot = true;
+            continue;
+        }
+        if (nd < sizeof digits)
+            digits[nd++] = *p;
+        if (!seen_dot)
+            point++;
+    }
+    point += exp;
+    if (point <= 0) {
+        mn_buf_puts(out, "0.");
+        for (int i = 0; i < -point; i++)
+            mn_buf_putc(out, '0');
+        return mn_buf_append(out, digits, nd);
+    }
+    for (int i = 0; i < point; i++)
+        mn_buf_putc(out, (size_t)i < nd ? digits[i] : '0');
+    if ((size_t)point < nd) {
+        mn_buf_putc(out, '.');
+        mn_buf_append(out, digits + point, nd - (size_t)point);
+    }
+    return mn_buf_error(out);
+}
+
 int mn_template_render_value(mn_template_context *ctx, mn_value v, mn_buf *out)
 {
     if (v.type == MN_VALUE_STR) {
@@ -486,6 +585,8 @@ int mn_template_render_value(mn_template_context *ctx, mn_value v, mn_buf *out)
     }
     if (v.type == MN_VALUE_INT)
         return mn_buf_put_i64(out, v.u.i);
+    if (v.type == MN_VALUE_FLOAT)
+        return mn__tpl_put_float(out, v.u.f);
     if (ctx->engine->value_hook) {
         int rc = ctx->engine->value_hook(ctx, v, out);
         if (rc != MN_ENOTFOUND)
@@ -602,9 +703,7 @@ int mn__tpl_iter(mn_template_context *ctx, mn_value v, mn_list **out, mn_err *er
             return MN_ENOMEM;
         mn_str ch;
         for (int64_t i = 0; str_index(v.u.s, i, &ch); i++) {
-            mn_value c = mn_value_str(ch);
-            c.flags = v.flags;
-            if (mn_list_push(l, c))
+            if (mn_list_push(l, mn_value_str(ch)))
                 return MN_ENOMEM;
         }
         *out = l;

@@ -765,7 +765,9 @@ static int block_get_attr(const void *obj, mn_str name, mn_arena *arena, mn_valu
         return MN_ENOTFOUND;
     mn_template_context *ctx = r->ctx;
     block_context *bc = mn__rc_get(ctx, &BLOCK_CONTEXT_KEY);
-    block_stack *s = bc ? bc_stack(ctx, bc, r->self->name, false) : NULL;
+    if (!bc)
+        return MN_EPARSE;
+    block_stack *s = bc_stack(ctx, bc, r->self->name, false);
     if (!s || !s->n) {
         *out = mn_value_str(MN_STR_EMPTY);
         return MN_OK;
