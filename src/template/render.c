@@ -632,8 +632,12 @@ int mn_template_nodelist_render(const mn_template_nodelist *nl, mn_template_cont
         }
         }
         if (rc) {
-            if (err && !err->code)
-                mn__tpl_render_error(ctx, err, rc, "Error", "%s", mn_strerror(rc));
+            if (err && !err->code) {
+                if (mn_buf_error(out))
+                    mn__tpl_render_error(ctx, err, rc, "RenderLimitError", "output buffer: %s", mn_strerror(rc));
+                else
+                    mn__tpl_render_error(ctx, err, rc, "Error", "%s", mn_strerror(rc));
+            }
             return rc;
         }
         if (mn_buf_error(out)) {

@@ -560,6 +560,11 @@ static int for_render(const void *data, mn_template_context *ctx, mn_buf *out, m
         goto done;
     const mn_value *items = mn_list_items(seq);
     for (size_t i = 0; i < n; i++) {
+        if (++ctx->steps > ctx->max_steps) {
+            rc = mn__tpl_render_error(ctx, err, MN_ELIMIT, "RenderLimitError",
+                                      "template rendering exceeded %zu steps", ctx->max_steps);
+            goto done;
+        }
         ls->counter0 = (int64_t)i;
         mn_value item = items[fn->reversed ? n - 1 - i : i];
         bool popctx = false;
