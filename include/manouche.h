@@ -11,6 +11,15 @@
 #include "manouche/decimal.h"
 #include "manouche/datetime.h"
 #include "manouche/value.h"
+#include "manouche/json.h"
+#include "manouche/urls.h"
+#include "manouche/command.h"
+#include "manouche/text.h"
+#include "manouche/crypto.h"
+#include "manouche/signing.h"
+#include "manouche/log.h"
+#include "manouche/signal.h"
+#include "manouche/settings.h"
 #include "manouche/template.h"
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "manouche/datetime.h"
 #include "manouche/str.h"
 #include "datetime_internal.h"
@@ -11,7 +12,7 @@
 #define US_PER_DAY (INT64_C(86400) * US_PER_SEC)
 
 /* Floor division and modulo for negative microsecond counts. */
-static int64_t floordiv(int64_t a, int64_t b)
+int64_t mn__floordiv(int64_t a, int64_t b)
 {
     int64_t q = a / b;
     if ((a % b != 0) && ((a < 0) != (b < 0)))
@@ -19,13 +20,13 @@ static int64_t floordiv(int64_t a, int64_t b)
     return q;
 }
 
-static int64_t floormod(int64_t a, int64_t b) { return a - floordiv(a, b) * b; }
+static int64_t floormod(int64_t a, int64_t b) { return a - mn__floordiv(a, b) * b; }
 
 /* Days from civil (H. Hinnant's well-known algorithm, written out here). */
 int64_t mn_date_to_days(mn_date d)
 {
     int64_t y = d.year - (d.month <= 2);
-    int64_t era = floordiv(y, 400);
+    int64_t era = mn__floordiv(y, 400);
     int64_t yoe = y - era * 400;
     int64_t m = d.month;
     int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d.day - 1;
@@ -36,7 +37,7 @@ int64_t mn_date_to_days(mn_date d)
 mn_date mn_date_from_days(int64_t z)
 {
     z += 719468;
-    int64_t era = floordiv(z, 146097);
+    int64_t era = mn__floordiv(z, 146097);
     int64_t doe = z - era * 146097;
     int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     int64_t y = yoe + era * 400;
@@ -141,7 +142,7 @@ int32_t mn_tz_offset_at(const mn_tz *tz, int64_t utc_us)
         return 0;
     if (tz->kind == MN__TZ_FIXED)
         return tz->offset;
-    return mn__tz_lookup(tz, floordiv(utc_us, US_PER_SEC))->offset;
+    return mn__tz_lookup(tz, mn__floordiv(utc_us, US_PER_SEC))->offset;
 }
 
 const char *mn_tz_abbrev_at(const mn_tz *tz, int64_t utc_us)
@@ -150,7 +151,7 @@ const char *mn_tz_abbrev_at(const mn_tz *tz, int64_t utc_us)
         return "";
     if (tz->kind == MN__TZ_FIXED)
         return tz->abbrev;
-    return mn__tz_lookup(tz, floordiv(utc_us, US_PER_SEC))->abbrev;
+    return mn__tz_lookup(tz, mn__floordiv(utc_us, US_PER_SEC))->abbrev;
 }
 
 /* ---- datetimes ---- */
@@ -160,7 +161,7 @@ void mn_datetime_fields(mn_datetime dt, mn_date *date, mn_time *time)
     int64_t local = dt.us;
     if (dt.tz)
         local += (int64_t)mn_tz_offset_at(dt.tz, dt.us) * US_PER_SEC;
-    int64_t days = floordiv(local, US_PER_DAY);
+    int64_t days = mn__floordiv(local, US_PER_DAY);
     int64_t rest = local - days * US_PER_DAY;
     if (date)
         *date = mn_date_from_days(days);
@@ -228,7 +229,7 @@ int mn_datetime_write(mn_buf *out, mn_datetime dt, char sep)
 int mn_duration_write(mn_buf *out, mn_duration d)
 {
     /* Python normalises to days (may be negative) + 0 <= seconds < 86400. */
-    int64_t days = floordiv(d.us, US_PER_DAY);
+    int64_t days = mn__floordiv(d.us, US_PER_DAY);
     int64_t rest = floormod(d.us, US_PER_DAY);
     if (days)
         mn_buf_printf(out, "%lld day%s, ", (long long)days, (days == 1 || days == -1) ? "" : "s");
@@ -240,17 +241,138 @@ int mn_duration_write(mn_buf *out, mn_duration d)
     return mn_buf_error(out);
 }
 
-const mn__tz_type *mn__tz_lookup(const mn_tz *tz, int64_t t)
+int mn_duration_write_django(mn_buf *out, mn_duration d)
 {
-    if (tz->ntrans == 0 || t < tz->trans[0])
-        return &tz->types[tz->default_type];
-    size_t lo = 0, hi = tz->ntrans; /* trans[lo] <= t < trans[hi] */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tz->trans[mid] <= t)
-            lo = mid;
-        else
-            hi = mid;
+    int64_t days = mn__floordiv(d.us, US_PER_DAY);
+    int64_t rest = floormod(d.us, US_PER_DAY);
+    int64_t secs = rest / US_PER_SEC, usec = rest % US_PER_SEC;
+    if (days)
+        mn_buf_printf(out, "%lld ", (long long)days);
+    mn_buf_printf(out, "%02d:%02d:%02d", (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    if (usec)
+        mn_buf_printf(out, ".%06d", (int)usec);
+    return mn_buf_error(out);
+}
+
+int mn_duration_write_iso(mn_buf *out, mn_duration d)
+{
+    /* |INT64_MIN| does not fit: work on the unsigned magnitude. */
+    uint64_t mag = d.us < 0 ? (uint64_t)0 - (uint64_t)d.us : (uint64_t)d.us;
+    uint64_t days = mag / (uint64_t)US_PER_DAY, rest = mag % (uint64_t)US_PER_DAY;
+    uint64_t secs = rest / (uint64_t)US_PER_SEC, usec = rest % (uint64_t)US_PER_SEC;
+    mn_buf_printf(out, "%sP%lluDT%02dH%02dM%02d", d.us < 0 ? "-" : "", (unsigned long long)days,
+                  (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    if (usec)
+        mn_buf_printf(out, ".%06d", (int)usec);
+    mn_buf_putc(out, 'S');
+    return mn_buf_error(out);
+}
+
+/* ---- now and arithmetic ---- */
+
+mn_datetime mn_datetime_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    mn_datetime dt = { (int64_t)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000, mn_tz_utc() };
+    return dt;
+}
+
+/* The wall-clock reading of dt in microseconds. */
+static int64_t reading_us(mn_datetime dt)
+{
+    if (!dt.tz)
+        return dt.us;
+    return dt.us + (int64_t)mn_tz_offset_at(dt.tz, dt.us) * US_PER_SEC;
+}
+
+int mn_datetime_add(mn_datetime dt, mn_duration d, mn_datetime *out)
+{
+    int64_t r;
+    if (__builtin_add_overflow(dt.us, d.us, &r))
+        return MN_ERANGE;
+    mn_datetime res = { r, dt.tz };
+    /* Both the instant and the reading must stay within years 1..9999. */
+    if (r < MN_DATETIME_MIN_US - US_PER_DAY || r > MN_DATETIME_MAX_US + US_PER_DAY)
+        return MN_ERANGE;
+    int64_t rd = reading_us(res);
+    if (rd < MN_DATETIME_MIN_US || rd > MN_DATETIME_MAX_US)
+        return MN_ERANGE;
+    *out = res;
+    return MN_OK;
+}
+
+int mn_datetime_diff(mn_datetime a, mn_datetime b, mn_duration *out)
+{
+    if ((a.tz == NULL) != (b.tz == NULL))
+        return MN_ETYPE;
+    int64_t r;
+    if (__builtin_sub_overflow(a.us, b.us, &r))
+        return MN_ERANGE;
+    out->us = r;
+    return MN_OK;
+}
+
+int mn_date_add_days(mn_date d, int64_t days, mn_date *out)
+{
+    /* 0001-01-01 .. 9999-12-31 as days since the epoch. */
+    const int64_t lo = -719162, hi = 2932896;
+    int64_t x = mn_date_to_days(d);
+    if (days < lo - hi || days > hi - lo || x + days < lo || x + days > hi)
+        return MN_ERANGE;
+    *out = mn_date_from_days(x + days);
+    return MN_OK;
+}
+
+int mn_date_days_in_month(int32_t year, int month)
+{
+    if (month < 1 || month > 12)
+        return 0;
+    return days_in_month(year, month);
+}
+
+int mn_date_day_of_year(mn_date d)
+{
+    return (int)(mn_date_to_days(d) - mn_date_to_days((mn_date){ d.year, 1, 1 })) + 1;
+}
+
+void mn_date_isocalendar(mn_date d, int *iso_year, int *iso_week, int *iso_weekday)
+{
+    int wd = mn_date_weekday(d);
+    /* The ISO year is the year of the Thursday of the week. */
+    mn_date thu = mn_date_from_days(mn_date_to_days(d) - wd + 3);
+    if (iso_year)
+        *iso_year = thu.year;
+    if (iso_week)
+        *iso_week = (mn_date_day_of_year(thu) - 1) / 7 + 1;
+    if (iso_weekday)
+        *iso_weekday = wd + 1;
+}
+
+int64_t mn_datetime_timestamp(mn_datetime dt)
+{
+    int64_t us = dt.us;
+    if (!dt.tz) {
+        /* mktime(): a fold takes its first instant, a gap the offset in
+         * force before it. */
+        mn__tz_resolved r;
+        mn__tz_resolve(mn_tz_default(), mn__floordiv(dt.us, US_PER_SEC), &r);
+        us -= (int64_t)r.off[0] * US_PER_SEC;
     }
-    return &tz->types[tz->trans_type[lo]];
+    return mn__floordiv(us, US_PER_SEC);
+}
+
+int mn_datetime_from_timestamp(int64_t seconds, int32_t usec, const mn_tz *tz, mn_datetime *out)
+{
+    if (usec < 0 || usec >= US_PER_SEC)
+        return MN_EINVAL;
+    const int64_t lim = MN_DATETIME_MAX_US / US_PER_SEC + 2 * 86400;
+    if (seconds < -lim || seconds > lim)
+        return MN_ERANGE;
+    mn_datetime dt = { seconds * US_PER_SEC + usec, tz ? tz : mn_tz_utc() };
+    int64_t rd = reading_us(dt);
+    if (rd < MN_DATETIME_MIN_US || rd > MN_DATETIME_MAX_US)
+        return MN_ERANGE;
+    *out = dt;
+    return MN_OK;
 }

@@ -460,16 +460,12 @@ static int num_cmp(mn_value a, mn_value b, int *r)
     case MN_VALUE_INT * 16 + MN_VALUE_DECIMAL:
         *r = mn_decimal_cmp(mn_decimal_from_i64(a.u.i), b.u.d);
         return MN_OK;
-    case MN_VALUE_DECIMAL * 16 + MN_VALUE_FLOAT: {
-        double x = mn_decimal_to_double(a.u.d);
-        *r = x < b.u.f ? -1 : x > b.u.f;
+    case MN_VALUE_DECIMAL * 16 + MN_VALUE_FLOAT: /* exact, as Python: Decimal('0.1') != 0.1 */
+        *r = mn_decimal_cmp_double(a.u.d, b.u.f);
         return MN_OK;
-    }
-    case MN_VALUE_FLOAT * 16 + MN_VALUE_DECIMAL: {
-        double y = mn_decimal_to_double(b.u.d);
-        *r = a.u.f < y ? -1 : a.u.f > y;
+    case MN_VALUE_FLOAT * 16 + MN_VALUE_DECIMAL:
+        *r = -mn_decimal_cmp_double(b.u.d, a.u.f);
         return MN_OK;
-    }
     }
     return MN_ETYPE;
 }

@@ -4,7 +4,7 @@ set -eu
 build=${MN_BUILD:-build}
 status=0
 for exe in "$build"/fuzz/fuzzrun_*; do
-  [ -x "$exe" ] || continue
+  [ -f "$exe" ] && [ -x "$exe" ] || continue
   name=${exe##*/fuzzrun_}
   corpus=fuzz/corpus/$name
   if [ ! -d "$corpus" ] || [ -z "$(ls -A "$corpus")" ]; then

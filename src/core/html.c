@@ -1,0 +1,486 @@
+/* HTML helpers: Django's escape, escapejs and urlize, Python's
+ * html.unescape. (strip_tags lives in striptags.c.) */
+#include <stdlib.h>
+#include <string.h>
+#include "text_internal.h"
+#include "html_entities.h"
+
+int mn_html_escape(mn_buf *out, mn_str s)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        const char *rep;
+        switch (s.ptr[i]) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#x27;"; break;
+        default: continue;
+        }
+        mn_buf_append(out, s.ptr + run, i - run);
+        mn_buf_puts(out, rep);
+        run = i + 1;
+    }
+    return mn_buf_append(out, s.ptr + run, s.len - run);
+}
+
+static bool js_escaped(unsigned char c)
+{
+    return c < 32 || c == '\\' || c == '\'' || c == '"' || c == '>' || c == '<' || c == '&' || c == '=' ||
+           c == '-' || c == ';' || c == '`';
+}
+
+int mn_html_escapejs(mn_buf *out, mn_str s)
+{
+    static const char HEX[] = "0123456789ABCDEF";
+    size_t run = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if (js_escaped(c)) {
+            mn_buf_append(out, s.ptr + run, i - run);
+            char e[6] = { '\\', 'u', '0', '0', HEX[c >> 4], HEX[c & 15] };
+            mn_buf_append(out, e, 6);
+            run = i + 1;
+        } else if (c == 0xE2 && i + 2 < s.len && (unsigned char)s.ptr[i + 1] == 0x80 &&
+                   ((unsigned char)s.ptr[i + 2] == 0xA8 || (unsigned char)s.ptr[i + 2] == 0xA9)) {
+            mn_buf_append(out, s.ptr + run, i - run);
+            mn_buf_puts(out, (unsigned char)s.ptr[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
+            i += 2;
+            run = i + 1;
+        }
+    }
+    return mn_buf_append(out, s.ptr + run, s.len - run);
+}
+
+/* ---- html.unescape ---- */
+
+static int entity_cmp(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, ((const mn__entity *)elem)->name);
+}
+
+static const mn__entity *entity_find(const uint32_t *cp, size_t n)
+{
+    char key[40];
+    if (n >= sizeof key)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (cp[i] >= 0x80)
+            return NULL;
+        key[i] = (char)cp[i];
+    }
+    key[n] = '\0';
+    return bsearch(key, mn__entities, sizeof mn__entities / sizeof mn__entities[0], sizeof mn__entities[0],
+                   entity_cmp);
+}
+
+static bool is_digit(uint32_t c) { return c >= '0' && c <= '9'; }
+static bool is_hex(uint32_t c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+static uint32_t hex_value(uint32_t c)
+{
+    return is_digit(c) ? c - '0' : (c | 32) - 'a' + 10;
+}
+
+typedef struct u32out {
+    uint32_t *v;
+    size_t len;
+} u32out;
+
+/* Python's html.unescape over code points; out->v must have room for n
+ * code points (unescaping never makes text longer). */
+static void unescape_u32(const uint32_t *s, size_t n, u32out *out)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] != '&') {
+            out->v[w++] = s[i++];
+            continue;
+        }
+        size_t j = i + 1;
+        if (j < n && s[j] == '#') {
+            bool hex = j + 2 < n && (s[j + 1] == 'x' || s[j + 1] == 'X') && is_hex(s[j + 2]);
+            bool dec = j + 1 < n && is_digit(s[j + 1]);
+            if (!hex && !dec) {
+                out->v[w++] = s[i++];
+                continue;
+            }
+            size_t k = dec ? j + 1 : j + 2;
+            uint64_t num = 0;
+            while (k < n && (dec ? is_digit(s[k]) : is_hex(s[k]))) {
+                if (num <= 0x10FFFF)
+                    num = num * (dec ? 10 : 16) + (dec ? s[k] - '0' : hex_value(s[k]));
+                k++;
+            }
+            if (k < n && s[k] == ';')
+                k++;
+            i = k;
+            for (size_t q = 0; q < sizeof mn__invalid_charrefs / sizeof mn__invalid_charrefs[0]; q++) {
+                if (mn__invalid_charrefs[q][0] == num) {
+                    out->v[w++] = mn__invalid_charrefs[q][1];
+                    goto next;
+                }
+            }
+            if ((num >= 0xD800 && num <= 0xDFFF) || num > 0x10FFFF) {
+                out->v[w++] = 0xFFFD;
+                continue;
+            }
+            for (size_t q = 0; q < sizeof mn__invalid_codepoints / sizeof mn__invalid_codepoints[0]; q++)
+                if (mn__invalid_codepoints[q] == num)
+                    goto next;
+            out->v[w++] = (uint32_t)num;
+            continue;
+        }
+        /* [^\t\n\f <&#;]{1,32};? */
+        size_t k = j;
+        while (k < n && k - j < 32 && s[k] != '\t' && s[k] != '\n' && s[k] != '\f' && s[k] != ' ' && s[k] != '<' &&
+               s[k] != '&' && s[k] != '#' && s[k] != ';')
+            k++;
+        if (k == j) {
+            out->v[w++] = s[i++];
+            continue;
+        }
+        if (k < n && s[k] == ';')
+            k++;
+        const mn__entity *e = entity_find(s + j, k - j);
+        size_t x = k - j;
+        if (!e) {
+            for (x = k - j - 1; x > 1; x--)
+                if ((e = entity_find(s + j, x)))
+                    break;
+        }
+        if (!e) {
+            for (size_t q = i; q < k; q++)
+                out->v[w++] = s[q];
+        } else {
+            out->v[w++] = e->cp[0];
+            if (e->cp[1])
+                out->v[w++] = e->cp[1];
+            for (size_t q = j + x; q < k; q++)
+                out->v[w++] = s[q];
+        }
+        i = k;
+    next:;
+    }
+    out->len = w;
+}
+
+int mn_html_unescape(mn_buf *out, mn_str s)
+{
+    if (!memchr(s.ptr ? s.ptr : "", '&', s.len))
+        return mn_utf8_sanitize(out, s);
+    mn_arena *a = mn__scratch_new();
+    mn__u32s t;
+    if (!a || mn__utf8_decode_all(a, s, &t)) {
+        mn_arena_free(a);
+        return MN_ENOMEM;
+    }
+    u32out u = { mn_arena_alloc(a, (t.len + 1) * sizeof(uint32_t)), 0 };
+    int rc = MN_ENOMEM;
+    if (u.v) {
+        unescape_u32(t.cp, t.len, &u);
+        rc = mn__utf8_put_u32(out, u.v, u.len);
+    }
+    mn_arena_free(a);
+    return rc;
+}
+
+/* ---- urlize ---- */
+
+#define MAX_URL_LENGTH 2048
+
+/* Python's re.IGNORECASE equality of c with an ASCII lowercase letter,
+ * including the non-ASCII equivalences sre knows (ı İ for i, ſ for s,
+ * the Kelvin sign for k). */
+static bool ci_eq(uint32_t c, char lower)
+{
+    uint32_t l = (uint32_t)(unsigned char)lower;
+    if (c == l || c == l - 32)
+        return true;
+    if (lower == 'i')
+        return c == 0x130 || c == 0x131;
+    if (lower == 's')
+        return c == 0x17F;
+    if (lower == 'k')
+        return c == 0x212A;
+    return false;
+}
+
+static bool ci_prefix(const uint32_t *s, size_t n, const char *p)
+{
+    size_t l = strlen(p);
+    if (n < l)
+        return false;
+    for (size_t i = 0; i < l; i++)
+        if (!ci_eq(s[i], p[i]))
+            return false;
+    return true;
+}
+
+/* ^https?://\[?\w */
+static bool simple_url(const uint32_t *s, size_t n)
+{
+    if (!ci_prefix(s, n, "http"))
+        return false;
+    size_t i = 4;
+    if (i < n && ci_eq(s[i], 's'))
+        i++;
+    if (n - i < 3 || s[i] != ':' || s[i + 1] != '/' || s[i + 2] != '/')
+        return false;
+    i += 3;
+    if (i < n && s[i] == '[' && i + 1 < n && mn__unicode_isword(s[i + 1]))
+        return true;
+    return i < n && mn__unicode_isword(s[i]);
+}
+
+/* ^www\.|^(?!http)\w[^@]+\.(com|edu|gov|int|mil|net|org)($|/.*)$ */
+static bool simple_url_2(const uint32_t *s, size_t n)
+{
+    if (ci_prefix(s, n, "www") && n > 3 && s[3] == '.')
+        return true;
+    if (ci_prefix(s, n, "http") || n == 0 || !mn__unicode_isword(s[0]))
+        return false;
+    static const char *const tlds[] = { "com", "edu", "gov", "int", "mil", "net", "org" };
+    for (size_t p = 2; p < n; p++) {
+        if (s[p - 1] == '@')
+            return false;
+        if (s[p] != '.' || p + 4 > n)
+            continue;
+        if (!(p + 4 == n || s[p + 4] == '/'))
+            continue;
+        for (size_t t = 0; t < 7; t++)
+            if (ci_prefix(s + p + 1, 3, tlds[t]))
+                return true;
+    }
+    return false;
+}
+
+static size_t count_cp(const uint32_t *s, size_t n, uint32_t c)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += s[i] == c;
+    return k;
+}
+
+static bool is_trailing_punct(uint32_t c)
+{
+    return c == '.' || c == ',' || c == ':' || c == ';' || c == '!';
+}
+
+/* A piece of text built by prepending (urlize's trail). */
+typedef struct prepend {
+    uint32_t *v; /* the text is v[start, cap) */
+    size_t start, cap;
+} prepend;
+
+/* Puts c in front of the text, growing the array when needed. */
+static int prepend_cp(prepend *p, mn_arena *a, uint32_t c)
+{
+    if (p->start == 0) {
+        size_t len = p->cap, ncap = p->cap * 2 + 16;
+        uint32_t *nv = mn_arena_alloc(a, ncap * sizeof(uint32_t));
+        if (!nv)
+            return MN_ENOMEM;
+        if (len)
+            memcpy(nv + (ncap - len), p->v + p->start, len * sizeof(uint32_t));
+        p->v = nv;
+        p->start = ncap - len;
+        p->cap = ncap;
+    }
+    p->v[--p->start] = c;
+    return MN_OK;
+}
+
+typedef struct urlize_ctx {
+    mn_arena *a;
+    mn_buf *out;
+    long limit;
+    unsigned flags;
+    bool safe_input;
+    uint32_t *scratch; /* unescape output, room for one word */
+} urlize_ctx;
+
+static int put_maybe_escaped(urlize_ctx *c, const uint32_t *v, size_t n, bool esc)
+{
+    if (!esc)
+        return mn__utf8_put_u32(c->out, v, n);
+    mn_buf tmp;
+    mn_buf_init(&tmp, NULL, 0);
+    mn__utf8_put_u32(&tmp, v, n);
+    int rc = mn_buf_error(&tmp) ? mn_buf_error(&tmp) : mn_html_escape(c->out, mn_buf_str(&tmp));
+    mn_buf_free(&tmp);
+    return rc;
+}
+
+static bool is_email_simple(const uint32_t *s, size_t n)
+{
+    size_t ats = count_cp(s, n, '@');
+    if (ats != 1 || s[0] == '@' || s[n - 1] == '@')
+        return false;
+    size_t at = 0;
+    while (s[at] != '@')
+        at++;
+    const uint32_t *p2 = s + at + 1;
+    size_t n2 = n - at - 1;
+    if (n2 > 63)
+        return false;
+    return count_cp(p2, n2, '.') > 0 && p2[0] != '.';
+}
+
+static int urlize_word(urlize_ctx *c, const uint32_t *word, size_t n)
+{
+    /* trim_punctuation: lead is word[0, ms); middle is word[ms, me) */
+    size_t ms = 0, me = n;
+    prepend trail = { NULL, 0, 0 };
+    static const uint32_t wrap[2][2] = { { '(', ')' }, { '[', ']' } };
+    bool trimmed = true;
+    while (trimmed) {
+        trimmed = false;
+        for (int k = 0; k < 2; k++) {
+            if (me > ms && word[ms] == wrap[k][0]) {
+                ms++;
+                trimmed = true;
+            }
+            if (me > ms && word[me - 1] == wrap[k][1] &&
+                count_cp(word + ms, me - ms, wrap[k][1]) == count_cp(word + ms, me - ms, wrap[k][0]) + 1) {
+                me--;
+                if (prepend_cp(&trail, c->a, wrap[k][1]))
+                    return MN_ENOMEM;
+                trimmed = true;
+            }
+        }
+        const uint32_t *mid = word + ms;
+        size_t mlen = me - ms;
+        const uint32_t *un = mid;
+        size_t ulen = mlen;
+        if (count_cp(mid, mlen, '&')) {
+            u32out u = { c->scratch, 0 };
+            unescape_u32(mid, mlen, &u);
+            un = u.v;
+            ulen = u.len;
+        }
+        size_t slen = ulen;
+        while (slen > 0 && is_trailing_punct(un[slen - 1]))
+            slen--;
+        if (slen != ulen) {
+            /* trail = middle[len(stripped):] + trail */
+            for (size_t q = mlen; q > slen; q--)
+                if (prepend_cp(&trail, c->a, mid[q - 1]))
+                    return MN_ENOMEM;
+            /* middle = middle[:len(stripped) - len(unescaped)] */
+            size_t drop = ulen - slen;
+            me = drop >= mlen ? ms : me - drop;
+            trimmed = true;
+        }
+    }
+    const uint32_t *mid = word + ms;
+    size_t mlen = me - ms;
+    const uint32_t *tr = trail.v ? trail.v + trail.start : word;
+    size_t trlen = trail.cap - trail.start;
+
+    bool nofollow = c->flags & MN_URLIZE_NOFOLLOW;
+    mn_buf url;
+    mn_buf_init(&url, NULL, 0);
+    bool have_url = false;
+    bool s1 = mlen <= MAX_URL_LENGTH && simple_url(mid, mlen);
+    bool s2 = !s1 && mlen <= MAX_URL_LENGTH && simple_url_2(mid, mlen);
+    if (s1 || s2) {
+        u32out u = { c->scratch, 0 };
+        unescape_u32(mid, mlen, &u);
+        mn_buf raw;
+        mn_buf_init(&raw, NULL, 0);
+        if (s2)
+            mn_buf_puts(&raw, "http://");
+        mn__utf8_put_u32(&raw, u.v, u.len);
+        mn_url_smart_quote(&url, mn_buf_str(&raw));
+        mn_buf_free(&raw);
+        have_url = true;
+    } else if (count_cp(mid, mlen, ':') == 0 && mlen > 0 && is_email_simple(mid, mlen)) {
+        size_t at = mlen;
+        while (mid[at - 1] != '@')
+            at--;
+        mn_buf dom;
+        mn_buf_init(&dom, NULL, 0);
+        mn__utf8_put_u32(&dom, mid + at, mlen - at);
+        mn_buf_puts(&url, "mailto:");
+        mn__utf8_put_u32(&url, mid, at);
+        int rc = mn_url_idna_encode(&url, mn_buf_str(&dom), NULL);
+        mn_buf_free(&dom);
+        if (rc == MN_EINVAL) {
+            /* Django `continue`s: the word stays as it is, unescaped. */
+            mn_buf_free(&url);
+            return mn__utf8_put_u32(c->out, word, n);
+        }
+        nofollow = false;
+        have_url = true;
+    }
+    if (!have_url) {
+        mn_buf_free(&url);
+        bool esc = !c->safe_input && (c->flags & MN_URLIZE_AUTOESCAPE);
+        return put_maybe_escaped(c, word, n, esc);
+    }
+    bool esc = (c->flags & MN_URLIZE_AUTOESCAPE) && !c->safe_input;
+    put_maybe_escaped(c, word, ms, esc);
+    mn_buf_puts(c->out, "<a href=\"");
+    mn_html_escape(c->out, mn_buf_str(&url));
+    mn_buf_free(&url);
+    mn_buf_puts(c->out, nofollow ? "\" rel=\"nofollow\">" : "\">");
+    if (c->limit >= 0 && mlen > (size_t)c->limit) {
+        size_t keep = c->limit > 1 ? (size_t)c->limit - 1 : 0;
+        uint32_t *t = mn_arena_alloc(c->a, (keep + 1) * sizeof(uint32_t));
+        if (!t)
+            return MN_ENOMEM;
+        memcpy(t, mid, keep * sizeof(uint32_t));
+        t[keep] = 0x2026;
+        put_maybe_escaped(c, t, keep + 1, esc);
+    } else {
+        put_maybe_escaped(c, mid, mlen, esc);
+    }
+    mn_buf_puts(c->out, "</a>");
+    return put_maybe_escaped(c, tr, trlen, esc);
+}
+
+static bool is_split_char(uint32_t c)
+{
+    return c == '<' || c == '>' || c == '"' || c == '\'' || mn_unicode_isspace(c);
+}
+
+int mn_html_urlize(mn_buf *out, mn_str s, long trim_limit, unsigned flags)
+{
+    mn_arena *a = mn__scratch_new();
+    mn__u32s t;
+    if (!a || mn__utf8_decode_all(a, s, &t)) {
+        mn_arena_free(a);
+        return MN_ENOMEM;
+    }
+    urlize_ctx c = { a, out, trim_limit < 0 ? -1 : trim_limit, flags, (flags & MN_URLIZE_SAFE_INPUT) != 0,
+                     mn_arena_alloc(a, (t.len + 1) * sizeof(uint32_t)) };
+    if (!c.scratch) {
+        mn_arena_free(a);
+        return MN_ENOMEM;
+    }
+    bool esc = !c.safe_input && (flags & MN_URLIZE_AUTOESCAPE);
+    int rc = MN_OK;
+    for (size_t i = 0; i < t.len && !rc;) {
+        size_t j = i;
+        bool sep = is_split_char(t.cp[i]);
+        while (j < t.len && is_split_char(t.cp[j]) == sep)
+            j++;
+        const uint32_t *w = t.cp + i;
+        size_t n = j - i;
+        if (!sep && (count_cp(w, n, '.') || count_cp(w, n, '@') || count_cp(w, n, ':'))) {
+            mn_arena_mark m = mn_arena_mark_get(a);
+            rc = urlize_word(&c, w, n);
+            mn_arena_rewind(a, m);
+        } else {
+            rc = put_maybe_escaped(&c, w, n, esc);
+        }
+        i = j;
+    }
+    mn_arena_free(a);
+    return rc ? rc : mn_buf_error(out);
+}

@@ -1,0 +1,58 @@
+/* Private to src/urls: the compiled form of URL patterns. */
+#ifndef MN_RESOLVER_INTERNAL_H
+#define MN_RESOLVER_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdint.h>
+#include "manouche/urls.h"
+
+typedef struct mn_level mn_level;
+
+typedef struct mn_node {
+    const mn_url_pattern *pat;
+    const char *regex_text; /* Python-syntax regex, as Django shows it */
+    pcre2_code *re;
+    bool is_regex;
+    mn_str prefix; /* literal prefix for the index */
+    /* converters of path() parameters */
+    const char **conv_names;
+    const mn_url_converter **convs;
+    size_t nconv;
+    /* includes */
+    mn_level *sub;
+    const char *app_name;
+    const char *namespace;
+} mn_node;
+
+typedef struct mn_bucket {
+    mn_str key;
+    uint32_t *items;
+    uint32_t n;
+} mn_bucket;
+
+struct mn_level {
+    const mn_urlconf *conf;
+    mn_node *nodes;
+    size_t n;
+    mn_bucket *buckets;
+    size_t nbuckets;
+    uint32_t *generic;
+    size_t ngeneric;
+};
+
+typedef struct mn_rev_scope mn_rev_scope;
+
+struct mn_resolver {
+    mn_arena *arena;
+    mn_level root;
+    uint32_t max_groups;
+    size_t nendpoints;
+    mn_rev_scope *rev_root;
+    pcre2_match_context *mctx; /* bounds backtracking on hostile paths */
+};
+
+/* Builds the reverse tables (reverse.c). */
+int mn__reverse_build(mn_resolver *r, mn_err *err);
+
+#endif

@@ -1,0 +1,215 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "manouche.h"
+
+static int last_days;
+static char last_category[64];
+static bool last_dry;
+static int last_verbosity;
+
+static const mn_command_arg cleanup_args[] = {
+    MN_ARG_POSITIONAL("days", MN_ARG_INT, "Number of days"),
+    MN_ARG_OPTION("--category", MN_ARG_STR, "Filter by category slug"),
+    MN_ARG_FLAG("--dry-run", "Show what would be deleted without deleting"),
+    MN_ARG_END
+};
+
+static int cleanup(mn_command_ctx *ctx)
+{
+    last_days = (int)mn_command_int(ctx, "days");
+    const char *cat = mn_command_str(ctx, "category");
+    snprintf(last_category, sizeof last_category, "%s", cat ? cat : "(none)");
+    last_dry = mn_command_flag(ctx, "dry_run");
+    last_verbosity = mn_command_verbosity(ctx);
+    if (last_days < 0)
+        return mn_command_error(ctx, "days must be positive, got %d", last_days);
+    if (last_dry)
+        mn_command_out(ctx, MN_STYLE_WARNING, "Would delete %d products (DRY RUN)", 3);
+    else
+        mn_command_out(ctx, MN_STYLE_SUCCESS, "Successfully deleted %d products", 3);
+    return 0;
+}
+
+static const mn_command cleanup_products = {
+    .name = "cleanup_products",
+    .help = "Delete inactive products older than specified days",
+    .args = cleanup_args,
+    .handle = cleanup,
+};
+
+static const char *const modes[] = { "fast", "safe", NULL };
+static const mn_command_arg import_args[] = {
+    MN_ARG_POSITIONAL("csv_file", MN_ARG_STR, NULL),
+    { .name = "--batch-size", .short_name = 'b', .type = MN_ARG_INT, .default_value = "500", .help = "Rows per insert" },
+    { .name = "--mode", .type = MN_ARG_STR, .choices = modes, .help = "Import mode" },
+    { .name = "--ratio", .type = MN_ARG_FLOAT, .help = "Sample ratio" },
+    MN_ARG_END
+};
+static int import_fn(mn_command_ctx *ctx)
+{
+    mn_command_out(ctx, MN_STYLE_PLAIN, "%s batch=%lld mode=%s ratio=%.2f has_ratio=%d", mn_command_str(ctx, "csv_file"),
+                   (long long)mn_command_int(ctx, "batch_size"), mn_command_str(ctx, "mode") ? mn_command_str(ctx, "mode") : "-",
+                   mn_command_float(ctx, "ratio"), mn_command_has(ctx, "ratio"));
+    return 0;
+}
+static const mn_command import_products = { .name = "import_products", .help = "Import products from CSV file",
+                                            .args = import_args, .handle = import_fn };
+
+static const mn_command *const app_cmds[] = { &cleanup_products, &import_products, NULL };
+static const mn_command_group app_group = { "products", app_cmds };
+static const mn_command_group *const groups[] = { &app_group, NULL };
+
+typedef struct result {
+    int rc;
+    char out[8192];
+    char err[8192];
+} result;
+
+static result run(int argc, const char **argv)
+{
+    result r;
+    memset(&r, 0, sizeof r);
+    FILE *out = fmemopen(r.out, sizeof r.out - 1, "w");
+    FILE *err = fmemopen(r.err, sizeof r.err - 1, "w");
+    r.rc = mn_command_run(groups, argc, (char **)argv, out, err);
+    fclose(out);
+    fclose(err);
+    return r;
+}
+
+#define RUN(...)                                                        \
+    ({                                                                  \
+        const char *argv_[] = { "./manage", __VA_ARGS__ };              \
+        run((int)(sizeof argv_ / sizeof argv_[0]), argv_);              \
+    })
+
+Test(command, positional_option_and_flag)
+{
+    result r = RUN("cleanup_products", "30", "--category", "electronics", "--dry-run");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert_eq(last_days, 30);
+    cr_assert_str_eq(last_category, "electronics");
+    cr_assert(last_dry);
+    cr_assert_eq(last_verbosity, 1);
+    cr_assert_str_eq(r.out, "Would delete 3 products (DRY RUN)\n");
+
+    r = RUN("cleanup_products", "--category=books", "7", "-v", "2");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert_eq(last_days, 7);
+    cr_assert_str_eq(last_category, "books");
+    cr_assert(!last_dry);
+    cr_assert_eq(last_verbosity, 2);
+    cr_assert_str_eq(r.out, "Successfully deleted 3 products\n");
+
+    r = RUN("cleanup_products", "-v0", "--", "-5");
+    cr_assert_eq(r.rc, 1);
+    cr_assert_str_eq(r.err, "CommandError: days must be positive, got -5\n");
+}
+
+Test(command, argparse_errors)
+{
+    result r = RUN("cleanup_products", "abc");
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, "usage: manage cleanup_products [-h] [--category CATEGORY] [--dry-run]"), "%s", r.err);
+    cr_assert(strstr(r.err, "manage cleanup_products: error: argument days: invalid int value: 'abc'\n"), "%s", r.err);
+
+    r = RUN("cleanup_products");
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, "error: the following arguments are required: days\n"), "%s", r.err);
+
+    r = RUN("cleanup_products", "3", "--category");
+    cr_assert(strstr(r.err, "error: argument --category: expected one argument\n"), "%s", r.err);
+
+    r = RUN("cleanup_products", "3", "--bogus");
+    cr_assert(strstr(r.err, "error: unrecognized arguments: --bogus\n"), "%s", r.err);
+
+    r = RUN("cleanup_products", "3", "4");
+    cr_assert(strstr(r.err, "error: unrecognized arguments: 4\n"), "%s", r.err);
+
+    r = RUN("cleanup_products", "3", "-v", "7");
+    cr_assert(strstr(r.err, "error: argument -v/--verbosity: invalid choice: '7' (choose from '0', '1', '2', '3')\n"),
+              "%s", r.err);
+
+    r = RUN("import_products", "f.csv", "--mode", "slow");
+    cr_assert(strstr(r.err, "argument --mode: invalid choice: 'slow' (choose from 'fast', 'safe')"), "%s", r.err);
+
+    r = RUN("import_products", "f.csv", "--ratio", "x");
+    cr_assert(strstr(r.err, "argument --ratio: invalid float value: 'x'"), "%s", r.err);
+
+    r = RUN("cleanup_products", "3", "--dry-run=yes");
+    cr_assert(strstr(r.err, "argument --dry-run: ignored explicit argument 'yes'"), "%s", r.err);
+}
+
+Test(command, defaults_floats_and_short_options)
+{
+    result r = RUN("import_products", "data.csv");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "data.csv batch=500 mode=- ratio=0.00 has_ratio=0\n");
+    r = RUN("import_products", "-b", "50", "data.csv", "--mode", "safe", "--ratio", "0.25");
+    cr_assert_str_eq(r.out, "data.csv batch=50 mode=safe ratio=0.25 has_ratio=1\n");
+}
+
+Test(command, help_is_generated)
+{
+    result r = RUN("cleanup_products", "--help");
+    cr_assert_eq(r.rc, 0);
+    cr_assert(strstr(r.out, "Delete inactive products older than specified days\n"), "%s", r.out);
+    cr_assert(strstr(r.out, "positional arguments:\n  days                  Number of days\n"), "%s", r.out);
+    cr_assert(strstr(r.out, "  --category CATEGORY   Filter by category slug\n"), "%s", r.out);
+    cr_assert(strstr(r.out, "  --dry-run             Show what would be deleted without deleting\n"), "%s", r.out);
+    cr_assert(strstr(r.out, "  -v {0,1,2,3}, --verbosity {0,1,2,3}\n                        Verbosity level;"), "%s", r.out);
+    result r2 = RUN("help", "cleanup_products");
+    cr_assert_str_eq(r.out, r2.out);
+    r = RUN("help");
+    cr_assert_eq(r.rc, 0);
+    cr_assert(strstr(r.out, "[products]\n    cleanup_products\n    import_products\n"), "%s", r.out);
+}
+
+Test(command, unknown_command_suggests)
+{
+    result r = RUN("cleanup_product", "3");
+    cr_assert_eq(r.rc, 1);
+    cr_assert_str_eq(r.err, "Unknown command: 'cleanup_product'. Did you mean cleanup_products?\nType 'manage help' for usage.\n");
+    r = RUN("zzz");
+    cr_assert_str_eq(r.err, "Unknown command: 'zzz'.\nType 'manage help' for usage.\n");
+}
+
+Test(command, colors_and_settings_variant)
+{
+    result r = RUN("cleanup_products", "3", "--force-color");
+    cr_assert_str_eq(r.out, "\033[32;1mSuccessfully deleted 3 products\033[0m\n");
+    r = RUN("cleanup_products", "3", "--force-color", "--no-color");
+    cr_assert_eq(r.rc, 1);
+    /* Not a terminal: no colour by default. */
+    r = RUN("cleanup_products", "3");
+    cr_assert_str_eq(r.out, "Successfully deleted 3 products\n");
+    unsetenv("MANOUCHE_SETTINGS");
+    r = RUN("cleanup_products", "3", "--settings", "production");
+    cr_assert_str_eq(getenv("MANOUCHE_SETTINGS"), "production");
+}
+
+static int progress_fn(mn_command_ctx *ctx)
+{
+    mn_progress *p = mn_progress_start(ctx, 1000, "importing");
+    for (int i = 0; i < 1000; i++)
+        mn_progress_advance(p, 1);
+    mn_progress_finish(p);
+    return 0;
+}
+
+Test(command, progress_bar_is_quiet_off_terminal)
+{
+    static const mn_command prog_cmd = { .name = "prog", .handle = progress_fn };
+    static const mn_command *const cmds[] = { &prog_cmd, NULL };
+    static const mn_command_group g = { "x", cmds };
+    static const mn_command_group *const gs[] = { &g, NULL };
+    char out[256] = "", err[256] = "";
+    FILE *fo = fmemopen(out, sizeof out - 1, "w"), *fe = fmemopen(err, sizeof err - 1, "w");
+    const char *argv[] = { "manage", "prog", "-v", "2" };
+    cr_assert_eq(mn_command_run(gs, 4, (char **)argv, fo, fe), 0);
+    fclose(fo);
+    fclose(fe);
+    cr_assert(strstr(err, "importing: 1000 done in"), "%s", err);
+}

@@ -1,0 +1,255 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include "manouche.h"
+
+static mn_response *v_list(mn_request *r, const mn_url_args *a) { (void)r; (void)a; return NULL; }
+static mn_response *v_detail(mn_request *r, const mn_url_args *a) { (void)r; (void)a; return NULL; }
+static mn_response *v_slug(mn_request *r, const mn_url_args *a) { (void)r; (void)a; return NULL; }
+static mn_response *v_arch(mn_request *r, const mn_url_args *a) { (void)r; (void)a; return NULL; }
+static mn_response *v_any(mn_request *r, const mn_url_args *a) { (void)r; (void)a; return NULL; }
+
+static const mn_url_pattern product_patterns[] = {
+    MN_PATH("", v_list, "list"),
+    MN_PATH("<int:pk>/", v_detail, "detail"),
+    MN_PATH("<slug:slug>/", v_slug, "detail-slug"),
+    MN_URL_END
+};
+static const mn_urlconf products_conf = { .app_name = "products", .patterns = product_patterns };
+
+static const mn_url_pattern api_patterns[] = {
+    MN_PATH("items/<uuid:id>/", v_detail, "item"),
+    MN_RE_PATH("^files/(?P<path>.+)$", v_any, "file"),
+    MN_URL_END
+};
+static const mn_urlconf api_conf = { .app_name = NULL, .patterns = api_patterns };
+
+static const mn_url_pattern root_patterns[] = {
+    MN_PATH("", v_list, "home"),
+    MN_INCLUDE("products/", &products_conf, NULL),
+    MN_INCLUDE("shop/", &products_conf, "shop"),
+    MN_RE_PATH("^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", v_arch, "archive"),
+    MN_RE_PATH("^old/([0-9]+)/([a-z]+)/$", v_arch, "old"),
+    MN_INCLUDE("api/v1/", &api_conf, NULL),
+    MN_PATH("docs/<path:rest>", v_any, "docs"),
+    MN_URL_END
+};
+static const mn_urlconf root_conf = { .patterns = root_patterns };
+
+static mn_arena *A;
+static mn_resolver *R;
+
+static void setup(void)
+{
+    A = mn_arena_new("test", 0);
+    mn_err err = { 0 };
+    R = mn_resolver_new(&root_conf, &err);
+    cr_assert_not_null(R, "%s", err.msg);
+}
+static void teardown(void)
+{
+    mn_resolver_free(R);
+    mn_arena_free(A);
+}
+
+TestSuite(resolver, .init = setup, .fini = teardown);
+
+static mn_url_match resolve_ok(const char *path)
+{
+    mn_url_match m;
+    int rc = mn_resolver_resolve(R, mn_str_from(path), A, &m);
+    cr_assert_eq(rc, MN_OK, "resolving %s: %d", path, rc);
+    return m;
+}
+
+Test(resolver, path_converters)
+{
+    mn_url_match m = resolve_ok("/products/42/");
+    cr_assert_eq(m.view, v_detail);
+    cr_assert_str_eq(m.url_name, "detail");
+    cr_assert_str_eq(m.app_name, "products");
+    cr_assert_str_eq(m.namespace, "products");
+    cr_assert_str_eq(m.route, "products/<int:pk>/");
+    int64_t pk;
+    cr_assert_eq(mn_url_arg_int(&m.args, "pk", &pk), MN_OK);
+    cr_assert_eq(pk, 42);
+    cr_assert_eq(mn_url_arg(&m.args, "pk").type, MN_VALUE_INT);
+
+    m = resolve_ok("/products/blue-shoes_2/");
+    cr_assert_eq(m.view, v_slug);
+    cr_assert(mn_str_eq_cstr(mn_url_arg_str(&m.args, "slug", A), "blue-shoes_2"));
+    cr_assert_eq(mn_url_arg_int(&m.args, "slug", &pk), MN_ETYPE);
+    cr_assert_eq(mn_url_arg_int(&m.args, "nope", &pk), MN_ENOTFOUND);
+
+    m = resolve_ok("/");
+    cr_assert_eq(m.view, v_list);
+    cr_assert_str_eq(m.url_name, "home");
+    cr_assert_str_eq(m.app_name, "");
+}
+
+Test(resolver, instance_namespace)
+{
+    mn_url_match m = resolve_ok("/shop/7/");
+    cr_assert_str_eq(m.app_name, "products");
+    cr_assert_str_eq(m.namespace, "shop");
+    cr_assert_str_eq(m.route, "shop/<int:pk>/");
+}
+
+Test(resolver, re_path_named_and_positional)
+{
+    mn_url_match m = resolve_ok("/archive/2024/03/");
+    cr_assert_eq(m.view, v_arch);
+    cr_assert(mn_str_eq_cstr(mn_url_arg_str(&m.args, "year", A), "2024"));
+    cr_assert(mn_str_eq_cstr(mn_url_arg_str(&m.args, "month", A), "03"));
+    cr_assert_eq(mn_list_len(m.args.args), 0);
+
+    m = resolve_ok("/old/12/abc/");
+    cr_assert_eq(mn_map_len(m.args.kwargs), 0);
+    cr_assert_eq(mn_list_len(m.args.args), 2);
+    cr_assert(mn_str_eq_cstr(mn_list_get(m.args.args, 1).u.s, "abc"));
+}
+
+Test(resolver, include_without_namespace_uuid_and_path)
+{
+    mn_url_match m = resolve_ok("/api/v1/items/123e4567-e89b-12d3-a456-426614174000/");
+    cr_assert_str_eq(m.url_name, "item");
+    cr_assert_str_eq(m.app_name, "");
+    cr_assert(mn_str_eq_cstr(mn_url_arg_str(&m.args, "id", A), "123e4567-e89b-12d3-a456-426614174000"));
+    m = resolve_ok("/api/v1/files/a/b/c.txt");
+    cr_assert(mn_str_eq_cstr(mn_url_arg_str(&m.args, "path", A), "a/b/c.txt"));
+    m = resolve_ok("/docs/intro/install.html");
+    cr_assert(mn_str_eq_cstr(mn_url_arg_str(&m.args, "rest", A), "intro/install.html"));
+}
+
+Test(resolver, no_match)
+{
+    mn_url_match m;
+    const char *misses[] = { "/products/42", "/products/4 2/", "/zz/", "", "products/1/", "/archive/24/03/",
+                             "/api/v1/items/123E4567-E89B-12D3-A456-426614174000/", "/docs/",
+                             "/products/42/\n" };
+    for (size_t i = 0; i < sizeof misses / sizeof misses[0]; i++)
+        cr_assert_eq(mn_resolver_resolve(R, mn_str_from(misses[i]), A, &m), MN_ENOTFOUND, "%s", misses[i]);
+}
+
+Test(resolver, int_overflow_is_no_match)
+{
+    mn_url_match m;
+    /* Not an int64: the int converter refuses, so the slug pattern matches. */
+    m = resolve_ok("/products/99999999999999999999999/");
+    cr_assert_eq(m.view, v_slug);
+    (void)m;
+}
+
+Test(resolver, describe_lists_patterns)
+{
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    mn_resolver_describe(R, &b);
+    cr_assert(strstr(mn_buf_cstr(&b), "products/ <int:pk>/ [name='detail']\n"), "%s", mn_buf_cstr(&b));
+    cr_assert(strstr(mn_buf_cstr(&b), "api/v1/ ^files/(?P<path>.+)$ [name='file']\n"));
+    cr_assert_eq(mn_resolver_count(R), 12);
+}
+
+static const mn_url_pattern bad_conv[] = { MN_PATH("<foo:x>/", v_any, NULL), MN_URL_END };
+static const mn_url_pattern bad_name[] = { MN_PATH("<int:a-b>/", v_any, NULL), MN_URL_END };
+static const mn_url_pattern bad_regex[] = { MN_RE_PATH("^(?P<x>[0-9+/$", v_any, NULL), MN_URL_END };
+static const mn_url_pattern no_view[] = { MN_PATH("x/", NULL, NULL), MN_URL_END };
+static const mn_urlconf noapp = { .patterns = product_patterns };
+static const mn_url_pattern ns_no_app[] = { MN_INCLUDE("x/", &noapp, "ns"), MN_URL_END };
+static const mn_urlconf c1 = { .patterns = bad_conv }, c2 = { .patterns = bad_name }, c3 = { .patterns = bad_regex },
+                        c4 = { .patterns = no_view }, c5 = { .patterns = ns_no_app };
+
+Test(resolver, configuration_errors_are_clear)
+{
+    mn_err err = { 0 };
+    cr_assert_null(mn_resolver_new(&c1, &err));
+    cr_assert_str_eq(err.msg, "URL route '<foo:x>/' uses invalid converter 'foo'.");
+    cr_assert_null(mn_resolver_new(&c2, &err));
+    cr_assert_str_eq(err.msg, "URL route '<int:a-b>/' uses parameter name 'a-b' which isn't a valid Python identifier.");
+    cr_assert_null(mn_resolver_new(&c3, &err));
+    cr_assert(strstr(err.msg, "is not a valid regular expression"), "%s", err.msg);
+    cr_assert_null(mn_resolver_new(&c4, &err));
+    cr_assert_str_eq(err.msg, "URL pattern 'x/' has no view");
+    cr_assert_null(mn_resolver_new(&c5, &err));
+    cr_assert(strstr(err.msg, "without providing an app_name is not supported"), "%s", err.msg);
+}
+
+static int year_to_value(mn_str text, mn_arena *a, mn_value *out)
+{
+    (void)a;
+    int64_t y;
+    if (mn_str_to_i64(text, &y) || y < 1900)
+        return MN_EINVAL;
+    *out = mn_value_int(y);
+    return MN_OK;
+}
+static int year_to_url(mn_value v, mn_arena *a, mn_str *out)
+{
+    if (v.type != MN_VALUE_INT)
+        return MN_ETYPE;
+    *out = mn_str_from(mn_arena_sprintf(a, "%04lld", (long long)v.u.i));
+    return MN_OK;
+}
+static const mn_url_converter year_conv = { "yyyy", "[0-9]{4}", year_to_value, year_to_url };
+static const mn_url_pattern custom_patterns[] = {
+    MN_PATH("articles/<yyyy:year>/", v_arch, "by-year"),
+    MN_PATH("articles/<str:word>/", v_any, "by-word"),
+    MN_URL_END
+};
+static const mn_urlconf custom_conf = { .patterns = custom_patterns };
+
+Test(resolver, custom_converter)
+{
+    mn_err err = { 0 };
+    int rc = mn_url_register_converter(&year_conv, &err);
+    cr_assert(rc == MN_OK || rc == MN_EEXIST);
+    cr_assert_eq(mn_url_register_converter(&year_conv, &err), MN_EEXIST);
+    mn_resolver *r = mn_resolver_new(&custom_conf, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    mn_url_match m;
+    cr_assert_eq(mn_resolver_resolve(r, MN_STR("/articles/2024/"), A, &m), MN_OK);
+    cr_assert_eq(m.view, v_arch);
+    cr_assert_eq(mn_url_arg(&m.args, "year").u.i, 2024);
+    /* to_value refuses 1066: the next pattern gets its chance. */
+    cr_assert_eq(mn_resolver_resolve(r, MN_STR("/articles/1066/"), A, &m), MN_OK);
+    cr_assert_eq(m.view, v_any);
+    mn_map *kw = mn_map_new(A, 1);
+    mn_map_set_cstr(kw, "year", mn_value_int(2024));
+    mn_str url;
+    cr_assert_eq(mn_reverse(r, "by-year", NULL, kw, NULL, A, &url, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(url, "/articles/2024/"));
+    mn_map_set_cstr(kw, "year", mn_value_cstr("x"));
+    cr_assert_eq(mn_reverse(r, "by-year", NULL, kw, NULL, A, &url, &err), MN_ENOTFOUND);
+    mn_resolver_free(r);
+}
+
+/* 1,000 patterns: the prefix index keeps resolution from trying them all. */
+static mn_url_pattern many[1002];
+static char routes[1000][32];
+static char names[1000][16];
+
+Test(resolver, thousand_patterns)
+{
+    for (int i = 0; i < 1000; i++) {
+        snprintf(routes[i], sizeof routes[i], "section%d/<int:pk>/", i);
+        snprintf(names[i], sizeof names[i], "s%d", i);
+        many[i] = (mn_url_pattern)MN_PATH(routes[i], v_detail, names[i]);
+    }
+    many[1000] = (mn_url_pattern)MN_PATH("<str:x>/", v_any, "catchall");
+    many[1001] = (mn_url_pattern)MN_URL_END;
+    mn_urlconf conf = { .patterns = many };
+    mn_err err = { 0 };
+    mn_resolver *r = mn_resolver_new(&conf, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    mn_url_match m;
+    cr_assert_eq(mn_resolver_resolve(r, MN_STR("/section999/5/"), A, &m), MN_OK);
+    cr_assert_str_eq(m.url_name, "s999");
+    cr_assert_eq(mn_resolver_resolve(r, MN_STR("/other/"), A, &m), MN_OK);
+    cr_assert_str_eq(m.url_name, "catchall");
+    mn_str url;
+    mn_list *args = mn_list_new(A, 1);
+    mn_list_push(args, mn_value_int(3));
+    cr_assert_eq(mn_reverse(r, "s500", args, NULL, NULL, A, &url, &err), MN_OK);
+    cr_assert(mn_str_eq_cstr(url, "/section500/3/"));
+    mn_resolver_free(r);
+}
