@@ -1,7 +1,6 @@
 /* `manouche template render`: renders a template from directories with a
  * JSON context, printing exactly the output (Django's conformance harness
  * and a tool for users debugging templates). */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,68 +13,93 @@ static void usage(FILE *f)
                "                                [--string-if-invalid TEXT] NAME\n");
 }
 
-/* JSON to mn_value: objects are maps, arrays lists, {"__safe__": "x"} a safe string. */
-static int from_json(mn_arena *a, json_t *j, mn_value *out, int depth)
+/* Context values from JSON (json.h): objects are maps, arrays lists; an
+ * object with one of these keys is a typed value: {"__safe__": "x"} a safe
+ * string, {"__date__": "2024-01-05"}, {"__time__": "10:30"},
+ * {"__datetime__": "2024-01-05T10:30:00+01:00"}, {"__decimal__": "1.50"}. */
+static int convert(mn_arena *a, mn_value *v, int depth, mn_err *err)
 {
-    if (depth > 200)
-        return MN_ELIMIT;
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: {
-        json_t *safe = json_object_get(j, "__safe__");
-        if (safe && json_is_string(safe) && json_object_size(j) == 1) {
-            mn_str s = mn_str_clone(a, mn_str_make(json_string_value(safe), json_string_length(safe)));
-            if (!s.ptr)
-                return MN_ENOMEM;
-            *out = mn_value_safe(s);
+    if (depth > 500)
+        return mn_err_set(err, MN_ELIMIT, "context nested too deeply");
+    if (v->type == MN_VALUE_LIST) {
+        for (size_t i = 0; i < mn_list_len(v->u.list); i++) {
+            int rc = convert(a, mn_list_at(v->u.list, i), depth + 1, err);
+            if (rc)
+                return rc;
+        }
+        return MN_OK;
+    }
+    if (v->type != MN_VALUE_MAP)
+        return MN_OK;
+    mn_map *m = v->u.map;
+    if (mn_map_len(m) == 1 && mn_map_value_at(m, 0).type == MN_VALUE_STR) {
+        mn_str k = mn_map_key_at(m, 0), s = mn_map_value_at(m, 0).u.s;
+        if (mn_str_eq_cstr(k, "__safe__")) {
+            *v = mn_value_safe(s);
             return MN_OK;
         }
-        mn_map *m = mn_map_new(a, json_object_size(j));
-        if (!m)
-            return MN_ENOMEM;
-        const char *key;
-        json_t *v;
-        json_object_foreach(j, key, v) {
-            mn_value item;
-            int rc = from_json(a, v, &item, depth + 1);
-            if (rc)
-                return rc;
-            mn_str k = mn_str_clone(a, mn_str_from(key));
-            if (!k.ptr || mn_map_set(m, k, item))
-                return MN_ENOMEM;
+        if (mn_str_eq_cstr(k, "__date__")) {
+            mn_date d;
+            if (mn_date_parse(s, &d, err))
+                return MN_EPARSE;
+            *v = mn_value_date(d);
+            return MN_OK;
         }
-        *out = mn_value_map(m);
-        return MN_OK;
-    }
-    case JSON_ARRAY: {
-        mn_list *l = mn_list_new(a, json_array_size(j));
-        if (!l)
-            return MN_ENOMEM;
-        size_t i;
-        json_t *v;
-        json_array_foreach(j, i, v) {
-            mn_value item;
-            int rc = from_json(a, v, &item, depth + 1);
-            if (rc)
-                return rc;
-            if (mn_list_push(l, item))
-                return MN_ENOMEM;
+        if (mn_str_eq_cstr(k, "__time__")) {
+            mn_time t;
+            if (mn_time_parse(s, &t, err))
+                return MN_EPARSE;
+            *v = mn_value_time(t);
+            return MN_OK;
         }
-        *out = mn_value_list(l);
-        return MN_OK;
+        if (mn_str_eq_cstr(k, "__datetime__")) {
+            mn_datetime dt;
+            if (mn_datetime_parse(s, &dt, err))
+                return MN_EPARSE;
+            *v = mn_value_datetime(dt);
+            return MN_OK;
+        }
+        if (mn_str_eq_cstr(k, "__decimal__")) {
+            mn_decimal d;
+            if (mn_decimal_parse(s, &d, err))
+                return MN_EPARSE;
+            *v = mn_value_decimal(d);
+            return MN_OK;
+        }
     }
-    case JSON_STRING: {
-        mn_str s = mn_str_clone(a, mn_str_make(json_string_value(j), json_string_length(j)));
-        if (!s.ptr)
-            return MN_ENOMEM;
-        *out = mn_value_str(s);
-        return MN_OK;
+    for (size_t i = 0; i < mn_map_len(m); i++) {
+        mn_value *item = mn_map_find(m, mn_map_key_at(m, i));
+        int rc = convert(a, item, depth + 1, err);
+        if (rc)
+            return rc;
     }
-    case JSON_INTEGER: *out = mn_value_int(json_integer_value(j)); return MN_OK;
-    case JSON_REAL: *out = mn_value_float(json_real_value(j)); return MN_OK;
-    case JSON_TRUE: *out = mn_value_bool(true); return MN_OK;
-    case JSON_FALSE: *out = mn_value_bool(false); return MN_OK;
-    default: *out = mn_value_null(); return MN_OK;
-    }
+    return MN_OK;
+}
+
+static int load_context(mn_arena *a, const char *path, mn_map **out, mn_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return mn_err_set(err, MN_EIO, "cannot open %s", path);
+    mn_buf b;
+    mn_buf_init(&b, a, (size_t)64 << 20);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        mn_buf_append(&b, chunk, n);
+    fclose(f);
+    if (mn_buf_error(&b))
+        return mn_err_set(err, mn_buf_error(&b), "%s is too large", path);
+    mn_value v;
+    if (mn_json_parse(a, mn_buf_str(&b), NULL, &v, NULL, err))
+        return MN_EPARSE;
+    if (v.type != MN_VALUE_MAP)
+        return mn_err_set(err, MN_ETYPE, "the context must be a JSON object");
+    int rc = convert(a, &v, 0, err);
+    if (rc)
+        return rc;
+    *out = v.u.map;
+    return MN_OK;
 }
 
 static int render(int argc, char **argv)
@@ -126,22 +150,12 @@ static int render(int argc, char **argv)
             goto out;
     mn_map *vars = NULL;
     if (ctx_file) {
-        json_error_t jerr;
-        json_t *root = json_load_file(ctx_file, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-        if (!root) {
-            fprintf(stderr, "manouche template: %s: line %d: %s\n", ctx_file, jerr.line, jerr.text);
+        mn_err cerr = { 0 };
+        if (load_context(arena, ctx_file, &vars, &cerr)) {
+            fprintf(stderr, "manouche template: %s: %s\n", ctx_file, cerr.msg);
             status = 2;
             goto out;
         }
-        mn_value v;
-        int rc = from_json(arena, root, &v, 0);
-        json_decref(root);
-        if (rc || v.type != MN_VALUE_MAP) {
-            fprintf(stderr, "manouche template: %s: the context must be a JSON object\n", ctx_file);
-            status = 2;
-            goto out;
-        }
-        vars = v.u.map;
     }
     mn_err err = { 0 };
     mn_template *t = mn_template_engine_get(e, name, &err);

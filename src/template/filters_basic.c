@@ -851,22 +851,6 @@ static int f_unordered_list(fcall *c, mn_value *out)
     return rc;
 }
 
-static int f_wordcount(fcall *c, mn_value *out)
-{
-    mn_str s = c->input.u.s;
-    int64_t n = 0;
-    bool in = false;
-    for (size_t i = 0; i < s.len; i++) {
-        char ch = s.ptr[i];
-        bool sp = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
-        if (!sp && !in)
-            n++;
-        in = !sp;
-    }
-    *out = mn_value_int(n);
-    return MN_OK;
-}
-
 static int f_linenumbers(fcall *c, mn_value *out)
 {
     mn_str s = c->input.u.s;
@@ -974,7 +958,15 @@ static int f_intcomma(fcall *c, mn_value *out)
     mn_buf_init(&b, c->arena, 0);
     int64_t i;
     if (v.type == MN_VALUE_FLOAT || v.type == MN_VALUE_DECIMAL) {
-        group_number(&b, S(c, v));
+        mn_buf num;
+        mn_buf_init(&num, c->arena, 0);
+        if (v.type == MN_VALUE_FLOAT)
+            mn__tpl_put_float(&num, v.u.f);
+        else
+            mn_decimal_write_fixed(&num, v.u.d);
+        if (mn_buf_error(&num))
+            return mn_buf_error(&num);
+        group_number(&b, mn_buf_str(&num));
         return ret_str(c, out, &b);
     }
     if (v.type != MN_VALUE_NULL && !mn_value_to_i64(v, &i)) {
@@ -1049,7 +1041,6 @@ int mn__tpl_register_builtin_filters(mn_template_library *lib)
         { "slice", f_slice, ARG | SAFE },
         { "stringformat", f_stringformat, ARG | SAFE },
         { "unordered_list", f_unordered_list, SAFE | AUTO },
-        { "wordcount", f_wordcount, SAFE | STRF },
         { "yesno", f_yesno, OPT },
     };
     for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++)
@@ -1062,13 +1053,16 @@ int mn__tpl_register_humanize(mn_template_library *lib)
 {
     if (mn_template_library_add_filter(lib, "ordinal", f_ordinal, SAFE) ||
         mn_template_library_add_filter(lib, "apnumber", f_apnumber, SAFE) ||
-        mn_template_library_add_filter(lib, "intcomma", f_intcomma, SAFE))
+        mn_template_library_add_filter(lib, "intcomma", f_intcomma, SAFE) ||
+        mn__tpl_register_number_humanize(lib) || mn__tpl_register_date_humanize(lib))
         return MN_ENOMEM;
     return MN_OK;
 }
 
 int mn__tpl_register_more_filters(mn_template_library *lib)
 {
-    (void)lib;
+    if (mn__tpl_register_text_filters(lib) || mn__tpl_register_number_filters(lib) ||
+        mn__tpl_register_date_filters(lib))
+        return MN_ENOMEM;
     return MN_OK;
 }

@@ -257,6 +257,13 @@ int mn__tpl_register_builtin_filters(mn_template_library *lib);
 int mn__tpl_register_more_filters(mn_template_library *lib);
 int mn__tpl_register_humanize(mn_template_library *lib);
 int mn__tpl_register_cache_tags(mn_template_library *lib);
+int mn__tpl_register_text_filters(mn_template_library *lib);
+int mn__tpl_register_number_filters(mn_template_library *lib);
+int mn__tpl_register_number_humanize(mn_template_library *lib);
+int mn__tpl_register_date_filters(mn_template_library *lib);
+int mn__tpl_register_date_humanize(mn_template_library *lib);
+/* {{ }} of dates, times and decimals (Django's localize); MN_ENOTFOUND for other types. */
+int mn__tpl_value_hook(mn_template_context *ctx, mn_value v, mn_buf *out);
 
 /* Finds a template, skipping files in skip (extends recursion). */
 const mn_template *mn__tpl_find_skipping(mn_template_engine *e, const char *name, const char *const *skip,

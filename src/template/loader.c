@@ -97,6 +97,7 @@ mn_template_engine *mn_template_engine_new(const mn_template_options *opts)
     e->opts.string_if_invalid = e->string_if_invalid;
     if (e->opts.time_zone)
         e->opts.time_zone = mn_arena_strdup(e->arena, e->opts.time_zone);
+    e->value_hook = mn__tpl_value_hook;
     e->cache = mn_map_new(e->arena, 16);
     e->namecache = mn_map_new(e->arena, 16);
     e->builtins = mn_template_library_new(e->arena, "");
