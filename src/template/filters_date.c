@@ -112,8 +112,11 @@ static int since_impl(fcall *c, mn_value *out, bool until)
 {
     *out = mn_value_str(MN_STR_EMPTY);
     mn_datetime d, now;
-    if (!mn_value_truthy(c->input) || !as_datetime(c->input, &d))
+    if (!mn_value_truthy(c->input))
         return MN_OK;
+    if (!as_datetime(c->input, &d))
+        return mn_err_set(c->err, MN_ETYPE, "AttributeError: '%s' object has no attribute 'year'",
+                          mn_value_type_name(c->input));
     if (c->has_arg && mn_value_truthy(c->arg)) {
         if (!as_datetime(c->arg, &now))
             return MN_OK;

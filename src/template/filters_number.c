@@ -54,7 +54,12 @@ static int f_floatformat(fcall *c, mn_value *out)
             /* force_grouping: a no-op without localisation (NUMBER_GROUPING 0) */
             a = a.u.s.len > 1 ? mn_value_str(mn_str_slice(a.u.s, 0, a.u.s.len - 1)) : mn_value_int(-1);
         }
-        if (a.type == MN_VALUE_FLOAT || mn_value_to_i64(a, &p)) {
+        if (a.type == MN_VALUE_NULL || a.type == MN_VALUE_LIST || a.type == MN_VALUE_MAP)
+            return mn_err_set(c->err, MN_ETYPE,
+                              "TypeError: int() argument must be a string, a bytes-like object or a real number, "
+                              "not '%s'",
+                              mn_value_type_name(a));
+        if (mn_value_to_i64(a, &p)) {
             mn_buf r;
             mn_buf_init(&r, c->arena, 0);
             mn_value_repr(c->input, &r);

@@ -190,7 +190,7 @@ int mn__tpl_register_text_filters(mn_template_library *lib)
         unsigned flags;
     } fs[] = {
         { "lower", f_lower, SAFE | STRF },
-        { "upper", f_upper, SAFE | STRF },
+        { "upper", f_upper, STRF },
         { "title", f_title, SAFE | STRF },
         { "capfirst", f_capfirst, SAFE | STRF },
         { "addslashes", f_addslashes, SAFE | STRF },
@@ -208,7 +208,7 @@ int mn__tpl_register_text_filters(mn_template_library *lib)
         { "urlizetrunc", f_urlizetrunc, ARG | SAFE | STRF | AUTO },
         { "urlencode", f_urlencode, OPT | STRF },
         { "json_script", f_json_script, ARG | SAFE },
-        { "wordcount", f_wordcount, SAFE | STRF },
+        { "wordcount", f_wordcount, STRF },
     };
     for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++)
         if (mn_template_library_add_filter(lib, fs[i].name, fs[i].fn, fs[i].flags))

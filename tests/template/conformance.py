@@ -10,7 +10,7 @@ context is JSON-able ({"__safe__": "x"} is a safe string); options may set
 autoescape=False or string_if_invalid. A case matches when both produce the
 same bytes, or both fail with the same exception class.
 """
-import json, os, subprocess, sys, tempfile
+import datetime, decimal, json, os, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from conformance_cases import CASES  # noqa: E402
@@ -31,6 +31,14 @@ def to_py(v):
     if isinstance(v, dict):
         if set(v) == {"__safe__"}:
             return mark_safe(v["__safe__"])
+        if set(v) == {"__date__"}:
+            return datetime.date.fromisoformat(v["__date__"])
+        if set(v) == {"__time__"}:
+            return datetime.time.fromisoformat(v["__time__"])
+        if set(v) == {"__datetime__"}:
+            return datetime.datetime.fromisoformat(v["__datetime__"])
+        if set(v) == {"__decimal__"}:
+            return decimal.Decimal(v["__decimal__"])
         return {k: to_py(x) for k, x in v.items()}
     if isinstance(v, list):
         return [to_py(x) for x in v]
