@@ -2,6 +2,7 @@
  * intcomma, and how {{ }} shows a Decimal. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
@@ -36,6 +37,13 @@ static bool to_decimal(fcall *c, mn_value v, mn_decimal *d)
     }
     if (!isfinite(f))
         return false;
+    /* repr(f) has at most 15 significant digits when %.15g reads back as
+     * f; then %.15g is exactly repr's digits (a double holds more than 15
+     * digits, so rounding f to 15 digits lands on the shortest form). */
+    char fast[40];
+    int n = snprintf(fast, sizeof fast, "%.15g", f);
+    if (n > 0 && (size_t)n < sizeof fast && strtod(fast, NULL) == f)
+        return mn_decimal_parse(mn_str_make(fast, (size_t)n), d, NULL) == MN_OK;
     if (mn_buf_put_double_repr(&b, f))
         return false;
     return mn_decimal_parse(mn_buf_str(&b), d, NULL) == MN_OK;
