@@ -2,7 +2,7 @@
 """Conformance harness: renders template cases with Debian's python3-django
 and with `manouche template render`, and reports the match rate.
 
-  tests/template/conformance.py [--manouche build/cli/manouche] [-v] [-k SUBSTR]
+  tests/template/conformance.py [--manouche build/cli/manouche] [-v] [-k SUBSTR] [--min PCT]
 
 A case is (name, templates, context, options): templates is a string (the
 template "t") or a dict of name -> source (the first one is rendered);
@@ -120,6 +120,8 @@ def main():
             print("FAIL %s" % name)
     print("conformance: %d/%d cases match (%.1f%%); %d error cases, %d with the same message"
           % (match, total, 100.0 * match / max(total, 1), errors, msg_match))
+    if "--min" in sys.argv:
+        return 0 if 100.0 * match / max(total, 1) >= float(sys.argv[sys.argv.index("--min") + 1]) else 1
     return 0 if match == total else 1
 
 
