@@ -25,7 +25,7 @@ Test(template_filters_date, timesince)
     mn_map *m = dates();
     T_EXPECT("{{ d|timesince:dt }}|{{ dt|timeuntil:d }}|{{ dt|timesince:d }}", m,
              "2\xc2\xa0months|2\xc2\xa0months|0\xc2\xa0minutes");
-    T_EXPECT_ERROR("{{ 'x'|timesince }}", m, "AttributeError: 'str' object has no attribute 'year'");
+    T_EXPECT_ERROR("{{ 'x'|timesince }}", m, "AttributeError: 'SafeString' object has no attribute 'year'");
 }
 
 Test(template_filters_date, humanize_and_now)
