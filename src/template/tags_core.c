@@ -882,6 +882,86 @@ static mn_template_node *do_block(mn_template_parser *p, mn_str contents, mn_err
     return mn__tpl_node(p, NODE_BLOCK, mn__tpl_block_render, b);
 }
 
+/* Django's construct_relative_path: "./x.html" and "../x.html" in include
+ * and extends are relative to the current template's name. */
+static bool relative_name(mn_template_parser *p, mn_str bit, mn_str *out, mn_err *err)
+{
+    *out = bit;
+    bool quoted = bit.len >= 1 && ((bit.ptr[0] == '"' && bit.ptr[bit.len - 1] == '"') ||
+                                   (bit.ptr[0] == '\'' && bit.ptr[bit.len - 1] == '\''));
+    mn_str name = bit;
+    while (name.len && (name.ptr[0] == '"' || name.ptr[0] == '\''))
+        name = mn_str_slice(name, 1, name.len);
+    while (name.len && (name.ptr[name.len - 1] == '"' || name.ptr[name.len - 1] == '\''))
+        name.len--;
+    if (!mn_str_starts_with(name, MN_STR("./")) && !mn_str_starts_with(name, MN_STR("../")))
+        return true;
+    const char *cur = p->tpl->name;
+    if (!cur || !p->tpl->origin)
+        return true;
+    while (*cur == '/')
+        cur++;
+    /* posixpath.normpath(join(dirname(cur), name)) */
+    mn_buf joined;
+    mn_buf_init(&joined, p->arena, 0);
+    const char *slash = strrchr(cur, '/');
+    if (slash) {
+        mn_buf_append(&joined, cur, (size_t)(slash - cur));
+        mn_buf_putc(&joined, '/');
+    }
+    mn_buf_put_str(&joined, name);
+    if (mn_buf_error(&joined)) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return false;
+    }
+    mn_str j = mn_str_clone(p->arena, mn_buf_str(&joined));
+    mn_str *parts = mn_arena_alloc(p->arena, (j.len + 1) * sizeof *parts);
+    if (!j.ptr || !parts) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return false;
+    }
+    size_t n = 0, pos = 0;
+    mn_str f;
+    while (mn_str_next_field(j, '/', &pos, &f)) {
+        if (!f.len || mn_str_eq_cstr(f, "."))
+            continue;
+        if (mn_str_eq_cstr(f, "..") && n && !mn_str_eq_cstr(parts[n - 1], ".."))
+            n--;
+        else
+            parts[n++] = f;
+    }
+    mn_buf norm;
+    mn_buf_init(&norm, p->arena, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            mn_buf_putc(&norm, '/');
+        mn_buf_put_str(&norm, parts[i]);
+    }
+    if (!n)
+        mn_buf_putc(&norm, '.');
+    mn_str nn = mn_buf_str(&norm);
+    if (mn_str_starts_with(nn, MN_STR("../")) || mn_str_eq_cstr(nn, "..")) {
+        mn_template_parser_error(p, err,
+                                 "The relative path '%.*s' points outside the file hierarchy that template '%s' is in.",
+                                 MN_STR_FMT(bit), p->tpl->name);
+        return false;
+    }
+    if (mn_str_eq_cstr(nn, cur)) {
+        mn_template_parser_error(p, err,
+                                 "The relative path '%.*s' was translated to template name '%s', the same template "
+                                 "in which the tag appears.",
+                                 MN_STR_FMT(bit), p->tpl->name);
+        return false;
+    }
+    char *res = quoted ? mn_arena_sprintf(p->arena, "\"%.*s\"", MN_STR_FMT(nn)) : mn_str_dup(p->arena, nn);
+    if (!res) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return false;
+    }
+    *out = mn_str_from(res);
+    return true;
+}
+
 static const char EXTENDS_HISTORY_KEY = 0;
 
 typedef struct origin_history {
@@ -962,8 +1042,11 @@ static mn_template_node *do_extends(mn_template_parser *p, mn_str contents, mn_e
     if (nb != 2)
         return fail(p, err, "'%.*s' takes one argument", MN_STR_FMT(bits[0]));
     mn__extends_node *x = mn_arena_calloc(p->arena, 1, sizeof *x);
-    if (!x || !(x->parent = cf(p, bits[1], err)))
-        return x ? NULL : OOM(err);
+    if (!x)
+        return OOM(err);
+    mn_str parent;
+    if (!relative_name(p, bits[1], &parent, err) || !(x->parent = cf(p, parent, err)))
+        return NULL;
     size_t first_block = p->nblocks;
     int ext_before = ++p->nextends;
     if (!(x->body = mn__tpl_parse(p, NULL, 0, err)))
@@ -1058,7 +1141,8 @@ static mn_template_node *do_include(mn_template_parser *p, mn_str contents, mn_e
             return fail(p, err, "Unknown argument for '%.*s' tag: '%.*s'.", MN_STR_FMT(bits[0]), MN_STR_FMT(opt));
         }
     }
-    if (!(in->name = cf(p, bits[1], err)))
+    mn_str name;
+    if (!relative_name(p, bits[1], &name, err) || !(in->name = cf(p, name, err)))
         return NULL;
     return mn__tpl_node(p, NODE_CALL, include_render, in);
 }

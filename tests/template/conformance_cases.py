@@ -498,3 +498,11 @@ CASES += [
     ("string_if_invalid02", "{% for x in missing %}{{ x }}{% empty %}E{% endfor %}{% if missing %}Y{% else %}N{% endif %}{{ missing.x|length }}", {}, {"string_if_invalid": "!"}),
     ("string_if_invalid03", "{% with a=missing %}{{ a }}{% endwith %}|{% firstof missing 'z' %}|{% include name %}", {}, {"string_if_invalid": "INV"}),
 ]
+
+CASES += [
+    ("relative01", {"dir/t": "{% include './inc' %}|{% include '../top' %}", "dir/inc": "inc", "top": "top"}, {}),
+    ("relative02", {"dir/t": "{% extends './base' %}{% block a %}c{% endblock %}", "dir/base": "[{% block a %}{% endblock %}]"}, {}),
+    ("relative03", {"t": "{% include '../x' %}"}, {}),
+    ("relative04", {"t": "{% include './t' %}"}, {}),
+    ("relative05", {"a/b/t": "{% include '../c/./inc' %}", "a/c/inc": "ok"}, {}),
+]
