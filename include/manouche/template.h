@@ -126,6 +126,9 @@ int mn_template_render(mn_template *t, mn_template_context *ctx, mn_buf *out, mn
  * arena. Returns the output (NUL-terminated) or NULL with err set. */
 const char *mn_template_render_to_string(mn_template_engine *e, const char *name, mn_map *vars,
                                          mn_arena *arena, mn_err *err);
+/* A context value holding t, usable where Django accepts a Template object:
+ * {% include tpl %} and {% extends tpl %}. t must outlive the render. */
+mn_value mn_template_to_value(mn_template *t);
 /* The template's name ("<string>" for templates from strings). */
 const char *mn_template_name(const mn_template *t);
 

@@ -341,6 +341,15 @@ mn_template *mn_template_engine_from_string(mn_template_engine *e, mn_str source
 
 const char *mn_template_name(const mn_template *t) { return t->name; }
 
+static int template_to_str(const void *obj, mn_buf *out)
+{
+    return mn_buf_printf(out, "<django.template.base.Template object (%s)>", ((const mn_template *)obj)->name);
+}
+
+static const mn_type template_type = { .name = "Template", .to_str = template_to_str };
+
+mn_value mn_template_to_value(mn_template *t) { return mn_value_object(&template_type, t); }
+
 const mn_template *mn__tpl_get_for(mn_template_context *ctx, mn_value v, mn_err *err)
 {
     mn_err e2 = { 0 };
@@ -372,8 +381,7 @@ const mn_template *mn__tpl_get_for(mn_template_context *ctx, mn_value v, mn_err 
             }
             mn_err_set(&e2, MN_ENOTFOUND, "TemplateDoesNotExist: %s", mn_buf_cstr(&b));
         }
-    } else if (v.type == MN_VALUE_OBJECT && v.u.obj.type && v.u.obj.type->name &&
-               !strcmp(v.u.obj.type->name, "Template") && v.u.obj.ptr) {
+    } else if (v.type == MN_VALUE_OBJECT && v.u.obj.type == &template_type && v.u.obj.ptr) {
         return v.u.obj.ptr;
     } else {
         mn_err_set(&e2, MN_ENOTFOUND, "TemplateDoesNotExist: No template names provided");

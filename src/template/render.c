@@ -31,25 +31,28 @@ int mn__tpl_render_error(mn_template_context *ctx, mn_err *err, int code, const 
 
 /* ---- escaping ---- */
 
+static const uint8_t escape_class[256] = {
+    ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5,
+};
+static const char *const escape_rep[6] = { "", "&amp;", "&lt;", "&gt;", "&quot;", "&#x27;" };
+static const uint8_t escape_len[6] = { 0, 5, 4, 4, 6, 6 };
+
 int mn__tpl_escape(mn_buf *out, mn_str s)
 {
+    const unsigned char *p = (const unsigned char *)s.ptr;
     size_t start = 0;
     for (size_t i = 0; i < s.len; i++) {
-        const char *rep;
-        size_t rl;
-        switch (s.ptr[i]) {
-        case '&': rep = "&amp;"; rl = 5; break;
-        case '<': rep = "&lt;"; rl = 4; break;
-        case '>': rep = "&gt;"; rl = 4; break;
-        case '"': rep = "&quot;"; rl = 6; break;
-        case '\'': rep = "&#x27;"; rl = 6; break;
-        default: continue;
-        }
-        mn_buf_append(out, s.ptr + start, i - start);
-        mn_buf_append(out, rep, rl);
+        uint8_t c = escape_class[p[i]];
+        if (__builtin_expect(!c, 1))
+            continue;
+        if (i > start)
+            mn_buf_append(out, s.ptr + start, i - start);
+        mn_buf_append(out, escape_rep[c], escape_len[c]);
         start = i + 1;
     }
-    return mn_buf_append(out, s.ptr + start, s.len - start);
+    if (s.len > start)
+        return mn_buf_append(out, s.ptr + start, s.len - start);
+    return mn_buf_error(out);
 }
 
 /* ---- contexts ---- */

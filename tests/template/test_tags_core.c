@@ -54,8 +54,9 @@ Test(template_tags_core, inheritance)
     mn_template *base = mn_template_engine_from_string(T_engine, MN_STR("<{% block a %}A{% endblock %}|{% block b %}B{% endblock %}>"), "base", &T_err);
     cr_assert(base);
     mn_map *m = t_map();
-    mn_map_set_cstr(m, "base", mn_value_object(&(mn_type){ .name = "Template" }, base));
+    mn_map_set_cstr(m, "base", mn_template_to_value(base));
     T_EXPECT("{% extends base %}{% block b %}[{{ block.super }}]{% endblock %}", m, "<A|[B]>");
+    T_EXPECT("{% include base %}", m, "<A|B>");
     T_EXPECT_ERROR("{% block a %}{% endblock %}{% block a %}{% endblock %}", m,
                    "TemplateSyntaxError: 'block' tag with name 'a' appears more than once");
     T_EXPECT_ERROR("x{% if 1 %}{% endif %}{% extends base %}", m, "TemplateSyntaxError: <ExtendsNode: extends base> must be the first tag");
