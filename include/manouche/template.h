@@ -82,6 +82,10 @@ typedef int (*mn_template_url_fn)(void *udata, mn_str name, const mn_value *args
 /* Wires {% url %} to the URL resolver. Without one every {% url %} fails
  * with NoReverseMatch (or gives "" with `as var`), as an unknown name does. */
 void mn_template_engine_set_url_resolver(mn_template_engine *e, mn_template_url_fn fn, void *udata);
+/* An mn_template_url_fn over mn_reverse (urls.h): pass the mn_resolver as
+ * udata: mn_template_engine_set_url_resolver(e, mn_template_url_reverse, r). */
+int mn_template_url_reverse(void *resolver, mn_str name, const mn_value *args, size_t nargs, mn_map *kwargs,
+                            mn_buf *out, mn_err *err);
 
 /* Fragment cache hooks for {% cache %}: get returns MN_OK with *out (in
  * arena) or MN_ENOTFOUND; set stores value for timeout seconds (-1: the

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "manouche/urls.h"
 
 #define OOM(err) (mn_err_set((err), MN_ENOMEM, "out of memory"), (mn_template_node *)NULL)
 
@@ -170,6 +171,35 @@ void mn_template_engine_set_url_resolver(mn_template_engine *e, mn_template_url_
 {
     e->url_fn = fn;
     e->url_udata = udata;
+}
+
+int mn_template_url_reverse(void *resolver, mn_str name, const mn_value *args, size_t nargs, mn_map *kwargs,
+                            mn_buf *out, mn_err *err)
+{
+    mn_arena *a = mn_arena_new("url reverse", 0);
+    if (!a)
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    int rc = MN_ENOMEM;
+    mn_list *l = mn_list_new(a, nargs);
+    char *view = mn_str_dup(a, name);
+    if (l && view) {
+        rc = MN_OK;
+        for (size_t i = 0; i < nargs && !rc; i++)
+            rc = mn_list_push(l, args[i]);
+    }
+    mn_str path;
+    if (!rc) {
+        rc = mn_reverse(resolver, view, nargs ? l : NULL, kwargs && mn_map_len(kwargs) ? kwargs : NULL, NULL, a,
+                        &path, err);
+        if (!rc)
+            rc = mn_buf_put_str(out, path);
+        else if (err && strncmp(err->msg, "NoReverseMatch", 14) != 0)
+            mn_err_prefix(err, "NoReverseMatch: ");
+    } else {
+        mn_err_set(err, rc, "out of memory");
+    }
+    mn_arena_free(a);
+    return rc;
 }
 
 static int url_render(const void *data, mn_template_context *ctx, mn_buf *out, mn_err *err)

@@ -23,6 +23,31 @@ Test(template_tags_more, url)
     T_EXPECT("{% url 'product' 7 %}|{% url 'product' 'a<' as u %}{{ u }}", NULL, "/products/7/|/products/a&lt;/");
 }
 
+static mn_response *dummy_view(mn_request *req, const mn_url_args *args) { return NULL; }
+
+static const mn_url_pattern shop_patterns[] = {
+    MN_PATH("", dummy_view, "list"),
+    MN_PATH("<int:pk>/", dummy_view, "detail"),
+    MN_URL_END,
+};
+static const mn_urlconf shop_conf = { .app_name = "shop", .patterns = shop_patterns };
+static const mn_url_pattern root_patterns[] = {
+    MN_INCLUDE("shop/", &shop_conf, NULL),
+    MN_URL_END,
+};
+static const mn_urlconf root_conf = { .patterns = root_patterns };
+
+Test(template_tags_more, url_with_resolver)
+{
+    mn_resolver *r = mn_resolver_new(&root_conf, &T_err);
+    cr_assert(r, "%s", T_err.msg);
+    mn_template_engine_set_url_resolver(T_engine, mn_template_url_reverse, r);
+    T_EXPECT("{% url 'shop:list' %}|{% url 'shop:detail' 7 %}|{% url 'shop:detail' pk=8 as u %}{{ u }}", NULL,
+             "/shop/|/shop/7/|/shop/8/");
+    T_EXPECT_ERROR("{% url 'shop:nope' %}", NULL, "NoReverseMatch: ");
+    mn_resolver_free(r);
+}
+
 static int greet(mn_template_context *ctx, const mn_value *args, size_t nargs, mn_map *kwargs, mn_value *out,
                  mn_err *err)
 {
