@@ -231,8 +231,20 @@ static int read_file(mn_arena *a, const char *path, mn_str *out)
     }
     size_t n = fread(buf, 1, (size_t)st.st_size, f);
     fclose(f);
-    buf[n] = 0;
-    *out = mn_str_make(buf, n);
+    /* Python's universal newlines, as Django reads template files:
+     * "\r\n" and "\r" become "\n". */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] == '\r') {
+            buf[k++] = '\n';
+            if (i + 1 < n && buf[i + 1] == '\n')
+                i++;
+        } else {
+            buf[k++] = buf[i];
+        }
+    }
+    buf[k] = 0;
+    *out = mn_str_make(buf, k);
     return MN_OK;
 }
 
