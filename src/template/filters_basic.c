@@ -339,7 +339,7 @@ static int f_divisibleby(fcall *c, mn_value *out)
     if (mn_value_to_i64(c->input, &a) || mn_value_to_i64(c->arg, &b))
         return mn_err_set(c->err, MN_EINVAL, "ValueError: invalid literal for int() with base 10");
     if (b == 0)
-        return mn_err_set(c->err, MN_EINVAL, "ZeroDivisionError: integer division or modulo by zero");
+        return mn_err_set(c->err, MN_EINVAL, "ZeroDivisionError: integer modulo by zero");
     *out = mn_value_bool(b == -1 || a % b == 0);
     return MN_OK;
 }

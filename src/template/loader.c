@@ -366,7 +366,9 @@ const mn_template *mn__tpl_get_for(mn_template_context *ctx, mn_value v, mn_err 
 {
     mn_err e2 = { 0 };
     const mn_template *t = NULL;
-    if (v.type == MN_VALUE_STR) {
+    if (v.type == MN_VALUE_STR && !v.u.s.len) {
+        mn_err_set(&e2, MN_ENOTFOUND, "TemplateDoesNotExist: No template names provided");
+    } else if (v.type == MN_VALUE_STR) {
         char *name = mn_str_dup(ctx->arena, v.u.s);
         if (!name)
             return NULL;

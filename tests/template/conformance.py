@@ -111,6 +111,8 @@ def main():
             match += 1
             if not dj[0] and dj[1].split("\n")[0] == mn[1]:
                 msg_match += 1
+            elif not dj[0] and verbose:
+                print("MESSAGE %s\n  django:   %r\n  manouche: %r" % (name, dj[1], mn[1]))
         else:
             failures.append((name, dj, mn))
     for name, dj, mn in failures:
