@@ -214,28 +214,26 @@ typedef struct sort_item {
     mn_value key, v;
 } sort_item;
 
-static int sort_error;
-
-static int cmp_items(const void *a, const void *b)
+static int cmp_items(const sort_item *x, const sort_item *y, bool *error)
 {
-    const sort_item *x = a, *y = b;
     int r = 0;
     if (mn_value_cmp(x->key, y->key, &r))
-        sort_error = 1;
+        *error = true;
     return r;
 }
 
-/* Stable merge sort (Python's sort is stable). */
-static void msort(sort_item *v, sort_item *tmp, size_t n, bool rev)
+/* Stable merge sort (Python's sort is stable); *error is set when two keys
+ * do not compare (Python's TypeError). */
+static void msort(sort_item *v, sort_item *tmp, size_t n, bool rev, bool *error)
 {
     if (n < 2)
         return;
     size_t h = n / 2;
-    msort(v, tmp, h, rev);
-    msort(v + h, tmp, n - h, rev);
+    msort(v, tmp, h, rev, error);
+    msort(v + h, tmp, n - h, rev, error);
     size_t i = 0, j = h, k = 0;
     while (i < h && j < n) {
-        int c = cmp_items(&v[j], &v[i]);
+        int c = cmp_items(&v[j], &v[i], error);
         if (rev)
             c = -c;
         if (c < 0)
@@ -283,41 +281,31 @@ static int dictsort_impl(fcall *c, mn_value *out, bool rev)
             items[i].key = var.literal;
             continue;
         }
-        /* resolve the lookups against the item itself */
-        mn_template_context *ctx = c->ctx;
-        mn_map *m = mn_map_new(c->arena, 1);
-        if (!m)
-            return MN_ENOMEM;
-        if (v.type == MN_VALUE_MAP) {
-            m = v.u.map;
-        } else {
-            mn__tvar sub = var;
-            (void)sub;
-        }
-        mn_template_context tmpctx = *ctx;
-        mn_map *scopes[1] = { m };
+        /* resolve the lookups against the item itself: Variable(arg).resolve(item) */
+        mn_template_context tmpctx = *c->ctx;
+        mn_map *scopes[1];
         tmpctx.scopes = scopes;
         tmpctx.nscopes = 1;
         tmpctx.cap = 1;
-        if (v.type != MN_VALUE_MAP) {
-            /* attribute lookups on objects: resolve "x.<lookups>" with x bound */
-            if (mn_map_set(m, MN_STR("\x01"), v))
+        mn__tvar v2 = var;
+        if (v.type == MN_VALUE_MAP) {
+            scopes[0] = v.u.map;
+        } else {
+            /* bind the item to a name no template can spell, then look up its attributes */
+            if (!(scopes[0] = mn_map_new(c->arena, 1)) || mn_map_set(scopes[0], MN_STR("\x01"), v))
                 return MN_ENOMEM;
-            mn__tvar v2 = var;
             v2.lookups = mn_arena_alloc(c->arena, (var.nlookups + 1) * sizeof(mn_str));
             if (!v2.lookups)
                 return MN_ENOMEM;
             v2.lookups[0] = MN_STR("\x01");
             memcpy(v2.lookups + 1, var.lookups, var.nlookups * sizeof(mn_str));
             v2.nlookups = var.nlookups + 1;
-            if (mn__tpl_var_resolve(&v2, &tmpctx, &items[i].key, NULL))
-                return MN_OK;
-        } else if (mn__tpl_var_resolve(&var, &tmpctx, &items[i].key, NULL)) {
-            return MN_OK;
         }
+        if (mn__tpl_var_resolve(&v2, &tmpctx, &items[i].key, NULL))
+            return MN_OK;
     }
-    sort_error = 0;
-    msort(items, tmp, n, rev);
+    bool sort_error = false;
+    msort(items, tmp, n, rev, &sort_error);
     if (sort_error)
         return MN_OK;
     mn_list *l = mn_list_new(c->arena, n);
