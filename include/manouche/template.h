@@ -156,8 +156,10 @@ enum {
     MN_FILTER_NEEDS_AUTOESCAPE = 0x10, /* the function reads call->autoescape */
 };
 
-/* What a filter function receives. Allocate results in arena; write Django's
- * message into err and return an error code to stop the render. */
+/* What a filter function receives. Allocate results in arena. To stop the
+ * render, record the exception as Django would show it in err, class first
+ * ("ValueError: invalid literal for int() with base 10: 'x'"), and return
+ * the error code; the engine adds the template, line and column. */
 typedef struct mn_template_filter_call {
     mn_value input;
     mn_value arg; /* null when has_arg is false */
