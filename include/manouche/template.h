@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "manouche/arena.h"
 #include "manouche/error.h"
 #include "manouche/str.h"
@@ -88,8 +89,11 @@ int mn_template_url_reverse(void *resolver, mn_str name, const mn_value *args, s
                             mn_buf *out, mn_err *err);
 
 /* Fragment cache hooks for {% cache %}: get returns MN_OK with *out (in
- * arena) or MN_ENOTFOUND; set stores value for timeout seconds (-1: the
- * cache's default). Without hooks {% cache %} renders its body every time. */
+ * arena) or MN_ENOTFOUND; set stores value for timeout seconds
+ * (MN_TEMPLATE_CACHE_FOREVER when the template gave None; 0 or less: do not
+ * keep it). Without hooks the engine keeps fragments in its own in-process
+ * store, like Django's default local-memory cache (300 entries). */
+#define MN_TEMPLATE_CACHE_FOREVER INT64_MIN
 typedef int (*mn_template_cache_get_fn)(void *udata, mn_str key, mn_arena *arena, mn_str *out);
 typedef int (*mn_template_cache_set_fn)(void *udata, mn_str key, mn_str value, int64_t timeout);
 void mn_template_engine_set_cache(mn_template_engine *e, mn_template_cache_get_fn get, mn_template_cache_set_fn set,

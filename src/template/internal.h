@@ -155,6 +155,13 @@ mn_template_node *mn__tpl_node(mn_template_parser *p, int kind, mn_template_rend
 /* get_text_list(items, 'or') quoting each item: "'a', 'b' or 'c'". */
 char *mn__tpl_text_list(mn_arena *a, const char *const *items, size_t n, bool quote);
 
+/* ---- the default fragment cache ---- */
+typedef struct mn__fragcache mn__fragcache;
+mn__fragcache *mn__fragcache_new(void);
+void mn__fragcache_free(mn__fragcache *c);
+int mn__fragcache_get(void *udata, mn_str key, mn_arena *arena, mn_str *out);
+int mn__fragcache_set(void *udata, mn_str key, mn_str value, int64_t timeout);
+
 /* ---- the engine ---- */
 typedef struct mn__cache_entry {
     char *name;
@@ -183,6 +190,7 @@ struct mn_template_engine {
     mn_template_cache_get_fn cache_get;
     mn_template_cache_set_fn cache_set;
     void *cache_udata;
+    mn__fragcache *frag; /* the default store of {% cache %} */
     const char *string_if_invalid;
     /* renders dates and times as {{ }} does (localize); MN_ENOTFOUND: not handled */
     int (*value_hook)(mn_template_context *ctx, mn_value v, mn_buf *out);

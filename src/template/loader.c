@@ -98,12 +98,13 @@ mn_template_engine *mn_template_engine_new(const mn_template_options *opts)
     if (e->opts.time_zone)
         e->opts.time_zone = mn_arena_strdup(e->arena, e->opts.time_zone);
     e->value_hook = mn__tpl_value_hook;
+    e->frag = mn__fragcache_new();
     e->cache = mn_map_new(e->arena, 16);
     e->namecache = mn_map_new(e->arena, 16);
     e->builtins = mn_template_library_new(e->arena, "");
     mn_template_library *humanize = mn_template_library_new(e->arena, "humanize");
     mn_template_library *cache = mn_template_library_new(e->arena, "cache");
-    if (!e->cache || !e->namecache || !e->builtins || !humanize || mn__tpl_register_builtin_tags(e->builtins) ||
+    if (!e->frag || !e->cache || !e->namecache || !e->builtins || !humanize || mn__tpl_register_builtin_tags(e->builtins) ||
         mn__tpl_register_builtin_filters(e->builtins) || mn__tpl_register_humanize(humanize) ||
         !cache || mn__tpl_register_cache_tags(cache) || mn_template_engine_add_library(e, cache, false) ||
         mn_template_engine_add_library(e, e->builtins, true) || mn_template_engine_add_library(e, humanize, false)) {
@@ -118,6 +119,7 @@ void mn_template_engine_free(mn_template_engine *e)
     if (!e)
         return;
     pthread_mutex_destroy(&e->lock);
+    mn__fragcache_free(e->frag);
     mn_arena_free(e->arena);
     free(e);
 }

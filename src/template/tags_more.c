@@ -278,7 +278,7 @@ static int cache_render(const void *data, mn_template_context *ctx, mn_buf *out,
     int rc = mn_template_fexpr_resolve(c->timeout, ctx, false, &tv, err);
     if (rc)
         return rc;
-    int64_t timeout = -1;
+    int64_t timeout = MN_TEMPLATE_CACHE_FOREVER;
     if (tv.type != MN_VALUE_NULL && mn_value_to_i64(tv, &timeout)) {
         mn_buf b;
         mn_buf_init(&b, ctx->arena, 0);
@@ -287,8 +287,14 @@ static int cache_render(const void *data, mn_template_context *ctx, mn_buf *out,
                                     "\"cache\" tag got a non-integer timeout value: %s", mn_buf_cstr(&b));
     }
     mn_template_engine *e = ctx->engine;
-    if (!e->cache_get || !e->cache_set)
-        return mn_template_nodelist_render(c->body, ctx, out, err);
+    mn_template_cache_get_fn get = e->cache_get;
+    mn_template_cache_set_fn set = e->cache_set;
+    void *udata = e->cache_udata;
+    if (!get || !set) {
+        get = mn__fragcache_get;
+        set = mn__fragcache_set;
+        udata = e->frag;
+    }
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (!md)
         return MN_ENOMEM;
@@ -314,12 +320,12 @@ static int cache_render(const void *data, mn_template_context *ctx, mn_buf *out,
     if (!key)
         return MN_ENOMEM;
     mn_str cached;
-    if (e->cache_get(e->cache_udata, mn_str_from(key), ctx->arena, &cached) == MN_OK)
+    if (get(udata, mn_str_from(key), ctx->arena, &cached) == MN_OK)
         return mn_buf_put_str(out, cached);
     size_t start = out->len;
     if ((rc = mn_template_nodelist_render(c->body, ctx, out, err)))
         return rc;
-    e->cache_set(e->cache_udata, mn_str_from(key), mn_str_make(out->data + start, out->len - start), timeout);
+    set(udata, mn_str_from(key), mn_str_make(out->data + start, out->len - start), timeout);
     return MN_OK;
 }
 

@@ -592,3 +592,11 @@ CASES += [
     ("edge29", "{{ d|date:'\\\\' }}|{{ d|date:'z W L t' }}", {"d": D("2024-12-31")}),
     ("edge30", "{{ dt|date:'c' }}|{{ dt|date:'r' }}", {"dt": DT("2024-07-04T12:00:00")}),
 ]
+
+CASES += [
+    ("cache04", "{% load cache %}{% for i in l %}{% cache 500 frag4 %}{{ i }}{% endcache %}{% endfor %}", {"l": [1, 2, 3]}),
+    ("cache05", "{% load cache %}{% for i in l %}{% cache 500 frag5 i %}{{ i }}{% endcache %}{% endfor %}", {"l": [1, 2, 1]}),
+    ("cache06", "{% load cache %}{% for i in l %}{% cache 0 frag6 %}{{ i }}{% endcache %}{% endfor %}", {"l": [1, 2]}),
+    ("cache07", "{% load cache %}{% cache 'x' frag7 %}{% endcache %}", {}),
+    ("cache08", "{% load cache %}{% for i in l %}{% cache None frag8 %}{{ i }}{% endcache %}{% endfor %}", {"l": [1, 2]}),
+]

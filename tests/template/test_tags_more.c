@@ -139,4 +139,11 @@ Test(template_tags_more, lorem_and_cache)
     T_EXPECT("{% lorem 3 w %}", NULL, "lorem ipsum dolor");
     T_EXPECT_ERROR("{% cache 1 x %}{% endcache %}", NULL, "TemplateSyntaxError: Invalid block tag on line 1: 'cache'");
     T_EXPECT("{% load cache %}{% cache 10 frag 'a' %}body{% endcache %}", NULL, "body");
+    mn_map *m = t_map();
+    const char *items[] = { "1", "2", "3" };
+    mn_map_set_cstr(m, "l", mn_value_list(t_list_str(items, 3)));
+    /* the default in-process store keeps the first rendering, as Django's locmem cache does */
+    T_EXPECT("{% load cache %}{% for i in l %}{% cache 60 once %}{{ i }}{% endcache %}{% endfor %}", m, "111");
+    T_EXPECT("{% load cache %}{% for i in l %}{% cache 60 each i %}{{ i }}{% endcache %}{% endfor %}", m, "123");
+    T_EXPECT("{% load cache %}{% for i in l %}{% cache 0 never %}{{ i }}{% endcache %}{% endfor %}", m, "123");
 }
