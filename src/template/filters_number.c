@@ -37,6 +37,22 @@ static bool to_decimal(fcall *c, mn_value v, mn_decimal *d)
     }
     if (!isfinite(f))
         return false;
+    /* Fewest decimals k with n / 10^k == f (n < 10^15): then repr(f) is n
+     * with k decimals, as a double holds more than 15 significant digits
+     * and the quotient of two exact doubles is correctly rounded like
+     * float(str). Most prices and measures take this path. */
+    double a = fabs(f), p10 = 1;
+    for (int k = 0; k <= 15 && a < 1e15; k++, p10 *= 10) {
+        double x = a * p10;
+        if (x >= 1e15)
+            break;
+        double n = nearbyint(x);
+        if (n / p10 == a) {
+            int64_t coef = (int64_t)n;
+            *d = mn_decimal_make(f < 0 ? -coef : coef, k);
+            return true;
+        }
+    }
     /* repr(f) has at most 15 significant digits when %.15g reads back as
      * f; then %.15g is exactly repr's digits (a double holds more than 15
      * digits, so rounding f to 15 digits lands on the shortest form). */
