@@ -600,3 +600,15 @@ CASES += [
     ("cache07", "{% load cache %}{% cache 'x' frag7 %}{% endcache %}", {}),
     ("cache08", "{% load cache %}{% for i in l %}{% cache None frag8 %}{{ i }}{% endcache %}{% endfor %}", {"l": [1, 2]}),
 ]
+
+# floatformat over many floats of every magnitude (repr-exact Decimal rounding)
+import random as _random  # noqa: E402
+_rng = _random.Random(7)
+_vals = []
+for _i in range(600):
+    _v = _rng.uniform(-1, 1) * 10 ** _rng.choice([-8, -5, -3, -1, 0, 1, 2, 3, 5, 8, 12, 14, 15, 16, 17, 20])
+    _vals.append(round(_v, _rng.randint(0, 6)) if _rng.random() < 0.3 else _v)
+_vals += [0.5, 1.5, 2.5, -2.5, 0.125, 1.005, 2.675, 1e15, 999999999999999.9, 0.1 + 0.2, 1 / 3, -0.0, 123456.785]
+CASES += [
+    ("floatformat_many", "{% for x in l %}{{ x }} {{ x|floatformat:2 }} {{ x|floatformat }} {{ x|floatformat:-3 }} {{ x|floatformat:0 }}\n{% endfor %}", {"l": _vals}),
+]
