@@ -23,5 +23,6 @@
 #include "manouche/db.h"
 #include "manouche/http.h"
 #include "manouche/server.h"
+#include "manouche/template.h"
 
 #endif
