@@ -23,5 +23,8 @@
 #include "manouche/db.h"
 #include "manouche/model.h"
 #include "manouche/queryset.h"
+#include "manouche/http.h"
+#include "manouche/server.h"
+#include "manouche/template.h"
 
 #endif

@@ -298,6 +298,19 @@ int mn_settings_parse_bool(const char *value, bool *out);
 /* Parses a size ("2621440", "5MB", "2MiB"). Returns MN_OK, MN_EINVAL or MN_ERANGE. */
 int mn_settings_parse_size(const char *value, int64_t *out);
 
+/* Appends the value of setting d in s as Python's repr shows it: True,
+ * 2621440, 'DENY', ['a.com', 'b.com'], None. With cleanse (error pages),
+ * settings whose name contains API, TOKEN, KEY, SECRET, PASS or SIGNATURE
+ * become '********************' as in Django, and so does the password inside
+ * a URL setting. Returns the buffer's error. */
+int mn_settings_format_value(const mn_settings *s, const mn_setting_desc *d, bool cleanse,
+                             mn_buf *b);
+
+/* manage diffsettings: appends "NAME = value" lines, sorted by name, for the
+ * settings of s that differ from Django's defaults; with all, the others too,
+ * prefixed "### ". Returns the buffer's error. */
+int mn_settings_diff(const mn_settings *s, bool all, mn_buf *out);
+
 /* ---- variants and loading ---- */
 
 /* A named settings variant (settings/development.py, settings/production.py):
@@ -315,8 +328,8 @@ typedef struct mn_settings_source {
     size_t n_variants;
     /* Variant used when MANOUCHE_SETTINGS is unset; NULL: the base alone. */
     const char *default_variant;
-    /* .env path; NULL: ".env" in the working directory; "": none. A missing
-     * file is not an error. */
+    /* .env path; NULL: ".env" in the base's BASE_DIR, or in the working
+     * directory without one; "": none. A missing file is not an error. */
     const char *env_file;
     /* "NAME=VALUE" strings ending with NULL, in place of the process
      * environment (tests); NULL: the process environment. */

@@ -241,7 +241,9 @@ int mn_signal_send(const mn_signal *sig, const void *sender, const mn_map *kwarg
             continue;
         mn_signal_call call = { sig, sender, kwargs, arena, rc->data };
         mn_value v = mn_value_null();
-        mn_err local = { 0 };
+        mn_err local; /* only code and the first byte: it is 516 bytes */
+        local.code = MN_OK;
+        local.msg[0] = '\0';
         int code = rc->fn(&call, &v, &local);
         if (code != MN_OK) {
             if (!local.msg[0])
@@ -275,7 +277,9 @@ int mn_signal_send_robust(const mn_signal *sig, const void *sender, const mn_map
             continue;
         mn_signal_call call = { sig, sender, kwargs, arena, rc->data };
         mn_value v = mn_value_null();
-        mn_err local = { 0 };
+        mn_err local; /* only code and the first byte: it is 516 bytes */
+        local.code = MN_OK;
+        local.msg[0] = '\0';
         int code = rc->fn(&call, &v, &local);
         mn_signal_response *resp = &items[out->len++];
         fill_response(resp, rc, code == MN_OK ? v : mn_value_null());

@@ -30,6 +30,13 @@ static int map_sqlstate(const char *state)
     return MN_EDB;
 }
 
+/* Server notices ("table does not exist, skipping") are not errors. */
+static void ignore_notice(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg;
+}
+
 static void add_param(const char **keys, const char **vals, int *n, const char *k, const char *v)
 {
     if (!v)
@@ -69,6 +76,7 @@ static int pg_open(mn_db *db, const mn_db_config *cfg, mn_err *err)
         free(pc);
         return MN_EDB;
     }
+    PQsetNoticeProcessor(pc->conn, ignore_notice, NULL);
     /* Django's connection setup: UTC, and ISO dates. */
     PGresult *r = PQexec(pc->conn, "SET TIME ZONE 'UTC'; SET datestyle TO 'ISO'");
     PQclear(r);
