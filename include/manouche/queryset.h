@@ -61,6 +61,11 @@ mn_value mn_sum(mn_arena *arena, const char *field);
 mn_value mn_avg(mn_arena *arena, const char *field);
 mn_value mn_max(mn_arena *arena, const char *field);
 mn_value mn_min(mn_arena *arena, const char *field);
+/* An aggregate over an expression: Sum(F("price") * F("stock")) is
+ * mn_agg_of(a, MN_AGG_SUM, mn_expr_mul(a, mn_f(a, "price"), mn_f(a, "stock"))).
+ * The result's type follows Django 3.2: a decimal operand gives a decimal. */
+typedef enum mn_agg_kind { MN_AGG_COUNT = 0, MN_AGG_SUM, MN_AGG_AVG, MN_AGG_MAX, MN_AGG_MIN } mn_agg_kind;
+mn_value mn_agg_of(mn_arena *arena, mn_agg_kind kind, mn_value of);
 /* Count("x", distinct=True) and filter=Q(...): modify an aggregate made
  * above and return it. */
 mn_value mn_agg_distinct(mn_value agg);
@@ -80,6 +85,8 @@ mn_qs *mn_qs_exclude_q(mn_qs *qs, mn_qobj *q);
  * clears the ordering (also Meta.ordering). */
 mn_qs *mn_qs_order_by(mn_qs *qs, ...);
 mn_qs *mn_qs_reverse(mn_qs *qs);
+/* none(): an empty QuerySet; evaluating it runs no query. */
+mn_qs *mn_qs_none(mn_qs *qs);
 mn_qs *mn_qs_distinct(mn_qs *qs);
 /* qs[start:stop]; stop < 0 means no end. */
 mn_qs *mn_qs_slice(mn_qs *qs, int64_t start, int64_t stop);

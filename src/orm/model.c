@@ -749,6 +749,89 @@ static int add_error(mn_map *errors, mn_arena *a, const char *field, const char 
     return copy ? mn_list_push(l, mn_value_cstr(copy)) : MN_ENOMEM;
 }
 
+/* Django's label of a field in messages: verbose_name or the name with
+ * spaces, first letter capitalised. */
+static const char *field_label(const mn_field *f, mn_arena *a)
+{
+    char *s = mn_arena_strdup(a, f->verbose_name ? f->verbose_name : f->name);
+    if (!s)
+        return f->name;
+    for (char *p = s; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    s[0] = (char)toupper((unsigned char)s[0]);
+    return s;
+}
+
+/* One uniqueness check: do other rows hold these fields' values? */
+static void check_unique(void *obj, mn_model *m, mn_arena *a, const int *idx, size_t n, mn_map *errors, uint64_t failed,
+                         mn_err *err, int *first)
+{
+    mn_db *db = mn_orm_db();
+    if (!db || n == 0)
+        return;
+    mn_qs *qs = mn_qs_all(m, a);
+    for (size_t k = 0; k < n; k++) {
+        if (failed >> idx[k] & 1)
+            return;
+        mn_value v = mn__member_value(obj, m, (size_t)idx[k]);
+        if (v.type == MN_VALUE_NULL)
+            return; /* NULLs never collide */
+        qs = mn_qs_filter(qs, m->_rt->fields[idx[k]].name, v);
+    }
+    if (!(mn_obj_header(m, obj)->flags & MN_OBJ_ADDING))
+        qs = mn_qs_exclude(qs, "pk", mn__member_value(obj, m, (size_t)m->_rt->pk));
+    mn_err e = { 0 };
+    if (mn_qs_exists(qs, &e) != 1)
+        return;
+    char label[64];
+    snprintf(label, sizeof label, "%s", mn_model_verbose_name(m));
+    label[0] = (char)toupper((unsigned char)label[0]);
+    mn_buf b;
+    mn_buf_init(&b, a, 0);
+    mn_buf_printf(&b, "%s with this ", label);
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            mn_buf_puts(&b, k + 1 == n ? " and " : ", ");
+        mn_buf_puts(&b, field_label(&m->_rt->fields[idx[k]], a));
+    }
+    mn_buf_puts(&b, " already exists.");
+    add_error(errors, a, n == 1 ? m->_rt->fields[idx[0]].name : "__all__", mn_buf_cstr(&b), err, first);
+}
+
+static void unique_names(void *obj, mn_model *m, mn_arena *a, const char *const *names, mn_map *errors,
+                         uint64_t failed, mn_err *err, int *first)
+{
+    int idx[MN__MAX_FIELDS];
+    size_t n = 0;
+    for (; names && names[n] && n < MN__MAX_FIELDS; n++) {
+        const mn_field *f = mn_model_field_by_name(m, names[n]);
+        if (!f)
+            return;
+        idx[n] = mn_model_field_index(m, f);
+    }
+    check_unique(obj, m, a, idx, n, errors, failed, err, first);
+}
+
+/* validate_unique(): unique fields, unique_together and unconditional
+ * UniqueConstraints, checked against the thread's database. */
+static void validate_unique(void *obj, mn_model *m, mn_arena *a, mn_map *errors, uint64_t failed, mn_err *err,
+                            int *first)
+{
+    for (size_t i = 0; i < m->_rt->nfields; i++) {
+        const mn_field *f = &m->_rt->fields[i];
+        if (f->unique && !f->primary_key) {
+            int idx = (int)i;
+            check_unique(obj, m, a, &idx, 1, errors, failed, err, first);
+        }
+    }
+    for (const char *const *const *ut = m->meta.unique_together; ut && *ut; ut++)
+        unique_names(obj, m, a, *ut, errors, failed, err, first);
+    for (const mn_constraint *c = m->meta.constraints; c && c->kind; c++)
+        if (c->kind == MN_CONSTRAINT_UNIQUE && !c->condition)
+            unique_names(obj, m, a, c->fields, errors, failed, err, first);
+}
+
 int mn_obj_full_clean(void *obj, mn_model *m, mn_arena *a, mn_map **errors_out, mn_err *err)
 {
     if (mn__model_setup(m, err) != MN_OK)
@@ -757,8 +840,10 @@ int mn_obj_full_clean(void *obj, mn_model *m, mn_arena *a, mn_map **errors_out, 
     if (errors_out)
         *errors_out = errors;
     int first = 0;
+    uint64_t failed = 0;
     char msg[MN_ERR_MSG_MAX];
     for (size_t i = 0; i < m->_rt->nfields; i++) {
+        int before = errors ? (int)mn_map_len(errors) : first;
         const mn_field *f = &m->_rt->fields[i];
         bool is_null = mn_obj_header(m, obj)->nulls >> i & 1;
         mn_value v = mn__member_value(obj, m, i);
@@ -769,10 +854,12 @@ int mn_obj_full_clean(void *obj, mn_model *m, mn_arena *a, mn_map **errors_out, 
             continue;
         if (is_null) {
             add_error(errors, a, f->name, "This field cannot be null.", err, &first);
+            failed |= UINT64_C(1) << i;
             continue;
         }
         if (empty) {
             add_error(errors, a, f->name, "This field cannot be blank.", err, &first);
+            failed |= UINT64_C(1) << i;
             continue;
         }
         if (f->choices) {
@@ -832,7 +919,10 @@ int mn_obj_full_clean(void *obj, mn_model *m, mn_arena *a, mn_map **errors_out, 
             if ((*vf)(v, &ve) != MN_OK)
                 add_error(errors, a, f->name, ve.msg[0] ? ve.msg : "Enter a valid value.", err, &first);
         }
+        if ((errors ? (int)mn_map_len(errors) : first) != before)
+            failed |= UINT64_C(1) << i;
     }
+    validate_unique(obj, m, a, errors, failed, err, &first);
     if (m->hooks.clean) {
         mn_err ce = { 0 };
         if (m->hooks.clean(obj, &ce) != MN_OK)

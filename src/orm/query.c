@@ -126,6 +126,7 @@ typedef struct expr {
     char op;           /* BIN */
     struct expr *l, *r;
     aggkind agg;
+    struct expr *arg; /* AGG over an expression instead of a field */
     bool distinct;
     mn_qobj *filter;
 } expr;
@@ -203,6 +204,20 @@ static mn_value agg(mn_arena *arena, aggkind k, const char *field)
     return expr_value(e);
 }
 
+mn_value mn_agg_of(mn_arena *arena, mn_agg_kind kind, mn_value of)
+{
+    if ((int)kind < 0 || kind > MN_AGG_MIN)
+        return mn_value_null();
+    mn_value v = agg(arena, (aggkind)kind, "(expression)");
+    if (is_expr(v)) {
+        expr *e = v.u.obj.ptr;
+        e->arg = as_expr(arena, of);
+        if (!e->arg)
+            return mn_value_null();
+    }
+    return v;
+}
+
 mn_value mn_count(mn_arena *arena, const char *field) { return agg(arena, AGG_COUNT, field); }
 mn_value mn_sum(mn_arena *arena, const char *field) { return agg(arena, AGG_SUM, field); }
 mn_value mn_avg(mn_arena *arena, const char *field) { return agg(arena, AGG_AVG, field); }
@@ -248,6 +263,7 @@ struct mn_qs {
     mn_qobj *where;
     const char *const *order; /* NULL-terminated; NULL: Meta.ordering */
     bool order_set, reversed, distinct, for_update;
+    bool none; /* none(): matches nothing */
     int64_t low, high; /* high < 0: no limit */
     int mode;
     unsigned vflags;
@@ -386,6 +402,14 @@ mn_qs *mn_qs_order_by(mn_qs *qs, ...)
     c->reversed = false;
     if (!c->order)
         qs_fail(c, MN_ENOMEM, "out of memory");
+    return c;
+}
+
+mn_qs *mn_qs_none(mn_qs *qs)
+{
+    mn_qs *c = clone(qs);
+    if (c)
+        c->none = true;
     return c;
 }
 
@@ -700,6 +724,28 @@ static void compile_agg(comp *c, const expr *e)
 {
     static const char *const fn[] = { "COUNT", "SUM", "AVG", "MAX", "MIN" };
     const mn_field *f = NULL;
+    if (e->arg) {
+        if (has_agg(e->arg)) {
+            cfail(c, MN_EINVAL, "Cannot compute %s of an aggregate", fn[e->agg]);
+            return;
+        }
+        put(c, fn[e->agg]);
+        put(c, e->distinct ? "(DISTINCT " : "(");
+        if (e->filter) {
+            put(c, "CASE WHEN ");
+            compile_q(c, e->filter);
+            put(c, " THEN ");
+        }
+        if (e->agg == AGG_AVG && c->eng == MN_DB_SQLITE)
+            put(c, "CAST(");
+        compile_expr(c, e->arg, NULL);
+        if (e->agg == AGG_AVG && c->eng == MN_DB_SQLITE)
+            put(c, " AS REAL)");
+        if (e->filter)
+            put(c, " ELSE NULL END");
+        put(c, ")");
+        return;
+    }
     if (strcmp(e->field, "*") != 0) {
         f = resolve_field(c, e->field);
         if (!f) {
@@ -1251,7 +1297,9 @@ static void compile_q(comp *c, const mn_qobj *q)
 
 static void compile_where(comp *c)
 {
-    if (c->qs->where) {
+    if (c->qs->none) {
+        put(c, " WHERE 1 = 0");
+    } else if (c->qs->where) {
         put(c, " WHERE ");
         compile_q(c, c->qs->where);
     }
@@ -1476,9 +1524,68 @@ static void put_annotation(mn_qs *qs, void *obj, const char *name, mn_value v)
         mn_map_set_cstr(h->extra, name, v);
 }
 
+/* The type an arithmetic expression yields, as Django 3.2 combines them:
+ * a decimal operand makes a decimal, else a float makes a float, else an
+ * integer. */
+static mn_field_kind expr_kind(comp *c, const expr *e)
+{
+    switch (e->kind) {
+    case E_F: {
+        const mn_field *f = resolve_field(c, e->field);
+        if (f)
+            return f->kind;
+        const annot *an = find_annot(c->qs, e->field);
+        return an ? expr_kind(c, an->e) : MN_KIND_FLOAT;
+    }
+    case E_VALUE:
+        return e->v.type == MN_VALUE_DECIMAL ? MN_KIND_DECIMAL : e->v.type == MN_VALUE_FLOAT ? MN_KIND_FLOAT : MN_KIND_BIGINT;
+    case E_BIN: {
+        mn_field_kind l = expr_kind(c, e->l), r = expr_kind(c, e->r);
+        if (l == MN_KIND_DECIMAL || r == MN_KIND_DECIMAL)
+            return MN_KIND_DECIMAL;
+        if (l == MN_KIND_FLOAT || r == MN_KIND_FLOAT)
+            return MN_KIND_FLOAT;
+        return MN_KIND_BIGINT;
+    }
+    case E_AGG:
+        if (e->agg == AGG_COUNT)
+            return MN_KIND_BIGINT;
+        if (e->arg) {
+            mn_field_kind k = expr_kind(c, e->arg);
+            return e->agg == AGG_AVG && k != MN_KIND_DECIMAL ? MN_KIND_FLOAT : k;
+        }
+        return MN_KIND_FLOAT;
+    }
+    return MN_KIND_FLOAT;
+}
+
+static int computed_value(mn_field_kind k, mn_db_rows *rows, size_t col, mn_arena *arena, mn_value *out)
+{
+    if (mn_db_rows_is_null(rows, col)) {
+        *out = mn_value_null();
+        return MN_OK;
+    }
+    if (k == MN_KIND_DECIMAL) {
+        mn_decimal d;
+        if (mn_decimal_parse(mn_db_rows_text(rows, col), &d, NULL) == MN_OK) {
+            *out = mn_value_decimal(d);
+            return MN_OK;
+        }
+    } else if (k == MN_KIND_FLOAT) {
+        *out = mn_value_float(mn_db_rows_float(rows, col));
+        return MN_OK;
+    } else if (k == MN_KIND_BIGINT) {
+        *out = mn_value_int(mn_db_rows_int(rows, col));
+        return MN_OK;
+    }
+    return mn_db_rows_value(rows, col, arena, out);
+}
+
 /* An aggregate's or expression's value read back with a useful type. */
 static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_value *out, mn_err *err)
 {
+    if (e->kind == E_BIN || (e->kind == E_AGG && e->arg))
+        return computed_value(expr_kind(c, e), rows, col, c->a, out);
     if (e->kind == E_AGG && e->agg != AGG_COUNT && strcmp(e->field, "*") != 0) {
         const mn_field *f = resolve_field(c, e->field);
         if (f && e->agg != AGG_AVG)
@@ -1505,6 +1612,13 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
 
 static int run_select(mn_qs *qs, mn_err *err)
 {
+    if (qs->none && !qs->raw_sql) { /* Django runs no query for none() */
+        qs->items = NULL;
+        qs->rows = qs->mode == MODE_OBJECTS ? NULL : mn_list_new(qs->arena, 0);
+        qs->len = 0;
+        qs->evaluated = true;
+        return MN_OK;
+    }
     mn_db *db = qs_db(qs, err);
     if (!db)
         return settle(qs, err, MN_EINVAL, err);

@@ -233,6 +233,32 @@ Test(model, full_clean_collects_django_messages)
                      "Ensure this value is greater than or equal to 0.");
 }
 
+Test(model, full_clean_validates_uniqueness)
+{
+    mn_err err = { 0 };
+    category *c = mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Lamps"), NULL);
+    product *p = make_product("Desk", "10", 1);
+    p->category = c->id;
+    mn_obj_set_null(p, &product_model, "category", false);
+    cr_assert_eq(mn_obj_save(p, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    mn_map *errors;
+    cr_assert_eq(mn_obj_full_clean(p, &product_model, A, &errors, &err), MN_OK, "an instance does not collide with itself: %s",
+                 err.msg);
+    product *q = mn_model_new(&product_model, A, &err);
+    q->name = mn_str_from("Desk");
+    q->slug = mn_str_from("desk");
+    q->price = mn_decimal_make(1, 0);
+    q->category = c->id;
+    mn_obj_set_null(q, &product_model, "category", false);
+    cr_assert_eq(mn_obj_full_clean(q, &product_model, A, &errors, &err), MN_EINVAL);
+    cr_assert_str_eq(mn_list_get(mn_map_get_cstr(errors, "slug").u.list, 0).u.s.ptr, "Product with this Slug already exists.");
+    cr_assert_str_eq(mn_list_get(mn_map_get_cstr(errors, "__all__").u.list, 0).u.s.ptr,
+                     "Product with this Name and Category already exists.");
+    q->slug = mn_str_from("desk-2");
+    mn_obj_set_null(q, &product_model, "category", true);
+    cr_assert_eq(mn_obj_full_clean(q, &product_model, A, &errors, &err), MN_OK, "NULLs never collide: %s", err.msg);
+}
+
 static int no_spam(mn_value v, mn_err *err)
 {
     if (v.type == MN_VALUE_STR && mn_str_find(v.u.s, MN_STR("spam"), 0) >= 0)

@@ -311,6 +311,24 @@ Test(qs, laziness_and_cache)
     mn_db_log_enable(DB, false);
 }
 
+Test(qs, none_matches_nothing)
+{
+    mn_err err = { 0 };
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    mn_qs *none = mn_qs_none(all());
+    cr_assert_eq(mn_qs_len(none), 0);
+    cr_assert_null(mn_qs_at(none, 0));
+    cr_assert_eq(mn_db_log_count(DB), 0);
+    cr_assert_eq(mn_qs_count(mn_qs_none(all()), &err), 0);
+    cr_assert_eq(mn_qs_update(mn_qs_none(all()), &err, "stock", mn_value_int(1), NULL), 0);
+    mn_list *rows = mn_qs_rows(mn_qs_values(mn_qs_none(all()), "name", NULL));
+    cr_assert_not_null(rows);
+    cr_assert_eq(mn_list_len(rows), 0);
+    mn_db_log_enable(DB, false);
+    cr_assert_eq(mn_qs_count(all(), &err), 6);
+}
+
 Test(qs, values_and_values_list)
 {
     mn_err err = { 0 };
@@ -385,6 +403,20 @@ Test(qs, aggregate_and_annotate)
     agg = mn_qs_aggregate(mn_qs_slice(mn_qs_order_by(all(), "price", NULL), 0, 2), &err, "s", mn_sum(A, "stock"), NULL);
     cr_assert_not_null(agg, "%s", err.msg);
     cr_assert_eq(mn_map_get_cstr(agg, "s").u.i, 3);
+    /* the guide's total_inventory_value = Sum(F("price") * F("stock")) */
+    agg = mn_qs_aggregate(all(), &err, "total_inventory_value",
+                          mn_agg_of(A, MN_AGG_SUM, mn_expr_mul(A, mn_f(A, "price"), mn_f(A, "stock"))), "max_double",
+                          mn_agg_of(A, MN_AGG_MAX, mn_expr_mul(A, mn_f(A, "stock"), mn_value_int(2))), NULL);
+    cr_assert_not_null(agg, "%s", err.msg);
+    mn_value tiv = mn_map_get_cstr(agg, "total_inventory_value");
+    cr_assert_eq(tiv.type, MN_VALUE_DECIMAL);
+    mn_decimal expect;
+    mn_decimal_parse_cstr("1779.97", &expect, NULL); /* 59.97 + 0 + 500 + 600 + 540 + 80 */
+    mn_decimal q;
+    mn_decimal_quantize(tiv.u.d, 2, MN_ROUND_HALF_EVEN, &q);
+    cr_assert_eq(mn_decimal_cmp(q, expect), 0, "%s", decimal_text(tiv.u.d));
+    cr_assert_eq(mn_map_get_cstr(agg, "max_double").type, MN_VALUE_INT);
+    cr_assert_eq(mn_map_get_cstr(agg, "max_double").u.i, 24);
     cr_assert_null(mn_qs_aggregate(all(), &err, "x", mn_f(A, "price"), NULL));
     cr_assert_str_eq(err.msg, "x is not an aggregate expression.");
     /* annotate with an F expression */
