@@ -54,12 +54,48 @@ static void regexp_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_set_auxdata(ctx, 0, re, regexp_free);
 }
 
+/* mn_localtime(text, zone): a stored UTC datetime read on the wall clock
+ * of zone, as text SQLite's date functions understand; NULL when either is
+ * NULL or unreadable. */
+static void localtime_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    mn_datetime dt, local;
+    mn_str text = mn_str_make((const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]));
+    const mn_tz *zone = mn_tz_get((const char *)sqlite3_value_text(argv[1]), NULL);
+    if (!zone || mn_datetime_parse(text, &dt, NULL) != MN_OK) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (!dt.tz)
+        dt.tz = mn_tz_utc();
+    if (mn_datetime_make_naive(dt, zone, &local, NULL) != MN_OK) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    char out[64];
+    mn_date d;
+    mn_time t;
+    mn_datetime_fields(local, &d, &t);
+    snprintf(out, sizeof out, "%04d-%02d-%02d %02d:%02d:%02d.%06d", (int)d.year, d.month, d.day, t.hour, t.minute,
+             t.second, (int)t.usec);
+    sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
 static int regexp_init(sqlite3 *db, char **errmsg, const struct sqlite3_api_routines *api)
 {
     (void)errmsg;
     (void)api;
-    return sqlite3_create_function_v2(db, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, regexp_fn, NULL,
-                                      NULL, NULL);
+    int rc = sqlite3_create_function_v2(db, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, regexp_fn, NULL,
+                                        NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "mn_localtime", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, localtime_fn,
+                                        NULL, NULL, NULL);
+    return rc;
 }
 
 void mn__orm_sqlite_init(void)
@@ -593,6 +629,8 @@ typedef struct comp {
     mn_value *params;
     size_t np, cap;
     int neg; /* depth of NOT, for exclude()'s NULL handling */
+    const mn_value *lp; /* parameters inside the current lookup's left side */
+    size_t nlp;
     mn_err *err;
     int rc;
 } comp;
@@ -626,6 +664,19 @@ static void param(comp *c, mn_value v)
     }
     c->params[c->np++] = v;
     put(c, "%s");
+}
+
+/* Pushes the left side's parameters again: called right after each place
+ * the left side's text is written, so placeholders and values stay in step
+ * when a lookup writes its left side twice. */
+static void use_lhs(comp *c, int times)
+{
+    for (int t = 0; t < times; t++)
+        for (size_t i = 0; i < c->nlp; i++) {
+            size_t len = c->sql.len;
+            param(c, c->lp[i]);
+            mn_buf_truncate(&c->sql, len); /* the placeholder is already in the text */
+        }
 }
 
 static void comp_init(comp *c, mn_qs *qs, mn_db_engine eng, mn_err *err)
@@ -872,13 +923,40 @@ static mn_str text_of(comp *c, mn_value v)
 }
 
 /* Appends the transform of lhs (already in a buffer) for SQLite or PG. */
+/* Writes the datetime column lhs read on the wall clock of the current
+ * time zone (Django converts to it with USE_TZ before extracting parts):
+ * PostgreSQL `lhs AT TIME ZONE %s`, SQLite mn_localtime(lhs, %s), or lhs
+ * itself for UTC. */
+static void put_local(comp *c, const char *lhs, bool pg)
+{
+    const char *zone = mn_tz_name(mn_tz_current());
+    if (!strcmp(zone, "UTC")) {
+        mn_buf_printf(&c->sql, pg ? "%s AT TIME ZONE 'UTC'" : "%s", lhs);
+        return;
+    }
+    mn_buf_printf(&c->sql, pg ? "%s AT TIME ZONE " : "mn_localtime(%s, ", lhs);
+    param(c, mn_value_cstr(zone));
+    if (!pg)
+        put(c, ")");
+}
+
 static void put_transform(comp *c, const char *tr, const char *lhs, const mn_field *f)
 {
     bool pg = c->eng == MN_DB_POSTGRES;
     bool tz = f->kind == MN_KIND_DATETIME;
+    mn_buf_init(&c->sql, c->a, 0);
+    if (tz) {
+        put_local(c, lhs, pg);
+        lhs = mn_str_dup(c->a, mn_buf_str(&c->sql));
+        mn_buf_init(&c->sql, c->a, 0);
+        if (!lhs) {
+            cfail(c, MN_ENOMEM, "out of memory");
+            return;
+        }
+    }
     if (!strcmp(tr, "date")) {
         if (pg)
-            mn_buf_printf(&c->sql, tz ? "(%s AT TIME ZONE 'UTC')::date" : "(%s)::date", lhs);
+            mn_buf_printf(&c->sql, "(%s)::date", lhs);
         else
             mn_buf_printf(&c->sql, "date(%s)", lhs);
         return;
@@ -892,8 +970,7 @@ static void put_transform(comp *c, const char *tr, const char *lhs, const mn_fie
             continue;
         bool wd = !strcmp(tr, "week_day");
         if (pg)
-            mn_buf_printf(&c->sql, "(EXTRACT(%s FROM %s%s)%s)", parts[i].pg, lhs, tz ? " AT TIME ZONE 'UTC'" : "",
-                          wd ? " + 1" : "");
+            mn_buf_printf(&c->sql, "(EXTRACT(%s FROM %s)%s)", parts[i].pg, lhs, wd ? " + 1" : "");
         else
             mn_buf_printf(&c->sql, "(CAST(strftime('%s', %s) AS INTEGER)%s)", parts[i].sq, lhs, wd ? " + 1" : "");
         return;
@@ -963,7 +1040,7 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             cfail(c, MN_EINVAL, "The QuerySet value for an isnull lookup must be True or False.");
             return;
         }
-        mn_buf_printf(s, "%s IS %s", lhs, v.u.b ? "NULL" : "NOT NULL");
+        { mn_buf_printf(s, "%s IS %s", lhs, v.u.b ? "NULL" : "NOT NULL"); use_lhs(c, 1); }
     } else if (is_expr(v)) {
         static const struct { const char *lk, *op; } ops[] = {
             { "exact", "=" }, { "gt", ">" }, { "gte", ">=" }, { "lt", "<" }, { "lte", "<=" },
@@ -976,7 +1053,7 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             cfail(c, MN_EINVAL, "the lookup '%s' does not take an expression", lk);
             return;
         }
-        mn_buf_printf(s, "%s %s ", lhs, op);
+        { mn_buf_printf(s, "%s %s ", lhs, op); use_lhs(c, 1); }
         compile_expr(c, v.u.obj.ptr, f);
     } else if (json_key && (!strcmp(lk, "exact") || !strcmp(lk, "gt") || !strcmp(lk, "gte") || !strcmp(lk, "lt") ||
                             !strcmp(lk, "lte"))) {
@@ -989,16 +1066,16 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         if (v.type == MN_VALUE_NULL && !strcmp(lk, "exact")) {
             /* key holds JSON null */
             if (pg)
-                mn_buf_printf(s, "%s = 'null'::jsonb", lhs);
+                { mn_buf_printf(s, "%s = 'null'::jsonb", lhs); use_lhs(c, 1); }
             else
-                mn_buf_printf(s, "JSON_TYPE(%s) = 'null'", lhs);
+                { mn_buf_printf(s, "JSON_TYPE(%s) = 'null'", lhs); use_lhs(c, 1); }
             (void)j;
         } else if (pg) {
-            mn_buf_printf(s, "%s %s ", lhs, op);
+            { mn_buf_printf(s, "%s %s ", lhs, op); use_lhs(c, 1); }
             param(c, mn_value_str(j));
             put(c, "::jsonb");
         } else {
-            mn_buf_printf(s, "%s %s JSON_EXTRACT(", lhs, op);
+            { mn_buf_printf(s, "%s %s JSON_EXTRACT(", lhs, op); use_lhs(c, 1); }
             param(c, mn_value_str(j));
             put(c, ", '$')");
         }
@@ -1009,7 +1086,7 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
                 cfail(c, MN_EINVAL, "Cannot use None as a query value");
                 return;
             }
-            mn_buf_printf(s, "%s IS NULL", lhs);
+            { mn_buf_printf(s, "%s IS NULL", lhs); use_lhs(c, 1); }
         } else {
             const char *op = !strcmp(lk, "exact") ? "=" : !strcmp(lk, "gt") ? ">" : !strcmp(lk, "gte") ? ">=" : !strcmp(lk, "lt") ? "<" : "<=";
             mn_value p;
@@ -1017,14 +1094,14 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
                 c->rc = c->err && c->err->code ? c->err->code : MN_EINVAL;
                 return;
             }
-            mn_buf_printf(s, "%s %s ", lhs, op);
+            { mn_buf_printf(s, "%s %s ", lhs, op); use_lhs(c, 1); }
             param(c, p);
             if (pg && f->kind == MN_KIND_JSON)
                 put(c, "::jsonb");
         }
     } else if (!strcmp(lk, "in")) {
         if (v.type == MN_VALUE_OBJECT && v.u.obj.type && !strcmp(v.u.obj.type->name, "QuerySet")) {
-            mn_buf_printf(s, "%s IN (", lhs);
+            { mn_buf_printf(s, "%s IN (", lhs); use_lhs(c, 1); }
             compile_subquery(c, v.u.obj.ptr);
             put(c, ")");
         } else if (v.type != MN_VALUE_LIST) {
@@ -1040,7 +1117,12 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
                     c->rc = c->err && c->err->code ? c->err->code : MN_EINVAL;
                     return;
                 }
-                mn_buf_printf(s, k++ ? ", " : "%s IN (", lhs);
+                if (k++) {
+                    put(c, ", ");
+                } else {
+                    mn_buf_printf(s, "%s IN (", lhs);
+                    use_lhs(c, 1);
+                }
                 param(c, p);
             }
             if (k == 0)
@@ -1059,7 +1141,7 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             c->rc = c->err && c->err->code ? c->err->code : MN_EINVAL;
             return;
         }
-        mn_buf_printf(s, "%s BETWEEN ", lhs);
+        { mn_buf_printf(s, "%s BETWEEN ", lhs); use_lhs(c, 1); }
         param(c, lo);
         put(c, " AND ");
         param(c, hi);
@@ -1067,10 +1149,10 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         mn_str pat = text_of(c, v);
         bool ci = lk[0] == 'i';
         if (pg) {
-            mn_buf_printf(s, "%s::text %s ", lhs, ci ? "~*" : "~");
+            { mn_buf_printf(s, "%s::text %s ", lhs, ci ? "~*" : "~"); use_lhs(c, 1); }
             param(c, mn_value_str(pat));
         } else {
-            mn_buf_printf(s, "%s REGEXP %s", lhs, ci ? "'(?i)' || " : "");
+            { mn_buf_printf(s, "%s REGEXP %s", lhs, ci ? "'(?i)' || " : ""); use_lhs(c, 1); }
             param(c, mn_value_str(pat));
         }
     } else if (!strcmp(lk, "has_key")) {
@@ -1082,10 +1164,10 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         mn_str key = text_of(c, v);
         char *part = mn_str_dup(c->a, key);
         if (pg) {
-            mn_buf_printf(s, "%s ? ", lhs);
+            { mn_buf_printf(s, "%s ? ", lhs); use_lhs(c, 1); }
             param(c, mn_value_str(key));
         } else {
-            mn_buf_printf(s, "JSON_TYPE(%s, ", lhs);
+            { mn_buf_printf(s, "JSON_TYPE(%s, ", lhs); use_lhs(c, 1); }
             param(c, mn_value_str(json_path(c, &part, 0, 1)));
             put(c, ") IS NOT NULL");
         }
@@ -1101,43 +1183,67 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             text_lhs = mn_arena_sprintf(c->a, "%s::text", lhs);
         if (ci) {
             if (pg) {
-                mn_buf_printf(s, "UPPER(%s) LIKE UPPER(", text_lhs);
+                { mn_buf_printf(s, "UPPER(%s) LIKE UPPER(", text_lhs); use_lhs(c, 1); }
                 param(c, mn_value_str(like_pattern(c, t, lead, trail)));
                 put(c, ") ESCAPE '\\'");
             } else {
-                mn_buf_printf(s, "%s LIKE ", lhs);
+                { mn_buf_printf(s, "%s LIKE ", lhs); use_lhs(c, 1); }
                 param(c, mn_value_str(like_pattern(c, t, lead, trail)));
                 put(c, " ESCAPE '\\'");
             }
         } else if (!strcmp(base, "exact")) {
-            mn_buf_printf(s, "%s = ", lhs);
+            { mn_buf_printf(s, "%s = ", lhs); use_lhs(c, 1); }
             param(c, mn_value_str(t));
         } else if (pg) {
-            mn_buf_printf(s, "%s LIKE ", text_lhs);
+            { mn_buf_printf(s, "%s LIKE ", text_lhs); use_lhs(c, 1); }
             param(c, mn_value_str(like_pattern(c, t, lead, trail)));
             put(c, " ESCAPE '\\'");
         } else if (!strcmp(base, "contains")) {
             /* SQLite's LIKE ignores case: instr() keeps contains exact. */
-            mn_buf_printf(s, "instr(%s, ", lhs);
+            { mn_buf_printf(s, "instr(%s, ", lhs); use_lhs(c, 1); }
             param(c, mn_value_str(t));
             put(c, ") > 0");
         } else if (!strcmp(base, "startswith")) {
-            mn_buf_printf(s, "instr(%s, ", lhs);
+            { mn_buf_printf(s, "instr(%s, ", lhs); use_lhs(c, 1); }
             param(c, mn_value_str(t));
             put(c, ") = 1");
         } else {
-            mn_buf_printf(s, "substr(%s, length(%s) - length(", lhs, lhs);
+            { mn_buf_printf(s, "substr(%s, length(%s) - length(", lhs, lhs); use_lhs(c, 2); }
             param(c, mn_value_str(t));
             put(c, ") + 1) = ");
             param(c, mn_value_str(t));
         }
     }
-    if (guard)
-        mn_buf_printf(s, " AND %s IS NOT NULL)", lhs);
+    if (guard) {
+        { mn_buf_printf(s, " AND %s IS NOT NULL)", lhs); use_lhs(c, 1); }
+    }
+}
+
+static void run_lookup(comp *c, size_t np0, const char *lhs, const mn_field *f, const char *lk, mn_value v,
+                       bool nullable, bool json_key)
+{
+    /* Parameters written into the left side move to c->lp; compile_lookup
+     * pushes them again wherever it writes the left side. */
+    size_t n = c->np - np0;
+    mn_value *lp = NULL;
+    if (n) {
+        lp = mn_arena_memdup(c->a, c->params + np0, n * sizeof *lp);
+        if (!lp) {
+            cfail(c, MN_ENOMEM, "out of memory");
+            return;
+        }
+    }
+    c->np = np0;
+    c->lp = lp;
+    c->nlp = n;
+    compile_lookup(c, lhs, f, lk, v, nullable, json_key);
+    c->lp = NULL;
+    c->nlp = 0;
 }
 
 static void compile_leaf(comp *c, const mn_qobj *q)
 {
+    size_t np0 = c->np;
     /* Split "a__b__c" into parts. */
     char *copy = mn_arena_strdup(c->a, q->lookup);
     if (!copy) {
@@ -1231,7 +1337,7 @@ static void compile_leaf(comp *c, const mn_qobj *q)
                     cfail(c, MN_ENOMEM, "out of memory");
                     return;
                 }
-                compile_lookup(c, lhs_json, f, lk, q->v, true, true);
+                run_lookup(c, np0, lhs_json, f, lk, q->v, true, true);
                 return;
             }
         }
@@ -1246,9 +1352,7 @@ static void compile_leaf(comp *c, const mn_qobj *q)
                 return;
             }
             char *cur = mn_str_dup(c->a, mn_buf_str(&lhs));
-            mn_buf_init(&lhs, c->a, 0);
             mn_buf saved = c->sql;
-            c->sql = lhs;
             put_transform(c, part, cur, conv);
             lhs = c->sql;
             c->sql = saved;
@@ -1269,7 +1373,7 @@ static void compile_leaf(comp *c, const mn_qobj *q)
         cfail(c, MN_ENOMEM, "out of memory");
         return;
     }
-    compile_lookup(c, mn_buf_cstr(&lhs), conv, lk, q->v, nullable, false);
+    run_lookup(c, np0, mn_buf_cstr(&lhs), conv, lk, q->v, nullable, false);
 }
 
 static void compile_q(comp *c, const mn_qobj *q)

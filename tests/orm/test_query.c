@@ -90,7 +90,7 @@ Test(qs, lookups)
     cr_assert_eq(count_where("publish_date__day", mn_value_int(15)), 1);
     cr_assert_eq(count_where("publish_date__week_day", mn_value_int(6)), 1, "2024-03-15 is a Friday: 6");
     cr_assert_eq(count_where("publish_date__year__gte", mn_value_int(2025)), 0);
-    mn_date today = mn_date_today(mn_tz_utc());
+    mn_date today = mn_date_today(NULL); /* date parts are read in the current time zone */
     cr_assert_geq(count_where("created_at__date", mn_value_date(today)), 5, "rows made just now (unless at midnight)");
     cr_assert_eq(count_where("created_at__year", mn_value_int(today.year)), 6);
     cr_assert_eq(count_where("created_at__hour__gte", mn_value_int(0)), 6);
@@ -630,6 +630,50 @@ Test(qs, json_key_lookups)
     cr_assert_eq(count_where("metadata__tags__0", mn_value_cstr("x")), 1);
     p = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(p->id)), &err);
     cr_assert(mn_value_eq(p->metadata, meta));
+}
+
+Test(qs, date_parts_in_the_current_time_zone)
+{
+    mn_err err = { 0 };
+    /* 2023-12-31 23:30 UTC is already 2024 in Paris */
+    product *p = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "pk", mn_value_int(p->id)), &err, "created_at",
+                              mn_value_cstr("2023-12-31 23:30:00+00:00"), NULL),
+                 1, "%s", err.msg);
+    mn_tz_activate(mn_tz_utc());
+    cr_assert_eq(count_where("created_at__year", mn_value_int(2023)), 1);
+    cr_assert_eq(count_where("created_at__hour", mn_value_int(23)), 1);
+    const mn_tz *paris = mn_tz_get("Europe/Paris", &err);
+    cr_assert_not_null(paris, "%s", err.msg);
+    mn_tz_activate(paris);
+    cr_assert_eq(count_where("created_at__year", mn_value_int(2023)), 0);
+    cr_assert_eq(count_where("created_at__year", mn_value_int(2024)), 1);
+    cr_assert_eq(count_where("created_at__month", mn_value_int(1)), 1);
+    cr_assert_eq(count_where("created_at__hour", mn_value_int(0)), 1);
+    cr_assert_eq(count_where("created_at__date", mn_value_cstr("2024-01-01")), 1);
+    cr_assert_eq(count_where("created_at__week_day", mn_value_int(2)), 1, "Monday 1 January 2024");
+    /* the zone is a parameter, repeated wherever the column is */
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "created_at__year", mn_value_int(2024)), &err), 5, "%s", err.msg);
+    mn_tz_activate(NULL);
+}
+
+Test(qs, left_side_parameters_repeat)
+{
+    mn_err err = { 0 };
+    /* exclude() on a JSON key writes the key path twice */
+    product *p = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    mn_value meta;
+    cr_assert_eq(mn_json_loads(A, MN_STR("{\"color\": \"red\"}"), NULL, &meta, &err), MN_OK);
+    mn_obj_set(p, &product_model, "metadata", meta, A, &err);
+    cr_assert_eq(mn_obj_save(p, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "metadata__color", mn_value_cstr("red")), &err), 5, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "metadata__color__icontains", mn_value_cstr("E")), &err), 5, "%s",
+                 err.msg);
+    /* endswith on SQLite writes the left side twice too */
+    mn_qs *an = mn_qs_annotate(all(), "label", mn_f(A, "name"), NULL);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(an, "label__endswith", mn_value_cstr("Desk")), &err), 2, "%s", err.msg);
+    mn_qs *twice = mn_qs_annotate(all(), "twice", mn_expr_mul(A, mn_f(A, "stock"), mn_value_int(2)), NULL);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(twice, "twice__endswith", mn_value_cstr("4")), &err), 2, "%s", err.msg);
 }
 
 Test(qs, select_for_update)
