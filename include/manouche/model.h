@@ -339,14 +339,16 @@ mn_value mn_obj_value(void *obj, const mn_model *m);
  * NULL for any other value. */
 void *mn_obj_from_value(mn_value v);
 
-/* save(): INSERT when the instance is new (its header says adding), else
- * UPDATE of every field, or only update_fields (NULL-terminated names, may
+/* save(): INSERT when the instance is new (its header says adding; a new
+ * instance whose primary key was set by hand is UPDATEd first and INSERTed
+ * when no row matched, as Django does), else UPDATE of every field (INSERT
+ * when the row is gone), or only update_fields (NULL-terminated names, may
  * be NULL). auto_now/auto_now_add are filled, pre_save and post_save sent,
  * hooks.before_save called first. db NULL: mn_orm_db(). MN_OK, MN_EEXIST
  * (unique violation), MN_EPERM (check/foreign key), MN_EDB. */
 int mn_obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, mn_err *err);
 /* Model.objects.create(): new instance from (name, value) pairs ending with
- * NULL, saved. NULL with err on failure. */
+ * NULL, INSERTed (an existing key is MN_EEXIST). NULL with err on failure. */
 void *mn_model_create(mn_model *m, mn_arena *arena, mn_err *err, ...);
 /* delete(): hooks.delete when set, else DELETE by primary key with
  * pre_delete/post_delete. Returns rows deleted (0 or 1) or a negative code. */

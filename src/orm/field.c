@@ -118,12 +118,13 @@ static void lower_into(char *dst, size_t cap, const char *a, const char *b)
     dst[n] = '\0';
 }
 
-static int setup_locked(mn_model *m)
+/* Builds the set-up data into *out; it is published only when complete. */
+static int setup_locked(mn_model *m, struct mn__model_rt **out)
 {
     struct mn__model_rt *rt = calloc(1, sizeof *rt);
+    *out = rt;
     if (!rt)
         return MN_ENOMEM;
-    m->_rt = rt;
     rt->pk = -1;
     if (!m->name || !m->fields) {
         snprintf(rt->errmsg, sizeof rt->errmsg, "a model needs a name and fields");
@@ -191,19 +192,16 @@ int mn__model_setup(mn_model *m, mn_err *err)
     struct mn__model_rt *rt = __atomic_load_n(&m->_rt, __ATOMIC_ACQUIRE);
     if (!rt) {
         pthread_mutex_lock(&setup_lock);
-        if (!m->_rt) {
-            struct mn__model_rt *tmp;
-            int rc = setup_locked(m);
-            tmp = m->_rt;
-            m->_rt = NULL;
-            __atomic_store_n(&m->_rt, tmp, __ATOMIC_RELEASE);
-            if (rc == MN_ENOMEM && !tmp) {
+        rt = m->_rt;
+        if (!rt) {
+            setup_locked(m, &rt);
+            if (!rt) {
                 pthread_mutex_unlock(&setup_lock);
                 return mn_err_set(err, MN_ENOMEM, "out of memory");
             }
+            __atomic_store_n(&m->_rt, rt, __ATOMIC_RELEASE);
         }
         pthread_mutex_unlock(&setup_lock);
-        rt = m->_rt;
     }
     if (rt->error)
         return mn_err_set(err, rt->error, "%s", rt->errmsg);
@@ -734,9 +732,9 @@ int mn__to_db(const mn_field *f, mn_value v, mn_db_engine eng, mn_arena *arena, 
         *out = v;
         return MN_OK;
     }
-    /* A one-field model over the scratch struct reuses the conversions. */
-    struct mn__model_rt rt;
-    memset(&rt.fields[0], 0, sizeof rt.fields[0]);
+    /* A one-field model over the scratch struct reuses the conversions
+     * (thread-local: the set-up data is too big for small stacks). */
+    static _Thread_local struct mn__model_rt rt;
     rt.fields[0] = *f;
     rt.fields[0].offset = offsetof(scratch_obj, u);
     rt.fields[0].null = true;

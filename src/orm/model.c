@@ -432,7 +432,25 @@ static void fill_auto_times(void *obj, mn_model *m, bool adding)
     }
 }
 
+/* A new instance whose primary key was set by hand (and has no default):
+ * Django tries an UPDATE first and INSERTs when no row matched. */
+static bool pk_given(const void *obj, mn_model *m)
+{
+    const mn_field *pk = &m->_rt->fields[m->_rt->pk];
+    if (pk->default_value || pk->default_fn)
+        return false;
+    mn_value v = mn__member_value(obj, m, (size_t)m->_rt->pk);
+    if (v.type == MN_VALUE_INT)
+        return v.u.i != 0;
+    return v.type == MN_VALUE_STR && v.u.s.len > 0;
+}
+
 int mn_obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, mn_err *err)
+{
+    return mn__obj_save(obj, m, db, update_fields, false, err);
+}
+
+int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, bool force_insert, mn_err *err)
 {
     if (mn__model_setup(m, err) != MN_OK)
         return err ? err->code : MN_EINVAL;
@@ -458,7 +476,7 @@ int mn_obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fie
     rc = mn__send(&mn_pre_save, m, obj, a, adding, update_fields, err);
     bool created = adding;
     if (rc == MN_OK) {
-        if (adding) {
+        if (adding && (force_insert || !pk_given(obj, m))) {
             rc = do_insert(obj, m, db, a, err);
         } else {
             int64_t changed = 0;
@@ -496,7 +514,7 @@ void *mn_model_create(mn_model *m, mn_arena *arena, mn_err *err, ...)
     }
     va_end(ap);
     if (rc == MN_OK)
-        rc = mn_obj_save(obj, m, NULL, NULL, err);
+        rc = mn__obj_save(obj, m, NULL, NULL, true, err); /* create() forces an INSERT */
     return rc == MN_OK ? obj : NULL;
 }
 

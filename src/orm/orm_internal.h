@@ -52,6 +52,8 @@ void *mn__obj_alloc(mn_model *m, mn_arena *arena);
 /* Sends a model signal. */
 int mn__send(mn_signal *sig, mn_model *m, void *obj, mn_arena *arena, bool created, const char *const *update_fields,
              mn_err *err);
+/* save() with Django's force_insert (create(), get_or_create()). */
+int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, bool force_insert, mn_err *err);
 /* Registers REGEXP on SQLite connections opened from now on. */
 void mn__orm_sqlite_init(void);
 

@@ -2784,7 +2784,7 @@ static void *get_or_create(mn_qs *qs, bool *created, mn_err *err, bool update, v
     /* A savepoint lets a concurrent creator win: then we get() its row. */
     int rc = mn_db_begin(db, err);
     if (rc == MN_OK)
-        rc = mn_obj_save(obj, qs->m, db, NULL, &e);
+        rc = mn__obj_save(obj, qs->m, db, NULL, true, &e);
     if (rc == MN_OK) {
         rc = mn_db_commit(db, err);
         *created = rc == MN_OK;

@@ -55,10 +55,21 @@ Test(field, names_defaults_and_custom_primary_keys)
     r->qty = 8;
     cr_assert_eq(mn_obj_save(r, &order_item_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
     cr_assert_eq(mn_qs_count(mn_qs_all(&order_item_model, A), &err), 1);
-    /* an instance with the same key saved as new is a unique violation */
-    order_item *dup = mn_model_new(&order_item_model, A, &err);
-    dup->code = mn_str_from("A-1");
-    cr_assert_eq(mn_obj_save(dup, &order_item_model, NULL, NULL, &err), MN_EEXIST);
+    /* a new instance given an existing key updates that row, as Django's
+     * save() does (UPDATE first, INSERT when nothing matched) */
+    order_item *same = mn_model_new(&order_item_model, A, &err);
+    same->code = mn_str_from("A-1");
+    same->qty = 99;
+    cr_assert_eq(mn_obj_save(same, &order_item_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_all(&order_item_model, A), &err), 1);
+    cr_assert_eq(((order_item *)mn_qs_first(mn_qs_all(&order_item_model, A), &err))->qty, 99);
+    order_item *other = mn_model_new(&order_item_model, A, &err);
+    other->code = mn_str_from("B-2");
+    cr_assert_eq(mn_obj_save(other, &order_item_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_all(&order_item_model, A), &err), 2);
+    /* create() forces an INSERT: a duplicate key is a unique violation */
+    cr_assert_null(mn_model_create(&order_item_model, A, &err, "code", mn_value_cstr("B-2"), NULL));
+    cr_assert_eq(err.code, MN_EEXIST);
     mn_db_execute(DB, "DROP TABLE shop_orderitem", NULL, 0, NULL, &err);
 }
 
