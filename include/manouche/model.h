@@ -300,6 +300,13 @@ int mn_model_create_table(mn_model *m, mn_db *db, mn_err *err);
  * (strings in arena). NULL with err on failure. */
 mn_list *mn_model_schema_sql(mn_model *m, mn_db_engine engine, mn_arena *arena, mn_err *err);
 
+/* ---- default functions (.default_fn) ---- */
+
+/* default=uuid.uuid4: a random version-4 UUID as text ("8-4-4-4-12"). */
+int mn_default_uuid4(mn_arena *arena, mn_value *out);
+/* default=timezone.now: the current instant, aware in UTC. */
+int mn_default_now(mn_arena *arena, mn_value *out);
+
 /* ---- instances ---- */
 
 /* A new unsaved instance in arena with defaults applied (Django's

@@ -111,7 +111,8 @@ mn_qs *mn_qs_select_for_update(mn_qs *qs);
  * columns of sql (by column name; the primary key is required). */
 mn_qs *mn_qs_raw(mn_model *m, mn_arena *arena, const char *sql, const mn_value *params, size_t nparams);
 
-/* The first error recorded in qs (code 0 when none). */
+/* The first error recorded in qs (code 0 when none; MN_ENOMEM for a NULL
+ * qs, which an exhausted arena produces). */
 const mn_err *mn_qs_error(const mn_qs *qs);
 mn_model *mn_qs_model(const mn_qs *qs);
 

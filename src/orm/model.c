@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "manouche/crypto.h"
 #include "orm_internal.h"
 
 static _Thread_local mn_db *thread_db;
@@ -947,6 +948,30 @@ int mn_obj_full_clean(void *obj, mn_model *m, mn_arena *a, mn_map **errors_out, 
             add_error(errors, a, "__all__", ce.msg[0] ? ce.msg : "Invalid.", err, &first);
     }
     return first ? MN_EINVAL : MN_OK;
+}
+
+/* ---- defaults ---- */
+
+int mn_default_uuid4(mn_arena *arena, mn_value *out)
+{
+    unsigned char b[16];
+    if (mn_crypto_random_bytes(b, sizeof b, NULL) != MN_OK)
+        return MN_EIO;
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    char *s = mn_arena_sprintf(arena, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                               b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    if (!s)
+        return MN_ENOMEM;
+    *out = mn_value_cstr(s);
+    return MN_OK;
+}
+
+int mn_default_now(mn_arena *arena, mn_value *out)
+{
+    (void)arena;
+    *out = mn_value_datetime(mn_datetime_now());
+    return MN_OK;
 }
 
 /* ---- instances as values ---- */

@@ -358,8 +358,13 @@ static mn_qs *clone(mn_qs *qs)
     return c;
 }
 
-const mn_err *mn_qs_error(const mn_qs *qs) { return &qs->err; }
-mn_model *mn_qs_model(const mn_qs *qs) { return qs->m; }
+const mn_err *mn_qs_error(const mn_qs *qs)
+{
+    static const mn_err nomem = { MN_ENOMEM, "out of memory" };
+    return qs ? &qs->err : &nomem;
+}
+
+mn_model *mn_qs_model(const mn_qs *qs) { return qs ? qs->m : NULL; }
 
 mn_qs *mn_qs_using(mn_qs *qs, mn_db *db)
 {

@@ -196,3 +196,57 @@ Test(field, bad_descriptors)
     cr_assert_eq(mn_qs_count(mn_qs_all(&money_model, A), &err), MN_EINVAL);
     cr_assert_eq(mn_model_create_table(&money_model, NULL, &err), MN_EINVAL);
 }
+
+typedef struct token {
+    mn_obj mn;
+    mn_str key;
+    mn_datetime issued;
+} token;
+static const mn_field token_fields[] = {
+    MN_FIELD_UUID(token, key, .primary_key = true, .default_fn = mn_default_uuid4, .editable = MN_NO),
+    MN_FIELD_DATETIME(token, issued, .default_fn = mn_default_now),
+    MN_FIELD_END,
+};
+static mn_model token_model = MN_MODEL(token, "lab", "Token", token_fields);
+
+Test(field, uuid_primary_key_default)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(mn_model_create_table(&token_model, NULL, &err), MN_OK, "%s", err.msg);
+    token *a = mn_model_new(&token_model, A, &err), *b = mn_model_new(&token_model, A, &err);
+    cr_assert_eq(a->key.len, 36);
+    cr_assert_eq(a->key.ptr[14], '4', "version 4");
+    cr_assert(!mn_str_eq(a->key, b->key));
+    cr_assert_gt(a->issued.us, 0);
+    /* a default key means "new": save() inserts without trying an UPDATE */
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    cr_assert_eq(mn_obj_save(a, &token_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_log_count(DB), 1);
+    mn_db_log_enable(DB, false);
+    cr_assert_eq(mn_obj_save(b, &token_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    token *r = mn_qs_get(mn_qs_filter(mn_qs_all(&token_model, A), "pk", mn_value_str(a->key)), &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_assert_eq(r->issued.us, a->issued.us);
+    cr_assert_eq(mn_obj_full_clean(r, &token_model, A, NULL, &err), MN_OK, "%s", err.msg);
+    mn_db_execute(DB, "DROP TABLE lab_token", NULL, 0, NULL, &err);
+}
+
+Test(field, exhausted_arena_is_an_error_not_a_crash)
+{
+    mn_err err = { 0 };
+    make_product("Lamp", "1", 1);
+    for (size_t cap = 256; cap <= 65536; cap *= 2) {
+        mn_arena *tiny = mn_arena_new("tiny", cap);
+        mn_qs *qs = mn_qs_order_by(mn_qs_filter(mn_qs_all(&product_model, tiny), "name__icontains", mn_value_cstr("la")),
+                                   "-price", NULL);
+        size_t n = mn_qs_len(qs);
+        cr_assert(n == 0 || n == 1);
+        if (n == 0)
+            cr_assert_neq(mn_qs_error(qs)->code, MN_OK);
+        int64_t c = mn_qs_count(qs, &err);
+        cr_assert(c == 1 || c < 0);
+        mn_qs_aggregate(qs, &err, "s", mn_sum(tiny, "price"), NULL);
+        mn_arena_free(tiny);
+    }
+}
