@@ -287,9 +287,11 @@ int mn_model_check(mn_model *m, mn_err *err);
 /* ---- the database the ORM uses on this thread ---- */
 
 /* Sets the connection used by this thread's ORM calls that are not given
- * one (Django's default database); NULL clears it. */
+ * one; NULL clears it. Without one, the ORM uses Django's default
+ * database: mn_db_for_thread() on the DATABASE of the published settings
+ * (mn_settings_current). */
 void mn_orm_use(mn_db *db);
-/* This thread's ORM connection, or NULL. */
+/* The connection this thread's ORM calls use (see mn_orm_use), or NULL. */
 mn_db *mn_orm_db(void);
 
 /* Creates the model's table with its indexes and constraints (Django's

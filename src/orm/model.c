@@ -10,7 +10,7 @@
 static _Thread_local mn_db *thread_db;
 
 void mn_orm_use(mn_db *db) { thread_db = db; }
-mn_db *mn_orm_db(void) { return thread_db; }
+mn_db *mn_orm_db(void) { return mn__db(NULL, NULL); }
 
 mn_db *mn__db(mn_db *db, mn_err *err)
 {
@@ -18,7 +18,14 @@ mn_db *mn__db(mn_db *db, mn_err *err)
         return db;
     if (thread_db)
         return thread_db;
-    mn_err_set(err, MN_EINVAL, "no database connection: call mn_orm_use(db) on this thread or pass one");
+    /* Django's default database: the thread's persistent connection to the
+     * published settings' DATABASE_URL. */
+    const mn_settings *s = mn_settings_current();
+    if (s && s->DATABASE.engine != MN_DB_NONE)
+        return mn_db_for_thread(&s->DATABASE, err);
+    mn_err_set(err, MN_EINVAL,
+               "no database connection: publish settings with a DATABASE_URL, call mn_orm_use(db) on this thread, or "
+               "pass one");
     return NULL;
 }
 

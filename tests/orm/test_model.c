@@ -520,3 +520,25 @@ Test(model, invalid_descriptors_are_refused)
     cr_assert(strstr(err.msg, "CharFields must define a 'max_length' attribute."));
     cr_assert_eq(mn_model_check(&product_model, &err), MN_OK);
 }
+
+Test(model, default_database_from_settings)
+{
+    mn_err err = { 0 };
+    mn_orm_use(NULL);
+    cr_assert_null(mn_orm_db());
+    cr_assert_null(mn_model_create(&category_model, A, &err, "name", mn_value_cstr("x"), NULL));
+    cr_assert(strstr(err.msg, "no database connection"));
+    static mn_settings settings = { MN_SETTINGS_DEFAULTS };
+    cr_assert_eq(mn_dburl_parse(MN_STR("sqlite://:memory:"), A, &settings.DATABASE, &err), MN_OK);
+    mn_settings_set_current(&settings);
+    mn_db *db = mn_orm_db();
+    cr_assert_not_null(db, "the thread's connection to DATABASE_URL");
+    cr_assert_neq(db, DB);
+    cr_assert_eq(mn_model_create_table(&category_model, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_not_null(mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Books"), NULL), "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_all(&category_model, A), &err), 1);
+    cr_assert_eq(mn_orm_db(), db, "persistent per thread");
+    mn_db_thread_close();
+    mn_settings_set_current(NULL);
+    mn_orm_use(DB);
+}
