@@ -2249,8 +2249,10 @@ const char *mn_qs_explain(mn_qs *qs, mn_err *err)
 struct mn_qs_iter {
     mn_qs *base;
     mn_arena *arena;
-    size_t chunk, pos, fetched;
+    size_t chunk, pos;
     int64_t offset;
+    bool keyset;  /* chunks by "pk > last" (linear) instead of OFFSET */
+    int64_t last; /* keyset: the last primary key returned */
     mn_qs *cur;
     bool done;
 };
@@ -2264,8 +2266,15 @@ mn_qs_iter *mn_qs_iterator(mn_qs *qs, size_t chunk_size)
         return NULL;
     it->base = qs;
     const char *const *ord = ordering(qs);
-    if ((!ord || !ord[0]) && !qs->raw_sql)
-        it->base = mn_qs_order_by(qs, "pk", NULL); /* stable chunks */
+    if ((!ord || !ord[0]) && !qs->raw_sql && !qs->err.code) {
+        /* Unordered: walk the primary key so chunks are stable; an integer
+         * key of an unsliced QuerySet allows keyset paging. */
+        it->base = mn_qs_order_by(qs, "pk", NULL);
+        mn_field_kind k = qs->m->_rt->fields[qs->m->_rt->pk].kind;
+        it->keyset = !qs->low && qs->high < 0 && qs->mode == MODE_OBJECTS &&
+                     (k == MN_KIND_AUTO || k == MN_KIND_BIGAUTO || k == MN_KIND_BIGINT || k == MN_KIND_INT);
+        it->last = INT64_MIN;
+    }
     it->chunk = chunk_size ? chunk_size : 2000;
     it->arena = mn_arena_new("iterator", 0);
     return it;
@@ -2277,47 +2286,63 @@ void *mn_qs_iter_next(mn_qs_iter *it, mn_err *err)
         mn_err_set(err, MN_ENOMEM, "out of memory");
         return NULL;
     }
-    if (it->cur && it->pos < it->cur->len)
-        return it->cur->items[it->pos++];
+    if (it->cur && it->pos < it->cur->len) {
+        void *obj = it->cur->items[it->pos++];
+        if (it->keyset)
+            it->last = mn_obj_pk(obj, it->base->m);
+        return obj;
+    }
     if (it->done)
         return NULL;
-    if (it->cur && it->cur->len < it->chunk) {
-        it->done = true;
+    if (it->cur && (it->cur->len < it->chunk || it->base->raw_sql)) {
+        it->done = true; /* a short chunk was the last; raw SQL runs once */
         return NULL;
     }
     mn_arena_reset(it->arena);
-    mn_qs tmp = *it->base;
-    tmp.arena = it->arena;
-    tmp.evaluated = false;
-    int64_t base_low = it->base->low, base_high = it->base->high;
-    int64_t low = base_low + it->offset;
-    int64_t high = low + (int64_t)it->chunk;
-    if (base_high >= 0 && high > base_high)
-        high = base_high;
-    if (base_high >= 0 && low >= base_high) {
-        it->done = true;
-        return NULL;
-    }
     mn_qs *c = mn_arena_alloc(it->arena, sizeof *c);
     if (!c) {
         mn_err_set(err, MN_ENOMEM, "out of memory");
         return NULL;
     }
-    *c = tmp;
-    c->low = low;
-    c->high = high;
+    *c = *it->base;
+    c->arena = it->arena;
+    c->evaluated = false;
+    if (it->keyset) {
+        c->low = 0;
+        c->high = (int64_t)it->chunk;
+        if (it->last != INT64_MIN) {
+            mn_qobj *after = mn_q(it->arena, "pk__gt", mn_value_int(it->last));
+            c->where = after && c->where ? q_node(Q_AND, after, c->where) : after;
+            if (!c->where) {
+                mn_err_set(err, MN_ENOMEM, "out of memory");
+                return NULL;
+            }
+        }
+    } else if (!c->raw_sql) {
+        int64_t low = it->base->low + it->offset;
+        int64_t high = low + (int64_t)it->chunk;
+        if (it->base->high >= 0 && high > it->base->high)
+            high = it->base->high;
+        if (it->base->high >= 0 && low >= it->base->high) {
+            it->done = true;
+            return NULL;
+        }
+        c->low = low;
+        c->high = high;
+    }
     if (run_select(c, err) != MN_OK)
         return NULL;
     it->cur = c;
     it->pos = 0;
     it->offset += (int64_t)c->len;
-    if (c->len < (size_t)(high - low))
-        it->done = c->len == 0;
     if (c->len == 0) {
         it->done = true;
         return NULL;
     }
-    return c->items[it->pos++];
+    void *obj = c->items[it->pos++];
+    if (it->keyset)
+        it->last = mn_obj_pk(obj, it->base->m);
+    return obj;
 }
 
 void mn_qs_iter_close(mn_qs_iter *it)

@@ -566,6 +566,26 @@ Test(qs, in_bulk_iterator_raw)
     cr_assert_eq(err.code, 0, "%s", err.msg);
     cr_assert_eq(n, 6);
     mn_qs_iter_close(it);
+    /* keyset chunks: each chunk asks for ids after the last one */
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    it = mn_qs_iterator(mn_qs_filter(all(), "stock__gte", mn_value_int(1)), 2);
+    n = 0;
+    while ((p = mn_qs_iter_next(it, &err)) != NULL)
+        n++;
+    mn_qs_iter_close(it);
+    cr_assert_eq(n, 5);
+    cr_assert_eq(mn_db_log_count(DB), 3, "2 + 2 + 1 rows: the short chunk ends it");
+    cr_assert(strstr(mn_db_log_entry(DB, 1)->sql, "\"id\" > %s"), "%s", mn_db_log_entry(DB, 1)->sql);
+    cr_assert_null(strstr(mn_db_log_entry(DB, 2)->sql, "OFFSET"));
+    mn_db_log_enable(DB, false);
+    /* raw SQL runs once whatever the chunk size */
+    it = mn_qs_iterator(mn_qs_raw(&product_model, A, "SELECT id, name FROM shop_product", NULL, 0), 2);
+    n = 0;
+    while ((p = mn_qs_iter_next(it, &err)) != NULL)
+        n++;
+    mn_qs_iter_close(it);
+    cr_assert_eq(n, 6);
     it = mn_qs_iterator(mn_qs_slice(mn_qs_order_by(all(), "-id", NULL), 1, 4), 2);
     n = 0;
     while ((p = mn_qs_iter_next(it, &err)) != NULL)
