@@ -305,6 +305,7 @@ struct mn_qs {
     unsigned vflags;
     const char **vfields;
     size_t nvfields;
+    size_t vannots; /* annotations made before values(): only those named are selected */
     uint64_t load; /* only()/defer(): bit i set when field i is loaded */
     annot *annots;
     size_t nannots;
@@ -505,6 +506,7 @@ static mn_qs *set_values(mn_qs *qs, int mode, unsigned flags, va_list ap)
         return NULL;
     c->mode = mode;
     c->vflags = flags;
+    c->vannots = c->nannots;
     c->vfields = collect_names(c->arena, ap, &c->nvfields);
     if (!c->vfields)
         qs_fail(c, MN_ENOMEM, "out of memory");
@@ -1414,8 +1416,16 @@ static void compile_where(comp *c)
     }
 }
 
-/* The effective ordering: explicit, else Meta.ordering; reversed. */
-static const char *const *ordering(mn_qs *qs) { return qs->order_set ? qs->order : qs->m->meta.ordering; }
+static bool any_agg(mn_qs *qs);
+
+/* The effective ordering: explicit, else Meta.ordering, which (since
+ * Django 3.1) does not apply to GROUP BY queries. */
+static const char *const *ordering(mn_qs *qs)
+{
+    if (qs->order_set)
+        return qs->order;
+    return any_agg(qs) ? NULL : qs->m->meta.ordering;
+}
 
 static void compile_order(comp *c, const char *const *order, bool reversed)
 {
@@ -1500,6 +1510,16 @@ static selcol *select_columns(comp *c, size_t *n)
                 cols[k].field = -(int)(an - qs->annots) - 1;
             }
             cols[k++].key = name;
+        }
+        /* values("x").annotate(n=...): later annotations join the row */
+        for (size_t i = qs->vannots; i < qs->nannots; i++) {
+            bool named = false;
+            for (size_t j = 0; j < qs->nvfields && !named; j++)
+                named = !strcmp(qs->vfields[j], qs->annots[i].name);
+            if (named)
+                continue;
+            cols[k].field = -(int)i - 1;
+            cols[k++].key = qs->annots[i].name;
         }
     }
     *n = k;

@@ -432,11 +432,21 @@ Test(qs, aggregate_and_annotate)
     /* values().annotate(Count): group by */
     mn_qs *g = mn_qs_order_by(mn_qs_annotate(mn_qs_values(all(), "available", NULL), "n", mn_count(A, "id"), NULL),
                               "available", NULL);
-    mn_qs *g2 = mn_qs_values(g, "available", "n", NULL);
-    mn_list *rows = mn_qs_rows(g2);
-    cr_assert_not_null(rows, "%s", mn_qs_error(g2)->msg);
+    mn_list *rows = mn_qs_rows(g);
+    cr_assert_not_null(rows, "%s", mn_qs_error(g)->msg);
     cr_assert_eq(mn_list_len(rows), 1);
+    cr_assert_eq(mn_map_len(mn_list_get(rows, 0).u.map), 2, "values(...).annotate(...) rows hold both");
     cr_assert_eq(mn_map_get_cstr(mn_list_get(rows, 0).u.map, "n").u.i, 6);
+    /* grouped by stock > 0? group by a plain field with several groups */
+    mn_qs *by_status = mn_qs_order_by(mn_qs_annotate(mn_qs_values(all(), "status", NULL), "total", mn_sum(A, "stock"), NULL),
+                                      "status", NULL);
+    mn_list *sr = mn_qs_rows(by_status);
+    cr_assert_not_null(sr, "%s", mn_qs_error(by_status)->msg);
+    cr_assert_eq(mn_list_len(sr), 1);
+    cr_assert_eq(mn_map_get_cstr(mn_list_get(sr, 0).u.map, "total").u.i, 23);
+    /* an annotation made before values() comes only when named */
+    mn_qs *before = mn_qs_values(mn_qs_annotate(all(), "x", mn_f(A, "stock"), NULL), "name", NULL);
+    cr_assert_eq(mn_map_len(mn_list_get(mn_qs_rows(before), 0).u.map), 1);
     /* filtering on an annotation */
     mn_qs *f = mn_qs_filter(mn_qs_annotate(all(), "double_stock", mn_expr_mul(A, mn_f(A, "stock"), mn_value_int(2)), NULL),
                             "double_stock__gte", mn_value_int(10));
