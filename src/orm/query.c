@@ -638,6 +638,8 @@ typedef struct comp {
     int neg; /* depth of NOT, for exclude()'s NULL handling */
     const mn_value *lp; /* parameters inside the current lookup's left side */
     size_t nlp;
+    const mn_qobj **having; /* conditions on aggregates, for HAVING */
+    size_t nhaving;
     mn_err *err;
     int rc;
 } comp;
@@ -1292,10 +1294,6 @@ static void compile_leaf(comp *c, const mn_qobj *q)
         c->params = sub.params, c->np = sub.np, c->cap = sub.cap, c->rc = sub.rc;
         if (c->rc)
             return;
-        if (has_agg(an->e)) {
-            cfail(c, MN_EINVAL, "filtering on the aggregate annotation '%s' (HAVING) is not supported", parts[0]);
-            return;
-        }
         mn_buf_printf(&lhs, "(%s)", mn_buf_cstr(&sub.sql));
         tf = (mn_field){ .name = parts[0], .kind = MN_KIND_FLOAT };
         f = &tf;
@@ -1406,14 +1404,85 @@ static void compile_q(comp *c, const mn_qobj *q)
     }
 }
 
+/* Does a condition name an aggregate annotation (so it belongs in HAVING)? */
+static bool q_has_agg(mn_qs *qs, const mn_qobj *q)
+{
+    if (!q)
+        return false;
+    if (q->kind != Q_LEAF)
+        return q_has_agg(qs, q->a) || q_has_agg(qs, q->b);
+    const char *sep = strstr(q->lookup, "__");
+    size_t n = sep ? (size_t)(sep - q->lookup) : strlen(q->lookup);
+    for (size_t i = 0; i < qs->nannots; i++)
+        if (strlen(qs->annots[i].name) == n && !strncmp(qs->annots[i].name, q->lookup, n))
+            return has_agg(qs->annots[i].e);
+    return false;
+}
+
+static size_t conjuncts(const mn_qobj *q, const mn_qobj **out, size_t n, size_t cap)
+{
+    if (q->kind == Q_AND) {
+        n = conjuncts(q->a, out, n, cap);
+        return conjuncts(q->b, out, n, cap);
+    }
+    if (n < cap)
+        out[n] = q;
+    return n + 1;
+}
+
+/* WHERE from the filters; the conditions on aggregate annotations are set
+ * aside in c->having for compile_select (Django moves them to HAVING). */
 static void compile_where(comp *c)
 {
+    c->having = NULL;
+    c->nhaving = 0;
     if (c->qs->none) {
         put(c, " WHERE 1 = 0");
-    } else if (c->qs->where) {
+        return;
+    }
+    if (!c->qs->where)
+        return;
+    if (!c->qs->nannots || !q_has_agg(c->qs, c->qs->where)) {
         put(c, " WHERE ");
         compile_q(c, c->qs->where);
+        return;
     }
+    size_t n = conjuncts(c->qs->where, NULL, 0, 0);
+    const mn_qobj **all = mn_arena_alloc(c->a, n * sizeof *all);
+    const mn_qobj **having = mn_arena_alloc(c->a, n * sizeof *having);
+    if (!all || !having) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
+    conjuncts(c->qs->where, all, 0, n);
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        if (q_has_agg(c->qs, all[i])) {
+            having[c->nhaving++] = all[i];
+            continue;
+        }
+        put(c, first ? " WHERE " : " AND ");
+        first = false;
+        compile_q(c, all[i]);
+    }
+    c->having = having;
+}
+
+/* HAVING for what compile_where set aside. */
+static void compile_having(comp *c)
+{
+    for (size_t i = 0; i < c->nhaving; i++) {
+        put(c, i ? " AND " : " HAVING ");
+        compile_q(c, c->having[i]);
+    }
+    c->nhaving = 0;
+}
+
+/* Statements without GROUP BY cannot filter on aggregates. */
+static void no_having(comp *c, const char *what)
+{
+    if (c->nhaving)
+        cfail(c, MN_EINVAL, "%s cannot filter on an aggregate annotation", what);
 }
 
 static bool any_agg(mn_qs *qs);
@@ -1572,6 +1641,7 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
             mn__quote(&c->sql, c->m->_rt->columns[cols[i].field]);
         }
     }
+    compile_having(c);
     if (with_order)
         compile_order(c, ordering(qs), qs->reversed);
     compile_limit(c, qs->low, qs->high);
@@ -1988,6 +2058,7 @@ static int scalar_query(mn_qs *qs, const char *what, mn_value *out, mn_err *err)
         mn_buf_printf(&c.sql, "SELECT %s FROM ", what);
         mn__quote(&c.sql, qs->m->_rt->table);
         compile_where(&c);
+        no_having(&c, "count()");
     }
     if (c.rc != MN_OK)
         return settle(qs, err, c.rc, &e);
@@ -2144,6 +2215,7 @@ mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
     } else {
         mn__quote(&c.sql, qs->m->_rt->table);
         compile_where(&c);
+        no_having(&c, "aggregate()");
     }
     if (c.rc != MN_OK) {
         settle(qs, err, c.rc, &e);
@@ -2425,6 +2497,7 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
     if (c.rc == MN_OK && n == 0)
         cfail(&c, MN_EINVAL, "update() needs at least one field");
     compile_where(&c);
+    no_having(&c, "update()");
     if (c.rc != MN_OK)
         return settle(qs, err, c.rc, &e);
     rc = mn_db_execute(db, mn_buf_cstr(&c.sql), c.params, c.np, NULL, &e);
@@ -2495,6 +2568,7 @@ int64_t mn_qs_delete(mn_qs *qs, mn_map **per_model, mn_err *err)
         put(&c, "DELETE FROM ");
         mn__quote(&c.sql, m->_rt->table);
         compile_where(&c);
+        no_having(&c, "delete()");
         if (c.rc != MN_OK)
             return settle(qs, err, c.rc, &e);
         rc = mn_db_execute(db, mn_buf_cstr(&c.sql), c.params, c.np, NULL, &e);

@@ -447,6 +447,22 @@ Test(qs, aggregate_and_annotate)
     /* an annotation made before values() comes only when named */
     mn_qs *before = mn_qs_values(mn_qs_annotate(all(), "x", mn_f(A, "stock"), NULL), "name", NULL);
     cr_assert_eq(mn_map_len(mn_list_get(mn_qs_rows(before), 0).u.map), 1);
+    /* filtering on an aggregate annotation is HAVING */
+    mn_qs *dup = mn_qs_filter(mn_qs_annotate(mn_qs_values(all(), "available", NULL), "n", mn_count(A, "id"), NULL),
+                              "n__gt", mn_value_int(1));
+    mn_list *dups = mn_qs_rows(dup);
+    cr_assert_not_null(dups, "%s", mn_qs_error(dup)->msg);
+    cr_assert_eq(mn_list_len(dups), 1);
+    mn_qs *none_dup = mn_qs_filter(mn_qs_filter(mn_qs_annotate(mn_qs_values(all(), "name", NULL), "n", mn_count(A, "id"),
+                                                               NULL),
+                                                "n__gt", mn_value_int(1)),
+                                   "stock__gte", mn_value_int(0));
+    cr_assert_eq(mn_list_len(mn_qs_rows(none_dup)), 0, "%s", mn_qs_error(none_dup)->msg);
+    const char *hsql = mn_qs_sql(none_dup, NULL, &err);
+    cr_assert(strstr(hsql, "WHERE \"stock\" >= %s GROUP BY \"name\" HAVING (COUNT(\"id\")) > %s"), "%s", hsql);
+    cr_assert_eq(mn_qs_count(dup, &err), 1, "%s", err.msg);
+    cr_assert_eq(mn_qs_update(dup, &err, "stock", mn_value_int(1), NULL), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "update() cannot filter on an aggregate annotation");
     /* filtering on an annotation */
     mn_qs *f = mn_qs_filter(mn_qs_annotate(all(), "double_stock", mn_expr_mul(A, mn_f(A, "stock"), mn_value_int(2)), NULL),
                             "double_stock__gte", mn_value_int(10));
