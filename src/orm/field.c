@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "manouche/json.h"
 #include "orm_internal.h"
 
@@ -645,6 +646,31 @@ void *mn_model_new(mn_model *m, mn_arena *arena, mn_err *err)
 
 /* ---- database conversions ---- */
 
+/* The 32 lowercase hex digits of a UUID written with or without dashes
+ * (and braces or "urn:uuid:", as Python's UUID() accepts); false when s is
+ * not a UUID. */
+static bool uuid_hex(mn_str s, mn_buf *out)
+{
+    if (s.len >= 9 && !strncasecmp(s.ptr, "urn:uuid:", 9))
+        s = mn_str_slice(s, 9, s.len);
+    if (s.len >= 2 && s.ptr[0] == '{' && s.ptr[s.len - 1] == '}')
+        s = mn_str_slice(s, 1, s.len - 1);
+    char hex[32];
+    size_t n = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        char c = s.ptr[i];
+        if (c == '-')
+            continue;
+        if (!isxdigit((unsigned char)c) || n == 32)
+            return false;
+        hex[n++] = (char)tolower((unsigned char)c);
+    }
+    if (n != 32)
+        return false;
+    mn_buf_append(out, hex, 32);
+    return true;
+}
+
 static int write_datetime_db(mn_buf *b, mn_datetime dt, mn_db_engine eng)
 {
     if (dt.tz) {
@@ -697,6 +723,17 @@ int mn__member_to_db(const void *obj, mn_model *m, size_t i, mn_db_engine eng, m
         *out = mn_value_str(s);
         return MN_OK;
     }
+    case MN_KIND_UUID:
+        /* Django keeps UUIDs as 32 hex digits on SQLite (char(32)); text
+         * that is not a UUID is sent as it is (full_clean refuses it). */
+        if (eng != MN_DB_POSTGRES && uuid_hex(v.u.s, &b)) {
+            if (mn_buf_error(&b))
+                return mn_err_set(err, MN_ENOMEM, "out of memory");
+            *out = mn_value_str(mn_buf_str(&b));
+            return MN_OK;
+        }
+        *out = v;
+        return MN_OK;
     case MN_KIND_BINARY:
         if (eng == MN_DB_POSTGRES) {
             mn_buf_puts(&b, "\\x");
@@ -841,6 +878,25 @@ int mn__value_from_row(const mn_field *f, mn_db_rows *rows, size_t col, mn_db_en
         break;
     }
     case MN_KIND_JSON: return mn_json_loads(arena, t, NULL, out, err);
+    case MN_KIND_UUID: {
+        /* canonical 8-4-4-4-12 text whatever the storage */
+        mn_buf b;
+        mn_buf_init(&b, arena, 40);
+        if (uuid_hex(t, &b) && mn_buf_str(&b).len == 32) {
+            mn_str h = mn_buf_str(&b);
+            char *p = mn_arena_sprintf(arena, "%.8s-%.4s-%.4s-%.4s-%.12s", h.ptr, h.ptr + 8, h.ptr + 12, h.ptr + 16,
+                                       h.ptr + 20);
+            if (!p)
+                return mn_err_set(err, MN_ENOMEM, "out of memory");
+            *out = mn_value_cstr(p);
+            return MN_OK;
+        }
+        mn_str c = mn_str_clone(arena, t);
+        if (!c.ptr)
+            return mn_err_set(err, MN_ENOMEM, "out of memory");
+        *out = mn_value_str(c);
+        return MN_OK;
+    }
     case MN_KIND_BINARY:
         if (eng == MN_DB_POSTGRES && t.len >= 2 && t.ptr[0] == '\\' && t.ptr[1] == 'x') {
             size_t n = (t.len - 2) / 2;

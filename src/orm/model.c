@@ -48,7 +48,7 @@ const char *mn__sql_type(const mn_field *f, mn_db_engine eng, mn_arena *arena)
         return pg ? mn_arena_sprintf(arena, "numeric(%d, %d)", f->max_digits, f->decimal_places) : "decimal";
     case MN_KIND_BOOL: return pg ? "boolean" : "bool";
     case MN_KIND_TEXT: return "text";
-    case MN_KIND_UUID: return pg ? "uuid" : "char(36)";
+    case MN_KIND_UUID: return pg ? "uuid" : "char(32)";
     case MN_KIND_IP: return pg ? "inet" : "char(39)";
     case MN_KIND_BINARY: return pg ? "bytea" : "BLOB";
     case MN_KIND_DATE: return "date";

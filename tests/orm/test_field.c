@@ -1,4 +1,5 @@
 /* Field descriptors and conversions (src/orm/field.c). */
+#include <ctype.h>
 #include "shop.h"
 
 TestSuite(field, .init = shop_setup, .fini = shop_teardown);
@@ -229,6 +230,17 @@ Test(field, uuid_primary_key_default)
     cr_assert_not_null(r, "%s", err.msg);
     cr_assert_eq(r->issued.us, a->issued.us);
     cr_assert_eq(mn_obj_full_clean(r, &token_model, A, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq(r->key, a->key), "loaded in the 8-4-4-4-12 form");
+    /* stored as Django stores it: 32 hex digits on SQLite */
+    mn_value stored;
+    cr_assert_eq(mn_db_query_value(DB, "SELECT key FROM lab_token LIMIT 1", NULL, 0, A, &stored, &err), MN_OK);
+    cr_assert_eq(stored.u.s.len, is_pg() ? 36 : 32);
+    /* any spelling finds it */
+    char upper[40];
+    snprintf(upper, sizeof upper, "%.*s", MN_STR_FMT(a->key));
+    for (char *c = upper; *c; c++)
+        *c = (char)toupper((unsigned char)*c);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&token_model, A), "key", mn_value_cstr(upper)), &err), 1, "%s", err.msg);
     mn_db_execute(DB, "DROP TABLE lab_token", NULL, 0, NULL, &err);
 }
 
