@@ -402,4 +402,23 @@ int mn_atomic_end(mn_atomic_scope *s);
 /* Marks the block failed (it rolls back at its end) with code (non-zero). */
 #define MN_ATOMIC_FAIL(s, code) ((s)->rc = (code))
 
+/* ---- ATOMIC_REQUESTS ----
+ * A view run inside a transaction, as Django does with ATOMIC_REQUESTS:
+ *     static mn_atomic_request checkout_tx = { .view = checkout, .ctx = NULL };
+ *     ... handler mn_atomic_request_handler with ctx &checkout_tx ...
+ * The transaction commits when the view returns a response below 500 and
+ * rolls back when it returns NULL or a 5xx (a Python view would have
+ * raised). on_commit callbacks run after the commit. */
+struct mn_request;
+struct mn_response;
+typedef struct mn_atomic_request {
+    struct mn_response *(*view)(struct mn_request *req, void *ctx); /* an mn_handler */
+    void *ctx;
+    mn_db *db; /* NULL: the thread's ORM database */
+} mn_atomic_request;
+/* An mn_handler whose ctx is an mn_atomic_request. Returns the view's
+ * response, or NULL (a 500) when no transaction could be started or the
+ * commit failed. */
+struct mn_response *mn_atomic_request_handler(struct mn_request *req, void *ctx);
+
 #endif

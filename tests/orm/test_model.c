@@ -542,3 +542,40 @@ Test(model, default_database_from_settings)
     mn_settings_set_current(NULL);
     mn_orm_use(DB);
 }
+
+static mn_response *view_ok(mn_request *req, void *ctx)
+{
+    make_product((const char *)ctx, "1", 1);
+    return mn_response_text(req, 200, "text/plain", MN_STR("ok"));
+}
+static mn_response *view_crash(mn_request *req, void *ctx)
+{
+    make_product((const char *)ctx, "1", 1);
+    return NULL;
+}
+static mn_response *view_500(mn_request *req, void *ctx)
+{
+    make_product((const char *)ctx, "1", 1);
+    return mn_response_text(req, 503, "text/plain", MN_STR("busy"));
+}
+
+Test(model, atomic_requests)
+{
+    mn_err err = { 0 };
+    static const char raw[] = "GET /checkout/ HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    int status = 0;
+    mn_request *req = mn_request_from_raw(A, raw, sizeof raw - 1, NULL, NULL, &status, &err);
+    cr_assert_not_null(req, "%s", err.msg);
+    mn_atomic_request ok = { .view = view_ok, .ctx = "Kept" };
+    mn_atomic_request crash = { .view = view_crash, .ctx = "Lost" };
+    mn_atomic_request busy = { .view = view_500, .ctx = "Also lost" };
+    mn_response *r = mn_atomic_request_handler(req, &ok);
+    cr_assert_not_null(r);
+    cr_assert_eq(mn_response_status(r), 200);
+    cr_assert_null(mn_atomic_request_handler(req, &crash));
+    r = mn_atomic_request_handler(req, &busy);
+    cr_assert_eq(mn_response_status(r), 503);
+    cr_assert_eq(mn_db_depth(DB), 0);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&product_model, A), "name", mn_value_cstr("Kept")), &err), 1);
+    cr_assert_eq(mn_qs_count(mn_qs_all(&product_model, A), &err), 1, "the failed views rolled back");
+}
