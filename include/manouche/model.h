@@ -180,17 +180,28 @@ struct mn_field {
 /* A NULL-terminated list of names: MN_NAMES("-created_at", "name"). */
 #define MN_NAMES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
+/* A condition written as Django lookups, all of which must hold (Q(a) &
+ * Q(b)): { "price__gte", "0" }, { "available", "true" }, ending with
+ * { NULL }. Values are text converted by the field ("true", "1.50",
+ * "2024-01-05"); the compiled condition is portable across backends. */
+typedef struct mn_cond {
+    const char *lookup;
+    const char *value;
+} mn_cond;
+
 /* Meta.indexes entry: fields ("-name" for descending), an optional name and
- * an optional SQL condition for a partial index (written as SQL over column
- * names, with no parameters). */
+ * an optional condition for a partial index: `q` (lookups) or `condition`
+ * (SQL over column names, no parameters). */
 typedef struct mn_index {
     const char *const *fields;
     const char *name;
     const char *condition;
+    const mn_cond *q;
 } mn_index;
 
-/* Meta.constraints entry. CHECK: `check` is SQL over column names
- * ("price >= 0"). UNIQUE: fields, optionally with a condition (partial). */
+/* Meta.constraints entry. CHECK: `q` (CheckConstraint(check=Q(...))) or
+ * `check` (SQL over column names, "price >= 0"). UNIQUE: fields, optionally
+ * with a condition (`q` or `condition`) for a partial unique index. */
 typedef enum mn_constraint_kind { MN_CONSTRAINT_CHECK = 1, MN_CONSTRAINT_UNIQUE } mn_constraint_kind;
 typedef struct mn_constraint {
     mn_constraint_kind kind;
@@ -198,6 +209,7 @@ typedef struct mn_constraint {
     const char *check;
     const char *const *fields;
     const char *condition;
+    const mn_cond *q;
 } mn_constraint;
 
 typedef struct mn_meta {
