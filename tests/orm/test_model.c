@@ -488,7 +488,7 @@ Test(model, schema_sql_sqlite)
     cr_assert(strstr(create, "CONSTRAINT \"price_must_be_positive\" CHECK (\"price\" >= '0.00')"), "%s", create);
     cr_assert(strstr(create, "CONSTRAINT \"rating_range\" CHECK (rating >= 0 AND rating <= 5)"), "%s", create);
     cr_assert(strstr(create, "CONSTRAINT \"unique_product_per_category\" UNIQUE (\"name\", \"category_id\")"));
-    bool partial = false, desc = false, unique_partial = false;
+    bool partial = false, desc = false, unique_partial = false, fk_index = false;
     for (size_t i = 1; i < mn_list_len(sql); i++) {
         const char *s = mn_list_get(sql, i).u.s.ptr;
         partial |= strstr(s, "CREATE INDEX \"available_products_price_idx\" ON \"shop_product\" (\"price\") WHERE "
@@ -496,10 +496,12 @@ Test(model, schema_sql_sqlite)
         unique_partial |= strstr(s, "CREATE UNIQUE INDEX \"unique_published_name\" ON \"shop_product\" (\"name\") "
                                     "WHERE \"status\" = 'published'") != NULL;
         desc |= strstr(s, "(\"created_at\", \"price\" DESC)") != NULL;
+        fk_index |= strstr(s, "ON \"shop_product\" (\"category_id\")") != NULL;
     }
     cr_assert(partial);
     cr_assert(desc);
     cr_assert(unique_partial);
+    cr_assert(fk_index, "ForeignKeys are indexed by default");
     mn_list *pg = mn_model_schema_sql(&product_model, MN_DB_POSTGRES, A, &err);
     const char *pcreate = mn_list_get(pg, 0).u.s.ptr;
     cr_assert(strstr(pcreate, "\"id\" bigserial NOT NULL PRIMARY KEY"), "%s", pcreate);
