@@ -405,6 +405,31 @@ mn_qs *mn_qs_exclude(mn_qs *qs, const char *lookup, mn_value v)
     return qs ? add_where(qs, mn_q(qs->arena, lookup, v), true) : NULL;
 }
 mn_qs *mn_qs_filter_q(mn_qs *qs, mn_qobj *q) { return qs ? add_where(qs, q, false) : NULL; }
+
+mn_qs *mn_qs_filter_by(mn_qs *qs, ...)
+{
+    if (!qs)
+        return NULL;
+    va_list ap;
+    va_start(ap, qs);
+    mn_qobj *all = NULL;
+    const char *lookup;
+    bool oom = false;
+    while ((lookup = va_arg(ap, const char *)) != NULL) {
+        mn_value v = va_arg(ap, mn_value);
+        mn_qobj *leaf = mn_q(qs->arena, lookup, v);
+        all = !leaf ? NULL : all ? mn_q_and(all, leaf) : leaf;
+        oom |= all == NULL;
+    }
+    va_end(ap);
+    if (oom) {
+        mn_qs *c = clone(qs);
+        if (c)
+            qs_fail(c, MN_ENOMEM, "out of memory");
+        return c;
+    }
+    return all ? add_where(qs, all, false) : clone(qs);
+}
 mn_qs *mn_qs_exclude_q(mn_qs *qs, mn_qobj *q) { return qs ? add_where(qs, q, true) : NULL; }
 
 /* Copies the NULL-terminated varargs names into the arena. */
