@@ -2134,10 +2134,14 @@ void *mn_qs_get(mn_qs *qs, mn_err *err)
     mn_qs *c = qs;
     if (!qs->raw_sql && qs->high < 0 && !qs->low)
         c = mn_qs_slice(qs, 0, 21);
+    if (c->mode != MODE_OBJECTS) {
+        mn_err_set(err, MN_EINVAL, "get() returns instances: on values()/values_list() read mn_qs_rows of a filter");
+        return NULL;
+    }
     if (mn_qs_eval(c, err) != MN_OK)
         return NULL;
     if (c->len == 1)
-        return c->items ? c->items[0] : NULL;
+        return c->items[0];
     if (c->len == 0) {
         mn_err_set(err, MN_ENOTFOUND, "%s matching query does not exist.", qs->m->name);
         return NULL;

@@ -363,6 +363,10 @@ Test(qs, values_and_values_list)
     mn_qs *bad = mn_qs_values_list(base, MN_QS_FLAT, "id", "name", NULL);
     cr_assert_str_eq(mn_qs_error(bad)->msg, "'flat' is not valid when values_list is called with more than one field.");
     cr_assert_null(mn_qs_rows(mn_qs_values(base, "nope", NULL)));
+    cr_assert_null(mn_qs_get(mn_qs_values(base, "name", NULL), &err));
+    cr_assert_eq(err.code, MN_EINVAL);
+    cr_assert_null(mn_qs_first(mn_qs_values(base, "name", NULL), &err));
+    cr_assert_eq(err.code, MN_EINVAL);
     (void)err;
     /* distinct */
     mn_list *avail = mn_qs_rows(mn_qs_distinct(mn_qs_values_list(all(), MN_QS_FLAT, "available", NULL)));
