@@ -254,7 +254,7 @@ typedef struct mn_settings {
 /* Defines `static const mn_settings name` holding Django's defaults with the
  * given designated initializers on top (later initializers override the
  * defaults; the compiler's override warning is silenced for this
- * declaration only). */
+ * declaration only). Use it at file scope: MN_STRLIST needs static storage. */
 #define MN_SETTINGS_DEFINE(name, ...)                                                            \
     MN__SETTINGS_PUSH static const mn_settings name = { MN_SETTINGS_DEFAULTS, __VA_ARGS__ };    \
     MN__SETTINGS_POP
