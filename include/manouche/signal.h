@@ -72,7 +72,8 @@ typedef struct mn_receiver_opts {
 /* Connects fn to sig. A receiver is identified by (dispatch_uid, sender) when
  * it has a uid, otherwise by (fn, data, sender); connecting an identity that
  * is already connected does nothing, as in Django. Receivers run in the order
- * they were connected. opts may be NULL. Returns MN_OK or MN_ENOMEM.
+ * they were connected. opts may be NULL. Returns MN_OK, MN_EINVAL (NULL sig or
+ * fn) or MN_ENOMEM.
  * Thread-safe (see above); meant for startup. */
 int mn_signal_connect(mn_signal *sig, mn_receiver_fn fn, const mn_receiver_opts *opts);
 
