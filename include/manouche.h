@@ -20,5 +20,8 @@
 #include "manouche/log.h"
 #include "manouche/signal.h"
 #include "manouche/settings.h"
+#include "manouche/db.h"
+#include "manouche/http.h"
+#include "manouche/server.h"
 
 #endif

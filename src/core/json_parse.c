@@ -522,7 +522,18 @@ static int report_jansson(mn_err *err, mn_json_pos *where, const json_error_t *e
     pos.line = e->line > 0 ? (size_t)e->line : 1;
     pos.column = e->column > 0 ? (size_t)e->column : 1;
     pos.offset = e->position > 0 ? (size_t)e->position - 1 : 0;
-    return report(err, where, jansson_code(e), pos, e->text);
+    /* jansson quotes the offending token: keep control bytes out of logs. */
+    char text[4 * JSON_ERROR_TEXT_LENGTH];
+    size_t n = 0;
+    for (const char *p = e->text; *p && n + 5 < sizeof text; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f)
+            n += (size_t)snprintf(text + n, sizeof text - n, "\\x%02X", c);
+        else
+            text[n++] = (char)c;
+    }
+    text[n] = '\0';
+    return report(err, where, jansson_code(e), pos, text);
 }
 
 int mn_json_parse(mn_arena *arena, mn_str text, const mn_json_limits *limits, mn_value *out,

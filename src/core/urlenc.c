@@ -150,8 +150,16 @@ static bool prohibited(uint32_t c)
     return c == 0xE0001 || (c >= 0xE0020 && c <= 0xE007F); /* C.9 */
 }
 
+/* RFC 3454 D.1. Python uses the Unicode 3.2 tables, where only these
+ * blocks held right-to-left characters; later additions (NKo, Arabic
+ * Supplement, ...) count as unassigned there. */
 static bool is_randal(uint32_t c)
 {
+    if (!((c >= 0x590 && c <= 0x74F) || (c >= 0x780 && c <= 0x7BF) || (c >= 0xFB1D && c <= 0xFDFF) ||
+          (c >= 0xFE70 && c <= 0xFEFF)))
+        return false;
+    if (uc_is_general_category(c, UC_CATEGORY_Cn))
+        return false; /* unassigned: no bidi class in Python's tables */
     int b = uc_bidi_category(c);
     return b == UC_BIDI_R || b == UC_BIDI_AL;
 }

@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <string.h>
 #include <zlib.h>
 #include "manouche.h"
@@ -353,4 +354,38 @@ Test(signing, cookie_signer_matches_django)
     cr_assert(mn_str_eq_cstr(out, "v1"));
     mn_err err = { 0 };
     cr_assert_eq(mn_signing_cookie_signer(A, MN_STR_EMPTY, MN_STR("x"), &s, &err), MN_EINVAL);
+}
+
+/* One signer shared by several threads (the first use of each digest
+ * happens concurrently too). */
+static const mn_signer shared_signer = { .key = KEY, .now = T0 };
+
+static void *sign_many(void *arg)
+{
+    mn_arena *a = mn_arena_new("thread", 0);
+    intptr_t bad = 0;
+    for (int i = 0; i < 2000 && a; i++) {
+        mn_arena_mark m = mn_arena_mark_get(a);
+        mn_str v = mn_timestamp_signer_sign(&shared_signer, a, MN_STR("hello"), NULL);
+        mn_str out;
+        if (!mn_str_eq_cstr(v, "hello:1r31eq:SfMYxQbK8fcW1p7nodl9Yj9MuIHRCSO9jCItRCEn3M4") ||
+            mn_timestamp_signer_unsign(&shared_signer, v, 60, &out, NULL, NULL) != MN_OK)
+            bad++;
+        mn_arena_rewind(a, m);
+    }
+    mn_arena_free(a);
+    (void)arg;
+    return (void *)bad;
+}
+
+Test(signing, threads_share_a_signer)
+{
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&t[i], NULL, sign_many, NULL), 0);
+    for (int i = 0; i < 4; i++) {
+        void *bad;
+        pthread_join(t[i], &bad);
+        cr_assert_eq((intptr_t)bad, 0);
+    }
 }
