@@ -33,7 +33,7 @@ wait_port() {
 }
 rps() { # url [extra wrk args]
   local url=$1; shift
-  wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$@" "$url" 2>&1 | tee -a "$tmp/wrk.log" |
+  wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$url" "$@" 2>&1 | tee -a "$tmp/wrk.log" |
     awk '/Requests\/sec/ {print int($2)}'
 }
 

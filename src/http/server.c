@@ -213,7 +213,7 @@ static void conn_close(conn *c)
     c->next->prev = c->prev;
     t->nconns--;
     pool_put(t, c->rbuf, c->rcap);
-    free(c->wbuf);
+    pool_put(t, c->wbuf, c->wcap);
     if (c->arena)
         arena_put(t, c->arena);
     free(c);
@@ -241,11 +241,26 @@ static int wbuf_append(conn *c, const void *p, size_t n)
             c->wlen -= c->woff;
             c->woff = 0;
         }
+        if (!c->wbuf && n <= RBUF_SIZE) {
+            c->wbuf = pool_get(c->t);
+            if (!c->wbuf)
+                return MN_ENOMEM;
+            c->wcap = RBUF_SIZE;
+        }
         if (c->wlen + n > c->wcap) {
-            size_t ncap = c->wcap ? c->wcap : 4096;
+            size_t ncap = c->wcap ? c->wcap : RBUF_SIZE;
             while (ncap < c->wlen + n)
                 ncap *= 2;
-            char *nb = realloc(c->wbuf, ncap);
+            char *nb;
+            if (c->wcap == RBUF_SIZE) { /* pooled buffers keep their size */
+                nb = malloc(ncap);
+                if (nb) {
+                    memcpy(nb, c->wbuf, c->wlen);
+                    pool_put(c->t, c->wbuf, c->wcap);
+                }
+            } else {
+                nb = realloc(c->wbuf, ncap);
+            }
             if (!nb)
                 return MN_ENOMEM;
             c->wbuf = nb;
@@ -612,6 +627,12 @@ static void conn_output(conn *c)
                 continue;
         }
         break;
+    }
+    if (c->wbuf && c->wlen == c->woff && c->state == S_HEAD && c->rlen == c->rstart) {
+        /* Idle: the write buffer goes back to the pool too. */
+        pool_put(c->t, c->wbuf, c->wcap);
+        c->wbuf = NULL;
+        c->wcap = c->wlen = c->woff = 0;
     }
     if (c->close_after && c->state != S_LINGER) {
         /* Lingering close: the client may still be sending; a plain close
