@@ -282,7 +282,9 @@ bool mn_request_is_http11(const mn_request *req);
 
 /* A streaming body: appends the next piece to out and returns 1, returns 0
  * at the end, or a negative code to abort (the connection is closed). Called
- * from the server thread until it returns 0; ctx lives in the request arena. */
+ * from the server thread until it returns 0; ctx lives in the request arena.
+ * What a call allocates from the request arena is released once its piece
+ * is sent: keep state in ctx. */
 typedef int (*mn_stream_fn)(void *ctx, mn_buf *out);
 
 /* A response with status and an empty body, Content-Type

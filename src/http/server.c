@@ -330,11 +330,16 @@ static int conn_flush(conn *c)
             else if (w == 0) /* the file shrank: the response is broken */
                 return -1;
         } else if (c->state == S_ACTIVE && c->akind == MN__BODY_STREAM && !c->stream_done) {
+            /* Each piece is scratch: copied out, then its memory rewound, so
+             * a long stream does not grow the arena. */
+            mn_arena_mark mark = mn_arena_mark_get(c->arena);
             mn_buf piece;
             mn_buf_init(&piece, c->arena, 0);
             int rc = c->stream(c->stream_ctx, &piece);
-            if (rc < 0 || mn_buf_error(&piece))
+            if (rc < 0 || mn_buf_error(&piece)) {
+                mn_arena_rewind(c->arena, mark);
                 return -1;
+            }
             if (rc == 0) {
                 c->stream_done = true;
                 if (c->chunked_out)
@@ -349,6 +354,7 @@ static int conn_flush(conn *c)
                 if (c->chunked_out)
                     wbuf_append(c, "\r\n", 2);
             }
+            mn_arena_rewind(c->arena, mark);
             continue;
         } else {
             if (c->woff == c->wlen)
@@ -823,6 +829,11 @@ static void *thread_main(void *arg)
     }
     while (t->head.next != &t->head)
         conn_close(t->head.next);
+    while (t->npool)
+        free(t->pool[--t->npool]);
+    while (t->narenas)
+        mn_arena_free(t->arenas[--t->narenas]);
+    close(t->epfd);
     return NULL;
 }
 
@@ -900,7 +911,15 @@ static void worker_main(const mn_server_config *cfg, address *addrs, size_t nadd
     thread_main(&g_threads[0]);
     for (int i = 1; i < nthreads; i++)
         pthread_join(g_threads[i].tid, NULL);
-    _exit(0);
+    pthread_sigmask(SIG_BLOCK, &block, NULL); /* the handler uses g_threads */
+    for (int i = 0; i < nthreads; i++)
+        close(g_threads[i].wakefd);
+    g_nthreads = 0;
+    free(g_threads);
+    free(ls);
+    /* exit, not _exit: leak checkers and atexit handlers of the project
+     * (database connections) run; stdio was flushed before the fork. */
+    exit(0);
 }
 
 /* ---- master ---- */
@@ -1039,6 +1058,7 @@ typedef struct slot {
 static pid_t spawn(const mn_server_config *cfg, address *addrs, size_t naddrs, int index,
                    const sigset_t *oldmask)
 {
+    fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
         signal(SIGCHLD, SIG_DFL);

@@ -234,6 +234,7 @@ def forms(port):
     st, _, b = request(port, b"POST /echo HTTP/1.1\r\n" + H +
                        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % len(many) + many)
     check(b"error=The number of GET/POST parameters exceeded" in b, "DATA_UPLOAD_MAX_NUMBER_FIELDS enforced")
+    before = {f for f in os.listdir(tempfile.gettempdir()) if f.startswith("mn-upload-")}
     big = b"B" * 5000
     mp = (b"--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello\r\n"
           b"--XyZ\r\nContent-Disposition: form-data; name=\"small\"; filename=\"a.txt\"\r\n"
@@ -245,7 +246,8 @@ def forms(port):
     check(b"POST title=hello\n" in b, "multipart field")
     check(b"FILE small=a.txt size=10 memory\n" in b, "small upload stays in memory")
     check(b"FILE big=b.bin size=5000 disk\n" in b, "large upload spilled to a temporary file")
-    leftovers = [f for f in os.listdir(tempfile.gettempdir()) if f.startswith("mn-upload-")]
+    leftovers = [f for f in os.listdir(tempfile.gettempdir())
+                 if f.startswith("mn-upload-") and f not in before]
     check(not leftovers, "temporary upload files deleted after the request")
 
 
