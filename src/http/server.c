@@ -581,8 +581,16 @@ static void conn_process(conn *c)
                     wbuf_append(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
                     c->continue_sent = true;
                 }
-                if (rbuf_reserve(c, (size_t)n + cl) < 0)
-                    conn_error(c, 500, &head, true);
+                /* Grow as the bytes arrive, not by the announced length: a
+                 * client announcing megabytes and sending nothing costs
+                 * nothing. */
+                if (c->rlen == c->rcap) {
+                    size_t want = (c->rlen - c->rstart) * 2;
+                    if (want > (size_t)n + cl)
+                        want = (size_t)n + cl;
+                    if (rbuf_reserve(c, want < c->rcap ? c->rcap : want) < 0)
+                        conn_error(c, 500, &head, true);
+                }
                 break;
             }
             body = mn_str_make(data + n, cl);

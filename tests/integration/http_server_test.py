@@ -14,7 +14,7 @@ H = b"Host: localhost\r\n"
 
 def main():
     with Server("--workers", "1", "--threads", "2", "--max-body", "100000",
-                "--header-timeout", "1500", "--keepalive", "3000", "--file-mem", "1000",
+                "--header-timeout", "1500", "--body-timeout", "2000", "--keepalive", "3000", "--file-mem", "1000",
                 "--max-fields", "50") as srv:
         port = srv.port
         basics(port)
@@ -315,6 +315,14 @@ def slow_clients(port):
         time.sleep(0.05)
     check(c.response()[2] == b"slow!", "slow body within the timeout")
     c.close()
+    c = Conn(port)
+    c.send(b"POST /body HTTP/1.1\r\n" + H + b"Content-Length: 100\r\n\r\npartial")
+    t0 = time.time()
+    st, h, _ = c.response()
+    check(st == 408 and c.closed() and 1.5 < time.time() - t0 < 4, "stalled body gets 408 at the body timeout")
+    c.close()
+    st, _, _ = request(port, b"POST /body HTTP/1.1\r\n" + H + b"Expect: tea\r\n\r\n")
+    check(st == 417, "unknown Expect gets 417")
 
 
 if __name__ == "__main__":
