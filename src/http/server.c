@@ -694,13 +694,17 @@ static void conn_read(conn *c)
                 break;
             continue;
         }
-        if (r == 0) { /* client closed its side */
-            if (c->rlen > c->rstart && c->state == S_HEAD) {
+        if (r == 0) {
+            /* The client closed its side: answer what it sent (a client may
+             * half-close after its request), then close. */
+            if (c->rlen > c->rstart)
                 conn_process(c);
-                if (c->wlen > c->woff)
-                    conn_flush(c);
+            if (c->wlen > c->woff || c->state == S_ACTIVE) {
+                c->close_after = true;
+                conn_output(c);
+            } else {
+                conn_close(c);
             }
-            conn_close(c);
             return;
         }
         if (errno == EAGAIN || errno == EWOULDBLOCK)

@@ -94,6 +94,12 @@ def keepalive_and_pipelining(port):
     c.send(b"GET / HTTP/1.0\r\n\r\n")
     st, h, _ = c.response()
     check(st == 200 and c.closed(), "HTTP/1.0 without keep-alive closes")
+    c = Conn(port)
+    c.send(b"GET /big?n=200000 HTTP/1.1\r\n" + H + b"\r\n")
+    c.sock.shutdown(socket.SHUT_WR)
+    st, _, b = c.response()
+    check(st == 200 and len(b) == 200000, "client half-closing after its request gets the whole response")
+    c.close()
 
 
 def bodies(port):
