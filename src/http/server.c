@@ -50,6 +50,7 @@ typedef struct listener {
     int kind;
     int fd;
     bool is_unix;
+    bool paused; /* out of descriptors: retried at the next sweep */
     char host[64];
     int port;
 } listener;
@@ -725,8 +726,14 @@ static void accept_all(thread_ctx *t, listener *l)
         socklen_t sl = sizeof sa;
         int fd = accept4(l->fd, (struct sockaddr *)&sa, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE)
-                mn__log_error(t->cfg->error_log_fd, "[ERROR] accept: %s", strerror(errno));
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* The pending connection stays queued; stop polling the
+                 * socket for a second instead of spinning on it. */
+                mn__log_error(t->cfg->error_log_fd, "[ERROR] accept: %s (pausing for 1 s)",
+                              strerror(errno));
+                epoll_ctl(t->epfd, EPOLL_CTL_DEL, l->fd, NULL);
+                l->paused = true;
+            }
             return;
         }
         conn *c = calloc(1, sizeof *c);
@@ -772,6 +779,14 @@ static void accept_all(thread_ctx *t, listener *l)
 
 static void sweep(thread_ctx *t)
 {
+    for (size_t i = 0; i < t->nlisteners && !t->stopping; i++) {
+        listener *l = &t->listeners[i];
+        if (!l->paused)
+            continue;
+        struct epoll_event ev = { .events = EPOLLIN | (l->is_unix ? EPOLLEXCLUSIVE : 0), .data.ptr = l };
+        if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, l->fd, &ev) == 0)
+            l->paused = false;
+    }
     conn *c = t->head.next;
     while (c != &t->head) {
         conn *next = c->next;

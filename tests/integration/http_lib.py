@@ -14,12 +14,17 @@ SERVER = os.path.join(BUILD, "tests", "http_testserver")
 
 
 class Server:
-    def __init__(self, *args, binary=SERVER, addr="127.0.0.1:0", log=None, crashes=False):
+    def __init__(self, *args, binary=SERVER, addr="127.0.0.1:0", log=None, crashes=False,
+                 nofile=None):
         self.crashes = crashes
         self.log_path = log or "/tmp/mn_http_test_%d.log" % os.getpid()
         self.logf = open(self.log_path, "w+")
+        def limits():
+            if nofile:
+                import resource
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
         self.proc = subprocess.Popen([binary, addr] + list(args), stdout=subprocess.DEVNULL,
-                                     stderr=self.logf, start_new_session=True)
+                                     stderr=self.logf, start_new_session=True, preexec_fn=limits)
         self.port = None
         deadline = time.time() + 10
         while time.time() < deadline:

@@ -126,7 +126,23 @@ def unix_and_ipv6():
     check(not os.path.exists(path), "unix socket removed at exit")
 
 
+def fd_exhaustion():
+    with Server("--workers", "1", "--threads", "1", "--no-access-log", nofile=64) as srv:
+        port = srv.port
+        socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(100)]
+        time.sleep(0.5)
+        for s in socks[:70]:
+            s.close()
+        time.sleep(1.5)
+        st = get(port, "/")[0]
+        check(st == 200, "server recovers after running out of descriptors")
+        check("pausing for 1 s" in srv.log(), "descriptor exhaustion logged")
+        for s in socks[70:]:
+            s.close()
+
+
 if __name__ == "__main__":
+    fd_exhaustion()
     crash()
     reload_and_drain()
     unix_and_ipv6()
