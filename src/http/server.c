@@ -133,6 +133,11 @@ struct thread_ctx {
 /* ---- worker-wide state ---- */
 
 static volatile sig_atomic_t g_stop;
+/* SIGTERM/SIGINT (shutdown) close idle keep-alive connections at once;
+ * SIGUSR1 (the master's reload drain) lets them finish their keep-alive
+ * life, answering their next request with Connection: close, so a reload
+ * drops no connection. */
+static volatile sig_atomic_t g_hard;
 static thread_ctx *g_threads;
 static int g_nthreads;
 
@@ -793,7 +798,10 @@ static void sweep(thread_ctx *t)
         /* A fresh connection gets its first request served even while
          * draining: closing it could lose a request already on the wire. */
         bool idle = c->served && c->state == S_HEAD && c->rlen == c->rstart && c->wlen == c->woff;
-        if (t->stopping && idle) {
+        char peek;
+        if (t->stopping && g_hard && idle && recv(c->fd, &peek, 1, MSG_PEEK | MSG_DONTWAIT) <= 0) {
+            /* Idle with nothing on the wire: safe to close. A request that
+             * already arrived is served (with Connection: close) first. */
             conn_close(c);
         } else if (t->now_ms >= c->deadline) {
             if ((c->tkind == T_HEADER || c->tkind == T_BODY) && c->rlen > c->rstart) {
@@ -866,7 +874,8 @@ static void *thread_main(void *arg)
 
 static void on_stop_signal(int sig)
 {
-    (void)sig;
+    if (sig != SIGUSR1)
+        g_hard = 1;
     g_stop = 1;
     uint64_t one = 1;
     for (int i = 0; i < g_nthreads; i++)
@@ -920,6 +929,7 @@ static void worker_main(const mn_server_config *cfg, address *addrs, size_t nadd
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
     signal(SIGHUP, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
     sigset_t none;
@@ -929,12 +939,13 @@ static void worker_main(const mn_server_config *cfg, address *addrs, size_t nadd
     sigemptyset(&block);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &block, NULL);
     for (int i = 1; i < nthreads; i++)
         pthread_create(&g_threads[i].tid, NULL, thread_main, &g_threads[i]);
     pthread_sigmask(SIG_SETMASK, &none, NULL);
     if (g_stop)
-        on_stop_signal(SIGTERM);
+        on_stop_signal(g_hard ? SIGTERM : SIGUSR1);
     thread_main(&g_threads[0]);
     for (int i = 1; i < nthreads; i++)
         pthread_join(g_threads[i].tid, NULL);
@@ -1088,8 +1099,10 @@ static pid_t spawn(const mn_server_config *cfg, address *addrs, size_t naddrs, i
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
+        /* The master's signals stay blocked until worker_main has its
+         * handlers in place; then it unblocks them. */
+        (void)oldmask;
         signal(SIGCHLD, SIG_DFL);
-        sigprocmask(SIG_SETMASK, oldmask, NULL);
         worker_main(cfg, addrs, naddrs, index);
     }
     if (pid < 0)
@@ -1202,6 +1215,7 @@ int mn_server_run(const mn_server_config *user, mn_err *err)
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGHUP);
     sigaddset(&mask, SIGCHLD);
+    sigaddset(&mask, SIGUSR1);
     sigprocmask(SIG_BLOCK, &mask, &oldmask);
     int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
     signal(SIGPIPE, SIG_IGN);
@@ -1263,7 +1277,7 @@ int mn_server_run(const mn_server_config *user, mn_err *err)
                 slots[i].started = mono_ms();
                 if (prev > 0) {
                     old[nold++] = prev;
-                    kill(prev, SIGTERM);
+                    kill(prev, SIGUSR1);
                 }
             }
         } else if (si.ssi_signo == SIGCHLD) {

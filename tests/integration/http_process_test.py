@@ -58,7 +58,27 @@ def reload_and_drain():
                     count[0] += 1
                 except Exception as e:  # noqa: BLE001
                     errors.append(repr(e))
-        ts = [threading.Thread(target=load) for _ in range(4)]
+        def keepalive_load():
+            c = None
+            while not stop.is_set():
+                try:
+                    if c is None:
+                        c = Conn(port)
+                    c.send(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    st, h, _ = c.response()
+                    if st != 200:
+                        errors.append(st)
+                    count[0] += 1
+                    if h.get("connection") == "close":
+                        c.close()
+                        c = None
+                except Exception as e:  # noqa: BLE001
+                    errors.append("keep-alive: " + repr(e))
+                    c = None
+            if c:
+                c.close()
+        ts = [threading.Thread(target=load) for _ in range(3)]
+        ts += [threading.Thread(target=keepalive_load) for _ in range(3)]
         for t in ts:
             t.start()
         # An in-flight slow request across the reload.

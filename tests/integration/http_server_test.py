@@ -84,6 +84,12 @@ def keepalive_and_pipelining(port):
         c.send(blob[k:k + 7])
     good = all(b"GET i=%d\n" % i in c.response()[2] for i in range(16))
     check(good, "pipelined requests arriving 7 bytes at a time")
+    mixed = (b"GET /big?n=100000 HTTP/1.1\r\n" + H + b"\r\n" + b"GET / HTTP/1.1\r\n" + H + b"\r\n"
+             b"GET /stream?n=2 HTTP/1.1\r\n" + H + b"\r\n" + b"GET /echo?last=1 HTTP/1.1\r\n" + H + b"\r\n")
+    c.send(mixed)
+    r1, r2, r3, r4 = (c.response()[2] for _ in range(4))
+    check(len(r1) == 100000 and r2 == b"Hello, World!" and r3 == b"chunk 0\nchunk 1\n" and b"GET last=1" in r4,
+          "pipelined large, small, streamed and small responses stay in order")
     c.send(b"GET / HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n")
     st, h, _ = c.response()
     check(st == 200 and h.get("connection") == "close" and c.closed(), "Connection: close honoured")
