@@ -282,12 +282,14 @@ bool mn_request_is_http11(const mn_request *req);
 
 /* A streaming body: appends the next piece to out and returns 1, returns 0
  * at the end, or a negative code to abort (the connection is closed). Called
- * from the server thread until it returns 0; ctx lives in the request arena. */
+ * from the server thread until it returns 0; ctx lives in the request arena.
+ * What a call allocates from the request arena is released once its piece
+ * is sent: keep state in ctx. */
 typedef int (*mn_stream_fn)(void *ctx, mn_buf *out);
 
 /* A response with status and an empty body, Content-Type
  * "text/html; charset=utf-8" (Django's default). Allocated in the request
- * arena; NULL when out of memory. */
+ * arena; NULL when out of memory or when status is not within 100..599. */
 mn_response *mn_response_new(mn_request *req, int status);
 /* A response with the given content type and a copy of body. */
 mn_response *mn_response_text(mn_request *req, int status, const char *content_type, mn_str body);
@@ -325,7 +327,8 @@ mn_response *mn_http_404(mn_request *req);
 /* The status code, and the reason phrase (mn_http_reason unless set). */
 int mn_response_status(const mn_response *resp);
 mn_str mn_response_reason(const mn_response *resp);
-/* Sets the status; reason NULL keeps the standard phrase. */
+/* Sets the status (ignored outside 100..599); reason NULL keeps the
+ * standard phrase. */
 void mn_response_set_status(mn_response *resp, int status, const char *reason);
 /* Sets a header, replacing every field of that name (case-insensitive).
  * The name must be a token and the value free of CR, LF and NUL: otherwise

@@ -49,6 +49,16 @@ static void settings_fill(mn_http_settings *dst, const mn_http_settings *src)
         dst->file_upload_max_size = def.file_upload_max_size;
 }
 
+/* Bounded copy (snprintf costs too much on the per-request path). */
+static void copy_cstr(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 mn_request *mn__request_new(mn_arena *arena, const mn_http_head *head, mn_str body,
                             const mn__conn_info *conn, const mn_http_settings *settings,
                             int *status)
@@ -63,10 +73,8 @@ mn_request *mn__request_new(mn_arena *arena, const mn_http_head *head, mn_str bo
     req->head = *head;
     req->body = body;
     req->conn = *conn;
-    snprintf(req->remote_addr, sizeof req->remote_addr, "%s",
-             conn->remote_addr ? conn->remote_addr : "127.0.0.1");
-    snprintf(req->server_name, sizeof req->server_name, "%s",
-             conn->server_name ? conn->server_name : "localhost");
+    copy_cstr(req->remote_addr, sizeof req->remote_addr, conn->remote_addr ? conn->remote_addr : "127.0.0.1");
+    copy_cstr(req->server_name, sizeof req->server_name, conn->server_name ? conn->server_name : "localhost");
     req->conn.remote_addr = req->remote_addr;
     req->conn.server_name = req->server_name;
     if (mn_str_eq_cstr(head->path, "*")) {
