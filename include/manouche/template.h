@@ -6,7 +6,8 @@
  * as long as the engine; rendering appends to an mn_buf and takes every
  * temporary from the render arena, so a render does no malloc per node.
  *
- * Output matches Django 3.2 byte for byte. Errors are reported in an mn_err
+ * Output matches Django 3.2 byte for byte. Dates are shown in the process's
+ * default zone (TIME_ZONE, mn_tz_set_default; America/Chicago unless set). Errors are reported in an mn_err
  * whose message reads like Django's: "TemplateSyntaxError: Invalid block tag
  * on line 2: 'foo'. Did you forget to register or load this tag?" followed
  * by a second line naming the template, line and column.
@@ -40,7 +41,6 @@ typedef struct mn_template_options {
     const char *string_if_invalid; /* NULL: "" */
     bool debug;                    /* exposes {% debug %} output and the debug processor */
     bool no_cache;                 /* recompile on every get (development) */
-    const char *time_zone;         /* NULL: "America/Chicago" */
     size_t max_steps;              /* nodes rendered per render before failing (0: 100 million) */
 } mn_template_options;
 

@@ -95,8 +95,6 @@ mn_template_engine *mn_template_engine_new(const mn_template_options *opts)
         e->opts = *opts;
     e->string_if_invalid = e->opts.string_if_invalid ? mn_arena_strdup(e->arena, e->opts.string_if_invalid) : "";
     e->opts.string_if_invalid = e->string_if_invalid;
-    if (e->opts.time_zone)
-        e->opts.time_zone = mn_arena_strdup(e->arena, e->opts.time_zone);
     e->value_hook = mn__tpl_value_hook;
     e->frag = mn__fragcache_new();
     e->cache = mn_map_new(e->arena, 16);
