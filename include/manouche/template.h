@@ -42,6 +42,8 @@ typedef struct mn_template_options {
     bool debug;                    /* exposes {% debug %} output and the debug processor */
     bool no_cache;                 /* recompile on every get (development) */
     size_t max_steps;              /* nodes rendered per render before failing (0: 100 million) */
+    const char *static_url;        /* STATIC_URL for {% load static %} (NULL: "/static/") */
+    const char *media_url;         /* MEDIA_URL for {% get_media_prefix %} (NULL: "/", as Django 3.2 shows an empty one) */
 } mn_template_options;
 
 /* Creates an engine with the built-in tags and filters (opts may be NULL).

@@ -661,3 +661,12 @@ CASES += [
     ("ft_filter_ws", "{% for x in s|default:'x y' %}{{ x }}{% endfor %}", {"s": "abc"}),
     ("ft_same_name", "{% for x in x %}{{ x }}{% endfor %}{{ x }}", {"x": [1, 2]}),
 ]
+
+CASES += [
+    ("static01", "{% load static %}{% static 'css/site.css' %}|{% static p %}|{% static 'a b&c.png' %}|{% static '/abs/x.js' %}", {"p": "img/logo.png"}),
+    ("static02", "{% load static %}{% static 'x.css' as u %}[{{ u }}]{% get_static_prefix %}|{% get_static_prefix as sp %}{{ sp }}|{% get_media_prefix %}|", {}),
+    ("static03", "{% load static %}{% static %}", {}),
+    ("static04", "{% load static %}{% get_static_prefix foo %}", {}),
+    ("static05", "{% static 'x' %}", {}),
+    ("static06", "{% load static %}{% autoescape off %}{% static 'a&b' %}{% endautoescape %}|{% static \"q'x\" %}", {}),
+]
