@@ -21,7 +21,7 @@ import types  # noqa: E402
 _urls = types.ModuleType("mn_conformance_urls")
 _urls.urlpatterns = []
 sys.modules["mn_conformance_urls"] = _urls
-settings.configure(ROOT_URLCONF="mn_conformance_urls")
+settings.configure(ROOT_URLCONF="mn_conformance_urls", STATIC_URL="/static/")
 django.setup()
 from django.template import Context, Engine  # noqa: E402
 from django.utils.safestring import mark_safe  # noqa: E402
@@ -49,7 +49,8 @@ def django_render(d, name, ctx, opts):
     eng = Engine(dirs=[d], autoescape=opts.get("autoescape", True),
                  string_if_invalid=opts.get("string_if_invalid", ""),
                  libraries={"humanize": "django.contrib.humanize.templatetags.humanize",
-                            "cache": "django.templatetags.cache"})
+                            "cache": "django.templatetags.cache",
+                            "static": "django.templatetags.static"})
     try:
         t = eng.get_template(name)
         return True, t.render(Context(to_py(ctx), autoescape=opts.get("autoescape", True)))
