@@ -296,6 +296,12 @@ mn_response *mn_response_text(mn_request *req, int status, const char *content_t
 /* A response whose body borrows body (it must live until the request ends,
  * e.g. a literal or arena memory). */
 mn_response *mn_response_static(mn_request *req, int status, const char *content_type, mn_str body);
+/* JsonResponse(data): v written by the streaming JSON writer (json.h) with
+ * its flags (MN_JSON_COMPACT for Django's JsonResponse shape without
+ * spaces, MN_JSON_DRF for DRF's renderer), Content-Type application/json.
+ * Returns NULL when v cannot be written as JSON (NaN, a callable, invalid
+ * UTF-8), which the framework answers with a 500. */
+mn_response *mn_response_json(mn_request *req, int status, mn_value v, unsigned flags);
 /* A JSON response with pre-encoded JSON text (Content-Type application/json). */
 mn_response *mn_response_json_text(mn_request *req, int status, mn_str json);
 /* HttpResponseRedirect (302) or HttpResponsePermanentRedirect (301) to url. */
