@@ -20,6 +20,9 @@
 #include "manouche/log.h"
 #include "manouche/signal.h"
 #include "manouche/settings.h"
+#include "manouche/db.h"
+#include "manouche/http.h"
+#include "manouche/server.h"
 #include "manouche/template.h"
 
 #endif

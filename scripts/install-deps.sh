@@ -9,10 +9,16 @@ packages=(
   libsqlite3-dev libpq-dev libhiredis-dev libpcre2-dev
   libcriterion-dev
   sqlite3 tzdata curl
+  postgresql
 )
 # The compatibility tests compare with Django itself.
 if [ "${MN_DEPS_TESTS:-1}" = 1 ]; then
-  packages+=(python3-django libclang-rt-14-dev)
+  packages+=(python3-django python3-djangorestframework libclang-rt-14-dev)
+fi
+
+# The benchmarks (bench/) compare with nginx and Django under gunicorn.
+if [ "${MN_DEPS_BENCH:-0}" = 1 ]; then
+  packages+=(wrk nginx-light gunicorn python3-django)
 fi
 
 missing=()

@@ -66,8 +66,8 @@ const mn_tz *mn_tz_utc(void);
 const mn_tz *mn_tz_fixed(int32_t offset_seconds);
 /* The zone named name from the system tz database ("Europe/Paris"), read
  * from $TZDIR/NAME or /usr/share/zoneinfo/NAME the first time it is asked
- * for and cached for the process (thread-safe; the pointer lives for the
- * process). "UTC" gives mn_tz_utc(). Returns NULL with err set on a bad name
+ * for and cached for the process (thread-safe, lock-free once loaded; the
+ * pointer lives for the process). "UTC" gives mn_tz_utc(). Returns NULL with err set on a bad name
  * (MN_EINVAL: empty, absolute, "..", components starting with '.', odd
  * characters), an unknown zone (MN_ENOTFOUND), an unreadable file (MN_EIO)
  * or a malformed one (MN_EPARSE). Leap-second ("right/") zones are refused. */
@@ -79,6 +79,12 @@ int mn_tz_set_default(const char *name, mn_err *err);
 /* The default zone: the last one set, else America/Chicago (UTC when the tz
  * database is missing). Never NULL. Thread-safe. */
 const mn_tz *mn_tz_default(void);
+/* The system check for time zones: MN_OK when the tz database ($TZDIR or
+ * /usr/share/zoneinfo, Debian's tzdata package) is present and readable and
+ * the default zone loads; otherwise MN_ENOTFOUND/MN_EPARSE/MN_EIO with a
+ * message saying what to install. Run it at startup (mn_tz_default()
+ * silently falls back to UTC without the database). */
+int mn_tz_check(mn_err *err);
 /* Activates tz for the calling thread (Django's timezone.activate); NULL
  * deactivates. */
 void mn_tz_activate(const mn_tz *tz);
@@ -87,9 +93,10 @@ const mn_tz *mn_tz_current(void);
 /* The zone's name ("UTC", "UTC+05:30", "Europe/Paris"). */
 const char *mn_tz_name(const mn_tz *tz);
 /* Offset east of UTC in seconds in force at the instant utc_us
- * (microseconds since the epoch). */
+ * (microseconds since the epoch). Thread-safe, no allocation. */
 int32_t mn_tz_offset_at(const mn_tz *tz, int64_t utc_us);
-/* The zone's abbreviation at that instant ("UTC", "CET", "+0530"). */
+/* The zone's abbreviation at that instant ("UTC", "CET", "+0530"); the
+ * string lives as long as the zone. */
 const char *mn_tz_abbrev_at(const mn_tz *tz, int64_t utc_us);
 
 /* ---- datetimes ---- */
@@ -117,7 +124,8 @@ typedef enum mn_is_dst {
 /* The instant that reads naive on the wall clock of tz (NULL: the current
  * zone), shown in tz. An ambiguous reading with MN_IS_DST_NONE is
  * MN_EMULTIPLE (pytz's AmbiguousTimeError), a non-existent one MN_ENOTFOUND
- * (NonExistentTimeError); an aware input is MN_EINVAL. In a gap the result
+ * (NonExistentTimeError); an aware input is MN_EINVAL, an overflow of the
+ * int64 microsecond count MN_ERANGE. In a gap the result
  * is the instant pytz gives, so its reading is moved by the size of the gap
  * (2:30 in a 2:00->3:00 gap reads 3:30 with is_dst false). */
 int mn_datetime_make_aware(mn_datetime naive, const mn_tz *tz, mn_is_dst is_dst, mn_datetime *out, mn_err *err);

@@ -16,9 +16,9 @@
  * exponents within +-MN_DECIMAL_MAX_EXP (MN_ERANGE beyond, where Python
  * would overflow or go subnormal).
  *
- * Every function here is pure: thread-safe, no allocation except into the
- * mn_buf it is given. Functions returning int return MN_OK or a negative
- * MN_E* code and leave *out untouched on error. */
+ * Every function here is pure and thread-safe; none allocates except into
+ * the mn_buf or arena it is given. Functions returning int return MN_OK or
+ * a negative MN_E* code and leave *out untouched on error. */
 #ifndef MANOUCHE_DECIMAL_H
 #define MANOUCHE_DECIMAL_H
 
@@ -104,6 +104,10 @@ int mn_decimal_to_i64(mn_decimal d, int64_t *out);
  * ("1E+3", "1E-7", "1.23E-8"). Returns the buffer's error. */
 int mn_decimal_write(mn_buf *out, mn_decimal d);
 
+/* str(d) as a NUL-terminated string in arena a, living until the arena is
+ * reset or freed. Returns NULL when the arena fails. */
+char *mn_decimal_to_cstr(mn_arena *a, mn_decimal d);
+
 /* Appends '{:f}'.format(d): plain notation, never an exponent ("1E+3" ->
  * "1000", "1E-7" -> "0.0000001"). Returns the buffer's error. */
 int mn_decimal_write_fixed(mn_buf *out, mn_decimal d);
@@ -170,6 +174,14 @@ int mn_decimal_mul(mn_decimal a, mn_decimal b, mn_decimal *out);
  * rounded half-even (1 / 3 = 0.3333333333333333333333333333). Returns MN_OK,
  * MN_EINVAL for division by zero, MN_ERANGE. */
 int mn_decimal_truediv(mn_decimal a, mn_decimal b, mn_decimal *out);
+
+/* Python's divmod(a, b) on Decimals: *q = a // b, the quotient truncated
+ * toward zero (unlike ints: -7 // 2 is -3), exponent 0; *r = a % b =
+ * a - b * q, with a's sign and exponent min(ea, eb) (-7 % 2 is -1,
+ * 7.5 % 2 is 1.5). Either pointer may be NULL. Returns MN_OK, MN_EINVAL for
+ * division by zero, MN_ERANGE when the quotient needs more than 28 digits
+ * (Python's DivisionImpossible). */
+int mn_decimal_divmod(mn_decimal a, mn_decimal b, mn_decimal *q, mn_decimal *r);
 
 /* a / b rounded to `scale` decimal places with the given mode, computed
  * from the exact quotient (10 / 3 at scale 2 -> 3.33). Returns MN_OK,

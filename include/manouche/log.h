@@ -123,8 +123,16 @@ int mn_log_level_parse(const char *s, mn_log_level *out);
 const char *mn_log_level_name(mn_log_level level);
 
 /* Sends lines to the file at path (created 0640 if needed, appended to),
- * opened once. NULL goes back to standard error. Returns MN_OK or MN_EIO. */
+ * opened once. Switching from one file to another is safe while threads log
+ * (the new file takes over the same descriptor number); NULL goes back to
+ * standard error (startup and tests only). Returns MN_OK, MN_EIO or
+ * MN_ENOMEM. */
 int mn_log_open_file(const char *path, mn_err *err);
+
+/* Opens the log file again by its path, after logrotate moved it (the
+ * server calls it on SIGHUP). Does nothing when logging to standard error or
+ * a descriptor. Safe while threads log. Returns MN_OK, MN_EIO or MN_ENOMEM. */
+int mn_log_reopen(mn_err *err);
 
 /* Sends lines to fd (not closed by the library; -1 back to standard error). */
 void mn_log_set_fd(int fd);

@@ -138,7 +138,7 @@ typedef struct mn_settings {
     const char *SECRET_KEY;     /* "" (must be set) */
     mn_strlist ALLOWED_HOSTS;   /* [] */
     const char *BASE_DIR;       /* NULL: the working directory */
-    const char *TIME_ZONE;      /* "America/Chicago" */
+    const char *TIME_ZONE;      /* "America/Chicago"; checked against the tz database */
     bool USE_TZ;                /* True (Django 5's default and startproject's) */
     const char *LANGUAGE_CODE;  /* "en-us" */
     bool USE_I18N;              /* True */
@@ -254,7 +254,7 @@ typedef struct mn_settings {
 /* Defines `static const mn_settings name` holding Django's defaults with the
  * given designated initializers on top (later initializers override the
  * defaults; the compiler's override warning is silenced for this
- * declaration only). */
+ * declaration only). Use it at file scope: MN_STRLIST needs static storage. */
 #define MN_SETTINGS_DEFINE(name, ...)                                                            \
     MN__SETTINGS_PUSH static const mn_settings name = { MN_SETTINGS_DEFAULTS, __VA_ARGS__ };    \
     MN__SETTINGS_POP
@@ -298,6 +298,19 @@ int mn_settings_parse_bool(const char *value, bool *out);
 /* Parses a size ("2621440", "5MB", "2MiB"). Returns MN_OK, MN_EINVAL or MN_ERANGE. */
 int mn_settings_parse_size(const char *value, int64_t *out);
 
+/* Appends the value of setting d in s as Python's repr shows it: True,
+ * 2621440, 'DENY', ['a.com', 'b.com'], None. With cleanse (error pages),
+ * settings whose name contains API, TOKEN, KEY, SECRET, PASS or SIGNATURE
+ * become '********************' as in Django, and so does the password inside
+ * a URL setting. Returns the buffer's error. */
+int mn_settings_format_value(const mn_settings *s, const mn_setting_desc *d, bool cleanse,
+                             mn_buf *b);
+
+/* manage diffsettings: appends "NAME = value" lines, sorted by name, for the
+ * settings of s that differ from Django's defaults; with all, the others too,
+ * prefixed "### ". Returns the buffer's error. */
+int mn_settings_diff(const mn_settings *s, bool all, mn_buf *out);
+
 /* ---- variants and loading ---- */
 
 /* A named settings variant (settings/development.py, settings/production.py):
@@ -315,8 +328,8 @@ typedef struct mn_settings_source {
     size_t n_variants;
     /* Variant used when MANOUCHE_SETTINGS is unset; NULL: the base alone. */
     const char *default_variant;
-    /* .env path; NULL: ".env" in the working directory; "": none. A missing
-     * file is not an error. */
+    /* .env path; NULL: ".env" in the base's BASE_DIR, or in the working
+     * directory without one; "": none. A missing file is not an error. */
     const char *env_file;
     /* "NAME=VALUE" strings ending with NULL, in place of the process
      * environment (tests); NULL: the process environment. */
@@ -340,8 +353,9 @@ const char *mn_settings_getenv(const mn_settings *s, const char *name);
 
 /* ---- the current settings ---- */
 
-/* Publishes s as the process's settings (django.conf.settings). s must stay
- * valid and unchanged while in use. Call at startup. */
+/* Publishes s as the process's settings (django.conf.settings) and makes
+ * its TIME_ZONE the default zone (mn_tz_set_default). s must stay valid and
+ * unchanged while in use. Call at startup. */
 void mn_settings_set_current(const mn_settings *s);
 /* The published settings; NULL before mn_settings_set_current. Thread-safe. */
 const mn_settings *mn_settings_current(void);

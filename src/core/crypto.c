@@ -1,11 +1,11 @@
 /* Cryptographic primitives on OpenSSL 3: digests, HMAC, Django's salted_hmac,
  * PBKDF2, secure randomness, constant-time comparison, base64, hex, base62. */
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <unistr.h>
 #include "crypto_internal.h"
@@ -17,14 +17,84 @@ static const void *bytes_of(mn_str s)
     return s.ptr ? (const void *)s.ptr : (const void *)"";
 }
 
+/* OpenSSL 3 looks algorithms up on every use of EVP_sha256() & co. (an
+ * "implicit fetch" that costs more than hashing a short value), so the
+ * digests are fetched once per process and kept. */
+static EVP_MD *g_md[3];
+static pthread_once_t g_md_once = PTHREAD_ONCE_INIT;
+
+static void fetch_digests(void)
+{
+    g_md[MN_HASH_SHA256] = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+    g_md[MN_HASH_SHA1] = EVP_MD_fetch(NULL, "SHA1", NULL);
+    g_md[MN_HASH_SHA512] = EVP_MD_fetch(NULL, "SHA2-512", NULL);
+}
+
 static const EVP_MD *md_of(mn_hash_alg alg)
 {
+    if ((unsigned)alg > MN_HASH_SHA512)
+        return NULL;
+    pthread_once(&g_md_once, fetch_digests);
+    if (g_md[alg])
+        return g_md[alg];
     switch (alg) {
     case MN_HASH_SHA256: return EVP_sha256();
     case MN_HASH_SHA1: return EVP_sha1();
     case MN_HASH_SHA512: return EVP_sha512();
     }
     return NULL;
+}
+
+/* Input block size of the hash, for HMAC's padding. */
+static size_t block_size(mn_hash_alg alg)
+{
+    return alg == MN_HASH_SHA512 ? 128 : 64;
+}
+
+/* hash(parts[0] + parts[1] + ...) into out with a caller's context. */
+static size_t digest_parts(EVP_MD_CTX *ctx, const EVP_MD *md, const mn_str *parts, size_t n,
+                           uint8_t out[MN_HASH_MAX_SIZE])
+{
+    unsigned int len = 0;
+    if (EVP_DigestInit_ex2(ctx, md, NULL) != 1)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (parts[i].len && EVP_DigestUpdate(ctx, parts[i].ptr, parts[i].len) != 1)
+            return 0;
+    }
+    if (EVP_DigestFinal_ex(ctx, out, &len) != 1)
+        return 0;
+    return len;
+}
+
+/* HMAC (RFC 2104) built on digest_parts: hash((K ^ opad) + hash((K ^ ipad) +
+ * msg)), K being the key, or its hash when longer than a block. */
+static size_t hmac_ctx(EVP_MD_CTX *ctx, mn_hash_alg alg, const EVP_MD *md, mn_str key, mn_str msg,
+                       uint8_t out[MN_HASH_MAX_SIZE])
+{
+    size_t bs = block_size(alg), n = 0;
+    uint8_t k[128] = { 0 }, pad[128], inner[MN_HASH_MAX_SIZE];
+    if (key.len > bs) {
+        if (!digest_parts(ctx, md, &key, 1, k))
+            goto done;
+    } else if (key.len) {
+        memcpy(k, key.ptr, key.len);
+    }
+    for (size_t i = 0; i < bs; i++)
+        pad[i] = k[i] ^ 0x36;
+    mn_str in1[2] = { { (const char *)pad, bs }, msg };
+    size_t ilen = digest_parts(ctx, md, in1, 2, inner);
+    if (!ilen)
+        goto done;
+    for (size_t i = 0; i < bs; i++)
+        pad[i] = k[i] ^ 0x5c;
+    mn_str in2[2] = { { (const char *)pad, bs }, { (const char *)inner, ilen } };
+    n = digest_parts(ctx, md, in2, 2, out);
+done:
+    OPENSSL_cleanse(k, sizeof k);
+    OPENSSL_cleanse(pad, sizeof pad);
+    OPENSSL_cleanse(inner, sizeof inner);
+    return n;
 }
 
 static mn_str fail_str(mn_err *err, int code, const char *what)
@@ -69,43 +139,39 @@ int mn_hash_from_name(mn_str name, mn_hash_alg *out, mn_err *err)
 size_t mn_hash_digest(mn_hash_alg alg, mn_str data, uint8_t out[MN_HASH_MAX_SIZE])
 {
     const EVP_MD *md = md_of(alg);
-    unsigned int len = 0;
-    if (!md || EVP_Digest(bytes_of(data), data.len, out, &len, md, NULL) != 1)
+    EVP_MD_CTX *ctx = md ? EVP_MD_CTX_new() : NULL;
+    if (!ctx)
         return 0;
-    return len;
+    size_t n = digest_parts(ctx, md, &data, 1, out);
+    EVP_MD_CTX_free(ctx);
+    return n;
 }
 
 size_t mn_hmac_digest(mn_hash_alg alg, mn_str key, mn_str msg, uint8_t out[MN_HASH_MAX_SIZE])
 {
     const EVP_MD *md = md_of(alg);
-    unsigned int len = 0;
-    if (!md || key.len > INT_MAX)
+    EVP_MD_CTX *ctx = md ? EVP_MD_CTX_new() : NULL;
+    if (!ctx)
         return 0;
-    if (!HMAC(md, bytes_of(key), (int)key.len, bytes_of(msg), msg.len, out, &len))
-        return 0;
-    return len;
+    size_t n = hmac_ctx(ctx, alg, md, key, msg, out);
+    EVP_MD_CTX_free(ctx);
+    return n;
 }
 
 size_t mn__salted_hmac2(mn_hash_alg alg, mn_str salt1, mn_str salt2, mn_str value, mn_str secret,
                         uint8_t out[MN_HASH_MAX_SIZE])
 {
     const EVP_MD *md = md_of(alg);
-    if (!md)
+    EVP_MD_CTX *ctx = md ? EVP_MD_CTX_new() : NULL;
+    if (!ctx)
         return 0;
     /* key = hash(key_salt + secret), always, even when short enough to be
      * used directly: Django does it this way. */
     uint8_t key[MN_HASH_MAX_SIZE];
-    unsigned int klen = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx && EVP_DigestInit_ex(ctx, md, NULL) == 1 &&
-             EVP_DigestUpdate(ctx, bytes_of(salt1), salt1.len) == 1 &&
-             EVP_DigestUpdate(ctx, bytes_of(salt2), salt2.len) == 1 &&
-             EVP_DigestUpdate(ctx, bytes_of(secret), secret.len) == 1 &&
-             EVP_DigestFinal_ex(ctx, key, &klen) == 1;
+    mn_str parts[3] = { salt1, salt2, secret };
+    size_t klen = digest_parts(ctx, md, parts, 3, key);
+    size_t n = klen ? hmac_ctx(ctx, alg, md, (mn_str){ (const char *)key, klen }, value, out) : 0;
     EVP_MD_CTX_free(ctx);
-    if (!ok)
-        return 0;
-    size_t n = mn_hmac_digest(alg, (mn_str){ (const char *)key, klen }, value, out);
     OPENSSL_cleanse(key, sizeof key);
     return n;
 }
@@ -447,17 +513,6 @@ mn_str mn_hex_encode(mn_arena *a, const void *data, size_t n, mn_err *err)
     return (mn_str){ out, 2 * n };
 }
 
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int mn_hex_decode(mn_arena *a, mn_str text, mn_str *out, mn_err *err)
 {
     *out = (mn_str){ NULL, 0 };
@@ -468,7 +523,7 @@ int mn_hex_decode(mn_arena *a, mn_str text, mn_str *out, mn_err *err)
         return mn_err_set(err, MN_ENOMEM, "hex: out of memory");
     const unsigned char *s = (const unsigned char *)bytes_of(text);
     for (size_t i = 0; i < text.len; i += 2) {
-        int hi = hex_value(s[i]), lo = hex_value(s[i + 1]);
+        int hi = mn_hex_value(s[i]), lo = mn_hex_value(s[i + 1]);
         if (hi < 0 || lo < 0) {
             size_t at = hi < 0 ? i : i + 1;
             return mn_err_set(err, MN_EPARSE, "hex: invalid digit at offset %zu", at);

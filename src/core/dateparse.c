@@ -426,6 +426,7 @@ static int parse_iso(mn_str s, mn_duration *out, mn_err *err, bool *matched)
     int64_t d = acc_round(&days), r = acc_round(&rest), total;
     if (days.overflow || rest.overflow || __builtin_add_overflow(d, r, &total))
         return range_err(err, s);
+    /* total >= 0 here, so the negation below cannot overflow. */
     out->us = sign * total;
     return MN_OK;
 }
@@ -504,7 +505,8 @@ static int finish_hms(acc *days, int sign, span h, span mi, span sec, span us, m
     if (us.p)
         acc_add(&t, micro(us.p, us.n));
     int64_t total;
-    if (days->overflow || t.overflow || __builtin_add_overflow(days->us, sign * t.us, &total))
+    if (days->overflow || t.overflow || __builtin_add_overflow(days->us, sign * t.us, &total) ||
+        total == INT64_MIN)
         return range_err(err, s);
     out->us = total;
     return MN_OK;

@@ -144,6 +144,8 @@ static u128 drop_digits(u128 m, int64_t drop, mn_rounding mode, bool neg)
  * limits, which pack checks). */
 static unp fix128(unp u, int prec, mn_rounding mode)
 {
+    if (u.m < P10[prec])
+        return u;
     int n = ndigits(u.m);
     if (n <= prec)
         return u;
@@ -411,7 +413,8 @@ int32_t mn_decimal_exponent(mn_decimal d) { return -d.scale; }
 
 mn_decimal mn_decimal_neg(mn_decimal d)
 {
-    return make(-coef(d), d.scale);
+    /* Unsigned negation: defined even for a hand-built out-of-range struct. */
+    return make((i128)((u128)0 - (u128)coef(d)), d.scale);
 }
 
 mn_decimal mn_decimal_abs(mn_decimal d)
@@ -771,23 +774,56 @@ int mn_decimal_from_double_prec(double v, int prec, mn_decimal *out)
     return from_digits(dig, n, e, signbit(v), prec, true, MN_ROUND_HALF_EVEN, out);
 }
 
+static const char PAIRS[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Writes the decimal digits of v ending just before end; returns where
+ * they start. */
+static char *u64_digits_back(uint64_t v, char *end)
+{
+    while (v >= 100) {
+        unsigned k = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--end = PAIRS[k + 1];
+        *--end = PAIRS[k];
+    }
+    if (v >= 10) {
+        *--end = PAIRS[v * 2 + 1];
+        *--end = PAIRS[v * 2];
+    } else {
+        *--end = (char)('0' + v);
+    }
+    return end;
+}
+
 /* Writes the coefficient digits of m into buf (no terminator); returns count. */
 static int u128_digits(u128 m, char *buf)
 {
-    char tmp[40];
-    int n = 0;
-    do {
-        uint64_t chunk = (uint64_t)(m % P19);
+    char tmp[48];
+    char *end = tmp + sizeof tmp, *p;
+    if (m <= UINT64_MAX) {
+        p = u64_digits_back((uint64_t)m, end);
+    } else {
+        /* Low 19 digits zero-padded, then the rest (under 10^19 again
+         * once more, as m < 2^128 < 10^39). */
+        uint64_t low = (uint64_t)(m % P19);
         m /= P19;
-        for (int i = 0; i < 19; i++) {
-            tmp[n++] = (char)('0' + chunk % 10);
-            chunk /= 10;
-            if (m == 0 && chunk == 0)
-                break;
+        p = u64_digits_back(low, end);
+        while (p > end - 19)
+            *--p = '0';
+        if (m > UINT64_MAX) {
+            low = (uint64_t)(m % P19);
+            m /= P19;
+            p = u64_digits_back(low, p);
+            while (p > end - 38)
+                *--p = '0';
         }
-    } while (m);
-    for (int i = 0; i < n; i++)
-        buf[i] = tmp[n - 1 - i];
+        p = u64_digits_back((uint64_t)m, p);
+    }
+    int n = (int)(end - p);
+    memcpy(buf, p, (size_t)n);
     return n;
 }
 
@@ -919,8 +955,8 @@ static int add_unp(unp a, unp b, mn_decimal *out)
         lo = a;
     }
     int64_t shift = hi.e - lo.e;
-    u128 hm;
-    if (shift <= 38 && !__builtin_mul_overflow(hi.m, P10[shift], &hm)) {
+    u128 hm = hi.m;
+    if (shift == 0 || (shift <= 38 && !__builtin_mul_overflow(hi.m, P10[shift], &hm))) {
         unp r;
         r.e = lo.e;
         if (hi.neg == lo.neg) {
@@ -965,13 +1001,29 @@ static int add_unp(unp a, unp b, mn_decimal *out)
     return pack(fix_wide(&wh, lo.e, neg, prec, MN_ROUND_HALF_EVEN), out);
 }
 
+/* True when the coefficient fits in 64 bits (hi is lo's sign extension). */
+static bool small64(mn_decimal d)
+{
+    return d.hi == ((int64_t)d.lo >> 63);
+}
+
 int mn_decimal_add(mn_decimal a, mn_decimal b, mn_decimal *out)
 {
+    /* Prices at the same ordinary scale: the sum has at most 20 digits, so
+     * Python neither rounds it nor overflows, and the exponent stays. */
+    if (a.scale == b.scale && a.scale <= 1000 && a.scale >= -1000 && small64(a) && small64(b)) {
+        *out = make((i128)(int64_t)a.lo + (int64_t)b.lo, a.scale);
+        return MN_OK;
+    }
     return add_unp(unpack(a), unpack(b), out);
 }
 
 int mn_decimal_sub(mn_decimal a, mn_decimal b, mn_decimal *out)
 {
+    if (a.scale == b.scale && a.scale <= 1000 && a.scale >= -1000 && small64(a) && small64(b)) {
+        *out = make((i128)(int64_t)a.lo - (int64_t)b.lo, a.scale);
+        return MN_OK;
+    }
     unp ub = unpack(b);
     ub.neg = !ub.neg;
     return add_unp(unpack(a), ub, out);
@@ -979,6 +1031,15 @@ int mn_decimal_sub(mn_decimal a, mn_decimal b, mn_decimal *out)
 
 int mn_decimal_mul(mn_decimal a, mn_decimal b, mn_decimal *out)
 {
+    /* Two 64-bit coefficients at ordinary scales: the product fits 128
+     * bits; it is exact when under 28 digits. */
+    if (small64(a) && small64(b) && a.scale <= 1000 && a.scale >= -1000 && b.scale <= 1000 && b.scale >= -1000) {
+        i128 pr = (i128)(int64_t)a.lo * (int64_t)b.lo;
+        if (pr < (i128)P10[MN_DECIMAL_PREC] && pr > -(i128)P10[MN_DECIMAL_PREC]) {
+            *out = make(pr, a.scale + b.scale);
+            return MN_OK;
+        }
+    }
     unp ua = unpack(a), ub = unpack(b);
     unp r = { 0, ua.e + ub.e, ua.neg != ub.neg };
     if (ua.m == 0 || ub.m == 0)
@@ -1025,6 +1086,59 @@ int mn_decimal_truediv(mn_decimal a, mn_decimal b, mn_decimal *out)
         }
     }
     return pack(fix128((unp){ c, exp, neg }, prec, MN_ROUND_HALF_EVEN), out);
+}
+
+int mn_decimal_divmod(mn_decimal a, mn_decimal b, mn_decimal *q, mn_decimal *r)
+{
+    unp ua = unpack(a), ub = unpack(b);
+    if (ub.m == 0)
+        return MN_EINVAL;
+    const int prec = MN_DECIMAL_PREC;
+    int64_t ideal = ua.e < ub.e ? ua.e : ub.e;
+    bool qneg = ua.neg != ub.neg;
+    mn_decimal qd, rd;
+    int rc;
+    int64_t adjdiff = ua.m == 0 ? 0 : (ua.e + ndigits(ua.m)) - (ub.e + ndigits(ub.m));
+    if (ua.m == 0 || adjdiff <= -2) {
+        /* |a| < |b| for sure: quotient 0, remainder a at the ideal exponent. */
+        qd = make(0, 0);
+        if (ua.e == ideal) {
+            rc = pack(fix128(ua, prec, MN_ROUND_HALF_EVEN), &rd); /* Python rounds a % b too */
+            if (rc)
+                return rc;
+        } else {
+            wide w;
+            w_set(&w, ua.m);
+            w_mul_pow10(&w, ua.e - ideal);
+            rc = pack(fix_wide(&w, ideal, ua.neg, prec, MN_ROUND_HALF_EVEN), &rd);
+            if (rc)
+                return rc;
+        }
+    } else {
+        if (adjdiff > prec)
+            return MN_ERANGE;
+        /* Both exponents are within 66 of each other here. */
+        wide x, y, wq, wr;
+        w_set(&x, ua.m);
+        w_set(&y, ub.m);
+        if (ua.e >= ub.e)
+            w_mul_pow10(&x, ua.e - ub.e);
+        else
+            w_mul_pow10(&y, ub.e - ua.e);
+        w_divmod(&x, &y, &wq, &wr);
+        if (!w_fits(&wq) || w_get(&wq) >= P10[prec])
+            return MN_ERANGE;
+        u128 qm = w_get(&wq);
+        qd = make(qneg ? -(i128)qm : (i128)qm, 0);
+        rc = pack(fix_wide(&wr, ideal, ua.neg && wr.n != 0, prec, MN_ROUND_HALF_EVEN), &rd);
+        if (rc)
+            return rc;
+    }
+    if (q)
+        *q = qd;
+    if (r)
+        *r = rd;
+    return MN_OK;
 }
 
 int mn_decimal_div(mn_decimal a, mn_decimal b, int32_t scale, mn_rounding mode, mn_decimal *out)
@@ -1114,30 +1228,54 @@ int mn_decimal_normalize(mn_decimal d, mn_decimal *out)
 
 /* ---- text ---- */
 
+static void put_zeros(mn_buf *out, int64_t n)
+{
+    static const char zeros[64] = "0000000000000000000000000000000000000000000000000000000000000000";
+    while (n > 0 && !mn_buf_error(out)) {
+        size_t k = n > 64 ? 64 : (size_t)n;
+        mn_buf_append(out, zeros, k);
+        n -= (int64_t)k;
+    }
+}
+
 int mn_decimal_write(mn_buf *out, mn_decimal d)
 {
     unp u = unpack(d);
     char dig[40];
     int n = u128_digits(u.m, dig);
     int64_t left = u.e + n; /* digits left of the point in plain notation */
-    if (u.neg)
-        mn_buf_putc(out, '-');
     if (u.e <= 0 && left > -6) {
+        /* Plain notation: at most "-0.00000" + 38 digits + point, written
+         * straight into the buffer. */
+        char *txt = mn_buf_reserve(out, 56);
+        if (!txt)
+            return mn_buf_error(out);
+        size_t k = 0;
+        if (u.neg)
+            txt[k++] = '-';
         if (left <= 0) {
-            mn_buf_puts(out, "0.");
+            txt[k++] = '0';
+            txt[k++] = '.';
             for (int64_t i = 0; i < -left; i++)
-                mn_buf_putc(out, '0');
-            mn_buf_append(out, dig, (size_t)n);
+                txt[k++] = '0';
+            memcpy(txt + k, dig, (size_t)n);
+            k += (size_t)n;
+        } else if (left == n) {
+            memcpy(txt + k, dig, (size_t)n);
+            k += (size_t)n;
         } else {
-            mn_buf_append(out, dig, (size_t)left);
-            if (left < n) {
-                mn_buf_putc(out, '.');
-                mn_buf_append(out, dig + left, (size_t)(n - left));
-            }
+            memcpy(txt + k, dig, (size_t)left);
+            k += (size_t)left;
+            txt[k++] = '.';
+            memcpy(txt + k, dig + left, (size_t)(n - left));
+            k += (size_t)(n - left);
         }
+        mn_buf_commit(out, k);
         return mn_buf_error(out);
     }
     /* Scientific: one digit before the point, exponent of that digit. */
+    if (u.neg)
+        mn_buf_putc(out, '-');
     mn_buf_putc(out, dig[0]);
     if (n > 1) {
         mn_buf_putc(out, '.');
@@ -1145,6 +1283,17 @@ int mn_decimal_write(mn_buf *out, mn_decimal d)
     }
     mn_buf_printf(out, "E%+lld", (long long)(left - 1));
     return mn_buf_error(out);
+}
+
+char *mn_decimal_to_cstr(mn_arena *a, mn_decimal d)
+{
+    if (!a)
+        return NULL;
+    mn_buf b;
+    mn_buf_init(&b, a, 0);
+    if (mn_decimal_write(&b, d) != MN_OK || !b.data)
+        return NULL;
+    return b.data;
 }
 
 /* Plain digits of magnitude m at exponent e (e may be positive). */
@@ -1157,15 +1306,13 @@ static void write_plain(mn_buf *out, bool neg, u128 m, int64_t e)
     if (e >= 0) {
         mn_buf_append(out, dig, (size_t)n);
         if (m != 0)
-            for (int64_t i = 0; i < e && !mn_buf_error(out); i++)
-                mn_buf_putc(out, '0');
+            put_zeros(out, e);
         return;
     }
     int64_t left = n + e;
     if (left <= 0) {
         mn_buf_puts(out, "0.");
-        for (int64_t i = 0; i < -left && !mn_buf_error(out); i++)
-            mn_buf_putc(out, '0');
+        put_zeros(out, -left);
         mn_buf_append(out, dig, (size_t)n);
     } else {
         mn_buf_append(out, dig, (size_t)left);
@@ -1208,8 +1355,7 @@ int mn_decimal_format_fixed(mn_buf *out, mn_decimal d, int places)
     if (e > -p && p > 0 && !mn_buf_error(out)) {
         if (e >= 0)
             mn_buf_putc(out, '.');
-        for (int64_t i = e < 0 ? -e : 0; i < p; i++)
-            mn_buf_putc(out, '0');
+        put_zeros(out, p - (e < 0 ? -e : 0));
     }
     return mn_buf_error(out);
 }

@@ -75,6 +75,8 @@ static int parse_quoted(parser *ps, mn_buf *out)
         char c = *ps->p++;
         if (c == q)
             return MN_OK;
+        if (c == '\r' && ps->p < ps->end && *ps->p == '\n')
+            continue; /* CRLF line endings inside a quoted value become LF */
         if (c == '\n')
             ps->line++;
         if (c == '\\' && q == '"') {

@@ -316,6 +316,13 @@ static int put_maybe_escaped(urlize_ctx *c, const uint32_t *v, size_t n, bool es
     return rc;
 }
 
+static void count_char(size_t cnt[5], uint32_t ch, int d)
+{
+    int i = ch == '(' ? 0 : ch == ')' ? 1 : ch == '[' ? 2 : ch == ']' ? 3 : ch == '&' ? 4 : -1;
+    if (i >= 0)
+        cnt[i] += (size_t)(ptrdiff_t)d;
+}
+
 static bool is_email_simple(const uint32_t *s, size_t n)
 {
     size_t ats = count_cp(s, n, '@');
@@ -337,17 +344,37 @@ static int urlize_word(urlize_ctx *c, const uint32_t *word, size_t n)
     size_t ms = 0, me = n;
     prepend trail = { NULL, 0, 0 };
     static const uint32_t wrap[2][2] = { { '(', ')' }, { '[', ']' } };
+    /* Counts of the brackets and '&' in the middle, kept up to date so
+     * that each pass costs O(1) unless entities must be decoded; the
+     * decoded middle is cached across bracket trims (brackets are never
+     * part of an entity). */
+    size_t cnt[5] = { 0, 0, 0, 0, 0 }; /* ( ) [ ] & */
+    for (size_t q = 0; q < n; q++)
+        count_char(cnt, word[q], 1);
+    u32out cache = { c->scratch, 0 };
+    bool cached = false;
     bool trimmed = true;
     while (trimmed) {
         trimmed = false;
         for (int k = 0; k < 2; k++) {
             if (me > ms && word[ms] == wrap[k][0]) {
+                count_char(cnt, word[ms], -1);
                 ms++;
+                if (cached) {
+                    cache.v++;
+                    cache.len--;
+                }
                 trimmed = true;
             }
-            if (me > ms && word[me - 1] == wrap[k][1] &&
-                count_cp(word + ms, me - ms, wrap[k][1]) == count_cp(word + ms, me - ms, wrap[k][0]) + 1) {
+            if (me > ms && word[me - 1] == wrap[k][1] && cnt[2 * k + 1] == cnt[2 * k] + 1) {
                 me--;
+                count_char(cnt, word[me], -1);
+                if (cached) {
+                    if (cache.len && cache.v[cache.len - 1] == wrap[k][1])
+                        cache.len--;
+                    else
+                        cached = false;
+                }
                 if (prepend_cp(&trail, c->a, wrap[k][1]))
                     return MN_ENOMEM;
                 trimmed = true;
@@ -357,11 +384,14 @@ static int urlize_word(urlize_ctx *c, const uint32_t *word, size_t n)
         size_t mlen = me - ms;
         const uint32_t *un = mid;
         size_t ulen = mlen;
-        if (count_cp(mid, mlen, '&')) {
-            u32out u = { c->scratch, 0 };
-            unescape_u32(mid, mlen, &u);
-            un = u.v;
-            ulen = u.len;
+        if (cnt[4]) {
+            if (!cached) {
+                cache.v = c->scratch;
+                unescape_u32(mid, mlen, &cache);
+                cached = true;
+            }
+            un = cache.v;
+            ulen = cache.len;
         }
         size_t slen = ulen;
         while (slen > 0 && is_trailing_punct(un[slen - 1]))
@@ -373,7 +403,11 @@ static int urlize_word(urlize_ctx *c, const uint32_t *word, size_t n)
                     return MN_ENOMEM;
             /* middle = middle[:len(stripped) - len(unescaped)] */
             size_t drop = ulen - slen;
-            me = drop >= mlen ? ms : me - drop;
+            size_t new_me = drop >= mlen ? ms : me - drop;
+            for (size_t q = new_me; q < me; q++)
+                count_char(cnt, word[q], -1);
+            me = new_me;
+            cached = false;
             trimmed = true;
         }
     }

@@ -55,17 +55,6 @@ enum { AT_VALUE_POS, AT_OTHER };
 
 static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-static int hex_val(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads 4 hex digits at p (n bytes available). Returns the code unit or -1. */
 static long hex4(const unsigned char *p, size_t n)
 {
@@ -73,7 +62,7 @@ static long hex4(const unsigned char *p, size_t n)
         return -1;
     long v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hex_val(p[i]);
+        int h = mn_hex_value(p[i]);
         if (h < 0)
             return -1;
         v = v * 16 + h;
@@ -522,7 +511,18 @@ static int report_jansson(mn_err *err, mn_json_pos *where, const json_error_t *e
     pos.line = e->line > 0 ? (size_t)e->line : 1;
     pos.column = e->column > 0 ? (size_t)e->column : 1;
     pos.offset = e->position > 0 ? (size_t)e->position - 1 : 0;
-    return report(err, where, jansson_code(e), pos, e->text);
+    /* jansson quotes the offending token: keep control bytes out of logs. */
+    char text[4 * JSON_ERROR_TEXT_LENGTH];
+    size_t n = 0;
+    for (const char *p = e->text; *p && n + 5 < sizeof text; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f)
+            n += (size_t)snprintf(text + n, sizeof text - n, "\\x%02X", c);
+        else
+            text[n++] = (char)c;
+    }
+    text[n] = '\0';
+    return report(err, where, jansson_code(e), pos, text);
 }
 
 int mn_json_parse(mn_arena *arena, mn_str text, const mn_json_limits *limits, mn_value *out,

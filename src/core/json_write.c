@@ -4,11 +4,13 @@
  * Strings are the hot path: a 256-entry table classifies each byte, runs of
  * bytes that need nothing are copied with one memcpy, and UTF-8 is validated
  * in the same pass without breaking the run. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "manouche/json.h"
+#include "json_internal.h"
 
 /* Byte classes. */
 enum {
@@ -293,6 +295,20 @@ static int put_string(mn_json_writer *w, mn_str str)
     const bool ascii = w->flags & MN_JSON_ENSURE_ASCII;
     const bool line_seps = w->flags & MN_JSON_ESCAPE_LINE_SEPARATORS;
     size_t i = 0, run = 0;
+    while (i < n && !(byte_class[s[i]] & mask))
+        i++;
+    if (i == n) {
+        /* Nothing to escape or check: quote, one copy, quote. */
+        char *p = mn_buf_reserve(b, n + 2);
+        if (!p)
+            return status(w);
+        p[0] = '"';
+        if (n)
+            memcpy(p + 1, s, n);
+        p[n + 1] = '"';
+        mn_buf_commit(b, n + 2);
+        return MN_OK;
+    }
     mn_buf_putc(b, '"');
     while (i < n) {
         /* The copy loop: most bytes of most strings stop here. */
@@ -412,6 +428,105 @@ int mn_json_write_uint(mn_json_writer *w, uint64_t v)
     return after_value(w);
 }
 
+/* Exact powers of ten as doubles (10^22 is the last one). */
+static const double pow10_exact[] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* True when the decimal r / 10^d reads back as x: both operands are exact
+ * doubles, so the IEEE division is the correctly rounded value strtod would
+ * give for that decimal. */
+static bool reads_back(uint64_t r, int d, double x)
+{
+    return (double)r / pow10_exact[d] == x;
+}
+
+/* Python's repr for the common case of a double in [1e-4, 1e16) with few
+ * digits, without printf: finds the fewest fraction digits d whose nearest
+ * decimal reads back as x. Returns false (nothing written) when the value
+ * needs the general path (exponent form, 16+ digits, near-ties); that path,
+ * mn_buf_put_double_repr, gives the same text. */
+static bool put_double_fast(mn_buf *b, double x)
+{
+#if LDBL_MANT_DIG < 64
+    /* Without extended precision the near-tie test below is not reliable. */
+    return false;
+#endif
+    bool neg = signbit(x);
+    double a = neg ? -x : x;
+    if (!(a >= 1e-4 && a < 1e16))
+        return false;
+    for (int d = 0; d <= 22; d++) {
+        /* a * 10^d to 64 bits: off by less than 2^-11 below 2^53. */
+        long double scaled = (long double)a * (long double)pow10_exact[d];
+        if (scaled >= 9007199254740992.0L) /* 2^53: r would not be exact */
+            return false;
+        uint64_t r = (uint64_t)(scaled + 0.5L); /* scaled >= 0: round half up */
+        long double frac = scaled - (long double)r;
+        if (frac > 0.49L || frac < -0.49L) {
+            /* A near-tie: which neighbour Python picks needs exact
+             * arithmetic, so leave it to the general path if one fits. */
+            uint64_t lo = frac > 0 ? r : r - 1;
+            if (reads_back(lo, d, a) || reads_back(lo + 1, d, a))
+                return false;
+            continue;
+        }
+        uint64_t hit = 0;
+        bool found = false;
+        if (reads_back(r, d, a)) {
+            hit = r;
+            found = true;
+        } else if (reads_back(r + 1, d, a)) {
+            hit = r + 1;
+            found = true;
+        } else if (r > 0 && reads_back(r - 1, d, a)) {
+            hit = r - 1;
+            found = true;
+        }
+        if (!found)
+            continue;
+        char digits[24];
+        int nd = 0;
+        do {
+            digits[nd++] = (char)('0' + hit % 10);
+            hit /= 10;
+        } while (hit);
+        /* digits is reversed; lay out [-]int.frac with at least one digit on
+         * each side of the point. */
+        char out[48];
+        int n = 0;
+        if (neg)
+            out[n++] = '-';
+        if (nd <= d) {
+            out[n++] = '0';
+            out[n++] = '.';
+            for (int z = 0; z < d - nd; z++)
+                out[n++] = '0';
+            for (int k = nd - 1; k >= 0; k--)
+                out[n++] = digits[k];
+        } else {
+            for (int k = nd - 1; k >= d; k--)
+                out[n++] = digits[k];
+            out[n++] = '.';
+            if (d == 0)
+                out[n++] = '0';
+            for (int k = d - 1; k >= 0; k--)
+                out[n++] = digits[k];
+        }
+        mn_buf_append(b, out, (size_t)n);
+        return true;
+    }
+    return false;
+}
+
+int mn__json_put_double(mn_buf *b, double v)
+{
+    if (!put_double_fast(b, v))
+        mn_buf_put_double_repr(b, v);
+    return mn_buf_error(b);
+}
+
 int mn_json_write_double(mn_json_writer *w, double v)
 {
     if (w->err.code)
@@ -421,7 +536,7 @@ int mn_json_write_double(mn_json_writer *w, double v)
                     isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
     if (before_value(w))
         return w->err.code;
-    mn_buf_put_double_repr(w->out, v);
+    mn__json_put_double(w->out, v);
     return after_value(w);
 }
 
@@ -471,19 +586,87 @@ int mn_json_write_raw(mn_json_writer *w, mn_str json)
 
 /* ---- any value ---- */
 
-/* DRF's DateTimeField: isoformat() with "+00:00" shortened to "Z". */
-static int write_datetime(mn_json_writer *w, mn_datetime dt)
+static char *put2(char *p, int v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
+/* "YYYY-MM-DD" into p; returns the end. */
+static char *fmt_date(char *p, mn_date d)
+{
+    int y = d.year;
+    p[0] = (char)('0' + y / 1000 % 10);
+    p[1] = (char)('0' + y / 100 % 10);
+    p[2] = (char)('0' + y / 10 % 10);
+    p[3] = (char)('0' + y % 10);
+    p[4] = '-';
+    p = put2(p + 5, d.month);
+    *p++ = '-';
+    return put2(p, d.day);
+}
+
+/* "HH:MM:SS[.ffffff]" into p, as time.isoformat(); returns the end. */
+static char *fmt_time(char *p, mn_time t)
+{
+    p = put2(p, t.hour);
+    *p++ = ':';
+    p = put2(p, t.minute);
+    *p++ = ':';
+    p = put2(p, t.second);
+    if (t.usec) {
+        *p++ = '.';
+        int u = t.usec;
+        for (int k = 5; k >= 0; k--) {
+            p[k] = (char)('0' + u % 10);
+            u /= 10;
+        }
+        p += 6;
+    }
+    return p;
+}
+
+/* The same text as mn_date_write / mn_time_write / mn_datetime_write(.., 'T'),
+ * formatted without printf (dates and times fill API responses). */
+static int write_temporal(mn_json_writer *w, mn_value v)
 {
     if (before_value(w))
         return w->err.code;
-    mn_buf *b = w->out;
-    mn_buf_putc(b, '"');
-    mn_datetime_write(b, dt, 'T');
-    if (dt.tz && !mn_buf_error(b) && b->len >= 6 && memcmp(b->data + b->len - 6, "+00:00", 6) == 0) {
-        mn_buf_truncate(b, b->len - 6);
-        mn_buf_putc(b, 'Z');
+    char buf[64];
+    char *p = buf;
+    *p++ = '"';
+    if (v.type == MN_VALUE_DATE) {
+        p = fmt_date(p, v.u.date);
+    } else if (v.type == MN_VALUE_TIME) {
+        p = fmt_time(p, v.u.time);
+    } else {
+        mn_date d;
+        mn_time t;
+        mn_datetime_fields(v.u.dt, &d, &t);
+        p = fmt_date(p, d);
+        *p++ = 'T';
+        p = fmt_time(p, t);
+        if (v.u.dt.tz) {
+            /* DRF's DateTimeField: isoformat() with "+00:00" as "Z". */
+            int32_t off = mn_tz_offset_at(v.u.dt.tz, v.u.dt.us);
+            if (off == 0) {
+                *p++ = 'Z';
+            } else {
+                *p++ = off < 0 ? '-' : '+';
+                int32_t a = off < 0 ? -off : off;
+                p = put2(p, (int)(a / 3600));
+                *p++ = ':';
+                p = put2(p, (int)(a / 60 % 60));
+                if (a % 60) {
+                    *p++ = ':';
+                    p = put2(p, (int)(a % 60));
+                }
+            }
+        }
     }
-    mn_buf_putc(b, '"');
+    *p++ = '"';
+    mn_buf_append(w->out, buf, (size_t)(p - buf));
     return after_value(w);
 }
 
@@ -510,20 +693,6 @@ static int write_duration(mn_json_writer *w, mn_duration d)
     mn_buf_printf(b, "%02d:%02d:%02d", (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
     if (usec)
         mn_buf_printf(b, ".%06d", usec);
-    mn_buf_putc(b, '"');
-    return after_value(w);
-}
-
-static int write_scalar_text(mn_json_writer *w, mn_value v)
-{
-    if (before_value(w))
-        return w->err.code;
-    mn_buf *b = w->out;
-    mn_buf_putc(b, '"');
-    if (v.type == MN_VALUE_DATE)
-        mn_date_write(b, v.u.date);
-    else
-        mn_time_write(b, v.u.time);
     mn_buf_putc(b, '"');
     return after_value(w);
 }
@@ -626,8 +795,8 @@ int mn_json_write_value(mn_json_writer *w, mn_value v)
     case MN_VALUE_DECIMAL: return mn_json_write_decimal(w, v.u.d);
     case MN_VALUE_STR: return mn_json_write_string(w, v.u.s);
     case MN_VALUE_DATE:
-    case MN_VALUE_TIME: return write_scalar_text(w, v);
-    case MN_VALUE_DATETIME: return write_datetime(w, v.u.dt);
+    case MN_VALUE_TIME:
+    case MN_VALUE_DATETIME: return write_temporal(w, v);
     case MN_VALUE_DURATION: return write_duration(w, v.u.dur);
     case MN_VALUE_LIST: return write_list(w, v.u.list);
     case MN_VALUE_MAP: return write_map(w, v.u.map);

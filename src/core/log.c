@@ -206,28 +206,65 @@ const char *mn_log_level_name(mn_log_level level)
 
 /* ---- output ---- */
 
+static char *g_path; /* the file mn_log_reopen opens again */
+
 int mn_log_open_file(const char *path, mn_err *err)
 {
     int fd = -1;
+    char *copy = NULL;
     if (path) {
+        copy = strdup(path);
+        if (!copy)
+            return mn_err_set(err, MN_ENOMEM, "LOG_FILE: out of memory");
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-        if (fd < 0)
+        if (fd < 0) {
+            free(copy);
             return mn_err_set(err, MN_EIO, "LOG_FILE %s: %s", path, strerror(errno));
+        }
     }
     pthread_mutex_lock(&g_mu);
+    int owned = atomic_load(&g_owned_fd);
+    free(g_path);
+    g_path = copy;
+    if (fd >= 0 && owned >= 0) {
+        /* Replace the file behind the descriptor number that writers use:
+         * a concurrent write goes to the old file or the new one, never to a
+         * closed descriptor. */
+        dup2(fd, owned);
+        close(fd);
+        pthread_mutex_unlock(&g_mu);
+        return MN_OK;
+    }
     atomic_store(&g_fd, fd);
-    int old = atomic_exchange(&g_owned_fd, fd);
+    atomic_store(&g_owned_fd, fd);
     pthread_mutex_unlock(&g_mu);
-    /* Configuration happens before threads log, so no write can be using the
-     * old descriptor. */
-    if (old >= 0)
-        close(old);
+    /* Back to standard error: done at startup or in tests, when no write can
+     * be using the old descriptor. */
+    if (owned >= 0)
+        close(owned);
     return MN_OK;
+}
+
+int mn_log_reopen(mn_err *err)
+{
+    pthread_mutex_lock(&g_mu);
+    char *path = g_path ? strdup(g_path) : NULL;
+    bool had_path = g_path != NULL;
+    pthread_mutex_unlock(&g_mu);
+    if (!had_path)
+        return MN_OK;
+    if (!path)
+        return mn_err_set(err, MN_ENOMEM, "LOG_FILE: out of memory");
+    int rc = mn_log_open_file(path, err);
+    free(path);
+    return rc;
 }
 
 void mn_log_set_fd(int fd)
 {
     pthread_mutex_lock(&g_mu);
+    free(g_path);
+    g_path = NULL;
     atomic_store(&g_fd, fd);
     int old = atomic_exchange(&g_owned_fd, -1);
     pthread_mutex_unlock(&g_mu);
@@ -280,6 +317,8 @@ void mn_log_reset(void)
     }
     atomic_store(&g_fd, -1);
     int old = atomic_exchange(&g_owned_fd, -1);
+    free(g_path);
+    g_path = NULL;
     pthread_mutex_unlock(&g_mu);
     if (old >= 0)
         close(old);
@@ -369,7 +408,15 @@ static int put_value_limited(mn_buf *b, mn_str v, size_t budget, bool *cut)
                 continue;
             }
         } else {
-            mn_buf_putc(b, (char)c);
+            /* A run of plain ASCII goes in one append. */
+            size_t j = i + 1;
+            size_t room = budget - (b->len - start);
+            while (j < v.len && j - i < room && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' &&
+                   s[j] != '\\')
+                j++;
+            mn_buf_append(b, s + i, j - i);
+            i = j;
+            continue;
         }
         i++;
     }
@@ -436,14 +483,25 @@ static void put_field_value(mn_buf *b, mn_value v, bool *cut)
 int mn_log_format(mn_buf *b, const char *logger, mn_log_level level, mn_str msg,
                   const mn_log_field *fields, size_t n)
 {
+    /* The date and time up to the second change once a second: each thread
+     * keeps the last one formatted. */
+    static _Thread_local time_t cached_sec = -1;
+    static _Thread_local char cached[96];
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    time_t secs = ts.tv_sec;
-    gmtime_r(&secs, &tm);
-    mn_buf_printf(b, "time=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  ts.tv_nsec / 1000000);
+    if (ts.tv_sec != cached_sec) {
+        struct tm tm;
+        time_t secs = ts.tv_sec;
+        gmtime_r(&secs, &tm);
+        snprintf(cached, sizeof cached, "time=%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        cached_sec = ts.tv_sec;
+    }
+    mn_buf_puts(b, cached);
+    long ms = ts.tv_nsec / 1000000;
+    char frac[12] = { (char)('0' + ms / 100), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10),
+                      'Z', ' ', 'l', 'e', 'v', 'e', 'l', '=' };
+    mn_buf_append(b, frac, 11);
     mn_buf_puts(b, mn_log_level_name(level));
     bool cut = false;
     mn_buf_puts(b, " logger=");
@@ -520,19 +578,32 @@ void mn_log_write(mn_logger *lg, mn_log_level level, mn_str msg, const mn_log_fi
 {
     if (!mn_log_enabled(lg, level))
         return;
-    mn_buf *b = line_buf();
-    if (!b)
-        return;
-    if (mn_log_format(b, lg->name, level, msg, fields, n) != MN_OK)
-        return;
-    capture *cap = atomic_load_explicit(&g_capture, memory_order_acquire);
-    if (cap) {
-        mn_log_record rec = { level, lg->name, msg, fields, n, mn_buf_str(b) };
-        cap->fn(cap->ctx, &rec);
-        return;
+    /* A capture hook that logs would reuse the per-thread buffer while its
+     * record still points into it: nested records get their own buffer. */
+    static _Thread_local int depth;
+    mn_buf nested, *b;
+    if (depth > 0) {
+        mn_buf_init(&nested, NULL, MN_LOG_LINE_MAX * 2);
+        b = &nested;
+    } else {
+        b = line_buf();
+        if (!b)
+            return;
     }
-    int fd = atomic_load_explicit(&g_fd, memory_order_acquire);
-    write_all(fd >= 0 ? fd : STDERR_FILENO, b->data, b->len);
+    depth++;
+    if (mn_log_format(b, lg->name, level, msg, fields, n) == MN_OK) {
+        capture *cap = atomic_load_explicit(&g_capture, memory_order_acquire);
+        if (cap) {
+            mn_log_record rec = { level, lg->name, msg, fields, n, mn_buf_str(b) };
+            cap->fn(cap->ctx, &rec);
+        } else {
+            int fd = atomic_load_explicit(&g_fd, memory_order_acquire);
+            write_all(fd >= 0 ? fd : STDERR_FILENO, b->data, b->len);
+        }
+    }
+    depth--;
+    if (b == &nested)
+        mn_buf_free(&nested);
 }
 
 void mn_logf(mn_logger *lg, mn_log_level level, const char *fmt, ...)

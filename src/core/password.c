@@ -182,7 +182,7 @@ static bool needs_update(const mn_password_info *info)
 
 bool mn_password_must_update(mn_str encoded)
 {
-    mn_password_info info;
+    mn_password_info info = { 0 };
     if (mn_password_decode(encoded, &info, NULL))
         return false;
     return needs_update(&info);
@@ -202,7 +202,7 @@ bool mn_password_check(mn_str password, mn_str encoded, bool *must_update)
     if (must_update)
         *must_update = false;
     uint32_t current = mn_password_iterations();
-    mn_password_info info;
+    mn_password_info info = { 0 };
     if (mn_password_decode(encoded, &info, NULL)) {
         /* Unusable or unknown: as slow as a real check (Django #20760). */
         burn_default_hash(password, current);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "manouche/datetime.h"
 #include "manouche/log.h"
 #include "manouche/settings.h"
 #include "manouche/signal.h"
@@ -278,6 +279,127 @@ int mn_settings_set_from_str(mn_settings *s, const mn_setting_desc *d, const cha
     return mn_err_set(err, MN_EINVAL, "%s: unknown setting type", d->name);
 }
 
+/* ---- showing values ---- */
+
+#define CLEANSED "********************"
+
+static bool hidden_name(const char *name)
+{
+    static const char *const words[] = { "API", "TOKEN", "KEY", "SECRET", "PASS", "SIGNATURE" };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strstr(name, words[i]))
+            return true;
+    return false;
+}
+
+/* scheme://user:PASSWORD@host... with the password replaced. */
+static const char *cleanse_url(const char *url, mn_buf *tmp)
+{
+    const char *scheme = strstr(url, "://");
+    if (!scheme)
+        return url;
+    const char *auth = scheme + 3;
+    size_t netloc = strcspn(auth, "/?#");
+    const char *at = NULL;
+    for (size_t i = 0; i < netloc; i++)
+        if (auth[i] == '@')
+            at = auth + i;
+    if (!at)
+        return url;
+    const char *colon = memchr(auth, ':', (size_t)(at - auth));
+    if (!colon)
+        return url;
+    mn_buf_append(tmp, url, (size_t)(colon + 1 - url));
+    mn_buf_puts(tmp, CLEANSED);
+    mn_buf_puts(tmp, at);
+    return mn_buf_cstr(tmp);
+}
+
+int mn_settings_format_value(const mn_settings *s, const mn_setting_desc *d, bool cleanse,
+                             mn_buf *b)
+{
+    const char *field = (const char *)s + d->offset;
+    switch (d->type) {
+    case MN_SETTING_BOOL: {
+        bool v;
+        memcpy(&v, field, sizeof v);
+        return mn_buf_puts(b, v ? "True" : "False");
+    }
+    case MN_SETTING_INT:
+    case MN_SETTING_SIZE: {
+        int64_t v;
+        memcpy(&v, field, sizeof v);
+        if (v == -1 && d->min < 0 && strcmp(d->name, "CONN_MAX_AGE") != 0)
+            return mn_buf_puts(b, "None");
+        return mn_buf_put_i64(b, v);
+    }
+    case MN_SETTING_STR:
+    case MN_SETTING_CHOICE: {
+        const char *v;
+        memcpy(&v, field, sizeof v);
+        if (!v)
+            return mn_buf_puts(b, "None");
+        if (cleanse && hidden_name(d->name))
+            return mn_buf_puts(b, "'" CLEANSED "'");
+        mn_buf tmp;
+        mn_buf_init(&tmp, NULL, 0);
+        if (cleanse && strstr(d->name, "_URL"))
+            v = cleanse_url(v, &tmp);
+        int rc = mn_value_repr(mn_value_cstr(v), b);
+        mn_buf_free(&tmp);
+        return rc;
+    }
+    case MN_SETTING_LIST: {
+        mn_strlist v;
+        memcpy(&v, field, sizeof v);
+        if (cleanse && hidden_name(d->name))
+            return mn_buf_puts(b, "'" CLEANSED "'");
+        mn_buf_putc(b, '[');
+        for (size_t i = 0; i < v.len; i++) {
+            if (i)
+                mn_buf_puts(b, ", ");
+            mn_value_repr(mn_value_cstr(v.items[i]), b);
+        }
+        return mn_buf_putc(b, ']');
+    }
+    }
+    return mn_buf_error(b);
+}
+
+static int compare_desc(const void *a, const void *b)
+{
+    const mn_setting_desc *const *x = a, *const *y = b;
+    return strcmp((*x)->name, (*y)->name);
+}
+
+int mn_settings_diff(const mn_settings *s, bool all, mn_buf *out)
+{
+    mn_settings defaults = mn_settings_defaults();
+    enum { N = sizeof table / sizeof table[0] };
+    const mn_setting_desc *sorted[N];
+    for (size_t i = 0; i < N; i++)
+        sorted[i] = &table[i];
+    qsort(sorted, N, sizeof sorted[0], compare_desc);
+    mn_buf mine, theirs;
+    mn_buf_init(&mine, NULL, 0);
+    mn_buf_init(&theirs, NULL, 0);
+    for (size_t i = 0; i < N; i++) {
+        mn_buf_reset(&mine);
+        mn_buf_reset(&theirs);
+        mn_settings_format_value(s, sorted[i], false, &mine);
+        mn_settings_format_value(&defaults, sorted[i], false, &theirs);
+        bool differs = strcmp(mn_buf_cstr(&mine), mn_buf_cstr(&theirs)) != 0;
+        if (differs)
+            mn_buf_printf(out, "%s = %s\n", sorted[i]->name, mn_buf_cstr(&mine));
+        else if (all)
+            mn_buf_printf(out, "### %s = %s\n", sorted[i]->name, mn_buf_cstr(&mine));
+    }
+    int rc = mn_buf_error(&mine) ? mn_buf_error(&mine) : mn_buf_error(&theirs);
+    mn_buf_free(&mine);
+    mn_buf_free(&theirs);
+    return rc ? rc : mn_buf_error(out);
+}
+
 /* ---- loading ---- */
 
 /* The process environment, or the list given by the source. */
@@ -331,6 +453,25 @@ static int apply_variant(mn_settings *s, const mn_settings_source *src, const ch
                       shown(name, buf, sizeof buf), n ? known : "none");
 }
 
+/* Splits a LOG_LEVELS item "logger = LEVEL" into a NUL-terminated name and a
+ * level. Returns false when it is malformed. */
+static bool parse_level_item(const char *item, char *name, size_t cap, mn_log_level *level)
+{
+    mn_str n, l;
+    if (!mn_str_split_once(mn_str_from(item), '=', &n, &l))
+        return false;
+    n = mn_str_trim(n);
+    l = mn_str_trim(l);
+    char lvl[32];
+    if (n.len == 0 || n.len >= cap || l.len == 0 || l.len >= sizeof lvl)
+        return false;
+    memcpy(name, n.ptr, n.len);
+    name[n.len] = '\0';
+    memcpy(lvl, l.ptr, l.len);
+    lvl[l.len] = '\0';
+    return mn_log_level_parse(lvl, level) == MN_OK;
+}
+
 /* Checks values set in code that the environment path validates. */
 static int validate(mn_settings *s, mn_err *err)
 {
@@ -357,21 +498,31 @@ static int validate(mn_settings *s, mn_err *err)
         }
     }
     for (size_t i = 0; i < s->LOG_LEVELS.len; i++) {
-        mn_str item = mn_str_from(s->LOG_LEVELS.items[i]), name, level;
-        char lvl[32], buf[80];
+        char name[256], buf[80];
         mn_log_level parsed;
-        if (!mn_str_split_once(item, '=', &name, &level) || level.len == 0 ||
-            level.len >= sizeof lvl)
-            return mn_err_set(err, MN_EINVAL, "LOG_LEVELS: '%s': expected logger=LEVEL",
-                              shown(s->LOG_LEVELS.items[i], buf, sizeof buf));
-        memcpy(lvl, level.ptr, level.len);
-        lvl[level.len] = '\0';
-        if (mn_log_level_parse(lvl, &parsed) != MN_OK)
+        if (!parse_level_item(s->LOG_LEVELS.items[i], name, sizeof name, &parsed))
             return mn_err_set(err, MN_EINVAL,
-                              "LOG_LEVELS: '%s': unknown level (DEBUG, INFO, WARNING, ERROR, "
-                              "CRITICAL)", shown(s->LOG_LEVELS.items[i], buf, sizeof buf));
+                              "LOG_LEVELS: '%s': expected logger=LEVEL (DEBUG, INFO, WARNING, "
+                              "ERROR or CRITICAL)", shown(s->LOG_LEVELS.items[i], buf, sizeof buf));
     }
     return MN_OK;
+}
+
+/* Django refuses a TIME_ZONE that the tz database does not have (when there
+ * is a tz database at all). */
+static int check_time_zone(const mn_settings *s, mn_err *err)
+{
+    if (!s->TIME_ZONE || !*s->TIME_ZONE)
+        return MN_OK;
+    mn_err tzerr = { 0 };
+    if (mn_tz_get(s->TIME_ZONE, &tzerr))
+        return MN_OK;
+    const char *dir = getenv("TZDIR");
+    if (tzerr.code == MN_ENOTFOUND && access(dir && *dir ? dir : "/usr/share/zoneinfo", F_OK) != 0)
+        return MN_OK;
+    char buf[80];
+    return mn_err_set(err, MN_EINVAL, "TIME_ZONE=%s: Incorrect timezone setting (%s)",
+                      shown(s->TIME_ZONE, buf, sizeof buf), tzerr.msg);
 }
 
 static int load_database(mn_settings *s, mn_arena *arena, mn_err *err)
@@ -406,7 +557,11 @@ int mn_settings_load(mn_settings *out, const mn_settings_source *src, mn_arena *
     s.env = src->env;
     s.DATABASE = (mn_db_config){ 0 };
 
-    const char *path = src->env_file ? src->env_file : ".env";
+    const char *path = src->env_file;
+    if (!path && s.BASE_DIR && *s.BASE_DIR)
+        path = mn_arena_sprintf(arena, "%s/.env", s.BASE_DIR);
+    if (!path)
+        path = ".env";
     if (*path) {
         int rc = mn_dotenv_read(path, arena, &s.dotenv, err);
         if (rc == MN_ENOTFOUND)
@@ -436,6 +591,8 @@ int mn_settings_load(mn_settings *out, const mn_settings_source *src, mn_arena *
     }
     int rc = validate(&s, err);
     if (rc == MN_OK)
+        rc = check_time_zone(&s, err);
+    if (rc == MN_OK)
         rc = load_database(&s, arena, err);
     if (rc != MN_OK)
         return rc;
@@ -450,6 +607,9 @@ static _Atomic(const mn_settings *) g_current;
 void mn_settings_set_current(const mn_settings *s)
 {
     atomic_store_explicit(&g_current, s, memory_order_release);
+    /* TIME_ZONE was checked by mn_settings_load; a zone that cannot be
+     * loaded (no tz database) leaves the default as it is. */
+    mn_tz_set_default(s && s->TIME_ZONE && *s->TIME_ZONE ? s->TIME_ZONE : NULL, NULL);
 }
 
 const mn_settings *mn_settings_current(void)
@@ -671,17 +831,11 @@ int mn_settings_configure_logging(const mn_settings *s, mn_err *err)
         return mn_err_set(err, MN_EINVAL, "LOG_LEVEL=%s: unknown level", s->LOG_LEVEL);
     int rc = mn_log_set_level(NULL, root);
     for (size_t i = 0; rc == MN_OK && i < s->LOG_LEVELS.len; i++) {
-        const char *item = s->LOG_LEVELS.items[i];
-        const char *eq = strchr(item, '=');
-        mn_log_level lvl;
-        if (!eq || mn_log_level_parse(eq + 1, &lvl) != MN_OK)
-            return mn_err_set(err, MN_EINVAL, "LOG_LEVELS: '%s': expected logger=LEVEL", item);
         char name[256];
-        size_t n = (size_t)(eq - item);
-        if (n >= sizeof name)
-            return mn_err_set(err, MN_EINVAL, "LOG_LEVELS: logger name too long");
-        memcpy(name, item, n);
-        name[n] = '\0';
+        mn_log_level lvl;
+        if (!parse_level_item(s->LOG_LEVELS.items[i], name, sizeof name, &lvl))
+            return mn_err_set(err, MN_EINVAL, "LOG_LEVELS: '%s': expected logger=LEVEL",
+                              s->LOG_LEVELS.items[i]);
         rc = mn_log_set_level(name, lvl);
     }
     if (rc != MN_OK)

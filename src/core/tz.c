@@ -568,8 +568,19 @@ fail:
 
 /* ---- the zone cache ---- */
 
+/* Readers walk the list without a lock: nodes are complete and immutable
+ * before they are published at the head (release/acquire); writers take
+ * the mutex so a zone is read from disk once. */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static mn_tz *cache;
+static _Atomic(mn_tz *) cache;
+
+static mn_tz *cache_find(const char *name)
+{
+    mn_tz *z = atomic_load_explicit(&cache, memory_order_acquire);
+    while (z && strcmp(z->name, name) != 0)
+        z = z->next;
+    return z;
+}
 
 static int check_name(const char *name, mn_err *err)
 {
@@ -663,13 +674,14 @@ const mn_tz *mn_tz_get(const char *name, mn_err *err)
         return mn_tz_utc();
     if (check_name(name, err))
         return NULL;
+    mn_tz *z = cache_find(name);
+    if (z)
+        return z;
     pthread_mutex_lock(&cache_lock);
-    mn_tz *z = cache;
-    while (z && strcmp(z->name, name) != 0)
-        z = z->next;
+    z = cache_find(name);
     if (!z && load_zone(name, &z, err) == MN_OK) {
-        z->next = cache;
-        cache = z;
+        z->next = atomic_load_explicit(&cache, memory_order_relaxed);
+        atomic_store_explicit(&cache, z, memory_order_release);
     }
     pthread_mutex_unlock(&cache_lock);
     return z;
@@ -759,7 +771,8 @@ int mn_datetime_make_aware(mn_datetime naive, const mn_tz *tz, mn_is_dst is_dst,
          * with the offset before it. */
         off = is_dst == MN_IS_DST_TRUE ? r.off[1] : r.off[0];
     }
-    out->us = naive.us - (int64_t)off * US_PER_SEC;
+    if (__builtin_sub_overflow(naive.us, (int64_t)off * US_PER_SEC, &out->us))
+        return mn_err_set(err, MN_ERANGE, "make_aware: datetime out of range");
     out->tz = tz;
     return MN_OK;
 }
@@ -779,7 +792,8 @@ int mn_datetime_make_naive(mn_datetime dt, const mn_tz *tz, mn_datetime *out, mn
         return mn_err_set(err, MN_EINVAL, "make_naive() cannot be applied to a naive datetime");
     if (!tz)
         tz = mn_tz_current();
-    out->us = dt.us + (int64_t)mn_tz_offset_at(tz, dt.us) * US_PER_SEC;
+    if (__builtin_add_overflow(dt.us, (int64_t)mn_tz_offset_at(tz, dt.us) * US_PER_SEC, &out->us))
+        return mn_err_set(err, MN_ERANGE, "make_naive: datetime out of range");
     out->tz = NULL;
     return MN_OK;
 }
@@ -791,4 +805,26 @@ mn_date mn_date_today(const mn_tz *tz)
     mn_date d;
     mn_datetime_fields(now, &d, NULL);
     return d;
+}
+
+int mn_tz_check(mn_err *err)
+{
+    const char *dir = getenv("TZDIR");
+    if (!dir || !*dir)
+        dir = "/usr/share/zoneinfo";
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return mn_err_set(err, MN_ENOTFOUND,
+                          "the tz database is missing: %s is not a directory (install Debian's tzdata package or "
+                          "set TZDIR)",
+                          dir);
+    mn_err e = { 0 };
+    if (!mn_tz_get("Etc/UTC", &e))
+        return mn_err_set(err, e.code, "the tz database in %s is unusable (install Debian's tzdata package): %s",
+                          dir, e.msg);
+    const mn_tz *def = atomic_load(&default_zone);
+    const char *name = def ? def->name : DJANGO_DEFAULT_ZONE;
+    if (!mn_tz_get(name, &e))
+        return mn_err_set(err, e.code, "the default time zone (TIME_ZONE) cannot be loaded: %s", e.msg);
+    return MN_OK;
 }

@@ -102,4 +102,10 @@ emit_pairs("case_unquote", [(s, U.unquote(s)) for s in UNQUOTE])
 emit_pairs("case_unquote_plus", [(s, U.unquote_plus(s)) for s in UNQUOTE])
 emit_pairs("case_iri_to_uri", [(s, iri_to_uri(s)) for s in QUOTE + ["/blog/for/Jürgen Münster/", "http://x.com/?q=1#a%20b"]])
 emit_pairs("case_smart_urlquote", [(s, H.smart_urlquote(s)) for s in ["http://example.com/ü?q=a b&r=%20", "http://例え.jp/", "https://user:pw@Example.com:8000/p%2Fq", "http://[::1]/", "http://a..b/", "http://x.com/?a&&b=", "www.x.org"]])
-emit_pairs("case_idna", [(s, punycode(s)) for s in ["example.com", "münchen.de", "例え.テスト", "Straße.de", "ÄÖÜ.com.", "EXAMPLE.com", "xn--abc.com"]])
+STRIP = ["<p>Hello <b>World</b></p>", "a &lt; b &amp; c &#123; &#x41;", "<scr<script>ipt>alert(1)</scr</script>ipt>",
+         "&#x <b>bold</b>", "&#; &#; <b>x</b>", "&abc", "x&a", "<!-- comment -->text<!DOCTYPE html>",
+         "<![CDATA[data]]>after", "<?php echo 1 ?>x", "<script>var a = '<b>';</script>tail", "<style>p{}</STYLE >z",
+         "<a href='x' title=\"y\">link</a>", "<a b=='c>d", "<br/>line<br />", "5 < 6 > 4", "</>empty", "< p>not a tag</ p>",
+         "<p>unclosed", "é<i>ü</i>", "", "no tags", "&amp.x", "<img src=x onerror=alert(1)//>", "<<b>b>nested</b>"]
+emit_pairs("case_strip_tags", [(s, H.strip_tags(s)) for s in STRIP])
+emit_pairs("case_idna", [(s, punycode(s)) for s in ["example.com", "münchen.de", "例え.テスト", "Straße.de", "ÄÖÜ.com.", "EXAMPLE.com", "xn--abc.com", "ä@\u07bc.il", "\u05d0\u05d1.com", "ＡＢＣ．com"]])

@@ -70,6 +70,26 @@ Test(crypto, hmac_rfc4231)
     /* RFC 2202 test case 2 for SHA-1. */
     cr_assert_eq(mn_hmac_digest(MN_HASH_SHA1, MN_STR("Jefe"), MN_STR("what do ya want for nothing?"), out), 20);
     cr_assert_str_eq(hex(out, 20), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    /* Keys longer than a block are hashed first (RFC 4231 case 6); keys of
+     * exactly one block are used as they are. */
+    char key[131];
+    memset(key, 0xaa, sizeof key);
+    mn_str msg = MN_STR("Test Using Larger Than Block-Size Key - Hash Key First");
+    cr_assert_eq(mn_hmac_digest(MN_HASH_SHA256, (mn_str){ key, 131 }, msg, out), 32);
+    cr_assert_str_eq(hex(out, 32), "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    cr_assert_eq(mn_hmac_digest(MN_HASH_SHA512, (mn_str){ key, 131 }, msg, out), 64);
+    cr_assert_str_eq(hex(out, 64),
+                     "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
+                     "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598");
+    cr_assert_eq(mn_hmac_digest(MN_HASH_SHA1, (mn_str){ key, 131 }, msg, out), 20);
+    cr_assert_str_eq(hex(out, 20), "90d0dace1c1bdc957339307803160335bde6df2b");
+    cr_assert_eq(mn_hmac_digest(MN_HASH_SHA256, (mn_str){ key, 64 }, msg, out), 32);
+    cr_assert_str_eq(hex(out, 32), "84332a7580ed3cf75de83c644c8d2c1c262ad90e0190e5c5ae4b82b2102e8e75");
+    cr_assert_eq(mn_hmac_digest(MN_HASH_SHA512, (mn_str){ key, 128 }, msg, out), 64);
+    cr_assert_str_eq(hex(out, 64),
+                     "3509e3c2f595a04cded036836e06094146d866a0834de4839f4c349292e8a03e"
+                     "91f29070f7e414b64f286c29aacd4c19baebcda0d529abcbfb6caf189fb3079f");
+    cr_assert_eq(mn_hmac_digest((mn_hash_alg)-1, MN_STR("k"), MN_STR("m"), out), 0);
     /* An empty key is allowed. */
     cr_assert_eq(mn_hmac_digest(MN_HASH_SHA256, MN_STR_EMPTY, MN_STR_EMPTY, out), 32);
     cr_assert_str_eq(hex(out, 32), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");

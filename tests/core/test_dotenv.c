@@ -69,7 +69,8 @@ Test(dotenv, quotes_and_escapes)
                              "SQ='say \"hi\"'\n"
                              "APOS=it's\n"
                              "DOLLAR=$HOME\n"
-                             "CRLF=value\r\n");
+                             "CRLF=value\r\n"
+                             "QCRLF=\"a\r\nb\"\r\n");
     cr_assert_str_eq(get(&env, "S"), "it is $HOME \\n literal");
     cr_assert_str_eq(get(&env, "D"), "tab\there\nnew \"q\" \\ $HOME");
     cr_assert_str_eq(get(&env, "M"), "line1\nline2");
@@ -78,6 +79,7 @@ Test(dotenv, quotes_and_escapes)
     cr_assert_str_eq(get(&env, "APOS"), "it's");
     cr_assert_str_eq(get(&env, "DOLLAR"), "$HOME");
     cr_assert_str_eq(get(&env, "CRLF"), "value");
+    cr_assert_str_eq(get(&env, "QCRLF"), "a\nb");
     /* AFTER is on line 5: the multi-line value counted its newline. */
     for (size_t i = 0; i < env.len; i++)
         if (mn_str_eq_cstr(env.entries[i].key, "AFTER"))

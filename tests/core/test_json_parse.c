@@ -189,6 +189,11 @@ Test(json_parse, syntax_errors_with_positions)
           2);
     fails("[\"\t\"]", MN_EPARSE, "JSON parse error at line 1, column 2: control character 0x9 near '\"'",
           1, 2, 1);
+    /* Control bytes quoted from the input are escaped in the message. */
+    fails("[1, \x1b[31mred]", MN_EPARSE,
+          "JSON parse error at line 1, column 5: invalid token near '\\x1B'", 1, 5, 4);
+    fails("{\"a\":1}\x7f", MN_EPARSE,
+          "JSON parse error at line 1, column 8: end of file expected near '\\x7F'", 1, 8, 7);
     /* Columns count characters, offsets count bytes. */
     fails("[\"\u00e9\u00e9\", x]", MN_EPARSE,
           "JSON parse error at line 1, column 8: invalid token near 'x'", 1, 8, 9);
@@ -422,4 +427,42 @@ Test(json_parse, null_text_is_empty_input)
     mn_value v;
     mn_err err = { 0 };
     cr_assert_eq(mn_json_loads(A, (mn_str){ NULL, 0 }, NULL, &v, &err), MN_EPARSE);
+}
+
+Test(json_parse, position_is_zero_on_success)
+{
+    mn_value v;
+    mn_json_pos pos = { 9, 9, 9 };
+    cr_assert_eq(mn_json_parse(A, MN_STR("[1]"), NULL, &v, &pos, NULL), MN_OK);
+    cr_assert_eq(pos.line, 0);
+    cr_assert_eq(pos.column, 0);
+    cr_assert_eq(pos.offset, 0);
+}
+
+Test(json_parse, placeholder_markers_can_run_out)
+{
+    /* 92 strings "\u0000" + each printable marker candidate, then a big
+     * integer: no marker is left, which is reported rather than guessed. */
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    mn_buf_putc(&b, '[');
+    for (int c = '!'; c <= '~'; c++) {
+        if (c == '"' || c == '\\')
+            continue;
+        mn_buf_printf(&b, "\"\\u0000%c\",", c);
+    }
+    size_t off = b.len;
+    mn_buf_puts(&b, "12345678901234567890]");
+    mn_json_limits lim = { .allow_nul = true };
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "JSON parse error at line 1, column %zu: too many strings starting with \\u0000 next "
+             "to integers beyond 64 bits",
+             off + 1);
+    fails_lim(b.data, b.len, &lim, MN_ELIMIT, msg, 1, off + 1, off);
+    /* With one candidate left it works. */
+    mn_buf_reset(&b);
+    mn_buf_puts(&b, "[\"\\u0000!\", \"\\u0000#\", 12345678901234567890]");
+    mn_value v = parse_lim(b.data, b.len, &lim);
+    cr_assert_eq(mn_value_type(mn_list_get(v.u.list, 2)), MN_VALUE_DECIMAL);
 }

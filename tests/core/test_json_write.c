@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "manouche.h"
+#include "json_internal.h"
 
 static mn_arena *A;
 static void setup(void) { A = mn_arena_new("test", 0); }
@@ -577,5 +578,50 @@ Test(json_write, round_trip_of_built_values)
         mn_err err = { 0 };
         cr_assert_eq(mn_json_loads(A, mn_str_from(text), NULL, &back, &err), MN_OK, "%s", err.msg);
         cr_assert(mn_value_eq(v, back), "flags %u: %s", flags[i], text);
+    }
+}
+
+/* The writer's printf-free path for doubles must give exactly Python's repr
+ * (mn_buf_put_double_repr) for every value. */
+static void same_repr(double f)
+{
+    char want[64], got[64];
+    mn_buf a, b;
+    mn_buf_init(&a, NULL, 0);
+    mn_buf_init(&b, NULL, 0);
+    mn_buf_put_double_repr(&a, f);
+    mn__json_put_double(&b, f);
+    snprintf(want, sizeof want, "%s", mn_buf_cstr(&a));
+    snprintf(got, sizeof got, "%s", mn_buf_cstr(&b));
+    mn_buf_free(&a);
+    mn_buf_free(&b);
+    cr_assert_str_eq(got, want, "for %.17g", f);
+}
+
+Test(json_write, fast_double_repr_matches_python_repr)
+{
+    double fixed[] = { 0.0, -0.0, 0.5, 1.5, 2.5, 0.1, 0.2, 0.3, 0.1 + 0.2, 1.0 / 3, 2.0 / 3, 100.0,
+                       1e-4, 1.5e-4, 9.999e-5, 1e15, 9999999999999998.0, 1e16, 123456789.125,
+                       4.35, 0.015, 1.005, 2.675, 1234.5678, 0.000123456789, 9007199254740991.0,
+                       9007199254740993.0, 4503599627370496.5, 0.125, 0.0625, 1.25e-3, 19.99,
+                       -19.99, 4.253, 8.0, 0.30000000000000004, 5e-324, 1.7976931348623157e308 };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        same_repr(fixed[i]);
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        /* Prices and ratings: few decimals, the fast path's domain. */
+        double cents = (double)(x % 10000000) / 100.0;
+        same_repr(cents);
+        same_repr((double)(x % 1000000) / 1000.0 + 4.25);
+        same_repr((double)(x % 100000) * 1e-7);
+        /* Any bit pattern in the fixed-notation range. */
+        uint64_t bits = (x & 0x000FFFFFFFFFFFFFull) | ((uint64_t)(1009 + x % 67) << 52);
+        double f;
+        memcpy(&f, &bits, sizeof f);
+        same_repr(f);
+        same_repr(-f);
     }
 }

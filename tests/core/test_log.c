@@ -253,3 +253,67 @@ Test(log, bad_file_path)
     cr_assert_eq(mn_log_open_file("/nonexistent-dir/app.log", &err), MN_EIO);
     cr_assert(strncmp(err.msg, "LOG_FILE /nonexistent-dir/app.log: ", 35) == 0, "%s", err.msg);
 }
+
+static mn_logger inner_log = MN_LOGGER_INIT("inner");
+static char outer_line[256], inner_line[256];
+
+static void logging_capture(void *ctx, const mn_log_record *rec)
+{
+    if (strcmp(rec->logger, "inner") == 0) {
+        snprintf(inner_line, sizeof inner_line, "%.*s", MN_STR_FMT(rec->line));
+        return;
+    }
+    mn_log_warning(&inner_log, "from the hook");
+    /* The outer record's line is intact after the nested record. */
+    snprintf(outer_line, sizeof outer_line, "%.*s", MN_STR_FMT(rec->line));
+}
+
+Test(log, capture_hook_that_logs)
+{
+    mn_log_set_capture(logging_capture, NULL);
+    mn_log_warning(&shop_log, "outer");
+    cr_assert(strstr(outer_line, "logger=shop.orders msg=outer\n") != NULL, "%s", outer_line);
+    cr_assert(strstr(inner_line, "logger=inner msg=\"from the hook\"\n") != NULL, "%s", inner_line);
+}
+
+static size_t count_lines(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
+    size_t n = 0;
+    int c;
+    while ((c = fgetc(f)) != EOF)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+Test(log, reopen_after_logrotate)
+{
+    mn_log_set_capture(NULL, NULL);
+    char dir[] = "/tmp/mn_logrot_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[64], rotated[64];
+    snprintf(path, sizeof path, "%s/app.log", dir);
+    snprintf(rotated, sizeof rotated, "%s/app.log.1", dir);
+    mn_err err = { 0 };
+    cr_assert_eq(mn_log_reopen(&err), MN_OK); /* standard error: nothing to do */
+    cr_assert_eq(mn_log_open_file(path, &err), MN_OK, "%s", err.msg);
+    mn_log_warning(&shop_log, "before");
+    cr_assert_eq(rename(path, rotated), 0);
+    mn_log_warning(&shop_log, "still the old file");
+    cr_assert_eq(mn_log_reopen(&err), MN_OK, "%s", err.msg);
+    mn_log_warning(&shop_log, "after");
+    mn_log_warning(&shop_log, "after again");
+    cr_assert_eq(count_lines(rotated), 2);
+    cr_assert_eq(count_lines(path), 2);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    mode_t um = umask(0);
+    umask(um);
+    cr_assert_eq(st.st_mode & 0777, 0640 & ~um);
+    mn_log_open_file(NULL, &err);
+    unlink(path);
+    unlink(rotated);
+    rmdir(dir);
+}

@@ -137,6 +137,23 @@ Test(settings, environment_overrides_every_type)
     cr_assert_eq(base.DEBUG, false);
 }
 
+Test(settings, lists_from_the_environment)
+{
+    mn_settings s = load_ok((const char *const[]){
+        "ALLOWED_HOSTS=", "SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO, https",
+        "CSRF_TRUSTED_ORIGINS=https://yourdomain.com", NULL });
+    cr_assert_eq(s.ALLOWED_HOSTS.len, 0);
+    cr_assert_eq(s.SECURE_PROXY_SSL_HEADER.len, 2);
+    cr_assert_str_eq(s.SECURE_PROXY_SSL_HEADER.items[0], "HTTP_X_FORWARDED_PROTO");
+    cr_assert_str_eq(s.SECURE_PROXY_SSL_HEADER.items[1], "https");
+    cr_assert_str_eq(s.CSRF_TRUSTED_ORIGINS.items[0], "https://yourdomain.com");
+    s = load_ok((const char *const[]){ "SESSION_COOKIE_SAMESITE=strict", "CSRF_COOKIE_SAMESITE=",
+                                       "SESSION_COOKIE_DOMAIN=.example.com", NULL });
+    cr_assert_str_eq(s.SESSION_COOKIE_SAMESITE, "Strict");
+    cr_assert_str_eq(s.CSRF_COOKIE_SAMESITE, "");
+    cr_assert_str_eq(s.SESSION_COOKIE_DOMAIN, ".example.com");
+}
+
 Test(settings, booleans_accept_the_documented_spellings)
 {
     const char *yes[] = { "True", "true", "1", "yes", "on", "ON", "Yes" };
@@ -177,9 +194,20 @@ Test(settings, env_errors_name_the_variable)
     e = load_err((const char *const[]){ "LOG_LEVEL=LOUD", NULL });
     cr_assert(strncmp(e.msg, "LOG_LEVEL=LOUD: expected one of 'DEBUG'", 39) == 0, "%s", e.msg);
     e = load_err((const char *const[]){ "LOG_LEVELS=manouche.db", NULL });
-    cr_assert_str_eq(e.msg, "LOG_LEVELS: 'manouche.db': expected logger=LEVEL");
+    cr_assert_str_eq(e.msg, "LOG_LEVELS: 'manouche.db': expected logger=LEVEL (DEBUG, INFO, "
+                            "WARNING, ERROR or CRITICAL)");
+    e = load_err((const char *const[]){ "LOG_LEVELS=manouche.db=LOUD", NULL });
+    cr_assert(strncmp(e.msg, "LOG_LEVELS: 'manouche.db=LOUD'", 30) == 0, "%s", e.msg);
+    e = load_err((const char *const[]){ "LOG_LEVELS==DEBUG", NULL });
+    cr_assert(strncmp(e.msg, "LOG_LEVELS: '=DEBUG'", 20) == 0, "%s", e.msg);
     e = load_err((const char *const[]){ "DATABASE_URL=mysql://x/y", NULL });
     cr_assert(strncmp(e.msg, "DATABASE_URL: unsupported scheme 'mysql'", 40) == 0, "%s", e.msg);
+    e = load_err((const char *const[]){ "TIME_ZONE=Mars/Olympus", NULL });
+    cr_assert(strncmp(e.msg, "TIME_ZONE=Mars/Olympus: Incorrect timezone setting (", 52) == 0,
+              "%s", e.msg);
+    e = load_err((const char *const[]){ "TIME_ZONE=../etc/passwd", NULL });
+    cr_assert(strncmp(e.msg, "TIME_ZONE=../etc/passwd: Incorrect timezone setting", 51) == 0,
+              "%s", e.msg);
     e = load_err((const char *const[]){ "DEBUG=a\nb", NULL });
     cr_assert_str_eq(e.msg, "DEBUG=a?b: expected a boolean (true/false/1/0/yes/no/on/off)");
 }
@@ -423,8 +451,10 @@ static int on_setting_changed(const mn_signal_call *call, mn_value *response, mn
 Test(settings, override_sends_setting_changed)
 {
     mn_settings s = load_ok((const char *const[]){ NULL });
+    s.TIME_ZONE = "Europe/Paris";
     mn_settings_set_current(&s);
     cr_assert_eq(mn_settings_current(), &s);
+    cr_assert_str_eq(mn_tz_name(mn_tz_default()), "Europe/Paris");
     cr_assert_eq(mn_signal_connect(&mn_setting_changed, on_setting_changed, NULL), MN_OK);
     mn_err err = { 0 };
     cr_assert_eq(mn_settings_override(&s, "DEBUG", "true", A, &err), MN_OK, "%s", err.msg);
@@ -443,7 +473,7 @@ Test(settings, override_sends_setting_changed)
 Test(settings, configure_logging)
 {
     mn_settings s = load_ok((const char *const[]){
-        "LOG_LEVEL=warning", "LOG_LEVELS=manouche.db=DEBUG, manouche.request=error", NULL });
+        "LOG_LEVEL=warning", "LOG_LEVELS=manouche.db = DEBUG, manouche.request=error", NULL });
     mn_err err = { 0 };
     cr_assert_eq(mn_settings_configure_logging(&s, &err), MN_OK, "%s", err.msg);
     cr_assert_eq(mn_log_get_level("shop"), MN_LOG_WARNING);
@@ -452,4 +482,73 @@ Test(settings, configure_logging)
     s.LOG_FILE = "/nonexistent-dir/x.log";
     cr_assert_eq(mn_settings_configure_logging(&s, &err), MN_EIO);
     cr_assert(strstr(err.msg, "/nonexistent-dir/x.log") != NULL, "%s", err.msg);
+}
+
+Test(settings, format_values_like_python)
+{
+    mn_settings s = load_ok((const char *const[]){
+        "DATABASE_URL=postgres://shop:hunter2@db/shop", "REDIS_URL=redis://:pw@cache:6379/0",
+        "SECRET_KEY=it's secret", NULL });
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    struct { const char *name; bool cleanse; const char *want; } cases[] = {
+        { "DEBUG", false, "False" },
+        { "APPEND_SLASH", false, "False" },
+        { "DATA_UPLOAD_MAX_MEMORY_SIZE", false, "2621440" },
+        { "ALLOWED_HOSTS", false, "['localhost', '127.0.0.1']" },
+        { "STATIC_ROOT", false, "None" },
+        { "X_FRAME_OPTIONS", false, "'DENY'" },
+        { "SECRET_KEY", false, "\"it's secret\"" },
+        { "SECRET_KEY", true, "'********************'" },
+        { "DATABASE_URL", true, "'postgres://shop:********************@db/shop'" },
+        { "REDIS_URL", true, "'redis://:********************@cache:6379/0'" },
+        { "CACHE_URL", true, "'locmem://'" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mn_buf_reset(&b);
+        cr_assert_eq(mn_settings_format_value(&s, mn_settings_find(cases[i].name), cases[i].cleanse,
+                                              &b), MN_OK);
+        cr_assert_str_eq(mn_buf_cstr(&b), cases[i].want, "%s", cases[i].name);
+    }
+}
+
+Test(settings, diffsettings)
+{
+    mn_settings s = load_ok((const char *const[]){ "DEBUG=1", "DATA_UPLOAD_MAX_NUMBER_FIELDS=-1", NULL });
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    cr_assert_eq(mn_settings_diff(&s, false, &b), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), "ALLOWED_HOSTS = ['localhost', '127.0.0.1']\n"
+                                      "APPEND_SLASH = False\n"
+                                      "DATA_UPLOAD_MAX_NUMBER_FIELDS = None\n"
+                                      "DEBUG = True\n"
+                                      "SECRET_KEY = 'dev-key'\n");
+    mn_buf_reset(&b);
+    cr_assert_eq(mn_settings_diff(&s, true, &b), MN_OK);
+    cr_assert(strstr(mn_buf_cstr(&b), "### TIME_ZONE = 'America/Chicago'\n") != NULL);
+    cr_assert(strstr(mn_buf_cstr(&b), "DEBUG = True\n") != NULL);
+}
+
+Test(settings, dotenv_in_base_dir)
+{
+    char dir[] = "/tmp/mn_basedir_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/.env", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("SECRET_KEY=from-base-dir\n", f);
+    fclose(f);
+    mn_settings b = base;
+    b.BASE_DIR = dir;
+    mn_settings_source src = { .base = &b, .env = (const char *const[]){ NULL } };
+    mn_settings s;
+    mn_err err = { 0 };
+    cr_assert_eq(mn_settings_load(&s, &src, A, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(s.SECRET_KEY, "from-base-dir");
+    char want[80];
+    snprintf(want, sizeof want, "%s/db.sqlite3", dir);
+    cr_assert_str_eq(s.DATABASE.name, want);
+    unlink(path);
+    rmdir(dir);
 }

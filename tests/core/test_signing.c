@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <string.h>
 #include <zlib.h>
 #include "manouche.h"
@@ -353,4 +354,77 @@ Test(signing, cookie_signer_matches_django)
     cr_assert(mn_str_eq_cstr(out, "v1"));
     mn_err err = { 0 };
     cr_assert_eq(mn_signing_cookie_signer(A, MN_STR_EMPTY, MN_STR("x"), &s, &err), MN_EINVAL);
+}
+
+/* One signer shared by several threads (the first use of each digest
+ * happens concurrently too). */
+static const mn_signer shared_signer = { .key = KEY, .now = T0 };
+
+static void *sign_many(void *arg)
+{
+    mn_arena *a = mn_arena_new("thread", 0);
+    intptr_t bad = 0;
+    for (int i = 0; i < 2000 && a; i++) {
+        mn_arena_mark m = mn_arena_mark_get(a);
+        mn_str v = mn_timestamp_signer_sign(&shared_signer, a, MN_STR("hello"), NULL);
+        mn_str out;
+        if (!mn_str_eq_cstr(v, "hello:1r31eq:SfMYxQbK8fcW1p7nodl9Yj9MuIHRCSO9jCItRCEn3M4") ||
+            mn_timestamp_signer_unsign(&shared_signer, v, 60, &out, NULL, NULL) != MN_OK)
+            bad++;
+        mn_arena_rewind(a, m);
+    }
+    mn_arena_free(a);
+    (void)arg;
+    return (void *)bad;
+}
+
+Test(signing, threads_share_a_signer)
+{
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&t[i], NULL, sign_many, NULL), 0);
+    for (int i = 0; i < 4; i++) {
+        void *bad;
+        pthread_join(t[i], &bad);
+        cr_assert_eq((intptr_t)bad, 0);
+    }
+}
+
+Test(signing, dumps_and_loads_values)
+{
+    mn_signer s = { .key = KEY, .now = T0 };
+    /* {"a": 1, "b": [1, 2, 3]} built as a value signs to Django's token. */
+    mn_map *m = mn_map_new(A, 2);
+    mn_list *l = mn_list_new(A, 3);
+    for (int i = 1; i <= 3; i++)
+        mn_list_push(l, mn_value_int(i));
+    mn_map_set_cstr(m, "a", mn_value_int(1));
+    mn_map_set_cstr(m, "b", mn_value_list(l));
+    mn_err err = { 0 };
+    mn_str v = mn_signing_dumps(&s, A, mn_value_map(m), false, &err);
+    cr_assert_not_null(v.ptr, "%s", err.msg);
+    cr_assert_str_eq(v.ptr, "eyJhIjoxLCJiIjpbMSwyLDNdfQ:1r31eq:v7uXrQLBDEPlvhyFwomqC0puoAbu3WckKohIJlhlTUU");
+    mn_value back;
+    cr_assert_eq(mn_signing_loads(&s, A, v, -1, &back, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_value_eq(back, mn_value_map(m)));
+    /* A tampered token is refused before any JSON is parsed. */
+    char *bad = mn_arena_strdup(A, v.ptr);
+    bad[2] = bad[2] == 'A' ? 'B' : 'A';
+    cr_assert_eq(mn_signing_loads(&s, A, mn_str_from(bad), -1, &back, &err), MN_ESIGNATURE);
+    /* A value JSON cannot hold is an error, not a token. */
+    v = mn_signing_dumps(&s, A, mn_value_float(1.0 / 0.0), false, &err);
+    cr_assert_null(v.ptr);
+}
+
+Test(signing, dumps_values_are_ascii_like_django)
+{
+    /* signing.dumps({'name': 'café'}, key=KEY) with the clock at T0 encodes
+     * the JSON text {"name":"caf\u00e9"}. */
+    mn_signer s = { .key = KEY, .now = T0 };
+    mn_map *m = mn_map_new(A, 1);
+    mn_map_set_cstr(m, "name", mn_value_cstr("café"));
+    mn_err err = { 0 };
+    mn_str v = mn_signing_dumps(&s, A, mn_value_map(m), false, &err);
+    mn_str want = mn_signing_dumps_text(&s, A, MN_STR("{\"name\":\"caf\\u00e9\"}"), false, &err);
+    cr_assert_str_eq(v.ptr, want.ptr);
 }

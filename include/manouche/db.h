@@ -1,0 +1,133 @@
+/* Manouche: the database layer under the ORM (SQLite and PostgreSQL).
+ *
+ * One mn_db is one connection, used by one thread at a time. SQL text uses
+ * Django's placeholders: `%s` for each parameter and `%%` for a literal
+ * percent sign; the backend rewrites them once per distinct statement
+ * (`?NNN` for SQLite, `$N` for PostgreSQL) and keeps the prepared statement
+ * in a per-connection cache, so repeated queries skip parsing and planning.
+ * Parameters are always bound, never spliced into the text.
+ *
+ * Values cross the boundary as mn_values: null, bool (0/1 on SQLite), int,
+ * float, string and bytes-as-string go in; results come back as the column's
+ * storage type (null, int, float, text); the ORM converts them to field types
+ * (decimals, dates, JSON) with the field metadata.
+ *
+ * Thread safety: a connection is not thread-safe. mn_db_for_thread gives each
+ * thread its own persistent connection (Django's CONN_MAX_AGE). */
+#ifndef MANOUCHE_DB_H
+#define MANOUCHE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "manouche/arena.h"
+#include "manouche/error.h"
+#include "manouche/settings.h"
+#include "manouche/str.h"
+#include "manouche/value.h"
+
+typedef struct mn_db mn_db;
+typedef struct mn_db_rows mn_db_rows;
+
+/* Opens a connection described by cfg (from DATABASE_URL). SQLite opens with
+ * WAL journaling, a busy timeout, and foreign keys enforced. Returns NULL
+ * with a message (never containing the password) in err. */
+mn_db *mn_db_open(const mn_db_config *cfg, mn_err *err);
+
+/* Closes the connection, finalizing cached statements. NULL is allowed. */
+void mn_db_close(mn_db *db);
+
+/* The engine of the connection. */
+mn_db_engine mn_db_engine_of(const mn_db *db);
+
+/* Runs one statement with nparams parameters. For statements that return
+ * rows, *rows (when rows is not NULL) receives a cursor that must be
+ * finished with mn_db_rows_close before the next statement on this
+ * connection; pass rows = NULL to discard results. Returns MN_OK, or MN_EDB
+ * with the database's message and the SQL in err (MN_EEXIST for a
+ * unique-constraint violation, MN_EPERM for a foreign-key or check
+ * violation, so callers can tell IntegrityError from others). */
+int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_db_rows **rows,
+                  mn_err *err);
+
+/* Rows changed by the last INSERT/UPDATE/DELETE. */
+int64_t mn_db_changes(const mn_db *db);
+
+/* ---- reading rows ---- */
+
+/* Advances to the next row: MN_OK when a row is there, MN_ENOTFOUND at the
+ * end, MN_EDB on error (message in err). */
+int mn_db_rows_next(mn_db_rows *rows, mn_err *err);
+/* Number of columns, and the name of column i (valid until close). */
+size_t mn_db_rows_columns(const mn_db_rows *rows);
+const char *mn_db_rows_name(const mn_db_rows *rows, size_t i);
+/* Column i of the current row. */
+bool mn_db_rows_is_null(const mn_db_rows *rows, size_t i);
+int64_t mn_db_rows_int(const mn_db_rows *rows, size_t i);
+double mn_db_rows_float(const mn_db_rows *rows, size_t i);
+/* Text of column i, valid until the next mn_db_rows_next or close. */
+mn_str mn_db_rows_text(const mn_db_rows *rows, size_t i);
+/* Column i as an mn_value with its storage type; text is copied into arena. */
+int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out);
+/* Ends the cursor (resets the cached statement). NULL is allowed. */
+void mn_db_rows_close(mn_db_rows *rows);
+
+/* Convenience: runs a query and returns its first column of its first row
+ * as a value in arena (null when there is no row). */
+int mn_db_query_value(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_arena *arena,
+                      mn_value *out, mn_err *err);
+
+/* ---- transactions ---- */
+
+/* Transaction depth of the connection: 0 outside any transaction. */
+int mn_db_depth(const mn_db *db);
+/* Starts a transaction (depth 0) or a savepoint (depth > 0). */
+int mn_db_begin(mn_db *db, mn_err *err);
+/* Commits the transaction or releases the innermost savepoint. When the
+ * outermost transaction commits, the on_commit callbacks run in order. */
+int mn_db_commit(mn_db *db, mn_err *err);
+/* Rolls back the transaction or to the innermost savepoint, dropping the
+ * on_commit callbacks registered inside it. */
+int mn_db_rollback(mn_db *db, mn_err *err);
+/* Registers fn(arg) to run after the outermost transaction commits (Django's
+ * transaction.on_commit); outside a transaction it runs at once. */
+int mn_db_on_commit(mn_db *db, void (*fn)(void *arg), void *arg);
+
+/* Runs fn(db, ctx) inside a transaction (or savepoint when nested), like
+ * `with transaction.atomic():`. fn returns MN_OK to commit; any other code
+ * rolls back and is returned. */
+int mn_db_atomic(mn_db *db, int (*fn)(mn_db *db, void *ctx), void *ctx, mn_err *err);
+
+/* ---- per-thread connections ---- */
+
+/* The calling thread's persistent connection to cfg, opened on first use
+ * and reopened when it is broken or older than cfg->conn_max_age seconds
+ * (checked at mn_db_thread_release). Lives until mn_db_thread_close or
+ * thread exit. Returns NULL with err on failure. */
+mn_db *mn_db_for_thread(const mn_db_config *cfg, mn_err *err);
+/* End of a request: closes the thread's connection when CONN_MAX_AGE is 0
+ * or exceeded, or when a transaction was left open (it is rolled back). */
+void mn_db_thread_release(void);
+/* Closes the calling thread's connection now. */
+void mn_db_thread_close(void);
+
+/* ---- query log (DEBUG, tests, "Monitoring Query Performance") ---- */
+
+typedef struct mn_db_query_log {
+    const char *sql;    /* the statement text (placeholders not filled) */
+    size_t nparams;
+    double seconds;
+} mn_db_query_log;
+
+/* Starts/stops recording every statement of this connection (Django's
+ * connection.queries with DEBUG, CaptureQueriesContext in tests). */
+void mn_db_log_enable(mn_db *db, bool on);
+/* Statements recorded since enabling or the last clear; count and entries
+ * (valid until the next clear). */
+size_t mn_db_log_count(const mn_db *db);
+const mn_db_query_log *mn_db_log_entry(const mn_db *db, size_t i);
+void mn_db_log_clear(mn_db *db);
+/* Total statements executed by this connection since it opened. */
+uint64_t mn_db_statement_count(const mn_db *db);
+
+#endif

@@ -1,0 +1,446 @@
+/* The database layer: statements cache, placeholders, transactions, logs,
+ * per-thread connections. Backends live in sqlite.c and postgres.c. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "db_internal.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+mn_db *mn_db_open(const mn_db_config *cfg, mn_err *err)
+{
+    const mn__db_ops *ops;
+    switch (cfg ? cfg->engine : MN_DB_NONE) {
+    case MN_DB_SQLITE: ops = &mn__sqlite_ops; break;
+    case MN_DB_POSTGRES: ops = &mn__postgres_ops; break;
+    default:
+        mn_err_set(err, MN_EINVAL, "no database configured (set DATABASE_URL)");
+        return NULL;
+    }
+    mn_db *db = calloc(1, sizeof *db);
+    if (!db) {
+        mn_err_set(err, MN_ENOMEM, "out of memory opening the database");
+        return NULL;
+    }
+    db->ops = ops;
+    db->engine = cfg->engine;
+    db->rows.db = db;
+    db->opened_at = now_s();
+    db->conn_max_age = cfg->conn_max_age;
+    if (ops->open(db, cfg, err)) {
+        free(db);
+        return NULL;
+    }
+    return db;
+}
+
+static void stmt_free(mn_db *db, mn__stmt *st)
+{
+    db->ops->finalize(db, st);
+    free(st->sql);
+    free(st);
+}
+
+static void cache_clear(mn_db *db)
+{
+    for (size_t b = 0; b < MN__STMT_BUCKETS; b++) {
+        mn__stmt *st = db->buckets[b];
+        while (st) {
+            mn__stmt *next = st->next;
+            stmt_free(db, st);
+            st = next;
+        }
+        db->buckets[b] = NULL;
+    }
+    db->nstmts = 0;
+}
+
+void mn_db_close(mn_db *db)
+{
+    if (!db)
+        return;
+    mn_db_rows_close(&db->rows);
+    cache_clear(db);
+    db->ops->close(db);
+    for (size_t i = 0; i < db->nlog; i++)
+        free((char *)db->log[i].sql);
+    free(db->log);
+    free(db->callbacks);
+    free(db);
+}
+
+mn_db_engine mn_db_engine_of(const mn_db *db) { return db->engine; }
+
+int64_t mn_db_changes(const mn_db *db) { return db->ops->changes(db); }
+
+/* Rewrites Django placeholders (%s, %%) into the backend's. Returns the
+ * number of parameters through *nparams, or -1 on a stray '%'. */
+static int translate(mn_db *db, const char *sql, mn_buf *out, size_t *nparams)
+{
+    size_t n = 0;
+    for (const char *p = sql; *p; p++) {
+        if (*p != '%') {
+            mn_buf_putc(out, *p);
+            continue;
+        }
+        if (p[1] == '%') {
+            mn_buf_putc(out, '%');
+            p++;
+        } else if (p[1] == 's') {
+            db->ops->placeholder(out, ++n);
+            p++;
+        } else {
+            return -1;
+        }
+    }
+    *nparams = n;
+    return mn_buf_error(out) ? -1 : 0;
+}
+
+static mn__stmt *stmt_get(mn_db *db, const char *sql, mn_err *err)
+{
+    uint64_t h = mn_str_hash(mn_str_from(sql));
+    size_t b = (size_t)h % MN__STMT_BUCKETS;
+    for (mn__stmt *st = db->buckets[b]; st; st = st->next)
+        if (st->hash == h && !strcmp(st->sql, sql))
+            return st;
+    if (db->nstmts >= MN__STMT_MAX)
+        cache_clear(db);
+    mn__stmt *st = calloc(1, sizeof *st);
+    if (!st || !(st->sql = strdup(sql))) {
+        free(st);
+        mn_err_set(err, MN_ENOMEM, "out of memory preparing a statement");
+        return NULL;
+    }
+    st->hash = h;
+    mn_buf native;
+    mn_buf_init(&native, NULL, 0);
+    if (translate(db, sql, &native, &st->nparams)) {
+        mn_buf_free(&native);
+        free(st->sql);
+        free(st);
+        mn_err_set(err, MN_EINVAL, "bad placeholder in SQL (use %%s for parameters, %%%% for %%): %s", sql);
+        return NULL;
+    }
+    int rc = db->ops->prepare(db, st, mn_buf_cstr(&native), err);
+    mn_buf_free(&native);
+    if (rc) {
+        free(st->sql);
+        free(st);
+        return NULL;
+    }
+    st->next = db->buckets[b];
+    db->buckets[b] = st;
+    db->nstmts++;
+    return st;
+}
+
+static void log_statement(mn_db *db, const char *sql, size_t nparams, double seconds)
+{
+    if (db->nlog == db->caplog) {
+        size_t cap = db->caplog ? db->caplog * 2 : 64;
+        mn_db_query_log *l = realloc(db->log, cap * sizeof *l);
+        if (!l)
+            return;
+        db->log = l;
+        db->caplog = cap;
+    }
+    char *copy = strdup(sql);
+    if (!copy)
+        return;
+    db->log[db->nlog++] = (mn_db_query_log){ copy, nparams, seconds };
+}
+
+int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_db_rows **rows,
+                  mn_err *err)
+{
+    if (rows)
+        *rows = NULL;
+    mn_db_rows_close(&db->rows);
+    mn__stmt *st = stmt_get(db, sql, err);
+    if (!st)
+        return err && err->code ? err->code : MN_EDB;
+    if (st->nparams != nparams)
+        return mn_err_set(err, MN_EINVAL, "the statement has %zu placeholders but %zu parameters were given: %s",
+                          st->nparams, nparams, sql);
+    double t0 = db->logging ? now_s() : 0;
+    db->statements++;
+    db->rows.st = st;
+    int rc = db->ops->run(db, st, params, nparams, err);
+    if (db->logging)
+        log_statement(db, sql, nparams, now_s() - t0);
+    if (rc) {
+        db->rows.st = NULL;
+        return rc;
+    }
+    db->rows.active = true;
+    if (rows)
+        *rows = &db->rows;
+    else
+        mn_db_rows_close(&db->rows);
+    return MN_OK;
+}
+
+int mn_db_rows_next(mn_db_rows *rows, mn_err *err)
+{
+    if (!rows || !rows->active)
+        return MN_ENOTFOUND;
+    return rows->db->ops->next(rows, err);
+}
+
+size_t mn_db_rows_columns(const mn_db_rows *rows) { return rows->db->ops->columns(rows); }
+const char *mn_db_rows_name(const mn_db_rows *rows, size_t i) { return rows->db->ops->column_name(rows, i); }
+bool mn_db_rows_is_null(const mn_db_rows *rows, size_t i) { return rows->db->ops->is_null(rows, i); }
+int64_t mn_db_rows_int(const mn_db_rows *rows, size_t i) { return rows->db->ops->get_int(rows, i); }
+double mn_db_rows_float(const mn_db_rows *rows, size_t i) { return rows->db->ops->get_float(rows, i); }
+mn_str mn_db_rows_text(const mn_db_rows *rows, size_t i) { return rows->db->ops->get_text(rows, i); }
+
+int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out)
+{
+    switch (rows->db->ops->col_type(rows, i)) {
+    case MN_VALUE_NULL: *out = mn_value_null(); return MN_OK;
+    case MN_VALUE_INT: *out = mn_value_int(mn_db_rows_int(rows, i)); return MN_OK;
+    case MN_VALUE_FLOAT: *out = mn_value_float(mn_db_rows_float(rows, i)); return MN_OK;
+    default: {
+        mn_str s = mn_str_clone(arena, mn_db_rows_text(rows, i));
+        if (!s.ptr)
+            return MN_ENOMEM;
+        *out = mn_value_str(s);
+        return MN_OK;
+    }
+    }
+}
+
+void mn_db_rows_close(mn_db_rows *rows)
+{
+    if (!rows || !rows->active)
+        return;
+    rows->db->ops->reset(rows);
+    rows->active = false;
+    rows->has_row = false;
+    rows->st = NULL;
+}
+
+int mn_db_query_value(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_arena *arena,
+                      mn_value *out, mn_err *err)
+{
+    mn_db_rows *rows;
+    int rc = mn_db_execute(db, sql, params, nparams, &rows, err);
+    if (rc)
+        return rc;
+    *out = mn_value_null();
+    rc = mn_db_rows_next(rows, err);
+    if (rc == MN_OK && mn_db_rows_columns(rows) > 0)
+        rc = mn_db_rows_value(rows, 0, arena, out);
+    else if (rc == MN_ENOTFOUND)
+        rc = MN_OK;
+    mn_db_rows_close(rows);
+    return rc;
+}
+
+/* ---- transactions ---- */
+
+int mn_db_depth(const mn_db *db) { return db->depth; }
+
+static int exec_simple(mn_db *db, const char *sql, mn_err *err)
+{
+    return mn_db_execute(db, sql, NULL, 0, NULL, err);
+}
+
+int mn_db_begin(mn_db *db, mn_err *err)
+{
+    char sql[64];
+    if (db->depth == 0)
+        snprintf(sql, sizeof sql, "BEGIN");
+    else
+        snprintf(sql, sizeof sql, "SAVEPOINT mn_sp_%d", db->depth);
+    int rc = exec_simple(db, sql, err);
+    if (rc == MN_OK)
+        db->depth++;
+    return rc;
+}
+
+static void drop_callbacks_above(mn_db *db, int depth)
+{
+    while (db->ncallbacks && db->callbacks[db->ncallbacks - 1].depth > depth)
+        db->ncallbacks--;
+}
+
+int mn_db_commit(mn_db *db, mn_err *err)
+{
+    if (db->depth == 0)
+        return mn_err_set(err, MN_EINVAL, "commit without a transaction");
+    char sql[64];
+    if (db->depth == 1)
+        snprintf(sql, sizeof sql, "COMMIT");
+    else
+        snprintf(sql, sizeof sql, "RELEASE SAVEPOINT mn_sp_%d", db->depth - 1);
+    int rc = exec_simple(db, sql, err);
+    if (rc)
+        return rc;
+    db->depth--;
+    /* Callbacks of the released savepoint now belong to the enclosing level. */
+    for (size_t i = 0; i < db->ncallbacks; i++)
+        if (db->callbacks[i].depth > db->depth)
+            db->callbacks[i].depth = db->depth;
+    if (db->depth == 0) {
+        size_t n = db->ncallbacks;
+        db->ncallbacks = 0;
+        for (size_t i = 0; i < n; i++)
+            db->callbacks[i].fn(db->callbacks[i].arg);
+    }
+    return MN_OK;
+}
+
+int mn_db_rollback(mn_db *db, mn_err *err)
+{
+    if (db->depth == 0)
+        return mn_err_set(err, MN_EINVAL, "rollback without a transaction");
+    char sql[96];
+    int rc;
+    if (db->depth == 1) {
+        rc = exec_simple(db, "ROLLBACK", err);
+    } else {
+        snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT mn_sp_%d", db->depth - 1);
+        rc = exec_simple(db, sql, err);
+        if (rc == MN_OK) {
+            snprintf(sql, sizeof sql, "RELEASE SAVEPOINT mn_sp_%d", db->depth - 1);
+            rc = exec_simple(db, sql, err);
+        }
+    }
+    db->depth--;
+    drop_callbacks_above(db, db->depth);
+    return rc;
+}
+
+int mn_db_on_commit(mn_db *db, void (*fn)(void *), void *arg)
+{
+    if (db->depth == 0) {
+        fn(arg);
+        return MN_OK;
+    }
+    if (db->ncallbacks == db->capcallbacks) {
+        size_t cap = db->capcallbacks ? db->capcallbacks * 2 : 8;
+        on_commit_cb *c = realloc(db->callbacks, cap * sizeof *c);
+        if (!c)
+            return MN_ENOMEM;
+        db->callbacks = c;
+        db->capcallbacks = cap;
+    }
+    db->callbacks[db->ncallbacks++] = (on_commit_cb){ fn, arg, db->depth };
+    return MN_OK;
+}
+
+int mn_db_atomic(mn_db *db, int (*fn)(mn_db *db, void *ctx), void *ctx, mn_err *err)
+{
+    int rc = mn_db_begin(db, err);
+    if (rc)
+        return rc;
+    rc = fn(db, ctx);
+    if (rc == MN_OK)
+        return mn_db_commit(db, err);
+    mn_err keep = { 0 };
+    mn_db_rollback(db, &keep);
+    return rc;
+}
+
+/* ---- query log ---- */
+
+void mn_db_log_enable(mn_db *db, bool on) { db->logging = on; }
+size_t mn_db_log_count(const mn_db *db) { return db->nlog; }
+const mn_db_query_log *mn_db_log_entry(const mn_db *db, size_t i) { return i < db->nlog ? &db->log[i] : NULL; }
+uint64_t mn_db_statement_count(const mn_db *db) { return db->statements; }
+
+void mn_db_log_clear(mn_db *db)
+{
+    for (size_t i = 0; i < db->nlog; i++)
+        free((char *)db->log[i].sql);
+    db->nlog = 0;
+}
+
+/* ---- per-thread connections ---- */
+
+typedef struct thread_conn {
+    mn_db *db;
+    const mn_db_config *cfg;
+} thread_conn;
+
+static pthread_key_t conn_key;
+static pthread_once_t conn_once = PTHREAD_ONCE_INIT;
+
+static void thread_conn_free(void *p)
+{
+    thread_conn *tc = p;
+    mn_db_close(tc->db);
+    free(tc);
+}
+
+static void conn_key_init(void) { pthread_key_create(&conn_key, thread_conn_free); }
+
+static thread_conn *thread_slot(bool create)
+{
+    pthread_once(&conn_once, conn_key_init);
+    thread_conn *tc = pthread_getspecific(conn_key);
+    if (!tc && create) {
+        tc = calloc(1, sizeof *tc);
+        if (tc && pthread_setspecific(conn_key, tc)) {
+            free(tc);
+            tc = NULL;
+        }
+    }
+    return tc;
+}
+
+mn_db *mn_db_for_thread(const mn_db_config *cfg, mn_err *err)
+{
+    thread_conn *tc = thread_slot(true);
+    if (!tc) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    if (tc->db && (tc->cfg != cfg || tc->db->ops->broken(tc->db))) {
+        mn_db_close(tc->db);
+        tc->db = NULL;
+    }
+    if (!tc->db) {
+        tc->db = mn_db_open(cfg, err);
+        tc->cfg = cfg;
+    }
+    return tc->db;
+}
+
+void mn_db_thread_release(void)
+{
+    thread_conn *tc = thread_slot(false);
+    if (!tc || !tc->db)
+        return;
+    mn_db *db = tc->db;
+    bool close = db->depth > 0 || db->conn_max_age == 0 ||
+                 (db->conn_max_age > 0 && now_s() - db->opened_at > (double)db->conn_max_age) ||
+                 db->ops->broken(db);
+    if (db->depth > 0) {
+        mn_err ignore = { 0 };
+        while (db->depth > 0)
+            mn_db_rollback(db, &ignore);
+    }
+    if (close) {
+        mn_db_close(db);
+        tc->db = NULL;
+    }
+}
+
+void mn_db_thread_close(void)
+{
+    thread_conn *tc = thread_slot(false);
+    if (tc && tc->db) {
+        mn_db_close(tc->db);
+        tc->db = NULL;
+    }
+}

@@ -1,0 +1,184 @@
+/* SQLite backend. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include "db_internal.h"
+
+static int map_error(sqlite3 *h, int rc)
+{
+    int ext = sqlite3_extended_errcode(h);
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return MN_EEXIST;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return MN_EPERM;
+    if ((rc & 0xff) == SQLITE_NOMEM)
+        return MN_ENOMEM;
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+        return MN_ETIMEOUT;
+    return MN_EDB;
+}
+
+static int sq_open(mn_db *db, const mn_db_config *cfg, mn_err *err)
+{
+    const char *path = cfg->name && cfg->name[0] ? cfg->name : ":memory:";
+    sqlite3 *h = NULL;
+    int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        mn_err_set(err, MN_EDB, "cannot open SQLite database '%s': %s", path, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+        sqlite3_close(h);
+        return MN_EDB;
+    }
+    sqlite3_extended_result_codes(h, 1);
+    sqlite3_busy_timeout(h, 5000);
+    /* WAL lets readers run beside a writer; foreign keys as Django expects. */
+    const char *setup = strcmp(path, ":memory:") ? "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
+                                                 : "PRAGMA foreign_keys=ON;";
+    char *msg = NULL;
+    if (sqlite3_exec(h, setup, NULL, NULL, &msg) != SQLITE_OK) {
+        mn_err_set(err, MN_EDB, "cannot configure SQLite database '%s': %s", path, msg ? msg : "unknown error");
+        sqlite3_free(msg);
+        sqlite3_close(h);
+        return MN_EDB;
+    }
+    db->native = h;
+    return MN_OK;
+}
+
+static void sq_close(mn_db *db) { sqlite3_close_v2(db->native); }
+
+static int sq_prepare(mn_db *db, mn__stmt *st, const char *sql, mn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    const char *tail = NULL;
+    int rc = sqlite3_prepare_v3(db->native, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, &tail);
+    if (rc != SQLITE_OK)
+        return mn_err_set(err, map_error(db->native, rc), "%s (in: %s)", sqlite3_errmsg(db->native), st->sql);
+    if (!s) /* only whitespace or a comment */
+        return mn_err_set(err, MN_EINVAL, "empty SQL statement");
+    if (tail && strspn(tail, " \t\r\n;") != strlen(tail)) {
+        sqlite3_finalize(s);
+        return mn_err_set(err, MN_EINVAL, "one statement at a time: extra text after the first statement in: %s", st->sql);
+    }
+    st->native = s;
+    return MN_OK;
+}
+
+static void sq_finalize(mn_db *db, mn__stmt *st)
+{
+    (void)db;
+    sqlite3_finalize(st->native);
+}
+
+static int bind(sqlite3_stmt *s, int i, mn_value v)
+{
+    switch (v.type) {
+    case MN_VALUE_NULL: return sqlite3_bind_null(s, i);
+    case MN_VALUE_BOOL: return sqlite3_bind_int(s, i, v.u.b);
+    case MN_VALUE_INT: return sqlite3_bind_int64(s, i, v.u.i);
+    case MN_VALUE_FLOAT: return sqlite3_bind_double(s, i, v.u.f);
+    case MN_VALUE_STR: return sqlite3_bind_text(s, i, v.u.s.ptr, (int)v.u.s.len, SQLITE_TRANSIENT);
+    default: return SQLITE_MISMATCH;
+    }
+}
+
+static int sq_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparams, mn_err *err)
+{
+    sqlite3_stmt *s = st->native;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    for (size_t i = 0; i < nparams; i++) {
+        int rc = bind(s, (int)i + 1, params[i]);
+        if (rc != SQLITE_OK)
+            return mn_err_set(err, MN_ETYPE, "parameter %zu of type %s cannot be sent to SQLite (convert it first)", i + 1,
+                              mn_value_type_name(params[i]));
+    }
+    /* Step once: statements without rows complete here; for queries the
+     * first row is kept for mn_db_rows_next. */
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        db->rows.has_row = true;
+        db->rows.row = -1; /* the first next() returns this row */
+        return MN_OK;
+    }
+    db->rows.has_row = false;
+    if (rc == SQLITE_DONE)
+        return MN_OK;
+    int code = map_error(db->native, rc);
+    mn_err_set(err, code, "%s (in: %s)", sqlite3_errmsg(db->native), st->sql);
+    sqlite3_reset(s);
+    return code;
+}
+
+static int sq_next(mn_db_rows *rows, mn_err *err)
+{
+    sqlite3_stmt *s = rows->st->native;
+    if (rows->row == -1) {
+        rows->row = 0;
+        return rows->has_row ? MN_OK : MN_ENOTFOUND;
+    }
+    if (!rows->has_row)
+        return MN_ENOTFOUND;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        rows->row++;
+        return MN_OK;
+    }
+    rows->has_row = false;
+    if (rc == SQLITE_DONE)
+        return MN_ENOTFOUND;
+    return mn_err_set(err, map_error(rows->db->native, rc), "%s", sqlite3_errmsg(rows->db->native));
+}
+
+static void sq_reset(mn_db_rows *rows)
+{
+    if (rows->st)
+        sqlite3_reset(rows->st->native);
+}
+
+static size_t sq_columns(const mn_db_rows *rows) { return (size_t)sqlite3_column_count(rows->st->native); }
+static const char *sq_column_name(const mn_db_rows *rows, size_t i) { return sqlite3_column_name(rows->st->native, (int)i); }
+static bool sq_is_null(const mn_db_rows *rows, size_t i) { return sqlite3_column_type(rows->st->native, (int)i) == SQLITE_NULL; }
+static int64_t sq_int(const mn_db_rows *rows, size_t i) { return sqlite3_column_int64(rows->st->native, (int)i); }
+static double sq_float(const mn_db_rows *rows, size_t i) { return sqlite3_column_double(rows->st->native, (int)i); }
+
+static mn_str sq_text(const mn_db_rows *rows, size_t i)
+{
+    const unsigned char *t = sqlite3_column_text(rows->st->native, (int)i);
+    int n = sqlite3_column_bytes(rows->st->native, (int)i);
+    return t ? mn_str_make((const char *)t, (size_t)n) : MN_STR_EMPTY;
+}
+
+static mn_vtype sq_col_type(const mn_db_rows *rows, size_t i)
+{
+    switch (sqlite3_column_type(rows->st->native, (int)i)) {
+    case SQLITE_NULL: return MN_VALUE_NULL;
+    case SQLITE_INTEGER: return MN_VALUE_INT;
+    case SQLITE_FLOAT: return MN_VALUE_FLOAT;
+    default: return MN_VALUE_STR;
+    }
+}
+
+static int64_t sq_changes(const mn_db *db) { return sqlite3_changes64(db->native); }
+static bool sq_broken(const mn_db *db) { (void)db; return false; }
+static void sq_placeholder(mn_buf *out, size_t i) { mn_buf_printf(out, "?%zu", i); }
+
+const mn__db_ops mn__sqlite_ops = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .run = sq_run,
+    .next = sq_next,
+    .reset = sq_reset,
+    .columns = sq_columns,
+    .column_name = sq_column_name,
+    .is_null = sq_is_null,
+    .get_int = sq_int,
+    .get_float = sq_float,
+    .get_text = sq_text,
+    .col_type = sq_col_type,
+    .changes = sq_changes,
+    .broken = sq_broken,
+    .placeholder = sq_placeholder,
+};

@@ -1,0 +1,92 @@
+/* Private interfaces between the HTTP sources. */
+#ifndef MN_HTTP_INTERNAL_H
+#define MN_HTTP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+#include "manouche/http.h"
+
+extern const unsigned char mn__http_ctype[256];
+
+/* True when s is a non-empty RFC 9110 token. */
+bool mn__http_is_token(mn_str s);
+
+/* Percent-decodes s into arena ("%41" -> "A"; malformed escapes are kept as
+ * they are, like Python's unquote). plus_space turns '+' into ' '
+ * (form encoding). The one place to switch to text.h's mn_url_unquote once it
+ * lands. Returns the decoded slice (s itself when there is nothing to
+ * decode), or a slice with NULL ptr when the arena fails. */
+mn_str mn__percent_decode(mn_arena *arena, mn_str s, bool plus_space);
+
+/* Replaces invalid UTF-8 sequences with U+FFFD (Python's errors="replace").
+ * Returns s itself when it is valid. */
+mn_str mn__utf8_repair(mn_arena *arena, mn_str s);
+/* True when s is valid UTF-8. */
+bool mn__utf8_valid(mn_str s);
+
+/* Appends s percent-encoded for a query component (Python's quote_plus with
+ * safe=""): unreserved bytes kept, space as '+'. */
+int mn__urlencode_component(mn_buf *out, mn_str s);
+
+/* Parses a multipart/form-data body into req's POST dict and files.
+ * boundary is the Content-Type parameter. Returns MN_OK or an error
+ * (MN_EPARSE, MN_ELIMIT, MN_EIO, MN_ENOMEM) with a message in err. */
+int mn__multipart_parse(mn_request *req, mn_str body, mn_str boundary, mn_querydict *post,
+                        mn_err *err);
+/* Adds an uploaded file to req's FILES. */
+int mn__request_add_file(mn_request *req, const mn_uploaded_file *f);
+const mn_http_settings *mn__request_settings(const mn_request *req);
+
+/* Fills a request from a parsed head and its complete body (the server's
+ * path). Returns 0, or an HTTP status (400) when the path is not valid
+ * percent-encoded UTF-8. */
+typedef struct mn__conn_info {
+    const char *remote_addr; /* "127.0.0.1" */
+    int remote_port;
+    const char *server_name; /* from the listening address */
+    int server_port;
+    bool tls;
+} mn__conn_info;
+mn_request *mn__request_new(mn_arena *arena, const mn_http_head *head, mn_str body,
+                            const mn__conn_info *conn, const mn_http_settings *settings,
+                            int *status);
+/* The parsed head of a request. */
+const mn_http_head *mn__request_head(const mn_request *req);
+
+/* Appends a Set-Cookie value formatted like Django; expires_text overrides
+ * the computed expiry ("Thu, 01 Jan 1970 00:00:00 GMT"). */
+int mn__cookie_format(mn_buf *b, const char *name, mn_str value, const mn_cookie_options *o,
+                      const char *expires_text);
+
+/* Response internals used by the server. */
+typedef enum mn__body_kind {
+    MN__BODY_MEMORY = 0,
+    MN__BODY_STREAM,
+    MN__BODY_FILE
+} mn__body_kind;
+
+mn__body_kind mn__response_kind(const mn_response *resp);
+/* Serialises the status line and headers (with Date, Server, Content-Length
+ * or Transfer-Encoding, Connection) for the given request into out. For file
+ * responses, *file_off and *file_len receive the byte range to send.
+ * keep_alive is whether the connection stays open. head_only: HEAD request. */
+int mn__response_serialize_head(mn_response *resp, mn_buf *out, int version_minor,
+                                bool keep_alive, bool head_only, const char *date,
+                                const char *server);
+/* For streaming responses, the callback and its context. */
+mn_stream_fn mn__response_stream(const mn_response *resp, void **ctx);
+/* For file responses, the descriptor and the range to send. */
+int mn__response_file(const mn_response *resp, off_t *offset, off_t *len);
+/* True when the status forbids a body (1xx, 204, 304). */
+bool mn__status_no_body(int status);
+
+/* Log lines (private until the logging module exists). */
+void mn__log_error(int fd, const char *fmt, ...) MN_PRINTF(2, 3);
+/* One combined-format access line: remote - - [date] "request" status bytes
+ * "referer" "user-agent". head may be NULL for unparsable requests. */
+void mn__log_access(int fd, const char *remote, const mn_http_head *head, int status,
+                    uint64_t bytes, time_t now);
+
+#endif

@@ -1,0 +1,219 @@
+/* The database layer against SQLite (in memory) or, when MN_TEST_DATABASE_URL
+ * is set (tests/integration/db_postgres.sh does), against that database. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "manouche.h"
+
+static mn_arena *A;
+static mn_db *DB;
+static mn_db_config CFG;
+
+static void setup(void)
+{
+    A = mn_arena_new("test", 0);
+    const char *url = getenv("MN_TEST_DATABASE_URL");
+    mn_err err = { 0 };
+    cr_assert_eq(mn_dburl_parse(mn_str_from(url ? url : "sqlite://:memory:"), A, &CFG, &err), MN_OK, "%s", err.msg);
+    DB = mn_db_open(&CFG, &err);
+    cr_assert_not_null(DB, "%s", err.msg);
+    mn_db_execute(DB, "DROP TABLE IF EXISTS t_item", NULL, 0, NULL, &err);
+    const char *create = mn_db_engine_of(DB) == MN_DB_POSTGRES
+                             ? "CREATE TABLE t_item (id bigserial PRIMARY KEY, name varchar(50) NOT NULL UNIQUE, "
+                               "price numeric(10,2), qty integer CHECK (qty >= 0), ratio double precision)"
+                             : "CREATE TABLE t_item (id integer PRIMARY KEY AUTOINCREMENT, name varchar(50) NOT NULL UNIQUE, "
+                               "price decimal, qty integer CHECK (qty >= 0), ratio real)";
+    cr_assert_eq(mn_db_execute(DB, create, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+    mn_err err = { 0 };
+    mn_db_execute(DB, "DROP TABLE IF EXISTS t_item", NULL, 0, NULL, &err);
+    mn_db_close(DB);
+    mn_arena_free(A);
+}
+
+TestSuite(db, .init = setup, .fini = teardown);
+
+static int insert(const char *name, const char *price, int64_t qty, mn_err *err)
+{
+    mn_value p[] = { mn_value_cstr(name), price ? mn_value_cstr(price) : mn_value_null(), mn_value_int(qty),
+                     mn_value_float(0.5) };
+    return mn_db_execute(DB, "INSERT INTO t_item (name, price, qty, ratio) VALUES (%s, %s, %s, %s)", p, 4, NULL, err);
+}
+
+static int64_t count(void)
+{
+    mn_value v;
+    mn_err err = { 0 };
+    cr_assert_eq(mn_db_query_value(DB, "SELECT COUNT(*) FROM t_item", NULL, 0, A, &v, &err), MN_OK, "%s", err.msg);
+    return v.u.i;
+}
+
+Test(db, insert_select_types)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(insert("lamp", "19.99", 3, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_changes(DB), 1);
+    cr_assert_eq(insert("chair", NULL, 0, &err), MN_OK, "%s", err.msg);
+    mn_db_rows *rows;
+    cr_assert_eq(mn_db_execute(DB, "SELECT id, name, price, qty, ratio FROM t_item ORDER BY name", NULL, 0, &rows, &err),
+                 MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_rows_columns(rows), 5);
+    cr_assert_str_eq(mn_db_rows_name(rows, 1), "name");
+    cr_assert_eq(mn_db_rows_next(rows, &err), MN_OK);
+    cr_assert(mn_str_eq_cstr(mn_db_rows_text(rows, 1), "chair"));
+    cr_assert(mn_db_rows_is_null(rows, 2));
+    mn_value v;
+    mn_db_rows_value(rows, 2, A, &v);
+    cr_assert(mn_value_is_null(v));
+    cr_assert_eq(mn_db_rows_next(rows, &err), MN_OK);
+    cr_assert(mn_str_eq_cstr(mn_db_rows_text(rows, 1), "lamp"));
+    cr_assert(mn_str_eq_cstr(mn_db_rows_text(rows, 2), "19.99"));
+    cr_assert_eq(mn_db_rows_int(rows, 3), 3);
+    cr_assert_float_eq(mn_db_rows_float(rows, 4), 0.5, 1e-9);
+    mn_db_rows_value(rows, 3, A, &v);
+    cr_assert_eq(v.type, MN_VALUE_INT);
+    mn_db_rows_value(rows, 4, A, &v);
+    cr_assert_eq(v.type, MN_VALUE_FLOAT);
+    cr_assert_eq(mn_db_rows_next(rows, &err), MN_ENOTFOUND);
+    mn_db_rows_close(rows);
+}
+
+Test(db, empty_result_and_percent_literals)
+{
+    mn_err err = { 0 };
+    mn_db_rows *rows;
+    cr_assert_eq(mn_db_execute(DB, "SELECT name FROM t_item WHERE name LIKE '%%x'", NULL, 0, &rows, &err), MN_OK, "%s",
+                 err.msg);
+    cr_assert_eq(mn_db_rows_next(rows, &err), MN_ENOTFOUND);
+    mn_db_rows_close(rows);
+    cr_assert_eq(mn_db_execute(DB, "SELECT 1 WHERE 1 = %d", NULL, 0, NULL, &err), MN_EINVAL);
+    cr_assert(strstr(err.msg, "bad placeholder"), "%s", err.msg);
+    mn_value one = mn_value_int(1);
+    cr_assert_eq(mn_db_execute(DB, "SELECT %s, %s", &one, 1, NULL, &err), MN_EINVAL);
+    cr_assert(strstr(err.msg, "2 placeholders but 1 parameters"), "%s", err.msg);
+}
+
+Test(db, injection_strings_are_data)
+{
+    mn_err err = { 0 };
+    const char *evil[] = { "'; DROP TABLE t_item; --", "x' OR '1'='1", "\\'", "%s", "%%", "Robert'); --", "é\"\\" };
+    for (size_t i = 0; i < sizeof evil / sizeof evil[0]; i++)
+        cr_assert_eq(insert(evil[i], "1.00", 1, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(count(), 7);
+    for (size_t i = 0; i < sizeof evil / sizeof evil[0]; i++) {
+        mn_value p = mn_value_cstr(evil[i]), v;
+        cr_assert_eq(mn_db_query_value(DB, "SELECT name FROM t_item WHERE name = %s", &p, 1, A, &v, &err), MN_OK);
+        cr_assert(mn_str_eq_cstr(v.u.s, evil[i]));
+    }
+}
+
+Test(db, integrity_errors_are_classified)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(insert("dup", "1", 1, &err), MN_OK);
+    cr_assert_eq(insert("dup", "1", 1, &err), MN_EEXIST);
+    cr_assert(strstr(err.msg, "INSERT INTO t_item"), "%s", err.msg);
+    cr_assert_eq(insert("neg", "1", -1, &err), MN_EPERM, "%s", err.msg);
+    cr_assert_eq(mn_db_execute(DB, "SELEC nonsense", NULL, 0, NULL, &err), MN_EDB);
+    cr_assert(strstr(err.msg, "SELEC nonsense"), "%s", err.msg);
+}
+
+static int calls;
+static void bump(void *arg) { calls += (int)(intptr_t)arg; }
+
+Test(db, transactions_savepoints_on_commit)
+{
+    mn_err err = { 0 };
+    calls = 0;
+    cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg);
+    insert("a", "1", 1, &err);
+    mn_db_on_commit(DB, bump, (void *)1);
+    cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg); /* savepoint */
+    cr_assert_eq(mn_db_depth(DB), 2);
+    insert("b", "1", 1, &err);
+    mn_db_on_commit(DB, bump, (void *)10);
+    cr_assert_eq(mn_db_rollback(DB, &err), MN_OK, "%s", err.msg); /* drops b and its callback */
+    cr_assert_eq(mn_db_begin(DB, &err), MN_OK);
+    insert("c", "1", 1, &err);
+    mn_db_on_commit(DB, bump, (void *)100);
+    cr_assert_eq(mn_db_commit(DB, &err), MN_OK, "%s", err.msg); /* release */
+    cr_assert_eq(calls, 0);
+    cr_assert_eq(mn_db_commit(DB, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(calls, 101);
+    cr_assert_eq(count(), 2);
+    mn_db_on_commit(DB, bump, (void *)1000); /* outside a transaction: at once */
+    cr_assert_eq(calls, 1101);
+    cr_assert_eq(mn_db_commit(DB, &err), MN_EINVAL);
+}
+
+static int body_ok(mn_db *db, void *ctx)
+{
+    (void)db;
+    mn_err err = { 0 };
+    return insert((const char *)ctx, "2", 2, &err);
+}
+
+static int body_fails(mn_db *db, void *ctx)
+{
+    (void)db;
+    mn_err err = { 0 };
+    insert((const char *)ctx, "2", 2, &err);
+    return insert((const char *)ctx, "2", 2, &err); /* duplicate: fails */
+}
+
+Test(db, atomic)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(mn_db_atomic(DB, body_ok, "ok", &err), MN_OK);
+    cr_assert_eq(mn_db_atomic(DB, body_fails, "bad", &err), MN_EEXIST);
+    cr_assert_eq(count(), 1);
+    cr_assert_eq(mn_db_depth(DB), 0);
+}
+
+Test(db, query_log_and_statement_cache)
+{
+    mn_err err = { 0 };
+    mn_db_log_enable(DB, true);
+    uint64_t before = mn_db_statement_count(DB);
+    for (int i = 0; i < 50; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "n%d", i);
+        cr_assert_eq(insert(name, "1", i, &err), MN_OK, "%s", err.msg);
+    }
+    cr_assert_eq(mn_db_statement_count(DB) - before, 50);
+    cr_assert_eq(mn_db_log_count(DB), 50);
+    cr_assert(strstr(mn_db_log_entry(DB, 0)->sql, "INSERT INTO t_item"));
+    cr_assert_eq(mn_db_log_entry(DB, 0)->nparams, 4);
+    mn_db_log_clear(DB);
+    cr_assert_eq(mn_db_log_count(DB), 0);
+    cr_assert_eq(count(), 50);
+}
+
+Test(db, thread_connection_reused)
+{
+    mn_err err = { 0 };
+    mn_db_config cfg = CFG;
+    cfg.conn_max_age = 60;
+    mn_db *a = mn_db_for_thread(&cfg, &err);
+    cr_assert_not_null(a, "%s", err.msg);
+    mn_db_thread_release();
+    mn_db *b = mn_db_for_thread(&cfg, &err);
+    cr_assert_eq(a, b);
+    cfg.conn_max_age = 0;
+    mn_db_thread_close();
+}
+
+Test(db, bad_connection_is_a_clear_error)
+{
+    mn_err err = { 0 };
+    mn_db_config cfg = { .engine = MN_DB_SQLITE, .name = "/nonexistent-dir/x/db.sqlite3" };
+    cr_assert_null(mn_db_open(&cfg, &err));
+    cr_assert(strstr(err.msg, "cannot open SQLite database '/nonexistent-dir/x/db.sqlite3'"), "%s", err.msg);
+    mn_db_config none = { 0 };
+    cr_assert_null(mn_db_open(&none, &err));
+    cr_assert(strstr(err.msg, "DATABASE_URL"), "%s", err.msg);
+}
