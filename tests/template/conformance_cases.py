@@ -687,3 +687,7 @@ CASES += [
     ("i18n13", "{% load i18n %}{% blocktrans context 'ctx' %}ok{% endblocktrans %}{% trans 'm' context 'c' %}", {}),
     ("i18n14", "{% load i18n %}{% blocktrans %}unclosed", {}),
 ]
+
+CASES += [
+    ("striptags02", "{{ a|striptags }}|{{ b|striptags }}|{{ c|striptags }}", {"a": "<script>x</script><!-- c -->t", "b": S("<b>safe</b> &lt;"), "c": "a < b > c"}),
+]
