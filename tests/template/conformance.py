@@ -50,7 +50,8 @@ def django_render(d, name, ctx, opts):
                  string_if_invalid=opts.get("string_if_invalid", ""),
                  libraries={"humanize": "django.contrib.humanize.templatetags.humanize",
                             "cache": "django.templatetags.cache",
-                            "static": "django.templatetags.static"})
+                            "static": "django.templatetags.static",
+                            "i18n": "django.templatetags.i18n"})
     try:
         t = eng.get_template(name)
         return True, t.render(Context(to_py(ctx), autoescape=opts.get("autoescape", True)))
