@@ -169,6 +169,8 @@ mn_list *mn_list_new(mn_arena *arena, size_t hint)
     l->cap = hint;
     l->items = NULL;
     if (hint) {
+        if (hint > SIZE_MAX / sizeof(mn_value))
+            return NULL;
         l->items = mn_arena_alloc(arena, hint * sizeof(mn_value));
         if (!l->items)
             return NULL;
@@ -245,6 +247,8 @@ mn_map *mn_map_new(mn_arena *arena, size_t hint)
         return NULL;
     m->arena = arena;
     if (hint) {
+        if (hint > SIZE_MAX / sizeof(entry))
+            return NULL;
         m->entries = mn_arena_alloc(arena, hint * sizeof(entry));
         if (!m->entries)
             return NULL;
@@ -319,7 +323,9 @@ int mn_map_set(mn_map *m, mn_str key, mn_value v)
     m->entries[m->len].key = key;
     m->entries[m->len].val = v;
     m->len++;
-    if (m->len > MAP_LINEAR_MAX) {
+    /* Once built, the index stays (removals may take len back under the
+     * linear size): every new key must go into it. */
+    if (m->index || m->len > MAP_LINEAR_MAX) {
         if (!m->index || m->len * 2 > m->index_cap) {
             if (rebuild_index(m, m->len)) {
                 m->len--;
@@ -556,26 +562,49 @@ int mn_buf_put_double_repr(mn_buf *b, double f)
         return mn_buf_puts(b, "inf");
     if (f == -HUGE_VAL)
         return mn_buf_puts(b, "-inf");
-    /* Shortest digits that round-trip, as Python's repr does. */
-    char tmp[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, f);
-        if (strtod(tmp, NULL) == f)
-            break;
-    }
-    /* tmp is [-]d[.ddd]e[+-]XX: split into digits and exponent. */
+    /* Shortest digits that round-trip, as Python's repr does. printf gives
+     * the nearest decimal of each length; for a power of two the rounding
+     * interval is narrower below than above, so when the nearest one (below)
+     * falls outside it, the next decimal up may still round-trip and is the
+     * shortest repr. */
+    bool neg = signbit(f) != 0;
+    double x = neg ? -f : f;
+    char tmp[48];
     char digits[24];
     size_t nd = 0;
-    const char *p = tmp;
-    bool neg = false;
-    if (*p == '-') {
-        neg = true;
-        p++;
+    int exp = 0;
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, x);
+        /* tmp is d[.ddd]e[+-]XX: split into digits and exponent. */
+        const char *p = tmp;
+        nd = 0;
+        for (; *p && *p != 'e'; p++)
+            if (*p != '.')
+                digits[nd++] = *p;
+        exp = atoi(p + 1);
+        if (strtod(tmp, NULL) == x)
+            break;
+        if (prec == 17)
+            break;
+        char up[24];
+        memcpy(up, digits, nd);
+        size_t k = nd;
+        while (k > 0 && up[k - 1] == '9')
+            up[--k] = '0';
+        int uexp = exp;
+        if (k == 0) {
+            up[0] = '1';
+            uexp++;
+        } else {
+            up[k - 1]++;
+        }
+        snprintf(tmp, sizeof tmp, "%c.%.*se%d", up[0], (int)nd - 1, up + 1, uexp);
+        if (strtod(tmp, NULL) == x) {
+            memcpy(digits, up, nd);
+            exp = uexp;
+            break;
+        }
     }
-    for (; *p && *p != 'e'; p++)
-        if (*p != '.')
-            digits[nd++] = *p;
-    int exp = atoi(p + 1);
     while (nd > 1 && digits[nd - 1] == '0')
         nd--;
     if (neg)
