@@ -291,10 +291,15 @@ int mn_db_commit(mn_db *db, mn_err *err)
         if (db->callbacks[i].depth > db->depth)
             db->callbacks[i].depth = db->depth;
     if (db->depth == 0) {
+        /* Take the list first: a callback may open a transaction and
+         * register callbacks of its own, which reuse db->callbacks. */
+        on_commit_cb *list = db->callbacks;
         size_t n = db->ncallbacks;
-        db->ncallbacks = 0;
+        db->callbacks = NULL;
+        db->ncallbacks = db->capcallbacks = 0;
         for (size_t i = 0; i < n; i++)
-            db->callbacks[i].fn(db->callbacks[i].arg);
+            list[i].fn(list[i].arg);
+        free(list);
     }
     return MN_OK;
 }
@@ -343,9 +348,15 @@ int mn_db_atomic(mn_db *db, int (*fn)(mn_db *db, void *ctx), void *ctx, mn_err *
     int rc = mn_db_begin(db, err);
     if (rc)
         return rc;
+    int depth = db->depth;
     rc = fn(db, ctx);
-    if (rc == MN_OK)
-        return mn_db_commit(db, err);
+    if (rc == MN_OK) {
+        rc = mn_db_commit(db, err);
+        /* A failed COMMIT or RELEASE leaves the level open: roll it back,
+         * as Django's Atomic.__exit__ does, and report the commit error. */
+        if (rc == MN_OK || db->depth < depth)
+            return rc;
+    }
     mn_err keep = { 0 };
     mn_db_rollback(db, &keep);
     return rc;

@@ -217,3 +217,77 @@ Test(db, bad_connection_is_a_clear_error)
     cr_assert_null(mn_db_open(&none, &err));
     cr_assert(strstr(err.msg, "DATABASE_URL"), "%s", err.msg);
 }
+
+/* on_commit callbacks may themselves run a transaction with callbacks: each
+ * registered callback runs exactly once, in order (Django pops them one by
+ * one, so callbacks added while running are run after). */
+static char trace[64];
+static size_t ntrace;
+
+static void note(void *arg)
+{
+    if (ntrace + 1 < sizeof trace)
+        trace[ntrace++] = (char)(uintptr_t)arg;
+    trace[ntrace] = '\0';
+}
+
+static void nested_txn(void *arg)
+{
+    note(arg);
+    mn_err err = { 0 };
+    cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg);
+    mn_db_on_commit(DB, note, (void *)'C');
+    mn_db_on_commit(DB, note, (void *)'D');
+    mn_db_on_commit(DB, note, (void *)'E');
+    cr_assert_eq(mn_db_commit(DB, &err), MN_OK, "%s", err.msg);
+}
+
+Test(db, on_commit_callbacks_that_commit_transactions)
+{
+    mn_err err = { 0 };
+    ntrace = 0;
+    trace[0] = '\0';
+    cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg);
+    mn_db_on_commit(DB, nested_txn, (void *)'A');
+    mn_db_on_commit(DB, note, (void *)'B');
+    cr_assert_eq(mn_db_commit(DB, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(trace, "ACDEB");
+    cr_assert_eq(mn_db_depth(DB), 0);
+}
+
+/* When COMMIT itself fails (here a deferred foreign key), atomic rolls back
+ * as Django's Atomic.__exit__ does: no transaction is left open. */
+static int orphan_body(mn_db *db, void *ctx)
+{
+    (void)ctx;
+    mn_err err = { 0 };
+    mn_db_on_commit(db, bump, (void *)1);
+    return mn_db_execute(db, "INSERT INTO t_child (id, parent_id) VALUES (1, 99)", NULL, 0, NULL, &err);
+}
+
+Test(db, atomic_rolls_back_when_commit_fails)
+{
+    mn_err err = { 0 };
+    mn_db_execute(DB, "DROP TABLE IF EXISTS t_child", NULL, 0, NULL, &err);
+    mn_db_execute(DB, "DROP TABLE IF EXISTS t_parent", NULL, 0, NULL, &err);
+    cr_assert_eq(mn_db_execute(DB, "CREATE TABLE t_parent (id integer PRIMARY KEY)", NULL, 0, NULL, &err), MN_OK,
+                 "%s", err.msg);
+    cr_assert_eq(mn_db_execute(DB,
+                               "CREATE TABLE t_child (id integer PRIMARY KEY, parent_id integer REFERENCES "
+                               "t_parent (id) DEFERRABLE INITIALLY DEFERRED)",
+                               NULL, 0, NULL, &err),
+                 MN_OK, "%s", err.msg);
+    calls = 0;
+    cr_assert_eq(mn_db_atomic(DB, orphan_body, NULL, &err), MN_EPERM, "%s", err.msg);
+    cr_assert_eq(mn_db_depth(DB), 0);
+    cr_assert_eq(calls, 0);
+    mn_value v;
+    cr_assert_eq(mn_db_query_value(DB, "SELECT COUNT(*) FROM t_child", NULL, 0, A, &v, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(v.u.i, 0);
+    /* The connection is usable for a new transaction. */
+    cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_execute(DB, "INSERT INTO t_parent (id) VALUES (1)", NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_commit(DB, &err), MN_OK, "%s", err.msg);
+    mn_db_execute(DB, "DROP TABLE t_child", NULL, 0, NULL, &err);
+    mn_db_execute(DB, "DROP TABLE t_parent", NULL, 0, NULL, &err);
+}
