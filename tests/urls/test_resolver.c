@@ -253,3 +253,63 @@ Test(resolver, thousand_patterns)
     cr_assert(mn_str_eq_cstr(url, "/section500/3/"));
     mn_resolver_free(r);
 }
+
+/* Arguments and endpoint matching exactly as Django 3.2.25 (results checked
+ * with resolve() in Django; see each expectation). */
+static const mn_url_pattern dj_inner[] = {
+    MN_RE_PATH("^(\\d+)/$", v_detail, "num"),
+    MN_URL_END
+};
+static const mn_urlconf dj_inner_conf = { .patterns = dj_inner };
+static const mn_url_pattern dj_root[] = {
+    MN_RE_PATH("^nl/$", v_any, "nl"),
+    MN_RE_PATH("^opt/(?P<a>x)?(\\d+)/$", v_any, "opt"),
+    MN_RE_PATH("^un/(a)?(\\d+)/$", v_any, "un"),
+    MN_RE_INCLUDE("^(?P<lang>[a-z]{2})/", &dj_inner_conf, NULL),
+    MN_RE_INCLUDE("^pos/(\\w+)/", &dj_inner_conf, NULL),
+    MN_RE_PATH("^tail/(\\d+)(/)?$", v_any, "tail"),
+    MN_URL_END
+};
+static const mn_urlconf dj_conf = { .patterns = dj_root };
+
+static void expect_args(mn_resolver *r, const char *path, const char *name, const char *args, const char *kwargs)
+{
+    mn_url_match m;
+    int rc = mn_resolver_resolve(r, mn_str_from(path), A, &m);
+    if (!name) {
+        cr_assert_eq(rc, MN_ENOTFOUND, "%s should not resolve", path);
+        return;
+    }
+    cr_assert_eq(rc, MN_OK, "resolving %s: %d", path, rc);
+    cr_assert_str_eq(m.url_name, name, "%s", path);
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    mn_value_repr(mn_value_list(m.args.args), &b);
+    cr_assert_str_eq(mn_buf_cstr(&b), args, "args of %s", path);
+    mn_buf_init(&b, A, 0);
+    mn_value_repr(mn_value_map(m.args.kwargs), &b);
+    cr_assert_str_eq(mn_buf_cstr(&b), kwargs, "kwargs of %s", path);
+}
+
+Test(resolver, args_and_kwargs_like_django)
+{
+    mn_err err = { 0 };
+    mn_resolver *r = mn_resolver_new(&dj_conf, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    expect_args(r, "/nl/", "nl", "[]", "{}");
+    /* A regex endpoint ending in '$' must match the whole path (Django uses
+     * fullmatch): '$' must not accept a trailing newline (%0A). */
+    expect_args(r, "/nl/\n", NULL, NULL, NULL);
+    /* Named groups exist: positional ones are ignored even when the named
+     * group did not participate. */
+    expect_args(r, "/opt/5/", "opt", "[]", "{}");
+    expect_args(r, "/opt/x5/", "opt", "[]", "{'a': 'x'}");
+    /* Unnamed groups that did not participate are passed as None. */
+    expect_args(r, "/un/5/", "un", "[None, '5']", "{}");
+    expect_args(r, "/un/a5/", "un", "['a', '5']", "{}");
+    expect_args(r, "/tail/5", "tail", "['5', None]", "{}");
+    /* Outer kwargs with inner positional args: Django passes both. */
+    expect_args(r, "/en/5/", "num", "['5']", "{'lang': 'en'}");
+    expect_args(r, "/pos/ab/5/", "num", "['ab', '5']", "{}");
+    mn_resolver_free(r);
+}
