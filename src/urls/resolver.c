@@ -290,13 +290,33 @@ static void md_init(void) { pthread_key_create(&md_key, holder_free); }
 typedef struct md_holder {
     pcre2_match_data *md;
     uint32_t size;
+    pcre2_jit_stack *jit_stack;
 } md_holder;
 
 static void holder_free(void *p)
 {
     md_holder *h = p;
     pcre2_match_data_free(h->md);
+    pcre2_jit_stack_free(h->jit_stack);
     free(h);
+}
+
+/* JIT's default stack (32 KiB) would make legitimate patterns such as
+ * ^((a|b)/)+$ fail on a path of a couple of kilobytes, far below the match
+ * limit. Each thread gets a stack that grows up to 4 MiB, handed to PCRE2
+ * through the shared match context's callback. NULL (out of memory) makes
+ * PCRE2 fall back to its default stack. */
+#define JIT_STACK_MAX ((size_t)4 << 20)
+
+static pcre2_jit_stack *thread_jit_stack(void *unused)
+{
+    (void)unused;
+    md_holder *h = pthread_getspecific(md_key);
+    if (!h)
+        return NULL;
+    if (!h->jit_stack)
+        h->jit_stack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+    return h->jit_stack;
 }
 
 static pcre2_match_data *thread_match_data(uint32_t groups)
@@ -354,6 +374,7 @@ mn_resolver *mn_resolver_new(const mn_urlconf *root, mn_err *err)
      * past these limits the pattern simply does not match. */
     pcre2_set_match_limit(r->mctx, 200000);
     pcre2_set_depth_limit(r->mctx, 10000);
+    pcre2_jit_stack_assign(r->mctx, thread_jit_stack, NULL);
     if (compile_level(r, root, &r->root, 0, err) || mn__reverse_build(r, err)) {
         mn_arena_free(a);
         return NULL;

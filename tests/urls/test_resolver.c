@@ -540,3 +540,41 @@ Test(resolver, index_agrees_with_linear_scan)
     /* The generator must exercise real matches, not only misses. */
     cr_assert_gt(matched, compared / 10, "%zu of %zu matched", matched, compared);
 }
+
+/* Long but legitimate paths must not hit PCRE2 JIT's small default stack
+ * (32 KiB): Django matches these, so must we. Hostile patterns are still
+ * cut off by the match limit, and quickly. */
+static const mn_url_pattern long_root[] = {
+    MN_RE_PATH("^((a|b)/)+$", v_any, "rep"),
+    MN_RE_PATH("^(?:[a-z]+/)*end/$", v_any, "segs"),
+    MN_RE_PATH("^x(.*)*y$", v_any, "evil"),
+    MN_URL_END
+};
+static const mn_urlconf long_conf = { .patterns = long_root };
+
+Test(resolver, long_paths_and_match_limits)
+{
+    mn_err err = { 0 };
+    mn_resolver *r = mn_resolver_new(&long_conf, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    int sizes[] = { 10, 1000, 4000 };
+    for (size_t k = 0; k < 3; k++) {
+        mn_buf b;
+        mn_buf_init(&b, A, 0);
+        mn_buf_putc(&b, '/');
+        for (int i = 0; i < sizes[k]; i++)
+            mn_buf_puts(&b, "a/");
+        mn_url_match m;
+        cr_assert_eq(mn_resolver_resolve(r, mn_buf_str(&b), A, &m), MN_OK, "%d segments", sizes[k]);
+        cr_assert_str_eq(m.url_name, "rep");
+        mn_buf_puts(&b, "end/");
+        cr_assert_eq(mn_resolver_resolve(r, mn_buf_str(&b), A, &m), MN_OK, "%d segments + end", sizes[k]);
+        cr_assert_str_eq(m.url_name, "segs");
+    }
+    char evil[64] = "/x";
+    memset(evil + 2, 'a', 40);
+    evil[42] = '\0';
+    mn_url_match m;
+    cr_assert_eq(mn_resolver_resolve(r, mn_str_from(evil), A, &m), MN_ENOTFOUND);
+    mn_resolver_free(r);
+}
