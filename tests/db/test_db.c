@@ -291,3 +291,39 @@ Test(db, atomic_rolls_back_when_commit_fails)
     mn_db_execute(DB, "DROP TABLE t_child", NULL, 0, NULL, &err);
     mn_db_execute(DB, "DROP TABLE t_parent", NULL, 0, NULL, &err);
 }
+
+/* %s is a placeholder everywhere in the text, inside quoted literals too
+ * (as with Django's backends): a literal "%s" is written '%%s'. A
+ * placeholder that lands inside a literal gives a clear error on both
+ * backends instead of a misleading one. */
+Test(db, placeholder_inside_a_literal)
+{
+    mn_err err = { 0 };
+    mn_value x = mn_value_cstr("x");
+    mn_value v;
+    cr_assert_eq(mn_db_query_value(DB, "SELECT '%%s'", NULL, 0, A, &v, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(v.u.s, "%s"));
+    int rc = mn_db_query_value(DB, "SELECT '%s'", &x, 1, A, &v, &err);
+    cr_assert_neq(rc, MN_OK);
+    if (mn_db_engine_of(DB) == MN_DB_SQLITE) {
+        cr_assert_eq(rc, MN_EINVAL);
+        cr_assert(strstr(err.msg, "inside a quoted literal"), "%s", err.msg);
+    }
+    /* The connection still works. */
+    cr_assert_eq(mn_db_query_value(DB, "SELECT %s", &x, 1, A, &v, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(v.u.s, "x"));
+}
+
+/* A string longer than SQLite's int length must not be truncated at a NUL
+ * or read past its end: it is refused as too big. */
+Test(db, oversized_string_parameter)
+{
+    if (mn_db_engine_of(DB) != MN_DB_SQLITE)
+        return;
+    mn_err err = { 0 };
+    static const char small[] = "abc";
+    mn_value big = mn_value_str(mn_str_make(small, (size_t)INT32_MAX + 10));
+    mn_value v;
+    cr_assert_neq(mn_db_query_value(DB, "SELECT %s", &big, 1, A, &v, &err), MN_OK);
+    cr_assert(strstr(err.msg, "too big"), "%s", err.msg);
+}
