@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unictype.h>
+#include <unistr.h>
 #include "manouche/value.h"
 
 /* ---- constructors ---- */
@@ -651,6 +653,27 @@ static int put_str_repr(mn_buf *b, mn_str s)
             mn_buf_puts(b, "\\t");
         } else if (c < 0x20 || c == 0x7f) {
             mn_buf_printf(b, "\\x%02x", c);
+        } else if (c >= 0x80) {
+            /* Python escapes what str.isprintable() rejects; bytes that are
+             * not UTF-8 (a Python str cannot hold them) show as \xNN. */
+            ucs4_t uc;
+            int n = u8_mbtoucr(&uc, (const uint8_t *)s.ptr + i, s.len - i);
+            if (n <= 0) {
+                mn_buf_printf(b, "\\x%02x", c);
+                continue;
+            }
+            if (uc_is_general_category_withtable(uc, UC_CATEGORY_MASK_C | UC_CATEGORY_MASK_Zs | UC_CATEGORY_MASK_Zl |
+                                                         UC_CATEGORY_MASK_Zp)) {
+                if (uc <= 0xff)
+                    mn_buf_printf(b, "\\x%02x", (unsigned)uc);
+                else if (uc <= 0xffff)
+                    mn_buf_printf(b, "\\u%04x", (unsigned)uc);
+                else
+                    mn_buf_printf(b, "\\U%08x", (unsigned)uc);
+            } else {
+                mn_buf_append(b, s.ptr + i, (size_t)n);
+            }
+            i += (size_t)n - 1;
         } else {
             mn_buf_putc(b, (char)c);
         }

@@ -291,3 +291,19 @@ Test(value, list_and_map_hint_overflow_is_refused)
     cr_assert_null(mn_list_new(A, SIZE_MAX / sizeof(mn_value) + 2));
     cr_assert_null(mn_map_new(A, ((size_t)1 << 60) + 1));
 }
+
+/* repr() escapes what Python's str.isprintable() rejects: C1 controls, the
+ * no-break and other non-ASCII spaces, format characters, line/paragraph
+ * separators, private use and unassigned code points; other non-ASCII text
+ * stays as is. Expectations from python3 -c 'print(repr(...))'. Bytes that
+ * are not UTF-8 (a Python str cannot hold them) are shown as \xNN. */
+Test(value, repr_escapes_non_printable_unicode)
+{
+    cr_assert_str_eq(repr(mn_value_cstr("a\xc2\x85" "b\xc3\xa9\xc2\xa0\xc2\xad\xe2\x80\xa8\xf0\x9f\x98\x80\xee\x80\x80"
+                                        "\xf3\xa0\x82\x80\xcd\xb8\x7f\x1b\t\\")),
+                     "'a\\x85b\xc3\xa9\\xa0\\xad\\u2028\xf0\x9f\x98\x80\\ue000\\U000e0080\\u0378\\x7f\\x1b\\t\\\\'");
+    cr_assert_str_eq(repr(mn_value_cstr("\xe2\x80\x8b\xe3\x80\x80 ")), "'\\u200b\\u3000 '");
+    cr_assert_str_eq(repr(mn_value_cstr("it's \"q\"")), "'it\\'s \"q\"'");
+    cr_assert_str_eq(repr(mn_value_cstr("it's")), "\"it's\"");
+    cr_assert_str_eq(repr(mn_value_cstr("bad\xff\xc3")), "'bad\\xff\\xc3'");
+}
