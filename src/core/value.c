@@ -842,19 +842,26 @@ int mn_value_to_double(mn_value v, double *out)
     case MN_VALUE_DECIMAL: *out = mn_decimal_to_double(v.u.d); return MN_OK;
     case MN_VALUE_STR: {
         mn_str s = mn_str_trim(v.u.s);
-        if (mn_str_ieq_cstr(s, "inf") || mn_str_ieq_cstr(s, "+inf") || mn_str_ieq_cstr(s, "infinity")) {
-            *out = HUGE_VAL;
+        mn_str body = s;
+        bool neg = false;
+        if (body.len && (body.ptr[0] == '+' || body.ptr[0] == '-')) {
+            neg = body.ptr[0] == '-';
+            body = mn_str_slice(body, 1, body.len);
+        }
+        if (mn_str_ieq_cstr(body, "inf") || mn_str_ieq_cstr(body, "infinity")) {
+            *out = neg ? -HUGE_VAL : HUGE_VAL;
             return MN_OK;
         }
-        if (mn_str_ieq_cstr(s, "-inf") || mn_str_ieq_cstr(s, "-infinity")) {
-            *out = -HUGE_VAL;
+        if (mn_str_ieq_cstr(body, "nan")) {
+            *out = neg ? -NAN : NAN;
             return MN_OK;
         }
-        if (mn_str_ieq_cstr(s, "nan")) {
-            *out = NAN;
+        int rc = mn_str_to_double(s, out);
+        if (rc == MN_ERANGE) { /* Python: float('1e500') is inf */
+            *out = neg ? -HUGE_VAL : HUGE_VAL;
             return MN_OK;
         }
-        return mn_str_to_double(s, out);
+        return rc;
     }
     default: return MN_ETYPE;
     }

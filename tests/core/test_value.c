@@ -307,3 +307,24 @@ Test(value, repr_escapes_non_printable_unicode)
     cr_assert_str_eq(repr(mn_value_cstr("it's")), "\"it's\"");
     cr_assert_str_eq(repr(mn_value_cstr("bad\xff\xc3")), "'bad\\xff\\xc3'");
 }
+
+/* float() of a string: signed inf/nan spellings, and overflow gives an
+ * infinity rather than an error (python3: float('1e500') == inf). */
+Test(value, to_double_like_python_float)
+{
+    double d = 0;
+    cr_assert_eq(mn_value_to_double(mn_value_cstr(" 1e500 "), &d), MN_OK);
+    cr_assert(isinf(d) && d > 0);
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("-1e500"), &d), MN_OK);
+    cr_assert(isinf(d) && d < 0);
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("1e-500"), &d), MN_OK);
+    cr_assert_eq(d, 0.0);
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("+Infinity"), &d), MN_OK);
+    cr_assert(isinf(d) && d > 0);
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("-nan"), &d), MN_OK);
+    cr_assert(isnan(d));
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("+nan"), &d), MN_OK);
+    cr_assert(isnan(d));
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("infinit"), &d), MN_EPARSE);
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("--1"), &d), MN_EPARSE);
+}
