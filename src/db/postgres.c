@@ -1,5 +1,6 @@
 /* PostgreSQL backend on libpq: prepared statements, text-format results. */
 #include <libpq-fe.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,10 @@ static int pg_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparam
             }
             if (v.type == MN_VALUE_INT)
                 snprintf(owned[i], 40, "%lld", (long long)v.u.i);
+            else if (isnan(v.u.f))
+                snprintf(owned[i], 40, "NaN");
+            else if (isinf(v.u.f))
+                snprintf(owned[i], 40, "%s", v.u.f > 0 ? "Infinity" : "-Infinity");
             else
                 snprintf(owned[i], 40, "%.17g", v.u.f);
             vals[i] = owned[i];
@@ -252,8 +257,16 @@ static int64_t pg_int(const mn_db_rows *rows, size_t i)
 
 static double pg_float(const mn_db_rows *rows, size_t i)
 {
+    mn_str t = pg_text(rows, i);
+    /* float4/float8 send their non-finite values as words. */
+    if (mn_str_eq_cstr(t, "Infinity"))
+        return HUGE_VAL;
+    if (mn_str_eq_cstr(t, "-Infinity"))
+        return -HUGE_VAL;
+    if (mn_str_eq_cstr(t, "NaN"))
+        return NAN;
     double v = 0;
-    mn_str_to_double(pg_text(rows, i), &v);
+    mn_str_to_double(t, &v);
     return v;
 }
 

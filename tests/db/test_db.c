@@ -1,6 +1,7 @@
 /* The database layer against SQLite (in memory) or, when MN_TEST_DATABASE_URL
  * is set (tests/integration/db_postgres.sh does), against that database. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,4 +327,29 @@ Test(db, oversized_string_parameter)
     mn_value v;
     cr_assert_neq(mn_db_query_value(DB, "SELECT %s", &big, 1, A, &v, &err), MN_OK);
     cr_assert(strstr(err.msg, "too big"), "%s", err.msg);
+}
+
+/* Non-finite floats come back as floats (PostgreSQL sends them as the
+ * words Infinity, -Infinity and NaN). */
+Test(db, non_finite_floats_are_read)
+{
+    mn_err err = { 0 };
+    mn_value v;
+    bool pg = mn_db_engine_of(DB) == MN_DB_POSTGRES;
+    cr_assert_eq(mn_db_query_value(DB, pg ? "SELECT 'Infinity'::float8" : "SELECT 1e999", NULL, 0, A, &v, &err), MN_OK,
+                 "%s", err.msg);
+    cr_assert_eq(v.type, MN_VALUE_FLOAT);
+    cr_assert(isinf(v.u.f) && v.u.f > 0);
+    cr_assert_eq(mn_db_query_value(DB, pg ? "SELECT '-Infinity'::float8" : "SELECT -1e999", NULL, 0, A, &v, &err),
+                 MN_OK, "%s", err.msg);
+    cr_assert(isinf(v.u.f) && v.u.f < 0);
+    if (pg) {
+        cr_assert_eq(mn_db_query_value(DB, "SELECT 'NaN'::float8", NULL, 0, A, &v, &err), MN_OK, "%s", err.msg);
+        cr_assert(isnan(v.u.f));
+    }
+    /* And they can be sent. */
+    mn_value inf = mn_value_float(HUGE_VAL);
+    cr_assert_eq(mn_db_query_value(DB, pg ? "SELECT %s::float8" : "SELECT %s", &inf, 1, A, &v, &err), MN_OK, "%s",
+                 err.msg);
+    cr_assert(isinf(v.u.f) && v.u.f > 0);
 }
