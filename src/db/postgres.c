@@ -142,6 +142,13 @@ static void pg_finalize(mn_db *db, mn__stmt *st)
     free(st->native);
 }
 
+static void pg_forget_all(mn_db *db)
+{
+    pg_conn *pc = db->native;
+    if (PQstatus(pc->conn) == CONNECTION_OK)
+        PQclear(PQexec(pc->conn, "DEALLOCATE ALL"));
+}
+
 static int pg_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparams, mn_err *err)
 {
     pg_conn *pc = db->native;
@@ -305,6 +312,7 @@ const mn__db_ops mn__postgres_ops = {
     .close = pg_close,
     .prepare = pg_prepare,
     .finalize = pg_finalize,
+    .forget_all = pg_forget_all,
     .run = pg_run,
     .next = pg_next,
     .reset = pg_reset,

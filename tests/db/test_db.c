@@ -353,3 +353,33 @@ Test(db, non_finite_floats_are_read)
                  err.msg);
     cr_assert(isinf(v.u.f) && v.u.f > 0);
 }
+
+/* A cached statement must keep working after the table it reads changes
+ * shape on the same connection (migrations do this): PostgreSQL refuses a
+ * prepared "SELECT *" whose result type changed. */
+Test(db, cached_statement_survives_schema_change)
+{
+    mn_err err = { 0 };
+    mn_db_execute(DB, "DROP TABLE IF EXISTS t_shape", NULL, 0, NULL, &err);
+    cr_assert_eq(mn_db_execute(DB, "CREATE TABLE t_shape (a integer)", NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_execute(DB, "INSERT INTO t_shape (a) VALUES (1)", NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    for (int round = 0; round < 2; round++) {
+        bool in_txn = round == 1;
+        if (in_txn)
+            cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg);
+        mn_db_rows *rows;
+        cr_assert_eq(mn_db_execute(DB, "SELECT * FROM t_shape", NULL, 0, &rows, &err), MN_OK, "%s", err.msg);
+        size_t before = mn_db_rows_columns(rows);
+        mn_db_rows_close(rows);
+        const char *alter = round == 0 ? "ALTER TABLE t_shape ADD COLUMN b integer" : "ALTER TABLE t_shape ADD COLUMN c text";
+        cr_assert_eq(mn_db_execute(DB, alter, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+        cr_assert_eq(mn_db_execute(DB, "SELECT * FROM t_shape", NULL, 0, &rows, &err), MN_OK, "round %d: %s", round,
+                     err.msg);
+        cr_assert_eq(mn_db_rows_columns(rows), before + 1);
+        cr_assert_eq(mn_db_rows_next(rows, &err), MN_OK);
+        mn_db_rows_close(rows);
+        if (in_txn)
+            cr_assert_eq(mn_db_commit(DB, &err), MN_OK, "%s", err.msg);
+    }
+    mn_db_execute(DB, "DROP TABLE t_shape", NULL, 0, NULL, &err);
+}
