@@ -216,6 +216,8 @@ int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t npa
     if (rows)
         *rows = NULL;
     mn_db_rows_close(&db->rows);
+    bool retried = false;
+again:
     if (db->stale_stmts)
         cache_forget(db);
     mn__stmt *st = stmt_get(db, sql, err);
@@ -230,6 +232,15 @@ int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t npa
     int rc = db->ops->run(db, st, params, nparams, err);
     if (db->logging)
         log_statement(db, sql, nparams, now_s() - t0);
+    if (rc && db->stale_stmts && db->depth == 0 && !retried) {
+        /* A stale cached plan, outside a transaction: prepare again and
+         * run once more (inside one, the server aborted the transaction;
+         * the cache is dropped before the next statement). */
+        db->rows.st = NULL;
+        retried = true;
+        mn_err_clear(err);
+        goto again;
+    }
     if (rc) {
         db->rows.st = NULL;
         return rc;

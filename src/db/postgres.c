@@ -106,6 +106,10 @@ static int pg_error(mn_db *db, PGresult *r, const char *sql, mn_err *err)
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(pc->conn);
     int code = map_sqlstate(state);
+    /* Another connection changed a table under a cached statement: its
+     * plans are stale (the caller prepares again). */
+    if (state && !strcmp(state, "0A000") && strstr(msg, "cached plan must not change result type"))
+        db->stale_stmts = true;
     size_t len = strlen(msg);
     while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
         len--;

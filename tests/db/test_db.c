@@ -383,3 +383,39 @@ Test(db, cached_statement_survives_schema_change)
     }
     mn_db_execute(DB, "DROP TABLE t_shape", NULL, 0, NULL, &err);
 }
+
+/* The same when another connection (a migration run by another process)
+ * changes the table: outside a transaction the statement is prepared again
+ * and succeeds; inside one the transaction fails (PostgreSQL aborted it),
+ * and the next one works. */
+Test(db, cached_statement_survives_schema_change_elsewhere)
+{
+    if (mn_db_engine_of(DB) != MN_DB_POSTGRES) /* SQLite in memory: one database per connection */
+        return;
+    mn_err err = { 0 };
+    mn_db *other = mn_db_open(&CFG, &err);
+    cr_assert_not_null(other, "%s", err.msg);
+    mn_db_execute(DB, "DROP TABLE IF EXISTS t_shape2", NULL, 0, NULL, &err);
+    cr_assert_eq(mn_db_execute(DB, "CREATE TABLE t_shape2 (a integer)", NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_execute(DB, "INSERT INTO t_shape2 (a) VALUES (1)", NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    mn_db_rows *rows;
+    cr_assert_eq(mn_db_execute(DB, "SELECT * FROM t_shape2", NULL, 0, &rows, &err), MN_OK, "%s", err.msg);
+    mn_db_rows_close(rows);
+    cr_assert_eq(mn_db_execute(other, "ALTER TABLE t_shape2 ADD COLUMN b integer", NULL, 0, NULL, &err), MN_OK, "%s",
+                 err.msg);
+    cr_assert_eq(mn_db_execute(DB, "SELECT * FROM t_shape2", NULL, 0, &rows, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_rows_columns(rows), 2);
+    mn_db_rows_close(rows);
+    cr_assert_eq(mn_db_execute(other, "ALTER TABLE t_shape2 ADD COLUMN c integer", NULL, 0, NULL, &err), MN_OK, "%s",
+                 err.msg);
+    cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg);
+    int rc = mn_db_execute(DB, "SELECT * FROM t_shape2", NULL, 0, &rows, &err);
+    if (rc == MN_OK)
+        mn_db_rows_close(rows);
+    cr_assert_eq(mn_db_rollback(DB, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_execute(DB, "SELECT * FROM t_shape2", NULL, 0, &rows, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_rows_columns(rows), 3);
+    mn_db_rows_close(rows);
+    mn_db_close(other);
+    mn_db_execute(DB, "DROP TABLE t_shape2", NULL, 0, NULL, &err);
+}
