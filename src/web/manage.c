@@ -425,20 +425,8 @@ static const mn_command *const builtin_commands[] = { &check_command, &diffsetti
 
 /* ---- main ---- */
 
-int mn_manage_main(const mn_project *p, int argc, char **argv)
+static int manage_run(const mn_project *p, int argc, char **argv)
 {
-    g_project = p;
-    g_argv = argv;
-    ssize_t n = readlink("/proc/self/exe", g_self, sizeof g_self - 1);
-    if (n > 0)
-        g_self[n] = 0;
-    else
-        snprintf(g_self, sizeof g_self, "%s", argv[0]);
-    g_arena = mn_arena_new("manage", 0);
-    if (!g_arena) {
-        fprintf(stderr, "out of memory\n");
-        return 1;
-    }
     mn_err err = { 0 };
     if (mn_settings_load(&g_settings, &p->settings, g_arena, &err)) {
         fprintf(stderr, "ImproperlyConfigured: %s\n", err.msg);
@@ -497,11 +485,29 @@ int mn_manage_main(const mn_project *p, int argc, char **argv)
         groups[ng] = &storage[ng];
         ng++;
     }
-    int rc = mn_command_run((const mn_command_group *const *)groups, argc, argv, stdout, stderr);
+    return mn_command_run((const mn_command_group *const *)groups, argc, argv, stdout, stderr);
+}
+
+int mn_manage_main(const mn_project *p, int argc, char **argv)
+{
+    g_project = p;
+    g_argv = argv;
+    ssize_t n = readlink("/proc/self/exe", g_self, sizeof g_self - 1);
+    if (n > 0)
+        g_self[n] = 0;
+    else
+        snprintf(g_self, sizeof g_self, "%s", argv[0]);
+    g_arena = mn_arena_new("manage", 0);
+    if (!g_arena) {
+        fprintf(stderr, "out of memory\n");
+        return 1;
+    }
+    int rc = manage_run(p, argc, argv);
     mn_site_free(g_site);
     g_site = NULL;
     mn_arena_free(g_arena);
     g_arena = NULL;
     g_settings_loaded = false;
+    g_project = NULL;
     return rc;
 }
