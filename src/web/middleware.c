@@ -3,6 +3,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <openssl/evp.h>
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -40,18 +41,19 @@ static void patch_vary(mn_request *req, mn_response *r, const char *name)
         mn_response_set_header_cstr(r, "Vary", v);
 }
 
+static mn_settings default_settings;
+static pthread_once_t default_settings_once = PTHREAD_ONCE_INIT;
+static void init_default_settings(void) { default_settings = mn_settings_defaults(); }
+
+/* The project's settings, or Django's defaults for a request handled
+ * outside a site (middleware called directly). */
 static const mn_settings *settings_of(const mn_request *req)
 {
     const mn_settings *s = mn_request_settings(req);
-    static mn_settings defaults;
-    static int init;
     if (s)
         return s;
-    if (!init) { /* benign race: every thread writes the same bytes */
-        defaults = mn_settings_defaults();
-        init = 1;
-    }
-    return &defaults;
+    pthread_once(&default_settings_once, init_default_settings);
+    return &default_settings;
 }
 
 /* ---- SecurityMiddleware ---- */
