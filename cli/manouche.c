@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "manouche.h"
+#include "template_cmd.h"
 
 static void usage(FILE *f)
 {
@@ -10,6 +11,7 @@ static void usage(FILE *f)
             "\n"
             "commands:\n"
             "  version        print the Manouche version\n"
+            "  template       render a template (template render --help)\n"
             "  help           show this help\n");
 }
 
@@ -24,6 +26,8 @@ int main(int argc, char **argv)
         printf("%s\n", MN_VERSION);
         return 0;
     }
+    if (!strcmp(cmd, "template"))
+        return mn_cli_template(argc - 2, argv + 2);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         usage(stdout);
         return 0;

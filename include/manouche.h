@@ -26,5 +26,6 @@
 #include "manouche/middleware.h"
 #include "manouche/views.h"
 #include "manouche/app.h"
+#include "manouche/template.h"
 
 #endif

@@ -29,6 +29,7 @@
 #include "manouche/crypto.h"
 #include "manouche/error.h"
 #include "manouche/str.h"
+#include "manouche/value.h"
 
 /* Default bound on a decompressed payload in loads (1 MiB). */
 #define MN_SIGNING_MAX_DECOMPRESSED ((size_t)1 << 20)
@@ -97,6 +98,17 @@ mn_str mn_signing_dumps_text(const mn_signer *s, mn_arena *a, mn_str json, bool 
  * arena, after the signature and (max_age >= 0) age checks. */
 int mn_signing_loads_text(const mn_signer *s, mn_arena *a, mn_str signed_obj, int64_t max_age,
                           mn_str *json, mn_err *err);
+
+/* django.core.signing.dumps(obj, ...) for a value: serializes v with
+ * Django's JSONSerializer (compact separators), signs it, and returns the
+ * token in arena (the empty slice with ptr NULL and err set on failure:
+ * a value JSON cannot hold, or out of memory). */
+mn_str mn_signing_dumps(const mn_signer *s, mn_arena *a, mn_value v, bool compress, mn_err *err);
+
+/* django.core.signing.loads(...) to a value: checks the token as
+ * mn_signing_loads_text does, then parses the JSON into *out (in arena). */
+int mn_signing_loads(const mn_signer *s, mn_arena *a, mn_str signed_obj, int64_t max_age, mn_value *out,
+                     mn_err *err);
 
 /* Django's get_cookie_signer(salt): fills *out with a TimestampSigner
  * configuration keyed by "django.http.cookies" + secret_key (the key bytes

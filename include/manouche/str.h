@@ -74,6 +74,9 @@ int mn_str_to_u64(mn_str s, uint64_t *out);
  * hex, no inf/nan). Returns MN_OK, MN_EPARSE or MN_ERANGE. */
 int mn_str_to_double(mn_str s, double *out);
 
+/* The value (0..15) of the hexadecimal digit c, or -1 when c is not one. */
+int mn_hex_value(int c);
+
 /* A NUL-terminated arena copy of s. Returns NULL when the arena fails. */
 char *mn_str_dup(mn_arena *a, mn_str s);
 /* An arena copy of s as a slice (the copy is also NUL-terminated). On

@@ -513,17 +513,6 @@ mn_str mn_hex_encode(mn_arena *a, const void *data, size_t n, mn_err *err)
     return (mn_str){ out, 2 * n };
 }
 
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int mn_hex_decode(mn_arena *a, mn_str text, mn_str *out, mn_err *err)
 {
     *out = (mn_str){ NULL, 0 };
@@ -534,7 +523,7 @@ int mn_hex_decode(mn_arena *a, mn_str text, mn_str *out, mn_err *err)
         return mn_err_set(err, MN_ENOMEM, "hex: out of memory");
     const unsigned char *s = (const unsigned char *)bytes_of(text);
     for (size_t i = 0; i < text.len; i += 2) {
-        int hi = hex_value(s[i]), lo = hex_value(s[i + 1]);
+        int hi = mn_hex_value(s[i]), lo = mn_hex_value(s[i + 1]);
         if (hi < 0 || lo < 0) {
             size_t at = hi < 0 ? i : i + 1;
             return mn_err_set(err, MN_EPARSE, "hex: invalid digit at offset %zu", at);

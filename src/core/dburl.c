@@ -5,17 +5,6 @@
 #include <string.h>
 #include "manouche/settings.h"
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes s into a NUL-terminated arena string. plus_space: '+' is a
  * space (query strings). */
 static int decode(mn_str s, bool plus_space, const char *what, mn_arena *arena, const char **out,
@@ -31,7 +20,7 @@ static int decode(mn_str s, bool plus_space, const char *what, mn_arena *arena, 
             if (i + 2 >= s.len)
                 return mn_err_set(err, MN_EPARSE, "DATABASE_URL: truncated %%-escape in the %s",
                                   what);
-            int h = hexval(s.ptr[i + 1]), l = hexval(s.ptr[i + 2]);
+            int h = mn_hex_value((unsigned char)s.ptr[i + 1]), l = mn_hex_value((unsigned char)s.ptr[i + 2]);
             if (h < 0 || l < 0)
                 return mn_err_set(err, MN_EPARSE, "DATABASE_URL: invalid %%-escape in the %s",
                                   what);

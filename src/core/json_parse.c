@@ -55,17 +55,6 @@ enum { AT_VALUE_POS, AT_OTHER };
 
 static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-static int hex_val(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads 4 hex digits at p (n bytes available). Returns the code unit or -1. */
 static long hex4(const unsigned char *p, size_t n)
 {
@@ -73,7 +62,7 @@ static long hex4(const unsigned char *p, size_t n)
         return -1;
     long v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hex_val(p[i]);
+        int h = mn_hex_value(p[i]);
         if (h < 0)
             return -1;
         v = v * 16 + h;

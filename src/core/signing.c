@@ -7,6 +7,7 @@
 #include <time.h>
 #include <zlib.h>
 #include "crypto_internal.h"
+#include "manouche/json.h"
 #include "manouche/signing.h"
 #include "manouche/value.h"
 
@@ -419,4 +420,26 @@ int mn_signing_cookie_signer(mn_arena *a, mn_str secret_key, mn_str salt, mn_sig
     if (salt.len == 0)
         out->salt = MN_STR("django.core.signing.get_cookie_signer");
     return MN_OK;
+}
+
+/* ---- values: JSONSerializer on top of the text forms ---- */
+
+mn_str mn_signing_dumps(const mn_signer *s, mn_arena *a, mn_value v, bool compress, mn_err *err)
+{
+    /* Django's JSONSerializer: json.dumps(obj, separators=(',', ':')), which
+     * is ASCII-only (ensure_ascii) because loads reads the payload as Latin-1. */
+    mn_str json = mn_json_dumps(a, v, MN_JSON_COMPACT | MN_JSON_ENSURE_ASCII, err);
+    if (!json.ptr)
+        return (mn_str){ NULL, 0 };
+    return mn_signing_dumps_text(s, a, json, compress, err);
+}
+
+int mn_signing_loads(const mn_signer *s, mn_arena *a, mn_str signed_obj, int64_t max_age, mn_value *out,
+                     mn_err *err)
+{
+    mn_str json;
+    int rc = mn_signing_loads_text(s, a, signed_obj, max_age, &json, err);
+    if (rc)
+        return rc;
+    return mn_json_loads(a, json, NULL, out, err);
 }

@@ -218,6 +218,17 @@ int mn_str_to_double(mn_str s, double *out)
     return MN_OK;
 }
 
+int mn_hex_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 char *mn_str_dup(mn_arena *a, mn_str s)
 {
     return mn_arena_strndup(a, s.ptr, s.len);

@@ -67,17 +67,6 @@ int mn_url_iri_to_uri(mn_buf *out, mn_str s)
     return mn_url_quote(out, s, "/#%[]=:;$&()+,!?*@'~");
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int unquote_impl(mn_buf *out, mn_str s, bool plus, mn_unquote_mode mode, mn_err *err)
 {
     mn_buf raw;
@@ -91,7 +80,7 @@ static int unquote_impl(mn_buf *out, mn_str s, bool plus, mn_unquote_mode mode, 
     for (size_t i = 0; i < s.len; i++) {
         char c = s.ptr[i];
         if (c == '%' && i + 2 < s.len) {
-            int h = hexval(s.ptr[i + 1]), l = hexval(s.ptr[i + 2]);
+            int h = mn_hex_value((unsigned char)s.ptr[i + 1]), l = mn_hex_value((unsigned char)s.ptr[i + 2]);
             if (h >= 0 && l >= 0) {
                 dst[w++] = (char)(h * 16 + l);
                 i += 2;
@@ -158,6 +147,8 @@ static bool is_randal(uint32_t c)
     if (!((c >= 0x590 && c <= 0x74F) || (c >= 0x780 && c <= 0x7BF) || (c >= 0xFB1D && c <= 0xFDFF) ||
           (c >= 0xFE70 && c <= 0xFEFF)))
         return false;
+    if (uc_is_general_category(c, UC_CATEGORY_Cn))
+        return false; /* unassigned: no bidi class in Python's tables */
     int b = uc_bidi_category(c);
     return b == UC_BIDI_R || b == UC_BIDI_AL;
 }
@@ -409,7 +400,7 @@ static bool bracketed_host_ok(mn_str host)
     buf[host.len] = '\0';
     if (host.len && buf[0] == 'v') {
         size_t i = 1;
-        while (i < host.len && hexval(buf[i]) >= 0)
+        while (i < host.len && mn_hex_value((unsigned char)buf[i]) >= 0)
             i++;
         return i > 1 && i < host.len && buf[i] == '.' && i + 1 < host.len;
     }

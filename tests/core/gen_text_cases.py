@@ -108,4 +108,4 @@ STRIP = ["<p>Hello <b>World</b></p>", "a &lt; b &amp; c &#123; &#x41;", "<scr<sc
          "<a href='x' title=\"y\">link</a>", "<a b=='c>d", "<br/>line<br />", "5 < 6 > 4", "</>empty", "< p>not a tag</ p>",
          "<p>unclosed", "é<i>ü</i>", "", "no tags", "&amp.x", "<img src=x onerror=alert(1)//>", "<<b>b>nested</b>"]
 emit_pairs("case_strip_tags", [(s, H.strip_tags(s)) for s in STRIP])
-emit_pairs("case_idna", [(s, punycode(s)) for s in ["example.com", "münchen.de", "例え.テスト", "Straße.de", "ÄÖÜ.com.", "EXAMPLE.com", "xn--abc.com"]])
+emit_pairs("case_idna", [(s, punycode(s)) for s in ["example.com", "münchen.de", "例え.テスト", "Straße.de", "ÄÖÜ.com.", "EXAMPLE.com", "xn--abc.com", "ä@\u07bc.il", "\u05d0\u05d1.com", "ＡＢＣ．com"]])

@@ -58,6 +58,9 @@ Test(urlenc, idna_matches_python)
     cr_assert_eq(mn_url_idna_encode(&b, MN_STR("a\xEE\x80\x80.de"), NULL), MN_EINVAL); /* private use */
     cr_assert_eq(mn_url_idna_encode(&b, MN_STR("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), NULL),
                  MN_EINVAL); /* 64 characters */
+    /* RFC 3454 bidi rules: Hebrew next to Latin letters is refused */
+    cr_assert_eq(mn_url_idna_encode(&b, MN_STR("a\xD7\x90.com"), &err), MN_EINVAL);
+    cr_assert(strstr(err.msg, "BIDI") != NULL, "%s", err.msg);
     cr_assert_eq(b.len, 0);
     mn_buf_free(&b);
 }

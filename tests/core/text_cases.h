@@ -1103,4 +1103,7 @@ static const char *const case_idna[][2] = {
     { "\303\204\303\226\303\234.com.", "xn--4ca0bs.com." },
     { "EXAMPLE.com", "EXAMPLE.com" },
     { "xn--abc.com", "xn--abc.com" },
+    { "\303\244@\336\274.il", "xn--@-zfa173c.il" },
+    { "\327\220\327\221.com", "xn--4dbc.com" },
+    { "\357\274\241\357\274\242\357\274\243\357\274\216com", "abc.com" },
 };

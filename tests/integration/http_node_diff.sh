@@ -6,4 +6,4 @@ if ! command -v node >/dev/null; then
   echo "node is not installed" >&2
   exit 1
 fi
-exec timeout 300 python3 "$(dirname "$0")/http_node_diff.py"
+exec timeout 300 /usr/bin/python3 "$(dirname "$0")/http_node_diff.py"

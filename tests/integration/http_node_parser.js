@@ -60,6 +60,9 @@ function runCase(hex) {
     const timer = setTimeout(done, 250);
     sock.on('connect', () => {
       port = sock.localPort;
+      // Results are keyed by the client's port, and ports are reused: forget
+      // what an earlier connection from the same port left behind.
+      results.delete(port);
       sock.write(Buffer.from(hex, 'hex'));
     });
     sock.on('data', (d) => {
