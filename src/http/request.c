@@ -23,7 +23,43 @@ struct mn_request {
     bool ct_parsed;
     mn_str content_type, ct_params;
     const char *error;
+    const mn_url_match *match;
+    struct req_attr *attrs;
 };
+
+struct req_attr {
+    const char *key;
+    void *value;
+    struct req_attr *next;
+};
+
+const mn_url_match *mn_request_match(const mn_request *req) { return req->match; }
+
+void mn_request_set_match(mn_request *req, const mn_url_match *match) { req->match = match; }
+
+int mn_request_set_attr(mn_request *req, const char *key, void *value)
+{
+    for (struct req_attr *a = req->attrs; a; a = a->next) {
+        if (!strcmp(a->key, key)) {
+            a->value = value;
+            return MN_OK;
+        }
+    }
+    struct req_attr *a = mn_arena_alloc(req->arena, sizeof *a);
+    if (!a)
+        return MN_ENOMEM;
+    *a = (struct req_attr){ .key = key, .value = value, .next = req->attrs };
+    req->attrs = a;
+    return MN_OK;
+}
+
+void *mn_request_attr(const mn_request *req, const char *key)
+{
+    for (const struct req_attr *a = req->attrs; a; a = a->next)
+        if (!strcmp(a->key, key))
+            return a->value;
+    return NULL;
+}
 
 void mn_http_settings_init(mn_http_settings *s)
 {

@@ -232,6 +232,17 @@ mn_str mn_response_body(const mn_response *resp)
     return resp->buffered ? mn_buf_str(&resp->buf) : resp->body;
 }
 
+int mn_response_set_body(mn_response *resp, mn_str body)
+{
+    if (resp->kind != MN__BODY_MEMORY)
+        return MN_EINVAL;
+    resp->buffered = false;
+    resp->body = body;
+    return MN_OK;
+}
+
+bool mn_response_is_streaming(const mn_response *resp) { return resp->kind != MN__BODY_MEMORY; }
+
 /* ---- cookies ---- */
 
 static int put_cookie(mn_response *resp, const char *name, mn_str value,
