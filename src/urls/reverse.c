@@ -180,7 +180,7 @@ static int parse_regex(mn_arena *a, const char *pattern, elvec *out)
             if (!g)
                 return MN_ENOMEM;
             g->nkids = res.n - start;
-            g->kids = mn_arena_memdup(a, res.items + start, g->nkids * sizeof(el *));
+            g->kids = g->nkids ? mn_arena_memdup(a, res.items + start, g->nkids * sizeof(el *)) : NULL;
             if (g->nkids && !g->kids)
                 return MN_ENOMEM;
             res.n = start;
