@@ -744,15 +744,32 @@ static int parse_args(mn_command_ctx *ctx, int argc, char **argv, bool *want_hel
         }
         if (t.kind == TOK_OPTION) {
             parsed *p = t.p;
-            if (p->arg->type == MN_ARG_BOOL) {
-                if (t.value)
+            const char *value = t.value;
+            /* Single-dash flags combine: "-nf", "-nfc3" (argparse). */
+            while (p->arg->type == MN_ARG_BOOL && value) {
+                parsed *nx = NULL;
+                bool help = value[0] == 'h';
+                for (size_t k = 0; k < ctx->nvalues && tok[1] != '-' && value[0] && !help && !nx; k++)
+                    if (is_option(ctx->values[k].arg) && ctx->values[k].arg->short_name == value[0])
+                        nx = &ctx->values[k];
+                if (tok[1] == '-' || !value[0] || (!nx && !help))
                     return arg_error(ctx, "argument %s: ignored explicit argument '%s'",
-                                     arg_label(p->arg, label, sizeof label), t.value);
+                                     arg_label(p->arg, label, sizeof label), value);
+                p->b = true;
+                p->given = true;
+                if (help) {
+                    *want_help = true;
+                    return 0;
+                }
+                p = nx;
+                value = value[1] ? value + 1 : NULL;
+            }
+            if (p->arg->type == MN_ARG_BOOL) {
                 p->b = true;
                 p->given = true;
                 continue;
             }
-            const char *val = t.value;
+            const char *val = value;
             if (!val) {
                 /* The next token is the value unless it looks like an option. */
                 mn_buf scratch;

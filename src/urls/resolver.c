@@ -84,17 +84,57 @@ static int route_to_regex(mn_arena *a, const char *route, bool endpoint, mn_node
     return MN_OK;
 }
 
-/* PCRE2's \Z also matches before a final newline; Python's \Z does not. */
-static char *python_to_pcre(mn_arena *a, const char *rx)
+static bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+static bool hex_run(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_hex(p[i]))
+            return false;
+    return true;
+}
+
+/* Python regex syntax to PCRE2's: \Z is \z (PCRE2's \Z also matches before a
+ * final newline, Python's does not); \uXXXX and \UXXXXXXXX are \x{...};
+ * {,n} and {,} are {0,n} and {0,} (PCRE2 10.42 reads them literally). */
+char *mn__python_to_pcre(mn_arena *a, const char *rx)
 {
     mn_buf b;
     mn_buf_init(&b, a, 0);
+    bool in_class = false;
     for (const char *p = rx; *p; p++) {
         if (p[0] == '\\' && p[1]) {
-            mn_buf_putc(&b, '\\');
-            mn_buf_putc(&b, p[1] == 'Z' ? 'z' : p[1]);
-            p++;
+            if (p[1] == 'u' && hex_run(p + 2, 4)) {
+                mn_buf_printf(&b, "\\x{%.4s}", p + 2);
+                p += 5;
+            } else if (p[1] == 'U' && hex_run(p + 2, 8)) {
+                mn_buf_printf(&b, "\\x{%.8s}", p + 2);
+                p += 9;
+            } else {
+                mn_buf_putc(&b, '\\');
+                mn_buf_putc(&b, p[1] == 'Z' && !in_class ? 'z' : p[1]);
+                p++;
+            }
             continue;
+        }
+        if (in_class) {
+            if (*p == ']')
+                in_class = false;
+        } else if (*p == '[') {
+            in_class = true;
+            mn_buf_putc(&b, *p);
+            /* A ']' right after '[' or '[^' is a member, not the end. */
+            if (p[1] == '^')
+                mn_buf_putc(&b, *++p);
+            if (p[1] == ']')
+                mn_buf_putc(&b, *++p);
+            continue;
+        } else if (p[0] == '{' && p[1] == ',') {
+            size_t d = strspn(p + 2, "0123456789");
+            if (p[2 + d] == '}') {
+                mn_buf_puts(&b, "{0");
+                continue;
+            }
         }
         mn_buf_putc(&b, *p);
     }
@@ -107,7 +147,7 @@ static void free_mctx(void *p) { pcre2_match_context_free(p); }
 static int compile_regex(mn_resolver *r, const char *text, uint32_t options, pcre2_code **out, mn_err *err,
                          const char *what)
 {
-    char *pat = python_to_pcre(r->arena, text);
+    char *pat = mn__python_to_pcre(r->arena, text);
     if (!pat)
         return mn_err_set(err, MN_ENOMEM, "out of memory");
     int ec;

@@ -371,3 +371,71 @@ Test(command, help_wraps_like_argparse)
     cr_assert_eq(r.rc, 2);
     cr_assert(strstr(r.err, big), "long value missing from the message");
 }
+
+/* Short flags combine as in argparse ("-nf", "-nfc3"); expectations from
+ * Python 3.11's argparse with the same arguments. */
+static bool fl_dry, fl_force;
+static int64_t fl_count;
+static const mn_command_arg flag_args[] = {
+    { .name = "--dry-run", .short_name = 'n', .type = MN_ARG_BOOL, .help = "Dry run" },
+    { .name = "--force", .short_name = 'f', .type = MN_ARG_BOOL, .help = "Force" },
+    { .name = "--count", .short_name = 'c', .type = MN_ARG_INT, .help = "Count" },
+    MN_ARG_END
+};
+static int flags_fn(mn_command_ctx *ctx)
+{
+    fl_dry = mn_command_flag(ctx, "dry_run");
+    fl_force = mn_command_flag(ctx, "force");
+    fl_count = mn_command_int(ctx, "count");
+    return 0;
+}
+static const mn_command flags_cmd = { .name = "flags_cmd", .args = flag_args, .handle = flags_fn };
+static const mn_command *const flag_cmds[] = { &flags_cmd, NULL };
+static const mn_command_group flag_group = { "flags", flag_cmds };
+static const mn_command_group *const flag_groups[] = { &flag_group, NULL };
+
+static result run_flags(int argc, const char **argv)
+{
+    result r;
+    memset(&r, 0, sizeof r);
+    fl_dry = fl_force = false;
+    fl_count = -1;
+    FILE *out = fmemopen(r.out, sizeof r.out - 1, "w");
+    FILE *err = fmemopen(r.err, sizeof r.err - 1, "w");
+    r.rc = mn_command_run(flag_groups, argc, (char **)argv, out, err);
+    fclose(out);
+    fclose(err);
+    return r;
+}
+#define RUN_FLAGS(...)                                                  \
+    ({                                                                  \
+        const char *argv_[] = { "./manage", "flags_cmd", __VA_ARGS__ }; \
+        run_flags((int)(sizeof argv_ / sizeof argv_[0]), argv_);        \
+    })
+
+Test(command, combined_short_flags)
+{
+    result r = RUN_FLAGS("-nf");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert(fl_dry && fl_force);
+    r = RUN_FLAGS("-nfc3");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert(fl_dry && fl_force && fl_count == 3);
+    r = RUN_FLAGS("-nc", "5");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert(fl_dry && !fl_force && fl_count == 5);
+    r = RUN_FLAGS("-n=f");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert(fl_dry && fl_force);
+    r = RUN_FLAGS("-nx");
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, "error: argument -n/--dry-run: ignored explicit argument 'x'\n"), "%s", r.err);
+    r = RUN_FLAGS("-nfx");
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, "error: argument -f/--force: ignored explicit argument 'x'\n"), "%s", r.err);
+    r = RUN_FLAGS("--dry-run=1");
+    cr_assert(strstr(r.err, "error: argument -n/--dry-run: ignored explicit argument '1'\n"), "%s", r.err);
+    r = RUN_FLAGS("-nh");
+    cr_assert_eq(r.rc, 0);
+    cr_assert(strstr(r.out, "usage: manage flags_cmd [-h]"), "%s", r.out);
+}

@@ -578,3 +578,44 @@ Test(resolver, long_paths_and_match_limits)
     cr_assert_eq(mn_resolver_resolve(r, mn_str_from(evil), A, &m), MN_ENOTFOUND);
     mn_resolver_free(r);
 }
+
+/* Python regex syntax that PCRE2 spells differently: {,n} is {0,n}, and
+ * \uXXXX / \UXXXXXXXX are code point escapes (re.search in Python 3.11
+ * agrees with each expectation). */
+static const mn_url_pattern py_root[] = {
+    MN_RE_PATH("^x{,3}/$", v_any, "upto3"),
+    MN_RE_PATH("^y{,}/$", v_any, "anyy"),
+    MN_RE_PATH("^caf\\u00e9/$", v_any, "cafe"),
+    MN_RE_PATH("^smile\\U0001F600/$", v_any, "smile"),
+    MN_RE_PATH("^[\\u00e0-\\u00ff]+/$", v_any, "latin"),
+    MN_RE_PATH("^lit\\{,3}/$", v_any, "escaped"),
+    MN_URL_END
+};
+static const mn_urlconf py_conf = { .patterns = py_root };
+
+Test(resolver, python_regex_spellings)
+{
+    mn_err err = { 0 };
+    mn_resolver *r = mn_resolver_new(&py_conf, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    struct { const char *path, *name; } cases[] = {
+        { "/xx/", "upto3" }, { "/", NULL }, { "/x{,3}/", NULL }, { "/xxxx/", NULL }, { "//", "upto3" },
+        { "/yyyyy/", "anyy" }, { "/caf\xc3\xa9/", "cafe" }, { "/smile\xf0\x9f\x98\x80/", "smile" },
+        { "/\xc3\xa9\xc3\xa0/", "latin" }, { "/lit{,3}/", "escaped" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mn_url_match m;
+        int rc = mn_resolver_resolve(r, mn_str_from(cases[i].path), A, &m);
+        if (!cases[i].name) {
+            cr_assert_eq(rc, MN_ENOTFOUND, "%s", cases[i].path);
+            continue;
+        }
+        cr_assert_eq(rc, MN_OK, "%s", cases[i].path);
+        cr_assert_str_eq(m.url_name, cases[i].name, "%s", cases[i].path);
+    }
+    mn_str out;
+    /* Reverse checks candidates with the same translation. */
+    cr_assert_eq(mn_reverse(r, "escaped", NULL, NULL, NULL, A, &out, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(out, "/lit%7B,3%7D/"), "%.*s", MN_STR_FMT(out));
+    mn_resolver_free(r);
+}
