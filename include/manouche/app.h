@@ -18,6 +18,7 @@
 #include "manouche/http.h"
 #include "manouche/middleware.h"
 #include "manouche/settings.h"
+#include "manouche/template.h"
 #include "manouche/urls.h"
 
 typedef struct mn_app mn_app;
@@ -63,6 +64,9 @@ typedef struct mn_project {
      * recursively (NULL-terminated, relative to BASE_DIR; NULL: BASE_DIR). */
     const char *build_command;
     const char *const *watch_dirs;
+    /* TEMPLATES' DIRS: directories searched before the apps' templates_dir
+     * (NULL-terminated, relative to BASE_DIR; may be NULL). */
+    const char *const *template_dirs;
 } mn_project;
 
 /* ---- the request handler ---- */
@@ -82,6 +86,9 @@ typedef struct mn_site_config {
      * static_dirs is NULL-terminated and may be NULL. */
     bool serve_static;
     const char *const *static_dirs;
+    /* The template engine of mn_render (template.h); NULL: rendering fails
+     * with a clear message. Borrowed. */
+    mn_template_engine *templates;
 } mn_site_config;
 
 /* Compiles the URL configuration and keeps the rest of c (borrowed: it must
@@ -123,7 +130,9 @@ bool mn_check_report(const mn_check_list *list, mn_buf *b);
 
 /* The project's main: loads the settings (MANOUCHE_SETTINGS variant, .env,
  * environment), configures logging, runs the apps' ready hooks, compiles the
- * URL configuration, and dispatches argv to the built-in commands
+ * URL configuration, sets up the template engine (template_dirs, then each
+ * app's templates_dir; {% url %} reverses with the project's resolver;
+ * templates are re-read on every render in DEBUG), and dispatches argv to the built-in commands
  * (runserver, check, diffsettings, help) and the apps' commands. Returns the
  * exit status. */
 int mn_manage_main(const mn_project *p, int argc, char **argv);

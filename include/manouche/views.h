@@ -78,9 +78,9 @@ mn_response *mn_response_server_error(mn_request *req, mn_str body);
 mn_response *mn_response_not_allowed(mn_request *req, const char *const *methods);
 
 /* JsonResponse: data serialised like Django's DjangoJSONEncoder (", " and
- * ": " separators, ASCII output, decimals as strings, dates in ISO 8601).
- * Content-Type application/json. A value that cannot be serialised gives a
- * recorded failure and NULL. */
+ * ": " separators, ASCII output, decimals as strings, dates in ISO 8601),
+ * through http.h's mn_response_json. Content-Type application/json. A value
+ * that cannot be serialised gives a recorded failure and NULL. */
 mn_response *mn_json_response(mn_request *req, int status, mn_value data);
 
 /* ---- redirect() ---- */
@@ -147,6 +147,20 @@ mn_response *mn_deferred_response(mn_request *req, int status, const char *conte
                                   mn_render_fn fn, void *data, mn_map *context);
 /* The context of a deferred response not rendered yet, or NULL. */
 mn_map *mn_response_context(mn_request *req, const mn_response *resp);
+
+/* ---- templates ---- */
+
+/* render(request, template_name, context): a deferred response (200,
+ * text/html; charset=utf-8) that renders template_name with the project's
+ * template engine once the middleware's process_template_response hooks
+ * have run. context may be NULL; the context processors run and see the
+ * request as `request` (path, method, get_full_path, scheme, is_secure,
+ * id). A missing template or a render error becomes a 500 with Django's
+ * message (TemplateDoesNotExist, TemplateSyntaxError). Returns NULL (a
+ * recorded failure) when the project has no template engine. */
+mn_response *mn_render(mn_request *req, const char *template_name, mn_map *context);
+/* The request as a template value (what `request` is in templates). */
+mn_value mn_request_value(mn_request *req);
 
 /* ---- static and media files (django.views.static.serve) ---- */
 

@@ -346,9 +346,12 @@ static mn_response *core(mn_site *site, mn_request *req)
                                   m->url_name ? "'" : ""));
         resp = view_failed(req, site, msg);
     }
-    if (!resp)
-        return NULL;
-    return render_deferred(req, site, resp);
+    return resp;
+}
+
+static bool is_deferred(mn_request *req, const mn_response *resp)
+{
+    return mn_response_context(req, resp) != NULL;
 }
 
 mn_response *mn_next_call(mn_next *next, mn_request *req)
@@ -360,6 +363,12 @@ mn_response *mn_next_call(mn_next *next, mn_request *req)
     mn_response *resp;
     if (i == site->n_middleware) {
         resp = core(site, req);
+        /* A view's render(), or a handler404/handler500 that renders; a
+         * failing render may itself produce a rendered error page. */
+        for (int round = 0; resp && round < 3 && is_deferred(req, resp); round++)
+            resp = render_deferred(req, site, resp);
+        if (resp && is_deferred(req, resp))
+            resp = mn_http_error(req, 500);
         if (!resp)
             resp = server_error(req, site, failure_message(req, "out of memory"));
         return resp;

@@ -23,6 +23,7 @@ static mn_settings g_settings;
 static bool g_settings_loaded;
 static mn_site *g_site;
 static mn_err g_site_err;
+static mn_template_engine *g_templates;
 static mn_arena *g_arena;
 static char g_self[PATH_MAX];
 static char **g_argv;
@@ -456,6 +457,34 @@ static int manage_run(const mn_project *p, int argc, char **argv)
     const char *urlconf_name = p->urlconf_name;
     if (!urlconf_name && p->name)
         urlconf_name = mn_arena_sprintf(g_arena, "%s.urls", p->name);
+    /* TEMPLATES: the project's DIRS, then each app's templates directory. */
+    mn_template_options topts = { .debug = g_settings.DEBUG, .no_cache = g_settings.DEBUG,
+                                  .static_url = g_settings.STATIC_URL,
+                                  .media_url = g_settings.MEDIA_URL };
+    g_templates = mn_template_engine_new(&topts);
+    if (!g_templates) {
+        fprintf(stderr, "out of memory\n");
+        return 1;
+    }
+    const char *base = g_settings.BASE_DIR && *g_settings.BASE_DIR ? g_settings.BASE_DIR : NULL;
+    for (size_t i = 0; p->template_dirs && p->template_dirs[i]; i++) {
+        const char *d = p->template_dirs[i];
+        const char *path = d[0] == '/' || !base ? d : mn_arena_sprintf(g_arena, "%s/%s", base, d);
+        if (!path || mn_template_engine_add_dir(g_templates, path)) {
+            fprintf(stderr, "out of memory\n");
+            return 1;
+        }
+    }
+    for (size_t i = 0; i < napps; i++) {
+        const char *d = p->apps[i]->templates_dir;
+        if (!d)
+            continue;
+        const char *path = d[0] == '/' || !base ? d : mn_arena_sprintf(g_arena, "%s/%s", base, d);
+        if (!path || mn_template_engine_add_dir(g_templates, path)) {
+            fprintf(stderr, "out of memory\n");
+            return 1;
+        }
+    }
     mn_site_config sc = {
         .settings = &g_settings,
         .urlconf = p->urlconf,
@@ -465,8 +494,12 @@ static int manage_run(const mn_project *p, int argc, char **argv)
         .handler500 = p->handler500,
         .serve_static = g_settings.DEBUG,
         .static_dirs = static_dirs,
+        .templates = g_templates,
     };
     g_site = mn_site_new(&sc, &g_site_err);
+    if (g_site)
+        mn_template_engine_set_url_resolver(g_templates, mn_template_url_reverse,
+                                            (void *)mn_site_resolver(g_site));
 
     /* Command groups: the built-ins, then each app's. */
     const mn_command_group **groups = mn_arena_calloc(g_arena, napps + 2, sizeof *groups);
@@ -505,6 +538,8 @@ int mn_manage_main(const mn_project *p, int argc, char **argv)
     int rc = manage_run(p, argc, argv);
     mn_site_free(g_site);
     g_site = NULL;
+    mn_template_engine_free(g_templates);
+    g_templates = NULL;
     mn_arena_free(g_arena);
     g_arena = NULL;
     g_settings_loaded = false;

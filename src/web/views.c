@@ -63,15 +63,12 @@ mn_response *mn_response_not_allowed(mn_request *req, const char *const *methods
 
 mn_response *mn_json_response(mn_request *req, int status, mn_value data)
 {
-    mn_buf b;
-    mn_buf_init(&b, mn_request_arena(req), 0);
-    mn_json_writer w;
-    mn_json_writer_init(&w, &b, MN_JSON_SPACED | MN_JSON_ENSURE_ASCII | MN_JSON_DECIMAL_AS_STRING);
-    mn_json_write_value(&w, data);
-    mn_err err = { 0 };
-    if (mn_json_writer_finish(&w, &err))
-        return mn_view_fail(req, "JsonResponse: %s", err.msg);
-    return mn_response_json_text(req, status, mn_buf_str(&b));
+    mn_response *r = mn_response_json(req, status, data,
+                                      MN_JSON_SPACED | MN_JSON_ENSURE_ASCII | MN_JSON_DECIMAL_AS_STRING);
+    if (!r)
+        return mn_view_fail(req, "JsonResponse: the %s cannot be written as JSON (NaN, infinity, "
+                                 "a callable or invalid UTF-8)", mn_value_type_name(data));
+    return r;
 }
 
 /* ---- redirect() ---- */

@@ -2,7 +2,8 @@
 # runserver's autoreloader: a source change runs the build command; a
 # failing build keeps the old server running and prints the errors; a
 # successful one re-executes the binary, which serves again.
-# The shop binary watches a private BASE_DIR (set from the environment).
+# The shop binary watches a private BASE_DIR (set from the environment); the
+# JSON endpoint, which needs no template or static file, tells it is up.
 set -eu
 build=${MN_BUILD:-build}
 manage="$(cd "$build" && pwd)/examples/shop/manage"
@@ -23,7 +24,7 @@ wait_for() { # wait_for PATTERN
   fail "no '$1' in the log"
 }
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-up() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" 2>/dev/null || true; }
+up() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/products/" 2>/dev/null || true; }
 
 cat >"$tmp/build.sh" <<'SH'
 echo "views.c:12:5: error: expected ';' before 'return'"

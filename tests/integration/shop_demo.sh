@@ -54,6 +54,8 @@ grep -q "Watching for file changes" "$tmp/server.log" || fail "autoreloader not 
 fetch /
 expect_status 200 "home"
 expect_body 'href="/products/"' "home links to the products"
+expect_body '<p>5 products, served by' "home rendered from its template"
+expect_body '<link rel="stylesheet" href="/static/products/style.css">' "{% static %} in the base template"
 expect_header '^X-Custom-Header: My Value' "custom header middleware"
 expect_header '^X-Request-ID: [0-9a-f]\{16\}' "request id header"
 expect_header '^X-Frame-Options: DENY' "xframe middleware"

@@ -1,5 +1,5 @@
 /* The products app: a catalogue from a static array (the ORM replaces it
- * later), HTML pages and a JSON API. */
+ * later), HTML pages rendered from templates/products/ and a JSON API. */
 #ifndef SHOP_PRODUCTS_H
 #define SHOP_PRODUCTS_H
 
@@ -26,9 +26,5 @@ extern const mn_urlconf products_api_urls; /* included at api/ */
 
 /* The home page (the project's "/"). */
 mn_response *shop_home(mn_request *req, const mn_url_args *args);
-
-/* Wraps body_html (already escaped) in the site layout with title escaped.
- * The one place to swap for render() once templates exist. */
-mn_response *shop_render_page(mn_request *req, int status, const char *title, mn_str body_html);
 
 #endif
