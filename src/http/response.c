@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "http_internal.h"
+#include "manouche/json.h"
 
 typedef struct resp_cookie {
     mn_str name;
@@ -97,6 +98,21 @@ mn_response *mn_response_text(mn_request *req, int status, const char *content_t
 mn_response *mn_response_json_text(mn_request *req, int status, mn_str json)
 {
     return mn_response_text(req, status, "application/json", json);
+}
+
+mn_response *mn_response_json(mn_request *req, int status, mn_value v, unsigned flags)
+{
+    mn_response *r = mn_response_new(req, status);
+    if (!r || mn_response_set_header(r, "Content-Type", MN_STR("application/json")) || mn_response_write(r, "", 0))
+        return NULL;
+    /* The writer streams straight into the response body: no intermediate
+     * document. */
+    mn_json_writer w;
+    mn_json_writer_init(&w, &r->buf, flags);
+    mn_json_write_value(&w, v);
+    if (mn_json_writer_finish(&w, NULL))
+        return NULL;
+    return r;
 }
 
 mn_response *mn_response_redirect(mn_request *req, const char *url, bool permanent)
@@ -215,6 +231,17 @@ mn_str mn_response_body(const mn_response *resp)
         return MN_STR_EMPTY;
     return resp->buffered ? mn_buf_str(&resp->buf) : resp->body;
 }
+
+int mn_response_set_body(mn_response *resp, mn_str body)
+{
+    if (resp->kind != MN__BODY_MEMORY)
+        return MN_EINVAL;
+    resp->buffered = false;
+    resp->body = body;
+    return MN_OK;
+}
+
+bool mn_response_is_streaming(const mn_response *resp) { return resp->kind != MN__BODY_MEMORY; }
 
 /* ---- cookies ---- */
 
