@@ -691,3 +691,7 @@ CASES += [
 CASES += [
     ("striptags02", "{{ a|striptags }}|{{ b|striptags }}|{{ c|striptags }}", {"a": "<script>x</script><!-- c -->t", "b": S("<b>safe</b> &lt;"), "c": "a < b > c"}),
 ]
+
+CASES += [
+    ("pprint02", "{{ a|pprint }}", {"a": {"b": 1, "a": [2, {"z": 1, "y": "<"}], "c": None}}),
+]
