@@ -25,6 +25,9 @@
 #include "manouche/queryset.h"
 #include "manouche/http.h"
 #include "manouche/server.h"
+#include "manouche/middleware.h"
+#include "manouche/views.h"
+#include "manouche/app.h"
 #include "manouche/template.h"
 
 #endif

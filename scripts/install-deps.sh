@@ -16,6 +16,11 @@ if [ "${MN_DEPS_TESTS:-1}" = 1 ]; then
   packages+=(python3-django python3-djangorestframework libclang-rt-14-dev)
 fi
 
+# The benchmarks (bench/) compare with nginx and Django under gunicorn.
+if [ "${MN_DEPS_BENCH:-0}" = 1 ]; then
+  packages+=(wrk nginx-light gunicorn python3-django)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

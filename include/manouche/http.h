@@ -276,24 +276,48 @@ mn_str mn_request_build_absolute_uri(mn_request *req, const char *location);
 /* True for HTTP/1.1 requests. */
 bool mn_request_is_http11(const mn_request *req);
 
+/* The URL resolver's match for this request (Django's request.resolver_match),
+ * set by the request handler before the view runs; NULL before resolving or
+ * when nothing matched. The match must live as long as the request. */
+typedef struct mn_url_match mn_url_match;
+const mn_url_match *mn_request_match(const mn_request *req);
+void mn_request_set_match(mn_request *req, const mn_url_match *match);
+
+/* Per-request user data (Django's request attributes: request.user,
+ * request.request_id): key is borrowed (use a literal or arena string),
+ * value any pointer living as long as the request. Setting a key again
+ * replaces its value. Returns MN_OK or MN_ENOMEM. */
+int mn_request_set_attr(mn_request *req, const char *key, void *value);
+/* The value stored under key, or NULL. */
+void *mn_request_attr(const mn_request *req, const char *key);
+
 /* ------------------------------------------------------------------ */
 /* Responses                                                            */
 /* ------------------------------------------------------------------ */
 
 /* A streaming body: appends the next piece to out and returns 1, returns 0
  * at the end, or a negative code to abort (the connection is closed). Called
- * from the server thread until it returns 0; ctx lives in the request arena. */
+ * from the server thread until it returns 0; ctx lives in the request arena.
+ * What a call allocates from the request arena is released once its piece
+ * is sent: keep state in ctx. */
 typedef int (*mn_stream_fn)(void *ctx, mn_buf *out);
 
 /* A response with status and an empty body, Content-Type
  * "text/html; charset=utf-8" (Django's default). Allocated in the request
- * arena; NULL when out of memory. */
+ * arena; NULL when out of memory or when status is not within 100..599. */
 mn_response *mn_response_new(mn_request *req, int status);
 /* A response with the given content type and a copy of body. */
 mn_response *mn_response_text(mn_request *req, int status, const char *content_type, mn_str body);
 /* A response whose body borrows body (it must live until the request ends,
  * e.g. a literal or arena memory). */
 mn_response *mn_response_static(mn_request *req, int status, const char *content_type, mn_str body);
+/* JsonResponse(data): v written by the streaming JSON writer (json.h) with
+ * its flags (MN_JSON_DJANGO for the bytes Django's JsonResponse sends,
+ * MN_JSON_DRF for DRF's renderer, MN_JSON_COMPACT for the smallest body),
+ * Content-Type application/json.
+ * Returns NULL when v cannot be written as JSON (NaN, a callable, invalid
+ * UTF-8), which the framework answers with a 500. */
+mn_response *mn_response_json(mn_request *req, int status, mn_value v, unsigned flags);
 /* A JSON response with pre-encoded JSON text (Content-Type application/json). */
 mn_response *mn_response_json_text(mn_request *req, int status, mn_str json);
 /* HttpResponseRedirect (302) or HttpResponsePermanentRedirect (301) to url. */
@@ -325,7 +349,8 @@ mn_response *mn_http_404(mn_request *req);
 /* The status code, and the reason phrase (mn_http_reason unless set). */
 int mn_response_status(const mn_response *resp);
 mn_str mn_response_reason(const mn_response *resp);
-/* Sets the status; reason NULL keeps the standard phrase. */
+/* Sets the status (ignored outside 100..599); reason NULL keeps the
+ * standard phrase. */
 void mn_response_set_status(mn_response *resp, int status, const char *reason);
 /* Sets a header, replacing every field of that name (case-insensitive).
  * The name must be a token and the value free of CR, LF and NUL: otherwise
@@ -344,6 +369,12 @@ int mn_response_write(mn_response *resp, const void *data, size_t len);
 int mn_response_write_str(mn_response *resp, mn_str s);
 /* The body held in memory (empty for streaming and file responses). */
 mn_str mn_response_body(const mn_response *resp);
+/* Replaces the body (response.content = ...). body is borrowed: it must live
+ * until the request ends (arena memory or a literal). Returns MN_OK, or
+ * MN_EINVAL for streaming and file responses. */
+int mn_response_set_body(mn_response *resp, mn_str body);
+/* True for streaming and file responses (no body in memory). */
+bool mn_response_is_streaming(const mn_response *resp);
 
 /* SameSite values for cookies. */
 typedef enum mn_samesite {

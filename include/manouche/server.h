@@ -7,8 +7,11 @@
  * completion (blocking database calls are fine there).
  *
  * Signals to the master: SIGTERM or SIGINT stop accepting, let in-flight
- * requests finish (up to graceful_timeout_ms) and exit; SIGHUP starts a new
- * generation of workers and lets the old one drain. */
+ * requests finish (up to graceful_timeout_ms), close idle keep-alive
+ * connections and exit; SIGHUP starts a new generation of workers and lets
+ * the old one drain: its keep-alive connections get "Connection: close" on
+ * their next request or end at their idle timeout, so a reload drops no
+ * connection. */
 #ifndef MANOUCHE_SERVER_H
 #define MANOUCHE_SERVER_H
 

@@ -138,7 +138,7 @@ typedef struct mn_settings {
     const char *SECRET_KEY;     /* "" (must be set) */
     mn_strlist ALLOWED_HOSTS;   /* [] */
     const char *BASE_DIR;       /* NULL: the working directory */
-    const char *TIME_ZONE;      /* "America/Chicago" */
+    const char *TIME_ZONE;      /* "America/Chicago"; checked against the tz database */
     bool USE_TZ;                /* True (Django 5's default and startproject's) */
     const char *LANGUAGE_CODE;  /* "en-us" */
     bool USE_I18N;              /* True */
@@ -254,7 +254,7 @@ typedef struct mn_settings {
 /* Defines `static const mn_settings name` holding Django's defaults with the
  * given designated initializers on top (later initializers override the
  * defaults; the compiler's override warning is silenced for this
- * declaration only). */
+ * declaration only). Use it at file scope: MN_STRLIST needs static storage. */
 #define MN_SETTINGS_DEFINE(name, ...)                                                            \
     MN__SETTINGS_PUSH static const mn_settings name = { MN_SETTINGS_DEFAULTS, __VA_ARGS__ };    \
     MN__SETTINGS_POP
@@ -353,8 +353,9 @@ const char *mn_settings_getenv(const mn_settings *s, const char *name);
 
 /* ---- the current settings ---- */
 
-/* Publishes s as the process's settings (django.conf.settings). s must stay
- * valid and unchanged while in use. Call at startup. */
+/* Publishes s as the process's settings (django.conf.settings) and makes
+ * its TIME_ZONE the default zone (mn_tz_set_default). s must stay valid and
+ * unchanged while in use. Call at startup. */
 void mn_settings_set_current(const mn_settings *s);
 /* The published settings; NULL before mn_settings_set_current. Thread-safe. */
 const mn_settings *mn_settings_current(void);

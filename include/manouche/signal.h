@@ -72,7 +72,8 @@ typedef struct mn_receiver_opts {
 /* Connects fn to sig. A receiver is identified by (dispatch_uid, sender) when
  * it has a uid, otherwise by (fn, data, sender); connecting an identity that
  * is already connected does nothing, as in Django. Receivers run in the order
- * they were connected. opts may be NULL. Returns MN_OK or MN_ENOMEM.
+ * they were connected. opts may be NULL. Returns MN_OK, MN_EINVAL (NULL sig or
+ * fn) or MN_ENOMEM.
  * Thread-safe (see above); meant for startup. */
 int mn_signal_connect(mn_signal *sig, mn_receiver_fn fn, const mn_receiver_opts *opts);
 
@@ -127,6 +128,29 @@ int mn_signal_send(const mn_signal *sig, const void *sender, const mn_map *kwarg
  * not be allocated (receivers are then not called). */
 int mn_signal_send_robust(const mn_signal *sig, const void *sender, const mn_map *kwargs,
                           mn_arena *arena, mn_signal_responses *out);
+
+/* A named argument for mn_signal_send_kw: MN_KW("order", mn_value_int(42)). */
+typedef struct mn_signal_kwarg {
+    const char *name;
+    mn_value value;
+} mn_signal_kwarg;
+#define MN_KW(kw_name, v) ((mn_signal_kwarg){ (kw_name), (v) })
+
+/* mn_signal_send with the named arguments given as n pairs; the map is only
+ * built (in arena) when a receiver listens to sender. arena is required when
+ * n > 0 or out is not NULL. Same results as mn_signal_send. */
+int mn_signal_send_kw(const mn_signal *sig, const void *sender, mn_arena *arena,
+                      mn_signal_responses *out, mn_err *err, const mn_signal_kwarg *kw, size_t n);
+
+/* Django's order_placed.send(sender=Order, order=order, user=user):
+ *   MN_SIGNAL_SEND(&order_placed, &Order, arena, &err,
+ *                  MN_KW("order", mn_value_int(order->id)), MN_KW("user", user));
+ * Evaluates to mn_signal_send_kw's result (responses are not collected). */
+#define MN_SIGNAL_SEND(sig, sender, arena, err, ...)                                             \
+    mn_signal_send_kw((sig), (sender), (arena), NULL, (err),                                     \
+                      (const mn_signal_kwarg[]){ { .name = NULL }, __VA_ARGS__ } + 1,            \
+                      sizeof((const mn_signal_kwarg[]){ { .name = NULL }, __VA_ARGS__ }) /       \
+                              sizeof(mn_signal_kwarg) - 1)
 
 /* The named argument of a call, or null when absent. */
 mn_value mn_signal_arg(const mn_signal_call *call, const char *name);

@@ -6,7 +6,8 @@
  * as long as the engine; rendering appends to an mn_buf and takes every
  * temporary from the render arena, so a render does no malloc per node.
  *
- * Output matches Django 3.2 byte for byte. Errors are reported in an mn_err
+ * Output matches Django 3.2 byte for byte. Dates are shown in the process's
+ * default zone (TIME_ZONE, mn_tz_set_default; America/Chicago unless set). Errors are reported in an mn_err
  * whose message reads like Django's: "TemplateSyntaxError: Invalid block tag
  * on line 2: 'foo'. Did you forget to register or load this tag?" followed
  * by a second line naming the template, line and column.
@@ -39,18 +40,23 @@ typedef struct mn_template_options {
     bool no_autoescape;            /* Django's autoescape=False */
     const char *string_if_invalid; /* NULL: "" */
     bool debug;                    /* exposes {% debug %} output and the debug processor */
-    bool no_cache;                 /* recompile on every get (development) */
-    const char *time_zone;         /* NULL: "America/Chicago" */
+    bool no_cache;                 /* recompile on every get (development: each compile stays in
+                                      the engine's memory until the engine is freed) */
     size_t max_steps;              /* nodes rendered per render before failing (0: 100 million) */
+    const char *static_url;        /* STATIC_URL for {% load static %} (NULL: "/static/") */
+    const char *media_url;         /* MEDIA_URL for {% get_media_prefix %} (NULL: "/", as Django 3.2 shows an empty one) */
 } mn_template_options;
 
 /* Creates an engine with the built-in tags and filters (opts may be NULL).
  * Returns NULL when out of memory. Free it with mn_template_engine_free. */
 mn_template_engine *mn_template_engine_new(const mn_template_options *opts);
+/* Frees the engine, its compiled templates and fragment store. NULL is
+ * allowed. No render may be running. */
 void mn_template_engine_free(mn_template_engine *e);
 
 /* Adds a directory searched for templates, like an entry of DIRS. The string
- * is copied. Returns MN_OK or MN_ENOMEM. */
+ * is copied. Returns MN_OK or MN_ENOMEM. Configuration calls (add_*, set_*)
+ * are not thread-safe: make them before the engine is shared. */
 int mn_template_engine_add_dir(mn_template_engine *e, const char *dir);
 /* Adds an app's "<app_dir>/templates" directory (APP_DIRS); searched after
  * the DIRS entries, in the order added. */
@@ -61,7 +67,8 @@ int mn_template_engine_add_app_dir(mn_template_engine *e, const char *app_dir);
 int mn_template_engine_add_library(mn_template_engine *e, mn_template_library *lib, bool builtin);
 
 /* A context processor: adds variables to the context of every render that
- * asks for them (mn_template_context_run_processors). */
+ * asks for them (mn_template_context_run_processors). Registered processors
+ * run in order; udata is passed through. Returns MN_OK or MN_ENOMEM. */
 typedef int (*mn_template_processor_fn)(mn_template_context *ctx, void *udata);
 int mn_template_engine_add_processor(mn_template_engine *e, mn_template_processor_fn fn, void *udata);
 
@@ -108,12 +115,15 @@ const mn_template_options *mn_template_engine_options(const mn_template_engine *
  * put in it must live as long as the arena. vars may be NULL. Returns NULL
  * when the arena fails. */
 mn_template_context *mn_template_context_new(mn_template_engine *e, mn_arena *arena, mn_map *vars);
-/* Sets a variable in the innermost scope. The key is borrowed. */
+/* Sets a variable in the innermost scope. The key is borrowed. Returns
+ * MN_OK or MN_ENOMEM. The _str form takes a slice. */
 int mn_template_context_set(mn_template_context *ctx, const char *key, mn_value v);
 int mn_template_context_set_str(mn_template_context *ctx, mn_str key, mn_value v);
-/* Looks a name up through the scopes; NULL when absent. */
+/* Looks a name up through the scopes, innermost first; a pointer valid until
+ * the next set, or NULL when absent. */
 mn_value *mn_template_context_find(mn_template_context *ctx, mn_str key);
-/* Pushes / pops a scope ({% with %}, loops). Push returns MN_OK or MN_ENOMEM. */
+/* Pushes / pops a scope ({% with %}, loops). Push returns MN_OK or MN_ENOMEM;
+ * pop never removes the outermost scope. */
 int mn_template_context_push(mn_template_context *ctx);
 void mn_template_context_pop(mn_template_context *ctx);
 /* The context's arena. */
@@ -179,7 +189,9 @@ typedef int (*mn_template_filter_fn)(const mn_template_filter_call *call, mn_val
 
 /* A new empty library named name (for {% load name %}), living in arena. */
 mn_template_library *mn_template_library_new(mn_arena *arena, const char *name);
-/* Registers a filter. name is borrowed (use a literal). Returns MN_OK or MN_ENOMEM. */
+/* Registers a filter with MN_FILTER_* flags. name is borrowed (use a
+ * literal). A later registration of the same name replaces it. Returns
+ * MN_OK or MN_ENOMEM. */
 int mn_template_library_add_filter(mn_template_library *lib, const char *name, mn_template_filter_fn fn,
                                    unsigned flags);
 
@@ -191,6 +203,7 @@ int mn_template_library_add_filter(mn_template_library *lib, const char *name, m
  * `as var`. takes_context makes ctx meaningful. */
 typedef int (*mn_template_simple_fn)(mn_template_context *ctx, const mn_value *args, size_t nargs,
                                      mn_map *kwargs, mn_value *out, mn_err *err);
+/* Registers a simple tag; returns MN_OK or MN_ENOMEM. */
 int mn_template_library_add_simple_tag(mn_template_library *lib, const char *name, mn_template_simple_fn fn);
 
 /* An inclusion tag: fn fills vars (a new map) from the arguments (ctx is the
@@ -198,6 +211,7 @@ int mn_template_library_add_simple_tag(mn_template_library *lib, const char *nam
  * with a new context holding only vars (and csrf_token), like Django's. */
 typedef int (*mn_template_inclusion_fn)(mn_template_context *ctx, const mn_value *args, size_t nargs,
                                         mn_map *kwargs, mn_map *vars, mn_err *err);
+/* Registers an inclusion tag (template_name is copied); MN_OK or MN_ENOMEM. */
 int mn_template_library_add_inclusion_tag(mn_template_library *lib, const char *name,
                                           const char *template_name, mn_template_inclusion_fn fn);
 
@@ -205,6 +219,7 @@ int mn_template_library_add_inclusion_tag(mn_template_library *lib, const char *
  * @register.tag. The compile function returns a node (mn_template_node_new)
  * or NULL with err set (use mn_template_parser_error). */
 typedef mn_template_node *(*mn_template_compile_fn)(mn_template_parser *p, mn_str contents, mn_err *err);
+/* Registers a block tag's compile function; returns MN_OK or MN_ENOMEM. */
 int mn_template_library_add_tag(mn_template_library *lib, const char *name, mn_template_compile_fn fn);
 
 /* The node's render function: append output to out, return MN_OK or an error

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "manouche/datetime.h"
 #include "manouche/log.h"
 #include "manouche/settings.h"
 #include "manouche/signal.h"
@@ -507,6 +508,23 @@ static int validate(mn_settings *s, mn_err *err)
     return MN_OK;
 }
 
+/* Django refuses a TIME_ZONE that the tz database does not have (when there
+ * is a tz database at all). */
+static int check_time_zone(const mn_settings *s, mn_err *err)
+{
+    if (!s->TIME_ZONE || !*s->TIME_ZONE)
+        return MN_OK;
+    mn_err tzerr = { 0 };
+    if (mn_tz_get(s->TIME_ZONE, &tzerr))
+        return MN_OK;
+    const char *dir = getenv("TZDIR");
+    if (tzerr.code == MN_ENOTFOUND && access(dir && *dir ? dir : "/usr/share/zoneinfo", F_OK) != 0)
+        return MN_OK;
+    char buf[80];
+    return mn_err_set(err, MN_EINVAL, "TIME_ZONE=%s: Incorrect timezone setting (%s)",
+                      shown(s->TIME_ZONE, buf, sizeof buf), tzerr.msg);
+}
+
 static int load_database(mn_settings *s, mn_arena *arena, mn_err *err)
 {
     s->DATABASE = (mn_db_config){ 0 };
@@ -573,6 +591,8 @@ int mn_settings_load(mn_settings *out, const mn_settings_source *src, mn_arena *
     }
     int rc = validate(&s, err);
     if (rc == MN_OK)
+        rc = check_time_zone(&s, err);
+    if (rc == MN_OK)
         rc = load_database(&s, arena, err);
     if (rc != MN_OK)
         return rc;
@@ -587,6 +607,9 @@ static _Atomic(const mn_settings *) g_current;
 void mn_settings_set_current(const mn_settings *s)
 {
     atomic_store_explicit(&g_current, s, memory_order_release);
+    /* TIME_ZONE was checked by mn_settings_load; a zone that cannot be
+     * loaded (no tz database) leaves the default as it is. */
+    mn_tz_set_default(s && s->TIME_ZONE && *s->TIME_ZONE ? s->TIME_ZONE : NULL, NULL);
 }
 
 const mn_settings *mn_settings_current(void)

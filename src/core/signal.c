@@ -291,6 +291,28 @@ int mn_signal_send_robust(const mn_signal *sig, const void *sender, const mn_map
     return MN_OK;
 }
 
+int mn_signal_send_kw(const mn_signal *sig, const void *sender, mn_arena *arena,
+                      mn_signal_responses *out, mn_err *err, const mn_signal_kwarg *kw, size_t n)
+{
+    if (out)
+        *out = (mn_signal_responses){ 0 };
+    if (!mn_signal_has_listeners(sig, sender))
+        return MN_OK;
+    mn_map *map = NULL;
+    if (n > 0) {
+        if (!arena)
+            return mn_err_set(err, MN_EINVAL, "signal %s: named arguments need an arena",
+                              sig->name);
+        map = mn_map_new(arena, n);
+        if (!map)
+            return mn_err_set(err, MN_ENOMEM, "signal %s: out of memory", sig->name);
+        for (size_t i = 0; i < n; i++)
+            if (mn_map_set_cstr(map, kw[i].name, kw[i].value) != MN_OK)
+                return mn_err_set(err, MN_ENOMEM, "signal %s: out of memory", sig->name);
+    }
+    return mn_signal_send(sig, sender, map, arena, out, err);
+}
+
 mn_value mn_signal_arg(const mn_signal_call *call, const char *name)
 {
     return mn_map_get_cstr(call->kwargs, name);

@@ -13,22 +13,17 @@ extern const unsigned char mn__http_ctype[256];
 /* True when s is a non-empty RFC 9110 token. */
 bool mn__http_is_token(mn_str s);
 
-/* Percent-decodes s into arena ("%41" -> "A"; malformed escapes are kept as
- * they are, like Python's unquote). plus_space turns '+' into ' '
- * (form encoding). The one place to switch to text.h's mn_url_unquote once it
- * lands. Returns the decoded slice (s itself when there is nothing to
- * decode), or a slice with NULL ptr when the arena fails. */
-mn_str mn__percent_decode(mn_arena *arena, mn_str s, bool plus_space);
+/* Percent-decodes s into arena with text.h's unquote ('+' is a space when
+ * plus_space). strict: invalid UTF-8 after decoding sets *rc = MN_EPARSE
+ * (request paths); otherwise it is repaired with U+FFFD (form fields, as
+ * Python's errors="replace"). Returns s itself when there is nothing to
+ * decode or repair, or a slice with NULL ptr on error (*rc set). */
+mn_str mn__url_decode(mn_arena *arena, mn_str s, bool plus_space, bool strict, int *rc);
 
 /* Replaces invalid UTF-8 sequences with U+FFFD (Python's errors="replace").
  * Returns s itself when it is valid. */
 mn_str mn__utf8_repair(mn_arena *arena, mn_str s);
-/* True when s is valid UTF-8. */
-bool mn__utf8_valid(mn_str s);
 
-/* Appends s percent-encoded for a query component (Python's quote_plus with
- * safe=""): unreserved bytes kept, space as '+'. */
-int mn__urlencode_component(mn_buf *out, mn_str s);
 
 /* Parses a multipart/form-data body into req's POST dict and files.
  * boundary is the Content-Type parameter. Returns MN_OK or an error

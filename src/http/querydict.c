@@ -4,6 +4,7 @@
  * bounded by DATA_UPLOAD_MAX_NUMBER_FIELDS. */
 #include <string.h>
 #include "http_internal.h"
+#include "manouche/text.h"
 
 typedef struct qd_pair {
     mn_str key;
@@ -71,9 +72,10 @@ int mn_querydict_parse(mn_querydict *qd, mn_str text, size_t max_fields, mn_err 
         mn_str k, v;
         if (!mn_str_split_once(part, '=', &k, &v))
             v = MN_STR_EMPTY;
-        k = mn__utf8_repair(qd->arena, mn__percent_decode(qd->arena, k, true));
+        int drc;
+        k = mn__url_decode(qd->arena, k, true, false, &drc);
         if (v.len)
-            v = mn__utf8_repair(qd->arena, mn__percent_decode(qd->arena, v, true));
+            v = mn__url_decode(qd->arena, v, true, false, &drc);
         if (!k.ptr || !v.ptr)
             return mn_err_set(err, MN_ENOMEM, "out of memory decoding form data");
         if (mn_querydict_append(qd, k, v))
@@ -194,9 +196,9 @@ int mn_querydict_urlencode(const mn_querydict *qd, mn_buf *out)
             if (!first)
                 mn_buf_putc(out, '&');
             first = false;
-            mn__urlencode_component(out, qd->pairs[j].key);
+            mn_url_quote_plus(out, qd->pairs[j].key, "");
             mn_buf_putc(out, '=');
-            mn__urlencode_component(out, qd->pairs[j].value);
+            mn_url_quote_plus(out, qd->pairs[j].value, "");
         }
     }
     return mn_buf_error(out);

@@ -1,10 +1,10 @@
 /* mn_request: Django's HttpRequest over a parsed head and body. Everything
  * derived (GET, POST, FILES, COOKIES, META values) is computed on first use
  * in the request arena. */
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include "http_internal.h"
+#include "manouche/json.h"
 
 struct mn_request {
     mn_arena *arena;
@@ -23,7 +23,43 @@ struct mn_request {
     bool ct_parsed;
     mn_str content_type, ct_params;
     const char *error;
+    const mn_url_match *match;
+    struct req_attr *attrs;
 };
+
+struct req_attr {
+    const char *key;
+    void *value;
+    struct req_attr *next;
+};
+
+const mn_url_match *mn_request_match(const mn_request *req) { return req->match; }
+
+void mn_request_set_match(mn_request *req, const mn_url_match *match) { req->match = match; }
+
+int mn_request_set_attr(mn_request *req, const char *key, void *value)
+{
+    for (struct req_attr *a = req->attrs; a; a = a->next) {
+        if (!strcmp(a->key, key)) {
+            a->value = value;
+            return MN_OK;
+        }
+    }
+    struct req_attr *a = mn_arena_alloc(req->arena, sizeof *a);
+    if (!a)
+        return MN_ENOMEM;
+    *a = (struct req_attr){ .key = key, .value = value, .next = req->attrs };
+    req->attrs = a;
+    return MN_OK;
+}
+
+void *mn_request_attr(const mn_request *req, const char *key)
+{
+    for (const struct req_attr *a = req->attrs; a; a = a->next)
+        if (!strcmp(a->key, key))
+            return a->value;
+    return NULL;
+}
 
 void mn_http_settings_init(mn_http_settings *s)
 {
@@ -49,6 +85,16 @@ static void settings_fill(mn_http_settings *dst, const mn_http_settings *src)
         dst->file_upload_max_size = def.file_upload_max_size;
 }
 
+/* Bounded copy (snprintf costs too much on the per-request path). */
+static void copy_cstr(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 mn_request *mn__request_new(mn_arena *arena, const mn_http_head *head, mn_str body,
                             const mn__conn_info *conn, const mn_http_settings *settings,
                             int *status)
@@ -63,10 +109,8 @@ mn_request *mn__request_new(mn_arena *arena, const mn_http_head *head, mn_str bo
     req->head = *head;
     req->body = body;
     req->conn = *conn;
-    snprintf(req->remote_addr, sizeof req->remote_addr, "%s",
-             conn->remote_addr ? conn->remote_addr : "127.0.0.1");
-    snprintf(req->server_name, sizeof req->server_name, "%s",
-             conn->server_name ? conn->server_name : "localhost");
+    copy_cstr(req->remote_addr, sizeof req->remote_addr, conn->remote_addr ? conn->remote_addr : "127.0.0.1");
+    copy_cstr(req->server_name, sizeof req->server_name, conn->server_name ? conn->server_name : "localhost");
     req->conn.remote_addr = req->remote_addr;
     req->conn.server_name = req->server_name;
     if (mn_str_eq_cstr(head->path, "*")) {
@@ -75,12 +119,13 @@ mn_request *mn__request_new(mn_arena *arena, const mn_http_head *head, mn_str bo
     }
     /* The decoded path must be UTF-8 without NUL: views and the URL
      * resolver may treat it as a C string. */
-    req->path = mn__percent_decode(arena, head->path, false);
+    int drc;
+    req->path = mn__url_decode(arena, head->path, false, true, &drc);
     if (!req->path.ptr) {
-        *status = 500;
+        *status = drc == MN_EPARSE ? 400 : 500;
         return NULL;
     }
-    if (!mn__utf8_valid(req->path) || memchr(req->path.ptr, '\0', req->path.len)) {
+    if (memchr(req->path.ptr, '\0', req->path.len)) {
         *status = 400;
         return NULL;
     }
@@ -681,79 +726,7 @@ mn_str mn_request_build_absolute_uri(mn_request *req, const char *location)
     return mn_buf_error(&b) ? (mn_str){ NULL, 0 } : iri_to_uri(req->arena, mn_buf_str(&b));
 }
 
-/* JSON bodies are parsed with jansson and converted to mn_values in the
- * request arena (until the project's own JSON reader lands in json.h). */
-static int json_to_value(mn_arena *a, json_t *j, mn_value *out, int depth)
-{
-    if (depth > 512)
-        return MN_ELIMIT;
-    switch (json_typeof(j)) {
-    case JSON_NULL:
-        *out = mn_value_null();
-        return MN_OK;
-    case JSON_TRUE:
-        *out = mn_value_bool(true);
-        return MN_OK;
-    case JSON_FALSE:
-        *out = mn_value_bool(false);
-        return MN_OK;
-    case JSON_INTEGER:
-        *out = mn_value_int((int64_t)json_integer_value(j));
-        return MN_OK;
-    case JSON_REAL:
-        *out = mn_value_float(json_real_value(j));
-        return MN_OK;
-    case JSON_STRING: {
-        mn_str s = mn_str_clone(a, mn_str_make(json_string_value(j), json_string_length(j)));
-        if (!s.ptr)
-            return MN_ENOMEM;
-        *out = mn_value_str(s);
-        return MN_OK;
-    }
-    case JSON_ARRAY: {
-        mn_list *l = mn_list_new(a, json_array_size(j));
-        if (!l)
-            return MN_ENOMEM;
-        for (size_t i = 0; i < json_array_size(j); i++) {
-            mn_value v;
-            int rc = json_to_value(a, json_array_get(j, i), &v, depth + 1);
-            if (rc || (rc = mn_list_push(l, v)))
-                return rc;
-        }
-        *out = mn_value_list(l);
-        return MN_OK;
-    }
-    case JSON_OBJECT: {
-        mn_map *m = mn_map_new(a, json_object_size(j));
-        if (!m)
-            return MN_ENOMEM;
-        const char *key;
-        json_t *val;
-        json_object_foreach(j, key, val) {
-            mn_value v;
-            mn_str k = mn_str_clone(a, mn_str_from(key));
-            int rc = k.ptr ? json_to_value(a, val, &v, depth + 1) : MN_ENOMEM;
-            if (rc || (rc = mn_map_set(m, k, v)))
-                return rc;
-        }
-        *out = mn_value_map(m);
-        return MN_OK;
-    }
-    }
-    return MN_ETYPE;
-}
-
 int mn_request_json(mn_request *req, mn_value *out, mn_err *err)
 {
-    json_error_t je;
-    json_t *root = json_loadb(req->body.ptr ? req->body.ptr : "", req->body.len,
-                              JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
-    if (!root)
-        return mn_err_set(err, MN_EPARSE, "JSON parse error - %s (line %d, column %d)", je.text,
-                          je.line, je.column);
-    int rc = json_to_value(req->arena, root, out, 0);
-    json_decref(root);
-    if (rc)
-        return mn_err_set(err, rc, "JSON body could not be converted: %s", mn_strerror(rc));
-    return MN_OK;
+    return mn_json_loads(req->arena, req->body.ptr ? req->body : MN_STR_EMPTY, NULL, out, err);
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "http_internal.h"
+#include "manouche/json.h"
 
 typedef struct resp_cookie {
     mn_str name;
@@ -49,6 +50,8 @@ static bool value_valid(mn_str v)
 
 mn_response *mn_response_new(mn_request *req, int status)
 {
+    if (status < 100 || status > 599) /* Django: "HTTP status code must be ... from 100 to 599." */
+        return NULL;
     mn_arena *a = mn_request_arena(req);
     mn_response *r = mn_arena_calloc(a, 1, sizeof *r);
     if (!r)
@@ -58,8 +61,13 @@ mn_response *mn_response_new(mn_request *req, int status)
     r->status = status;
     r->fd = -1;
     r->body = MN_STR_EMPTY;
-    if (mn_response_set_header(r, "Content-Type", MN_STR("text/html; charset=utf-8")))
+    /* Literals need no copy. */
+    r->headers = mn_arena_alloc(a, 8 * sizeof *r->headers);
+    if (!r->headers)
         return NULL;
+    r->caph = 8;
+    r->headers[0] = (mn_header){ MN_STR("Content-Type"), MN_STR("text/html; charset=utf-8") };
+    r->nh = 1;
     return r;
 }
 
@@ -68,8 +76,13 @@ mn_response *mn_response_static(mn_request *req, int status, const char *content
     mn_response *r = mn_response_new(req, status);
     if (!r)
         return NULL;
-    if (content_type && mn_response_set_header_cstr(r, "Content-Type", content_type))
-        return NULL;
+    if (content_type) {
+        /* Replace the default in place: the common path of every view. */
+        mn_str ct = mn_str_clone(r->arena, mn_str_from(content_type));
+        if (!ct.ptr || !value_valid(ct))
+            return NULL;
+        r->headers[0].value = ct;
+    }
     r->body = body;
     return r;
 }
@@ -85,6 +98,21 @@ mn_response *mn_response_text(mn_request *req, int status, const char *content_t
 mn_response *mn_response_json_text(mn_request *req, int status, mn_str json)
 {
     return mn_response_text(req, status, "application/json", json);
+}
+
+mn_response *mn_response_json(mn_request *req, int status, mn_value v, unsigned flags)
+{
+    mn_response *r = mn_response_new(req, status);
+    if (!r || mn_response_set_header(r, "Content-Type", MN_STR("application/json")) || mn_response_write(r, "", 0))
+        return NULL;
+    /* The writer streams straight into the response body: no intermediate
+     * document. */
+    mn_json_writer w;
+    mn_json_writer_init(&w, &r->buf, flags);
+    mn_json_write_value(&w, v);
+    if (mn_json_writer_finish(&w, NULL))
+        return NULL;
+    return r;
 }
 
 mn_response *mn_response_redirect(mn_request *req, const char *url, bool permanent)
@@ -118,6 +146,8 @@ mn_str mn_response_reason(const mn_response *resp)
 
 void mn_response_set_status(mn_response *resp, int status, const char *reason)
 {
+    if (status < 100 || status > 599)
+        return;
     resp->status = status;
     resp->reason = reason && value_valid(mn_str_from(reason)) ? mn_arena_strdup(resp->arena, reason)
                                                                : NULL;
@@ -201,6 +231,17 @@ mn_str mn_response_body(const mn_response *resp)
         return MN_STR_EMPTY;
     return resp->buffered ? mn_buf_str(&resp->buf) : resp->body;
 }
+
+int mn_response_set_body(mn_response *resp, mn_str body)
+{
+    if (resp->kind != MN__BODY_MEMORY)
+        return MN_EINVAL;
+    resp->buffered = false;
+    resp->body = body;
+    return MN_OK;
+}
+
+bool mn_response_is_streaming(const mn_response *resp) { return resp->kind != MN__BODY_MEMORY; }
 
 /* ---- cookies ---- */
 
@@ -485,8 +526,12 @@ int mn__response_serialize_head(mn_response *resp, mn_buf *out, int version_mino
 {
     (void)head_only;
     int status = resp->status;
-    mn_buf_printf(out, "HTTP/1.1 %d %s\r\n", status,
-                  resp->reason ? resp->reason : mn_http_reason(status));
+    char code[4] = { (char)('0' + status / 100 % 10), (char)('0' + status / 10 % 10),
+                     (char)('0' + status % 10), ' ' };
+    mn_buf_append(out, "HTTP/1.1 ", 9);
+    mn_buf_append(out, code, 4);
+    mn_buf_puts(out, resp->reason ? resp->reason : mn_http_reason(status));
+    mn_buf_append(out, "\r\n", 2);
     for (size_t i = 0; i < resp->nh; i++) {
         mn_str n = resp->headers[i].name;
         /* Framing is the server's business. */

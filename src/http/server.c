@@ -50,6 +50,7 @@ typedef struct listener {
     int kind;
     int fd;
     bool is_unix;
+    bool paused; /* out of descriptors: retried at the next sweep */
     char host[64];
     int port;
 } listener;
@@ -132,6 +133,11 @@ struct thread_ctx {
 /* ---- worker-wide state ---- */
 
 static volatile sig_atomic_t g_stop;
+/* SIGTERM/SIGINT (shutdown) close idle keep-alive connections at once;
+ * SIGUSR1 (the master's reload drain) lets them finish their keep-alive
+ * life, answering their next request with Connection: close, so a reload
+ * drops no connection. */
+static volatile sig_atomic_t g_hard;
 static thread_ctx *g_threads;
 static int g_nthreads;
 
@@ -213,7 +219,7 @@ static void conn_close(conn *c)
     c->next->prev = c->prev;
     t->nconns--;
     pool_put(t, c->rbuf, c->rcap);
-    free(c->wbuf);
+    pool_put(t, c->wbuf, c->wcap);
     if (c->arena)
         arena_put(t, c->arena);
     free(c);
@@ -241,11 +247,26 @@ static int wbuf_append(conn *c, const void *p, size_t n)
             c->wlen -= c->woff;
             c->woff = 0;
         }
+        if (!c->wbuf && n <= RBUF_SIZE) {
+            c->wbuf = pool_get(c->t);
+            if (!c->wbuf)
+                return MN_ENOMEM;
+            c->wcap = RBUF_SIZE;
+        }
         if (c->wlen + n > c->wcap) {
-            size_t ncap = c->wcap ? c->wcap : 4096;
+            size_t ncap = c->wcap ? c->wcap : RBUF_SIZE;
             while (ncap < c->wlen + n)
                 ncap *= 2;
-            char *nb = realloc(c->wbuf, ncap);
+            char *nb;
+            if (c->wcap == RBUF_SIZE) { /* pooled buffers keep their size */
+                nb = malloc(ncap);
+                if (nb) {
+                    memcpy(nb, c->wbuf, c->wlen);
+                    pool_put(c->t, c->wbuf, c->wcap);
+                }
+            } else {
+                nb = realloc(c->wbuf, ncap);
+            }
             if (!nb)
                 return MN_ENOMEM;
             c->wbuf = nb;
@@ -315,11 +336,16 @@ static int conn_flush(conn *c)
             else if (w == 0) /* the file shrank: the response is broken */
                 return -1;
         } else if (c->state == S_ACTIVE && c->akind == MN__BODY_STREAM && !c->stream_done) {
+            /* Each piece is scratch: copied out, then its memory rewound, so
+             * a long stream does not grow the arena. */
+            mn_arena_mark mark = mn_arena_mark_get(c->arena);
             mn_buf piece;
             mn_buf_init(&piece, c->arena, 0);
             int rc = c->stream(c->stream_ctx, &piece);
-            if (rc < 0 || mn_buf_error(&piece))
+            if (rc < 0 || mn_buf_error(&piece)) {
+                mn_arena_rewind(c->arena, mark);
                 return -1;
+            }
             if (rc == 0) {
                 c->stream_done = true;
                 if (c->chunked_out)
@@ -334,6 +360,7 @@ static int conn_flush(conn *c)
                 if (c->chunked_out)
                     wbuf_append(c, "\r\n", 2);
             }
+            mn_arena_rewind(c->arena, mark);
             continue;
         } else {
             if (c->woff == c->wlen)
@@ -560,8 +587,16 @@ static void conn_process(conn *c)
                     wbuf_append(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
                     c->continue_sent = true;
                 }
-                if (rbuf_reserve(c, (size_t)n + cl) < 0)
-                    conn_error(c, 500, &head, true);
+                /* Grow as the bytes arrive, not by the announced length: a
+                 * client announcing megabytes and sending nothing costs
+                 * nothing. */
+                if (c->rlen == c->rcap) {
+                    size_t want = (c->rlen - c->rstart) * 2;
+                    if (want > (size_t)n + cl)
+                        want = (size_t)n + cl;
+                    if (rbuf_reserve(c, want < c->rcap ? c->rcap : want) < 0)
+                        conn_error(c, 500, &head, true);
+                }
                 break;
             }
             body = mn_str_make(data + n, cl);
@@ -613,6 +648,12 @@ static void conn_output(conn *c)
         }
         break;
     }
+    if (c->wbuf && c->wlen == c->woff && c->state == S_HEAD && c->rlen == c->rstart) {
+        /* Idle: the write buffer goes back to the pool too. */
+        pool_put(c->t, c->wbuf, c->wcap);
+        c->wbuf = NULL;
+        c->wcap = c->wlen = c->woff = 0;
+    }
     if (c->close_after && c->state != S_LINGER) {
         /* Lingering close: the client may still be sending; a plain close
          * would reset the connection and could destroy the response. */
@@ -659,13 +700,17 @@ static void conn_read(conn *c)
                 break;
             continue;
         }
-        if (r == 0) { /* client closed its side */
-            if (c->rlen > c->rstart && c->state == S_HEAD) {
+        if (r == 0) {
+            /* The client closed its side: answer what it sent (a client may
+             * half-close after its request), then close. */
+            if (c->rlen > c->rstart)
                 conn_process(c);
-                if (c->wlen > c->woff)
-                    conn_flush(c);
+            if (c->wlen > c->woff || c->state == S_ACTIVE) {
+                c->close_after = true;
+                conn_output(c);
+            } else {
+                conn_close(c);
             }
-            conn_close(c);
             return;
         }
         if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -686,8 +731,14 @@ static void accept_all(thread_ctx *t, listener *l)
         socklen_t sl = sizeof sa;
         int fd = accept4(l->fd, (struct sockaddr *)&sa, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE)
-                mn__log_error(t->cfg->error_log_fd, "[ERROR] accept: %s", strerror(errno));
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* The pending connection stays queued; stop polling the
+                 * socket for a second instead of spinning on it. */
+                mn__log_error(t->cfg->error_log_fd, "[ERROR] accept: %s (pausing for 1 s)",
+                              strerror(errno));
+                epoll_ctl(t->epfd, EPOLL_CTL_DEL, l->fd, NULL);
+                l->paused = true;
+            }
             return;
         }
         conn *c = calloc(1, sizeof *c);
@@ -733,13 +784,24 @@ static void accept_all(thread_ctx *t, listener *l)
 
 static void sweep(thread_ctx *t)
 {
+    for (size_t i = 0; i < t->nlisteners && !t->stopping; i++) {
+        listener *l = &t->listeners[i];
+        if (!l->paused)
+            continue;
+        struct epoll_event ev = { .events = EPOLLIN | (l->is_unix ? EPOLLEXCLUSIVE : 0), .data.ptr = l };
+        if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, l->fd, &ev) == 0)
+            l->paused = false;
+    }
     conn *c = t->head.next;
     while (c != &t->head) {
         conn *next = c->next;
         /* A fresh connection gets its first request served even while
          * draining: closing it could lose a request already on the wire. */
         bool idle = c->served && c->state == S_HEAD && c->rlen == c->rstart && c->wlen == c->woff;
-        if (t->stopping && idle) {
+        char peek;
+        if (t->stopping && g_hard && idle && recv(c->fd, &peek, 1, MSG_PEEK | MSG_DONTWAIT) <= 0) {
+            /* Idle with nothing on the wire: safe to close. A request that
+             * already arrived is served (with Connection: close) first. */
             conn_close(c);
         } else if (t->now_ms >= c->deadline) {
             if ((c->tkind == T_HEADER || c->tkind == T_BODY) && c->rlen > c->rstart) {
@@ -802,12 +864,18 @@ static void *thread_main(void *arg)
     }
     while (t->head.next != &t->head)
         conn_close(t->head.next);
+    while (t->npool)
+        free(t->pool[--t->npool]);
+    while (t->narenas)
+        mn_arena_free(t->arenas[--t->narenas]);
+    close(t->epfd);
     return NULL;
 }
 
 static void on_stop_signal(int sig)
 {
-    (void)sig;
+    if (sig != SIGUSR1)
+        g_hard = 1;
     g_stop = 1;
     uint64_t one = 1;
     for (int i = 0; i < g_nthreads; i++)
@@ -861,6 +929,7 @@ static void worker_main(const mn_server_config *cfg, address *addrs, size_t nadd
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
     signal(SIGHUP, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
     sigset_t none;
@@ -870,16 +939,25 @@ static void worker_main(const mn_server_config *cfg, address *addrs, size_t nadd
     sigemptyset(&block);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &block, NULL);
     for (int i = 1; i < nthreads; i++)
         pthread_create(&g_threads[i].tid, NULL, thread_main, &g_threads[i]);
     pthread_sigmask(SIG_SETMASK, &none, NULL);
     if (g_stop)
-        on_stop_signal(SIGTERM);
+        on_stop_signal(g_hard ? SIGTERM : SIGUSR1);
     thread_main(&g_threads[0]);
     for (int i = 1; i < nthreads; i++)
         pthread_join(g_threads[i].tid, NULL);
-    _exit(0);
+    pthread_sigmask(SIG_BLOCK, &block, NULL); /* the handler uses g_threads */
+    for (int i = 0; i < nthreads; i++)
+        close(g_threads[i].wakefd);
+    g_nthreads = 0;
+    free(g_threads);
+    free(ls);
+    /* exit, not _exit: leak checkers and atexit handlers of the project
+     * (database connections) run; stdio was flushed before the fork. */
+    exit(0);
 }
 
 /* ---- master ---- */
@@ -1018,10 +1096,13 @@ typedef struct slot {
 static pid_t spawn(const mn_server_config *cfg, address *addrs, size_t naddrs, int index,
                    const sigset_t *oldmask)
 {
+    fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
+        /* The master's signals stay blocked until worker_main has its
+         * handlers in place; then it unblocks them. */
+        (void)oldmask;
         signal(SIGCHLD, SIG_DFL);
-        sigprocmask(SIG_SETMASK, oldmask, NULL);
         worker_main(cfg, addrs, naddrs, index);
     }
     if (pid < 0)
@@ -1134,6 +1215,7 @@ int mn_server_run(const mn_server_config *user, mn_err *err)
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGHUP);
     sigaddset(&mask, SIGCHLD);
+    sigaddset(&mask, SIGUSR1);
     sigprocmask(SIG_BLOCK, &mask, &oldmask);
     int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
     signal(SIGPIPE, SIG_IGN);
@@ -1195,7 +1277,7 @@ int mn_server_run(const mn_server_config *user, mn_err *err)
                 slots[i].started = mono_ms();
                 if (prev > 0) {
                     old[nold++] = prev;
-                    kill(prev, SIGTERM);
+                    kill(prev, SIGUSR1);
                 }
             }
         } else if (si.ssi_signo == SIGCHLD) {

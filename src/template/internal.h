@@ -265,6 +265,8 @@ int mn__tpl_register_builtin_filters(mn_template_library *lib);
 int mn__tpl_register_more_filters(mn_template_library *lib);
 int mn__tpl_register_humanize(mn_template_library *lib);
 int mn__tpl_register_cache_tags(mn_template_library *lib);
+int mn__tpl_register_static_tags(mn_template_library *lib);
+int mn__tpl_register_i18n_tags(mn_template_library *lib);
 int mn__tpl_register_text_filters(mn_template_library *lib);
 int mn__tpl_register_number_filters(mn_template_library *lib);
 int mn__tpl_register_number_humanize(mn_template_library *lib);

@@ -95,8 +95,10 @@ mn_template_engine *mn_template_engine_new(const mn_template_options *opts)
         e->opts = *opts;
     e->string_if_invalid = e->opts.string_if_invalid ? mn_arena_strdup(e->arena, e->opts.string_if_invalid) : "";
     e->opts.string_if_invalid = e->string_if_invalid;
-    if (e->opts.time_zone)
-        e->opts.time_zone = mn_arena_strdup(e->arena, e->opts.time_zone);
+    if (e->opts.static_url)
+        e->opts.static_url = mn_arena_strdup(e->arena, e->opts.static_url);
+    if (e->opts.media_url)
+        e->opts.media_url = mn_arena_strdup(e->arena, e->opts.media_url);
     e->value_hook = mn__tpl_value_hook;
     e->frag = mn__fragcache_new();
     e->cache = mn_map_new(e->arena, 16);
@@ -104,9 +106,13 @@ mn_template_engine *mn_template_engine_new(const mn_template_options *opts)
     e->builtins = mn_template_library_new(e->arena, "");
     mn_template_library *humanize = mn_template_library_new(e->arena, "humanize");
     mn_template_library *cache = mn_template_library_new(e->arena, "cache");
+    mn_template_library *statics = mn_template_library_new(e->arena, "static");
+    mn_template_library *i18n = mn_template_library_new(e->arena, "i18n");
     if (!e->frag || !e->cache || !e->namecache || !e->builtins || !humanize || mn__tpl_register_builtin_tags(e->builtins) ||
         mn__tpl_register_builtin_filters(e->builtins) || mn__tpl_register_humanize(humanize) ||
         !cache || mn__tpl_register_cache_tags(cache) || mn_template_engine_add_library(e, cache, false) ||
+        !statics || mn__tpl_register_static_tags(statics) || mn_template_engine_add_library(e, statics, false) ||
+        !i18n || mn__tpl_register_i18n_tags(i18n) || mn_template_engine_add_library(e, i18n, false) ||
         mn_template_engine_add_library(e, e->builtins, true) || mn_template_engine_add_library(e, humanize, false)) {
         mn_template_engine_free(e);
         return NULL;

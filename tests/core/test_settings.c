@@ -202,6 +202,12 @@ Test(settings, env_errors_name_the_variable)
     cr_assert(strncmp(e.msg, "LOG_LEVELS: '=DEBUG'", 20) == 0, "%s", e.msg);
     e = load_err((const char *const[]){ "DATABASE_URL=mysql://x/y", NULL });
     cr_assert(strncmp(e.msg, "DATABASE_URL: unsupported scheme 'mysql'", 40) == 0, "%s", e.msg);
+    e = load_err((const char *const[]){ "TIME_ZONE=Mars/Olympus", NULL });
+    cr_assert(strncmp(e.msg, "TIME_ZONE=Mars/Olympus: Incorrect timezone setting (", 52) == 0,
+              "%s", e.msg);
+    e = load_err((const char *const[]){ "TIME_ZONE=../etc/passwd", NULL });
+    cr_assert(strncmp(e.msg, "TIME_ZONE=../etc/passwd: Incorrect timezone setting", 51) == 0,
+              "%s", e.msg);
     e = load_err((const char *const[]){ "DEBUG=a\nb", NULL });
     cr_assert_str_eq(e.msg, "DEBUG=a?b: expected a boolean (true/false/1/0/yes/no/on/off)");
 }
@@ -445,8 +451,10 @@ static int on_setting_changed(const mn_signal_call *call, mn_value *response, mn
 Test(settings, override_sends_setting_changed)
 {
     mn_settings s = load_ok((const char *const[]){ NULL });
+    s.TIME_ZONE = "Europe/Paris";
     mn_settings_set_current(&s);
     cr_assert_eq(mn_settings_current(), &s);
+    cr_assert_str_eq(mn_tz_name(mn_tz_default()), "Europe/Paris");
     cr_assert_eq(mn_signal_connect(&mn_setting_changed, on_setting_changed, NULL), MN_OK);
     mn_err err = { 0 };
     cr_assert_eq(mn_settings_override(&s, "DEBUG", "true", A, &err), MN_OK, "%s", err.msg);

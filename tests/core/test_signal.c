@@ -314,3 +314,39 @@ Test(signal, concurrent_send_and_connect, .timeout = 60)
     cr_assert_eq(mn_signal_receiver_count(&order_placed), 1);
     cr_assert_gt(atomic_load(&counted), 0);
 }
+
+static int kw_receiver(const mn_signal_call *call, mn_value *response, mn_err *err)
+{
+    char line[64];
+    mn_value u = mn_signal_arg(call, "user");
+    mn_str user = mn_value_type(u) == MN_VALUE_STR ? u.u.s : MN_STR_EMPTY;
+    snprintf(line, sizeof line, "%lld:%.*s;", (long long)mn_signal_arg(call, "order").u.i,
+             MN_STR_FMT(user));
+    note(line);
+    *response = mn_value_int(mn_map_len(call->kwargs));
+    return MN_OK;
+}
+
+Test(signal, send_with_named_arguments_macro)
+{
+    mn_err err = { 0 };
+    /* Nobody listens: nothing is built, no arena needed. */
+    cr_assert_eq(MN_SIGNAL_SEND(&order_placed, &Product, NULL, &err,
+                                MN_KW("order", mn_value_int(1))), MN_OK);
+    mn_signal_connect(&order_placed, kw_receiver, &(mn_receiver_opts){ .sender = &Product });
+    cr_assert_eq(MN_SIGNAL_SEND(&order_placed, &Product, A, &err, MN_KW("order", mn_value_int(42)),
+                                MN_KW("user", mn_value_cstr("alice"))), MN_OK, "%s", err.msg);
+    cr_assert_eq(MN_SIGNAL_SEND(&order_placed, &Category, A, &err,
+                                MN_KW("order", mn_value_int(43))), MN_OK);
+    cr_assert_str_eq(trace, "42:alice;");
+    cr_assert_eq(MN_SIGNAL_SEND(&order_placed, &Product, NULL, &err,
+                                MN_KW("order", mn_value_int(1))), MN_EINVAL);
+    mn_signal_kwarg kw[] = { MN_KW("order", mn_value_int(5)), MN_KW("user", mn_value_cstr("bob")) };
+    mn_signal_responses out;
+    cr_assert_eq(mn_signal_send_kw(&order_placed, &Product, A, &out, &err, kw, 2), MN_OK);
+    cr_assert_eq(out.len, 1);
+    cr_assert_eq(out.items[0].value.u.i, 2);
+    /* No arguments at all. */
+    cr_assert_eq(mn_signal_send_kw(&order_placed, &Product, NULL, NULL, &err, NULL, 0), MN_OK);
+    cr_assert_str_eq(trace, "42:alice;5:bob;0:;");
+}

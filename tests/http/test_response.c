@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 #include <unistd.h>
-#include "manouche/http.h"
+#include "manouche.h"
 #include "../../src/http/http_internal.h"
 
 static mn_arena *a;
@@ -100,4 +100,26 @@ Test(response, file_range)
     cr_assert_eq(off, 2);
     cr_assert_eq(len, 3);
     cr_assert(strstr(head_of(r, 1, true), "Content-Length: 3\r\n") != NULL);
+}
+
+Test(response, json_from_value)
+{
+    cr_assert_not_null(req);
+    mn_map *m = mn_map_new(a, 2);
+    mn_map_set_cstr(m, "message", mn_value_cstr("Hello, World!"));
+    mn_map_set_cstr(m, "price", mn_value_decimal(mn_decimal_make(1999, 2)));
+    mn_response *r = mn_response_json(req, 201, mn_value_map(m), MN_JSON_COMPACT);
+    cr_assert_not_null(r);
+    cr_assert_eq(mn_response_status(r), 201);
+    mn_str ct;
+    cr_assert(mn_response_header(r, "Content-Type", &ct));
+    cr_assert(mn_str_eq_cstr(ct, "application/json"));
+    cr_assert(mn_str_eq_cstr(mn_response_body(r), "{\"message\":\"Hello, World!\",\"price\":19.99}"));
+    /* JsonResponse's own bytes: json.dumps defaults. */
+    mn_map *d = mn_map_new(mn_request_arena(req), 1);
+    mn_map_set_cstr(d, "name", mn_value_cstr("café"));
+    r = mn_response_json(req, 200, mn_value_map(d), MN_JSON_DJANGO);
+    cr_assert(mn_str_eq_cstr(mn_response_body(r), "{\"name\": \"caf\\u00e9\"}"));
+    /* NaN cannot be JSON: no response, the framework answers 500. */
+    cr_assert_null(mn_response_json(req, 200, mn_value_float(0.0 / 0.0), MN_JSON_COMPACT));
 }

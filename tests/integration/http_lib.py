@@ -14,11 +14,17 @@ SERVER = os.path.join(BUILD, "tests", "http_testserver")
 
 
 class Server:
-    def __init__(self, *args, binary=SERVER, addr="127.0.0.1:0", log=None):
+    def __init__(self, *args, binary=SERVER, addr="127.0.0.1:0", log=None, crashes=False,
+                 nofile=None):
+        self.crashes = crashes
         self.log_path = log or "/tmp/mn_http_test_%d.log" % os.getpid()
         self.logf = open(self.log_path, "w+")
+        def limits():
+            if nofile:
+                import resource
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
         self.proc = subprocess.Popen([binary, addr] + list(args), stdout=subprocess.DEVNULL,
-                                     stderr=self.logf, start_new_session=True)
+                                     stderr=self.logf, start_new_session=True, preexec_fn=limits)
         self.port = None
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -51,6 +57,16 @@ class Server:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
         self.logf.close()
+        # Sanitizer builds: any report from the server processes fails the
+        # test (the crash test's deliberate SEGV excepted).
+        log = self.log()
+        if self.crashes:
+            reports = [l for l in log.splitlines()
+                       if "runtime error:" in l or "LeakSanitizer" in l
+                       or ("ERROR: AddressSanitizer" in l and "SEGV" not in l)]
+        else:
+            reports = [l for l in log.splitlines() if "Sanitizer" in l or "runtime error:" in l]
+        check(not reports, "no sanitizer report from the server (%s)" % reports[:3])
 
     def __enter__(self):
         return self

@@ -14,7 +14,7 @@ from http_lib import Conn, Server, check, finish, get, request  # noqa: E402
 
 
 def crash():
-    with Server("--workers", "2", "--threads", "2") as srv:
+    with Server("--workers", "2", "--threads", "2", crashes=True) as srv:
         port = srv.port
         try:
             get(port, "/crash")
@@ -33,7 +33,9 @@ def crash():
         check(ok == 20, "requests after a crash succeed")
         time.sleep(0.3)
         log = srv.log()
-        check("died: signal 11 (Segmentation fault)" in log, "worker death logged with its signal")
+        # Under AddressSanitizer the SEGV handler aborts instead (signal 6).
+        check("died: signal 11 (Segmentation fault)" in log or "died: signal 6 (Aborted)" in log,
+              "worker death logged with its signal")
         pids = set()
         for _ in range(40):
             pids.add(get(port, "/pid")[2])
@@ -56,7 +58,27 @@ def reload_and_drain():
                     count[0] += 1
                 except Exception as e:  # noqa: BLE001
                     errors.append(repr(e))
-        ts = [threading.Thread(target=load) for _ in range(4)]
+        def keepalive_load():
+            c = None
+            while not stop.is_set():
+                try:
+                    if c is None:
+                        c = Conn(port)
+                    c.send(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    st, h, _ = c.response()
+                    if st != 200:
+                        errors.append(st)
+                    count[0] += 1
+                    if h.get("connection") == "close":
+                        c.close()
+                        c = None
+                except Exception as e:  # noqa: BLE001
+                    errors.append("keep-alive: " + repr(e))
+                    c = None
+            if c:
+                c.close()
+        ts = [threading.Thread(target=load) for _ in range(3)]
+        ts += [threading.Thread(target=keepalive_load) for _ in range(3)]
         for t in ts:
             t.start()
         # An in-flight slow request across the reload.
@@ -124,7 +146,23 @@ def unix_and_ipv6():
     check(not os.path.exists(path), "unix socket removed at exit")
 
 
+def fd_exhaustion():
+    with Server("--workers", "1", "--threads", "1", "--no-access-log", nofile=64) as srv:
+        port = srv.port
+        socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(100)]
+        time.sleep(0.5)
+        for s in socks[:70]:
+            s.close()
+        time.sleep(1.5)
+        st = get(port, "/")[0]
+        check(st == 200, "server recovers after running out of descriptors")
+        check("pausing for 1 s" in srv.log(), "descriptor exhaustion logged")
+        for s in socks[70:]:
+            s.close()
+
+
 if __name__ == "__main__":
+    fd_exhaustion()
     crash()
     reload_and_drain()
     unix_and_ipv6()

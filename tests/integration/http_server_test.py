@@ -14,7 +14,7 @@ H = b"Host: localhost\r\n"
 
 def main():
     with Server("--workers", "1", "--threads", "2", "--max-body", "100000",
-                "--header-timeout", "1500", "--keepalive", "3000", "--file-mem", "1000",
+                "--header-timeout", "1500", "--body-timeout", "2000", "--keepalive", "3000", "--file-mem", "1000",
                 "--max-fields", "50") as srv:
         port = srv.port
         basics(port)
@@ -84,6 +84,12 @@ def keepalive_and_pipelining(port):
         c.send(blob[k:k + 7])
     good = all(b"GET i=%d\n" % i in c.response()[2] for i in range(16))
     check(good, "pipelined requests arriving 7 bytes at a time")
+    mixed = (b"GET /big?n=100000 HTTP/1.1\r\n" + H + b"\r\n" + b"GET / HTTP/1.1\r\n" + H + b"\r\n"
+             b"GET /stream?n=2 HTTP/1.1\r\n" + H + b"\r\n" + b"GET /echo?last=1 HTTP/1.1\r\n" + H + b"\r\n")
+    c.send(mixed)
+    r1, r2, r3, r4 = (c.response()[2] for _ in range(4))
+    check(len(r1) == 100000 and r2 == b"Hello, World!" and r3 == b"chunk 0\nchunk 1\n" and b"GET last=1" in r4,
+          "pipelined large, small, streamed and small responses stay in order")
     c.send(b"GET / HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n")
     st, h, _ = c.response()
     check(st == 200 and h.get("connection") == "close" and c.closed(), "Connection: close honoured")
@@ -94,6 +100,12 @@ def keepalive_and_pipelining(port):
     c.send(b"GET / HTTP/1.0\r\n\r\n")
     st, h, _ = c.response()
     check(st == 200 and c.closed(), "HTTP/1.0 without keep-alive closes")
+    c = Conn(port)
+    c.send(b"GET /big?n=200000 HTTP/1.1\r\n" + H + b"\r\n")
+    c.sock.shutdown(socket.SHUT_WR)
+    st, _, b = c.response()
+    check(st == 200 and len(b) == 200000, "client half-closing after its request gets the whole response")
+    c.close()
 
 
 def bodies(port):
@@ -234,6 +246,7 @@ def forms(port):
     st, _, b = request(port, b"POST /echo HTTP/1.1\r\n" + H +
                        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % len(many) + many)
     check(b"error=The number of GET/POST parameters exceeded" in b, "DATA_UPLOAD_MAX_NUMBER_FIELDS enforced")
+    before = {f for f in os.listdir(tempfile.gettempdir()) if f.startswith("mn-upload-")}
     big = b"B" * 5000
     mp = (b"--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello\r\n"
           b"--XyZ\r\nContent-Disposition: form-data; name=\"small\"; filename=\"a.txt\"\r\n"
@@ -245,7 +258,8 @@ def forms(port):
     check(b"POST title=hello\n" in b, "multipart field")
     check(b"FILE small=a.txt size=10 memory\n" in b, "small upload stays in memory")
     check(b"FILE big=b.bin size=5000 disk\n" in b, "large upload spilled to a temporary file")
-    leftovers = [f for f in os.listdir(tempfile.gettempdir()) if f.startswith("mn-upload-")]
+    leftovers = [f for f in os.listdir(tempfile.gettempdir())
+                 if f.startswith("mn-upload-") and f not in before]
     check(not leftovers, "temporary upload files deleted after the request")
 
 
@@ -313,6 +327,14 @@ def slow_clients(port):
         time.sleep(0.05)
     check(c.response()[2] == b"slow!", "slow body within the timeout")
     c.close()
+    c = Conn(port)
+    c.send(b"POST /body HTTP/1.1\r\n" + H + b"Content-Length: 100\r\n\r\npartial")
+    t0 = time.time()
+    st, h, _ = c.response()
+    check(st == 408 and c.closed() and 1.5 < time.time() - t0 < 4, "stalled body gets 408 at the body timeout")
+    c.close()
+    st, _, _ = request(port, b"POST /body HTTP/1.1\r\n" + H + b"Expect: tea\r\n\r\n")
+    check(st == 417, "unknown Expect gets 417")
 
 
 if __name__ == "__main__":

@@ -612,3 +612,86 @@ _vals += [0.5, 1.5, 2.5, -2.5, 0.125, 1.005, 2.675, 1e15, 999999999999999.9, 0.1
 CASES += [
     ("floatformat_many", "{% for x in l %}{{ x }} {{ x|floatformat:2 }} {{ x|floatformat }} {{ x|floatformat:-3 }} {{ x|floatformat:0 }}\n{% endfor %}", {"l": _vals}),
 ]
+
+# Cases in the spirit of Django's basic syntax tests.
+CASES += [
+    ("bs13", "{{ va>r }}", {}),
+    ("bs14", "{{ (var.r) }}", {}),
+    ("bs15", "{{ sp%am }}", {}),
+    ("bs16", "{{ eggs! }}", {}),
+    ("bs17", "{{ moo? }}", {}),
+    ("bs21", "a {{ moo %} b", {}),
+    ("bs22", "{{ moo #}", {}),
+    ("bs23", "{{ moo #} {{ cow }}", {}),
+    ("bs26", r'{{ "\"fred\"" }}', {}),
+    ("bs27", r'{{ _("\"fred\"") }}', {}),
+    ("bs30", "{{ 1.2.3 }}", {"1": {"2": {"3": "d"}}}),
+    ("bs31", "{{ 1.2.3 }}", {"1": {"2": ["a", "b", "c", "d"]}}),
+    ("bs32", "{{ 1.2.3 }}", {"1": [["x"] * 4, ["y"] * 4, ["a", "b", "c", "d"]]}),
+    ("bs33", "{{ 1.2.3 }}", {"1": ["xxxx", "yyyy", "abcd"]}),
+    ("bs34", "{{ 1.2.3 }}", {"1": [{"x": "x"}, {"y": "y"}, {"z": "z", "3": "d"}]}),
+    ("bs35", "{{ 1 }}", {"1": "abc"}),
+    ("bs36", "{{ 1.2 }}", {"1": "abc"}),
+    ("bs40", "{{ var.__dict__ }}", {}),
+]
+
+# Cases in the spirit of Django's filter syntax tests.
+CASES += [
+    ("fs06", "{{ var|fil(ter) }}", {}),
+    ("fs09", '{{ var|cut:"o"|upper|lower }}', {"var": "Foo"}),
+    ("fs10", r'{{ var|default_if_none:" endquote\" hah" }}', {"var": None}),
+    ("fs12", r'{{ var|yesno:"yup,nup,mup" }} {{ var|yesno }}', {"var": True}),
+    ("fs15", r'{{ var|default_if_none:"foo\bar" }}', {"var": None}),
+    ("fs16", r'{{ var|default_if_none:"foo\now" }}', {"var": None}),
+    ("fs17", r'{{ var|join:"" }}', {"var": ["a", "b", "c"]}),
+    ("fs19", "{{ var|truncatewords:1 }}", {"var": "hello world"}),
+    ("fs20", '{{ ""|default_if_none:"was none" }}', {}),
+]
+
+# Cases in the spirit of Django's for tag tests.
+CASES += [
+    ("ft_unpack05", "{% for key ,value in items %}{{ key }}:{{ value }}/{% endfor %}", {"items": [["one", 1], ["two", 2]]}),
+    ("ft_unpack06", "{% for key value in items %}{{ key }}:{{ value }}/{% endfor %}", {"items": [["one", 1]]}),
+    ("ft_unpack07", "{% for key,,value in items %}{{ key }}:{{ value }}/{% endfor %}", {"items": [["one", 1]]}),
+    ("ft_unpack08", "{% for key,value, in items %}{{ key }}:{{ value }}/{% endfor %}", {"items": [["one", 1]]}),
+    ("ft_unpack09", "{% for val in items %}{{ val.0 }}:{{ val.1 }}/{% endfor %}", {"items": [["one", 1], ["two", 2]]}),
+    ("ft_unpack10", "{% for x,y in items %}{{ x }}:{{ y }}/{% endfor %}", {"items": [["one", 1, "carrot"]]}),
+    ("ft_unpack13", "{% for x,y,z in items %}{{ x }}:{{ y }},{{ z }}/{% endfor %}", {"items": [["one", 1, "carrot"], ["two", 2, "cheese"]]}),
+    ("ft_unpack14", "{% for x,y in items %}{{ x }}:{{ y }}/{% endfor %}", {"items": [1, 2]}),
+    ("ft_filter_ws", "{% for x in s|default:'x y' %}{{ x }}{% endfor %}", {"s": "abc"}),
+    ("ft_same_name", "{% for x in x %}{{ x }}{% endfor %}{{ x }}", {"x": [1, 2]}),
+]
+
+CASES += [
+    ("static01", "{% load static %}{% static 'css/site.css' %}|{% static p %}|{% static 'a b&c.png' %}|{% static '/abs/x.js' %}", {"p": "img/logo.png"}),
+    ("static02", "{% load static %}{% static 'x.css' as u %}[{{ u }}]{% get_static_prefix %}|{% get_static_prefix as sp %}{{ sp }}|{% get_media_prefix %}|", {}),
+    ("static03", "{% load static %}{% static %}", {}),
+    ("static04", "{% load static %}{% get_static_prefix foo %}", {}),
+    ("static05", "{% static 'x' %}", {}),
+    ("static06", "{% load static %}{% autoescape off %}{% static 'a&b' %}{% endautoescape %}|{% static \"q'x\" %}", {}),
+]
+
+CASES += [
+    ("i18n01", "{% load i18n %}{% trans 'Hello' %}|{% translate \"50%\" %}|{% trans x %}|{% trans x noop %}|{% trans 'a' as v %}[{{ v }}]", {"x": "<b>%%"}),
+    ("i18n02", "{% load i18n %}{% blocktrans %}Hi {{ name }}, 100% sure{% endblocktrans %}", {"name": "<Ann>"}),
+    ("i18n03", "{% load i18n %}{% blocktrans with n=name|upper %}Hi {{ n }}{% endblocktrans %}", {"name": "ann"}),
+    ("i18n04", "{% load i18n %}{% for c in l %}{% blocktrans count counter=c %}{{ counter }} item{% plural %}{{ counter }} items{% endblocktrans %};{% endfor %}", {"l": [0, 1, 2]}),
+    ("i18n05", "{% load i18n %}{% blocktrans trimmed %}\n  one\n  two  \n{% endblocktrans %}|", {}),
+    ("i18n06", "{% load i18n %}{% blocktrans asvar msg %}x{{ y }}{% endblocktrans %}[{{ msg }}]", {"y": "<"}),
+    ("i18n07", "{% load i18n %}{% blocktrans %}{% if %}{% endblocktrans %}", {}),
+    ("i18n08", "{% load i18n %}{% blocktrans count c=x %}a{% plural %}b{% endblocktrans %}", {"x": "s"}),
+    ("i18n09", "{% load i18n %}{% get_current_language as L %}{{ L }}{% get_current_language_bidi as B %}{{ B }}", {}),
+    ("i18n10", "{% load i18n %}{% trans %}", {}),
+    ("i18n11", "{% load i18n %}{% trans 'a' bogus %}", {}),
+    ("i18n12", "{% load i18n %}{% blocktrans with a as b %}{{ b }}{% endblocktrans %}|{% blocktrans %}{{ missing }}{% endblocktrans %}", {"a": 1}),
+    ("i18n13", "{% load i18n %}{% blocktrans context 'ctx' %}ok{% endblocktrans %}{% trans 'm' context 'c' %}", {}),
+    ("i18n14", "{% load i18n %}{% blocktrans %}unclosed", {}),
+]
+
+CASES += [
+    ("striptags02", "{{ a|striptags }}|{{ b|striptags }}|{{ c|striptags }}", {"a": "<script>x</script><!-- c -->t", "b": S("<b>safe</b> &lt;"), "c": "a < b > c"}),
+]
+
+CASES += [
+    ("pprint02", "{{ a|pprint }}", {"a": {"b": 1, "a": [2, {"z": 1, "y": "<"}], "c": None}}),
+]

@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -83,6 +84,55 @@ Test(template_loader, recursive_extends_is_bounded)
     cr_assert(strstr(T_err.msg, "RecursionError"), "%s", T_err.msg);
     char p[512];
     snprintf(p, sizeof p, "%s/a.html", d);
+    unlink(p);
+    rmdir(d);
+}
+
+typedef struct thread_job {
+    mn_template_engine *e;
+    int failures;
+} thread_job;
+
+static void *render_many(void *arg)
+{
+    thread_job *job = arg;
+    mn_arena *a = mn_arena_new("thread", 0);
+    for (int i = 0; i < 200; i++) {
+        mn_arena_reset(a);
+        mn_map *m = mn_map_new(a, 1);
+        mn_map_set_cstr(m, "n", mn_value_int(i));
+        mn_err err = { 0 };
+        const char *out = mn_template_render_to_string(job->e, "page.html", m, a, &err);
+        char want[64];
+        snprintf(want, sizeof want, "[%d]<%d>", i, i);
+        if (!out || strcmp(out, want) != 0)
+            job->failures++;
+    }
+    mn_arena_free(a);
+    return NULL;
+}
+
+Test(template_loader, shared_engine_across_threads)
+{
+    char d[] = "/tmp/mn_tpl_thrXXXXXX";
+    cr_assert(mkdtemp(d));
+    write_file(d, "page.html", "[{{ n }}]{% include 'inc.html' %}");
+    write_file(d, "inc.html", "<{{ n }}>");
+    cr_assert_eq(mn_template_engine_add_dir(T_engine, d), MN_OK);
+    pthread_t th[4];
+    thread_job jobs[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (thread_job){ T_engine, 0 };
+        cr_assert_eq(pthread_create(&th[i], NULL, render_many, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        cr_assert_eq(jobs[i].failures, 0);
+    }
+    char p[512];
+    snprintf(p, sizeof p, "%s/page.html", d);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/inc.html", d);
     unlink(p);
     rmdir(d);
 }

@@ -147,3 +147,15 @@ Test(template_tags_more, lorem_and_cache)
     T_EXPECT("{% load cache %}{% for i in l %}{% cache 60 each i %}{{ i }}{% endcache %}{% endfor %}", m, "123");
     T_EXPECT("{% load cache %}{% for i in l %}{% cache 0 never %}{{ i }}{% endcache %}{% endfor %}", m, "123");
 }
+
+Test(template_tags_more, static_library)
+{
+    T_EXPECT("{% load static %}{% static 'css/a b.css' %}|{% get_static_prefix %}|{% get_media_prefix %}", NULL,
+             "/static/css/a%20b.css|/static/|/");
+    mn_template_options o = { .static_url = "https://cdn.example.com/s/", .media_url = "/media/" };
+    mn_template_engine *e = mn_template_engine_new(&o);
+    const char *r = t_render_with(e, "{% load static %}{% static 'x.js' as u %}{{ u }}|{% get_media_prefix %}", NULL);
+    cr_assert_str_eq(r, "https://cdn.example.com/s/x.js|/media/");
+    mn_template_engine_free(e);
+    T_EXPECT_ERROR("{% static 'x' %}", NULL, "TemplateSyntaxError: Invalid block tag on line 1: 'static'");
+}

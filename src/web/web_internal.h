@@ -1,0 +1,57 @@
+/* Private interfaces between the web sources (request handler, views,
+ * middleware, static files, manage). */
+#ifndef MN_WEB_INTERNAL_H
+#define MN_WEB_INTERNAL_H
+
+#include <stdbool.h>
+#include <time.h>
+#include "manouche/app.h"
+#include "manouche/log.h"
+#include "manouche/views.h"
+
+struct mn_site {
+    mn_site_config cfg;
+    mn_resolver *resolver;
+    size_t n_middleware;
+};
+
+/* A deferred (template) response waiting for rendering. */
+typedef struct mn__deferred {
+    const mn_response *resp;
+    mn_render_fn fn;
+    void *data;
+    mn_map *context;
+    struct mn__deferred *next;
+} mn__deferred;
+
+/* What the handler keeps on each request, under the attribute "manouche.web". */
+typedef struct mn__web_req {
+    mn_site *site;
+    char id[17];
+    struct timespec start;
+    const char *failure;   /* mn_view_fail message */
+    char **backtrace;      /* backtrace_symbols() result (freed by an arena cleanup) */
+    int backtrace_len;
+    mn__deferred *deferred;
+} mn__web_req;
+
+#define MN__WEB_ATTR "manouche.web"
+
+/* The request's web state, or NULL outside mn_site_handle. */
+mn__web_req *mn__web_state(const mn_request *req);
+/* Creates the state on demand (views used outside a site, tests). */
+mn__web_req *mn__web_state_get(mn_request *req);
+
+extern mn_logger mn__request_log;
+
+/* The project's 404 response (site may be NULL). */
+mn_response *mn__not_found(mn_request *req, mn_site *site, const char *message);
+
+/* The DEBUG pages. */
+mn_response *mn__technical_404(mn_request *req, mn_site *site, const char *reason);
+mn_response *mn__technical_500(mn_request *req, const char *message);
+
+/* Appends s HTML-escaped (never fails silently: the buffer keeps its error). */
+void mn__html(mn_buf *b, mn_str s);
+
+#endif
