@@ -58,11 +58,15 @@ static const mn_field product_fields[] = {
 static const mn_index product_indexes[] = {
     { .fields = MN_NAMES("name") },
     { .fields = MN_NAMES("created_at", "-price") },
-    { .fields = MN_NAMES("price"), .condition = "available", .name = "available_products_price_idx" },
+    /* models.Index(fields=['price'], condition=Q(available=True), name=...) */
+    { .fields = MN_NAMES("price"), .q = (const mn_cond[]){ { "available", "true" }, { NULL, NULL } },
+      .name = "available_products_price_idx" },
     { .fields = NULL },
 };
 static const mn_constraint product_constraints[] = {
-    { .kind = MN_CONSTRAINT_CHECK, .name = "price_must_be_positive", .check = "price >= 0" },
+    /* models.CheckConstraint(check=Q(price__gte=0), name='price_must_be_positive') */
+    { .kind = MN_CONSTRAINT_CHECK, .name = "price_must_be_positive",
+      .q = (const mn_cond[]){ { "price__gte", "0" }, { NULL, NULL } } },
     { .kind = MN_CONSTRAINT_UNIQUE, .name = "unique_product_per_category", .fields = MN_NAMES("name", "category") },
     { 0 },
 };

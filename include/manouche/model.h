@@ -124,7 +124,8 @@ struct mn_field {
     const char *help_text;
     int max_length;            /* CHAR & co.; 0: the kind's default (255 for CHAR needs to be given) */
     int max_digits, decimal_places;
-    bool null, blank, unique, db_index, primary_key;
+    bool null, blank, unique, primary_key;
+    int8_t db_index;           /* true; MN_NO turns off the index SlugField and ForeignKey get by default */
     int8_t editable;           /* MN_NO: not editable */
     bool auto_now, auto_now_add;
     const char *default_value; /* default as text ("0", "true", "draft", "1.50"); NULL: none */
@@ -155,7 +156,7 @@ struct mn_field {
 #define MN_FIELD_BOOL(T, m, ...) MN__FIELD(T, m, bool, MN_KIND_BOOL, __VA_ARGS__)
 #define MN_FIELD_CHAR(T, m, ...) MN__FIELD(T, m, mn_str, MN_KIND_CHAR, __VA_ARGS__)
 #define MN_FIELD_TEXT(T, m, ...) MN__FIELD(T, m, mn_str, MN_KIND_TEXT, __VA_ARGS__)
-#define MN_FIELD_SLUG(T, m, ...) MN__FIELD(T, m, mn_str, MN_KIND_SLUG, .db_index = true, __VA_ARGS__)
+#define MN_FIELD_SLUG(T, m, ...) MN__FIELD(T, m, mn_str, MN_KIND_SLUG, __VA_ARGS__)
 #define MN_FIELD_EMAIL(T, m, ...) MN__FIELD(T, m, mn_str, MN_KIND_EMAIL, __VA_ARGS__)
 #define MN_FIELD_URL(T, m, ...) MN__FIELD(T, m, mn_str, MN_KIND_URL, __VA_ARGS__)
 #define MN_FIELD_UUID(T, m, ...) MN__FIELD(T, m, mn_str, MN_KIND_UUID, __VA_ARGS__)
@@ -170,7 +171,7 @@ struct mn_field {
 #define MN_FIELD_JSON(T, m, ...) MN__FIELD(T, m, mn_value, MN_KIND_JSON, __VA_ARGS__)
 /* A ForeignKey stored as the integer column `<m>_id`: the member is int64_t. */
 #define MN_FIELD_FOREIGNKEY(T, m, target, ...) \
-    MN__FIELD(T, m, int64_t, MN_KIND_FOREIGNKEY, .related = &(target), .db_index = true, __VA_ARGS__)
+    MN__FIELD(T, m, int64_t, MN_KIND_FOREIGNKEY, .related = &(target), __VA_ARGS__)
 /* The fields of abstract model `base` (whose struct type is BT) embedded as
  * member m: Django's `class Post(TimeStampedModel)`. */
 #define MN_FIELD_INHERIT(T, m, BT, base) \
@@ -180,17 +181,28 @@ struct mn_field {
 /* A NULL-terminated list of names: MN_NAMES("-created_at", "name"). */
 #define MN_NAMES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
+/* A condition written as Django lookups, all of which must hold (Q(a) &
+ * Q(b)): { "price__gte", "0" }, { "available", "true" }, ending with
+ * { NULL }. Values are text converted by the field ("true", "1.50",
+ * "2024-01-05"); the compiled condition is portable across backends. */
+typedef struct mn_cond {
+    const char *lookup;
+    const char *value;
+} mn_cond;
+
 /* Meta.indexes entry: fields ("-name" for descending), an optional name and
- * an optional SQL condition for a partial index (written as SQL over column
- * names, with no parameters). */
+ * an optional condition for a partial index: `q` (lookups) or `condition`
+ * (SQL over column names, no parameters). */
 typedef struct mn_index {
     const char *const *fields;
     const char *name;
     const char *condition;
+    const mn_cond *q;
 } mn_index;
 
-/* Meta.constraints entry. CHECK: `check` is SQL over column names
- * ("price >= 0"). UNIQUE: fields, optionally with a condition (partial). */
+/* Meta.constraints entry. CHECK: `q` (CheckConstraint(check=Q(...))) or
+ * `check` (SQL over column names, "price >= 0"). UNIQUE: fields, optionally
+ * with a condition (`q` or `condition`) for a partial unique index. */
 typedef enum mn_constraint_kind { MN_CONSTRAINT_CHECK = 1, MN_CONSTRAINT_UNIQUE } mn_constraint_kind;
 typedef struct mn_constraint {
     mn_constraint_kind kind;
@@ -198,6 +210,7 @@ typedef struct mn_constraint {
     const char *check;
     const char *const *fields;
     const char *condition;
+    const mn_cond *q;
 } mn_constraint;
 
 typedef struct mn_meta {

@@ -80,6 +80,9 @@ mn_qs *mn_qs_using(mn_qs *qs, mn_db *db);
 mn_qs *mn_qs_filter(mn_qs *qs, const char *lookup, mn_value v);
 mn_qs *mn_qs_exclude(mn_qs *qs, const char *lookup, mn_value v);
 mn_qs *mn_qs_filter_q(mn_qs *qs, mn_qobj *q);
+/* filter(name="Chair", stock__gt=0): (lookup, value) pairs ending with
+ * NULL, all of which must hold. */
+mn_qs *mn_qs_filter_by(mn_qs *qs, ...);
 mn_qs *mn_qs_exclude_q(mn_qs *qs, mn_qobj *q);
 /* order_by("-created_at", "name", NULL); "?" orders randomly; no names
  * clears the ordering (also Meta.ordering). */

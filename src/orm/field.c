@@ -75,6 +75,10 @@ static int flatten(struct mn__model_rt *rt, const mn_field *fields, size_t base,
         g->offset = base + f->offset;
         if (!g->max_length)
             g->max_length = default_max_length(g->kind);
+        /* SlugField and ForeignKey are indexed unless told MN_NO */
+        if (g->db_index == 0 && (g->kind == MN_KIND_SLUG || g->kind == MN_KIND_FOREIGNKEY))
+            g->db_index = 1;
+        g->db_index = g->db_index > 0;
         if (g->kind == MN_KIND_FOREIGNKEY && !g->related) {
             snprintf(rt->errmsg, sizeof rt->errmsg, "field '%s': a ForeignKey needs a target model", f->name);
             return MN_EINVAL;

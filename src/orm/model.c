@@ -170,10 +170,17 @@ mn_list *mn_model_schema_sql(mn_model *m, mn_db_engine eng, mn_arena *a, mn_err 
             return NULL;
         }
         if (c->kind == MN_CONSTRAINT_CHECK) {
+            const char *check = c->check;
+            if (c->q && !(check = mn__cond_sql(m, c->q, eng, a, err)))
+                return NULL;
+            if (!check) {
+                mn_err_set(err, MN_EINVAL, "%s: CHECK constraint '%s' needs a condition", m->name, c->name);
+                return NULL;
+            }
             mn_buf_puts(&b, ", CONSTRAINT ");
             mn__quote(&b, c->name);
-            mn_buf_printf(&b, " CHECK (%s)", c->check ? c->check : "1 = 1");
-        } else if (!c->condition) {
+            mn_buf_printf(&b, " CHECK (%s)", check);
+        } else if (!c->condition && !c->q) {
             if (check_names(m, c->fields, c->name, err) != MN_OK)
                 return NULL;
             mn_buf_puts(&b, ", CONSTRAINT ");
@@ -215,14 +222,20 @@ mn_list *mn_model_schema_sql(mn_model *m, mn_db_engine eng, mn_arena *a, mn_err 
         mn_buf_puts(&b, " (");
         put_cols(&b, m, ix->fields, true);
         mn_buf_puts(&b, ")");
-        if (ix->condition)
-            mn_buf_printf(&b, " WHERE %s", ix->condition);
+        const char *cond = ix->condition;
+        if (ix->q && !(cond = mn__cond_sql(m, ix->q, eng, a, err)))
+            return NULL;
+        if (cond)
+            mn_buf_printf(&b, " WHERE %s", cond);
         mn_list_push(out, mn_value_str(mn_buf_str(&b)));
     }
     for (const mn_constraint *c = m->meta.constraints; c && c->kind; c++) {
-        if (c->kind != MN_CONSTRAINT_UNIQUE || !c->condition)
+        if (c->kind != MN_CONSTRAINT_UNIQUE || (!c->condition && !c->q))
             continue;
         if (check_names(m, c->fields, c->name, err) != MN_OK)
+            return NULL;
+        const char *cond = c->condition;
+        if (c->q && !(cond = mn__cond_sql(m, c->q, eng, a, err)))
             return NULL;
         mn_buf_init(&b, a, 0);
         mn_buf_puts(&b, "CREATE UNIQUE INDEX ");
@@ -231,7 +244,7 @@ mn_list *mn_model_schema_sql(mn_model *m, mn_db_engine eng, mn_arena *a, mn_err 
         mn__quote(&b, table);
         mn_buf_puts(&b, " (");
         put_cols(&b, m, c->fields, false);
-        mn_buf_printf(&b, ") WHERE %s", c->condition);
+        mn_buf_printf(&b, ") WHERE %s", cond);
         mn_list_push(out, mn_value_str(mn_buf_str(&b)));
     }
     if (mn_buf_error(&b) || mn_arena_failed(a)) {
@@ -854,7 +867,7 @@ static void validate_unique(void *obj, mn_model *m, mn_arena *a, mn_map *errors,
     for (const char *const *const *ut = m->meta.unique_together; ut && *ut; ut++)
         unique_names(obj, m, a, *ut, errors, failed, err, first);
     for (const mn_constraint *c = m->meta.constraints; c && c->kind; c++)
-        if (c->kind == MN_CONSTRAINT_UNIQUE && !c->condition)
+        if (c->kind == MN_CONSTRAINT_UNIQUE && !c->condition && !c->q)
             unique_names(obj, m, a, c->fields, errors, failed, err, first);
 }
 

@@ -405,6 +405,31 @@ mn_qs *mn_qs_exclude(mn_qs *qs, const char *lookup, mn_value v)
     return qs ? add_where(qs, mn_q(qs->arena, lookup, v), true) : NULL;
 }
 mn_qs *mn_qs_filter_q(mn_qs *qs, mn_qobj *q) { return qs ? add_where(qs, q, false) : NULL; }
+
+mn_qs *mn_qs_filter_by(mn_qs *qs, ...)
+{
+    if (!qs)
+        return NULL;
+    va_list ap;
+    va_start(ap, qs);
+    mn_qobj *all = NULL;
+    const char *lookup;
+    bool oom = false;
+    while ((lookup = va_arg(ap, const char *)) != NULL) {
+        mn_value v = va_arg(ap, mn_value);
+        mn_qobj *leaf = mn_q(qs->arena, lookup, v);
+        all = !leaf ? NULL : all ? mn_q_and(all, leaf) : leaf;
+        oom |= all == NULL;
+    }
+    va_end(ap);
+    if (oom) {
+        mn_qs *c = clone(qs);
+        if (c)
+            qs_fail(c, MN_ENOMEM, "out of memory");
+        return c;
+    }
+    return all ? add_where(qs, all, false) : clone(qs);
+}
 mn_qs *mn_qs_exclude_q(mn_qs *qs, mn_qobj *q) { return qs ? add_where(qs, q, true) : NULL; }
 
 /* Copies the NULL-terminated varargs names into the arena. */
@@ -2109,10 +2134,14 @@ void *mn_qs_get(mn_qs *qs, mn_err *err)
     mn_qs *c = qs;
     if (!qs->raw_sql && qs->high < 0 && !qs->low)
         c = mn_qs_slice(qs, 0, 21);
+    if (c->mode != MODE_OBJECTS) {
+        mn_err_set(err, MN_EINVAL, "get() returns instances: on values()/values_list() read mn_qs_rows of a filter");
+        return NULL;
+    }
     if (mn_qs_eval(c, err) != MN_OK)
         return NULL;
     if (c->len == 1)
-        return c->items ? c->items[0] : NULL;
+        return c->items[0];
     if (c->len == 0) {
         mn_err_set(err, MN_ENOTFOUND, "%s matching query does not exist.", qs->m->name);
         return NULL;
@@ -2942,4 +2971,71 @@ void *mn_qs_update_or_create(mn_qs *qs, bool *created, mn_err *err, ...)
     void *obj = get_or_create(qs, created, err, true, ap);
     va_end(ap);
     return obj;
+}
+
+/* ---- conditions for DDL ---- */
+
+static void put_literal(mn_buf *b, mn_value v, mn_db_engine eng)
+{
+    switch (v.type) {
+    case MN_VALUE_NULL: mn_buf_puts(b, "NULL"); return;
+    case MN_VALUE_BOOL: mn_buf_puts(b, eng == MN_DB_POSTGRES ? (v.u.b ? "true" : "false") : (v.u.b ? "1" : "0")); return;
+    case MN_VALUE_INT: mn_buf_put_i64(b, v.u.i); return;
+    case MN_VALUE_FLOAT: mn_buf_printf(b, "%.17g", v.u.f); return;
+    default: {
+        mn_str t = v.type == MN_VALUE_STR ? v.u.s : MN_STR("");
+        mn_buf_putc(b, '\'');
+        for (size_t i = 0; i < t.len; i++) {
+            if (t.ptr[i] == '\'')
+                mn_buf_putc(b, '\'');
+            mn_buf_putc(b, t.ptr[i]);
+        }
+        mn_buf_putc(b, '\'');
+    }
+    }
+}
+
+const char *mn__cond_sql(mn_model *m, const mn_cond *conds, mn_db_engine eng, mn_arena *arena, mn_err *err)
+{
+    mn_qs *qs = mn_qs_all(m, arena);
+    for (const mn_cond *c = conds; qs && c->lookup; c++) {
+        mn_value v = mn_value_cstr(c->value);
+        size_t n = strlen(c->lookup);
+        if (!c->value)
+            v = mn_value_null();
+        else if (n > 8 && !strcmp(c->lookup + n - 8, "__isnull"))
+            v = mn_value_bool(!strcmp(c->value, "true") || !strcmp(c->value, "True") || !strcmp(c->value, "1"));
+        qs = mn_qs_filter(qs, c->lookup, v);
+    }
+    if (check_qs(qs, err) != MN_OK)
+        return NULL;
+    mn_err e = { 0 };
+    comp c;
+    comp_init(&c, qs, eng, &e);
+    compile_q(&c, qs->where);
+    if (c.rc != MN_OK || mn_buf_error(&c.sql)) {
+        mn_err_set(err, c.rc ? c.rc : MN_ENOMEM, "%s: %s", m->name, c.rc ? e.msg : "out of memory");
+        return NULL;
+    }
+    /* Placeholders become literals; "%%" becomes "%". */
+    mn_str sql = mn_buf_str(&c.sql);
+    mn_buf out;
+    mn_buf_init(&out, arena, 0);
+    size_t k = 0;
+    for (size_t i = 0; i < sql.len; i++) {
+        if (sql.ptr[i] == '%' && i + 1 < sql.len && sql.ptr[i + 1] == 's' && k < c.np) {
+            put_literal(&out, c.params[k++], eng);
+            i++;
+        } else if (sql.ptr[i] == '%' && i + 1 < sql.len && sql.ptr[i + 1] == '%') {
+            mn_buf_putc(&out, '%');
+            i++;
+        } else {
+            mn_buf_putc(&out, sql.ptr[i]);
+        }
+    }
+    if (mn_buf_error(&out)) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    return mn_buf_cstr(&out);
 }

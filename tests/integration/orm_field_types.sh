@@ -42,6 +42,7 @@ expect_ok decimal_is_decimal "mn_decimal price;" "MN_FIELD_DECIMAL(thing, price,
 expect_ok int_is_int32 "int32_t stock;" "MN_FIELD_INT(thing, stock),"
 expect_ok json_is_value "mn_value data;" "MN_FIELD_JSON(thing, data),"
 expect_ok datetime "mn_datetime at;" "MN_FIELD_DATETIME(thing, at, .auto_now = true),"
+expect_ok options_override_kind_defaults "mn_str slug;" "MN_FIELD_SLUG(thing, slug, .db_index = MN_NO, .unique = true),"
 expect_error money_as_double "double price;" "MN_FIELD_DECIMAL(thing, price, .max_digits = 5, .decimal_places = 2),"
 expect_error char_as_pointer "const char *name;" "MN_FIELD_CHAR(thing, name, .max_length = 10),"
 expect_error int_as_int64 "int64_t stock;" "MN_FIELD_INT(thing, stock),"

@@ -70,12 +70,18 @@ static const mn_field product_fields[] = {
 static const mn_index product_indexes[] = {
     { .fields = MN_NAMES("price", "created_at") },
     { .fields = MN_NAMES("created_at", "-price") },
-    { .fields = MN_NAMES("price"), .condition = "available", .name = "available_products_price_idx" },
+    { .fields = MN_NAMES("price"), .q = (const mn_cond[]){ { "available", "true" }, { NULL, NULL } },
+      .name = "available_products_price_idx" },
+    { .fields = MN_NAMES("stock"), .condition = "stock > 0", .name = "in_stock_idx" },
     { .fields = NULL },
 };
 
 static const mn_constraint product_constraints[] = {
-    { .kind = MN_CONSTRAINT_CHECK, .name = "price_must_be_positive", .check = "price >= 0" },
+    { .kind = MN_CONSTRAINT_CHECK, .name = "price_must_be_positive",
+      .q = (const mn_cond[]){ { "price__gte", "0" }, { NULL, NULL } } },
+    { .kind = MN_CONSTRAINT_CHECK, .name = "rating_range", .check = "rating >= 0 AND rating <= 5" },
+    { .kind = MN_CONSTRAINT_UNIQUE, .name = "unique_published_name", .fields = MN_NAMES("name"),
+      .q = (const mn_cond[]){ { "status", "published" }, { NULL, NULL } } },
     { .kind = MN_CONSTRAINT_UNIQUE, .name = "unique_product_per_category", .fields = MN_NAMES("name", "category") },
     { 0 },
 };

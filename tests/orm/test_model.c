@@ -104,6 +104,23 @@ Test(model, check_constraint_is_eperm)
     cr_assert_eq(err.code, MN_EPERM, "%s", err.msg);
 }
 
+Test(model, conditional_constraints)
+{
+    mn_err err = { 0 };
+    product *a = make_product("Twin", "1", 1);
+    product *b = mn_model_create(&product_model, A, &err, "name", mn_value_cstr("Twin"), "slug", mn_value_cstr("twin-2"),
+                                 "price", dec("2"), NULL);
+    cr_assert_not_null(b, "%s", err.msg);
+    cr_assert_neq(a->id, b->id, "drafts may share a name");
+    a->status = mn_str_from("published");
+    cr_assert_eq(mn_obj_save(a, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    b->status = mn_str_from("published");
+    cr_assert_eq(mn_obj_save(b, &product_model, NULL, NULL, &err), MN_EEXIST, "published names are unique");
+    b->status = mn_str_from("draft");
+    b->rating = 7;
+    cr_assert_eq(mn_obj_save(b, &product_model, NULL, NULL, &err), MN_EPERM, "rating_range");
+}
+
 Test(model, foreign_key_column)
 {
     mn_err err = { 0 };
@@ -468,22 +485,33 @@ Test(model, schema_sql_sqlite)
     cr_assert(strstr(create, "\"category_id\" bigint NULL REFERENCES \"shop_category\" (\"id\") ON DELETE SET NULL "
                              "DEFERRABLE INITIALLY DEFERRED"),
               "%s", create);
-    cr_assert(strstr(create, "CONSTRAINT \"price_must_be_positive\" CHECK (price >= 0)"));
+    cr_assert(strstr(create, "CONSTRAINT \"price_must_be_positive\" CHECK (\"price\" >= '0.00')"), "%s", create);
+    cr_assert(strstr(create, "CONSTRAINT \"rating_range\" CHECK (rating >= 0 AND rating <= 5)"), "%s", create);
     cr_assert(strstr(create, "CONSTRAINT \"unique_product_per_category\" UNIQUE (\"name\", \"category_id\")"));
-    bool partial = false, desc = false;
+    bool partial = false, desc = false, unique_partial = false, fk_index = false;
     for (size_t i = 1; i < mn_list_len(sql); i++) {
         const char *s = mn_list_get(sql, i).u.s.ptr;
-        partial |= strstr(s, "CREATE INDEX \"available_products_price_idx\" ON \"shop_product\" (\"price\") WHERE available") != NULL;
+        partial |= strstr(s, "CREATE INDEX \"available_products_price_idx\" ON \"shop_product\" (\"price\") WHERE "
+                             "\"available\" = 1") != NULL;
+        unique_partial |= strstr(s, "CREATE UNIQUE INDEX \"unique_published_name\" ON \"shop_product\" (\"name\") "
+                                    "WHERE \"status\" = 'published'") != NULL;
         desc |= strstr(s, "(\"created_at\", \"price\" DESC)") != NULL;
+        fk_index |= strstr(s, "ON \"shop_product\" (\"category_id\")") != NULL;
     }
     cr_assert(partial);
     cr_assert(desc);
+    cr_assert(unique_partial);
+    cr_assert(fk_index, "ForeignKeys are indexed by default");
     mn_list *pg = mn_model_schema_sql(&product_model, MN_DB_POSTGRES, A, &err);
     const char *pcreate = mn_list_get(pg, 0).u.s.ptr;
     cr_assert(strstr(pcreate, "\"id\" bigserial NOT NULL PRIMARY KEY"), "%s", pcreate);
     cr_assert(strstr(pcreate, "\"price\" numeric(10, 2) NOT NULL"));
     cr_assert(strstr(pcreate, "\"metadata\" jsonb NULL"));
     cr_assert(strstr(pcreate, "\"created_at\" timestamp with time zone NOT NULL"));
+    bool pg_partial = false;
+    for (size_t i = 1; i < mn_list_len(pg); i++)
+        pg_partial |= strstr(mn_list_get(pg, i).u.s.ptr, "WHERE \"available\" = true") != NULL;
+    cr_assert(pg_partial);
 }
 
 Test(model, descriptors)

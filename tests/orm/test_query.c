@@ -181,6 +181,13 @@ Test(qs, unknown_fields_give_djangos_errors)
 Test(qs, get_errors)
 {
     mn_err err = { 0 };
+    product *by = mn_qs_get(mn_qs_filter_by(all(), "name__icontains", mn_value_cstr("lamp"), "stock__gt", mn_value_int(0),
+                                            NULL),
+                            &err);
+    cr_assert_not_null(by, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(by->name, "Blue Lamp"));
+    cr_assert_eq(mn_qs_count(mn_qs_filter_by(all(), NULL), &err), 6);
+    cr_assert_eq(mn_qs_count(mn_qs_filter_by(all(), "nope", mn_value_int(1), NULL), &err), MN_EINVAL);
     cr_assert_null(mn_qs_get(mn_qs_filter(all(), "name__icontains", mn_value_cstr("lamp")), &err));
     cr_assert_eq(err.code, MN_EMULTIPLE);
     cr_assert_str_eq(err.msg, "get() returned more than one Product -- it returned 2!");
@@ -356,6 +363,10 @@ Test(qs, values_and_values_list)
     mn_qs *bad = mn_qs_values_list(base, MN_QS_FLAT, "id", "name", NULL);
     cr_assert_str_eq(mn_qs_error(bad)->msg, "'flat' is not valid when values_list is called with more than one field.");
     cr_assert_null(mn_qs_rows(mn_qs_values(base, "nope", NULL)));
+    cr_assert_null(mn_qs_get(mn_qs_values(base, "name", NULL), &err));
+    cr_assert_eq(err.code, MN_EINVAL);
+    cr_assert_null(mn_qs_first(mn_qs_values(base, "name", NULL), &err));
+    cr_assert_eq(err.code, MN_EINVAL);
     (void)err;
     /* distinct */
     mn_list *avail = mn_qs_rows(mn_qs_distinct(mn_qs_values_list(all(), MN_QS_FLAT, "available", NULL)));
