@@ -21,6 +21,8 @@
 #include "manouche/signal.h"
 #include "manouche/settings.h"
 #include "manouche/db.h"
+#include "manouche/model.h"
+#include "manouche/queryset.h"
 #include "manouche/http.h"
 #include "manouche/server.h"
 #include "manouche/middleware.h"

@@ -81,6 +81,7 @@ const char *mn_arena_name(const mn_arena *a);
  * registered after the mark run at the rewind. */
 typedef struct mn_arena_mark {
     void *block;
+    void *below; /* the block under block at the mark (large blocks go between) */
     size_t used;
     size_t total;
     void *cleanup;

@@ -5,7 +5,11 @@
  * percent sign; the backend rewrites them once per distinct statement
  * (`?NNN` for SQLite, `$N` for PostgreSQL) and keeps the prepared statement
  * in a per-connection cache, so repeated queries skip parsing and planning.
- * Parameters are always bound, never spliced into the text.
+ * Parameters are always bound, never spliced into the text. As with Django's
+ * backends, `%s` and `%%` are recognised everywhere in the text, inside
+ * quoted literals and comments too: write `LIKE 'a%%'`, and `'%%s'` for the
+ * two characters %s. A placeholder left inside a literal is an error
+ * (MN_EINVAL on SQLite, MN_EDB from PostgreSQL), never a silent mismatch.
  *
  * Values cross the boundary as mn_values: null, bool (0/1 on SQLite), int,
  * float, string and bytes-as-string go in; results come back as the column's

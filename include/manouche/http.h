@@ -312,8 +312,9 @@ mn_response *mn_response_text(mn_request *req, int status, const char *content_t
  * e.g. a literal or arena memory). */
 mn_response *mn_response_static(mn_request *req, int status, const char *content_type, mn_str body);
 /* JsonResponse(data): v written by the streaming JSON writer (json.h) with
- * its flags (MN_JSON_COMPACT for Django's JsonResponse shape without
- * spaces, MN_JSON_DRF for DRF's renderer), Content-Type application/json.
+ * its flags (MN_JSON_DJANGO for the bytes Django's JsonResponse sends,
+ * MN_JSON_DRF for DRF's renderer, MN_JSON_COMPACT for the smallest body),
+ * Content-Type application/json.
  * Returns NULL when v cannot be written as JSON (NaN, a callable, invalid
  * UTF-8), which the framework answers with a 500. */
 mn_response *mn_response_json(mn_request *req, int status, mn_value v, unsigned flags);

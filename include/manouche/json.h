@@ -115,6 +115,9 @@ enum {
 
 /* The output of DRF's JSONRenderer (compact, UTF-8, U+2028/9 escaped). */
 #define MN_JSON_DRF (MN_JSON_ESCAPE_LINE_SEPARATORS)
+/* json.dumps defaults, which Django's JsonResponse uses: ", " and ": "
+ * separators, non-ASCII as \uXXXX. */
+#define MN_JSON_DJANGO (MN_JSON_SPACED | MN_JSON_ENSURE_ASCII)
 /* The JSON inside Django's json_script (json.dumps defaults plus <>&). */
 #define MN_JSON_DJANGO_SCRIPT (MN_JSON_SPACED | MN_JSON_ENSURE_ASCII | MN_JSON_SCRIPT_SAFE)
 

@@ -71,7 +71,8 @@ bool mn_str_next_field(mn_str s, char sep, size_t *pos, mn_str *field);
 int mn_str_to_i64(mn_str s, int64_t *out);
 int mn_str_to_u64(mn_str s, uint64_t *out);
 /* Parses a whole slice as a finite double (strtod syntax, no spaces, no
- * hex, no inf/nan). Returns MN_OK, MN_EPARSE or MN_ERANGE. */
+ * hex, no inf/nan, any length). Returns MN_OK, MN_EPARSE, MN_ERANGE (too
+ * large) or MN_ENOMEM. */
 int mn_str_to_double(mn_str s, double *out);
 
 /* The value (0..15) of the hexadecimal digit c, or -1 when c is not one. */

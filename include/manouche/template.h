@@ -40,7 +40,8 @@ typedef struct mn_template_options {
     bool no_autoescape;            /* Django's autoescape=False */
     const char *string_if_invalid; /* NULL: "" */
     bool debug;                    /* exposes {% debug %} output and the debug processor */
-    bool no_cache;                 /* recompile on every get (development) */
+    bool no_cache;                 /* recompile on every get (development: each compile stays in
+                                      the engine's memory until the engine is freed) */
     size_t max_steps;              /* nodes rendered per render before failing (0: 100 million) */
     const char *static_url;        /* STATIC_URL for {% load static %} (NULL: "/static/") */
     const char *media_url;         /* MEDIA_URL for {% get_media_prefix %} (NULL: "/", as Django 3.2 shows an empty one) */

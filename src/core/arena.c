@@ -310,6 +310,7 @@ mn_arena_mark mn_arena_mark_get(mn_arena *a)
 {
     mn_arena_mark m;
     m.block = a->cur;
+    m.below = a->cur ? a->cur->prev : NULL;
     m.used = a->cur ? a->cur->used : 0;
     m.total = a->used;
     m.cleanup = a->cleanups;
@@ -319,10 +320,18 @@ mn_arena_mark mn_arena_mark_get(mn_arena *a)
 void mn_arena_rewind(mn_arena *a, mn_arena_mark m)
 {
     run_cleanups(a, m.cleanup);
-    /* Blocks made after the mark go; large blocks slipped in behind the
-     * current one stay until reset (they are rare and still owned). */
+    /* Blocks made after the mark go: those stacked on top of the mark's
+     * block, and large ones slipped in just behind it (between it and the
+     * block that was under it at the mark). */
     free_blocks_until(a, m.block);
     if (a->cur) {
+        while (a->cur->prev && a->cur->prev != m.below) {
+            block *b = a->cur->prev;
+            a->cur->prev = b->prev;
+            a->reserved -= sizeof(block) + b->size;
+            UNPOISON(b->data, b->size);
+            free(b);
+        }
         POISON(a->cur->data + m.used, a->cur->size - m.used);
         a->cur->used = m.used;
     }

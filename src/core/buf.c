@@ -45,7 +45,7 @@ static int grow(mn_buf *b, size_t n)
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    if (cap > b->max + 1)
+    if (b->max < SIZE_MAX && cap > b->max + 1)
         cap = b->max + 1;
     char *p;
     if (b->arena)

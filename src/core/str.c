@@ -197,22 +197,31 @@ int mn_str_to_i64(mn_str s, int64_t *out)
 
 int mn_str_to_double(mn_str s, double *out)
 {
-    char tmp[128];
-    if (s.len == 0 || s.len >= sizeof tmp)
+    char small[128];
+    if (s.len == 0 || s.len == SIZE_MAX)
         return MN_EPARSE;
     for (size_t i = 0; i < s.len; i++) {
         char c = s.ptr[i];
         if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'))
             return MN_EPARSE;
     }
+    /* strtod needs a NUL: a stack copy, or a heap one for long spellings
+     * (many leading zeros or digits are still a valid number). */
+    char *tmp = s.len < sizeof small ? small : malloc(s.len + 1);
+    if (!tmp)
+        return MN_ENOMEM;
     memcpy(tmp, s.ptr, s.len);
     tmp[s.len] = '\0';
     char *end;
     errno = 0;
     double v = strtod(tmp, &end);
-    if (end != tmp + s.len)
+    bool whole = end == tmp + s.len;
+    int range = errno == ERANGE;
+    if (tmp != small)
+        free(tmp);
+    if (!whole)
         return MN_EPARSE;
-    if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL))
+    if (range && (v == HUGE_VAL || v == -HUGE_VAL))
         return MN_ERANGE;
     *out = v;
     return MN_OK;

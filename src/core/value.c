@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unictype.h>
+#include <unistr.h>
 #include "manouche/value.h"
 
 /* ---- constructors ---- */
@@ -169,6 +171,8 @@ mn_list *mn_list_new(mn_arena *arena, size_t hint)
     l->cap = hint;
     l->items = NULL;
     if (hint) {
+        if (hint > SIZE_MAX / sizeof(mn_value))
+            return NULL;
         l->items = mn_arena_alloc(arena, hint * sizeof(mn_value));
         if (!l->items)
             return NULL;
@@ -245,6 +249,8 @@ mn_map *mn_map_new(mn_arena *arena, size_t hint)
         return NULL;
     m->arena = arena;
     if (hint) {
+        if (hint > SIZE_MAX / sizeof(entry))
+            return NULL;
         m->entries = mn_arena_alloc(arena, hint * sizeof(entry));
         if (!m->entries)
             return NULL;
@@ -319,7 +325,9 @@ int mn_map_set(mn_map *m, mn_str key, mn_value v)
     m->entries[m->len].key = key;
     m->entries[m->len].val = v;
     m->len++;
-    if (m->len > MAP_LINEAR_MAX) {
+    /* Once built, the index stays (removals may take len back under the
+     * linear size): every new key must go into it. */
+    if (m->index || m->len > MAP_LINEAR_MAX) {
         if (!m->index || m->len * 2 > m->index_cap) {
             if (rebuild_index(m, m->len)) {
                 m->len--;
@@ -556,26 +564,49 @@ int mn_buf_put_double_repr(mn_buf *b, double f)
         return mn_buf_puts(b, "inf");
     if (f == -HUGE_VAL)
         return mn_buf_puts(b, "-inf");
-    /* Shortest digits that round-trip, as Python's repr does. */
-    char tmp[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, f);
-        if (strtod(tmp, NULL) == f)
-            break;
-    }
-    /* tmp is [-]d[.ddd]e[+-]XX: split into digits and exponent. */
+    /* Shortest digits that round-trip, as Python's repr does. printf gives
+     * the nearest decimal of each length; for a power of two the rounding
+     * interval is narrower below than above, so when the nearest one (below)
+     * falls outside it, the next decimal up may still round-trip and is the
+     * shortest repr. */
+    bool neg = signbit(f) != 0;
+    double x = neg ? -f : f;
+    char tmp[48];
     char digits[24];
     size_t nd = 0;
-    const char *p = tmp;
-    bool neg = false;
-    if (*p == '-') {
-        neg = true;
-        p++;
+    int exp = 0;
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, x);
+        /* tmp is d[.ddd]e[+-]XX: split into digits and exponent. */
+        const char *p = tmp;
+        nd = 0;
+        for (; *p && *p != 'e'; p++)
+            if (*p != '.')
+                digits[nd++] = *p;
+        exp = atoi(p + 1);
+        if (strtod(tmp, NULL) == x)
+            break;
+        if (prec == 17)
+            break;
+        char up[24];
+        memcpy(up, digits, nd);
+        size_t k = nd;
+        while (k > 0 && up[k - 1] == '9')
+            up[--k] = '0';
+        int uexp = exp;
+        if (k == 0) {
+            up[0] = '1';
+            uexp++;
+        } else {
+            up[k - 1]++;
+        }
+        snprintf(tmp, sizeof tmp, "%c.%.*se%d", up[0], (int)nd - 1, up + 1, uexp);
+        if (strtod(tmp, NULL) == x) {
+            memcpy(digits, up, nd);
+            exp = uexp;
+            break;
+        }
     }
-    for (; *p && *p != 'e'; p++)
-        if (*p != '.')
-            digits[nd++] = *p;
-    int exp = atoi(p + 1);
     while (nd > 1 && digits[nd - 1] == '0')
         nd--;
     if (neg)
@@ -622,6 +653,27 @@ static int put_str_repr(mn_buf *b, mn_str s)
             mn_buf_puts(b, "\\t");
         } else if (c < 0x20 || c == 0x7f) {
             mn_buf_printf(b, "\\x%02x", c);
+        } else if (c >= 0x80) {
+            /* Python escapes what str.isprintable() rejects; bytes that are
+             * not UTF-8 (a Python str cannot hold them) show as \xNN. */
+            ucs4_t uc;
+            int n = u8_mbtoucr(&uc, (const uint8_t *)s.ptr + i, s.len - i);
+            if (n <= 0) {
+                mn_buf_printf(b, "\\x%02x", c);
+                continue;
+            }
+            if (uc_is_general_category_withtable(uc, UC_CATEGORY_MASK_C | UC_CATEGORY_MASK_Zs | UC_CATEGORY_MASK_Zl |
+                                                         UC_CATEGORY_MASK_Zp)) {
+                if (uc <= 0xff)
+                    mn_buf_printf(b, "\\x%02x", (unsigned)uc);
+                else if (uc <= 0xffff)
+                    mn_buf_printf(b, "\\u%04x", (unsigned)uc);
+                else
+                    mn_buf_printf(b, "\\U%08x", (unsigned)uc);
+            } else {
+                mn_buf_append(b, s.ptr + i, (size_t)n);
+            }
+            i += (size_t)n - 1;
         } else {
             mn_buf_putc(b, (char)c);
         }
@@ -790,19 +842,26 @@ int mn_value_to_double(mn_value v, double *out)
     case MN_VALUE_DECIMAL: *out = mn_decimal_to_double(v.u.d); return MN_OK;
     case MN_VALUE_STR: {
         mn_str s = mn_str_trim(v.u.s);
-        if (mn_str_ieq_cstr(s, "inf") || mn_str_ieq_cstr(s, "+inf") || mn_str_ieq_cstr(s, "infinity")) {
-            *out = HUGE_VAL;
+        mn_str body = s;
+        bool neg = false;
+        if (body.len && (body.ptr[0] == '+' || body.ptr[0] == '-')) {
+            neg = body.ptr[0] == '-';
+            body = mn_str_slice(body, 1, body.len);
+        }
+        if (mn_str_ieq_cstr(body, "inf") || mn_str_ieq_cstr(body, "infinity")) {
+            *out = neg ? -HUGE_VAL : HUGE_VAL;
             return MN_OK;
         }
-        if (mn_str_ieq_cstr(s, "-inf") || mn_str_ieq_cstr(s, "-infinity")) {
-            *out = -HUGE_VAL;
+        if (mn_str_ieq_cstr(body, "nan")) {
+            *out = neg ? -NAN : NAN;
             return MN_OK;
         }
-        if (mn_str_ieq_cstr(s, "nan")) {
-            *out = NAN;
+        int rc = mn_str_to_double(s, out);
+        if (rc == MN_ERANGE) { /* Python: float('1e500') is inf */
+            *out = neg ? -HUGE_VAL : HUGE_VAL;
             return MN_OK;
         }
-        return mn_str_to_double(s, out);
+        return rc;
     }
     default: return MN_ETYPE;
     }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include "db_internal.h"
 
@@ -60,6 +61,57 @@ static void cache_clear(mn_db *db)
         db->buckets[b] = NULL;
     }
     db->nstmts = 0;
+}
+
+/* After DDL, prepared plans may no longer fit their tables (PostgreSQL:
+ * "cached plan must not change result type"): forget them all. */
+static void cache_forget(mn_db *db)
+{
+    db->stale_stmts = false;
+    db->ops->forget_all(db);
+    for (size_t b = 0; b < MN__STMT_BUCKETS; b++) {
+        mn__stmt *st = db->buckets[b];
+        while (st) {
+            mn__stmt *next = st->next;
+            free(st->native);
+            free(st->sql);
+            free(st);
+            st = next;
+        }
+        db->buckets[b] = NULL;
+    }
+    db->nstmts = 0;
+}
+
+/* True for statements that change table shapes (CREATE, ALTER, DROP),
+ * after leading blanks and comments. */
+static bool is_ddl(const char *sql)
+{
+    const char *p = sql;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(')
+            p++;
+        if (p[0] == '-' && p[1] == '-') {
+            p = strchr(p, '\n');
+            if (!p)
+                return false;
+        } else if (p[0] == '/' && p[1] == '*') {
+            p = strstr(p + 2, "*/");
+            if (!p)
+                return false;
+            p += 2;
+        } else {
+            break;
+        }
+    }
+    static const char *const words[] = { "CREATE", "ALTER", "DROP" };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]);
+        if (!strncasecmp(p, words[i], n) && !((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+                                              (p[n] >= '0' && p[n] <= '9') || p[n] == '_'))
+            return true;
+    }
+    return false;
 }
 
 void mn_db_close(mn_db *db)
@@ -164,6 +216,10 @@ int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t npa
     if (rows)
         *rows = NULL;
     mn_db_rows_close(&db->rows);
+    bool retried = false;
+again:
+    if (db->stale_stmts)
+        cache_forget(db);
     mn__stmt *st = stmt_get(db, sql, err);
     if (!st)
         return err && err->code ? err->code : MN_EDB;
@@ -176,10 +232,21 @@ int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t npa
     int rc = db->ops->run(db, st, params, nparams, err);
     if (db->logging)
         log_statement(db, sql, nparams, now_s() - t0);
+    if (rc && db->stale_stmts && db->depth == 0 && !retried) {
+        /* A stale cached plan, outside a transaction: prepare again and
+         * run once more (inside one, the server aborted the transaction;
+         * the cache is dropped before the next statement). */
+        db->rows.st = NULL;
+        retried = true;
+        mn_err_clear(err);
+        goto again;
+    }
     if (rc) {
         db->rows.st = NULL;
         return rc;
     }
+    if (db->ops->forget_all && is_ddl(sql))
+        db->stale_stmts = true;
     db->rows.active = true;
     if (rows)
         *rows = &db->rows;
@@ -291,10 +358,15 @@ int mn_db_commit(mn_db *db, mn_err *err)
         if (db->callbacks[i].depth > db->depth)
             db->callbacks[i].depth = db->depth;
     if (db->depth == 0) {
+        /* Take the list first: a callback may open a transaction and
+         * register callbacks of its own, which reuse db->callbacks. */
+        on_commit_cb *list = db->callbacks;
         size_t n = db->ncallbacks;
-        db->ncallbacks = 0;
+        db->callbacks = NULL;
+        db->ncallbacks = db->capcallbacks = 0;
         for (size_t i = 0; i < n; i++)
-            db->callbacks[i].fn(db->callbacks[i].arg);
+            list[i].fn(list[i].arg);
+        free(list);
     }
     return MN_OK;
 }
@@ -343,9 +415,15 @@ int mn_db_atomic(mn_db *db, int (*fn)(mn_db *db, void *ctx), void *ctx, mn_err *
     int rc = mn_db_begin(db, err);
     if (rc)
         return rc;
+    int depth = db->depth;
     rc = fn(db, ctx);
-    if (rc == MN_OK)
-        return mn_db_commit(db, err);
+    if (rc == MN_OK) {
+        rc = mn_db_commit(db, err);
+        /* A failed COMMIT or RELEASE leaves the level open: roll it back,
+         * as Django's Atomic.__exit__ does, and report the commit error. */
+        if (rc == MN_OK || db->depth < depth)
+            return rc;
+    }
     mn_err keep = { 0 };
     mn_db_rollback(db, &keep);
     return rc;

@@ -21,6 +21,11 @@ typedef struct mn__db_ops {
     /* Prepares translated SQL (placeholders already in native form). */
     int (*prepare)(mn_db *db, mn__stmt *st, const char *native_sql, mn_err *err);
     void (*finalize)(mn_db *db, mn__stmt *st);
+    /* Drops every prepared statement on the server at once, when the
+     * statements' plans may be stale after DDL (NULL: the engine re-prepares
+     * by itself, as SQLite does). Cached entries are then freed without
+     * finalize. */
+    void (*forget_all)(mn_db *db);
     /* Binds and runs; when the statement returns rows, leaves the cursor at
      * "before first row" in db->rows. */
     int (*run)(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparams, mn_err *err);
@@ -66,6 +71,7 @@ struct mn_db {
     mn__stmt *buckets[MN__STMT_BUCKETS];
     size_t nstmts;
     uint64_t stmt_seq;
+    bool stale_stmts; /* DDL ran: drop the cache before the next statement */
     int depth;
     on_commit_cb *callbacks;
     size_t ncallbacks, capcallbacks;

@@ -1,5 +1,6 @@
 /* PostgreSQL backend on libpq: prepared statements, text-format results. */
 #include <libpq-fe.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,10 @@ static int pg_error(mn_db *db, PGresult *r, const char *sql, mn_err *err)
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(pc->conn);
     int code = map_sqlstate(state);
+    /* Another connection changed a table under a cached statement: its
+     * plans are stale (the caller prepares again). */
+    if (state && !strcmp(state, "0A000") && strstr(msg, "cached plan must not change result type"))
+        db->stale_stmts = true;
     size_t len = strlen(msg);
     while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
         len--;
@@ -141,6 +146,13 @@ static void pg_finalize(mn_db *db, mn__stmt *st)
     free(st->native);
 }
 
+static void pg_forget_all(mn_db *db)
+{
+    pg_conn *pc = db->native;
+    if (PQstatus(pc->conn) == CONNECTION_OK)
+        PQclear(PQexec(pc->conn, "DEALLOCATE ALL"));
+}
+
 static int pg_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparams, mn_err *err)
 {
     pg_conn *pc = db->native;
@@ -169,6 +181,10 @@ static int pg_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparam
             }
             if (v.type == MN_VALUE_INT)
                 snprintf(owned[i], 40, "%lld", (long long)v.u.i);
+            else if (isnan(v.u.f))
+                snprintf(owned[i], 40, "NaN");
+            else if (isinf(v.u.f))
+                snprintf(owned[i], 40, "%s", v.u.f > 0 ? "Infinity" : "-Infinity");
             else
                 snprintf(owned[i], 40, "%.17g", v.u.f);
             vals[i] = owned[i];
@@ -252,8 +268,16 @@ static int64_t pg_int(const mn_db_rows *rows, size_t i)
 
 static double pg_float(const mn_db_rows *rows, size_t i)
 {
+    mn_str t = pg_text(rows, i);
+    /* float4/float8 send their non-finite values as words. */
+    if (mn_str_eq_cstr(t, "Infinity"))
+        return HUGE_VAL;
+    if (mn_str_eq_cstr(t, "-Infinity"))
+        return -HUGE_VAL;
+    if (mn_str_eq_cstr(t, "NaN"))
+        return NAN;
     double v = 0;
-    mn_str_to_double(pg_text(rows, i), &v);
+    mn_str_to_double(t, &v);
     return v;
 }
 
@@ -292,6 +316,7 @@ const mn__db_ops mn__postgres_ops = {
     .close = pg_close,
     .prepare = pg_prepare,
     .finalize = pg_finalize,
+    .forget_all = pg_forget_all,
     .run = pg_run,
     .next = pg_next,
     .reset = pg_reset,

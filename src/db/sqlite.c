@@ -59,6 +59,16 @@ static int sq_prepare(mn_db *db, mn__stmt *st, const char *sql, mn_err *err)
         sqlite3_finalize(s);
         return mn_err_set(err, MN_EINVAL, "one statement at a time: extra text after the first statement in: %s", st->sql);
     }
+    /* Fewer parameters than %s placeholders: one of them was inside a
+     * quoted literal or a comment, where it became text. */
+    int seen = sqlite3_bind_parameter_count(s);
+    if ((size_t)seen != st->nparams) {
+        sqlite3_finalize(s);
+        return mn_err_set(err, MN_EINVAL,
+                          "the statement has %zu %%s placeholders but SQLite sees %d parameters: a %%s inside a quoted "
+                          "literal or a comment is still a placeholder (write %%%%s for a literal %%s): %s",
+                          st->nparams, seen, st->sql);
+    }
     st->native = s;
     return MN_OK;
 }
@@ -76,7 +86,8 @@ static int bind(sqlite3_stmt *s, int i, mn_value v)
     case MN_VALUE_BOOL: return sqlite3_bind_int(s, i, v.u.b);
     case MN_VALUE_INT: return sqlite3_bind_int64(s, i, v.u.i);
     case MN_VALUE_FLOAT: return sqlite3_bind_double(s, i, v.u.f);
-    case MN_VALUE_STR: return sqlite3_bind_text(s, i, v.u.s.ptr, (int)v.u.s.len, SQLITE_TRANSIENT);
+    case MN_VALUE_STR: /* 64-bit length: never truncated to an int */
+        return sqlite3_bind_text64(s, i, v.u.s.ptr, (sqlite3_uint64)v.u.s.len, SQLITE_TRANSIENT, SQLITE_UTF8);
     default: return SQLITE_MISMATCH;
     }
 }
@@ -88,6 +99,10 @@ static int sq_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparam
     sqlite3_clear_bindings(s);
     for (size_t i = 0; i < nparams; i++) {
         int rc = bind(s, (int)i + 1, params[i]);
+        if (rc == SQLITE_TOOBIG)
+            return mn_err_set(err, MN_ELIMIT, "parameter %zu is too big for SQLite (%zu bytes)", i + 1, params[i].u.s.len);
+        if (rc == SQLITE_NOMEM)
+            return mn_err_set(err, MN_ENOMEM, "out of memory binding parameter %zu", i + 1);
         if (rc != SQLITE_OK)
             return mn_err_set(err, MN_ETYPE, "parameter %zu of type %s cannot be sent to SQLite (convert it first)", i + 1,
                               mn_value_type_name(params[i]));
@@ -160,7 +175,14 @@ static mn_vtype sq_col_type(const mn_db_rows *rows, size_t i)
 
 static int64_t sq_changes(const mn_db *db) { return sqlite3_changes64(db->native); }
 static bool sq_broken(const mn_db *db) { (void)db; return false; }
-static void sq_placeholder(mn_buf *out, size_t i) { mn_buf_printf(out, "?%zu", i); }
+/* Plain "?" (numbered left to right by SQLite, as translate() numbers
+ * them): SQLite resolves "?NNN" names with a linear search per parameter,
+ * which made wide statements (bulk INSERTs) quadratic. */
+static void sq_placeholder(mn_buf *out, size_t i)
+{
+    (void)i;
+    mn_buf_putc(out, '?');
+}
 
 const mn__db_ops mn__sqlite_ops = {
     .name = "sqlite",

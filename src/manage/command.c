@@ -291,75 +291,175 @@ static void invocation(const mn_command_arg *a, char *out, size_t n)
         snprintf(out, n, "%s %s", a->name, mv);
 }
 
-static void usage_item(FILE *f, const mn_command_arg *a)
+/* argparse's formatting width: the terminal width from COLUMNS (80 when
+ * unset, as Python's shutil.get_terminal_size off a terminal), minus 2. */
+static int help_width(void)
+{
+    const char *c = getenv("COLUMNS");
+    int64_t cols = 0;
+    if (!c || mn_str_to_i64(mn_str_from(c), &cols) || cols <= 0 || cols > 10000)
+        cols = 80;
+    return (int)cols - 2;
+}
+
+/* The usage parts of one argument, as argparse's usage wrapping splits
+ * them: "[--category CATEGORY]" is one part, a required option's
+ * "--name METAVAR" two. Appends NUL-terminated parts to b. */
+static void usage_parts(mn_buf *b, const mn_command_arg *a)
 {
     char mv[128];
     metavar_of(a, mv, sizeof mv);
-    const char *flag = a->short_name ? NULL : a->name;
+    const char *flag = a->name;
     char shortf[4] = { '-', a->short_name, 0, 0 };
     if (a->short_name)
         flag = shortf;
     if (!is_option(a))
-        fprintf(f, a->optional ? " [%s]" : " %s", mv);
+        mn_buf_printf(b, a->optional ? "[%s]" : "%s", mv);
     else if (a->type == MN_ARG_BOOL)
-        fprintf(f, a->required ? " %s" : " [%s]", flag);
-    else
-        fprintf(f, a->required ? " %s %s" : " [%s %s]", flag, mv);
+        mn_buf_printf(b, a->required ? "%s" : "[%s]", flag);
+    else if (a->required) {
+        mn_buf_puts(b, flag);
+        mn_buf_putc(b, '\0');
+        mn_buf_puts(b, mv);
+    } else
+        mn_buf_printf(b, "[%s %s]", flag, mv);
+    mn_buf_putc(b, '\0');
+}
+
+/* Writes parts (NUL-terminated, one after the other in s) on lines of at
+ * most width columns, like argparse's get_lines: a line that is not the
+ * first starts with indent spaces; the first continues at column first_col
+ * (first_col 0: there is no first line already started). */
+static void put_usage_lines(FILE *f, mn_str s, int indent, int first_col, int width)
+{
+    int line_len = first_col ? first_col - 1 : indent - 1;
+    bool empty = true, on_first = first_col != 0;
+    for (size_t pos = 0; pos < s.len;) {
+        const char *part = s.ptr + pos;
+        int plen = (int)strlen(part);
+        pos += (size_t)plen + 1;
+        if (line_len + 1 + plen > width && !empty) {
+            fputc('\n', f);
+            line_len = indent - 1;
+            empty = true;
+            on_first = false;
+        }
+        if (empty && !on_first)
+            fprintf(f, "%*s", indent, "");
+        else
+            fputc(' ', f);
+        fputs(part, f);
+        line_len += plen + 1;
+        empty = false;
+    }
+    if (!empty)
+        fputc('\n', f);
+}
+
+static void put_parts(FILE *f, mn_str s)
+{
+    for (size_t pos = 0; pos < s.len;) {
+        const char *part = s.ptr + pos;
+        fprintf(f, " %s", part);
+        pos += strlen(part) + 1;
+    }
 }
 
 static void print_usage(FILE *f, const char *prog, const mn_command *cmd)
 {
-    fprintf(f, "usage: %s %s [-h]", prog, cmd->name);
+    mn_buf opts, pos;
+    mn_buf_init(&opts, NULL, 0);
+    mn_buf_init(&pos, NULL, 0);
+    mn_buf_puts(&opts, "[-h]");
+    mn_buf_putc(&opts, '\0');
     for (const mn_command_arg *a = cmd->args; a && a->name; a++)
         if (is_option(a))
-            usage_item(f, a);
+            usage_parts(&opts, a);
     for (const mn_command_arg *a = common_args; a->name; a++)
-        usage_item(f, a);
+        usage_parts(&opts, a);
     for (const mn_command_arg *a = cmd->args; a && a->name; a++)
         if (!is_option(a))
-            usage_item(f, a);
-    fputc('\n', f);
+            usage_parts(&pos, a);
+    mn_str o = mn_buf_str(&opts), p = mn_buf_str(&pos);
+    int width = help_width();
+    static const char prefix[] = "usage: ";
+    int plen = (int)sizeof prefix - 1;
+    int prog_len = (int)(strlen(prog) + 1 + strlen(cmd->name));
+    fprintf(f, "%s%s %s", prefix, prog, cmd->name);
+    /* Each part is followed by its NUL, which stands for the space before it. */
+    if (plen + prog_len + (int)(o.len + p.len) <= width || mn_buf_error(&opts) || mn_buf_error(&pos)) {
+        put_parts(f, o);
+        put_parts(f, p);
+        fputc('\n', f);
+    } else if (plen + prog_len <= 0.75 * width) {
+        /* A short prog is followed by the options, the positionals aligned
+         * under them. */
+        int indent = plen + prog_len + 1;
+        put_usage_lines(f, o, indent, plen + prog_len + 1, width);
+        put_usage_lines(f, p, indent, 0, width);
+    } else {
+        fputc('\n', f);
+        put_usage_lines(f, o, plen, 0, width);
+        put_usage_lines(f, p, plen, 0, width);
+    }
+    mn_buf_free(&opts);
+    mn_buf_free(&pos);
 }
 
-/* Writes help text wrapped at 80 columns, starting at column col. */
-static void print_wrapped(FILE *f, const char *text, int indent, int col)
+static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
+/* Writes text wrapped as argparse does (textwrap.wrap after collapsing
+ * whitespace): lines of at most width - indent characters starting at column
+ * indent; a word longer than a whole line is cut to fill the current one.
+ * col is the column already reached on the current line (a new line is
+ * started when it is past indent). */
+static void print_wrapped(FILE *f, const char *text, int indent, int col, int width)
 {
-    int width = 80;
-    const char *p = text;
+    int avail = width - indent;
+    if (avail < 11)
+        avail = 11;
     if (col > indent) {
-        if (col + 2 > indent + 2) {
-            fputc('\n', f);
-            col = 0;
-        }
+        fputc('\n', f);
+        col = 0;
     }
-    bool first = true;
-    while (*p) {
-        while (*p == ' ')
+    fprintf(f, "%*s", indent - col, "");
+    int len = 0;
+    const char *p = text;
+    for (;;) {
+        while (*p && is_ws(*p))
             p++;
-        const char *word = p;
-        while (*p && *p != ' ')
+        const char *w = p;
+        while (*p && !is_ws(*p))
             p++;
-        int wl = (int)(p - word);
+        int wl = (int)(p - w);
         if (wl == 0)
             break;
-        if (first) {
-            fprintf(f, "%*s", indent - col, "");
-            col = indent;
-        } else if (col + 1 + wl > width) {
+        while (wl > 0) {
+            int sep = len ? 1 : 0;
+            if (len + sep + wl <= avail) {
+                if (sep)
+                    fputc(' ', f);
+                fwrite(w, 1, (size_t)wl, f);
+                len += sep + wl;
+                break;
+            }
+            if (wl > avail && len + sep < avail) {
+                /* A word longer than a line fills the rest of this one. */
+                int take = avail - len - sep;
+                if (sep)
+                    fputc(' ', f);
+                fwrite(w, 1, (size_t)take, f);
+                w += take;
+                wl -= take;
+            }
             fprintf(f, "\n%*s", indent, "");
-            col = indent;
-        } else {
-            fputc(' ', f);
-            col++;
+            len = 0;
         }
-        fprintf(f, "%.*s", wl, word);
-        col += wl;
-        first = false;
     }
     fputc('\n', f);
 }
 
-static void print_arg_help(FILE *f, const mn_command_arg *a)
+static void print_arg_help(FILE *f, const mn_command_arg *a, int width)
 {
     char inv[600];
     invocation(a, inv, sizeof inv);
@@ -373,15 +473,16 @@ static void print_arg_help(FILE *f, const mn_command_arg *a)
         fputc('\n', f);
         col = 0;
     }
-    print_wrapped(f, a->help, 24, col);
+    print_wrapped(f, a->help, 24, col, width);
 }
 
 static void print_help(FILE *f, const char *prog, const mn_command *cmd)
 {
+    int width = help_width();
     print_usage(f, prog, cmd);
     if (cmd->help) {
         fputc('\n', f);
-        fprintf(f, "%s\n", cmd->help);
+        print_wrapped(f, cmd->help, 0, 0, width);
     }
     bool any_pos = false;
     for (const mn_command_arg *a = cmd->args; a && a->name; a++)
@@ -390,14 +491,14 @@ static void print_help(FILE *f, const char *prog, const mn_command *cmd)
         fprintf(f, "\npositional arguments:\n");
         for (const mn_command_arg *a = cmd->args; a && a->name; a++)
             if (!is_option(a))
-                print_arg_help(f, a);
+                print_arg_help(f, a, width);
     }
     fprintf(f, "\noptions:\n  -h, --help            show this help message and exit\n");
     for (const mn_command_arg *a = cmd->args; a && a->name; a++)
         if (is_option(a))
-            print_arg_help(f, a);
+            print_arg_help(f, a, width);
     for (const mn_command_arg *a = common_args; a->name; a++)
-        print_arg_help(f, a);
+        print_arg_help(f, a, width);
 }
 
 /* ---- parsing ---- */
@@ -461,18 +562,138 @@ static int convert(mn_command_ctx *ctx, parsed *p, const char *text)
     return 0;
 }
 
-static parsed *find_option(mn_command_ctx *ctx, const char *tok, size_t toklen)
+/* How argparse reads one token (its _parse_optional): an option given by
+ * its exact name, "--name=value" / "-x=value", "-xVALUE", or an unambiguous
+ * prefix of a long name (Django's parser allows abbreviations); otherwise a
+ * positional (negative numbers and texts with spaces included) or an unknown
+ * option. */
+enum { TOK_POSITIONAL, TOK_OPTION, TOK_HELP, TOK_UNKNOWN, TOK_AMBIGUOUS };
+
+typedef struct token {
+    int kind;
+    parsed *p;         /* TOK_OPTION */
+    const char *value; /* an explicit value, or NULL */
+} token;
+
+static bool is_common(const mn_command_arg *a)
 {
-    for (size_t i = 0; i < ctx->nvalues; i++) {
-        const mn_command_arg *a = ctx->values[i].arg;
-        if (!is_option(a))
-            continue;
-        if (toklen == 2 && tok[0] == '-' && tok[1] == a->short_name && a->short_name)
-            return &ctx->values[i];
-        if (strlen(a->name) == toklen && !strncmp(a->name, tok, toklen))
-            return &ctx->values[i];
+    return a >= common_args && a < common_args + sizeof common_args / sizeof common_args[0];
+}
+
+/* ^-\d+$|^-\d*\.\d+$ */
+static bool negative_number(const char *s)
+{
+    if (s[0] != '-')
+        return false;
+    const char *p = s + 1;
+    size_t before = strspn(p, "0123456789");
+    p += before;
+    if (!*p)
+        return before > 0;
+    if (*p != '.')
+        return false;
+    p++;
+    size_t after = strspn(p, "0123456789");
+    return after > 0 && !p[after];
+}
+
+/* Visits the option strings in argparse's order (-h, --help, the common
+ * options, then the command's): fn returns true to stop. */
+typedef bool (*opt_visit)(void *ud, parsed *p, const char *optstr, bool is_short);
+
+static bool visit_options(mn_command_ctx *ctx, opt_visit fn, void *ud)
+{
+    if (fn(ud, NULL, "-h", true) || fn(ud, NULL, "--help", false))
+        return true;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < ctx->nvalues; i++) {
+            parsed *p = &ctx->values[i];
+            if (!is_option(p->arg) || is_common(p->arg) != (pass == 0))
+                continue;
+            char shortf[3] = { '-', p->arg->short_name, 0 };
+            if (p->arg->short_name && fn(ud, p, shortf, true))
+                return true;
+            if (fn(ud, p, p->arg->name, false))
+                return true;
+        }
+    return false;
+}
+
+typedef struct match_state {
+    const char *name; /* exact search: the name; prefix search: the prefix */
+    size_t len;
+    const char *tok;  /* prefix search: the whole token */
+    token t;
+    size_t nfound;
+    mn_buf *names;    /* the candidates, for the ambiguity message */
+} match_state;
+
+static bool visit_exact(void *ud, parsed *p, const char *optstr, bool is_short)
+{
+    (void)is_short;
+    match_state *m = ud;
+    if (strlen(optstr) != m->len || strncmp(optstr, m->name, m->len))
+        return false;
+    m->t.kind = p ? TOK_OPTION : TOK_HELP;
+    m->t.p = p;
+    m->nfound = 1;
+    return true;
+}
+
+static bool visit_prefix(void *ud, parsed *p, const char *optstr, bool is_short)
+{
+    match_state *m = ud;
+    const char *value = NULL;
+    bool hit;
+    if (m->tok[1] == '-') {
+        hit = !is_short && !strncmp(optstr, m->name, m->len);
+        value = m->tok[m->len] == '=' ? m->tok + m->len + 1 : NULL;
+    } else if (is_short && !strncmp(optstr, m->tok, 2)) {
+        hit = true;
+        value = m->tok + 2; /* -xVALUE */
+    } else {
+        hit = !strncmp(optstr, m->tok, m->len);
     }
-    return NULL;
+    if (!hit)
+        return false;
+    if (m->nfound++)
+        mn_buf_puts(m->names, ", ");
+    mn_buf_puts(m->names, optstr);
+    m->t.kind = p ? TOK_OPTION : TOK_HELP;
+    m->t.p = p;
+    m->t.value = value;
+    return false;
+}
+
+static token classify(mn_command_ctx *ctx, const char *tok, mn_buf *names)
+{
+    token t = { TOK_POSITIONAL, NULL, NULL };
+    if (tok[0] != '-' || !tok[1])
+        return t;
+    match_state m = { .name = tok, .len = strlen(tok), .tok = tok, .names = names };
+    if (visit_options(ctx, visit_exact, &m))
+        return m.t;
+    const char *eq = strchr(tok, '=');
+    if (eq) {
+        m.len = (size_t)(eq - tok);
+        if (visit_options(ctx, visit_exact, &m)) {
+            m.t.value = eq + 1;
+            return m.t;
+        }
+    }
+    m.len = tok[1] == '-' && eq ? (size_t)(eq - tok) : strlen(tok);
+    m.nfound = 0;
+    visit_options(ctx, visit_prefix, &m);
+    if (m.nfound > 1) {
+        t.kind = TOK_AMBIGUOUS;
+        return t;
+    }
+    if (m.nfound == 1)
+        return m.t;
+    if (negative_number(tok) || strchr(tok, ' '))
+        return t;
+    t.kind = TOK_UNKNOWN;
+    return t;
 }
 
 static int parse_args(mn_command_ctx *ctx, int argc, char **argv, bool *want_help)
@@ -491,45 +712,71 @@ static int parse_args(mn_command_ctx *ctx, int argc, char **argv, bool *want_hel
     for (const mn_command_arg *a = common_args; a->name; a++)
         ctx->values[ctx->nvalues++].arg = a;
 
+    /* Unrecognized tokens are collected and reported together at the end,
+     * after the missing required arguments (argparse's order). */
+    mn_buf extras;
+    mn_buf_init(&extras, ctx->arena, 0);
     size_t next_pos = 0;
     bool only_positional = false;
+    char label[160];
     for (int i = 0; i < argc; i++) {
         const char *tok = argv[i];
         if (!only_positional && !strcmp(tok, "--")) {
             only_positional = true;
             continue;
         }
-        if (!only_positional && (!strcmp(tok, "-h") || !strcmp(tok, "--help"))) {
+        mn_buf names;
+        mn_buf_init(&names, ctx->arena, 0);
+        token t = { TOK_POSITIONAL, NULL, NULL };
+        if (!only_positional)
+            t = classify(ctx, tok, &names);
+        if (t.kind == TOK_HELP) {
             *want_help = true;
             return 0;
         }
-        if (!only_positional && tok[0] == '-' && tok[1] && !(tok[1] >= '0' && tok[1] <= '9')) {
-            const char *eq = strchr(tok, '=');
-            size_t toklen = eq && tok[1] == '-' ? (size_t)(eq - tok) : strlen(tok);
-            const char *inline_val = eq && tok[1] == '-' ? eq + 1 : NULL;
-            if (!eq && tok[1] != '-' && strlen(tok) > 2) { /* -v2 */
-                toklen = 2;
-                inline_val = tok + 2;
-            }
-            parsed *p = find_option(ctx, tok, toklen);
-            if (!p)
-                return arg_error(ctx, "unrecognized arguments: %s", tok);
-            if (p->arg->type == MN_ARG_BOOL) {
-                if (inline_val) {
-                    char label[160];
+        if (t.kind == TOK_AMBIGUOUS)
+            return arg_error(ctx, "ambiguous option: %s could match %s", tok, mn_buf_cstr(&names));
+        if (t.kind == TOK_UNKNOWN) {
+            if (extras.len)
+                mn_buf_putc(&extras, ' ');
+            mn_buf_puts(&extras, tok);
+            continue;
+        }
+        if (t.kind == TOK_OPTION) {
+            parsed *p = t.p;
+            const char *value = t.value;
+            /* Single-dash flags combine: "-nf", "-nfc3" (argparse). */
+            while (p->arg->type == MN_ARG_BOOL && value) {
+                parsed *nx = NULL;
+                bool help = value[0] == 'h';
+                for (size_t k = 0; k < ctx->nvalues && tok[1] != '-' && value[0] && !help && !nx; k++)
+                    if (is_option(ctx->values[k].arg) && ctx->values[k].arg->short_name == value[0])
+                        nx = &ctx->values[k];
+                if (tok[1] == '-' || !value[0] || (!nx && !help))
                     return arg_error(ctx, "argument %s: ignored explicit argument '%s'",
-                                     arg_label(p->arg, label, sizeof label), inline_val);
+                                     arg_label(p->arg, label, sizeof label), value);
+                p->b = true;
+                p->given = true;
+                if (help) {
+                    *want_help = true;
+                    return 0;
                 }
+                p = nx;
+                value = value[1] ? value + 1 : NULL;
+            }
+            if (p->arg->type == MN_ARG_BOOL) {
                 p->b = true;
                 p->given = true;
                 continue;
             }
-            const char *val = inline_val;
+            const char *val = value;
             if (!val) {
-                if (i + 1 >= argc) {
-                    char label[160];
+                /* The next token is the value unless it looks like an option. */
+                mn_buf scratch;
+                mn_buf_init(&scratch, ctx->arena, 0);
+                if (i + 1 >= argc || !strcmp(argv[i + 1], "--") ||
+                    classify(ctx, argv[i + 1], &scratch).kind != TOK_POSITIONAL)
                     return arg_error(ctx, "argument %s: expected one argument", arg_label(p->arg, label, sizeof label));
-                }
                 val = argv[++i];
             }
             int rc = convert(ctx, p, val);
@@ -549,8 +796,12 @@ static int parse_args(mn_command_ctx *ctx, int argc, char **argv, bool *want_hel
                 break;
             }
         }
-        if (!target)
-            return arg_error(ctx, "unrecognized arguments: %s", tok);
+        if (!target) {
+            if (extras.len)
+                mn_buf_putc(&extras, ' ');
+            mn_buf_puts(&extras, tok);
+            continue;
+        }
         int rc = convert(ctx, target, tok);
         if (rc)
             return rc;
@@ -564,7 +815,6 @@ static int parse_args(mn_command_ctx *ctx, int argc, char **argv, bool *want_hel
         parsed *p = &ctx->values[k];
         bool required = is_option(p->arg) ? p->arg->required : !p->arg->optional;
         if (required && !p->given) {
-            char label[160];
             int w = snprintf(missing + mlen, sizeof missing - mlen, "%s%s", mlen ? ", " : "",
                              arg_label(p->arg, label, sizeof label));
             if (w > 0 && (size_t)w < sizeof missing - mlen)
@@ -573,6 +823,8 @@ static int parse_args(mn_command_ctx *ctx, int argc, char **argv, bool *want_hel
     }
     if (mlen)
         return arg_error(ctx, "the following arguments are required: %s", missing);
+    if (extras.len)
+        return arg_error(ctx, "unrecognized arguments: %s", mn_buf_cstr(&extras));
     /* Defaults. */
     for (size_t k = 0; k < ctx->nvalues; k++) {
         parsed *p = &ctx->values[k];

@@ -864,11 +864,51 @@ static int f_linenumbers(fcall *c, mn_value *out)
     return rc;
 }
 
+/* repr() with dict keys sorted, as pprint.pformat prints values that fit
+ * on one line. */
+static int pprint_value(mn_buf *b, mn_value v, int depth)
+{
+    if (depth > 100)
+        return mn_buf_puts(b, "...");
+    if (v.type == MN_VALUE_LIST) {
+        mn_buf_putc(b, '[');
+        for (size_t i = 0; i < mn_list_len(v.u.list); i++) {
+            if (i)
+                mn_buf_puts(b, ", ");
+            pprint_value(b, mn_list_get(v.u.list, i), depth + 1);
+        }
+        return mn_buf_putc(b, ']');
+    }
+    if (v.type != MN_VALUE_MAP)
+        return mn_value_repr(v, b);
+    size_t n = mn_map_len(v.u.map);
+    size_t order[64];
+    if (n > 64)
+        return mn_value_repr(v, b);
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && mn_str_cmp(mn_map_key_at(v.u.map, order[j - 1]), mn_map_key_at(v.u.map, order[j])) > 0; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    mn_buf_putc(b, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            mn_buf_puts(b, ", ");
+        mn_value_repr(mn_value_str(mn_map_key_at(v.u.map, order[i])), b);
+        mn_buf_puts(b, ": ");
+        pprint_value(b, mn_map_value_at(v.u.map, order[i]), depth + 1);
+    }
+    return mn_buf_putc(b, '}');
+}
+
 static int f_pprint(fcall *c, mn_value *out)
 {
     mn_buf b;
     mn_buf_init(&b, c->arena, 0);
-    mn_value_repr(c->input, &b);
+    pprint_value(&b, c->input, 0);
     return ret_str(c, out, &b);
 }
 

@@ -50,6 +50,17 @@ static int f_escapejs(fcall *c, mn_value *out)
     return done(c, &b, out, true);
 }
 
+static int f_striptags(fcall *c, mn_value *out)
+{
+    mn_buf b;
+    mn_buf_init(&b, c->arena, 0);
+    mn_err e = { 0 };
+    int rc = mn_html_strip_tags(&b, c->input.u.s, &e);
+    if (rc && rc != mn_buf_error(&b))
+        return mn_err_set(c->err, rc, "ValueError: %s", e.msg);
+    return done(c, &b, out, false);
+}
+
 /* int(arg) as the truncation filters read it; false: return the value. */
 static bool int_arg(fcall *c, long *n)
 {
@@ -196,6 +207,7 @@ int mn__tpl_register_text_filters(mn_template_library *lib)
         { "addslashes", f_addslashes, SAFE | STRF },
         { "iriencode", f_iriencode, SAFE | STRF },
         { "slugify", f_slugify, SAFE | STRF },
+        { "striptags", f_striptags, SAFE | STRF },
         { "escapejs", f_escapejs, STRF },
         { "truncatechars", f_truncatechars, ARG | SAFE | STRF },
         { "truncatewords", f_truncatewords, ARG | SAFE | STRF },

@@ -266,6 +266,7 @@ int mn__tpl_register_more_filters(mn_template_library *lib);
 int mn__tpl_register_humanize(mn_template_library *lib);
 int mn__tpl_register_cache_tags(mn_template_library *lib);
 int mn__tpl_register_static_tags(mn_template_library *lib);
+int mn__tpl_register_i18n_tags(mn_template_library *lib);
 int mn__tpl_register_text_filters(mn_template_library *lib);
 int mn__tpl_register_number_filters(mn_template_library *lib);
 int mn__tpl_register_number_humanize(mn_template_library *lib);

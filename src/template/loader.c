@@ -107,10 +107,12 @@ mn_template_engine *mn_template_engine_new(const mn_template_options *opts)
     mn_template_library *humanize = mn_template_library_new(e->arena, "humanize");
     mn_template_library *cache = mn_template_library_new(e->arena, "cache");
     mn_template_library *statics = mn_template_library_new(e->arena, "static");
+    mn_template_library *i18n = mn_template_library_new(e->arena, "i18n");
     if (!e->frag || !e->cache || !e->namecache || !e->builtins || !humanize || mn__tpl_register_builtin_tags(e->builtins) ||
         mn__tpl_register_builtin_filters(e->builtins) || mn__tpl_register_humanize(humanize) ||
         !cache || mn__tpl_register_cache_tags(cache) || mn_template_engine_add_library(e, cache, false) ||
         !statics || mn__tpl_register_static_tags(statics) || mn_template_engine_add_library(e, statics, false) ||
+        !i18n || mn__tpl_register_i18n_tags(i18n) || mn_template_engine_add_library(e, i18n, false) ||
         mn_template_engine_add_library(e, e->builtins, true) || mn_template_engine_add_library(e, humanize, false)) {
         mn_template_engine_free(e);
         return NULL;

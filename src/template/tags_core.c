@@ -1064,18 +1064,27 @@ typedef struct include_node {
     mn_template_fexpr *name;
     kwargs kw;
     bool only;
+    const mn_template *cached; /* for a literal name with the engine's cache on */
 } include_node;
 
 static int include_render(const void *data, mn_template_context *ctx, mn_buf *out, mn_err *err)
 {
     const include_node *in = data;
-    mn_value v;
-    int rc = mn_template_fexpr_resolve(in->name, ctx, false, &v, err);
-    if (rc)
-        return rc;
-    const mn_template *t = mn__tpl_get_for(ctx, v, err);
-    if (!t)
-        return err && err->code ? err->code : MN_ENOTFOUND;
+    int rc;
+    /* A literal name always finds the same cached template: remember it in
+     * the node (nodes and cached templates both live as long as the engine). */
+    bool literal = !in->name->var.lookups && !in->name->nfilters && !ctx->engine->opts.no_cache;
+    const mn_template *t = literal ? __atomic_load_n(&in->cached, __ATOMIC_ACQUIRE) : NULL;
+    if (!t) {
+        mn_value v;
+        if ((rc = mn_template_fexpr_resolve(in->name, ctx, false, &v, err)))
+            return rc;
+        t = mn__tpl_get_for(ctx, v, err);
+        if (!t)
+            return err && err->code ? err->code : MN_ENOTFOUND;
+        if (literal)
+            __atomic_store_n(&((include_node *)in)->cached, t, __ATOMIC_RELEASE);
+    }
     size_t base = ctx->nscopes;
     if (in->only) {
         mn_value *vals = in->kw.n ? mn_arena_alloc(ctx->arena, in->kw.n * sizeof *vals) : NULL;

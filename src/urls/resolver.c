@@ -84,17 +84,57 @@ static int route_to_regex(mn_arena *a, const char *route, bool endpoint, mn_node
     return MN_OK;
 }
 
-/* PCRE2's \Z also matches before a final newline; Python's \Z does not. */
-static char *python_to_pcre(mn_arena *a, const char *rx)
+static bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+static bool hex_run(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_hex(p[i]))
+            return false;
+    return true;
+}
+
+/* Python regex syntax to PCRE2's: \Z is \z (PCRE2's \Z also matches before a
+ * final newline, Python's does not); \uXXXX and \UXXXXXXXX are \x{...};
+ * {,n} and {,} are {0,n} and {0,} (PCRE2 10.42 reads them literally). */
+char *mn__python_to_pcre(mn_arena *a, const char *rx)
 {
     mn_buf b;
     mn_buf_init(&b, a, 0);
+    bool in_class = false;
     for (const char *p = rx; *p; p++) {
         if (p[0] == '\\' && p[1]) {
-            mn_buf_putc(&b, '\\');
-            mn_buf_putc(&b, p[1] == 'Z' ? 'z' : p[1]);
-            p++;
+            if (p[1] == 'u' && hex_run(p + 2, 4)) {
+                mn_buf_printf(&b, "\\x{%.4s}", p + 2);
+                p += 5;
+            } else if (p[1] == 'U' && hex_run(p + 2, 8)) {
+                mn_buf_printf(&b, "\\x{%.8s}", p + 2);
+                p += 9;
+            } else {
+                mn_buf_putc(&b, '\\');
+                mn_buf_putc(&b, p[1] == 'Z' && !in_class ? 'z' : p[1]);
+                p++;
+            }
             continue;
+        }
+        if (in_class) {
+            if (*p == ']')
+                in_class = false;
+        } else if (*p == '[') {
+            in_class = true;
+            mn_buf_putc(&b, *p);
+            /* A ']' right after '[' or '[^' is a member, not the end. */
+            if (p[1] == '^')
+                mn_buf_putc(&b, *++p);
+            if (p[1] == ']')
+                mn_buf_putc(&b, *++p);
+            continue;
+        } else if (p[0] == '{' && p[1] == ',') {
+            size_t d = strspn(p + 2, "0123456789");
+            if (p[2 + d] == '}') {
+                mn_buf_puts(&b, "{0");
+                continue;
+            }
         }
         mn_buf_putc(&b, *p);
     }
@@ -104,14 +144,16 @@ static char *python_to_pcre(mn_arena *a, const char *rx)
 static void free_code(void *p) { pcre2_code_free(p); }
 static void free_mctx(void *p) { pcre2_match_context_free(p); }
 
-static int compile_regex(mn_resolver *r, const char *text, pcre2_code **out, mn_err *err, const char *what)
+static int compile_regex(mn_resolver *r, const char *text, uint32_t options, pcre2_code **out, mn_err *err,
+                         const char *what)
 {
-    char *pat = python_to_pcre(r->arena, text);
+    char *pat = mn__python_to_pcre(r->arena, text);
     if (!pat)
         return mn_err_set(err, MN_ENOMEM, "out of memory");
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP | options, &ec, &eo,
+                                      NULL);
     if (!code) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -226,7 +268,13 @@ static int compile_node(mn_resolver *r, const mn_url_pattern *p, mn_node *node, 
         if (rc)
             return rc;
     }
-    int rc = compile_regex(r, node->regex_text, &node->re, err, node->regex_text);
+    /* Django 3.2.10+: an endpoint regex ending in '$' must match the whole
+     * path (fullmatch), so '$' cannot stop before a trailing newline. */
+    size_t tl = strlen(node->regex_text);
+    uint32_t options = is_regex && endpoint && tl && node->regex_text[tl - 1] == '$'
+                           ? PCRE2_ANCHORED | PCRE2_ENDANCHORED
+                           : 0;
+    int rc = compile_regex(r, node->regex_text, options, &node->re, err, node->regex_text);
     if (rc)
         return rc;
     node->prefix = literal_prefix(r->arena, p, is_regex);
@@ -282,13 +330,33 @@ static void md_init(void) { pthread_key_create(&md_key, holder_free); }
 typedef struct md_holder {
     pcre2_match_data *md;
     uint32_t size;
+    pcre2_jit_stack *jit_stack;
 } md_holder;
 
 static void holder_free(void *p)
 {
     md_holder *h = p;
     pcre2_match_data_free(h->md);
+    pcre2_jit_stack_free(h->jit_stack);
     free(h);
+}
+
+/* JIT's default stack (32 KiB) would make legitimate patterns such as
+ * ^((a|b)/)+$ fail on a path of a couple of kilobytes, far below the match
+ * limit. Each thread gets a stack that grows up to 4 MiB, handed to PCRE2
+ * through the shared match context's callback. NULL (out of memory) makes
+ * PCRE2 fall back to its default stack. */
+#define JIT_STACK_MAX ((size_t)4 << 20)
+
+static pcre2_jit_stack *thread_jit_stack(void *unused)
+{
+    (void)unused;
+    md_holder *h = pthread_getspecific(md_key);
+    if (!h)
+        return NULL;
+    if (!h->jit_stack)
+        h->jit_stack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+    return h->jit_stack;
 }
 
 static pcre2_match_data *thread_match_data(uint32_t groups)
@@ -346,6 +414,7 @@ mn_resolver *mn_resolver_new(const mn_urlconf *root, mn_err *err)
      * past these limits the pattern simply does not match. */
     pcre2_set_match_limit(r->mctx, 200000);
     pcre2_set_depth_limit(r->mctx, 10000);
+    pcre2_jit_stack_assign(r->mctx, thread_jit_stack, NULL);
     if (compile_level(r, root, &r->root, 0, err) || mn__reverse_build(r, err)) {
         mn_arena_free(a);
         return NULL;
@@ -385,20 +454,30 @@ static int match_node(const mn_resolver *r, const mn_node *node, mn_str text, mn
     out->args = mn_list_new(a, 0);
     if (!out->kwargs || !out->args)
         return MN_ENOMEM;
-    uint32_t namecount = 0, entry_size = 0;
+    uint32_t namecount = 0, entry_size = 0, ngroups = 0;
     PCRE2_SPTR table;
     pcre2_pattern_info(node->re, PCRE2_INFO_NAMECOUNT, &namecount);
     pcre2_pattern_info(node->re, PCRE2_INFO_NAMEENTRYSIZE, &entry_size);
     pcre2_pattern_info(node->re, PCRE2_INFO_NAMETABLE, &table);
-    /* Named groups become kwargs, in group order as Python's groupdict. */
-    for (int g = 1; g < rc; g++) {
-        if (ov[2 * g] == PCRE2_UNSET)
+    pcre2_pattern_info(node->re, PCRE2_INFO_CAPTURECOUNT, &ngroups);
+    /* Named groups become kwargs, in group order as Python's groupdict
+     * (those that did not participate are left out). When the pattern has
+     * no named group at all, every group is a positional argument, None
+     * (null) for those that did not participate (Django's match.groups()). */
+    for (uint32_t g = 1; g <= ngroups; g++) {
+        bool unset = g >= (uint32_t)rc || ov[2 * g] == PCRE2_UNSET;
+        if (unset && namecount)
             continue;
+        if (unset) {
+            if (mn_list_push(out->args, mn_value_null()))
+                return MN_ENOMEM;
+            continue;
+        }
         mn_str val = mn_str_make(text.ptr + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
         const char *gname = NULL;
         for (uint32_t i = 0; i < namecount; i++) {
             const unsigned char *e = table + i * entry_size;
-            if (((int)e[0] << 8 | e[1]) == g) {
+            if (((uint32_t)e[0] << 8 | e[1]) == g) {
                 gname = (const char *)e + 2;
                 break;
             }
@@ -419,9 +498,11 @@ static int match_node(const mn_resolver *r, const mn_node *node, mn_str text, mn
         if (mn_map_set(out->kwargs, mn_str_from(gname), v))
             return MN_ENOMEM;
     }
-    /* Positional arguments only when there are no named ones (Django). */
-    if (mn_map_len(out->kwargs))
+    /* Positional arguments only when the pattern has no named groups. */
+    if (namecount)
         out->args = mn_list_new(a, 0);
+    if (!out->args)
+        return MN_ENOMEM;
     return 1;
 }
 
@@ -472,17 +553,19 @@ static int try_node(const mn_resolver *r, const mn_node *node, mn_str path, mn_a
     for (size_t i = 0; i < mn_map_len(sub.args.kwargs); i++)
         if (mn_map_set(kw, mn_map_key_at(sub.args.kwargs, i), mn_map_value_at(sub.args.kwargs, i)))
             return MN_ENOMEM;
+    /* With any keyword argument, the inner match's positional arguments
+     * are passed alone; otherwise outer and inner ones are joined. */
     mn_list *args = sub.args.args;
     if (mn_map_len(kw) == 0) {
         args = mn_list_new(a, 0);
         if (!args)
             return MN_ENOMEM;
         for (size_t i = 0; i < mn_list_len(p.args); i++)
-            mn_list_push(args, mn_list_get(p.args, i));
+            if (mn_list_push(args, mn_list_get(p.args, i)))
+                return MN_ENOMEM;
         for (size_t i = 0; i < mn_list_len(sub.args.args); i++)
-            mn_list_push(args, mn_list_get(sub.args.args, i));
-    } else {
-        args = mn_list_new(a, 0);
+            if (mn_list_push(args, mn_list_get(sub.args.args, i)))
+                return MN_ENOMEM;
     }
     *m = sub;
     m->args.kwargs = kw;

@@ -52,6 +52,10 @@ struct mn_resolver {
     pcre2_match_context *mctx; /* bounds backtracking on hostile paths */
 };
 
+/* A Python-syntax regex in PCRE2's syntax, in a (resolver.c). NULL when
+ * out of memory. */
+char *mn__python_to_pcre(mn_arena *a, const char *rx);
+
 /* Builds the reverse tables (reverse.c). */
 int mn__reverse_build(mn_resolver *r, mn_err *err);
 

@@ -180,7 +180,7 @@ static int parse_regex(mn_arena *a, const char *pattern, elvec *out)
             if (!g)
                 return MN_ENOMEM;
             g->nkids = res.n - start;
-            g->kids = mn_arena_memdup(a, res.items + start, g->nkids * sizeof(el *));
+            g->kids = g->nkids ? mn_arena_memdup(a, res.items + start, g->nkids * sizeof(el *)) : NULL;
             if (g->nkids && !g->kids)
                 return MN_ENOMEM;
             res.n = start;
@@ -450,24 +450,14 @@ static int add_entry(mn_resolver *r, mn_rev_scope *sc, const mn_node *node, cons
         return mn_err_set(err, MN_EINVAL, "URL pattern '%s' has a non-reversible part", node->regex_text);
     if (rc)
         return rc;
-    /* The check regex, with Python's \Z turned into PCRE2's \z. */
-    mn_buf pat;
-    mn_buf_init(&pat, a, 0);
-    mn_buf_puts(&pat, "^/");
-    for (const char *p = e->pattern; *p; p++) {
-        if (p[0] == '\\' && p[1]) {
-            mn_buf_putc(&pat, '\\');
-            mn_buf_putc(&pat, p[1] == 'Z' ? 'z' : p[1]);
-            p++;
-        } else {
-            mn_buf_putc(&pat, *p);
-        }
-    }
-    if (mn_buf_error(&pat))
+    /* The check regex, ^/ + the pattern in PCRE2's syntax. */
+    const char *check = mn__python_to_pcre(a, e->pattern);
+    const char *pat = check ? mn_arena_sprintf(a, "^/%s", check) : NULL;
+    if (!pat)
         return MN_ENOMEM;
     int ec;
     PCRE2_SIZE eo;
-    e->check = pcre2_compile((PCRE2_SPTR)mn_buf_cstr(&pat), PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+    e->check = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
     if (!e->check)
         return mn_err_set(err, MN_EINVAL, "URL pattern '%s' cannot be reversed", e->pattern);
     if (mn_arena_on_cleanup(a, free_code, e->check)) {

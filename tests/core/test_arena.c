@@ -150,3 +150,35 @@ Test(arena, rewind_to_empty_arena)
     mn_arena_reset(a);
     mn_arena_free(a);
 }
+
+/* A large allocation made after a mark gets its own block slipped in behind
+ * the current one: the rewind must release it too, or a mark/rewind loop in a
+ * long-lived arena grows without bound. */
+Test(arena, rewind_frees_large_blocks_behind_current)
+{
+    mn_arena *a = mn_arena_new("t", 0);
+    mn_arena_alloc(a, 100);
+    size_t reserved = mn_arena_reserved(a);
+    for (int round = 0; round < 50; round++) {
+        mn_arena_mark m = mn_arena_mark_get(a);
+        char *big = mn_arena_alloc(a, 100000);
+        cr_assert_not_null(big);
+        memset(big, 'x', 100000);
+        mn_arena_rewind(a, m);
+        cr_assert_eq(mn_arena_reserved(a), reserved, "round %d: reserved %zu, expected %zu", round,
+                     mn_arena_reserved(a), reserved);
+    }
+    /* Nested marks: the inner rewind keeps the outer mark's large block. */
+    mn_arena_mark outer = mn_arena_mark_get(a);
+    char *b1 = mn_arena_alloc(a, 50000);
+    cr_assert_not_null(b1);
+    memset(b1, 'a', 50000);
+    mn_arena_mark inner = mn_arena_mark_get(a);
+    cr_assert_not_null(mn_arena_alloc(a, 60000));
+    mn_arena_rewind(a, inner);
+    cr_assert_eq(b1[49999], 'a');
+    cr_assert_gt(mn_arena_reserved(a), reserved);
+    mn_arena_rewind(a, outer);
+    cr_assert_eq(mn_arena_reserved(a), reserved);
+    mn_arena_free(a);
+}

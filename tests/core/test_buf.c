@@ -78,3 +78,25 @@ Test(buf, reserve_and_commit)
     cr_assert_str_eq(mn_buf_cstr(&b), "hello");
     mn_buf_free(&b);
 }
+
+/* max = SIZE_MAX means "no limit of our own": the capacity clamp must not
+ * wrap around to 0. */
+Test(buf, max_size_max_does_not_wrap)
+{
+    mn_buf b;
+    mn_buf_init(&b, NULL, SIZE_MAX);
+    char chunk[300];
+    memset(chunk, 'z', sizeof chunk);
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(mn_buf_append(&b, chunk, sizeof chunk), MN_OK);
+    cr_assert_eq(mn_buf_str(&b).len, 3000);
+    cr_assert_eq(mn_buf_cstr(&b)[2999], 'z');
+    mn_buf_free(&b);
+
+    mn_arena *a = mn_arena_new("t", 0);
+    mn_buf_init(&b, a, SIZE_MAX);
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(mn_buf_append(&b, chunk, sizeof chunk), MN_OK);
+    cr_assert_eq(mn_buf_str(&b).len, 3000);
+    mn_arena_free(a);
+}

@@ -123,3 +123,20 @@ Test(error, records_and_prefixes)
     cr_assert_str_eq(mn_strerror(MN_ELIMIT), "limit exceeded");
     cr_assert_str_eq(mn_strerror(-999), "unknown error");
 }
+
+/* Long spellings of ordinary numbers parse (Python's float() takes them). */
+Test(str, to_double_long_input)
+{
+    char buf[300] = "0.";
+    memset(buf + 2, '0', 200);
+    strcpy(buf + 202, "1");
+    double d = 0;
+    cr_assert_eq(mn_str_to_double(mn_str_from(buf), &d), MN_OK);
+    cr_assert_eq(d, 1e-201);
+    memset(buf, '1', 250);
+    buf[250] = '\0';
+    cr_assert_eq(mn_str_to_double(mn_str_from(buf), &d), MN_OK);
+    cr_assert_float_eq(d, 1.1111111111111111e249, 1e235);
+    buf[100] = 'x';
+    cr_assert_eq(mn_str_to_double(mn_str_from(buf), &d), MN_EPARSE);
+}

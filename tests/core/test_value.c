@@ -244,3 +244,87 @@ Test(value, objects_callables_and_copies)
     cr_assert(!mn_value_is_safe(mn_value_cstr("<b>")));
     cr_assert_str_eq(mn_value_type_name(mn_value_safe(MN_STR("x"))), "SafeString");
 }
+
+/* A map that got its hash index and then shrank back to the linear size by
+ * removals must still index the keys added afterwards. */
+Test(value, map_index_after_removals_below_linear_size)
+{
+    mn_map *m = mn_map_new(A, 0);
+    const char *keys[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i", "j" };
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(mn_map_set_cstr(m, keys[i], mn_value_int(i)), MN_OK);
+    for (int i = 0; i < 6; i++)
+        cr_assert(mn_map_remove(m, mn_str_from(keys[i])));
+    cr_assert_eq(mn_map_len(m), 4);
+    cr_assert_eq(mn_map_set_cstr(m, "new", mn_value_int(42)), MN_OK);
+    cr_assert_not_null(mn_map_find(m, MN_STR("new")));
+    cr_assert_eq(mn_map_get_cstr(m, "new").u.i, 42);
+    /* Setting it again replaces instead of appending a duplicate. */
+    cr_assert_eq(mn_map_set_cstr(m, "new", mn_value_int(43)), MN_OK);
+    cr_assert_eq(mn_map_len(m), 5);
+    cr_assert_eq(mn_map_get_cstr(m, "new").u.i, 43);
+    cr_assert(mn_map_remove(m, MN_STR("new")));
+    cr_assert(!mn_map_has(m, MN_STR("new")));
+    for (int i = 6; i < 10; i++)
+        cr_assert_eq(mn_map_get_cstr(m, keys[i]).u.i, i);
+}
+
+/* Powers of two have a narrower rounding interval below than above: the
+ * shortest repr is then often the next decimal up (Python's repr). Values
+ * checked with python3 -c 'print(repr(2.0**275))' etc. */
+Test(value, float_repr_powers_of_two)
+{
+    struct { double f; const char *want; } cases[] = {
+        { 0x1p+275, "6.070840288205404e+82" },   { 0x1p+534, "5.623642243178996e+160" },
+        { 0x1p-778, "6.290184345309701e-235" },  { 0x1p+976, "6.386688990511104e+293" },
+        { 0x1p-296, "7.854549544476363e-90" },   { -0x1p+710, "-5.386379163185535e+213" },
+        { 0x1p-1074, "5e-324" },                 { 0x1p+1023, "8.98846567431158e+307" },
+        { 0x1p+53, "9007199254740992.0" },       { 0x1p-10, "0.0009765625" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        cr_assert_str_eq(str(mn_value_float(cases[i].f)), cases[i].want, "case %zu", i);
+}
+
+Test(value, list_and_map_hint_overflow_is_refused)
+{
+    /* hint * item size wraps around to a small number of bytes. */
+    cr_assert_null(mn_list_new(A, SIZE_MAX / sizeof(mn_value) + 2));
+    cr_assert_null(mn_map_new(A, ((size_t)1 << 60) + 1));
+}
+
+/* repr() escapes what Python's str.isprintable() rejects: C1 controls, the
+ * no-break and other non-ASCII spaces, format characters, line/paragraph
+ * separators, private use and unassigned code points; other non-ASCII text
+ * stays as is. Expectations from python3 -c 'print(repr(...))'. Bytes that
+ * are not UTF-8 (a Python str cannot hold them) are shown as \xNN. */
+Test(value, repr_escapes_non_printable_unicode)
+{
+    cr_assert_str_eq(repr(mn_value_cstr("a\xc2\x85" "b\xc3\xa9\xc2\xa0\xc2\xad\xe2\x80\xa8\xf0\x9f\x98\x80\xee\x80\x80"
+                                        "\xf3\xa0\x82\x80\xcd\xb8\x7f\x1b\t\\")),
+                     "'a\\x85b\xc3\xa9\\xa0\\xad\\u2028\xf0\x9f\x98\x80\\ue000\\U000e0080\\u0378\\x7f\\x1b\\t\\\\'");
+    cr_assert_str_eq(repr(mn_value_cstr("\xe2\x80\x8b\xe3\x80\x80 ")), "'\\u200b\\u3000 '");
+    cr_assert_str_eq(repr(mn_value_cstr("it's \"q\"")), "'it\\'s \"q\"'");
+    cr_assert_str_eq(repr(mn_value_cstr("it's")), "\"it's\"");
+    cr_assert_str_eq(repr(mn_value_cstr("bad\xff\xc3")), "'bad\\xff\\xc3'");
+}
+
+/* float() of a string: signed inf/nan spellings, and overflow gives an
+ * infinity rather than an error (python3: float('1e500') == inf). */
+Test(value, to_double_like_python_float)
+{
+    double d = 0;
+    cr_assert_eq(mn_value_to_double(mn_value_cstr(" 1e500 "), &d), MN_OK);
+    cr_assert(isinf(d) && d > 0);
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("-1e500"), &d), MN_OK);
+    cr_assert(isinf(d) && d < 0);
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("1e-500"), &d), MN_OK);
+    cr_assert_eq(d, 0.0);
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("+Infinity"), &d), MN_OK);
+    cr_assert(isinf(d) && d > 0);
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("-nan"), &d), MN_OK);
+    cr_assert(isnan(d));
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("+nan"), &d), MN_OK);
+    cr_assert(isnan(d));
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("infinit"), &d), MN_EPARSE);
+    cr_assert_eq(mn_value_to_double(mn_value_cstr("--1"), &d), MN_EPARSE);
+}

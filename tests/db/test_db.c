@@ -1,6 +1,7 @@
 /* The database layer against SQLite (in memory) or, when MN_TEST_DATABASE_URL
  * is set (tests/integration/db_postgres.sh does), against that database. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,4 +217,205 @@ Test(db, bad_connection_is_a_clear_error)
     mn_db_config none = { 0 };
     cr_assert_null(mn_db_open(&none, &err));
     cr_assert(strstr(err.msg, "DATABASE_URL"), "%s", err.msg);
+}
+
+/* on_commit callbacks may themselves run a transaction with callbacks: each
+ * registered callback runs exactly once, in order (Django pops them one by
+ * one, so callbacks added while running are run after). */
+static char trace[64];
+static size_t ntrace;
+
+static void note(void *arg)
+{
+    if (ntrace + 1 < sizeof trace)
+        trace[ntrace++] = (char)(uintptr_t)arg;
+    trace[ntrace] = '\0';
+}
+
+static void nested_txn(void *arg)
+{
+    note(arg);
+    mn_err err = { 0 };
+    cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg);
+    mn_db_on_commit(DB, note, (void *)'C');
+    mn_db_on_commit(DB, note, (void *)'D');
+    mn_db_on_commit(DB, note, (void *)'E');
+    cr_assert_eq(mn_db_commit(DB, &err), MN_OK, "%s", err.msg);
+}
+
+Test(db, on_commit_callbacks_that_commit_transactions)
+{
+    mn_err err = { 0 };
+    ntrace = 0;
+    trace[0] = '\0';
+    cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg);
+    mn_db_on_commit(DB, nested_txn, (void *)'A');
+    mn_db_on_commit(DB, note, (void *)'B');
+    cr_assert_eq(mn_db_commit(DB, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(trace, "ACDEB");
+    cr_assert_eq(mn_db_depth(DB), 0);
+}
+
+/* When COMMIT itself fails (here a deferred foreign key), atomic rolls back
+ * as Django's Atomic.__exit__ does: no transaction is left open. */
+static int orphan_body(mn_db *db, void *ctx)
+{
+    (void)ctx;
+    mn_err err = { 0 };
+    mn_db_on_commit(db, bump, (void *)1);
+    return mn_db_execute(db, "INSERT INTO t_child (id, parent_id) VALUES (1, 99)", NULL, 0, NULL, &err);
+}
+
+Test(db, atomic_rolls_back_when_commit_fails)
+{
+    mn_err err = { 0 };
+    mn_db_execute(DB, "DROP TABLE IF EXISTS t_child", NULL, 0, NULL, &err);
+    mn_db_execute(DB, "DROP TABLE IF EXISTS t_parent", NULL, 0, NULL, &err);
+    cr_assert_eq(mn_db_execute(DB, "CREATE TABLE t_parent (id integer PRIMARY KEY)", NULL, 0, NULL, &err), MN_OK,
+                 "%s", err.msg);
+    cr_assert_eq(mn_db_execute(DB,
+                               "CREATE TABLE t_child (id integer PRIMARY KEY, parent_id integer REFERENCES "
+                               "t_parent (id) DEFERRABLE INITIALLY DEFERRED)",
+                               NULL, 0, NULL, &err),
+                 MN_OK, "%s", err.msg);
+    calls = 0;
+    cr_assert_eq(mn_db_atomic(DB, orphan_body, NULL, &err), MN_EPERM, "%s", err.msg);
+    cr_assert_eq(mn_db_depth(DB), 0);
+    cr_assert_eq(calls, 0);
+    mn_value v;
+    cr_assert_eq(mn_db_query_value(DB, "SELECT COUNT(*) FROM t_child", NULL, 0, A, &v, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(v.u.i, 0);
+    /* The connection is usable for a new transaction. */
+    cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_execute(DB, "INSERT INTO t_parent (id) VALUES (1)", NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_commit(DB, &err), MN_OK, "%s", err.msg);
+    mn_db_execute(DB, "DROP TABLE t_child", NULL, 0, NULL, &err);
+    mn_db_execute(DB, "DROP TABLE t_parent", NULL, 0, NULL, &err);
+}
+
+/* %s is a placeholder everywhere in the text, inside quoted literals too
+ * (as with Django's backends): a literal "%s" is written '%%s'. A
+ * placeholder that lands inside a literal gives a clear error on both
+ * backends instead of a misleading one. */
+Test(db, placeholder_inside_a_literal)
+{
+    mn_err err = { 0 };
+    mn_value x = mn_value_cstr("x");
+    mn_value v;
+    cr_assert_eq(mn_db_query_value(DB, "SELECT '%%s'", NULL, 0, A, &v, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(v.u.s, "%s"));
+    int rc = mn_db_query_value(DB, "SELECT '%s'", &x, 1, A, &v, &err);
+    cr_assert_neq(rc, MN_OK);
+    if (mn_db_engine_of(DB) == MN_DB_SQLITE) {
+        cr_assert_eq(rc, MN_EINVAL);
+        cr_assert(strstr(err.msg, "inside a quoted literal"), "%s", err.msg);
+    }
+    /* The connection still works. */
+    cr_assert_eq(mn_db_query_value(DB, "SELECT %s", &x, 1, A, &v, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(v.u.s, "x"));
+}
+
+/* A string longer than SQLite's int length must not be truncated at a NUL
+ * or read past its end: it is refused as too big. */
+Test(db, oversized_string_parameter)
+{
+    if (mn_db_engine_of(DB) != MN_DB_SQLITE)
+        return;
+    mn_err err = { 0 };
+    static const char small[] = "abc";
+    mn_value big = mn_value_str(mn_str_make(small, (size_t)INT32_MAX + 10));
+    mn_value v;
+    cr_assert_neq(mn_db_query_value(DB, "SELECT %s", &big, 1, A, &v, &err), MN_OK);
+    cr_assert(strstr(err.msg, "too big"), "%s", err.msg);
+}
+
+/* Non-finite floats come back as floats (PostgreSQL sends them as the
+ * words Infinity, -Infinity and NaN). */
+Test(db, non_finite_floats_are_read)
+{
+    mn_err err = { 0 };
+    mn_value v;
+    bool pg = mn_db_engine_of(DB) == MN_DB_POSTGRES;
+    cr_assert_eq(mn_db_query_value(DB, pg ? "SELECT 'Infinity'::float8" : "SELECT 1e999", NULL, 0, A, &v, &err), MN_OK,
+                 "%s", err.msg);
+    cr_assert_eq(v.type, MN_VALUE_FLOAT);
+    cr_assert(isinf(v.u.f) && v.u.f > 0);
+    cr_assert_eq(mn_db_query_value(DB, pg ? "SELECT '-Infinity'::float8" : "SELECT -1e999", NULL, 0, A, &v, &err),
+                 MN_OK, "%s", err.msg);
+    cr_assert(isinf(v.u.f) && v.u.f < 0);
+    if (pg) {
+        cr_assert_eq(mn_db_query_value(DB, "SELECT 'NaN'::float8", NULL, 0, A, &v, &err), MN_OK, "%s", err.msg);
+        cr_assert(isnan(v.u.f));
+    }
+    /* And they can be sent. */
+    mn_value inf = mn_value_float(HUGE_VAL);
+    cr_assert_eq(mn_db_query_value(DB, pg ? "SELECT %s::float8" : "SELECT %s", &inf, 1, A, &v, &err), MN_OK, "%s",
+                 err.msg);
+    cr_assert(isinf(v.u.f) && v.u.f > 0);
+}
+
+/* A cached statement must keep working after the table it reads changes
+ * shape on the same connection (migrations do this): PostgreSQL refuses a
+ * prepared "SELECT *" whose result type changed. */
+Test(db, cached_statement_survives_schema_change)
+{
+    mn_err err = { 0 };
+    mn_db_execute(DB, "DROP TABLE IF EXISTS t_shape", NULL, 0, NULL, &err);
+    cr_assert_eq(mn_db_execute(DB, "CREATE TABLE t_shape (a integer)", NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_execute(DB, "INSERT INTO t_shape (a) VALUES (1)", NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    for (int round = 0; round < 2; round++) {
+        bool in_txn = round == 1;
+        if (in_txn)
+            cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg);
+        mn_db_rows *rows;
+        cr_assert_eq(mn_db_execute(DB, "SELECT * FROM t_shape", NULL, 0, &rows, &err), MN_OK, "%s", err.msg);
+        size_t before = mn_db_rows_columns(rows);
+        mn_db_rows_close(rows);
+        const char *alter = round == 0 ? "ALTER TABLE t_shape ADD COLUMN b integer" : "ALTER TABLE t_shape ADD COLUMN c text";
+        cr_assert_eq(mn_db_execute(DB, alter, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+        cr_assert_eq(mn_db_execute(DB, "SELECT * FROM t_shape", NULL, 0, &rows, &err), MN_OK, "round %d: %s", round,
+                     err.msg);
+        cr_assert_eq(mn_db_rows_columns(rows), before + 1);
+        cr_assert_eq(mn_db_rows_next(rows, &err), MN_OK);
+        mn_db_rows_close(rows);
+        if (in_txn)
+            cr_assert_eq(mn_db_commit(DB, &err), MN_OK, "%s", err.msg);
+    }
+    mn_db_execute(DB, "DROP TABLE t_shape", NULL, 0, NULL, &err);
+}
+
+/* The same when another connection (a migration run by another process)
+ * changes the table: outside a transaction the statement is prepared again
+ * and succeeds; inside one the transaction fails (PostgreSQL aborted it),
+ * and the next one works. */
+Test(db, cached_statement_survives_schema_change_elsewhere)
+{
+    if (mn_db_engine_of(DB) != MN_DB_POSTGRES) /* SQLite in memory: one database per connection */
+        return;
+    mn_err err = { 0 };
+    mn_db *other = mn_db_open(&CFG, &err);
+    cr_assert_not_null(other, "%s", err.msg);
+    mn_db_execute(DB, "DROP TABLE IF EXISTS t_shape2", NULL, 0, NULL, &err);
+    cr_assert_eq(mn_db_execute(DB, "CREATE TABLE t_shape2 (a integer)", NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_execute(DB, "INSERT INTO t_shape2 (a) VALUES (1)", NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    mn_db_rows *rows;
+    cr_assert_eq(mn_db_execute(DB, "SELECT * FROM t_shape2", NULL, 0, &rows, &err), MN_OK, "%s", err.msg);
+    mn_db_rows_close(rows);
+    cr_assert_eq(mn_db_execute(other, "ALTER TABLE t_shape2 ADD COLUMN b integer", NULL, 0, NULL, &err), MN_OK, "%s",
+                 err.msg);
+    cr_assert_eq(mn_db_execute(DB, "SELECT * FROM t_shape2", NULL, 0, &rows, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_rows_columns(rows), 2);
+    mn_db_rows_close(rows);
+    cr_assert_eq(mn_db_execute(other, "ALTER TABLE t_shape2 ADD COLUMN c integer", NULL, 0, NULL, &err), MN_OK, "%s",
+                 err.msg);
+    cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg);
+    int rc = mn_db_execute(DB, "SELECT * FROM t_shape2", NULL, 0, &rows, &err);
+    if (rc == MN_OK)
+        mn_db_rows_close(rows);
+    cr_assert_eq(mn_db_rollback(DB, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_execute(DB, "SELECT * FROM t_shape2", NULL, 0, &rows, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_rows_columns(rows), 3);
+    mn_db_rows_close(rows);
+    mn_db_close(other);
+    mn_db_execute(DB, "DROP TABLE t_shape2", NULL, 0, NULL, &err);
 }

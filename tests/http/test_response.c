@@ -115,6 +115,11 @@ Test(response, json_from_value)
     cr_assert(mn_response_header(r, "Content-Type", &ct));
     cr_assert(mn_str_eq_cstr(ct, "application/json"));
     cr_assert(mn_str_eq_cstr(mn_response_body(r), "{\"message\":\"Hello, World!\",\"price\":19.99}"));
+    /* JsonResponse's own bytes: json.dumps defaults. */
+    mn_map *d = mn_map_new(mn_request_arena(req), 1);
+    mn_map_set_cstr(d, "name", mn_value_cstr("café"));
+    r = mn_response_json(req, 200, mn_value_map(d), MN_JSON_DJANGO);
+    cr_assert(mn_str_eq_cstr(mn_response_body(r), "{\"name\": \"caf\\u00e9\"}"));
     /* NaN cannot be JSON: no response, the framework answers 500. */
     cr_assert_null(mn_response_json(req, 200, mn_value_float(0.0 / 0.0), MN_JSON_COMPACT));
 }

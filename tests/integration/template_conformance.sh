@@ -3,4 +3,4 @@
 # `manouche template render`; fails below a 99% match rate.
 set -eu
 build=${MN_BUILD:-build}
-exec /usr/bin/python3 tests/template/conformance.py --manouche "$build/cli/manouche" --min 99
+exec /usr/bin/python3 tests/template/conformance.py --manouche "$build/manouche" --min 99

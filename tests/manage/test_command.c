@@ -213,3 +213,229 @@ Test(command, progress_bar_is_quiet_off_terminal)
     fclose(fe);
     cr_assert(strstr(err, "importing: 1000 done in"), "%s", err);
 }
+
+/* argparse behaviours checked against Python 3.11's argparse and Django 3.2's
+ * BaseCommand parser (allow_abbrev is on there). */
+static int64_t wrap_limit;
+static bool wrap_dry;
+static const mn_command_arg wrap_args[] = {
+    MN_ARG_POSITIONAL("target", MN_ARG_STR,
+                      "Where to send it: https://example.com/a/very/long/path/that/does/not/fit/on/one/line/at/all/really"),
+    MN_ARG_OPTION("--day-limit", MN_ARG_INT,
+                  "Days\tand\nnewlines   collapse into single spaces when argparse formats this help text for the terminal"),
+    MN_ARG_FLAG("--dry-run", "x"),
+    { .name = "--extremely-long-option-name-for-testing", .type = MN_ARG_STR, .required = true,
+      .help = "Required option with a long name" },
+    MN_ARG_END
+};
+static int wrap_fn(mn_command_ctx *ctx)
+{
+    wrap_limit = mn_command_int(ctx, "day_limit");
+    wrap_dry = mn_command_flag(ctx, "dry_run");
+    mn_command_out(ctx, MN_STYLE_PLAIN, "target=%s long=%s", mn_command_str(ctx, "target"),
+                   mn_command_str(ctx, "extremely_long_option_name_for_testing"));
+    return 0;
+}
+static const mn_command wrap_cmd = {
+    .name = "wrap_cmd",
+    .help = "Wrap test: a command whose help texts are long enough to be wrapped by argparse.",
+    .args = wrap_args,
+    .handle = wrap_fn,
+};
+static const mn_command *const wrap_cmds[] = { &wrap_cmd, NULL };
+static const mn_command_group wrap_group = { "wrap", wrap_cmds };
+static const mn_command_group *const wrap_groups[] = { &wrap_group, NULL };
+
+static result run_wrap(int argc, const char **argv)
+{
+    result r;
+    memset(&r, 0, sizeof r);
+    FILE *out = fmemopen(r.out, sizeof r.out - 1, "w");
+    FILE *err = fmemopen(r.err, sizeof r.err - 1, "w");
+    r.rc = mn_command_run(wrap_groups, argc, (char **)argv, out, err);
+    fclose(out);
+    fclose(err);
+    return r;
+}
+#define RUN_WRAP(...)                                                   \
+    ({                                                                  \
+        const char *argv_[] = { "./manage", "wrap_cmd", __VA_ARGS__ };  \
+        run_wrap((int)(sizeof argv_ / sizeof argv_[0]), argv_);         \
+    })
+
+Test(command, abbreviations_and_option_like_values)
+{
+    result r = RUN("cleanup_products", "5", "--dry");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert(last_dry);
+    r = RUN("cleanup_products", "5", "--cat", "x");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert_str_eq(last_category, "x");
+    r = RUN("cleanup_products", "5", "--cat=a=b", "--verb", "3");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert_str_eq(last_category, "a=b");
+    cr_assert_eq(last_verbosity, 3);
+    r = RUN("cleanup_products", "5", "-v=2");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert_eq(last_verbosity, 2);
+    /* A value that looks like an option is not taken as the value. */
+    r = RUN("cleanup_products", "5", "--category", "-x");
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, "error: argument --category: expected one argument\n"), "%s", r.err);
+    /* ... but a negative number is. */
+    r = RUN("import_products", "f.csv", "--ratio", "-0.5");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "ratio=-0.50"), "%s", r.out);
+    /* Ambiguous prefixes are refused with argparse's message. */
+    r = RUN_WRAP("t", "--d", "1", "--ext", "x");
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, "error: ambiguous option: --d could match --day-limit, --dry-run\n"), "%s", r.err);
+    r = RUN_WRAP("t", "--da", "1", "--ext", "x");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert_eq(wrap_limit, 1);
+    cr_assert_str_eq(r.out, "target=t long=x\n");
+    /* --he is --help. */
+    r = RUN_WRAP("t", "--dr", "--ext=x", "--he");
+    cr_assert_eq(r.rc, 0);
+    cr_assert(strstr(r.out, "usage: manage wrap_cmd [-h]"), "%s", r.out);
+}
+
+Test(command, unrecognized_arguments_are_all_listed)
+{
+    result r = RUN("cleanup_products", "5", "extra", "more");
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, "error: unrecognized arguments: extra more\n"), "%s", r.err);
+    /* An unknown option does not swallow the next token. */
+    r = RUN("cleanup_products", "--bogus", "5");
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, "error: unrecognized arguments: --bogus\n"), "%s", r.err);
+    /* Missing required arguments are reported first. */
+    r = RUN("cleanup_products", "--bogus");
+    cr_assert(strstr(r.err, "error: the following arguments are required: days\n"), "%s", r.err);
+}
+
+Test(command, short_option_values)
+{
+    result r = RUN("import_products", "-b50", "f.csv");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "batch=50"), "%s", r.out);
+    r = RUN("import_products", "-b", "f.csv");
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, "argument -b/--batch-size: invalid int value: 'f.csv'"), "%s", r.err);
+}
+
+/* The whole help of a command with long texts, byte for byte what Python
+ * 3.11's argparse prints for the same arguments at 80 columns. */
+Test(command, help_wraps_like_argparse)
+{
+    unsetenv("COLUMNS");
+    result r = RUN_WRAP("-h");
+    cr_assert_eq(r.rc, 0);
+    cr_assert_str_eq(r.out,
+        "usage: manage wrap_cmd [-h] [--day-limit DAY_LIMIT] [--dry-run]\n"
+        "                       --extremely-long-option-name-for-testing\n"
+        "                       EXTREMELY_LONG_OPTION_NAME_FOR_TESTING [-v {0,1,2,3}]\n"
+        "                       [--settings SETTINGS] [--traceback] [--no-color]\n"
+        "                       [--force-color]\n"
+        "                       target\n"
+        "\n"
+        "Wrap test: a command whose help texts are long enough to be wrapped by\n"
+        "argparse.\n"
+        "\n"
+        "positional arguments:\n"
+        "  target                Where to send it: https://example.com/a/very/long/path\n"
+        "                        /that/does/not/fit/on/one/line/at/all/really\n"
+        "\n"
+        "options:\n"
+        "  -h, --help            show this help message and exit\n"
+        "  --day-limit DAY_LIMIT\n"
+        "                        Days and newlines collapse into single spaces when\n"
+        "                        argparse formats this help text for the terminal\n"
+        "  --dry-run             x\n"
+        "  --extremely-long-option-name-for-testing EXTREMELY_LONG_OPTION_NAME_FOR_TESTING\n"
+        "                        Required option with a long name\n"
+        "  -v {0,1,2,3}, --verbosity {0,1,2,3}\n"
+        "                        Verbosity level; 0=minimal output, 1=normal output,\n"
+        "                        2=verbose output, 3=very verbose output\n"
+        "  --settings SETTINGS   The settings variant to use (development, production,\n"
+        "                        ...). If this isn't provided, the MANOUCHE_SETTINGS\n"
+        "                        environment variable will be used.\n"
+        "  --traceback           Show error details on CommandError\n"
+        "  --no-color            Don't colorize the command output.\n"
+        "  --force-color         Force colorization of the command output.\n");
+    /* A very long argument in an error message is printed whole. */
+    char big[3000];
+    memset(big, 'q', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    r = RUN("import_products", "f.csv", "--mode", big);
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, big), "long value missing from the message");
+}
+
+/* Short flags combine as in argparse ("-nf", "-nfc3"); expectations from
+ * Python 3.11's argparse with the same arguments. */
+static bool fl_dry, fl_force;
+static int64_t fl_count;
+static const mn_command_arg flag_args[] = {
+    { .name = "--dry-run", .short_name = 'n', .type = MN_ARG_BOOL, .help = "Dry run" },
+    { .name = "--force", .short_name = 'f', .type = MN_ARG_BOOL, .help = "Force" },
+    { .name = "--count", .short_name = 'c', .type = MN_ARG_INT, .help = "Count" },
+    MN_ARG_END
+};
+static int flags_fn(mn_command_ctx *ctx)
+{
+    fl_dry = mn_command_flag(ctx, "dry_run");
+    fl_force = mn_command_flag(ctx, "force");
+    fl_count = mn_command_int(ctx, "count");
+    return 0;
+}
+static const mn_command flags_cmd = { .name = "flags_cmd", .args = flag_args, .handle = flags_fn };
+static const mn_command *const flag_cmds[] = { &flags_cmd, NULL };
+static const mn_command_group flag_group = { "flags", flag_cmds };
+static const mn_command_group *const flag_groups[] = { &flag_group, NULL };
+
+static result run_flags(int argc, const char **argv)
+{
+    result r;
+    memset(&r, 0, sizeof r);
+    fl_dry = fl_force = false;
+    fl_count = -1;
+    FILE *out = fmemopen(r.out, sizeof r.out - 1, "w");
+    FILE *err = fmemopen(r.err, sizeof r.err - 1, "w");
+    r.rc = mn_command_run(flag_groups, argc, (char **)argv, out, err);
+    fclose(out);
+    fclose(err);
+    return r;
+}
+#define RUN_FLAGS(...)                                                  \
+    ({                                                                  \
+        const char *argv_[] = { "./manage", "flags_cmd", __VA_ARGS__ }; \
+        run_flags((int)(sizeof argv_ / sizeof argv_[0]), argv_);        \
+    })
+
+Test(command, combined_short_flags)
+{
+    result r = RUN_FLAGS("-nf");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert(fl_dry && fl_force);
+    r = RUN_FLAGS("-nfc3");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert(fl_dry && fl_force && fl_count == 3);
+    r = RUN_FLAGS("-nc", "5");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert(fl_dry && !fl_force && fl_count == 5);
+    r = RUN_FLAGS("-n=f");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert(fl_dry && fl_force);
+    r = RUN_FLAGS("-nx");
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, "error: argument -n/--dry-run: ignored explicit argument 'x'\n"), "%s", r.err);
+    r = RUN_FLAGS("-nfx");
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, "error: argument -f/--force: ignored explicit argument 'x'\n"), "%s", r.err);
+    r = RUN_FLAGS("--dry-run=1");
+    cr_assert(strstr(r.err, "error: argument -n/--dry-run: ignored explicit argument '1'\n"), "%s", r.err);
+    r = RUN_FLAGS("-nh");
+    cr_assert_eq(r.rc, 0);
+    cr_assert(strstr(r.out, "usage: manage flags_cmd [-h]"), "%s", r.out);
+}

@@ -2,7 +2,7 @@
 """Conformance harness: renders template cases with Debian's python3-django
 and with `manouche template render`, and reports the match rate.
 
-  tests/template/conformance.py [--manouche build/cli/manouche] [-v] [-k SUBSTR] [--min PCT]
+  tests/template/conformance.py [--manouche build/manouche] [-v] [-k SUBSTR] [--min PCT]
 
 A case is (name, templates, context, options): templates is a string (the
 template "t") or a dict of name -> source (the first one is rendered);
@@ -50,7 +50,8 @@ def django_render(d, name, ctx, opts):
                  string_if_invalid=opts.get("string_if_invalid", ""),
                  libraries={"humanize": "django.contrib.humanize.templatetags.humanize",
                             "cache": "django.templatetags.cache",
-                            "static": "django.templatetags.static"})
+                            "static": "django.templatetags.static",
+                            "i18n": "django.templatetags.i18n"})
     try:
         t = eng.get_template(name)
         return True, t.render(Context(to_py(ctx), autoescape=opts.get("autoescape", True)))
@@ -78,7 +79,7 @@ def manouche_render(exe, d, name, ctx, opts):
 
 
 def main():
-    exe = "build/cli/manouche"
+    exe = "build/manouche"
     verbose = "-v" in sys.argv
     only = None
     if "--manouche" in sys.argv:

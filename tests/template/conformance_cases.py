@@ -670,3 +670,28 @@ CASES += [
     ("static05", "{% static 'x' %}", {}),
     ("static06", "{% load static %}{% autoescape off %}{% static 'a&b' %}{% endautoescape %}|{% static \"q'x\" %}", {}),
 ]
+
+CASES += [
+    ("i18n01", "{% load i18n %}{% trans 'Hello' %}|{% translate \"50%\" %}|{% trans x %}|{% trans x noop %}|{% trans 'a' as v %}[{{ v }}]", {"x": "<b>%%"}),
+    ("i18n02", "{% load i18n %}{% blocktrans %}Hi {{ name }}, 100% sure{% endblocktrans %}", {"name": "<Ann>"}),
+    ("i18n03", "{% load i18n %}{% blocktrans with n=name|upper %}Hi {{ n }}{% endblocktrans %}", {"name": "ann"}),
+    ("i18n04", "{% load i18n %}{% for c in l %}{% blocktrans count counter=c %}{{ counter }} item{% plural %}{{ counter }} items{% endblocktrans %};{% endfor %}", {"l": [0, 1, 2]}),
+    ("i18n05", "{% load i18n %}{% blocktrans trimmed %}\n  one\n  two  \n{% endblocktrans %}|", {}),
+    ("i18n06", "{% load i18n %}{% blocktrans asvar msg %}x{{ y }}{% endblocktrans %}[{{ msg }}]", {"y": "<"}),
+    ("i18n07", "{% load i18n %}{% blocktrans %}{% if %}{% endblocktrans %}", {}),
+    ("i18n08", "{% load i18n %}{% blocktrans count c=x %}a{% plural %}b{% endblocktrans %}", {"x": "s"}),
+    ("i18n09", "{% load i18n %}{% get_current_language as L %}{{ L }}{% get_current_language_bidi as B %}{{ B }}", {}),
+    ("i18n10", "{% load i18n %}{% trans %}", {}),
+    ("i18n11", "{% load i18n %}{% trans 'a' bogus %}", {}),
+    ("i18n12", "{% load i18n %}{% blocktrans with a as b %}{{ b }}{% endblocktrans %}|{% blocktrans %}{{ missing }}{% endblocktrans %}", {"a": 1}),
+    ("i18n13", "{% load i18n %}{% blocktrans context 'ctx' %}ok{% endblocktrans %}{% trans 'm' context 'c' %}", {}),
+    ("i18n14", "{% load i18n %}{% blocktrans %}unclosed", {}),
+]
+
+CASES += [
+    ("striptags02", "{{ a|striptags }}|{{ b|striptags }}|{{ c|striptags }}", {"a": "<script>x</script><!-- c -->t", "b": S("<b>safe</b> &lt;"), "c": "a < b > c"}),
+]
+
+CASES += [
+    ("pprint02", "{{ a|pprint }}", {"a": {"b": 1, "a": [2, {"z": 1, "y": "<"}], "c": None}}),
+]

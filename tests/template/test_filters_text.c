@@ -45,6 +45,14 @@ Test(template_filters_text, linebreaks_urlize_wrap)
     T_EXPECT("{{ 'a bb ccc dddd'|wordwrap:4 }}", NULL, "a bb\nccc\ndddd");
 }
 
+Test(template_filters_text, striptags)
+{
+    T_EXPECT("{{ '<p>some <b>html</b> &amp; text</p>'|striptags }}", NULL, "some html &amp; text");
+    mn_map *m = t_map();
+    mn_map_set_cstr(m, "v", mn_value_cstr("<i>a</i> < b"));
+    T_EXPECT("{{ v|striptags }}", m, "a &lt; b");
+}
+
 Test(template_filters_text, encoding)
 {
     T_EXPECT("{{ 'a b/c?d'|urlencode }}|{{ 'a b/c'|urlencode:'' }}", NULL, "a%20b/c%3Fd|a%20b%2Fc");

@@ -107,3 +107,36 @@ Test(template_render, floats_as_django_shows_them)
     mn_map_set_cstr(m, "f", mn_value_float(0.1));
     T_EXPECT("{{ big }} {{ small }} {{ f }}", m, "10000000000000000 0.00000015 0.1");
 }
+
+Test(template_render, escape_every_position)
+{
+    /* a special character at each offset of the 8-byte words, then runs of them */
+    static const char specials[] = "&<>\"'";
+    for (int pos = 0; pos < 40; pos++) {
+        char src[41];
+        char want[256];
+        memset(src, 'a', 40);
+        src[40] = 0;
+        src[pos] = specials[pos % 5];
+        size_t k = 0;
+        for (int i = 0; i < 40; i++) {
+            const char *rep = src[i] == '&' ? "&amp;" : src[i] == '<' ? "&lt;" : src[i] == '>' ? "&gt;"
+                            : src[i] == '"' ? "&quot;" : src[i] == '\'' ? "&#x27;" : NULL;
+            if (rep) {
+                memcpy(want + k, rep, strlen(rep));
+                k += strlen(rep);
+            } else {
+                want[k++] = src[i];
+            }
+        }
+        want[k] = 0;
+        mn_map *m = t_map();
+        mn_map_set_cstr(m, "x", mn_value_cstr(src));
+        T_EXPECT("{{ x }}", m, want);
+    }
+    mn_map *m = t_map();
+    mn_map_set_cstr(m, "x", mn_value_cstr("<<<<>>>>&&&&''''\"\"\"\"xyzzy\xc3\xa9<"));
+    T_EXPECT("{{ x }}", m,
+             "&lt;&lt;&lt;&lt;&gt;&gt;&gt;&gt;&amp;&amp;&amp;&amp;&#x27;&#x27;&#x27;&#x27;&quot;&quot;&quot;&quot;xyzzy"
+             "\xc3\xa9&lt;");
+}

@@ -253,3 +253,369 @@ Test(resolver, thousand_patterns)
     cr_assert(mn_str_eq_cstr(url, "/section500/3/"));
     mn_resolver_free(r);
 }
+
+/* Arguments and endpoint matching exactly as Django 3.2.25 (results checked
+ * with resolve() in Django; see each expectation). */
+static const mn_url_pattern dj_inner[] = {
+    MN_RE_PATH("^(\\d+)/$", v_detail, "num"),
+    MN_URL_END
+};
+static const mn_urlconf dj_inner_conf = { .patterns = dj_inner };
+static const mn_url_pattern dj_root[] = {
+    MN_RE_PATH("^nl/$", v_any, "nl"),
+    MN_RE_PATH("^opt/(?P<a>x)?(\\d+)/$", v_any, "opt"),
+    MN_RE_PATH("^un/(a)?(\\d+)/$", v_any, "un"),
+    MN_RE_INCLUDE("^(?P<lang>[a-z]{2})/", &dj_inner_conf, NULL),
+    MN_RE_INCLUDE("^pos/(\\w+)/", &dj_inner_conf, NULL),
+    MN_RE_PATH("^tail/(\\d+)(/)?$", v_any, "tail"),
+    MN_URL_END
+};
+static const mn_urlconf dj_conf = { .patterns = dj_root };
+
+static void expect_args(mn_resolver *r, const char *path, const char *name, const char *args, const char *kwargs)
+{
+    mn_url_match m;
+    int rc = mn_resolver_resolve(r, mn_str_from(path), A, &m);
+    if (!name) {
+        cr_assert_eq(rc, MN_ENOTFOUND, "%s should not resolve", path);
+        return;
+    }
+    cr_assert_eq(rc, MN_OK, "resolving %s: %d", path, rc);
+    cr_assert_str_eq(m.url_name, name, "%s", path);
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    mn_value_repr(mn_value_list(m.args.args), &b);
+    cr_assert_str_eq(mn_buf_cstr(&b), args, "args of %s", path);
+    mn_buf_init(&b, A, 0);
+    mn_value_repr(mn_value_map(m.args.kwargs), &b);
+    cr_assert_str_eq(mn_buf_cstr(&b), kwargs, "kwargs of %s", path);
+}
+
+Test(resolver, args_and_kwargs_like_django)
+{
+    mn_err err = { 0 };
+    mn_resolver *r = mn_resolver_new(&dj_conf, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    expect_args(r, "/nl/", "nl", "[]", "{}");
+    /* A regex endpoint ending in '$' must match the whole path (Django uses
+     * fullmatch): '$' must not accept a trailing newline (%0A). */
+    expect_args(r, "/nl/\n", NULL, NULL, NULL);
+    /* Named groups exist: positional ones are ignored even when the named
+     * group did not participate. */
+    expect_args(r, "/opt/5/", "opt", "[]", "{}");
+    expect_args(r, "/opt/x5/", "opt", "[]", "{'a': 'x'}");
+    /* Unnamed groups that did not participate are passed as None. */
+    expect_args(r, "/un/5/", "un", "[None, '5']", "{}");
+    expect_args(r, "/un/a5/", "un", "['a', '5']", "{}");
+    expect_args(r, "/tail/5", "tail", "['5', None]", "{}");
+    /* Outer kwargs with inner positional args: Django passes both. */
+    expect_args(r, "/en/5/", "num", "['5']", "{'lang': 'en'}");
+    expect_args(r, "/pos/ab/5/", "num", "['ab', '5']", "{}");
+    mn_resolver_free(r);
+}
+
+/* ---- the prefix index never changes which pattern wins ----
+ * Random URL configurations (path() and re_path() endpoints, includes of
+ * both kinds, nested once) are resolved against random paths, and the
+ * winner is compared with a plain linear scan done here with PCRE2 over the
+ * same patterns in definition order, as Django tries them. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+typedef struct ref_level ref_level;
+typedef struct ref_node {
+    pcre2_code *re;
+    bool full; /* fullmatch: a regex endpoint ending in '$' */
+    int id;    /* endpoint id (its ctx), or -1 for an include */
+    ref_level *sub;
+} ref_node;
+struct ref_level {
+    ref_node nodes[12];
+    size_t n;
+};
+
+static uint64_t rng_state;
+static unsigned rnd(unsigned n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (unsigned)(rng_state % n);
+}
+
+static int ids[4096];
+static int nids;
+
+static pcre2_code *ref_compile(const char *rx, uint32_t opts)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)rx, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP | opts, &ec, &eo, NULL);
+    cr_assert_not_null(c, "reference regex %s does not compile", rx);
+    return c;
+}
+
+static void esc_lit(mn_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+            mn_buf_putc(b, '\\');
+        mn_buf_putc(b, *s);
+    }
+}
+
+/* A path() route and its equivalent regex. */
+static const char *gen_route(bool endpoint, mn_buf *ref)
+{
+    static const char *lits[] = { "a", "b", "ab", "a-b", "a.b", "1", "a/", "b/", "ab/", "/", "a/b/" };
+    static const char *convs[][2] = { { "int", "[0-9]+" }, { "str", "[^/]+" }, { "slug", "[-a-zA-Z0-9_]+" },
+                                      { "path", ".+" } };
+    mn_buf route;
+    mn_buf_init(&route, A, 0);
+    mn_buf_putc(ref, '^');
+    unsigned n = 1 + rnd(3);
+    for (unsigned i = 0; i < n; i++) {
+        if (rnd(3) == 0) {
+            unsigned c = rnd(4);
+            mn_buf_printf(&route, "<%s:p%u>", convs[c][0], i);
+            mn_buf_printf(ref, "(?:%s)", convs[c][1]);
+        } else {
+            const char *l = lits[rnd(sizeof lits / sizeof lits[0])];
+            mn_buf_puts(&route, l);
+            esc_lit(ref, l);
+        }
+    }
+    if (rnd(2))
+        mn_buf_putc(&route, '/'), esc_lit(ref, "/");
+    if (endpoint)
+        mn_buf_puts(ref, "\\z");
+    return mn_buf_cstr(&route);
+}
+
+/* A re_path() regex (the reference uses the same text). */
+static const char *gen_regex(bool endpoint, bool top)
+{
+    static const struct { const char *t; bool quant; } atoms[] = {
+        { "a", true }, { "b", true }, { "ab", true }, { "/", true }, { "a/", true }, { "b/", true },
+        { "\\-", true }, { "\\.", true }, { "\\/", true }, { "[ab]", true }, { "(?:a|b)", true },
+        { "\\d+", false }, { "[0-9]+", false }, { "(?P<n%u>[a-z]+)", true }, { "(x)", true }, { "1", true },
+        { ".", true }, { "a-b/", true }, { "a~:@", true },
+    };
+    static const char *quants[] = { "", "", "", "", "?", "*", "+", "{0,2}", "{1,2}", "+?" };
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    if (rnd(5))
+        mn_buf_putc(&b, '^');
+    unsigned n = 1 + rnd(4);
+    for (unsigned i = 0; i < n; i++) {
+        unsigned k = rnd(sizeof atoms / sizeof atoms[0]);
+        mn_buf_printf(&b, atoms[k].t, i);
+        if (atoms[k].quant)
+            mn_buf_puts(&b, quants[rnd(sizeof quants / sizeof quants[0])]);
+    }
+    if (top && rnd(10) == 0) {
+        mn_buf_putc(&b, '|');
+        mn_buf_puts(&b, gen_regex(false, false));
+    }
+    if (endpoint && top && rnd(5) < 3)
+        mn_buf_putc(&b, '$');
+    return mn_buf_cstr(&b);
+}
+
+static void gen_level(mn_url_pattern *pats, ref_level *ref, int depth)
+{
+    size_t n = 1 + rnd(10);
+    ref->n = n;
+    for (size_t i = 0; i < n; i++) {
+        ref_node *rn = &ref->nodes[i];
+        mn_url_pattern *p = &pats[i];
+        memset(p, 0, sizeof *p);
+        unsigned kind = rnd(depth < 1 ? 6 : 4);
+        mn_buf rx;
+        mn_buf_init(&rx, A, 0);
+        if (kind < 2) { /* path() */
+            p->kind = MN_URL_PATH;
+            p->route = gen_route(true, &rx);
+            rn->re = ref_compile(mn_buf_cstr(&rx), 0);
+        } else if (kind < 4) { /* re_path() */
+            p->kind = MN_URL_RE_PATH;
+            p->route = gen_regex(true, true);
+            size_t len = strlen(p->route);
+            rn->full = p->route[len - 1] == '$';
+            rn->re = ref_compile(p->route, rn->full ? PCRE2_ANCHORED | PCRE2_ENDANCHORED : 0);
+        } else { /* include() of either kind */
+            mn_url_pattern *sub = mn_arena_calloc(A, 12, sizeof *sub);
+            mn_urlconf *conf = mn_arena_calloc(A, 1, sizeof *conf);
+            rn->sub = mn_arena_calloc(A, 1, sizeof *rn->sub);
+            gen_level(sub, rn->sub, depth + 1);
+            conf->patterns = sub;
+            p->kind = MN_URL_INCLUDE;
+            p->include = conf;
+            if (kind == 4) {
+                p->route = gen_route(false, &rx);
+                rn->re = ref_compile(mn_buf_cstr(&rx), 0);
+            } else {
+                p->route = gen_regex(false, true);
+                p->ctx = (void *)1;
+                rn->re = ref_compile(p->route, 0);
+            }
+            rn->id = -1;
+            continue;
+        }
+        rn->id = nids;
+        ids[nids] = nids;
+        p->ctx = &ids[nids];
+        nids++;
+        p->view = v_any;
+    }
+    pats[n] = (mn_url_pattern)MN_URL_END;
+}
+
+static int ref_resolve(const ref_level *lv, mn_str path)
+{
+    pcre2_match_data *md = pcre2_match_data_create(64, NULL);
+    int found = -1;
+    for (size_t i = 0; i < lv->n && found < 0; i++) {
+        const ref_node *rn = &lv->nodes[i];
+        int rc = pcre2_match(rn->re, (PCRE2_SPTR)path.ptr, path.len, 0, 0, md, NULL);
+        if (rc < 0)
+            continue;
+        PCRE2_SIZE end = pcre2_get_ovector_pointer(md)[1];
+        if (rn->id >= 0)
+            found = rn->id;
+        else
+            found = ref_resolve(rn->sub, mn_str_slice(path, end, path.len));
+    }
+    pcre2_match_data_free(md);
+    return found;
+}
+
+static void free_ref(ref_level *lv)
+{
+    for (size_t i = 0; i < lv->n; i++) {
+        pcre2_code_free(lv->nodes[i].re);
+        if (lv->nodes[i].sub)
+            free_ref(lv->nodes[i].sub);
+    }
+}
+
+Test(resolver, index_agrees_with_linear_scan)
+{
+    static const char *segs[] = { "a", "b", "ab", "a-b", "a.b", "1", "12", "x", "", "a~:@", "ba" };
+    rng_state = 0x9e3779b97f4a7c15ULL;
+    size_t compared = 0, matched = 0;
+    for (int config = 0; config < 300; config++) {
+        nids = 0;
+        mn_url_pattern *root = mn_arena_calloc(A, 12, sizeof *root);
+        ref_level ref = { 0 };
+        gen_level(root, &ref, 0);
+        mn_urlconf conf = { .patterns = root };
+        mn_err err = { 0 };
+        mn_resolver *r = mn_resolver_new(&conf, &err);
+        cr_assert_not_null(r, "config %d: %s", config, err.msg);
+        for (int t = 0; t < 200; t++) {
+            mn_buf path;
+            mn_buf_init(&path, A, 0);
+            mn_buf_putc(&path, '/');
+            unsigned nseg = rnd(5);
+            for (unsigned s = 0; s < nseg; s++) {
+                mn_buf_puts(&path, segs[rnd(sizeof segs / sizeof segs[0])]);
+                if (s + 1 < nseg || rnd(2))
+                    mn_buf_putc(&path, '/');
+            }
+            mn_str p = mn_buf_str(&path);
+            int want = ref_resolve(&ref, mn_str_slice(p, 1, p.len));
+            mn_url_match m;
+            int rc = mn_resolver_resolve(r, p, A, &m);
+            int got = rc == MN_OK ? *(int *)m.ctx : -1;
+            cr_assert_eq(got, want, "config %d path '%s': index gives %d, linear scan %d", config, mn_buf_cstr(&path),
+                         got, want);
+            compared++;
+            matched += want >= 0;
+        }
+        mn_resolver_free(r);
+        free_ref(&ref);
+        mn_arena_reset(A);
+    }
+    /* The generator must exercise real matches, not only misses. */
+    cr_assert_gt(matched, compared / 10, "%zu of %zu matched", matched, compared);
+}
+
+/* Long but legitimate paths must not hit PCRE2 JIT's small default stack
+ * (32 KiB): Django matches these, so must we. Hostile patterns are still
+ * cut off by the match limit, and quickly. */
+static const mn_url_pattern long_root[] = {
+    MN_RE_PATH("^((a|b)/)+$", v_any, "rep"),
+    MN_RE_PATH("^(?:[a-z]+/)*end/$", v_any, "segs"),
+    MN_RE_PATH("^x(.*)*y$", v_any, "evil"),
+    MN_URL_END
+};
+static const mn_urlconf long_conf = { .patterns = long_root };
+
+Test(resolver, long_paths_and_match_limits)
+{
+    mn_err err = { 0 };
+    mn_resolver *r = mn_resolver_new(&long_conf, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    int sizes[] = { 10, 1000, 4000 };
+    for (size_t k = 0; k < 3; k++) {
+        mn_buf b;
+        mn_buf_init(&b, A, 0);
+        mn_buf_putc(&b, '/');
+        for (int i = 0; i < sizes[k]; i++)
+            mn_buf_puts(&b, "a/");
+        mn_url_match m;
+        cr_assert_eq(mn_resolver_resolve(r, mn_buf_str(&b), A, &m), MN_OK, "%d segments", sizes[k]);
+        cr_assert_str_eq(m.url_name, "rep");
+        mn_buf_puts(&b, "end/");
+        cr_assert_eq(mn_resolver_resolve(r, mn_buf_str(&b), A, &m), MN_OK, "%d segments + end", sizes[k]);
+        cr_assert_str_eq(m.url_name, "segs");
+    }
+    char evil[64] = "/x";
+    memset(evil + 2, 'a', 40);
+    evil[42] = '\0';
+    mn_url_match m;
+    cr_assert_eq(mn_resolver_resolve(r, mn_str_from(evil), A, &m), MN_ENOTFOUND);
+    mn_resolver_free(r);
+}
+
+/* Python regex syntax that PCRE2 spells differently: {,n} is {0,n}, and
+ * \uXXXX / \UXXXXXXXX are code point escapes (re.search in Python 3.11
+ * agrees with each expectation). */
+static const mn_url_pattern py_root[] = {
+    MN_RE_PATH("^x{,3}/$", v_any, "upto3"),
+    MN_RE_PATH("^y{,}/$", v_any, "anyy"),
+    MN_RE_PATH("^caf\\u00e9/$", v_any, "cafe"),
+    MN_RE_PATH("^smile\\U0001F600/$", v_any, "smile"),
+    MN_RE_PATH("^[\\u00e0-\\u00ff]+/$", v_any, "latin"),
+    MN_RE_PATH("^lit\\{,3}/$", v_any, "escaped"),
+    MN_URL_END
+};
+static const mn_urlconf py_conf = { .patterns = py_root };
+
+Test(resolver, python_regex_spellings)
+{
+    mn_err err = { 0 };
+    mn_resolver *r = mn_resolver_new(&py_conf, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    struct { const char *path, *name; } cases[] = {
+        { "/xx/", "upto3" }, { "/", NULL }, { "/x{,3}/", NULL }, { "/xxxx/", NULL }, { "//", "upto3" },
+        { "/yyyyy/", "anyy" }, { "/caf\xc3\xa9/", "cafe" }, { "/smile\xf0\x9f\x98\x80/", "smile" },
+        { "/\xc3\xa9\xc3\xa0/", "latin" }, { "/lit{,3}/", "escaped" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mn_url_match m;
+        int rc = mn_resolver_resolve(r, mn_str_from(cases[i].path), A, &m);
+        if (!cases[i].name) {
+            cr_assert_eq(rc, MN_ENOTFOUND, "%s", cases[i].path);
+            continue;
+        }
+        cr_assert_eq(rc, MN_OK, "%s", cases[i].path);
+        cr_assert_str_eq(m.url_name, cases[i].name, "%s", cases[i].path);
+    }
+    mn_str out;
+    /* Reverse checks candidates with the same translation. */
+    cr_assert_eq(mn_reverse(r, "escaped", NULL, NULL, NULL, A, &out, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(out, "/lit%7B,3%7D/"), "%.*s", MN_STR_FMT(out));
+    mn_resolver_free(r);
+}

@@ -145,3 +145,25 @@ Test(reverse, django_error_messages)
                  MN_EINVAL);
     cr_assert_str_eq(err.msg, "Don't mix *args and **kwargs in call to reverse()!");
 }
+
+/* Empty non-capturing groups (the first one at the very start, where the
+ * element list is still empty) reverse as Django does. */
+static const mn_url_pattern empty_group_root[] = {
+    MN_RE_PATH("^(?:)a/$", v, "e"),
+    MN_RE_PATH("^b(?:)(?:x)?/$", v, "f"),
+    MN_URL_END
+};
+static const mn_urlconf empty_group_conf = { .patterns = empty_group_root };
+
+Test(reverse, empty_noncapturing_groups)
+{
+    mn_err err = { 0 };
+    mn_resolver *r = mn_resolver_new(&empty_group_conf, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    mn_str out;
+    cr_assert_eq(mn_reverse(r, "e", NULL, NULL, NULL, A, &out, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(out, "/a/"), "%.*s", MN_STR_FMT(out));
+    cr_assert_eq(mn_reverse(r, "f", NULL, NULL, NULL, A, &out, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(out, "/b/"), "%.*s", MN_STR_FMT(out));
+    mn_resolver_free(r);
+}

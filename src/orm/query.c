@@ -1,0 +1,2945 @@
+/* QuerySets: building, the SQL compiler (per dialect), evaluation. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "manouche/json.h"
+#include "orm_internal.h"
+
+/* ---- REGEXP for SQLite (PCRE2), registered on every new connection ---- */
+
+static void regexp_free(void *p) { pcre2_code_free(p); }
+
+static void regexp_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    /* The compiled pattern is kept by SQLite for the statement's life when
+     * the pattern is a constant or a bound parameter. */
+    pcre2_code *re = sqlite3_get_auxdata(ctx, 0);
+    bool cached = re != NULL;
+    if (!re) {
+        int code;
+        PCRE2_SIZE off;
+        re = pcre2_compile(sqlite3_value_text(argv[0]), (PCRE2_SIZE)sqlite3_value_bytes(argv[0]), PCRE2_UTF | PCRE2_UCP,
+                           &code, &off, NULL);
+        if (!re) {
+            char msg[200];
+            PCRE2_UCHAR buf[120];
+            pcre2_get_error_message(code, buf, sizeof buf);
+            snprintf(msg, sizeof msg, "bad regular expression at offset %zu: %s", (size_t)off, (char *)buf);
+            sqlite3_result_error(ctx, msg, -1);
+            return;
+        }
+    }
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    pcre2_match_context *mc = pcre2_match_context_create(NULL);
+    if (mc) /* hostile patterns stop instead of running for ever */
+        pcre2_set_match_limit(mc, 1000000);
+    int r = md ? pcre2_match(re, sqlite3_value_text(argv[1]), (PCRE2_SIZE)sqlite3_value_bytes(argv[1]), 0, 0, md, mc)
+               : PCRE2_ERROR_NOMEMORY;
+    pcre2_match_context_free(mc);
+    pcre2_match_data_free(md);
+    if (r < 0 && r != PCRE2_ERROR_NOMATCH)
+        sqlite3_result_error(ctx, "regular expression match failed (too complex or invalid UTF-8)", -1);
+    else
+        sqlite3_result_int(ctx, r >= 0);
+    if (!cached)
+        sqlite3_set_auxdata(ctx, 0, re, regexp_free);
+}
+
+/* mn_localtime(text, zone): a stored UTC datetime read on the wall clock
+ * of zone, as text SQLite's date functions understand; NULL when either is
+ * NULL or unreadable. */
+static void localtime_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    mn_datetime dt, local;
+    mn_str text = mn_str_make((const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]));
+    const mn_tz *zone = mn_tz_get((const char *)sqlite3_value_text(argv[1]), NULL);
+    if (!zone || mn_datetime_parse(text, &dt, NULL) != MN_OK) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (!dt.tz)
+        dt.tz = mn_tz_utc();
+    if (mn_datetime_make_naive(dt, zone, &local, NULL) != MN_OK) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    char out[64];
+    mn_date d;
+    mn_time t;
+    mn_datetime_fields(local, &d, &t);
+    snprintf(out, sizeof out, "%04d-%02d-%02d %02d:%02d:%02d.%06d", (int)d.year, d.month, d.day, t.hour, t.minute,
+             t.second, (int)t.usec);
+    sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
+static int regexp_init(sqlite3 *db, char **errmsg, const struct sqlite3_api_routines *api)
+{
+    (void)errmsg;
+    (void)api;
+    int rc = sqlite3_create_function_v2(db, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, regexp_fn, NULL,
+                                        NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "mn_localtime", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, localtime_fn,
+                                        NULL, NULL, NULL);
+    return rc;
+}
+
+void mn__orm_sqlite_init(void)
+{
+    static int done;
+    if (!__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
+        sqlite3_auto_extension((void (*)(void))regexp_init);
+}
+
+#ifdef __GNUC__
+/* Connections opened before the first ORM call get REGEXP too. */
+__attribute__((constructor)) static void orm_load(void) { mn__orm_sqlite_init(); }
+#endif
+
+/* ---- Q objects and expressions ---- */
+
+typedef enum { Q_LEAF, Q_AND, Q_OR, Q_NOT } qkind;
+
+struct mn_q {
+    qkind kind;
+    mn_arena *arena;
+    const char *lookup;
+    mn_value v;
+    mn_qobj *a, *b;
+};
+
+mn_qobj *mn_q(mn_arena *arena, const char *lookup, mn_value v)
+{
+    mn_qobj *q = arena ? mn_arena_calloc(arena, 1, sizeof *q) : NULL;
+    if (!q)
+        return NULL;
+    q->kind = Q_LEAF;
+    q->arena = arena;
+    q->lookup = mn_arena_strdup(arena, lookup ? lookup : "");
+    q->v = v;
+    return q->lookup ? q : NULL;
+}
+
+static mn_qobj *q_node(qkind k, mn_qobj *a, mn_qobj *b)
+{
+    if (!a || (k != Q_NOT && !b))
+        return NULL;
+    mn_qobj *q = mn_arena_calloc(a->arena, 1, sizeof *q);
+    if (!q)
+        return NULL;
+    q->kind = k;
+    q->arena = a->arena;
+    q->a = a;
+    q->b = b;
+    return q;
+}
+
+mn_qobj *mn_q_and(mn_qobj *a, mn_qobj *b) { return q_node(Q_AND, a, b); }
+mn_qobj *mn_q_or(mn_qobj *a, mn_qobj *b) { return q_node(Q_OR, a, b); }
+mn_qobj *mn_q_not(mn_qobj *a) { return q_node(Q_NOT, a, NULL); }
+
+typedef enum { E_F, E_VALUE, E_BIN, E_AGG } ekind;
+typedef enum { AGG_COUNT, AGG_SUM, AGG_AVG, AGG_MAX, AGG_MIN } aggkind;
+
+typedef struct expr {
+    ekind kind;
+    const char *field; /* F, AGG ("*" for Count(*)) */
+    mn_value v;        /* VALUE */
+    char op;           /* BIN */
+    struct expr *l, *r;
+    aggkind agg;
+    struct expr *arg; /* AGG over an expression instead of a field */
+    bool distinct;
+    mn_qobj *filter;
+} expr;
+
+static int expr_to_str(const void *obj, mn_buf *out)
+{
+    const expr *e = obj;
+    static const char *const names[] = { "Count", "Sum", "Avg", "Max", "Min" };
+    switch (e->kind) {
+    case E_F: return mn_buf_printf(out, "F(%s)", e->field);
+    case E_AGG: return mn_buf_printf(out, "%s(%s)", names[e->agg], e->field);
+    case E_BIN:
+        mn_buf_putc(out, '(');
+        expr_to_str(e->l, out);
+        mn_buf_printf(out, " %c ", e->op);
+        expr_to_str(e->r, out);
+        return mn_buf_putc(out, ')');
+    default: return mn_value_repr(e->v, out);
+    }
+}
+
+const mn_type mn_expr_type = { .name = "Expression", .to_str = expr_to_str };
+
+static bool is_expr(mn_value v) { return v.type == MN_VALUE_OBJECT && v.u.obj.type == &mn_expr_type; }
+
+static mn_value expr_value(expr *e) { return e ? mn_value_object(&mn_expr_type, e) : mn_value_null(); }
+
+mn_value mn_f(mn_arena *arena, const char *field)
+{
+    expr *e = mn_arena_calloc(arena, 1, sizeof *e);
+    if (!e)
+        return mn_value_null();
+    e->kind = E_F;
+    e->field = mn_arena_strdup(arena, field ? field : "");
+    return expr_value(e);
+}
+
+static expr *as_expr(mn_arena *arena, mn_value v)
+{
+    if (is_expr(v))
+        return v.u.obj.ptr;
+    expr *e = mn_arena_calloc(arena, 1, sizeof *e);
+    if (e) {
+        e->kind = E_VALUE;
+        e->v = v;
+    }
+    return e;
+}
+
+static mn_value bin(mn_arena *arena, char op, mn_value a, mn_value b)
+{
+    expr *e = mn_arena_calloc(arena, 1, sizeof *e);
+    if (!e)
+        return mn_value_null();
+    e->kind = E_BIN;
+    e->op = op;
+    e->l = as_expr(arena, a);
+    e->r = as_expr(arena, b);
+    return e->l && e->r ? expr_value(e) : mn_value_null();
+}
+
+mn_value mn_expr_add(mn_arena *arena, mn_value a, mn_value b) { return bin(arena, '+', a, b); }
+mn_value mn_expr_sub(mn_arena *arena, mn_value a, mn_value b) { return bin(arena, '-', a, b); }
+mn_value mn_expr_mul(mn_arena *arena, mn_value a, mn_value b) { return bin(arena, '*', a, b); }
+mn_value mn_expr_div(mn_arena *arena, mn_value a, mn_value b) { return bin(arena, '/', a, b); }
+
+static mn_value agg(mn_arena *arena, aggkind k, const char *field)
+{
+    expr *e = mn_arena_calloc(arena, 1, sizeof *e);
+    if (!e)
+        return mn_value_null();
+    e->kind = E_AGG;
+    e->agg = k;
+    e->field = mn_arena_strdup(arena, field ? field : "*");
+    return expr_value(e);
+}
+
+mn_value mn_agg_of(mn_arena *arena, mn_agg_kind kind, mn_value of)
+{
+    if ((int)kind < 0 || kind > MN_AGG_MIN)
+        return mn_value_null();
+    mn_value v = agg(arena, (aggkind)kind, "(expression)");
+    if (is_expr(v)) {
+        expr *e = v.u.obj.ptr;
+        e->arg = as_expr(arena, of);
+        if (!e->arg)
+            return mn_value_null();
+    }
+    return v;
+}
+
+mn_value mn_count(mn_arena *arena, const char *field) { return agg(arena, AGG_COUNT, field); }
+mn_value mn_sum(mn_arena *arena, const char *field) { return agg(arena, AGG_SUM, field); }
+mn_value mn_avg(mn_arena *arena, const char *field) { return agg(arena, AGG_AVG, field); }
+mn_value mn_max(mn_arena *arena, const char *field) { return agg(arena, AGG_MAX, field); }
+mn_value mn_min(mn_arena *arena, const char *field) { return agg(arena, AGG_MIN, field); }
+
+mn_value mn_agg_distinct(mn_value v)
+{
+    if (is_expr(v) && ((expr *)v.u.obj.ptr)->kind == E_AGG)
+        ((expr *)v.u.obj.ptr)->distinct = true;
+    return v;
+}
+
+mn_value mn_agg_filter(mn_value v, mn_qobj *q)
+{
+    if (is_expr(v) && ((expr *)v.u.obj.ptr)->kind == E_AGG)
+        ((expr *)v.u.obj.ptr)->filter = q;
+    return v;
+}
+
+static bool has_agg(const expr *e)
+{
+    if (!e)
+        return false;
+    if (e->kind == E_AGG)
+        return true;
+    return e->kind == E_BIN && (has_agg(e->l) || has_agg(e->r));
+}
+
+/* ---- the QuerySet ---- */
+
+typedef struct annot {
+    const char *name;
+    expr *e;
+} annot;
+
+enum { MODE_OBJECTS = 0, MODE_VALUES, MODE_VALUES_LIST };
+
+struct mn_qs {
+    mn_model *m;
+    mn_arena *arena;
+    mn_db *db;
+    mn_qobj *where;
+    const char *const *order; /* NULL-terminated; NULL: Meta.ordering */
+    bool order_set, reversed, distinct, for_update;
+    bool none; /* none(): matches nothing */
+    int64_t low, high; /* high < 0: no limit */
+    int mode;
+    unsigned vflags;
+    const char **vfields;
+    size_t nvfields;
+    size_t vannots; /* annotations made before values(): only those named are selected */
+    uint64_t load; /* only()/defer(): bit i set when field i is loaded */
+    annot *annots;
+    size_t nannots;
+    const char *raw_sql;
+    const mn_value *raw_params;
+    size_t nraw;
+    mn_err err;
+    bool evaluated;
+    void **items;
+    size_t len;
+    mn_list *rows;
+};
+
+static void qs_fail(mn_qs *qs, int code, const char *fmt, ...) MN_PRINTF(3, 4);
+static void qs_fail(mn_qs *qs, int code, const char *fmt, ...)
+{
+    if (qs->err.code)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    mn_err_setv(&qs->err, code, fmt, ap);
+    va_end(ap);
+}
+
+mn_qs *mn_qs_all(mn_model *m, mn_arena *arena)
+{
+    mn_qs *qs = arena ? mn_arena_calloc(arena, 1, sizeof *qs) : NULL;
+    if (!qs)
+        return NULL;
+    qs->m = m;
+    qs->arena = arena;
+    qs->high = -1;
+    qs->load = ~UINT64_C(0);
+    if (mn__model_setup(m, &qs->err) == MN_OK && m->meta.abstract)
+        qs_fail(qs, MN_EINVAL, "Manager isn't available; '%s' is abstract", m->name);
+    return qs;
+}
+
+static mn_qs *clone(mn_qs *qs)
+{
+    if (!qs)
+        return NULL;
+    mn_qs *c = mn_arena_alloc(qs->arena, sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *qs;
+    c->evaluated = false;
+    c->items = NULL;
+    c->len = 0;
+    c->rows = NULL;
+    return c;
+}
+
+const mn_err *mn_qs_error(const mn_qs *qs)
+{
+    static const mn_err nomem = { MN_ENOMEM, "out of memory" };
+    return qs ? &qs->err : &nomem;
+}
+
+mn_model *mn_qs_model(const mn_qs *qs) { return qs ? qs->m : NULL; }
+
+mn_qs *mn_qs_using(mn_qs *qs, mn_db *db)
+{
+    mn_qs *c = clone(qs);
+    if (c)
+        c->db = db;
+    return c;
+}
+
+static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate)
+{
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    if (!q) {
+        qs_fail(c, MN_ENOMEM, "out of memory");
+        return c;
+    }
+    if (c->low || c->high >= 0) {
+        qs_fail(c, MN_EINVAL, "Cannot filter a query once a slice has been taken.");
+        return c;
+    }
+    if (negate)
+        q = mn_q_not(q);
+    c->where = c->where ? mn_q_and(c->where, q) : q;
+    if (!c->where)
+        qs_fail(c, MN_ENOMEM, "out of memory");
+    return c;
+}
+
+mn_qs *mn_qs_filter(mn_qs *qs, const char *lookup, mn_value v)
+{
+    return qs ? add_where(qs, mn_q(qs->arena, lookup, v), false) : NULL;
+}
+mn_qs *mn_qs_exclude(mn_qs *qs, const char *lookup, mn_value v)
+{
+    return qs ? add_where(qs, mn_q(qs->arena, lookup, v), true) : NULL;
+}
+mn_qs *mn_qs_filter_q(mn_qs *qs, mn_qobj *q) { return qs ? add_where(qs, q, false) : NULL; }
+mn_qs *mn_qs_exclude_q(mn_qs *qs, mn_qobj *q) { return qs ? add_where(qs, q, true) : NULL; }
+
+/* Copies the NULL-terminated varargs names into the arena. */
+static const char **collect_names(mn_arena *a, va_list ap, size_t *n)
+{
+    const char *tmp[MN__MAX_FIELDS * 2];
+    size_t k = 0;
+    const char *s;
+    while ((s = va_arg(ap, const char *)) != NULL)
+        if (k < sizeof tmp / sizeof *tmp)
+            tmp[k++] = s;
+    const char **out = mn_arena_alloc(a, (k + 1) * sizeof *out);
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < k; i++)
+        out[i] = mn_arena_strdup(a, tmp[i]);
+    out[k] = NULL;
+    *n = k;
+    return out;
+}
+
+mn_qs *mn_qs_order_by(mn_qs *qs, ...)
+{
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    if (c->low || c->high >= 0) {
+        qs_fail(c, MN_EINVAL, "Cannot reorder a query once a slice has been taken.");
+        return c;
+    }
+    va_list ap;
+    va_start(ap, qs);
+    size_t n;
+    c->order = collect_names(c->arena, ap, &n);
+    va_end(ap);
+    c->order_set = true;
+    c->reversed = false;
+    if (!c->order)
+        qs_fail(c, MN_ENOMEM, "out of memory");
+    return c;
+}
+
+mn_qs *mn_qs_none(mn_qs *qs)
+{
+    mn_qs *c = clone(qs);
+    if (c)
+        c->none = true;
+    return c;
+}
+
+mn_qs *mn_qs_reverse(mn_qs *qs)
+{
+    mn_qs *c = clone(qs);
+    if (c)
+        c->reversed = !c->reversed;
+    return c;
+}
+
+mn_qs *mn_qs_distinct(mn_qs *qs)
+{
+    mn_qs *c = clone(qs);
+    if (c)
+        c->distinct = true;
+    return c;
+}
+
+mn_qs *mn_qs_select_for_update(mn_qs *qs)
+{
+    mn_qs *c = clone(qs);
+    if (c)
+        c->for_update = true;
+    return c;
+}
+
+mn_qs *mn_qs_slice(mn_qs *qs, int64_t start, int64_t stop)
+{
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    if (start < 0 || (stop < 0 && stop != -1)) {
+        qs_fail(c, MN_EINVAL, "Negative indexing is not supported.");
+        return c;
+    }
+    int64_t low = c->low + start;
+    int64_t high = stop < 0 ? c->high : c->low + stop;
+    if (c->high >= 0 && high > c->high)
+        high = c->high;
+    if (high >= 0 && low > high)
+        low = high;
+    c->low = low;
+    c->high = high;
+    return c;
+}
+
+static mn_qs *set_values(mn_qs *qs, int mode, unsigned flags, va_list ap)
+{
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    c->mode = mode;
+    c->vflags = flags;
+    c->vannots = c->nannots;
+    c->vfields = collect_names(c->arena, ap, &c->nvfields);
+    if (!c->vfields)
+        qs_fail(c, MN_ENOMEM, "out of memory");
+    if ((flags & MN_QS_FLAT) && (flags & MN_QS_NAMED))
+        qs_fail(c, MN_EINVAL, "'flat' and 'named' can't be used together.");
+    if ((flags & MN_QS_FLAT) && c->nvfields > 1)
+        qs_fail(c, MN_EINVAL, "'flat' is not valid when values_list is called with more than one field.");
+    return c;
+}
+
+mn_qs *mn_qs_values(mn_qs *qs, ...)
+{
+    va_list ap;
+    va_start(ap, qs);
+    mn_qs *c = set_values(qs, MODE_VALUES, 0, ap);
+    va_end(ap);
+    return c;
+}
+
+mn_qs *mn_qs_values_list(mn_qs *qs, unsigned flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    mn_qs *c = set_values(qs, MODE_VALUES_LIST, flags, ap);
+    va_end(ap);
+    return c;
+}
+
+static mn_qs *only_defer(mn_qs *qs, bool only, va_list ap)
+{
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    size_t n;
+    const char **names = collect_names(c->arena, ap, &n);
+    if (!names) {
+        qs_fail(c, MN_ENOMEM, "out of memory");
+        return c;
+    }
+    uint64_t mask = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mn_field *f = mn_model_field_by_name(c->m, names[i]);
+        if (!f) {
+            qs_fail(c, MN_EINVAL, "%s has no field named '%s'", c->m->name, names[i]);
+            return c;
+        }
+        mask |= UINT64_C(1) << mn_model_field_index(c->m, f);
+    }
+    c->load = only ? mask : (c->load & ~mask);
+    c->load |= UINT64_C(1) << c->m->_rt->pk;
+    return c;
+}
+
+mn_qs *mn_qs_only(mn_qs *qs, ...)
+{
+    va_list ap;
+    va_start(ap, qs);
+    mn_qs *c = only_defer(qs, true, ap);
+    va_end(ap);
+    return c;
+}
+
+mn_qs *mn_qs_defer(mn_qs *qs, ...)
+{
+    va_list ap;
+    va_start(ap, qs);
+    mn_qs *c = only_defer(qs, false, ap);
+    va_end(ap);
+    return c;
+}
+
+mn_qs *mn_qs_annotate(mn_qs *qs, ...)
+{
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    va_list ap;
+    va_start(ap, qs);
+    const char *name;
+    while ((name = va_arg(ap, const char *)) != NULL) {
+        mn_value v = va_arg(ap, mn_value);
+        if (mn_model_field_by_name(c->m, name)) {
+            qs_fail(c, MN_EINVAL, "The annotation '%s' conflicts with a field on the model.", name);
+            break;
+        }
+        annot *na = mn_arena_alloc(c->arena, (c->nannots + 1) * sizeof *na);
+        expr *e = as_expr(c->arena, v);
+        if (!na || !e) {
+            qs_fail(c, MN_ENOMEM, "out of memory");
+            break;
+        }
+        if (c->nannots)
+            memcpy(na, c->annots, c->nannots * sizeof *na);
+        na[c->nannots].name = mn_arena_strdup(c->arena, name);
+        na[c->nannots].e = e;
+        c->annots = na;
+        c->nannots++;
+    }
+    va_end(ap);
+    return c;
+}
+
+mn_qs *mn_qs_raw(mn_model *m, mn_arena *arena, const char *sql, const mn_value *params, size_t nparams)
+{
+    mn_qs *qs = mn_qs_all(m, arena);
+    if (!qs)
+        return NULL;
+    qs->raw_sql = mn_arena_strdup(arena, sql ? sql : "");
+    if (nparams) {
+        mn_value *p = mn_arena_memdup(arena, params, nparams * sizeof *p);
+        qs->raw_params = p;
+        if (!p)
+            qs_fail(qs, MN_ENOMEM, "out of memory");
+    }
+    qs->nraw = nparams;
+    return qs;
+}
+
+/* ---- the compiler ---- */
+
+typedef struct comp {
+    mn_qs *qs;
+    mn_model *m;
+    mn_db_engine eng;
+    mn_arena *a;
+    mn_buf sql;
+    mn_value *params;
+    size_t np, cap;
+    int neg; /* depth of NOT, for exclude()'s NULL handling */
+    const mn_value *lp; /* parameters inside the current lookup's left side */
+    size_t nlp;
+    const mn_qobj **having; /* conditions on aggregates, for HAVING */
+    size_t nhaving;
+    mn_err *err;
+    int rc;
+} comp;
+
+static int cfail(comp *c, int code, const char *fmt, ...) MN_PRINTF(3, 4);
+static int cfail(comp *c, int code, const char *fmt, ...)
+{
+    if (c->rc == MN_OK) {
+        va_list ap;
+        va_start(ap, fmt);
+        mn_err_setv(c->err, code, fmt, ap);
+        va_end(ap);
+        c->rc = code;
+    }
+    return c->rc;
+}
+
+static void put(comp *c, const char *s) { mn_buf_puts(&c->sql, s); }
+
+static void param(comp *c, mn_value v)
+{
+    if (c->np == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 8;
+        mn_value *p = mn_arena_realloc(c->a, c->params, c->cap * sizeof *p, ncap * sizeof *p);
+        if (!p) {
+            cfail(c, MN_ENOMEM, "out of memory");
+            return;
+        }
+        c->params = p;
+        c->cap = ncap;
+    }
+    c->params[c->np++] = v;
+    put(c, "%s");
+}
+
+/* Pushes the left side's parameters again: called right after each place
+ * the left side's text is written, so placeholders and values stay in step
+ * when a lookup writes its left side twice. */
+static void use_lhs(comp *c, int times)
+{
+    for (int t = 0; t < times; t++)
+        for (size_t i = 0; i < c->nlp; i++) {
+            size_t len = c->sql.len;
+            param(c, c->lp[i]);
+            mn_buf_truncate(&c->sql, len); /* the placeholder is already in the text */
+        }
+}
+
+static void comp_init(comp *c, mn_qs *qs, mn_db_engine eng, mn_err *err)
+{
+    memset(c, 0, sizeof *c);
+    c->qs = qs;
+    c->m = qs->m;
+    c->eng = eng;
+    c->a = qs->arena;
+    c->err = err;
+    mn_buf_init(&c->sql, qs->arena, 0);
+}
+
+static const annot *find_annot(mn_qs *qs, const char *name)
+{
+    for (size_t i = 0; i < qs->nannots; i++)
+        if (!strcmp(qs->annots[i].name, name))
+            return &qs->annots[i];
+    return NULL;
+}
+
+/* Django's "Cannot resolve keyword" with the choices, annotations included. */
+static int unresolved(comp *c, const char *name)
+{
+    mn_model *m = c->m;
+    if (!c->qs->nannots)
+        return cfail(c, MN_EINVAL, "Cannot resolve keyword '%s' into field. Choices are: %s", name, m->_rt->choices_msg);
+    const char *names[MN__MAX_FIELDS + 32];
+    size_t n = 0;
+    for (size_t i = 0; i < m->_rt->nfields; i++)
+        names[n++] = m->_rt->fields[i].name;
+    for (size_t i = 0; i < c->qs->nannots && n < sizeof names / sizeof *names; i++)
+        names[n++] = c->qs->annots[i].name;
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            const char *t = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+        }
+    mn_buf b;
+    mn_buf_init(&b, c->a, 0);
+    for (size_t i = 0; i < n; i++)
+        mn_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+    return cfail(c, MN_EINVAL, "Cannot resolve keyword '%s' into field. Choices are: %s", name, mn_buf_cstr(&b));
+}
+
+/* The field named by the first part of a lookup ("pk", attname of a FK). */
+static const mn_field *resolve_field(comp *c, const char *name)
+{
+    const mn_field *f = mn_model_field_by_name(c->m, name);
+    if (f)
+        return f;
+    size_t n = strlen(name);
+    if (n > 3 && !strcmp(name + n - 3, "_id"))
+        for (size_t i = 0; i < c->m->_rt->nfields; i++) {
+            const mn_field *g = &c->m->_rt->fields[i];
+            if (g->kind == MN_KIND_FOREIGNKEY && strlen(g->name) == n - 3 && !strncmp(g->name, name, n - 3))
+                return g;
+        }
+    return NULL;
+}
+
+static void put_col(comp *c, const mn_field *f) { mn__quote(&c->sql, mn_field_column(f)); }
+
+static void compile_expr(comp *c, const expr *e, const mn_field *target);
+static void compile_q(comp *c, const mn_qobj *q);
+
+/* A plain value inside an expression: converted for the target field when
+ * there is one, else sent as text/number. */
+static void expr_param(comp *c, mn_value v, const mn_field *target)
+{
+    if (target && v.type != MN_VALUE_NULL && !(target->kind == MN_KIND_DECIMAL && v.type != MN_VALUE_DECIMAL &&
+                                               v.type != MN_VALUE_STR)) {
+        mn_value out;
+        if (mn__to_db(target, v, c->eng, c->a, &out, c->err) != MN_OK) {
+            c->rc = c->err && c->err->code ? c->err->code : MN_EINVAL;
+            return;
+        }
+        param(c, out);
+        return;
+    }
+    if (v.type == MN_VALUE_INT || v.type == MN_VALUE_FLOAT || v.type == MN_VALUE_STR || v.type == MN_VALUE_NULL ||
+        v.type == MN_VALUE_BOOL) {
+        param(c, v);
+        return;
+    }
+    int e = MN_OK;
+    mn_str s = mn_value_as_str(v, c->a, &e);
+    if (e)
+        cfail(c, MN_ETYPE, "a %s cannot be used in a query", mn_value_type_name(v));
+    else
+        param(c, mn_value_str(s));
+}
+
+static void compile_agg(comp *c, const expr *e)
+{
+    static const char *const fn[] = { "COUNT", "SUM", "AVG", "MAX", "MIN" };
+    const mn_field *f = NULL;
+    if (e->arg) {
+        if (has_agg(e->arg)) {
+            cfail(c, MN_EINVAL, "Cannot compute %s of an aggregate", fn[e->agg]);
+            return;
+        }
+        put(c, fn[e->agg]);
+        put(c, e->distinct ? "(DISTINCT " : "(");
+        if (e->filter) {
+            put(c, "CASE WHEN ");
+            compile_q(c, e->filter);
+            put(c, " THEN ");
+        }
+        if (e->agg == AGG_AVG && c->eng == MN_DB_SQLITE)
+            put(c, "CAST(");
+        compile_expr(c, e->arg, NULL);
+        if (e->agg == AGG_AVG && c->eng == MN_DB_SQLITE)
+            put(c, " AS REAL)");
+        if (e->filter)
+            put(c, " ELSE NULL END");
+        put(c, ")");
+        return;
+    }
+    if (strcmp(e->field, "*") != 0) {
+        f = resolve_field(c, e->field);
+        if (!f) {
+            unresolved(c, e->field);
+            return;
+        }
+    } else if (e->agg != AGG_COUNT) {
+        cfail(c, MN_EINVAL, "Star cannot be used with %s", fn[e->agg]);
+        return;
+    }
+    put(c, fn[e->agg]);
+    put(c, "(");
+    if (e->distinct)
+        put(c, "DISTINCT ");
+    if (e->filter) {
+        put(c, "CASE WHEN ");
+        compile_q(c, e->filter);
+        put(c, " THEN ");
+        if (f)
+            put_col(c, f);
+        else
+            put(c, "1");
+        put(c, " ELSE NULL END");
+    } else if (f) {
+        if (e->agg == AGG_AVG && c->eng == MN_DB_SQLITE)
+            put(c, "CAST("), put_col(c, f), put(c, " AS REAL)");
+        else
+            put_col(c, f);
+    } else {
+        put(c, "*");
+    }
+    put(c, ")");
+}
+
+static void compile_expr(comp *c, const expr *e, const mn_field *target)
+{
+    switch (e->kind) {
+    case E_F: {
+        const mn_field *f = resolve_field(c, e->field);
+        if (f) {
+            put_col(c, f);
+            return;
+        }
+        const annot *an = find_annot(c->qs, e->field);
+        if (an) {
+            put(c, "(");
+            compile_expr(c, an->e, target);
+            put(c, ")");
+            return;
+        }
+        unresolved(c, e->field);
+        return;
+    }
+    case E_VALUE: expr_param(c, e->v, target); return;
+    case E_BIN: {
+        /* The column type of an F operand converts plain operands. */
+        const mn_field *t = target;
+        if (e->l->kind == E_F && resolve_field(c, e->l->field))
+            t = resolve_field(c, e->l->field);
+        else if (e->r->kind == E_F && resolve_field(c, e->r->field))
+            t = resolve_field(c, e->r->field);
+        if (t && (t->kind == MN_KIND_DATETIME || t->kind == MN_KIND_DATE || t->kind == MN_KIND_DURATION)) {
+            cfail(c, MN_EINVAL, "date and duration arithmetic in expressions is not supported; compute the value in C");
+            return;
+        }
+        put(c, "(");
+        compile_expr(c, e->l, t);
+        char op[4] = { ' ', e->op, ' ', 0 };
+        put(c, op);
+        compile_expr(c, e->r, t);
+        put(c, ")");
+        return;
+    }
+    case E_AGG: compile_agg(c, e); return;
+    }
+}
+
+/* LIKE pattern with %, _ and \ escaped. */
+static mn_str like_pattern(comp *c, mn_str s, bool lead, bool trail)
+{
+    mn_buf b;
+    mn_buf_init(&b, c->a, 0);
+    if (lead)
+        mn_buf_putc(&b, '%');
+    for (size_t i = 0; i < s.len; i++) {
+        if (s.ptr[i] == '%' || s.ptr[i] == '_' || s.ptr[i] == '\\')
+            mn_buf_putc(&b, '\\');
+        mn_buf_putc(&b, s.ptr[i]);
+    }
+    if (trail)
+        mn_buf_putc(&b, '%');
+    if (mn_buf_error(&b))
+        cfail(c, MN_ENOMEM, "out of memory");
+    return mn_buf_str(&b);
+}
+
+static const char *const lookups[] = { "exact", "iexact", "contains", "icontains", "in", "gt", "gte", "lt", "lte",
+                                       "startswith", "istartswith", "endswith", "iendswith", "range", "isnull",
+                                       "regex", "iregex", "has_key", NULL };
+static const char *const transforms[] = { "date", "year", "month", "day", "week_day", "hour", "minute", NULL };
+
+static bool in_list(const char *const *l, const char *s)
+{
+    for (; *l; l++)
+        if (!strcmp(*l, s))
+            return true;
+    return false;
+}
+
+static bool is_text_kind(mn_field_kind k)
+{
+    return k == MN_KIND_CHAR || k == MN_KIND_TEXT || k == MN_KIND_SLUG || k == MN_KIND_EMAIL || k == MN_KIND_URL ||
+           k == MN_KIND_UUID || k == MN_KIND_IP || k == MN_KIND_FILE || k == MN_KIND_IMAGE;
+}
+
+/* The value as text for the pattern lookups. */
+static mn_str text_of(comp *c, mn_value v)
+{
+    int e = MN_OK;
+    mn_str s = mn_value_as_str(v, c->a, &e);
+    if (e)
+        cfail(c, MN_ETYPE, "a %s cannot be used as text in a lookup", mn_value_type_name(v));
+    return s;
+}
+
+/* Appends the transform of lhs (already in a buffer) for SQLite or PG. */
+/* Writes the datetime column lhs read on the wall clock of the current
+ * time zone (Django converts to it with USE_TZ before extracting parts):
+ * PostgreSQL `lhs AT TIME ZONE %s`, SQLite mn_localtime(lhs, %s), or lhs
+ * itself for UTC. */
+static void put_local(comp *c, const char *lhs, bool pg)
+{
+    const char *zone = mn_tz_name(mn_tz_current());
+    if (!strcmp(zone, "UTC")) {
+        mn_buf_printf(&c->sql, pg ? "%s AT TIME ZONE 'UTC'" : "%s", lhs);
+        return;
+    }
+    mn_buf_printf(&c->sql, pg ? "%s AT TIME ZONE " : "mn_localtime(%s, ", lhs);
+    param(c, mn_value_cstr(zone));
+    if (!pg)
+        put(c, ")");
+}
+
+static void put_transform(comp *c, const char *tr, const char *lhs, const mn_field *f)
+{
+    bool pg = c->eng == MN_DB_POSTGRES;
+    bool tz = f->kind == MN_KIND_DATETIME;
+    mn_buf_init(&c->sql, c->a, 0);
+    if (tz) {
+        put_local(c, lhs, pg);
+        lhs = mn_str_dup(c->a, mn_buf_str(&c->sql));
+        mn_buf_init(&c->sql, c->a, 0);
+        if (!lhs) {
+            cfail(c, MN_ENOMEM, "out of memory");
+            return;
+        }
+    }
+    if (!strcmp(tr, "date")) {
+        if (pg)
+            mn_buf_printf(&c->sql, "(%s)::date", lhs);
+        else
+            mn_buf_printf(&c->sql, "date(%s)", lhs);
+        return;
+    }
+    static const struct { const char *name, *sq, *pg; } parts[] = {
+        { "year", "%%Y", "YEAR" },   { "month", "%%m", "MONTH" },   { "day", "%%d", "DAY" },
+        { "hour", "%%H", "HOUR" },   { "minute", "%%M", "MINUTE" }, { "week_day", "%%w", "DOW" },
+    };
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        if (strcmp(parts[i].name, tr) != 0)
+            continue;
+        bool wd = !strcmp(tr, "week_day");
+        if (pg)
+            mn_buf_printf(&c->sql, "(EXTRACT(%s FROM %s)%s)", parts[i].pg, lhs, wd ? " + 1" : "");
+        else
+            mn_buf_printf(&c->sql, "(CAST(strftime('%s', %s) AS INTEGER)%s)", parts[i].sq, lhs, wd ? " + 1" : "");
+        return;
+    }
+}
+
+static mn_field transform_field(const char *tr)
+{
+    mn_field g = { .name = tr, .kind = !strcmp(tr, "date") ? MN_KIND_DATE : MN_KIND_BIGINT };
+    return g;
+}
+
+/* JSON key path from parts [from, n): SQLite '$."a"."b"' (array indexes
+ * as [0]), PostgreSQL '{a,b}'. */
+static mn_str json_path(comp *c, char **parts, size_t from, size_t n)
+{
+    mn_buf b;
+    mn_buf_init(&b, c->a, 0);
+    if (c->eng == MN_DB_POSTGRES) {
+        mn_buf_putc(&b, '{');
+        for (size_t i = from; i < n; i++) {
+            mn_buf_puts(&b, i > from ? ",\"" : "\"");
+            for (const char *s = parts[i]; *s; s++) {
+                if (*s == '"' || *s == '\\')
+                    mn_buf_putc(&b, '\\');
+                mn_buf_putc(&b, *s);
+            }
+            mn_buf_putc(&b, '"');
+        }
+        mn_buf_putc(&b, '}');
+    } else {
+        mn_buf_putc(&b, '$');
+        for (size_t i = from; i < n; i++) {
+            int64_t idx;
+            if (mn_str_to_i64(mn_str_from(parts[i]), &idx) == MN_OK && idx >= 0) {
+                mn_buf_printf(&b, "[%lld]", (long long)idx);
+                continue;
+            }
+            mn_buf_puts(&b, ".\"");
+            for (const char *s = parts[i]; *s; s++) {
+                if (*s == '"' || *s == '\\')
+                    mn_buf_putc(&b, '\\');
+                mn_buf_putc(&b, *s);
+            }
+            mn_buf_putc(&b, '"');
+        }
+    }
+    if (mn_buf_error(&b))
+        cfail(c, MN_ENOMEM, "out of memory");
+    return mn_buf_str(&b);
+}
+
+static void compile_subquery(comp *c, mn_qs *sub);
+
+/* One condition: lhs_sql is the column (or transformed) SQL, f the field
+ * whose type converts the value. */
+static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const char *lk, mn_value v, bool nullable,
+                           bool json_key)
+{
+    bool pg = c->eng == MN_DB_POSTGRES;
+    mn_buf *s = &c->sql;
+    bool guard = c->neg % 2 == 1 && nullable && strcmp(lk, "isnull") != 0;
+    if (guard)
+        put(c, "(");
+    if (!strcmp(lk, "isnull")) {
+        if (v.type != MN_VALUE_BOOL) {
+            cfail(c, MN_EINVAL, "The QuerySet value for an isnull lookup must be True or False.");
+            return;
+        }
+        { mn_buf_printf(s, "%s IS %s", lhs, v.u.b ? "NULL" : "NOT NULL"); use_lhs(c, 1); }
+    } else if (is_expr(v)) {
+        static const struct { const char *lk, *op; } ops[] = {
+            { "exact", "=" }, { "gt", ">" }, { "gte", ">=" }, { "lt", "<" }, { "lte", "<=" },
+        };
+        const char *op = NULL;
+        for (size_t i = 0; i < 5; i++)
+            if (!strcmp(ops[i].lk, lk))
+                op = ops[i].op;
+        if (!op) {
+            cfail(c, MN_EINVAL, "the lookup '%s' does not take an expression", lk);
+            return;
+        }
+        { mn_buf_printf(s, "%s %s ", lhs, op); use_lhs(c, 1); }
+        compile_expr(c, v.u.obj.ptr, f);
+    } else if (json_key && (!strcmp(lk, "exact") || !strcmp(lk, "gt") || !strcmp(lk, "gte") || !strcmp(lk, "lt") ||
+                            !strcmp(lk, "lte"))) {
+        const char *op = !strcmp(lk, "exact") ? "=" : !strcmp(lk, "gt") ? ">" : !strcmp(lk, "gte") ? ">=" : !strcmp(lk, "lt") ? "<" : "<=";
+        mn_str j = mn_json_dumps(c->a, v, 0, c->err);
+        if (!j.ptr) {
+            c->rc = MN_EINVAL;
+            return;
+        }
+        if (v.type == MN_VALUE_NULL && !strcmp(lk, "exact")) {
+            /* key holds JSON null */
+            if (pg)
+                { mn_buf_printf(s, "%s = 'null'::jsonb", lhs); use_lhs(c, 1); }
+            else
+                { mn_buf_printf(s, "JSON_TYPE(%s) = 'null'", lhs); use_lhs(c, 1); }
+            (void)j;
+        } else if (pg) {
+            { mn_buf_printf(s, "%s %s ", lhs, op); use_lhs(c, 1); }
+            param(c, mn_value_str(j));
+            put(c, "::jsonb");
+        } else {
+            { mn_buf_printf(s, "%s %s JSON_EXTRACT(", lhs, op); use_lhs(c, 1); }
+            param(c, mn_value_str(j));
+            put(c, ", '$')");
+        }
+    } else if (!strcmp(lk, "exact") || !strcmp(lk, "gt") || !strcmp(lk, "gte") || !strcmp(lk, "lt") ||
+               !strcmp(lk, "lte")) {
+        if (v.type == MN_VALUE_NULL) {
+            if (strcmp(lk, "exact") != 0) {
+                cfail(c, MN_EINVAL, "Cannot use None as a query value");
+                return;
+            }
+            { mn_buf_printf(s, "%s IS NULL", lhs); use_lhs(c, 1); }
+        } else {
+            const char *op = !strcmp(lk, "exact") ? "=" : !strcmp(lk, "gt") ? ">" : !strcmp(lk, "gte") ? ">=" : !strcmp(lk, "lt") ? "<" : "<=";
+            mn_value p;
+            if (mn__to_db(f, v, c->eng, c->a, &p, c->err) != MN_OK) {
+                c->rc = c->err && c->err->code ? c->err->code : MN_EINVAL;
+                return;
+            }
+            { mn_buf_printf(s, "%s %s ", lhs, op); use_lhs(c, 1); }
+            param(c, p);
+            if (pg && f->kind == MN_KIND_JSON)
+                put(c, "::jsonb");
+        }
+    } else if (!strcmp(lk, "in")) {
+        if (v.type == MN_VALUE_OBJECT && v.u.obj.type && !strcmp(v.u.obj.type->name, "QuerySet")) {
+            { mn_buf_printf(s, "%s IN (", lhs); use_lhs(c, 1); }
+            compile_subquery(c, v.u.obj.ptr);
+            put(c, ")");
+        } else if (v.type != MN_VALUE_LIST) {
+            cfail(c, MN_EINVAL, "the 'in' lookup needs a list or a QuerySet, not a %s", mn_value_type_name(v));
+            return;
+        } else {
+            size_t n = mn_list_len(v.u.list), k = 0;
+            for (size_t i = 0; i < n; i++) {
+                mn_value item = mn_list_get(v.u.list, i), p;
+                if (item.type == MN_VALUE_NULL)
+                    continue; /* NULL never matches IN; Django drops it */
+                if (mn__to_db(f, item, c->eng, c->a, &p, c->err) != MN_OK) {
+                    c->rc = c->err && c->err->code ? c->err->code : MN_EINVAL;
+                    return;
+                }
+                if (k++) {
+                    put(c, ", ");
+                } else {
+                    mn_buf_printf(s, "%s IN (", lhs);
+                    use_lhs(c, 1);
+                }
+                param(c, p);
+            }
+            if (k == 0)
+                put(c, "1 = 0"); /* Django's EmptyResultSet: matches nothing */
+            else
+                put(c, ")");
+        }
+    } else if (!strcmp(lk, "range")) {
+        if (v.type != MN_VALUE_LIST || mn_list_len(v.u.list) != 2) {
+            cfail(c, MN_EINVAL, "the 'range' lookup needs a list of two values");
+            return;
+        }
+        mn_value lo, hi;
+        if (mn__to_db(f, mn_list_get(v.u.list, 0), c->eng, c->a, &lo, c->err) != MN_OK ||
+            mn__to_db(f, mn_list_get(v.u.list, 1), c->eng, c->a, &hi, c->err) != MN_OK) {
+            c->rc = c->err && c->err->code ? c->err->code : MN_EINVAL;
+            return;
+        }
+        { mn_buf_printf(s, "%s BETWEEN ", lhs); use_lhs(c, 1); }
+        param(c, lo);
+        put(c, " AND ");
+        param(c, hi);
+    } else if (!strcmp(lk, "regex") || !strcmp(lk, "iregex")) {
+        mn_str pat = text_of(c, v);
+        bool ci = lk[0] == 'i';
+        if (pg) {
+            { mn_buf_printf(s, "%s::text %s ", lhs, ci ? "~*" : "~"); use_lhs(c, 1); }
+            param(c, mn_value_str(pat));
+        } else {
+            { mn_buf_printf(s, "%s REGEXP %s", lhs, ci ? "'(?i)' || " : ""); use_lhs(c, 1); }
+            param(c, mn_value_str(pat));
+        }
+    } else if (!strcmp(lk, "has_key")) {
+        if (f->kind != MN_KIND_JSON) {
+            cfail(c, MN_EINVAL, "Unsupported lookup 'has_key' for %s or join on the field not permitted.",
+                  mn__kind_name(f->kind));
+            return;
+        }
+        mn_str key = text_of(c, v);
+        char *part = mn_str_dup(c->a, key);
+        if (pg) {
+            { mn_buf_printf(s, "%s ? ", lhs); use_lhs(c, 1); }
+            param(c, mn_value_str(key));
+        } else {
+            { mn_buf_printf(s, "JSON_TYPE(%s, ", lhs); use_lhs(c, 1); }
+            param(c, mn_value_str(json_path(c, &part, 0, 1)));
+            put(c, ") IS NOT NULL");
+        }
+    } else {
+        /* contains, icontains, iexact, startswith, istartswith, endswith, iendswith */
+        bool ci = lk[0] == 'i';
+        const char *base = ci ? lk + 1 : lk;
+        mn_str t = text_of(c, v);
+        bool lead = !strcmp(base, "contains") || !strcmp(base, "endswith");
+        bool trail = !strcmp(base, "contains") || !strcmp(base, "startswith");
+        const char *text_lhs = lhs;
+        if (pg && !is_text_kind(f->kind))
+            text_lhs = mn_arena_sprintf(c->a, "%s::text", lhs);
+        if (ci) {
+            if (pg) {
+                { mn_buf_printf(s, "UPPER(%s) LIKE UPPER(", text_lhs); use_lhs(c, 1); }
+                param(c, mn_value_str(like_pattern(c, t, lead, trail)));
+                put(c, ") ESCAPE '\\'");
+            } else {
+                { mn_buf_printf(s, "%s LIKE ", lhs); use_lhs(c, 1); }
+                param(c, mn_value_str(like_pattern(c, t, lead, trail)));
+                put(c, " ESCAPE '\\'");
+            }
+        } else if (!strcmp(base, "exact")) {
+            { mn_buf_printf(s, "%s = ", lhs); use_lhs(c, 1); }
+            param(c, mn_value_str(t));
+        } else if (pg) {
+            { mn_buf_printf(s, "%s LIKE ", text_lhs); use_lhs(c, 1); }
+            param(c, mn_value_str(like_pattern(c, t, lead, trail)));
+            put(c, " ESCAPE '\\'");
+        } else if (!strcmp(base, "contains")) {
+            /* SQLite's LIKE ignores case: instr() keeps contains exact. */
+            { mn_buf_printf(s, "instr(%s, ", lhs); use_lhs(c, 1); }
+            param(c, mn_value_str(t));
+            put(c, ") > 0");
+        } else if (!strcmp(base, "startswith")) {
+            { mn_buf_printf(s, "instr(%s, ", lhs); use_lhs(c, 1); }
+            param(c, mn_value_str(t));
+            put(c, ") = 1");
+        } else {
+            { mn_buf_printf(s, "substr(%s, length(%s) - length(", lhs, lhs); use_lhs(c, 2); }
+            param(c, mn_value_str(t));
+            put(c, ") + 1) = ");
+            param(c, mn_value_str(t));
+        }
+    }
+    if (guard) {
+        { mn_buf_printf(s, " AND %s IS NOT NULL)", lhs); use_lhs(c, 1); }
+    }
+}
+
+static void run_lookup(comp *c, size_t np0, const char *lhs, const mn_field *f, const char *lk, mn_value v,
+                       bool nullable, bool json_key)
+{
+    /* Parameters written into the left side move to c->lp; compile_lookup
+     * pushes them again wherever it writes the left side. */
+    size_t n = c->np - np0;
+    mn_value *lp = NULL;
+    if (n) {
+        lp = mn_arena_memdup(c->a, c->params + np0, n * sizeof *lp);
+        if (!lp) {
+            cfail(c, MN_ENOMEM, "out of memory");
+            return;
+        }
+    }
+    c->np = np0;
+    c->lp = lp;
+    c->nlp = n;
+    compile_lookup(c, lhs, f, lk, v, nullable, json_key);
+    c->lp = NULL;
+    c->nlp = 0;
+}
+
+static void compile_leaf(comp *c, const mn_qobj *q)
+{
+    size_t np0 = c->np;
+    /* Split "a__b__c" into parts. */
+    char *copy = mn_arena_strdup(c->a, q->lookup);
+    if (!copy) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
+    char *parts[16];
+    size_t n = 0;
+    for (char *p = copy;;) {
+        char *sep = strstr(p, "__");
+        if (n == sizeof parts / sizeof *parts) {
+            cfail(c, MN_EINVAL, "lookup '%s' has too many parts", q->lookup);
+            return;
+        }
+        parts[n++] = p;
+        if (!sep)
+            break;
+        *sep = '\0';
+        p = sep + 2;
+    }
+    if (!parts[0][0]) {
+        cfail(c, MN_EINVAL, "an empty lookup");
+        return;
+    }
+    const mn_field *f = resolve_field(c, parts[0]);
+    mn_buf lhs;
+    mn_buf_init(&lhs, c->a, 0);
+    mn_field tf;
+    if (!f) {
+        const annot *an = find_annot(c->qs, parts[0]);
+        if (!an) {
+            unresolved(c, parts[0]);
+            return;
+        }
+        /* An annotation: compile its expression as the left side. */
+        comp sub = *c;
+        mn_buf_init(&sub.sql, c->a, 0);
+        compile_expr(&sub, an->e, NULL);
+        c->params = sub.params, c->np = sub.np, c->cap = sub.cap, c->rc = sub.rc;
+        if (c->rc)
+            return;
+        mn_buf_printf(&lhs, "(%s)", mn_buf_cstr(&sub.sql));
+        tf = (mn_field){ .name = parts[0], .kind = MN_KIND_FLOAT };
+        f = &tf;
+    } else {
+        mn__quote(&lhs, mn_field_column(f));
+    }
+    size_t i = 1;
+    bool nullable = f->null;
+    const mn_field *conv = f;
+    mn_field tfield;
+    if (f->kind == MN_KIND_FOREIGNKEY && n > 1 && strcmp(parts[1], "id") != 0 && strcmp(parts[1], "pk") != 0 &&
+        !in_list(lookups, parts[1])) {
+        cfail(c, MN_EINVAL,
+              "Cannot resolve '%s__%s': lookups across the relation %s need joins, which come with the relations layer; "
+              "filter on %s_id",
+              parts[0], parts[1], parts[0], parts[0]);
+        return;
+    }
+    if (f->kind == MN_KIND_FOREIGNKEY && n > 1 && (!strcmp(parts[1], "id") || !strcmp(parts[1], "pk")))
+        i = 2;
+    if (f->kind == MN_KIND_JSON) {
+        size_t end = n;
+        if (n > 1 && in_list(lookups, parts[n - 1]))
+            end = n - 1;
+        if (end > 1) {
+            mn_str path = json_path(c, parts, 1, end);
+            char *lhs_s = mn_str_dup(c->a, mn_buf_str(&lhs));
+            mn_buf_init(&lhs, c->a, 0);
+            /* The path is a parameter: compile it into a sub-buffer so its
+             * placeholder lands before the value's. */
+            const char *lk = end < n ? parts[n - 1] : "exact";
+            bool as_text = !(!strcmp(lk, "exact") || !strcmp(lk, "gt") || !strcmp(lk, "gte") || !strcmp(lk, "lt") ||
+                             !strcmp(lk, "lte"));
+            {
+                mn_buf saved = c->sql;
+                mn_buf_init(&c->sql, c->a, 0);
+                if (c->eng == MN_DB_POSTGRES)
+                    mn_buf_printf(&c->sql, "(%s %s ", lhs_s, as_text ? "#>>" : "#>");
+                else
+                    mn_buf_printf(&c->sql, "%s(%s, ", !strcmp(lk, "isnull") ? "JSON_TYPE" : "JSON_EXTRACT", lhs_s);
+                param(c, mn_value_str(path));
+                put(c, ")");
+                char *lhs_json = mn_str_dup(c->a, mn_buf_str(&c->sql));
+                c->sql = saved;
+                if (!lhs_json) {
+                    cfail(c, MN_ENOMEM, "out of memory");
+                    return;
+                }
+                run_lookup(c, np0, lhs_json, f, lk, q->v, true, true);
+                return;
+            }
+        }
+    }
+    for (; i < n; i++) {
+        const char *part = parts[i];
+        if (in_list(transforms, part) && (conv->kind == MN_KIND_DATE || conv->kind == MN_KIND_DATETIME ||
+                                          (conv->kind == MN_KIND_TIME && (!strcmp(part, "hour") || !strcmp(part, "minute"))))) {
+            if (!strcmp(part, "date") && conv->kind != MN_KIND_DATETIME) {
+                cfail(c, MN_EINVAL, "Unsupported lookup 'date' for %s or join on the field not permitted.",
+                      mn__kind_name(conv->kind));
+                return;
+            }
+            char *cur = mn_str_dup(c->a, mn_buf_str(&lhs));
+            mn_buf saved = c->sql;
+            put_transform(c, part, cur, conv);
+            lhs = c->sql;
+            c->sql = saved;
+            tfield = transform_field(part);
+            conv = &tfield;
+            continue;
+        }
+        if (i == n - 1 && in_list(lookups, part) && strcmp(part, "has_key") != 0)
+            break;
+        if (i == n - 1 && !strcmp(part, "has_key") && f->kind == MN_KIND_JSON)
+            break;
+        cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted.", part,
+              mn__kind_name(conv->kind));
+        return;
+    }
+    const char *lk = i < n ? parts[i] : "exact";
+    if (mn_buf_error(&lhs)) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
+    run_lookup(c, np0, mn_buf_cstr(&lhs), conv, lk, q->v, nullable, false);
+}
+
+static void compile_q(comp *c, const mn_qobj *q)
+{
+    if (c->rc)
+        return;
+    switch (q->kind) {
+    case Q_LEAF: compile_leaf(c, q); return;
+    case Q_NOT:
+        put(c, "NOT (");
+        c->neg++;
+        compile_q(c, q->a);
+        c->neg--;
+        put(c, ")");
+        return;
+    default:
+        put(c, "(");
+        compile_q(c, q->a);
+        put(c, q->kind == Q_AND ? " AND " : " OR ");
+        compile_q(c, q->b);
+        put(c, ")");
+        return;
+    }
+}
+
+/* Does a condition name an aggregate annotation (so it belongs in HAVING)? */
+static bool q_has_agg(mn_qs *qs, const mn_qobj *q)
+{
+    if (!q)
+        return false;
+    if (q->kind != Q_LEAF)
+        return q_has_agg(qs, q->a) || q_has_agg(qs, q->b);
+    const char *sep = strstr(q->lookup, "__");
+    size_t n = sep ? (size_t)(sep - q->lookup) : strlen(q->lookup);
+    for (size_t i = 0; i < qs->nannots; i++)
+        if (strlen(qs->annots[i].name) == n && !strncmp(qs->annots[i].name, q->lookup, n))
+            return has_agg(qs->annots[i].e);
+    return false;
+}
+
+static size_t conjuncts(const mn_qobj *q, const mn_qobj **out, size_t n, size_t cap)
+{
+    if (q->kind == Q_AND) {
+        n = conjuncts(q->a, out, n, cap);
+        return conjuncts(q->b, out, n, cap);
+    }
+    if (n < cap)
+        out[n] = q;
+    return n + 1;
+}
+
+/* WHERE from the filters; the conditions on aggregate annotations are set
+ * aside in c->having for compile_select (Django moves them to HAVING). */
+static void compile_where(comp *c)
+{
+    c->having = NULL;
+    c->nhaving = 0;
+    if (c->qs->none) {
+        put(c, " WHERE 1 = 0");
+        return;
+    }
+    if (!c->qs->where)
+        return;
+    if (!c->qs->nannots || !q_has_agg(c->qs, c->qs->where)) {
+        put(c, " WHERE ");
+        compile_q(c, c->qs->where);
+        return;
+    }
+    size_t n = conjuncts(c->qs->where, NULL, 0, 0);
+    const mn_qobj **all = mn_arena_alloc(c->a, n * sizeof *all);
+    const mn_qobj **having = mn_arena_alloc(c->a, n * sizeof *having);
+    if (!all || !having) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
+    conjuncts(c->qs->where, all, 0, n);
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        if (q_has_agg(c->qs, all[i])) {
+            having[c->nhaving++] = all[i];
+            continue;
+        }
+        put(c, first ? " WHERE " : " AND ");
+        first = false;
+        compile_q(c, all[i]);
+    }
+    c->having = having;
+}
+
+/* HAVING for what compile_where set aside. */
+static void compile_having(comp *c)
+{
+    for (size_t i = 0; i < c->nhaving; i++) {
+        put(c, i ? " AND " : " HAVING ");
+        compile_q(c, c->having[i]);
+    }
+    c->nhaving = 0;
+}
+
+/* Statements without GROUP BY cannot filter on aggregates. */
+static void no_having(comp *c, const char *what)
+{
+    if (c->nhaving)
+        cfail(c, MN_EINVAL, "%s cannot filter on an aggregate annotation", what);
+}
+
+static bool any_agg(mn_qs *qs);
+
+/* The effective ordering: explicit, else Meta.ordering, which (since
+ * Django 3.1) does not apply to GROUP BY queries. */
+static const char *const *ordering(mn_qs *qs)
+{
+    if (qs->order_set)
+        return qs->order;
+    return any_agg(qs) ? NULL : qs->m->meta.ordering;
+}
+
+static void compile_order(comp *c, const char *const *order, bool reversed)
+{
+    bool first = true;
+    for (size_t i = 0; order && order[i]; i++) {
+        const char *o = order[i];
+        put(c, first ? " ORDER BY " : ", ");
+        first = false;
+        if (!strcmp(o, "?")) {
+            put(c, "RANDOM()");
+            continue;
+        }
+        bool desc = o[0] == '-';
+        const char *name = desc ? o + 1 : o;
+        const mn_field *f = resolve_field(c, name);
+        if (f) {
+            put_col(c, f);
+        } else if (find_annot(c->qs, name)) {
+            mn__quote(&c->sql, name);
+        } else {
+            unresolved(c, name);
+            return;
+        }
+        if (desc != reversed)
+            put(c, " DESC");
+        else
+            put(c, " ASC");
+    }
+}
+
+static void compile_limit(comp *c, int64_t low, int64_t high)
+{
+    if (high >= 0)
+        mn_buf_printf(&c->sql, " LIMIT %lld", (long long)(high - low));
+    else if (low > 0)
+        put(c, c->eng == MN_DB_POSTGRES ? " LIMIT ALL" : " LIMIT -1");
+    if (low > 0)
+        mn_buf_printf(&c->sql, " OFFSET %lld", (long long)low);
+}
+
+/* Which model fields a values() query selects (indexes into fields, or -1
+ * - k - 1 for annotation k). */
+typedef struct selcol {
+    int field; /* >= 0 a field, else annotation -field-1 */
+    const char *key;
+} selcol;
+
+static selcol *select_columns(comp *c, size_t *n)
+{
+    mn_qs *qs = c->qs;
+    mn_model *m = qs->m;
+    size_t cap = m->_rt->nfields + qs->nannots + qs->nvfields + 1;
+    selcol *cols = mn_arena_alloc(c->a, cap * sizeof *cols);
+    if (!cols) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    size_t k = 0;
+    if (qs->mode == MODE_OBJECTS || qs->nvfields == 0) {
+        for (size_t i = 0; i < m->_rt->nfields; i++) {
+            if (qs->mode == MODE_OBJECTS && !(qs->load >> i & 1))
+                continue;
+            cols[k].field = (int)i;
+            cols[k++].key = m->_rt->fields[i].kind == MN_KIND_FOREIGNKEY ? m->_rt->columns[i] : m->_rt->fields[i].name;
+        }
+        for (size_t i = 0; i < qs->nannots; i++) {
+            cols[k].field = -(int)i - 1;
+            cols[k++].key = qs->annots[i].name;
+        }
+    } else {
+        for (size_t i = 0; i < qs->nvfields; i++) {
+            const char *name = qs->vfields[i];
+            const mn_field *f = resolve_field(c, name);
+            if (f) {
+                cols[k].field = mn_model_field_index(m, f);
+            } else {
+                const annot *an = find_annot(qs, name);
+                if (!an) {
+                    unresolved(c, name);
+                    return NULL;
+                }
+                cols[k].field = -(int)(an - qs->annots) - 1;
+            }
+            cols[k++].key = name;
+        }
+        /* values("x").annotate(n=...): later annotations join the row */
+        for (size_t i = qs->vannots; i < qs->nannots; i++) {
+            bool named = false;
+            for (size_t j = 0; j < qs->nvfields && !named; j++)
+                named = !strcmp(qs->vfields[j], qs->annots[i].name);
+            if (named)
+                continue;
+            cols[k].field = -(int)i - 1;
+            cols[k++].key = qs->annots[i].name;
+        }
+    }
+    *n = k;
+    return cols;
+}
+
+static bool any_agg(mn_qs *qs)
+{
+    for (size_t i = 0; i < qs->nannots; i++)
+        if (has_agg(qs->annots[i].e))
+            return true;
+    return false;
+}
+
+/* SELECT ... FROM ... WHERE ... [GROUP BY] ORDER BY ... LIMIT */
+static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
+{
+    mn_qs *qs = c->qs;
+    put(c, qs->distinct ? "SELECT DISTINCT " : "SELECT ");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            put(c, ", ");
+        if (cols[i].field >= 0) {
+            mn__quote(&c->sql, c->m->_rt->columns[cols[i].field]);
+        } else {
+            const annot *an = &qs->annots[-cols[i].field - 1];
+            compile_expr(c, an->e, NULL);
+            put(c, " AS ");
+            mn__quote(&c->sql, an->name);
+        }
+    }
+    put(c, " FROM ");
+    mn__quote(&c->sql, c->m->_rt->table);
+    compile_where(c);
+    if (any_agg(qs)) {
+        /* Group by the selected plain columns (values().annotate()) or by
+         * every column of the model. */
+        bool first = true;
+        for (size_t i = 0; i < n; i++) {
+            if (cols[i].field < 0) {
+                if (!has_agg(qs->annots[-cols[i].field - 1].e)) {
+                    put(c, first ? " GROUP BY " : ", ");
+                    first = false;
+                    mn__quote(&c->sql, qs->annots[-cols[i].field - 1].name);
+                }
+                continue;
+            }
+            put(c, first ? " GROUP BY " : ", ");
+            first = false;
+            mn__quote(&c->sql, c->m->_rt->columns[cols[i].field]);
+        }
+    }
+    compile_having(c);
+    if (with_order)
+        compile_order(c, ordering(qs), qs->reversed);
+    compile_limit(c, qs->low, qs->high);
+    if (qs->for_update && c->eng == MN_DB_POSTGRES)
+        put(c, " FOR UPDATE");
+}
+
+static void compile_subquery(comp *c, mn_qs *sub)
+{
+    if (sub->err.code) {
+        cfail(c, sub->err.code, "%s", sub->err.msg);
+        return;
+    }
+    comp s = *c;
+    s.qs = sub;
+    s.m = sub->m;
+    size_t n = 0;
+    selcol *cols;
+    if (sub->mode != MODE_OBJECTS) {
+        cols = select_columns(&s, &n);
+        if (!cols) {
+            c->rc = s.rc;
+            return;
+        }
+        if (n != 1) {
+            cfail(c, MN_EINVAL, "Subqueries used with 'in' must select one column (values_list(\"id\", flat))");
+            return;
+        }
+    } else {
+        cols = mn_arena_alloc(c->a, sizeof *cols);
+        if (!cols) {
+            cfail(c, MN_ENOMEM, "out of memory");
+            return;
+        }
+        cols[0].field = sub->m->_rt->pk;
+        n = 1;
+    }
+    bool ordered = sub->low || sub->high >= 0;
+    compile_select(&s, cols, n, ordered);
+    c->params = s.params, c->np = s.np, c->cap = s.cap, c->rc = s.rc, c->sql = s.sql;
+}
+
+/* ---- running ---- */
+
+static mn_db *qs_db(mn_qs *qs, mn_err *err)
+{
+    if (qs->db)
+        return qs->db;
+    return mn__db(NULL, err);
+}
+
+static int settle(mn_qs *qs, mn_err *err, int rc, const mn_err *src)
+{
+    if (rc != MN_OK && src && src != &qs->err && !qs->err.code)
+        qs->err = *src;
+    if (rc != MN_OK && err && src && err != src)
+        *err = *src;
+    return rc;
+}
+
+static int check_qs(mn_qs *qs, mn_err *err)
+{
+    if (!qs)
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    if (qs->err.code) {
+        if (err && err != &qs->err)
+            *err = qs->err;
+        return qs->err.code;
+    }
+    return MN_OK;
+}
+
+static void put_annotation(mn_qs *qs, void *obj, const char *name, mn_value v)
+{
+    mn_obj *h = mn_obj_header(qs->m, obj);
+    if (!h->extra)
+        h->extra = mn_map_new(qs->arena, qs->nannots);
+    if (h->extra)
+        mn_map_set_cstr(h->extra, name, v);
+}
+
+/* The type an arithmetic expression yields, as Django 3.2 combines them:
+ * a decimal operand makes a decimal, else a float makes a float, else an
+ * integer. */
+static mn_field_kind expr_kind(comp *c, const expr *e)
+{
+    switch (e->kind) {
+    case E_F: {
+        const mn_field *f = resolve_field(c, e->field);
+        if (f)
+            return f->kind;
+        const annot *an = find_annot(c->qs, e->field);
+        return an ? expr_kind(c, an->e) : MN_KIND_FLOAT;
+    }
+    case E_VALUE:
+        return e->v.type == MN_VALUE_DECIMAL ? MN_KIND_DECIMAL : e->v.type == MN_VALUE_FLOAT ? MN_KIND_FLOAT : MN_KIND_BIGINT;
+    case E_BIN: {
+        mn_field_kind l = expr_kind(c, e->l), r = expr_kind(c, e->r);
+        if (l == MN_KIND_DECIMAL || r == MN_KIND_DECIMAL)
+            return MN_KIND_DECIMAL;
+        if (l == MN_KIND_FLOAT || r == MN_KIND_FLOAT)
+            return MN_KIND_FLOAT;
+        return MN_KIND_BIGINT;
+    }
+    case E_AGG:
+        if (e->agg == AGG_COUNT)
+            return MN_KIND_BIGINT;
+        if (e->arg) {
+            mn_field_kind k = expr_kind(c, e->arg);
+            return e->agg == AGG_AVG && k != MN_KIND_DECIMAL ? MN_KIND_FLOAT : k;
+        }
+        return MN_KIND_FLOAT;
+    }
+    return MN_KIND_FLOAT;
+}
+
+static int computed_value(mn_field_kind k, mn_db_rows *rows, size_t col, mn_arena *arena, mn_value *out)
+{
+    if (mn_db_rows_is_null(rows, col)) {
+        *out = mn_value_null();
+        return MN_OK;
+    }
+    if (k == MN_KIND_DECIMAL) {
+        mn_decimal d;
+        if (mn_decimal_parse(mn_db_rows_text(rows, col), &d, NULL) == MN_OK) {
+            *out = mn_value_decimal(d);
+            return MN_OK;
+        }
+    } else if (k == MN_KIND_FLOAT) {
+        *out = mn_value_float(mn_db_rows_float(rows, col));
+        return MN_OK;
+    } else if (k == MN_KIND_BIGINT) {
+        *out = mn_value_int(mn_db_rows_int(rows, col));
+        return MN_OK;
+    }
+    return mn_db_rows_value(rows, col, arena, out);
+}
+
+/* An aggregate's or expression's value read back with a useful type. */
+static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_value *out, mn_err *err)
+{
+    if (e->kind == E_BIN || (e->kind == E_AGG && e->arg))
+        return computed_value(expr_kind(c, e), rows, col, c->a, out);
+    if (e->kind == E_AGG && e->agg != AGG_COUNT && strcmp(e->field, "*") != 0) {
+        const mn_field *f = resolve_field(c, e->field);
+        if (f && e->agg != AGG_AVG)
+            return mn__value_from_row(f, rows, col, c->eng, c->a, out, err);
+        if (f && e->agg == AGG_AVG && f->kind == MN_KIND_DECIMAL && !mn_db_rows_is_null(rows, col)) {
+            mn_decimal d;
+            if (mn_decimal_parse(mn_db_rows_text(rows, col), &d, NULL) == MN_OK) {
+                *out = mn_value_decimal(d);
+                return MN_OK;
+            }
+        }
+        if (e->agg == AGG_AVG && !mn_db_rows_is_null(rows, col)) {
+            *out = mn_value_float(mn_db_rows_float(rows, col));
+            return MN_OK;
+        }
+    }
+    if (e->kind == E_F) {
+        const mn_field *f = resolve_field(c, e->field);
+        if (f)
+            return mn__value_from_row(f, rows, col, c->eng, c->a, out, err);
+    }
+    return mn_db_rows_value(rows, col, c->a, out);
+}
+
+static int run_select(mn_qs *qs, mn_err *err)
+{
+    if (qs->none && !qs->raw_sql) { /* Django runs no query for none() */
+        qs->items = NULL;
+        qs->rows = qs->mode == MODE_OBJECTS ? NULL : mn_list_new(qs->arena, 0);
+        qs->len = 0;
+        qs->evaluated = true;
+        return MN_OK;
+    }
+    mn_db *db = qs_db(qs, err);
+    if (!db)
+        return settle(qs, err, MN_EINVAL, err);
+    mn_err e = { 0 };
+    comp c;
+    comp_init(&c, qs, mn_db_engine_of(db), &e);
+    size_t n = 0;
+    selcol *cols = NULL;
+    if (qs->raw_sql) {
+        mn_buf_puts(&c.sql, qs->raw_sql);
+        c.params = (mn_value *)qs->raw_params;
+        c.np = qs->nraw;
+    } else {
+        cols = select_columns(&c, &n);
+        if (cols)
+            compile_select(&c, cols, n, true);
+        if (qs->for_update && c.eng == MN_DB_POSTGRES && mn_db_depth(db) == 0)
+            cfail(&c, MN_EINVAL, "select_for_update cannot be used outside of a transaction.");
+    }
+    if (c.rc == MN_OK && mn_buf_error(&c.sql))
+        cfail(&c, MN_ENOMEM, "out of memory");
+    if (c.rc != MN_OK)
+        return settle(qs, err, c.rc, &e);
+    mn_db_rows *rows;
+    int rc = mn_db_execute(db, mn_buf_cstr(&c.sql), c.params, c.np, &rows, &e);
+    if (rc != MN_OK)
+        return settle(qs, err, rc, &e);
+    mn_model *m = qs->m;
+    /* Raw queries: map columns to fields by name. */
+    int rawmap[MN__MAX_FIELDS * 2];
+    size_t rawn = 0;
+    if (qs->raw_sql) {
+        rawn = mn_db_rows_columns(rows);
+        if (rawn > sizeof rawmap / sizeof *rawmap)
+            rawn = sizeof rawmap / sizeof *rawmap;
+        bool has_pk = false;
+        for (size_t i = 0; i < rawn; i++) {
+            rawmap[i] = -1;
+            const char *name = mn_db_rows_name(rows, i);
+            for (size_t j = 0; j < m->_rt->nfields; j++)
+                if (!strcmp(m->_rt->columns[j], name) || !strcmp(m->_rt->fields[j].name, name)) {
+                    rawmap[i] = (int)j;
+                    has_pk |= (int)j == m->_rt->pk;
+                }
+        }
+        if (!has_pk) {
+            mn_db_rows_close(rows);
+            mn_err_set(&e, MN_EINVAL, "Raw query must include the primary key");
+            return settle(qs, err, MN_EINVAL, &e);
+        }
+    }
+    size_t cap = 16, len = 0;
+    void **items = NULL;
+    mn_list *list = NULL;
+    if (qs->mode == MODE_OBJECTS)
+        items = mn_arena_alloc(qs->arena, cap * sizeof *items);
+    else
+        list = mn_list_new(qs->arena, 16);
+    if (!items && !list) {
+        mn_db_rows_close(rows);
+        return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
+    }
+    while ((rc = mn_db_rows_next(rows, &e)) == MN_OK) {
+        if (qs->mode == MODE_OBJECTS) {
+            void *obj = mn__obj_alloc(m, qs->arena);
+            if (!obj) {
+                rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+                break;
+            }
+            if (qs->raw_sql) {
+                for (size_t i = 0; rc == MN_OK && i < rawn; i++) {
+                    if (rawmap[i] >= 0) {
+                        rc = mn__member_from_row(obj, m, (size_t)rawmap[i], rows, i, c.eng, qs->arena, &e);
+                    } else {
+                        mn_value v;
+                        rc = mn_db_rows_value(rows, i, qs->arena, &v);
+                        const char *nm = mn_arena_strdup(qs->arena, mn_db_rows_name(rows, i));
+                        if (rc == MN_OK && nm)
+                            put_annotation(qs, obj, nm, v);
+                    }
+                }
+            } else {
+                for (size_t i = 0; rc == MN_OK && i < n; i++) {
+                    if (cols[i].field >= 0) {
+                        rc = mn__member_from_row(obj, m, (size_t)cols[i].field, rows, i, c.eng, qs->arena, &e);
+                    } else {
+                        mn_value v;
+                        rc = annot_value(&c, qs->annots[-cols[i].field - 1].e, rows, i, &v, &e);
+                        if (rc == MN_OK)
+                            put_annotation(qs, obj, cols[i].key, v);
+                    }
+                }
+            }
+            if (rc != MN_OK)
+                break;
+            if (len == cap) {
+                void **ni = mn_arena_realloc(qs->arena, items, cap * sizeof *items, cap * 2 * sizeof *items);
+                if (!ni) {
+                    rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+                    break;
+                }
+                items = ni;
+                cap *= 2;
+            }
+            items[len++] = obj;
+            continue;
+        }
+        /* values / values_list */
+        mn_value row;
+        mn_map *map = NULL;
+        mn_list *tuple = NULL;
+        if (qs->mode == MODE_VALUES || (qs->vflags & MN_QS_NAMED))
+            map = mn_map_new(qs->arena, n);
+        else if (!(qs->vflags & MN_QS_FLAT))
+            tuple = mn_list_new(qs->arena, n);
+        for (size_t i = 0; rc == MN_OK && i < n; i++) {
+            mn_value v;
+            if (cols[i].field >= 0)
+                rc = mn__value_from_row(&m->_rt->fields[cols[i].field], rows, i, c.eng, qs->arena, &v, &e);
+            else
+                rc = annot_value(&c, qs->annots[-cols[i].field - 1].e, rows, i, &v, &e);
+            if (rc != MN_OK)
+                break;
+            if (map)
+                rc = mn_map_set_cstr(map, cols[i].key, v);
+            else if (tuple)
+                rc = mn_list_push(tuple, v);
+            else
+                row = v;
+        }
+        if (rc != MN_OK)
+            break;
+        if (map)
+            row = mn_value_map(map);
+        else if (tuple)
+            row = mn_value_list(tuple);
+        if ((rc = mn_list_push(list, row)) != MN_OK)
+            break;
+        len++;
+    }
+    mn_db_rows_close(rows);
+    if (rc != MN_ENOTFOUND)
+        return settle(qs, err, rc == MN_OK ? MN_ENOMEM : rc, &e);
+    qs->items = items;
+    qs->rows = list;
+    qs->len = len;
+    qs->evaluated = true;
+    return MN_OK;
+}
+
+int mn_qs_eval(mn_qs *qs, mn_err *err)
+{
+    int rc = check_qs(qs, err);
+    if (rc != MN_OK || qs->evaluated)
+        return rc;
+    return run_select(qs, err);
+}
+
+size_t mn_qs_len(mn_qs *qs) { return mn_qs_eval(qs, NULL) == MN_OK ? qs->len : 0; }
+
+void *mn_qs_at(mn_qs *qs, size_t i)
+{
+    if (mn_qs_eval(qs, NULL) != MN_OK || qs->mode != MODE_OBJECTS || i >= qs->len)
+        return NULL;
+    return qs->items[i];
+}
+
+void **mn_qs_items(mn_qs *qs, size_t *n)
+{
+    if (mn_qs_eval(qs, NULL) != MN_OK || qs->mode != MODE_OBJECTS) {
+        *n = 0;
+        return NULL;
+    }
+    *n = qs->len;
+    return qs->items;
+}
+
+mn_list *mn_qs_rows(mn_qs *qs)
+{
+    if (mn_qs_eval(qs, NULL) != MN_OK)
+        return NULL;
+    if (qs->mode != MODE_OBJECTS)
+        return qs->rows;
+    mn_list *l = mn_list_new(qs->arena, qs->len);
+    for (size_t i = 0; l && i < qs->len; i++)
+        mn_list_push(l, mn_obj_value(qs->items[i], qs->m));
+    return l;
+}
+
+static int qs_to_list(const void *obj, mn_arena *arena, mn_list **out)
+{
+    (void)arena;
+    mn_list *l = mn_qs_rows((mn_qs *)obj);
+    if (!l)
+        return MN_EDB;
+    *out = l;
+    return MN_OK;
+}
+
+static bool qs_truthy(const void *obj) { return mn_qs_len((mn_qs *)obj) > 0; }
+
+static int qs_to_str(const void *obj, mn_buf *out)
+{
+    const mn_qs *qs = obj;
+    return mn_buf_printf(out, "<QuerySet of %s>", qs->m->name);
+}
+
+static const mn_type qs_type = { .name = "QuerySet", .to_list = qs_to_list, .truthy = qs_truthy, .to_str = qs_to_str };
+
+int mn_qs_to_value(mn_qs *qs, mn_value *out, mn_err *err)
+{
+    int rc = check_qs(qs, err);
+    if (rc == MN_OK)
+        *out = mn_value_object(&qs_type, qs);
+    return rc;
+}
+
+/* Runs "SELECT <what> FROM (inner) subquery" or directly over the table. */
+static int scalar_query(mn_qs *qs, const char *what, mn_value *out, mn_err *err)
+{
+    mn_db *db = qs_db(qs, err);
+    if (!db)
+        return MN_EINVAL;
+    mn_err e = { 0 };
+    comp c;
+    comp_init(&c, qs, mn_db_engine_of(db), &e);
+    if (qs->distinct || qs->low || qs->high >= 0 || any_agg(qs)) {
+        size_t n;
+        mn_qs inner = *qs;
+        inner.mode = MODE_OBJECTS;
+        c.qs = &inner;
+        selcol *cols = select_columns(&c, &n);
+        mn_buf_printf(&c.sql, "SELECT %s FROM (", what);
+        if (cols)
+            compile_select(&c, cols, n, false);
+        put(&c, ") subquery");
+    } else {
+        mn_buf_printf(&c.sql, "SELECT %s FROM ", what);
+        mn__quote(&c.sql, qs->m->_rt->table);
+        compile_where(&c);
+        no_having(&c, "count()");
+    }
+    if (c.rc != MN_OK)
+        return settle(qs, err, c.rc, &e);
+    int rc = mn_db_query_value(db, mn_buf_cstr(&c.sql), c.params, c.np, qs->arena, out, &e);
+    return rc == MN_OK ? MN_OK : settle(qs, err, rc, &e);
+}
+
+int64_t mn_qs_count(mn_qs *qs, mn_err *err)
+{
+    int rc = check_qs(qs, err);
+    if (rc != MN_OK)
+        return rc;
+    if (qs->evaluated)
+        return (int64_t)qs->len;
+    if (qs->raw_sql) {
+        rc = mn_qs_eval(qs, err);
+        return rc == MN_OK ? (int64_t)qs->len : rc;
+    }
+    mn_value v;
+    rc = scalar_query(qs, "COUNT(*)", &v, err);
+    if (rc != MN_OK)
+        return rc;
+    return v.type == MN_VALUE_INT ? v.u.i : 0;
+}
+
+int mn_qs_exists(mn_qs *qs, mn_err *err)
+{
+    int rc = check_qs(qs, err);
+    if (rc != MN_OK)
+        return rc;
+    if (qs->evaluated)
+        return qs->len > 0;
+    mn_qs *one = mn_qs_slice(qs, 0, 1);
+    if (!one)
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    mn_value v;
+    rc = scalar_query(one, "1", &v, err);
+    if (rc != MN_OK)
+        return rc;
+    return v.type != MN_VALUE_NULL;
+}
+
+void *mn_qs_get(mn_qs *qs, mn_err *err)
+{
+    if (check_qs(qs, err) != MN_OK)
+        return NULL;
+    /* Django fetches at most 21 rows to tell "more than 20". */
+    mn_qs *c = qs;
+    if (!qs->raw_sql && qs->high < 0 && !qs->low)
+        c = mn_qs_slice(qs, 0, 21);
+    if (mn_qs_eval(c, err) != MN_OK)
+        return NULL;
+    if (c->len == 1)
+        return c->items ? c->items[0] : NULL;
+    if (c->len == 0) {
+        mn_err_set(err, MN_ENOTFOUND, "%s matching query does not exist.", qs->m->name);
+        return NULL;
+    }
+    if (c->len > 20 && c != qs)
+        mn_err_set(err, MN_EMULTIPLE, "get() returned more than one %s -- it returned more than 20!", qs->m->name);
+    else
+        mn_err_set(err, MN_EMULTIPLE, "get() returned more than one %s -- it returned %zu!", qs->m->name, c->len);
+    return NULL;
+}
+
+static void *first_of(mn_qs *qs, bool last, mn_err *err)
+{
+    if (check_qs(qs, err) != MN_OK)
+        return NULL;
+    mn_qs *c = qs;
+    const char *const *ord = ordering(qs);
+    if (!ord || !ord[0]) {
+        c = mn_qs_order_by(qs, last ? "-pk" : "pk", NULL);
+    } else if (last) {
+        c = mn_qs_reverse(qs);
+    }
+    if (!c) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    if (!c->low && c->high < 0)
+        c = mn_qs_slice(c, 0, 1);
+    if (mn_qs_eval(c, err) != MN_OK)
+        return NULL;
+    if (c->len == 0)
+        return NULL;
+    if (c->mode != MODE_OBJECTS) {
+        mn_err_set(err, MN_EINVAL, "first()/last() on values(): use mn_qs_rows on a slice");
+        return NULL;
+    }
+    return c->items[0];
+}
+
+void *mn_qs_first(mn_qs *qs, mn_err *err) { return first_of(qs, false, err); }
+void *mn_qs_last(mn_qs *qs, mn_err *err) { return first_of(qs, true, err); }
+
+mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
+{
+    if (check_qs(qs, err) != MN_OK)
+        return NULL;
+    mn_db *db = qs_db(qs, err);
+    if (!db)
+        return NULL;
+    mn_err e = { 0 };
+    comp c;
+    comp_init(&c, qs, mn_db_engine_of(db), &e);
+    const char *names[32];
+    expr *exprs[32];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, err);
+    const char *name;
+    while ((name = va_arg(ap, const char *)) != NULL) {
+        mn_value v = va_arg(ap, mn_value);
+        if (n == 32) {
+            cfail(&c, MN_ELIMIT, "at most 32 aggregates at once");
+            break;
+        }
+        if (!is_expr(v) || !has_agg(v.u.obj.ptr)) {
+            cfail(&c, MN_ETYPE, "%s is not an aggregate expression.", name);
+            break;
+        }
+        names[n] = name;
+        exprs[n++] = v.u.obj.ptr;
+    }
+    va_end(ap);
+    if (c.rc != MN_OK) {
+        settle(qs, err, c.rc, &e);
+        return NULL;
+    }
+    bool wrap = qs->distinct || qs->low || qs->high >= 0;
+    put(&c, "SELECT ");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            put(&c, ", ");
+        compile_expr(&c, exprs[i], NULL);
+        put(&c, " AS ");
+        mn__quote(&c.sql, names[i]);
+    }
+    put(&c, " FROM ");
+    if (wrap) {
+        put(&c, "(");
+        size_t nc;
+        mn_qs inner = *qs;
+        inner.mode = MODE_OBJECTS;
+        inner.nannots = 0;
+        comp ic = c;
+        ic.qs = &inner;
+        selcol *cols = select_columns(&ic, &nc);
+        if (cols)
+            compile_select(&ic, cols, nc, true);
+        c.sql = ic.sql, c.params = ic.params, c.np = ic.np, c.cap = ic.cap, c.rc = ic.rc;
+        put(&c, ") subquery");
+    } else {
+        mn__quote(&c.sql, qs->m->_rt->table);
+        compile_where(&c);
+        no_having(&c, "aggregate()");
+    }
+    if (c.rc != MN_OK) {
+        settle(qs, err, c.rc, &e);
+        return NULL;
+    }
+    mn_db_rows *rows;
+    int rc = mn_db_execute(db, mn_buf_cstr(&c.sql), c.params, c.np, &rows, &e);
+    if (rc != MN_OK) {
+        settle(qs, err, rc, &e);
+        return NULL;
+    }
+    mn_map *out = mn_map_new(qs->arena, n);
+    rc = mn_db_rows_next(rows, &e);
+    for (size_t i = 0; rc == MN_OK && out && i < n; i++) {
+        mn_value v;
+        rc = annot_value(&c, exprs[i], rows, i, &v, &e);
+        if (rc == MN_OK)
+            rc = mn_map_set_cstr(out, names[i], v);
+    }
+    mn_db_rows_close(rows);
+    if (rc != MN_OK || !out) {
+        settle(qs, err, rc ? rc : MN_ENOMEM, &e);
+        return NULL;
+    }
+    return out;
+}
+
+mn_map *mn_qs_in_bulk(mn_qs *qs, const mn_value *ids, size_t nids, mn_err *err)
+{
+    if (check_qs(qs, err) != MN_OK)
+        return NULL;
+    mn_qs *c = qs;
+    if (ids) {
+        mn_list *l = mn_list_new(qs->arena, nids);
+        for (size_t i = 0; l && i < nids; i++)
+            mn_list_push(l, ids[i]);
+        c = mn_qs_filter(qs, "pk__in", l ? mn_value_list(l) : mn_value_null());
+    }
+    if (mn_qs_eval(c, err) != MN_OK)
+        return NULL;
+    mn_map *out = mn_map_new(qs->arena, c->len);
+    for (size_t i = 0; out && i < c->len; i++) {
+        mn_value pk = mn__member_value(c->items[i], qs->m, (size_t)qs->m->_rt->pk);
+        mn_str key = mn_value_as_str(pk, qs->arena, NULL);
+        key = mn_str_clone(qs->arena, key);
+        if (!key.ptr || mn_map_set(out, key, mn_obj_value(c->items[i], qs->m)) != MN_OK)
+            out = NULL;
+    }
+    if (!out)
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+    return out;
+}
+
+const char *mn_qs_sql(mn_qs *qs, mn_list **params, mn_err *err)
+{
+    if (check_qs(qs, err) != MN_OK)
+        return NULL;
+    mn_db *db = qs->db ? qs->db : mn_orm_db();
+    mn_err e = { 0 };
+    comp c;
+    comp_init(&c, qs, db ? mn_db_engine_of(db) : MN_DB_SQLITE, &e);
+    size_t n;
+    selcol *cols = select_columns(&c, &n);
+    if (cols)
+        compile_select(&c, cols, n, true);
+    if (c.rc != MN_OK || mn_buf_error(&c.sql)) {
+        settle(qs, err, c.rc ? c.rc : MN_ENOMEM, &e);
+        return NULL;
+    }
+    if (params) {
+        *params = mn_list_new(qs->arena, c.np);
+        for (size_t i = 0; *params && i < c.np; i++)
+            mn_list_push(*params, c.params[i]);
+    }
+    return mn_buf_cstr(&c.sql);
+}
+
+const char *mn_qs_explain(mn_qs *qs, mn_err *err)
+{
+    if (check_qs(qs, err) != MN_OK)
+        return NULL;
+    mn_db *db = qs_db(qs, err);
+    if (!db)
+        return NULL;
+    mn_err e = { 0 };
+    comp c;
+    comp_init(&c, qs, mn_db_engine_of(db), &e);
+    put(&c, c.eng == MN_DB_POSTGRES ? "EXPLAIN " : "EXPLAIN QUERY PLAN ");
+    size_t n;
+    selcol *cols = select_columns(&c, &n);
+    if (cols)
+        compile_select(&c, cols, n, true);
+    if (c.rc != MN_OK) {
+        settle(qs, err, c.rc, &e);
+        return NULL;
+    }
+    mn_db_rows *rows;
+    int rc = mn_db_execute(db, mn_buf_cstr(&c.sql), c.params, c.np, &rows, &e);
+    if (rc != MN_OK) {
+        settle(qs, err, rc, &e);
+        return NULL;
+    }
+    mn_buf out;
+    mn_buf_init(&out, qs->arena, 0);
+    size_t col = mn_db_rows_columns(rows) - 1; /* the detail column */
+    bool first = true;
+    while ((rc = mn_db_rows_next(rows, &e)) == MN_OK) {
+        if (!first)
+            mn_buf_putc(&out, '\n');
+        first = false;
+        mn_buf_put_str(&out, mn_db_rows_text(rows, col));
+    }
+    mn_db_rows_close(rows);
+    if (rc != MN_ENOTFOUND) {
+        settle(qs, err, rc, &e);
+        return NULL;
+    }
+    return mn_buf_cstr(&out);
+}
+
+/* ---- iterator ---- */
+
+struct mn_qs_iter {
+    mn_qs *base;
+    mn_arena *arena;
+    size_t chunk, pos;
+    int64_t offset;
+    bool keyset;  /* chunks by "pk > last" (linear) instead of OFFSET */
+    int64_t last; /* keyset: the last primary key returned */
+    mn_qs *cur;
+    bool done;
+};
+
+mn_qs_iter *mn_qs_iterator(mn_qs *qs, size_t chunk_size)
+{
+    if (!qs)
+        return NULL;
+    mn_qs_iter *it = mn_arena_calloc(qs->arena, 1, sizeof *it);
+    if (!it)
+        return NULL;
+    it->base = qs;
+    const char *const *ord = ordering(qs);
+    if ((!ord || !ord[0]) && !qs->raw_sql && !qs->err.code) {
+        /* Unordered: walk the primary key so chunks are stable; an integer
+         * key of an unsliced QuerySet allows keyset paging. */
+        it->base = mn_qs_order_by(qs, "pk", NULL);
+        mn_field_kind k = qs->m->_rt->fields[qs->m->_rt->pk].kind;
+        it->keyset = !qs->low && qs->high < 0 && qs->mode == MODE_OBJECTS &&
+                     (k == MN_KIND_AUTO || k == MN_KIND_BIGAUTO || k == MN_KIND_BIGINT || k == MN_KIND_INT);
+        it->last = INT64_MIN;
+    }
+    it->chunk = chunk_size ? chunk_size : 2000;
+    it->arena = mn_arena_new("iterator", 0);
+    return it;
+}
+
+void *mn_qs_iter_next(mn_qs_iter *it, mn_err *err)
+{
+    if (!it || !it->arena || !it->base) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    if (it->cur && it->pos < it->cur->len) {
+        void *obj = it->cur->items[it->pos++];
+        if (it->keyset)
+            it->last = mn_obj_pk(obj, it->base->m);
+        return obj;
+    }
+    if (it->done)
+        return NULL;
+    if (it->cur && (it->cur->len < it->chunk || it->base->raw_sql)) {
+        it->done = true; /* a short chunk was the last; raw SQL runs once */
+        return NULL;
+    }
+    mn_arena_reset(it->arena);
+    mn_qs *c = mn_arena_alloc(it->arena, sizeof *c);
+    if (!c) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    *c = *it->base;
+    c->arena = it->arena;
+    c->evaluated = false;
+    if (it->keyset) {
+        c->low = 0;
+        c->high = (int64_t)it->chunk;
+        if (it->last != INT64_MIN) {
+            mn_qobj *after = mn_q(it->arena, "pk__gt", mn_value_int(it->last));
+            c->where = after && c->where ? q_node(Q_AND, after, c->where) : after;
+            if (!c->where) {
+                mn_err_set(err, MN_ENOMEM, "out of memory");
+                return NULL;
+            }
+        }
+    } else if (!c->raw_sql) {
+        int64_t low = it->base->low + it->offset;
+        int64_t high = low + (int64_t)it->chunk;
+        if (it->base->high >= 0 && high > it->base->high)
+            high = it->base->high;
+        if (it->base->high >= 0 && low >= it->base->high) {
+            it->done = true;
+            return NULL;
+        }
+        c->low = low;
+        c->high = high;
+    }
+    if (run_select(c, err) != MN_OK)
+        return NULL;
+    it->cur = c;
+    it->pos = 0;
+    it->offset += (int64_t)c->len;
+    if (c->len == 0) {
+        it->done = true;
+        return NULL;
+    }
+    void *obj = c->items[it->pos++];
+    if (it->keyset)
+        it->last = mn_obj_pk(obj, it->base->m);
+    return obj;
+}
+
+void mn_qs_iter_close(mn_qs_iter *it)
+{
+    if (it) {
+        mn_arena_free(it->arena);
+        it->arena = NULL;
+    }
+}
+
+/* ---- writing ---- */
+
+int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
+{
+    int rc = check_qs(qs, err);
+    if (rc != MN_OK)
+        return rc;
+    if (qs->low || qs->high >= 0)
+        return mn_err_set(err, MN_EINVAL, "Cannot update a query once a slice has been taken.");
+    mn_db *db = qs_db(qs, err);
+    if (!db)
+        return MN_EINVAL;
+    mn_err e = { 0 };
+    comp c;
+    comp_init(&c, qs, mn_db_engine_of(db), &e);
+    put(&c, "UPDATE ");
+    mn__quote(&c.sql, qs->m->_rt->table);
+    put(&c, " SET ");
+    va_list ap;
+    va_start(ap, err);
+    const char *name;
+    size_t n = 0;
+    while (c.rc == MN_OK && (name = va_arg(ap, const char *)) != NULL) {
+        mn_value v = va_arg(ap, mn_value);
+        const mn_field *f = resolve_field(&c, name);
+        if (!f) {
+            unresolved(&c, name);
+            break;
+        }
+        if (n++)
+            put(&c, ", ");
+        put_col(&c, f);
+        put(&c, " = ");
+        if (is_expr(v)) {
+            compile_expr(&c, v.u.obj.ptr, f);
+        } else {
+            mn_value p;
+            if (v.type == MN_VALUE_NULL && !f->null) {
+                cfail(&c, MN_EPERM, "NOT NULL constraint failed: %s.%s", qs->m->_rt->table, mn_field_column(f));
+                break;
+            }
+            if (mn__to_db(f, v, c.eng, c.a, &p, &e) != MN_OK) {
+                c.rc = e.code ? e.code : MN_EINVAL;
+                break;
+            }
+            param(&c, p);
+        }
+    }
+    va_end(ap);
+    if (c.rc == MN_OK && n == 0)
+        cfail(&c, MN_EINVAL, "update() needs at least one field");
+    compile_where(&c);
+    no_having(&c, "update()");
+    if (c.rc != MN_OK)
+        return settle(qs, err, c.rc, &e);
+    rc = mn_db_execute(db, mn_buf_cstr(&c.sql), c.params, c.np, NULL, &e);
+    if (rc != MN_OK)
+        return settle(qs, err, rc, &e);
+    return mn_db_changes(db);
+}
+
+int64_t mn_qs_delete(mn_qs *qs, mn_map **per_model, mn_err *err)
+{
+    int rc = check_qs(qs, err);
+    if (rc != MN_OK)
+        return rc;
+    if (qs->low || qs->high >= 0)
+        return mn_err_set(err, MN_EINVAL, "Cannot use 'limit' or 'offset' with delete.");
+    if (qs->distinct)
+        return mn_err_set(err, MN_EINVAL, "Cannot call delete() after .distinct().");
+    mn_db *db = qs_db(qs, err);
+    if (!db)
+        return MN_EINVAL;
+    mn_model *m = qs->m;
+    bool signals = mn_signal_has_listeners(&mn_pre_delete, m) || mn_signal_has_listeners(&mn_post_delete, m);
+    int64_t total = 0;
+    mn_err e = { 0 };
+    if (signals) {
+        /* Collect the instances, then delete them by primary key inside one
+         * transaction, sending the signals around it as Django does. */
+        mn_qs *all = clone(qs);
+        if (!all)
+            return mn_err_set(err, MN_ENOMEM, "out of memory");
+        all->mode = MODE_OBJECTS;
+        all->nannots = 0;
+        all->load = ~UINT64_C(0);
+        if ((rc = mn_qs_eval(all, err)) != MN_OK)
+            return rc;
+        rc = mn_db_begin(db, &e);
+        for (size_t i = 0; rc == MN_OK && i < all->len; i++)
+            rc = mn__send(&mn_pre_delete, m, all->items[i], qs->arena, false, NULL, &e);
+        if (rc == MN_OK && all->len) {
+            mn_list *ids = mn_list_new(qs->arena, all->len);
+            for (size_t i = 0; ids && i < all->len; i++)
+                mn_list_push(ids, mn__member_value(all->items[i], m, (size_t)m->_rt->pk));
+            comp c;
+            comp_init(&c, qs, mn_db_engine_of(db), &e);
+            put(&c, "DELETE FROM ");
+            mn__quote(&c.sql, m->_rt->table);
+            mn_qobj *q = mn_q(qs->arena, "pk__in", ids ? mn_value_list(ids) : mn_value_null());
+            put(&c, " WHERE ");
+            if (q)
+                compile_q(&c, q);
+            else
+                cfail(&c, MN_ENOMEM, "out of memory");
+            rc = c.rc != MN_OK ? c.rc : mn_db_execute(db, mn_buf_cstr(&c.sql), c.params, c.np, NULL, &e);
+            if (rc == MN_OK)
+                total = mn_db_changes(db);
+        }
+        for (size_t i = 0; rc == MN_OK && i < all->len; i++)
+            rc = mn__send(&mn_post_delete, m, all->items[i], qs->arena, false, NULL, &e);
+        if (rc == MN_OK)
+            rc = mn_db_commit(db, &e);
+        else
+            mn_db_rollback(db, NULL);
+        if (rc != MN_OK)
+            return settle(qs, err, rc, &e);
+    } else {
+        comp c;
+        comp_init(&c, qs, mn_db_engine_of(db), &e);
+        put(&c, "DELETE FROM ");
+        mn__quote(&c.sql, m->_rt->table);
+        compile_where(&c);
+        no_having(&c, "delete()");
+        if (c.rc != MN_OK)
+            return settle(qs, err, c.rc, &e);
+        rc = mn_db_execute(db, mn_buf_cstr(&c.sql), c.params, c.np, NULL, &e);
+        if (rc != MN_OK)
+            return settle(qs, err, rc, &e);
+        total = mn_db_changes(db);
+    }
+    if (per_model) {
+        *per_model = mn_map_new(qs->arena, 1);
+        char *key = mn_arena_sprintf(qs->arena, "%s.%s", m->app_label ? m->app_label : "", m->name);
+        if (*per_model && key && total)
+            mn_map_set_cstr(*per_model, key, mn_value_int(total));
+    }
+    return total;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int mn_model_bulk_create(mn_model *m, void *const *objs, size_t n, size_t batch_size, mn_db *db, mn_err *err)
+{
+    if (mn__model_setup(m, err) != MN_OK)
+        return err ? err->code : MN_EINVAL;
+    db = mn__db(db, err);
+    if (!db)
+        return MN_EINVAL;
+    if (n == 0)
+        return MN_OK;
+    mn_db_engine eng = mn_db_engine_of(db);
+    size_t nf = m->_rt->nfields;
+    int pk = m->_rt->pk;
+    const mn_field *pkf = &m->_rt->fields[pk];
+    bool auto_pk = pkf->kind == MN_KIND_AUTO || pkf->kind == MN_KIND_BIGAUTO;
+    /* Rows with a primary key already set keep it; Django sends them in
+     * their own batches. Keep it simple: either all are new or the pk is
+     * written. */
+    bool write_pk = !auto_pk;
+    for (size_t i = 0; i < n && auto_pk; i++)
+        if (mn_obj_pk(objs[i], m) != 0)
+            write_pk = true;
+    size_t ncols = write_pk ? nf : nf - 1;
+    /* The backend's parameter limit caps a batch; without batch_size,
+     * SQLite batches stay near Django's 999 parameters, because SQLite
+     * parses and plans a wide VALUES list in more than linear time. */
+    size_t max_params = eng == MN_DB_POSTGRES ? 65535 : 32766;
+    size_t limit = ncols ? max_params / ncols : n;
+    if (limit == 0)
+        limit = 1;
+    if (!batch_size)
+        batch_size = eng == MN_DB_POSTGRES || !ncols ? limit : (999 / ncols ? 999 / ncols : 1);
+    if (batch_size > limit)
+        batch_size = limit;
+    mn_arena *a = mn_arena_new("bulk_create", 0);
+    if (!a)
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    mn_datetime now = mn_datetime_now();
+    int rc = mn_db_begin(db, err);
+    for (size_t start = 0; rc == MN_OK && start < n; start += batch_size) {
+        size_t end = start + batch_size < n ? start + batch_size : n;
+        mn_arena_reset(a);
+        mn_value *params = mn_arena_alloc(a, (end - start) * (ncols ? ncols : 1) * sizeof *params);
+        mn_buf b;
+        mn_buf_init(&b, a, 0);
+        if (!params) {
+            rc = mn_err_set(err, MN_ENOMEM, "out of memory");
+            break;
+        }
+        mn_buf_puts(&b, "INSERT INTO ");
+        mn__quote(&b, m->_rt->table);
+        mn_buf_puts(&b, " (");
+        size_t k = 0;
+        for (size_t i = 0; i < nf; i++) {
+            if ((int)i == pk && !write_pk)
+                continue;
+            if (k++)
+                mn_buf_puts(&b, ", ");
+            mn__quote(&b, m->_rt->columns[i]);
+        }
+        mn_buf_puts(&b, ") VALUES ");
+        size_t np = 0;
+        for (size_t r = start; rc == MN_OK && r < end; r++) {
+            void *obj = objs[r];
+            for (size_t i = 0; i < nf; i++) {
+                const mn_field *f = &m->_rt->fields[i];
+                if ((f->auto_now || f->auto_now_add) && f->kind == MN_KIND_DATETIME) {
+                    *(mn_datetime *)((char *)obj + f->offset) = now;
+                    mn_obj_header(m, obj)->nulls &= ~(UINT64_C(1) << i);
+                }
+            }
+            mn_buf_puts(&b, r > start ? ", (" : "(");
+            size_t kk = 0;
+            for (size_t i = 0; rc == MN_OK && i < nf; i++) {
+                if ((int)i == pk && !write_pk)
+                    continue;
+                mn_buf_puts(&b, kk++ ? ", %s" : "%s");
+                rc = mn__member_to_db(obj, m, i, eng, a, &params[np++], err);
+            }
+            mn_buf_putc(&b, ')');
+        }
+        if (rc != MN_OK)
+            break;
+        if (!write_pk) {
+            mn_buf_puts(&b, " RETURNING ");
+            mn__quote(&b, m->_rt->columns[pk]);
+        }
+        if (mn_buf_error(&b)) {
+            rc = mn_err_set(err, MN_ENOMEM, "out of memory");
+            break;
+        }
+        mn_db_rows *rows = NULL;
+        rc = mn_db_execute(db, mn_buf_cstr(&b), params, np, write_pk ? NULL : &rows, err);
+        if (rc != MN_OK)
+            break;
+        if (!write_pk) {
+            int64_t *ids = mn_arena_alloc(a, (end - start) * sizeof *ids);
+            size_t got = 0;
+            while (ids && (rc = mn_db_rows_next(rows, err)) == MN_OK && got < end - start)
+                ids[got++] = mn_db_rows_int(rows, 0);
+            mn_db_rows_close(rows);
+            if (rc == MN_ENOTFOUND)
+                rc = MN_OK;
+            if (rc == MN_OK && got != end - start)
+                rc = mn_err_set(err, MN_EDB, "bulk_create: %zu ids returned for %zu rows", got, end - start);
+            if (rc != MN_OK)
+                break;
+            /* Ids of one INSERT grow in row order; RETURNING's order is not
+             * promised, so sort them. */
+            qsort(ids, got, sizeof *ids, cmp_i64);
+            for (size_t r = 0; r < got; r++) {
+                *(int64_t *)((char *)objs[start + r] + pkf->offset) = ids[r];
+                mn_obj_header(m, objs[start + r])->flags &= ~MN_OBJ_ADDING;
+            }
+        } else {
+            for (size_t r = start; r < end; r++)
+                mn_obj_header(m, objs[r])->flags &= ~MN_OBJ_ADDING;
+        }
+    }
+    if (rc == MN_OK)
+        rc = mn_db_commit(db, err);
+    else
+        mn_db_rollback(db, NULL);
+    mn_arena_free(a);
+    return rc;
+}
+
+int64_t mn_model_bulk_update(mn_model *m, void *const *objs, size_t n, const char *const *fields, size_t batch_size,
+                             mn_db *db, mn_err *err)
+{
+    if (mn__model_setup(m, err) != MN_OK)
+        return err ? err->code : MN_EINVAL;
+    db = mn__db(db, err);
+    if (!db)
+        return MN_EINVAL;
+    if (!fields || !fields[0])
+        return mn_err_set(err, MN_EINVAL, "Field names must be given to bulk_update().");
+    int idx[MN__MAX_FIELDS];
+    size_t nfl = 0;
+    for (size_t i = 0; fields[i]; i++) {
+        const mn_field *f = mn_model_field_by_name(m, fields[i]);
+        if (!f)
+            return mn_err_set(err, MN_EINVAL, "%s has no field named '%s'", m->name, fields[i]);
+        if (f->primary_key)
+            return mn_err_set(err, MN_EINVAL, "bulk_update() cannot be used with primary key fields.");
+        if (nfl == MN__MAX_FIELDS)
+            return mn_err_set(err, MN_ELIMIT, "too many fields");
+        idx[nfl++] = mn_model_field_index(m, f);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (mn_obj_header(m, objs[i])->flags & MN_OBJ_ADDING)
+            return mn_err_set(err, MN_EINVAL, "All bulk_update() objects must have a primary key set.");
+    if (n == 0)
+        return 0;
+    mn_db_engine eng = mn_db_engine_of(db);
+    size_t per = 2 * nfl + 1;
+    size_t limit = (eng == MN_DB_POSTGRES ? 65535 : 32766) / per;
+    if (!batch_size || batch_size > limit)
+        batch_size = limit ? limit : 1;
+    mn_arena *a = mn_arena_new("bulk_update", 0);
+    if (!a)
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    int pk = m->_rt->pk;
+    int64_t total = 0;
+    int rc = mn_db_begin(db, err);
+    for (size_t start = 0; rc == MN_OK && start < n; start += batch_size) {
+        size_t end = start + batch_size < n ? start + batch_size : n;
+        mn_arena_reset(a);
+        mn_value *params = mn_arena_alloc(a, (end - start) * per * sizeof *params);
+        if (!params) {
+            rc = mn_err_set(err, MN_ENOMEM, "out of memory");
+            break;
+        }
+        size_t np = 0;
+        mn_buf b;
+        mn_buf_init(&b, a, 0);
+        mn_buf_puts(&b, "UPDATE ");
+        mn__quote(&b, m->_rt->table);
+        mn_buf_puts(&b, " SET ");
+        for (size_t j = 0; rc == MN_OK && j < nfl; j++) {
+            const mn_field *f = &m->_rt->fields[idx[j]];
+            if (j)
+                mn_buf_puts(&b, ", ");
+            mn__quote(&b, m->_rt->columns[idx[j]]);
+            mn_buf_puts(&b, " = CASE");
+            for (size_t r = start; rc == MN_OK && r < end; r++) {
+                mn_buf_puts(&b, " WHEN ");
+                mn__quote(&b, m->_rt->columns[pk]);
+                mn_buf_puts(&b, " = %s THEN ");
+                rc = mn__member_to_db(objs[r], m, (size_t)pk, eng, a, &params[np++], err);
+                if (rc == MN_OK)
+                    rc = mn__member_to_db(objs[r], m, (size_t)idx[j], eng, a, &params[np++], err);
+                if (eng == MN_DB_POSTGRES)
+                    mn_buf_printf(&b, "CAST(%%s AS %s)", mn__sql_type(f, eng, a));
+                else
+                    mn_buf_puts(&b, "%s");
+            }
+            mn_buf_puts(&b, " ELSE ");
+            mn__quote(&b, m->_rt->columns[idx[j]]);
+            mn_buf_puts(&b, " END");
+        }
+        mn_buf_puts(&b, " WHERE ");
+        mn__quote(&b, m->_rt->columns[pk]);
+        mn_buf_puts(&b, " IN (");
+        for (size_t r = start; rc == MN_OK && r < end; r++) {
+            mn_buf_puts(&b, r > start ? ", %s" : "%s");
+            rc = mn__member_to_db(objs[r], m, (size_t)pk, eng, a, &params[np++], err);
+        }
+        mn_buf_putc(&b, ')');
+        if (rc != MN_OK)
+            break;
+        if (mn_buf_error(&b)) {
+            rc = mn_err_set(err, MN_ENOMEM, "out of memory");
+            break;
+        }
+        rc = mn_db_execute(db, mn_buf_cstr(&b), params, np, NULL, err);
+        if (rc == MN_OK)
+            total += mn_db_changes(db);
+    }
+    if (rc == MN_OK)
+        rc = mn_db_commit(db, err);
+    else
+        mn_db_rollback(db, NULL);
+    mn_arena_free(a);
+    return rc == MN_OK ? total : rc;
+}
+
+/* The exact-lookup leaves of an AND-only filter: get_or_create's kwargs. */
+static int exact_leaves(const mn_qobj *q, const mn_qobj **out, size_t *n, size_t cap)
+{
+    if (!q)
+        return MN_OK;
+    if (q->kind == Q_AND) {
+        int rc = exact_leaves(q->a, out, n, cap);
+        return rc == MN_OK ? exact_leaves(q->b, out, n, cap) : rc;
+    }
+    if (q->kind != Q_LEAF)
+        return MN_EINVAL;
+    const char *sep = strstr(q->lookup, "__");
+    if (sep && strcmp(sep, "__exact") != 0)
+        return MN_OK; /* other lookups only narrow the get() */
+    if (*n == cap)
+        return MN_ELIMIT;
+    out[(*n)++] = q;
+    return MN_OK;
+}
+
+static int apply_pairs(void *obj, mn_model *m, mn_arena *a, va_list ap, mn_err *err)
+{
+    const char *name;
+    int rc = MN_OK;
+    while (rc == MN_OK && (name = va_arg(ap, const char *)) != NULL) {
+        mn_value v = va_arg(ap, mn_value);
+        rc = mn_obj_set(obj, m, name, v, a, err);
+    }
+    return rc;
+}
+
+static void *create_from(mn_qs *qs, va_list ap, mn_err *err)
+{
+    const mn_qobj *leaves[MN__MAX_FIELDS];
+    size_t n = 0;
+    if (exact_leaves(qs->where, leaves, &n, MN__MAX_FIELDS) != MN_OK) {
+        mn_err_set(err, MN_EINVAL, "get_or_create() needs plain field=value filters (no Q with | or ~)");
+        return NULL;
+    }
+    void *obj = mn_model_new(qs->m, qs->arena, err);
+    if (!obj)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "%s", leaves[i]->lookup);
+        char *sep = strstr(name, "__");
+        if (sep)
+            *sep = '\0';
+        if (mn_obj_set(obj, qs->m, name, leaves[i]->v, qs->arena, err) != MN_OK)
+            return NULL;
+    }
+    if (apply_pairs(obj, qs->m, qs->arena, ap, err) != MN_OK)
+        return NULL;
+    return obj;
+}
+
+static void *get_or_create(mn_qs *qs, bool *created, mn_err *err, bool update, va_list ap)
+{
+    *created = false;
+    if (check_qs(qs, err) != MN_OK)
+        return NULL;
+    mn_db *db = qs_db(qs, err);
+    if (!db)
+        return NULL;
+    mn_err e = { 0 };
+    void *obj = mn_qs_get(qs, &e);
+    if (obj) {
+        if (!update)
+            return obj;
+        va_list cp;
+        va_copy(cp, ap);
+        int rc = apply_pairs(obj, qs->m, qs->arena, cp, err);
+        va_end(cp);
+        if (rc == MN_OK)
+            rc = mn_obj_save(obj, qs->m, db, NULL, err);
+        return rc == MN_OK ? obj : NULL;
+    }
+    if (e.code != MN_ENOTFOUND) {
+        if (err)
+            *err = e;
+        return NULL;
+    }
+    va_list cp;
+    va_copy(cp, ap);
+    obj = create_from(qs, cp, err);
+    va_end(cp);
+    if (!obj)
+        return NULL;
+    /* A savepoint lets a concurrent creator win: then we get() its row. */
+    int rc = mn_db_begin(db, err);
+    if (rc == MN_OK)
+        rc = mn__obj_save(obj, qs->m, db, NULL, true, &e);
+    if (rc == MN_OK) {
+        rc = mn_db_commit(db, err);
+        *created = rc == MN_OK;
+        return rc == MN_OK ? obj : NULL;
+    }
+    mn_db_rollback(db, NULL);
+    if (e.code == MN_EEXIST) {
+        mn_err e2 = { 0 };
+        void *again = mn_qs_get(qs, &e2);
+        if (again)
+            return again;
+    }
+    if (err)
+        *err = e;
+    return NULL;
+}
+
+void *mn_qs_get_or_create(mn_qs *qs, bool *created, mn_err *err, ...)
+{
+    va_list ap;
+    va_start(ap, err);
+    void *obj = get_or_create(qs, created, err, false, ap);
+    va_end(ap);
+    return obj;
+}
+
+void *mn_qs_update_or_create(mn_qs *qs, bool *created, mn_err *err, ...)
+{
+    va_list ap;
+    va_start(ap, err);
+    void *obj = get_or_create(qs, created, err, true, ap);
+    va_end(ap);
+    return obj;
+}

@@ -1,0 +1,793 @@
+/* QuerySets: lookups, Q, F, ordering, slicing, values, aggregates, writes,
+ * errors, SQL injection, query counting. */
+#include "shop.h"
+
+static void seed(void)
+{
+    mn_err err = { 0 };
+    /* name, price, stock */
+    make_product("Blue Lamp", "19.99", 3);
+    make_product("Red Lamp", "24.50", 0);
+    make_product("Oak Desk", "250.00", 2);
+    make_product("Pine Desk", "120.00", 5);
+    make_product("Chair", "45.00", 12);
+    make_product("100% Cotton_Rug", "80.00", 1);
+    product *p = mn_qs_get(mn_qs_filter(mn_qs_all(&product_model, A), "name", mn_value_cstr("Chair")), &err);
+    cr_assert_not_null(p, "%s", err.msg);
+    p->rating = 4.5;
+    mn_obj_set(p, &product_model, "publish_date", mn_value_cstr("2024-03-15"), A, &err);
+    cr_assert_eq(mn_obj_save(p, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+}
+
+static void query_setup(void)
+{
+    shop_setup();
+    seed();
+}
+
+TestSuite(qs, .init = query_setup, .fini = shop_teardown);
+
+static mn_qs *all(void) { return mn_qs_all(&product_model, A); }
+
+static int64_t count_where(const char *lookup, mn_value v)
+{
+    mn_err err = { 0 };
+    int64_t n = mn_qs_count(mn_qs_filter(all(), lookup, v), &err);
+    cr_assert_geq(n, 0, "%s: %s", lookup, err.msg);
+    return n;
+}
+
+static mn_value list2(mn_value a, mn_value b)
+{
+    mn_list *l = mn_list_new(A, 2);
+    mn_list_push(l, a);
+    mn_list_push(l, b);
+    return mn_value_list(l);
+}
+
+static const char *name_at(mn_qs *qs, size_t i)
+{
+    product *p = mn_qs_at(qs, i);
+    cr_assert_not_null(p, "no item %zu: %s", i, mn_qs_error(qs)->msg);
+    return mn_str_dup(A, p->name);
+}
+
+Test(qs, lookups)
+{
+    cr_assert_eq(count_where("name", mn_value_cstr("Chair")), 1);
+    cr_assert_eq(count_where("name__exact", mn_value_cstr("chair")), 0);
+    cr_assert_eq(count_where("name__iexact", mn_value_cstr("chair")), 1);
+    cr_assert_eq(count_where("name__contains", mn_value_cstr("Lamp")), 2);
+    cr_assert_eq(count_where("name__contains", mn_value_cstr("lamp")), 0, "contains is case-sensitive");
+    cr_assert_eq(count_where("name__icontains", mn_value_cstr("lamp")), 2);
+    cr_assert_eq(count_where("name__startswith", mn_value_cstr("Oak")), 1);
+    cr_assert_eq(count_where("name__startswith", mn_value_cstr("oak")), 0);
+    cr_assert_eq(count_where("name__istartswith", mn_value_cstr("oak")), 1);
+    cr_assert_eq(count_where("name__endswith", mn_value_cstr("Desk")), 2);
+    cr_assert_eq(count_where("name__endswith", mn_value_cstr("desk")), 0);
+    cr_assert_eq(count_where("name__iendswith", mn_value_cstr("DESK")), 2);
+    cr_assert_eq(count_where("name__endswith", mn_value_cstr("")), 6);
+    cr_assert_eq(count_where("price__gt", dec("80")), 2);
+    cr_assert_eq(count_where("price__gte", dec("80")), 3);
+    cr_assert_eq(count_where("price__lt", mn_value_int(25)), 2);
+    cr_assert_eq(count_where("price__lte", mn_value_cstr("24.50")), 2);
+    cr_assert_eq(count_where("stock__range", list2(mn_value_int(1), mn_value_int(3))), 3);
+    cr_assert_eq(count_where("price__range", list2(dec("20"), dec("100"))), 3);
+    mn_list *in = mn_list_new(A, 3);
+    mn_list_push(in, mn_value_cstr("Chair"));
+    mn_list_push(in, mn_value_cstr("Oak Desk"));
+    mn_list_push(in, mn_value_null());
+    cr_assert_eq(count_where("name__in", mn_value_list(in)), 2);
+    cr_assert_eq(count_where("name__in", mn_value_list(mn_list_new(A, 0))), 0);
+    cr_assert_eq(count_where("publish_date__isnull", mn_value_bool(true)), 5);
+    cr_assert_eq(count_where("publish_date__isnull", mn_value_bool(false)), 1);
+    cr_assert_eq(count_where("publish_date", mn_value_null()), 5);
+    cr_assert_eq(count_where("name__regex", mn_value_cstr("^(Oak|Pine) ")), 2);
+    cr_assert_eq(count_where("name__regex", mn_value_cstr("^oak")), 0);
+    cr_assert_eq(count_where("name__iregex", mn_value_cstr("^oak")), 1);
+    cr_assert_eq(count_where("publish_date__year", mn_value_int(2024)), 1);
+    cr_assert_eq(count_where("publish_date__month", mn_value_int(3)), 1);
+    cr_assert_eq(count_where("publish_date__day", mn_value_int(15)), 1);
+    cr_assert_eq(count_where("publish_date__week_day", mn_value_int(6)), 1, "2024-03-15 is a Friday: 6");
+    cr_assert_eq(count_where("publish_date__year__gte", mn_value_int(2025)), 0);
+    mn_date today = mn_date_today(NULL); /* date parts are read in the current time zone */
+    cr_assert_geq(count_where("created_at__date", mn_value_date(today)), 5, "rows made just now (unless at midnight)");
+    cr_assert_eq(count_where("created_at__year", mn_value_int(today.year)), 6);
+    cr_assert_eq(count_where("created_at__hour__gte", mn_value_int(0)), 6);
+    cr_assert_eq(count_where("created_at__minute__lt", mn_value_int(60)), 6);
+    cr_assert_eq(count_where("created_at__gt", mn_value_cstr("2000-01-01 00:00:00")), 6);
+    cr_assert_eq(count_where("available", mn_value_bool(true)), 6);
+    cr_assert_eq(count_where("pk", mn_value_int(1)), 1);
+    cr_assert_eq(count_where("id__in", list2(mn_value_int(1), mn_value_int(2))), 2);
+}
+
+Test(qs, like_wildcards_are_literal)
+{
+    cr_assert_eq(count_where("name__contains", mn_value_cstr("%")), 1);
+    cr_assert_eq(count_where("name__icontains", mn_value_cstr("100%")), 1);
+    cr_assert_eq(count_where("name__icontains", mn_value_cstr("_")), 1);
+    cr_assert_eq(count_where("name__istartswith", mn_value_cstr("%")), 0);
+    cr_assert_eq(count_where("name__icontains", mn_value_cstr("n_r")), 1, "Cotton_Rug has a real underscore");
+    cr_assert_eq(count_where("name__icontains", mn_value_cstr("on_r")), 1);
+    cr_assert_eq(count_where("name__icontains", mn_value_cstr("o_k")), 0, "_ is not a wildcard");
+    cr_assert_eq(count_where("name__icontains", mn_value_cstr("\\")), 0);
+}
+
+Test(qs, sql_injection_strings_are_only_values)
+{
+    static const char *const evil[] = {
+        "'; DROP TABLE shop_product; --", "\" OR 1=1 --", "' OR '1'='1", "%' OR 1=1 --", "\\'; DELETE FROM shop_product; --",
+        "Chair' --", "%s", "%%", "?1", "$1", "') OR ('a'='a",
+    };
+    static const char *const lookups[] = {
+        "name", "name__exact", "name__iexact", "name__contains", "name__icontains", "name__startswith",
+        "name__istartswith", "name__endswith", "name__iendswith", "name__gt", "name__gte", "name__lt", "name__lte",
+        "name__regex", "name__iregex", "slug", "description__icontains", "status",
+    };
+    for (size_t i = 0; i < sizeof evil / sizeof *evil; i++) {
+        for (size_t j = 0; j < sizeof lookups / sizeof *lookups; j++) {
+            mn_err err = { 0 };
+            mn_value v = mn_value_cstr(evil[i]);
+            int64_t n = mn_qs_count(mn_qs_filter(all(), lookups[j], v), &err);
+            if (strstr(lookups[j], "regex") && n < 0)
+                continue; /* not every string is a valid pattern: an error, never SQL */
+            cr_assert_geq(n, 0, "%s %s: %s", lookups[j], evil[i], err.msg);
+            if (!strstr(lookups[j], "__g") && !strstr(lookups[j], "__l") && !strstr(lookups[j], "regex") &&
+                strcmp(evil[i], "%%") != 0)
+                cr_assert_eq(n, 0, "%s %s matched %lld", lookups[j], evil[i], (long long)n);
+        }
+        mn_err err = { 0 };
+        cr_assert_geq(mn_qs_count(mn_qs_filter(all(), "name__in", list2(mn_value_cstr(evil[i]), mn_value_cstr("x"))), &err), 0);
+        cr_assert_geq(mn_qs_count(mn_qs_filter(all(), "name__range", list2(mn_value_cstr(evil[i]), mn_value_cstr("z"))), &err),
+                      0);
+        cr_assert_geq(mn_qs_count(mn_qs_filter(all(), "metadata__has_key", mn_value_cstr(evil[i])), &err), 0, "%s", err.msg);
+        cr_assert_geq(mn_qs_count(mn_qs_filter(all(), "metadata__k", mn_value_cstr(evil[i])), &err), 0, "%s", err.msg);
+        /* the value arrives intact when stored */
+        product *p = mn_model_create(&product_model, A, &err, "name", mn_value_cstr(evil[i]), "slug",
+                                     mn_value_str(mn_str_from(mn_arena_sprintf(A, "evil-%zu", i))), "price", dec("1"), NULL);
+        cr_assert_not_null(p, "%s", err.msg);
+        cr_assert_eq(count_where("name", mn_value_cstr(evil[i])), 1);
+        cr_assert_eq(count_where("name__contains", mn_value_cstr(evil[i])), 1);
+        cr_assert_eq(count_where("name__iexact", mn_value_cstr(evil[i])), 1);
+    }
+    mn_err err = { 0 };
+    cr_assert_eq(mn_qs_count(all(), &err), 6 + (int64_t)(sizeof evil / sizeof *evil), "the table is still there");
+}
+
+Test(qs, unknown_fields_give_djangos_errors)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "prise", mn_value_int(1)), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Cannot resolve keyword 'prise' into field. Choices are: available, category, created_at, "
+                              "description, id, metadata, name, price, publish_date, rating, slug, status, stock, "
+                              "updated_at");
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "name__foo", mn_value_int(1)), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Unsupported lookup 'foo' for CharField or join on the field not permitted.");
+    cr_assert_eq(mn_qs_eval(mn_qs_order_by(all(), "-prise", NULL), &err), MN_EINVAL);
+    cr_assert(strstr(err.msg, "Cannot resolve keyword 'prise' into field."));
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "name__isnull", mn_value_int(1)), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "The QuerySet value for an isnull lookup must be True or False.");
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "stock", mn_value_cstr("many")), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "\xe2\x80\x9cmany\xe2\x80\x9d value must be an integer.");
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "name__year", mn_value_int(1)), &err), MN_EINVAL);
+    /* the error sticks to the QuerySet and its clones */
+    mn_qs *bad = mn_qs_filter(mn_qs_slice(all(), 0, 2), "name", mn_value_cstr("x"));
+    cr_assert_eq(mn_qs_error(bad)->code, MN_EINVAL);
+    cr_assert_str_eq(mn_qs_error(bad)->msg, "Cannot filter a query once a slice has been taken.");
+    cr_assert_eq(mn_qs_len(bad), 0);
+    cr_assert_eq(mn_qs_error(mn_qs_slice(all(), -1, 2))->code, MN_EINVAL);
+}
+
+Test(qs, get_errors)
+{
+    mn_err err = { 0 };
+    cr_assert_null(mn_qs_get(mn_qs_filter(all(), "name__icontains", mn_value_cstr("lamp")), &err));
+    cr_assert_eq(err.code, MN_EMULTIPLE);
+    cr_assert_str_eq(err.msg, "get() returned more than one Product -- it returned 2!");
+    cr_assert_null(mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Sofa")), &err));
+    cr_assert_eq(err.code, MN_ENOTFOUND);
+    cr_assert_str_eq(err.msg, "Product matching query does not exist.");
+    product *p = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    cr_assert_not_null(p);
+    cr_assert_str_eq(decimal_text(p->price), "45.00");
+    cr_assert_float_eq(p->rating, 4.5, 1e-9);
+}
+
+Test(qs, q_objects)
+{
+    mn_err err = { 0 };
+    mn_qobj *lamps = mn_q(A, "name__icontains", mn_value_cstr("lamp"));
+    mn_qobj *stocked = mn_q(A, "stock__gt", mn_value_int(4));
+    cr_assert_eq(mn_qs_count(mn_qs_filter_q(all(), mn_q_or(lamps, stocked)), &err), 4);
+    cr_assert_eq(mn_qs_count(mn_qs_filter_q(all(), mn_q_and(lamps, mn_q(A, "stock", mn_value_int(0)))), &err), 1);
+    cr_assert_eq(mn_qs_count(mn_qs_filter_q(all(), mn_q_not(lamps)), &err), 4);
+    cr_assert_eq(mn_qs_count(mn_qs_exclude_q(all(), mn_q_or(lamps, stocked)), &err), 2);
+    /* nesting: (lamp & in stock) | (desk & ~pine) */
+    mn_qobj *q = mn_q_or(mn_q_and(lamps, mn_q(A, "stock__gt", mn_value_int(0))),
+                        mn_q_and(mn_q(A, "name__endswith", mn_value_cstr("Desk")),
+                                 mn_q_not(mn_q(A, "name__startswith", mn_value_cstr("Pine")))));
+    mn_qs *qs = mn_qs_order_by(mn_qs_filter_q(all(), q), "name", NULL);
+    cr_assert_eq(mn_qs_len(qs), 2, "%s", mn_qs_error(qs)->msg);
+    cr_assert_str_eq(name_at(qs, 0), "Blue Lamp");
+    cr_assert_str_eq(name_at(qs, 1), "Oak Desk");
+}
+
+Test(qs, exclude_keeps_nulls_like_django)
+{
+    mn_err err = { 0 };
+    /* 5 rows have publish_date NULL: exclude(publish_date__year=2024) keeps them */
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "publish_date__year", mn_value_int(2024)), &err), 5);
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "name", mn_value_cstr("Chair")), &err), 5);
+}
+
+Test(qs, ordering_reverse_slicing)
+{
+    mn_err err = { 0 };
+    mn_qs *qs = mn_qs_order_by(all(), "-price", NULL);
+    cr_assert_eq(mn_qs_len(qs), 6);
+    cr_assert_str_eq(name_at(qs, 0), "Oak Desk");
+    cr_assert_str_eq(name_at(qs, 5), "Blue Lamp");
+    mn_qs *r = mn_qs_reverse(qs);
+    cr_assert_str_eq(name_at(r, 0), "Blue Lamp");
+    mn_qs *two = mn_qs_slice(qs, 1, 3);
+    cr_assert_eq(mn_qs_len(two), 2);
+    cr_assert_str_eq(name_at(two, 0), "Pine Desk");
+    cr_assert_str_eq(name_at(two, 1), "100% Cotton_Rug");
+    mn_qs *inner = mn_qs_slice(two, 1, 5);
+    cr_assert_eq(mn_qs_len(inner), 1, "a slice of a slice stays inside it");
+    cr_assert_str_eq(name_at(inner, 0), "100% Cotton_Rug");
+    cr_assert_eq(mn_qs_len(mn_qs_slice(qs, 4, -1)), 2);
+    cr_assert_eq(mn_qs_count(two, &err), 2);
+    /* several keys */
+    mn_qs *multi = mn_qs_order_by(all(), "available", "-stock", NULL);
+    cr_assert_str_eq(name_at(multi, 0), "Chair");
+    /* random order still returns every row */
+    cr_assert_eq(mn_qs_len(mn_qs_order_by(all(), "?", NULL)), 6);
+    /* first/last */
+    product *f = mn_qs_first(mn_qs_order_by(all(), "stock", NULL), &err);
+    cr_assert(mn_str_eq_cstr(f->name, "Red Lamp"));
+    product *l = mn_qs_last(mn_qs_order_by(all(), "stock", NULL), &err);
+    cr_assert(mn_str_eq_cstr(l->name, "Chair"));
+    product *byid = mn_qs_first(all(), &err);
+    cr_assert_eq(byid->id, 1);
+    cr_assert_eq(((product *)mn_qs_last(all(), &err))->id, 6);
+    cr_assert_null(mn_qs_first(mn_qs_filter(all(), "stock", mn_value_int(99)), &err));
+    cr_assert_eq(err.code, 0);
+    cr_assert_eq(mn_qs_exists(mn_qs_filter(all(), "stock", mn_value_int(99)), &err), 0);
+    cr_assert_eq(mn_qs_exists(mn_qs_filter(all(), "stock", mn_value_int(12)), &err), 1);
+    cr_assert_eq(mn_qs_error(mn_qs_order_by(two, "name", NULL))->code, MN_EINVAL);
+}
+
+static const char *const newest_first[] = { "-created_at", "-id", NULL };
+typedef struct ordered {
+    mn_obj mn;
+    int64_t id;
+    mn_datetime created_at;
+} ordered;
+static const mn_field ordered_fields[] = {
+    MN_FIELD_BIGAUTO(ordered, id),
+    MN_FIELD_DATETIME(ordered, created_at, .auto_now_add = true),
+    MN_FIELD_END,
+};
+static mn_model ordered_model = MN_MODEL(ordered, "shop", "Ordered", ordered_fields,
+                                         .meta = { .ordering = newest_first, .db_table = "products_ordered" });
+
+Test(qs, meta_ordering)
+{
+    mn_err err = { 0 };
+    mn_db_execute(DB, "DROP TABLE IF EXISTS products_ordered", NULL, 0, NULL, &err);
+    cr_assert_eq(mn_model_create_table(&ordered_model, NULL, &err), MN_OK, "%s", err.msg);
+    for (int i = 0; i < 3; i++)
+        cr_assert_not_null(mn_model_create(&ordered_model, A, &err, NULL));
+    mn_qs *qs = mn_qs_all(&ordered_model, A);
+    cr_assert_eq(((ordered *)mn_qs_at(qs, 0))->id, 3);
+    cr_assert_eq(((ordered *)mn_qs_at(mn_qs_reverse(qs), 0))->id, 1);
+    cr_assert_eq(((ordered *)mn_qs_first(qs, &err))->id, 3);
+    cr_assert_eq(((ordered *)mn_qs_last(qs, &err))->id, 1);
+    /* order_by() with no names clears Meta.ordering */
+    const char *sql = mn_qs_sql(mn_qs_order_by(qs, NULL), NULL, &err);
+    cr_assert_null(strstr(sql, "ORDER BY"), "%s", sql);
+    mn_db_execute(DB, "DROP TABLE products_ordered", NULL, 0, NULL, &err);
+}
+
+Test(qs, laziness_and_cache)
+{
+    mn_err err = { 0 };
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    mn_qs *qs = mn_qs_filter(mn_qs_order_by(all(), "name", NULL), "stock__gt", mn_value_int(0));
+    cr_assert_eq(mn_db_log_count(DB), 0, "building a QuerySet runs nothing");
+    cr_assert_eq(mn_qs_len(qs), 5);
+    cr_assert_eq(mn_db_log_count(DB), 1);
+    cr_assert_not_null(mn_qs_at(qs, 4));
+    cr_assert_eq(mn_qs_count(qs, &err), 5);
+    cr_assert_eq(mn_qs_exists(qs, &err), 1);
+    cr_assert_eq(mn_db_log_count(DB), 1, "evaluated QuerySets answer from their cache");
+    mn_qs *clone = mn_qs_filter(qs, "stock__lt", mn_value_int(5));
+    cr_assert_eq(mn_qs_len(clone), 3);
+    cr_assert_eq(mn_db_log_count(DB), 2, "a clone runs its own query");
+    cr_assert(strstr(mn_db_log_entry(DB, 1)->sql, "\"stock\" > %s"), "%s", mn_db_log_entry(DB, 1)->sql);
+    cr_assert_eq(mn_db_log_entry(DB, 1)->nparams, 2);
+    mn_db_log_enable(DB, false);
+}
+
+Test(qs, none_matches_nothing)
+{
+    mn_err err = { 0 };
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    mn_qs *none = mn_qs_none(all());
+    cr_assert_eq(mn_qs_len(none), 0);
+    cr_assert_null(mn_qs_at(none, 0));
+    cr_assert_eq(mn_db_log_count(DB), 0);
+    cr_assert_eq(mn_qs_count(mn_qs_none(all()), &err), 0);
+    cr_assert_eq(mn_qs_update(mn_qs_none(all()), &err, "stock", mn_value_int(1), NULL), 0);
+    mn_list *rows = mn_qs_rows(mn_qs_values(mn_qs_none(all()), "name", NULL));
+    cr_assert_not_null(rows);
+    cr_assert_eq(mn_list_len(rows), 0);
+    mn_db_log_enable(DB, false);
+    cr_assert_eq(mn_qs_count(all(), &err), 6);
+}
+
+Test(qs, values_and_values_list)
+{
+    mn_err err = { 0 };
+    mn_qs *base = mn_qs_order_by(mn_qs_filter(all(), "name__icontains", mn_value_cstr("lamp")), "name", NULL);
+    mn_list *rows = mn_qs_rows(mn_qs_values(base, "name", "price", NULL));
+    cr_assert_not_null(rows);
+    cr_assert_eq(mn_list_len(rows), 2);
+    mn_map *r0 = mn_list_get(rows, 0).u.map;
+    cr_assert_eq(mn_map_len(r0), 2);
+    cr_assert(mn_str_eq_cstr(mn_map_get_cstr(r0, "name").u.s, "Blue Lamp"));
+    cr_assert_str_eq(decimal_text(mn_map_get_cstr(r0, "price").u.d), "19.99");
+    /* values() without names: every field, FKs by attname */
+    mn_map *full = mn_list_get(mn_qs_rows(mn_qs_values(base, NULL)), 0).u.map;
+    cr_assert_eq(mn_map_len(full), 14);
+    cr_assert(mn_map_has(full, MN_STR("category_id")));
+    cr_assert_eq(mn_map_get_cstr(full, "available").type, MN_VALUE_BOOL);
+    cr_assert_eq(mn_map_get_cstr(full, "created_at").type, MN_VALUE_DATETIME);
+    mn_list *tuples = mn_qs_rows(mn_qs_values_list(base, 0, "id", "name", NULL));
+    cr_assert_eq(mn_list_get(tuples, 1).type, MN_VALUE_LIST);
+    cr_assert(mn_str_eq_cstr(mn_list_get(mn_list_get(tuples, 1).u.list, 1).u.s, "Red Lamp"));
+    mn_list *flat = mn_qs_rows(mn_qs_values_list(base, MN_QS_FLAT, "name", NULL));
+    cr_assert(mn_str_eq_cstr(mn_list_get(flat, 0).u.s, "Blue Lamp"));
+    mn_list *named = mn_qs_rows(mn_qs_values_list(base, MN_QS_NAMED, "name", "stock", NULL));
+    cr_assert_eq(mn_map_get_cstr(mn_list_get(named, 1).u.map, "stock").u.i, 0);
+    mn_qs *bad = mn_qs_values_list(base, MN_QS_FLAT, "id", "name", NULL);
+    cr_assert_str_eq(mn_qs_error(bad)->msg, "'flat' is not valid when values_list is called with more than one field.");
+    cr_assert_null(mn_qs_rows(mn_qs_values(base, "nope", NULL)));
+    (void)err;
+    /* distinct */
+    mn_list *avail = mn_qs_rows(mn_qs_distinct(mn_qs_values_list(all(), MN_QS_FLAT, "available", NULL)));
+    cr_assert_eq(mn_list_len(avail), 1);
+}
+
+Test(qs, only_and_defer)
+{
+    mn_qs *qs = mn_qs_filter(mn_qs_only(all(), "name", NULL), "name", mn_value_cstr("Chair"));
+    product *p = mn_qs_at(qs, 0);
+    cr_assert_not_null(p, "%s", mn_qs_error(qs)->msg);
+    cr_assert(mn_str_eq_cstr(p->name, "Chair"));
+    cr_assert_gt(p->id, 0, "the primary key always loads");
+    cr_assert_eq(p->stock, 0, "stock was not loaded");
+    mn_qs *d = mn_qs_filter(mn_qs_defer(all(), "description", "stock", NULL), "name", mn_value_cstr("Chair"));
+    p = mn_qs_at(d, 0);
+    cr_assert_eq(p->stock, 0);
+    cr_assert_str_eq(decimal_text(p->price), "45.00");
+    cr_assert_eq(mn_qs_error(mn_qs_only(all(), "nope", NULL))->code, MN_EINVAL);
+}
+
+Test(qs, aggregate_and_annotate)
+{
+    mn_err err = { 0 };
+    mn_map *agg = mn_qs_aggregate(all(), &err, "total", mn_sum(A, "price"), "n", mn_count(A, "id"), "avg_stock",
+                                  mn_avg(A, "stock"), "top", mn_max(A, "price"), "low", mn_min(A, "stock"), NULL);
+    cr_assert_not_null(agg, "%s", err.msg);
+    cr_assert_str_eq(decimal_text(mn_map_get_cstr(agg, "total").u.d), "539.49");
+    cr_assert_eq(mn_map_get_cstr(agg, "n").u.i, 6);
+    cr_assert_float_eq(mn_map_get_cstr(agg, "avg_stock").u.f, 23.0 / 6, 1e-9);
+    cr_assert_str_eq(decimal_text(mn_map_get_cstr(agg, "top").u.d), "250.00");
+    cr_assert_eq(mn_map_get_cstr(agg, "low").u.i, 0);
+    /* distinct and filter= */
+    agg = mn_qs_aggregate(all(), &err, "avail", mn_agg_distinct(mn_count(A, "available")), "in_stock",
+                          mn_agg_filter(mn_count(A, "id"), mn_q(A, "stock__gt", mn_value_int(0))), NULL);
+    cr_assert_not_null(agg, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(agg, "avail").u.i, 1);
+    cr_assert_eq(mn_map_get_cstr(agg, "in_stock").u.i, 5);
+    /* empty set: Sum is None, Count 0 */
+    agg = mn_qs_aggregate(mn_qs_filter(all(), "stock", mn_value_int(-1)), &err, "s", mn_sum(A, "price"), "c",
+                          mn_count(A, "*"), NULL);
+    cr_assert(mn_value_is_null(mn_map_get_cstr(agg, "s")));
+    cr_assert_eq(mn_map_get_cstr(agg, "c").u.i, 0);
+    /* aggregate over a slice */
+    agg = mn_qs_aggregate(mn_qs_slice(mn_qs_order_by(all(), "price", NULL), 0, 2), &err, "s", mn_sum(A, "stock"), NULL);
+    cr_assert_not_null(agg, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(agg, "s").u.i, 3);
+    /* the guide's total_inventory_value = Sum(F("price") * F("stock")) */
+    agg = mn_qs_aggregate(all(), &err, "total_inventory_value",
+                          mn_agg_of(A, MN_AGG_SUM, mn_expr_mul(A, mn_f(A, "price"), mn_f(A, "stock"))), "max_double",
+                          mn_agg_of(A, MN_AGG_MAX, mn_expr_mul(A, mn_f(A, "stock"), mn_value_int(2))), NULL);
+    cr_assert_not_null(agg, "%s", err.msg);
+    mn_value tiv = mn_map_get_cstr(agg, "total_inventory_value");
+    cr_assert_eq(tiv.type, MN_VALUE_DECIMAL);
+    mn_decimal expect;
+    mn_decimal_parse_cstr("1779.97", &expect, NULL); /* 59.97 + 0 + 500 + 600 + 540 + 80 */
+    mn_decimal q;
+    mn_decimal_quantize(tiv.u.d, 2, MN_ROUND_HALF_EVEN, &q);
+    cr_assert_eq(mn_decimal_cmp(q, expect), 0, "%s", decimal_text(tiv.u.d));
+    cr_assert_eq(mn_map_get_cstr(agg, "max_double").type, MN_VALUE_INT);
+    cr_assert_eq(mn_map_get_cstr(agg, "max_double").u.i, 24);
+    cr_assert_null(mn_qs_aggregate(all(), &err, "x", mn_f(A, "price"), NULL));
+    cr_assert_str_eq(err.msg, "x is not an aggregate expression.");
+    /* annotate with an F expression */
+    mn_qs *qs = mn_qs_order_by(mn_qs_annotate(all(), "value", mn_expr_mul(A, mn_f(A, "price"), mn_f(A, "stock")), NULL),
+                               "-value", NULL);
+    product *p = mn_qs_at(qs, 0);
+    cr_assert_not_null(p, "%s", mn_qs_error(qs)->msg);
+    cr_assert(mn_str_eq_cstr(p->name, "Pine Desk"), "120 x 5 = 600 is the largest");
+    mn_value v = mn_obj_annotation(p, &product_model, "value");
+    double fv;
+    cr_assert_eq(mn_value_to_double(v, &fv), MN_OK);
+    cr_assert_float_eq(fv, 600.0, 1e-6);
+    /* values().annotate(Count): group by */
+    mn_qs *g = mn_qs_order_by(mn_qs_annotate(mn_qs_values(all(), "available", NULL), "n", mn_count(A, "id"), NULL),
+                              "available", NULL);
+    mn_list *rows = mn_qs_rows(g);
+    cr_assert_not_null(rows, "%s", mn_qs_error(g)->msg);
+    cr_assert_eq(mn_list_len(rows), 1);
+    cr_assert_eq(mn_map_len(mn_list_get(rows, 0).u.map), 2, "values(...).annotate(...) rows hold both");
+    cr_assert_eq(mn_map_get_cstr(mn_list_get(rows, 0).u.map, "n").u.i, 6);
+    /* grouped by stock > 0? group by a plain field with several groups */
+    mn_qs *by_status = mn_qs_order_by(mn_qs_annotate(mn_qs_values(all(), "status", NULL), "total", mn_sum(A, "stock"), NULL),
+                                      "status", NULL);
+    mn_list *sr = mn_qs_rows(by_status);
+    cr_assert_not_null(sr, "%s", mn_qs_error(by_status)->msg);
+    cr_assert_eq(mn_list_len(sr), 1);
+    cr_assert_eq(mn_map_get_cstr(mn_list_get(sr, 0).u.map, "total").u.i, 23);
+    /* an annotation made before values() comes only when named */
+    mn_qs *before = mn_qs_values(mn_qs_annotate(all(), "x", mn_f(A, "stock"), NULL), "name", NULL);
+    cr_assert_eq(mn_map_len(mn_list_get(mn_qs_rows(before), 0).u.map), 1);
+    /* filtering on an aggregate annotation is HAVING */
+    mn_qs *dup = mn_qs_filter(mn_qs_annotate(mn_qs_values(all(), "available", NULL), "n", mn_count(A, "id"), NULL),
+                              "n__gt", mn_value_int(1));
+    mn_list *dups = mn_qs_rows(dup);
+    cr_assert_not_null(dups, "%s", mn_qs_error(dup)->msg);
+    cr_assert_eq(mn_list_len(dups), 1);
+    mn_qs *none_dup = mn_qs_filter(mn_qs_filter(mn_qs_annotate(mn_qs_values(all(), "name", NULL), "n", mn_count(A, "id"),
+                                                               NULL),
+                                                "n__gt", mn_value_int(1)),
+                                   "stock__gte", mn_value_int(0));
+    cr_assert_eq(mn_list_len(mn_qs_rows(none_dup)), 0, "%s", mn_qs_error(none_dup)->msg);
+    const char *hsql = mn_qs_sql(none_dup, NULL, &err);
+    cr_assert(strstr(hsql, "WHERE \"stock\" >= %s GROUP BY \"name\" HAVING (COUNT(\"id\")) > %s"), "%s", hsql);
+    cr_assert_eq(mn_qs_count(dup, &err), 1, "%s", err.msg);
+    cr_assert_eq(mn_qs_update(dup, &err, "stock", mn_value_int(1), NULL), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "update() cannot filter on an aggregate annotation");
+    /* filtering on an annotation */
+    mn_qs *f = mn_qs_filter(mn_qs_annotate(all(), "double_stock", mn_expr_mul(A, mn_f(A, "stock"), mn_value_int(2)), NULL),
+                            "double_stock__gte", mn_value_int(10));
+    cr_assert_eq(mn_qs_count(f, &err), 2, "%s", err.msg);
+}
+
+Test(qs, f_expressions_in_filters_and_updates)
+{
+    mn_err err = { 0 };
+    /* stock greater than a tenth of the price: Blue Lamp (3 > 1.999), Chair (12 > 4.5) */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "stock__gt", mn_expr_div(A, mn_f(A, "price"), mn_value_int(10))), &err),
+                 2, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "rating__lt", mn_f(A, "stock")), &err), 5);
+    int64_t n = mn_qs_update(mn_qs_filter(all(), "stock__gt", mn_value_int(0)), &err, "stock",
+                             mn_expr_sub(A, mn_f(A, "stock"), mn_value_int(1)), NULL);
+    cr_assert_eq(n, 5, "%s", err.msg);
+    product *c = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    cr_assert_eq(c->stock, 11);
+    n = mn_qs_update(all(), &err, "price", mn_expr_add(A, mn_f(A, "price"), dec("0.01")), "status",
+                     mn_value_cstr("published"), NULL);
+    cr_assert_eq(n, 6, "%s", err.msg);
+    c = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    cr_assert_str_eq(decimal_text(c->price), "45.01");
+    cr_assert(mn_str_eq_cstr(c->status, "published"));
+    cr_assert_eq(mn_qs_update(all(), &err, "prise", mn_value_int(1), NULL), MN_EINVAL);
+    cr_assert(strstr(err.msg, "Cannot resolve keyword 'prise'"));
+    cr_assert_eq(mn_qs_update(all(), &err, "stock", mn_f(A, "nope"), NULL), MN_EINVAL);
+    cr_assert_eq(mn_qs_update(mn_qs_slice(all(), 0, 1), &err, "stock", mn_value_int(1), NULL), MN_EINVAL);
+}
+
+Test(qs, delete_counts)
+{
+    mn_err err = { 0 };
+    mn_map *per = NULL;
+    int64_t n = mn_qs_delete(mn_qs_filter(all(), "name__icontains", mn_value_cstr("desk")), &per, &err);
+    cr_assert_eq(n, 2, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(per, "shop.Product").u.i, 2);
+    cr_assert_eq(mn_qs_count(all(), &err), 4);
+    cr_assert_eq(mn_qs_delete(mn_qs_slice(all(), 0, 1), NULL, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Cannot use 'limit' or 'offset' with delete.");
+}
+
+Test(qs, bulk_create_and_update)
+{
+    mn_err err = { 0 };
+    enum { N = 250 };
+    void *objs[N];
+    for (int i = 0; i < N; i++) {
+        product *p = mn_model_new(&product_model, A, &err);
+        p->name = mn_str_from(mn_arena_sprintf(A, "Bulk %03d", i));
+        p->slug = mn_str_from(mn_arena_sprintf(A, "bulk-%03d", i));
+        p->price = mn_decimal_make(100 + i, 2);
+        p->stock = i;
+        objs[i] = p;
+    }
+    cr_assert_eq(mn_model_bulk_create(&product_model, objs, N, 100, NULL, &err), MN_OK, "%s", err.msg);
+    for (int i = 0; i < N; i++)
+        cr_assert_eq(((product *)objs[i])->id, 7 + i, "ids come back in order");
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "name__startswith", mn_value_cstr("Bulk")), &err), N);
+    product *p10 = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(17)), &err);
+    cr_assert(mn_str_eq_cstr(p10->name, "Bulk 010"));
+    cr_assert_gt(p10->created_at.us, 0, "auto_now_add is filled by bulk_create");
+    for (int i = 0; i < N; i++)
+        ((product *)objs[i])->stock = 1000 + i;
+    const char *const fields[] = { "stock", NULL };
+    cr_assert_eq(mn_model_bulk_update(&product_model, objs, N, fields, 64, NULL, &err), N, "%s", err.msg);
+    p10 = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(17)), &err);
+    cr_assert_eq(p10->stock, 1010);
+    const char *const pkf[] = { "id", NULL };
+    cr_assert_eq(mn_model_bulk_update(&product_model, objs, N, pkf, 0, NULL, &err), MN_EINVAL);
+    /* a failing batch rolls the whole bulk_create back */
+    product *dup1 = mn_model_new(&product_model, A, &err), *dup2 = mn_model_new(&product_model, A, &err);
+    dup1->name = dup2->name = mn_str_from("Dup");
+    dup1->slug = dup2->slug = mn_str_from("dup");
+    void *dups[] = { dup1, dup2 };
+    cr_assert_eq(mn_model_bulk_create(&product_model, dups, 2, 1, NULL, &err), MN_EEXIST);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "name", mn_value_cstr("Dup")), &err), 0);
+}
+
+Test(qs, get_or_create_and_update_or_create)
+{
+    mn_err err = { 0 };
+    bool created;
+    product *p = mn_qs_get_or_create(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &created, &err, "price",
+                                     dec("1"), NULL);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert(!created);
+    cr_assert_str_eq(decimal_text(p->price), "45.00");
+    p = mn_qs_get_or_create(mn_qs_filter(all(), "name", mn_value_cstr("Sofa")), &created, &err, "price", dec("300"),
+                            "stock", mn_value_int(2), NULL);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert(created);
+    cr_assert_gt(p->id, 0);
+    cr_assert(mn_str_eq_cstr(p->slug, "sofa"));
+    p = mn_qs_update_or_create(mn_qs_filter(all(), "name", mn_value_cstr("Sofa")), &created, &err, "stock",
+                               mn_value_int(9), NULL);
+    cr_assert(!created);
+    cr_assert_eq(p->stock, 9);
+    p = mn_qs_update_or_create(mn_qs_filter(all(), "name__exact", mn_value_cstr("Bench")), &created, &err, "price",
+                               dec("70"), NULL);
+    cr_assert(created);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "name", mn_value_cstr("Bench")), &err), 1);
+    cr_assert_null(mn_qs_get_or_create(mn_qs_filter(all(), "name__icontains", mn_value_cstr("lamp")), &created, &err,
+                                       NULL));
+    cr_assert_eq(err.code, MN_EMULTIPLE);
+}
+
+Test(qs, in_bulk_iterator_raw)
+{
+    mn_err err = { 0 };
+    mn_value ids[] = { mn_value_int(1), mn_value_int(3), mn_value_int(99) };
+    mn_map *m = mn_qs_in_bulk(all(), ids, 3, &err);
+    cr_assert_not_null(m, "%s", err.msg);
+    cr_assert_eq(mn_map_len(m), 2);
+    product *p3 = mn_obj_from_value(mn_map_get_cstr(m, "3"));
+    cr_assert(mn_str_eq_cstr(p3->name, "Oak Desk"));
+    /* iterator in chunks of 4 over 6 rows */
+    mn_qs_iter *it = mn_qs_iterator(mn_qs_filter(all(), "stock__gte", mn_value_int(0)), 4);
+    int n = 0;
+    int64_t last = 0;
+    product *p;
+    while ((p = mn_qs_iter_next(it, &err)) != NULL) {
+        cr_assert_gt(p->id, last);
+        last = p->id;
+        n++;
+    }
+    cr_assert_eq(err.code, 0, "%s", err.msg);
+    cr_assert_eq(n, 6);
+    mn_qs_iter_close(it);
+    /* keyset chunks: each chunk asks for ids after the last one */
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    it = mn_qs_iterator(mn_qs_filter(all(), "stock__gte", mn_value_int(1)), 2);
+    n = 0;
+    while ((p = mn_qs_iter_next(it, &err)) != NULL)
+        n++;
+    mn_qs_iter_close(it);
+    cr_assert_eq(n, 5);
+    cr_assert_eq(mn_db_log_count(DB), 3, "2 + 2 + 1 rows: the short chunk ends it");
+    cr_assert(strstr(mn_db_log_entry(DB, 1)->sql, "\"id\" > %s"), "%s", mn_db_log_entry(DB, 1)->sql);
+    cr_assert_null(strstr(mn_db_log_entry(DB, 2)->sql, "OFFSET"));
+    mn_db_log_enable(DB, false);
+    /* raw SQL runs once whatever the chunk size */
+    it = mn_qs_iterator(mn_qs_raw(&product_model, A, "SELECT id, name FROM shop_product", NULL, 0), 2);
+    n = 0;
+    while ((p = mn_qs_iter_next(it, &err)) != NULL)
+        n++;
+    mn_qs_iter_close(it);
+    cr_assert_eq(n, 6);
+    it = mn_qs_iterator(mn_qs_slice(mn_qs_order_by(all(), "-id", NULL), 1, 4), 2);
+    n = 0;
+    while ((p = mn_qs_iter_next(it, &err)) != NULL)
+        n++;
+    cr_assert_eq(n, 3);
+    mn_qs_iter_close(it);
+    /* raw SQL with parameters */
+    mn_value params[] = { mn_value_int(10) };
+    mn_qs *raw = mn_qs_raw(&product_model, A,
+                           "SELECT id, name, stock, stock * 2 AS twice FROM shop_product WHERE stock > %s", params, 1);
+    cr_assert_eq(mn_qs_len(raw), 1, "%s", mn_qs_error(raw)->msg);
+    p = mn_qs_at(raw, 0);
+    cr_assert(mn_str_eq_cstr(p->name, "Chair"));
+    cr_assert_eq(mn_obj_annotation(p, &product_model, "twice").u.i, 24);
+    mn_qs *nopk = mn_qs_raw(&product_model, A, "SELECT name FROM shop_product", NULL, 0);
+    cr_assert_eq(mn_qs_eval(nopk, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Raw query must include the primary key");
+}
+
+Test(qs, sql_text_and_explain)
+{
+    mn_err err = { 0 };
+    mn_list *params;
+    mn_qs *qs = mn_qs_slice(mn_qs_order_by(mn_qs_filter(all(), "name__icontains", mn_value_cstr("lamp")), "-price", NULL),
+                            0, 10);
+    const char *sql = mn_qs_sql(qs, &params, &err);
+    cr_assert_not_null(sql, "%s", err.msg);
+    if (!is_pg())
+        cr_assert_str_eq(sql, "SELECT \"id\", \"name\", \"slug\", \"description\", \"price\", \"stock\", \"available\", "
+                              "\"rating\", \"status\", \"category_id\", \"metadata\", \"publish_date\", \"created_at\", "
+                              "\"updated_at\" FROM \"shop_product\" WHERE \"name\" LIKE %s ESCAPE '\\' ORDER BY "
+                              "\"price\" DESC LIMIT 10");
+    cr_assert_eq(mn_list_len(params), 1);
+    cr_assert(mn_str_eq_cstr(mn_list_get(params, 0).u.s, "%lamp%"));
+    const char *plan = mn_qs_explain(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    cr_assert_not_null(plan, "%s", err.msg);
+    cr_assert(strlen(plan) > 0);
+    if (!is_pg())
+        cr_assert(strstr(plan, "USING INDEX"), "the db_index on name is used: %s", plan);
+}
+
+Test(qs, json_key_lookups)
+{
+    mn_err err = { 0 };
+    product *p = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    mn_value meta;
+    cr_assert_eq(mn_json_loads(A, MN_STR("{\"color\": \"red\", \"size\": {\"w\": 40, \"h\": 90}, \"tags\": [\"x\"]}"),
+                               NULL, &meta, &err),
+                 MN_OK);
+    mn_obj_set(p, &product_model, "metadata", meta, A, &err);
+    cr_assert_eq(mn_obj_save(p, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(count_where("metadata__color", mn_value_cstr("red")), 1);
+    cr_assert_eq(count_where("metadata__color", mn_value_cstr("blue")), 0);
+    cr_assert_eq(count_where("metadata__size__w", mn_value_int(40)), 1);
+    cr_assert_eq(count_where("metadata__size__w__gt", mn_value_int(30)), 1);
+    cr_assert_eq(count_where("metadata__size__w__lt", mn_value_int(30)), 0);
+    cr_assert_eq(count_where("metadata__color__icontains", mn_value_cstr("RE")), 1);
+    cr_assert_eq(count_where("metadata__has_key", mn_value_cstr("size")), 1);
+    cr_assert_eq(count_where("metadata__has_key", mn_value_cstr("weight")), 0);
+    cr_assert_eq(count_where("metadata__weight__isnull", mn_value_bool(true)), 6);
+    cr_assert_eq(count_where("metadata__color__isnull", mn_value_bool(false)), 1);
+    cr_assert_eq(count_where("metadata__tags__0", mn_value_cstr("x")), 1);
+    p = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(p->id)), &err);
+    cr_assert(mn_value_eq(p->metadata, meta));
+}
+
+Test(qs, date_parts_in_the_current_time_zone)
+{
+    mn_err err = { 0 };
+    /* 2023-12-31 23:30 UTC is already 2024 in Paris */
+    product *p = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "pk", mn_value_int(p->id)), &err, "created_at",
+                              mn_value_cstr("2023-12-31 23:30:00+00:00"), NULL),
+                 1, "%s", err.msg);
+    mn_tz_activate(mn_tz_utc());
+    cr_assert_eq(count_where("created_at__year", mn_value_int(2023)), 1);
+    cr_assert_eq(count_where("created_at__hour", mn_value_int(23)), 1);
+    const mn_tz *paris = mn_tz_get("Europe/Paris", &err);
+    cr_assert_not_null(paris, "%s", err.msg);
+    mn_tz_activate(paris);
+    cr_assert_eq(count_where("created_at__year", mn_value_int(2023)), 0);
+    cr_assert_eq(count_where("created_at__year", mn_value_int(2024)), 1);
+    cr_assert_eq(count_where("created_at__month", mn_value_int(1)), 1);
+    cr_assert_eq(count_where("created_at__hour", mn_value_int(0)), 1);
+    cr_assert_eq(count_where("created_at__date", mn_value_cstr("2024-01-01")), 1);
+    cr_assert_eq(count_where("created_at__week_day", mn_value_int(2)), 1, "Monday 1 January 2024");
+    /* the zone is a parameter, repeated wherever the column is */
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "created_at__year", mn_value_int(2024)), &err), 5, "%s", err.msg);
+    mn_tz_activate(NULL);
+}
+
+Test(qs, left_side_parameters_repeat)
+{
+    mn_err err = { 0 };
+    /* exclude() on a JSON key writes the key path twice */
+    product *p = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    mn_value meta;
+    cr_assert_eq(mn_json_loads(A, MN_STR("{\"color\": \"red\"}"), NULL, &meta, &err), MN_OK);
+    mn_obj_set(p, &product_model, "metadata", meta, A, &err);
+    cr_assert_eq(mn_obj_save(p, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "metadata__color", mn_value_cstr("red")), &err), 5, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "metadata__color__icontains", mn_value_cstr("E")), &err), 5, "%s",
+                 err.msg);
+    /* endswith on SQLite writes the left side twice too */
+    mn_qs *an = mn_qs_annotate(all(), "label", mn_f(A, "name"), NULL);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(an, "label__endswith", mn_value_cstr("Desk")), &err), 2, "%s", err.msg);
+    mn_qs *twice = mn_qs_annotate(all(), "twice", mn_expr_mul(A, mn_f(A, "stock"), mn_value_int(2)), NULL);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(twice, "twice__endswith", mn_value_cstr("4")), &err), 2, "%s", err.msg);
+}
+
+Test(qs, select_for_update)
+{
+    mn_err err = { 0 };
+    mn_qs *qs = mn_qs_select_for_update(mn_qs_filter(all(), "name", mn_value_cstr("Chair")));
+    if (is_pg()) {
+        cr_assert_eq(mn_qs_eval(qs, &err), MN_EINVAL);
+        cr_assert_str_eq(err.msg, "select_for_update cannot be used outside of a transaction.");
+        mn_atomic_scope tx;
+        MN_ATOMIC(&tx, NULL, &err) {
+            mn_qs *locked = mn_qs_select_for_update(mn_qs_filter(all(), "name", mn_value_cstr("Chair")));
+            cr_assert_eq(mn_qs_len(locked), 1, "%s", mn_qs_error(locked)->msg);
+            cr_assert(strstr(mn_qs_sql(locked, NULL, &err), "FOR UPDATE"));
+        }
+        cr_assert_eq(tx.rc, MN_OK);
+    } else {
+        /* SQLite locks the database for a write transaction: a no-op, as in Django */
+        cr_assert_eq(mn_qs_len(qs), 1);
+    }
+}
+
+Test(qs, querysets_as_template_values)
+{
+    mn_err err = { 0 };
+    mn_value v;
+    cr_assert_eq(mn_qs_to_value(mn_qs_order_by(all(), "name", NULL), &v, &err), MN_OK);
+    cr_assert(mn_value_truthy(v));
+    mn_list *l;
+    cr_assert_eq(v.u.obj.type->to_list(v.u.obj.ptr, A, &l), MN_OK);
+    cr_assert_eq(mn_list_len(l), 6);
+    mn_value name;
+    mn_value first = mn_list_get(l, 0);
+    cr_assert_eq(first.u.obj.type->get_attr(first.u.obj.ptr, MN_STR("name"), A, &name), MN_OK);
+    cr_assert(mn_str_eq_cstr(name.u.s, "100% Cotton_Rug"));
+    cr_assert_eq(mn_qs_to_value(mn_qs_filter(all(), "stock", mn_value_int(-5)), &v, &err), MN_OK);
+    cr_assert(!mn_value_truthy(v));
+}
+
+Test(qs, in_subquery)
+{
+    mn_err err = { 0 };
+    mn_qs *cheap = mn_qs_values_list(mn_qs_filter(all(), "price__lt", mn_value_int(50)), MN_QS_FLAT, "id", NULL);
+    mn_value sub;
+    cr_assert_eq(mn_qs_to_value(cheap, &sub, &err), MN_OK);
+    cr_assert_eq(count_where("id__in", sub), 3);
+    mn_value objs;
+    cr_assert_eq(mn_qs_to_value(mn_qs_filter(all(), "stock", mn_value_int(0)), &objs, &err), MN_OK);
+    cr_assert_eq(count_where("pk__in", objs), 1, "a QuerySet of objects selects its primary keys");
+    mn_value two;
+    cr_assert_eq(mn_qs_to_value(mn_qs_values_list(all(), 0, "id", "name", NULL), &two, &err), MN_OK);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "id__in", two), &err), MN_EINVAL);
+}
+
+Test(qs, query_counting)
+{
+    mn_err err = { 0 };
+    uint64_t before = mn_db_statement_count(DB);
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    mn_qs *qs = mn_qs_all(&product_model, A);
+    for (size_t i = 0; i < mn_qs_len(qs); i++)
+        cr_assert_not_null(mn_qs_at(qs, i));
+    make_product("Counted", "1", 1);
+    cr_assert_eq(mn_db_log_count(DB), 2, "one SELECT, one INSERT");
+    cr_assert(strstr(mn_db_log_entry(DB, 1)->sql, "INSERT INTO \"shop_product\""));
+    cr_assert_geq(mn_db_log_entry(DB, 0)->seconds, 0);
+    cr_assert_eq(mn_db_statement_count(DB) - before, 2);
+    mn_db_log_enable(DB, false);
+    (void)err;
+}
