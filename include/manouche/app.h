@@ -133,7 +133,7 @@ bool mn_check_report(const mn_check_list *list, mn_buf *b);
  * URL configuration, sets up the template engine (template_dirs, then each
  * app's templates_dir; {% url %} reverses with the project's resolver;
  * templates are re-read on every render in DEBUG), and dispatches argv to the built-in commands
- * (runserver, check, diffsettings, help) and the apps' commands. Returns the
+ * (runserver, check, collectstatic, diffsettings, help) and the apps' commands. Returns the
  * exit status. */
 int mn_manage_main(const mn_project *p, int argc, char **argv);
 

@@ -148,6 +148,24 @@ mn_response *mn_deferred_response(mn_request *req, int status, const char *conte
 /* The context of a deferred response not rendered yet, or NULL. */
 mn_map *mn_response_context(mn_request *req, const mn_response *resp);
 
+/* ---- get_object_or_404, get_list_or_404 ---- */
+
+typedef struct mn_qs mn_qs;
+
+/* get_object_or_404(queryset): the one instance qs matches (queryset.h's
+ * mn_qs_get). When none does, returns NULL and *resp is the project's 404
+ * ("No Product matches the given query."); on any other error (several
+ * objects, the database) returns NULL with the failure recorded and *resp
+ * NULL, which the handler makes a 500. Typical use:
+ *     product *p = mn_get_object_or_404(req, mn_qs_filter(all, "pk", mn_value_int(pk)), &resp);
+ *     if (!p)
+ *         return resp; */
+void *mn_get_object_or_404(mn_request *req, mn_qs *qs, mn_response **resp);
+/* get_list_or_404(queryset): qs evaluated (mn_qs_len > 0), or NULL with
+ * *resp the 404 when it is empty, or NULL with a recorded failure and *resp
+ * NULL on a database error. */
+mn_qs *mn_get_list_or_404(mn_request *req, mn_qs *qs, mn_response **resp);
+
 /* ---- templates ---- */
 
 /* render(request, template_name, context): a deferred response (200,

@@ -44,6 +44,9 @@ mn__web_req *mn__web_state_get(mn_request *req);
 
 extern mn_logger mn__request_log;
 
+/* ./manage collectstatic (collectstatic.c). */
+extern const mn_command mn__collectstatic_command;
+
 /* The project's 404 response (site may be NULL). */
 mn_response *mn__not_found(mn_request *req, mn_site *site, const char *message);
 

@@ -180,3 +180,86 @@ Test(manage, runserver_argument_errors)
     cr_assert_eq(run(&proj, 4, argv3), 1);
     cr_assert(strstr(out, "bad"), "%s", out);
 }
+
+/* ---- collectstatic ---- */
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+static char tree[64];
+static void write_file(const char *rel, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tree, rel);
+    FILE *f = fopen(path, "w");
+    cr_assert(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(manage, collectstatic)
+{
+    snprintf(tree, sizeof tree, "/tmp/mn-collect-XXXXXX");
+    cr_assert(mkdtemp(tree));
+    char p1[128], p2[128];
+    snprintf(p1, sizeof p1, "%s/a/static/shop", tree);
+    snprintf(p2, sizeof p2, "%s/b/static/shop", tree);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' '%s' '%s/root/stale'", p1, p2, tree);
+    cr_assert_eq(system(cmd), 0);
+    char css[2048] = "";
+    for (int i = 0; i < 40; i++)
+        strcat(css, "body { color: #333; margin: 0 auto; }\n");
+    write_file("a/static/shop/site.css", css);
+    write_file("a/static/shop/logo.png", "PNGDATA");
+    write_file("a/static/.hidden", "x");
+    write_file("b/static/shop/site.css", "the second app's copy is ignored");
+    write_file("b/static/shop/app.js", "x");
+    write_file("root/stale/old.txt", "old");
+    char adir[128], bdir[128];
+    snprintf(adir, sizeof adir, "%s/a/static", tree);
+    snprintf(bdir, sizeof bdir, "%s/b/static", tree);
+    const mn_app a = { .name = "a", .label = "a", .static_dir = adir };
+    const mn_app b = { .name = "b", .label = "b", .static_dir = bdir };
+    const mn_app *const two[] = { &a, &b, NULL };
+    char root_env[128];
+    snprintf(root_env, sizeof root_env, "STATIC_ROOT=%s/root", tree);
+    const char *const env[] = { root_env, NULL };
+    mn_project proj = project(env);
+    proj.apps = two;
+    const char *argv[] = { "manage", "collectstatic", "--noinput", "--gzip", "--clear", NULL };
+    cr_assert_eq(run(&proj, 5, argv), 0, "%s", out);
+    cr_assert(strstr(out, "Found another file with the destination path 'shop/site.css'."), "%s", out);
+    cr_assert(strstr(out, "3 static files copied to '"), "%s", out);
+    cr_assert(strstr(out, ", 1 compressed."), "%s", out);
+
+    char path[256];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/root/stale/old.txt", tree);
+    cr_assert_neq(stat(path, &st), 0, "--clear removes old files");
+    snprintf(path, sizeof path, "%s/root/.hidden", tree);
+    cr_assert_neq(stat(path, &st), 0, "hidden files are skipped");
+    snprintf(path, sizeof path, "%s/root/shop/site.css.gz", tree);
+    gzFile z = gzopen(path, "rb");
+    cr_assert(z);
+    char back[4096];
+    int n = gzread(z, back, sizeof back - 1);
+    gzclose(z);
+    cr_assert_eq(n, (int)strlen(css));
+    back[n] = 0;
+    cr_assert_str_eq(back, css, "the first app's file wins and its .gz matches");
+    snprintf(path, sizeof path, "%s/root/shop/app.js.gz", tree);
+    cr_assert_neq(stat(path, &st), 0, "no .gz when it would be larger");
+
+    const char *again[] = { "manage", "collectstatic", "--noinput", "--gzip", NULL };
+    cr_assert_eq(run(&proj, 4, again), 0, "%s", out);
+    cr_assert(strstr(out, "0 static files copied to '") && strstr(out, ", 3 unmodified."), "%s", out);
+
+    static const char *const none[] = { "STATIC_ROOT=", NULL };
+    proj.settings.env = none;
+    cr_assert_eq(run(&proj, 3, argv), 1);
+    cr_assert(strstr(out, "without having set the STATIC_ROOT setting"), "%s", out);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tree);
+    cr_assert_eq(system(cmd), 0);
+}
