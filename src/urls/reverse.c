@@ -113,8 +113,8 @@ static bool contains_group(const el *e)
  * in *next the character read after it that still has to be processed. */
 static int get_quantifier(char ch, citer *it, bool *has_next, char *next, bool *next_esc)
 {
-    char c;
-    bool esc;
+    char c = 0;
+    bool esc = false;
     if (ch == '*' || ch == '?' || ch == '+') {
         *has_next = next_char(it, &c, &esc);
         if (*has_next && c == '?' && !esc)
