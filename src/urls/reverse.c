@@ -342,21 +342,27 @@ static int flatten(mn_arena *a, el **seq, size_t n, formvec *forms)
             if (rc)
                 return rc;
         } else { /* EL_CHOICE: without the element, then with it */
+            /* The "with" forms are built in their own array: a choice
+             * nested inside may grow (move) it. */
             size_t n0 = forms->n;
-            size_t add = n0;
+            formvec with = { mn_arena_alloc(a, n0 * sizeof(form)), n0 };
+            if (!with.items)
+                return MN_ENOMEM;
+            for (size_t k = 0; k < n0; k++)
+                if (form_copy(a, &forms->items[k], &with.items[k]))
+                    return MN_ENOMEM;
+            int rc = flatten(a, e->kids, 1, &with);
+            if (rc)
+                return rc;
+            size_t add = with.n;
             if (n0 + add > MAX_FORMS)
                 add = MAX_FORMS - n0;
             form *items = mn_arena_realloc(a, forms->items, n0 * sizeof(form), (n0 + add) * sizeof(form));
             if (!items)
                 return MN_ENOMEM;
+            if (add)
+                memcpy(items + n0, with.items, add * sizeof(form));
             forms->items = items;
-            formvec with = { items + n0, add };
-            for (size_t k = 0; k < add; k++)
-                if (form_copy(a, &items[k], &with.items[k]))
-                    return MN_ENOMEM;
-            int rc = flatten(a, e->kids, 1, &with);
-            if (rc)
-                return rc;
             forms->n = n0 + add;
         }
     }
