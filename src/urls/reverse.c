@@ -676,18 +676,32 @@ static int try_entry(const mn_resolver *r, const rev_entry *e, const mn_list *ar
         if (!texts)
             return MN_ENOMEM;
         bool ok = true;
+        /* A group repeated by a quantifier ({2}) names the same parameter
+         * more than once: every occurrence gets the same text. */
+        size_t distinct = 0;
+        for (size_t j = 0; j < f->nparams; j++)
+            distinct += param_index(f, mn_str_from(f->params[j])) == (ptrdiff_t)j;
         if (nargs) {
+            /* Django: dict(zip(params, args)), so the last argument given
+             * for a repeated name wins. */
             if (nargs != f->nparams)
                 continue;
             for (size_t i = 0; i < nargs && ok; i++)
                 ok = to_text(e, mn_str_from(f->params[i]), mn_list_get(args, i), a, &texts[i]) == MN_OK;
+            for (size_t j = 0; j < f->nparams && ok; j++)
+                for (size_t i = j + 1; i < f->nparams; i++)
+                    if (!strcmp(f->params[i], f->params[j]))
+                        texts[j] = texts[i];
         } else {
-            if (nkw != f->nparams)
+            if (nkw != distinct)
                 continue;
             for (size_t i = 0; i < nkw && ok; i++) {
                 mn_str key = mn_map_key_at(kwargs, i);
                 ptrdiff_t pi = param_index(f, key);
                 ok = pi >= 0 && to_text(e, key, mn_map_value_at(kwargs, i), a, &texts[pi]) == MN_OK;
+                for (size_t j = (size_t)pi + 1; ok && j < f->nparams; j++)
+                    if (mn_str_eq_cstr(key, f->params[j]))
+                        texts[j] = texts[pi];
             }
         }
         if (!ok)

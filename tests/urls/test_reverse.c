@@ -193,3 +193,29 @@ Test(reverse, nested_optional_groups)
     cr_assert_eq(mn_reverse(r, "n", NULL, kw1("y", mn_value_int(2)), NULL, A, &out, &err), MN_ENOTFOUND);
     mn_resolver_free(r);
 }
+
+/* A group repeated by a quantifier appears twice in the URL with the same
+ * value, as Django fills it (python3 + Django 3.2: /r/abab/ and /u/22/ —
+ * positional arguments map to names, the last one given wins). */
+static const mn_url_pattern repeat_root[] = {
+    MN_RE_PATH("^r/(?P<p>[a-z]+){2}/$", v, "named"),
+    MN_RE_PATH("^u/([0-9]+){2}/$", v, "unnamed"),
+    MN_URL_END
+};
+static const mn_urlconf repeat_conf = { .patterns = repeat_root };
+
+Test(reverse, repeated_groups)
+{
+    mn_err err = { 0 };
+    mn_resolver *r = mn_resolver_new(&repeat_conf, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    mn_str out;
+    cr_assert_eq(mn_reverse(r, "named", NULL, kw1("p", mn_value_cstr("ab")), NULL, A, &out, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(out, "/r/abab/"), "%.*s", MN_STR_FMT(out));
+    mn_list *two = mn_list_new(A, 2);
+    mn_list_push(two, mn_value_int(1));
+    mn_list_push(two, mn_value_int(2));
+    cr_assert_eq(mn_reverse(r, "unnamed", two, NULL, NULL, A, &out, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(out, "/u/22/"), "%.*s", MN_STR_FMT(out));
+    mn_resolver_free(r);
+}
