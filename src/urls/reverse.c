@@ -113,8 +113,8 @@ static bool contains_group(const el *e)
  * in *next the character read after it that still has to be processed. */
 static int get_quantifier(char ch, citer *it, bool *has_next, char *next, bool *next_esc)
 {
-    char c;
-    bool esc;
+    char c = 0;
+    bool esc = false;
     if (ch == '*' || ch == '?' || ch == '+') {
         *has_next = next_char(it, &c, &esc);
         if (*has_next && c == '?' && !esc)
@@ -342,21 +342,27 @@ static int flatten(mn_arena *a, el **seq, size_t n, formvec *forms)
             if (rc)
                 return rc;
         } else { /* EL_CHOICE: without the element, then with it */
+            /* The "with" forms are built in their own array: a choice
+             * nested inside may grow (move) it. */
             size_t n0 = forms->n;
-            size_t add = n0;
+            formvec with = { mn_arena_alloc(a, n0 * sizeof(form)), n0 };
+            if (!with.items)
+                return MN_ENOMEM;
+            for (size_t k = 0; k < n0; k++)
+                if (form_copy(a, &forms->items[k], &with.items[k]))
+                    return MN_ENOMEM;
+            int rc = flatten(a, e->kids, 1, &with);
+            if (rc)
+                return rc;
+            size_t add = with.n;
             if (n0 + add > MAX_FORMS)
                 add = MAX_FORMS - n0;
             form *items = mn_arena_realloc(a, forms->items, n0 * sizeof(form), (n0 + add) * sizeof(form));
             if (!items)
                 return MN_ENOMEM;
+            if (add)
+                memcpy(items + n0, with.items, add * sizeof(form));
             forms->items = items;
-            formvec with = { items + n0, add };
-            for (size_t k = 0; k < add; k++)
-                if (form_copy(a, &items[k], &with.items[k]))
-                    return MN_ENOMEM;
-            int rc = flatten(a, e->kids, 1, &with);
-            if (rc)
-                return rc;
             forms->n = n0 + add;
         }
     }
@@ -670,18 +676,32 @@ static int try_entry(const mn_resolver *r, const rev_entry *e, const mn_list *ar
         if (!texts)
             return MN_ENOMEM;
         bool ok = true;
+        /* A group repeated by a quantifier ({2}) names the same parameter
+         * more than once: every occurrence gets the same text. */
+        size_t distinct = 0;
+        for (size_t j = 0; j < f->nparams; j++)
+            distinct += param_index(f, mn_str_from(f->params[j])) == (ptrdiff_t)j;
         if (nargs) {
+            /* Django: dict(zip(params, args)), so the last argument given
+             * for a repeated name wins. */
             if (nargs != f->nparams)
                 continue;
             for (size_t i = 0; i < nargs && ok; i++)
                 ok = to_text(e, mn_str_from(f->params[i]), mn_list_get(args, i), a, &texts[i]) == MN_OK;
+            for (size_t j = 0; j < f->nparams && ok; j++)
+                for (size_t i = j + 1; i < f->nparams; i++)
+                    if (!strcmp(f->params[i], f->params[j]))
+                        texts[j] = texts[i];
         } else {
-            if (nkw != f->nparams)
+            if (nkw != distinct)
                 continue;
             for (size_t i = 0; i < nkw && ok; i++) {
                 mn_str key = mn_map_key_at(kwargs, i);
                 ptrdiff_t pi = param_index(f, key);
                 ok = pi >= 0 && to_text(e, key, mn_map_value_at(kwargs, i), a, &texts[pi]) == MN_OK;
+                for (size_t j = (size_t)pi + 1; ok && j < f->nparams; j++)
+                    if (mn_str_eq_cstr(key, f->params[j]))
+                        texts[j] = texts[pi];
             }
         }
         if (!ok)

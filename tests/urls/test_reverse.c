@@ -167,3 +167,55 @@ Test(reverse, empty_noncapturing_groups)
     cr_assert(mn_str_eq_cstr(out, "/b/"), "%.*s", MN_STR_FMT(out));
     mn_resolver_free(r);
 }
+
+/* Optional groups nested in optional groups: every combination reverses
+ * (Django: /a/, /a/1/, /a/1/2/; y without x has no form). */
+static const mn_url_pattern nested_opt_root[] = {
+    MN_RE_PATH("^a/(?:(?P<x>[0-9]+)/(?:(?P<y>[0-9]+)/)?)?$", v, "n"),
+    MN_URL_END
+};
+static const mn_urlconf nested_opt_conf = { .patterns = nested_opt_root };
+
+Test(reverse, nested_optional_groups)
+{
+    mn_err err = { 0 };
+    mn_resolver *r = mn_resolver_new(&nested_opt_conf, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    mn_str out;
+    cr_assert_eq(mn_reverse(r, "n", NULL, NULL, NULL, A, &out, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(out, "/a/"), "%.*s", MN_STR_FMT(out));
+    mn_map *kw = kw1("x", mn_value_int(1));
+    cr_assert_eq(mn_reverse(r, "n", NULL, kw, NULL, A, &out, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(out, "/a/1/"), "%.*s", MN_STR_FMT(out));
+    mn_map_set_cstr(kw, "y", mn_value_int(2));
+    cr_assert_eq(mn_reverse(r, "n", NULL, kw, NULL, A, &out, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(out, "/a/1/2/"), "%.*s", MN_STR_FMT(out));
+    cr_assert_eq(mn_reverse(r, "n", NULL, kw1("y", mn_value_int(2)), NULL, A, &out, &err), MN_ENOTFOUND);
+    mn_resolver_free(r);
+}
+
+/* A group repeated by a quantifier appears twice in the URL with the same
+ * value, as Django fills it (python3 + Django 3.2: /r/abab/ and /u/22/ —
+ * positional arguments map to names, the last one given wins). */
+static const mn_url_pattern repeat_root[] = {
+    MN_RE_PATH("^r/(?P<p>[a-z]+){2}/$", v, "named"),
+    MN_RE_PATH("^u/([0-9]+){2}/$", v, "unnamed"),
+    MN_URL_END
+};
+static const mn_urlconf repeat_conf = { .patterns = repeat_root };
+
+Test(reverse, repeated_groups)
+{
+    mn_err err = { 0 };
+    mn_resolver *r = mn_resolver_new(&repeat_conf, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    mn_str out;
+    cr_assert_eq(mn_reverse(r, "named", NULL, kw1("p", mn_value_cstr("ab")), NULL, A, &out, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(out, "/r/abab/"), "%.*s", MN_STR_FMT(out));
+    mn_list *two = mn_list_new(A, 2);
+    mn_list_push(two, mn_value_int(1));
+    mn_list_push(two, mn_value_int(2));
+    cr_assert_eq(mn_reverse(r, "unnamed", two, NULL, NULL, A, &out, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(out, "/u/22/"), "%.*s", MN_STR_FMT(out));
+    mn_resolver_free(r);
+}
