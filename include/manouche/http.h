@@ -251,7 +251,8 @@ bool mn_request_meta(mn_request *req, const char *key, mn_str *out);
 bool mn_request_cookie(mn_request *req, const char *name, mn_str *out);
 /* All cookies as a map of string values (never NULL but when out of memory). */
 const mn_map *mn_request_cookies(mn_request *req);
-/* request.body: the raw body (chunked framing already removed). */
+/* request.body: the raw body (chunked framing already removed); empty for
+ * the multipart bodies the server parses as they arrive. */
 mn_str mn_request_body(const mn_request *req);
 /* The body's media type without parameters, lower-cased ("application/json"),
  * and its charset parameter (may be empty). */
