@@ -321,7 +321,8 @@ typedef struct mn_file_options {
 } mn_file_options;
 
 /* FileResponse: sends the file at path with sendfile, answering Range
- * requests (206, 416) and setting Content-Length, Content-Type,
+ * requests (206, multipart/byteranges for several ranges, 416; If-Range
+ * honoured; see docs/http.md) and setting Content-Length, Content-Type,
  * Content-Disposition, Last-Modified and Accept-Ranges. Returns a 404
  * response when the file cannot be opened; the descriptor is closed when
  * the request ends. opts may be NULL. */

@@ -99,8 +99,14 @@ int mn__response_serialize_head(mn_response *resp, mn_buf *out, int version_mino
                                 const char *server);
 /* For streaming responses, the callback and its context. */
 mn_stream_fn mn__response_stream(const mn_response *resp, void **ctx);
-/* For file responses, the descriptor and the range to send. */
+/* For file responses, the descriptor and the range to send (len 0 for a
+ * multipart/byteranges body, sent by parts). */
 int mn__response_file(const mn_response *resp, off_t *offset, off_t *len);
+/* Part i of a multipart/byteranges body: prefix (memory) then the file's
+ * bytes [offset, offset + len); the last part is the closing delimiter with
+ * len 0. False past the end, and for other responses. */
+bool mn__response_file_part(const mn_response *resp, size_t i, mn_str *prefix, off_t *offset,
+                            off_t *len);
 /* True when the status forbids a body (1xx, 204, 304). */
 bool mn__status_no_body(int status);
 

@@ -107,6 +107,7 @@ typedef struct conn {
     mn_str big; /* remaining large memory body */
     int file_fd;
     off_t file_off, file_left;
+    size_t file_part; /* next part of a multipart/byteranges body */
     mn_stream_fn stream;
     void *stream_ctx;
     bool chunked_out, stream_done;
@@ -314,6 +315,14 @@ static void conn_error(conn *c, int status, const mn_http_head *head, bool close
         c->close_after = true;
 }
 
+/* True when a multipart/byteranges body has parts left to send. */
+static bool file_more(const conn *c)
+{
+    mn_str prefix;
+    off_t o, l;
+    return mn__response_file_part(c->resp, c->file_part, &prefix, &o, &l);
+}
+
 /* Writes what can be written. Returns 0 when everything queued is out, 1
  * when the socket is full, -1 when the connection is gone. */
 static int conn_flush(conn *c)
@@ -347,6 +356,14 @@ static int conn_flush(conn *c)
                 c->file_left -= w;
             else if (w == 0) /* the file shrank: the response is broken */
                 return -1;
+        } else if (c->state == S_ACTIVE && c->akind == MN__BODY_FILE && file_more(c)) {
+            /* The next part of a multipart/byteranges body: its head goes
+             * through the write buffer, its bytes by sendfile. */
+            mn_str prefix;
+            mn__response_file_part(c->resp, c->file_part++, &prefix, &c->file_off, &c->file_left);
+            if (wbuf_append(c, prefix.ptr, prefix.len))
+                return -1;
+            continue;
         } else if (c->state == S_ACTIVE && c->akind == MN__BODY_STREAM && !c->stream_done) {
             /* Each piece is scratch: copied out, then its memory rewound, so
              * a long stream does not grow the arena. */
@@ -491,7 +508,12 @@ static void run_request(conn *c, const mn_http_head *head, mn_str body)
         c->resp = resp;
         if (kind == MN__BODY_FILE) {
             c->file_fd = mn__response_file(resp, &c->file_off, &c->file_left);
+            c->file_part = 0;
             sent = (uint64_t)c->file_left;
+            mn_str prefix;
+            off_t o, l;
+            for (size_t i = 0; mn__response_file_part(resp, i, &prefix, &o, &l); i++)
+                sent += prefix.len + (uint64_t)l;
         } else {
             c->stream = mn__response_stream(resp, &c->stream_ctx);
             c->stream_done = false;
@@ -726,7 +748,7 @@ static void conn_output(conn *c)
         }
         if (c->state == S_ACTIVE) {
             bool done = (c->akind == MN__BODY_MEMORY && !c->big.len) ||
-                        (c->akind == MN__BODY_FILE && c->file_left <= 0) ||
+                        (c->akind == MN__BODY_FILE && c->file_left <= 0 && !file_more(c)) ||
                         (c->akind == MN__BODY_STREAM && c->stream_done);
             if (!done)
                 continue;
