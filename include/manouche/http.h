@@ -251,7 +251,8 @@ bool mn_request_meta(mn_request *req, const char *key, mn_str *out);
 bool mn_request_cookie(mn_request *req, const char *name, mn_str *out);
 /* All cookies as a map of string values (never NULL but when out of memory). */
 const mn_map *mn_request_cookies(mn_request *req);
-/* request.body: the raw body (chunked framing already removed). */
+/* request.body: the raw body (chunked framing already removed); empty for
+ * the multipart bodies the server parses as they arrive. */
 mn_str mn_request_body(const mn_request *req);
 /* The body's media type without parameters, lower-cased ("application/json"),
  * and its charset parameter (may be empty). */
@@ -335,7 +336,8 @@ typedef struct mn_file_options {
 } mn_file_options;
 
 /* FileResponse: sends the file at path with sendfile, answering Range
- * requests (206, 416) and setting Content-Length, Content-Type,
+ * requests (206, multipart/byteranges for several ranges, 416; If-Range
+ * honoured; see docs/http.md) and setting Content-Length, Content-Type,
  * Content-Disposition, Last-Modified and Accept-Ranges. Returns a 404
  * response when the file cannot be opened; the descriptor is closed when
  * the request ends. opts may be NULL. */

@@ -35,7 +35,8 @@ typedef struct mn_server_config {
     mn_http_settings http;  /* ALLOWED_HOSTS, upload limits, proxy header */
     int keepalive_timeout_ms; /* idle keep-alive connection (default 15000) */
     int header_timeout_ms;    /* whole request head (default 10000) */
-    int body_timeout_ms;      /* whole request body, and each write stall (default 30000) */
+    int body_timeout_ms;      /* whole request body (each stall of a streamed multipart
+                               * upload), and each write stall (default 30000) */
     int graceful_timeout_ms;  /* draining on SIGTERM/SIGHUP (default 30000) */
     bool access_log;          /* combined-format access log (default true) */
     int access_log_fd;        /* default 1 (stdout) */

@@ -30,6 +30,33 @@ mn_str mn__utf8_repair(mn_arena *arena, mn_str s);
  * (MN_EPARSE, MN_ELIMIT, MN_EIO, MN_ENOMEM) with a message in err. */
 int mn__multipart_parse(mn_request *req, mn_str body, mn_str boundary, mn_querydict *post,
                         mn_err *err);
+/* The incremental multipart parser the server feeds as body bytes arrive.
+ * Fields are kept in memory (bounded by DATA_UPLOAD_MAX_MEMORY_SIZE and
+ * DATA_UPLOAD_MAX_NUMBER_FIELDS), files in memory up to
+ * FILE_UPLOAD_MAX_MEMORY_SIZE and beyond it written to a temporary file as
+ * they arrive (closed and deleted by a cleanup on arena). Everything lives
+ * in arena. new: NULL only when out of memory (an invalid boundary gives a
+ * parser in the error state). feed: consumes every byte; returns MN_OK or
+ * the first error (sticky; later bytes are ignored). finish: the end of the
+ * body; MN_EPARSE when it is not at the closing delimiter. status: 0 when
+ * the request goes on (no error, or a malformed body the view learns of
+ * through mn_request_error), else the status to answer at once: 413 over
+ * DATA_UPLOAD_MAX_MEMORY_SIZE, 400 over DATA_UPLOAD_MAX_NUMBER_FIELDS, 500
+ * for I/O or memory. attach: gives POST,
+ * FILES and the error message (if any) to req. */
+typedef struct mn__mp mn__mp;
+mn__mp *mn__mp_new(mn_arena *arena, mn_str boundary, const mn_http_settings *settings);
+int mn__mp_feed(mn__mp *p, const char *data, size_t len);
+int mn__mp_finish(mn__mp *p);
+int mn__mp_status(const mn__mp *p);
+const char *mn__mp_error(const mn__mp *p);
+int mn__mp_attach(mn__mp *p, mn_request *req);
+/* True when a Content-Type value is multipart/form-data; *boundary gets its
+ * boundary parameter (unquoted; empty when absent). */
+bool mn__multipart_boundary(mn_str content_type, mn_str *boundary);
+/* Sets POST as already parsed (the server's streamed multipart bodies);
+ * error: the parse error message or NULL. */
+int mn__request_set_post(mn_request *req, mn_querydict *post, const char *error);
 /* Adds an uploaded file to req's FILES. */
 int mn__request_add_file(mn_request *req, const mn_uploaded_file *f);
 const mn_http_settings *mn__request_settings(const mn_request *req);
@@ -72,8 +99,14 @@ int mn__response_serialize_head(mn_response *resp, mn_buf *out, int version_mino
                                 const char *server);
 /* For streaming responses, the callback and its context. */
 mn_stream_fn mn__response_stream(const mn_response *resp, void **ctx);
-/* For file responses, the descriptor and the range to send. */
+/* For file responses, the descriptor and the range to send (len 0 for a
+ * multipart/byteranges body, sent by parts). */
 int mn__response_file(const mn_response *resp, off_t *offset, off_t *len);
+/* Part i of a multipart/byteranges body: prefix (memory) then the file's
+ * bytes [offset, offset + len); the last part is the closing delimiter with
+ * len 0. False past the end, and for other responses. */
+bool mn__response_file_part(const mn_response *resp, size_t i, mn_str *prefix, off_t *offset,
+                            off_t *len);
 /* True when the status forbids a body (1xx, 204, 304). */
 bool mn__status_no_body(int status);
 

@@ -330,6 +330,14 @@ int mn__request_add_file(mn_request *req, const mn_uploaded_file *f)
     return MN_OK;
 }
 
+int mn__request_set_post(mn_request *req, mn_querydict *post, const char *error)
+{
+    req->post_parsed = true;
+    req->post = post;
+    req->error = error ? mn_arena_strdup(req->arena, error) : NULL;
+    return post && (!error || req->error) ? MN_OK : MN_ENOMEM;
+}
+
 static void parse_post(mn_request *req)
 {
     if (req->post_parsed)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "http_internal.h"
+#include "manouche/crypto.h"
 #include "manouche/json.h"
 
 typedef struct resp_cookie {
@@ -33,6 +34,11 @@ struct mn_response {
     void *ctx;
     int fd;
     off_t off, len;
+    /* multipart/byteranges: part i is heads[i] then the file's bytes
+     * [roff[i], roff[i] + rlen[i]); heads[nranges] closes the body */
+    size_t nranges;
+    mn_str *heads;
+    off_t *roff, *rlen;
 };
 
 bool mn__status_no_body(int status)
@@ -335,17 +341,12 @@ static const char *guess_type(const char *name)
     return "application/octet-stream";
 }
 
-/* Parses a single "bytes=first-last" / "bytes=first-" / "bytes=-suffix"
- * range. Returns 1 with the range, 0 to ignore the header (several ranges,
- * other units, bad syntax: RFC 9110 allows sending the whole file), or -1
- * when unsatisfiable. */
-static int parse_range(mn_str h, off_t size, off_t *off, off_t *len)
+/* Parses one range-spec: "first-last" / "first-" / "-suffix". Returns 1
+ * with the range, 0 for bad syntax (the whole header is then ignored, as
+ * RFC 9110 allows), or -1 when unsatisfiable. */
+static int parse_range(mn_str spec, off_t size, off_t *off, off_t *len)
 {
-    if (!mn_str_starts_with(h, MN_STR("bytes=")))
-        return 0;
-    mn_str spec = mn_str_trim(mn_str_make(h.ptr + 6, h.len - 6));
-    if (mn_str_find_char(spec, ',', 0) >= 0)
-        return 0;
+    spec = mn_str_trim(spec);
     mn_str a, b;
     if (!mn_str_split_once(spec, '-', &a, &b))
         return 0;
@@ -372,6 +373,101 @@ static int parse_range(mn_str h, off_t size, off_t *off, off_t *len)
     *off = (off_t)first;
     *len = (off_t)(last - first + 1);
     return 1;
+}
+
+/* Most ranges one request may ask for (more: the whole file is sent). */
+#define MAX_RANGES 64
+
+/* Parses a Range header into offs/lens (up to MAX_RANGES, in the order
+ * given, unsatisfiable ones dropped). Returns the number of ranges, 0 to
+ * ignore the header (other units, bad syntax, too many ranges, or ranges
+ * adding up to more than the file, the way nginx refuses overlapping
+ * abuse), or -1 when none is satisfiable (416). */
+static int parse_ranges(mn_str h, off_t size, off_t *offs, off_t *lens)
+{
+    if (!mn_str_starts_with(h, MN_STR("bytes=")))
+        return 0;
+    mn_str set = mn_str_make(h.ptr + 6, h.len - 6);
+    size_t pos = 0;
+    mn_str spec;
+    int n = 0, seen = 0;
+    off_t total = 0;
+    while (mn_str_next_field(set, ',', &pos, &spec)) {
+        if (!mn_str_trim(spec).len)
+            continue; /* RFC 9110's #rule allows empty list elements */
+        if (++seen > MAX_RANGES)
+            return 0;
+        off_t off, len;
+        int rc = parse_range(spec, size, &off, &len);
+        if (rc == 0)
+            return 0;
+        if (rc < 0)
+            continue;
+        total += len;
+        if (total > size)
+            return 0;
+        offs[n] = off;
+        lens[n] = len;
+        n++;
+    }
+    if (!seen)
+        return 0;
+    return n ? n : -1;
+}
+
+/* If-Range (RFC 9110 13.1.5): true when the Range header applies. An entity
+ * tag never matches (file responses carry none); a date must equal
+ * Last-Modified exactly. */
+static bool if_range_matches(mn_request *req, const char *last_modified)
+{
+    mn_str v;
+    if (!mn_request_header(req, "If-Range", &v))
+        return true;
+    v = mn_str_trim(v);
+    return mn_str_eq_cstr(v, last_modified);
+}
+
+/* Turns r into a multipart/byteranges response over n ranges (nginx's
+ * layout: each part opens with CRLF, the delimiter, Content-Type and
+ * Content-Range; the body closes with CRLF "--boundary--" CRLF). */
+static int set_byteranges(mn_response *r, const char *ct, off_t size, const off_t *offs,
+                          const off_t *lens, int n)
+{
+    mn_arena *a = r->arena;
+    unsigned char rnd[20];
+    char boundary[21];
+    if (mn_crypto_random_bytes(rnd, sizeof rnd, NULL))
+        return MN_EIO;
+    for (size_t i = 0; i < 20; i++)
+        boundary[i] = (char)('0' + rnd[i] % 10);
+    boundary[20] = '\0';
+    r->heads = mn_arena_alloc(a, ((size_t)n + 1) * sizeof *r->heads);
+    r->roff = mn_arena_alloc(a, (size_t)n * sizeof *r->roff);
+    r->rlen = mn_arena_alloc(a, (size_t)n * sizeof *r->rlen);
+    if (!r->heads || !r->roff || !r->rlen)
+        return MN_ENOMEM;
+    off_t total = 0;
+    for (int i = 0; i < n; i++) {
+        char *hd = mn_arena_sprintf(a, "\r\n--%s\r\nContent-Type: %s\r\nContent-Range: bytes %lld-%lld/%lld\r\n\r\n",
+                                    boundary, ct, (long long)offs[i],
+                                    (long long)(offs[i] + lens[i] - 1), (long long)size);
+        if (!hd)
+            return MN_ENOMEM;
+        r->heads[i] = mn_str_from(hd);
+        r->roff[i] = offs[i];
+        r->rlen[i] = lens[i];
+        total += (off_t)r->heads[i].len + lens[i];
+    }
+    char *tail = mn_arena_sprintf(a, "\r\n--%s--\r\n", boundary);
+    char *rct = mn_arena_sprintf(a, "multipart/byteranges; boundary=%s", boundary);
+    if (!tail || !rct || mn_response_set_header_cstr(r, "Content-Type", rct))
+        return MN_ENOMEM;
+    r->heads[n] = mn_str_from(tail);
+    r->nranges = (size_t)n;
+    r->off = 0;
+    r->len = total + (off_t)r->heads[n].len;
+    r->status = 206;
+    return MN_OK;
 }
 
 mn_response *mn_response_file(mn_request *req, const char *path, const mn_file_options *opts)
@@ -438,10 +534,15 @@ mn_response *mn_response_file(mn_request *req, const char *path, const mn_file_o
     mn_response_set_header_cstr(r, "Accept-Ranges", "bytes");
     mn_str range;
     if (mn_request_header(req, "Range", &range) &&
-        (mn_request_is_method(req, "GET") || mn_request_is_method(req, "HEAD"))) {
-        off_t off, len;
-        int rc = parse_range(range, st.st_size, &off, &len);
-        if (rc > 0) {
+        (mn_request_is_method(req, "GET") || mn_request_is_method(req, "HEAD")) &&
+        if_range_matches(req, date)) {
+        off_t offs[MAX_RANGES], lens[MAX_RANGES];
+        int rc = parse_ranges(range, st.st_size, offs, lens);
+        if (rc > 1) {
+            if (set_byteranges(r, ct, st.st_size, offs, lens, rc))
+                return NULL;
+        } else if (rc == 1) {
+            off_t off = offs[0], len = lens[0];
             r->status = 206;
             r->off = off;
             r->len = len;
@@ -511,8 +612,19 @@ mn_stream_fn mn__response_stream(const mn_response *resp, void **ctx)
 int mn__response_file(const mn_response *resp, off_t *offset, off_t *len)
 {
     *offset = resp->off;
-    *len = resp->len;
+    *len = resp->nranges ? 0 : resp->len;
     return resp->fd;
+}
+
+bool mn__response_file_part(const mn_response *resp, size_t i, mn_str *prefix, off_t *offset,
+                            off_t *len)
+{
+    if (!resp->nranges || i > resp->nranges)
+        return false;
+    *prefix = resp->heads[i];
+    *offset = i < resp->nranges ? resp->roff[i] : 0;
+    *len = i < resp->nranges ? resp->rlen[i] : 0;
+    return true;
 }
 
 static int cookie_cmp(const void *a, const void *b)

@@ -90,6 +90,11 @@ typedef struct conn {
     mn_http_chunked ch;
     size_t body_dec, body_raw;
     bool continue_sent;
+    /* a multipart body streamed through the incremental parser: its arena
+     * becomes the request's; body bytes are dropped from rbuf once fed */
+    mn__mp *mp;
+    mn_arena *up_arena;
+    uint64_t fed;
     /* output */
     char *wbuf;
     size_t wlen, wcap, woff;
@@ -102,6 +107,7 @@ typedef struct conn {
     mn_str big; /* remaining large memory body */
     int file_fd;
     off_t file_off, file_left;
+    size_t file_part; /* next part of a multipart/byteranges body */
     mn_stream_fn stream;
     void *stream_ctx;
     bool chunked_out, stream_done;
@@ -222,6 +228,8 @@ static void conn_close(conn *c)
     pool_put(t, c->wbuf, c->wcap);
     if (c->arena)
         arena_put(t, c->arena);
+    if (c->up_arena) /* an upload cut short: its temporary files go now */
+        arena_put(t, c->up_arena);
     free(c);
 }
 
@@ -282,6 +290,11 @@ static int wbuf_append(conn *c, const void *p, size_t n)
 static void conn_error(conn *c, int status, const mn_http_head *head, bool close_conn)
 {
     const mn_server_config *cfg = c->t->cfg;
+    if (c->up_arena) { /* the request ends here: drop its upload */
+        arena_put(c->t, c->up_arena);
+        c->up_arena = NULL;
+        c->mp = NULL;
+    }
     char body[160], hdr[512];
     int bl;
     if (status == 400)
@@ -300,6 +313,14 @@ static void conn_error(conn *c, int status, const mn_http_head *head, bool close
         mn__log_access(cfg->access_log_fd, c->remote, head, status, (uint64_t)bl, c->t->date_sec);
     if (close_conn)
         c->close_after = true;
+}
+
+/* True when a multipart/byteranges body has parts left to send. */
+static bool file_more(const conn *c)
+{
+    mn_str prefix;
+    off_t o, l;
+    return mn__response_file_part(c->resp, c->file_part, &prefix, &o, &l);
 }
 
 /* Writes what can be written. Returns 0 when everything queued is out, 1
@@ -335,6 +356,14 @@ static int conn_flush(conn *c)
                 c->file_left -= w;
             else if (w == 0) /* the file shrank: the response is broken */
                 return -1;
+        } else if (c->state == S_ACTIVE && c->akind == MN__BODY_FILE && file_more(c)) {
+            /* The next part of a multipart/byteranges body: its head goes
+             * through the write buffer, its bytes by sendfile. */
+            mn_str prefix;
+            mn__response_file_part(c->resp, c->file_part++, &prefix, &c->file_off, &c->file_left);
+            if (wbuf_append(c, prefix.ptr, prefix.len))
+                return -1;
+            continue;
         } else if (c->state == S_ACTIVE && c->akind == MN__BODY_STREAM && !c->stream_done) {
             /* Each piece is scratch: copied out, then its memory rewound, so
              * a long stream does not grow the arena. */
@@ -392,7 +421,10 @@ static void run_request(conn *c, const mn_http_head *head, mn_str body)
 {
     thread_ctx *t = c->t;
     const mn_server_config *cfg = t->cfg;
-    mn_arena *a = arena_get(t);
+    mn_arena *a = c->up_arena ? c->up_arena : arena_get(t);
+    mn__mp *mp = c->mp;
+    c->up_arena = NULL;
+    c->mp = NULL;
     if (!a) {
         conn_error(c, 500, head, true);
         return;
@@ -408,6 +440,8 @@ static void run_request(conn *c, const mn_http_head *head, mn_str body)
     mn_request *req = h.headers || !head->nheaders ? mn__request_new(a, &h, body, &ci, &cfg->http, &status)
                                                    : NULL;
     mn_response *resp = NULL;
+    if (req && mp && mn__mp_attach(mp, req))
+        req = NULL;
     if (!req) {
         arena_put(t, a);
         conn_error(c, status ? status : 500, head, !keep);
@@ -474,7 +508,12 @@ static void run_request(conn *c, const mn_http_head *head, mn_str body)
         c->resp = resp;
         if (kind == MN__BODY_FILE) {
             c->file_fd = mn__response_file(resp, &c->file_off, &c->file_left);
+            c->file_part = 0;
             sent = (uint64_t)c->file_left;
+            mn_str prefix;
+            off_t o, l;
+            for (size_t i = 0; mn__response_file_part(resp, i, &prefix, &o, &l); i++)
+                sent += prefix.len + (uint64_t)l;
         } else {
             c->stream = mn__response_stream(resp, &c->stream_ctx);
             c->stream_done = false;
@@ -515,10 +554,38 @@ static int rbuf_reserve(conn *c, size_t need)
     return 0;
 }
 
-static bool is_multipart(const mn_http_head *h)
+/* True for a multipart/form-data request; *boundary gets its boundary. */
+static bool is_multipart(const mn_http_head *h, mn_str *boundary)
 {
     const mn_header *ct = mn_http_find_header(h->headers, h->nheaders, MN_STR("Content-Type"));
-    return ct && ct->value.len >= 19 && !strncasecmp(ct->value.ptr, "multipart/form-data", 19);
+    *boundary = MN_STR_EMPTY;
+    return ct && mn__multipart_boundary(ct->value, boundary);
+}
+
+/* Feeds body bytes data[0..len) to the multipart parser, then removes the
+ * used input data[0..used) from the read buffer (keep: the bytes after it,
+ * moved down). Returns false after answering an error (a limit, or I/O). */
+static bool upload_feed(conn *c, const mn_http_head *head, char *data, size_t len, size_t used,
+                        size_t keep)
+{
+    if (len)
+        mn__mp_feed(c->mp, data, len);
+    c->fed += len;
+    if (used) {
+        memmove(data, data + used, keep);
+        c->rlen -= used;
+        /* The body timeout is per stall here: a big upload takes time. */
+        conn_set_timer(c, T_BODY);
+    }
+    int st = mn__mp_status(c->mp);
+    if (st) {
+        const mn_server_config *cfg = c->t->cfg;
+        if (st == 500)
+            mn__log_error(cfg->error_log_fd, "[ERROR] upload: %s", mn__mp_error(c->mp));
+        conn_error(c, st, head, true);
+        return false;
+    }
+    return true;
 }
 
 /* Parses and runs every complete request in the read buffer. */
@@ -547,8 +614,10 @@ static void conn_process(conn *c)
                 conn_error(c, 500, NULL, true);
             break;
         }
-        size_t max_body = is_multipart(&head) ? cfg->http.file_upload_max_size
-                                              : cfg->http.data_upload_max_memory_size;
+        mn_str boundary;
+        bool multipart = is_multipart(&head, &boundary);
+        size_t max_body = multipart ? cfg->http.file_upload_max_size
+                                    : cfg->http.data_upload_max_memory_size;
         if (c->state == S_HEAD) {
             if (head.content_length > 0 && (uint64_t)head.content_length > max_body) {
                 conn_error(c, 413, &head, true);
@@ -559,10 +628,55 @@ static void conn_process(conn *c)
             c->body_dec = c->body_raw = (size_t)n;
             c->continue_sent = false;
             conn_set_timer(c, T_BODY);
+            if (multipart && (head.chunked || head.content_length > 0)) {
+                c->up_arena = arena_get(t);
+                c->mp = c->up_arena ? mn__mp_new(c->up_arena, boundary, &cfg->http) : NULL;
+                c->fed = 0;
+                if (!c->mp) {
+                    conn_error(c, 500, &head, true);
+                    return;
+                }
+            }
         }
         size_t end; /* message end, relative to rstart */
         mn_str body;
-        if (head.chunked) {
+        if (c->mp) {
+            int rc = 1;
+            if (head.chunked) {
+                rc = mn_http_chunked_decode(&c->ch, data, &c->body_dec, &c->body_raw, avail, max_body);
+                if (rc < 0) {
+                    conn_error(c, -rc, &head, true);
+                    return;
+                }
+                /* Decoded bytes are fed; the framing bytes they came from go
+                 * too, so the buffer holds the head and undecoded input. */
+                size_t dec = c->body_dec - (size_t)n, raw = c->body_raw - (size_t)n;
+                size_t keep = avail - c->body_raw;
+                c->body_dec = c->body_raw = (size_t)n;
+                if (!upload_feed(c, &head, data + n, dec, raw, keep))
+                    return;
+            } else {
+                uint64_t cl = (uint64_t)head.content_length;
+                size_t have = avail - (size_t)n;
+                size_t k = cl - c->fed < have ? (size_t)(cl - c->fed) : have;
+                if (!upload_feed(c, &head, data + n, k, k, have - k))
+                    return;
+                if (c->fed < cl)
+                    rc = 0;
+            }
+            if (rc == 0) {
+                if (head.expect_continue && !c->continue_sent) {
+                    wbuf_append(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+                    c->continue_sent = true;
+                }
+                if (c->rlen == c->rcap && rbuf_reserve(c, (c->rlen - c->rstart) + RBUF_SIZE) < 0)
+                    conn_error(c, 500, &head, true);
+                break;
+            }
+            mn__mp_finish(c->mp);
+            body = MN_STR_EMPTY;
+            end = (size_t)n;
+        } else if (head.chunked) {
             int rc = mn_http_chunked_decode(&c->ch, data, &c->body_dec, &c->body_raw, avail, max_body);
             if (rc < 0) {
                 conn_error(c, -rc, &head, true);
@@ -634,7 +748,7 @@ static void conn_output(conn *c)
         }
         if (c->state == S_ACTIVE) {
             bool done = (c->akind == MN__BODY_MEMORY && !c->big.len) ||
-                        (c->akind == MN__BODY_FILE && c->file_left <= 0) ||
+                        (c->akind == MN__BODY_FILE && c->file_left <= 0 && !file_more(c)) ||
                         (c->akind == MN__BODY_STREAM && c->stream_done);
             if (!done)
                 continue;

@@ -2,6 +2,7 @@
  *   http_testserver ADDR [ADDR...] [--workers N] [--threads N] [--max-body N]
  *                   [--header-timeout MS] [--keepalive MS] [--no-access-log]
  *                   [--allowed-host H] [--max-fields N] [--file-mem N]
+ *                   [--max-upload N]
  * Views: see route() below. */
 #include <signal.h>
 #include <stdio.h>
@@ -33,6 +34,37 @@ static int next_piece(void *ctx, mn_buf *out)
     return 1;
 }
 
+/* CRC-32 (zlib's) of a file read in pieces, as a view checking an upload
+ * would do without holding it in memory. */
+static int file_crc32(const mn_uploaded_file *f, uint32_t *out)
+{
+    static uint32_t table[256];
+    if (!table[1])
+        for (uint32_t i = 0; i < 256; i++) {
+            uint32_t c = i;
+            for (int k = 0; k < 8; k++)
+                c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            table[i] = c;
+        }
+    uint32_t crc = 0xFFFFFFFFu;
+    if (!f->path) {
+        for (size_t i = 0; i < f->content.len; i++)
+            crc = table[(crc ^ (uint8_t)f->content.ptr[i]) & 0xFF] ^ (crc >> 8);
+    } else {
+        FILE *fp = fopen(f->path, "rb");
+        if (!fp)
+            return -1;
+        static unsigned char piece[65536];
+        size_t r;
+        while ((r = fread(piece, 1, sizeof piece, fp)) > 0)
+            for (size_t i = 0; i < r; i++)
+                crc = table[(crc ^ piece[i]) & 0xFF] ^ (crc >> 8);
+        fclose(fp);
+    }
+    *out = crc ^ 0xFFFFFFFFu;
+    return 0;
+}
+
 static mn_response *route(mn_request *req, void *ctx)
 {
     (void)ctx;
@@ -56,6 +88,26 @@ static mn_response *route(mn_request *req, void *ctx)
     if (mn_str_eq_cstr(path, "/sleep")) {
         usleep((useconds_t)qint(req, "ms", 100) * 1000);
         return mn_response_static(req, 200, "text/plain", MN_STR("slept"));
+    }
+    if (mn_str_eq_cstr(path, "/upload")) {
+        mn_buf b;
+        mn_buf_init(&b, a, 0);
+        const mn_querydict *p = mn_request_post(req);
+        for (size_t i = 0; i < mn_querydict_pairs(p); i++) {
+            mn_str k, v;
+            mn_querydict_pair_at(p, i, &k, &v);
+            mn_buf_printf(&b, "POST %.*s=%.*s\n", MN_STR_FMT(k), MN_STR_FMT(v));
+        }
+        for (size_t i = 0; i < mn_request_file_count(req); i++) {
+            const mn_uploaded_file *f = mn_request_file_at(req, i);
+            uint32_t crc = 0;
+            int rc = file_crc32(f, &crc);
+            mn_buf_printf(&b, "FILE %.*s size=%zu crc=%08x %s\n", MN_STR_FMT(f->field_name), f->size,
+                          (unsigned)crc, rc ? "unreadable" : f->path ? "disk" : "memory");
+        }
+        if (mn_request_error(req))
+            mn_buf_printf(&b, "error=%s\n", mn_request_error(req));
+        return mn_response_text(req, 200, "text/plain", mn_buf_str(&b));
     }
     if (mn_str_eq_cstr(path, "/body"))
         return mn_response_static(req, 200, "application/octet-stream", mn_request_body(req));
@@ -157,6 +209,8 @@ int main(int argc, char **argv)
             cfg.http.data_upload_max_memory_size = (size_t)atol(v), i++;
         else if (!strcmp(a, "--max-fields"))
             cfg.http.data_upload_max_number_fields = (size_t)atol(v), i++;
+        else if (!strcmp(a, "--max-upload"))
+            cfg.http.file_upload_max_size = (size_t)atol(v), i++;
         else if (!strcmp(a, "--file-mem"))
             cfg.http.file_upload_max_memory_size = (size_t)atol(v), i++;
         else if (!strcmp(a, "--header-timeout"))

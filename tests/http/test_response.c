@@ -102,6 +102,87 @@ Test(response, file_range)
     cr_assert(strstr(head_of(r, 1, true), "Content-Length: 3\r\n") != NULL);
 }
 
+/* A file response to a request carrying extra header lines. */
+static mn_response *file_with(const char *headers, const char *path)
+{
+    char *raw = mn_arena_sprintf(a, "GET / HTTP/1.1\r\nHost: localhost\r\n%s\r\n", headers);
+    mn_request *rr = mn_request_from_raw(a, raw, strlen(raw), NULL, NULL, NULL, NULL);
+    cr_assert_not_null(rr);
+    return mn_response_file(rr, path, NULL);
+}
+
+Test(response, file_byteranges)
+{
+    char path[] = "/tmp/mn-test-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(write(fd, "0123456789", 10) == 10);
+    close(fd);
+    mn_response *r = file_with("Range: bytes=1-2, ,-3\r\n", path);
+    cr_assert_eq(mn_response_status(r), 206);
+    mn_str ct;
+    cr_assert(mn_response_header(r, "Content-Type", &ct));
+    cr_assert(mn_str_starts_with(ct, MN_STR("multipart/byteranges; boundary=")));
+    mn_str bd = mn_str_make(ct.ptr + 31, ct.len - 31);
+    cr_assert_eq(bd.len, 20);
+    cr_assert(!mn_response_header(r, "Content-Range", &ct), "no Content-Range on the whole response");
+    off_t off, len;
+    cr_assert_geq(mn__response_file(r, &off, &len), 0);
+    cr_assert_eq(len, 0, "sent by parts");
+    mn_str prefix;
+    cr_assert(mn__response_file_part(r, 0, &prefix, &off, &len));
+    char *want = mn_arena_sprintf(a, "\r\n--%.*s\r\nContent-Type: application/octet-stream\r\n"
+                                     "Content-Range: bytes 1-2/10\r\n\r\n", MN_STR_FMT(bd));
+    cr_assert(mn_str_eq_cstr(prefix, want), "%.*s", MN_STR_FMT(prefix));
+    cr_assert_eq(off, 1);
+    cr_assert_eq(len, 2);
+    size_t total = prefix.len + 2;
+    cr_assert(mn__response_file_part(r, 1, &prefix, &off, &len));
+    cr_assert(strstr(prefix.ptr, "Content-Range: bytes 7-9/10\r\n\r\n") != NULL);
+    cr_assert_eq(off, 7);
+    cr_assert_eq(len, 3);
+    total += prefix.len + 3;
+    cr_assert(mn__response_file_part(r, 2, &prefix, &off, &len));
+    cr_assert(mn_str_eq_cstr(prefix, mn_arena_sprintf(a, "\r\n--%.*s--\r\n", MN_STR_FMT(bd))));
+    cr_assert_eq(len, 0);
+    total += prefix.len;
+    cr_assert(!mn__response_file_part(r, 3, &prefix, &off, &len));
+    char *cl = mn_arena_sprintf(a, "Content-Length: %zu\r\n", total);
+    cr_assert(strstr(head_of(r, 1, true), cl) != NULL);
+
+    /* Ignored: other units, bad syntax anywhere, overlapping abuse, too many. */
+    static const char *const whole[] = {
+        "Range: items=1-2,3-4\r\n", "Range: bytes=1-2,x\r\n", "Range: bytes=5-3,0-1\r\n",
+        "Range: bytes=0-,0-\r\n", "Range: bytes=0-0,-9,2-3\r\n", "Range: bytes=,\r\n",
+        "Range: bytes=1-2\r\nIf-Range: \"etag\"\r\n",
+        "Range: bytes=1-2\r\nIf-Range: Thu, 01 Jan 1970 00:00:00 GMT\r\n",
+    };
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++) {
+        r = file_with(whole[i], path);
+        cr_assert_eq(mn_response_status(r), 200, "%s", whole[i]);
+        cr_assert_geq(mn__response_file(r, &off, &len), 0);
+        cr_assert_eq(len, 10);
+    }
+    mn_buf many;
+    mn_buf_init(&many, a, 0);
+    mn_buf_puts(&many, "Range: bytes=0-0");
+    for (int i = 1; i < 65; i++)
+        mn_buf_printf(&many, ",%d-%d", i % 10, i % 10);
+    mn_buf_puts(&many, "\r\n");
+    cr_assert_eq(mn_response_status(file_with(mn_buf_cstr(&many), path)), 200, "65 ranges: ignored");
+    /* Unsatisfiable ones are dropped; none left: 416. */
+    r = file_with("Range: bytes=20-30,4-4\r\n", path);
+    cr_assert_eq(mn_response_status(r), 206);
+    cr_assert(mn_response_header(r, "Content-Range", &ct) && mn_str_eq_cstr(ct, "bytes 4-4/10"));
+    cr_assert_eq(mn_response_status(file_with("Range: bytes=20-30,10-\r\n", path)), 416);
+    /* If-Range with the file's Last-Modified applies the range. */
+    mn_response *plain = file_with("", path);
+    mn_str lm;
+    cr_assert(mn_response_header(plain, "Last-Modified", &lm));
+    char *hdr = mn_arena_sprintf(a, "Range: bytes=1-2\r\nIf-Range: %.*s\r\n", MN_STR_FMT(lm));
+    cr_assert_eq(mn_response_status(file_with(hdr, path)), 206);
+    unlink(path);
+}
+
 Test(response, json_from_value)
 {
     cr_assert_not_null(req);

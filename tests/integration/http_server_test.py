@@ -214,6 +214,7 @@ def responses(port):
         check(st == 206 and b == data[-5:], "suffix Range")
         st, h, b = get(port, "/file?path=" + path, b"Range: bytes=99999999-\r\n")
         check(st == 416 and h.get("content-range") == "bytes */%d" % len(data), "unsatisfiable Range gives 416")
+        byteranges(port, path, data)
         st, h, b = get(port, "/file?path=" + path + "&attach=1")
         check(h.get("content-disposition", "").startswith("attachment;"), "attachment disposition")
         st, _, _ = get(port, "/file?path=/nonexistent/x")
@@ -261,6 +262,48 @@ def forms(port):
     leftovers = [f for f in os.listdir(tempfile.gettempdir())
                  if f.startswith("mn-upload-") and f not in before]
     check(not leftovers, "temporary upload files deleted after the request")
+
+
+def byteranges(port, path, data):
+    """Several ranges: multipart/byteranges shaped like nginx's; If-Range."""
+    st, h, b = get(port, "/file?path=" + path, b"Range: bytes=0-3, 10-12,-2\r\n")
+    ct = h.get("content-type", "")
+    check(st == 206 and ct.startswith("multipart/byteranges; boundary="), "several ranges: 206 multipart")
+    bd = ct.split("boundary=")[1].encode()
+    want = b""
+    for a, z in ((0, 3), (10, 12), (len(data) - 2, len(data) - 1)):
+        want += (b"\r\n--" + bd + b"\r\nContent-Type: text/plain\r\nContent-Range: bytes %d-%d/%d\r\n\r\n"
+                 % (a, z, len(data)) + data[a:z + 1])
+    want += b"\r\n--" + bd + b"--\r\n"
+    check(b == want and int(h["content-length"]) == len(want) and len(bd) == 20 and bd.isdigit(),
+          "multipart/byteranges body in nginx's layout (%r)" % b[:120])
+    st, h, b = get(port, "/file?path=" + path, b"Range: bytes=0-3,%d-\r\n" % (len(data) + 5))
+    check(st == 206 and b == data[:4] and h.get("content-range") == "bytes 0-3/%d" % len(data),
+          "an unsatisfiable range among others is dropped")
+    st, h, b = get(port, "/file?path=" + path, b"Range: bytes=0-,0-\r\n")
+    check(st == 200 and b == data, "ranges adding up to more than the file: the whole file")
+    many = b",".join(b"%d-%d" % (i, i) for i in range(65))
+    st, h, b = get(port, "/file?path=" + path, b"Range: bytes=" + many + b"\r\n")
+    check(st == 200 and b == data, "more than 64 ranges: the whole file")
+    c = Conn(port)
+    c.send(b"GET /file?path=" + path.encode() + b" HTTP/1.1\r\n" + H + b"Range: bytes=1-2,4-5\r\n\r\n"
+           b"HEAD /file?path=" + path.encode() + b" HTTP/1.1\r\n" + H + b"Range: bytes=1-2,4-5\r\n\r\n"
+           b"GET / HTTP/1.1\r\n" + H + b"\r\n")
+    st1, h1, b1 = c.response()
+    st2, h2, b2 = c.response(head_only=True)
+    st3, _, b3 = c.response()
+    check(st1 == 206 and b1.endswith(b"--\r\n") and st2 == 206 and
+          h2.get("content-length") == h1.get("content-length") and st3 == 200 and b3 == b"Hello, World!",
+          "multipart ranges keep the connection in step (GET, HEAD, next request)")
+    c.close()
+    st, h, _ = get(port, "/file?path=" + path)
+    lm = h["last-modified"].encode()
+    st, h, b = get(port, "/file?path=" + path, b"Range: bytes=1-2\r\nIf-Range: " + lm + b"\r\n")
+    check(st == 206 and b == data[1:3], "If-Range with the current Last-Modified: 206")
+    st, h, b = get(port, "/file?path=" + path, b"Range: bytes=1-2\r\nIf-Range: Mon, 01 Jan 2001 00:00:00 GMT\r\n")
+    check(st == 200 and b == data, "If-Range with another date: the whole file")
+    st, h, b = get(port, "/file?path=" + path, b"Range: bytes=1-2\r\nIf-Range: \"abc\"\r\n")
+    check(st == 200 and b == data, "If-Range with an entity tag (none sent): the whole file")
 
 
 def concurrency(port):
