@@ -471,8 +471,76 @@ static bool is_c0_or_space(unsigned char c)
     return c <= 0x20;
 }
 
+/* Characters smart_urlquote passes through untouched: unreserved and the
+ * safe delimiters, but not '%' (unquoted first), '?' and '#' (query and
+ * fragment handling), '[' and ']' (IPv6 hosts), controls, spaces or
+ * non-ASCII. */
+static bool plain_url_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c && strchr("-._~!$&'()*+,;=:/@", c) != NULL);
+}
+
+/* The common case: scheme://host/path made only of plain characters, with
+ * a non-empty host. Then unquote/quote change nothing, urlsplit and
+ * urlunsplit give the URL back with the scheme in lowercase, and a host
+ * IDNA refuses (an empty or 64+ character label) makes Django quote the
+ * whole URL, which again changes nothing. false: not that case. */
+static bool smart_quote_plain(mn_buf *out, mn_str url)
+{
+    size_t colon = 0;
+    bool have_colon = false;
+    for (size_t i = 0; i < url.len; i++) {
+        unsigned char c = (unsigned char)url.ptr[i];
+        if (!plain_url_char(c))
+            return false;
+        if (c == ':' && !have_colon) {
+            colon = i;
+            have_colon = true;
+        }
+    }
+    if (!have_colon || colon == 0 || !(((unsigned char)url.ptr[0] | 32) >= 'a' && ((unsigned char)url.ptr[0] | 32) <= 'z'))
+        return false;
+    for (size_t k = 0; k < colon; k++) {
+        char c = url.ptr[k];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' ||
+              c == '.'))
+            return false;
+    }
+    size_t h = colon + 3;
+    if (url.len < h || url.ptr[colon + 1] != '/' || url.ptr[colon + 2] != '/')
+        return false;
+    size_t e = h;
+    while (e < url.len && url.ptr[e] != '/')
+        e++;
+    if (e == h)
+        return false;
+    /* mn_url_idna_encode's checks of an ASCII host */
+    bool idna_ok = true;
+    size_t label = h;
+    for (size_t i = h; i <= e; i++) {
+        if (i < e && url.ptr[i] != '.')
+            continue;
+        size_t len = i - label;
+        if ((i < e && len == 0) || len >= 64)
+            idna_ok = false;
+        label = i + 1;
+    }
+    char *dst = mn_buf_reserve(out, url.len);
+    if (!dst)
+        return true;
+    for (size_t k = 0; k < url.len; k++) {
+        char c = url.ptr[k];
+        dst[k] = (char)(idna_ok && k < colon && c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    mn_buf_commit(out, url.len);
+    return true;
+}
+
 int mn_url_smart_quote(mn_buf *out, mn_str url)
 {
+    if (smart_quote_plain(out, url))
+        return mn_buf_error(out);
     /* urlsplit */
     mn_buf clean;
     mn_buf_init(&clean, NULL, 0);
