@@ -10,6 +10,8 @@ int mn_html_escape(mn_buf *out, mn_str s)
     size_t run = 0;
     for (size_t i = 0; i < s.len; i++) {
         const char *rep;
+        if ((unsigned char)s.ptr[i] > '>')
+            continue; /* letters and most punctuation */
         switch (s.ptr[i]) {
         case '&': rep = "&amp;"; break;
         case '<': rep = "&lt;"; break;
@@ -551,17 +553,24 @@ static int urlize_word(urlize_ctx *c, const uint32_t *word, size_t n)
     return put_u32_escaped(c->out, word, n, esc);
 }
 
-static bool is_split_char(uint32_t c)
-{
-    return c == '<' || c == '>' || c == '"' || c == '\'' || mn_unicode_isspace(c);
-}
+/* Classes of ASCII bytes for urlize: Django splits on [\s<>"']+
+ * (str.isspace() for \s); words holding '.', '@' or ':' may be links. */
+enum { U_SPLIT = 1, U_CANDIDATE = 2 };
+static const unsigned char urlize_class[128] = {
+    [0x09] = U_SPLIT, [0x0A] = U_SPLIT, [0x0B] = U_SPLIT, [0x0C] = U_SPLIT, [0x0D] = U_SPLIT,
+    [0x1C] = U_SPLIT, [0x1D] = U_SPLIT, [0x1E] = U_SPLIT, [0x1F] = U_SPLIT, [' '] = U_SPLIT,
+    ['<'] = U_SPLIT,  ['>'] = U_SPLIT,  ['"'] = U_SPLIT,  ['\''] = U_SPLIT, ['.'] = U_CANDIDATE,
+    ['@'] = U_CANDIDATE, [':'] = U_CANDIDATE,
+};
 
-/* Django splits on [\s<>"']+ (str.isspace() for \s): the length of the
- * split character at p (valid UTF-8), 0 for a word character. */
+static inline bool ascii_split(unsigned char c) { return urlize_class[c] & U_SPLIT; }
+
+/* The length of the split character at p (valid UTF-8), 0 for a word
+ * character. */
 static size_t split_char_len(const unsigned char *p, size_t left)
 {
     if (p[0] < 0x80)
-        return is_split_char(p[0]) ? 1 : 0;
+        return ascii_split(p[0]) ? 1 : 0;
     mn_str s = mn_str_make((const char *)p, left);
     size_t pos = 0;
     uint32_t cp;
@@ -569,47 +578,64 @@ static size_t split_char_len(const unsigned char *p, size_t left)
     return mn_unicode_isspace(cp) ? pos : 0;
 }
 
-static int urlize_valid(mn_buf *out, mn_str s, long trim_limit, unsigned flags)
+/* urlize on UTF-8 text; MN_EPARSE when it is not valid (the output is
+ * then incomplete). */
+static int urlize_text(mn_buf *out, mn_str s, long trim_limit, unsigned flags)
 {
     urlize_ctx c = { NULL, out, trim_limit < 0 ? -1 : trim_limit, flags, (flags & MN_URLIZE_SAFE_INPUT) != 0, NULL };
     bool esc = !c.safe_input && (flags & MN_URLIZE_AUTOESCAPE);
     const unsigned char *p = (const unsigned char *)s.ptr;
     uint32_t stack[256];
     int rc = MN_OK;
+    /* Separators and words without '.', '@' or ':' stay as they are
+     * (escaped): they are copied in runs [run, i). */
+    size_t run = 0;
     for (size_t i = 0; i < s.len && !rc;) {
         size_t j = i;
         size_t k = split_char_len(p + i, s.len - i);
-        bool sep = k != 0;
-        bool candidate = false;
-        if (sep) {
+        if (k) {
             /* separators never hold '.', '@' or ':' */
             do
                 j += k;
             while (j < s.len && (k = split_char_len(p + j, s.len - j)) != 0);
-        } else {
-            while (j < s.len) {
-                unsigned char b = p[j];
-                if (b < 0x80) {
-                    if (is_split_char(b))
-                        break;
-                    candidate |= b == '.' || b == '@' || b == ':';
-                    j++;
-                } else if ((k = split_char_len(p + j, s.len - j)) != 0) {
-                    break;
-                } else {
-                    size_t pos = j;
-                    uint32_t cp;
-                    mn_utf8_next(s, &pos, &cp);
-                    j = pos;
-                }
-            }
-        }
-        mn_str seg = mn_str_slice(s, i, j);
-        i = j;
-        if (!candidate) {
-            rc = esc ? mn_html_escape(out, seg) : mn_buf_put_str(out, seg);
+            i = j;
             continue;
         }
+        bool candidate = false;
+        while (j < s.len) {
+            unsigned char b = p[j];
+            if (b < 0x80) {
+                unsigned char cl = urlize_class[b];
+                if (cl & U_SPLIT)
+                    break;
+                candidate |= cl != 0;
+                j++;
+            } else if (split_char_len(p + j, s.len - j)) {
+                break;
+            } else {
+                size_t pos = j;
+                uint32_t cp;
+                if (mn_utf8_next(s, &pos, &cp) != MN_OK) {
+                    rc = MN_EPARSE;
+                    break;
+                }
+                j = pos;
+            }
+        }
+        if (rc)
+            break;
+        mn_str seg = mn_str_slice(s, i, j);
+        if (!candidate) {
+            i = j;
+            continue;
+        }
+        if (run < i) {
+            mn_str r = mn_str_slice(s, run, i);
+            rc = esc ? mn_html_escape(out, r) : mn_buf_put_str(out, r);
+            if (rc)
+                break;
+        }
+        i = run = j;
         /* a possible link: decoded to code points (the word and the
          * unescape scratch on the stack when the word is short) */
         uint32_t *w = stack;
@@ -635,20 +661,28 @@ static int urlize_valid(mn_buf *out, mn_str s, long trim_limit, unsigned flags)
         if (had)
             mn_arena_rewind(c.a, m);
     }
+    if (!rc && run < s.len) {
+        mn_str r = mn_str_slice(s, run, s.len);
+        rc = esc ? mn_html_escape(out, r) : mn_buf_put_str(out, r);
+    }
     mn_arena_free(c.a);
     return rc ? rc : mn_buf_error(out);
 }
 
 int mn_html_urlize(mn_buf *out, mn_str s, long trim_limit, unsigned flags)
 {
-    if (mn_utf8_valid(s))
-        return urlize_valid(out, s, trim_limit, flags);
-    /* Python reads invalid UTF-8 as U+FFFD (errors='replace') */
+    size_t start = out->len;
+    int rc = urlize_text(out, s, trim_limit, flags);
+    if (rc != MN_EPARSE)
+        return rc;
+    /* Python reads invalid UTF-8 as U+FFFD (errors='replace'): start over
+     * on the text read that way. */
+    mn_buf_truncate(out, start);
     mn_buf clean;
     mn_buf_init(&clean, NULL, 0);
-    int rc = mn_utf8_sanitize(&clean, s);
+    rc = mn_utf8_sanitize(&clean, s);
     if (!rc)
-        rc = urlize_valid(out, mn_buf_str(&clean), trim_limit, flags);
+        rc = urlize_text(out, mn_buf_str(&clean), trim_limit, flags);
     mn_buf_free(&clean);
     return rc;
 }

@@ -477,8 +477,15 @@ static bool is_c0_or_space(unsigned char c)
  * non-ASCII. */
 static bool plain_url_char(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c && strchr("-._~!$&'()*+,;=:/@", c) != NULL);
+    if (((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9'))
+        return true;
+    switch (c) {
+    case '-': case '.': case '_': case '~': case '!': case '$': case '&': case '\'': case '(': case ')':
+    case '*': case '+': case ',': case ';': case '=': case ':': case '/': case '@':
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* The common case: scheme://host/path made only of plain characters, with
