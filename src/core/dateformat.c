@@ -37,6 +37,10 @@ const char *mn_dateformat_get(const char *s)
     };
     if (!s)
         return MN_DATE_FORMAT;
+    /* every setting name ends in "FORMAT" */
+    size_t n = strlen(s);
+    if (n < 6 || memcmp(s + n - 6, "FORMAT", 6) != 0)
+        return s;
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
         if (strcmp(s, named[i].name) == 0)
             return named[i].fmt;
@@ -108,8 +112,16 @@ static void init_datetime(fval *v, mn_datetime dt)
     zone_facts(v, v->tz, dt.us - (int64_t)r.off[0] * US_PER_SEC);
 }
 
-static bool is_format_char(char c) { return c && strchr("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTuUwWyYzZ", c) != NULL; }
-static bool is_time_char(char c) { return c && strchr("aAefgGhHiOPsTuZ", c) != NULL; }
+/* The format characters: 1 for dates, 3 for times too. */
+static const unsigned char format_chars[128] = {
+    ['a'] = 3, ['A'] = 3, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['D'] = 1, ['e'] = 3, ['E'] = 1, ['f'] = 3, ['F'] = 1,
+    ['g'] = 3, ['G'] = 3, ['h'] = 3, ['H'] = 3, ['i'] = 3, ['I'] = 1, ['j'] = 1, ['l'] = 1, ['L'] = 1, ['m'] = 1,
+    ['M'] = 1, ['n'] = 1, ['N'] = 1, ['o'] = 1, ['O'] = 3, ['P'] = 3, ['r'] = 1, ['s'] = 3, ['S'] = 1, ['t'] = 1,
+    ['T'] = 3, ['u'] = 3, ['U'] = 1, ['w'] = 1, ['W'] = 1, ['y'] = 1, ['Y'] = 1, ['z'] = 1, ['Z'] = 3,
+};
+
+static bool is_format_char(char c) { return (unsigned char)c < 128 && format_chars[(unsigned char)c] != 0; }
+static bool is_time_char(char c) { return (unsigned char)c < 128 && format_chars[(unsigned char)c] == 3; }
 
 static void put_offset_hhmm(mn_buf *out, int32_t seconds)
 {
