@@ -351,6 +351,8 @@ static int put_u32_escaped(mn_buf *out, const uint32_t *v, size_t n, bool esc)
 
 static void count_char(size_t cnt[5], uint32_t ch, int d)
 {
+    if (ch > ']')
+        return; /* letters and most punctuation */
     int i = ch == '(' ? 0 : ch == ')' ? 1 : ch == '[' ? 2 : ch == ']' ? 3 : ch == '&' ? 4 : -1;
     if (i >= 0)
         cnt[i] += (size_t)(ptrdiff_t)d;
@@ -374,7 +376,7 @@ static bool is_email_simple(const uint32_t *s, size_t n)
 static bool needs_escape(const char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (p[i] == '&' || p[i] == '<' || p[i] == '>' || p[i] == '"' || p[i] == '\'')
+        if ((unsigned char)p[i] <= '>' && (p[i] == '&' || p[i] == '<' || p[i] == '>' || p[i] == '"' || p[i] == '\''))
             return true;
     return false;
 }
