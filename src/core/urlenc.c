@@ -475,17 +475,19 @@ static bool is_c0_or_space(unsigned char c)
  * safe delimiters, but not '%' (unquoted first), '?' and '#' (query and
  * fragment handling), '[' and ']' (IPv6 hosts), controls, spaces or
  * non-ASCII. */
+/* Bit masks of ASCII characters: bits lo..hi of one 64-character half. */
+#define CHAR_RANGE(lo, hi) ((~UINT64_C(0) >> (63 - ((hi) & 63) + ((lo) & 63))) << ((lo) & 63))
+#define CHAR_BIT1(c) (UINT64_C(1) << ((c) & 63))
+static const uint64_t plain_url_chars[2] = {
+    /* ! $ & ' ( ) * + , - . / 0-9 : ; = */
+    CHAR_BIT1('!') | CHAR_BIT1('$') | CHAR_RANGE('&', ';') | CHAR_BIT1('='),
+    /* @ A-Z _ a-z ~ */
+    CHAR_RANGE('@', 'Z') | CHAR_BIT1('_') | CHAR_RANGE('a', 'z') | CHAR_BIT1('~'),
+};
+
 static bool plain_url_char(unsigned char c)
 {
-    if (((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9'))
-        return true;
-    switch (c) {
-    case '-': case '.': case '_': case '~': case '!': case '$': case '&': case '\'': case '(': case ')':
-    case '*': case '+': case ',': case ';': case '=': case ':': case '/': case '@':
-        return true;
-    default:
-        return false;
-    }
+    return c < 128 && (plain_url_chars[c >> 6] >> (c & 63)) & 1;
 }
 
 /* The common case: scheme://host/path made only of plain characters, with

@@ -564,10 +564,30 @@ int mn_buf_put_double_repr(mn_buf *b, double f)
         return mn_buf_puts(b, "-inf");
     /* Shortest digits that round-trip, as Python's repr does. */
     char tmp[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, f);
-        if (strtod(tmp, NULL) == f)
-            break;
+    int e2;
+    if (fabs(frexp(f, &e2)) != 0.5) {
+        /* Not a power of two: the doubles reading back as f form an
+         * interval centred on f, and the nearest prec+1 digit decimal is at
+         * least as close to f as the nearest prec digit one, so once a
+         * precision round-trips every larger one does: binary search (17
+         * digits always round-trip). */
+        int lo = 1, hi = 17;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            snprintf(tmp, sizeof tmp, "%.*e", mid - 1, f);
+            if (strtod(tmp, NULL) == f)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        snprintf(tmp, sizeof tmp, "%.*e", lo - 1, f);
+    } else {
+        /* A power of two: the interval is narrower below f. */
+        for (int prec = 1; prec <= 17; prec++) {
+            snprintf(tmp, sizeof tmp, "%.*e", prec - 1, f);
+            if (strtod(tmp, NULL) == f)
+                break;
+        }
     }
     /* tmp is [-]d[.ddd]e[+-]XX: split into digits and exponent. */
     char digits[24];
