@@ -381,6 +381,68 @@ static bool needs_escape(const char *p, size_t n)
     return false;
 }
 
+/* <a href=" and smart_urlquote(url), written straight into the output and
+ * then escaped in place when it holds a character escape() replaces. */
+static int put_href(urlize_ctx *c, mn_str url)
+{
+    mn_buf_puts(c->out, "<a href=\"");
+    size_t at = c->out->len;
+    mn_url_smart_quote(c->out, url);
+    if (mn_buf_error(c->out))
+        return mn_buf_error(c->out);
+    size_t ql = c->out->len - at;
+    if (ql && needs_escape(c->out->data + at, ql)) {
+        char stack[512];
+        char *q = ql <= sizeof stack ? stack : NULL;
+        if (!q && (!ctx_arena(c) || !(q = mn_arena_alloc(c->a, ql))))
+            return MN_ENOMEM;
+        memcpy(q, c->out->data + at, ql);
+        mn_buf_truncate(c->out, at);
+        mn_html_escape(c->out, mn_str_make(q, ql));
+    }
+    return mn_buf_error(c->out);
+}
+
+static unsigned char ascii_lower(unsigned char b) { return b >= 'A' && b <= 'Z' ? (unsigned char)(b + 32) : b; }
+static bool ascii_word(unsigned char b) { return b < 0x80 && mn__unicode_isword(b); }
+
+/* The most common link, written straight from the bytes: an ASCII word
+ * that is a whole http(s) URL (^https?://\[?\w) with nothing to trim (no
+ * bracket first or last, no trailing punctuation, no '&' that could be an
+ * entity) and a link text within the limit. false: not that case, nothing
+ * written. */
+static bool urlize_plain_ascii(urlize_ctx *c, mn_str w, int *rc)
+{
+    const unsigned char *p = (const unsigned char *)w.ptr;
+    size_t n = w.len;
+    if (n < 8 || n > MAX_URL_LENGTH || (c->limit >= 0 && n > (size_t)c->limit))
+        return false;
+    if (p[0] == '(' || p[0] == '[' || p[n - 1] == ')' || p[n - 1] == ']' || is_trailing_punct(p[n - 1]) ||
+        memchr(w.ptr, '&', n))
+        return false;
+    if (ascii_lower(p[0]) != 'h' || ascii_lower(p[1]) != 't' || ascii_lower(p[2]) != 't' || ascii_lower(p[3]) != 'p')
+        return false;
+    size_t i = 4;
+    if (ascii_lower(p[i]) == 's')
+        i++;
+    if (n - i < 3 || p[i] != ':' || p[i + 1] != '/' || p[i + 2] != '/')
+        return false;
+    i += 3;
+    if (!(i < n && (ascii_word(p[i]) || (p[i] == '[' && i + 1 < n && ascii_word(p[i + 1])))))
+        return false;
+    bool esc = (c->flags & MN_URLIZE_AUTOESCAPE) && !c->safe_input;
+    *rc = put_href(c, w);
+    if (*rc)
+        return true;
+    mn_buf_puts(c->out, (c->flags & MN_URLIZE_NOFOLLOW) ? "\" rel=\"nofollow\">" : "\">");
+    if (esc)
+        mn_html_escape(c->out, w);
+    else
+        mn_buf_put_str(c->out, w);
+    *rc = mn_buf_puts(c->out, "</a>");
+    return true;
+}
+
 /* The end of a link: the rel attribute, the link text (trimmed to the
  * limit) and the trailing punctuation. */
 static int urlize_link_text(urlize_ctx *c, const uint32_t *mid, size_t mlen, const uint32_t *tr, size_t trlen,
@@ -511,23 +573,8 @@ static int urlize_word(urlize_ctx *c, const uint32_t *word, size_t n)
             }
         }
         put_u32_escaped(c->out, word, ms, esc);
-        mn_buf_puts(c->out, "<a href=\"");
-        /* smart_urlquote straight into the output, then escaped in place
-         * when it holds a character escape() replaces */
-        size_t at = c->out->len;
-        mn_url_smart_quote(c->out, mn_str_make(raw, rl));
-        if (mn_buf_error(c->out))
-            return mn_buf_error(c->out);
-        size_t ql = c->out->len - at;
-        if (ql && needs_escape(c->out->data + at, ql)) {
-            char *q = ql <= sizeof stack ? stack : NULL;
-            if (!q && (!ctx_arena(c) || !(q = mn_arena_alloc(c->a, ql))))
-                return MN_ENOMEM;
-            memcpy(q, c->out->data + at, ql);
-            mn_buf_truncate(c->out, at);
-            mn_html_escape(c->out, mn_str_make(q, ql));
-        }
-        return urlize_link_text(c, mid, mlen, tr, trlen, nofollow, esc);
+        int rc = put_href(c, mn_str_make(raw, rl));
+        return rc ? rc : urlize_link_text(c, mid, mlen, tr, trlen, nofollow, esc);
     }
     if (count_cp(mid, mlen, ':') == 0 && mlen > 0 && is_email_simple(mid, mlen)) {
         size_t at = mlen;
@@ -603,7 +650,7 @@ static int urlize_text(mn_buf *out, mn_str s, long trim_limit, unsigned flags)
             i = j;
             continue;
         }
-        bool candidate = false;
+        bool candidate = false, ascii = true;
         while (j < s.len) {
             unsigned char b = p[j];
             if (b < 0x80) {
@@ -615,6 +662,7 @@ static int urlize_text(mn_buf *out, mn_str s, long trim_limit, unsigned flags)
             } else if (split_char_len(p + j, s.len - j)) {
                 break;
             } else {
+                ascii = false;
                 size_t pos = j;
                 uint32_t cp;
                 if (mn_utf8_next(s, &pos, &cp) != MN_OK) {
@@ -638,6 +686,8 @@ static int urlize_text(mn_buf *out, mn_str s, long trim_limit, unsigned flags)
                 break;
         }
         i = run = j;
+        if (ascii && urlize_plain_ascii(&c, seg, &rc))
+            continue;
         /* a possible link: decoded to code points (the word and the
          * unescape scratch on the stack when the word is short) */
         uint32_t *w = stack;
