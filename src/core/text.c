@@ -457,7 +457,9 @@ static bool truncate_words_utf8(mn_buf *out, mn_str s, size_t num)
         }
         size_t start = i;
         while (i < n) {
-            if (p[i] < 0x80) {
+            if (p[i] > 0x20 && p[i] < 0x80) {
+                i++; /* printable ASCII, the common case */
+            } else if (p[i] < 0x80) {
                 if (ascii_space(p[i]))
                     break;
                 i++;
