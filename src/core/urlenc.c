@@ -497,52 +497,49 @@ static bool plain_url_char(unsigned char c)
  * whole URL, which again changes nothing. false: not that case. */
 static bool smart_quote_plain(mn_buf *out, mn_str url)
 {
-    size_t colon = 0;
-    bool have_colon = false;
-    for (size_t i = 0; i < url.len; i++) {
-        unsigned char c = (unsigned char)url.ptr[i];
-        if (!plain_url_char(c))
-            return false;
-        if (c == ':' && !have_colon) {
-            colon = i;
-            have_colon = true;
-        }
-    }
-    if (!have_colon || colon == 0 || !(((unsigned char)url.ptr[0] | 32) >= 'a' && ((unsigned char)url.ptr[0] | 32) <= 'z'))
+    const unsigned char *p = (const unsigned char *)url.ptr;
+    size_t n = url.len, colon = 0;
+    /* scheme: a letter, then letters, digits, '+', '-', '.' */
+    if (n == 0 || !((p[0] | 32) >= 'a' && (p[0] | 32) <= 'z'))
         return false;
-    for (size_t k = 0; k < colon; k++) {
-        char c = url.ptr[k];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' ||
-              c == '.'))
+    while (colon < n && p[colon] != ':') {
+        unsigned char c = p[colon];
+        if (!(((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))
             return false;
+        colon++;
     }
     size_t h = colon + 3;
-    if (url.len < h || url.ptr[colon + 1] != '/' || url.ptr[colon + 2] != '/')
+    if (h > n || p[colon + 1] != '/' || p[colon + 2] != '/')
         return false;
-    size_t e = h;
-    while (e < url.len && url.ptr[e] != '/')
-        e++;
+    /* host: up to the next '/', with mn_url_idna_encode's checks of an
+     * ASCII name (labels of 1 to 63 characters, the last may be empty) */
+    bool idna_ok = true;
+    size_t e = h, label = h;
+    for (; e < n && p[e] != '/'; e++) {
+        if (!plain_url_char(p[e]))
+            return false;
+        if (p[e] == '.') {
+            if (e == label || e - label >= 64)
+                idna_ok = false;
+            label = e + 1;
+        }
+    }
     if (e == h)
         return false;
-    /* mn_url_idna_encode's checks of an ASCII host */
-    bool idna_ok = true;
-    size_t label = h;
-    for (size_t i = h; i <= e; i++) {
-        if (i < e && url.ptr[i] != '.')
-            continue;
-        size_t len = i - label;
-        if ((i < e && len == 0) || len >= 64)
-            idna_ok = false;
-        label = i + 1;
-    }
-    char *dst = mn_buf_reserve(out, url.len);
+    if (e - label >= 64)
+        idna_ok = false;
+    for (size_t i = e; i < n; i++)
+        if (!plain_url_char(p[i]))
+            return false;
+    char *dst = mn_buf_reserve(out, n);
     if (!dst)
         return true;
-    for (size_t k = 0; k < url.len; k++) {
-        char c = url.ptr[k];
-        dst[k] = (char)(idna_ok && k < colon && c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    mn_buf_commit(out, url.len);
+    memcpy(dst, url.ptr, n);
+    if (idna_ok)
+        for (size_t k = 0; k < colon; k++)
+            if (dst[k] >= 'A' && dst[k] <= 'Z')
+                dst[k] = (char)(dst[k] + 32);
+    mn_buf_commit(out, n);
     return true;
 }
 
