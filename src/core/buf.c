@@ -30,8 +30,8 @@ void mn_buf_reset(mn_buf *b)
         b->data[0] = '\0';
 }
 
-/* Ensures room for n more bytes plus the NUL. */
-static int grow(mn_buf *b, size_t n)
+/* grow() when the room is not there yet. */
+static int grow_slow(mn_buf *b, size_t n)
 {
     if (b->err)
         return b->err;
@@ -59,6 +59,15 @@ static int grow(mn_buf *b, size_t n)
     b->data = p;
     b->cap = cap;
     return MN_OK;
+}
+
+/* Ensures room for n more bytes plus the NUL. (cap never exceeds max + 1,
+ * so room within cap is within the limit.) */
+static inline int grow(mn_buf *b, size_t n)
+{
+    if (!b->err && b->cap - b->len > n)
+        return MN_OK;
+    return grow_slow(b, n);
 }
 
 int mn_buf_append(mn_buf *b, const void *p, size_t n)

@@ -37,6 +37,10 @@ const char *mn_dateformat_get(const char *s)
     };
     if (!s)
         return MN_DATE_FORMAT;
+    /* every setting name ends in "FORMAT" */
+    size_t n = strlen(s);
+    if (n < 6 || memcmp(s + n - 6, "FORMAT", 6) != 0)
+        return s;
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
         if (strcmp(s, named[i].name) == 0)
             return named[i].fmt;
@@ -108,8 +112,16 @@ static void init_datetime(fval *v, mn_datetime dt)
     zone_facts(v, v->tz, dt.us - (int64_t)r.off[0] * US_PER_SEC);
 }
 
-static bool is_format_char(char c) { return c && strchr("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTuUwWyYzZ", c) != NULL; }
-static bool is_time_char(char c) { return c && strchr("aAefgGhHiOPsTuZ", c) != NULL; }
+/* The format characters: 1 for dates, 3 for times too. */
+static const unsigned char format_chars[128] = {
+    ['a'] = 3, ['A'] = 3, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['D'] = 1, ['e'] = 3, ['E'] = 1, ['f'] = 3, ['F'] = 1,
+    ['g'] = 3, ['G'] = 3, ['h'] = 3, ['H'] = 3, ['i'] = 3, ['I'] = 1, ['j'] = 1, ['l'] = 1, ['L'] = 1, ['m'] = 1,
+    ['M'] = 1, ['n'] = 1, ['N'] = 1, ['o'] = 1, ['O'] = 3, ['P'] = 3, ['r'] = 1, ['s'] = 3, ['S'] = 1, ['t'] = 1,
+    ['T'] = 3, ['u'] = 3, ['U'] = 1, ['w'] = 1, ['W'] = 1, ['y'] = 1, ['Y'] = 1, ['z'] = 1, ['Z'] = 3,
+};
+
+static bool is_format_char(char c) { return (unsigned char)c < 128 && format_chars[(unsigned char)c] != 0; }
+static bool is_time_char(char c) { return (unsigned char)c < 128 && format_chars[(unsigned char)c] == 3; }
 
 static void put_offset_hhmm(mn_buf *out, int32_t seconds)
 {
@@ -139,6 +151,29 @@ static int put_rfc5322(mn_buf *out, fval *v, mn_err *err)
     return MN_OK;
 }
 
+/* Appends v in decimal, zero-padded to width digits (printf's "%0*d"
+ * for the non-negative values dates and times hold). */
+static int put_num(mn_buf *out, int v, int width)
+{
+    if (v < 0)
+        return mn_buf_printf(out, "%0*d", width, v);
+    char tmp[16];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n < width)
+        tmp[n++] = '0';
+    char *dst = mn_buf_reserve(out, (size_t)n);
+    if (!dst)
+        return mn_buf_error(out);
+    for (int k = 0; k < n; k++)
+        dst[k] = tmp[n - 1 - k];
+    mn_buf_commit(out, (size_t)n);
+    return mn_buf_error(out);
+}
+
 static int put_char(mn_buf *out, fval *v, char c, mn_err *err)
 {
     const mn_date *d = &v->d;
@@ -156,7 +191,7 @@ static int put_char(mn_buf *out, fval *v, char c, mn_err *err)
             return mn_date_write(out, *d);
         return mn_datetime_write(out, v->dt, 'T');
     case 'd':
-        return mn_buf_printf(out, "%02d", d->day);
+        return put_num(out, d->day, 2);
     case 'D':
         return mn_buf_puts(out, weekdays_abbr[mn_date_weekday(*d)]);
     case 'e':
@@ -169,40 +204,40 @@ static int put_char(mn_buf *out, fval *v, char c, mn_err *err)
         return mn_buf_puts(out, months[d->month - 1]);
     case 'f':
         if (t->minute == 0)
-            return mn_buf_printf(out, "%d", g);
+            return put_num(out, g, 1);
         return mn_buf_printf(out, "%d:%02d", g, t->minute);
     case 'g':
-        return mn_buf_printf(out, "%d", g);
+        return put_num(out, g, 1);
     case 'G':
-        return mn_buf_printf(out, "%d", t->hour);
+        return put_num(out, t->hour, 1);
     case 'h':
-        return mn_buf_printf(out, "%02d", g);
+        return put_num(out, g, 2);
     case 'H':
-        return mn_buf_printf(out, "%02d", t->hour);
+        return put_num(out, t->hour, 2);
     case 'i':
-        return mn_buf_printf(out, "%02d", t->minute);
+        return put_num(out, t->minute, 2);
     case 'I':
         if (!v->tz || v->state != 1)
             return MN_OK;
         return mn_buf_puts(out, v->isdst ? "1" : "0");
     case 'j':
-        return mn_buf_printf(out, "%d", d->day);
+        return put_num(out, d->day, 1);
     case 'l':
         return mn_buf_puts(out, weekdays[mn_date_weekday(*d)]);
     case 'L':
         return mn_buf_puts(out, mn_date_days_in_month(d->year, 2) == 29 ? "True" : "False");
     case 'm':
-        return mn_buf_printf(out, "%02d", d->month);
+        return put_num(out, d->month, 2);
     case 'M':
         return mn_buf_printf(out, "%c%s", months_3[d->month - 1][0] - 32, months_3[d->month - 1] + 1);
     case 'n':
-        return mn_buf_printf(out, "%d", d->month);
+        return put_num(out, d->month, 1);
     case 'N':
         return mn_buf_puts(out, months_ap[d->month - 1]);
     case 'o': {
         int iy;
         mn_date_isocalendar(*d, &iy, NULL, NULL);
-        return mn_buf_printf(out, "%d", iy);
+        return put_num(out, iy, 1);
     }
     case 'O':
         if (!v->tz || v->state != 1)
@@ -220,7 +255,7 @@ static int put_char(mn_buf *out, fval *v, char c, mn_err *err)
     case 'r':
         return put_rfc5322(out, v, err);
     case 's':
-        return mn_buf_printf(out, "%02d", t->second);
+        return put_num(out, t->second, 2);
     case 'S': {
         int day = d->day;
         if (day == 11 || day == 12 || day == 13)
@@ -229,35 +264,35 @@ static int put_char(mn_buf *out, fval *v, char c, mn_err *err)
         return mn_buf_puts(out, last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th");
     }
     case 't':
-        return mn_buf_printf(out, "%02d", mn_date_days_in_month(d->year, d->month));
+        return put_num(out, mn_date_days_in_month(d->year, d->month), 2);
     case 'T':
         /* Ambiguous or imaginary: Django falls back to 'O', itself empty. */
         if (!v->tz || v->state != 1)
             return MN_OK;
         return mn_buf_puts(out, v->abbrev);
     case 'u':
-        return mn_buf_printf(out, "%06d", (int)t->usec);
+        return put_num(out, (int)t->usec, 6);
     case 'U': {
         mn_datetime x = v->kind == KIND_DATE ? mn_datetime_naive(*d, (mn_time){ 0, 0, 0, 0 }) : v->dt;
         return mn_buf_put_i64(out, mn_datetime_timestamp(x));
     }
     case 'w':
-        return mn_buf_printf(out, "%d", (mn_date_weekday(*d) + 1) % 7);
+        return put_num(out, (mn_date_weekday(*d) + 1) % 7, 1);
     case 'W': {
         int iw;
         mn_date_isocalendar(*d, NULL, &iw, NULL);
-        return mn_buf_printf(out, "%d", iw);
+        return put_num(out, iw, 1);
     }
     case 'y':
-        return mn_buf_printf(out, "%02d", (int)(d->year % 100));
+        return put_num(out, (int)(d->year % 100), 2);
     case 'Y':
-        return mn_buf_printf(out, "%d", (int)d->year);
+        return put_num(out, (int)d->year, 1);
     case 'z':
-        return mn_buf_printf(out, "%d", mn_date_day_of_year(*d));
+        return put_num(out, mn_date_day_of_year(*d), 1);
     case 'Z':
         if (!v->tz || v->state != 1)
             return MN_OK;
-        return mn_buf_printf(out, "%d", (int)v->offset);
+        return put_num(out, (int)v->offset, 1);
     default:
         return MN_OK;
     }

@@ -10,6 +10,8 @@ int mn_html_escape(mn_buf *out, mn_str s)
     size_t run = 0;
     for (size_t i = 0; i < s.len; i++) {
         const char *rep;
+        if ((unsigned char)s.ptr[i] > '>')
+            continue; /* letters and most punctuation */
         switch (s.ptr[i]) {
         case '&': rep = "&amp;"; break;
         case '<': rep = "&lt;"; break;
@@ -296,28 +298,61 @@ static int prepend_cp(prepend *p, mn_arena *a, uint32_t c)
 }
 
 typedef struct urlize_ctx {
-    mn_arena *a;
+    mn_arena *a; /* scratch, created on first use (most texts need none) */
     mn_buf *out;
     long limit;
     unsigned flags;
     bool safe_input;
-    uint32_t *scratch; /* unescape output, room for one word */
+    uint32_t *scratch; /* unescape output, room for the current word */
 } urlize_ctx;
 
-static int put_maybe_escaped(urlize_ctx *c, const uint32_t *v, size_t n, bool esc)
+static mn_arena *ctx_arena(urlize_ctx *c)
+{
+    if (!c->a)
+        c->a = mn__scratch_new();
+    return c->a;
+}
+
+/* Appends n code points as UTF-8, with mn_html_escape's replacements when
+ * esc. */
+static int put_u32_escaped(mn_buf *out, const uint32_t *v, size_t n, bool esc)
 {
     if (!esc)
-        return mn__utf8_put_u32(c->out, v, n);
-    mn_buf tmp;
-    mn_buf_init(&tmp, NULL, 0);
-    mn__utf8_put_u32(&tmp, v, n);
-    int rc = mn_buf_error(&tmp) ? mn_buf_error(&tmp) : mn_html_escape(c->out, mn_buf_str(&tmp));
-    mn_buf_free(&tmp);
-    return rc;
+        return mn__utf8_put_u32(out, v, n);
+    char *dst = mn_buf_reserve(out, n * 6);
+    if (!dst)
+        return mn_buf_error(out);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t ch = v[i];
+        const char *rep;
+        size_t k;
+        switch (ch) {
+        case '&': rep = "&amp;"; k = 5; break;
+        case '<': rep = "&lt;"; k = 4; break;
+        case '>': rep = "&gt;"; k = 4; break;
+        case '"': rep = "&quot;"; k = 6; break;
+        case '\'': rep = "&#x27;"; k = 6; break;
+        default:
+            if (ch < 0x80) {
+                dst[w++] = (char)ch;
+            } else {
+                k = mn_utf8_encode(ch, dst + w);
+                w += k ? k : mn_utf8_encode(MN_UTF8_REPLACEMENT, dst + w);
+            }
+            continue;
+        }
+        memcpy(dst + w, rep, k);
+        w += k;
+    }
+    mn_buf_commit(out, w);
+    return mn_buf_error(out);
 }
 
 static void count_char(size_t cnt[5], uint32_t ch, int d)
 {
+    if (ch > ']')
+        return; /* letters and most punctuation */
     int i = ch == '(' ? 0 : ch == ')' ? 1 : ch == '[' ? 2 : ch == ']' ? 3 : ch == '&' ? 4 : -1;
     if (i >= 0)
         cnt[i] += (size_t)(ptrdiff_t)d;
@@ -336,6 +371,94 @@ static bool is_email_simple(const uint32_t *s, size_t n)
     if (n2 > 63)
         return false;
     return count_cp(p2, n2, '.') > 0 && p2[0] != '.';
+}
+
+static bool needs_escape(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)p[i] <= '>' && (p[i] == '&' || p[i] == '<' || p[i] == '>' || p[i] == '"' || p[i] == '\''))
+            return true;
+    return false;
+}
+
+/* <a href=" and smart_urlquote(url), written straight into the output and
+ * then escaped in place when it holds a character escape() replaces. */
+static int put_href(urlize_ctx *c, mn_str url)
+{
+    mn_buf_puts(c->out, "<a href=\"");
+    size_t at = c->out->len;
+    mn_url_smart_quote(c->out, url);
+    if (mn_buf_error(c->out))
+        return mn_buf_error(c->out);
+    size_t ql = c->out->len - at;
+    if (ql && needs_escape(c->out->data + at, ql)) {
+        char stack[512];
+        char *q = ql <= sizeof stack ? stack : NULL;
+        if (!q && (!ctx_arena(c) || !(q = mn_arena_alloc(c->a, ql))))
+            return MN_ENOMEM;
+        memcpy(q, c->out->data + at, ql);
+        mn_buf_truncate(c->out, at);
+        mn_html_escape(c->out, mn_str_make(q, ql));
+    }
+    return mn_buf_error(c->out);
+}
+
+static unsigned char ascii_lower(unsigned char b) { return b >= 'A' && b <= 'Z' ? (unsigned char)(b + 32) : b; }
+static bool ascii_word(unsigned char b) { return b < 0x80 && mn__unicode_isword(b); }
+
+/* The most common link, written straight from the bytes: an ASCII word
+ * that is a whole http(s) URL (^https?://\[?\w) with nothing to trim (no
+ * bracket first or last, no trailing punctuation, no '&' that could be an
+ * entity) and a link text within the limit. false: not that case, nothing
+ * written. */
+static bool urlize_plain_ascii(urlize_ctx *c, mn_str w, int *rc)
+{
+    const unsigned char *p = (const unsigned char *)w.ptr;
+    size_t n = w.len;
+    if (n < 8 || n > MAX_URL_LENGTH || (c->limit >= 0 && n > (size_t)c->limit))
+        return false;
+    if (p[0] == '(' || p[0] == '[' || p[n - 1] == ')' || p[n - 1] == ']' || is_trailing_punct(p[n - 1]) ||
+        memchr(w.ptr, '&', n))
+        return false;
+    if (ascii_lower(p[0]) != 'h' || ascii_lower(p[1]) != 't' || ascii_lower(p[2]) != 't' || ascii_lower(p[3]) != 'p')
+        return false;
+    size_t i = 4;
+    if (ascii_lower(p[i]) == 's')
+        i++;
+    if (n - i < 3 || p[i] != ':' || p[i + 1] != '/' || p[i + 2] != '/')
+        return false;
+    i += 3;
+    if (!(i < n && (ascii_word(p[i]) || (p[i] == '[' && i + 1 < n && ascii_word(p[i + 1])))))
+        return false;
+    bool esc = (c->flags & MN_URLIZE_AUTOESCAPE) && !c->safe_input;
+    *rc = put_href(c, w);
+    if (*rc)
+        return true;
+    mn_buf_puts(c->out, (c->flags & MN_URLIZE_NOFOLLOW) ? "\" rel=\"nofollow\">" : "\">");
+    if (esc)
+        mn_html_escape(c->out, w);
+    else
+        mn_buf_put_str(c->out, w);
+    *rc = mn_buf_puts(c->out, "</a>");
+    return true;
+}
+
+/* The end of a link: the rel attribute, the link text (trimmed to the
+ * limit) and the trailing punctuation. */
+static int urlize_link_text(urlize_ctx *c, const uint32_t *mid, size_t mlen, const uint32_t *tr, size_t trlen,
+                            bool nofollow, bool esc)
+{
+    mn_buf_puts(c->out, nofollow ? "\" rel=\"nofollow\">" : "\">");
+    if (c->limit >= 0 && mlen > (size_t)c->limit) {
+        size_t keep = c->limit > 1 ? (size_t)c->limit - 1 : 0;
+        put_u32_escaped(c->out, mid, keep, esc);
+        static const uint32_t ellipsis = 0x2026;
+        put_u32_escaped(c->out, &ellipsis, 1, esc);
+    } else {
+        put_u32_escaped(c->out, mid, mlen, esc);
+    }
+    mn_buf_puts(c->out, "</a>");
+    return put_u32_escaped(c->out, tr, trlen, esc);
 }
 
 static int urlize_word(urlize_ctx *c, const uint32_t *word, size_t n)
@@ -375,7 +498,7 @@ static int urlize_word(urlize_ctx *c, const uint32_t *word, size_t n)
                     else
                         cached = false;
                 }
-                if (prepend_cp(&trail, c->a, wrap[k][1]))
+                if (prepend_cp(&trail, ctx_arena(c), wrap[k][1]))
                     return MN_ENOMEM;
                 trimmed = true;
             }
@@ -399,7 +522,7 @@ static int urlize_word(urlize_ctx *c, const uint32_t *word, size_t n)
         if (slen != ulen) {
             /* trail = middle[len(stripped):] + trail */
             for (size_t q = mlen; q > slen; q--)
-                if (prepend_cp(&trail, c->a, mid[q - 1]))
+                if (prepend_cp(&trail, ctx_arena(c), mid[q - 1]))
                     return MN_ENOMEM;
             /* middle = middle[:len(stripped) - len(unescaped)] */
             size_t drop = ulen - slen;
@@ -417,27 +540,48 @@ static int urlize_word(urlize_ctx *c, const uint32_t *word, size_t n)
     size_t trlen = trail.cap - trail.start;
 
     bool nofollow = c->flags & MN_URLIZE_NOFOLLOW;
-    mn_buf url;
-    mn_buf_init(&url, NULL, 0);
-    bool have_url = false;
+    bool esc = (c->flags & MN_URLIZE_AUTOESCAPE) && !c->safe_input;
     bool s1 = mlen <= MAX_URL_LENGTH && simple_url(mid, mlen);
     bool s2 = !s1 && mlen <= MAX_URL_LENGTH && simple_url_2(mid, mlen);
     if (s1 || s2) {
-        u32out u = { c->scratch, 0 };
-        unescape_u32(mid, mlen, &u);
-        mn_buf raw;
-        mn_buf_init(&raw, NULL, 0);
-        if (s2)
-            mn_buf_puts(&raw, "http://");
-        mn__utf8_put_u32(&raw, u.v, u.len);
-        mn_url_smart_quote(&url, mn_buf_str(&raw));
-        mn_buf_free(&raw);
-        have_url = true;
-    } else if (count_cp(mid, mlen, ':') == 0 && mlen > 0 && is_email_simple(mid, mlen)) {
+        /* html.unescape(middle), only needed when it holds a '&' */
+        const uint32_t *uv = mid;
+        size_t ulen = mlen;
+        if (cnt[4]) {
+            u32out u = { c->scratch, 0 };
+            unescape_u32(mid, mlen, &u);
+            uv = u.v;
+            ulen = u.len;
+        }
+        /* the URL as UTF-8, on the stack when it is short */
+        char stack[512];
+        size_t need = ulen * 4 + 8;
+        char *raw = need <= sizeof stack ? stack : NULL;
+        if (!raw && (!ctx_arena(c) || !(raw = mn_arena_alloc(c->a, need))))
+            return MN_ENOMEM;
+        size_t rl = 0;
+        if (s2) {
+            memcpy(raw, "http://", 7);
+            rl = 7;
+        }
+        for (size_t q = 0; q < ulen; q++) {
+            if (uv[q] < 0x80) {
+                raw[rl++] = (char)uv[q];
+            } else {
+                size_t k = mn_utf8_encode(uv[q], raw + rl);
+                rl += k ? k : mn_utf8_encode(MN_UTF8_REPLACEMENT, raw + rl);
+            }
+        }
+        put_u32_escaped(c->out, word, ms, esc);
+        int rc = put_href(c, mn_str_make(raw, rl));
+        return rc ? rc : urlize_link_text(c, mid, mlen, tr, trlen, nofollow, esc);
+    }
+    if (count_cp(mid, mlen, ':') == 0 && mlen > 0 && is_email_simple(mid, mlen)) {
         size_t at = mlen;
         while (mid[at - 1] != '@')
             at--;
-        mn_buf dom;
+        mn_buf url, dom;
+        mn_buf_init(&url, NULL, 0);
         mn_buf_init(&dom, NULL, 0);
         mn__utf8_put_u32(&dom, mid + at, mlen - at);
         mn_buf_puts(&url, "mailto:");
@@ -449,72 +593,148 @@ static int urlize_word(urlize_ctx *c, const uint32_t *word, size_t n)
             mn_buf_free(&url);
             return mn__utf8_put_u32(c->out, word, n);
         }
-        nofollow = false;
-        have_url = true;
-    }
-    if (!have_url) {
+        put_u32_escaped(c->out, word, ms, esc);
+        mn_buf_puts(c->out, "<a href=\"");
+        mn_html_escape(c->out, mn_buf_str(&url));
         mn_buf_free(&url);
-        bool esc = !c->safe_input && (c->flags & MN_URLIZE_AUTOESCAPE);
-        return put_maybe_escaped(c, word, n, esc);
+        return urlize_link_text(c, mid, mlen, tr, trlen, false, esc);
     }
-    bool esc = (c->flags & MN_URLIZE_AUTOESCAPE) && !c->safe_input;
-    put_maybe_escaped(c, word, ms, esc);
-    mn_buf_puts(c->out, "<a href=\"");
-    mn_html_escape(c->out, mn_buf_str(&url));
-    mn_buf_free(&url);
-    mn_buf_puts(c->out, nofollow ? "\" rel=\"nofollow\">" : "\">");
-    if (c->limit >= 0 && mlen > (size_t)c->limit) {
-        size_t keep = c->limit > 1 ? (size_t)c->limit - 1 : 0;
-        uint32_t *t = mn_arena_alloc(c->a, (keep + 1) * sizeof(uint32_t));
-        if (!t)
-            return MN_ENOMEM;
-        memcpy(t, mid, keep * sizeof(uint32_t));
-        t[keep] = 0x2026;
-        put_maybe_escaped(c, t, keep + 1, esc);
-    } else {
-        put_maybe_escaped(c, mid, mlen, esc);
-    }
-    mn_buf_puts(c->out, "</a>");
-    return put_maybe_escaped(c, tr, trlen, esc);
+    return put_u32_escaped(c->out, word, n, esc);
 }
 
-static bool is_split_char(uint32_t c)
+/* Classes of ASCII bytes for urlize: Django splits on [\s<>"']+
+ * (str.isspace() for \s); words holding '.', '@' or ':' may be links. */
+enum { U_SPLIT = 1, U_CANDIDATE = 2 };
+static const unsigned char urlize_class[128] = {
+    [0x09] = U_SPLIT, [0x0A] = U_SPLIT, [0x0B] = U_SPLIT, [0x0C] = U_SPLIT, [0x0D] = U_SPLIT,
+    [0x1C] = U_SPLIT, [0x1D] = U_SPLIT, [0x1E] = U_SPLIT, [0x1F] = U_SPLIT, [' '] = U_SPLIT,
+    ['<'] = U_SPLIT,  ['>'] = U_SPLIT,  ['"'] = U_SPLIT,  ['\''] = U_SPLIT, ['.'] = U_CANDIDATE,
+    ['@'] = U_CANDIDATE, [':'] = U_CANDIDATE,
+};
+
+static inline bool ascii_split(unsigned char c) { return urlize_class[c] & U_SPLIT; }
+
+/* The length of the split character at p (valid UTF-8), 0 for a word
+ * character. */
+static size_t split_char_len(const unsigned char *p, size_t left)
 {
-    return c == '<' || c == '>' || c == '"' || c == '\'' || mn_unicode_isspace(c);
+    if (p[0] < 0x80)
+        return ascii_split(p[0]) ? 1 : 0;
+    mn_str s = mn_str_make((const char *)p, left);
+    size_t pos = 0;
+    uint32_t cp;
+    mn_utf8_next(s, &pos, &cp);
+    return mn_unicode_isspace(cp) ? pos : 0;
+}
+
+/* urlize on UTF-8 text; MN_EPARSE when it is not valid (the output is
+ * then incomplete). */
+static int urlize_text(mn_buf *out, mn_str s, long trim_limit, unsigned flags)
+{
+    urlize_ctx c = { NULL, out, trim_limit < 0 ? -1 : trim_limit, flags, (flags & MN_URLIZE_SAFE_INPUT) != 0, NULL };
+    bool esc = !c.safe_input && (flags & MN_URLIZE_AUTOESCAPE);
+    const unsigned char *p = (const unsigned char *)s.ptr;
+    uint32_t stack[256];
+    int rc = MN_OK;
+    /* Separators and words without '.', '@' or ':' stay as they are
+     * (escaped): they are copied in runs [run, i). */
+    size_t run = 0;
+    for (size_t i = 0; i < s.len && !rc;) {
+        size_t j = i;
+        size_t k = split_char_len(p + i, s.len - i);
+        if (k) {
+            /* separators never hold '.', '@' or ':' */
+            do
+                j += k;
+            while (j < s.len && (k = split_char_len(p + j, s.len - j)) != 0);
+            i = j;
+            continue;
+        }
+        bool candidate = false, ascii = true;
+        while (j < s.len) {
+            unsigned char b = p[j];
+            if (b < 0x80) {
+                unsigned char cl = urlize_class[b];
+                if (cl & U_SPLIT)
+                    break;
+                candidate |= cl != 0;
+                j++;
+            } else if (split_char_len(p + j, s.len - j)) {
+                break;
+            } else {
+                ascii = false;
+                size_t pos = j;
+                uint32_t cp;
+                if (mn_utf8_next(s, &pos, &cp) != MN_OK) {
+                    rc = MN_EPARSE;
+                    break;
+                }
+                j = pos;
+            }
+        }
+        if (rc)
+            break;
+        mn_str seg = mn_str_slice(s, i, j);
+        if (!candidate) {
+            i = j;
+            continue;
+        }
+        if (run < i) {
+            mn_str r = mn_str_slice(s, run, i);
+            rc = esc ? mn_html_escape(out, r) : mn_buf_put_str(out, r);
+            if (rc)
+                break;
+        }
+        i = run = j;
+        if (ascii && urlize_plain_ascii(&c, seg, &rc))
+            continue;
+        /* a possible link: decoded to code points (the word and the
+         * unescape scratch on the stack when the word is short) */
+        uint32_t *w = stack;
+        if (seg.len * 2 + 2 > sizeof stack / sizeof stack[0]) {
+            if (!ctx_arena(&c) || !(w = mn_arena_alloc(c.a, (seg.len * 2 + 2) * sizeof(uint32_t)))) {
+                rc = MN_ENOMEM;
+                break;
+            }
+        }
+        size_t n = 0, pos = 0;
+        while (pos < seg.len) {
+            if ((unsigned char)seg.ptr[pos] < 0x80)
+                w[n++] = (unsigned char)seg.ptr[pos++];
+            else
+                mn_utf8_next(seg, &pos, &w[n++]);
+        }
+        c.scratch = w + n + 1;
+        mn_arena_mark m = { 0 };
+        bool had = c.a != NULL;
+        if (had)
+            m = mn_arena_mark_get(c.a);
+        rc = urlize_word(&c, w, n);
+        if (had)
+            mn_arena_rewind(c.a, m);
+    }
+    if (!rc && run < s.len) {
+        mn_str r = mn_str_slice(s, run, s.len);
+        rc = esc ? mn_html_escape(out, r) : mn_buf_put_str(out, r);
+    }
+    mn_arena_free(c.a);
+    return rc ? rc : mn_buf_error(out);
 }
 
 int mn_html_urlize(mn_buf *out, mn_str s, long trim_limit, unsigned flags)
 {
-    mn_arena *a = mn__scratch_new();
-    mn__u32s t;
-    if (!a || mn__utf8_decode_all(a, s, &t)) {
-        mn_arena_free(a);
-        return MN_ENOMEM;
-    }
-    urlize_ctx c = { a, out, trim_limit < 0 ? -1 : trim_limit, flags, (flags & MN_URLIZE_SAFE_INPUT) != 0,
-                     mn_arena_alloc(a, (t.len + 1) * sizeof(uint32_t)) };
-    if (!c.scratch) {
-        mn_arena_free(a);
-        return MN_ENOMEM;
-    }
-    bool esc = !c.safe_input && (flags & MN_URLIZE_AUTOESCAPE);
-    int rc = MN_OK;
-    for (size_t i = 0; i < t.len && !rc;) {
-        size_t j = i;
-        bool sep = is_split_char(t.cp[i]);
-        while (j < t.len && is_split_char(t.cp[j]) == sep)
-            j++;
-        const uint32_t *w = t.cp + i;
-        size_t n = j - i;
-        if (!sep && (count_cp(w, n, '.') || count_cp(w, n, '@') || count_cp(w, n, ':'))) {
-            mn_arena_mark m = mn_arena_mark_get(a);
-            rc = urlize_word(&c, w, n);
-            mn_arena_rewind(a, m);
-        } else {
-            rc = put_maybe_escaped(&c, w, n, esc);
-        }
-        i = j;
-    }
-    mn_arena_free(a);
-    return rc ? rc : mn_buf_error(out);
+    size_t start = out->len;
+    int rc = urlize_text(out, s, trim_limit, flags);
+    if (rc != MN_EPARSE)
+        return rc;
+    /* Python reads invalid UTF-8 as U+FFFD (errors='replace'): start over
+     * on the text read that way. */
+    mn_buf_truncate(out, start);
+    mn_buf clean;
+    mn_buf_init(&clean, NULL, 0);
+    rc = mn_utf8_sanitize(&clean, s);
+    if (!rc)
+        rc = urlize_text(out, mn_buf_str(&clean), trim_limit, flags);
+    mn_buf_free(&clean);
+    return rc;
 }

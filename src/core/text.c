@@ -417,8 +417,82 @@ int mn_text_truncate_chars(mn_buf *out, mn_str s, long length)
 
 static const uint32_t WORDS_TRUNC[2] = { ' ', 0x2026 };
 
+static inline bool ascii_space(unsigned char c)
+{
+    return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
+}
+
+/* Truncator.words on the UTF-8 text itself, for num >= 0: the kept words
+ * are copied as they are (the result is never longer than the text plus
+ * " …"). false (nothing appended) when a kept word holds invalid UTF-8,
+ * which Python reads as U+FFFD: the caller decodes then. */
+static bool truncate_words_utf8(mn_buf *out, mn_str s, size_t num)
+{
+    char *dst = mn_buf_reserve(out, s.len + 4);
+    if (!dst)
+        return true;
+    size_t n = s.len, i = 0, k = 0, w = 0, last = 0;
+    const unsigned char *p = (const unsigned char *)s.ptr;
+    bool truncated = false;
+    for (;;) {
+        /* skip whitespace (an invalid sequence is a word character) */
+        while (i < n) {
+            if (p[i] < 0x80) {
+                if (!ascii_space(p[i]))
+                    break;
+                i++;
+            } else {
+                size_t pos = i;
+                uint32_t cp;
+                if (mn_utf8_next(s, &pos, &cp) != MN_OK || !mn_unicode_isspace(cp))
+                    break;
+                i = pos;
+            }
+        }
+        if (i == n)
+            break;
+        if (k == num) {
+            truncated = true;
+            break;
+        }
+        size_t start = i;
+        while (i < n) {
+            if (p[i] > 0x20 && p[i] < 0x80) {
+                i++; /* printable ASCII, the common case */
+            } else if (p[i] < 0x80) {
+                if (ascii_space(p[i]))
+                    break;
+                i++;
+            } else {
+                size_t pos = i;
+                uint32_t cp;
+                if (mn_utf8_next(s, &pos, &cp) != MN_OK)
+                    return false;
+                if (mn_unicode_isspace(cp))
+                    break;
+                i = pos;
+            }
+        }
+        if (k)
+            dst[w++] = ' ';
+        last = w;
+        memcpy(dst + w, s.ptr + start, i - start);
+        w += i - start;
+        k++;
+    }
+    /* add_truncation_text: " …" unless the text already ends with it */
+    if (truncated && !(k >= 2 && w - last == 3 && memcmp(dst + last, "\xE2\x80\xA6", 3) == 0)) {
+        memcpy(dst + w, " \xE2\x80\xA6", 4);
+        w += 4;
+    }
+    mn_buf_commit(out, w);
+    return true;
+}
+
 int mn_text_truncate_words(mn_buf *out, mn_str s, long length)
 {
+    if (length >= 0 && truncate_words_utf8(out, s, (size_t)length))
+        return mn_buf_error(out);
     WITH_DECODED(s, a, t);
     /* split() into word spans */
     size_t nwords = 0;

@@ -471,8 +471,82 @@ static bool is_c0_or_space(unsigned char c)
     return c <= 0x20;
 }
 
+/* Characters smart_urlquote passes through untouched: unreserved and the
+ * safe delimiters, but not '%' (unquoted first), '?' and '#' (query and
+ * fragment handling), '[' and ']' (IPv6 hosts), controls, spaces or
+ * non-ASCII. */
+/* Bit masks of ASCII characters: bits lo..hi of one 64-character half. */
+#define CHAR_RANGE(lo, hi) ((~UINT64_C(0) >> (63 - ((hi) & 63) + ((lo) & 63))) << ((lo) & 63))
+#define CHAR_BIT1(c) (UINT64_C(1) << ((c) & 63))
+static const uint64_t plain_url_chars[2] = {
+    /* ! $ & ' ( ) * + , - . / 0-9 : ; = */
+    CHAR_BIT1('!') | CHAR_BIT1('$') | CHAR_RANGE('&', ';') | CHAR_BIT1('='),
+    /* @ A-Z _ a-z ~ */
+    CHAR_RANGE('@', 'Z') | CHAR_BIT1('_') | CHAR_RANGE('a', 'z') | CHAR_BIT1('~'),
+};
+
+static bool plain_url_char(unsigned char c)
+{
+    return c < 128 && (plain_url_chars[c >> 6] >> (c & 63)) & 1;
+}
+
+/* The common case: scheme://host/path made only of plain characters, with
+ * a non-empty host. Then unquote/quote change nothing, urlsplit and
+ * urlunsplit give the URL back with the scheme in lowercase, and a host
+ * IDNA refuses (an empty or 64+ character label) makes Django quote the
+ * whole URL, which again changes nothing. false: not that case. */
+static bool smart_quote_plain(mn_buf *out, mn_str url)
+{
+    const unsigned char *p = (const unsigned char *)url.ptr;
+    size_t n = url.len, colon = 0;
+    /* scheme: a letter, then letters, digits, '+', '-', '.' */
+    if (n == 0 || !((p[0] | 32) >= 'a' && (p[0] | 32) <= 'z'))
+        return false;
+    while (colon < n && p[colon] != ':') {
+        unsigned char c = p[colon];
+        if (!(((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))
+            return false;
+        colon++;
+    }
+    size_t h = colon + 3;
+    if (h > n || p[colon + 1] != '/' || p[colon + 2] != '/')
+        return false;
+    /* host: up to the next '/', with mn_url_idna_encode's checks of an
+     * ASCII name (labels of 1 to 63 characters, the last may be empty) */
+    bool idna_ok = true;
+    size_t e = h, label = h;
+    for (; e < n && p[e] != '/'; e++) {
+        if (!plain_url_char(p[e]))
+            return false;
+        if (p[e] == '.') {
+            if (e == label || e - label >= 64)
+                idna_ok = false;
+            label = e + 1;
+        }
+    }
+    if (e == h)
+        return false;
+    if (e - label >= 64)
+        idna_ok = false;
+    for (size_t i = e; i < n; i++)
+        if (!plain_url_char(p[i]))
+            return false;
+    char *dst = mn_buf_reserve(out, n);
+    if (!dst)
+        return true;
+    memcpy(dst, url.ptr, n);
+    if (idna_ok)
+        for (size_t k = 0; k < colon; k++)
+            if (dst[k] >= 'A' && dst[k] <= 'Z')
+                dst[k] = (char)(dst[k] + 32);
+    mn_buf_commit(out, n);
+    return true;
+}
+
 int mn_url_smart_quote(mn_buf *out, mn_str url)
 {
+    if (smart_quote_plain(out, url))
+        return mn_buf_error(out);
     /* urlsplit */
     mn_buf clean;
     mn_buf_init(&clean, NULL, 0);

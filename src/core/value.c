@@ -282,13 +282,19 @@ static int rebuild_index(mn_map *m, size_t want)
     return MN_OK;
 }
 
+/* mn_str_eq without the call (lookups are the hot path of templates). */
+static inline bool key_eq(mn_str a, mn_str b)
+{
+    return a.len == b.len && (a.len == 0 || (a.ptr[0] == b.ptr[0] && memcmp(a.ptr, b.ptr, a.len) == 0));
+}
+
 static ptrdiff_t map_lookup(const mn_map *m, mn_str key)
 {
     if (!m)
         return -1;
     if (!m->index) {
         for (size_t i = 0; i < m->len; i++)
-            if (mn_str_eq(m->entries[i].key, key))
+            if (key_eq(m->entries[i].key, key))
                 return (ptrdiff_t)i;
         return -1;
     }
@@ -296,7 +302,7 @@ static ptrdiff_t map_lookup(const mn_map *m, mn_str key)
     size_t slot = (size_t)mn_str_hash_keyed(key) & mask;
     while (m->index[slot]) {
         size_t i = m->index[slot] - 1;
-        if (mn_str_eq(m->entries[i].key, key))
+        if (key_eq(m->entries[i].key, key))
             return (ptrdiff_t)i;
         slot = (slot + 1) & mask;
     }

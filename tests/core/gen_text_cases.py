@@ -34,7 +34,10 @@ SLUGS = ["Hello World!", " Joel is a slug ", "Ḩeļļo ŵorld", "jaja---lol-mé
          "你好 世界", "Ǆemal-İstanbul", "a\xa0b\u2003c", "10 ½ inches ①②", "-_-", "", "ﬁne ﬂower", "üBER Straße",
          "हिन्दी शब्द", "ÆØÅ æøå"]
 TRUNC = ["The quick brown fox jumps over the lazy dog", "", "short", "Ünïcödé wörds hërë", "e\u0301e\u0301e\u0301e\u0301",
-         "a  b\n c\t d", "one two three …", "…", "word"]
+         "a  b\n c\t d", "one two three …", "…", "word",
+         # the UTF-8 fast path: Unicode spaces, ellipsis words, control separators
+         "x\xa0y\u3000z w", "\u2028lead and trail\u2029", "a\x1cb\x1fc d", "a … b", "a b … c", "… …", "a…  b",
+         "\u0085x y\x85", "  ", "wörd ünd wörd ünd"]
 HTMLS = ["<p>The quick <b>brown</b> fox</p>", "<p>one <a href=\"x\">two three</a> four</p>",
          "<div><br>Hello <img src='a.png'/> there, <i>my <b>friend</b></i></div>",
          "<!-- comment --> text <p>para</p>", "a < b and c > d", "<<<<", "<p>Unclosed <b>bold",
@@ -55,7 +58,12 @@ URLIZE = ["Check out www.djangoproject.com.", "http://example.com/?a=1&b=2", "(s
           "Go to djangoproject.org, or djangoproject.com!", "[https://example.com]", "x@münchen.de",
           "http://example.com/some%20path/ü?q=a+b&r=%25#frag ment", "HTTPS://EXAMPLE.COM", "http://.com",
           "http://example.com/verylongpathname/that/keeps/going", "Trailing &lt;http://a.com&gt;;",
-          "'quoted' \"www.x.org\"", "ftp://not.linked", "foo@bar", "@x.com"]
+          "'quoted' \"www.x.org\"", "ftp://not.linked", "foo@bar", "@x.com",
+          # fast paths: text without '.', '@' or ':', Unicode separators, plain URLs
+          "no links <here> & \"there\" isn't", " ", "\t\n", "a\xa0www.x.com\u3000b", "x\u2028http://a.com\u2029y",
+          "é http://é.com/ü é", "http://a.com, http://b.org; see", "HTTP://Example.COM/Path", "http://a..b/x",
+          "http://" + "a" * 63 + ".com/", "HTTP://" + "a" * 64 + ".com/", "http://x.com/a%41#f", "user@example.com.",
+          "&amp; www.x.com &lt;", "…www.x.com…", "http://x.com/a'b", "https://shop.example.com/p/7 for details"]
 QUOTE = ["", "abc", "a b/c?d=e&f", "/I ♥ Django/", "~_.-", "100%", "ü€😀", "\x01\x7f"]
 UNQUOTE = ["", "a%20b", "%41%42%43", "%zz%4", "%E2%99%A5", "%C3%28", "%ED%A0%80", "a+b%2B", "%", "%%41", "€%E2%82"]
 
@@ -101,7 +109,7 @@ emit_pairs("case_quote_plus", [(s, U.quote_plus(s)) for s in QUOTE])
 emit_pairs("case_unquote", [(s, U.unquote(s)) for s in UNQUOTE])
 emit_pairs("case_unquote_plus", [(s, U.unquote_plus(s)) for s in UNQUOTE])
 emit_pairs("case_iri_to_uri", [(s, iri_to_uri(s)) for s in QUOTE + ["/blog/for/Jürgen Münster/", "http://x.com/?q=1#a%20b"]])
-emit_pairs("case_smart_urlquote", [(s, H.smart_urlquote(s)) for s in ["http://example.com/ü?q=a b&r=%20", "http://例え.jp/", "https://user:pw@Example.com:8000/p%2Fq", "http://[::1]/", "http://a..b/", "http://x.com/?a&&b=", "www.x.org"]])
+emit_pairs("case_smart_urlquote", [(s, H.smart_urlquote(s)) for s in ["http://example.com/ü?q=a b&r=%20", "http://例え.jp/", "https://user:pw@Example.com:8000/p%2Fq", "http://[::1]/", "http://a..b/", "http://x.com/?a&&b=", "www.x.org", "HTTP://Example.COM/a_b~c!$&'()*+,;=:@/", "HTTP://a..b/", "http:////x", "http:///x", "HtTp://" + "b" * 64 + "/x", "1http://x/", "a:b", "http:x/y"]])
 STRIP = ["<p>Hello <b>World</b></p>", "a &lt; b &amp; c &#123; &#x41;", "<scr<script>ipt>alert(1)</scr</script>ipt>",
          "&#x <b>bold</b>", "&#; &#; <b>x</b>", "&abc", "x&a", "<!-- comment -->text<!DOCTYPE html>",
          "<![CDATA[data]]>after", "<?php echo 1 ?>x", "<script>var a = '<b>';</script>tail", "<style>p{}</STYLE >z",

@@ -44,3 +44,43 @@ Test(html, urlize_long_and_odd_input)
     cr_assert_str_eq(mn_buf_cstr(&b), "");
     mn_buf_free(&b);
 }
+
+/* Invalid UTF-8 is read as U+FFFD (Python's errors='replace'), also when it
+ * comes after a link has been written (urlize then starts over). */
+Test(html, urlize_invalid_utf8_after_link)
+{
+    mn_buf b = RUN(mn_html_urlize, "http://a.com x\xFFy <b>", -1, MN_URLIZE_NOFOLLOW | MN_URLIZE_AUTOESCAPE);
+    cr_assert_str_eq(mn_buf_cstr(&b),
+                     "<a href=\"http://a.com\" rel=\"nofollow\">http://a.com</a> x\xEF\xBF\xBDy &lt;b&gt;");
+    mn_buf_free(&b);
+    b = RUN(mn_html_urlize, "a\xE2\x80\xFF www.b.org", -1, MN_URLIZE_NOFOLLOW | MN_URLIZE_AUTOESCAPE);
+    cr_assert_str_eq(mn_buf_cstr(&b),
+                     "a\xEF\xBF\xBD\xEF\xBF\xBD <a href=\"http://www.b.org\" rel=\"nofollow\">www.b.org</a>");
+    mn_buf_free(&b);
+    /* appends after what the buffer already holds */
+    mn_buf_init(&b, NULL, 0);
+    mn_buf_puts(&b, "<p>");
+    cr_assert_eq(mn_html_urlize(&b, mn_str_from("xy.com \xC3"), -1, MN_URLIZE_AUTOESCAPE), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), "<p><a href=\"http://xy.com\">xy.com</a> \xEF\xBF\xBD");
+    mn_buf_free(&b);
+}
+
+/* A word longer than the on-stack scratch, and link targets that need
+ * escaping after smart_urlquote. */
+Test(html, urlize_long_word_and_escaped_target)
+{
+    char in[3000], want[7000];
+    memcpy(in, "http://x.com/", 13);
+    memset(in + 13, 'a', 1500);
+    in[1513] = '\0';
+    snprintf(want, sizeof want, "<a href=\"%s\">%s</a>", in, in);
+    mn_buf b;
+    mn_buf_init(&b, NULL, 0);
+    cr_assert_eq(mn_html_urlize(&b, mn_str_from(in), -1, 0), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), want);
+    mn_buf_free(&b);
+    b = RUN(mn_html_urlize, "http://x.com/?a=1&b=2&amp;c", -1, MN_URLIZE_AUTOESCAPE);
+    cr_assert_str_eq(mn_buf_cstr(&b),
+                     "<a href=\"http://x.com/?a=1&amp;b=2&amp;c=\">http://x.com/?a=1&amp;b=2&amp;amp;c</a>");
+    mn_buf_free(&b);
+}

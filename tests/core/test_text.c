@@ -114,3 +114,24 @@ Test(text, results_in_an_arena)
     cr_assert_str_eq(mn_buf_cstr(&b), "hello-world");
     mn_arena_free(a);
 }
+
+/* Invalid UTF-8 in a kept word reads as U+FFFD; in a dropped word it does
+ * not matter. */
+Test(text, truncate_words_invalid_utf8)
+{
+    mn_buf b = RUN(mn_text_truncate_words, "a\xFF" "b c d", 2);
+    cr_assert_str_eq(mn_buf_cstr(&b), "a\xEF\xBF\xBD" "b c \xE2\x80\xA6");
+    mn_buf_free(&b);
+    b = RUN(mn_text_truncate_words, "a b c\xFF", 2);
+    cr_assert_str_eq(mn_buf_cstr(&b), "a b \xE2\x80\xA6");
+    mn_buf_free(&b);
+    b = RUN(mn_text_truncate_words, "a\xED\xA0\x80", 2);
+    cr_assert_str_eq(mn_buf_cstr(&b), "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    mn_buf_free(&b);
+    /* appends after what the buffer already holds */
+    mn_buf_init(&b, NULL, 0);
+    mn_buf_puts(&b, "[");
+    cr_assert_eq(mn_text_truncate_words(&b, mn_str_from(" x\xF0 y "), 5), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), "[x\xEF\xBF\xBD y");
+    mn_buf_free(&b);
+}
