@@ -433,5 +433,11 @@ typedef struct mn_atomic_request {
  * response, or NULL (a 500) when no transaction could be started or the
  * commit failed. */
 struct mn_response *mn_atomic_request_handler(struct mn_request *req, void *ctx);
+/* The same as a middleware (middleware.h): list it in the project's
+ * MIDDLEWARE where the transaction should start (Django's ATOMIC_REQUESTS =
+ * True); what follows it, the view included, runs in one transaction on the
+ * thread's ORM database. */
+struct mn_middleware;
+extern const struct mn_middleware mn_atomic_requests_middleware;
 
 #endif

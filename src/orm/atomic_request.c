@@ -1,5 +1,6 @@
 /* ATOMIC_REQUESTS: a view wrapped in a transaction. */
 #include "manouche/http.h"
+#include "manouche/middleware.h"
 #include "orm_internal.h"
 
 mn_response *mn_atomic_request_handler(mn_request *req, void *ctx)
@@ -24,3 +25,28 @@ mn_response *mn_atomic_request_handler(mn_request *req, void *ctx)
     }
     return resp;
 }
+
+/* The middleware form: everything after it in MIDDLEWARE (and the view)
+ * runs in the transaction; mn_next_call turns failures into 500s. */
+static mn_response *atomic_requests_call(mn_request *req, mn_next *next)
+{
+    mn_err err = { 0 };
+    mn_db *db = mn__db(NULL, &err);
+    if (!db || mn_db_begin(db, &err) != MN_OK)
+        return NULL;
+    mn_response *resp = mn_next_call(next, req);
+    if (!resp || mn_response_status(resp) >= 500) {
+        mn_db_rollback(db, NULL);
+        return resp;
+    }
+    if (mn_db_commit(db, &err) != MN_OK) {
+        mn_db_rollback(db, NULL);
+        return NULL;
+    }
+    return resp;
+}
+
+const mn_middleware mn_atomic_requests_middleware = {
+    .name = "manouche.AtomicRequestsMiddleware",
+    .call = atomic_requests_call,
+};

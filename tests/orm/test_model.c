@@ -607,3 +607,49 @@ Test(model, atomic_requests)
     cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&product_model, A), "name", mn_value_cstr("Kept")), &err), 1);
     cr_assert_eq(mn_qs_count(mn_qs_all(&product_model, A), &err), 1, "the failed views rolled back");
 }
+
+static mn_response *buy_view(mn_request *req, const mn_url_args *args)
+{
+    (void)args;
+    make_product("Bought", "1", 1);
+    return mn_response_text(req, 201, "text/plain", MN_STR("ok"));
+}
+static mn_response *broken_buy_view(mn_request *req, const mn_url_args *args)
+{
+    (void)args;
+    make_product("Half-bought", "1", 1);
+    return NULL; /* the view fails: a 500, the transaction rolls back */
+}
+static const mn_url_pattern buy_patterns[] = {
+    MN_PATH("buy/", buy_view, "buy"),
+    MN_PATH("broken/", broken_buy_view, "broken"),
+    MN_URL_END,
+};
+static const mn_urlconf buy_urls = { .patterns = buy_patterns };
+
+Test(model, atomic_requests_middleware)
+{
+    mn_err err = { 0 };
+    mn_log_set_level(NULL, MN_LOG_CRITICAL);
+    static mn_settings settings;
+    settings = mn_settings_defaults();
+    settings.SECRET_KEY = "super-secret-value-1234";
+    const mn_middleware *mw[] = { &mn_atomic_requests_middleware, NULL };
+    mn_site_config cfg = { .settings = &settings, .urlconf = &buy_urls, .urlconf_name = "shop.urls", .middleware = mw };
+    mn_site *site = mn_site_new(&cfg, &err);
+    cr_assert_not_null(site, "%s", err.msg);
+    const char *paths[] = { "buy/", "broken/" };
+    int expect[] = { 201, 500 };
+    for (int i = 0; i < 2; i++) {
+        char *raw = mn_arena_sprintf(A, "GET /%s HTTP/1.1\r\nHost: localhost\r\n\r\n", paths[i]);
+        int status = 0;
+        mn_request *req = mn_request_from_raw(A, raw, strlen(raw), NULL, NULL, &status, &err);
+        cr_assert_not_null(req, "%s", err.msg);
+        mn_response *r = mn_site_handle(site, req);
+        cr_assert_eq(mn_response_status(r), expect[i]);
+    }
+    cr_assert_eq(mn_db_depth(DB), 0);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&product_model, A), "name", mn_value_cstr("Bought")), &err), 1);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&product_model, A), "name", mn_value_cstr("Half-bought")), &err), 0);
+    mn_site_free(site);
+}
