@@ -89,7 +89,7 @@ static int f_escape(fcall *c, mn_value *out)
     }
     mn_buf b;
     mn_buf_init(&b, c->arena, 0);
-    mn__tpl_escape(&b, S(c, c->input));
+    mn_html_escape(&b, S(c, c->input));
     int rc = ret_str(c, out, &b);
     out->flags |= MN_VALUE_SAFE;
     return rc;
@@ -99,7 +99,7 @@ static int f_force_escape(fcall *c, mn_value *out)
 {
     mn_buf b;
     mn_buf_init(&b, c->arena, 0);
-    mn__tpl_escape(&b, S(c, c->input));
+    mn_html_escape(&b, S(c, c->input));
     int rc = ret_str(c, out, &b);
     out->flags |= MN_VALUE_SAFE;
     return rc;
@@ -380,10 +380,10 @@ static int f_join(fcall *c, mn_value *out)
             if (mn_value_is_safe(c->arg))
                 mn_buf_put_str(&b, sep);
             else
-                mn__tpl_escape(&b, sep);
+                mn_html_escape(&b, sep);
         }
         if (c->autoescape && !mn_value_is_safe(v))
-            mn__tpl_escape(&b, S(c, v));
+            mn_html_escape(&b, S(c, v));
         else
             mn_buf_put_str(&b, S(c, v));
     }
@@ -801,7 +801,7 @@ static int ul_format(fcall *c, mn_buf *b, mn_list *l, int tabs, int depth)
             mn_buf_putc(b, '\t');
         mn_buf_puts(b, "<li>");
         if (c->autoescape && !mn_value_is_safe(item))
-            mn__tpl_escape(b, S(c, item));
+            mn_html_escape(b, S(c, item));
         else
             mn_buf_put_str(b, S(c, item));
         if (children && mn_list_len(children)) {
@@ -855,7 +855,7 @@ static int f_linenumbers(fcall *c, mn_value *out)
             mn_buf_putc(&b, '\n');
         mn_buf_printf(&b, "%0*zu. ", width, k++);
         if (c->autoescape && !mn_value_is_safe(c->input))
-            mn__tpl_escape(&b, line);
+            mn_html_escape(&b, line);
         else
             mn_buf_put_str(&b, line);
     }

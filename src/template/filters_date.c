@@ -197,7 +197,7 @@ int mn__tpl_value_hook(mn_template_context *ctx, mn_value v, mn_buf *out)
     if (rc)
         return rc;
     if (ctx->autoescape)
-        return mn__tpl_escape(out, mn_buf_str(&tmp));
+        return mn_html_escape(out, mn_buf_str(&tmp));
     return mn_buf_put_str(out, mn_buf_str(&tmp));
 }
 

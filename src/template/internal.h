@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include "manouche/template.h"
+#include "manouche/text.h"
 
 #define MN__TPL_MAX_DEPTH 40        /* nested include/extends/inclusion renders */
 #define MN__TPL_MAX_NEST 200        /* nested block tags while parsing */
@@ -246,7 +247,6 @@ const mn_template *mn__tpl_get_for(mn_template_context *ctx, mn_value v, mn_err 
 /* Appends a float as {{ }} shows it (number_format: no exponent). */
 int mn__tpl_put_float(mn_buf *out, double f);
 /* Appends Django's escape(s). */
-int mn__tpl_escape(mn_buf *out, mn_str s);
 /* str(v) as a slice in the context arena. */
 mn_str mn__tpl_str(mn_template_context *ctx, mn_value v);
 /* Applies a filter definition outside an expression (the {% filter %} tag). */

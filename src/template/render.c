@@ -29,48 +29,6 @@ int mn__tpl_render_error(mn_template_context *ctx, mn_err *err, int code, const 
     return code;
 }
 
-/* ---- escaping ---- */
-
-static const uint8_t escape_class[256] = {
-    ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5,
-};
-static const char *const escape_rep[6] = { "", "&amp;", "&lt;", "&gt;", "&quot;", "&#x27;" };
-static const uint8_t escape_len[6] = { 0, 5, 4, 4, 6, 6 };
-
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-/* True when one of the 8 bytes of w equals c (SWAR zero-byte test). */
-#define HAS_BYTE(w, c) ((((w) ^ (ONES * (c))) - ONES) & ~((w) ^ (ONES * (c))) & HIGHS)
-
-int mn__tpl_escape(mn_buf *out, mn_str s)
-{
-    const unsigned char *p = (const unsigned char *)s.ptr;
-    size_t start = 0, i = 0;
-    while (i < s.len) {
-        /* skip 8 plain bytes at a time */
-        while (i + 8 <= s.len) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            if (HAS_BYTE(w, '&') | HAS_BYTE(w, '<') | HAS_BYTE(w, '>') | HAS_BYTE(w, '"') | HAS_BYTE(w, '\''))
-                break;
-            i += 8;
-        }
-        size_t stop = i + 8 < s.len ? i + 8 : s.len;
-        for (; i < stop; i++) {
-            uint8_t c = escape_class[p[i]];
-            if (__builtin_expect(!c, 1))
-                continue;
-            if (i > start)
-                mn_buf_append(out, s.ptr + start, i - start);
-            mn_buf_append(out, escape_rep[c], escape_len[c]);
-            start = i + 1;
-        }
-    }
-    if (s.len > start)
-        return mn_buf_append(out, s.ptr + start, s.len - start);
-    return mn_buf_error(out);
-}
-
 /* ---- contexts ---- */
 
 mn_template_context *mn_template_context_new(mn_template_engine *e, mn_arena *arena, mn_map *vars)
@@ -600,7 +558,7 @@ int mn_template_render_value(mn_template_context *ctx, mn_value v, mn_buf *out)
     if (v.type == MN_VALUE_STR) {
         if (!ctx->autoescape || (v.flags & MN_VALUE_SAFE))
             return mn_buf_put_str(out, v.u.s);
-        return mn__tpl_escape(out, v.u.s);
+        return mn_html_escape(out, v.u.s);
     }
     if (v.type == MN_VALUE_INT)
         return mn_buf_put_i64(out, v.u.i);
@@ -615,7 +573,7 @@ int mn_template_render_value(mn_template_context *ctx, mn_value v, mn_buf *out)
         v.type == MN_VALUE_DECIMAL)
         return mn_value_to_str(v, out);
     mn_str s = mn__tpl_str(ctx, v);
-    return mn__tpl_escape(out, s);
+    return mn_html_escape(out, s);
 }
 
 int mn_template_nodelist_render(const mn_template_nodelist *nl, mn_template_context *ctx, mn_buf *out, mn_err *err)

@@ -1896,7 +1896,7 @@ static int csrf_render(const void *data, mn_template_context *ctx, mn_buf *out, 
     if (mn_value_is_safe(*v))
         mn_buf_put_str(out, s);
     else
-        mn__tpl_escape(out, s);
+        mn_html_escape(out, s);
     return mn_buf_puts(out, "\">");
 }
 

@@ -540,7 +540,7 @@ static int debug_render(const void *data, mn_template_context *ctx, mn_buf *out,
     mn_buf_puts(&tmp, "\n{'False': False, 'None': None, 'True': True}");
     if (mn_buf_error(&tmp))
         return mn_buf_error(&tmp);
-    return mn__tpl_escape(out, mn_buf_str(&tmp));
+    return mn_html_escape(out, mn_buf_str(&tmp));
 }
 
 static mn_template_node *do_debug(mn_template_parser *p, mn_str contents, mn_err *err)

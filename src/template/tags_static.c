@@ -45,7 +45,7 @@ static int static_render(const void *data, mn_template_context *ctx, mn_buf *out
         if (n->path && ctx->autoescape) {
             mn_buf esc;
             mn_buf_init(&esc, ctx->arena, 0);
-            mn__tpl_escape(&esc, s.u.s);
+            mn_html_escape(&esc, s.u.s);
             if (mn_buf_error(&esc))
                 return mn_buf_error(&esc);
             s = mn_value_safe(mn_buf_str(&esc));
