@@ -339,7 +339,17 @@ static int put_u32_escaped(mn_buf *out, const uint32_t *v, size_t n, bool esc)
 {
     if (!esc)
         return mn__utf8_put_u32(out, v, n);
-    char *dst = mn_buf_reserve(out, n * 6);
+    size_t room = n * 6; /* the longest replacement */
+    if (out->max - out->len < room) {
+        /* near the buffer's limit: reserve only what is needed */
+        room = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t ch = v[i];
+            room += ch == '&' ? 5 : ch == '<' || ch == '>' ? 4 : ch == '"' || ch == '\'' ? 6 : ch < 0x80 ? 1
+                    : ch < 0x800 ? 2 : ch < 0x10000 || ch > 0x10FFFF ? 3 : 4;
+        }
+    }
+    char *dst = mn_buf_reserve(out, room);
     if (!dst)
         return mn_buf_error(out);
     size_t w = 0;

@@ -428,6 +428,8 @@ static inline bool ascii_space(unsigned char c)
  * which Python reads as U+FFFD: the caller decodes then. */
 static bool truncate_words_utf8(mn_buf *out, mn_str s, size_t num)
 {
+    if (out->len > out->max || out->max - out->len < s.len + 4)
+        return false; /* near the buffer's limit: the exact way */
     char *dst = mn_buf_reserve(out, s.len + 4);
     if (!dst)
         return true;

@@ -222,7 +222,14 @@ int mn__utf8_decode_all(mn_arena *a, mn_str s, mn__u32s *out)
 
 int mn__utf8_put_u32(mn_buf *b, const uint32_t *cp, size_t n)
 {
-    char *dst = mn_buf_reserve(b, n * 4);
+    size_t room = n * 4;
+    if (b->len <= b->max && b->max - b->len < room) {
+        /* near the buffer's limit: reserve only what is needed */
+        room = 0;
+        for (size_t i = 0; i < n; i++)
+            room += cp[i] < 0x80 ? 1 : cp[i] < 0x800 ? 2 : cp[i] < 0x10000 || cp[i] > 0x10FFFF ? 3 : 4;
+    }
+    char *dst = mn_buf_reserve(b, room);
     if (!dst)
         return mn_buf_error(b);
     size_t w = 0;

@@ -53,6 +53,30 @@ Test(buf, limit_is_sticky)
     mn_buf_free(&b);
 }
 
+/* The fast path (room already there) keeps the limit and the error. */
+Test(buf, limit_with_room_left)
+{
+    mn_buf b;
+    mn_buf_init(&b, NULL, 100);
+    cr_assert_eq(mn_buf_puts(&b, "ab"), MN_OK); /* capacity now beyond what is used */
+    cr_assert_eq(mn_buf_append(&b, "0123456789", 10), MN_OK);
+    cr_assert_eq(b.len, 12);
+    char big[89];
+    memset(big, 'x', sizeof big);
+    cr_assert_eq(mn_buf_append(&b, big, 88), MN_OK); /* exactly the limit */
+    cr_assert_eq(b.len, 100);
+    cr_assert_eq(mn_buf_append(&b, "y", 1), MN_ELIMIT);
+    mn_buf_truncate(&b, 50);
+    /* the error stays although there is room now */
+    cr_assert_eq(mn_buf_append(&b, "z", 1), MN_ELIMIT);
+    cr_assert_eq(b.len, 50);
+    cr_assert_eq(mn_buf_reserve(&b, 1), NULL);
+    mn_buf_reset(&b);
+    cr_assert_eq(mn_buf_append(&b, "z", 1), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), "z");
+    mn_buf_free(&b);
+}
+
 Test(buf, arena_cap_gives_enomem)
 {
     mn_arena *a = mn_arena_new("t", 9000);

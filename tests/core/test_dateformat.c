@@ -1545,6 +1545,21 @@ Test(dateformat, errors_and_named_formats)
     cr_assert_str_eq(mn_dateformat_get("SHORT_DATE_FORMAT"), "m/d/Y");
     cr_assert_str_eq(mn_dateformat_get("SHORT_DATETIME_FORMAT"), "m/d/Y P");
     cr_assert_str_eq(mn_dateformat_get("Y-m-d"), "Y-m-d");
+    cr_assert_str_eq(mn_dateformat_get("YEAR_MONTH_FORMAT"), "F Y");
+    cr_assert_str_eq(mn_dateformat_get("MONTH_DAY_FORMAT"), "F j");
+    /* only the exact names are settings; anything else is a format */
+    cr_assert_str_eq(mn_dateformat_get("FORMAT"), "FORMAT");
+    cr_assert_str_eq(mn_dateformat_get("XDATE_FORMAT"), "XDATE_FORMAT");
+    cr_assert_str_eq(mn_dateformat_get("DATE_FORMATS"), "DATE_FORMATS");
+    cr_assert_str_eq(mn_dateformat_get(""), "");
+    cr_assert_str_eq(mn_dateformat_get(NULL), "N j, Y");
+    /* numbers: zero padding and widths without printf */
+    mn_buf_reset(&b);
+    cr_assert_eq(mn_date_format(&b, (mn_date){ 7, 3, 4 }, "Y y m n d j t z", &err), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), "7 07 03 3 04 4 31 63");
+    mn_buf_reset(&b);
+    cr_assert_eq(mn_time_format(&b, (mn_time){ 0, 5, 9, 42 }, "G H g h i s u", &err), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), "0 00 12 12 05 09 000042");
     mn_buf_reset(&b);
     const mn_tz *paris = mn_tz_get("Europe/Paris", NULL);
     mn_datetime dt;

@@ -84,3 +84,23 @@ Test(html, urlize_long_word_and_escaped_target)
                      "<a href=\"http://x.com/?a=1&amp;b=2&amp;c=\">http://x.com/?a=1&amp;b=2&amp;amp;c</a>");
     mn_buf_free(&b);
 }
+
+/* Output that fits a buffer's limit exactly is written whole, although
+ * the fast paths reserve room generously. */
+Test(html, urlize_fits_the_limit_exactly)
+{
+    static const char *const in[] = { "é <x> http://a.com/é 'q' (www.b.org).", "a\xE2\x80\xA6 https://x.com/p",
+                                      "ü@ä.com and <b>", "" };
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        mn_buf want;
+        mn_buf_init(&want, NULL, 0);
+        cr_assert_eq(mn_html_urlize(&want, mn_str_from(in[i]), -1, MN_URLIZE_AUTOESCAPE | MN_URLIZE_NOFOLLOW), MN_OK);
+        mn_buf b;
+        mn_buf_init(&b, NULL, want.len ? want.len : 1);
+        cr_assert_eq(mn_html_urlize(&b, mn_str_from(in[i]), -1, MN_URLIZE_AUTOESCAPE | MN_URLIZE_NOFOLLOW), MN_OK,
+                     "case %zu", i);
+        cr_assert_str_eq(mn_buf_cstr(&b), mn_buf_cstr(&want));
+        mn_buf_free(&b);
+        mn_buf_free(&want);
+    }
+}

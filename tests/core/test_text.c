@@ -135,3 +135,17 @@ Test(text, truncate_words_invalid_utf8)
     cr_assert_str_eq(mn_buf_cstr(&b), "[x\xEF\xBF\xBD y");
     mn_buf_free(&b);
 }
+
+/* Output that fits a buffer's limit exactly is written whole. */
+Test(text, truncate_words_fits_the_limit_exactly)
+{
+    mn_buf b;
+    mn_buf_init(&b, NULL, 6);
+    cr_assert_eq(mn_text_truncate_words(&b, mn_str_from("  ab    cd  ef gh"), 1), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), "ab \xE2\x80\xA6");
+    mn_buf_free(&b);
+    mn_buf_init(&b, NULL, 5);
+    cr_assert_eq(mn_text_truncate_words(&b, mn_str_from("ab\t\t\tcd"), 2), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), "ab cd");
+    mn_buf_free(&b);
+}
