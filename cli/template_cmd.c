@@ -10,7 +10,8 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: manouche template render [--dir DIR]... [--context FILE] [--no-autoescape]\n"
-               "                                [--string-if-invalid TEXT] NAME\n");
+               "                                [--string-if-invalid TEXT] [--static-url URL]\n"
+               "                                [--media-url URL] NAME\n");
 }
 
 /* Context values from JSON (json.h): objects are maps, arrays lists; an
@@ -122,6 +123,10 @@ static int render(int argc, char **argv)
             opts.no_autoescape = true;
         } else if (!strcmp(a, "--string-if-invalid") && i + 1 < argc) {
             opts.string_if_invalid = argv[++i];
+        } else if (!strcmp(a, "--static-url") && i + 1 < argc) {
+            opts.static_url = argv[++i];
+        } else if (!strcmp(a, "--media-url") && i + 1 < argc) {
+            opts.media_url = argv[++i];
         } else if (a[0] == '-' && a[1]) {
             usage(stderr);
             return 2;

@@ -1,5 +1,5 @@
 /* Built-in tags: if, for, with, block, extends, include, autoescape, comment,
- * filter, firstof, cycle, resetcycle, ifchanged, load, spaceless,
+ * filter, firstof, cycle, resetcycle, ifchanged, ifequal, ifnotequal, load, spaceless,
  * templatetag, verbatim, widthratio, regroup, csrf_token. */
 #include <math.h>
 #include <stdio.h>
@@ -398,6 +398,14 @@ static int if_render(const void *data, mn_template_context *ctx, mn_buf *out, mn
         if (in->br[i].cond) {
             mn_value v;
             int rc = if_eval(in->br[i].cond, ctx, &v, err);
+            /* Like Django's IfNode, a VariableDoesNotExist raised while
+             * evaluating the condition (a missing filter argument) makes
+             * the condition false rather than failing the render. */
+            if (rc == MN_ENOTFOUND && err && !strncmp(err->msg, "VariableDoesNotExist:", 21)) {
+                err->code = 0;
+                err->msg[0] = '\0';
+                continue;
+            }
             if (rc)
                 return rc;
             if (!mn_value_truthy(v))
@@ -1627,6 +1635,68 @@ static mn_template_node *do_ifchanged(mn_template_parser *p, mn_str contents, mn
     return mn__tpl_node(p, NODE_CALL, ifchanged_render, in);
 }
 
+/* ================= ifequal / ifnotequal ================= */
+
+/* Django 3.2's deprecated {% ifequal a b %} ... {% else %} ... {% endifequal %}
+ * (and ifnotequal): both operands resolve with failures ignored (a missing
+ * variable is None) and compare with Python ==. */
+typedef struct ifequal_node {
+    mn_template_fexpr *a, *b;
+    mn_template_nodelist *yes, *no;
+    bool negate;
+} ifequal_node;
+
+static int ifequal_render(const void *data, mn_template_context *ctx, mn_buf *out, mn_err *err)
+{
+    const ifequal_node *in = data;
+    mn_value a, b;
+    int rc = mn_template_fexpr_resolve(in->a, ctx, true, &a, err);
+    if (!rc)
+        rc = mn_template_fexpr_resolve(in->b, ctx, true, &b, err);
+    if (rc)
+        return rc;
+    if (mn_value_eq(a, b) != in->negate)
+        return mn_template_nodelist_render(in->yes, ctx, out, err);
+    return in->no ? mn_template_nodelist_render(in->no, ctx, out, err) : MN_OK;
+}
+
+static mn_template_node *ifequal_compile(mn_template_parser *p, mn_str contents, bool negate, mn_err *err)
+{
+    mn_str *bits;
+    int nb = mn_template_parser_split(p, contents, &bits);
+    if (nb < 0)
+        return OOM(err);
+    const char *tag = negate ? "ifnotequal" : "ifequal";
+    if (nb != 3)
+        return fail(p, err, "'%s' takes two arguments", tag);
+    const char *end = negate ? "endifnotequal" : "endifequal";
+    ifequal_node *in = mn_arena_calloc(p->arena, 1, sizeof *in);
+    if (!in)
+        return OOM(err);
+    in->negate = negate;
+    if (!(in->yes = parse_until(p, "else", end, NULL, err)))
+        return NULL;
+    const mn__token *t = next_token(p);
+    if (t && mn_str_eq_cstr(t->contents, "else")) {
+        if (!(in->no = parse_until(p, end, NULL, NULL, err)))
+            return NULL;
+        next_token(p);
+    }
+    if (!(in->a = cf(p, bits[1], err)) || !(in->b = cf(p, bits[2], err)))
+        return NULL;
+    return mn__tpl_node(p, NODE_CALL, ifequal_render, in);
+}
+
+static mn_template_node *do_ifequal(mn_template_parser *p, mn_str contents, mn_err *err)
+{
+    return ifequal_compile(p, contents, false, err);
+}
+
+static mn_template_node *do_ifnotequal(mn_template_parser *p, mn_str contents, mn_err *err)
+{
+    return ifequal_compile(p, contents, true, err);
+}
+
 /* ================= load ================= */
 
 static int add_lib(mn_template_parser *p, const mn_template_library *lib)
@@ -1929,6 +1999,8 @@ int mn__tpl_register_builtin_tags(mn_template_library *lib)
         { "cycle", do_cycle },
         { "resetcycle", do_resetcycle },
         { "ifchanged", do_ifchanged },
+        { "ifequal", do_ifequal },
+        { "ifnotequal", do_ifnotequal },
         { "load", do_load },
         { "widthratio", do_widthratio },
         { "regroup", do_regroup },

@@ -325,7 +325,9 @@ static int cache_render(const void *data, mn_template_context *ctx, mn_buf *out,
     size_t start = out->len;
     if ((rc = mn_template_nodelist_render(c->body, ctx, out, err)))
         return rc;
-    set(udata, mn_str_from(key), mn_str_make(out->data + start, out->len - start), timeout);
+    /* an empty body into a still-empty buffer leaves out->data NULL */
+    mn_str body = out->data ? mn_str_make(out->data + start, out->len - start) : MN_STR_EMPTY;
+    set(udata, mn_str_from(key), body, timeout);
     return MN_OK;
 }
 

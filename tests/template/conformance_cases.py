@@ -695,3 +695,12 @@ CASES += [
 CASES += [
     ("pprint02", "{{ a|pprint }}", {"a": {"b": 1, "a": [2, {"z": 1, "y": "<"}], "c": None}}),
 ]
+
+CASES += [
+    ("ifequal01", "{% ifequal a b %}eq{% else %}ne{% endifequal %}|{% ifnotequal a '2' %}ne{% endifnotequal %}", {"a": 2, "b": 2.0}),
+    ("ifequal02", "{% ifequal missing None %}none{% endifequal %}{% ifequal x|lower 'ab c' %}!{% endifequal %}", {"x": "AB C"}),
+    ("ifequal03", "{% ifequal a %}x{% endifequal %}", {}),
+    ("ifequal04", "{% ifnotequal a b %}x{% endifequal %}", {}),
+    ("if_badarg01", "{% if x|default_if_none:y %}yes{% else %}no{% endif %}", {}),
+    ("if_badarg02", "{% if a %}a{% elif x|add:nope %}b{% else %}c{% endif %}", {"x": 1}),
+]

@@ -73,3 +73,44 @@ Test(template_tags_core, misc_tags)
     T_EXPECT("{% for x in l %}{% ifchanged %}{{ x }}{% endifchanged %}{% endfor %}", m, "123");
     T_EXPECT_ERROR("{% filter safe %}{% endfilter %}", m, "TemplateSyntaxError: \"filter safe\" is not permitted.");
 }
+
+Test(template_tags_core, ifequal_ifnotequal)
+{
+    mn_map *m = t_map();
+    mn_map_set_cstr(m, "n", mn_value_int(3));
+    mn_map_set_cstr(m, "f", mn_value_float(3.0));
+    mn_map_set_cstr(m, "s", mn_value_cstr("3"));
+    mn_map_set_cstr(m, "w", mn_value_cstr("two words"));
+    /* Python ==: 3 == 3.0, but 3 != "3" */
+    T_EXPECT("{% ifequal n f %}eq{% else %}ne{% endifequal %}", m, "eq");
+    T_EXPECT("{% ifequal n s %}eq{% else %}ne{% endifequal %}", m, "ne");
+    T_EXPECT("{% ifnotequal n s %}ne{% endifnotequal %}", m, "ne");
+    T_EXPECT("{% ifnotequal n 3 %}ne{% else %}eq{% endifnotequal %}", m, "eq");
+    /* quoted literals with spaces, filters on either side */
+    T_EXPECT("{% ifequal w \"two words\" %}y{% endifequal %}", m, "y");
+    T_EXPECT("{% ifequal w|upper 'TWO WORDS' %}y{% endifequal %}", m, "y");
+    /* missing variables are None on both sides, so they are equal */
+    T_EXPECT("{% ifequal nope alsonope %}y{% endifequal %}", m, "y");
+    T_EXPECT("{% ifequal nope None %}y{% endifequal %}|{% ifequal nope 0 %}z{% endifequal %}", m, "y|");
+    /* bodies nest and the else branch is optional */
+    T_EXPECT("{% ifequal n 3 %}{% ifnotequal s 'x' %}in{% endifnotequal %}{% endifequal %}", m, "in");
+    T_EXPECT("{% ifequal n 4 %}y{% endifequal %}", m, "");
+    T_EXPECT_ERROR("{% ifequal n %}y{% endifequal %}", m, "TemplateSyntaxError: 'ifequal' takes two arguments");
+    T_EXPECT_ERROR("{% ifnotequal a b c %}{% endifnotequal %}", m,
+                   "TemplateSyntaxError: 'ifnotequal' takes two arguments");
+    T_EXPECT_ERROR("{% ifequal a b %}y{% endifnotequal %}", m, "TemplateSyntaxError: Invalid block tag");
+    T_EXPECT_ERROR("{% ifequal a b %}y", m, "TemplateSyntaxError: Unclosed tag");
+}
+
+Test(template_tags_core, if_missing_filter_argument_is_false)
+{
+    mn_map *m = t_map();
+    mn_map_set_cstr(m, "x", mn_value_cstr("v"));
+    /* an unresolvable filter argument inside {% if %} makes the condition
+     * false (Django's IfNode catches VariableDoesNotExist) */
+    T_EXPECT("{% if x|default_if_none:y %}yes{% else %}no{% endif %}", m, "no");
+    T_EXPECT("{% if nope|default:other %}a{% elif x %}b{% endif %}", m, "b");
+    T_EXPECT("{% if x and x|add:missing %}a{% else %}c{% endif %}", m, "c");
+    /* outside {% if %} the same expression is still an error */
+    T_EXPECT_ERROR("{{ x|default_if_none:y }}", m, "VariableDoesNotExist");
+}

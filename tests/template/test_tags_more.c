@@ -159,3 +159,16 @@ Test(template_tags_more, static_library)
     mn_template_engine_free(e);
     T_EXPECT_ERROR("{% static 'x' %}", NULL, "TemplateSyntaxError: Invalid block tag on line 1: 'static'");
 }
+
+Test(template_tags_more, cache_empty_body_into_empty_output)
+{
+    mn_map *m = t_map();
+    mn_map_set_cstr(m, "foo", mn_value_cstr("foo"));
+    mn_map_set_cstr(m, "bar", mn_value_cstr("with spaces"));
+    /* the fragment is the whole template and renders nothing: the output
+     * buffer has no storage yet when the empty fragment is stored */
+    T_EXPECT("{% load cache %}{% cache 1 foo bar %}{% endcache %}", m, "");
+    /* the cached empty fragment is served again, still empty */
+    T_EXPECT("{% load cache %}{% cache 1 foo bar %}{% endcache %}", m, "");
+    T_EXPECT("{% load cache %}{% cache 1 foo bar %}{% endcache %}|after", m, "|after");
+}
