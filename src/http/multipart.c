@@ -344,6 +344,9 @@ mn__mp *mn__mp_new(mn_arena *arena, mn_str boundary, const mn_http_settings *set
     if (!p->post || !p->buf)
         return NULL;
     if (!boundary_valid(boundary)) {
+        /* Django's words; a missing boundary is Python's None. */
+        if (!boundary.len)
+            boundary = MN_STR("None");
         p->rc = mn_err_set(&p->err, MN_EPARSE, "Invalid boundary in multipart: %.*s",
                            MN_STR_FMT(boundary));
         return p;

@@ -249,6 +249,11 @@ Test(multipart_stream, header_block_bounded)
     cr_assert_eq(mn__mp_feed(p, "x", 1), MN_EPARSE);
     cr_assert_str_eq(mn__mp_error(p), "Invalid boundary in multipart: bad boundary ");
     mn_arena_free(a);
+    a = mn_arena_new("t", 0);
+    p = stream_new(a, "", 100);
+    cr_assert_eq(mn__mp_finish(p), MN_EPARSE);
+    cr_assert_str_eq(mn__mp_error(p), "Invalid boundary in multipart: None", "as the one-shot path says");
+    mn_arena_free(a);
 }
 
 Test(multipart_stream, content_type_boundary)
