@@ -179,7 +179,7 @@ typedef struct mn_http_settings {
     bool use_x_forwarded_host;            /* USE_X_FORWARDED_HOST */
     size_t data_upload_max_memory_size;   /* 2621440; request bodies over it: 413 */
     size_t data_upload_max_number_fields; /* 1000; over it: 400 */
-    size_t file_upload_max_memory_size;   /* 2621440; larger files spill to disk */
+    size_t file_upload_max_memory_size;   /* 2621440; files in memory stay under it together */
     size_t file_upload_max_size;          /* bound of a multipart body (default 64 MiB) */
     const char *file_upload_temp_dir;     /* NULL: $TMPDIR or /tmp */
 } mn_http_settings;

@@ -32,8 +32,8 @@ int mn__multipart_parse(mn_request *req, mn_str body, mn_str boundary, mn_queryd
                         mn_err *err);
 /* The incremental multipart parser the server feeds as body bytes arrive.
  * Fields are kept in memory (bounded by DATA_UPLOAD_MAX_MEMORY_SIZE and
- * DATA_UPLOAD_MAX_NUMBER_FIELDS), files in memory up to
- * FILE_UPLOAD_MAX_MEMORY_SIZE and beyond it written to a temporary file as
+ * DATA_UPLOAD_MAX_NUMBER_FIELDS), files in memory while together they fit
+ * in FILE_UPLOAD_MAX_MEMORY_SIZE, else written to a temporary file as
  * they arrive (closed and deleted by a cleanup on arena). Everything lives
  * in arena. new: NULL only when out of memory (an invalid boundary gives a
  * parser in the error state). feed: consumes every byte; returns MN_OK or

@@ -1,7 +1,8 @@
 /* multipart/form-data bodies (RFC 7578), parsed like Django's
  * MultiPartParser: fields go to POST, parts with a file name to FILES. Files
- * larger than FILE_UPLOAD_MAX_MEMORY_SIZE are written to a temporary file
- * that a cleanup on the request arena deletes when the request ends.
+ * stay in memory while together they fit in FILE_UPLOAD_MAX_MEMORY_SIZE;
+ * the others are written to a temporary file that a cleanup on the request
+ * arena deletes when the request ends.
  *
  * Two parsers share the interpretation of part headers: a one-shot parser
  * over a complete body (mn_request_from_raw, the test client) and an
@@ -216,7 +217,7 @@ int mn__multipart_parse(mn_request *req, mn_str body, mn_str boundary, mn_queryd
             return mn_err_set(err, MN_EPARSE, "multipart body has no boundary");
         pos = (size_t)(first - body.ptr) + dlen;
     }
-    size_t fields = 0, field_bytes = 0;
+    size_t fields = 0, field_bytes = 0, file_mem = 0;
     for (;;) {
         /* After a delimiter: "--" ends the body, CRLF starts a part. */
         if (pos + 2 <= body.len && !memcmp(body.ptr + pos, "--", 2))
@@ -269,10 +270,13 @@ int mn__multipart_parse(mn_request *req, mn_str body, mn_str boundary, mn_queryd
         }
         f.size = content.len;
         f.content = content;
-        if (content.len > s->file_upload_max_memory_size) {
+        /* The files held in memory together stay under the limit. */
+        if (content.len > s->file_upload_max_memory_size - file_mem) {
             int rc = spill(req, &f, err);
             if (rc)
                 return rc;
+        } else {
+            file_mem += content.len;
         }
         if (mn__request_add_file(req, &f))
             return mn_err_set(err, MN_ENOMEM, "out of memory");
@@ -300,6 +304,7 @@ struct mn__mp {
     char *buf;      /* undecided bytes: a possible delimiter prefix, part headers */
     size_t blen;
     size_t fields, field_bytes;
+    size_t file_mem; /* bytes of the files kept in memory so far */
     int kind;       /* of the current part */
     mn_uploaded_file cur;
     mn_buf mem;     /* the current field or in-memory file */
@@ -339,6 +344,9 @@ mn__mp *mn__mp_new(mn_arena *arena, mn_str boundary, const mn_http_settings *set
     if (!p->post || !p->buf)
         return NULL;
     if (!boundary_valid(boundary)) {
+        /* Django's words; a missing boundary is Python's None. */
+        if (!boundary.len)
+            boundary = MN_STR("None");
         p->rc = mn_err_set(&p->err, MN_EPARSE, "Invalid boundary in multipart: %.*s",
                            MN_STR_FMT(boundary));
         return p;
@@ -409,7 +417,7 @@ static int mp_data(mn__mp *p, const char *d, size_t n)
         return MN_OK;
     }
     p->cur.size += n;
-    if (!p->tmp && p->cur.size > p->s.file_upload_max_memory_size) {
+    if (!p->tmp && p->cur.size > p->s.file_upload_max_memory_size - p->file_mem) {
         if (mp_spill(p))
             return p->rc;
         mn_str held = mn_buf_str(&p->mem);
@@ -465,6 +473,7 @@ static int mp_part_end(mn__mp *p)
             p->tmp = NULL;
         } else {
             p->cur.content = held;
+            p->file_mem += held.len;
         }
         if (p->nfiles == p->fcap) {
             size_t ncap = p->fcap ? p->fcap * 2 : 4;

@@ -252,12 +252,16 @@ ptrdiff_t mn_http_parse_head(const char *buf, size_t len, const mn_http_limits *
     const mn_header *host = NULL, *cl = NULL, *te = NULL;
     bool conn_close = false, conn_keep = false;
     for (;;) {
-        if (pos - start > max_size)
+        /* The whole head, up to the final CRLF, fits in max_size bytes:
+         * the next line needs two more, and its LF must come before
+         * start + max_size. The verdict is the same whichever way the
+         * head is split into reads. */
+        if (pos - start + 2 > max_size)
             return -431;
-        size_t lim = len < start + max_size + 2 ? len : start + max_size + 2;
+        size_t lim = len < start + max_size ? len : start + max_size;
         lf = find_lf(buf, pos, lim > pos ? lim : pos);
         if (lf < 0) {
-            if (len - start > max_size)
+            if (len - start >= max_size)
                 return -431;
             /* Reject what can already be seen as invalid. */
             if (pos < len && (buf[pos] == ' ' || buf[pos] == '\t'))

@@ -352,12 +352,15 @@ static int parse_range(mn_str spec, off_t size, off_t *off, off_t *len)
         return 0;
     a = mn_str_trim(a);
     b = mn_str_trim(b);
-    uint64_t first, last;
+    /* Compared as unsigned: numbers past off_t must not wrap. */
+    uint64_t first = 0, last = 0, usize = (uint64_t)size;
     if (!a.len) {
-        if (mn_str_to_u64(b, &last) || last == 0)
-            return last == 0 && b.len ? -1 : 0;
-        if ((off_t)last > size)
-            last = (uint64_t)size;
+        if (mn_str_to_u64(b, &last))
+            return 0;
+        if (last == 0)
+            return -1;
+        if (last > usize)
+            last = usize;
         *off = size - (off_t)last;
         *len = (off_t)last;
         return size ? 1 : -1;
@@ -366,10 +369,10 @@ static int parse_range(mn_str spec, off_t size, off_t *off, off_t *len)
         return 0;
     if (b.len && last < first)
         return 0;
-    if ((off_t)first >= size)
+    if (first >= usize)
         return -1;
-    if (!b.len || (off_t)last >= size)
-        last = (uint64_t)size - 1;
+    if (!b.len || last >= usize)
+        last = usize - 1;
     *off = (off_t)first;
     *len = (off_t)(last - first + 1);
     return 1;

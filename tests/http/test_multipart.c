@@ -169,6 +169,31 @@ Test(multipart_stream, small_file_stays_in_memory)
     mn_arena_free(a);
 }
 
+/* Files held in memory together stay under FILE_UPLOAD_MAX_MEMORY_SIZE:
+ * many small files cannot add up to a big request in memory. */
+Test(multipart_stream, memory_bounded_across_files)
+{
+    const char *body = "--x\r\nContent-Disposition: form-data; name=a; filename=a\r\n\r\n0123456789\r\n"
+                       "--x\r\nContent-Disposition: form-data; name=b; filename=b\r\n\r\n0123456789\r\n"
+                       "--x\r\nContent-Disposition: form-data; name=c; filename=c\r\n\r\n01234\r\n--x--";
+    mn_arena *a = mn_arena_new("t", 0);
+    mn__mp *p = stream_new(a, "x", 16);
+    for (size_t i = 0; body[i]; i++)
+        cr_assert_eq(mn__mp_feed(p, body + i, 1), MN_OK);
+    cr_assert_eq(mn__mp_finish(p), MN_OK);
+    mn_request *r = attach(a, p);
+    cr_assert_null(mn_request_file(r, "a")->path, "10 of 16 bytes: memory");
+    cr_assert_not_null(mn_request_file(r, "b")->path, "10 more would make 20: disk");
+    cr_assert_null(mn_request_file(r, "c")->path, "5 more make 15: memory");
+    mn_arena_free(a);
+    a = mn_arena_new("t", 0);
+    r = mk(a, "multipart/form-data; boundary=x", body, 16);
+    cr_assert_null(mn_request_file(r, "a")->path);
+    cr_assert_not_null(mn_request_file(r, "b")->path, "the one-shot parser agrees");
+    cr_assert_null(mn_request_file(r, "c")->path);
+    mn_arena_free(a);
+}
+
 Test(multipart_stream, errors)
 {
     static const struct {
@@ -223,6 +248,11 @@ Test(multipart_stream, header_block_bounded)
     p = stream_new(a, "bad boundary ", 100);
     cr_assert_eq(mn__mp_feed(p, "x", 1), MN_EPARSE);
     cr_assert_str_eq(mn__mp_error(p), "Invalid boundary in multipart: bad boundary ");
+    mn_arena_free(a);
+    a = mn_arena_new("t", 0);
+    p = stream_new(a, "", 100);
+    cr_assert_eq(mn__mp_finish(p), MN_EPARSE);
+    cr_assert_str_eq(mn__mp_error(p), "Invalid boundary in multipart: None", "as the one-shot path says");
     mn_arena_free(a);
 }
 

@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 #include "manouche/http.h"
 
@@ -195,6 +196,28 @@ Test(parser, limits)
     cr_assert_eq(parse_lim("GET / HTTP/1.1\r\nHost: h\r\nA: 0123456789012345678901234567890123456789\r\n\r\n", 0, 0, 40), -431);
     /* incomplete but already over the size limit */
     cr_assert_eq(parse_lim("GET / HTTP/1.1\r\nHost: h\r\nA: 0123456789012345678901234567890123456789", 0, 0, 40), -431);
+}
+
+/* The verdict on a head must not depend on how it is split into reads:
+ * every prefix gives 0 or the whole head's verdict, and the size limit
+ * counts the whole head (request line to the final empty line). */
+Test(parser, limits_independent_of_segmentation)
+{
+    mn_http_limits lim = { 100, 10, 300 };
+    for (size_t total = 290; total <= 310; total++) {
+        char buf[400];
+        int n = snprintf(buf, sizeof buf, "GET / HTTP/1.1\r\nHost: x\r\nX-A: ");
+        size_t pad = total - (size_t)n - 4;
+        memset(buf + n, 'v', pad);
+        memcpy(buf + n + pad, "\r\n\r\n", 4);
+        ptrdiff_t whole = mn_http_parse_head(buf, total, &lim, hdrs, 128, &head);
+        cr_assert_eq(whole, total <= 300 ? (ptrdiff_t)total : -431, "head of %zu bytes: %td", total, whole);
+        for (size_t k = 0; k < total; k++) {
+            ptrdiff_t r = mn_http_parse_head(buf, k, &lim, hdrs, 128, &head);
+            cr_assert(r == 0 || r == whole, "head of %zu bytes: its first %zu give %td, the whole %td",
+                      total, k, r, whole);
+        }
+    }
 }
 
 Test(parser, find_header_case_insensitive)

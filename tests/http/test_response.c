@@ -183,6 +183,35 @@ Test(response, file_byteranges)
     unlink(path);
 }
 
+/* Range numbers beyond off_t (2^63 and up) must not wrap into negative
+ * offsets: they are past the end of any file. */
+Test(response, file_range_overflow)
+{
+    char path[] = "/tmp/mn-test-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(write(fd, "0123456789", 10) == 10);
+    close(fd);
+    static const char *const past[] = {
+        "Range: bytes=9223372036854775808-\r\n",
+        "Range: bytes=18446744073709551615-18446744073709551615\r\n",
+        "Range: bytes=9223372036854775808-9223372036854775809,20-\r\n",
+    };
+    for (size_t i = 0; i < sizeof past / sizeof *past; i++)
+        cr_assert_eq(mn_response_status(file_with(past[i], path)), 416, "%s", past[i]);
+    off_t off, len;
+    mn_response *r = file_with("Range: bytes=2-18446744073709551615\r\n", path);
+    cr_assert_eq(mn_response_status(r), 206);
+    mn__response_file(r, &off, &len);
+    cr_assert_eq(off, 2);
+    cr_assert_eq(len, 8);
+    r = file_with("Range: bytes=-18446744073709551615\r\n", path);
+    cr_assert_eq(mn_response_status(r), 206);
+    mn__response_file(r, &off, &len);
+    cr_assert_eq(off, 0);
+    cr_assert_eq(len, 10);
+    unlink(path);
+}
+
 Test(response, json_from_value)
 {
     cr_assert_not_null(req);

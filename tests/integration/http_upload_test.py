@@ -144,6 +144,13 @@ def limits(port):
           "a malformed body reaches the view as an error (%r)" % b)
     c.close()
     c = Conn(port)
+    c.send(b"POST /upload HTTP/1.1\r\n" + H + b"Content-Type: multipart/form-data\r\n"
+           b"Content-Length: 5\r\n\r\nabcde")
+    st, _, b = c.response()
+    check(st == 200 and b == b"error=Invalid boundary in multipart: None\n",
+          "no boundary: Django's error, the body still read (%r)" % b)
+    c.close()
+    c = Conn(port)
     c.send(head(10 * BIG))
     st, _, _ = c.response()
     check(st == 413, "a multipart body over FILE_UPLOAD_MAX_SIZE: 413 at once")
