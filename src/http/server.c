@@ -247,6 +247,16 @@ static void conn_events(conn *c, bool want_out)
     c->events = ev;
 }
 
+/* Queues bytes for the client. When memory runs out part of a response may
+ * be missing, so the connection can no longer be framed: it is marked to
+ * close once what is queued is sent, and the client sees a short response
+ * instead of reading the next one as the rest of this one. */
+static int wbuf_oom(conn *c)
+{
+    c->close_after = true;
+    return MN_ENOMEM;
+}
+
 static int wbuf_append(conn *c, const void *p, size_t n)
 {
     if (c->wlen + n > c->wcap) {
@@ -258,7 +268,7 @@ static int wbuf_append(conn *c, const void *p, size_t n)
         if (!c->wbuf && n <= RBUF_SIZE) {
             c->wbuf = pool_get(c->t);
             if (!c->wbuf)
-                return MN_ENOMEM;
+                return wbuf_oom(c);
             c->wcap = RBUF_SIZE;
         }
         if (c->wlen + n > c->wcap) {
@@ -276,7 +286,7 @@ static int wbuf_append(conn *c, const void *p, size_t n)
                 nb = realloc(c->wbuf, ncap);
             }
             if (!nb)
-                return MN_ENOMEM;
+                return wbuf_oom(c);
             c->wbuf = nb;
             c->wcap = ncap;
         }
