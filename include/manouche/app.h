@@ -38,10 +38,11 @@ struct mn_app {
      * mn_manage_main after the settings are loaded, in INSTALLED_APPS order.
      * Returns MN_OK or an error with a message (the program stops). */
     int (*ready)(const mn_app *app, mn_err *err);
-    /* Filled in by the ORM and migrations when they land: the app's model
-     * descriptors (NULL-terminated) and its migrations directory relative to
-     * BASE_DIR. Unused by this release; leave NULL. */
-    const void *const *models;
+    /* The app's model descriptors (NULL-terminated; may be NULL): what
+     * migrations, dumpdata/loaddata and flush work on. */
+    struct mn_model *const *models;
+    /* The app's migrations directory, relative to BASE_DIR (or absolute);
+     * NULL: "<label>/migrations". */
     const char *migrations_dir;
 };
 
