@@ -114,10 +114,21 @@ static bool is_ddl(const char *sql)
     return false;
 }
 
+void *mn_db_ext(const mn_db *db) { return db->ext; }
+
+void mn_db_set_ext(mn_db *db, void *data, void (*free_fn)(void *))
+{
+    if (db->ext_free && db->ext != data)
+        db->ext_free(db->ext);
+    db->ext = data;
+    db->ext_free = free_fn;
+}
+
 void mn_db_close(mn_db *db)
 {
     if (!db)
         return;
+    mn_db_set_ext(db, NULL, NULL);
     mn_db_rows_close(&db->rows);
     cache_clear(db);
     db->ops->close(db);
@@ -156,9 +167,10 @@ static int translate(mn_db *db, const char *sql, mn_buf *out, size_t *nparams)
     return mn_buf_error(out) ? -1 : 0;
 }
 
-static mn__stmt *stmt_get(mn_db *db, const char *sql, mn_err *err)
+uint64_t mn_db_sql_hash(const char *sql) { return mn_str_hash(mn_str_from(sql)); }
+
+static mn__stmt *stmt_get(mn_db *db, const char *sql, uint64_t h, mn_err *err)
 {
-    uint64_t h = mn_str_hash(mn_str_from(sql));
     size_t b = (size_t)h % MN__STMT_BUCKETS;
     for (mn__stmt *st = db->buckets[b]; st; st = st->next)
         if (st->hash == h && !strcmp(st->sql, sql))
@@ -213,6 +225,12 @@ static void log_statement(mn_db *db, const char *sql, size_t nparams, double sec
 int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_db_rows **rows,
                   mn_err *err)
 {
+    return mn_db_execute_hashed(db, sql, mn_db_sql_hash(sql), params, nparams, rows, err);
+}
+
+int mn_db_execute_hashed(mn_db *db, const char *sql, uint64_t hash, const mn_value *params, size_t nparams,
+                         mn_db_rows **rows, mn_err *err)
+{
     if (rows)
         *rows = NULL;
     mn_db_rows_close(&db->rows);
@@ -220,7 +238,7 @@ int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t npa
 again:
     if (db->stale_stmts)
         cache_forget(db);
-    mn__stmt *st = stmt_get(db, sql, err);
+    mn__stmt *st = stmt_get(db, sql, hash, err);
     if (!st)
         return err && err->code ? err->code : MN_EDB;
     if (st->nparams != nparams)
@@ -268,6 +286,8 @@ bool mn_db_rows_is_null(const mn_db_rows *rows, size_t i) { return rows->db->ops
 int64_t mn_db_rows_int(const mn_db_rows *rows, size_t i) { return rows->db->ops->get_int(rows, i); }
 double mn_db_rows_float(const mn_db_rows *rows, size_t i) { return rows->db->ops->get_float(rows, i); }
 mn_str mn_db_rows_text(const mn_db_rows *rows, size_t i) { return rows->db->ops->get_text(rows, i); }
+
+mn_vtype mn_db_rows_type(const mn_db_rows *rows, size_t i) { return rows->db->ops->col_type(rows, i); }
 
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out)
 {

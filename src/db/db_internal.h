@@ -81,6 +81,8 @@ struct mn_db {
     uint64_t statements;
     double opened_at;
     int64_t conn_max_age;
+    void *ext; /* mn_db_set_ext */
+    void (*ext_free)(void *);
 };
 
 extern const mn__db_ops mn__sqlite_ops;

@@ -802,3 +802,95 @@ Test(qs, query_counting)
     mn_db_log_enable(DB, false);
     (void)err;
 }
+
+/* The compiled-query cache: the same shape with other values reuses the
+ * SQL text; other shapes, values and errors are never mixed up. */
+Test(qs, compiled_queries_are_reused_per_shape)
+{
+    mn_err err = { 0 };
+    size_t n;
+    void **items = mn_qs_items(mn_qs_order_by(all(), "id", NULL), &n);
+    cr_assert_eq(n, 6);
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < n; i++) {
+            const product *want = items[i];
+            product *p = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(want->id)), &err);
+            cr_assert_not_null(p, "%s", err.msg);
+            cr_assert(mn_str_eq(p->name, want->name));
+            cr_assert_eq(p->stock, want->stock);
+            cr_assert(mn_decimal_cmp(p->price, want->price) == 0);
+        }
+    cr_assert_eq(mn_db_log_count(DB), 12);
+    for (size_t i = 1; i < 12; i++)
+        cr_assert_str_eq(mn_db_log_entry(DB, i)->sql, mn_db_log_entry(DB, 0)->sql);
+    /* get() drops the ordering, as Django's does */
+    mn_db_log_clear(DB);
+    cr_assert_not_null(mn_qs_get(mn_qs_filter(mn_qs_order_by(all(), "-name", NULL), "name", mn_value_cstr("Chair")), &err));
+    cr_assert_null(strstr(mn_db_log_entry(DB, 0)->sql, "ORDER BY"), "%s", mn_db_log_entry(DB, 0)->sql);
+    mn_db_log_enable(DB, false);
+
+    /* one value, several shapes */
+    cr_assert_eq(mn_qs_len(mn_qs_filter(all(), "stock__gte", mn_value_int(3))), 3);
+    cr_assert_eq(mn_qs_len(mn_qs_filter(all(), "stock__lt", mn_value_int(3))), 3);
+    cr_assert_eq(mn_qs_len(mn_qs_filter(all(), "stock__gt", mn_value_int(3))), 2);
+    cr_assert_eq(mn_qs_len(mn_qs_filter(all(), "stock", mn_value_int(3))), 1);
+    cr_assert_eq(mn_qs_len(mn_qs_filter_by(all(), "stock__gte", mn_value_int(1), "price__lt", dec("50"), NULL)), 2);
+    cr_assert_eq(mn_qs_len(mn_qs_filter_by(all(), "stock__gte", mn_value_int(1), "price__lt", dec("100"), NULL)), 3);
+    cr_assert_str_eq(name_at(mn_qs_order_by(mn_qs_filter(all(), "stock__gte", mn_value_int(0)), "name", NULL), 0),
+                     "100% Cotton_Rug");
+    cr_assert_str_eq(name_at(mn_qs_order_by(mn_qs_filter(all(), "stock__gte", mn_value_int(0)), "-name", NULL), 0),
+                     "Red Lamp");
+    cr_assert_str_eq(name_at(mn_qs_slice(mn_qs_order_by(all(), "name", NULL), 1, 2), 0), "Blue Lamp");
+    cr_assert_str_eq(name_at(mn_qs_slice(mn_qs_order_by(all(), "name", NULL), 2, 3), 0), "Chair");
+    /* a deferred field stays unloaded in its own shape only */
+    product *only = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), "name", NULL), &err);
+    cr_assert_not_null(only, "%s", err.msg);
+    cr_assert_eq(only->stock, 0);
+    product *full = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    cr_assert_eq(full->stock, 12);
+
+    /* a bad value fails the same way whether the shape is cached or not */
+    for (int round = 0; round < 2; round++) {
+        mn_err e = { 0 };
+        cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "stock", mn_value_cstr("x")), &e), MN_EINVAL);
+        cr_assert_null(mn_qs_get(mn_qs_filter(all(), "pk", mn_value_cstr("many")), &e));
+        cr_assert_str_eq(e.msg, "\u201cmany\u201d value must be an integer.");
+        cr_assert_not_null(mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(full->id)), &e));
+    }
+    /* NULL, lists and expressions take the general path */
+    cr_assert_eq(mn_qs_len(mn_qs_filter(all(), "publish_date", mn_value_null())), 5);
+    cr_assert_eq(mn_qs_len(mn_qs_filter(all(), "stock__gt", mn_f(A, "stock"))), 0);
+    /* get() on a field that is not unique still tells several rows apart */
+    cr_assert_not_null(mn_model_create(&product_model, A, &err, "name", mn_value_cstr("Chair"), "slug",
+                                       mn_value_cstr("chair-2"), "price", dec("45.00"), NULL), "%s", err.msg);
+    cr_assert_null(mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err));
+    cr_assert_eq(err.code, MN_EMULTIPLE);
+}
+
+/* Django reads SQLite's decimal numbers through a float rounded to 15
+ * digits, then quantized to the field's places: the same values whatever
+ * the storage class SQLite chose. */
+Test(qs, decimals_stored_as_numbers_read_as_django_does)
+{
+    mn_err err = { 0 };
+    struct { const char *stored, *want; } cases[] = {
+        { "3", "3.00" },          { "2.5", "2.50" },    { "1.235", "1.24" },   { "1.245", "1.24" },
+        { "0", "0.00" },          { "19.99", "19.99" }, { "0.1", "0.10" },     { "12345678.91", "12345678.91" },
+        { "99999999.99", "99999999.99" },
+    };
+    product *p = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    cr_assert_not_null(p);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "UPDATE shop_product SET price = %s WHERE id = %lld", cases[i].stored, (long long)p->id);
+        cr_assert_eq(mn_db_execute(DB, sql, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+        product *q = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(p->id)), &err);
+        cr_assert_not_null(q, "%s", err.msg);
+        if (is_pg() && !strcmp(cases[i].stored, "1.245"))
+            cr_assert_str_eq(decimal_text(q->price), "1.25", "PostgreSQL rounds numeric half away from zero");
+        else
+            cr_assert_str_eq(decimal_text(q->price), cases[i].want, "stored %s", cases[i].stored);
+    }
+}
