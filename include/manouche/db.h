@@ -99,6 +99,31 @@ void mn_db_rows_close(mn_db_rows *rows);
 int mn_db_query_value(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_arena *arena,
                       mn_value *out, mn_err *err);
 
+/* ---- server-side cursors (PostgreSQL) ----
+ * Streams a SELECT's rows in chunks instead of receiving them all at once
+ * (Django's server-side cursors for iterator()): DECLARE ... NO SCROLL
+ * CURSOR FOR sql, then FETCH FORWARD n per chunk, so the client holds one
+ * chunk at a time. Outside a transaction the cursor is WITH HOLD, as
+ * Django's is under autocommit: it survives the implicit commit of its
+ * DECLARE and the server keeps its rows until it is closed. Inside a
+ * transaction it lives as long as the transaction. Other statements may
+ * run on the connection between fetches. At most 64 cursors are open per
+ * connection; close each before closing the connection. */
+typedef struct mn_db_cursor mn_db_cursor;
+
+/* Opens a cursor over sql (a SELECT with %s placeholders). NULL with err:
+ * MN_EINVAL on SQLite (no server-side cursors: page with LIMIT instead),
+ * MN_ELIMIT when 64 cursors are open, or the database's error. */
+mn_db_cursor *mn_db_cursor_open(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_err *err);
+/* Fetches the next n rows (n > 0) into *rows, read as mn_db_execute's rows
+ * are (close them before the next statement); fewer than n rows means the
+ * end was reached. MN_OK or the database's error. */
+int mn_db_cursor_fetch(mn_db_cursor *cur, size_t n, mn_db_rows **rows, mn_err *err);
+/* Closes the cursor on the server when it still exists there (a cursor of
+ * a transaction that has ended is gone already) and frees it. Errors are
+ * ignored. NULL is allowed. */
+void mn_db_cursor_close(mn_db_cursor *cur);
+
 /* ---- transactions ---- */
 
 /* Transaction depth of the connection: 0 outside any transaction. */

@@ -332,6 +332,82 @@ int mn_db_query_value(mn_db *db, const char *sql, const mn_value *params, size_t
     return rc;
 }
 
+/* ---- server-side cursors ---- */
+
+struct mn_db_cursor {
+    mn_db *db;
+    int slot;
+    bool hold; /* WITH HOLD: declared outside a transaction */
+};
+
+mn_db_cursor *mn_db_cursor_open(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_err *err)
+{
+    if (db->engine != MN_DB_POSTGRES) {
+        mn_err_set(err, MN_EINVAL, "server-side cursors need PostgreSQL");
+        return NULL;
+    }
+    if (db->cursor_slots == UINT64_MAX) {
+        mn_err_set(err, MN_ELIMIT, "too many open server-side cursors (64) on this connection");
+        return NULL;
+    }
+    mn_db_cursor *cur = calloc(1, sizeof *cur);
+    if (!cur) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    /* The lowest free slot names the cursor, so the DECLARE of a query
+     * keeps one text (and one prepared statement) across uses. */
+    while (db->cursor_slots >> cur->slot & 1)
+        cur->slot++;
+    cur->db = db;
+    cur->hold = db->depth == 0;
+    mn_buf b;
+    mn_buf_init(&b, NULL, 0);
+    mn_buf_printf(&b, "DECLARE mn_cursor_%d NO SCROLL CURSOR%s FOR %s", cur->slot, cur->hold ? " WITH HOLD" : "", sql);
+    int rc = mn_buf_error(&b) ? mn_err_set(err, MN_ENOMEM, "out of memory")
+                              : mn_db_execute(db, mn_buf_cstr(&b), params, nparams, NULL, err);
+    mn_buf_free(&b);
+    if (rc != MN_OK) {
+        free(cur);
+        return NULL;
+    }
+    db->cursor_slots |= UINT64_C(1) << cur->slot;
+    return cur;
+}
+
+int mn_db_cursor_fetch(mn_db_cursor *cur, size_t n, mn_db_rows **rows, mn_err *err)
+{
+    char sql[80];
+    snprintf(sql, sizeof sql, "FETCH FORWARD %zu FROM mn_cursor_%d", n ? n : 1, cur->slot);
+    return mn_db_execute(cur->db, sql, NULL, 0, rows, err);
+}
+
+void mn_db_cursor_close(mn_db_cursor *cur)
+{
+    if (!cur)
+        return;
+    mn_db *db = cur->db;
+    char name[32];
+    snprintf(name, sizeof name, "mn_cursor_%d", cur->slot);
+    mn_err ignore = { 0 };
+    bool exists = !db->ops->broken(db);
+    if (exists && db->depth > 0) {
+        /* In a transaction a failed CLOSE would abort it: make sure the
+         * cursor is still there (its own transaction or savepoint may
+         * have ended). */
+        mn_value v = mn_value_null(), p = mn_value_cstr(name);
+        exists = mn_db_query_value(db, "SELECT 1 FROM pg_cursors WHERE name = %s", &p, 1, NULL, &v, &ignore) == MN_OK &&
+                 v.type == MN_VALUE_INT;
+    }
+    if (exists) {
+        char sql[48];
+        snprintf(sql, sizeof sql, "CLOSE %s", name);
+        mn_db_execute(db, sql, NULL, 0, NULL, &ignore);
+    }
+    db->cursor_slots &= ~(UINT64_C(1) << cur->slot);
+    free(cur);
+}
+
 /* ---- transactions ---- */
 
 int mn_db_depth(const mn_db *db) { return db->depth; }

@@ -314,6 +314,8 @@ struct mn_qs {
     size_t nraw;
     mn_err err;
     bool one_row; /* get() on a unique key: no second row can follow the first */
+    mn_db_cursor *cursor; /* iterator() on PostgreSQL: rows come from FETCH on it */
+    size_t cursor_chunk;
     bool evaluated;
     void **items;
     size_t len;
@@ -2064,9 +2066,11 @@ static int run_select(mn_qs *qs, mn_err *err)
         c.np = qs->nraw;
     } else {
         cols = select_columns(&c, &n);
-        cacheable = qc_shape_of(qs, c.eng, &shape);
+        cacheable = !qs->cursor && qc_shape_of(qs, c.eng, &shape);
         hit = cacheable ? qc_find(db, &shape) : NULL;
-        if (hit) {
+        if (qs->cursor) {
+            /* the next chunk of an iterator's server-side cursor */
+        } else if (hit) {
             sql = hit->sql;
             sql_hash = hit->sql_hash;
             qc_params(&c, &shape);
@@ -2080,14 +2084,15 @@ static int run_select(mn_qs *qs, mn_err *err)
         cfail(&c, MN_ENOMEM, "out of memory");
     if (c.rc != MN_OK)
         return settle(qs, err, c.rc, &e);
-    if (!hit) {
+    if (!hit && !qs->cursor) {
         sql = mn_buf_cstr(&c.sql);
         sql_hash = mn_db_sql_hash(sql);
         if (cacheable && c.np == shape.n)
             qc_store(db, &shape, sql);
     }
     mn_db_rows *rows;
-    int rc = mn_db_execute_hashed(db, sql, sql_hash, c.params, c.np, &rows, &e);
+    int rc = qs->cursor ? mn_db_cursor_fetch(qs->cursor, qs->cursor_chunk, &rows, &e)
+                        : mn_db_execute_hashed(db, sql, sql_hash, c.params, c.np, &rows, &e);
     if (rc != MN_OK)
         return settle(qs, err, rc, &e);
     mn_model *m = qs->m;
@@ -2631,7 +2636,34 @@ struct mn_qs_iter {
     int64_t last; /* keyset: the last primary key returned */
     mn_qs *cur;
     bool done;
+    mn_db_cursor *cursor; /* PostgreSQL: the server-side cursor */
 };
+
+/* PostgreSQL: iterator() reads through a server-side cursor, as Django's
+ * does: the query runs once and each chunk is a FETCH. */
+static int iter_open_cursor(mn_qs_iter *it, mn_err *err)
+{
+    mn_qs *qs = it->base;
+    if (qs->raw_sql || qs->none || qs->err.code)
+        return MN_OK; /* run_select reports the error or runs raw SQL once */
+    mn_db *db = qs_db(qs, err);
+    if (!db)
+        return err && err->code ? err->code : MN_EINVAL;
+    if (mn_db_engine_of(db) != MN_DB_POSTGRES)
+        return MN_OK; /* SQLite: chunks of LIMIT queries */
+    mn_err e = { 0 };
+    comp c;
+    comp_init(&c, qs, mn_db_engine_of(db), &e);
+    size_t n;
+    selcol *cols = select_columns(&c, &n);
+    if (cols)
+        compile_select(&c, cols, n, true);
+    if (c.rc == MN_OK && mn_buf_error(&c.sql))
+        cfail(&c, MN_ENOMEM, "out of memory");
+    if (c.rc == MN_OK && !(it->cursor = mn_db_cursor_open(db, mn_buf_cstr(&c.sql), c.params, c.np, &e)))
+        c.rc = e.code ? e.code : MN_EDB;
+    return c.rc == MN_OK ? MN_OK : settle(qs, err, c.rc, &e);
+}
 
 mn_qs_iter *mn_qs_iterator(mn_qs *qs, size_t chunk_size)
 {
@@ -2674,6 +2706,10 @@ void *mn_qs_iter_next(mn_qs_iter *it, mn_err *err)
         it->done = true; /* a short chunk was the last; raw SQL runs once */
         return NULL;
     }
+    if (!it->cur && iter_open_cursor(it, err) != MN_OK) {
+        it->done = true;
+        return NULL;
+    }
     mn_arena_reset(it->arena);
     mn_qs *c = mn_arena_alloc(it->arena, sizeof *c);
     if (!c) {
@@ -2683,7 +2719,10 @@ void *mn_qs_iter_next(mn_qs_iter *it, mn_err *err)
     *c = *it->base;
     c->arena = it->arena;
     c->evaluated = false;
-    if (it->keyset) {
+    if (it->cursor) {
+        c->cursor = it->cursor;
+        c->cursor_chunk = it->chunk;
+    } else if (it->keyset) {
         c->low = 0;
         c->high = (int64_t)it->chunk;
         if (it->last != INT64_MIN) {
@@ -2711,6 +2750,12 @@ void *mn_qs_iter_next(mn_qs_iter *it, mn_err *err)
     it->cur = c;
     it->pos = 0;
     it->offset += (int64_t)c->len;
+    if (it->cursor && c->len < it->chunk) {
+        /* the last chunk: free the server's side now */
+        mn_db_cursor_close(it->cursor);
+        it->cursor = NULL;
+        it->done = true;
+    }
     if (c->len == 0) {
         it->done = true;
         return NULL;
@@ -2724,10 +2769,14 @@ void *mn_qs_iter_next(mn_qs_iter *it, mn_err *err)
 void mn_qs_iter_close(mn_qs_iter *it)
 {
     if (it) {
+        mn_db_cursor_close(it->cursor);
+        it->cursor = NULL;
         mn_arena_free(it->arena);
         it->arena = NULL;
     }
 }
+
+size_t mn_qs_iter_memory(const mn_qs_iter *it) { return it && it->arena ? mn_arena_reserved(it->arena) : 0; }
 
 /* ---- writing ---- */
 

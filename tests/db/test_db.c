@@ -465,3 +465,46 @@ Test(db, hashed_execute_storage_types_and_extension_slot)
     DB = mn_db_open(&CFG, &err);
     cr_assert_not_null(DB, "%s", err.msg);
 }
+
+Test(db, server_side_cursors)
+{
+    mn_err err = { 0 };
+    if (mn_db_engine_of(DB) != MN_DB_POSTGRES) {
+        cr_assert_null(mn_db_cursor_open(DB, "SELECT 1", NULL, 0, &err));
+        cr_assert_eq(err.code, MN_EINVAL);
+        cr_assert_str_eq(err.msg, "server-side cursors need PostgreSQL");
+        return;
+    }
+    mn_value to = mn_value_int(5);
+    mn_db_cursor *a = mn_db_cursor_open(DB, "SELECT g FROM generate_series(1, %s) g", &to, 1, &err);
+    cr_assert_not_null(a, "%s", err.msg);
+    mn_db_cursor *b = mn_db_cursor_open(DB, "SELECT g FROM generate_series(1, %s) g", &to, 1, &err);
+    cr_assert_not_null(b, "%s", err.msg);
+    int64_t seen = 0;
+    for (int chunk = 0; chunk < 3; chunk++) {
+        mn_db_rows *rows;
+        cr_assert_eq(mn_db_cursor_fetch(a, 2, &rows, &err), MN_OK, "%s", err.msg);
+        size_t got = 0;
+        while (mn_db_rows_next(rows, &err) == MN_OK) {
+            cr_assert_eq(mn_db_rows_int(rows, 0), ++seen);
+            got++;
+        }
+        mn_db_rows_close(rows);
+        cr_assert_eq(got, chunk < 2 ? 2u : 1u);
+        cr_assert_eq(count(), 0, "other statements run between fetches");
+    }
+    mn_db_cursor_close(a);
+    mn_db_cursor_close(b);
+    /* a bad query fails at open */
+    cr_assert_null(mn_db_cursor_open(DB, "SELECT nope FROM t_item", NULL, 0, &err));
+    cr_assert_eq(err.code, MN_EDB);
+    /* at most 64 at once */
+    mn_db_cursor *open[64];
+    for (int i = 0; i < 64; i++)
+        cr_assert_not_null(open[i] = mn_db_cursor_open(DB, "SELECT 1", NULL, 0, &err), "%s", err.msg);
+    cr_assert_null(mn_db_cursor_open(DB, "SELECT 1", NULL, 0, &err));
+    cr_assert_eq(err.code, MN_ELIMIT);
+    for (int i = 0; i < 64; i++)
+        mn_db_cursor_close(open[i]);
+    mn_db_cursor_close(NULL);
+}
