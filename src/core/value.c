@@ -581,7 +581,30 @@ int mn_buf_put_double_repr(mn_buf *b, double f)
     char digits[24];
     size_t nd = 0;
     int exp = 0;
-    for (int prec = 1; prec <= 17; prec++) {
+    int mexp;
+    double mant = frexp(x, &mexp);
+    bool pow2 = x == 0 || mant == 0.5;
+    if (!pow2) {
+        /* Not a power of two: the rounding interval is symmetric, so the
+         * nearest decimal of p digits round-trips exactly when any does, and
+         * round-tripping is monotone in p: search p by bisection. */
+        int lo = 1, hi = 17;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            snprintf(tmp, sizeof tmp, "%.*e", mid - 1, x);
+            if (strtod(tmp, NULL) == x)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        snprintf(tmp, sizeof tmp, "%.*e", lo - 1, x);
+        const char *p = tmp;
+        for (; *p && *p != 'e'; p++)
+            if (*p != '.')
+                digits[nd++] = *p;
+        exp = atoi(p + 1);
+    }
+    for (int prec = 1; pow2 && prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*e", prec - 1, x);
         /* tmp is d[.ddd]e[+-]XX: split into digits and exponent. */
         const char *p = tmp;

@@ -365,7 +365,10 @@ int mn__tpl_var_resolve(const mn__tvar *v, mn_template_context *ctx, mn_value *o
         return MN_OK;
     }
     mn_value cur;
-    mn_value *found = mn_template_context_find(ctx, v->lookups[0]);
+    mn_value *found = NULL;
+    for (size_t i = ctx->nscopes; i-- > 0;)
+        if (ctx->scopes[i] && (found = mn_map_find(ctx->scopes[i], v->lookups[0])))
+            break;
     if (found) {
         cur = *found;
     } else if (mn_str_eq_cstr(v->lookups[0], "True")) {
@@ -377,8 +380,8 @@ int mn__tpl_var_resolve(const mn__tvar *v, mn_template_context *ctx, mn_value *o
     } else {
         return MN_ENOTFOUND;
     }
-    int rc = call_if_callable(ctx, &cur, err);
-    if (rc)
+    int rc;
+    if (cur.type == MN_VALUE_CALLABLE && (rc = call_if_callable(ctx, &cur, err)))
         return rc;
     for (size_t i = 1; i < v->nlookups; i++) {
         mn_value next;
@@ -394,7 +397,7 @@ int mn__tpl_var_resolve(const mn__tvar *v, mn_template_context *ctx, mn_value *o
             return mn__tpl_render_error(ctx, err, rc, "Error", "looking up '%.*s' failed: %s",
                                         MN_STR_FMT(v->lookups[i]), mn_strerror(rc));
         cur = next;
-        if ((rc = call_if_callable(ctx, &cur, err)))
+        if (cur.type == MN_VALUE_CALLABLE && (rc = call_if_callable(ctx, &cur, err)))
             return rc;
     }
     if (v->translate && cur.type == MN_VALUE_STR) {
@@ -425,7 +428,9 @@ int mn__tpl_apply_filter(mn_template_context *ctx, const mn__filter_def *def, mn
     mn_value in = obj;
     if ((def->flags & MN_FILTER_STRING) && in.type != MN_VALUE_STR)
         in = mn_value_str(mn__tpl_str(ctx, in));
-    mn_err fe = { 0 };
+    mn_err fe;
+    fe.code = 0;
+    fe.msg[0] = '\0';
     mn_template_filter_call call = {
         .input = in,
         .arg = arg ? *arg : mn_value_null(),
@@ -588,6 +593,12 @@ int mn_template_nodelist_render(const mn_template_nodelist *nl, mn_template_cont
         int rc;
         switch (n->kind) {
         case NODE_TEXT:
+            if (!out->err && out->cap - out->len > n->text.len) {
+                memcpy(out->data + out->len, n->text.ptr, n->text.len);
+                out->len += n->text.len;
+                out->data[out->len] = '\0';
+                continue;
+            }
             rc = mn_buf_put_str(out, n->text);
             break;
         case NODE_VAR: {
@@ -617,8 +628,8 @@ int mn_template_nodelist_render(const mn_template_nodelist *nl, mn_template_cont
             }
             return rc;
         }
-        if (mn_buf_error(out)) {
-            rc = mn_buf_error(out);
+        if (out->err) {
+            rc = out->err;
             return mn__tpl_render_error(ctx, err, rc, "RenderLimitError", "output buffer: %s", mn_strerror(rc));
         }
     }
