@@ -456,10 +456,23 @@ int mn__tpl_apply_filter(mn_template_context *ctx, const mn__filter_def *def, mn
     return MN_OK;
 }
 
-int mn_template_fexpr_resolve(const mn_template_fexpr *fe, mn_template_context *ctx, bool ignore_failures,
-                              mn_value *out, mn_err *err)
+/* Resolves a filter's argument. */
+static int filter_arg(const mn__tfilter *f, mn_template_context *ctx, mn_value *arg, mn_err *err)
+{
+    int rc = mn__tpl_var_resolve(&f->arg, ctx, arg, err);
+    if (rc == MN_ENOTFOUND)
+        return mn__tpl_render_error(ctx, err, MN_ENOTFOUND, "VariableDoesNotExist", "Failed lookup for key [%.*s]",
+                                    MN_STR_FMT(f->arg.lookups[0]));
+    return rc;
+}
+
+/* Resolves fe's variable and applies its first nf filters. *invalid: the
+ * variable failed and string_if_invalid replaced the whole expression. */
+static int fexpr_eval(const mn_template_fexpr *fe, mn_template_context *ctx, bool ignore_failures, size_t nf,
+                      mn_value *out, bool *invalid, mn_err *err)
 {
     mn_value obj;
+    *invalid = false;
     int rc = mn__tpl_var_resolve(&fe->var, ctx, &obj, err);
     if (rc == MN_ENOTFOUND) {
         if (ignore_failures) {
@@ -477,6 +490,7 @@ int mn_template_fexpr_resolve(const mn_template_fexpr *fe, mn_template_context *
                 } else {
                     *out = mn_value_cstr(sii);
                 }
+                *invalid = true;
                 return MN_OK;
             }
             obj = mn_value_str(MN_STR_EMPTY);
@@ -484,22 +498,94 @@ int mn_template_fexpr_resolve(const mn_template_fexpr *fe, mn_template_context *
     } else if (rc) {
         return rc;
     }
-    for (size_t i = 0; i < fe->nfilters; i++) {
+    for (size_t i = 0; i < nf; i++) {
         const mn__tfilter *f = &fe->filters[i];
         mn_value arg;
-        if (f->has_arg) {
-            rc = mn__tpl_var_resolve(&f->arg, ctx, &arg, err);
-            if (rc == MN_ENOTFOUND)
-                return mn__tpl_render_error(ctx, err, MN_ENOTFOUND, "VariableDoesNotExist",
-                                            "Failed lookup for key [%.*s]", MN_STR_FMT(f->arg.lookups[0]));
-            if (rc)
-                return rc;
-        }
+        if (f->has_arg && (rc = filter_arg(f, ctx, &arg, err)))
+            return rc;
         rc = mn__tpl_apply_filter(ctx, f->def, obj, f->has_arg ? &arg : NULL, &obj, err);
         if (rc)
             return rc;
     }
     *out = obj;
+    return MN_OK;
+}
+
+int mn_template_fexpr_resolve(const mn_template_fexpr *fe, mn_template_context *ctx, bool ignore_failures,
+                              mn_value *out, mn_err *err)
+{
+    bool invalid;
+    return fexpr_eval(fe, ctx, ignore_failures, fe->nfilters, out, &invalid, err);
+}
+
+/* Escapes what out holds past start (a filter's unsafe result written in
+ * place), when there is something to escape. */
+static int escape_tail(mn_template_context *ctx, mn_buf *out, size_t start)
+{
+    size_t n = out->len - start;
+    const char *p = out->data + start;
+    size_t i = 0;
+    while (i < n && p[i] != '&' && p[i] != '<' && p[i] != '>' && p[i] != '"' && p[i] != '\'')
+        i++;
+    if (i == n)
+        return MN_OK;
+    char *copy = mn_arena_alloc(ctx->arena, n - i);
+    if (!copy)
+        return MN_ENOMEM;
+    memcpy(copy, p + i, n - i);
+    mn_buf_truncate(out, start + i);
+    return mn_html_escape(out, mn_str_make(copy, n - i));
+}
+
+/* Renders a {{ }} expression: the last filter, when it can, writes its
+ * result straight into out. */
+static int render_fexpr(const mn_template_fexpr *fe, mn_template_context *ctx, mn_buf *out, mn_err *err)
+{
+    mn_value v;
+    int rc;
+    const mn__tfilter *last = fe->nfilters ? &fe->filters[fe->nfilters - 1] : NULL;
+    if (!last || !last->def->render) {
+        rc = mn_template_fexpr_resolve(fe, ctx, false, &v, err);
+        return rc ? rc : mn_template_render_value(ctx, v, out);
+    }
+    bool invalid;
+    if ((rc = fexpr_eval(fe, ctx, false, fe->nfilters - 1, &v, &invalid, err)))
+        return rc;
+    if (invalid)
+        return mn_template_render_value(ctx, v, out);
+    mn_value arg;
+    if (last->has_arg && (rc = filter_arg(last, ctx, &arg, err)))
+        return rc;
+    const mn__filter_def *def = last->def;
+    bool in_safe = mn_value_is_safe(v);
+    if ((def->flags & MN_FILTER_STRING) && v.type != MN_VALUE_STR)
+        v = mn_value_str(mn__tpl_str(ctx, v));
+    mn_err fe_err;
+    fe_err.code = 0;
+    fe_err.msg[0] = '\0';
+    mn_template_filter_call call = {
+        .input = v,
+        .arg = last->has_arg ? arg : mn_value_null(),
+        .has_arg = last->has_arg,
+        .autoescape = ctx->autoescape,
+        .arena = ctx->arena,
+        .ctx = ctx,
+        .err = &fe_err,
+    };
+    size_t start = out->len;
+    bool safe = false;
+    rc = def->render(&call, out, &safe);
+    if (rc) {
+        if (!out->err)
+            mn_buf_truncate(out, start);
+        if (fe_err.code)
+            return mn__tpl_render_error(ctx, err, rc, NULL, "%s", fe_err.msg);
+        return mn__tpl_render_error(ctx, err, rc, "Error", "filter '%s' failed: %s", def->name, mn_strerror(rc));
+    }
+    if (out->err)
+        return out->err;
+    if (ctx->autoescape && !safe && !((def->flags & MN_FILTER_IS_SAFE) && in_safe))
+        return escape_tail(ctx, out, start);
     return MN_OK;
 }
 
@@ -604,10 +690,7 @@ int mn_template_nodelist_render(const mn_template_nodelist *nl, mn_template_cont
         case NODE_VAR: {
             const mn_template_node *saved = ctx->node;
             ctx->node = n;
-            mn_value v;
-            rc = mn_template_fexpr_resolve(n->fe, ctx, false, &v, err);
-            if (!rc)
-                rc = mn_template_render_value(ctx, v, out);
+            rc = render_fexpr(n->fe, ctx, out, err);
             ctx->node = saved;
             break;
         }
