@@ -309,7 +309,8 @@ static int dictsort_impl(fcall *c, mn_value *out, bool rev)
             if (!(scopes[0] = mn_map_new(c->arena, 1)) || mn_map_set(scopes[0], MN_STR("\x01"), v))
                 return MN_ENOMEM;
             v2.lookups = mn_arena_alloc(c->arena, (var.nlookups + 1) * sizeof(mn_str));
-            if (!v2.lookups)
+            v2.hints = mn_arena_calloc(c->arena, var.nlookups + 1, sizeof *v2.hints);
+            if (!v2.lookups || !v2.hints)
                 return MN_ENOMEM;
             v2.lookups[0] = MN_STR("\x01");
             memcpy(v2.lookups + 1, var.lookups, var.nlookups * sizeof(mn_str));

@@ -64,6 +64,9 @@ typedef struct mn__tvar {
     mn_str text;     /* the source text, for string_if_invalid's %s */
     mn_str *lookups; /* NULL for a literal */
     size_t nlookups;
+    /* per lookup, where the key was last found in its map (a guess shared
+     * by the threads rendering the template: read and written relaxed) */
+    uint32_t *hints;
     mn_value literal;
     bool translate;
 } mn__tvar;

@@ -358,17 +358,28 @@ static int call_if_callable(mn_template_context *ctx, mn_value *v, mn_err *err)
     return MN_OK;
 }
 
+static int var_lookup(const mn__tvar *v, mn_template_context *ctx, mn_value *out, mn_err *err);
+
 int mn__tpl_var_resolve(const mn__tvar *v, mn_template_context *ctx, mn_value *out, mn_err *err)
 {
     if (!v->lookups) {
         *out = v->literal;
         return MN_OK;
     }
+    return var_lookup(v, ctx, out, err);
+}
+
+/* The lookups of a variable (not a literal). */
+static int var_lookup(const mn__tvar *v, mn_template_context *ctx, mn_value *out, mn_err *err)
+{
     mn_value cur;
     mn_value *found = NULL;
+    uint32_t hint = __atomic_load_n(&v->hints[0], __ATOMIC_RELAXED), h0 = hint;
     for (size_t i = ctx->nscopes; i-- > 0;)
-        if (ctx->scopes[i] && (found = mn_map_find(ctx->scopes[i], v->lookups[0])))
+        if (ctx->scopes[i] && (found = mn_map_find_hinted(ctx->scopes[i], v->lookups[0], &hint)))
             break;
+    if (hint != h0)
+        __atomic_store_n(&v->hints[0], hint, __ATOMIC_RELAXED);
     if (found) {
         cur = *found;
     } else if (mn_str_eq_cstr(v->lookups[0], "True")) {
@@ -385,6 +396,18 @@ int mn__tpl_var_resolve(const mn__tvar *v, mn_template_context *ctx, mn_value *o
         return rc;
     for (size_t i = 1; i < v->nlookups; i++) {
         mn_value next;
+        if (cur.type == MN_VALUE_MAP) {
+            uint32_t h = __atomic_load_n(&v->hints[i], __ATOMIC_RELAXED), h1 = h;
+            mn_value *f = mn_map_find_hinted(cur.u.map, v->lookups[i], &h);
+            if (h != h1)
+                __atomic_store_n(&v->hints[i], h, __ATOMIC_RELAXED);
+            if (f) {
+                cur = *f;
+                if (cur.type == MN_VALUE_CALLABLE && (rc = call_if_callable(ctx, &cur, err)))
+                    return rc;
+                continue;
+            }
+        }
         rc = lookup_bit(ctx, cur, v->lookups[i], &next);
         if (rc == MN_ENOTFOUND)
             return rc;
@@ -525,6 +548,17 @@ static int escape_tail(mn_template_context *ctx, mn_buf *out, size_t start)
     size_t n = out->len - start;
     const char *p = out->data + start;
     size_t i = 0;
+    /* 8 bytes at a time while none is one of the five */
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+#define HAS(w, c) ((((w) ^ (ones * (c))) - ones) & ~((w) ^ (ones * (c))) & highs)
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (HAS(w, '&') | HAS(w, '<') | HAS(w, '>') | HAS(w, '"') | HAS(w, '\''))
+            break;
+        i += 8;
+    }
+#undef HAS
     while (i < n && p[i] != '&' && p[i] != '<' && p[i] != '>' && p[i] != '"' && p[i] != '\'')
         i++;
     if (i == n)
