@@ -500,3 +500,111 @@ Test(related, schema_of_the_through_table)
     }
     cr_assert(found);
 }
+
+/* A custom through model: Shelf.labels through Placement (with a field of its own). */
+typedef struct label {
+    mn_obj mn;
+    int64_t id;
+    mn_str name;
+} label;
+static const mn_field label_fields[] = {
+    MN_FIELD_BIGAUTO(label, id),
+    MN_FIELD_CHAR(label, name, .max_length = 20),
+    MN_FIELD_END,
+};
+static mn_model label_model = MN_MODEL(label, "lab", "Label", label_fields);
+typedef struct shelf {
+    mn_obj mn;
+    int64_t id;
+    mn_str name;
+} shelf;
+static const mn_field shelf_fields[] = {
+    MN_FIELD_BIGAUTO(shelf, id),
+    MN_FIELD_CHAR(shelf, name, .max_length = 20),
+    MN_FIELD_END,
+};
+static mn_model placement_model;
+static const mn_m2m shelf_m2m[] = {
+    MN_M2M("labels", label_model, .through = &placement_model, .through_fields = { "shelf", "label" },
+           .related_name = "shelves"),
+    MN_M2M_END,
+};
+static mn_model shelf_model = MN_MODEL(shelf, "lab", "Shelf", shelf_fields, .many_to_many = shelf_m2m);
+typedef struct placement {
+    mn_obj mn;
+    int64_t id;
+    int64_t shelf;
+    int64_t label;
+    int32_t position;
+} placement;
+static const mn_field placement_fields[] = {
+    MN_FIELD_BIGAUTO(placement, id),
+    MN_FIELD_FOREIGNKEY(placement, shelf, shelf_model),
+    MN_FIELD_FOREIGNKEY(placement, label, label_model),
+    MN_FIELD_INT(placement, position, .default_value = "1"),
+    MN_FIELD_END,
+};
+static mn_model placement_model = MN_MODEL(placement, "lab", "Placement", placement_fields);
+
+Test(related, custom_through_model)
+{
+    mn_err err = { 0 };
+    mn_model *ms[] = { &label_model, &shelf_model, &placement_model, NULL };
+    for (size_t i = 0; ms[i]; i++)
+        cr_assert_eq(mn_model_create_table(ms[i], DB, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_m2m_through(&shelf_model, "labels"), &placement_model);
+    shelf *s = mn_model_create(&shelf_model, A, &err, "name", mn_value_cstr("top"), NULL);
+    label *l1 = mn_model_create(&label_model, A, &err, "name", mn_value_cstr("red"), NULL);
+    label *l2 = mn_model_create(&label_model, A, &err, "name", mn_value_cstr("blue"), NULL);
+    void *ls[] = { l1, l2 };
+    cr_assert_eq(mn_rel_add(s, &shelf_model, "labels", ls, 2, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_rel_all(s, &shelf_model, "labels", A), &err), 2);
+    cr_assert_eq(mn_qs_count(mn_rel_all(l1, &label_model, "shelves", A), &err), 1);
+    /* the through rows got their default */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&placement_model, A), "position", mn_value_int(1)), &err), 2);
+    /* lookups through it, both ways, and its own reverse name */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&shelf_model, A), "labels__name", mn_value_cstr("blue")), &err),
+                 1);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&label_model, A), "placement__position", mn_value_int(1)), &err),
+                 2);
+    /* deleting a label cascades to its placements */
+    mn_map *counts;
+    cr_assert_eq(mn_obj_delete_counts(l1, &label_model, NULL, A, &counts, &err), 2, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(counts, "lab.Placement").u.i, 1);
+    cr_assert_eq(mn_qs_count(mn_rel_all(s, &shelf_model, "labels", A), &err), 1);
+    const char *drops[] = { "DROP TABLE lab_placement", "DROP TABLE lab_shelf", "DROP TABLE lab_label", NULL };
+    for (size_t i = 0; drops[i]; i++)
+        mn_db_execute(DB, drops[i], NULL, 0, NULL, &err);
+}
+
+Test(related, bad_input_is_refused_clearly)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("c");
+    product *p = mk_product("p", "1", c);
+    /* a forward accessor is not a manager and vice versa */
+    cr_assert_eq(mn_qs_eval(mn_rel_all(p, &product_model, "category", A), &err), MN_EINVAL);
+    cr_assert_eq(mn_rel_set(c, &category_model, "products", p, &err), MN_EINVAL);
+    /* the wrong model, an unsaved target */
+    cr_assert_eq(mn_rel_set(p, &product_model, "category", mk_tag("t"), &err), MN_EINVAL);
+    category *unsaved = mn_model_new(&category_model, A, &err);
+    cr_assert_eq(mn_rel_set(p, &product_model, "category", unsaved, &err), MN_EINVAL);
+    cr_assert(strstr(err.msg, "unsaved related object 'category'"), "%s", err.msg);
+    void *wrong[] = { c };
+    cr_assert_eq(mn_rel_add(c, &category_model, "products", wrong, 1, &err), MN_ETYPE);
+    cr_assert_null(mn_rel_get(NULL, &product_model, "category", A, &err));
+    /* a path through a plain field */
+    cr_assert_eq(mn_qs_eval(mn_qs_order_by(mn_qs_all(&product_model, A), "name__category", NULL), &err), MN_EINVAL);
+    /* values() and order_by() over a multi-valued path */
+    cr_assert_eq(mn_qs_eval(mn_qs_order_by(mn_qs_all(&category_model, A), "products__name", NULL), &err), MN_EINVAL);
+    cr_assert(strstr(err.msg, "multi-valued"), "%s", err.msg);
+    /* aggregate filters must stay on the relation */
+    mn_value bad = mn_agg_filter(mn_count(A, "products"), mn_q(A, "name", mn_value_cstr("x")));
+    cr_assert_eq(mn_qs_eval(mn_qs_annotate(mn_qs_all(&category_model, A), "n", bad, NULL), &err), MN_EINVAL);
+    /* SQL injection through a related lookup stays a parameter */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&product_model, A), "category__name",
+                                          mn_value_cstr("x'); DROP TABLE shop_product; --")),
+                             &err),
+                 0);
+    cr_assert_eq(mn_qs_count(mn_qs_all(&product_model, A), &err), 1);
+}
