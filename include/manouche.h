@@ -29,5 +29,6 @@
 #include "manouche/views.h"
 #include "manouche/app.h"
 #include "manouche/template.h"
+#include "manouche/migrate.h"
 
 #endif
