@@ -259,7 +259,23 @@ int mn_mig_model_from(mn_model *m, mn_arena *a, mn_mig_model **out, mn_err *err)
         d->q = ix->q && ix->q[0].lookup ? ix->q : NULL;
         /* Django requires a name in migrations and sets one from the
          * table and fields (Index.set_name_with_model). */
-        d->name = ix->name ? ix->name : mn__mig_auto_index_name(a, table, ix->fields);
+        if (!ix->name) {
+            size_t nf = mn__mig_names_len(ix->fields);
+            const char **cols = mn_arena_calloc(a, nf + 1, sizeof *cols);
+            if (!cols)
+                return mn_err_set(err, MN_ENOMEM, "out of memory");
+            for (size_t k = 0; k < nf; k++) {
+                bool desc = ix->fields[k][0] == '-';
+                const mn_field *f = mn_model_field_by_name(m, ix->fields[k] + desc);
+                if (!f)
+                    return mn_err_set(err, MN_EINVAL, "%s: 'indexes' refers to the nonexistent field '%s'.", m->name,
+                                      ix->fields[k] + desc);
+                cols[k] = desc ? mn_arena_sprintf(a, "-%s", mn_field_column(f)) : mn_field_column(f);
+            }
+            d->name = mn__mig_auto_index_name(a, table, cols);
+        } else {
+            d->name = ix->name;
+        }
     }
     s->nindexes = ni;
     for (size_t i = 0; i < nc; i++) {
@@ -317,14 +333,16 @@ bool mn_mig_field_equal(const mn_mig_field *a, const mn_mig_field *b)
 /* ---- Django's index names ---- */
 
 /* Index.set_name_with_model: "<table[:11]>_<first column[:7]>_<digest 6>_idx"
- * with the digest of the table and the fields as written. */
+ * with the digest of the table, the columns ("-price" when descending) and
+ * the suffix. */
 const char *mn__mig_auto_index_name(mn_arena *a, const char *table, const char *const *fields)
 {
-    const char *parts[66];
+    const char *parts[67];
     size_t n = 0;
     parts[n++] = table;
     for (size_t i = 0; fields && fields[i] && n < 65; i++)
         parts[n++] = fields[i];
+    parts[n++] = "idx";
     char digest[33];
     mn__mig_md5_hex(parts, n, digest);
     const char *first = fields && fields[0] ? fields[0] : "";

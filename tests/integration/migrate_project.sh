@@ -197,6 +197,11 @@ export DATABASE_URL=$MN_TEST_DATABASE_URL
 sql() { (cd / && mn_pg_run "$mn_pg_bin/psql" -h "$mn_pg_dir" -p "$mn_pg_port" -U mn -d mn_test -v ON_ERROR_STOP=1 -qAtc "$1"); }
 table_exists() { sql "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '$1'"; }
 suite postgres
+# The executor's unit tests (atomic failure, backwards, fake) on PostgreSQL.
+label=postgres
+out=$("$build"/tests/test_migrate_graph --jobs=2 2>&1) || true
+grep -q 'Failing: 0 | Crashing: 0' <<<"$out" || grep -a -E '\[(FAIL|----)\]' <<<"$out" >&2 || true
+check "executor unit tests on PostgreSQL" grep -q 'Failing: 0 | Crashing: 0' <<<"$out"
 
 if [ "$fails" != 0 ]; then
   echo "migrate_project: $fails check(s) failed" >&2
