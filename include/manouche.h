@@ -30,5 +30,8 @@
 #include "manouche/app.h"
 #include "manouche/template.h"
 #include "manouche/migrate.h"
+#include "manouche/scaffold.h"
+#include "manouche/fixtures.h"
+#include "manouche/paginator.h"
 
 #endif
