@@ -30,6 +30,7 @@
 #include "manouche/views.h"
 #include "manouche/app.h"
 #include "manouche/template.h"
+#include "manouche/migrate.h"
 #include "manouche/scaffold.h"
 #include "manouche/fixtures.h"
 #include "manouche/paginator.h"
