@@ -427,6 +427,11 @@ static const mn_command *const builtin_commands[] = {
     &diffsettings_command,
     &runserver_command,
     &mn__startapp_command,
+    &mn__dbshell_command,
+    &mn__dumpdata_command,
+    &mn__flush_command,
+    &mn__inspectdb_command,
+    &mn__loaddata_command,
     NULL,
 };
 
