@@ -31,5 +31,6 @@
 #include "manouche/template.h"
 #include "manouche/scaffold.h"
 #include "manouche/fixtures.h"
+#include "manouche/paginator.h"
 
 #endif
