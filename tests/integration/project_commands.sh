@@ -136,4 +136,12 @@ if [ "$san" != none ]; then cc=clang; flags="-fsanitize=$san"; fi
 $cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $flags -o inspected main.c models.c \
   $(pkg-config --cflags --libs manouche) -Wl,-rpath,"$bdir"
 [ "$(./inspected "$DATABASE_URL")" = '1 Chair "x"' ] || fail "inspected models: $(./inspected "$DATABASE_URL")"
-echo "dumpdata, loaddata, flush, dbshell, inspectdb: ok"
+# ---- diffsettings: Django's hash and unified outputs ----
+"$manage" diffsettings >out.txt
+grep -qx "DEBUG = True" out.txt && grep -qx "TIME_ZONE = 'UTC'" out.txt
+grep -q "^###" out.txt && fail "diffsettings without --all shows defaults"
+"$manage" diffsettings --all | grep -qx "### APPEND_SLASH = True"
+"$manage" diffsettings --output unified >out.txt
+grep -A1 -x "\- DEBUG = False" out.txt | grep -qx "+ DEBUG = True" || fail "unified: $(cat out.txt)"
+"$manage" diffsettings --output unified --all | grep -qx "  APPEND_SLASH = True"
+echo "dumpdata, loaddata, flush, dbshell, inspectdb, diffsettings: ok"
