@@ -423,8 +423,14 @@ static const mn_command runserver_command = {
     .handle = runserver_handle,
 };
 
-static const mn_command *const builtin_commands[] = { &check_command, &mn__collectstatic_command,
-                                                      &diffsettings_command, &runserver_command, NULL };
+static const mn_command *const builtin_commands[] = {
+    &check_command,
+    &mn__collectstatic_command,
+    &diffsettings_command,
+    &runserver_command,
+    &mn__startapp_command,
+    NULL,
+};
 
 /* ---- main ---- */
 
