@@ -30,5 +30,7 @@
 #include "manouche/app.h"
 #include "manouche/template.h"
 #include "manouche/paginator.h"
+#include "manouche/nplus1.h"
+#include "manouche/testclient.h"
 
 #endif
