@@ -47,6 +47,16 @@ static int percent(mn_value v, mn_err *err)
 }
 static const mn_validator_fn discount_validators[] = { percent, NULL };
 
+/* default=dict */
+static int empty_dict(mn_arena *arena, mn_value *out)
+{
+    mn_map *m = mn_map_new(arena, 0);
+    if (!m)
+        return MN_ENOMEM;
+    *out = mn_value_map(m);
+    return MN_OK;
+}
+
 static const mn_field product_fields[] = {
     MN_FIELD_BIGAUTO(product, id),
     MN_FIELD_INHERIT(product, ts, timestamped, timestamped_model),
@@ -60,7 +70,7 @@ static const mn_field product_fields[] = {
     MN_FIELD_BOOL(product, available, .default_value = "true"),
     MN_FIELD_CHAR(product, sku, .max_length = 50, .db_index = true, .blank = true, .default_value = ""),
     MN_FIELD_CHAR(product, status, .max_length = 20, .choices = status_choices, .default_value = "draft"),
-    MN_FIELD_JSON(product, metadata, .default_value = "{}", .blank = true),
+    MN_FIELD_JSON(product, metadata, .default_fn = empty_dict, .blank = true),
     MN_FIELD_FOREIGNKEY(product, category, category_model, .on_delete = MN_CASCADE),
     MN_FIELD_END,
 };
