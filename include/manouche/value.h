@@ -191,6 +191,10 @@ int mn_map_set(mn_map *m, mn_str key, mn_value v);
 int mn_map_set_cstr(mn_map *m, const char *key, mn_value v);
 /* Pointer to the value of key (valid until the next set), or NULL. */
 mn_value *mn_map_find(const mn_map *m, mn_str key);
+/* mn_map_find trying the entry at index *hint first (maps built alike hold
+ * their keys at the same places); *hint gets the index where key was found
+ * and is left alone when it is absent. Any *hint is valid. */
+mn_value *mn_map_find_hinted(const mn_map *m, mn_str key, uint32_t *hint);
 /* The value of key, or null when absent. */
 mn_value mn_map_get(const mn_map *m, mn_str key);
 mn_value mn_map_get_cstr(const mn_map *m, const char *key);

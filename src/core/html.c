@@ -19,32 +19,91 @@ static const uint8_t escape_len[6] = { 0, 5, 4, 4, 6, 6 };
 /* True when one of the 8 bytes of w equals c. */
 #define HAS_BYTE(w, c) ((((w) ^ (ONES * (c))) - ONES) & ~((w) ^ (ONES * (c))) & HIGHS)
 
-int mn_html_escape(mn_buf *out, mn_str s)
+/* The escaper for builders without room for the worst case: plain runs are
+ * appended as they end. */
+static int escape_runs(mn_buf *out, const unsigned char *p, size_t len, size_t i)
 {
-    const unsigned char *p = (const unsigned char *)s.ptr;
-    size_t start = 0, i = 0;
-    while (i < s.len) {
-        while (i + 8 <= s.len) {
+    size_t start = 0;
+    while (i < len) {
+        while (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, p + i, 8);
             if (HAS_BYTE(w, '&') | HAS_BYTE(w, '<') | HAS_BYTE(w, '>') | HAS_BYTE(w, '"') | HAS_BYTE(w, '\''))
                 break;
             i += 8;
         }
-        size_t stop = i + 8 < s.len ? i + 8 : s.len;
+        size_t stop = i + 8 < len ? i + 8 : len;
         for (; i < stop; i++) {
             uint8_t c = escape_class[p[i]];
             if (!c)
                 continue;
             if (i > start)
-                mn_buf_append(out, s.ptr + start, i - start);
+                mn_buf_append(out, p + start, i - start);
             mn_buf_append(out, escape_rep[c], escape_len[c]);
             start = i + 1;
         }
     }
-    if (s.len > start)
-        return mn_buf_append(out, s.ptr + start, s.len - start);
+    if (len > start)
+        return mn_buf_append(out, p + start, len - start);
     return mn_buf_error(out);
+}
+
+/* Entities padded to 8 bytes, so one fixed-size copy writes any of them. */
+static const char escape_rep8[6][8] = { "", "&amp;", "&lt;", "&gt;", "&quot;", "&#x27;" };
+
+int mn_html_escape(mn_buf *out, mn_str s)
+{
+    const unsigned char *p = (const unsigned char *)s.ptr;
+    size_t len = s.len, i = 0;
+    while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (HAS_BYTE(w, '&') | HAS_BYTE(w, '<') | HAS_BYTE(w, '>') | HAS_BYTE(w, '"') | HAS_BYTE(w, '\''))
+            break;
+        i += 8;
+    }
+    while (i < len && !escape_class[p[i]])
+        i++;
+    if (i == len)
+        return mn_buf_append(out, s.ptr, len);
+    /* Something to escape: when the worst case (6 bytes for each byte left,
+     * plus the 8-byte stores' slack) is within the builder's limit, reserve
+     * it once and write in place; else append run by run, so that output
+     * that fits exactly is never refused. */
+    if (out->err)
+        return out->err;
+    size_t rest = len - i;
+    if (out->len > out->max || rest > (SIZE_MAX / 8 - len) || len + rest * 5 + 8 > out->max - out->len)
+        return escape_runs(out, p, len, i);
+    char *d = mn_buf_reserve(out, len + rest * 5 + 8);
+    if (!d)
+        return out->err;
+    memcpy(d, p, i);
+    size_t k = i;
+    while (i < len) {
+        if (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (!(HAS_BYTE(w, '&') | HAS_BYTE(w, '<') | HAS_BYTE(w, '>') | HAS_BYTE(w, '"') | HAS_BYTE(w, '\''))) {
+                memcpy(d + k, &w, 8);
+                k += 8;
+                i += 8;
+                continue;
+            }
+        }
+        size_t stop = i + 8 < len ? i + 8 : len;
+        for (; i < stop; i++) {
+            uint8_t c = escape_class[p[i]];
+            if (!c) {
+                d[k++] = (char)p[i];
+            } else {
+                memcpy(d + k, escape_rep8[c], 8);
+                k += escape_len[c];
+            }
+        }
+    }
+    mn_buf_commit(out, k);
+    return out->err;
 }
 
 static bool js_escaped(unsigned char c)

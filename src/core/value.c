@@ -285,7 +285,33 @@ static int rebuild_index(mn_map *m, size_t want)
 /* mn_str_eq without the call (lookups are the hot path of templates). */
 static inline bool key_eq(mn_str a, mn_str b)
 {
-    return a.len == b.len && (a.len == 0 || (a.ptr[0] == b.ptr[0] && memcmp(a.ptr, b.ptr, a.len) == 0));
+    if (a.len != b.len)
+        return false;
+    /* keys up to 16 bytes (most) are compared as two overlapping words */
+    size_t n = a.len;
+    if (n >= 8 && n <= 16) {
+        uint64_t x0, y0, x1, y1;
+        memcpy(&x0, a.ptr, 8);
+        memcpy(&y0, b.ptr, 8);
+        memcpy(&x1, a.ptr + n - 8, 8);
+        memcpy(&y1, b.ptr + n - 8, 8);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t x0, y0, x1, y1;
+        memcpy(&x0, a.ptr, 4);
+        memcpy(&y0, b.ptr, 4);
+        memcpy(&x1, a.ptr + n - 4, 4);
+        memcpy(&y1, b.ptr + n - 4, 4);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            if (a.ptr[i] != b.ptr[i])
+                return false;
+        return true;
+    }
+    return a.ptr[0] == b.ptr[0] && memcmp(a.ptr, b.ptr, n) == 0;
 }
 
 static ptrdiff_t map_lookup(const mn_map *m, mn_str key)
@@ -359,6 +385,20 @@ mn_value *mn_map_find(const mn_map *m, mn_str key)
 {
     ptrdiff_t i = map_lookup(m, key);
     return i < 0 ? NULL : &m->entries[i].val;
+}
+
+mn_value *mn_map_find_hinted(const mn_map *m, mn_str key, uint32_t *hint)
+{
+    if (!m)
+        return NULL;
+    size_t h = *hint;
+    if (h < m->len && key_eq(m->entries[h].key, key))
+        return &m->entries[h].val;
+    ptrdiff_t i = map_lookup(m, key);
+    if (i < 0)
+        return NULL;
+    *hint = (uint32_t)i;
+    return &m->entries[i].val;
 }
 
 mn_value mn_map_get(const mn_map *m, mn_str key)
@@ -604,7 +644,30 @@ int mn_buf_put_double_repr(mn_buf *b, double f)
     char digits[24];
     size_t nd = 0;
     int exp = 0;
-    for (int prec = 1; prec <= 17; prec++) {
+    int mexp;
+    double mant = frexp(x, &mexp);
+    bool pow2 = x == 0 || mant == 0.5;
+    if (!pow2) {
+        /* Not a power of two: the rounding interval is symmetric, so the
+         * nearest decimal of p digits round-trips exactly when any does, and
+         * round-tripping is monotone in p: search p by bisection. */
+        int lo = 1, hi = 17;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            snprintf(tmp, sizeof tmp, "%.*e", mid - 1, x);
+            if (strtod(tmp, NULL) == x)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        snprintf(tmp, sizeof tmp, "%.*e", lo - 1, x);
+        const char *p = tmp;
+        for (; *p && *p != 'e'; p++)
+            if (*p != '.')
+                digits[nd++] = *p;
+        exp = atoi(p + 1);
+    }
+    for (int prec = 1; pow2 && prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*e", prec - 1, x);
         /* tmp is d[.ddd]e[+-]XX: split into digits and exponent. */
         const char *p = tmp;

@@ -95,6 +95,20 @@ static int f_escape(fcall *c, mn_value *out)
     return rc;
 }
 
+static int r_escape(fcall *c, mn_buf *out, bool *safe)
+{
+    *safe = true;
+    if (mn_value_is_safe(c->input))
+        return mn_buf_put_str(out, S(c, c->input));
+    return mn_html_escape(out, S(c, c->input));
+}
+
+static int r_force_escape(fcall *c, mn_buf *out, bool *safe)
+{
+    *safe = true;
+    return mn_html_escape(out, S(c, c->input));
+}
+
 static int f_force_escape(fcall *c, mn_value *out)
 {
     mn_buf b;
@@ -295,7 +309,8 @@ static int dictsort_impl(fcall *c, mn_value *out, bool rev)
             if (!(scopes[0] = mn_map_new(c->arena, 1)) || mn_map_set(scopes[0], MN_STR("\x01"), v))
                 return MN_ENOMEM;
             v2.lookups = mn_arena_alloc(c->arena, (var.nlookups + 1) * sizeof(mn_str));
-            if (!v2.lookups)
+            v2.hints = mn_arena_calloc(c->arena, var.nlookups + 1, sizeof *v2.hints);
+            if (!v2.lookups || !v2.hints)
                 return MN_ENOMEM;
             v2.lookups[0] = MN_STR("\x01");
             memcpy(v2.lookups + 1, var.lookups, var.nlookups * sizeof(mn_str));
@@ -1074,6 +1089,9 @@ int mn__tpl_register_builtin_filters(mn_template_library *lib)
     for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++)
         if (mn_template_library_add_filter(lib, fs[i].name, fs[i].fn, fs[i].flags))
             return MN_ENOMEM;
+    if (mn__tpl_filter_set_render(lib, "escape", r_escape) ||
+        mn__tpl_filter_set_render(lib, "force_escape", r_force_escape))
+        return MN_ENOMEM;
     return mn__tpl_register_more_filters(lib);
 }
 

@@ -35,39 +35,58 @@ static int finish(fcall *c, mn_buf *b, mn_value *out)
     return MN_OK;
 }
 
-static int f_date(fcall *c, mn_value *out)
+/* The date filter's text appended to b (nothing for empty values and
+ * other types). */
+static int date_into(fcall *c, mn_buf *b)
 {
-    *out = mn_value_str(MN_STR_EMPTY);
     mn_value v = c->input;
-    if (empty_value(v))
+    if (empty_value(v) || (v.type != MN_VALUE_DATE && v.type != MN_VALUE_DATETIME && v.type != MN_VALUE_TIME))
         return MN_OK;
     const char *fmt = fmt_arg(c, "DATE_FORMAT");
     if (!fmt)
         return MN_ENOMEM;
-    mn_buf b;
-    mn_buf_init(&b, c->arena, 0);
-    mn_err e = { 0 };
+    mn_err e;
+    e.code = 0;
+    e.msg[0] = '\0';
+    size_t start = b->len;
     int rc;
     switch (v.type) {
     case MN_VALUE_DATE:
-        rc = mn_date_format(&b, v.u.date, fmt, &e);
+        rc = mn_date_format(b, v.u.date, fmt, &e);
         if (rc == MN_EINVAL)
             return mn_err_set(c->err, rc, "TypeError: %s", e.msg);
         break;
     case MN_VALUE_DATETIME:
-        rc = mn_datetime_format(&b, v.u.dt, fmt, &e);
-        break;
-    case MN_VALUE_TIME:
-        rc = mn_time_format(&b, v.u.time, fmt, &e);
-        if (rc == MN_EINVAL)
-            return MN_OK;
+        rc = mn_datetime_format(b, v.u.dt, fmt, &e);
         break;
     default:
-        return MN_OK;
+        rc = mn_time_format(b, v.u.time, fmt, &e);
+        if (rc == MN_EINVAL) {
+            mn_buf_truncate(b, start);
+            return MN_OK;
+        }
+        break;
     }
     if (rc && rc != MN_ENOMEM)
         return mn_err_set(c->err, rc, "ValueError: %s", e.msg);
+    return mn_buf_error(b);
+}
+
+static int f_date(fcall *c, mn_value *out)
+{
+    *out = mn_value_str(MN_STR_EMPTY);
+    mn_buf b;
+    mn_buf_init(&b, c->arena, 0);
+    int rc = date_into(c, &b);
+    if (rc)
+        return rc;
     return finish(c, &b, out);
+}
+
+static int r_date(fcall *c, mn_buf *out, bool *safe)
+{
+    *safe = false;
+    return date_into(c, out);
 }
 
 static int f_time(fcall *c, mn_value *out)
@@ -258,7 +277,7 @@ static mn_template_node *do_now(mn_template_parser *p, mn_str contents, mn_err *
 int mn__tpl_register_date_filters(mn_template_library *lib)
 {
     unsigned opt = MN_FILTER_ARG | MN_FILTER_ARG_OPTIONAL;
-    if (mn_template_library_add_filter(lib, "date", f_date, opt) ||
+    if (mn_template_library_add_filter(lib, "date", f_date, opt) || mn__tpl_filter_set_render(lib, "date", r_date) ||
         mn_template_library_add_filter(lib, "time", f_time, opt) ||
         mn_template_library_add_filter(lib, "timesince", f_timesince, opt) ||
         mn_template_library_add_filter(lib, "timeuntil", f_timeuntil, opt) ||

@@ -65,9 +65,11 @@ static bool to_decimal(fcall *c, mn_value v, mn_decimal *d)
     return mn_decimal_parse(mn_buf_str(&b), d, NULL) == MN_OK;
 }
 
-static int f_floatformat(fcall *c, mn_value *out)
+/* floatformat's text appended to b; *safe: the number (a marked-safe
+ * result), not repr(value) for a bad argument or nothing. */
+static int floatformat_into(fcall *c, mn_buf *b, bool *safe)
 {
-    *out = mn_value_str(MN_STR_EMPTY);
+    *safe = false;
     mn_decimal d;
     if (!to_decimal(c, c->input, &d))
         return MN_OK;
@@ -84,22 +86,34 @@ static int f_floatformat(fcall *c, mn_value *out)
                               "not '%s'",
                               mn_value_type_name(a));
         if (mn_value_to_i64(a, &p)) {
-            mn_buf r;
-            mn_buf_init(&r, c->arena, 0);
-            mn_value_repr(c->input, &r);
-            *out = mn_value_str(mn_buf_str(&r));
-            return mn_buf_error(&r);
+            mn_value_repr(c->input, b);
+            return mn_buf_error(b);
         }
     }
     if (p > 1000 || p < -1000)
         return MN_OK;
+    size_t start = b->len;
+    if (mn_decimal_format_fixed(b, d, (int)p)) {
+        mn_buf_truncate(b, start);
+        return MN_OK;
+    }
+    *safe = true;
+    return mn_buf_error(b);
+}
+
+static int f_floatformat(fcall *c, mn_value *out)
+{
     mn_buf b;
     mn_buf_init(&b, c->arena, 0);
-    if (mn_decimal_format_fixed(&b, d, (int)p))
-        return MN_OK;
-    *out = mn_value_safe(mn_buf_str(&b));
+    bool safe;
+    int rc = floatformat_into(c, &b, &safe);
+    if (rc)
+        return rc;
+    *out = safe ? mn_value_safe(mn_buf_str(&b)) : mn_value_str(mn_buf_str(&b));
     return mn_buf_error(&b);
 }
+
+static int r_floatformat(fcall *c, mn_buf *out, bool *safe) { return floatformat_into(c, out, safe); }
 
 /* humanize's intword: "1.0 million", "1.2 billion". */
 static int f_intword(fcall *c, mn_value *out)
@@ -141,8 +155,10 @@ static int f_intword(fcall *c, mn_value *out)
 
 int mn__tpl_register_number_filters(mn_template_library *lib)
 {
-    return mn_template_library_add_filter(lib, "floatformat", f_floatformat,
-                                          MN_FILTER_ARG | MN_FILTER_ARG_OPTIONAL | MN_FILTER_IS_SAFE);
+    if (mn_template_library_add_filter(lib, "floatformat", f_floatformat,
+                                       MN_FILTER_ARG | MN_FILTER_ARG_OPTIONAL | MN_FILTER_IS_SAFE))
+        return MN_ENOMEM;
+    return mn__tpl_filter_set_render(lib, "floatformat", r_floatformat);
 }
 
 int mn__tpl_register_number_humanize(mn_template_library *lib)

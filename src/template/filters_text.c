@@ -89,6 +89,18 @@ static bool int_arg(fcall *c, long *n)
         return done(c, &b, out, false);                                                                            \
     }
 
+/* truncatewords writing into the output; the engine escapes the result. */
+static int r_truncatewords(fcall *c, mn_buf *out, bool *safe)
+{
+    long n;
+    *safe = false;
+    if (!int_arg(c, &n)) {
+        *safe = mn_value_is_safe(c->input);
+        return mn_buf_put_str(out, c->input.u.s);
+    }
+    return mn_text_truncate_words(out, c->input.u.s, n);
+}
+
 TRUNC_FILTER(f_truncatechars, mn_text_truncate_chars)
 TRUNC_FILTER(f_truncatewords, mn_text_truncate_words)
 TRUNC_FILTER(f_truncatechars_html, mn_text_truncate_chars_html)
@@ -137,6 +149,17 @@ static int urlize_impl(fcall *c, mn_value *out, long limit)
 }
 
 static int f_urlize(fcall *c, mn_value *out) { return urlize_impl(c, out, -1); }
+
+static int r_urlize(fcall *c, mn_buf *out, bool *safe)
+{
+    unsigned flags = MN_URLIZE_NOFOLLOW;
+    if (c->autoescape)
+        flags |= MN_URLIZE_AUTOESCAPE;
+    if (mn_value_is_safe(c->input))
+        flags |= MN_URLIZE_SAFE_INPUT;
+    *safe = true;
+    return mn_html_urlize(out, c->input.u.s, -1, flags);
+}
 
 static int f_urlizetrunc(fcall *c, mn_value *out)
 {
@@ -225,5 +248,8 @@ int mn__tpl_register_text_filters(mn_template_library *lib)
     for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++)
         if (mn_template_library_add_filter(lib, fs[i].name, fs[i].fn, fs[i].flags))
             return MN_ENOMEM;
+    if (mn__tpl_filter_set_render(lib, "urlize", r_urlize) ||
+        mn__tpl_filter_set_render(lib, "truncatewords", r_truncatewords))
+        return MN_ENOMEM;
     return MN_OK;
 }

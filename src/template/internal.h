@@ -26,11 +26,21 @@ ptrdiff_t mn__tpl_tokenize(mn_arena *a, mn_str src, mn__token **out);
 /* ---- libraries ---- */
 enum { TAG_COMPILE, TAG_SIMPLE, TAG_INCLUSION };
 
+/* Writes a filter's result into out as {{ }} renders it (used when the
+ * filter is the last of a {{ }} expression, so that the result needs no
+ * buffer of its own). *safe: the text written needs no escaping. Errors as
+ * the filter function's. */
+typedef int (*mn__filter_render_fn)(const mn_template_filter_call *call, mn_buf *out, bool *safe);
+
 typedef struct mn__filter_def {
     const char *name;
     mn_template_filter_fn fn;
     unsigned flags;
+    mn__filter_render_fn render; /* NULL: only fn */
 } mn__filter_def;
+
+/* Gives the filter name of lib (registered with fn) a render function. */
+int mn__tpl_filter_set_render(mn_template_library *lib, const char *name, mn__filter_render_fn render);
 
 typedef struct mn__tag_def {
     const char *name;
@@ -54,6 +64,9 @@ typedef struct mn__tvar {
     mn_str text;     /* the source text, for string_if_invalid's %s */
     mn_str *lookups; /* NULL for a literal */
     size_t nlookups;
+    /* per lookup, where the key was last found in its map (a guess shared
+     * by the threads rendering the template: read and written relaxed) */
+    uint32_t *hints;
     mn_value literal;
     bool translate;
 } mn__tvar;

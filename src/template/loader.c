@@ -37,6 +37,15 @@ int mn_template_library_add_filter(mn_template_library *lib, const char *name, m
     return mn_map_set_cstr(lib->filters, name, mn_value_object(NULL, d));
 }
 
+int mn__tpl_filter_set_render(mn_template_library *lib, const char *name, mn__filter_render_fn render)
+{
+    mn_value *v = mn_map_find(lib->filters, mn_str_from(name));
+    if (!v || v->type != MN_VALUE_OBJECT)
+        return MN_ENOTFOUND;
+    ((mn__filter_def *)v->u.obj.ptr)->render = render;
+    return MN_OK;
+}
+
 static mn__tag_def *new_tag(mn_template_library *lib, const char *name, int kind)
 {
     mn__tag_def *d = mn_arena_calloc(lib->arena, 1, sizeof *d);

@@ -258,7 +258,8 @@ int mn__tpl_var_parse(mn_arena *a, mn_str var, mn__tvar *out, mn_err *err)
     for (size_t i = 0; i < var.len; i++)
         n += var.ptr[i] == '.';
     out->lookups = mn_arena_alloc(a, n * sizeof(mn_str));
-    if (!out->lookups)
+    out->hints = mn_arena_calloc(a, n, sizeof *out->hints);
+    if (!out->lookups || !out->hints)
         return mn_err_set(err, MN_ENOMEM, "out of memory");
     size_t pos = 0, k = 0;
     mn_str f;

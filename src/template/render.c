@@ -358,14 +358,28 @@ static int call_if_callable(mn_template_context *ctx, mn_value *v, mn_err *err)
     return MN_OK;
 }
 
+static int var_lookup(const mn__tvar *v, mn_template_context *ctx, mn_value *out, mn_err *err);
+
 int mn__tpl_var_resolve(const mn__tvar *v, mn_template_context *ctx, mn_value *out, mn_err *err)
 {
     if (!v->lookups) {
         *out = v->literal;
         return MN_OK;
     }
+    return var_lookup(v, ctx, out, err);
+}
+
+/* The lookups of a variable (not a literal). */
+static int var_lookup(const mn__tvar *v, mn_template_context *ctx, mn_value *out, mn_err *err)
+{
     mn_value cur;
-    mn_value *found = mn_template_context_find(ctx, v->lookups[0]);
+    mn_value *found = NULL;
+    uint32_t hint = __atomic_load_n(&v->hints[0], __ATOMIC_RELAXED), h0 = hint;
+    for (size_t i = ctx->nscopes; i-- > 0;)
+        if (ctx->scopes[i] && (found = mn_map_find_hinted(ctx->scopes[i], v->lookups[0], &hint)))
+            break;
+    if (hint != h0)
+        __atomic_store_n(&v->hints[0], hint, __ATOMIC_RELAXED);
     if (found) {
         cur = *found;
     } else if (mn_str_eq_cstr(v->lookups[0], "True")) {
@@ -377,11 +391,23 @@ int mn__tpl_var_resolve(const mn__tvar *v, mn_template_context *ctx, mn_value *o
     } else {
         return MN_ENOTFOUND;
     }
-    int rc = call_if_callable(ctx, &cur, err);
-    if (rc)
+    int rc;
+    if (cur.type == MN_VALUE_CALLABLE && (rc = call_if_callable(ctx, &cur, err)))
         return rc;
     for (size_t i = 1; i < v->nlookups; i++) {
         mn_value next;
+        if (cur.type == MN_VALUE_MAP) {
+            uint32_t h = __atomic_load_n(&v->hints[i], __ATOMIC_RELAXED), h1 = h;
+            mn_value *f = mn_map_find_hinted(cur.u.map, v->lookups[i], &h);
+            if (h != h1)
+                __atomic_store_n(&v->hints[i], h, __ATOMIC_RELAXED);
+            if (f) {
+                cur = *f;
+                if (cur.type == MN_VALUE_CALLABLE && (rc = call_if_callable(ctx, &cur, err)))
+                    return rc;
+                continue;
+            }
+        }
         rc = lookup_bit(ctx, cur, v->lookups[i], &next);
         if (rc == MN_ENOTFOUND)
             return rc;
@@ -394,7 +420,7 @@ int mn__tpl_var_resolve(const mn__tvar *v, mn_template_context *ctx, mn_value *o
             return mn__tpl_render_error(ctx, err, rc, "Error", "looking up '%.*s' failed: %s",
                                         MN_STR_FMT(v->lookups[i]), mn_strerror(rc));
         cur = next;
-        if ((rc = call_if_callable(ctx, &cur, err)))
+        if (cur.type == MN_VALUE_CALLABLE && (rc = call_if_callable(ctx, &cur, err)))
             return rc;
     }
     if (v->translate && cur.type == MN_VALUE_STR) {
@@ -425,7 +451,9 @@ int mn__tpl_apply_filter(mn_template_context *ctx, const mn__filter_def *def, mn
     mn_value in = obj;
     if ((def->flags & MN_FILTER_STRING) && in.type != MN_VALUE_STR)
         in = mn_value_str(mn__tpl_str(ctx, in));
-    mn_err fe = { 0 };
+    mn_err fe;
+    fe.code = 0;
+    fe.msg[0] = '\0';
     mn_template_filter_call call = {
         .input = in,
         .arg = arg ? *arg : mn_value_null(),
@@ -451,10 +479,23 @@ int mn__tpl_apply_filter(mn_template_context *ctx, const mn__filter_def *def, mn
     return MN_OK;
 }
 
-int mn_template_fexpr_resolve(const mn_template_fexpr *fe, mn_template_context *ctx, bool ignore_failures,
-                              mn_value *out, mn_err *err)
+/* Resolves a filter's argument. */
+static int filter_arg(const mn__tfilter *f, mn_template_context *ctx, mn_value *arg, mn_err *err)
+{
+    int rc = mn__tpl_var_resolve(&f->arg, ctx, arg, err);
+    if (rc == MN_ENOTFOUND)
+        return mn__tpl_render_error(ctx, err, MN_ENOTFOUND, "VariableDoesNotExist", "Failed lookup for key [%.*s]",
+                                    MN_STR_FMT(f->arg.lookups[0]));
+    return rc;
+}
+
+/* Resolves fe's variable and applies its first nf filters. *invalid: the
+ * variable failed and string_if_invalid replaced the whole expression. */
+static int fexpr_eval(const mn_template_fexpr *fe, mn_template_context *ctx, bool ignore_failures, size_t nf,
+                      mn_value *out, bool *invalid, mn_err *err)
 {
     mn_value obj;
+    *invalid = false;
     int rc = mn__tpl_var_resolve(&fe->var, ctx, &obj, err);
     if (rc == MN_ENOTFOUND) {
         if (ignore_failures) {
@@ -472,6 +513,7 @@ int mn_template_fexpr_resolve(const mn_template_fexpr *fe, mn_template_context *
                 } else {
                     *out = mn_value_cstr(sii);
                 }
+                *invalid = true;
                 return MN_OK;
             }
             obj = mn_value_str(MN_STR_EMPTY);
@@ -479,22 +521,105 @@ int mn_template_fexpr_resolve(const mn_template_fexpr *fe, mn_template_context *
     } else if (rc) {
         return rc;
     }
-    for (size_t i = 0; i < fe->nfilters; i++) {
+    for (size_t i = 0; i < nf; i++) {
         const mn__tfilter *f = &fe->filters[i];
         mn_value arg;
-        if (f->has_arg) {
-            rc = mn__tpl_var_resolve(&f->arg, ctx, &arg, err);
-            if (rc == MN_ENOTFOUND)
-                return mn__tpl_render_error(ctx, err, MN_ENOTFOUND, "VariableDoesNotExist",
-                                            "Failed lookup for key [%.*s]", MN_STR_FMT(f->arg.lookups[0]));
-            if (rc)
-                return rc;
-        }
+        if (f->has_arg && (rc = filter_arg(f, ctx, &arg, err)))
+            return rc;
         rc = mn__tpl_apply_filter(ctx, f->def, obj, f->has_arg ? &arg : NULL, &obj, err);
         if (rc)
             return rc;
     }
     *out = obj;
+    return MN_OK;
+}
+
+int mn_template_fexpr_resolve(const mn_template_fexpr *fe, mn_template_context *ctx, bool ignore_failures,
+                              mn_value *out, mn_err *err)
+{
+    bool invalid;
+    return fexpr_eval(fe, ctx, ignore_failures, fe->nfilters, out, &invalid, err);
+}
+
+/* Escapes what out holds past start (a filter's unsafe result written in
+ * place), when there is something to escape. */
+static int escape_tail(mn_template_context *ctx, mn_buf *out, size_t start)
+{
+    size_t n = out->len - start;
+    const char *p = out->data + start;
+    size_t i = 0;
+    /* 8 bytes at a time while none is one of the five */
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+#define HAS(w, c) ((((w) ^ (ones * (c))) - ones) & ~((w) ^ (ones * (c))) & highs)
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (HAS(w, '&') | HAS(w, '<') | HAS(w, '>') | HAS(w, '"') | HAS(w, '\''))
+            break;
+        i += 8;
+    }
+#undef HAS
+    while (i < n && p[i] != '&' && p[i] != '<' && p[i] != '>' && p[i] != '"' && p[i] != '\'')
+        i++;
+    if (i == n)
+        return MN_OK;
+    char *copy = mn_arena_alloc(ctx->arena, n - i);
+    if (!copy)
+        return MN_ENOMEM;
+    memcpy(copy, p + i, n - i);
+    mn_buf_truncate(out, start + i);
+    return mn_html_escape(out, mn_str_make(copy, n - i));
+}
+
+/* Renders a {{ }} expression: the last filter, when it can, writes its
+ * result straight into out. */
+static int render_fexpr(const mn_template_fexpr *fe, mn_template_context *ctx, mn_buf *out, mn_err *err)
+{
+    mn_value v;
+    int rc;
+    const mn__tfilter *last = fe->nfilters ? &fe->filters[fe->nfilters - 1] : NULL;
+    if (!last || !last->def->render) {
+        rc = mn_template_fexpr_resolve(fe, ctx, false, &v, err);
+        return rc ? rc : mn_template_render_value(ctx, v, out);
+    }
+    bool invalid;
+    if ((rc = fexpr_eval(fe, ctx, false, fe->nfilters - 1, &v, &invalid, err)))
+        return rc;
+    if (invalid)
+        return mn_template_render_value(ctx, v, out);
+    mn_value arg;
+    if (last->has_arg && (rc = filter_arg(last, ctx, &arg, err)))
+        return rc;
+    const mn__filter_def *def = last->def;
+    bool in_safe = mn_value_is_safe(v);
+    if ((def->flags & MN_FILTER_STRING) && v.type != MN_VALUE_STR)
+        v = mn_value_str(mn__tpl_str(ctx, v));
+    mn_err fe_err;
+    fe_err.code = 0;
+    fe_err.msg[0] = '\0';
+    mn_template_filter_call call = {
+        .input = v,
+        .arg = last->has_arg ? arg : mn_value_null(),
+        .has_arg = last->has_arg,
+        .autoescape = ctx->autoescape,
+        .arena = ctx->arena,
+        .ctx = ctx,
+        .err = &fe_err,
+    };
+    size_t start = out->len;
+    bool safe = false;
+    rc = def->render(&call, out, &safe);
+    if (rc) {
+        if (!out->err)
+            mn_buf_truncate(out, start);
+        if (fe_err.code)
+            return mn__tpl_render_error(ctx, err, rc, NULL, "%s", fe_err.msg);
+        return mn__tpl_render_error(ctx, err, rc, "Error", "filter '%s' failed: %s", def->name, mn_strerror(rc));
+    }
+    if (out->err)
+        return out->err;
+    if (ctx->autoescape && !safe && !((def->flags & MN_FILTER_IS_SAFE) && in_safe))
+        return escape_tail(ctx, out, start);
     return MN_OK;
 }
 
@@ -588,15 +713,18 @@ int mn_template_nodelist_render(const mn_template_nodelist *nl, mn_template_cont
         int rc;
         switch (n->kind) {
         case NODE_TEXT:
+            if (!out->err && out->cap - out->len > n->text.len) {
+                memcpy(out->data + out->len, n->text.ptr, n->text.len);
+                out->len += n->text.len;
+                out->data[out->len] = '\0';
+                continue;
+            }
             rc = mn_buf_put_str(out, n->text);
             break;
         case NODE_VAR: {
             const mn_template_node *saved = ctx->node;
             ctx->node = n;
-            mn_value v;
-            rc = mn_template_fexpr_resolve(n->fe, ctx, false, &v, err);
-            if (!rc)
-                rc = mn_template_render_value(ctx, v, out);
+            rc = render_fexpr(n->fe, ctx, out, err);
             ctx->node = saved;
             break;
         }
@@ -617,8 +745,8 @@ int mn_template_nodelist_render(const mn_template_nodelist *nl, mn_template_cont
             }
             return rc;
         }
-        if (mn_buf_error(out)) {
-            rc = mn_buf_error(out);
+        if (out->err) {
+            rc = out->err;
             return mn__tpl_render_error(ctx, err, rc, "RenderLimitError", "output buffer: %s", mn_strerror(rc));
         }
     }

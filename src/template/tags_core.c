@@ -477,7 +477,7 @@ typedef struct loop_state {
 static int loop_get_attr(const void *obj, mn_str name, mn_arena *arena, mn_value *out)
 {
     const loop_state *l = obj;
-    if (mn_str_eq_cstr(name, "counter")) *out = mn_value_int(l->counter0 + 1);
+    if (name.len == 7 && !memcmp(name.ptr, "counter", 7)) *out = mn_value_int(l->counter0 + 1);
     else if (mn_str_eq_cstr(name, "counter0")) *out = mn_value_int(l->counter0);
     else if (mn_str_eq_cstr(name, "revcounter")) *out = mn_value_int(l->len - l->counter0);
     else if (mn_str_eq_cstr(name, "revcounter0")) *out = mn_value_int(l->len - l->counter0 - 1);

@@ -16,6 +16,30 @@ Test(html, escape_keeps_invalid_bytes)
     mn_buf_free(&b);
 }
 
+/* Long text with entities spread over 8-byte words (the in-place path), and
+ * a builder whose limit the worst case exceeds but the output fits exactly
+ * (the run-by-run path, which must not refuse it). */
+Test(html, escape_long_and_near_limit)
+{
+    const char *in = "plain text, long enough <for> words & \"quotes\" 'and' more plain text at the end&";
+    const char *want = "plain text, long enough &lt;for&gt; words &amp; &quot;quotes&quot; &#x27;and&#x27; more "
+                       "plain text at the end&amp;";
+    mn_buf b;
+    mn_buf_init(&b, NULL, 0);
+    mn_buf_puts(&b, "x");
+    cr_assert_eq(mn_html_escape(&b, mn_str_from(in)), MN_OK);
+    cr_assert_eq(mn_html_escape(&b, mn_str_from("no specials in this one")), MN_OK);
+    char full[256];
+    snprintf(full, sizeof full, "x%sno specials in this one", want);
+    cr_assert_str_eq(mn_buf_cstr(&b), full);
+    mn_buf_free(&b);
+    mn_buf_init(&b, NULL, strlen(want));
+    cr_assert_eq(mn_html_escape(&b, mn_str_from(in)), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), want);
+    cr_assert_eq(mn_html_escape(&b, mn_str_from("&")), MN_ELIMIT);
+    mn_buf_free(&b);
+}
+
 Test(html, unescape_matches_python)
 {
     CHECK_PAIRS(case_unescape, mn_html_unescape(&b, s));

@@ -140,3 +140,42 @@ Test(template_render, escape_every_position)
              "&lt;&lt;&lt;&lt;&gt;&gt;&gt;&gt;&amp;&amp;&amp;&amp;&#x27;&#x27;&#x27;&#x27;&quot;&quot;&quot;&quot;xyzzy"
              "\xc3\xa9&lt;");
 }
+
+/* The last filter of {{ }} may write straight into the output (escape,
+ * force_escape, urlize, truncatewords, date, floatformat): the result must be
+ * what rendering the filter's value gives, escaped or not. Expectations from
+ * python3-django 3.2. */
+Test(template_render, last_filter_written_in_place)
+{
+    mn_map *v = t_map();
+    mn_map_set_cstr(v, "t", mn_value_cstr("a <b> & c d e"));
+    mn_map_set_cstr(v, "s", mn_value_safe(mn_str_from("<i>x</i> y z")));
+    mn_map_set_cstr(v, "d", mn_value_date((mn_date){ 2020, 1, 2 }));
+    mn_map_set_cstr(v, "f", mn_value_float(1.5));
+    mn_map_set_cstr(v, "n", mn_value_float(3.14159));
+    mn_map_set_cstr(v, "u", mn_value_cstr("go www.a.com <now>"));
+    T_EXPECT("{{ t|truncatewords:2 }}|{{ s|truncatewords:2 }}|{{ t|truncatewords:\"x\" }}|{{ s|truncatewords:\"x\" }}",
+             v, "a &lt;b&gt; \xe2\x80\xa6|<i>x</i> y \xe2\x80\xa6|a &lt;b&gt; &amp; c d e|<i>x</i> y z");
+    T_EXPECT("{{ d|date:\"<Y>\" }}|{{ d|date }}|{{ missing|date:\"Y\" }}|{{ t|date:\"Y\" }}", v,
+             "&lt;2020&gt;|Jan. 2, 2020||");
+    T_EXPECT("{{ f|floatformat:\"z\" }}|{{ n|floatformat:2 }}|{{ t|floatformat }}", v, "1.5|3.14|");
+    T_EXPECT("{{ u|urlize }}|{{ s|urlize }}|{{ t|escape }}|{{ s|escape }}|{{ t|force_escape }}|{{ s|force_escape }}",
+             v,
+             "go <a href=\"http://www.a.com\" rel=\"nofollow\">www.a.com</a> &lt;now&gt;|<i>x</i> y z|"
+             "a &lt;b&gt; &amp; c d e|<i>x</i> y z|a &lt;b&gt; &amp; c d e|&lt;i&gt;x&lt;/i&gt; y z");
+    T_EXPECT("{% autoescape off %}{{ t|truncatewords:2 }}|{{ d|date:\"<Y>\" }}|{{ u|urlize }}|{{ t|escape }}"
+             "{% endautoescape %}",
+             v, "a <b> \xe2\x80\xa6|<2020>|go <a href=\"http://www.a.com\" rel=\"nofollow\">www.a.com</a> <now>|"
+                "a &lt;b&gt; &amp; c d e");
+    T_EXPECT("{{ n|escape }}|{{ d|escape }}|{{ t|upper|escape }}|{{ t|safe|truncatewords:1 }}", v,
+             "3.14159|2020-01-02|A &lt;B&gt; &amp; C D E|a \xe2\x80\xa6");
+    /* string_if_invalid replaces the whole expression, filters unapplied */
+    mn_template_options o = { .string_if_invalid = "INV[%s]" };
+    mn_template_engine *e = mn_template_engine_new(&o);
+    cr_assert_str_eq(t_render_with(e, "{{ missing|date:\"Y\" }}|{{ missing|escape }}|{{ missing|urlize }}", v),
+                     "INV[missing]|INV[missing]|INV[missing]");
+    mn_template_engine_free(e);
+    /* a filter error inside the in-place path leaves nothing behind */
+    mn_map_set_cstr(v, "l", mn_value_list(mn_list_new(T_arena, 0)));
+    T_EXPECT_ERROR("x{{ d|date:\"Y\"|floatformat:l }}", v, "TypeError");
+}
