@@ -11,10 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 #include "manouche/crypto.h"
+#include "manouche/nplus1.h"
 #include "manouche/signal.h"
 #include "web_internal.h"
 
 mn_logger mn__request_log = MN_LOGGER_INIT("manouche.request");
+static mn_logger nplus1_log = MN_LOGGER_INIT("manouche.nplus1");
 
 struct mn_next {
     mn_site *site;
@@ -353,6 +355,24 @@ static mn_response *core(mn_site *site, mn_request *req)
     return resp;
 }
 
+/* N+1 detection once the view and its template are done. */
+static mn_response *check_nplus1(mn_request *req, mn_site *site, mn_response *resp)
+{
+    mn__web_req *st = mn__web_state(req);
+    if (!st || !st->nplus1)
+        return resp;
+    const char *msg = mn_nplus1_message(st->nplus1);
+    mn_nplus1_stop(st->nplus1);
+    if (!msg)
+        return resp;
+    st->nplus1_message = msg;
+    if (site->cfg.settings->NPLUS1_RAISE)
+        return server_error(req, site, msg);
+    mn_log_warning(&nplus1_log, msg, MN_LOG_SLICE("path", mn_request_path(req)),
+                   MN_LOG_STR("request_id", mn_request_id(req)));
+    return resp;
+}
+
 static bool is_deferred(mn_request *req, const mn_response *resp)
 {
     return mn_response_context(req, resp) != NULL;
@@ -373,6 +393,8 @@ mn_response *mn_next_call(mn_next *next, mn_request *req)
             resp = render_deferred(req, site, resp);
         if (resp && is_deferred(req, resp))
             resp = mn_http_error(req, 500);
+        if (resp)
+            resp = check_nplus1(req, site, resp);
         if (!resp)
             resp = server_error(req, site, failure_message(req, "out of memory"));
         return resp;
@@ -436,6 +458,9 @@ mn_response *mn_site_handle(mn_site *site, mn_request *req)
         mn_logf(&mn__request_log, MN_LOG_ERROR, "%s", err.msg);
     if (mn_arena_on_cleanup(mn_request_arena(req), request_finished, site))
         return NULL;
+    const mn_settings *s = site->cfg.settings;
+    if ((s->DEBUG || st->nplus1_force) && s->NPLUS1_THRESHOLD >= 0)
+        st->nplus1 = mn_nplus1_start(mn_request_arena(req), s->NPLUS1_THRESHOLD);
     mn_next top = { .site = site, .index = 0, .mw = NULL };
     return mn_next_call(&top, req);
 }
