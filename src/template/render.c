@@ -547,20 +547,7 @@ static int escape_tail(mn_template_context *ctx, mn_buf *out, size_t start)
 {
     size_t n = out->len - start;
     const char *p = out->data + start;
-    size_t i = 0;
-    /* 8 bytes at a time while none is one of the five */
-    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
-#define HAS(w, c) ((((w) ^ (ones * (c))) - ones) & ~((w) ^ (ones * (c))) & highs)
-    while (i + 8 <= n) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        if (HAS(w, '&') | HAS(w, '<') | HAS(w, '>') | HAS(w, '"') | HAS(w, '\''))
-            break;
-        i += 8;
-    }
-#undef HAS
-    while (i < n && p[i] != '&' && p[i] != '<' && p[i] != '>' && p[i] != '"' && p[i] != '\'')
-        i++;
+    size_t i = mn_html_escape_span(mn_str_make(p, n));
     if (i == n)
         return MN_OK;
     char *copy = mn_arena_alloc(ctx->arena, n - i);
