@@ -358,7 +358,7 @@ static int call_if_callable(mn_template_context *ctx, mn_value *v, mn_err *err)
     return MN_OK;
 }
 
-static int var_lookup(const mn__tvar *v, mn_template_context *ctx, mn_value *out, mn_err *err);
+static int var_lookup(const mn__tvar *v, mn_template_context *ctx, mn_value *out, mn_err *err) __attribute__((noinline));
 
 int mn__tpl_var_resolve(const mn__tvar *v, mn_template_context *ctx, mn_value *out, mn_err *err)
 {
