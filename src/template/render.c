@@ -48,6 +48,8 @@ mn_template_context *mn_template_context_new(mn_template_engine *e, mn_arena *ar
         return NULL;
     c->nscopes = 1;
     c->max_steps = e->opts.max_steps ? e->opts.max_steps : 100000000;
+    c->use_l10n = -1;
+    c->plain_numbers = mn__tpl_plain_numbers(e, -1);
     return c;
 }
 
@@ -543,7 +545,7 @@ int mn_template_fexpr_resolve(const mn_template_fexpr *fe, mn_template_context *
 
 /* Escapes what out holds past start (a filter's unsafe result written in
  * place), when there is something to escape. */
-static int escape_tail(mn_template_context *ctx, mn_buf *out, size_t start)
+int mn__tpl_escape_from(mn_template_context *ctx, mn_buf *out, size_t start)
 {
     size_t n = out->len - start;
     const char *p = out->data + start;
@@ -606,7 +608,7 @@ static int render_fexpr(const mn_template_fexpr *fe, mn_template_context *ctx, m
     if (out->err)
         return out->err;
     if (ctx->autoescape && !safe && !((def->flags & MN_FILTER_IS_SAFE) && in_safe))
-        return escape_tail(ctx, out, start);
+        return mn__tpl_escape_from(ctx, out, start);
     return MN_OK;
 }
 
@@ -672,9 +674,9 @@ int mn_template_render_value(mn_template_context *ctx, mn_value v, mn_buf *out)
             return mn_buf_put_str(out, v.u.s);
         return mn_html_escape(out, v.u.s);
     }
-    if (v.type == MN_VALUE_INT)
+    if (v.type == MN_VALUE_INT && ctx->plain_numbers)
         return mn_buf_put_i64(out, v.u.i);
-    if (v.type == MN_VALUE_FLOAT)
+    if (v.type == MN_VALUE_FLOAT && ctx->plain_numbers)
         return mn__tpl_put_float(out, v.u.f);
     if (ctx->engine->value_hook) {
         int rc = ctx->engine->value_hook(ctx, v, out);
