@@ -29,5 +29,8 @@
 #include "manouche/views.h"
 #include "manouche/app.h"
 #include "manouche/template.h"
+#include "manouche/scaffold.h"
+#include "manouche/fixtures.h"
+#include "manouche/paginator.h"
 
 #endif

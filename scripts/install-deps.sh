@@ -18,7 +18,7 @@ fi
 
 # The benchmarks (bench/) compare with nginx and Django under gunicorn.
 if [ "${MN_DEPS_BENCH:-0}" = 1 ]; then
-  packages+=(wrk nginx-light gunicorn python3-django)
+  packages+=(wrk nginx-light gunicorn python3-django python3-psycopg2 gnuplot-nox)
 fi
 
 missing=()

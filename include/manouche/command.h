@@ -50,6 +50,9 @@ typedef struct mn_command_arg {
     const char *default_value; /* text parsed like a command-line value; NULL: none */
     const char *metavar;   /* shown in help; NULL: CATEGORY from --category */
     const char *const *choices; /* NULL-terminated list of allowed values, or NULL */
+    /* A positional that takes every remaining positional token: argparse's
+     * nargs='*' with optional, nargs='+' without. Read with mn_command_list. */
+    bool many;
 } mn_command_arg;
 
 #define MN_ARG_POSITIONAL(name_, type_, help_) { .name = (name_), .type = (type_), .help = (help_) }
@@ -98,6 +101,10 @@ double mn_command_float(const mn_command_ctx *ctx, const char *name);
  * when absent. */
 const char *mn_command_str(const mn_command_ctx *ctx, const char *name);
 bool mn_command_flag(const mn_command_ctx *ctx, const char *name);
+/* The values of a `many` positional, in command-line order: returns their
+ * number and points *items at them (NUL-terminated strings living as long
+ * as the command); 0 with *items NULL when none was given. */
+size_t mn_command_list(const mn_command_ctx *ctx, const char *name, const char *const **items);
 /* True when the argument was given or has a default. */
 bool mn_command_has(const mn_command_ctx *ctx, const char *name);
 

@@ -126,16 +126,20 @@ bool mn_value_truthy(mn_value v);
 
 /* Python ==: numbers compare by value across bool/int/float/decimal, strings
  * by bytes, lists and maps element by element, dates and datetimes by time
- * (an aware and a naive datetime are never equal). */
+ * (an aware and a naive datetime are never equal). A list or map equals
+ * itself; containers nested more than 512 deep compare unequal (two distinct
+ * self-referencing structures, where Python raises RecursionError). */
 bool mn_value_eq(mn_value a, mn_value b);
 
 /* Python ordering: stores <0, 0 or >0 in *result and returns MN_OK, or returns
  * MN_ETYPE when Python would raise TypeError (a string against a number,
- * None against anything). Lists compare lexicographically. */
+ * None against anything, lists nested more than 512 deep). Lists compare
+ * lexicographically. */
 int mn_value_cmp(mn_value a, mn_value b, int *result);
 
 /* Appends Python's str(v) to out: "None", "True", "3", "0.1", "1e+16",
- * "2024-01-05", lists and maps as repr ("[1, 'a']"). Returns the buffer's
+ * "2024-01-05", lists and maps as repr ("[1, 'a']"; a list or map inside
+ * itself is "[...]" or "{...}", as in Python). Returns the buffer's
  * error or MN_ETYPE for an object whose to_str failed. */
 int mn_value_to_str(mn_value v, mn_buf *out);
 
@@ -202,7 +206,8 @@ mn_str mn_map_key_at(const mn_map *m, size_t i);
 mn_value mn_map_value_at(const mn_map *m, size_t i);
 
 /* Deep copy of v into arena: strings, lists and maps are copied; objects and
- * callables are shared. Returns MN_OK or MN_ENOMEM. */
+ * callables are shared. Returns MN_OK, MN_ENOMEM, or MN_EINVAL for a list or
+ * map that contains itself (or is nested more than 512 deep). */
 int mn_value_copy(mn_arena *arena, mn_value v, mn_value *out);
 
 #endif

@@ -524,7 +524,16 @@ static int num_cmp(mn_value a, mn_value b, int *r)
     return MN_ETYPE;
 }
 
-bool mn_value_eq(mn_value a, mn_value b)
+/* Containers nested deeper than this compare unequal: two distinct
+ * self-referencing structures would otherwise recurse forever (Python raises
+ * RecursionError there). */
+#define MN__EQ_MAX_DEPTH 512
+
+static bool value_eq(mn_value a, mn_value b, int depth);
+
+bool mn_value_eq(mn_value a, mn_value b) { return value_eq(a, b, 0); }
+
+static bool value_eq(mn_value a, mn_value b, int depth)
 {
     int r;
     if (mn_value_is_number(a) && mn_value_is_number(b))
@@ -539,21 +548,29 @@ bool mn_value_eq(mn_value a, mn_value b)
     case MN_VALUE_DATETIME: return mn_datetime_cmp(a.u.dt, b.u.dt, &r) == MN_OK && r == 0;
     case MN_VALUE_DURATION: return a.u.dur.us == b.u.dur.us;
     case MN_VALUE_LIST: {
+        if (a.u.list == b.u.list)
+            return true; /* Python compares items by identity first */
+        if (depth >= MN__EQ_MAX_DEPTH)
+            return false;
         size_t n = mn_list_len(a.u.list);
         if (n != mn_list_len(b.u.list))
             return false;
         for (size_t i = 0; i < n; i++)
-            if (!mn_value_eq(mn_list_get(a.u.list, i), mn_list_get(b.u.list, i)))
+            if (!value_eq(mn_list_get(a.u.list, i), mn_list_get(b.u.list, i), depth + 1))
                 return false;
         return true;
     }
     case MN_VALUE_MAP: {
+        if (a.u.map == b.u.map)
+            return true;
+        if (depth >= MN__EQ_MAX_DEPTH)
+            return false;
         size_t n = mn_map_len(a.u.map);
         if (n != mn_map_len(b.u.map))
             return false;
         for (size_t i = 0; i < n; i++) {
             mn_value *other = mn_map_find(b.u.map, mn_map_key_at(a.u.map, i));
-            if (!other || !mn_value_eq(mn_map_value_at(a.u.map, i), *other))
+            if (!other || !value_eq(mn_map_value_at(a.u.map, i), *other, depth + 1))
                 return false;
         }
         return true;
@@ -564,7 +581,11 @@ bool mn_value_eq(mn_value a, mn_value b)
     }
 }
 
-int mn_value_cmp(mn_value a, mn_value b, int *result)
+static int value_cmp(mn_value a, mn_value b, int *result, int depth);
+
+int mn_value_cmp(mn_value a, mn_value b, int *result) { return value_cmp(a, b, result, 0); }
+
+static int value_cmp(mn_value a, mn_value b, int *result, int depth)
 {
     if (mn_value_is_number(a) && mn_value_is_number(b)) {
         int rc = num_cmp(a, b, result);
@@ -588,12 +609,14 @@ int mn_value_cmp(mn_value a, mn_value b, int *result)
         *result = a.u.dur.us < b.u.dur.us ? -1 : a.u.dur.us > b.u.dur.us;
         return MN_OK;
     case MN_VALUE_LIST: {
+        if (depth >= MN__EQ_MAX_DEPTH)
+            return MN_ETYPE; /* Python: RecursionError */
         size_t na = mn_list_len(a.u.list), nb = mn_list_len(b.u.list);
         for (size_t i = 0; i < na && i < nb; i++) {
             mn_value x = mn_list_get(a.u.list, i), y = mn_list_get(b.u.list, i);
             if (mn_value_eq(x, y))
                 continue;
-            return mn_value_cmp(x, y, result);
+            return value_cmp(x, y, result, depth + 1);
         }
         *result = na < nb ? -1 : na > nb;
         return MN_OK;
@@ -750,7 +773,22 @@ static int put_str_repr(mn_buf *b, mn_str s)
     return mn_buf_putc(b, q);
 }
 
-static int put_value(mn_value v, mn_buf *b, bool repr);
+/* The containers being written, innermost first: a list or map met again
+ * inside itself is written as Python does ("[...]", "{...}"). */
+typedef struct mn__seen {
+    const void *ptr;
+    const struct mn__seen *up;
+} mn__seen;
+
+static bool seen_has(const mn__seen *s, const void *p)
+{
+    for (; s; s = s->up)
+        if (s->ptr == p)
+            return true;
+    return false;
+}
+
+static int put_value(mn_value v, mn_buf *b, bool repr, const mn__seen *up);
 
 static int put_time_args(mn_buf *b, mn_time t)
 {
@@ -762,7 +800,7 @@ static int put_time_args(mn_buf *b, mn_time t)
     return mn_buf_error(b);
 }
 
-static int put_repr_special(mn_value v, mn_buf *b)
+static int put_repr_special(mn_value v, mn_buf *b, const mn__seen *up)
 {
     switch ((mn_vtype)v.type) {
     case MN_VALUE_STR: return put_str_repr(b, v.u.s);
@@ -811,14 +849,14 @@ static int put_repr_special(mn_value v, mn_buf *b)
             mn_buf_puts(b, "0");
         return mn_buf_putc(b, ')');
     }
-    default: return put_value(v, b, false);
+    default: return put_value(v, b, false, up);
     }
 }
 
-static int put_value(mn_value v, mn_buf *b, bool repr)
+static int put_value(mn_value v, mn_buf *b, bool repr, const mn__seen *up)
 {
     if (repr)
-        return put_repr_special(v, b);
+        return put_repr_special(v, b, up);
     switch ((mn_vtype)v.type) {
     case MN_VALUE_NULL: return mn_buf_puts(b, "None");
     case MN_VALUE_BOOL: return mn_buf_puts(b, v.u.b ? "True" : "False");
@@ -831,22 +869,28 @@ static int put_value(mn_value v, mn_buf *b, bool repr)
     case MN_VALUE_DATETIME: return mn_datetime_write(b, v.u.dt, ' ');
     case MN_VALUE_DURATION: return mn_duration_write(b, v.u.dur);
     case MN_VALUE_LIST: {
+        if (seen_has(up, v.u.list))
+            return mn_buf_puts(b, "[...]");
+        mn__seen me = { v.u.list, up };
         mn_buf_putc(b, '[');
         for (size_t i = 0; i < mn_list_len(v.u.list); i++) {
             if (i)
                 mn_buf_puts(b, ", ");
-            put_value(mn_list_get(v.u.list, i), b, true);
+            put_value(mn_list_get(v.u.list, i), b, true, &me);
         }
         return mn_buf_putc(b, ']');
     }
     case MN_VALUE_MAP: {
+        if (seen_has(up, v.u.map))
+            return mn_buf_puts(b, "{...}");
+        mn__seen me = { v.u.map, up };
         mn_buf_putc(b, '{');
         for (size_t i = 0; i < mn_map_len(v.u.map); i++) {
             if (i)
                 mn_buf_puts(b, ", ");
             put_str_repr(b, mn_map_key_at(v.u.map, i));
             mn_buf_puts(b, ": ");
-            put_value(mn_map_value_at(v.u.map, i), b, true);
+            put_value(mn_map_value_at(v.u.map, i), b, true, &me);
         }
         return mn_buf_putc(b, '}');
     }
@@ -861,9 +905,9 @@ static int put_value(mn_value v, mn_buf *b, bool repr)
     return MN_ETYPE;
 }
 
-int mn_value_to_str(mn_value v, mn_buf *out) { return put_value(v, out, false); }
+int mn_value_to_str(mn_value v, mn_buf *out) { return put_value(v, out, false, NULL); }
 
-int mn_value_repr(mn_value v, mn_buf *out) { return put_value(v, out, true); }
+int mn_value_repr(mn_value v, mn_buf *out) { return put_value(v, out, true, NULL); }
 
 mn_str mn_value_as_str(mn_value v, mn_arena *arena, int *err)
 {
@@ -936,9 +980,15 @@ int mn_value_to_double(mn_value v, double *out)
     }
 }
 
-int mn_value_copy(mn_arena *arena, mn_value v, mn_value *out)
+static int value_copy(mn_arena *arena, mn_value v, mn_value *out, int depth);
+
+int mn_value_copy(mn_arena *arena, mn_value v, mn_value *out) { return value_copy(arena, v, out, 0); }
+
+static int value_copy(mn_arena *arena, mn_value v, mn_value *out, int depth)
 {
     *out = v;
+    if ((v.type == MN_VALUE_LIST || v.type == MN_VALUE_MAP) && depth >= MN__EQ_MAX_DEPTH)
+        return MN_EINVAL; /* a self-referencing container, or absurd nesting */
     switch ((mn_vtype)v.type) {
     case MN_VALUE_STR: {
         mn_str s = mn_str_clone(arena, v.u.s);
@@ -954,7 +1004,10 @@ int mn_value_copy(mn_arena *arena, mn_value v, mn_value *out)
             return MN_ENOMEM;
         for (size_t i = 0; i < n; i++) {
             mn_value item;
-            if (mn_value_copy(arena, mn_list_get(v.u.list, i), &item) || mn_list_push(l, item))
+            int rc = value_copy(arena, mn_list_get(v.u.list, i), &item, depth + 1);
+            if (rc)
+                return rc;
+            if (mn_list_push(l, item))
                 return MN_ENOMEM;
         }
         out->u.list = l;
@@ -968,8 +1021,12 @@ int mn_value_copy(mn_arena *arena, mn_value v, mn_value *out)
         for (size_t i = 0; i < n; i++) {
             mn_value item;
             mn_str key = mn_str_clone(arena, mn_map_key_at(v.u.map, i));
-            if (!key.ptr || mn_value_copy(arena, mn_map_value_at(v.u.map, i), &item) ||
-                mn_map_set(m, key, item))
+            if (!key.ptr)
+                return MN_ENOMEM;
+            int rc = value_copy(arena, mn_map_value_at(v.u.map, i), &item, depth + 1);
+            if (rc)
+                return rc;
+            if (mn_map_set(m, key, item))
                 return MN_ENOMEM;
         }
         out->u.map = m;

@@ -14,6 +14,8 @@ typedef struct parsed {
     int64_t i;
     double f;
     bool b;
+    const char **items; /* a `many` positional's values */
+    size_t nitems;
 } parsed;
 
 struct mn_command_ctx {
@@ -88,6 +90,13 @@ const char *mn_command_str(const mn_command_ctx *ctx, const char *name)
 {
     const parsed *p = find_value(ctx, name);
     return p ? p->text : NULL;
+}
+
+size_t mn_command_list(const mn_command_ctx *ctx, const char *name, const char *const **items)
+{
+    const parsed *p = find_value(ctx, name);
+    *items = p && p->nitems ? (const char *const *)p->items : NULL;
+    return p ? p->nitems : 0;
 }
 
 bool mn_command_flag(const mn_command_ctx *ctx, const char *name)
@@ -313,7 +322,9 @@ static void usage_parts(mn_buf *b, const mn_command_arg *a)
     char shortf[4] = { '-', a->short_name, 0, 0 };
     if (a->short_name)
         flag = shortf;
-    if (!is_option(a))
+    if (!is_option(a) && a->many)
+        mn_buf_printf(b, a->optional ? "[%s [%s ...]]" : "%s [%s ...]", mv, mv);
+    else if (!is_option(a))
         mn_buf_printf(b, a->optional ? "[%s]" : "%s", mv);
     else if (a->type == MN_ARG_BOOL)
         mn_buf_printf(b, a->required ? "%s" : "[%s]", flag);
@@ -806,6 +817,17 @@ static int parse_args(mn_command_ctx *ctx, int argc, char **argv, bool *want_hel
         if (rc)
             return rc;
         target->given = true;
+        if (target->arg->many) {
+            /* nargs='*'/'+': keep every value, stay on this argument. */
+            const char **grown = mn_arena_alloc(ctx->arena, (target->nitems + 1) * sizeof *grown);
+            if (!grown)
+                return 1;
+            if (target->nitems)
+                memcpy(grown, target->items, target->nitems * sizeof *grown);
+            grown[target->nitems++] = target->text;
+            target->items = grown;
+            continue;
+        }
         next_pos++;
     }
     /* Missing required arguments, listed together as argparse does. */

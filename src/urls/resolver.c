@@ -2,8 +2,10 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "manouche/log.h"
 #include "manouche/urls.h"
 #include "resolver_internal.h"
 #include "urls_internal.h"
@@ -437,6 +439,22 @@ typedef struct partial {
     mn_list *args;
 } partial;
 
+static mn_logger urls_log = MN_LOGGER_INIT("manouche.urls");
+
+void mn__urls_log_match_failure(int rc, const char *regex, mn_str text)
+{
+    /* A pattern that backtracks catastrophically on this path (the match or
+     * depth limit was hit): the path does not match it, and the project
+     * gets told which pattern to fix instead of a silent 404. */
+    PCRE2_UCHAR msg[160];
+    if (pcre2_get_error_message(rc, msg, sizeof msg) < 0)
+        snprintf((char *)msg, sizeof msg, "PCRE2 error %d", rc);
+    mn_str shown = text.len > 200 ? mn_str_make(text.ptr, 200) : text;
+    mn_log_warning(&urls_log, "URL pattern could not be matched; treated as no match",
+                   MN_LOG_STR("pattern", regex ? regex : "?"), MN_LOG_SLICE("path", shown),
+                   MN_LOG_STR("reason", (const char *)msg));
+}
+
 /* Matches node's regex against text (Python's regex.search semantics: the
  * regexes anchor themselves with '^' when they want to). On a match fills
  * *end and the captures. Returns 1 on match, 0 on no match, <0 on error. */
@@ -446,8 +464,11 @@ static int match_node(const mn_resolver *r, const mn_node *node, mn_str text, mn
     if (!md)
         return MN_ENOMEM;
     int rc = pcre2_match(node->re, (PCRE2_SPTR)text.ptr, text.len, 0, 0, md, r->mctx);
-    if (rc < 0)
+    if (rc < 0) {
+        if (rc != PCRE2_ERROR_NOMATCH)
+            mn__urls_log_match_failure(rc, node->regex_text, text);
         return 0;
+    }
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
     *end = ov[1];
     out->kwargs = mn_map_new(a, 0);

@@ -59,4 +59,8 @@ char *mn__python_to_pcre(mn_arena *a, const char *rx);
 /* Builds the reverse tables (reverse.c). */
 int mn__reverse_build(mn_resolver *r, mn_err *err);
 
+/* Logs (warning, logger manouche.urls) a regex match that failed with an
+ * error other than no-match, e.g. PCRE2's match limit. */
+void mn__urls_log_match_failure(int rc, const char *regex, mn_str text);
+
 #endif

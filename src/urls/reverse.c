@@ -717,8 +717,11 @@ static int try_entry(const mn_resolver *r, const rev_entry *e, const mn_list *ar
         mn_str c = mn_buf_str(&cand);
         int rc = pcre2_match(e->check, (PCRE2_SPTR)c.ptr, c.len, 0, 0, md, r->mctx);
         pcre2_match_data_free(md);
-        if (rc < 0)
+        if (rc < 0) {
+            if (rc != PCRE2_ERROR_NOMATCH)
+                mn__urls_log_match_failure(rc, NULL, c);
             continue;
+        }
         mn_buf url;
         mn_buf_init(&url, a, 0);
         quote_url(&url, c);

@@ -157,6 +157,9 @@ mn_response *mn__not_found(mn_request *req, mn_site *site, const char *message)
         return mn_http_404(req);
     const mn_settings *s = site->cfg.settings;
     mn_response *r = NULL;
+    /* Django's technical_404_response shows default_urlconf instead. */
+    if (s->DEBUG && !message && mn__welcome_applies(site, path))
+        return mn__welcome(req);
     if (site->cfg.handler404)
         r = site->cfg.handler404(req, message ? message : "");
     else if (s->DEBUG)

@@ -181,6 +181,7 @@ static int serve(mn_command_ctx *ctx, const char *bind)
     cfg.http.data_upload_max_number_fields = limit_of(s->DATA_UPLOAD_MAX_NUMBER_FIELDS);
     cfg.http.file_upload_max_memory_size = limit_of(s->FILE_UPLOAD_MAX_MEMORY_SIZE);
     cfg.graceful_timeout_ms = 3000;
+    cfg.access_log = !mn_command_flag(ctx, "no-access-log");
     mn_err err = { 0 };
     if (mn_server_run(&cfg, &err))
         return mn_command_error(ctx, "%s", err.msg);
@@ -412,6 +413,7 @@ static const mn_command_arg runserver_args[] = {
     MN_ARG_OPTION("--workers", MN_ARG_INT, "Worker processes (default 1)."),
     MN_ARG_OPTION("--threads", MN_ARG_INT, "Threads per worker (default 4)."),
     MN_ARG_FLAG("--noreload", "Tells Manouche to NOT use the auto-reloader."),
+    MN_ARG_FLAG("--no-access-log", "Do not log each request (benchmarks, or a proxy that logs)."),
     MN_ARG_END
 };
 static const mn_command runserver_command = {
@@ -421,8 +423,14 @@ static const mn_command runserver_command = {
     .handle = runserver_handle,
 };
 
-static const mn_command *const builtin_commands[] = { &check_command, &mn__collectstatic_command,
-                                                      &diffsettings_command, &runserver_command, NULL };
+static const mn_command *const builtin_commands[] = {
+    &check_command,
+    &mn__collectstatic_command,
+    &diffsettings_command,
+    &runserver_command,
+    &mn__startapp_command,
+    NULL,
+};
 
 /* ---- main ---- */
 

@@ -46,9 +46,16 @@ extern mn_logger mn__request_log;
 
 /* ./manage collectstatic (collectstatic.c). */
 extern const mn_command mn__collectstatic_command;
+/* The project commands: startapp.c, data.c, dbshell.c, inspectdb.c. */
+extern const mn_command mn__startapp_command;
 
 /* The project's 404 response (site may be NULL). */
 mn_response *mn__not_found(mn_request *req, mn_site *site, const char *message);
+
+/* The welcome page of a new project (welcome.c): true when the root
+ * URLconf is empty, or holds only the admin and path is "/". */
+bool mn__welcome_applies(const mn_site *site, mn_str path);
+mn_response *mn__welcome(mn_request *req);
 
 /* The DEBUG pages. */
 mn_response *mn__technical_404(mn_request *req, mn_site *site, const char *reason);

@@ -333,3 +333,37 @@ Test(value, to_double_like_python_float)
     cr_assert_eq(mn_value_to_double(mn_value_cstr("infinit"), &d), MN_EPARSE);
     cr_assert_eq(mn_value_to_double(mn_value_cstr("--1"), &d), MN_EPARSE);
 }
+
+Test(value, self_referencing_containers_like_python)
+{
+    /* l = [1]; l.append(l) -> [1, [...]]; d = {'a': 1}; d['me'] = d -> {'a': 1, 'me': {...}} */
+    mn_list *l = mn_list_new(A, 2);
+    mn_list_push(l, mn_value_int(1));
+    mn_list_push(l, mn_value_list(l));
+    cr_assert_str_eq(str(mn_value_list(l)), "[1, [...]]");
+    mn_map *d = mn_map_new(A, 2);
+    mn_map_set_cstr(d, "a", mn_value_int(1));
+    mn_map_set_cstr(d, "me", mn_value_map(d));
+    mn_map_set_cstr(d, "l", mn_value_list(l));
+    cr_assert_str_eq(repr(mn_value_map(d)), "{'a': 1, 'me': {...}, 'l': [1, [...]]}");
+    /* l == l is True in Python (identity first) */
+    cr_assert(mn_value_eq(mn_value_list(l), mn_value_list(l)));
+    cr_assert(mn_value_eq(mn_value_map(d), mn_value_map(d)));
+    /* two distinct cycles: Python raises RecursionError; we terminate unequal */
+    mn_list *l2 = mn_list_new(A, 2);
+    mn_list_push(l2, mn_value_int(2));
+    mn_list_push(l2, mn_value_list(l2));
+    mn_list *l3 = mn_list_new(A, 2);
+    mn_list_push(l3, mn_value_int(2));
+    mn_list_push(l3, mn_value_list(l3));
+    cr_assert(!mn_value_eq(mn_value_list(l2), mn_value_list(l3)));
+    int r = 0;
+    cr_assert_eq(mn_value_cmp(mn_value_list(l2), mn_value_list(l3), &r), MN_ETYPE);
+    /* ordering of distinct cycles that differ early still works */
+    cr_assert_eq(mn_value_cmp(mn_value_list(l), mn_value_list(l2), &r), MN_OK);
+    cr_assert_lt(r, 0);
+    /* a deep copy of a cycle is refused instead of looping */
+    mn_value out;
+    cr_assert_eq(mn_value_copy(A, mn_value_list(l), &out), MN_EINVAL);
+    cr_assert_eq(mn_value_copy(A, mn_value_map(d), &out), MN_EINVAL);
+}

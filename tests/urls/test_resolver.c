@@ -619,3 +619,42 @@ Test(resolver, python_regex_spellings)
     cr_assert(mn_str_eq_cstr(out, "/lit%7B,3%7D/"), "%.*s", MN_STR_FMT(out));
     mn_resolver_free(r);
 }
+
+static int capture_hits;
+static char capture_line[512];
+static void capture(void *ctx, const mn_log_record *rec)
+{
+    (void)ctx;
+    if (strcmp(rec->logger, "manouche.urls") != 0)
+        return;
+    capture_hits++;
+    snprintf(capture_line, sizeof capture_line, "%.*s", (int)rec->line.len, rec->line.ptr);
+}
+
+/* A pattern that backtracks catastrophically: the match limit stops it, the
+ * path is treated as not matching, and a warning names the pattern. */
+static const mn_url_pattern evil[] = { MN_RE_PATH("^(a|aa)+(b|c)+$", v_any, "evil"), MN_PATH("ok/", v_any, "ok"),
+                                       MN_URL_END };
+static const mn_urlconf evil_conf = { .patterns = evil };
+
+Test(resolver, match_limit_is_reported_not_silent)
+{
+    mn_err err = { 0 };
+    mn_resolver *r = mn_resolver_new(&evil_conf, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    mn_arena *a = mn_arena_new("evil", 0);
+    mn_log_set_capture(capture, NULL);
+    char path[80];
+    path[0] = '/';
+    memset(path + 1, 'a', 60);
+    strcpy(path + 61, "x");
+    mn_url_match m;
+    cr_assert_eq(mn_resolver_resolve(r, mn_str_from(path), a, &m), MN_ENOTFOUND);
+    mn_log_set_capture(NULL, NULL);
+    cr_assert_eq(capture_hits, 1, "hits %d: %s", capture_hits, capture_line);
+    cr_assert(strstr(capture_line, "(a|aa)+(b|c)+"), "%s", capture_line);
+    cr_assert(strstr(capture_line, "limit"), "%s", capture_line);
+    cr_assert_eq(mn_resolver_resolve(r, mn_str_from("/ok/"), a, &m), MN_OK);
+    mn_arena_free(a);
+    mn_resolver_free(r);
+}
