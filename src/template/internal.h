@@ -271,6 +271,7 @@ struct mn_template_context {
     const mn_template *tpl;
     const mn_template_node *node; /* node being rendered, for error positions */
     int8_t use_l10n;              /* Context.use_l10n: -1 None (USE_L10N), 0 off, 1 on */
+    size_t render_scope;          /* the scope mn_template_render pushed (none in Django's Context) */
     bool plain_numbers;           /* numbers render as str() */
     size_t steps, max_steps;
 };

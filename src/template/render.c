@@ -769,8 +769,10 @@ int mn_template_render(mn_template *t, mn_template_context *ctx, mn_buf *out, mn
         return mn_err_set(err, MN_EINVAL, "mn_template_render: NULL argument");
     if (mn_template_context_push(ctx))
         return mn_err_set(err, MN_ENOMEM, "out of memory");
-    size_t saved = ctx->nscopes;
+    size_t saved = ctx->nscopes, saved_scope = ctx->render_scope;
+    ctx->render_scope = saved - 1;
     int rc = mn__tpl_render_template(t, ctx, out, err, true);
+    ctx->render_scope = saved_scope;
     ctx->nscopes = saved;
     mn_template_context_pop(ctx);
     return rc;
