@@ -251,12 +251,15 @@ struct mn_model {
     struct mn__model_rt *_rt; /* private: filled on first use */
 };
 
+struct mn__deferred; /* private: which fields only()/defer() left unloaded */
+
 /* The header every model struct holds as a member named `mn`. */
 typedef struct mn_obj {
     const mn_model *model;
     uint64_t nulls;  /* bit i: field i (in mn_model_field order) is NULL */
     uint32_t flags;  /* MN_OBJ_ADDING: not saved yet */
     mn_map *extra;   /* annotations of the query that loaded it; may be NULL */
+    struct mn__deferred *deferred; /* NULL unless loaded with only()/defer()/raw() */
 } mn_obj;
 
 #define MN_OBJ_ADDING 1u
@@ -339,8 +342,33 @@ int mn_obj_set_null(void *obj, const mn_model *m, const char *field, bool is_nul
 mn_value mn_obj_annotation(const void *obj, const mn_model *m, const char *name);
 
 /* Field value as an mn_value (strings borrowed from the instance). A NULL
- * field gives null. Returns MN_OK or MN_ENOTFOUND. */
+ * field gives null. A deferred field (see mn_obj_is_deferred) is loaded
+ * first, with one query, as Django's attribute access does. Returns MN_OK,
+ * MN_ENOTFOUND for an unknown field, or the error of loading a deferred
+ * field (MN_EDB, also when the row no longer exists; MN_ENOMEM). */
 int mn_obj_get(const void *obj, mn_model *m, const char *field, mn_value *out);
+
+/* ---- deferred fields (only(), defer(), raw() without every column) ----
+ * Fields a QuerySet did not load hold their zero value and are marked
+ * deferred. mn_obj_get, templates, full_clean and save load them on
+ * demand; code that reads struct members directly asks first:
+ *     if (mn_obj_is_deferred(p, &product_model, "description"))
+ *         mn_obj_load_deferred(p, &product_model, "description", &err);
+ * Setting a field with mn_obj_set or mn_obj_set_null clears its mark; a
+ * member written directly keeps it (save() would skip the field). save()
+ * of an instance with deferred fields and no update_fields writes only the
+ * loaded fields, as Django does. */
+
+/* True when field was not loaded (false for unknown names). */
+bool mn_obj_is_deferred(const void *obj, const mn_model *m, const char *field);
+/* Loads the deferred field (every deferred field when field is NULL) with
+ * one SELECT by primary key on the connection of the QuerySet that made
+ * the instance (the thread's ORM connection when it had none); strings go
+ * to that QuerySet's arena. A field that is not deferred is left alone.
+ * MN_OK, MN_EINVAL (unknown field), MN_ENOTFOUND with "Product matching
+ * query does not exist." when the row was deleted, or the database's
+ * error. */
+int mn_obj_load_deferred(void *obj, mn_model *m, const char *field, mn_err *err);
 /* Sets a field from an mn_value converted as Django's to_python would
  * ("12.50" for a decimal, "2024-01-05" for a date, null for NULL). Strings
  * are copied into arena. MN_EINVAL with Django's message on a bad value. */

@@ -342,6 +342,9 @@ int mn_obj_set_null(void *obj, const mn_model *m, const char *field, bool is_nul
     if (is_null)
         zero_member(obj, f);
     set_null_bit(obj, (mn_model *)m, (size_t)i, is_null);
+    mn_obj *h = mn_obj_header(m, obj);
+    if (h->deferred)
+        h->deferred->mask &= ~(UINT64_C(1) << i);
     return MN_OK;
 }
 
@@ -391,7 +394,16 @@ int mn_obj_get(const void *obj, mn_model *m, const char *field, mn_value *out)
             return MN_ENOTFOUND;
     }
     const mn_field *f = &m->_rt->fields[i];
-    *out = (mn_obj_header(m, obj)->nulls >> i & 1) ? mn_value_null() : member_value(obj, f);
+    const mn_obj *h = mn_obj_header(m, obj);
+    if (h->deferred && (h->deferred->mask >> i & 1)) {
+        /* Django's DeferredAttribute: one query for the field. The
+         * instance is filled in place (it is only logically const). */
+        mn_err err = { 0 };
+        int rc = mn_obj_load_deferred((void *)obj, m, f->name, &err);
+        if (rc != MN_OK)
+            return rc == MN_ENOTFOUND ? MN_EDB : rc;
+    }
+    *out = (h->nulls >> i & 1) ? mn_value_null() : member_value(obj, f);
     return MN_OK;
 }
 
@@ -581,7 +593,11 @@ int mn_obj_set(void *obj, mn_model *m, const char *field, mn_value v, mn_arena *
     int i = field_index_by_name(m, field);
     if (i < 0)
         return mn_err_set(err, MN_EINVAL, "%s() got an unexpected keyword argument '%s'", m->name, field);
-    return set_member(obj, m, (size_t)i, v, arena, err);
+    int rc = set_member(obj, m, (size_t)i, v, arena, err);
+    mn_obj *h = mn_obj_header(m, obj);
+    if (rc == MN_OK && h->deferred)
+        h->deferred->mask &= ~(UINT64_C(1) << i);
+    return rc;
 }
 
 mn_str mn_obj_display(const void *obj, mn_model *m, const char *field, mn_arena *arena)

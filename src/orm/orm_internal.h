@@ -21,6 +21,16 @@ struct mn__model_rt {
     char errmsg[256];
 };
 
+/* The deferred fields of an instance (mn_obj.deferred). */
+struct mn__deferred {
+    uint64_t mask;   /* bit i: field i is not loaded */
+    mn_arena *arena; /* where loaded strings go: the QuerySet's */
+    mn_db *db;       /* the QuerySet's connection; NULL: mn_orm_db() */
+};
+/* Marks the fields of mask deferred on obj (nothing when mask is 0).
+ * MN_OK or MN_ENOMEM. */
+int mn__obj_defer(void *obj, mn_model *m, uint64_t mask, mn_arena *arena, mn_db *db);
+
 /* Sets the model up (once, thread-safe). MN_OK or MN_EINVAL. */
 int mn__model_setup(mn_model *m, mn_err *err);
 

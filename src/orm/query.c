@@ -2119,6 +2119,16 @@ static int run_select(mn_qs *qs, mn_err *err)
             return settle(qs, err, MN_EINVAL, &e);
         }
     }
+    /* Fields left out by only()/defer() (or by raw SQL) are deferred:
+     * loaded when read, as in Django. */
+    uint64_t every = m->_rt->nfields >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << m->_rt->nfields) - 1;
+    uint64_t unloaded = qs->mode == MODE_OBJECTS ? ~qs->load & every : 0;
+    if (qs->raw_sql) {
+        unloaded = every;
+        for (size_t i = 0; i < rawn; i++)
+            if (rawmap[i] >= 0)
+                unloaded &= ~(UINT64_C(1) << rawmap[i]);
+    }
     size_t cap = 16, len = 0;
     void **items = NULL;
     mn_list *list = NULL;
@@ -2161,6 +2171,8 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
             }
+            if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
+                rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
             if (rc != MN_OK)
                 break;
             if (len == cap) {

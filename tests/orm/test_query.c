@@ -988,3 +988,96 @@ Test(qs, iterator_cursors_and_transactions)
     if (!is_pg())
         cr_assert_null(mn_db_cursor_open(DB, "SELECT 1", NULL, 0, &err));
 }
+
+/* Deferred fields load on access, one query per field, as Django's do;
+ * save() of a deferred instance writes only its loaded fields. */
+Test(qs, deferred_fields_load_on_access)
+{
+    mn_err err = { 0 };
+    product *p = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), "name", NULL), &err);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert(mn_obj_is_deferred(p, &product_model, "stock"));
+    cr_assert(mn_obj_is_deferred(p, &product_model, "price"));
+    cr_assert_not(mn_obj_is_deferred(p, &product_model, "name"));
+    cr_assert_not(mn_obj_is_deferred(p, &product_model, "id"));
+    cr_assert_not(mn_obj_is_deferred(p, &product_model, "nope"));
+    cr_assert_eq(p->stock, 0, "the member keeps its zero value until loaded");
+
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    mn_value v;
+    cr_assert_eq(mn_obj_get(p, &product_model, "stock", &v), MN_OK);
+    cr_assert_eq(v.u.i, 12);
+    cr_assert_eq(p->stock, 12, "loaded into the instance");
+    cr_assert_not(mn_obj_is_deferred(p, &product_model, "stock"));
+    cr_assert_eq(mn_obj_get(p, &product_model, "stock", &v), MN_OK);
+    cr_assert_eq(mn_db_log_count(DB), 1, "one query, for that field only");
+    cr_assert(strstr(mn_db_log_entry(DB, 0)->sql, "SELECT \"stock\" FROM \"shop_product\" WHERE \"id\" = %s"), "%s",
+              mn_db_log_entry(DB, 0)->sql);
+    /* direct readers ask and load */
+    cr_assert_eq(mn_obj_load_deferred(p, &product_model, "price", &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(decimal_text(p->price), "45.00");
+    cr_assert_eq(mn_obj_load_deferred(p, &product_model, "price", &err), MN_OK);
+    cr_assert_eq(mn_db_log_count(DB), 2, "a loaded field is not loaded again");
+    cr_assert_eq(mn_obj_load_deferred(p, &product_model, "nope", &err), MN_EINVAL);
+    /* a NULL deferred field loads as NULL; templates load through get_attr */
+    product *q = mn_qs_get(mn_qs_defer(mn_qs_filter(all(), "name", mn_value_cstr("Oak Desk")), "publish_date",
+                                       "rating", NULL), &err);
+    cr_assert_not_null(q, "%s", err.msg);
+    cr_assert_eq(mn_obj_get(q, &product_model, "publish_date", &v), MN_OK);
+    cr_assert_eq(v.type, MN_VALUE_NULL);
+    mn_value inst = mn_obj_value(q, &product_model);
+    cr_assert_eq(inst.u.obj.type->get_attr(inst.u.obj.ptr, MN_STR("rating"), A, &v), MN_OK);
+    /* every deferred field at once: one query */
+    mn_db_log_clear(DB);
+    product *r = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), "name", NULL), &err);
+    cr_assert_eq(mn_obj_load_deferred(r, &product_model, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_log_count(DB), 2, "the get and one load");
+    cr_assert_eq(r->stock, 12);
+    cr_assert_str_eq(mn_str_dup(A, r->slug), "chair");
+    cr_assert_not(mn_obj_is_deferred(r, &product_model, "description"));
+    mn_db_log_enable(DB, false);
+
+    /* save() writes the loaded fields only */
+    product *s = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), "name", NULL), &err);
+    s->name = mn_str_from("Armchair");
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    cr_assert_eq(mn_obj_save(s, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    const char *upd = mn_db_log_entry(DB, 0)->sql;
+    cr_assert(strstr(upd, "UPDATE \"shop_product\" SET \"name\" = %s WHERE"), "%s", upd);
+    cr_assert_null(strstr(upd, "\"stock\""), "%s", upd);
+    mn_db_log_enable(DB, false);
+    product *t = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Armchair")), &err);
+    cr_assert_not_null(t, "%s", err.msg);
+    cr_assert_eq(t->stock, 12, "the deferred stock was not overwritten with 0");
+    cr_assert_str_eq(decimal_text(t->price), "45.00");
+    /* a field set with mn_obj_set is loaded (and saved) */
+    cr_assert_eq(mn_obj_set(s, &product_model, "stock", mn_value_int(7), A, &err), MN_OK);
+    cr_assert_not(mn_obj_is_deferred(s, &product_model, "stock"));
+    cr_assert_eq(mn_obj_save(s, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(count_where("stock", mn_value_int(7)), 1);
+    /* update_fields naming a deferred field loads it before writing */
+    product *u = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "name", mn_value_cstr("Oak Desk")), "name", NULL), &err);
+    const char *fields[] = { "stock", NULL };
+    cr_assert_eq(mn_obj_save(u, &product_model, NULL, fields, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(count_where("stock", mn_value_int(2)), 1, "Oak Desk keeps its 2");
+    /* full_clean reads every field */
+    product *w = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "name", mn_value_cstr("Oak Desk")), "name", NULL), &err);
+    cr_assert_eq(mn_obj_full_clean(w, &product_model, A, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(decimal_text(w->price), "250.00");
+    /* raw SQL without every column defers the rest */
+    mn_qs *raw = mn_qs_raw(&product_model, A, "SELECT id, name FROM shop_product WHERE name = 'Pine Desk'", NULL, 0);
+    product *x = mn_qs_at(raw, 0);
+    cr_assert_not_null(x, "%s", mn_qs_error(raw)->msg);
+    cr_assert(mn_obj_is_deferred(x, &product_model, "stock"));
+    cr_assert_eq(mn_obj_get(x, &product_model, "stock", &v), MN_OK);
+    cr_assert_eq(v.u.i, 5);
+    /* the row is gone: the load fails with Django's message */
+    product *y = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "name", mn_value_cstr("Pine Desk")), "name", NULL), &err);
+    cr_assert_eq(mn_qs_delete(mn_qs_filter(all(), "pk", mn_value_int(y->id)), NULL, &err), 1);
+    cr_assert_eq(mn_obj_load_deferred(y, &product_model, "stock", &err), MN_ENOTFOUND);
+    cr_assert_str_eq(err.msg, "Product matching query does not exist.");
+    cr_assert_eq(mn_obj_get(y, &product_model, "stock", &v), MN_EDB);
+    cr_assert(mn_obj_is_deferred(y, &product_model, "stock"), "still deferred after a failed load");
+}
