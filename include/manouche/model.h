@@ -190,19 +190,49 @@ typedef struct mn_cond {
     const char *value;
 } mn_cond;
 
+/* A condition tree: Q objects combined with |, & and ~, for the same
+ * places (Meta.constraints, Meta.indexes), written with the macros below.
+ * Leaves are Django lookups with a value as text (converted by the field,
+ * as in mn_cond; NULL is SQL NULL) or with another field (F()):
+ *
+ *     // CheckConstraint(check=Q(discount__isnull=True) | (Q(discount__gte=0) & Q(discount__lte=F("price"))))
+ *     .qc = MN_QC_OR(MN_QC("discount__isnull", "true"),
+ *                    MN_QC_AND(MN_QC("discount__gte", "0"), MN_QC_F("discount__lte", "price"))),
+ *     // Index(condition=~Q(status="archived"))
+ *     .qc = MN_QC_NOT(MN_QC("status", "archived")),
+ *
+ * The compound literals have static storage at file scope, so these go in
+ * static descriptor tables. */
+typedef enum mn_qc_op { MN_QC_LOOKUP = 1, MN_QC_ALL, MN_QC_ANY, MN_QC_NONE } mn_qc_op;
+typedef struct mn_qc {
+    mn_qc_op op;
+    const char *lookup;               /* LOOKUP */
+    const char *value;                /* LOOKUP against a value (text; NULL: NULL) */
+    const char *f;                    /* LOOKUP against this field (F("start")) */
+    const struct mn_qc *const *args;  /* ALL (&), ANY (|), NONE (~, of their AND): ends with NULL */
+} mn_qc;
+#define MN_QC(lk, val) (&(const mn_qc){ .op = MN_QC_LOOKUP, .lookup = (lk), .value = (val) })
+#define MN_QC_F(lk, field) (&(const mn_qc){ .op = MN_QC_LOOKUP, .lookup = (lk), .f = (field) })
+#define MN_QC_AND(...) (&(const mn_qc){ .op = MN_QC_ALL, .args = (const mn_qc *const[]){ __VA_ARGS__, NULL } })
+#define MN_QC_OR(...) (&(const mn_qc){ .op = MN_QC_ANY, .args = (const mn_qc *const[]){ __VA_ARGS__, NULL } })
+#define MN_QC_NOT(...) (&(const mn_qc){ .op = MN_QC_NONE, .args = (const mn_qc *const[]){ __VA_ARGS__, NULL } })
+
 /* Meta.indexes entry: fields ("-name" for descending), an optional name and
- * an optional condition for a partial index: `q` (lookups) or `condition`
- * (SQL over column names, no parameters). */
+ * an optional condition for a partial index: `q` (an AND of lookups), `qc`
+ * (a tree with OR and NOT) or `condition` (SQL over column names, no
+ * parameters); `q` and `qc` together must both hold. */
 typedef struct mn_index {
     const char *const *fields;
     const char *name;
     const char *condition;
     const mn_cond *q;
+    const mn_qc *qc;
 } mn_index;
 
-/* Meta.constraints entry. CHECK: `q` (CheckConstraint(check=Q(...))) or
- * `check` (SQL over column names, "price >= 0"). UNIQUE: fields, optionally
- * with a condition (`q` or `condition`) for a partial unique index. */
+/* Meta.constraints entry. CHECK: `q` or `qc` (CheckConstraint(check=Q(...)))
+ * or `check` (SQL over column names, "price >= 0"). UNIQUE: fields,
+ * optionally with a condition (`q`, `qc` or `condition`) for a partial
+ * unique index. */
 typedef enum mn_constraint_kind { MN_CONSTRAINT_CHECK = 1, MN_CONSTRAINT_UNIQUE } mn_constraint_kind;
 typedef struct mn_constraint {
     mn_constraint_kind kind;
@@ -211,6 +241,7 @@ typedef struct mn_constraint {
     const char *const *fields;
     const char *condition;
     const mn_cond *q;
+    const mn_qc *qc;
 } mn_constraint;
 
 typedef struct mn_meta {

@@ -171,7 +171,7 @@ mn_list *mn_model_schema_sql(mn_model *m, mn_db_engine eng, mn_arena *a, mn_err 
         }
         if (c->kind == MN_CONSTRAINT_CHECK) {
             const char *check = c->check;
-            if (c->q && !(check = mn__cond_sql(m, c->q, eng, a, err)))
+            if ((c->q || c->qc) && !(check = mn__cond_sql(m, c->q, c->qc, eng, a, err)))
                 return NULL;
             if (!check) {
                 mn_err_set(err, MN_EINVAL, "%s: CHECK constraint '%s' needs a condition", m->name, c->name);
@@ -180,7 +180,7 @@ mn_list *mn_model_schema_sql(mn_model *m, mn_db_engine eng, mn_arena *a, mn_err 
             mn_buf_puts(&b, ", CONSTRAINT ");
             mn__quote(&b, c->name);
             mn_buf_printf(&b, " CHECK (%s)", check);
-        } else if (!c->condition && !c->q) {
+        } else if (!c->condition && !c->q && !c->qc) {
             if (check_names(m, c->fields, c->name, err) != MN_OK)
                 return NULL;
             mn_buf_puts(&b, ", CONSTRAINT ");
@@ -223,19 +223,19 @@ mn_list *mn_model_schema_sql(mn_model *m, mn_db_engine eng, mn_arena *a, mn_err 
         put_cols(&b, m, ix->fields, true);
         mn_buf_puts(&b, ")");
         const char *cond = ix->condition;
-        if (ix->q && !(cond = mn__cond_sql(m, ix->q, eng, a, err)))
+        if ((ix->q || ix->qc) && !(cond = mn__cond_sql(m, ix->q, ix->qc, eng, a, err)))
             return NULL;
         if (cond)
             mn_buf_printf(&b, " WHERE %s", cond);
         mn_list_push(out, mn_value_str(mn_buf_str(&b)));
     }
     for (const mn_constraint *c = m->meta.constraints; c && c->kind; c++) {
-        if (c->kind != MN_CONSTRAINT_UNIQUE || (!c->condition && !c->q))
+        if (c->kind != MN_CONSTRAINT_UNIQUE || (!c->condition && !c->q && !c->qc))
             continue;
         if (check_names(m, c->fields, c->name, err) != MN_OK)
             return NULL;
         const char *cond = c->condition;
-        if (c->q && !(cond = mn__cond_sql(m, c->q, eng, a, err)))
+        if ((c->q || c->qc) && !(cond = mn__cond_sql(m, c->q, c->qc, eng, a, err)))
             return NULL;
         mn_buf_init(&b, a, 0);
         mn_buf_puts(&b, "CREATE UNIQUE INDEX ");
@@ -974,7 +974,7 @@ static void validate_unique(void *obj, mn_model *m, mn_arena *a, mn_map *errors,
     for (const char *const *const *ut = m->meta.unique_together; ut && *ut; ut++)
         unique_names(obj, m, a, *ut, errors, failed, err, first);
     for (const mn_constraint *c = m->meta.constraints; c && c->kind; c++)
-        if (c->kind == MN_CONSTRAINT_UNIQUE && !c->condition && !c->q)
+        if (c->kind == MN_CONSTRAINT_UNIQUE && !c->condition && !c->q && !c->qc)
             unique_names(obj, m, a, c->fields, errors, failed, err, first);
 }
 

@@ -64,10 +64,12 @@ int mn__send(mn_signal *sig, mn_model *m, void *obj, mn_arena *arena, bool creat
              mn_err *err);
 /* save() with Django's force_insert (create(), get_or_create()). */
 int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, bool force_insert, mn_err *err);
-/* The SQL of an AND of lookups with the values written as literals (DDL
- * takes no parameters): CHECK constraints, partial indexes. In arena; NULL
- * with err on a bad lookup or value. */
-const char *mn__cond_sql(mn_model *m, const mn_cond *conds, mn_db_engine eng, mn_arena *arena, mn_err *err);
+/* The SQL of a condition with the values written as literals (DDL takes no
+ * parameters): CHECK constraints, partial indexes. conds (an AND of
+ * lookups) and tree (OR/NOT) may each be NULL; when both are given both
+ * must hold. In arena; NULL with err on a bad lookup or value. */
+const char *mn__cond_sql(mn_model *m, const mn_cond *conds, const mn_qc *tree, mn_db_engine eng, mn_arena *arena,
+                         mn_err *err);
 /* Registers REGEXP on SQLite connections opened from now on. */
 void mn__orm_sqlite_init(void);
 
