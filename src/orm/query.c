@@ -2611,11 +2611,14 @@ void *mn_qs_get(mn_qs *qs, mn_err *err)
     /* Django fetches at most 21 rows to tell "more than 20", unordered. */
     mn_qs *c = qs;
     if (!qs->raw_sql && qs->high < 0 && !qs->low) {
-        c = mn_qs_slice(mn_qs_order_by(qs, NULL), 0, 21);
+        c = mn_qs_slice(qs, 0, 21);
         if (!c) {
             mn_err_set(err, MN_ENOMEM, "out of memory");
             return NULL;
         }
+        c->order = NULL; /* order_by() with no names, on the clone */
+        c->order_set = true;
+        c->reversed = false;
         c->one_row = unique_exact(c);
     }
     if (c->mode != MODE_OBJECTS) {
