@@ -121,13 +121,15 @@ int mn_rel_set_all(void *obj, mn_model *m, const char *name, void *const *objs, 
 
 /* ---- loading relations with the query ---- */
 
-/* select_related("category", "review__product__category", NULL): forward
- * ForeignKey/OneToOne paths loaded by the same query through joins (LEFT
- * OUTER JOIN for nullable keys, INNER JOIN otherwise) into the accessor
- * cache of each instance: mn_rel_get then runs no query. No names: every
- * non-null forward key, one level (Django's select_related()). A name that
- * is not a forward single relation is the QuerySet's error (Django's
- * "Invalid field name(s) given in select_related"). */
+/* select_related("category", "review__product__category", "profile",
+ * NULL): ForeignKey/OneToOne paths (forward, or the reverse side of a
+ * one-to-one) loaded by the same query through joins (LEFT OUTER JOIN for
+ * nullable keys and reverse one-to-ones, INNER JOIN otherwise) into the
+ * accessor cache of each instance: mn_rel_get then runs no query (a missing
+ * reverse one-to-one is known too). No names: every non-null forward key,
+ * followed down to depth 5 (Django's select_related()). Other names are
+ * the QuerySet's error (Django's "Invalid field name(s) given in
+ * select_related: ... Choices are: ..."). Ignored by values(). */
 mn_qs *mn_qs_select_related(mn_qs *qs, ...);
 /* prefetch_related("tags", "products", "products__tags", NULL): after the
  * main query, one query per relation and level (ForeignKey forward, reverse

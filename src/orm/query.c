@@ -2345,7 +2345,9 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
 
 typedef struct sjoin {
     int parent;         /* -1: the base table */
-    const mn_field *fk; /* the key in the parent model */
+    const mn_field *fk; /* the key: in the parent model, or in m when reverse */
+    bool reverse;       /* the reverse side of a one-to-one (user.profile) */
+    const char *name;   /* the accessor in the parent */
     mn_model *m;
     const char *alias;
     bool outer;
@@ -2392,16 +2394,26 @@ static int add_join(comp *c, int parent, const char *name)
 {
     mn_model *pm = parent < 0 ? c->m : c->sj[parent].m;
     for (size_t i = 0; i < c->nsj; i++)
-        if (c->sj[i].parent == parent && !strcmp(c->sj[i].fk->name, name))
+        if (c->sj[i].parent == parent && !strcmp(c->sj[i].name, name))
             return (int)i;
     const mn_field *f = mn_model_field_by_name(pm, name);
-    if (!f || f->kind != MN_KIND_FOREIGNKEY || strcmp(f->name, name) != 0) {
+    mn__rel rev;
+    bool reverse = (!f || f->kind != MN_KIND_FOREIGNKEY) && mn__rel_find(pm, name, false, &rev) &&
+                   rev.kind == MN__REL_REVERSE && !rev.multiple;
+    if (reverse)
+        f = rev.fk;
+    if (!reverse && (!f || f->kind != MN_KIND_FOREIGNKEY || strcmp(f->name, name) != 0)) {
         mn_buf b;
         mn_buf_init(&b, c->a, 0);
         size_t k = 0;
         for (size_t i = 0; i < pm->_rt->nfields; i++)
             if (pm->_rt->fields[i].kind == MN_KIND_FOREIGNKEY)
                 mn_buf_printf(&b, "%s%s", k++ ? ", " : "", pm->_rt->fields[i].name);
+        mn__rel rs[32];
+        size_t nr = mn__rel_reverse(pm, rs, 32);
+        for (size_t i = 0; i < nr && i < 32; i++)
+            if (!rs[i].multiple && !rs[i].hidden)
+                mn_buf_printf(&b, "%s%s", k++ ? ", " : "", rs[i].name);
         cfail(c, MN_EINVAL, "Invalid field name(s) given in select_related: '%s'. Choices are: %s", name,
               k ? mn_buf_cstr(&b) : "(none)");
         return -1;
@@ -2421,10 +2433,27 @@ static int add_join(comp *c, int parent, const char *name)
     sjoin *j = &c->sj[c->nsj];
     j->parent = parent;
     j->fk = f;
-    j->m = f->related;
+    j->reverse = reverse;
+    j->name = reverse ? rev.name : f->name;
+    j->m = reverse ? rev.model : f->related;
     j->alias = mn_arena_sprintf(c->a, "T%zu", c->nsj + 1);
-    j->outer = f->null || (parent >= 0 && c->sj[parent].outer);
+    j->outer = reverse || f->null || (parent >= 0 && c->sj[parent].outer);
     return (int)c->nsj++;
+}
+
+/* select_related() without names: every non-null forward key, followed
+ * down to Django's max_depth of 5. */
+static void add_all_joins(comp *c, int parent, int depth)
+{
+    mn_model *pm = parent < 0 ? c->m : c->sj[parent].m;
+    for (size_t i = 0; i < pm->_rt->nfields && c->rc == MN_OK; i++) {
+        const mn_field *f = &pm->_rt->fields[i];
+        if (f->kind != MN_KIND_FOREIGNKEY || f->null)
+            continue;
+        int j = add_join(c, parent, f->name);
+        if (j >= 0 && depth < 5)
+            add_all_joins(c, j, depth + 1);
+    }
 }
 
 /* The joins of select_related for an objects query: columns qualified. */
@@ -2434,11 +2463,9 @@ static void setup_joins(comp *c)
     if (qs->mode != MODE_OBJECTS || qs->raw_sql || (!qs->nrelated && !qs->related_all))
         return;
     if (qs->related_all)
-        for (size_t i = 0; i < c->m->_rt->nfields; i++) {
-            const mn_field *f = &c->m->_rt->fields[i];
-            if (f->kind == MN_KIND_FOREIGNKEY && !f->null && add_join(c, -1, f->name) < 0)
-                return;
-        }
+        add_all_joins(c, -1, 1);
+    if (c->rc != MN_OK)
+        return;
     for (size_t i = 0; i < qs->nrelated; i++) {
         char *copy = mn_arena_strdup(c->a, qs->related[i]);
         int parent = -1;
@@ -2476,14 +2503,15 @@ static void put_joins(comp *c)
         mn__quote(&c->sql, s->m->_rt->table);
         put(c, " ");
         mn__quote(&c->sql, s->alias);
+        mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
         put(c, " ON (");
         mn__quote(&c->sql, s->alias);
         put(c, ".");
-        mn__quote(&c->sql, s->m->_rt->columns[s->m->_rt->pk]);
+        mn__quote(&c->sql, s->reverse ? mn_field_column(s->fk) : s->m->_rt->columns[s->m->_rt->pk]);
         put(c, " = ");
         mn__quote(&c->sql, s->parent < 0 ? c->m->_rt->table : c->sj[s->parent].alias);
         put(c, ".");
-        mn__quote(&c->sql, mn_field_column(s->fk));
+        mn__quote(&c->sql, s->reverse ? pm->_rt->columns[pm->_rt->pk] : mn_field_column(s->fk));
         put(c, ")");
     }
 }
@@ -2501,7 +2529,11 @@ static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err 
         void *parent = s->parent < 0 ? base : objs[s->parent];
         mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
         objs[j] = NULL;
-        if (parent && !mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
+        if (parent && s->reverse && mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
+            /* known to have none: user.profile then fails without a query */
+            if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
+                return mn_err_set(e, MN_ENOMEM, "out of memory");
+        } else if (parent && !mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
             void *obj = mn__obj_alloc(m, c->a);
             if (!obj)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
@@ -2510,8 +2542,8 @@ static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err 
                 if (rc != MN_OK)
                     return rc;
             }
-            int64_t key = *(int64_t *)((char *)parent + s->fk->offset);
-            if (mn__cache_put(parent, pm, s->fk->name, key, obj, c->a) != MN_OK)
+            int64_t key = s->reverse ? mn_obj_pk(parent, pm) : *(int64_t *)((char *)parent + s->fk->offset);
+            if (mn__cache_put(parent, pm, s->name, key, obj, c->a) != MN_OK)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
             objs[j] = obj;
         }

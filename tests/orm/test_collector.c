@@ -147,6 +147,7 @@ Test(collector, set_null_set_default_and_set)
     thing *a = mk_thing("a", "setnull", o);
     thing *b = mk_thing("b", "setdefault", o);
     thing *c = mk_thing("c", "set", o);
+    thing *d = mk_thing("d", "setnone", o);
     mn_map *counts = NULL;
     cr_assert_eq(mn_obj_delete_counts(o, &owner_model, NULL, A, &counts, &err), 1, "%s", err.msg);
     cr_assert_eq(mn_map_len(counts), 1);
@@ -156,7 +157,9 @@ Test(collector, set_null_set_default_and_set)
     cr_assert_eq(b->setdefault, 1);
     cr_assert_eq(mn_obj_refresh(c, &thing_model, NULL, A, &err), MN_OK);
     cr_assert_eq(c->set, SENTINEL_ID);
-    cr_assert_eq(count(&thing_model), 3);
+    cr_assert_eq(mn_obj_refresh(d, &thing_model, NULL, A, &err), MN_OK);
+    cr_assert(mn_obj_is_null(d, &thing_model, "setnone"), "SET(None)");
+    cr_assert_eq(count(&thing_model), 4);
 }
 
 Test(collector, do_nothing_leaves_it_to_the_database)

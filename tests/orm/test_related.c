@@ -608,3 +608,46 @@ Test(related, bad_input_is_refused_clearly)
                  0);
     cr_assert_eq(mn_qs_count(mn_qs_all(&product_model, A), &err), 1);
 }
+
+Test(related, select_related_reverse_one_to_one_and_without_names)
+{
+    mn_err err = { 0 };
+    user *john = mn_model_create(&user_model, A, &err, "username", mn_value_cstr("john"), NULL);
+    mn_model_create(&user_model, A, &err, "username", mn_value_cstr("ann"), NULL);
+    cr_assert_not_null(mn_model_create(&userprofile_model, A, &err, "user", mn_value_int(john->id), "bio",
+                                       mn_value_cstr("Hi"), NULL));
+    mn_qs *qs = mn_qs_order_by(mn_qs_select_related(mn_qs_all(&user_model, A), "profile", NULL), "username", NULL);
+    int64_t before = queries();
+    cr_assert_eq(mn_qs_len(qs), 2, "%s", mn_qs_error(qs)->msg);
+    user *ann = mn_qs_at(qs, 0), *j = mn_qs_at(qs, 1);
+    cr_assert_null(mn_rel_get(ann, &user_model, "profile", A, &err));
+    cr_assert_eq(err.code, MN_ENOTFOUND);
+    cr_assert_str_eq(err.msg, "User has no profile.");
+    cr_assert_str_eq(mn_str_dup(A, MN_REL(userprofile, j, &user_model, "profile", A, &err)->bio), "Hi");
+    cr_assert_eq(queries() - before, 1);
+    /* select_related() follows non-null keys: review -> product, not product -> category (nullable) */
+    category *c = mk_category("c");
+    product *p = mk_product("p", "1", c);
+    cr_assert_not_null(mn_model_create(&review_model, A, &err, "product", mn_value_int(p->id), NULL));
+    mn_qs *rq = mn_qs_select_related(mn_qs_all(&review_model, A), NULL);
+    const char *sql = mn_qs_sql(rq, NULL, &err);
+    cr_assert(strstr(sql, "INNER JOIN \"shop_product\""), "%s", sql);
+    cr_assert_null(strstr(sql, "shop_category"), "%s", sql);
+    before = queries();
+    cr_assert_not_null(MN_REL(product, mn_qs_at(rq, 0), &review_model, "product", A, &err));
+    cr_assert_eq(queries() - before, 1);
+    /* the choices name forward keys and reverse one-to-ones */
+    cr_assert_eq(mn_qs_eval(mn_qs_select_related(mn_qs_all(&user_model, A), "profil", NULL), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Invalid field name(s) given in select_related: 'profil'. Choices are: profile");
+}
+
+Test(related, queryset_delete_filtered_across_a_relation)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("c");
+    mk_product("p", "1", c);
+    /* the filter is a semi-join; the collector cascades to the product */
+    cr_assert_eq(mn_qs_delete(mn_qs_filter(mn_qs_all(&category_model, A), "products__name", mn_value_cstr("p")), NULL,
+                              &err),
+                 2, "%s", err.msg);
+}
