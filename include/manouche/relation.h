@@ -80,7 +80,8 @@ mn_model *mn_m2m_through(mn_model *m, const char *name);
  * product.category / profile.user / user.profile: the related instance,
  * loaded (in arena) on first access and cached on obj; later calls return
  * the cached instance while the key is unchanged.
- * A NULL key gives NULL with err->code 0. A missing reverse one-to-one gives
+ * A NULL key gives NULL with err->code 0 (so does an object a Prefetch
+ * queryset left out, as Django gives None). A missing reverse one-to-one gives
  * NULL with MN_ENOTFOUND and Django's RelatedObjectDoesNotExist message
  * ("User has no profile."); a dangling key gives MN_ENOTFOUND ("Category
  * matching query does not exist."). Other errors: MN_EINVAL (unknown or

@@ -651,3 +651,35 @@ Test(related, queryset_delete_filtered_across_a_relation)
                               &err),
                  2, "%s", err.msg);
 }
+
+Test(related, many_to_many_create_from_the_reverse_side_and_nested_prefetch)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("c");
+    tag *t = mk_tag("new");
+    /* tag.products.create(...) */
+    product *p = mn_rel_create(t, &tag_model, "products", A, &err, "name", mn_value_cstr("made"), "category",
+                               mn_value_int(c->id), NULL);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert_str_eq(names(mn_rel_all(p, &product_model, "tags", A)), "new");
+    mk_product("other", "1", c);
+    /* categories -> products -> tags: one query per level */
+    int64_t before = queries();
+    mn_qs *qs = mn_qs_prefetch_related(mn_qs_all(&category_model, A), "products__tags", NULL);
+    cr_assert_eq(mn_qs_len(qs), 1, "%s", mn_qs_error(qs)->msg);
+    mn_qs *cached = mn_rel_all(mn_qs_at(qs, 0), &category_model, "products", A);
+    size_t total = 0;
+    for (size_t i = 0; i < mn_qs_len(cached); i++)
+        total += mn_qs_len(mn_rel_all(mn_qs_at(cached, i), &product_model, "tags", A));
+    cr_assert_eq(total, 1);
+    cr_assert_eq(queries() - before, 3, "categories, products, tags");
+    /* Prefetch of a forward key with a custom queryset */
+    mn_qs *pq = mn_qs_prefetch(mn_qs_all(&product_model, A), "category",
+                               mn_qs_filter(mn_qs_all(&category_model, A), "name", mn_value_cstr("nope")), NULL);
+    cr_assert_eq(mn_qs_len(pq), 2);
+    before = queries();
+    err = (mn_err){ 0 };
+    cr_assert_null(mn_rel_get(mn_qs_at(pq, 0), &product_model, "category", A, &err), "filtered out: None");
+    cr_assert_eq(err.code, 0);
+    cr_assert_eq(queries(), before);
+}
