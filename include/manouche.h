@@ -30,8 +30,11 @@
 #include "manouche/views.h"
 #include "manouche/app.h"
 #include "manouche/template.h"
+#include "manouche/migrate.h"
 #include "manouche/scaffold.h"
 #include "manouche/fixtures.h"
 #include "manouche/paginator.h"
+#include "manouche/nplus1.h"
+#include "manouche/testclient.h"
 
 #endif

@@ -160,14 +160,23 @@ const char *mn_qs_explain(mn_qs *qs, mn_err *err);
  * receives the parameters. In the qs arena. */
 const char *mn_qs_sql(mn_qs *qs, mn_list **params, mn_err *err);
 
-/* iterator(chunk_size): fetches chunk_size rows at a time; each instance
- * lives until the next chunk is fetched (in the iterator's own arena). */
+/* iterator(chunk_size): fetches chunk_size rows at a time (0: 2,000); each
+ * instance lives until the next chunk is fetched (in the iterator's own
+ * arena), so memory stays bounded whatever the number of rows. On
+ * PostgreSQL the query runs once through a server-side cursor (see
+ * mn_db_cursor_open: WITH HOLD outside a transaction, as Django's) and each
+ * chunk is a FETCH; on SQLite each chunk is a query of its own, paged by
+ * primary key when the QuerySet is unordered, else by OFFSET. */
 typedef struct mn_qs_iter mn_qs_iter;
 mn_qs_iter *mn_qs_iterator(mn_qs *qs, size_t chunk_size);
 /* The next instance, or NULL at the end (err->code 0) or on error. */
 void *mn_qs_iter_next(mn_qs_iter *it, mn_err *err);
-/* Frees the iterator's arena. NULL is allowed. */
+/* Closes the server-side cursor if one is still open and frees the
+ * iterator's arena. Call it before the connection closes. NULL is
+ * allowed. */
 void mn_qs_iter_close(mn_qs_iter *it);
+/* Bytes the iterator holds for its current chunk (its arena's size). */
+size_t mn_qs_iter_memory(const mn_qs_iter *it);
 
 /* ---- writing ---- */
 

@@ -320,6 +320,9 @@ struct mn_qs {
     struct prefetch *prefetch; /* prefetch_related lookups */
     size_t nprefetch;
     mn_err err;
+    bool one_row; /* get() on a unique key: no second row can follow the first */
+    mn_db_cursor *cursor; /* iterator() on PostgreSQL: rows come from FETCH on it */
+    size_t cursor_chunk;
     bool evaluated;
     void **items;
     size_t len;
@@ -2341,6 +2344,207 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
     return mn_db_rows_value(rows, col, c->a, out);
 }
 
+/* ---- compiled SELECTs, cached per connection and query shape ----
+ * get(pk=...) in a loop would build the same text every time with other
+ * values. The SQL of an instance query whose filters are an AND of plain
+ * comparisons (field, field__exact, __gt, __gte, __lt, __lte against a
+ * value) depends only on its shape: the model, the lookups, the ordering,
+ * the slice, the loaded fields and the flags. That text is compiled once
+ * per connection; each use converts the values (one parameter per
+ * comparison, in order) and runs the cached text, whose prepared statement
+ * the connection keeps. Other queries are compiled every time. */
+
+#define QC_SLOTS 64
+#define QC_MAX_LEAVES 8
+#define QC_KEY_MAX 384
+
+typedef struct qc_entry {
+    uint64_t hash; /* of the key; 0: empty slot */
+    size_t keylen;
+    char *key;
+    char *sql;
+    uint64_t sql_hash;
+} qc_entry;
+
+typedef struct qc_cache {
+    qc_entry slots[QC_SLOTS];
+} qc_cache;
+
+typedef struct qc_shape {
+    char key[QC_KEY_MAX];
+    size_t len;
+    const mn_qobj *leaves[QC_MAX_LEAVES];
+    const mn_field *fields[QC_MAX_LEAVES];
+    size_t n;
+    uint64_t hash;
+} qc_shape;
+
+static void qc_free(void *p)
+{
+    qc_cache *qc = p;
+    for (size_t i = 0; i < QC_SLOTS; i++) {
+        free(qc->slots[i].key);
+        free(qc->slots[i].sql);
+    }
+    free(qc);
+}
+
+static bool qc_put(qc_shape *s, const void *p, size_t n)
+{
+    if (s->len + n > sizeof s->key)
+        return false;
+    memcpy(s->key + s->len, p, n);
+    s->len += n;
+    return true;
+}
+
+static bool qc_put_name(qc_shape *s, const char *name) { return qc_put(s, name, strlen(name) + 1); }
+
+/* A leaf the cache can take: "name" or "name__op" for a comparison op, on
+ * a field that is no JSONField, against a value that is one parameter. */
+static bool qc_leaf(qc_shape *s, mn_qs *qs, const mn_qobj *q)
+{
+    switch (q->v.type) {
+    case MN_VALUE_NULL:
+    case MN_VALUE_LIST:
+    case MN_VALUE_MAP:
+    case MN_VALUE_OBJECT: return false;
+    default: break;
+    }
+    if (s->n == QC_MAX_LEAVES)
+        return false;
+    const char *sep = strstr(q->lookup, "__");
+    size_t nlen = sep ? (size_t)(sep - q->lookup) : strlen(q->lookup);
+    if (sep) {
+        const char *op = sep + 2;
+        if (strcmp(op, "exact") && strcmp(op, "gt") && strcmp(op, "gte") && strcmp(op, "lt") && strcmp(op, "lte"))
+            return false;
+    }
+    char name[128];
+    if (nlen == 0 || nlen >= sizeof name)
+        return false;
+    memcpy(name, q->lookup, nlen);
+    name[nlen] = '\0';
+    comp c = { .qs = qs, .m = qs->m };
+    const mn_field *f = resolve_field(&c, name);
+    if (!f || f->kind == MN_KIND_JSON)
+        return false;
+    s->leaves[s->n] = q;
+    s->fields[s->n++] = f;
+    return qc_put_name(s, q->lookup);
+}
+
+static bool qc_where(qc_shape *s, mn_qs *qs, const mn_qobj *q)
+{
+    if (q->kind == Q_AND)
+        return qc_where(s, qs, q->a) && qc_where(s, qs, q->b);
+    return q->kind == Q_LEAF && qc_leaf(s, qs, q);
+}
+
+static uint64_t qc_hash(const char *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p + i, n - i);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+    return h ? h : 1;
+}
+
+/* The shape of qs when the cache can take it. */
+static bool qc_shape_of(mn_qs *qs, mn_db_engine eng, qc_shape *s)
+{
+    if (qs->mode != MODE_OBJECTS || qs->nannots || qs->raw_sql || qs->none)
+        return false;
+    struct {
+        const void *rt;
+        uint64_t load;
+        int64_t low, high;
+        int eng;
+        bool distinct, for_update, reversed;
+    } head;
+    memset(&head, 0, sizeof head); /* padding bytes too: the key is compared as bytes */
+    head.rt = qs->m->_rt;
+    head.load = qs->load;
+    head.low = qs->low;
+    head.high = qs->high;
+    head.eng = (int)eng;
+    head.distinct = qs->distinct;
+    head.for_update = qs->for_update;
+    head.reversed = qs->reversed;
+    s->len = 0;
+    s->n = 0;
+    if (!qc_put(s, &head, sizeof head))
+        return false;
+    const char *const *order = ordering(qs);
+    for (size_t i = 0; order && order[i]; i++)
+        if (!qc_put_name(s, order[i]))
+            return false;
+    if (!qc_put(s, "\1", 1))
+        return false;
+    if (qs->where && !qc_where(s, qs, qs->where))
+        return false;
+    s->hash = qc_hash(s->key, s->len);
+    return true;
+}
+
+static qc_entry *qc_find(mn_db *db, const qc_shape *s)
+{
+    qc_cache *qc = mn_db_ext(db);
+    if (!qc)
+        return NULL;
+    qc_entry *e = &qc->slots[s->hash % QC_SLOTS];
+    if (e->hash == s->hash && e->keylen == s->len && !memcmp(e->key, s->key, s->len))
+        return e;
+    return NULL;
+}
+
+/* Keeps sql for the shape (replacing what had its slot). Out of memory
+ * only means no caching. */
+static void qc_store(mn_db *db, const qc_shape *s, const char *sql)
+{
+    qc_cache *qc = mn_db_ext(db);
+    if (!qc) {
+        qc = calloc(1, sizeof *qc);
+        if (!qc)
+            return;
+        mn_db_set_ext(db, qc, qc_free);
+    }
+    qc_entry *e = &qc->slots[s->hash % QC_SLOTS];
+    char *key = malloc(s->len), *text = strdup(sql);
+    if (!key || !text) {
+        free(key);
+        free(text);
+        return;
+    }
+    memcpy(key, s->key, s->len);
+    free(e->key);
+    free(e->sql);
+    *e = (qc_entry){ .hash = s->hash, .keylen = s->len, .key = key, .sql = text, .sql_hash = mn_db_sql_hash(text) };
+}
+
+/* The parameters of a cached shape: each leaf's value converted by its
+ * field, as compile_lookup does. */
+static int qc_params(comp *c, const qc_shape *s)
+{
+    c->params = mn_arena_alloc(c->a, (s->n ? s->n : 1) * sizeof *c->params);
+    if (!c->params)
+        return cfail(c, MN_ENOMEM, "out of memory");
+    c->cap = s->n;
+    for (size_t i = 0; i < s->n; i++)
+        if (mn__to_db(s->fields[i], s->leaves[i]->v, c->eng, c->a, &c->params[i], c->err) != MN_OK)
+            return c->rc = c->err && c->err->code ? c->err->code : MN_EINVAL;
+    c->np = s->n;
+    return MN_OK;
+}
+
 /* ---- select_related and prefetch_related ---- */
 
 typedef struct sjoin {
@@ -2827,6 +3031,11 @@ static int run_select(mn_qs *qs, mn_err *err)
     comp_init(&c, qs, mn_db_engine_of(db), &e);
     size_t n = 0;
     selcol *cols = NULL;
+    qc_shape shape;
+    bool cacheable = false;
+    const qc_entry *hit = NULL;
+    const char *sql = NULL;
+    uint64_t sql_hash = 0;
     if (qs->raw_sql) {
         mn_buf_puts(&c.sql, qs->raw_sql);
         c.params = (mn_value *)qs->raw_params;
@@ -2834,8 +3043,18 @@ static int run_select(mn_qs *qs, mn_err *err)
     } else {
         setup_joins(&c);
         cols = c.rc == MN_OK ? select_columns(&c, &n) : NULL;
-        if (cols)
+        /* select_related's joins change the text beyond the shape's key */
+        cacheable = cols && !qs->cursor && !c.joins && qc_shape_of(qs, c.eng, &shape);
+        hit = cacheable ? qc_find(db, &shape) : NULL;
+        if (qs->cursor) {
+            /* the next chunk of an iterator's server-side cursor */
+        } else if (hit) {
+            sql = hit->sql;
+            sql_hash = hit->sql_hash;
+            qc_params(&c, &shape);
+        } else if (cols) {
             compile_select(&c, cols, n, true);
+        }
         if (qs->for_update && c.eng == MN_DB_POSTGRES && mn_db_depth(db) == 0)
             cfail(&c, MN_EINVAL, "select_for_update cannot be used outside of a transaction.");
     }
@@ -2843,8 +3062,15 @@ static int run_select(mn_qs *qs, mn_err *err)
         cfail(&c, MN_ENOMEM, "out of memory");
     if (c.rc != MN_OK)
         return settle(qs, err, c.rc, &e);
+    if (!hit && !qs->cursor) {
+        sql = mn_buf_cstr(&c.sql);
+        sql_hash = mn_db_sql_hash(sql);
+        if (cacheable && c.np == shape.n)
+            qc_store(db, &shape, sql);
+    }
     mn_db_rows *rows;
-    int rc = mn_db_execute(db, mn_buf_cstr(&c.sql), c.params, c.np, &rows, &e);
+    int rc = qs->cursor ? mn_db_cursor_fetch(qs->cursor, qs->cursor_chunk, &rows, &e)
+                        : mn_db_execute_hashed(db, sql, sql_hash, c.params, c.np, &rows, &e);
     if (rc != MN_OK)
         return settle(qs, err, rc, &e);
     mn_model *m = qs->m;
@@ -2882,7 +3108,7 @@ static int run_select(mn_qs *qs, mn_err *err)
         mn_db_rows_close(rows);
         return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
     }
-    while ((rc = mn_db_rows_next(rows, &e)) == MN_OK) {
+    while ((len == 0 || !qs->one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (qs->mode == MODE_OBJECTS) {
             void *obj = mn__obj_alloc(m, qs->arena);
             if (!obj) {
@@ -2965,6 +3191,8 @@ static int run_select(mn_qs *qs, mn_err *err)
         len++;
     }
     mn_db_rows_close(rows);
+    if (qs->one_row && len == 1 && rc == MN_OK)
+        rc = MN_ENOTFOUND; /* stopped after the only possible row */
     if (rc != MN_ENOTFOUND)
         return settle(qs, err, rc == MN_OK ? MN_ENOMEM : rc, &e);
     qs->items = items;
@@ -3116,14 +3344,47 @@ int mn_qs_exists(mn_qs *qs, mn_err *err)
     return v.type != MN_VALUE_NULL;
 }
 
+/* Is the filter one exact comparison of a unique field with a value (at
+ * most one row can match)? */
+static bool unique_exact(mn_qs *qs)
+{
+    const mn_qobj *q = qs->where;
+    if (!q || q->kind != Q_LEAF || qs->nannots)
+        return false;
+    switch (q->v.type) {
+    case MN_VALUE_NULL:
+    case MN_VALUE_LIST:
+    case MN_VALUE_MAP:
+    case MN_VALUE_OBJECT: return false;
+    default: break;
+    }
+    const char *sep = strstr(q->lookup, "__");
+    if (sep && strcmp(sep, "__exact") != 0)
+        return false;
+    size_t n = sep ? (size_t)(sep - q->lookup) : strlen(q->lookup);
+    char name[128];
+    if (n == 0 || n >= sizeof name)
+        return false;
+    memcpy(name, q->lookup, n);
+    name[n] = '\0';
+    const mn_field *f = mn_model_field_by_name(qs->m, name);
+    return f && (f->primary_key || f->unique) && f->kind != MN_KIND_JSON;
+}
+
 void *mn_qs_get(mn_qs *qs, mn_err *err)
 {
     if (check_qs(qs, err) != MN_OK)
         return NULL;
-    /* Django fetches at most 21 rows to tell "more than 20". */
+    /* Django fetches at most 21 rows to tell "more than 20", unordered. */
     mn_qs *c = qs;
-    if (!qs->raw_sql && qs->high < 0 && !qs->low)
-        c = mn_qs_slice(qs, 0, 21);
+    if (!qs->raw_sql && qs->high < 0 && !qs->low) {
+        c = mn_qs_slice(mn_qs_order_by(qs, NULL), 0, 21);
+        if (!c) {
+            mn_err_set(err, MN_ENOMEM, "out of memory");
+            return NULL;
+        }
+        c->one_row = unique_exact(c);
+    }
     if (c->mode != MODE_OBJECTS) {
         mn_err_set(err, MN_EINVAL, "get() returns instances: on values()/values_list() read mn_qs_rows of a filter");
         return NULL;
@@ -3368,7 +3629,34 @@ struct mn_qs_iter {
     int64_t last; /* keyset: the last primary key returned */
     mn_qs *cur;
     bool done;
+    mn_db_cursor *cursor; /* PostgreSQL: the server-side cursor */
 };
+
+/* PostgreSQL: iterator() reads through a server-side cursor, as Django's
+ * does: the query runs once and each chunk is a FETCH. */
+static int iter_open_cursor(mn_qs_iter *it, mn_err *err)
+{
+    mn_qs *qs = it->base;
+    if (qs->raw_sql || qs->none || qs->err.code)
+        return MN_OK; /* run_select reports the error or runs raw SQL once */
+    mn_db *db = qs_db(qs, err);
+    if (!db)
+        return err && err->code ? err->code : MN_EINVAL;
+    if (mn_db_engine_of(db) != MN_DB_POSTGRES)
+        return MN_OK; /* SQLite: chunks of LIMIT queries */
+    mn_err e = { 0 };
+    comp c;
+    comp_init(&c, qs, mn_db_engine_of(db), &e);
+    size_t n;
+    selcol *cols = select_columns(&c, &n);
+    if (cols)
+        compile_select(&c, cols, n, true);
+    if (c.rc == MN_OK && mn_buf_error(&c.sql))
+        cfail(&c, MN_ENOMEM, "out of memory");
+    if (c.rc == MN_OK && !(it->cursor = mn_db_cursor_open(db, mn_buf_cstr(&c.sql), c.params, c.np, &e)))
+        c.rc = e.code ? e.code : MN_EDB;
+    return c.rc == MN_OK ? MN_OK : settle(qs, err, c.rc, &e);
+}
 
 mn_qs_iter *mn_qs_iterator(mn_qs *qs, size_t chunk_size)
 {
@@ -3411,6 +3699,10 @@ void *mn_qs_iter_next(mn_qs_iter *it, mn_err *err)
         it->done = true; /* a short chunk was the last; raw SQL runs once */
         return NULL;
     }
+    if (!it->cur && iter_open_cursor(it, err) != MN_OK) {
+        it->done = true;
+        return NULL;
+    }
     mn_arena_reset(it->arena);
     mn_qs *c = mn_arena_alloc(it->arena, sizeof *c);
     if (!c) {
@@ -3420,7 +3712,10 @@ void *mn_qs_iter_next(mn_qs_iter *it, mn_err *err)
     *c = *it->base;
     c->arena = it->arena;
     c->evaluated = false;
-    if (it->keyset) {
+    if (it->cursor) {
+        c->cursor = it->cursor;
+        c->cursor_chunk = it->chunk;
+    } else if (it->keyset) {
         c->low = 0;
         c->high = (int64_t)it->chunk;
         if (it->last != INT64_MIN) {
@@ -3448,6 +3743,12 @@ void *mn_qs_iter_next(mn_qs_iter *it, mn_err *err)
     it->cur = c;
     it->pos = 0;
     it->offset += (int64_t)c->len;
+    if (it->cursor && c->len < it->chunk) {
+        /* the last chunk: free the server's side now */
+        mn_db_cursor_close(it->cursor);
+        it->cursor = NULL;
+        it->done = true;
+    }
     if (c->len == 0) {
         it->done = true;
         return NULL;
@@ -3461,10 +3762,14 @@ void *mn_qs_iter_next(mn_qs_iter *it, mn_err *err)
 void mn_qs_iter_close(mn_qs_iter *it)
 {
     if (it) {
+        mn_db_cursor_close(it->cursor);
+        it->cursor = NULL;
         mn_arena_free(it->arena);
         it->arena = NULL;
     }
 }
+
+size_t mn_qs_iter_memory(const mn_qs_iter *it) { return it && it->arena ? mn_arena_reserved(it->arena) : 0; }
 
 /* ---- writing ---- */
 
@@ -3615,13 +3920,16 @@ int mn_model_bulk_create(mn_model *m, void *const *objs, size_t n, size_t batch_
     size_t ncols = write_pk ? nf : nf - 1;
     /* The backend's parameter limit caps a batch; without batch_size,
      * SQLite batches stay near Django's 999 parameters, because SQLite
-     * parses and plans a wide VALUES list in more than linear time. */
+     * parses and plans a wide VALUES list in more than linear time, and
+     * PostgreSQL batches hold 1,000 rows: every full batch then runs the
+     * same prepared statement, where one statement of all the rows would
+     * be parsed and planned for its single use. */
     size_t max_params = eng == MN_DB_POSTGRES ? 65535 : 32766;
     size_t limit = ncols ? max_params / ncols : n;
     if (limit == 0)
         limit = 1;
     if (!batch_size)
-        batch_size = eng == MN_DB_POSTGRES || !ncols ? limit : (999 / ncols ? 999 / ncols : 1);
+        batch_size = !ncols ? limit : eng == MN_DB_POSTGRES ? 1000 : (999 / ncols ? 999 / ncols : 1);
     if (batch_size > limit)
         batch_size = limit;
     mn_arena *a = mn_arena_new("bulk_create", 0);
