@@ -1631,15 +1631,10 @@ static void rel_scalar(comp *c, const char *path)
     if (!f)
         return;
     for (size_t i = 0; i < nh; i++)
-        if (!h[i].single || (i == 0 && h[i].m == NULL)) {
+        if (!h[i].single) {
             cfail(c, MN_EINVAL,
                   "'%s' goes through a multi-valued relation: use an aggregate (mn_count...) or prefetch_related",
                   path);
-            return;
-        }
-    for (size_t i = 0; i < nh; i++)
-        if (!h[i].single) {
-            cfail(c, MN_EINVAL, "'%s' goes through a multi-valued relation", path);
             return;
         }
     put(c, "(SELECT ");
@@ -2870,7 +2865,6 @@ static int prefetch_level(mn_qs *parent, mn_model *m, void **items, size_t n, co
     if (nk) {
         mn_qs *q;
         const mn_field *key_field; /* the member of each loaded row holding the group key */
-        mn_model *rm;             /* the model of the loaded rows */
         if (r.kind == MN__REL_M2M) {
             /* the through rows with their targets joined: one query */
             q = mn_qs_all(r.through, a);
@@ -2904,14 +2898,12 @@ static int prefetch_level(mn_qs *parent, mn_model *m, void **items, size_t n, co
             }
             q = mn_qs_select_related(q, r.dst_fk->name, NULL);
             key_field = r.src_fk;
-            rm = r.through;
         } else {
             mn_model *tm = r.model;
             q = prefetch_base(p, last, tm, parent);
             const char *lk = r.kind == MN__REL_FORWARD ? "pk__in" : mn_arena_sprintf(a, "%s__in", r.fk->name);
             q = mn_qs_filter(q, lk, mn_value_list(keys));
             key_field = r.kind == MN__REL_FORWARD ? &tm->_rt->fields[tm->_rt->pk] : r.fk;
-            rm = tm;
         }
         int rc = mn_qs_eval(q, err);
         if (rc != MN_OK)
@@ -2931,7 +2923,6 @@ static int prefetch_level(mn_qs *parent, mn_model *m, void **items, size_t n, co
             if (bucket_push(a, &groups[at.u.i], obj) != MN_OK || bucket_push(a, out, obj) != MN_OK)
                 return mn_err_set(err, MN_ENOMEM, "out of memory");
         }
-        (void)rm;
     }
     for (size_t i = 0; i < n; i++) {
         int64_t k;

@@ -182,3 +182,23 @@ Test(collector, one_to_one_cascades)
     cr_assert_eq(mn_qs_delete(mn_qs_all(&user_model, A), &counts, &err), 2, "%s", err.msg);
     cr_assert_eq(mn_map_get_cstr(counts, "accounts.UserProfile").u.i, 1);
 }
+
+Test(collector, large_cascades_run_in_batches)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("big");
+    enum { N = 1234 };
+    void **objs = mn_arena_alloc(A, N * sizeof *objs);
+    for (size_t i = 0; i < N; i++) {
+        product *p = mn_model_new(&product_model, A, &err);
+        p->name = MN_STR("p");
+        p->category = c->id;
+        mn_obj_set_null(p, &product_model, "category", false);
+        objs[i] = p;
+    }
+    cr_assert_eq(mn_model_bulk_create(&product_model, objs, N, 0, NULL, &err), MN_OK, "%s", err.msg);
+    mn_map *counts;
+    cr_assert_eq(mn_qs_delete(mn_qs_all(&category_model, A), &counts, &err), N + 1, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(counts, "shop.Product").u.i, N);
+    cr_assert_eq(count(&product_model), 0);
+}
