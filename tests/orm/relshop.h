@@ -145,7 +145,7 @@ typedef struct box {
 } box;
 static const mn_field box_fields[] = {
     MN_FIELD_BIGAUTO(box, id),
-    MN_FIELD_FOREIGNKEY(box, owner, owner_model, .related_name = "boxes"),
+    MN_FIELD_FOREIGNKEY(box, owner, owner_model, .related_name = "boxes", .related_query_name = "box"),
     MN_FIELD_END,
 };
 static mn_model box_model = MN_MODEL(box, "lab", "Box", box_fields);

@@ -683,3 +683,19 @@ Test(related, many_to_many_create_from_the_reverse_side_and_nested_prefetch)
     cr_assert_eq(err.code, 0);
     cr_assert_eq(queries(), before);
 }
+
+Test(related, related_query_name_names_lookups_related_name_the_accessor)
+{
+    mn_err err = { 0 };
+    owner *o = mn_model_create(&owner_model, A, &err, "name", mn_value_cstr("ann"), NULL);
+    cr_assert_not_null(o, "%s", err.msg);
+    cr_assert_not_null(mn_model_create(&box_model, A, &err, "owner", mn_value_int(o->id), NULL), "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_rel_all(o, &owner_model, "boxes", A), &err), 1);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&owner_model, A), "box__isnull", mn_value_bool(false)), &err), 1);
+    cr_assert_eq(mn_qs_eval(mn_qs_filter(mn_qs_all(&owner_model, A), "boxes__isnull", mn_value_bool(false)), &err),
+                 MN_EINVAL);
+    cr_assert(strstr(err.msg, "Choices are: box, id, name, t_cascade"), "%s", err.msg);
+    /* Count over the query name */
+    mn_qs *qs = mn_qs_annotate(mn_qs_all(&owner_model, A), "n", mn_count(A, "box"), NULL);
+    cr_assert_eq(mn_obj_annotation(mn_qs_at(qs, 0), &owner_model, "n").u.i, 1);
+}
