@@ -139,9 +139,10 @@ mn_qs *mn_qs_select_related(mn_qs *qs, ...);
 mn_qs *mn_qs_prefetch_related(mn_qs *qs, ...);
 /* Prefetch("reviews", queryset=Review.objects.filter(rating__gte=4),
  * to_attr="good_reviews"): queryset (may be NULL) filters and orders the
- * related objects (its model must be the relation's); to_attr (may be
- * NULL) stores them under that name instead of the relation's cache (read
- * them with mn_rel_prefetched). Strings are copied into qs's arena. */
+ * related objects (its model must be the relation's, else evaluating qs
+ * fails with MN_EINVAL); to_attr (may be NULL) stores them under that name
+ * instead of the relation's cache (read them with mn_rel_prefetched).
+ * Strings are copied into qs's arena. */
 mn_qs *mn_qs_prefetch(mn_qs *qs, const char *lookup, mn_qs *queryset, const char *to_attr);
 /* The objects prefetched into obj under name (a to_attr or a relation
  * name): an array of *n instances, or NULL (*n = 0) when nothing was

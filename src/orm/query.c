@@ -2837,6 +2837,9 @@ static int prefetch_level(mn_qs *parent, mn_model *m, void **items, size_t n, co
         return mn_err_set(err, MN_EINVAL,
                           "Cannot find '%s' on %s object, '%s' is an invalid parameter to prefetch_related()", name,
                           m->name, p->lookup);
+    if (last && p->qs && p->qs->m != r.model)
+        return mn_err_set(err, MN_EINVAL, "Prefetch('%s'): the queryset must be one of %s, not of %s", p->lookup,
+                          r.model->name, p->qs->m->name);
     const char *store = last && p->to_attr ? p->to_attr : name;
     mn_list *keys = mn_list_new(a, n ? n : 1);
     mn_map *index = mn_map_new(a, n ? n : 1);

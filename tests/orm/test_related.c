@@ -476,6 +476,11 @@ Test(related, prefetch_related_one_query_per_relation)
                                mn_qs_filter(mn_qs_all(&tag_model, A), "name", mn_value_cstr("New")), NULL);
     mn_qs *t2 = mn_rel_all(mn_qs_at(tq, 2), &product_model, "tags", A);
     cr_assert_eq(mn_qs_len(t2), 1, "%zu %s / %s", mn_qs_len(t2), mn_qs_error(t2)->msg, mn_qs_error(tq)->msg);
+    /* a queryset of the wrong model */
+    cr_assert_eq(mn_qs_eval(mn_qs_prefetch(mn_qs_all(&product_model, A), "tags", mn_qs_all(&review_model, A), NULL),
+                            &err),
+                 MN_EINVAL);
+    cr_assert(strstr(err.msg, "the queryset must be one of Tag, not of Review"), "%s", err.msg);
     /* a bad name */
     cr_assert_eq(mn_qs_eval(mn_qs_prefetch_related(mn_qs_all(&product_model, A), "tagz", NULL), &err), MN_EINVAL);
     cr_assert(strstr(err.msg, "'tagz' is an invalid parameter to prefetch_related()"), "%s", err.msg);
