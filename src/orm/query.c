@@ -689,6 +689,8 @@ typedef struct comp {
     bool joins;        /* run_select: write select_related's joins */
     struct sjoin *sj;  /* those joins */
     size_t nsj;
+    struct vjoin *vj;  /* values() over multi-valued paths: LEFT OUTER JOINs */
+    size_t nvj;
     mn_err *err;
     int rc;
 } comp;
@@ -1645,6 +1647,115 @@ static void rel_scalar(comp *c, const char *path)
     put(c, ")");
 }
 
+/* values("products__name") on categories: as Django, one row per related
+ * row through LEFT OUTER JOINs (V1, V2...), shared by the paths of one
+ * relation prefix ("products__name", "products__price"). */
+typedef struct vjoin {
+    const char *key;   /* the relation prefix this join ends ("products") or NULL (inner step) */
+    mn_model *m;
+    const char *alias, *prev; /* prev: NULL for the base table */
+    const char *lhs, *rhs;
+} vjoin;
+
+static const char *vjoin_add(comp *c, const char *key, const hop *h, size_t nh, const char *prev)
+{
+    for (size_t i = 0; i < c->nvj; i++)
+        if (c->vj[i].key && !strcmp(c->vj[i].key, key))
+            return c->vj[i].alias;
+    for (size_t i = 0; i < nh; i++) {
+        if (c->nvj % 8 == 0) {
+            vjoin *nj = mn_arena_realloc(c->a, c->vj, c->nvj * sizeof *nj, (c->nvj + 8) * sizeof *nj);
+            if (!nj) {
+                cfail(c, MN_ENOMEM, "out of memory");
+                return NULL;
+            }
+            c->vj = nj;
+        }
+        vjoin *j = &c->vj[c->nvj];
+        j->key = i == nh - 1 ? key : NULL;
+        j->m = h[i].m;
+        j->alias = mn_arena_sprintf(c->a, "V%zu", c->nvj + 1);
+        j->prev = prev;
+        j->lhs = h[i].lhs;
+        j->rhs = h[i].rhs;
+        prev = j->alias;
+        c->nvj++;
+    }
+    return prev;
+}
+
+/* Joins a multi-valued values() path; returns the alias holding its field
+ * (*f), or NULL when the path is single-valued or not one (no error). */
+static const char *vjoin_path(comp *c, const char *path, const mn_field **f)
+{
+    char *copy = mn_arena_strdup(c->a, path);
+    if (!copy)
+        return NULL;
+    size_t nvj0 = c->nvj;
+    mn_model *cur = c->m;
+    const char *prev = NULL;
+    bool multi = false;
+    hop h[MAX_HOPS];
+    size_t total = 0;
+    for (char *p = copy; p;) {
+        char *sep = strstr(p, "__");
+        if (sep)
+            *sep = '\0';
+        const mn_field *g = mn_model_field_by_name(cur, p);
+        mn__rel r;
+        if (g && (g->kind != MN_KIND_FOREIGNKEY || !sep)) {
+            if (sep)
+                return NULL;
+            *f = g;
+            break;
+        }
+        if (!mn__rel_find(cur, p, true, &r))
+            return NULL;
+        size_t nh = rel_hops(&r, cur, h);
+        for (size_t i = 0; i < nh; i++)
+            multi |= !h[i].single;
+        total += nh;
+        if (total > MAX_HOPS)
+            return NULL;
+        size_t keylen = (size_t)(p - copy) + strlen(p);
+        prev = vjoin_add(c, mn_arena_strndup(c->a, path, keylen), h, nh, prev);
+        if (!prev)
+            return NULL;
+        cur = r.model;
+        if (!sep) {
+            *f = &cur->_rt->fields[cur->_rt->pk];
+            break;
+        }
+        p = sep + 2;
+    }
+    if (!multi) {
+        c->nvj = nvj0; /* single-valued: a scalar subquery does it */
+        return NULL;
+    }
+    c->alias = c->m->_rt->table;
+    return prev;
+}
+
+static void put_vjoins(comp *c)
+{
+    for (size_t i = 0; i < c->nvj; i++) {
+        const vjoin *j = &c->vj[i];
+        put(c, " LEFT OUTER JOIN ");
+        mn__quote(&c->sql, j->m->_rt->table);
+        put(c, " ");
+        mn__quote(&c->sql, j->alias);
+        put(c, " ON (");
+        mn__quote(&c->sql, j->alias);
+        put(c, ".");
+        mn__quote(&c->sql, j->lhs);
+        put(c, " = ");
+        mn__quote(&c->sql, j->prev ? j->prev : c->m->_rt->table);
+        put(c, ".");
+        mn__quote(&c->sql, j->rhs);
+        put(c, ")");
+    }
+}
+
 /* A copy of q with prefix ("products") taken off every lookup
  * ("products__price__gte" -> "price__gte"); NULL with the error recorded
  * when a lookup is about something else. */
@@ -2043,6 +2154,7 @@ typedef struct selcol {
     const char *key;
     const char *path;   /* a value across relations ("category__name"), or NULL */
     const mn_field *pf; /* its field */
+    const char *jalias; /* a multi-valued path: the alias of its joined table */
 } selcol;
 
 static selcol *select_columns(comp *c, size_t *n)
@@ -2075,6 +2187,9 @@ static selcol *select_columns(comp *c, size_t *n)
                 cols[k].field = mn_model_field_index(m, f);
             } else if (find_annot(qs, name)) {
                 cols[k].field = -(int)(find_annot(qs, name) - qs->annots) - 1;
+            } else if (strstr(name, "__") && (cols[k].jalias = vjoin_path(c, name, &cols[k].pf)) != NULL) {
+                cols[k].field = 0;
+                cols[k].path = name;
             } else if (strstr(name, "__") && (cols[k].pf = path_field(c, name)) != NULL) {
                 cols[k].field = 0;
                 cols[k].path = name;
@@ -2115,7 +2230,13 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     for (size_t i = 0; i < n; i++) {
         if (i)
             put(c, ", ");
-        if (cols[i].path) {
+        if (cols[i].jalias) {
+            mn__quote(&c->sql, cols[i].jalias);
+            put(c, ".");
+            mn__quote(&c->sql, mn_field_column(cols[i].pf));
+            put(c, " AS ");
+            mn__quote(&c->sql, cols[i].key);
+        } else if (cols[i].path) {
             rel_scalar(c, cols[i].path);
             put(c, " AS ");
             mn__quote(&c->sql, cols[i].key);
@@ -2134,6 +2255,8 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     mn__quote(&c->sql, c->m->_rt->table);
     if (c->joins)
         put_joins(c);
+    if (c->nvj)
+        put_vjoins(c);
     compile_where(c);
     if (any_agg(qs)) {
         /* Group by the selected plain columns (values().annotate()) or by
@@ -3281,10 +3404,21 @@ static int scalar_query(mn_qs *qs, const char *what, mn_value *out, mn_err *err)
     mn_err e = { 0 };
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
-    if (qs->distinct || qs->low || qs->high >= 0 || any_agg(qs)) {
+    /* values() over a multi-valued path counts its joined rows */
+    bool vm = false;
+    for (size_t i = 0; qs->mode != MODE_OBJECTS && i < qs->nvfields && !vm; i++) {
+        hop h[MAX_HOPS];
+        size_t nh;
+        mn_model *last;
+        if (strstr(qs->vfields[i], "__") && !resolve_field(&c, qs->vfields[i]) &&
+            walk_path(&c, qs->vfields[i], h, &nh, &last, true))
+            for (size_t k = 0; k < nh; k++)
+                vm |= !h[k].single;
+    }
+    if (qs->distinct || qs->low || qs->high >= 0 || any_agg(qs) || vm) {
         size_t n;
         mn_qs inner = *qs;
-        inner.mode = MODE_OBJECTS;
+        inner.mode = vm ? qs->mode : MODE_OBJECTS;
         c.qs = &inner;
         selcol *cols = select_columns(&c, &n);
         mn_buf_printf(&c.sql, "SELECT %s FROM (", what);

@@ -327,8 +327,36 @@ Test(related, values_order_by_and_f_across_relations)
     cr_assert_str_eq(mn_str_dup(A, mn_list_get(flat, 1).u.s), "Electronics");
     /* F() across a relation */
     cr_assert_eq(mn_qs_count(mn_qs_filter(P, "name__gt", mn_f(A, "category__name")), &err), 2, "%s", err.msg);
-    /* multi-valued values() is refused with a clear message */
-    cr_assert_eq(mn_qs_eval(mn_qs_values(mn_qs_all(&category_model, A), "products__name", NULL), &err), MN_EINVAL);
+    /* values() over a multi-valued path: one row per related row (LEFT OUTER JOIN), as Django */
+    mk_category("Empty");
+    mk_product("d-ebook", "3", bk);
+    mn_qs *vq = mn_qs_order_by(mn_qs_values(mn_qs_all(&category_model, A), "name", "products__name", NULL), "name",
+                               NULL);
+    mn_list *vr = mn_qs_rows(vq);
+    cr_assert_not_null(vr, "%s", mn_qs_error(vq)->msg);
+    cr_assert_eq(mn_list_len(vr), 4);
+    cr_assert_eq(mn_qs_count(vq, &err), 4, "%s", err.msg);
+    size_t books = 0, empty_null = 0;
+    for (size_t i = 0; i < 4; i++) {
+        mn_map *r = mn_list_get(vr, i).u.map;
+        mn_str cat = mn_map_get_cstr(r, "name").u.s;
+        books += mn_str_eq(cat, MN_STR("Books"));
+        empty_null += mn_str_eq(cat, MN_STR("Empty")) && mn_map_get_cstr(r, "products__name").type == MN_VALUE_NULL;
+    }
+    cr_assert_eq(books, 2);
+    cr_assert_eq(empty_null, 1);
+    /* two paths of one relation share the join (the same product) */
+    mn_list *pr = mn_qs_rows(mn_qs_values_list(mn_qs_filter(mn_qs_all(&category_model, A), "name",
+                                                            mn_value_cstr("Electronics")),
+                                               0, "products__name", "products__price", NULL));
+    cr_assert_eq(mn_list_len(pr), 1);
+    cr_assert_str_eq(mn_str_dup(A, mn_list_get(mn_list_get(pr, 0).u.list, 0).u.s), "b-phone");
+    /* grouped: values("products__name").annotate(n=Count("id")) */
+    mn_list *gr = mn_qs_rows(mn_qs_annotate(mn_qs_values(mn_qs_filter(mn_qs_all(&category_model, A),
+                                                                      "products__isnull", mn_value_bool(false)),
+                                                         "products__name", NULL),
+                                            "n", mn_count(A, "id"), NULL));
+    cr_assert_eq(mn_list_len(gr), 3, "%s", gr ? "" : "error");
 }
 
 Test(related, annotations_and_aggregates_over_relations)
