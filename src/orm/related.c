@@ -364,8 +364,8 @@ void *mn_rel_get(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_e
             return NULL;
         int64_t key = KEY(obj, r.fk);
         struct mn__relcache *c = cache_find(obj, m, name);
-        if (c && !c->many && c->key == key && c->obj)
-            return c->obj;
+        if (c && !c->many && c->key == key)
+            return c->obj; /* NULL: a Prefetch queryset left it out, as Django gives None */
         mn_qs *qs = mn_qs_filter(mn_qs_all(r.model, arena), "pk", mn_value_int(key));
         void *target = mn_qs_get(qs, err);
         if (target && mn__cache_put(obj, m, name, key, target, arena) != MN_OK) {
