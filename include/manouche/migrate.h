@@ -160,7 +160,9 @@ typedef enum mn_mig_op_kind {
  *   AlterModelOptions  name, model (its ordering and verbose names)
  *   AddField           model_name, name, field, preserve_default
  *   RemoveField        model_name, name
- *   AlterField         model_name, name, field
+ *   AlterField         model_name, name, field, preserve_default (false: the
+ *                      field's default only fills the NULLs of a field made
+ *                      NOT NULL)
  *   RenameField        model_name, old_name, new_name
  *   AddIndex           model_name, index
  *   RemoveIndex        model_name, name
@@ -282,6 +284,10 @@ typedef struct mn_mig_questioner {
      * one-off default as text, or NULL to give up (the detection then
      * fails with MN_EINVAL and Django's explanation). */
     const char *(*ask_default)(void *ctx, const char *model, const char *field);
+    /* A nullable field made NOT NULL without a default: the one-off default
+     * for the rows holding NULL, or NULL to leave them to the user (Django's
+     * "Ignore for now"); *quit set to true gives up like ask_default. */
+    const char *(*ask_not_null_alteration)(void *ctx, const char *model, const char *field, bool *quit);
     void *ctx;
 } mn_mig_questioner;
 

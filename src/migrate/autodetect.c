@@ -363,7 +363,22 @@ static int diff_model(det *d, const char *name, int phase)
                 continue;
             if (mn__mig_is_fk(nf->kind) && (rc = add_dep_app(d, nf->to)) != MN_OK)
                 return rc;
-            mn_mig_op op = { .kind = MN_OP_ALTER_FIELD, .model_name = lname, .name = nf->name, .field = *nf };
+            mn_mig_op op = { .kind = MN_OP_ALTER_FIELD, .model_name = lname, .name = nf->name, .field = *nf,
+                             .preserve_default = true };
+            if (of->null && !nf->null && !nf->default_value && !nf->primary_key && d->q &&
+                d->q->ask_not_null_alteration) {
+                bool quit = false;
+                const char *v = d->q->ask_not_null_alteration(d->q->ctx, lname, nf->name, &quit);
+                if (quit)
+                    return mn_err_set(d->err, MN_EINVAL,
+                                      "Field '%s' on model '%s' not migrated: a nullable field cannot become "
+                                      "NOT NULL without a value for the rows holding NULL.",
+                                      nf->name, lname);
+                if (v) {
+                    op.field.default_value = mn_arena_strdup(d->a, v);
+                    op.preserve_default = false;
+                }
+            }
             rc = add_op(d, &op);
         }
         return rc;

@@ -525,8 +525,7 @@ static int parse_op(pctx *c, const mn_map *m, mn_mig_op *op)
     case MN_OP_ALTER_FIELD: {
         bool add = op->kind == MN_OP_ADD_FIELD;
         if ((rc = check_keys(c, m, name,
-                             add ? (const char *const[]){ "op", "model_name", "name", "field", "preserve_default", NULL }
-                                 : (const char *const[]){ "op", "model_name", "name", "field", NULL })) ||
+                             (const char *const[]){ "op", "model_name", "name", "field", "preserve_default", NULL })) ||
             (rc = get_ident(c, m, "model_name", &op->model_name)) || (rc = get_ident(c, m, "name", &op->name)) ||
             (rc = get_obj(c, m, "field", true, &o)) || (rc = parse_field(c, o, false, &op->field)) ||
             (rc = get_bool(c, m, "preserve_default", true, &op->preserve_default)))
@@ -874,7 +873,7 @@ static mn_value op_value(wctx *w, const mn_mig_op *op)
         put_str(w, m, "model_name", op->model_name);
         put_str(w, m, "name", op->name);
         put(w, m, "field", field_value(w, &op->field, false));
-        if (op->kind == MN_OP_ADD_FIELD && !op->preserve_default)
+        if (!op->preserve_default)
             put(w, m, "preserve_default", mn_value_bool(false));
         break;
     case MN_OP_REMOVE_FIELD:

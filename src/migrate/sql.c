@@ -555,7 +555,7 @@ static void remake(ed *e, const mn_mig_model *from, const mn_mig_model *to, cons
         mn_buf expr;
         mn_buf_init(&expr, e->a, 0);
         if (old) {
-            const char *dflt = f->default_value;
+            const char *dflt = add_field && !strcmp(add_field, f->name) && add_default ? add_default : f->default_value;
             if (old->null && !f->null && dflt) {
                 mn_buf_puts(&expr, "coalesce(");
                 q(&expr, col_of(e, old));
@@ -711,7 +711,7 @@ static bool db_same(ed *e, const mn_mig_field *o, const mn_mig_field *n)
 }
 
 static void alter_field(ed *e, const mn_mig_model *from, const mn_mig_model *to, const mn_mig_field *o,
-                        const mn_mig_field *n)
+                        const mn_mig_field *n, const char *fill)
 {
     if (db_same(e, o, n))
         return;
@@ -730,7 +730,7 @@ static void alter_field(ed *e, const mn_mig_model *from, const mn_mig_model *to,
             }
             mn_mig_field *sf = mn_mig_model_field(src, o->name);
             sf->name = n->name;
-            remake(e, src, to, NULL, NULL);
+            remake(e, src, to, n->name, fill);
         } else {
             rename_column(e, table_of(e, to), oc, nc);
         }
@@ -757,6 +757,13 @@ static void alter_field(ed *e, const mn_mig_model *from, const mn_mig_model *to,
         pg_drop_column_index(e, from, col);
     if (type_change)
         emitf(e, "ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s", qs(e, table), qs(e, col), nt, qs(e, col), nt);
+    if (o->null && !n->null && (fill || n->default_value)) {
+        mn_buf v;
+        mn_buf_init(&v, e->a, 0);
+        if (put_literal(e, &v, n, fill ? fill : n->default_value) != MN_OK)
+            return;
+        emitf(e, "UPDATE %s SET %s = %s WHERE %s IS NULL", qs(e, table), qs(e, col), mn_buf_cstr(&v), qs(e, col));
+    }
     if (o->null != n->null)
         emitf(e, "ALTER TABLE %s ALTER COLUMN %s %s NOT NULL", qs(e, table), qs(e, col), n->null ? "DROP" : "SET");
     if (!o->unique && n->unique) {
@@ -944,7 +951,7 @@ int mn_mig_op_sql(const mn_mig_op *op, const char *app, const mn_mig_state *from
         if (op->kind == MN_OP_RENAME_FIELD)
             rename_column(&e, table_of(&e, tm), col_of(&e, of), col_of(&e, nf));
         else
-            alter_field(&e, fm, tm, of, nf);
+            alter_field(&e, fm, tm, of, nf, back ? NULL : op->field.default_value);
         break;
     }
     case MN_OP_ADD_INDEX:

@@ -506,6 +506,8 @@ int mn_mig_state_apply(mn_mig_state *st, const char *app, const mn_mig_op *op, m
         } else if (op->kind == MN_OP_ALTER_FIELD) {
             *f = op->field;
             f->name = op->name;
+            if (!op->preserve_default)
+                f->default_value = NULL;
         } else {
             if (mn_mig_model_field(m, op->new_name))
                 return mn_err_set(err, MN_EINVAL, "%s: %s.%s already has a field '%s'", what, app, m->name,
