@@ -23,6 +23,7 @@
 #include "manouche/db.h"
 #include "manouche/model.h"
 #include "manouche/queryset.h"
+#include "manouche/relation.h"
 #include "manouche/http.h"
 #include "manouche/server.h"
 #include "manouche/middleware.h"
