@@ -57,9 +57,21 @@ typedef struct mn_mig_field {
     bool default_callable;     /* the model computes a default per instance */
     const char *verbose_name, *help_text;
     const mn_choice *choices;  /* ends with { NULL, NULL }; NULL: none */
-    const char *to;            /* ForeignKey target "app.model" */
+    const char *to;            /* ForeignKey, OneToOneField, ManyToManyField target "app.model" */
     mn_on_delete on_delete;
+    const char *on_delete_value; /* MN_SET: the value as text */
+    bool one_to_one;           /* OneToOneField (a unique ForeignKey) */
+    const char *related_name, *related_query_name;
+    /* ManyToManyField (kind MN_MIG_KIND_M2M, no column): a custom through
+     * model "app.model" (NULL: the automatic table) and the automatic
+     * table's name (NULL: "<table>_<name>"). */
+    const char *through;
+    const char *m2m_db_table;
 } mn_mig_field;
+
+/* The kind of a ManyToManyField in a migration state: not a column but an
+ * automatic through table (or a custom through model). */
+#define MN_MIG_KIND_M2M ((mn_field_kind)100)
 
 /* Meta.indexes entry: fields ("-name" for descending), a name, and an
  * optional condition (SQL over columns, or lookups in q ending with
