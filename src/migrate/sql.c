@@ -940,6 +940,49 @@ static void run_sql(ed *e, const char *const *sql)
     }
 }
 
+/* A renamed model or table takes its automatic through tables along, and
+ * the through columns named after a renamed model follow it (as Django's
+ * RenameModel and AlterModelTable do). */
+static void rename_throughs(ed *e, const mn_mig_model *fm, const mn_mig_model *tm, const mn_mig_state *to)
+{
+    const char *oref = mn__mig_lower(e->a, mn_arena_sprintf(e->a, "%s.%s", fm->app, fm->name));
+    const char *nref = mn__mig_lower(e->a, mn_arena_sprintf(e->a, "%s.%s", tm->app, tm->name));
+    bool renamed = strcmp(oref, nref) != 0;
+    for (size_t i = 0; i < tm->nfields; i++) {
+        const mn_mig_field *nf = &tm->fields[i];
+        const mn_mig_field *of = mn_mig_model_field(fm, nf->name);
+        if (mn__mig_has_column(nf) || nf->through || !of || mn__mig_has_column(of))
+            continue;
+        const mn_mig_model *ot = mn__mig_through_model(e->a, fm, of), *nt = mn__mig_through_model(e->a, tm, nf);
+        if (!ot || !nt) {
+            e->rc = MN_ENOMEM;
+            return;
+        }
+        rename_table(e, ot, nt);
+        for (size_t k = 1; renamed && k < 3; k++)
+            rename_column(e, table_of(e, nt), col_of(e, &ot->fields[k]), col_of(e, &nt->fields[k]));
+    }
+    /* Other models' many-to-many fields pointing at the renamed model. */
+    for (size_t m = 0; renamed && m < to->nmodels; m++) {
+        const mn_mig_model *om = to->models[m];
+        if (om == tm)
+            continue;
+        for (size_t i = 0; i < om->nfields; i++) {
+            const mn_mig_field *f = &om->fields[i];
+            if (mn__mig_has_column(f) || f->through || !f->to || strcmp(f->to, nref))
+                continue;
+            mn_mig_field before = *f;
+            before.to = oref;
+            const mn_mig_model *ot = mn__mig_through_model(e->a, om, &before), *nt = mn__mig_through_model(e->a, om, f);
+            if (!ot || !nt) {
+                e->rc = MN_ENOMEM;
+                return;
+            }
+            rename_column(e, table_of(e, nt), col_of(e, &ot->fields[2]), col_of(e, &nt->fields[2]));
+        }
+    }
+}
+
 int mn_mig_op_sql(const mn_mig_op *op, const char *app, const mn_mig_state *from, const mn_mig_state *to,
                   mn_db_engine eng, bool back, mn_arena *a, mn_list *out, mn_err *err)
 {
@@ -991,7 +1034,10 @@ int mn_mig_op_sql(const mn_mig_op *op, const char *app, const mn_mig_state *from
         }
         break;
     case MN_OP_RENAME_MODEL:
-    case MN_OP_ALTER_MODEL_TABLE: rename_table(&e, fm, tm); break;
+    case MN_OP_ALTER_MODEL_TABLE:
+        rename_table(&e, fm, tm);
+        rename_throughs(&e, fm, tm, to);
+        break;
     case MN_OP_ALTER_MODEL_OPTIONS: break;
     case MN_OP_ADD_FIELD:
     case MN_OP_REMOVE_FIELD:

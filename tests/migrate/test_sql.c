@@ -226,3 +226,42 @@ Test(migsql, relations_one_to_one_and_many_to_many)
                         "\"field\": {\"type\": \"IntegerField\", \"null\": true}}]}";
     cr_assert_str_eq(sql_of(alter, MN_DB_SQLITE, false), "ALTER TABLE \"shop_product\" ADD COLUMN \"price\" integer NULL");
 }
+
+Test(migsql, renamed_model_takes_its_through_tables)
+{
+    mn_migration *base = mig("shop", "0001_initial",
+                             "{\"operations\": [{\"op\": \"CreateModel\", \"name\": \"Tag\", \"fields\": [" PK "]},"
+                             "{\"op\": \"CreateModel\", \"name\": \"Item\", \"fields\": [" PK
+                             ", {\"name\": \"tags\", \"type\": \"ManyToManyField\", \"to\": \"shop.tag\"},"
+                             "{\"name\": \"similar\", \"type\": \"ManyToManyField\", \"to\": \"shop.item\"}]},"
+                             "{\"op\": \"CreateModel\", \"name\": \"Box\", \"fields\": [" PK
+                             ", {\"name\": \"items\", \"type\": \"ManyToManyField\", \"to\": \"shop.item\"}]}]}");
+    mn_migration *ren = mig("shop", "0002",
+                            "{\"operations\": [{\"op\": \"RenameModel\", \"old_name\": \"Item\", \"new_name\": "
+                            "\"Article\"}]}");
+    mn_mig_state *before = replay(&base, 1);
+    mn_mig_state *after = mn_mig_state_clone(before);
+    mn_err err = { 0 };
+    cr_assert_eq(mn_mig_state_apply(after, "shop", &ren->ops[0], &err), MN_OK, "%s", err.msg);
+    mn_list *out = mn_list_new(A, 4);
+    cr_assert_eq(mn_mig_op_sql(&ren->ops[0], "shop", before, after, MN_DB_SQLITE, false, A, out, &err), MN_OK, "%s",
+                 err.msg);
+    const char *want[] = {
+        "ALTER TABLE \"shop_item\" RENAME TO \"shop_article\"",
+        "ALTER TABLE \"shop_item_tags\" RENAME TO \"shop_article_tags\"",
+        "ALTER TABLE \"shop_article_tags\" RENAME COLUMN \"item_id\" TO \"article_id\"",
+        "ALTER TABLE \"shop_item_similar\" RENAME TO \"shop_article_similar\"",
+        "ALTER TABLE \"shop_article_similar\" RENAME COLUMN \"from_item_id\" TO \"from_article_id\"",
+        "ALTER TABLE \"shop_article_similar\" RENAME COLUMN \"to_item_id\" TO \"to_article_id\"",
+        "ALTER TABLE \"shop_box_items\" RENAME COLUMN \"item_id\" TO \"article_id\"",
+    };
+    cr_assert_eq(mn_list_len(out), sizeof want / sizeof *want);
+    for (size_t i = 0; i < mn_list_len(out); i++)
+        cr_assert_str_eq(mn_list_get(out, i).u.s.ptr, want[i]);
+    mn_list *back = mn_list_new(A, 4);
+    cr_assert_eq(mn_mig_op_sql(&ren->ops[0], "shop", after, before, MN_DB_POSTGRES, true, A, back, &err), MN_OK,
+                 "%s", err.msg);
+    cr_assert_eq(mn_list_len(back), 7);
+    cr_assert_str_eq(mn_list_get(back, 6).u.s.ptr,
+                     "ALTER TABLE \"shop_box_items\" RENAME COLUMN \"article_id\" TO \"item_id\"");
+}
