@@ -724,17 +724,24 @@ static int migrate_handle(mn_command_ctx *ctx)
     mn_orm_use(db);
     for (size_t i = 0; i < np; i++) {
         const mn_migration *m = pr.g->nodes[plan[i].node];
+        /* ./manage's commands write to stdout: the line starts before the
+         * migration runs and ends with its result, as Django's does. */
+        if (mn_command_verbosity(ctx) >= 1) {
+            printf("  %s %s.%s...", plan[i].back ? "Unapplying" : "Applying", m->app, m->name);
+            fflush(stdout);
+        }
         mn_arena_mark mark = mn_arena_mark_get(a);
         rc = mn_mig_execute(db, pr.g, plan[i].node, plan[i].back, fake, a, &err);
         mn_arena_rewind(a, mark);
-        const char *verb = plan[i].back ? "Unapplying" : "Applying";
         if (rc != MN_OK) {
-            mn_command_out(ctx, MN_STYLE_PLAIN, "  %s %s.%s... FAILED", verb, m->app, m->name);
+            if (mn_command_verbosity(ctx) >= 1)
+                mn_command_out(ctx, MN_STYLE_ERROR, " FAILED");
             mn_orm_use(NULL);
             mn_db_close(db);
             return mn_command_error(ctx, "%s", err.msg);
         }
-        mn_command_out(ctx, MN_STYLE_SUCCESS, "  %s %s.%s... %s", verb, m->app, m->name, fake ? "FAKED" : "OK");
+        if (mn_command_verbosity(ctx) >= 1)
+            mn_command_out(ctx, MN_STYLE_SUCCESS, " %s", fake ? "FAKED" : "OK");
     }
     mn_orm_use(NULL);
     mn_db_close(db);
