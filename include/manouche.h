@@ -34,5 +34,7 @@
 #include "manouche/scaffold.h"
 #include "manouche/fixtures.h"
 #include "manouche/paginator.h"
+#include "manouche/nplus1.h"
+#include "manouche/testclient.h"
 
 #endif

@@ -381,13 +381,13 @@ static int do_insert(void *obj, mn_model *m, mn_db *db, mn_arena *a, mn_err *err
         rc = mn_db_rows_next(rows, err);
         if (rc == MN_OK) {
             *(int64_t *)((char *)obj + pkf->offset) = mn_db_rows_int(rows, 0);
-            /* Run the statement to its end: SQLite checks a deferred
-             * foreign key of an autocommit INSERT only then. */
-            int end = mn_db_rows_next(rows, err);
-            if (end != MN_ENOTFOUND)
-                rc = end == MN_OK ? mn_err_set(err, MN_EDB, "INSERT returned more than one row") : end;
-        } else if (rc == MN_ENOTFOUND)
+            /* Run the statement to its end: SQLite checks constraints such
+             * as foreign keys there, after the RETURNING row. */
+            rc = mn_db_rows_next(rows, err);
+            rc = rc == MN_ENOTFOUND ? MN_OK : rc == MN_OK ? mn_err_set(err, MN_EDB, "INSERT returned two rows") : rc;
+        } else if (rc == MN_ENOTFOUND) {
             rc = mn_err_set(err, MN_EDB, "INSERT returned no primary key");
+        }
         mn_db_rows_close(rows);
         if (pkf->kind == MN_KIND_AUTO) {
             /* AutoField members are int64_t too; nothing more to do. */
