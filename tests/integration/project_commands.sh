@@ -73,6 +73,16 @@ echo '[{"model": "catalog.category", "fields": {"name": "New", "slug": "new"}}]'
 "$manage" loaddata good.json nopk.json | grep -qx "Installed 2 object(s) from 2 fixture(s)"
 "$manage" dumpdata catalog.category | grep -q '"pk": 21, "fields": {"name": "New"' || fail "automatic key"
 
+# Standard input with --format, -e and -i.
+"$manage" loaddata - <nopk.json 2>err.txt && fail "stdin without --format"
+grep -q -- "--format must be specified when reading from stdin." err.txt
+"$manage" loaddata --format json - <good.json | grep -qx "Installed 1 object(s) from 1 fixture(s)"
+"$manage" loaddata -e catalog.category all.json | grep -qx "Installed 1 object(s) (of 2) from 1 fixture(s)"
+echo '[{"model": "catalog.gone", "pk": 1, "fields": {}}, {"model": "catalog.category", "pk": 40, "fields": {"name": "Forty", "slug": "forty", "old": 1}}]' >old.json
+"$manage" loaddata old.json 2>/dev/null && fail "unknown model accepted without -i"
+"$manage" loaddata -i old.json | grep -qx "Installed 1 object(s) from 1 fixture(s)"
+"$manage" dumpdata catalog.category | grep -q '"pk": 40, "fields": {"name": "Forty"' || fail "-i"
+
 # ---- flush ----
 echo no | "$manage" flush >out.txt
 grep -q 'This will IRREVERSIBLY DESTROY all data currently in the ".*db.sqlite3" database,' out.txt
