@@ -74,14 +74,16 @@ make -s "${makeflags[@]}" test >test.log 2>&1 || { cat test.log; exit 1; }
 grep -q "blog: all tests passed" test.log
 
 port=$((20000 + RANDOM % 20000))
-./manage runserver "127.0.0.1:$port" --noreload >server.log 2>&1 &
+# As a new user runs it: DEBUG, with the autoreloader.
+./manage runserver "127.0.0.1:$port" >server.log 2>&1 &
 server=$!
 for _ in $(seq 100); do
   curl -s -o /dev/null "http://127.0.0.1:$port/blog/" && break
   sleep 0.1
 done
 # With the blog included, "/" is a technical 404; /blog/ is the app's page.
-curl -s "http://127.0.0.1:$port/blog/" | grep -q "The blog app works."
+curl -s "http://127.0.0.1:$port/blog/" | grep -q "The blog app works." || { cat server.log; exit 1; }
+grep -q "Watching for file changes" server.log
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")
 [ "$code" = 404 ] || { echo "GET / with routes: $code" >&2; exit 1; }
 kill "$server"; wait "$server" 2>/dev/null || true; server=
