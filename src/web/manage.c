@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <time.h>
 #include <unistd.h>
+#include "manouche/migrate.h"
 #include "manouche/server.h"
 #include "web_internal.h"
 
@@ -476,9 +477,13 @@ static const mn_command *const builtin_commands[] = {
     &mn__flush_command,
     &mn__inspectdb_command,
     &mn__loaddata_command,
+    &mn_makemigrations_command,
+    &mn_migrate_command,
     &runserver_command,
+    &mn_showmigrations_command,
+    &mn_sqlmigrate_command,
     &mn__startapp_command,
-    NULL,
+    NULL
 };
 
 /* ---- main ---- */

@@ -35,6 +35,9 @@ typedef struct mn__web_req {
     char **backtrace;      /* backtrace_symbols() result (freed by an arena cleanup) */
     int backtrace_len;
     mn__deferred *deferred;
+    struct mn_nplus1_tracker *nplus1; /* N+1 detection of this request, or NULL */
+    bool nplus1_force;                /* the test client: detect even without DEBUG */
+    const char *nplus1_message;       /* what the detection found, or NULL */
 } mn__web_req;
 
 #define MN__WEB_ATTR "manouche.web"
