@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "manouche.h"
 #include "manouche/fixtures.h"
 #include "web_internal.h"
@@ -92,6 +93,26 @@ static int dumpdata_handle(mn_command_ctx *ctx)
         if (rc)
             return rc;
     }
+    /* --pks 1,2,3: only with one model, as Django. */
+    const char *pks = mn_command_str(ctx, "pks");
+    mn_list *pk_list = NULL;
+    if (pks) {
+        size_t nsel = 0;
+        for (size_t i = 0; i < n; i++)
+            nsel += sel[i];
+        if (nlabels != 1 || !strchr(labels[0], '.') || nsel != 1)
+            return mn_command_error(ctx, "You can only use --pks option with one model");
+        pk_list = mn_list_new(a, 8);
+        mn_str rest = mn_str_from(pks), item;
+        size_t pos = 0;
+        while (pk_list && mn_str_next_field(rest, ',', &pos, &item)) {
+            item = mn_str_trim(item);
+            if (item.len && mn_list_push(pk_list, mn_value_str(mn_str_clone(a, item))))
+                return mn_command_error(ctx, "out of memory");
+        }
+        if (!pk_list)
+            return mn_command_error(ctx, "out of memory");
+    }
     int64_t indent = mn_command_has(ctx, "indent") ? mn_command_int(ctx, "indent") : 0;
     if (indent < 0 || indent > 255)
         return mn_command_error(ctx, "--indent must be between 0 and 255");
@@ -109,10 +130,24 @@ static int dumpdata_handle(mn_command_ctx *ctx)
     for (size_t i = 0; i < n && rc == MN_OK; i++) {
         if (!sel[i])
             continue;
-        mn_qs_iter *it = mn_qs_iterator(mn_qs_order_by(mn_qs_all(all[i], a), NULL), 2000);
+        mn_qs *qs = mn_qs_order_by(mn_qs_all(all[i], a), NULL);
+        if (pk_list)
+            qs = mn_qs_filter(qs, "pk__in", mn_value_list(pk_list));
+        /* Django's progress bar: only when writing a file from a terminal. */
+        mn_progress *bar = NULL;
+        if (output && isatty(1) && mn_command_verbosity(ctx) > 0) {
+            int64_t total = mn_qs_count(qs, &err);
+            if (total < 0)
+                rc = (int)total;
+            else
+                bar = mn_progress_start(ctx, (uint64_t)total, all[i]->name);
+        }
+        mn_qs_iter *it = rc == MN_OK ? mn_qs_iterator(qs, 2000) : NULL;
         void *obj;
         while (rc == MN_OK && (obj = mn_qs_iter_next(it, &err))) {
             rc = mn_fixture_writer_add(&fw, obj, all[i], &err);
+            if (bar)
+                mn_progress_advance(bar, 1);
             /* Stream: the buffer never holds more than one object. */
             if (fwrite(b.data, 1, b.len, f) != b.len)
                 rc = mn_err_set(&err, MN_EIO, "write failed: %s", strerror(errno));
@@ -120,6 +155,8 @@ static int dumpdata_handle(mn_command_ctx *ctx)
         }
         if (rc == MN_OK && err.code)
             rc = err.code;
+        if (bar)
+            mn_progress_finish(bar);
         mn_qs_iter_close(it);
     }
     if (rc == MN_OK)
@@ -149,6 +186,9 @@ static const mn_command_arg dumpdata_args[] = {
       .help = "An app_label or app_label.ModelName to exclude." },
     { .name = "--output", .short_name = 'o', .type = MN_ARG_STR,
       .help = "Specifies file to which the output is written." },
+    { .name = "--pks", .type = MN_ARG_STR, .metavar = "PRIMARY_KEYS",
+      .help = "Only dump objects with given primary keys. Accepts a comma-separated list of keys. This option only "
+              "works when you specify one model." },
     MN_ARG_END
 };
 

@@ -28,6 +28,10 @@ grep -q "CommandError: Unknown model: catalog.nope" err.txt
 "$manage" dumpdata nope 2>err.txt && fail "unknown app accepted"
 grep -q "No installed app with label 'nope'." err.txt
 "$manage" dumpdata --format xml 2>err.txt && fail "xml accepted"
+"$manage" dumpdata catalog --pks 1 2>err.txt && fail "--pks with an app"
+grep -q "You can only use --pks option with one model" err.txt
+[ "$("$manage" dumpdata catalog.category --pks 1,99)" = "$(cat out.json)" ] || fail "--pks"
+[ "$("$manage" dumpdata catalog.category --pks 99)" = "[]" ] || fail "--pks none"
 
 # ---- loaddata ----
 cp indented.json all.json
