@@ -1,7 +1,19 @@
-/* ORM benchmark: bulk_create 10,000 rows, filter + iterate, get by pk
- * 10,000 times, through the Manouche ORM and through a raw libsqlite3 loop,
- * on the SQLite file given. Prints "name seconds" lines. Run by
- * bench/orm/run.sh beside Django's ORM on the same file. */
+/* ORM benchmark: the same operations through the Manouche ORM and through a
+ * raw C loop over libsqlite3 or libpq, on the database given:
+ *
+ *     bench_orm /tmp/bench.sqlite3 [case ...]
+ *     bench_orm postgres://user@/db?host=/run/pg [case ...]
+ * Cases: bulk_create, filter_iterate, get_pk,
+ * aggregate, update_f (all by default; bulk_create always runs first, as
+ * the others read its rows). BENCH_N sets the row count (10,000);
+ * BENCH_ORM_ONLY or BENCH_RAW_ONLY run one side (for profiling). Prints
+ * "name seconds" lines; run by bench/orm/run.sh beside Django's ORM on the
+ * same database.
+ *
+ * The raw loops are the floor for any ORM: one prepared statement per
+ * operation, and every column of a row read (text copied out, as an
+ * instance must own its strings), because an ORM returns whole rows. */
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +40,24 @@ static const mn_field product_fields[] = {
 };
 static mn_model product_model = MN_MODEL(product, "bench", "Product", product_fields);
 
-#define N 10000
+static int N = 10000;
+#define FILTER_REPS 10
+#define AGG_REPS 20
+#define UPDATE_REPS 10
+#define PG_BATCH 1000
+
+static const char *const *cases;
+static int ncases;
+
+static bool wanted(const char *name)
+{
+    if (!ncases)
+        return true;
+    for (int i = 0; i < ncases; i++)
+        if (!strcmp(cases[i], name))
+            return true;
+    return false;
+}
 
 static double now(void)
 {
@@ -43,12 +72,23 @@ static void die(const char *what, const char *msg)
     exit(1);
 }
 
-static void orm(const char *path)
+/* The expected sum of stock over rows with stock >= 50, for N rows. */
+static int64_t expected_total(void)
+{
+    int64_t t = 0;
+    for (int i = 0; i < N; i++)
+        if (i % 100 >= 50)
+            t += i % 100;
+    return t;
+}
+
+/* ---- Manouche ---- */
+
+static void orm(const char *url)
 {
     mn_arena *a = mn_arena_new("bench", 0);
     mn_err err = { 0 };
     mn_db_config cfg;
-    char *url = mn_arena_sprintf(a, "sqlite:///%s", path);
     if (mn_dburl_parse(mn_str_from(url), a, &cfg, &err) != MN_OK)
         die("url", err.msg);
     mn_db *db = mn_db_open(&cfg, &err);
@@ -60,7 +100,7 @@ static void orm(const char *path)
         die("create", err.msg);
 
     double t0 = now();
-    void **objs = mn_arena_alloc(a, N * sizeof *objs);
+    void **objs = mn_arena_alloc(a, (size_t)N * sizeof *objs);
     for (int i = 0; i < N; i++) {
         product *p = mn_model_new(&product_model, a, &err);
         p->name = mn_str_from(mn_arena_sprintf(a, "Product %d", i));
@@ -68,43 +108,90 @@ static void orm(const char *path)
         p->stock = i % 100;
         objs[i] = p;
     }
-    if (mn_model_bulk_create(&product_model, objs, N, 0, NULL, &err) != MN_OK)
+    if (mn_model_bulk_create(&product_model, objs, (size_t)N, 0, NULL, &err) != MN_OK)
         die("bulk_create", err.msg);
     printf("orm_bulk_create %.6f\n", now() - t0);
 
     mn_arena *scratch = mn_arena_new("scratch", 0);
-    t0 = now();
-    int64_t total = 0;
-    for (int r = 0; r < 10; r++) {
-        mn_qs *qs = mn_qs_filter(mn_qs_all(&product_model, scratch), "stock__gte", mn_value_int(50));
-        size_t n;
-        void **items = mn_qs_items(qs, &n);
-        if (!items && n)
-            die("filter", mn_qs_error(qs)->msg);
-        for (size_t i = 0; i < n; i++)
-            total += ((product *)items[i])->stock;
+    if (wanted("filter_iterate")) {
+        t0 = now();
+        int64_t total = 0;
+        for (int r = 0; r < FILTER_REPS; r++) {
+            mn_qs *qs = mn_qs_filter(mn_qs_all(&product_model, scratch), "stock__gte", mn_value_int(50));
+            size_t n;
+            void **items = mn_qs_items(qs, &n);
+            if (!items && mn_qs_error(qs)->code)
+                die("filter", mn_qs_error(qs)->msg);
+            for (size_t i = 0; i < n; i++)
+                total += ((product *)items[i])->stock;
+            mn_arena_reset(scratch);
+        }
+        printf("orm_filter_iterate %.6f\n", (now() - t0) / FILTER_REPS);
+        if (total != FILTER_REPS * expected_total())
+            die("filter", "wrong total");
+    }
+
+    if (wanted("get_pk")) {
+        t0 = now();
+        for (int i = 0; i < N; i++) {
+            product *p = mn_qs_get(mn_qs_filter(mn_qs_all(&product_model, scratch), "pk", mn_value_int(1 + i)), &err);
+            if (!p || p->stock != i % 100)
+                die("get", err.msg);
+            if ((i & 255) == 255)
+                mn_arena_reset(scratch);
+        }
+        printf("orm_get_pk %.6f\n", now() - t0);
         mn_arena_reset(scratch);
     }
-    printf("orm_filter_iterate %.6f\n", (now() - t0) / 10);
-    if (total != 10 * 100 * (50 + 99) * 50 / 2)
-        die("filter", "wrong total");
 
-    t0 = now();
-    for (int i = 0; i < N; i++) {
-        product *p = mn_qs_get(mn_qs_filter(mn_qs_all(&product_model, scratch), "pk", mn_value_int(1 + i)), &err);
-        if (!p || p->stock != i % 100)
-            die("get", err.msg);
-        if ((i & 255) == 255)
+    if (wanted("aggregate")) {
+        t0 = now();
+        for (int r = 0; r < AGG_REPS; r++) {
+            mn_qs *qs = mn_qs_filter(mn_qs_all(&product_model, scratch), "stock__gte", mn_value_int(50));
+            mn_map *res = mn_qs_aggregate(qs, &err, "total", mn_sum(scratch, "price"), "avg", mn_avg(scratch, "stock"),
+                                          "n", mn_count(scratch, "*"), NULL);
+            if (!res)
+                die("aggregate", err.msg);
+            mn_value n = mn_map_get_cstr(res, "n");
+            if (n.type != MN_VALUE_INT || n.u.i != N / 2)
+                die("aggregate", "wrong count");
             mn_arena_reset(scratch);
+        }
+        printf("orm_aggregate %.6f\n", (now() - t0) / AGG_REPS);
     }
-    printf("orm_get_pk %.6f\n", now() - t0);
+
+    if (wanted("update_f")) {
+        t0 = now();
+        for (int r = 0; r < UPDATE_REPS; r++) {
+            int64_t n = mn_qs_update(mn_qs_all(&product_model, scratch), &err, "stock",
+                                     mn_expr_add(scratch, mn_f(scratch, "stock"), mn_value_int(1)), NULL);
+            if (n != N)
+                die("update", err.msg);
+            mn_arena_reset(scratch);
+        }
+        printf("orm_update_f %.6f\n", (now() - t0) / UPDATE_REPS);
+    }
     mn_arena_free(scratch);
     mn_orm_use(NULL);
     mn_db_close(db);
     mn_arena_free(a);
 }
 
-static void raw(const char *path)
+/* ---- raw libsqlite3 ---- */
+
+static char *copy_text(const unsigned char *t, int n)
+{
+    static char buf[4][256];
+    static int k;
+    char *b = buf[k++ & 3];
+    if (n > 255)
+        n = 255;
+    memcpy(b, t ? (const char *)t : "", (size_t)n);
+    b[n] = 0;
+    return b;
+}
+
+static void raw_sqlite(const char *path)
 {
     sqlite3 *h;
     if (sqlite3_open(path, &h) != SQLITE_OK)
@@ -133,45 +220,252 @@ static void raw(const char *path)
     sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     printf("raw_bulk_create %.6f\n", now() - t0);
 
-    sqlite3_stmt *sel;
-    sqlite3_prepare_v2(h, "SELECT id, name, price, stock, available FROM bench_product WHERE stock >= ?", -1, &sel, NULL);
-    t0 = now();
-    int64_t total = 0;
-    for (int r = 0; r < 10; r++) {
-        sqlite3_bind_int(sel, 1, 50);
-        while (sqlite3_step(sel) == SQLITE_ROW) {
-            /* read every column, as an ORM does */
-            volatile const unsigned char *t = sqlite3_column_text(sel, 1);
-            volatile const unsigned char *pr = sqlite3_column_text(sel, 2);
-            (void)t;
-            (void)pr;
-            total += sqlite3_column_int(sel, 3);
+    if (wanted("filter_iterate")) {
+        sqlite3_stmt *sel;
+        sqlite3_prepare_v2(h, "SELECT id, name, price, stock, available FROM bench_product WHERE stock >= ?", -1, &sel,
+                           NULL);
+        t0 = now();
+        int64_t total = 0;
+        for (int r = 0; r < FILTER_REPS; r++) {
+            sqlite3_bind_int(sel, 1, 50);
+            while (sqlite3_step(sel) == SQLITE_ROW) {
+                volatile int64_t id = sqlite3_column_int64(sel, 0);
+                volatile char *t = copy_text(sqlite3_column_text(sel, 1), sqlite3_column_bytes(sel, 1));
+                volatile double pr = sqlite3_column_double(sel, 2);
+                volatile int av = sqlite3_column_int(sel, 4);
+                (void)id, (void)t, (void)pr, (void)av;
+                total += sqlite3_column_int(sel, 3);
+            }
+            sqlite3_reset(sel);
         }
-        sqlite3_reset(sel);
+        printf("raw_filter_iterate %.6f\n", (now() - t0) / FILTER_REPS);
+        sqlite3_finalize(sel);
+        if (total != FILTER_REPS * expected_total())
+            die("raw filter", "wrong total");
     }
-    printf("raw_filter_iterate %.6f\n", (now() - t0) / 10);
-    sqlite3_finalize(sel);
 
-    sqlite3_stmt *get;
-    sqlite3_prepare_v2(h, "SELECT id, name, price, stock, available FROM bench_product WHERE id = ?", -1, &get, NULL);
-    t0 = now();
-    for (int i = 0; i < N; i++) {
-        sqlite3_bind_int(get, 1, 1 + i);
-        if (sqlite3_step(get) != SQLITE_ROW || sqlite3_column_int(get, 3) != i % 100)
-            die("get", "row");
-        sqlite3_reset(get);
+    if (wanted("get_pk")) {
+        sqlite3_stmt *get;
+        sqlite3_prepare_v2(h, "SELECT id, name, price, stock, available FROM bench_product WHERE id = ?", -1, &get,
+                           NULL);
+        t0 = now();
+        for (int i = 0; i < N; i++) {
+            sqlite3_bind_int(get, 1, 1 + i);
+            if (sqlite3_step(get) != SQLITE_ROW || sqlite3_column_int(get, 3) != i % 100)
+                die("get", "row");
+            volatile int64_t id = sqlite3_column_int64(get, 0);
+            volatile char *t = copy_text(sqlite3_column_text(get, 1), sqlite3_column_bytes(get, 1));
+            volatile double pr = sqlite3_column_double(get, 2);
+            volatile int av = sqlite3_column_int(get, 4);
+            (void)id, (void)t, (void)pr, (void)av;
+            sqlite3_reset(get);
+        }
+        printf("raw_get_pk %.6f\n", now() - t0);
+        /* The loop of the first version of this benchmark, which read one
+         * column only: kept for comparison with older results. */
+        t0 = now();
+        for (int i = 0; i < N; i++) {
+            sqlite3_bind_int(get, 1, 1 + i);
+            if (sqlite3_step(get) != SQLITE_ROW || sqlite3_column_int(get, 3) != i % 100)
+                die("get", "row");
+            sqlite3_reset(get);
+        }
+        printf("raw_get_pk_1col %.6f\n", now() - t0);
+        sqlite3_finalize(get);
     }
-    printf("raw_get_pk %.6f\n", now() - t0);
-    sqlite3_finalize(get);
+
+    if (wanted("aggregate")) {
+        sqlite3_stmt *st;
+        sqlite3_prepare_v2(h,
+                           "SELECT SUM(price), AVG(CAST(stock AS REAL)), COUNT(*) FROM bench_product WHERE stock >= ?",
+                           -1, &st, NULL);
+        t0 = now();
+        for (int r = 0; r < AGG_REPS; r++) {
+            sqlite3_bind_int(st, 1, 50);
+            if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 2) != N / 2)
+                die("aggregate", "row");
+            volatile char *t = copy_text(sqlite3_column_text(st, 0), sqlite3_column_bytes(st, 0));
+            volatile double avg = sqlite3_column_double(st, 1);
+            (void)t, (void)avg;
+            sqlite3_reset(st);
+        }
+        printf("raw_aggregate %.6f\n", (now() - t0) / AGG_REPS);
+        sqlite3_finalize(st);
+    }
+
+    if (wanted("update_f")) {
+        sqlite3_stmt *st;
+        sqlite3_prepare_v2(h, "UPDATE bench_product SET stock = (stock + ?)", -1, &st, NULL);
+        t0 = now();
+        for (int r = 0; r < UPDATE_REPS; r++) {
+            sqlite3_bind_int(st, 1, 1);
+            if (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(h) != N)
+                die("update", sqlite3_errmsg(h));
+            sqlite3_reset(st);
+        }
+        printf("raw_update_f %.6f\n", (now() - t0) / UPDATE_REPS);
+        sqlite3_finalize(st);
+    }
     sqlite3_close(h);
-    if (total == 0)
-        die("raw", "no rows");
+}
+
+/* ---- raw libpq ---- */
+
+static PGresult *pg_ok(PGconn *c, PGresult *r, const char *what)
+{
+    ExecStatusType s = PQresultStatus(r);
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+        die(what, PQerrorMessage(c));
+    return r;
+}
+
+static void raw_pg(const char *url)
+{
+    PGconn *c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK)
+        die("connect", PQerrorMessage(c));
+    PQclear(PQexec(c, "SET client_min_messages TO warning"));
+    PQclear(pg_ok(c, PQexec(c, "DROP TABLE IF EXISTS bench_product"), "drop"));
+    PQclear(pg_ok(c,
+                  PQexec(c, "CREATE TABLE bench_product (id bigserial PRIMARY KEY, name varchar(200) NOT NULL, price "
+                            "numeric(10, 2) NOT NULL, stock integer NOT NULL, available boolean NOT NULL)"),
+                  "create"));
+
+    /* bulk insert: multi-row INSERTs of PG_BATCH rows, ids returned (as
+     * bulk_create must fill them), in one transaction */
+    double t0 = now();
+    char *sql = malloc(64 * PG_BATCH + 128), *p = sql;
+    p += sprintf(p, "INSERT INTO bench_product (name, price, stock, available) VALUES ");
+    for (int i = 0; i < PG_BATCH; i++)
+        p += sprintf(p, "%s($%d, $%d, $%d, true)", i ? ", " : "", 3 * i + 1, 3 * i + 2, 3 * i + 3);
+    strcpy(p, " RETURNING id");
+    PQclear(pg_ok(c, PQprepare(c, "ins", sql, 0, NULL), "prepare"));
+    free(sql);
+    const char **vals = malloc(3 * PG_BATCH * sizeof *vals);
+    char (*bufs)[24] = malloc(3 * PG_BATCH * sizeof *bufs);
+    PQclear(pg_ok(c, PQexec(c, "BEGIN"), "begin"));
+    for (int base = 0; base < N; base += PG_BATCH) {
+        int k = N - base < PG_BATCH ? N - base : PG_BATCH;
+        if (k < PG_BATCH) /* the tail: a statement of its own */
+            break;
+        for (int j = 0; j < k; j++) {
+            int i = base + j, v = 100 + (i % 50000);
+            snprintf(bufs[3 * j], 24, "Product %d", i);
+            snprintf(bufs[3 * j + 1], 24, "%d.%02d", v / 100, v % 100);
+            snprintf(bufs[3 * j + 2], 24, "%d", i % 100);
+            for (int f = 0; f < 3; f++)
+                vals[3 * j + f] = bufs[3 * j + f];
+        }
+        PGresult *r = pg_ok(c, PQexecPrepared(c, "ins", 3 * k, vals, NULL, NULL, 0), "insert");
+        for (int j = 0; j < PQntuples(r); j++) {
+            volatile long long id = strtoll(PQgetvalue(r, j, 0), NULL, 10);
+            (void)id;
+        }
+        PQclear(r);
+    }
+    if (N % PG_BATCH)
+        die("raw pg", "BENCH_N must be a multiple of 1000 on PostgreSQL");
+    PQclear(pg_ok(c, PQexec(c, "COMMIT"), "commit"));
+    free(vals);
+    free(bufs);
+    printf("raw_bulk_create %.6f\n", now() - t0);
+
+    if (wanted("filter_iterate")) {
+        PQclear(pg_ok(c, PQprepare(c, "sel", "SELECT id, name, price, stock, available FROM bench_product WHERE stock >= $1",
+                                   0, NULL),
+                      "prepare"));
+        const char *arg[1] = { "50" };
+        t0 = now();
+        int64_t total = 0;
+        for (int r = 0; r < FILTER_REPS; r++) {
+            PGresult *res = pg_ok(c, PQexecPrepared(c, "sel", 1, arg, NULL, NULL, 0), "select");
+            for (int j = 0; j < PQntuples(res); j++) {
+                volatile long long id = strtoll(PQgetvalue(res, j, 0), NULL, 10);
+                volatile char *t = copy_text((const unsigned char *)PQgetvalue(res, j, 1), PQgetlength(res, j, 1));
+                volatile double pr = strtod(PQgetvalue(res, j, 2), NULL);
+                volatile bool av = PQgetvalue(res, j, 4)[0] == 't';
+                (void)id, (void)t, (void)pr, (void)av;
+                total += strtol(PQgetvalue(res, j, 3), NULL, 10);
+            }
+            PQclear(res);
+        }
+        printf("raw_filter_iterate %.6f\n", (now() - t0) / FILTER_REPS);
+        if (total != FILTER_REPS * expected_total())
+            die("raw filter", "wrong total");
+    }
+
+    if (wanted("get_pk")) {
+        PQclear(pg_ok(c, PQprepare(c, "get", "SELECT id, name, price, stock, available FROM bench_product WHERE id = $1",
+                                   0, NULL),
+                      "prepare"));
+        t0 = now();
+        char idbuf[24];
+        const char *arg[1] = { idbuf };
+        for (int i = 0; i < N; i++) {
+            snprintf(idbuf, sizeof idbuf, "%d", 1 + i);
+            PGresult *res = pg_ok(c, PQexecPrepared(c, "get", 1, arg, NULL, NULL, 0), "get");
+            if (PQntuples(res) != 1 || strtol(PQgetvalue(res, 0, 3), NULL, 10) != i % 100)
+                die("get", "row");
+            volatile long long id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+            volatile char *t = copy_text((const unsigned char *)PQgetvalue(res, 0, 1), PQgetlength(res, 0, 1));
+            volatile double pr = strtod(PQgetvalue(res, 0, 2), NULL);
+            (void)id, (void)t, (void)pr;
+            PQclear(res);
+        }
+        printf("raw_get_pk %.6f\n", now() - t0);
+    }
+
+    if (wanted("aggregate")) {
+        PQclear(pg_ok(c, PQprepare(c, "agg", "SELECT SUM(price), AVG(stock), COUNT(*) FROM bench_product WHERE stock >= $1",
+                                   0, NULL),
+                      "prepare"));
+        const char *arg[1] = { "50" };
+        t0 = now();
+        for (int r = 0; r < AGG_REPS; r++) {
+            PGresult *res = pg_ok(c, PQexecPrepared(c, "agg", 1, arg, NULL, NULL, 0), "aggregate");
+            if (strtol(PQgetvalue(res, 0, 2), NULL, 10) != N / 2)
+                die("aggregate", "row");
+            PQclear(res);
+        }
+        printf("raw_aggregate %.6f\n", (now() - t0) / AGG_REPS);
+    }
+
+    if (wanted("update_f")) {
+        PQclear(pg_ok(c, PQprepare(c, "upd", "UPDATE bench_product SET stock = (stock + $1)", 0, NULL), "prepare"));
+        const char *arg[1] = { "1" };
+        t0 = now();
+        for (int r = 0; r < UPDATE_REPS; r++) {
+            PGresult *res = pg_ok(c, PQexecPrepared(c, "upd", 1, arg, NULL, NULL, 0), "update");
+            if (strtol(PQcmdTuples(res), NULL, 10) != N)
+                die("update", "count");
+            PQclear(res);
+        }
+        printf("raw_update_f %.6f\n", (now() - t0) / UPDATE_REPS);
+    }
+    PQfinish(c);
 }
 
 int main(int argc, char **argv)
 {
-    const char *path = argc > 1 ? argv[1] : "/tmp/bench_orm.sqlite3";
-    raw(path);
-    orm(path);
+    const char *target = argc > 1 ? argv[1] : "/tmp/bench_orm.sqlite3";
+    cases = (const char *const *)argv + 2;
+    ncases = argc > 2 ? argc - 2 : 0;
+    const char *n = getenv("BENCH_N");
+    if (n && atoi(n) > 0)
+        N = atoi(n);
+    if (!strncmp(target, "postgres://", 11) || !strncmp(target, "postgresql://", 13)) {
+        if (!getenv("BENCH_ORM_ONLY"))
+            raw_pg(target);
+        if (!getenv("BENCH_RAW_ONLY"))
+            orm(target);
+        return 0;
+    }
+    const char *path = target;
+    char url[4096];
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    if (!getenv("BENCH_ORM_ONLY"))
+        raw_sqlite(path);
+    if (!getenv("BENCH_RAW_ONLY"))
+        orm(url);
     return 0;
 }

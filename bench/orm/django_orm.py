@@ -1,19 +1,36 @@
-"""Django 3.2's ORM on the same SQLite file: bulk_create 10,000 rows,
-filter + iterate, get by pk 10,000 times. Prints "name seconds" lines."""
+"""Django 3.2's ORM on the same database as bench_orm: bulk_create, filter +
+iterate, get by pk, an aggregate, update with F(). Prints "name seconds" lines.
+
+    django_orm.py /tmp/bench.sqlite3 [case ...]
+    django_orm.py postgres://user@/db?host=/run/pg [case ...]
+"""
+import os
 import sys
 import time
+from urllib.parse import parse_qs, urlparse
 
 import django
 from django.conf import settings
 
-path = sys.argv[1] if len(sys.argv) > 1 else "/tmp/bench_orm.sqlite3"
-settings.configure(
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": path}},
-    INSTALLED_APPS=[], USE_TZ=True, DEBUG=False)
+target = sys.argv[1] if len(sys.argv) > 1 else "/tmp/bench_orm.sqlite3"
+cases = set(sys.argv[2:])
+N = int(os.environ.get("BENCH_N", "10000"))
+FILTER_REPS, AGG_REPS, UPDATE_REPS = 10, 20, 10
+
+if target.startswith(("postgres://", "postgresql://")):
+    u = urlparse(target)
+    q = parse_qs(u.query)
+    db = {"ENGINE": "django.db.backends.postgresql", "NAME": u.path.lstrip("/"), "USER": u.username or "",
+          "PASSWORD": u.password or "", "HOST": q.get("host", [u.hostname or ""])[0],
+          "PORT": q.get("port", [str(u.port or "")])[0]}
+else:
+    db = {"ENGINE": "django.db.backends.sqlite3", "NAME": target}
+settings.configure(DATABASES={"default": db}, INSTALLED_APPS=[], USE_TZ=True, DEBUG=False)
 django.setup()
 
 from decimal import Decimal  # noqa: E402
 from django.db import connection, models  # noqa: E402
+from django.db.models import Avg, Count, F, Sum  # noqa: E402
 
 
 class Product(models.Model):
@@ -26,9 +43,13 @@ class Product(models.Model):
         app_label = "bench"
 
 
-N = 10000
+def wanted(name):
+    return not cases or name in cases
+
+
 with connection.cursor() as c:
-    c.execute("PRAGMA journal_mode=WAL")
+    if connection.vendor == "sqlite":
+        c.execute("PRAGMA journal_mode=WAL")
     c.execute("DROP TABLE IF EXISTS bench_product")
 with connection.schema_editor() as se:
     se.create_model(Product)
@@ -37,17 +58,33 @@ t0 = time.perf_counter()
 Product.objects.bulk_create(
     [Product(name="Product %d" % i, price=Decimal(100 + i % 50000) / 100, stock=i % 100) for i in range(N)])
 print("django_bulk_create %.6f" % (time.perf_counter() - t0))
+expected = sum(i % 100 for i in range(N) if i % 100 >= 50)
 
-t0 = time.perf_counter()
-total = 0
-for _ in range(10):
-    for p in Product.objects.filter(stock__gte=50):
-        total += p.stock
-print("django_filter_iterate %.6f" % ((time.perf_counter() - t0) / 10))
-assert total == 10 * 100 * (50 + 99) * 50 // 2
+if wanted("filter_iterate"):
+    t0 = time.perf_counter()
+    total = 0
+    for _ in range(FILTER_REPS):
+        for p in Product.objects.filter(stock__gte=50):
+            total += p.stock
+    print("django_filter_iterate %.6f" % ((time.perf_counter() - t0) / FILTER_REPS))
+    assert total == FILTER_REPS * expected
 
-t0 = time.perf_counter()
-for i in range(N):
-    p = Product.objects.get(pk=1 + i)
-    assert p.stock == i % 100
-print("django_get_pk %.6f" % (time.perf_counter() - t0))
+if wanted("get_pk"):
+    t0 = time.perf_counter()
+    for i in range(N):
+        p = Product.objects.get(pk=1 + i)
+        assert p.stock == i % 100
+    print("django_get_pk %.6f" % (time.perf_counter() - t0))
+
+if wanted("aggregate"):
+    t0 = time.perf_counter()
+    for _ in range(AGG_REPS):
+        r = Product.objects.filter(stock__gte=50).aggregate(total=Sum("price"), avg=Avg("stock"), n=Count("*"))
+        assert r["n"] == N // 2
+    print("django_aggregate %.6f" % ((time.perf_counter() - t0) / AGG_REPS))
+
+if wanted("update_f"):
+    t0 = time.perf_counter()
+    for _ in range(UPDATE_REPS):
+        assert Product.objects.update(stock=F("stock") + 1) == N
+    print("django_update_f %.6f" % ((time.perf_counter() - t0) / UPDATE_REPS))

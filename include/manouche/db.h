@@ -54,6 +54,21 @@ mn_db_engine mn_db_engine_of(const mn_db *db);
 int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_db_rows **rows,
                   mn_err *err);
 
+/* mn_db_execute for callers that run the same text many times (the ORM's
+ * compiled queries): hash is mn_db_sql_hash(sql), computed once and kept,
+ * so the statement cache is searched without hashing the text again. */
+int mn_db_execute_hashed(mn_db *db, const char *sql, uint64_t hash, const mn_value *params, size_t nparams,
+                         mn_db_rows **rows, mn_err *err);
+/* The statement cache's hash of sql. Pure; thread-safe. */
+uint64_t mn_db_sql_hash(const char *sql);
+
+/* One slot of per-connection data for the layer above (the ORM keeps its
+ * compiled queries there): mn_db_ext returns it (NULL at first);
+ * mn_db_set_ext replaces it, calling the previous free_fn on the previous
+ * data, and free_fn(data) runs when the connection closes. */
+void *mn_db_ext(const mn_db *db);
+void mn_db_set_ext(mn_db *db, void *data, void (*free_fn)(void *));
+
 /* Rows changed by the last INSERT/UPDATE/DELETE. */
 int64_t mn_db_changes(const mn_db *db);
 
@@ -71,6 +86,9 @@ int64_t mn_db_rows_int(const mn_db_rows *rows, size_t i);
 double mn_db_rows_float(const mn_db_rows *rows, size_t i);
 /* Text of column i, valid until the next mn_db_rows_next or close. */
 mn_str mn_db_rows_text(const mn_db_rows *rows, size_t i);
+/* Storage type of column i of the current row: MN_VALUE_NULL, _INT,
+ * _FLOAT or _STR (text and blobs). */
+mn_vtype mn_db_rows_type(const mn_db_rows *rows, size_t i);
 /* Column i as an mn_value with its storage type; text is copied into arena. */
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out);
 /* Ends the cursor (resets the cached statement). NULL is allowed. */
@@ -80,6 +98,31 @@ void mn_db_rows_close(mn_db_rows *rows);
  * as a value in arena (null when there is no row). */
 int mn_db_query_value(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_arena *arena,
                       mn_value *out, mn_err *err);
+
+/* ---- server-side cursors (PostgreSQL) ----
+ * Streams a SELECT's rows in chunks instead of receiving them all at once
+ * (Django's server-side cursors for iterator()): DECLARE ... NO SCROLL
+ * CURSOR FOR sql, then FETCH FORWARD n per chunk, so the client holds one
+ * chunk at a time. Outside a transaction the cursor is WITH HOLD, as
+ * Django's is under autocommit: it survives the implicit commit of its
+ * DECLARE and the server keeps its rows until it is closed. Inside a
+ * transaction it lives as long as the transaction. Other statements may
+ * run on the connection between fetches. At most 64 cursors are open per
+ * connection; close each before closing the connection. */
+typedef struct mn_db_cursor mn_db_cursor;
+
+/* Opens a cursor over sql (a SELECT with %s placeholders). NULL with err:
+ * MN_EINVAL on SQLite (no server-side cursors: page with LIMIT instead),
+ * MN_ELIMIT when 64 cursors are open, or the database's error. */
+mn_db_cursor *mn_db_cursor_open(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_err *err);
+/* Fetches the next n rows (n > 0) into *rows, read as mn_db_execute's rows
+ * are (close them before the next statement); fewer than n rows means the
+ * end was reached. MN_OK or the database's error. */
+int mn_db_cursor_fetch(mn_db_cursor *cur, size_t n, mn_db_rows **rows, mn_err *err);
+/* Closes the cursor on the server when it still exists there (a cursor of
+ * a transaction that has ended is gone already) and frees it. Errors are
+ * ignored. NULL is allowed. */
+void mn_db_cursor_close(mn_db_cursor *cur);
 
 /* ---- transactions ---- */
 

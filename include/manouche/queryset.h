@@ -160,23 +160,35 @@ const char *mn_qs_explain(mn_qs *qs, mn_err *err);
  * receives the parameters. In the qs arena. */
 const char *mn_qs_sql(mn_qs *qs, mn_list **params, mn_err *err);
 
-/* iterator(chunk_size): fetches chunk_size rows at a time; each instance
- * lives until the next chunk is fetched (in the iterator's own arena). */
+/* iterator(chunk_size): fetches chunk_size rows at a time (0: 2,000); each
+ * instance lives until the next chunk is fetched (in the iterator's own
+ * arena), so memory stays bounded whatever the number of rows. On
+ * PostgreSQL the query runs once through a server-side cursor (see
+ * mn_db_cursor_open: WITH HOLD outside a transaction, as Django's) and each
+ * chunk is a FETCH; on SQLite each chunk is a query of its own, paged by
+ * primary key when the QuerySet is unordered, else by OFFSET. */
 typedef struct mn_qs_iter mn_qs_iter;
 mn_qs_iter *mn_qs_iterator(mn_qs *qs, size_t chunk_size);
 /* The next instance, or NULL at the end (err->code 0) or on error. */
 void *mn_qs_iter_next(mn_qs_iter *it, mn_err *err);
-/* Frees the iterator's arena. NULL is allowed. */
+/* Closes the server-side cursor if one is still open and frees the
+ * iterator's arena. Call it before the connection closes. NULL is
+ * allowed. */
 void mn_qs_iter_close(mn_qs_iter *it);
+/* Bytes the iterator holds for its current chunk (its arena's size). */
+size_t mn_qs_iter_memory(const mn_qs_iter *it);
 
 /* ---- writing ---- */
 
 /* update(err, "stock", mn_expr_sub(a, mn_f(a, "stock"), mn_value_int(1)), ..., NULL):
  * one UPDATE; returns the rows matched, or a negative code. */
 int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...);
-/* delete(): deletes the rows (sending pre/post_delete for each when someone
- * listens, else one DELETE). Returns the total; *per_model (may be NULL)
- * gets {"shop.Product": n} in the qs arena. Negative code on error. */
+/* delete(): deletes the rows; when relations point at the model or someone
+ * listens to pre/post_delete, through the deletion collector (on_delete
+ * followed, signals for every object, one transaction), else with one
+ * DELETE. Returns the total; *per_model (may be NULL) gets
+ * {"shop.Product": n, "shop.Review": m} (models with rows deleted) in the qs
+ * arena. Negative code on error (MN_EPERM: PROTECT/RESTRICT). */
 int64_t mn_qs_delete(mn_qs *qs, mn_map **per_model, mn_err *err);
 /* bulk_create(objs, batch_size): INSERTs in batches (0: one batch, or as
  * many rows as the backend's parameter limit allows), filling each primary

@@ -45,6 +45,10 @@ typedef struct mn_template_options {
     size_t max_steps;              /* nodes rendered per render before failing (0: 100 million) */
     const char *static_url;        /* STATIC_URL for {% load static %} (NULL: "/static/") */
     const char *media_url;         /* MEDIA_URL for {% get_media_prefix %} (NULL: "/", as Django 3.2 shows an empty one) */
+    const char *language_code;     /* LANGUAGE_CODE (NULL: "en-us"): month and day names ("fr": French) and,
+                                      with use_l10n, the formats of the language (en, en-gb, en-au, fr) */
+    bool use_l10n;                 /* USE_L10N: dates and numbers in the language's formats */
+    bool use_thousand_separator;   /* USE_THOUSAND_SEPARATOR: group digits of localized numbers */
 } mn_template_options;
 
 /* Creates an engine with the built-in tags and filters (opts may be NULL).

@@ -115,10 +115,21 @@ static bool is_ddl(const char *sql)
     return false;
 }
 
+void *mn_db_ext(const mn_db *db) { return db->ext; }
+
+void mn_db_set_ext(mn_db *db, void *data, void (*free_fn)(void *))
+{
+    if (db->ext_free && db->ext != data)
+        db->ext_free(db->ext);
+    db->ext = data;
+    db->ext_free = free_fn;
+}
+
 void mn_db_close(mn_db *db)
 {
     if (!db)
         return;
+    mn_db_set_ext(db, NULL, NULL);
     mn_db_rows_close(&db->rows);
     cache_clear(db);
     db->ops->close(db);
@@ -157,9 +168,10 @@ static int translate(mn_db *db, const char *sql, mn_buf *out, size_t *nparams)
     return mn_buf_error(out) ? -1 : 0;
 }
 
-static mn__stmt *stmt_get(mn_db *db, const char *sql, mn_err *err)
+uint64_t mn_db_sql_hash(const char *sql) { return mn_str_hash(mn_str_from(sql)); }
+
+static mn__stmt *stmt_get(mn_db *db, const char *sql, uint64_t h, mn_err *err)
 {
-    uint64_t h = mn_str_hash(mn_str_from(sql));
     size_t b = (size_t)h % MN__STMT_BUCKETS;
     for (mn__stmt *st = db->buckets[b]; st; st = st->next)
         if (st->hash == h && !strcmp(st->sql, sql))
@@ -266,6 +278,12 @@ static void notify(const mn_db *db, const char *sql, size_t nparams, double seco
 int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_db_rows **rows,
                   mn_err *err)
 {
+    return mn_db_execute_hashed(db, sql, mn_db_sql_hash(sql), params, nparams, rows, err);
+}
+
+int mn_db_execute_hashed(mn_db *db, const char *sql, uint64_t hash, const mn_value *params, size_t nparams,
+                         mn_db_rows **rows, mn_err *err)
+{
     if (rows)
         *rows = NULL;
     mn_db_rows_close(&db->rows);
@@ -273,7 +291,7 @@ int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t npa
 again:
     if (db->stale_stmts)
         cache_forget(db);
-    mn__stmt *st = stmt_get(db, sql, err);
+    mn__stmt *st = stmt_get(db, sql, hash, err);
     if (!st)
         return err && err->code ? err->code : MN_EDB;
     if (st->nparams != nparams)
@@ -329,6 +347,8 @@ int64_t mn_db_rows_int(const mn_db_rows *rows, size_t i) { return rows->db->ops-
 double mn_db_rows_float(const mn_db_rows *rows, size_t i) { return rows->db->ops->get_float(rows, i); }
 mn_str mn_db_rows_text(const mn_db_rows *rows, size_t i) { return rows->db->ops->get_text(rows, i); }
 
+mn_vtype mn_db_rows_type(const mn_db_rows *rows, size_t i) { return rows->db->ops->col_type(rows, i); }
+
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out)
 {
     switch (rows->db->ops->col_type(rows, i)) {
@@ -370,6 +390,82 @@ int mn_db_query_value(mn_db *db, const char *sql, const mn_value *params, size_t
         rc = MN_OK;
     mn_db_rows_close(rows);
     return rc;
+}
+
+/* ---- server-side cursors ---- */
+
+struct mn_db_cursor {
+    mn_db *db;
+    int slot;
+    bool hold; /* WITH HOLD: declared outside a transaction */
+};
+
+mn_db_cursor *mn_db_cursor_open(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_err *err)
+{
+    if (db->engine != MN_DB_POSTGRES) {
+        mn_err_set(err, MN_EINVAL, "server-side cursors need PostgreSQL");
+        return NULL;
+    }
+    if (db->cursor_slots == UINT64_MAX) {
+        mn_err_set(err, MN_ELIMIT, "too many open server-side cursors (64) on this connection");
+        return NULL;
+    }
+    mn_db_cursor *cur = calloc(1, sizeof *cur);
+    if (!cur) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    /* The lowest free slot names the cursor, so the DECLARE of a query
+     * keeps one text (and one prepared statement) across uses. */
+    while (db->cursor_slots >> cur->slot & 1)
+        cur->slot++;
+    cur->db = db;
+    cur->hold = db->depth == 0;
+    mn_buf b;
+    mn_buf_init(&b, NULL, 0);
+    mn_buf_printf(&b, "DECLARE mn_cursor_%d NO SCROLL CURSOR%s FOR %s", cur->slot, cur->hold ? " WITH HOLD" : "", sql);
+    int rc = mn_buf_error(&b) ? mn_err_set(err, MN_ENOMEM, "out of memory")
+                              : mn_db_execute(db, mn_buf_cstr(&b), params, nparams, NULL, err);
+    mn_buf_free(&b);
+    if (rc != MN_OK) {
+        free(cur);
+        return NULL;
+    }
+    db->cursor_slots |= UINT64_C(1) << cur->slot;
+    return cur;
+}
+
+int mn_db_cursor_fetch(mn_db_cursor *cur, size_t n, mn_db_rows **rows, mn_err *err)
+{
+    char sql[80];
+    snprintf(sql, sizeof sql, "FETCH FORWARD %zu FROM mn_cursor_%d", n ? n : 1, cur->slot);
+    return mn_db_execute(cur->db, sql, NULL, 0, rows, err);
+}
+
+void mn_db_cursor_close(mn_db_cursor *cur)
+{
+    if (!cur)
+        return;
+    mn_db *db = cur->db;
+    char name[32];
+    snprintf(name, sizeof name, "mn_cursor_%d", cur->slot);
+    mn_err ignore = { 0 };
+    bool exists = !db->ops->broken(db);
+    if (exists && db->depth > 0) {
+        /* In a transaction a failed CLOSE would abort it: make sure the
+         * cursor is still there (its own transaction or savepoint may
+         * have ended). */
+        mn_value v = mn_value_null(), p = mn_value_cstr(name);
+        exists = mn_db_query_value(db, "SELECT 1 FROM pg_cursors WHERE name = %s", &p, 1, NULL, &v, &ignore) == MN_OK &&
+                 v.type == MN_VALUE_INT;
+    }
+    if (exists) {
+        char sql[48];
+        snprintf(sql, sizeof sql, "CLOSE %s", name);
+        mn_db_execute(db, sql, NULL, 0, NULL, &ignore);
+    }
+    db->cursor_slots &= ~(UINT64_C(1) << cur->slot);
+    free(cur);
 }
 
 /* ---- transactions ---- */

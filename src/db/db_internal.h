@@ -81,6 +81,9 @@ struct mn_db {
     uint64_t statements;
     double opened_at;
     int64_t conn_max_age;
+    uint64_t cursor_slots; /* bit i: server-side cursor mn_cursor_<i> is open */
+    void *ext; /* mn_db_set_ext */
+    void (*ext_free)(void *);
 };
 
 extern const mn__db_ops mn__sqlite_ops;

@@ -96,7 +96,8 @@ static int sq_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparam
 {
     sqlite3_stmt *s = st->native;
     sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
+    /* Every parameter is bound below (the caller checked the count), so
+     * the previous bindings need no clearing. */
     for (size_t i = 0; i < nparams; i++) {
         int rc = bind(s, (int)i + 1, params[i]);
         if (rc == SQLITE_TOOBIG)

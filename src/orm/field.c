@@ -1,6 +1,7 @@
 /* Model descriptors and field conversions (to_python, get_db_prep_value,
  * from_db_value). */
 #include <ctype.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,7 +190,21 @@ static int setup_locked(mn_model *m, struct mn__model_rt **out)
     for (size_t i = 0; i < rt->nfields; i++)
         n += (size_t)snprintf(rt->choices_msg + n, n < sizeof rt->choices_msg ? sizeof rt->choices_msg - n : 0, "%s%s",
                               i ? ", " : "", names[i]);
+    if (!m->meta.abstract && mn__rel_setup_locked(m, rt) != MN_OK)
+        return rt->error = MN_EINVAL;
     return MN_OK;
+}
+
+int mn__model_setup_locked(mn_model *m)
+{
+    struct mn__model_rt *rt = m->_rt;
+    if (!rt) {
+        setup_locked(m, &rt);
+        if (!rt)
+            return MN_ENOMEM;
+        __atomic_store_n(&m->_rt, rt, __ATOMIC_RELEASE);
+    }
+    return rt->error;
 }
 
 int mn__model_setup(mn_model *m, mn_err *err)
@@ -197,16 +212,11 @@ int mn__model_setup(mn_model *m, mn_err *err)
     struct mn__model_rt *rt = __atomic_load_n(&m->_rt, __ATOMIC_ACQUIRE);
     if (!rt) {
         pthread_mutex_lock(&setup_lock);
+        int rc = mn__model_setup_locked(m);
         rt = m->_rt;
-        if (!rt) {
-            setup_locked(m, &rt);
-            if (!rt) {
-                pthread_mutex_unlock(&setup_lock);
-                return mn_err_set(err, MN_ENOMEM, "out of memory");
-            }
-            __atomic_store_n(&m->_rt, rt, __ATOMIC_RELEASE);
-        }
         pthread_mutex_unlock(&setup_lock);
+        if (!rt)
+            return mn_err_set(err, rc ? rc : MN_ENOMEM, "out of memory");
     }
     if (rt->error)
         return mn_err_set(err, rt->error, "%s", rt->errmsg);
@@ -930,6 +940,40 @@ int mn__value_from_row(const mn_field *f, mn_db_rows *rows, size_t col, mn_db_en
                       mn__kind_name(f->kind));
 }
 
+/* SQLite keeps a decimal column's values as numbers (NUMERIC affinity):
+ * 12.50 is the REAL 12.5, 3.00 the INTEGER 3. Reading them as text makes
+ * SQLite print the double ("%!.15g") for Django's converter
+ * (Decimal(text).quantize(places)). When the scaled value v * 10^places is
+ * within rounding noise of an integer r, that converter gives exactly r
+ * * 10^-places, so it is built directly. Other values (more places than
+ * the field has, magnitudes where a double is not precise enough) take the
+ * text path. True when *out was set. */
+static bool decimal_from_number(const mn_field *f, mn_db_rows *rows, size_t col, mn_decimal *out)
+{
+    static const int64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000 };
+    int places = f->decimal_places;
+    if (places < 0 || places > 9)
+        return false;
+    mn_vtype t = mn_db_rows_type(rows, col);
+    if (t == MN_VALUE_INT) {
+        int64_t v = mn_db_rows_int(rows, col);
+        if (v > INT64_C(999999999) || v < -INT64_C(999999999))
+            return false;
+        *out = mn_decimal_make(v * pow10[places], places);
+        return true;
+    }
+    if (t != MN_VALUE_FLOAT)
+        return false;
+    double x = mn_db_rows_float(rows, col) * (double)pow10[places];
+    if (!(x > -2147483648.0 && x < 2147483648.0)) /* NaN too */
+        return false;
+    double r = nearbyint(x);
+    if (fabs(x - r) > 1e-6)
+        return false;
+    *out = mn_decimal_make((int64_t)r, places);
+    return true;
+}
+
 int mn__member_from_row(void *obj, mn_model *m, size_t i, mn_db_rows *rows, size_t col, mn_db_engine eng,
                         mn_arena *arena, mn_err *err)
 {
@@ -953,6 +997,18 @@ int mn__member_from_row(void *obj, mn_model *m, size_t i, mn_db_rows *rows, size
             return MN_OK;
         }
         break;
+    }
+    if (is_str_kind(f->kind) && f->kind != MN_KIND_UUID && f->kind != MN_KIND_BINARY) {
+        mn_str t = mn_str_clone(arena, mn_db_rows_text(rows, col));
+        if (!t.ptr)
+            return mn_err_set(err, MN_ENOMEM, "out of memory");
+        *MEMBER(obj, f, mn_str) = t;
+        set_null_bit(obj, m, i, false);
+        return MN_OK;
+    }
+    if (f->kind == MN_KIND_DECIMAL && eng == MN_DB_SQLITE && decimal_from_number(f, rows, col, MEMBER(obj, f, mn_decimal))) {
+        set_null_bit(obj, m, i, false);
+        return MN_OK;
     }
     mn_value v;
     int rc = mn__value_from_row(f, rows, col, eng, arena, &v, err);

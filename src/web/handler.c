@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "manouche/crypto.h"
 #include "manouche/nplus1.h"
@@ -426,20 +427,29 @@ static void request_finished(void *site)
         mn_logf(&mn__request_log, MN_LOG_ERROR, "%s", err.msg);
 }
 
+/* Request ids need to be unique and unguessable enough to tell requests
+ * apart in logs, not secret: each thread draws a random key once and then
+ * numbers its requests through a bijective mixer (splitmix64's finaliser),
+ * so ids never repeat within a thread and no request pays for a call into
+ * the CSPRNG (which cost more than the rest of a small request's handling). */
 static void make_id(char out[17])
 {
-    static _Atomic uint64_t counter;
+    static _Atomic uint64_t threads;
+    static _Thread_local uint64_t key, seq;
     static const char hex[] = "0123456789abcdef";
-    unsigned char raw[8];
-    mn_err err = { 0 };
-    if (mn_crypto_random_bytes(raw, sizeof raw, &err)) {
-        uint64_t c = atomic_fetch_add(&counter, 1) ^ ((uint64_t)getpid() << 40);
-        memcpy(raw, &c, sizeof raw);
+    if (!key) {
+        mn_err err = { 0 };
+        if (mn_crypto_random_bytes(&key, sizeof key, &err))
+            key = ((uint64_t)getpid() << 32) ^ (uint64_t)time(NULL);
+        /* Distinct threads get distinct odd keys even if the draws collide. */
+        key = (key ^ (atomic_fetch_add(&threads, 1) << 1)) | 1;
     }
-    for (int i = 0; i < 8; i++) {
-        out[2 * i] = hex[raw[i] >> 4];
-        out[2 * i + 1] = hex[raw[i] & 15];
-    }
+    uint64_t z = key * ++seq; /* odd key: a bijection of seq */
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    for (int i = 0; i < 16; i++)
+        out[i] = hex[(z >> (60 - 4 * i)) & 15];
     out[16] = 0;
 }
 

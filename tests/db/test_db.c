@@ -470,4 +470,92 @@ Test(db, sql_logged_at_debug)
     cr_expect(strstr(logged, "args=\"(\\\"it's\\\", '2.50', 7, 0.5)\""), "%s", logged);
     cr_expect(strstr(logged, " duration=0.0"), "%s", logged);
     mn_log_reset();
+
+static int ext_freed;
+static void ext_free(void *p)
+{
+    ext_freed++;
+    free(p);
+}
+
+Test(db, hashed_execute_storage_types_and_extension_slot)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(insert("lamp", "19.99", 3, &err), MN_OK, "%s", err.msg);
+    const char *sql = "SELECT id, name, qty, ratio, price, NULL FROM t_item WHERE qty >= %s";
+    uint64_t h = mn_db_sql_hash(sql);
+    cr_assert_eq(h, mn_db_sql_hash(sql));
+    cr_assert_neq(h, mn_db_sql_hash("SELECT 1"));
+    for (int round = 0; round < 2; round++) {
+        mn_value p = mn_value_int(round);
+        mn_db_rows *rows;
+        cr_assert_eq(mn_db_execute_hashed(DB, sql, h, &p, 1, &rows, &err), MN_OK, "%s", err.msg);
+        cr_assert_eq(mn_db_rows_next(rows, &err), MN_OK);
+        cr_assert_eq(mn_db_rows_type(rows, 0), MN_VALUE_INT);
+        cr_assert_eq(mn_db_rows_type(rows, 1), MN_VALUE_STR);
+        cr_assert_eq(mn_db_rows_type(rows, 2), MN_VALUE_INT);
+        cr_assert_eq(mn_db_rows_type(rows, 3), MN_VALUE_FLOAT);
+        cr_assert_eq(mn_db_rows_type(rows, 5), MN_VALUE_NULL);
+        mn_db_rows_close(rows);
+    }
+    /* a wrong parameter count is still an error on the hashed path */
+    cr_assert_eq(mn_db_execute_hashed(DB, sql, h, NULL, 0, NULL, &err), MN_EINVAL);
+
+    cr_assert_null(mn_db_ext(DB));
+    ext_freed = 0;
+    void *one = malloc(8), *two = malloc(8);
+    mn_db_set_ext(DB, one, ext_free);
+    cr_assert_eq(mn_db_ext(DB), one);
+    mn_db_set_ext(DB, one, ext_free);
+    cr_assert_eq(ext_freed, 0, "setting the same data again keeps it");
+    mn_db_set_ext(DB, two, ext_free);
+    cr_assert_eq(ext_freed, 1);
+    cr_assert_eq(mn_db_ext(DB), two);
+    mn_db_close(DB);
+    cr_assert_eq(ext_freed, 2, "closing the connection frees the data");
+    DB = mn_db_open(&CFG, &err);
+    cr_assert_not_null(DB, "%s", err.msg);
+}
+
+Test(db, server_side_cursors)
+{
+    mn_err err = { 0 };
+    if (mn_db_engine_of(DB) != MN_DB_POSTGRES) {
+        cr_assert_null(mn_db_cursor_open(DB, "SELECT 1", NULL, 0, &err));
+        cr_assert_eq(err.code, MN_EINVAL);
+        cr_assert_str_eq(err.msg, "server-side cursors need PostgreSQL");
+        return;
+    }
+    mn_value to = mn_value_int(5);
+    mn_db_cursor *a = mn_db_cursor_open(DB, "SELECT g FROM generate_series(1, %s) g", &to, 1, &err);
+    cr_assert_not_null(a, "%s", err.msg);
+    mn_db_cursor *b = mn_db_cursor_open(DB, "SELECT g FROM generate_series(1, %s) g", &to, 1, &err);
+    cr_assert_not_null(b, "%s", err.msg);
+    int64_t seen = 0;
+    for (int chunk = 0; chunk < 3; chunk++) {
+        mn_db_rows *rows;
+        cr_assert_eq(mn_db_cursor_fetch(a, 2, &rows, &err), MN_OK, "%s", err.msg);
+        size_t got = 0;
+        while (mn_db_rows_next(rows, &err) == MN_OK) {
+            cr_assert_eq(mn_db_rows_int(rows, 0), ++seen);
+            got++;
+        }
+        mn_db_rows_close(rows);
+        cr_assert_eq(got, chunk < 2 ? 2u : 1u);
+        cr_assert_eq(count(), 0, "other statements run between fetches");
+    }
+    mn_db_cursor_close(a);
+    mn_db_cursor_close(b);
+    /* a bad query fails at open */
+    cr_assert_null(mn_db_cursor_open(DB, "SELECT nope FROM t_item", NULL, 0, &err));
+    cr_assert_eq(err.code, MN_EDB);
+    /* at most 64 at once */
+    mn_db_cursor *open[64];
+    for (int i = 0; i < 64; i++)
+        cr_assert_not_null(open[i] = mn_db_cursor_open(DB, "SELECT 1", NULL, 0, &err), "%s", err.msg);
+    cr_assert_null(mn_db_cursor_open(DB, "SELECT 1", NULL, 0, &err));
+    cr_assert_eq(err.code, MN_ELIMIT);
+    for (int i = 0; i < 64; i++)
+        mn_db_cursor_close(open[i]);
+    mn_db_cursor_close(NULL);
 }
