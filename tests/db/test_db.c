@@ -470,6 +470,7 @@ Test(db, sql_logged_at_debug)
     cr_expect(strstr(logged, "args=\"(\\\"it's\\\", '2.50', 7, 0.5)\""), "%s", logged);
     cr_expect(strstr(logged, " duration=0.0"), "%s", logged);
     mn_log_reset();
+}
 
 static int ext_freed;
 static void ext_free(void *p)
