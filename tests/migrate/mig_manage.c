@@ -86,7 +86,7 @@ static const mn_field product_v4[] = {
 
 static const mn_index v3_indexes[] = { { .fields = MN_NAMES("title", "-price"), .name = "product_title_idx" }, { 0 } };
 static const mn_constraint v3_constraints[] = {
-    { .kind = MN_CONSTRAINT_CHECK, .name = "price_gte_0", .q = (const mn_cond[]){ { "price__gte", "0" }, { NULL } } },
+    { .kind = MN_CONSTRAINT_CHECK, .name = "price_gte_0", .q = (const mn_cond[]){ { "price__gte", "0" }, { NULL, NULL } } },
     { 0 }
 };
 static const char *const *const v3_unique[] = { MN_NAMES("category", "title"), NULL };
