@@ -144,6 +144,19 @@ int mn_template_context_run_processors(mn_template_context *ctx, mn_err *err);
  * buffer's error when out hit its limit). */
 int mn_template_render(mn_template *t, mn_template_context *ctx, mn_buf *out, mn_err *err);
 
+/* A hook called when any template starts rendering on this thread: the
+ * template given to mn_template_render and each {% extends %} parent and
+ * {% include %}d template (Django's template_rendered signal, which the test
+ * client listens to). */
+typedef void (*mn_template_render_hook)(void *udata, const mn_template *t, mn_template_context *ctx);
+/* Sets this thread's hook (fn NULL removes it); the previous one goes to
+ * *prev and *prev_udata when they are not NULL, so hooks can be nested. */
+void mn_template_set_render_hook(mn_template_render_hook fn, void *udata, mn_template_render_hook *prev,
+                                 void **prev_udata);
+/* Context.flatten(): every variable visible now (inner scopes win) as a new
+ * map in arena. NULL when the arena fails. */
+mn_map *mn_template_context_flatten(mn_template_context *ctx, mn_arena *arena);
+
 /* Convenience: gets name from e and renders it with vars into a string in
  * arena. Returns the output (NUL-terminated) or NULL with err set. */
 const char *mn_template_render_to_string(mn_template_engine *e, const char *name, mn_map *vars,

@@ -749,9 +749,37 @@ int mn_template_nodelist_render(const mn_template_nodelist *nl, mn_template_cont
     return MN_OK;
 }
 
+static _Thread_local mn_template_render_hook render_hook;
+static _Thread_local void *render_hook_udata;
+
+void mn_template_set_render_hook(mn_template_render_hook fn, void *udata, mn_template_render_hook *prev,
+                                 void **prev_udata)
+{
+    if (prev)
+        *prev = render_hook;
+    if (prev_udata)
+        *prev_udata = render_hook_udata;
+    render_hook = fn;
+    render_hook_udata = fn ? udata : NULL;
+}
+
+mn_map *mn_template_context_flatten(mn_template_context *ctx, mn_arena *arena)
+{
+    mn_map *m = mn_map_new(arena, 16);
+    for (size_t i = 0; m && i < ctx->nscopes; i++) {
+        const mn_map *scope = ctx->scopes[i];
+        for (size_t j = 0; scope && j < mn_map_len(scope); j++)
+            if (mn_map_set(m, mn_map_key_at(scope, j), mn_map_value_at(scope, j)))
+                return NULL;
+    }
+    return m;
+}
+
 int mn__tpl_render_template(const mn_template *t, mn_template_context *ctx, mn_buf *out, mn_err *err,
                             bool isolated)
 {
+    if (render_hook)
+        render_hook(render_hook_udata, t, ctx);
     if (ctx->depth >= MN__TPL_MAX_DEPTH)
         return mn__tpl_render_error(ctx, err, MN_ELIMIT, "RecursionError",
                                     "maximum template nesting depth (%d) exceeded rendering \"%s\"",
