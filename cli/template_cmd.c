@@ -11,7 +11,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: manouche template render [--dir DIR]... [--context FILE] [--no-autoescape]\n"
                "                                [--string-if-invalid TEXT] [--static-url URL]\n"
-               "                                [--media-url URL] NAME\n");
+               "                                [--media-url URL] [--language CODE] [--l10n]\n"
+               "                                [--thousand-separator] [--debug] NAME\n");
 }
 
 /* Context values from JSON (json.h): objects are maps, arrays lists; an
@@ -127,6 +128,14 @@ static int render(int argc, char **argv)
             opts.static_url = argv[++i];
         } else if (!strcmp(a, "--media-url") && i + 1 < argc) {
             opts.media_url = argv[++i];
+        } else if (!strcmp(a, "--language") && i + 1 < argc) {
+            opts.language_code = argv[++i];
+        } else if (!strcmp(a, "--debug")) {
+            opts.debug = true;
+        } else if (!strcmp(a, "--l10n")) {
+            opts.use_l10n = true;
+        } else if (!strcmp(a, "--thousand-separator")) {
+            opts.use_thousand_separator = true;
         } else if (a[0] == '-' && a[1]) {
             usage(stderr);
             return 2;

@@ -23,14 +23,18 @@
 #include "manouche/db.h"
 #include "manouche/model.h"
 #include "manouche/queryset.h"
+#include "manouche/relation.h"
 #include "manouche/http.h"
 #include "manouche/server.h"
 #include "manouche/middleware.h"
 #include "manouche/views.h"
 #include "manouche/app.h"
 #include "manouche/template.h"
+#include "manouche/migrate.h"
 #include "manouche/scaffold.h"
 #include "manouche/fixtures.h"
 #include "manouche/paginator.h"
+#include "manouche/nplus1.h"
+#include "manouche/testclient.h"
 
 #endif

@@ -11,13 +11,22 @@ if [ ! -x "$manage" ]; then
   exit 1
 fi
 addr=${DEMO_ADDR:-127.0.0.1:8000}
+# A fresh SQLite database with the sample catalogue (until migrations land,
+# create_tables makes the app's tables; seed loads 6 categories, 200
+# products, reviews and orders).
+db="$(cd "$build" && pwd)/shop-demo.sqlite3"
+rm -f "$db" "$db-wal" "$db-shm"
+export DATABASE_URL="sqlite:///$db"
+"$manage" create_tables >/dev/null
+"$manage" seed
 cat <<BANNER
 
   ==============================================================
    Manouche demo: the shop example
-     http://$addr/                 home page
-     http://$addr/products/        product list (HTML)
-     http://$addr/api/products/    JSON API
+     http://$addr/                 the shop (leads to /products/)
+     http://$addr/products/        product list: search, categories, pages
+     http://$addr/api/products/    JSON API (values())
+   Database: $db
    Sources: examples/shop (saving a .c file rebuilds and reloads)
    Stop with CONTROL-C.
   ==============================================================

@@ -10,10 +10,12 @@ packages=(
   libcriterion-dev
   sqlite3 tzdata curl
   postgresql
+  postgresql-client
 )
 # The compatibility tests compare with Django itself.
 if [ "${MN_DEPS_TESTS:-1}" = 1 ]; then
   packages+=(python3-django python3-djangorestframework libclang-rt-14-dev)
+  packages+=(python3-psycopg2)
 fi
 
 # The benchmarks (bench/) compare with nginx and Django under gunicorn.

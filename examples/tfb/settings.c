@@ -17,15 +17,10 @@ MN_SETTINGS_DEFINE(base,
 
 static const mn_app *const installed_apps[] = { &world_app, NULL };
 
-static const mn_url_pattern root_patterns[] = {
-    MN_INCLUDE("", &world_urls, NULL),
-    MN_URL_END
-};
-static const mn_urlconf tfb_urls = { .patterns = root_patterns };
-
 const mn_project tfb_project = {
     .name = "tfb",
     .apps = installed_apps,
-    .urlconf = &tfb_urls,
+    /* ROOT_URLCONF is the app's own urls: six routes need no include(). */
+    .urlconf = &world_urls,
     .settings = { .base = &base, .env_file = "" },
 };

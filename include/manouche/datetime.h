@@ -258,6 +258,33 @@ int mn_date_format(struct mn_buf *out, mn_date d, const char *fmt, mn_err *err);
  * after an AttributeError). */
 int mn_time_format(struct mn_buf *out, mn_time t, const char *fmt, mn_err *err);
 
+/* The names the format characters a A b D E F l M N P print, as Django's
+ * translations of django.utils.dates give them in a language. */
+typedef struct mn_date_names {
+    const char *months[12];       /* F */
+    const char *months_3[12];     /* b ("jan"); M is it with a capital */
+    const char *months_3_cap[12]; /* M */
+    const char *months_ap[12];    /* N */
+    const char *months_alt[12];   /* E */
+    const char *weekdays[7];      /* l, Monday first */
+    const char *weekdays_abbr[7]; /* D */
+    const char *am, *pm;          /* a, P ("a.m.") */
+    const char *am_cap, *pm_cap;  /* A ("AM") */
+    const char *midnight, *noon;  /* P */
+} mn_date_names;
+/* The names of language code lang ("fr", "fr-ca", "en-us"; NULL: English):
+ * French or English (every other language). Static, thread-safe. */
+const mn_date_names *mn_date_names_get(const char *lang);
+/* mn_datetime_format, mn_datetime_format_time, mn_date_format and
+ * mn_time_format with the names of a language (NULL: English). 'r' and 'S'
+ * stay English, as in Django. */
+int mn_datetime_format_names(struct mn_buf *out, mn_datetime dt, const char *fmt, const mn_date_names *names,
+                             mn_err *err);
+int mn_datetime_format_time_names(struct mn_buf *out, mn_datetime dt, const char *fmt, const mn_date_names *names,
+                                  mn_err *err);
+int mn_date_format_names(struct mn_buf *out, mn_date d, const char *fmt, const mn_date_names *names, mn_err *err);
+int mn_time_format_names(struct mn_buf *out, mn_time t, const char *fmt, const mn_date_names *names, mn_err *err);
+
 /* Django's timesince(d, now, depth): "2\u00a0days, 3\u00a0hours" (UTF-8
  * non-breaking spaces inside each part), "0\u00a0minutes" when d is not
  * before now. Dates are passed as naive datetimes at midnight. MN_ETYPE when

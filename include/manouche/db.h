@@ -188,4 +188,19 @@ void mn_db_log_clear(mn_db *db);
 /* Total statements executed by this connection since it opened. */
 uint64_t mn_db_statement_count(const mn_db *db);
 
+/* Statement observers: every statement any connection of this thread runs
+ * is reported to each observer pushed on this thread (the test client's
+ * query counter, N+1 detection), after it ran. sql is the text with its
+ * placeholders (valid during the call only); seconds is its run time.
+ * Observers are per thread and must stay alive until removed. */
+typedef struct mn_db_observer {
+    void (*fn)(void *udata, const mn_db *db, const char *sql, size_t nparams, double seconds);
+    void *udata;
+    struct mn_db_observer *next; /* private */
+} mn_db_observer;
+/* Adds o to this thread's observers (idempotent). */
+void mn_db_observer_add(mn_db_observer *o);
+/* Removes o from this thread's observers (no-op when absent). */
+void mn_db_observer_remove(mn_db_observer *o);
+
 #endif

@@ -36,6 +36,9 @@
  *   DATE mn_date  TIME mn_time  DATETIME mn_datetime  DURATION mn_duration
  *   JSON  mn_value
  *
+ * Relations (ForeignKey objects, reverse managers, ManyToMany,
+ * select_related, prefetch_related) are in manouche/relation.h.
+ *
  * NULL: a nullable field's NULL is a bit in the instance's header (see
  * mn_obj_is_null / mn_obj_set_null); the member then holds zero. See
  * docs/design/orm.md.
@@ -105,13 +108,24 @@ typedef int (*mn_validator_fn)(mn_value v, mn_err *err);
 /* A default computed per instance (Django's default=callable). */
 typedef int (*mn_default_fn)(mn_arena *arena, mn_value *out);
 
-/* ForeignKey on_delete (stored for the relations layer; the database gets
- * ON DELETE behaviour from it when the table is created). */
+/* ForeignKey on_delete, carried out by the ORM's deletion collector (as
+ * Django's Collector does; the database constraint has no ON DELETE):
+ *   MN_CASCADE      delete the referencing rows too (recursively, with signals)
+ *   MN_PROTECT      refuse: MN_EPERM with Django's ProtectedError message
+ *   MN_SET_NULL     set the key to NULL (the field must be null = true)
+ *   MN_DO_NOTHING   leave the rows (the database constraint then decides)
+ *   MN_RESTRICT     refuse unless the referencing rows are deleted by a
+ *                   CASCADE of the same delete (RestrictedError)
+ *   MN_SET_DEFAULT  set the key to the field's default_value
+ *   MN_SET          set the key to on_delete_value, or what on_delete_fn gives */
 typedef enum mn_on_delete {
     MN_CASCADE = 0,
     MN_PROTECT,
     MN_SET_NULL,
-    MN_DO_NOTHING
+    MN_DO_NOTHING,
+    MN_RESTRICT,
+    MN_SET_DEFAULT,
+    MN_SET
 } mn_on_delete;
 
 struct mn_field {
@@ -134,6 +148,13 @@ struct mn_field {
     const mn_validator_fn *validators; /* ends with NULL */
     mn_model *related;         /* FOREIGNKEY target; INHERIT: the abstract model */
     mn_on_delete on_delete;
+    /* relations (FOREIGNKEY) */
+    const char *related_name;       /* reverse accessor ("products"); default "<model>_set" (one-to-one:
+                                     * "<model>"); ending with '+': no reverse relation */
+    const char *related_query_name; /* reverse name in lookups; default: related_name, else "<model>" */
+    bool one_to_one;                /* OneToOneField: unique, reverse accessor is single */
+    const char *on_delete_value;    /* MN_SET: the value as text (NULL: NULL) */
+    mn_default_fn on_delete_fn;     /* MN_SET: a function giving the value (Django's SET(callable)) */
 };
 
 /* Compile-time member check: the offset of T.member when it has C type CT,
@@ -172,6 +193,11 @@ struct mn_field {
 /* A ForeignKey stored as the integer column `<m>_id`: the member is int64_t. */
 #define MN_FIELD_FOREIGNKEY(T, m, target, ...) \
     MN__FIELD(T, m, int64_t, MN_KIND_FOREIGNKEY, .related = &(target), __VA_ARGS__)
+/* A OneToOneField: a unique ForeignKey whose reverse accessor is one
+ * instance (see mn_rel_get in relation.h). */
+#define MN_FIELD_ONETOONE(T, m, target, ...) \
+    MN__FIELD(T, m, int64_t, MN_KIND_FOREIGNKEY, .related = &(target), .unique = true, .one_to_one = true, \
+              __VA_ARGS__)
 /* The fields of abstract model `base` (whose struct type is BT) embedded as
  * member m: Django's `class Post(TimeStampedModel)`. */
 #define MN_FIELD_INHERIT(T, m, BT, base) \
@@ -270,6 +296,7 @@ typedef struct mn_model_hooks {
 } mn_model_hooks;
 
 struct mn__model_rt; /* set-up data, private */
+struct mn_m2m;       /* a ManyToManyField (relation.h) */
 
 struct mn_model {
     const char *app_label; /* "shop" */
@@ -279,6 +306,8 @@ struct mn_model {
     const mn_field *fields;
     mn_meta meta;
     mn_model_hooks hooks;
+    /* ManyToManyFields (relation.h): { MN_M2M("tags", tag_model), MN_M2M_END } */
+    const struct mn_m2m *many_to_many;
     struct mn__model_rt *_rt; /* private: filled on first use */
 };
 
@@ -291,6 +320,7 @@ typedef struct mn_obj {
     uint32_t flags;  /* MN_OBJ_ADDING: not saved yet */
     mn_map *extra;   /* annotations of the query that loaded it; may be NULL */
     struct mn__deferred *deferred; /* NULL unless loaded with only()/defer()/raw() */
+    struct mn__relcache *rel; /* related objects loaded once (relation.h); private, may be NULL */
 } mn_obj;
 
 #define MN_OBJ_ADDING 1u
@@ -346,7 +376,10 @@ mn_db *mn_orm_db(void);
  * Returns MN_OK or the database error. */
 int mn_model_create_table(mn_model *m, mn_db *db, mn_err *err);
 /* The CREATE TABLE/INDEX statements for db's engine, one per list item
- * (strings in arena). NULL with err on failure. */
+ * (strings in arena), followed by those of the automatic through tables of
+ * its many-to-many fields (relation.h). Foreign keys are REFERENCES ...
+ * DEFERRABLE INITIALLY DEFERRED without ON DELETE: on_delete is carried out
+ * by the ORM, as in Django. NULL with err on failure. */
 mn_list *mn_model_schema_sql(mn_model *m, mn_db_engine engine, mn_arena *arena, mn_err *err);
 
 /* ---- default functions (.default_fn) ---- */
@@ -431,10 +464,13 @@ int mn_obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fie
 /* Model.objects.create(): new instance from (name, value) pairs ending with
  * NULL, INSERTed (an existing key is MN_EEXIST). NULL with err on failure. */
 void *mn_model_create(mn_model *m, mn_arena *arena, mn_err *err, ...);
-/* delete(): hooks.delete when set, else DELETE by primary key with
- * pre_delete/post_delete. Returns rows deleted (0 or 1) or a negative code. */
+/* delete(): hooks.delete when set, else the deletion collector: the row
+ * and what on_delete cascades to (relation.h), with pre_delete/post_delete
+ * for each object, in one transaction. Returns the rows deleted (0 when the
+ * row was already gone; more with cascades; see mn_obj_delete_counts for
+ * the counts per model) or a negative code (MN_EPERM: PROTECT/RESTRICT). */
 int64_t mn_obj_delete(void *obj, mn_model *m, mn_db *db, mn_err *err);
-/* The DELETE itself, without hooks.delete (a soft-delete model's
+/* The delete itself, without hooks.delete (a soft-delete model's
  * hard_delete(), Django's super().delete()). Same results. */
 int64_t mn_obj_delete_row(void *obj, mn_model *m, mn_db *db, mn_err *err);
 /* refresh_from_db(): reloads every field (strings into arena). MN_ENOTFOUND

@@ -186,9 +186,12 @@ size_t mn_qs_iter_memory(const mn_qs_iter *it);
 /* update(err, "stock", mn_expr_sub(a, mn_f(a, "stock"), mn_value_int(1)), ..., NULL):
  * one UPDATE; returns the rows matched, or a negative code. */
 int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...);
-/* delete(): deletes the rows (sending pre/post_delete for each when someone
- * listens, else one DELETE). Returns the total; *per_model (may be NULL)
- * gets {"shop.Product": n} in the qs arena. Negative code on error. */
+/* delete(): deletes the rows; when relations point at the model or someone
+ * listens to pre/post_delete, through the deletion collector (on_delete
+ * followed, signals for every object, one transaction), else with one
+ * DELETE. Returns the total; *per_model (may be NULL) gets
+ * {"shop.Product": n, "shop.Review": m} (models with rows deleted) in the qs
+ * arena. Negative code on error (MN_EPERM: PROTECT/RESTRICT). */
 int64_t mn_qs_delete(mn_qs *qs, mn_map **per_model, mn_err *err);
 /* bulk_create(objs, batch_size): INSERTs in batches (0: one batch, or as
  * many rows as the backend's parameter limit allows), filling each primary

@@ -217,6 +217,10 @@ typedef struct mn_settings {
     mn_strlist LOG_LEVELS;
     const char *LOG_FILE;       /* NULL: standard error */
 
+    /* N+1 query detection (DEBUG and the test client; docs/performance.md) */
+    int64_t NPLUS1_THRESHOLD;   /* 0: 5 runs of one SELECT shape in a request; -1: off */
+    bool NPLUS1_RAISE;          /* False: log a warning; True: the request fails (a 500) */
+
     /* ---- filled by mn_settings_load (do not initialise) ---- */
     mn_db_config DATABASE;      /* DATABASE_URL parsed, with CONN_MAX_AGE */
     const char *variant;        /* the variant applied, or NULL */

@@ -45,6 +45,10 @@ typedef struct mn_template_options {
     size_t max_steps;              /* nodes rendered per render before failing (0: 100 million) */
     const char *static_url;        /* STATIC_URL for {% load static %} (NULL: "/static/") */
     const char *media_url;         /* MEDIA_URL for {% get_media_prefix %} (NULL: "/", as Django 3.2 shows an empty one) */
+    const char *language_code;     /* LANGUAGE_CODE (NULL: "en-us"): month and day names ("fr": French) and,
+                                      with use_l10n, the formats of the language (en, en-gb, en-au, fr) */
+    bool use_l10n;                 /* USE_L10N: dates and numbers in the language's formats */
+    bool use_thousand_separator;   /* USE_THOUSAND_SEPARATOR: group digits of localized numbers */
 } mn_template_options;
 
 /* Creates an engine with the built-in tags and filters (opts may be NULL).
@@ -139,6 +143,19 @@ int mn_template_context_run_processors(mn_template_context *ctx, mn_err *err);
  * err set (render errors such as a missing {% include %} template, or the
  * buffer's error when out hit its limit). */
 int mn_template_render(mn_template *t, mn_template_context *ctx, mn_buf *out, mn_err *err);
+
+/* A hook called when any template starts rendering on this thread: the
+ * template given to mn_template_render and each {% extends %} parent and
+ * {% include %}d template (Django's template_rendered signal, which the test
+ * client listens to). */
+typedef void (*mn_template_render_hook)(void *udata, const mn_template *t, mn_template_context *ctx);
+/* Sets this thread's hook (fn NULL removes it); the previous one goes to
+ * *prev and *prev_udata when they are not NULL, so hooks can be nested. */
+void mn_template_set_render_hook(mn_template_render_hook fn, void *udata, mn_template_render_hook *prev,
+                                 void **prev_udata);
+/* Context.flatten(): every variable visible now (inner scopes win) as a new
+ * map in arena. NULL when the arena fails. */
+mn_map *mn_template_context_flatten(mn_template_context *ctx, mn_arena *arena);
 
 /* Convenience: gets name from e and renders it with vars into a string in
  * arena. Returns the output (NUL-terminated) or NULL with err set. */

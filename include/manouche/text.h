@@ -132,6 +132,9 @@ int mn_text_addslashes(mn_buf *out, mn_str s);
 
 /* django.utils.html.escape: & < > " ' as &amp; &lt; &gt; &quot; &#x27;. */
 int mn_html_escape(mn_buf *out, mn_str s);
+/* The length of the longest prefix of s that escape() leaves unchanged
+ * (s.len when there is nothing to escape). */
+size_t mn_html_escape_span(mn_str s);
 
 /* django.utils.html.escapejs: \ ' " < > & = - ; ` U+2028 U+2029 and the
  * ASCII controls become \uXXXX escapes. */

@@ -10,15 +10,46 @@
 #define US_PER_SEC INT64_C(1000000)
 #define NBSP "\xc2\xa0"
 
-static const char *const weekdays[] = { "Monday", "Tuesday", "Wednesday", "Thursday",
-                                        "Friday", "Saturday", "Sunday" };
 static const char *const weekdays_abbr[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
-static const char *const months[] = { "January", "February", "March",     "April",   "May",      "June",
-                                      "July",    "August",   "September", "October", "November", "December" };
-static const char *const months_3[] = { "jan", "feb", "mar", "apr", "may", "jun",
-                                        "jul", "aug", "sep", "oct", "nov", "dec" };
-static const char *const months_ap[] = { "Jan.", "Feb.", "March", "April", "May",  "June",
-                                         "July", "Aug.", "Sept.", "Oct.",  "Nov.", "Dec." };
+
+static const mn_date_names names_en = {
+    .months = { "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December" },
+    .months_3 = { "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec" },
+    .months_3_cap = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" },
+    .months_ap = { "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec." },
+    .months_alt = { "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                    "November", "December" },
+    .weekdays = { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" },
+    .weekdays_abbr = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" },
+    .am = "a.m.", .pm = "p.m.", .am_cap = "AM", .pm_cap = "PM", .midnight = "midnight", .noon = "noon",
+};
+
+/* Django 3.2's French catalogue (locale/fr/LC_MESSAGES/django.po). */
+static const mn_date_names names_fr = {
+    .months = { "janvier", "f\xc3\xa9vrier", "mars", "avril", "mai", "juin", "juillet", "ao\xc3\xbbt", "septembre",
+                "octobre", "novembre", "d\xc3\xa9" "cembre" },
+    .months_3 = { "jan", "f\xc3\xa9v", "mar", "avr", "mai", "jui", "jul", "ao\xc3\xbb", "sep", "oct", "nov",
+                  "d\xc3\xa9" "c" },
+    .months_3_cap = { "Jan", "F\xc3\xa9v", "Mar", "Avr", "Mai", "Jui", "Jul", "Ao\xc3\xbb", "Sep", "Oct", "Nov",
+                      "D\xc3\xa9" "c" },
+    .months_ap = { "jan.", "f\xc3\xa9v.", "mars", "avr.", "mai", "juin", "juil.", "ao\xc3\xbbt", "sept.", "oct.",
+                   "nov.", "d\xc3\xa9" "c." },
+    .months_alt = { "Janvier", "F\xc3\xa9vrier", "Mars", "Avril", "Mai", "Juin", "Juillet", "Ao\xc3\xbbt", "Septembre",
+                    "Octobre", "Novembre", "D\xc3\xa9" "cembre" },
+    .weekdays = { "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche" },
+    .weekdays_abbr = { "lun", "mar", "mer", "jeu", "ven", "sam", "dim" },
+    .am = "matin", .pm = "apr\xc3\xa8s-midi", .am_cap = "Matin", .pm_cap = "Apr\xc3\xa8s-midi", .midnight = "minuit",
+    .noon = "midi",
+};
+
+const mn_date_names *mn_date_names_get(const char *lang)
+{
+    if (lang && (lang[0] == 'f' || lang[0] == 'F') && (lang[1] == 'r' || lang[1] == 'R') &&
+        (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_'))
+        return &names_fr;
+    return &names_en;
+}
 static const char *const rfc_months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
@@ -63,6 +94,7 @@ typedef struct fval {
     int32_t offset;
     int isdst;
     char abbrev[16];
+    const mn_date_names *nm;
 } fval;
 
 static void fixed_name(char out[16], int32_t offset)
@@ -178,14 +210,15 @@ static int put_char(mn_buf *out, fval *v, char c, mn_err *err)
 {
     const mn_date *d = &v->d;
     const mn_time *t = &v->t;
+    const mn_date_names *nm = v->nm ? v->nm : &names_en;
     int g = t->hour % 12 ? t->hour % 12 : 12;
     switch (c) {
     case 'a':
-        return mn_buf_puts(out, t->hour > 11 ? "p.m." : "a.m.");
+        return mn_buf_puts(out, t->hour > 11 ? nm->pm : nm->am);
     case 'A':
-        return mn_buf_puts(out, t->hour > 11 ? "PM" : "AM");
+        return mn_buf_puts(out, t->hour > 11 ? nm->pm_cap : nm->am_cap);
     case 'b':
-        return mn_buf_puts(out, months_3[d->month - 1]);
+        return mn_buf_puts(out, nm->months_3[d->month - 1]);
     case 'c':
         if (v->kind == KIND_DATE)
             return mn_date_write(out, *d);
@@ -193,15 +226,16 @@ static int put_char(mn_buf *out, fval *v, char c, mn_err *err)
     case 'd':
         return put_num(out, d->day, 2);
     case 'D':
-        return mn_buf_puts(out, weekdays_abbr[mn_date_weekday(*d)]);
+        return mn_buf_puts(out, nm->weekdays_abbr[mn_date_weekday(*d)]);
     case 'e':
         /* The datetime's own tzname(): empty for naive values. */
         if (v->kind != KIND_DATETIME || !v->dt.tz)
             return MN_OK;
         return mn_buf_puts(out, v->abbrev);
     case 'E':
+        return mn_buf_puts(out, nm->months_alt[d->month - 1]);
     case 'F':
-        return mn_buf_puts(out, months[d->month - 1]);
+        return mn_buf_puts(out, nm->months[d->month - 1]);
     case 'f':
         if (t->minute == 0)
             return put_num(out, g, 1);
@@ -223,17 +257,17 @@ static int put_char(mn_buf *out, fval *v, char c, mn_err *err)
     case 'j':
         return put_num(out, d->day, 1);
     case 'l':
-        return mn_buf_puts(out, weekdays[mn_date_weekday(*d)]);
+        return mn_buf_puts(out, nm->weekdays[mn_date_weekday(*d)]);
     case 'L':
         return mn_buf_puts(out, mn_date_days_in_month(d->year, 2) == 29 ? "True" : "False");
     case 'm':
         return put_num(out, d->month, 2);
     case 'M':
-        return mn_buf_printf(out, "%c%s", months_3[d->month - 1][0] - 32, months_3[d->month - 1] + 1);
+        return mn_buf_puts(out, nm->months_3_cap[d->month - 1]);
     case 'n':
         return put_num(out, d->month, 1);
     case 'N':
-        return mn_buf_puts(out, months_ap[d->month - 1]);
+        return mn_buf_puts(out, nm->months_ap[d->month - 1]);
     case 'o': {
         int iy;
         mn_date_isocalendar(*d, &iy, NULL, NULL);
@@ -246,12 +280,12 @@ static int put_char(mn_buf *out, fval *v, char c, mn_err *err)
         return mn_buf_error(out);
     case 'P':
         if (t->minute == 0 && t->hour == 0)
-            return mn_buf_puts(out, "midnight");
+            return mn_buf_puts(out, nm->midnight);
         if (t->minute == 0 && t->hour == 12)
-            return mn_buf_puts(out, "noon");
+            return mn_buf_puts(out, nm->noon);
         if (t->minute == 0)
-            return mn_buf_printf(out, "%d %s", g, t->hour > 11 ? "p.m." : "a.m.");
-        return mn_buf_printf(out, "%d:%02d %s", g, t->minute, t->hour > 11 ? "p.m." : "a.m.");
+            return mn_buf_printf(out, "%d %s", g, t->hour > 11 ? nm->pm : nm->am);
+        return mn_buf_printf(out, "%d:%02d %s", g, t->minute, t->hour > 11 ? nm->pm : nm->am);
     case 'r':
         return put_rfc5322(out, v, err);
     case 's':
@@ -335,37 +369,62 @@ static int run_format(mn_buf *out, fval *v, int mode, const char *fmt, mn_err *e
     return rc ? mn_err_set(err, rc, "date format: output buffer %s", mn_strerror(rc)) : MN_OK;
 }
 
-int mn_datetime_format(mn_buf *out, mn_datetime dt, const char *fmt, mn_err *err)
+int mn_datetime_format_names(mn_buf *out, mn_datetime dt, const char *fmt, const mn_date_names *names, mn_err *err)
 {
     fval v;
     init_datetime(&v, dt);
+    v.nm = names;
     return run_format(out, &v, MODE_DATE, fmt, err);
 }
 
-int mn_datetime_format_time(mn_buf *out, mn_datetime dt, const char *fmt, mn_err *err)
+int mn_datetime_format_time_names(mn_buf *out, mn_datetime dt, const char *fmt, const mn_date_names *names,
+                                  mn_err *err)
 {
     fval v;
     init_datetime(&v, dt);
+    v.nm = names;
     return run_format(out, &v, MODE_TIME, fmt, err);
 }
 
-int mn_date_format(mn_buf *out, mn_date d, const char *fmt, mn_err *err)
+int mn_date_format_names(mn_buf *out, mn_date d, const char *fmt, const mn_date_names *names, mn_err *err)
 {
     fval v;
     memset(&v, 0, sizeof v);
     v.kind = KIND_DATE;
     v.d = d;
+    v.nm = names;
     return run_format(out, &v, MODE_DATE, fmt, err);
 }
 
-int mn_time_format(mn_buf *out, mn_time t, const char *fmt, mn_err *err)
+int mn_time_format_names(mn_buf *out, mn_time t, const char *fmt, const mn_date_names *names, mn_err *err)
 {
     fval v;
     memset(&v, 0, sizeof v);
     v.kind = KIND_TIME;
     v.d = (mn_date){ 1900, 1, 1 };
     v.t = t;
+    v.nm = names;
     return run_format(out, &v, MODE_TIME, fmt, err);
+}
+
+int mn_datetime_format(mn_buf *out, mn_datetime dt, const char *fmt, mn_err *err)
+{
+    return mn_datetime_format_names(out, dt, fmt, NULL, err);
+}
+
+int mn_datetime_format_time(mn_buf *out, mn_datetime dt, const char *fmt, mn_err *err)
+{
+    return mn_datetime_format_time_names(out, dt, fmt, NULL, err);
+}
+
+int mn_date_format(mn_buf *out, mn_date d, const char *fmt, mn_err *err)
+{
+    return mn_date_format_names(out, d, fmt, NULL, err);
+}
+
+int mn_time_format(mn_buf *out, mn_time t, const char *fmt, mn_err *err)
+{
+    return mn_time_format_names(out, t, fmt, NULL, err);
 }
 
 /* ---- timesince ---- */

@@ -3,6 +3,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "text_internal.h"
 #include "html_entities.h"
 
@@ -18,6 +21,69 @@ static const uint8_t escape_len[6] = { 0, 5, 4, 4, 6, 6 };
 #define HIGHS UINT64_C(0x8080808080808080)
 /* True when one of the 8 bytes of w equals c. */
 #define HAS_BYTE(w, c) ((((w) ^ (ONES * (c))) - ONES) & ~((w) ^ (ONES * (c))) & HIGHS)
+
+static inline uint64_t swar_hits(uint64_t w)
+{
+    return HAS_BYTE(w, '&') | HAS_BYTE(w, '<') | HAS_BYTE(w, '>') | HAS_BYTE(w, '"') | HAS_BYTE(w, '\'');
+}
+
+#ifdef __SSE2__
+static inline unsigned sse_hits(const unsigned char *p)
+{
+    __m128i w = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('&')), _mm_cmpeq_epi8(w, _mm_set1_epi8('<'))),
+                               _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('>')),
+                                                         _mm_cmpeq_epi8(w, _mm_set1_epi8('"'))),
+                                            _mm_cmpeq_epi8(w, _mm_set1_epi8('\''))));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+/* The index of the first byte escape() changes in p[i, len), or len. The
+ * tail shorter than a vector is checked with one overlapping load (the
+ * bytes before i are known to be plain). */
+static inline size_t span_from(const unsigned char *p, size_t len, size_t i)
+{
+#ifdef __SSE2__
+    if (len - i >= 16) {
+        do {
+            unsigned m = sse_hits(p + i);
+            if (m)
+                return i + (size_t)__builtin_ctz(m);
+            i += 16;
+        } while (len - i >= 16);
+        if (i == len)
+            return len;
+        unsigned m = sse_hits(p + len - 16) >> (i - (len - 16));
+        return m ? i + (size_t)__builtin_ctz(m) : len;
+    }
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* the lowest flagged byte of the SWAR test is exact (borrows only run
+     * upwards from a match) */
+    if (len - i >= 8) {
+        do {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            uint64_t m = swar_hits(w);
+            if (m)
+                return i + (size_t)__builtin_ctzll(m) / 8;
+            i += 8;
+        } while (len - i >= 8);
+        if (i == len)
+            return len;
+        uint64_t w;
+        memcpy(&w, p + len - 8, 8);
+        uint64_t m = swar_hits(w) >> (8 * (i - (len - 8)));
+        return m ? i + (size_t)__builtin_ctzll(m) / 8 : len;
+    }
+#endif
+    while (i < len && !escape_class[p[i]])
+        i++;
+    return i;
+}
+
+size_t mn_html_escape_span(mn_str s) { return span_from((const unsigned char *)s.ptr, s.len, 0); }
 
 /* The escaper for builders without room for the worst case: plain runs are
  * appended as they end. */
@@ -54,16 +120,7 @@ static const char escape_rep8[6][8] = { "", "&amp;", "&lt;", "&gt;", "&quot;", "
 int mn_html_escape(mn_buf *out, mn_str s)
 {
     const unsigned char *p = (const unsigned char *)s.ptr;
-    size_t len = s.len, i = 0;
-    while (i + 8 <= len) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        if (HAS_BYTE(w, '&') | HAS_BYTE(w, '<') | HAS_BYTE(w, '>') | HAS_BYTE(w, '"') | HAS_BYTE(w, '\''))
-            break;
-        i += 8;
-    }
-    while (i < len && !escape_class[p[i]])
-        i++;
+    size_t len = s.len, i = mn_html_escape_span(s);
     if (i == len)
         return mn_buf_append(out, s.ptr, len);
     /* Something to escape: when the worst case (6 bytes for each byte left,
@@ -81,26 +138,15 @@ int mn_html_escape(mn_buf *out, mn_str s)
     memcpy(d, p, i);
     size_t k = i;
     while (i < len) {
-        if (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            if (!(HAS_BYTE(w, '&') | HAS_BYTE(w, '<') | HAS_BYTE(w, '>') | HAS_BYTE(w, '"') | HAS_BYTE(w, '\''))) {
-                memcpy(d + k, &w, 8);
-                k += 8;
-                i += 8;
-                continue;
-            }
-        }
-        size_t stop = i + 8 < len ? i + 8 : len;
-        for (; i < stop; i++) {
-            uint8_t c = escape_class[p[i]];
-            if (!c) {
-                d[k++] = (char)p[i];
-            } else {
-                memcpy(d + k, escape_rep8[c], 8);
-                k += escape_len[c];
-            }
-        }
+        /* p[i] is to escape: write its entity, then the plain run after it */
+        uint8_t c = escape_class[p[i]];
+        memcpy(d + k, escape_rep8[c], 8);
+        k += escape_len[c];
+        i++;
+        size_t j = i < len && escape_class[p[i]] ? i : span_from(p, len, i);
+        memcpy(d + k, p + i, j - i);
+        k += j - i;
+        i = j;
     }
     mn_buf_commit(out, k);
     return out->err;

@@ -68,6 +68,7 @@ static const mn_setting_desc table[] = {
     S(CSRF_HEADER_NAME), L(CSRF_TRUSTED_ORIGINS), B(CSRF_USE_SESSIONS),
     S(LOGIN_URL), S(LOGIN_REDIRECT_URL), S(LOGOUT_REDIRECT_URL),
     C(LOG_LEVEL, level_choices), L(LOG_LEVELS), S(LOG_FILE),
+    I(NPLUS1_THRESHOLD, -1), B(NPLUS1_RAISE),
 };
 
 #undef B

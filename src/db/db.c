@@ -222,6 +222,36 @@ static void log_statement(mn_db *db, const char *sql, size_t nparams, double sec
     db->log[db->nlog++] = (mn_db_query_log){ copy, nparams, seconds };
 }
 
+static _Thread_local mn_db_observer *observers;
+
+void mn_db_observer_add(mn_db_observer *o)
+{
+    for (mn_db_observer *x = observers; x; x = x->next)
+        if (x == o)
+            return;
+    o->next = observers;
+    observers = o;
+}
+
+void mn_db_observer_remove(mn_db_observer *o)
+{
+    for (mn_db_observer **l = &observers; *l; l = &(*l)->next) {
+        if (*l == o) {
+            *l = o->next;
+            o->next = NULL;
+            return;
+        }
+    }
+}
+
+static void notify(const mn_db *db, const char *sql, size_t nparams, double seconds)
+{
+    for (mn_db_observer *o = observers, *next; o; o = next) {
+        next = o->next; /* an observer may remove itself */
+        o->fn(o->udata, db, sql, nparams, seconds);
+    }
+}
+
 int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t nparams, mn_db_rows **rows,
                   mn_err *err)
 {
@@ -244,12 +274,16 @@ again:
     if (st->nparams != nparams)
         return mn_err_set(err, MN_EINVAL, "the statement has %zu placeholders but %zu parameters were given: %s",
                           st->nparams, nparams, sql);
-    double t0 = db->logging ? now_s() : 0;
+    bool timed = db->logging || observers;
+    double t0 = timed ? now_s() : 0;
     db->statements++;
     db->rows.st = st;
     int rc = db->ops->run(db, st, params, nparams, err);
+    double t1 = timed ? now_s() : 0;
     if (db->logging)
-        log_statement(db, sql, nparams, now_s() - t0);
+        log_statement(db, sql, nparams, t1 - t0);
+    if (observers)
+        notify(db, sql, nparams, t1 - t0);
     if (rc && db->stale_stmts && db->depth == 0 && !retried) {
         /* A stale cached plan, outside a transaction: prepare again and
          * run once more (inside one, the server aborted the transaction;

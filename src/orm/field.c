@@ -190,7 +190,21 @@ static int setup_locked(mn_model *m, struct mn__model_rt **out)
     for (size_t i = 0; i < rt->nfields; i++)
         n += (size_t)snprintf(rt->choices_msg + n, n < sizeof rt->choices_msg ? sizeof rt->choices_msg - n : 0, "%s%s",
                               i ? ", " : "", names[i]);
+    if (!m->meta.abstract && mn__rel_setup_locked(m, rt) != MN_OK)
+        return rt->error = MN_EINVAL;
     return MN_OK;
+}
+
+int mn__model_setup_locked(mn_model *m)
+{
+    struct mn__model_rt *rt = m->_rt;
+    if (!rt) {
+        setup_locked(m, &rt);
+        if (!rt)
+            return MN_ENOMEM;
+        __atomic_store_n(&m->_rt, rt, __ATOMIC_RELEASE);
+    }
+    return rt->error;
 }
 
 int mn__model_setup(mn_model *m, mn_err *err)
@@ -198,16 +212,11 @@ int mn__model_setup(mn_model *m, mn_err *err)
     struct mn__model_rt *rt = __atomic_load_n(&m->_rt, __ATOMIC_ACQUIRE);
     if (!rt) {
         pthread_mutex_lock(&setup_lock);
+        int rc = mn__model_setup_locked(m);
         rt = m->_rt;
-        if (!rt) {
-            setup_locked(m, &rt);
-            if (!rt) {
-                pthread_mutex_unlock(&setup_lock);
-                return mn_err_set(err, MN_ENOMEM, "out of memory");
-            }
-            __atomic_store_n(&m->_rt, rt, __ATOMIC_RELEASE);
-        }
         pthread_mutex_unlock(&setup_lock);
+        if (!rt)
+            return mn_err_set(err, rc ? rc : MN_ENOMEM, "out of memory");
     }
     if (rt->error)
         return mn_err_set(err, rt->error, "%s", rt->errmsg);

@@ -149,12 +149,8 @@ mn_list *mn_model_schema_sql(mn_model *m, mn_db_engine eng, mn_arena *a, mn_err 
             mn_buf_puts(&b, " (");
             const mn_field *rpk = mn_model_pk(f->related);
             mn__quote(&b, rpk ? mn_field_column(rpk) : "id");
-            mn_buf_puts(&b, ")");
-            if (f->on_delete == MN_CASCADE)
-                mn_buf_puts(&b, " ON DELETE CASCADE");
-            else if (f->on_delete == MN_SET_NULL)
-                mn_buf_puts(&b, " ON DELETE SET NULL");
-            mn_buf_puts(&b, " DEFERRABLE INITIALLY DEFERRED");
+            /* As Django: on_delete is the collector's job, not the database's. */
+            mn_buf_puts(&b, ") DEFERRABLE INITIALLY DEFERRED");
         }
     }
     for (const char *const *const *ut = m->meta.unique_together; ut && *ut; ut++) {
@@ -246,6 +242,17 @@ mn_list *mn_model_schema_sql(mn_model *m, mn_db_engine eng, mn_arena *a, mn_err 
         put_cols(&b, m, c->fields, false);
         mn_buf_printf(&b, ") WHERE %s", cond);
         mn_list_push(out, mn_value_str(mn_buf_str(&b)));
+    }
+    /* Automatic many-to-many through tables come with the model, as in
+     * Django's create_model. */
+    for (size_t i = 0; i < m->_rt->nm2m; i++) {
+        if (m->many_to_many[i].through)
+            continue;
+        mn_list *more = mn_model_schema_sql(m->_rt->through[i], eng, a, err);
+        if (!more)
+            return NULL;
+        for (size_t k = 0; k < mn_list_len(more); k++)
+            mn_list_push(out, mn_list_get(more, k));
     }
     if (mn_buf_error(&b) || mn_arena_failed(a)) {
         mn_err_set(err, MN_ENOMEM, "out of memory");
@@ -372,10 +379,15 @@ static int do_insert(void *obj, mn_model *m, mn_db *db, mn_arena *a, mn_err *err
         return rc;
     if (auto_pk) {
         rc = mn_db_rows_next(rows, err);
-        if (rc == MN_OK)
+        if (rc == MN_OK) {
             *(int64_t *)((char *)obj + pkf->offset) = mn_db_rows_int(rows, 0);
-        else if (rc == MN_ENOTFOUND)
+            /* Run the statement to its end: SQLite checks constraints such
+             * as foreign keys there, after the RETURNING row. */
+            rc = mn_db_rows_next(rows, err);
+            rc = rc == MN_ENOTFOUND ? MN_OK : rc == MN_OK ? mn_err_set(err, MN_EDB, "INSERT returned two rows") : rc;
+        } else if (rc == MN_ENOTFOUND) {
             rc = mn_err_set(err, MN_EDB, "INSERT returned no primary key");
+        }
         mn_db_rows_close(rows);
         if (pkf->kind == MN_KIND_AUTO) {
             /* AutoField members are int64_t too; nothing more to do. */
@@ -597,31 +609,10 @@ int64_t mn_obj_delete_row(void *obj, mn_model *m, mn_db *db, mn_err *err)
     mn_arena *a = mn_arena_new("delete", 0);
     if (!a)
         return mn_err_set(err, MN_ENOMEM, "out of memory");
-    int64_t result = mn__send(&mn_pre_delete, m, obj, a, false, NULL, err);
-    if (result == MN_OK) {
-        mn_buf b;
-        mn_buf_init(&b, a, 0);
-        mn_buf_puts(&b, "DELETE FROM ");
-        mn__quote(&b, m->_rt->table);
-        mn_value p;
-        result = pk_where(&b, obj, m, db, a, &p, err);
-        if (result == MN_OK)
-            result = mn_db_execute(db, mn_buf_cstr(&b), &p, 1, NULL, err);
-        if (result == MN_OK) {
-            int64_t n = mn_db_changes(db);
-            result = mn__send(&mn_post_delete, m, obj, a, false, NULL, err);
-            if (result == MN_OK)
-                result = n;
-        }
-    }
+    /* The collector follows on_delete, sends the signals and resets the
+     * primary key (Django sets it to None). */
+    int64_t result = mn__collect_delete(m, &obj, 1, db, a, NULL, err);
     mn_arena_free(a);
-    if (result >= 0) {
-        /* Django sets the primary key to None after a delete. */
-        const mn_field *pkf = &m->_rt->fields[m->_rt->pk];
-        if (pkf->kind == MN_KIND_AUTO || pkf->kind == MN_KIND_BIGAUTO)
-            *(int64_t *)((char *)obj + pkf->offset) = 0;
-        mn_obj_header(m, obj)->flags |= MN_OBJ_ADDING;
-    }
     return result;
 }
 

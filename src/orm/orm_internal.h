@@ -4,9 +4,11 @@
 
 #include "manouche/model.h"
 #include "manouche/queryset.h"
+#include "manouche/relation.h"
 #include "manouche/signal.h"
 
 #define MN__MAX_FIELDS 64
+#define MN__MAX_M2M 16
 
 struct mn__model_rt {
     mn_field fields[MN__MAX_FIELDS]; /* flattened, absolute offsets */
@@ -19,6 +21,8 @@ struct mn__model_rt {
     char choices_msg[512]; /* "created_at, id, name, price" */
     int error;
     char errmsg[256];
+    mn_model *through[MN__MAX_M2M]; /* the through model of many_to_many[i] */
+    size_t nm2m;
 };
 
 /* The deferred fields of an instance (mn_obj.deferred). */
@@ -72,5 +76,64 @@ const char *mn__cond_sql(mn_model *m, const mn_cond *conds, const mn_qc *tree, m
                          mn_err *err);
 /* Registers REGEXP on SQLite connections opened from now on. */
 void mn__orm_sqlite_init(void);
+
+/* ---- relations (related.c) ---- */
+
+typedef enum { MN__REL_FORWARD, MN__REL_REVERSE, MN__REL_M2M } mn__relkind;
+
+/* A relation seen from `owner`: what a name on owner leads to. */
+typedef struct mn__rel {
+    mn_model *owner;
+    const char *name;       /* accessor: "category", "products", "tags" */
+    const char *query_name; /* lookup name */
+    mn__relkind kind;
+    bool multiple;          /* reverse ForeignKey, many-to-many */
+    bool hidden;            /* related_name ending with '+': only the collector sees it */
+    mn_model *model;        /* the related model */
+    const mn_field *fk;     /* FORWARD: owner's key; REVERSE: model's key pointing at owner */
+    mn_model *through;      /* M2M: the through model, */
+    const mn_field *src_fk; /* its key to owner */
+    const mn_field *dst_fk; /* and its key to model */
+    bool reverse;           /* M2M seen from the target side (m2m_changed's "reverse") */
+} mn__rel;
+
+/* Called with the setup lock held when m's descriptor is complete:
+ * registers the reverse relations of m's keys and builds the through models
+ * of its many-to-many fields. MN_OK or MN_EINVAL with rt->errmsg set. */
+int mn__rel_setup_locked(mn_model *m, struct mn__model_rt *rt);
+/* Sets up a model while the setup lock is held (through models). */
+int mn__model_setup_locked(mn_model *m);
+/* The relation named name on m (query: by lookup name, else accessor
+ * name). true when found; hidden relations are never found. */
+bool mn__rel_find(mn_model *m, const char *name, bool query, mn__rel *out);
+/* The reverse relations of m (hidden ones included): up to cap into out;
+ * returns their number. */
+size_t mn__rel_reverse(mn_model *m, mn__rel *out, size_t cap);
+/* Django's "Choices are: ..." for m: fields, relation names and extra
+ * names, sorted, in arena. */
+const char *mn__choices(mn_model *m, const char *const *extra, size_t nextra, mn_arena *arena);
+/* Caches obj (or many objects) under name on inst (arena: the entries'). */
+int mn__cache_put(void *inst, const mn_model *m, const char *name, int64_t key, void *obj, mn_arena *arena);
+int mn__cache_put_many(void *inst, const mn_model *m, const char *name, void **items, size_t n, mn_arena *arena);
+
+/* ---- QuerySet hooks for relations (query.c) ---- */
+
+/* Records an error in qs (the first one wins). */
+void mn__qs_fail(mn_qs *qs, int code, const char *msg);
+/* Marks qs evaluated with these instances (prefetched results). */
+void mn__qs_set_result(mn_qs *qs, void **items, size_t n);
+/* The arena and database of a QuerySet. */
+mn_arena *mn__qs_arena(const mn_qs *qs);
+mn_db *mn__qs_db(mn_qs *qs, mn_err *err);
+
+/* ---- deletion (collector.c) ---- */
+
+/* Deletes objs (instances of m) and what their relations cascade to, as
+ * Django's Collector. Returns the total, *per_model (may be NULL) set in
+ * arena. */
+int64_t mn__collect_delete(mn_model *m, void *const *objs, size_t n, mn_db *db, mn_arena *arena, mn_map **per_model,
+                           mn_err *err);
+/* Does deleting an m need the collector (reverse relations or signals)? */
+bool mn__collect_needed(mn_model *m);
 
 #endif

@@ -200,6 +200,8 @@ typedef enum { Q_LEAF, Q_AND, Q_OR, Q_NOT } qkind;
 
 struct mn_q {
     qkind kind;
+    bool call; /* the root of one filter()/exclude() call: its conditions on a
+                * multi-valued relation hold for the same related row */
     mn_arena *arena;
     const char *lookup;
     mn_value v;
@@ -396,6 +398,11 @@ struct mn_qs {
     const char *raw_sql;
     const mn_value *raw_params;
     size_t nraw;
+    const char **related; /* select_related paths; related_all: every non-null key */
+    size_t nrelated;
+    bool related_all;
+    struct prefetch *prefetch; /* prefetch_related lookups */
+    size_t nprefetch;
     mn_err err;
     bool one_row; /* get() on a unique key: no second row can follow the first */
     mn_db_cursor *cursor; /* iterator() on PostgreSQL: rows come from FETCH on it */
@@ -475,6 +482,14 @@ static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate)
         qs_fail(c, MN_EINVAL, "Cannot filter a query once a slice has been taken.");
         return c;
     }
+    /* Mark the call's root on a copy (the caller's Q stays untouched). */
+    mn_qobj *root = mn_arena_memdup(c->arena, q, sizeof *q);
+    if (!root) {
+        qs_fail(c, MN_ENOMEM, "out of memory");
+        return c;
+    }
+    root->call = true;
+    q = root;
     if (negate)
         q = mn_q_not(q);
     c->where = c->where ? mn_q_and(c->where, q) : q;
@@ -752,6 +767,12 @@ typedef struct comp {
     size_t nlp;
     const mn_qobj **having; /* conditions on aggregates, for HAVING */
     size_t nhaving;
+    const char *alias; /* qualifier of this scope's columns (joins, subqueries); NULL: none */
+    int depth;         /* subquery nesting: inner tables are aliased U<depth> */
+    bool in_aggregate; /* compiling aggregate(): relation aggregates combine per row */
+    bool joins;        /* run_select: write select_related's joins */
+    struct sjoin *sj;  /* those joins */
+    size_t nsj;
     mn_err *err;
     int rc;
 } comp;
@@ -819,29 +840,17 @@ static const annot *find_annot(mn_qs *qs, const char *name)
     return NULL;
 }
 
-/* Django's "Cannot resolve keyword" with the choices, annotations included. */
+/* Django's "Cannot resolve keyword" with the choices: fields, relations
+ * and annotations. */
 static int unresolved(comp *c, const char *name)
 {
-    mn_model *m = c->m;
-    if (!c->qs->nannots)
-        return cfail(c, MN_EINVAL, "Cannot resolve keyword '%s' into field. Choices are: %s", name, m->_rt->choices_msg);
-    const char *names[MN__MAX_FIELDS + 32];
-    size_t n = 0;
-    for (size_t i = 0; i < m->_rt->nfields; i++)
-        names[n++] = m->_rt->fields[i].name;
-    for (size_t i = 0; i < c->qs->nannots && n < sizeof names / sizeof *names; i++)
-        names[n++] = c->qs->annots[i].name;
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-            const char *t = names[j];
-            names[j] = names[j - 1];
-            names[j - 1] = t;
-        }
-    mn_buf b;
-    mn_buf_init(&b, c->a, 0);
-    for (size_t i = 0; i < n; i++)
-        mn_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
-    return cfail(c, MN_EINVAL, "Cannot resolve keyword '%s' into field. Choices are: %s", name, mn_buf_cstr(&b));
+    const char **extra = mn_arena_alloc(c->a, (c->qs->nannots + 1) * sizeof *extra);
+    if (!extra)
+        return cfail(c, MN_ENOMEM, "out of memory");
+    for (size_t i = 0; i < c->qs->nannots; i++)
+        extra[i] = c->qs->annots[i].name;
+    return cfail(c, MN_EINVAL, "Cannot resolve keyword '%s' into field. Choices are: %s", name,
+                 mn__choices(c->m, extra, c->qs->nannots, c->a));
 }
 
 /* The field named by the first part of a lookup ("pk", attname of a FK). */
@@ -860,10 +869,24 @@ static const mn_field *resolve_field(comp *c, const char *name)
     return NULL;
 }
 
-static void put_col(comp *c, const mn_field *f) { mn__quote(&c->sql, mn_field_column(f)); }
+/* A column of this scope, qualified when the scope has an alias. */
+static void put_qcol(comp *c, mn_buf *b, const char *col)
+{
+    if (c->alias) {
+        mn__quote(b, c->alias);
+        mn_buf_putc(b, '.');
+    }
+    mn__quote(b, col);
+}
+
+static void put_col(comp *c, const mn_field *f) { put_qcol(c, &c->sql, mn_field_column(f)); }
 
 static void compile_expr(comp *c, const expr *e, const mn_field *target);
 static void compile_q(comp *c, const mn_qobj *q);
+static bool is_rel_path(comp *c, const char *name);
+static void rel_agg(comp *c, const expr *e);
+static void rel_scalar(comp *c, const char *path);
+static const mn_field *path_field(comp *c, const char *name);
 
 /* A plain value inside an expression: converted for the target field when
  * there is one, else sent as text/number. */
@@ -916,6 +939,10 @@ static void compile_agg(comp *c, const expr *e)
         if (e->filter)
             put(c, " ELSE NULL END");
         put(c, ")");
+        return;
+    }
+    if (strcmp(e->field, "*") != 0 && !resolve_field(c, e->field) && is_rel_path(c, e->field)) {
+        rel_agg(c, e);
         return;
     }
     if (strcmp(e->field, "*") != 0) {
@@ -1085,6 +1112,10 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
             put(c, "(");
             compile_expr(c, an->e, target);
             put(c, ")");
+            return;
+        }
+        if (strstr(e->field, "__")) {
+            rel_scalar(c, e->field);
             return;
         }
         unresolved(c, e->field);
@@ -1481,6 +1512,450 @@ static void run_lookup(comp *c, size_t np0, const char *lhs, const mn_field *f, 
     c->nlp = 0;
 }
 
+static size_t conjuncts(const mn_qobj *q, const mn_qobj **out, size_t n, size_t cap);
+static void put_related_columns(comp *c);
+static void put_joins(comp *c);
+
+/* ---- relations in lookups ----
+ * A condition across a relation is a correlated EXISTS (a semi-join):
+ * "category__name" is EXISTS(SELECT 1 FROM shop_category U0 WHERE U0.id =
+ * shop_product.category_id AND U0.name = %s). Rows are never multiplied,
+ * so no DISTINCT is needed, each filter() call gets its own subquery
+ * (Django's separate joins for chained calls), and the conditions of one
+ * call on the same multi-valued relation share one (the same related row).
+ * Values read across relations (values(), order_by(), F()) are scalar
+ * subqueries over single-valued paths; aggregates over relations
+ * (Count("products")) are correlated aggregate subqueries, which also
+ * keeps several of them from multiplying each other. See
+ * docs/design/relations.md. */
+
+typedef struct hop {
+    mn_model *m;     /* the table of this step */
+    const char *lhs; /* its column, */
+    const char *rhs; /* equal to this column of the previous step */
+    bool single;     /* at most one row per previous row */
+} hop;
+
+#define MAX_HOPS 16
+
+/* The steps of relation r from model prev; returns their number. */
+static size_t rel_hops(const mn__rel *r, mn_model *prev, hop *out)
+{
+    if (r->kind == MN__REL_FORWARD) {
+        out[0] = (hop){ r->model, r->model->_rt->columns[r->model->_rt->pk], mn_field_column(r->fk), true };
+        return 1;
+    }
+    if (r->kind == MN__REL_REVERSE) {
+        out[0] = (hop){ r->model, mn_field_column(r->fk), prev->_rt->columns[prev->_rt->pk], !r->multiple };
+        return 1;
+    }
+    out[0] = (hop){ r->through, mn_field_column(r->src_fk), prev->_rt->columns[prev->_rt->pk], false };
+    out[1] = (hop){ r->model, r->model->_rt->columns[r->model->_rt->pk], mn_field_column(r->dst_fk), true };
+    return 2;
+}
+
+/* The outer reference of a column of this scope: alias or table. */
+static void put_ref(comp *c, const char *col)
+{
+    mn__quote(&c->sql, c->alias ? c->alias : c->m->_rt->table);
+    mn_buf_putc(&c->sql, '.');
+    mn__quote(&c->sql, col);
+}
+
+static const char *hop_alias(comp *c, size_t i) { return mn_arena_sprintf(c->a, "U%d", c->depth + (int)i); }
+
+/* FROM T0 U<d> INNER JOIN T1 U<d+1> ON ... WHERE U<d>.lhs = outer.rhs */
+static void put_hops(comp *c, const hop *h, size_t n)
+{
+    put(c, " FROM ");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            put(c, " INNER JOIN ");
+        mn__quote(&c->sql, h[i].m->_rt->table);
+        put(c, " ");
+        mn__quote(&c->sql, hop_alias(c, i));
+        if (i) {
+            put(c, " ON ");
+            mn__quote(&c->sql, hop_alias(c, i));
+            put(c, ".");
+            mn__quote(&c->sql, h[i].lhs);
+            put(c, " = ");
+            mn__quote(&c->sql, hop_alias(c, i - 1));
+            put(c, ".");
+            mn__quote(&c->sql, h[i].rhs);
+        }
+    }
+    put(c, " WHERE ");
+    mn__quote(&c->sql, hop_alias(c, 0));
+    put(c, ".");
+    mn__quote(&c->sql, h[0].lhs);
+    put(c, " = ");
+    put_ref(c, h[0].rhs);
+}
+
+/* A scope for the last step of hops: its columns qualified by its alias. */
+static bool inner_scope(comp *c, comp *s, mn_model *m, size_t nhops)
+{
+    *s = *c;
+    s->m = m;
+    s->qs = mn_qs_all(m, c->a);
+    if (!s->qs) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return false;
+    }
+    s->alias = hop_alias(c, nhops - 1);
+    s->depth = c->depth + (int)nhops;
+    s->neg = 0;
+    s->lp = NULL;
+    s->nlp = 0;
+    s->having = NULL;
+    s->nhaving = 0;
+    s->joins = false;
+    s->in_aggregate = false;
+    return true;
+}
+
+static void leave_scope(comp *c, comp *s)
+{
+    c->sql = s->sql;
+    c->params = s->params;
+    c->np = s->np;
+    c->cap = s->cap;
+    c->rc = s->rc;
+}
+
+/* EXISTS(SELECT 1 FROM <relation> WHERE <correlation> AND <inner>);
+ * inner (conditions on the related model) may be NULL. */
+static void rel_exists(comp *c, const mn__rel *r, const mn_qobj *inner)
+{
+    hop h[2];
+    size_t n = rel_hops(r, c->m, h);
+    put(c, "EXISTS(SELECT 1");
+    put_hops(c, h, n);
+    if (inner) {
+        comp s;
+        if (!inner_scope(c, &s, r->model, n))
+            return;
+        put(&s, " AND ");
+        compile_q(&s, inner);
+        leave_scope(c, &s);
+    }
+    put(c, ")");
+}
+
+/* Is the first part of a lookup a relation to follow? Fills r. */
+static bool rel_head(comp *c, char **parts, size_t n, mn__rel *r)
+{
+    const mn_field *f = resolve_field(c, parts[0]);
+    if (f) {
+        if (f->kind != MN_KIND_FOREIGNKEY || n < 2 || !strcmp(parts[1], "id") || !strcmp(parts[1], "pk") ||
+            in_list(lookups, parts[1]) || strcmp(f->name, parts[0]) != 0)
+            return false;
+        return mn__rel_find(c->m, parts[0], true, r);
+    }
+    if (find_annot(c->qs, parts[0]))
+        return false;
+    return mn__rel_find(c->m, parts[0], true, r);
+}
+
+/* The lookup after its first part ("name__icontains"), or "pk". */
+static const char *rest_of(comp *c, const char *lookup)
+{
+    const char *sep = strstr(lookup, "__");
+    return sep && sep[2] ? sep + 2 : mn_arena_strdup(c->a, "pk");
+}
+
+/* A condition across relation r (the leaf's first part). */
+static void rel_leaf(comp *c, const mn__rel *r, const mn_qobj *q, char **parts, size_t n)
+{
+    if (r->kind != MN__REL_FORWARD && n == 2 && !strcmp(parts[1], "isnull")) {
+        if (q->v.type != MN_VALUE_BOOL) {
+            cfail(c, MN_EINVAL, "The QuerySet value for an isnull lookup must be True or False.");
+            return;
+        }
+        if (q->v.u.b)
+            put(c, "NOT ");
+        rel_exists(c, r, NULL);
+        return;
+    }
+    mn_qobj *inner = mn_q(c->a, rest_of(c, q->lookup), q->v);
+    if (!inner) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
+    rel_exists(c, r, inner);
+}
+
+/* The multi-valued relation a leaf starts with, for grouping. */
+static bool leaf_multi(comp *c, const mn_qobj *q, mn__rel *r)
+{
+    if (q->kind != Q_LEAF)
+        return false;
+    const char *sep = strstr(q->lookup, "__");
+    char head[128];
+    size_t len = sep ? (size_t)(sep - q->lookup) : strlen(q->lookup);
+    if (len >= sizeof head)
+        return false;
+    memcpy(head, q->lookup, len);
+    head[len] = '\0';
+    if (resolve_field(c, head) || find_annot(c->qs, head))
+        return false;
+    if (!mn__rel_find(c->m, head, true, r) || !r->multiple)
+        return false;
+    /* "products__isnull" is about the relation itself */
+    return !(sep && !strcmp(sep + 2, "isnull"));
+}
+
+/* One filter() call's AND: conditions on the same multi-valued relation
+ * are about the same related row, so they share one EXISTS. */
+static void compile_call_and(comp *c, const mn_qobj *q)
+{
+    size_t n = conjuncts(q, NULL, 0, 0);
+    const mn_qobj **all = mn_arena_alloc(c->a, n * sizeof *all);
+    bool *done = mn_arena_calloc(c->a, n ? n : 1, sizeof *done);
+    if (!all || !done) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
+    conjuncts(q, all, 0, n);
+    put(c, "(");
+    bool first = true;
+    for (size_t i = 0; i < n && !c->rc; i++) {
+        if (done[i])
+            continue;
+        put(c, first ? "" : " AND ");
+        first = false;
+        mn__rel r, r2;
+        if (!leaf_multi(c, all[i], &r)) {
+            compile_q(c, all[i]);
+            continue;
+        }
+        mn_qobj *inner = mn_q(c->a, rest_of(c, all[i]->lookup), all[i]->v);
+        for (size_t j = i + 1; j < n && inner; j++) {
+            if (done[j] || !leaf_multi(c, all[j], &r2) || r2.through != r.through || r2.fk != r.fk ||
+                r2.model != r.model)
+                continue;
+            mn_qobj *more = mn_q(c->a, rest_of(c, all[j]->lookup), all[j]->v);
+            inner = more ? mn_q_and(inner, more) : NULL;
+            done[j] = true;
+        }
+        if (!inner) {
+            cfail(c, MN_ENOMEM, "out of memory");
+            return;
+        }
+        rel_exists(c, &r, inner);
+    }
+    put(c, ")");
+}
+
+/* Walks "a__b__c": relations become hops, the end is a field (or the
+ * primary key of the last model). Returns the end field, or NULL with the
+ * error recorded. *last gets the model holding it. */
+static const mn_field *walk_path(comp *c, const char *path, hop *h, size_t *nh, mn_model **last, bool quiet)
+{
+    char *copy = mn_arena_strdup(c->a, path);
+    if (!copy) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    mn_model *cur = c->m;
+    *nh = 0;
+    for (char *p = copy;;) {
+        char *sep = strstr(p, "__");
+        if (sep)
+            *sep = '\0';
+        const mn_field *f = mn_model_field_by_name(cur, p);
+        mn__rel r;
+        bool rel = false;
+        if (f && f->kind == MN_KIND_FOREIGNKEY && sep)
+            rel = mn__rel_find(cur, p, true, &r);
+        else if (!f)
+            rel = mn__rel_find(cur, p, true, &r);
+        if (!f && !rel) {
+            if (!quiet) {
+                const char *choices = mn__choices(cur, NULL, 0, c->a);
+                cfail(c, MN_EINVAL, "Cannot resolve keyword '%s' into field. Choices are: %s", p, choices);
+            }
+            return NULL;
+        }
+        if (!rel) {
+            if (sep) {
+                if (!quiet)
+                    cfail(c, MN_EINVAL, "Cannot resolve keyword '%s' into field. Join on '%s' not permitted.",
+                          sep + 2, p);
+                return NULL;
+            }
+            *last = cur;
+            return f;
+        }
+        if (*nh + 2 > MAX_HOPS) {
+            if (!quiet)
+                cfail(c, MN_ELIMIT, "'%s' follows too many relations", path);
+            return NULL;
+        }
+        *nh += rel_hops(&r, cur, h + *nh);
+        cur = r.model;
+        if (!sep) {
+            *last = cur;
+            return &cur->_rt->fields[cur->_rt->pk];
+        }
+        p = sep + 2;
+    }
+}
+
+/* Does a name go across a relation (for values/order/F/aggregates)? */
+static bool is_rel_path(comp *c, const char *name)
+{
+    if (resolve_field(c, name) || find_annot(c->qs, name))
+        return false;
+    hop h[MAX_HOPS];
+    size_t nh;
+    mn_model *last;
+    return walk_path(c, name, h, &nh, &last, true) && nh > 0;
+}
+
+/* The field a relation path ends at (NULL when it is not one). */
+static const mn_field *path_field(comp *c, const char *name)
+{
+    hop h[MAX_HOPS];
+    size_t nh;
+    mn_model *last;
+    const mn_field *f = walk_path(c, name, h, &nh, &last, true);
+    return f && nh ? f : NULL;
+}
+
+/* (SELECT U<k>.col FROM ... ) over a single-valued path. */
+static void rel_scalar(comp *c, const char *path)
+{
+    hop h[MAX_HOPS];
+    size_t nh;
+    mn_model *last;
+    const mn_field *f = walk_path(c, path, h, &nh, &last, false);
+    if (!f)
+        return;
+    for (size_t i = 0; i < nh; i++)
+        if (!h[i].single || (i == 0 && h[i].m == NULL)) {
+            cfail(c, MN_EINVAL,
+                  "'%s' goes through a multi-valued relation: use an aggregate (mn_count...) or prefetch_related",
+                  path);
+            return;
+        }
+    for (size_t i = 0; i < nh; i++)
+        if (!h[i].single) {
+            cfail(c, MN_EINVAL, "'%s' goes through a multi-valued relation", path);
+            return;
+        }
+    put(c, "(SELECT ");
+    mn__quote(&c->sql, hop_alias(c, nh - 1));
+    put(c, ".");
+    mn__quote(&c->sql, mn_field_column(f));
+    put_hops(c, h, nh);
+    put(c, ")");
+}
+
+/* A copy of q with prefix ("products") taken off every lookup
+ * ("products__price__gte" -> "price__gte"); NULL with the error recorded
+ * when a lookup is about something else. */
+static const mn_qobj *strip_prefix(comp *c, const mn_qobj *q, const char *field, size_t plen)
+{
+    if (!q)
+        return NULL;
+    mn_qobj *out = mn_arena_memdup(c->a, q, sizeof *q);
+    if (!out) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    out->arena = c->a;
+    if (q->kind != Q_LEAF) {
+        out->a = (mn_qobj *)strip_prefix(c, q->a, field, plen);
+        if (q->b)
+            out->b = (mn_qobj *)strip_prefix(c, q->b, field, plen);
+        return out->a && (!q->b || out->b) ? out : NULL;
+    }
+    if (strncmp(q->lookup, field, plen) != 0 || (q->lookup[plen] && strncmp(q->lookup + plen, "__", 2) != 0)) {
+        cfail(c, MN_EINVAL, "the filter of an aggregate over '%.*s' must name its fields ('%.*s__...'), not '%s'",
+              (int)plen, field, (int)plen, field, q->lookup);
+        return NULL;
+    }
+    out->lookup = q->lookup[plen] ? q->lookup + plen + 2 : "pk";
+    return out;
+}
+
+/* An aggregate over a relation path: a correlated aggregate subquery
+ * (annotate), combined over the rows in aggregate(). */
+static void rel_agg(comp *c, const expr *e)
+{
+    static const char *const fn[] = { "COUNT", "SUM", "AVG", "MAX", "MIN" };
+    hop h[MAX_HOPS];
+    size_t nh;
+    mn_model *last;
+    const mn_field *f = walk_path(c, e->field, h, &nh, &last, false);
+    if (!f)
+        return;
+    const char *al = hop_alias(c, nh - 1);
+    /* one subquery: FN(col) over the related rows of the current row */
+    for (int pass = 0; pass < (c->in_aggregate && e->agg == AGG_AVG ? 2 : 1); pass++) {
+        aggkind k = e->agg;
+        if (c->in_aggregate) {
+            if (e->distinct) {
+                cfail(c, MN_EINVAL, "aggregate(): distinct over the relation '%s' is not supported; annotate first",
+                      e->field);
+                return;
+            }
+            if (k == AGG_AVG) {
+                /* AVG over every related row: SUM of sums / SUM of counts */
+                k = pass == 0 ? AGG_SUM : AGG_COUNT;
+                put(c, pass == 0 ? (c->eng == MN_DB_SQLITE ? "(CAST(SUM(" : "(SUM(") : " / SUM(");
+            } else if (k == AGG_COUNT) {
+                put(c, "COALESCE(SUM(");
+            } else {
+                put(c, fn[k]);
+                put(c, "(");
+            }
+        }
+        put(c, "(SELECT ");
+        put(c, fn[k]);
+        put(c, e->distinct ? "(DISTINCT " : "(");
+        bool cast = k == AGG_AVG && c->eng == MN_DB_SQLITE;
+        if (cast)
+            put(c, "CAST(");
+        mn__quote(&c->sql, al);
+        put(c, ".");
+        mn__quote(&c->sql, mn_field_column(f));
+        if (cast)
+            put(c, " AS REAL)");
+        put(c, ")");
+        put_hops(c, h, nh);
+        if (e->filter) {
+            /* filter=Q(products__price__gte=...): conditions on the same
+             * relation, their prefix stripped, on the last step */
+            comp s;
+            if (!inner_scope(c, &s, last, nh))
+                return;
+            put(&s, " AND ");
+            const char *lastsep = NULL;
+            for (const char *p = strstr(e->field, "__"); p; p = strstr(p + 2, "__"))
+                lastsep = p;
+            size_t plen = strlen(e->field);
+            if (lastsep && (!strcmp(lastsep + 2, f->name) || !strcmp(lastsep + 2, "pk")))
+                plen = (size_t)(lastsep - e->field);
+            const mn_qobj *fq = strip_prefix(&s, e->filter, e->field, plen);
+            if (fq)
+                compile_q(&s, fq);
+            leave_scope(c, &s);
+        }
+        put(c, ")");
+        if (c->in_aggregate) {
+            if (e->agg == AGG_AVG)
+                put(c, pass == 0 ? (c->eng == MN_DB_SQLITE ? ") AS REAL)" : ")") : "))");
+            else if (e->agg == AGG_COUNT)
+                put(c, "), 0)");
+            else
+                put(c, ")");
+        }
+    }
+}
+
 static void compile_leaf(comp *c, const mn_qobj *q)
 {
     size_t np0 = c->np;
@@ -1508,6 +1983,11 @@ static void compile_leaf(comp *c, const mn_qobj *q)
         cfail(c, MN_EINVAL, "an empty lookup");
         return;
     }
+    mn__rel rel;
+    if (rel_head(c, parts, n, &rel)) {
+        rel_leaf(c, &rel, q, parts, n);
+        return;
+    }
     const mn_field *f = resolve_field(c, parts[0]);
     mn_buf lhs;
     mn_buf_init(&lhs, c->a, 0);
@@ -1529,20 +2009,12 @@ static void compile_leaf(comp *c, const mn_qobj *q)
         tf = (mn_field){ .name = parts[0], .kind = MN_KIND_FLOAT };
         f = &tf;
     } else {
-        mn__quote(&lhs, mn_field_column(f));
+        put_qcol(c, &lhs, mn_field_column(f));
     }
     size_t i = 1;
     bool nullable = f->null;
     const mn_field *conv = f;
     mn_field tfield;
-    if (f->kind == MN_KIND_FOREIGNKEY && n > 1 && strcmp(parts[1], "id") != 0 && strcmp(parts[1], "pk") != 0 &&
-        !in_list(lookups, parts[1])) {
-        cfail(c, MN_EINVAL,
-              "Cannot resolve '%s__%s': lookups across the relation %s need joins, which come with the relations layer; "
-              "filter on %s_id",
-              parts[0], parts[1], parts[0], parts[0]);
-        return;
-    }
     if (f->kind == MN_KIND_FOREIGNKEY && n > 1 && (!strcmp(parts[1], "id") || !strcmp(parts[1], "pk")))
         i = 2;
     if (f->kind == MN_KIND_JSON) {
@@ -1626,6 +2098,10 @@ static void compile_q(comp *c, const mn_qobj *q)
         put(c, ")");
         return;
     default:
+        if (q->kind == Q_AND && q->call && c->neg % 2 == 0) {
+            compile_call_and(c, q);
+            return;
+        }
         put(c, "(");
         compile_q(c, q->a);
         put(c, q->kind == Q_AND ? " AND " : " OR ");
@@ -1745,6 +2221,8 @@ static void compile_order(comp *c, const char *const *order, bool reversed)
             put_col(c, f);
         } else if (find_annot(c->qs, name)) {
             mn__quote(&c->sql, name);
+        } else if (strstr(name, "__")) {
+            rel_scalar(c, name);
         } else {
             unresolved(c, name);
             return;
@@ -1771,6 +2249,8 @@ static void compile_limit(comp *c, int64_t low, int64_t high)
 typedef struct selcol {
     int field; /* >= 0 a field, else annotation -field-1 */
     const char *key;
+    const char *path;   /* a value across relations ("category__name"), or NULL */
+    const mn_field *pf; /* its field */
 } selcol;
 
 static selcol *select_columns(comp *c, size_t *n)
@@ -1778,7 +2258,7 @@ static selcol *select_columns(comp *c, size_t *n)
     mn_qs *qs = c->qs;
     mn_model *m = qs->m;
     size_t cap = m->_rt->nfields + qs->nannots + qs->nvfields + 1;
-    selcol *cols = mn_arena_alloc(c->a, cap * sizeof *cols);
+    selcol *cols = mn_arena_calloc(c->a, cap, sizeof *cols);
     if (!cols) {
         cfail(c, MN_ENOMEM, "out of memory");
         return NULL;
@@ -1801,13 +2281,14 @@ static selcol *select_columns(comp *c, size_t *n)
             const mn_field *f = resolve_field(c, name);
             if (f) {
                 cols[k].field = mn_model_field_index(m, f);
+            } else if (find_annot(qs, name)) {
+                cols[k].field = -(int)(find_annot(qs, name) - qs->annots) - 1;
+            } else if (strstr(name, "__") && (cols[k].pf = path_field(c, name)) != NULL) {
+                cols[k].field = 0;
+                cols[k].path = name;
             } else {
-                const annot *an = find_annot(qs, name);
-                if (!an) {
-                    unresolved(c, name);
-                    return NULL;
-                }
-                cols[k].field = -(int)(an - qs->annots) - 1;
+                unresolved(c, name);
+                return NULL;
             }
             cols[k++].key = name;
         }
@@ -1842,8 +2323,12 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     for (size_t i = 0; i < n; i++) {
         if (i)
             put(c, ", ");
-        if (cols[i].field >= 0) {
-            mn__quote(&c->sql, c->m->_rt->columns[cols[i].field]);
+        if (cols[i].path) {
+            rel_scalar(c, cols[i].path);
+            put(c, " AS ");
+            mn__quote(&c->sql, cols[i].key);
+        } else if (cols[i].field >= 0) {
+            put_qcol(c, &c->sql, c->m->_rt->columns[cols[i].field]);
         } else {
             const annot *an = &qs->annots[-cols[i].field - 1];
             compile_expr(c, an->e, NULL);
@@ -1851,8 +2336,12 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
             mn__quote(&c->sql, an->name);
         }
     }
+    if (c->joins)
+        put_related_columns(c);
     put(c, " FROM ");
     mn__quote(&c->sql, c->m->_rt->table);
+    if (c->joins)
+        put_joins(c);
     compile_where(c);
     if (any_agg(qs)) {
         /* Group by the selected plain columns (values().annotate()) or by
@@ -1869,7 +2358,10 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
             }
             put(c, first ? " GROUP BY " : ", ");
             first = false;
-            mn__quote(&c->sql, c->m->_rt->columns[cols[i].field]);
+            if (cols[i].path)
+                mn__quote(&c->sql, cols[i].key);
+            else
+                put_qcol(c, &c->sql, c->m->_rt->columns[cols[i].field]);
         }
     }
     compile_having(c);
@@ -1889,6 +2381,13 @@ static void compile_subquery(comp *c, mn_qs *sub)
     comp s = *c;
     s.qs = sub;
     s.m = sub->m;
+    s.alias = NULL; /* its own scope: unqualified names resolve to its table */
+    s.joins = false;
+    s.sj = NULL;
+    s.nsj = 0;
+    s.neg = 0;
+    s.in_aggregate = false;
+    s.depth = c->depth + 8;
     size_t n = 0;
     selcol *cols;
     if (sub->mode != MODE_OBJECTS) {
@@ -1902,7 +2401,7 @@ static void compile_subquery(comp *c, mn_qs *sub)
             return;
         }
     } else {
-        cols = mn_arena_alloc(c->a, sizeof *cols);
+        cols = mn_arena_calloc(c->a, 1, sizeof *cols);
         if (!cols) {
             cfail(c, MN_ENOMEM, "out of memory");
             return;
@@ -1962,6 +2461,8 @@ static mn_field_kind expr_kind(comp *c, const expr *e)
     switch (e->kind) {
     case E_F: {
         const mn_field *f = resolve_field(c, e->field);
+        if (!f && strstr(e->field, "__"))
+            f = path_field(c, e->field);
         if (f)
             return f->kind;
         const annot *an = find_annot(c->qs, e->field);
@@ -2025,8 +2526,12 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
         }
         return computed_value(k, rows, col, c->a, out);
     }
+    if (e->kind == E_AGG && e->agg == AGG_COUNT)
+        return computed_value(MN_KIND_BIGINT, rows, col, c->a, out);
     if (e->kind == E_AGG && e->agg != AGG_COUNT && strcmp(e->field, "*") != 0) {
         const mn_field *f = resolve_field(c, e->field);
+        if (!f)
+            f = path_field(c, e->field);
         if (f && e->agg != AGG_AVG)
             return mn__value_from_row(f, rows, col, c->eng, c->a, out, err);
         if (f && e->agg == AGG_AVG && f->kind == MN_KIND_DECIMAL && !mn_db_rows_is_null(rows, col)) {
@@ -2043,6 +2548,8 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
     }
     if (e->kind == E_F) {
         const mn_field *f = resolve_field(c, e->field);
+        if (!f && strstr(e->field, "__"))
+            f = path_field(c, e->field);
         if (f)
             return mn__value_from_row(f, rows, col, c->eng, c->a, out, err);
     }
@@ -2250,6 +2757,443 @@ static int qc_params(comp *c, const qc_shape *s)
     return MN_OK;
 }
 
+/* ---- select_related and prefetch_related ---- */
+
+typedef struct sjoin {
+    int parent;         /* -1: the base table */
+    const mn_field *fk; /* the key in the parent model */
+    mn_model *m;
+    const char *alias;
+    bool outer;
+} sjoin;
+
+struct prefetch {
+    const char *lookup;
+    mn_qs *qs;
+    const char *to_attr;
+};
+
+mn_qs *mn_qs_select_related(mn_qs *qs, ...)
+{
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    va_list ap;
+    va_start(ap, qs);
+    size_t n;
+    const char **names = collect_names(c->arena, ap, &n);
+    va_end(ap);
+    if (!names) {
+        qs_fail(c, MN_ENOMEM, "out of memory");
+        return c;
+    }
+    if (!n) {
+        c->related_all = true;
+        return c;
+    }
+    const char **all = mn_arena_alloc(c->arena, (c->nrelated + n) * sizeof *all);
+    if (!all) {
+        qs_fail(c, MN_ENOMEM, "out of memory");
+        return c;
+    }
+    if (c->nrelated)
+        memcpy(all, c->related, c->nrelated * sizeof *all);
+    memcpy(all + c->nrelated, names, n * sizeof *all);
+    c->related = all;
+    c->nrelated += n;
+    return c;
+}
+
+static int add_join(comp *c, int parent, const char *name)
+{
+    mn_model *pm = parent < 0 ? c->m : c->sj[parent].m;
+    for (size_t i = 0; i < c->nsj; i++)
+        if (c->sj[i].parent == parent && !strcmp(c->sj[i].fk->name, name))
+            return (int)i;
+    const mn_field *f = mn_model_field_by_name(pm, name);
+    if (!f || f->kind != MN_KIND_FOREIGNKEY || strcmp(f->name, name) != 0) {
+        mn_buf b;
+        mn_buf_init(&b, c->a, 0);
+        size_t k = 0;
+        for (size_t i = 0; i < pm->_rt->nfields; i++)
+            if (pm->_rt->fields[i].kind == MN_KIND_FOREIGNKEY)
+                mn_buf_printf(&b, "%s%s", k++ ? ", " : "", pm->_rt->fields[i].name);
+        cfail(c, MN_EINVAL, "Invalid field name(s) given in select_related: '%s'. Choices are: %s", name,
+              k ? mn_buf_cstr(&b) : "(none)");
+        return -1;
+    }
+    if (mn__model_setup(f->related, c->err) != MN_OK) {
+        c->rc = MN_EINVAL;
+        return -1;
+    }
+    if (c->nsj % 8 == 0) {
+        sjoin *nj = mn_arena_realloc(c->a, c->sj, c->nsj * sizeof *nj, (c->nsj + 8) * sizeof *nj);
+        if (!nj) {
+            cfail(c, MN_ENOMEM, "out of memory");
+            return -1;
+        }
+        c->sj = nj;
+    }
+    sjoin *j = &c->sj[c->nsj];
+    j->parent = parent;
+    j->fk = f;
+    j->m = f->related;
+    j->alias = mn_arena_sprintf(c->a, "T%zu", c->nsj + 1);
+    j->outer = f->null || (parent >= 0 && c->sj[parent].outer);
+    return (int)c->nsj++;
+}
+
+/* The joins of select_related for an objects query: columns qualified. */
+static void setup_joins(comp *c)
+{
+    mn_qs *qs = c->qs;
+    if (qs->mode != MODE_OBJECTS || qs->raw_sql || (!qs->nrelated && !qs->related_all))
+        return;
+    if (qs->related_all)
+        for (size_t i = 0; i < c->m->_rt->nfields; i++) {
+            const mn_field *f = &c->m->_rt->fields[i];
+            if (f->kind == MN_KIND_FOREIGNKEY && !f->null && add_join(c, -1, f->name) < 0)
+                return;
+        }
+    for (size_t i = 0; i < qs->nrelated; i++) {
+        char *copy = mn_arena_strdup(c->a, qs->related[i]);
+        int parent = -1;
+        for (char *p = copy; p;) {
+            char *sep = strstr(p, "__");
+            if (sep)
+                *sep = '\0';
+            parent = add_join(c, parent, p);
+            if (parent < 0)
+                return;
+            p = sep ? sep + 2 : NULL;
+        }
+    }
+    c->joins = c->nsj > 0;
+    if (c->joins)
+        c->alias = c->m->_rt->table;
+}
+
+static void put_related_columns(comp *c)
+{
+    for (size_t j = 0; j < c->nsj; j++)
+        for (size_t i = 0; i < c->sj[j].m->_rt->nfields; i++) {
+            put(c, ", ");
+            mn__quote(&c->sql, c->sj[j].alias);
+            put(c, ".");
+            mn__quote(&c->sql, c->sj[j].m->_rt->columns[i]);
+        }
+}
+
+static void put_joins(comp *c)
+{
+    for (size_t j = 0; j < c->nsj; j++) {
+        const sjoin *s = &c->sj[j];
+        put(c, s->outer ? " LEFT OUTER JOIN " : " INNER JOIN ");
+        mn__quote(&c->sql, s->m->_rt->table);
+        put(c, " ");
+        mn__quote(&c->sql, s->alias);
+        put(c, " ON (");
+        mn__quote(&c->sql, s->alias);
+        put(c, ".");
+        mn__quote(&c->sql, s->m->_rt->columns[s->m->_rt->pk]);
+        put(c, " = ");
+        mn__quote(&c->sql, s->parent < 0 ? c->m->_rt->table : c->sj[s->parent].alias);
+        put(c, ".");
+        mn__quote(&c->sql, mn_field_column(s->fk));
+        put(c, ")");
+    }
+}
+
+/* Reads the joined objects of the current row into the accessor caches. */
+static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err *e)
+{
+    void *objs[64];
+    if (c->nsj > 64)
+        return mn_err_set(e, MN_ELIMIT, "select_related: at most 64 joins");
+    for (size_t j = 0; j < c->nsj; j++) {
+        const sjoin *s = &c->sj[j];
+        mn_model *m = s->m;
+        size_t nf = m->_rt->nfields;
+        void *parent = s->parent < 0 ? base : objs[s->parent];
+        mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
+        objs[j] = NULL;
+        if (parent && !mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
+            void *obj = mn__obj_alloc(m, c->a);
+            if (!obj)
+                return mn_err_set(e, MN_ENOMEM, "out of memory");
+            for (size_t i = 0; i < nf; i++) {
+                int rc = mn__member_from_row(obj, m, i, rows, col + i, c->eng, c->a, e);
+                if (rc != MN_OK)
+                    return rc;
+            }
+            int64_t key = *(int64_t *)((char *)parent + s->fk->offset);
+            if (mn__cache_put(parent, pm, s->fk->name, key, obj, c->a) != MN_OK)
+                return mn_err_set(e, MN_ENOMEM, "out of memory");
+            objs[j] = obj;
+        }
+        col += nf;
+    }
+    return MN_OK;
+}
+
+mn_qs *mn_qs_prefetch(mn_qs *qs, const char *lookup, mn_qs *queryset, const char *to_attr)
+{
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    struct prefetch *np = mn_arena_alloc(c->arena, (c->nprefetch + 1) * sizeof *np);
+    if (!np || !lookup) {
+        qs_fail(c, lookup ? MN_ENOMEM : MN_EINVAL, lookup ? "out of memory" : "prefetch: a lookup is needed");
+        return c;
+    }
+    if (c->nprefetch)
+        memcpy(np, c->prefetch, c->nprefetch * sizeof *np);
+    np[c->nprefetch].lookup = mn_arena_strdup(c->arena, lookup);
+    np[c->nprefetch].qs = queryset;
+    np[c->nprefetch].to_attr = to_attr ? mn_arena_strdup(c->arena, to_attr) : NULL;
+    if (queryset && queryset->err.code)
+        qs_fail(c, queryset->err.code, "%s", queryset->err.msg);
+    c->prefetch = np;
+    c->nprefetch++;
+    return c;
+}
+
+mn_qs *mn_qs_prefetch_related(mn_qs *qs, ...)
+{
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    va_list ap;
+    va_start(ap, qs);
+    const char *name;
+    while (c && (name = va_arg(ap, const char *)) != NULL)
+        c = mn_qs_prefetch(c, name, NULL, NULL);
+    va_end(ap);
+    return c;
+}
+
+static mn_str pk_text(mn_arena *a, int64_t v)
+{
+    char buf[24];
+    int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
+    return mn_str_clone(a, mn_str_make(buf, (size_t)n));
+}
+
+/* Groups children by a key: map str(key) -> index into a list of arrays. */
+typedef struct bucket {
+    void **items;
+    size_t n, cap;
+} bucket;
+
+static int bucket_push(mn_arena *a, bucket *b, void *obj)
+{
+    if (b->n == b->cap) {
+        size_t ncap = b->cap ? b->cap * 2 : 4;
+        void **ni = mn_arena_realloc(a, b->items, b->cap * sizeof *ni, ncap * sizeof *ni);
+        if (!ni)
+            return MN_ENOMEM;
+        b->items = ni;
+        b->cap = ncap;
+    }
+    b->items[b->n++] = obj;
+    return MN_OK;
+}
+
+/* The queryset a prefetch runs: the custom one or the model's. */
+static mn_qs *prefetch_base(const struct prefetch *p, bool last, mn_model *m, mn_qs *parent)
+{
+    mn_qs *q = last && p->qs ? clone(p->qs) : mn_qs_all(m, parent->arena);
+    if (q) {
+        q->arena = parent->arena;
+        if (parent->db && !q->db)
+            q->db = parent->db;
+    }
+    return q;
+}
+
+/* Prefetches one level of one lookup over items (instances of m); *out
+ * receives every related object loaded (for the next level). */
+static int prefetch_level(mn_qs *parent, mn_model *m, void **items, size_t n, const char *name,
+                          const struct prefetch *p, bool last, bucket *out, mn_err *err)
+{
+    mn_arena *a = parent->arena;
+    mn__rel r;
+    if (!mn__rel_find(m, name, false, &r))
+        return mn_err_set(err, MN_EINVAL,
+                          "Cannot find '%s' on %s object, '%s' is an invalid parameter to prefetch_related()", name,
+                          m->name, p->lookup);
+    const char *store = last && p->to_attr ? p->to_attr : name;
+    mn_list *keys = mn_list_new(a, n ? n : 1);
+    mn_map *index = mn_map_new(a, n ? n : 1);
+    if (!keys || !index)
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        int64_t k;
+        if (r.kind == MN__REL_FORWARD) {
+            int fi = mn_model_field_index(m, r.fk);
+            if (mn_obj_header(m, items[i])->nulls >> fi & 1)
+                continue;
+            k = *(int64_t *)((char *)items[i] + r.fk->offset);
+        } else {
+            k = mn_obj_pk(items[i], m);
+        }
+        mn_str ks = pk_text(a, k);
+        if (mn_map_get(index, ks).type == MN_VALUE_NULL) {
+            mn_map_set(index, ks, mn_value_int((int64_t)mn_list_len(keys)));
+            mn_list_push(keys, mn_value_int(k));
+        }
+    }
+    size_t nk = mn_list_len(keys);
+    bucket *groups = mn_arena_calloc(a, nk ? nk : 1, sizeof *groups);
+    if (!groups)
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    if (nk) {
+        mn_qs *q;
+        const mn_field *key_field; /* the member of each loaded row holding the group key */
+        mn_model *rm;             /* the model of the loaded rows */
+        if (r.kind == MN__REL_M2M) {
+            /* the through rows with their targets joined: one query */
+            q = mn_qs_all(r.through, a);
+            if (q && parent->db)
+                q->db = parent->db;
+            q = mn_qs_filter(q, mn_arena_sprintf(a, "%s__in", r.src_fk->name), mn_value_list(keys));
+            if (last && p->qs) {
+                mn_qs *ids = mn_qs_values_list(clone(p->qs), MN_QS_FLAT, "pk", NULL);
+                if (ids)
+                    ids->order_set = true, ids->order = NULL;
+                mn_value sub;
+                if (mn_qs_to_value(ids, &sub, err) != MN_OK)
+                    return err->code;
+                q = mn_qs_filter(q, mn_arena_sprintf(a, "%s__in", r.dst_fk->name), sub);
+            }
+            const char *const *ord = last && p->qs && p->qs->order_set ? p->qs->order : r.model->meta.ordering;
+            size_t no = 0;
+            while (ord && ord[no])
+                no++;
+            const char **po = mn_arena_calloc(a, no + 2, sizeof *po);
+            for (size_t i = 0; po && i < no; i++) {
+                bool desc = ord[i][0] == '-';
+                po[i] = mn_arena_sprintf(a, "%s%s__%s", desc ? "-" : "", r.dst_fk->name, desc ? ord[i] + 1 : ord[i]);
+            }
+            if (po)
+                po[no] = "pk";
+            if (q && po) {
+                q = clone(q);
+                if (q)
+                    q->order = po, q->order_set = true, q->reversed = false;
+            }
+            q = mn_qs_select_related(q, r.dst_fk->name, NULL);
+            key_field = r.src_fk;
+            rm = r.through;
+        } else {
+            mn_model *tm = r.model;
+            q = prefetch_base(p, last, tm, parent);
+            const char *lk = r.kind == MN__REL_FORWARD ? "pk__in" : mn_arena_sprintf(a, "%s__in", r.fk->name);
+            q = mn_qs_filter(q, lk, mn_value_list(keys));
+            key_field = r.kind == MN__REL_FORWARD ? &tm->_rt->fields[tm->_rt->pk] : r.fk;
+            rm = tm;
+        }
+        int rc = mn_qs_eval(q, err);
+        if (rc != MN_OK)
+            return rc;
+        for (size_t i = 0; i < q->len; i++) {
+            void *row = q->items[i];
+            int64_t k = *(int64_t *)((char *)row + key_field->offset);
+            void *obj = row;
+            if (r.kind == MN__REL_M2M) {
+                obj = mn_rel_get(row, r.through, r.dst_fk->name, a, err);
+                if (!obj)
+                    return err->code ? err->code : MN_EDB;
+            }
+            mn_value at = mn_map_get(index, pk_text(a, k));
+            if (at.type != MN_VALUE_INT)
+                continue;
+            if (bucket_push(a, &groups[at.u.i], obj) != MN_OK || bucket_push(a, out, obj) != MN_OK)
+                return mn_err_set(err, MN_ENOMEM, "out of memory");
+        }
+        (void)rm;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t k;
+        bool null = false;
+        if (r.kind == MN__REL_FORWARD) {
+            int fi = mn_model_field_index(m, r.fk);
+            null = mn_obj_header(m, items[i])->nulls >> fi & 1;
+            k = *(int64_t *)((char *)items[i] + r.fk->offset);
+        } else {
+            k = mn_obj_pk(items[i], m);
+        }
+        bucket *g = NULL;
+        if (!null) {
+            mn_value at = mn_map_get(index, pk_text(a, k));
+            g = at.type == MN_VALUE_INT ? &groups[at.u.i] : NULL;
+        }
+        int rc;
+        if (r.multiple || (last && p->to_attr))
+            rc = mn__cache_put_many(items[i], m, store, g ? g->items : NULL, g ? g->n : 0, a);
+        else if (null)
+            rc = MN_OK;
+        else
+            rc = mn__cache_put(items[i], m, store, k, g && g->n ? g->items[0] : NULL, a);
+        if (rc != MN_OK)
+            return mn_err_set(err, MN_ENOMEM, "out of memory");
+    }
+    return MN_OK;
+}
+
+static int run_prefetch(mn_qs *qs, mn_err *err)
+{
+    for (size_t k = 0; k < qs->nprefetch; k++) {
+        const struct prefetch *p = &qs->prefetch[k];
+        char *copy = mn_arena_strdup(qs->arena, p->lookup);
+        if (!copy)
+            return mn_err_set(err, MN_ENOMEM, "out of memory");
+        mn_model *m = qs->m;
+        void **items = qs->items;
+        size_t n = qs->len;
+        for (char *part = copy; part && n;) {
+            char *sep = strstr(part, "__");
+            if (sep)
+                *sep = '\0';
+            bucket next = { 0 };
+            mn__rel r;
+            if (!mn__rel_find(m, part, false, &r))
+                return mn_err_set(err, MN_EINVAL,
+                                  "Cannot find '%s' on %s object, '%s' is an invalid parameter to prefetch_related()",
+                                  part, m->name, p->lookup);
+            int rc = prefetch_level(qs, m, items, n, part, p, !sep, &next, err);
+            if (rc != MN_OK)
+                return rc;
+            m = r.model;
+            items = next.items;
+            n = next.n;
+            part = sep ? sep + 2 : NULL;
+        }
+    }
+    return MN_OK;
+}
+
+/* ---- hooks for the relations layer ---- */
+
+void mn__qs_fail(mn_qs *qs, int code, const char *msg)
+{
+    if (qs)
+        qs_fail(qs, code ? code : MN_EINVAL, "%s", msg ? msg : "error");
+}
+
+void mn__qs_set_result(mn_qs *qs, void **items, size_t n)
+{
+    if (!qs || qs->err.code)
+        return;
+    qs->items = items;
+    qs->len = n;
+    qs->rows = NULL;
+    qs->evaluated = true;
+}
+
+mn_arena *mn__qs_arena(const mn_qs *qs) { return qs ? qs->arena : NULL; }
+mn_db *mn__qs_db(mn_qs *qs, mn_err *err) { return qs_db(qs, err); }
+
 static int run_select(mn_qs *qs, mn_err *err)
 {
     if (qs->none && !qs->raw_sql) { /* Django runs no query for none() */
@@ -2277,8 +3221,10 @@ static int run_select(mn_qs *qs, mn_err *err)
         c.params = (mn_value *)qs->raw_params;
         c.np = qs->nraw;
     } else {
-        cols = select_columns(&c, &n);
-        cacheable = !qs->cursor && qc_shape_of(qs, c.eng, &shape);
+        setup_joins(&c);
+        cols = c.rc == MN_OK ? select_columns(&c, &n) : NULL;
+        /* select_related's joins change the text beyond the shape's key */
+        cacheable = cols && !qs->cursor && !c.joins && qc_shape_of(qs, c.eng, &shape);
         hit = cacheable ? qc_find(db, &shape) : NULL;
         if (qs->cursor) {
             /* the next chunk of an iterator's server-side cursor */
@@ -2382,6 +3328,8 @@ static int run_select(mn_qs *qs, mn_err *err)
                             put_annotation(qs, obj, cols[i].key, v);
                     }
                 }
+                if (rc == MN_OK && c.joins)
+                    rc = read_joins(&c, obj, rows, n, &e);
             }
             if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
                 rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
@@ -2409,7 +3357,9 @@ static int run_select(mn_qs *qs, mn_err *err)
             tuple = mn_list_new(qs->arena, n);
         for (size_t i = 0; rc == MN_OK && i < n; i++) {
             mn_value v;
-            if (cols[i].field >= 0)
+            if (cols[i].path)
+                rc = mn__value_from_row(cols[i].pf, rows, i, c.eng, qs->arena, &v, &e);
+            else if (cols[i].field >= 0)
                 rc = mn__value_from_row(&m->_rt->fields[cols[i].field], rows, i, c.eng, qs->arena, &v, &e);
             else
                 rc = annot_value(&c, qs->annots[-cols[i].field - 1].e, rows, i, &v, &e);
@@ -2449,7 +3399,16 @@ int mn_qs_eval(mn_qs *qs, mn_err *err)
     int rc = check_qs(qs, err);
     if (rc != MN_OK || qs->evaluated)
         return rc;
-    return run_select(qs, err);
+    rc = run_select(qs, err);
+    if (rc == MN_OK && qs->nprefetch && qs->mode == MODE_OBJECTS && qs->len) {
+        mn_err e = { 0 };
+        rc = run_prefetch(qs, &e);
+        if (rc != MN_OK) {
+            qs->evaluated = false;
+            return settle(qs, err, rc, &e);
+        }
+    }
+    return rc;
 }
 
 size_t mn_qs_len(mn_qs *qs) { return mn_qs_eval(qs, NULL) == MN_OK ? qs->len : 0; }
@@ -2681,6 +3640,7 @@ mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
     mn_err e = { 0 };
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
+    c.in_aggregate = true;
     const char *names[32];
     expr *exprs[32];
     size_t n = 0;
@@ -2794,7 +3754,8 @@ const char *mn_qs_sql(mn_qs *qs, mn_list **params, mn_err *err)
     comp c;
     comp_init(&c, qs, db ? mn_db_engine_of(db) : MN_DB_SQLITE, &e);
     size_t n;
-    selcol *cols = select_columns(&c, &n);
+    setup_joins(&c);
+    selcol *cols = c.rc == MN_OK ? select_columns(&c, &n) : NULL;
     if (cols)
         compile_select(&c, cols, n, true);
     if (c.rc != MN_OK || mn_buf_error(&c.sql)) {
@@ -2882,7 +3843,8 @@ static int iter_open_cursor(mn_qs_iter *it, mn_err *err)
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
     size_t n;
-    selcol *cols = select_columns(&c, &n);
+    setup_joins(&c); /* select_related: the chunks are decoded with the joins */
+    selcol *cols = c.rc == MN_OK ? select_columns(&c, &n) : NULL;
     if (cols)
         compile_select(&c, cols, n, true);
     if (c.rc == MN_OK && mn_buf_error(&c.sql))
@@ -3079,49 +4041,28 @@ int64_t mn_qs_delete(mn_qs *qs, mn_map **per_model, mn_err *err)
     if (!db)
         return MN_EINVAL;
     mn_model *m = qs->m;
-    bool signals = mn_signal_has_listeners(&mn_pre_delete, m) || mn_signal_has_listeners(&mn_post_delete, m);
     int64_t total = 0;
     mn_err e = { 0 };
-    if (signals) {
-        /* Collect the instances, then delete them by primary key inside one
-         * transaction, sending the signals around it as Django does. */
+    if (mn__collect_needed(m)) {
+        /* Relations or signals: the collector loads the instances, follows
+         * on_delete and deletes by primary key in one transaction. */
         mn_qs *all = clone(qs);
         if (!all)
             return mn_err_set(err, MN_ENOMEM, "out of memory");
         all->mode = MODE_OBJECTS;
         all->nannots = 0;
         all->load = ~UINT64_C(0);
+        all->order_set = true;
+        all->order = NULL;
         if ((rc = mn_qs_eval(all, err)) != MN_OK)
             return rc;
-        rc = mn_db_begin(db, &e);
-        for (size_t i = 0; rc == MN_OK && i < all->len; i++)
-            rc = mn__send(&mn_pre_delete, m, all->items[i], qs->arena, false, NULL, &e);
-        if (rc == MN_OK && all->len) {
-            mn_list *ids = mn_list_new(qs->arena, all->len);
-            for (size_t i = 0; ids && i < all->len; i++)
-                mn_list_push(ids, mn__member_value(all->items[i], m, (size_t)m->_rt->pk));
-            comp c;
-            comp_init(&c, qs, mn_db_engine_of(db), &e);
-            put(&c, "DELETE FROM ");
-            mn__quote(&c.sql, m->_rt->table);
-            mn_qobj *q = mn_q(qs->arena, "pk__in", ids ? mn_value_list(ids) : mn_value_null());
-            put(&c, " WHERE ");
-            if (q)
-                compile_q(&c, q);
-            else
-                cfail(&c, MN_ENOMEM, "out of memory");
-            rc = c.rc != MN_OK ? c.rc : mn_db_execute(db, mn_buf_cstr(&c.sql), c.params, c.np, NULL, &e);
-            if (rc == MN_OK)
-                total = mn_db_changes(db);
-        }
-        for (size_t i = 0; rc == MN_OK && i < all->len; i++)
-            rc = mn__send(&mn_post_delete, m, all->items[i], qs->arena, false, NULL, &e);
-        if (rc == MN_OK)
-            rc = mn_db_commit(db, &e);
-        else
-            mn_db_rollback(db, NULL);
-        if (rc != MN_OK)
-            return settle(qs, err, rc, &e);
+        mn_map *counts = NULL;
+        total = mn__collect_delete(m, all->items, all->len, db, qs->arena, &counts, &e);
+        if (total < 0)
+            return settle(qs, err, (int)total, &e);
+        if (per_model)
+            *per_model = counts;
+        return total;
     } else {
         comp c;
         comp_init(&c, qs, mn_db_engine_of(db), &e);

@@ -965,25 +965,6 @@ static int f_apnumber(fcall *c, mn_value *out)
 }
 
 /* numberformat with grouping 3 and ',' over str(number). */
-static void group_number(mn_buf *b, mn_str s)
-{
-    size_t i = 0;
-    if (s.len && s.ptr[0] == '-') {
-        mn_buf_putc(b, '-');
-        i = 1;
-    }
-    mn_str rest = mn_str_slice(s, i, s.len);
-    ptrdiff_t dot = mn_str_find_char(rest, '.', 0);
-    mn_str ip = dot >= 0 ? mn_str_slice(rest, 0, (size_t)dot) : rest;
-    mn_str dp = dot >= 0 ? mn_str_slice(rest, (size_t)dot, rest.len) : MN_STR_EMPTY;
-    for (size_t k = 0; k < ip.len; k++) {
-        if (k && (ip.len - k) % 3 == 0)
-            mn_buf_putc(b, ',');
-        mn_buf_putc(b, ip.ptr[k]);
-    }
-    mn_buf_put_str(b, dp);
-}
-
 static bool all_digits(mn_str s)
 {
     if (!s.len)
@@ -1009,13 +990,13 @@ static int f_intcomma(fcall *c, mn_value *out)
             mn_decimal_write_fixed(&num, v.u.d);
         if (mn_buf_error(&num))
             return mn_buf_error(&num);
-        group_number(&b, mn_buf_str(&num));
+        mn__tpl_number_format(c->ctx->engine, &b, mn_buf_str(&num), 1, true);
         return ret_str(c, out, &b);
     }
     if (v.type != MN_VALUE_NULL && !mn_value_to_i64(v, &i)) {
         char tmp[32];
         snprintf(tmp, sizeof tmp, "%lld", (long long)i);
-        group_number(&b, mn_str_from(tmp));
+        mn__tpl_number_format(c->ctx->engine, &b, mn_str_from(tmp), 1, true);
         return ret_str(c, out, &b);
     }
     /* re.sub(r"^(-?\d+)(\d{3})", r'\g<1>,\g<2>') repeated */

@@ -18,11 +18,12 @@ static mn_datetime naive_now(void)
 
 static const char *fmt_arg(fcall *c, const char *setting)
 {
+    const mn_template_engine *e = c->ctx->engine;
     if (!c->has_arg || c->arg.type == MN_VALUE_NULL)
-        return mn_dateformat_get(setting);
+        return mn__tpl_get_format(e, setting, -1);
     mn_str s = mn__tpl_str(c->ctx, c->arg);
     char *z = mn_str_dup(c->arena, s);
-    return z ? mn_dateformat_get(z) : NULL;
+    return z ? mn__tpl_get_format(e, z, -1) : NULL;
 }
 
 static bool empty_value(mn_value v) { return v.type == MN_VALUE_NULL || (v.type == MN_VALUE_STR && !v.u.s.len); }
@@ -52,15 +53,15 @@ static int date_into(fcall *c, mn_buf *b)
     int rc;
     switch (v.type) {
     case MN_VALUE_DATE:
-        rc = mn_date_format(b, v.u.date, fmt, &e);
+        rc = mn_date_format_names(b, v.u.date, fmt, c->ctx->engine->names, &e);
         if (rc == MN_EINVAL)
             return mn_err_set(c->err, rc, "TypeError: %s", e.msg);
         break;
     case MN_VALUE_DATETIME:
-        rc = mn_datetime_format(b, v.u.dt, fmt, &e);
+        rc = mn_datetime_format_names(b, v.u.dt, fmt, c->ctx->engine->names, &e);
         break;
     default:
-        rc = mn_time_format(b, v.u.time, fmt, &e);
+        rc = mn_time_format_names(b, v.u.time, fmt, c->ctx->engine->names, &e);
         if (rc == MN_EINVAL) {
             mn_buf_truncate(b, start);
             return MN_OK;
@@ -103,9 +104,9 @@ static int f_time(fcall *c, mn_value *out)
     mn_err e = { 0 };
     int rc;
     if (v.type == MN_VALUE_DATETIME)
-        rc = mn_datetime_format_time(&b, v.u.dt, fmt, &e);
+        rc = mn_datetime_format_time_names(&b, v.u.dt, fmt, c->ctx->engine->names, &e);
     else if (v.type == MN_VALUE_TIME)
-        rc = mn_time_format(&b, v.u.time, fmt, &e);
+        rc = mn_time_format_names(&b, v.u.time, fmt, c->ctx->engine->names, &e);
     else
         return MN_OK;
     if (rc)
@@ -199,27 +200,6 @@ static int f_naturalday(fcall *c, mn_value *out)
     return finish(c, &b, out);
 }
 
-/* ---- {{ value }} of dates, times, decimals and durations ---- */
-
-int mn__tpl_value_hook(mn_template_context *ctx, mn_value v, mn_buf *out)
-{
-    mn_buf tmp;
-    mn_buf_init(&tmp, ctx->arena, 0);
-    int rc;
-    switch (v.type) {
-    case MN_VALUE_DATE: rc = mn_date_format(&tmp, v.u.date, MN_DATE_FORMAT, NULL); break;
-    case MN_VALUE_DATETIME: rc = mn_datetime_format(&tmp, v.u.dt, MN_DATETIME_FORMAT, NULL); break;
-    case MN_VALUE_TIME: rc = mn_time_format(&tmp, v.u.time, MN_TIME_FORMAT, NULL); break;
-    case MN_VALUE_DECIMAL: return mn_decimal_write_fixed(out, v.u.d);
-    default: return MN_ENOTFOUND;
-    }
-    if (rc)
-        return rc;
-    if (ctx->autoescape)
-        return mn_html_escape(out, mn_buf_str(&tmp));
-    return mn_buf_put_str(out, mn_buf_str(&tmp));
-}
-
 /* ---- {% now %} ---- */
 
 typedef struct now_node {
@@ -233,7 +213,8 @@ static int now_render(const void *data, mn_template_context *ctx, mn_buf *out, m
     mn_buf b;
     mn_buf_init(&b, ctx->arena, 0);
     mn_err e = { 0 };
-    int rc = mn_datetime_format(&b, naive_now(), mn_dateformat_get(n->fmt), &e);
+    int rc = mn_datetime_format_names(&b, naive_now(), mn__tpl_get_format(ctx->engine, n->fmt, -1), ctx->engine->names,
+                                      &e);
     if (rc)
         return mn__tpl_render_error(ctx, err, rc, "ValueError", "%s", e.msg);
     if (mn_buf_error(&b))

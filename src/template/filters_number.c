@@ -74,10 +74,12 @@ static int floatformat_into(fcall *c, mn_buf *b, bool *safe)
     if (!to_decimal(c, c->input, &d))
         return MN_OK;
     int64_t p = -1;
+    bool force_grouping = false;
     if (c->has_arg) {
         mn_value a = c->arg;
         if (a.type == MN_VALUE_STR && a.u.s.len && a.u.s.ptr[a.u.s.len - 1] == 'g') {
-            /* force_grouping: a no-op without localisation (NUMBER_GROUPING 0) */
+            /* force_grouping (a no-op with the global NUMBER_GROUPING 0) */
+            force_grouping = true;
             a = a.u.s.len > 1 ? mn_value_str(mn_str_slice(a.u.s, 0, a.u.s.len - 1)) : mn_value_int(-1);
         }
         if (a.type == MN_VALUE_NULL || a.type == MN_VALUE_LIST || a.type == MN_VALUE_MAP)
@@ -92,6 +94,16 @@ static int floatformat_into(fcall *c, mn_buf *b, bool *safe)
     }
     if (p > 1000 || p < -1000)
         return MN_OK;
+    const mn_template_engine *e = c->ctx->engine;
+    if (e->opts.use_l10n || force_grouping) {
+        /* formats.number_format(number, abs(p), force_grouping) */
+        mn_buf num;
+        mn_buf_init(&num, c->arena, 0);
+        if (mn_decimal_format_fixed(&num, d, (int)p))
+            return MN_OK;
+        *safe = true;
+        return mn__tpl_number_format(e, b, mn_buf_str(&num), -1, force_grouping);
+    }
     size_t start = b->len;
     if (mn_decimal_format_fixed(b, d, (int)p)) {
         mn_buf_truncate(b, start);

@@ -176,6 +176,36 @@ void mn__fragcache_free(mn__fragcache *c);
 int mn__fragcache_get(void *udata, mn_str key, mn_arena *arena, mn_str *out);
 int mn__fragcache_set(void *udata, mn_str key, mn_str value, int64_t timeout);
 
+/* ---- localization (l10n.c) ---- */
+typedef struct mn__tpl_locale {
+    const char *date_format, *datetime_format, *time_format, *year_month_format, *month_day_format,
+        *short_date_format, *short_datetime_format;
+    const char *decimal_sep, *thousand_sep;
+    int grouping; /* NUMBER_GROUPING (0: none) */
+} mn__tpl_locale;
+
+/* The formats module of a language code ("fr", "en-gb"), or NULL when
+ * there is none (the global defaults then apply). */
+const mn__tpl_locale *mn__tpl_locale_of(const char *lang);
+/* The formats in force: the language's when use_l10n is 1 (or -1, "None",
+ * with USE_L10N on), else the global settings. */
+const mn__tpl_locale *mn__tpl_formats(const mn_template_engine *e, int use_l10n);
+/* Django's get_format(name): a date format or separator setting by name,
+ * or name itself. */
+const char *mn__tpl_get_format(const mn_template_engine *e, const char *name, int use_l10n);
+/* numberformat.format: num is "-123.45" text (as str() or '{:f}' gives
+ * it); the decimal separator, and the grouping when USE_THOUSAND_SEPARATOR
+ * applies or force_grouping. */
+int mn__tpl_number_format(const mn_template_engine *e, mn_buf *out, mn_str num, int use_l10n, bool force_grouping);
+/* True when numbers render as str() with use_l10n (no separator changes). */
+bool mn__tpl_plain_numbers(const mn_template_engine *e, int use_l10n);
+/* formats.localize(v, use_l10n) for numbers, dates and times appended to
+ * out; MN_ENOTFOUND for other types. */
+int mn__tpl_localize(mn_template_context *ctx, mn_value v, int use_l10n, mn_buf *out);
+/* Escapes what out holds past start in place, when needed. */
+int mn__tpl_escape_from(mn_template_context *ctx, mn_buf *out, size_t start);
+int mn__tpl_register_l10n(mn_template_library *lib);
+
 /* ---- the engine ---- */
 typedef struct mn__cache_entry {
     char *name;
@@ -206,6 +236,9 @@ struct mn_template_engine {
     void *cache_udata;
     mn__fragcache *frag; /* the default store of {% cache %} */
     const char *string_if_invalid;
+    const char *language;          /* LANGUAGE_CODE */
+    const mn__tpl_locale *locale;  /* its formats module, or NULL */
+    const mn_date_names *names;    /* its month and day names */
     /* renders dates and times as {{ }} does (localize); MN_ENOTFOUND: not handled */
     int (*value_hook)(mn_template_context *ctx, mn_value v, mn_buf *out);
 };
@@ -237,6 +270,9 @@ struct mn_template_context {
     mn_value request;
     const mn_template *tpl;
     const mn_template_node *node; /* node being rendered, for error positions */
+    int8_t use_l10n;              /* Context.use_l10n: -1 None (USE_L10N), 0 off, 1 on */
+    size_t render_scope;          /* the scope mn_template_render pushed (none in Django's Context) */
+    bool plain_numbers;           /* numbers render as str() */
     size_t steps, max_steps;
 };
 

@@ -108,6 +108,10 @@ mn_template_engine *mn_template_engine_new(const mn_template_options *opts)
         e->opts.static_url = mn_arena_strdup(e->arena, e->opts.static_url);
     if (e->opts.media_url)
         e->opts.media_url = mn_arena_strdup(e->arena, e->opts.media_url);
+    e->language = mn_arena_strdup(e->arena, e->opts.language_code ? e->opts.language_code : "en-us");
+    e->opts.language_code = e->language;
+    e->locale = mn__tpl_locale_of(e->language);
+    e->names = mn_date_names_get(e->language);
     e->value_hook = mn__tpl_value_hook;
     e->frag = mn__fragcache_new();
     e->cache = mn_map_new(e->arena, 16);
@@ -117,11 +121,14 @@ mn_template_engine *mn_template_engine_new(const mn_template_options *opts)
     mn_template_library *cache = mn_template_library_new(e->arena, "cache");
     mn_template_library *statics = mn_template_library_new(e->arena, "static");
     mn_template_library *i18n = mn_template_library_new(e->arena, "i18n");
+    mn_template_library *l10n = mn_template_library_new(e->arena, "l10n");
     if (!e->frag || !e->cache || !e->namecache || !e->builtins || !humanize || mn__tpl_register_builtin_tags(e->builtins) ||
         mn__tpl_register_builtin_filters(e->builtins) || mn__tpl_register_humanize(humanize) ||
         !cache || mn__tpl_register_cache_tags(cache) || mn_template_engine_add_library(e, cache, false) ||
         !statics || mn__tpl_register_static_tags(statics) || mn_template_engine_add_library(e, statics, false) ||
         !i18n || mn__tpl_register_i18n_tags(i18n) || mn_template_engine_add_library(e, i18n, false) ||
+        !l10n || mn__tpl_register_l10n(l10n) || mn_template_engine_add_library(e, l10n, false) ||
+        !e->language ||
         mn_template_engine_add_library(e, e->builtins, true) || mn_template_engine_add_library(e, humanize, false)) {
         mn_template_engine_free(e);
         return NULL;

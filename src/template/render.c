@@ -48,6 +48,8 @@ mn_template_context *mn_template_context_new(mn_template_engine *e, mn_arena *ar
         return NULL;
     c->nscopes = 1;
     c->max_steps = e->opts.max_steps ? e->opts.max_steps : 100000000;
+    c->use_l10n = -1;
+    c->plain_numbers = mn__tpl_plain_numbers(e, -1);
     return c;
 }
 
@@ -358,7 +360,7 @@ static int call_if_callable(mn_template_context *ctx, mn_value *v, mn_err *err)
     return MN_OK;
 }
 
-static int var_lookup(const mn__tvar *v, mn_template_context *ctx, mn_value *out, mn_err *err);
+static int var_lookup(const mn__tvar *v, mn_template_context *ctx, mn_value *out, mn_err *err) __attribute__((noinline));
 
 int mn__tpl_var_resolve(const mn__tvar *v, mn_template_context *ctx, mn_value *out, mn_err *err)
 {
@@ -543,24 +545,11 @@ int mn_template_fexpr_resolve(const mn_template_fexpr *fe, mn_template_context *
 
 /* Escapes what out holds past start (a filter's unsafe result written in
  * place), when there is something to escape. */
-static int escape_tail(mn_template_context *ctx, mn_buf *out, size_t start)
+int mn__tpl_escape_from(mn_template_context *ctx, mn_buf *out, size_t start)
 {
     size_t n = out->len - start;
     const char *p = out->data + start;
-    size_t i = 0;
-    /* 8 bytes at a time while none is one of the five */
-    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
-#define HAS(w, c) ((((w) ^ (ones * (c))) - ones) & ~((w) ^ (ones * (c))) & highs)
-    while (i + 8 <= n) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        if (HAS(w, '&') | HAS(w, '<') | HAS(w, '>') | HAS(w, '"') | HAS(w, '\''))
-            break;
-        i += 8;
-    }
-#undef HAS
-    while (i < n && p[i] != '&' && p[i] != '<' && p[i] != '>' && p[i] != '"' && p[i] != '\'')
-        i++;
+    size_t i = mn_html_escape_span(mn_str_make(p, n));
     if (i == n)
         return MN_OK;
     char *copy = mn_arena_alloc(ctx->arena, n - i);
@@ -619,7 +608,7 @@ static int render_fexpr(const mn_template_fexpr *fe, mn_template_context *ctx, m
     if (out->err)
         return out->err;
     if (ctx->autoescape && !safe && !((def->flags & MN_FILTER_IS_SAFE) && in_safe))
-        return escape_tail(ctx, out, start);
+        return mn__tpl_escape_from(ctx, out, start);
     return MN_OK;
 }
 
@@ -685,9 +674,9 @@ int mn_template_render_value(mn_template_context *ctx, mn_value v, mn_buf *out)
             return mn_buf_put_str(out, v.u.s);
         return mn_html_escape(out, v.u.s);
     }
-    if (v.type == MN_VALUE_INT)
+    if (v.type == MN_VALUE_INT && ctx->plain_numbers)
         return mn_buf_put_i64(out, v.u.i);
-    if (v.type == MN_VALUE_FLOAT)
+    if (v.type == MN_VALUE_FLOAT && ctx->plain_numbers)
         return mn__tpl_put_float(out, v.u.f);
     if (ctx->engine->value_hook) {
         int rc = ctx->engine->value_hook(ctx, v, out);
@@ -753,9 +742,37 @@ int mn_template_nodelist_render(const mn_template_nodelist *nl, mn_template_cont
     return MN_OK;
 }
 
+static _Thread_local mn_template_render_hook render_hook;
+static _Thread_local void *render_hook_udata;
+
+void mn_template_set_render_hook(mn_template_render_hook fn, void *udata, mn_template_render_hook *prev,
+                                 void **prev_udata)
+{
+    if (prev)
+        *prev = render_hook;
+    if (prev_udata)
+        *prev_udata = render_hook_udata;
+    render_hook = fn;
+    render_hook_udata = fn ? udata : NULL;
+}
+
+mn_map *mn_template_context_flatten(mn_template_context *ctx, mn_arena *arena)
+{
+    mn_map *m = mn_map_new(arena, 16);
+    for (size_t i = 0; m && i < ctx->nscopes; i++) {
+        const mn_map *scope = ctx->scopes[i];
+        for (size_t j = 0; scope && j < mn_map_len(scope); j++)
+            if (mn_map_set(m, mn_map_key_at(scope, j), mn_map_value_at(scope, j)))
+                return NULL;
+    }
+    return m;
+}
+
 int mn__tpl_render_template(const mn_template *t, mn_template_context *ctx, mn_buf *out, mn_err *err,
                             bool isolated)
 {
+    if (render_hook)
+        render_hook(render_hook_udata, t, ctx);
     if (ctx->depth >= MN__TPL_MAX_DEPTH)
         return mn__tpl_render_error(ctx, err, MN_ELIMIT, "RecursionError",
                                     "maximum template nesting depth (%d) exceeded rendering \"%s\"",
@@ -780,8 +797,10 @@ int mn_template_render(mn_template *t, mn_template_context *ctx, mn_buf *out, mn
         return mn_err_set(err, MN_EINVAL, "mn_template_render: NULL argument");
     if (mn_template_context_push(ctx))
         return mn_err_set(err, MN_ENOMEM, "out of memory");
-    size_t saved = ctx->nscopes;
+    size_t saved = ctx->nscopes, saved_scope = ctx->render_scope;
+    ctx->render_scope = saved - 1;
     int rc = mn__tpl_render_template(t, ctx, out, err, true);
+    ctx->render_scope = saved_scope;
     ctx->nscopes = saved;
     mn_template_context_pop(ctx);
     return rc;

@@ -312,6 +312,15 @@ static int if_eval(const ifexpr *e, mn_template_context *ctx, mn_value *out, mn_
     int rc;
     switch (e->op) {
     case OP_LIT:
+        if (!e->lit->nfilters) {
+            /* a plain variable: a failed lookup is None */
+            rc = mn__tpl_var_resolve(&e->lit->var, ctx, out, err);
+            if (rc == MN_ENOTFOUND) {
+                *out = mn_value_null();
+                return MN_OK;
+            }
+            return rc;
+        }
         return mn_template_fexpr_resolve(e->lit, ctx, true, out, err);
     case OP_OR:
         if ((rc = if_eval(e->first, ctx, &a, err)))

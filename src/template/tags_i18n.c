@@ -447,7 +447,7 @@ typedef struct lang_node {
 static int lang_render(const void *data, mn_template_context *ctx, mn_buf *out, mn_err *err)
 {
     const lang_node *l = data;
-    return mn_template_context_set_str(ctx, l->asvar, l->bidi ? mn_value_bool(false) : mn_value_cstr("en-us"));
+    return mn_template_context_set_str(ctx, l->asvar, l->bidi ? mn_value_bool(false) : mn_value_cstr(ctx->engine->language));
 }
 
 static mn_template_node *lang_compile(mn_template_parser *p, mn_str contents, mn_err *err, bool bidi)

@@ -526,20 +526,320 @@ static mn_template_node *do_lorem(mn_template_parser *p, mn_str contents, mn_err
 
 /* ---- debug ---- */
 
+/* Python's pprint.pformat (width 80, dicts sorted) over template values:
+ * maps as dicts, lists, strings split at spaces when too long, anything
+ * else as its repr. A forloop shows as the dict Django keeps. */
+typedef struct pp {
+    mn_template_context *ctx;
+    mn_buf *out;
+} pp;
+
+static size_t ulen(mn_str s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s.len; i++)
+        n += ((unsigned char)s.ptr[i] & 0xc0) != 0x80;
+    return n;
+}
+
+static mn_value pp_view(mn_template_context *ctx, mn_value v)
+{
+    const mn_type *t = v.type == MN_VALUE_OBJECT ? v.u.obj.type : NULL;
+    if (!t || !t->name || strcmp(t->name, "forloop") != 0 || !t->get_attr)
+        return v;
+    static const char *const keys[] = { "parentloop", "counter0", "counter", "revcounter", "revcounter0", "first",
+                                        "last" };
+    mn_map *m = mn_map_new(ctx->arena, 7);
+    if (!m)
+        return v;
+    for (size_t i = 0; i < 7; i++) {
+        mn_value x;
+        if (t->get_attr(v.u.obj.ptr, mn_str_from(keys[i]), ctx->arena, &x) || mn_map_set_cstr(m, keys[i], x))
+            return v;
+    }
+    return mn_value_map(m);
+}
+
+static int key_cmp(mn_str a, mn_str b)
+{
+    int c = memcmp(a.ptr, b.ptr, a.len < b.len ? a.len : b.len);
+    return c ? c : (a.len > b.len) - (a.len < b.len);
+}
+
+/* The entry indices of m in key order. */
+static size_t *sorted_keys(mn_template_context *ctx, mn_map *m)
+{
+    size_t n = mn_map_len(m);
+    size_t *ix = mn_arena_alloc(ctx->arena, (n ? n : 1) * sizeof *ix);
+    if (!ix)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && key_cmp(mn_map_key_at(m, ix[j - 1]), mn_map_key_at(m, i)) > 0) {
+            ix[j] = ix[j - 1];
+            j--;
+        }
+        ix[j] = i;
+    }
+    return ix;
+}
+
+/* _safe_repr with sorted dicts. */
+static int pp_repr(mn_template_context *ctx, mn_value v, mn_buf *b, int depth)
+{
+    if (depth > 100)
+        return mn_buf_puts(b, "...");
+    v = pp_view(ctx, v);
+    if (v.type == MN_VALUE_MAP) {
+        size_t n = mn_map_len(v.u.map), *ix = sorted_keys(ctx, v.u.map);
+        if (!ix)
+            return MN_ENOMEM;
+        mn_buf_putc(b, '{');
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                mn_buf_puts(b, ", ");
+            mn_value_repr(mn_value_str(mn_map_key_at(v.u.map, ix[i])), b);
+            mn_buf_puts(b, ": ");
+            pp_repr(ctx, mn_map_value_at(v.u.map, ix[i]), b, depth + 1);
+        }
+        return mn_buf_putc(b, '}');
+    }
+    if (v.type == MN_VALUE_LIST) {
+        mn_buf_putc(b, '[');
+        for (size_t i = 0; i < mn_list_len(v.u.list); i++) {
+            if (i)
+                mn_buf_puts(b, ", ");
+            pp_repr(ctx, mn_list_get(v.u.list, i), b, depth + 1);
+        }
+        return mn_buf_putc(b, ']');
+    }
+    if (v.type == MN_VALUE_STR) {
+        mn_value plain = v;
+        plain.flags = 0;
+        return mn_value_repr(plain, b);
+    }
+    return mn_value_repr(v, b);
+}
+
+static mn_str pp_rep(pp *p, mn_value v)
+{
+    mn_buf b;
+    mn_buf_init(&b, p->ctx->arena, 0);
+    pp_repr(p->ctx, v, &b, 0);
+    return mn_buf_str(&b);
+}
+
+static void pp_spaces(mn_buf *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        mn_buf_putc(out, ' ');
+}
+
+static void pp_format(pp *p, mn_value v, size_t indent, size_t allowance, int level);
+
+/* str.splitlines(True): the length of the line starting at s. */
+static size_t line_len(mn_str s)
+{
+    size_t i = 0;
+    while (i < s.len) {
+        size_t pos = i;
+        uint32_t cp;
+        if (mn_utf8_next(s, &pos, &cp))
+            pos = i + 1, cp = 0xfffd;
+        if (cp == '\r') {
+            if (pos < s.len && s.ptr[pos] == '\n')
+                pos++;
+            return pos;
+        }
+        if (cp == '\n' || cp == 0x0b || cp == 0x0c || (cp >= 0x1c && cp <= 0x1e) || cp == 0x85 || cp == 0x2028 ||
+            cp == 0x2029)
+            return pos;
+        i = pos;
+    }
+    return s.len;
+}
+
+/* The end of the next \S*\s* part of line from i. */
+static size_t part_end(mn_str line, size_t i)
+{
+    bool in_space = false;
+    while (i < line.len) {
+        size_t pos = i;
+        uint32_t cp;
+        if (mn_utf8_next(line, &pos, &cp))
+            pos = i + 1, cp = 0xfffd;
+        bool sp = mn_unicode_isspace(cp);
+        if (!sp && in_space)
+            break;
+        in_space |= sp;
+        i = pos;
+    }
+    return i;
+}
+
+static void pp_str(pp *p, mn_str s, size_t indent, size_t allowance, int level)
+{
+    mn_buf *out = p->out;
+    if (!s.len) {
+        mn_buf_puts(out, "''");
+        return;
+    }
+    mn_str chunks[256];
+    size_t nchunks = 0;
+    mn_str rep = MN_STR_EMPTY;
+    if (level == 1) {
+        indent++;
+        allowance++;
+    }
+    size_t max_width = 80 > indent ? 80 - indent : 0, max_width1 = max_width;
+    bool overflow = false;
+    for (size_t at = 0; at < s.len && !overflow;) {
+        size_t n = line_len(mn_str_slice(s, at, s.len));
+        mn_str line = mn_str_slice(s, at, at + n);
+        at += n;
+        bool last_line = at >= s.len;
+        rep = pp_rep(p, mn_value_str(line));
+        if (last_line)
+            max_width1 = max_width1 > allowance ? max_width1 - allowance : 0;
+        if (ulen(rep) <= max_width1) {
+            if (nchunks == 256) {
+                overflow = true;
+                break;
+            }
+            chunks[nchunks++] = rep;
+            continue;
+        }
+        size_t max_width2 = max_width, cur_start = 0, cur_end = 0;
+        for (size_t i = 0; i < line.len;) {
+            size_t e = part_end(line, i);
+            bool last_part = e >= line.len;
+            if (last_part && last_line)
+                max_width2 = max_width2 > allowance ? max_width2 - allowance : 0;
+            mn_str cand = mn_str_slice(line, cur_start, e);
+            if (ulen(pp_rep(p, mn_value_str(cand))) > max_width2) {
+                if (cur_end > cur_start) {
+                    if (nchunks == 256) {
+                        overflow = true;
+                        break;
+                    }
+                    chunks[nchunks++] = pp_rep(p, mn_value_str(mn_str_slice(line, cur_start, cur_end)));
+                }
+                cur_start = i;
+            }
+            cur_end = e;
+            i = e;
+        }
+        if (!overflow && cur_end > cur_start) {
+            if (nchunks == 256) {
+                overflow = true;
+                break;
+            }
+            chunks[nchunks++] = pp_rep(p, mn_value_str(mn_str_slice(line, cur_start, cur_end)));
+        }
+    }
+    if (overflow) {
+        /* very long text: one repr (pprint would split it further) */
+        mn_buf_put_str(out, pp_rep(p, mn_value_str(s)));
+        return;
+    }
+    if (nchunks == 1) {
+        mn_buf_put_str(out, rep);
+        return;
+    }
+    if (level == 1)
+        mn_buf_putc(out, '(');
+    for (size_t i = 0; i < nchunks; i++) {
+        if (i) {
+            mn_buf_putc(out, '\n');
+            pp_spaces(out, indent);
+        }
+        mn_buf_put_str(out, chunks[i]);
+    }
+    if (level == 1)
+        mn_buf_putc(out, ')');
+}
+
+static void pp_format(pp *p, mn_value v, size_t indent, size_t allowance, int level)
+{
+    v = pp_view(p->ctx, v);
+    mn_str rep = pp_rep(p, v);
+    size_t room = 80 > indent + allowance ? 80 - indent - allowance : 0;
+    if (ulen(rep) <= room || level > 100 ||
+        (v.type != MN_VALUE_MAP && v.type != MN_VALUE_LIST && v.type != MN_VALUE_STR)) {
+        mn_buf_put_str(p->out, rep);
+        return;
+    }
+    level++;
+    mn_buf *out = p->out;
+    if (v.type == MN_VALUE_STR) {
+        pp_str(p, v.u.s, indent, allowance, level);
+    } else if (v.type == MN_VALUE_MAP) {
+        mn_buf_putc(out, '{');
+        size_t n = mn_map_len(v.u.map), *ix = sorted_keys(p->ctx, v.u.map);
+        for (size_t i = 0; ix && i < n; i++) {
+            bool last = i + 1 == n;
+            mn_str k = pp_rep(p, mn_value_str(mn_map_key_at(v.u.map, ix[i])));
+            mn_buf_put_str(out, k);
+            mn_buf_puts(out, ": ");
+            pp_format(p, mn_map_value_at(v.u.map, ix[i]), indent + 1 + ulen(k) + 2, last ? allowance + 1 : 1,
+                      level);
+            if (!last) {
+                mn_buf_puts(out, ",\n");
+                pp_spaces(out, indent + 1);
+            }
+        }
+        mn_buf_putc(out, '}');
+    } else {
+        mn_buf_putc(out, '[');
+        size_t n = mn_list_len(v.u.list);
+        for (size_t i = 0; i < n; i++) {
+            bool last = i + 1 == n;
+            if (i) {
+                mn_buf_puts(out, ",\n");
+                pp_spaces(out, indent + 1);
+            }
+            pp_format(p, mn_list_get(v.u.list, i), indent + 1, last ? allowance + 1 : 1, level);
+        }
+        mn_buf_putc(out, ']');
+    }
+}
+
+static int lib_to_str(const void *obj, mn_buf *out)
+{
+    return mn_buf_printf(out, "<library '%s'>", ((const mn_template_library *)obj)->name);
+}
+
+static const mn_type lib_type = { .name = "library", .to_str = lib_to_str };
+
+/* Django's DebugNode (with DEBUG on; empty otherwise): pformat of each
+ * context dict, innermost first, then the built-ins; after a blank line,
+ * where Django shows sys.modules, the template libraries {% load %} knows. */
 static int debug_render(const void *data, mn_template_context *ctx, mn_buf *out, mn_err *err)
 {
+    if (!ctx->engine->opts.debug)
+        return MN_OK;
     mn_buf tmp;
     mn_buf_init(&tmp, ctx->arena, 0);
-    bool first = true;
+    pp p = { ctx, &tmp };
     for (size_t i = ctx->nscopes; i-- > 0;) {
-        if (!ctx->scopes[i])
+        mn_map *m = ctx->scopes[i];
+        if (!m && i == ctx->render_scope)
             continue;
-        if (!first)
-            mn_buf_puts(&tmp, "\n");
-        first = false;
-        mn_value_repr(mn_value_map(ctx->scopes[i]), &tmp);
+        if (!m && !(m = mn_map_new(ctx->arena, 0)))
+            return MN_ENOMEM;
+        pp_format(&p, mn_value_map(m), 0, 0, 0);
     }
-    mn_buf_puts(&tmp, "\n{'False': False, 'None': None, 'True': True}");
+    mn_buf_puts(&tmp, "{'False': False, 'None': None, 'True': True}\n\n");
+    mn_map *libs = mn_map_new(ctx->arena, ctx->engine->nlibs);
+    if (!libs)
+        return MN_ENOMEM;
+    for (size_t i = 0; i < ctx->engine->nlibs; i++) {
+        const mn_template_library *l = ctx->engine->libs[i];
+        if (!ctx->engine->lib_builtin[i] && l->name && *l->name &&
+            mn_map_set_cstr(libs, l->name, mn_value_object(&lib_type, (void *)l)))
+            return MN_ENOMEM;
+    }
+    pp_format(&p, mn_value_map(libs), 0, 0, 0);
     if (mn_buf_error(&tmp))
         return mn_buf_error(&tmp);
     return mn_html_escape(out, mn_buf_str(&tmp));

@@ -8,12 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "manouche/crypto.h"
+#include "manouche/nplus1.h"
 #include "manouche/signal.h"
 #include "web_internal.h"
 
 mn_logger mn__request_log = MN_LOGGER_INIT("manouche.request");
+static mn_logger nplus1_log = MN_LOGGER_INIT("manouche.nplus1");
 
 struct mn_next {
     mn_site *site;
@@ -352,6 +355,24 @@ static mn_response *core(mn_site *site, mn_request *req)
     return resp;
 }
 
+/* N+1 detection once the view and its template are done. */
+static mn_response *check_nplus1(mn_request *req, mn_site *site, mn_response *resp)
+{
+    mn__web_req *st = mn__web_state(req);
+    if (!st || !st->nplus1)
+        return resp;
+    const char *msg = mn_nplus1_message(st->nplus1);
+    mn_nplus1_stop(st->nplus1);
+    if (!msg)
+        return resp;
+    st->nplus1_message = msg;
+    if (site->cfg.settings->NPLUS1_RAISE)
+        return server_error(req, site, msg);
+    mn_log_warning(&nplus1_log, msg, MN_LOG_SLICE("path", mn_request_path(req)),
+                   MN_LOG_STR("request_id", mn_request_id(req)));
+    return resp;
+}
+
 static bool is_deferred(mn_request *req, const mn_response *resp)
 {
     return mn_response_context(req, resp) != NULL;
@@ -372,6 +393,8 @@ mn_response *mn_next_call(mn_next *next, mn_request *req)
             resp = render_deferred(req, site, resp);
         if (resp && is_deferred(req, resp))
             resp = mn_http_error(req, 500);
+        if (resp)
+            resp = check_nplus1(req, site, resp);
         if (!resp)
             resp = server_error(req, site, failure_message(req, "out of memory"));
         return resp;
@@ -397,20 +420,29 @@ static void request_finished(void *site)
         mn_logf(&mn__request_log, MN_LOG_ERROR, "%s", err.msg);
 }
 
+/* Request ids need to be unique and unguessable enough to tell requests
+ * apart in logs, not secret: each thread draws a random key once and then
+ * numbers its requests through a bijective mixer (splitmix64's finaliser),
+ * so ids never repeat within a thread and no request pays for a call into
+ * the CSPRNG (which cost more than the rest of a small request's handling). */
 static void make_id(char out[17])
 {
-    static _Atomic uint64_t counter;
+    static _Atomic uint64_t threads;
+    static _Thread_local uint64_t key, seq;
     static const char hex[] = "0123456789abcdef";
-    unsigned char raw[8];
-    mn_err err = { 0 };
-    if (mn_crypto_random_bytes(raw, sizeof raw, &err)) {
-        uint64_t c = atomic_fetch_add(&counter, 1) ^ ((uint64_t)getpid() << 40);
-        memcpy(raw, &c, sizeof raw);
+    if (!key) {
+        mn_err err = { 0 };
+        if (mn_crypto_random_bytes(&key, sizeof key, &err))
+            key = ((uint64_t)getpid() << 32) ^ (uint64_t)time(NULL);
+        /* Distinct threads get distinct odd keys even if the draws collide. */
+        key = (key ^ (atomic_fetch_add(&threads, 1) << 1)) | 1;
     }
-    for (int i = 0; i < 8; i++) {
-        out[2 * i] = hex[raw[i] >> 4];
-        out[2 * i + 1] = hex[raw[i] & 15];
-    }
+    uint64_t z = key * ++seq; /* odd key: a bijection of seq */
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    for (int i = 0; i < 16; i++)
+        out[i] = hex[(z >> (60 - 4 * i)) & 15];
     out[16] = 0;
 }
 
@@ -426,6 +458,9 @@ mn_response *mn_site_handle(mn_site *site, mn_request *req)
         mn_logf(&mn__request_log, MN_LOG_ERROR, "%s", err.msg);
     if (mn_arena_on_cleanup(mn_request_arena(req), request_finished, site))
         return NULL;
+    const mn_settings *s = site->cfg.settings;
+    if ((s->DEBUG || st->nplus1_force) && s->NPLUS1_THRESHOLD >= 0)
+        st->nplus1 = mn_nplus1_start(mn_request_arena(req), s->NPLUS1_THRESHOLD);
     mn_next top = { .site = site, .index = 0, .mw = NULL };
     return mn_next_call(&top, req);
 }

@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <time.h>
 #include <unistd.h>
+#include "manouche/migrate.h"
 #include "manouche/server.h"
 #include "web_internal.h"
 
@@ -85,8 +86,47 @@ static const mn_command check_command = {
 
 /* ---- diffsettings ---- */
 
+/* Django's --output unified: "- NAME = default" / "+ NAME = value" for
+ * what differs, "  NAME = value" for the rest with --all. */
+static int diffsettings_unified(mn_command_ctx *ctx, bool all)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    mn_settings defaults = mn_settings_defaults();
+    size_t n = 0;
+    const mn_setting_desc *table = mn_settings_table(&n);
+    const mn_setting_desc **order = mn_arena_calloc(a, n + 1, sizeof *order);
+    if (!order)
+        return mn_command_error(ctx, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        order[i] = &table[i];
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(order[j - 1]->name, order[j]->name) > 0; j--) {
+            const mn_setting_desc *t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (size_t i = 0; i < n; i++) {
+        mn_buf mine, base;
+        mn_buf_init(&mine, a, 0);
+        mn_buf_init(&base, a, 0);
+        if (mn_settings_format_value(&g_settings, order[i], false, &mine) ||
+            mn_settings_format_value(&defaults, order[i], false, &base))
+            return mn_command_error(ctx, "out of memory");
+        if (!mn_str_eq(mn_buf_str(&mine), mn_buf_str(&base))) {
+            mn_command_out(ctx, MN_STYLE_ERROR, "- %s = %s", order[i]->name, mn_buf_cstr(&base));
+            mn_command_out(ctx, MN_STYLE_SUCCESS, "+ %s = %s", order[i]->name, mn_buf_cstr(&mine));
+        } else if (all) {
+            mn_command_out(ctx, MN_STYLE_PLAIN, "  %s = %s", order[i]->name, mn_buf_cstr(&mine));
+        }
+    }
+    return 0;
+}
+
 static int diffsettings_handle(mn_command_ctx *ctx)
 {
+    const char *output = mn_command_str(ctx, "output");
+    if (output && !strcmp(output, "unified"))
+        return diffsettings_unified(ctx, mn_command_flag(ctx, "all"));
     mn_buf b;
     mn_buf_init(&b, mn_command_arena(ctx), 0);
     if (mn_settings_diff(&g_settings, mn_command_flag(ctx, "all"), &b))
@@ -95,9 +135,14 @@ static int diffsettings_handle(mn_command_ctx *ctx)
     return 0;
 }
 
+static const char *const diff_outputs[] = { "hash", "unified", NULL };
 static const mn_command_arg diffsettings_args[] = {
     MN_ARG_FLAG("--all", "Display all settings, regardless of their value. In \"hash\" mode, "
                          "default values are prefixed by \"###\"."),
+    { .name = "--output", .type = MN_ARG_STR, .choices = diff_outputs, .default_value = "hash",
+      .help = "Selects the output format. 'hash' mode displays each changed setting, with the settings that "
+              "don't appear in the defaults followed by ###. 'unified' mode prefixes the default setting with a "
+              "minus sign, followed by the changed setting prefixed with a plus sign." },
     MN_ARG_END
 };
 static const mn_command diffsettings_command = {
@@ -426,10 +471,19 @@ static const mn_command runserver_command = {
 static const mn_command *const builtin_commands[] = {
     &check_command,
     &mn__collectstatic_command,
+    &mn__dbshell_command,
     &diffsettings_command,
+    &mn__dumpdata_command,
+    &mn__flush_command,
+    &mn__inspectdb_command,
+    &mn__loaddata_command,
+    &mn_makemigrations_command,
+    &mn_migrate_command,
     &runserver_command,
+    &mn_showmigrations_command,
+    &mn_sqlmigrate_command,
     &mn__startapp_command,
-    NULL,
+    NULL
 };
 
 /* ---- main ---- */

@@ -1830,3 +1830,30 @@ Test(humanize, naturalday_matches_django)
     cr_assert_str_eq(mn_buf_cstr(&b), "01/01/2020");
     mn_buf_free(&b);
 }
+
+/* Names of a language: French for fr and fr-XX, English otherwise
+ * (python3-django 3.2 with LANGUAGE_CODE 'fr'). */
+Test(dateformat, names_of_a_language)
+{
+    const mn_date_names *fr = mn_date_names_get("fr");
+    cr_assert_eq(mn_date_names_get("FR_ca"), fr);
+    cr_assert_eq(mn_date_names_get("fr-be"), fr);
+    cr_assert_neq(mn_date_names_get("fry"), fr);
+    cr_assert_str_eq(mn_date_names_get(NULL)->months[0], "January");
+    cr_assert_str_eq(mn_date_names_get("de")->weekdays[6], "Sunday");
+    mn_buf b;
+    mn_buf_init(&b, NULL, 0);
+    cr_assert_eq(mn_date_format_names(&b, (mn_date){ 2020, 2, 7 }, "l j F Y, D N b M E S", fr, NULL), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), "vendredi 7 f\xc3\xa9vrier 2020, ven f\xc3\xa9v. f\xc3\xa9v F\xc3\xa9v "
+                                      "F\xc3\xa9vrier th");
+    mn_buf_reset(&b);
+    cr_assert_eq(mn_time_format_names(&b, (mn_time){ 0, 0, 0, 0 }, "P|a|A", fr, NULL), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), "minuit|matin|Matin");
+    mn_buf_reset(&b);
+    cr_assert_eq(mn_time_format_names(&b, (mn_time){ 15, 30, 0, 0 }, "P", fr, NULL), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), "3:30 apr\xc3\xa8s-midi");
+    mn_buf_reset(&b);
+    cr_assert_eq(mn_date_format_names(&b, (mn_date){ 2020, 8, 1 }, "N M", NULL, NULL), MN_OK);
+    cr_assert_str_eq(mn_buf_cstr(&b), "Aug. Aug");
+    mn_buf_free(&b);
+}

@@ -128,3 +128,56 @@ Test(html, urlize_fits_the_limit_exactly)
         mn_buf_free(&want);
     }
 }
+
+/* The vector and word scans against a byte-by-byte reference: every length
+ * up to 40, each of the five characters (and a plain high byte) at every
+ * position, alone and in pairs; mn_html_escape_span gives the first one. */
+static void naive_escape(char *dst, const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *r = s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;" : s[i] == '>' ? "&gt;"
+                      : s[i] == '"' ? "&quot;" : s[i] == '\'' ? "&#x27;" : NULL;
+        if (r) {
+            memcpy(dst + k, r, strlen(r));
+            k += strlen(r);
+        } else {
+            dst[k++] = s[i];
+        }
+    }
+    dst[k] = '\0';
+}
+
+Test(html, escape_scans_every_position)
+{
+    static const char specials[] = "&<>\"'\xe9";
+    char in[48], want[48 * 6 + 1];
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t a = 0; a <= n; a++) {
+            for (size_t c = 0; c < sizeof specials - 1; c++) {
+                for (size_t b = a; b <= n; b += 7) {
+                    for (size_t i = 0; i < n; i++)
+                        in[i] = (char)('a' + i % 26);
+                    if (a < n)
+                        in[a] = specials[c];
+                    if (b < n && b != a)
+                        in[b] = specials[(c + 1) % 5];
+                    size_t first = n;
+                    for (size_t i = 0; i < n; i++)
+                        if (strchr("&<>\"'", in[i]) && in[i]) {
+                            first = i;
+                            break;
+                        }
+                    cr_assert_eq(mn_html_escape_span(mn_str_make(in, n)), first, "n=%zu a=%zu b=%zu", n, a, b);
+                    naive_escape(want, in, n);
+                    mn_buf out;
+                    mn_buf_init(&out, NULL, 0);
+                    mn_buf_puts(&out, "#");
+                    cr_assert_eq(mn_html_escape(&out, mn_str_make(in, n)), MN_OK);
+                    cr_assert_str_eq(mn_buf_cstr(&out) + 1, want, "n=%zu a=%zu b=%zu", n, a, b);
+                    mn_buf_free(&out);
+                }
+            }
+        }
+    }
+}

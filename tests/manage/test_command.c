@@ -439,3 +439,77 @@ Test(command, combined_short_flags)
     cr_assert_eq(r.rc, 0);
     cr_assert(strstr(r.out, "usage: manage flags_cmd [-h]"), "%s", r.out);
 }
+
+/* nargs='*' and nargs='+': a `many` positional takes the rest. */
+static char many_seen[256];
+static int many_fn(mn_command_ctx *ctx)
+{
+    const char *const *items;
+    size_t n = mn_command_list(ctx, "labels", &items);
+    const char *const *more;
+    size_t m = mn_command_list(ctx, "extra", &more);
+    int w = snprintf(many_seen, sizeof many_seen, "%zu:", n);
+    for (size_t i = 0; i < n; i++)
+        w += snprintf(many_seen + w, sizeof many_seen - (size_t)w, "%s,", items[i]);
+    const char *first = mn_command_str(ctx, "first");
+    snprintf(many_seen + w, sizeof many_seen - (size_t)w, "|%zu|%s|%s", m, first ? first : "-",
+             mn_command_has(ctx, "indent") ? "indent" : "-");
+    cr_assert((n == 0) == (items == NULL));
+    return 0;
+}
+static const mn_command_arg many_args[] = {
+    MN_ARG_POSITIONAL("first", MN_ARG_STR, "The first"),
+    { .name = "labels", .type = MN_ARG_STR, .many = true, .optional = true, .metavar = "app_label",
+      .help = "Labels" },
+    MN_ARG_OPTION("--indent", MN_ARG_INT, "Indent"),
+    MN_ARG_END
+};
+static const mn_command many_cmd = { .name = "many_cmd", .help = "Many", .args = many_args, .handle = many_fn };
+static const mn_command_arg plus_args[] = {
+    { .name = "extra", .type = MN_ARG_STR, .many = true, .help = "At least one" },
+    MN_ARG_END
+};
+static const mn_command plus_cmd = { .name = "plus_cmd", .help = "Plus", .args = plus_args, .handle = many_fn };
+static const mn_command *const many_cmds[] = { &many_cmd, &plus_cmd, NULL };
+static const mn_command_group many_group = { "many", many_cmds };
+static const mn_command_group *const many_groups[] = { &many_group, NULL };
+
+static result run_many(int argc, const char **argv)
+{
+    result r;
+    memset(&r, 0, sizeof r);
+    FILE *out = fmemopen(r.out, sizeof r.out - 1, "w");
+    FILE *err = fmemopen(r.err, sizeof r.err - 1, "w");
+    r.rc = mn_command_run(many_groups, argc, (char **)argv, out, err);
+    fclose(out);
+    fclose(err);
+    return r;
+}
+#define RUN_MANY(...)                                                   \
+    ({                                                                  \
+        const char *argv_[] = { "./manage", __VA_ARGS__ };              \
+        run_many((int)(sizeof argv_ / sizeof argv_[0]), argv_);         \
+    })
+
+Test(command, many_positionals)
+{
+    result r = RUN_MANY("many_cmd", "one", "a", "--indent", "2", "b.C", "c");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert_str_eq(many_seen, "3:a,b.C,c,|0|one|indent");
+    r = RUN_MANY("many_cmd", "one");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert_str_eq(many_seen, "0:|0|one|-");
+    /* After --, option-like tokens are values. */
+    r = RUN_MANY("many_cmd", "one", "--", "-c", "--x");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert_str_eq(many_seen, "2:-c,--x,|0|one|-");
+    r = RUN_MANY("plus_cmd", "x", "y");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert_str_eq(many_seen, "0:|2|-|-");
+    r = RUN_MANY("plus_cmd");
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, "the following arguments are required: extra"), "%s", r.err);
+    r = RUN_MANY("many_cmd", "-h");
+    cr_assert_eq(r.rc, 0);
+    cr_assert(strstr(r.out, "[app_label [app_label ...]]"), "%s", r.out);
+}

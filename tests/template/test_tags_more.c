@@ -172,3 +172,74 @@ Test(template_tags_more, cache_empty_body_into_empty_output)
     T_EXPECT("{% load cache %}{% cache 1 foo bar %}{% endcache %}", m, "");
     T_EXPECT("{% load cache %}{% cache 1 foo bar %}{% endcache %}|after", m, "|after");
 }
+
+/* {% debug %}: empty unless the engine runs with debug (Django's DEBUG);
+ * then pprint.pformat of each context dict, innermost first, and the
+ * built-ins, escaped (python3-django 3.2's output up to the blank line,
+ * after which Django dumps sys.modules and Manouche the libraries). */
+Test(template_tags_more, debug_is_pformat_of_the_context)
+{
+    mn_map *v = t_map();
+    mn_list *k = mn_list_new(T_arena, 25);
+    for (int i = 0; i < 25; i++)
+        mn_list_push(k, mn_value_int(i));
+    mn_map_set_cstr(v, "k", mn_value_list(k));
+    mn_map_set_cstr(v, "s", mn_value_cstr("word word word word word word word word word word word word word word "
+                                          "word word word word word word "));
+    mn_map_set_cstr(v, "n", mn_value_null());
+    const char *src = "{% with y=\"<i>\" %}{% debug %}{% endwith %}";
+    T_EXPECT(src, v, "");
+    mn_template_options o = { .debug = true };
+    mn_template_engine *e = mn_template_engine_new(&o);
+    const char *got = t_render_with(e, src, v);
+    cr_assert(got, "%s", T_err.msg);
+    cr_assert_str_eq(got, "{&#x27;y&#x27;: &#x27;&lt;i&gt;&#x27;}{&#x27;k&#x27;: [0,\n"
+                          "       1,\n"
+                          "       2,\n"
+                          "       3,\n"
+                          "       4,\n"
+                          "       5,\n"
+                          "       6,\n"
+                          "       7,\n"
+                          "       8,\n"
+                          "       9,\n"
+                          "       10,\n"
+                          "       11,\n"
+                          "       12,\n"
+                          "       13,\n"
+                          "       14,\n"
+                          "       15,\n"
+                          "       16,\n"
+                          "       17,\n"
+                          "       18,\n"
+                          "       19,\n"
+                          "       20,\n"
+                          "       21,\n"
+                          "       22,\n"
+                          "       23,\n"
+                          "       24],\n"
+                          " &#x27;n&#x27;: None,\n"
+                          " &#x27;s&#x27;: &#x27;word word word word word word word word word word word word word word &#x27;\n"
+                          "      &#x27;word word word word word word &#x27;}{&#x27;False&#x27;: False, &#x27;None&#x27;: None, "
+                          "&#x27;True&#x27;: True}\n"
+                          "\n"
+                          "{&#x27;cache&#x27;: &lt;library &#x27;cache&#x27;&gt;,\n"
+                          " &#x27;humanize&#x27;: &lt;library &#x27;humanize&#x27;&gt;,\n"
+                          " &#x27;i18n&#x27;: &lt;library &#x27;i18n&#x27;&gt;,\n"
+                          " &#x27;l10n&#x27;: &lt;library &#x27;l10n&#x27;&gt;,\n"
+                          " &#x27;static&#x27;: &lt;library &#x27;static&#x27;&gt;}");
+    /* a forloop shows as the dict Django keeps */
+    got = t_render_with(e, "{% for x in 'ab' %}{% if forloop.last %}{% debug %}{% endif %}{% endfor %}", NULL);
+    cr_assert(got, "%s", T_err.msg);
+    const char *want = "{&#x27;forloop&#x27;: {&#x27;counter&#x27;: 2,\n"
+                       "             &#x27;counter0&#x27;: 1,\n"
+                       "             &#x27;first&#x27;: False,\n"
+                       "             &#x27;last&#x27;: True,\n"
+                       "             &#x27;parentloop&#x27;: {},\n"
+                       "             &#x27;revcounter&#x27;: 1,\n"
+                       "             &#x27;revcounter0&#x27;: 0},\n"
+                       " &#x27;x&#x27;: &#x27;b&#x27;}{}{&#x27;False&#x27;: False, &#x27;None&#x27;: None, &#x27;True&#x27;: "
+                       "True}\n\n";
+    cr_assert(strncmp(got, want, strlen(want)) == 0, "%s", got);
+    mn_template_engine_free(e);
+}

@@ -1,0 +1,869 @@
+/* Migrations: the ./manage commands makemigrations, migrate,
+ * showmigrations and sqlmigrate. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "manouche/app.h"
+#include "manouche/command.h"
+#include "migrate_internal.h"
+
+/* ---- the project's apps ---- */
+
+typedef struct proj {
+    const mn_project *p;
+    const mn_settings *s;
+    size_t napps;
+    const char **labels;
+    const char **dirs;
+    mn_mig_graph *g;
+} proj;
+
+static int load_project(mn_command_ctx *ctx, proj *pr, bool need_graph)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    pr->p = mn_manage_project();
+    pr->s = mn_manage_settings();
+    if (!pr->p || !pr->s)
+        return mn_command_error(ctx, "no project is loaded (run this command through ./manage)");
+    while (pr->p->apps && pr->p->apps[pr->napps])
+        pr->napps++;
+    pr->labels = mn_arena_calloc(a, pr->napps + 1, sizeof *pr->labels);
+    pr->dirs = mn_arena_calloc(a, pr->napps + 1, sizeof *pr->dirs);
+    if (!pr->labels || !pr->dirs)
+        return mn_command_error(ctx, "out of memory");
+    const char *base = pr->s->BASE_DIR && *pr->s->BASE_DIR ? pr->s->BASE_DIR : NULL;
+    for (size_t i = 0; i < pr->napps; i++) {
+        const mn_app *app = pr->p->apps[i];
+        pr->labels[i] = app->label ? app->label : app->name;
+        const char *d = app->migrations_dir ? app->migrations_dir
+                                            : mn_arena_sprintf(a, "%s/migrations", pr->labels[i]);
+        pr->dirs[i] = d[0] == '/' || !base ? d : mn_arena_sprintf(a, "%s/%s", base, d);
+    }
+    if (!need_graph)
+        return 0;
+    mn_err err = { 0 };
+    if (mn_mig_graph_load(pr->labels, pr->dirs, pr->napps, a, &pr->g, &err) != MN_OK)
+        return mn_command_error(ctx, "%s", err.msg);
+    return 0;
+}
+
+static long app_index(const proj *pr, const char *label)
+{
+    for (size_t i = 0; i < pr->napps; i++)
+        if (!strcmp(pr->labels[i], label))
+            return (long)i;
+    return -1;
+}
+
+static bool has_migrations(const proj *pr, const char *label)
+{
+    for (size_t i = 0; i < pr->g->n; i++)
+        if (!strcmp(pr->g->nodes[i]->app, label))
+            return true;
+    return false;
+}
+
+/* CommandError for an app with two leaves. */
+static int check_conflicts(mn_command_ctx *ctx, const proj *pr)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    mn_buf b;
+    mn_buf_init(&b, a, 0);
+    for (size_t i = 0; i < pr->napps; i++) {
+        size_t *leaves;
+        size_t n = mn_mig_graph_leaves(pr->g, pr->labels[i], a, &leaves);
+        if (n < 2)
+            continue;
+        mn_buf_puts(&b, b.len ? "; " : "");
+        for (size_t k = 0; k < n; k++)
+            mn_buf_printf(&b, "%s%s", k ? ", " : "", pr->g->nodes[leaves[k]]->name);
+        mn_buf_printf(&b, " in %s", pr->labels[i]);
+    }
+    if (!b.len)
+        return 0;
+    return mn_command_error(ctx,
+                            "Conflicting migrations detected; multiple leaf nodes in the migration graph: (%s).\n"
+                            "To fix them, make one of the migrations depend on the other.",
+                            mn_buf_cstr(&b));
+}
+
+static mn_db *open_db(mn_command_ctx *ctx, const proj *pr)
+{
+    mn_err err = { 0 };
+    if (pr->s->DATABASE.engine == MN_DB_NONE) {
+        mn_command_error(ctx, "settings.DATABASES is improperly configured: set DATABASE_URL");
+        return NULL;
+    }
+    mn_db *db = mn_db_open(&pr->s->DATABASE, &err);
+    if (!db)
+        mn_command_error(ctx, "%s", err.msg);
+    return db;
+}
+
+static bool is_applied(const mn_map *applied, const mn_migration *m, mn_arena *a)
+{
+    return mn_map_has(applied, mn_str_from(mn_arena_sprintf(a, "%s.%s", m->app, m->name)));
+}
+
+/* The app labels given as positional arguments (app_label, app_label2...). */
+static size_t given_apps(mn_command_ctx *ctx, const char **out, size_t max)
+{
+    static const char *const keys[] = { "app_label", "app_label2", "app_label3", "app_label4" };
+    size_t n = 0;
+    for (size_t i = 0; i < 4 && n < max; i++) {
+        const char *v = mn_command_str(ctx, keys[i]);
+        if (v)
+            out[n++] = v;
+    }
+    return n;
+}
+
+/* ---- makemigrations ---- */
+
+typedef struct asker {
+    bool interactive;
+    bool aborted;
+    mn_arena *a;
+} asker;
+
+static char *read_line(void)
+{
+    static char line[1024];
+    fflush(stdout);
+    if (!fgets(line, sizeof line, stdin))
+        return NULL;
+    line[strcspn(line, "\r\n")] = 0;
+    return line;
+}
+
+static bool ask_yes(const char *prompt)
+{
+    for (;;) {
+        fputs(prompt, stdout);
+        char *l = read_line();
+        if (!l)
+            return false;
+        while (isspace((unsigned char)*l))
+            l++;
+        if (!*l)
+            return false;
+        if (*l == 'y' || *l == 'Y')
+            return true;
+        if (*l == 'n' || *l == 'N')
+            return false;
+        fputs("Please answer yes or no: ", stdout);
+        fputs("\n", stdout);
+    }
+}
+
+static bool q_rename(void *ctx, const char *model, const char *old_name, const char *new_name, const char *type)
+{
+    asker *k = ctx;
+    if (!k->interactive)
+        return false;
+    char prompt[512];
+    snprintf(prompt, sizeof prompt, "Was %s.%s renamed to %s.%s (a %s)? [y/N] ", model, old_name, model, new_name, type);
+    return ask_yes(prompt);
+}
+
+static bool q_rename_model(void *ctx, const char *app, const char *old_name, const char *new_name)
+{
+    asker *k = ctx;
+    if (!k->interactive)
+        return false;
+    char prompt[512];
+    snprintf(prompt, sizeof prompt, "Was the model %s.%s renamed to %s? [y/N] ", app, old_name, new_name);
+    return ask_yes(prompt);
+}
+
+static const char *q_default(void *ctx, const char *model, const char *field)
+{
+    asker *k = ctx;
+    if (!k->interactive) {
+        k->aborted = true;
+        return NULL;
+    }
+    printf("You are trying to add a non-nullable field '%s' to %s without a default; we can't do that (the database "
+           "needs something to populate existing rows).\nPlease select a fix:\n"
+           " 1) Provide a one-off default now (will be set on all existing rows with a null value for this column)\n"
+           " 2) Quit, and let me add a default in the model's field table\n",
+           field, model);
+    for (;;) {
+        fputs("Select an option: ", stdout);
+        char *l = read_line();
+        if (!l || !strcmp(l, "2")) {
+            k->aborted = true;
+            return NULL;
+        }
+        if (!strcmp(l, "1"))
+            break;
+        puts("Please select a valid option.");
+    }
+    puts("Please enter the default value now, as text the field converts (0, true, draft, 1.50, 2024-01-05)\n"
+         "Type 'exit' to exit this prompt");
+    for (;;) {
+        fputs(">>> ", stdout);
+        char *l = read_line();
+        if (!l || !strcmp(l, "exit")) {
+            k->aborted = true;
+            return NULL;
+        }
+        if (!*l) {
+            puts("Please enter some text, or 'exit' (with no quotes) to exit.");
+            continue;
+        }
+        return mn_arena_strdup(k->a, l);
+    }
+}
+
+static int leaf_number(const char *name)
+{
+    int n = 0;
+    for (const char *p = name; isdigit((unsigned char)*p) && n < 100000; p++)
+        n = n * 10 + (*p - '0');
+    return n;
+}
+
+static int mkdirs(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        if (mkdir(buf, 0755) && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+static int write_file(const char *path, mn_str text)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return -1;
+    bool ok = fwrite(text.ptr, 1, text.len, f) == text.len;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path)) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static bool valid_name(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_')
+            return false;
+    return true;
+}
+
+typedef struct change {
+    size_t app;
+    mn_migration *m;
+    const char *path;
+    mn_mig_key *xdeps; /* other apps (name NULL) */
+    size_t nxdeps;
+} change;
+
+static int makemigrations_handle(mn_command_ctx *ctx)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    proj pr = { 0 };
+    int rc = load_project(ctx, &pr, true);
+    if (rc)
+        return rc;
+    const char *labels[4];
+    size_t nl = given_apps(ctx, labels, 4);
+    for (size_t i = 0; i < nl; i++)
+        if (app_index(&pr, labels[i]) < 0) {
+            mn_command_err(ctx, MN_STYLE_ERROR, "App '%s' could not be found. Is it in INSTALLED_APPS?", labels[i]);
+            return 2;
+        }
+    if ((rc = check_conflicts(ctx, &pr)))
+        return rc;
+    bool dry = mn_command_flag(ctx, "dry-run"), check = mn_command_flag(ctx, "check"),
+         empty = mn_command_flag(ctx, "empty");
+    const char *name = mn_command_str(ctx, "name");
+    if (name && !valid_name(name))
+        return mn_command_error(ctx, "The migration name must be a valid identifier (letters, digits, '_').");
+    if (empty && !nl)
+        return mn_command_error(ctx, "You must supply at least one app label when using --empty.");
+    mn_err err = { 0 };
+    mn_mig_state *from = mn_mig_graph_full_state(pr.g, a, &err);
+    mn_mig_state *to = mn_mig_state_new(a);
+    if (!from || !to)
+        return mn_command_error(ctx, "%s", err.msg[0] ? err.msg : "out of memory");
+    for (size_t i = 0; i < pr.napps; i++)
+        if (mn_mig_state_add_models(to, pr.p->apps[i]->models, &err) != MN_OK)
+            return mn_command_error(ctx, "%s: %s", pr.labels[i], err.msg);
+    asker k = { .interactive = !mn_command_flag(ctx, "noinput") && !mn_command_flag(ctx, "no-input"), .a = a };
+    mn_mig_questioner q = { .ask_rename = q_rename, .ask_rename_model = q_rename_model, .ask_default = q_default,
+                            .ctx = &k };
+    change *changes = mn_arena_calloc(a, pr.napps + 1, sizeof *changes);
+    size_t nch = 0;
+    if (!changes)
+        return mn_command_error(ctx, "out of memory");
+    for (size_t i = 0; i < pr.napps; i++) {
+        bool chosen = !nl;
+        for (size_t j = 0; j < nl; j++)
+            chosen = chosen || !strcmp(labels[j], pr.labels[i]);
+        if (!chosen)
+            continue;
+        mn_mig_op *ops = NULL;
+        size_t nops = 0;
+        mn_mig_key *xdeps = NULL;
+        size_t nx = 0;
+        if (!empty &&
+            mn_mig_autodetect(from, to, pr.labels[i], &q, a, &ops, &nops, &xdeps, &nx, &err) != MN_OK) {
+            if (k.aborted) {
+                mn_command_err(ctx, MN_STYLE_ERROR, "%s", err.msg);
+                return 3;
+            }
+            return mn_command_error(ctx, "%s", err.msg);
+        }
+        if (!nops && !empty)
+            continue;
+        mn_migration *m = mn_arena_calloc(a, 1, sizeof *m);
+        if (!m)
+            return mn_command_error(ctx, "out of memory");
+        m->app = pr.labels[i];
+        m->ops = ops;
+        m->nops = nops;
+        m->atomic = true;
+        m->initial = !has_migrations(&pr, pr.labels[i]);
+        changes[nch++] = (change){ .app = i, .m = m, .xdeps = xdeps, .nxdeps = nx };
+    }
+    if (!nch) {
+        if (mn_command_verbosity(ctx) >= 1) {
+            if (!nl) {
+                mn_command_out(ctx, MN_STYLE_PLAIN, "No changes detected");
+            } else if (nl == 1) {
+                mn_command_out(ctx, MN_STYLE_PLAIN, "No changes detected in app '%s'", labels[0]);
+            } else {
+                mn_buf b;
+                mn_buf_init(&b, a, 0);
+                for (size_t i = 0; i < nl; i++)
+                    mn_buf_printf(&b, "%s%s", i ? "', '" : "", labels[i]);
+                mn_command_out(ctx, MN_STYLE_PLAIN, "No changes detected in apps '%s'", mn_buf_cstr(&b));
+            }
+        }
+        return 0;
+    }
+    /* Names, then dependencies (another app's new migration when it has
+     * one in this run). */
+    for (size_t c = 0; c < nch; c++) {
+        mn_migration *m = changes[c].m;
+        size_t *leaves;
+        size_t nleaves = mn_mig_graph_leaves(pr.g, m->app, a, &leaves);
+        int num = 1;
+        for (size_t k2 = 0; k2 < nleaves; k2++)
+            if (leaf_number(pr.g->nodes[leaves[k2]]->name) + 1 > num)
+                num = leaf_number(pr.g->nodes[leaves[k2]]->name) + 1;
+        const char *suffix = name ? name : mn_migration_suggest_name(m, a);
+        char *mname = mn_arena_sprintf(a, "%04d_%s", num, suffix);
+        if (!mname)
+            return mn_command_error(ctx, "out of memory");
+        if (strlen(mname) > 100)
+            mname[100] = 0;
+        m->name = mname;
+        changes[c].path = mn_arena_sprintf(a, "%s/%s.json", pr.dirs[changes[c].app], m->name);
+    }
+    for (size_t c = 0; c < nch; c++) {
+        mn_migration *m = changes[c].m;
+        size_t *leaves;
+        size_t nleaves = mn_mig_graph_leaves(pr.g, m->app, a, &leaves);
+        m->deps = mn_arena_calloc(a, nleaves + changes[c].nxdeps + 1, sizeof *m->deps);
+        if (!m->deps)
+            return mn_command_error(ctx, "out of memory");
+        for (size_t k2 = 0; k2 < nleaves; k2++)
+            m->deps[m->ndeps++] = (mn_mig_key){ m->app, pr.g->nodes[leaves[k2]]->name };
+        for (size_t x = 0; x < changes[c].nxdeps; x++) {
+            const char *dapp = changes[c].xdeps[x].app;
+            const char *dname = NULL;
+            for (size_t o = 0; o < nch && !dname; o++)
+                if (!strcmp(changes[o].m->app, dapp))
+                    dname = changes[o].m->name;
+            if (!dname) {
+                size_t *dl;
+                size_t nd = mn_mig_graph_leaves(pr.g, dapp, a, &dl);
+                dname = nd ? pr.g->nodes[dl[nd - 1]]->name : "__first__";
+            }
+            m->deps[m->ndeps++] = (mn_mig_key){ dapp, dname };
+        }
+    }
+    for (size_t c = 0; c < nch; c++) {
+        mn_migration *m = changes[c].m;
+        mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "Migrations for '%s':", m->app);
+        mn_command_out(ctx, MN_STYLE_MIGRATE_LABEL, "  %s", changes[c].path);
+        for (size_t i = 0; i < m->nops; i++)
+            mn_command_out(ctx, MN_STYLE_PLAIN, "    - %s", mn_mig_op_describe(&m->ops[i], a));
+        mn_str text = mn_migration_write(a, m, &err);
+        if (!text.ptr)
+            return mn_command_error(ctx, "%s", err.msg);
+        if (dry || check) {
+            if (mn_command_verbosity(ctx) >= 3) {
+                mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "Full migrations file '%s.json':", m->name);
+                mn_command_out(ctx, MN_STYLE_PLAIN, "%.*s", (int)text.len - 1, text.ptr);
+            }
+            continue;
+        }
+        if (mkdirs(pr.dirs[changes[c].app]))
+            return mn_command_error(ctx, "cannot create %s: %s", pr.dirs[changes[c].app], strerror(errno));
+        if (write_file(changes[c].path, text))
+            return mn_command_error(ctx, "cannot write %s: %s", changes[c].path, strerror(errno));
+    }
+    return check ? 1 : 0;
+}
+
+static const mn_command_arg makemigrations_args[] = {
+    { .name = "app_label", .type = MN_ARG_STR, .optional = true,
+      .help = "Specify the app label(s) to create migrations for (up to four)." },
+    { .name = "app_label2", .type = MN_ARG_STR, .optional = true, .metavar = "app_label", .help = "" },
+    { .name = "app_label3", .type = MN_ARG_STR, .optional = true, .metavar = "app_label", .help = "" },
+    { .name = "app_label4", .type = MN_ARG_STR, .optional = true, .metavar = "app_label", .help = "" },
+    MN_ARG_FLAG("--dry-run", "Just show what migrations would be made; don't actually write them."),
+    MN_ARG_FLAG("--empty", "Create an empty migration."),
+    { .name = "--noinput", .type = MN_ARG_BOOL, .help = "Tells Manouche to NOT prompt the user for input of any kind." },
+    { .name = "--no-input", .type = MN_ARG_BOOL, .help = "Same as --noinput." },
+    { .name = "--name", .short_name = 'n', .type = MN_ARG_STR, .help = "Use this name for migration file(s)." },
+    MN_ARG_FLAG("--check", "Exit with a non-zero status if model changes are missing migrations (nothing is "
+                           "written)."),
+    MN_ARG_END
+};
+
+static int makemigrations_entry(mn_command_ctx *ctx)
+{
+    return makemigrations_handle(ctx);
+}
+
+const mn_command mn_makemigrations_command = {
+    .name = "makemigrations",
+    .help = "Creates new migration(s) for apps.",
+    .args = makemigrations_args,
+    .handle = makemigrations_entry,
+};
+
+/* ---- migrate ---- */
+
+typedef struct step {
+    size_t node;
+    bool back;
+} step;
+
+static long find_by_prefix(mn_command_ctx *ctx, const proj *pr, const char *app, const char *prefix, int *rc)
+{
+    long found = -1;
+    *rc = 0;
+    for (size_t i = 0; i < pr->g->n; i++) {
+        const mn_migration *m = pr->g->nodes[i];
+        if (strcmp(m->app, app))
+            continue;
+        if (!strcmp(m->name, prefix))
+            return (long)i;
+        if (!strncmp(m->name, prefix, strlen(prefix))) {
+            if (found >= 0) {
+                *rc = mn_command_error(ctx, "More than one migration matches '%s' in app '%s'. Please be more "
+                                            "specific.", prefix, app);
+                return -1;
+            }
+            found = (long)i;
+        }
+    }
+    if (found < 0)
+        *rc = mn_command_error(ctx, "Cannot find a migration matching '%s' from app '%s'.", prefix, app);
+    return found;
+}
+
+static bool in_plan(const step *plan, size_t n, size_t node)
+{
+    for (size_t i = 0; i < n; i++)
+        if (plan[i].node == node)
+            return true;
+    return false;
+}
+
+static void plan_add_back(const proj *pr, size_t from, const mn_map *applied, mn_arena *a, step *plan, size_t *n)
+{
+    size_t *order;
+    size_t k = mn_mig_graph_backwards(pr->g, from, a, &order);
+    for (size_t i = 0; i < k; i++)
+        if (is_applied(applied, pr->g->nodes[order[i]], a) && !in_plan(plan, *n, order[i]))
+            plan[(*n)++] = (step){ order[i], true };
+}
+
+static void plan_add_forwards(const proj *pr, size_t to, const mn_map *applied, mn_arena *a, step *plan, size_t *n)
+{
+    size_t *order;
+    size_t k = mn_mig_graph_forwards(pr->g, to, a, &order);
+    for (size_t i = 0; i < k; i++)
+        if (!is_applied(applied, pr->g->nodes[order[i]], a) && !in_plan(plan, *n, order[i]))
+            plan[(*n)++] = (step){ order[i], false };
+}
+
+/* Whether the models have changes no migration holds (for the hint after
+ * "No migrations to apply."). */
+static void hint_missing(mn_command_ctx *ctx, const proj *pr)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    mn_err err = { 0 };
+    mn_mig_state *from = mn_mig_graph_full_state(pr->g, a, &err), *to = mn_mig_state_new(a);
+    if (!from || !to)
+        return;
+    for (size_t i = 0; i < pr->napps; i++)
+        if (mn_mig_state_add_models(to, pr->p->apps[i]->models, &err) != MN_OK)
+            return;
+    mn_buf b;
+    mn_buf_init(&b, a, 0);
+    size_t n = 0;
+    for (size_t i = 0; i < pr->napps; i++) {
+        mn_mig_op *ops;
+        size_t nops;
+        mn_mig_questioner q = { 0 };
+        if (mn_mig_autodetect(from, to, pr->labels[i], &q, a, &ops, &nops, NULL, NULL, &err) != MN_OK || nops)
+            mn_buf_printf(&b, "%s'%s'", n++ ? ", " : "", pr->labels[i]);
+    }
+    if (!n)
+        return;
+    mn_command_out(ctx, MN_STYLE_NOTICE,
+                   "  Your models in app(s): %s have changes that are not yet reflected in a migration, and so won't "
+                   "be applied.",
+                   mn_buf_cstr(&b));
+    mn_command_out(ctx, MN_STYLE_NOTICE,
+                   "  Run 'manage.py makemigrations' to make new migrations, and then re-run 'manage.py migrate' to "
+                   "apply them.");
+}
+
+static int migrate_handle(mn_command_ctx *ctx)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    proj pr = { 0 };
+    int rc = load_project(ctx, &pr, true);
+    if (rc)
+        return rc;
+    const char *app = mn_command_str(ctx, "app_label"), *target = mn_command_str(ctx, "migration_name");
+    if (app && app_index(&pr, app) < 0)
+        return mn_command_error(ctx, "No installed app with label '%s'.", app);
+    if (app && !has_migrations(&pr, app))
+        return mn_command_error(ctx, "App '%s' does not have migrations.", app);
+    if ((rc = check_conflicts(ctx, &pr)))
+        return rc;
+    bool plan_only = mn_command_flag(ctx, "plan"), fake = mn_command_flag(ctx, "fake");
+    mn_db *db = open_db(ctx, &pr);
+    if (!db)
+        return 1;
+    mn_err err = { 0 };
+    mn_map *applied;
+    if ((!plan_only && mn_mig_recorder_ensure(db, &err) != MN_OK) ||
+        mn_mig_recorder_applied(db, a, &applied, &err) != MN_OK) {
+        mn_db_close(db);
+        return mn_command_error(ctx, "%s", err.msg);
+    }
+    /* InconsistentMigrationHistory */
+    for (size_t i = 0; i < pr.g->n; i++) {
+        if (!is_applied(applied, pr.g->nodes[i], a))
+            continue;
+        for (size_t k = 0; k < pr.g->nparents[i]; k++) {
+            const mn_migration *p = pr.g->nodes[pr.g->parents[i][k]];
+            if (!is_applied(applied, p, a)) {
+                mn_db_close(db);
+                return mn_command_error(ctx,
+                                        "Migration %s.%s is applied before its dependency %s.%s on database "
+                                        "'default'.",
+                                        pr.g->nodes[i]->app, pr.g->nodes[i]->name, p->app, p->name);
+            }
+        }
+    }
+    step *plan = mn_arena_calloc(a, pr.g->n + 1, sizeof *plan);
+    size_t np = 0;
+    if (!plan) {
+        mn_db_close(db);
+        return mn_command_error(ctx, "out of memory");
+    }
+    const char *header_kind = "apply_all";
+    long tnode = -1;
+    if (app && target && !strcmp(target, "zero")) {
+        header_kind = "zero";
+        for (size_t i = 0; i < pr.g->n; i++) {
+            if (strcmp(pr.g->nodes[i]->app, app))
+                continue;
+            bool root = true;
+            for (size_t k = 0; k < pr.g->nparents[i] && root; k++)
+                root = strcmp(pr.g->nodes[pr.g->parents[i][k]]->app, app) != 0;
+            if (root)
+                plan_add_back(&pr, i, applied, a, plan, &np);
+        }
+    } else if (app && target) {
+        header_kind = "target";
+        tnode = find_by_prefix(ctx, &pr, app, target, &rc);
+        if (tnode < 0) {
+            mn_db_close(db);
+            return rc;
+        }
+        if (is_applied(applied, pr.g->nodes[tnode], a)) {
+            for (size_t k = 0; k < pr.g->nchildren[tnode]; k++) {
+                size_t c = pr.g->children[tnode][k];
+                if (!strcmp(pr.g->nodes[c]->app, app))
+                    plan_add_back(&pr, c, applied, a, plan, &np);
+            }
+        } else {
+            plan_add_forwards(&pr, (size_t)tnode, applied, a, plan, &np);
+        }
+    } else {
+        for (size_t i = 0; i < pr.napps; i++) {
+            if (app && strcmp(app, pr.labels[i]))
+                continue;
+            size_t *leaves;
+            size_t nleaves = mn_mig_graph_leaves(pr.g, pr.labels[i], a, &leaves);
+            for (size_t k = 0; k < nleaves; k++)
+                plan_add_forwards(&pr, leaves[k], applied, a, plan, &np);
+        }
+    }
+    if (plan_only) {
+        mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "Planned operations:");
+        if (!np)
+            mn_command_out(ctx, MN_STYLE_PLAIN, "  No planned migration operations.");
+        for (size_t i = 0; i < np; i++) {
+            const mn_migration *m = pr.g->nodes[plan[i].node];
+            mn_command_out(ctx, MN_STYLE_MIGRATE_LABEL, "%s.%s", m->app, m->name);
+            for (size_t k = 0; k < m->nops; k++) {
+                const mn_mig_op *op = &m->ops[plan[i].back ? m->nops - 1 - k : k];
+                bool irreversible = plan[i].back && ((op->kind == MN_OP_RUN_SQL && !op->reverse_sql) ||
+                                                     (op->kind == MN_OP_RUN_C && !op->reverse_code));
+                mn_command_out(ctx, irreversible ? MN_STYLE_ERROR : MN_STYLE_PLAIN, "    %s%s%s",
+                               plan[i].back ? "Undo " : "", mn_mig_op_describe(op, a),
+                               irreversible ? " -> IRREVERSIBLE" : "");
+            }
+        }
+        mn_db_close(db);
+        return 0;
+    }
+    mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "Operations to perform:");
+    if (!strcmp(header_kind, "zero")) {
+        mn_command_out(ctx, MN_STYLE_PLAIN, "  Unapply all migrations: %s", app);
+    } else if (!strcmp(header_kind, "target")) {
+        mn_command_out(ctx, MN_STYLE_PLAIN, "  Target specific migration: %s, from %s", pr.g->nodes[tnode]->name, app);
+    } else {
+        mn_buf b;
+        mn_buf_init(&b, a, 0);
+        /* Django lists the labels sorted. */
+        const char **ls = mn_arena_calloc(a, pr.napps + 1, sizeof *ls);
+        size_t nls = 0;
+        for (size_t i = 0; ls && i < pr.napps; i++)
+            if ((!app || !strcmp(app, pr.labels[i])) && has_migrations(&pr, pr.labels[i]))
+                ls[nls++] = pr.labels[i];
+        for (size_t i = 1; i < nls; i++)
+            for (size_t j = i; j > 0 && strcmp(ls[j - 1], ls[j]) > 0; j--) {
+                const char *t = ls[j];
+                ls[j] = ls[j - 1];
+                ls[j - 1] = t;
+            }
+        for (size_t i = 0; i < nls; i++)
+            mn_buf_printf(&b, "%s%s", i ? ", " : "", ls[i]);
+        mn_command_out(ctx, MN_STYLE_PLAIN, "  Apply all migrations: %s", nls ? mn_buf_cstr(&b) : "(none)");
+    }
+    mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "Running migrations:");
+    if (!np) {
+        mn_command_out(ctx, MN_STYLE_PLAIN, "  No migrations to apply.");
+        if (!app || !target)
+            hint_missing(ctx, &pr);
+        mn_db_close(db);
+        return 0;
+    }
+    mn_db *prev = NULL;
+    (void)prev;
+    mn_orm_use(db);
+    for (size_t i = 0; i < np; i++) {
+        const mn_migration *m = pr.g->nodes[plan[i].node];
+        mn_arena_mark mark = mn_arena_mark_get(a);
+        rc = mn_mig_execute(db, pr.g, plan[i].node, plan[i].back, fake, a, &err);
+        mn_arena_rewind(a, mark);
+        const char *verb = plan[i].back ? "Unapplying" : "Applying";
+        if (rc != MN_OK) {
+            mn_command_out(ctx, MN_STYLE_PLAIN, "  %s %s.%s... FAILED", verb, m->app, m->name);
+            mn_orm_use(NULL);
+            mn_db_close(db);
+            return mn_command_error(ctx, "%s", err.msg);
+        }
+        mn_command_out(ctx, MN_STYLE_SUCCESS, "  %s %s.%s... %s", verb, m->app, m->name, fake ? "FAKED" : "OK");
+    }
+    mn_orm_use(NULL);
+    mn_db_close(db);
+    return 0;
+}
+
+static const mn_command_arg migrate_args[] = {
+    { .name = "app_label", .type = MN_ARG_STR, .optional = true,
+      .help = "App label of an application to synchronize the state." },
+    { .name = "migration_name", .type = MN_ARG_STR, .optional = true,
+      .help = "Database state will be brought to the state after that migration. Use the name \"zero\" to unapply "
+              "all migrations." },
+    { .name = "--noinput", .type = MN_ARG_BOOL, .help = "Tells Manouche to NOT prompt the user for input of any kind." },
+    { .name = "--no-input", .type = MN_ARG_BOOL, .help = "Same as --noinput." },
+    MN_ARG_FLAG("--fake", "Mark migrations as run without actually running them."),
+    MN_ARG_FLAG("--plan", "Shows a list of the migration actions that will be performed."),
+    MN_ARG_END
+};
+
+const mn_command mn_migrate_command = {
+    .name = "migrate",
+    .help = "Updates database schema. Manages both apps with migrations and those without.",
+    .args = migrate_args,
+    .handle = migrate_handle,
+};
+
+/* ---- showmigrations ---- */
+
+static int showmigrations_handle(mn_command_ctx *ctx)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    proj pr = { 0 };
+    int rc = load_project(ctx, &pr, true);
+    if (rc)
+        return rc;
+    const char *labels[4];
+    size_t nl = given_apps(ctx, labels, 4);
+    for (size_t i = 0; i < nl; i++)
+        if (app_index(&pr, labels[i]) < 0)
+            return mn_command_error(ctx, "No installed app with label '%s'.", labels[i]);
+    mn_db *db = open_db(ctx, &pr);
+    if (!db)
+        return 1;
+    mn_err err = { 0 };
+    mn_map *applied;
+    if (mn_mig_recorder_applied(db, a, &applied, &err) != MN_OK) {
+        mn_db_close(db);
+        return mn_command_error(ctx, "%s", err.msg);
+    }
+    mn_db_close(db);
+    if (mn_command_flag(ctx, "plan")) {
+        unsigned char *seen = mn_arena_calloc(a, pr.g->n + 1, 1);
+        for (size_t i = 0; seen && i < pr.napps; i++) {
+            size_t *leaves;
+            size_t nleaves = mn_mig_graph_leaves(pr.g, pr.labels[i], a, &leaves);
+            for (size_t k = 0; k < nleaves; k++) {
+                size_t *order;
+                size_t n = mn_mig_graph_forwards(pr.g, leaves[k], a, &order);
+                for (size_t j = 0; j < n; j++) {
+                    if (seen[order[j]])
+                        continue;
+                    seen[order[j]] = 1;
+                    const mn_migration *m = pr.g->nodes[order[j]];
+                    mn_command_out(ctx, MN_STYLE_PLAIN, "[%s]  %s.%s", is_applied(applied, m, a) ? "X" : " ", m->app,
+                                   m->name);
+                }
+            }
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < pr.napps; i++) {
+        bool chosen = !nl;
+        for (size_t j = 0; j < nl; j++)
+            chosen = chosen || !strcmp(labels[j], pr.labels[i]);
+        if (!chosen || (!nl && !has_migrations(&pr, pr.labels[i])))
+            continue;
+        mn_command_out(ctx, MN_STYLE_MIGRATE_LABEL, "%s", pr.labels[i]);
+        if (!has_migrations(&pr, pr.labels[i])) {
+            mn_command_out(ctx, MN_STYLE_ERROR, " (no migrations)");
+            continue;
+        }
+        unsigned char *seen = mn_arena_calloc(a, pr.g->n + 1, 1);
+        size_t *leaves;
+        size_t nleaves = mn_mig_graph_leaves(pr.g, pr.labels[i], a, &leaves);
+        for (size_t k = 0; seen && k < nleaves; k++) {
+            size_t *order;
+            size_t n = mn_mig_graph_forwards(pr.g, leaves[k], a, &order);
+            for (size_t j = 0; j < n; j++) {
+                const mn_migration *m = pr.g->nodes[order[j]];
+                if (seen[order[j]] || strcmp(m->app, pr.labels[i]))
+                    continue;
+                seen[order[j]] = 1;
+                bool done = is_applied(applied, m, a);
+                if (done && mn_command_verbosity(ctx) >= 2) {
+                    mn_value at = mn_map_get_cstr(applied, mn_arena_sprintf(a, "%s.%s", m->app, m->name));
+                    mn_command_out(ctx, MN_STYLE_PLAIN, " [X] %s (applied at %.*s)", m->name,
+                                   at.type == MN_VALUE_STR ? (int)(at.u.s.len < 19 ? at.u.s.len : 19) : 0,
+                                   at.type == MN_VALUE_STR ? at.u.s.ptr : "");
+                } else {
+                    mn_command_out(ctx, MN_STYLE_PLAIN, " [%s] %s", done ? "X" : " ", m->name);
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+static const mn_command_arg showmigrations_args[] = {
+    { .name = "app_label", .type = MN_ARG_STR, .optional = true, .help = "App labels of applications to limit the output to." },
+    { .name = "app_label2", .type = MN_ARG_STR, .optional = true, .metavar = "app_label", .help = "" },
+    { .name = "app_label3", .type = MN_ARG_STR, .optional = true, .metavar = "app_label", .help = "" },
+    { .name = "app_label4", .type = MN_ARG_STR, .optional = true, .metavar = "app_label", .help = "" },
+    { .name = "--plan", .short_name = 'p', .type = MN_ARG_BOOL,
+      .help = "Shows all migrations in the order they will be applied." },
+    { .name = "--list", .short_name = 'l', .type = MN_ARG_BOOL,
+      .help = "Shows a list of all migrations and which are applied (the default)." },
+    MN_ARG_END
+};
+
+const mn_command mn_showmigrations_command = {
+    .name = "showmigrations",
+    .help = "Shows all available migrations for the current project",
+    .args = showmigrations_args,
+    .handle = showmigrations_handle,
+};
+
+/* ---- sqlmigrate ---- */
+
+static int sqlmigrate_handle(mn_command_ctx *ctx)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    proj pr = { 0 };
+    int rc = load_project(ctx, &pr, true);
+    if (rc)
+        return rc;
+    const char *app = mn_command_str(ctx, "app_label"), *name = mn_command_str(ctx, "migration_name");
+    if (app_index(&pr, app) < 0)
+        return mn_command_error(ctx, "App '%s' could not be found. Is it in INSTALLED_APPS?", app);
+    if (!has_migrations(&pr, app))
+        return mn_command_error(ctx, "App '%s' does not have migrations", app);
+    long node = find_by_prefix(ctx, &pr, app, name, &rc);
+    if (node < 0)
+        return rc;
+    mn_db_engine eng = pr.s->DATABASE.engine == MN_DB_POSTGRES ? MN_DB_POSTGRES : MN_DB_SQLITE;
+    mn_err err = { 0 };
+    mn_str text = mn_mig_sql_text(pr.g, (size_t)node, mn_command_flag(ctx, "backwards"), eng, a, &err);
+    if (!text.ptr)
+        return mn_command_error(ctx, "%s", err.msg);
+    if (text.len && text.ptr[text.len - 1] == '\n')
+        text.len--;
+    size_t pos = 0;
+    mn_str line;
+    while (mn_str_next_field(text, '\n', &pos, &line))
+        mn_command_out(ctx, MN_STYLE_PLAIN, "%.*s", MN_STR_FMT(line));
+    return 0;
+}
+
+static const mn_command_arg sqlmigrate_args[] = {
+    MN_ARG_POSITIONAL("app_label", MN_ARG_STR, "App label of the application containing the migration."),
+    MN_ARG_POSITIONAL("migration_name", MN_ARG_STR, "Migration name to print the SQL for."),
+    MN_ARG_FLAG("--backwards", "Creates SQL to unapply the migration, rather than to apply it"),
+    MN_ARG_END
+};
+
+const mn_command mn_sqlmigrate_command = {
+    .name = "sqlmigrate",
+    .help = "Prints the SQL statements for the named migration.",
+    .args = sqlmigrate_args,
+    .handle = sqlmigrate_handle,
+};

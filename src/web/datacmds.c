@@ -1,0 +1,446 @@
+/* ./manage dumpdata, loaddata and flush: the project's data as Django's
+ * fixtures, and emptying its tables. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "manouche.h"
+#include "manouche/fixtures.h"
+#include "web_internal.h"
+
+/* Every model of the installed apps, NULL-terminated, in INSTALLED_APPS
+ * order. */
+mn_model **mn__project_models(mn_arena *a, size_t *n)
+{
+    const mn_project *p = mn_manage_project();
+    size_t count = 0;
+    for (const mn_app *const *app = p ? p->apps : NULL; app && *app; app++)
+        for (mn_model *const *m = (*app)->models; m && *m; m++)
+            count++;
+    mn_model **out = mn_arena_calloc(a, count + 1, sizeof *out);
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    for (const mn_app *const *app = p ? p->apps : NULL; app && *app; app++)
+        for (mn_model *const *m = (*app)->models; m && *m; m++)
+            out[k++] = *m;
+    if (n)
+        *n = k;
+    return out;
+}
+
+static const mn_app *find_app(const char *label)
+{
+    const mn_project *p = mn_manage_project();
+    for (const mn_app *const *app = p ? p->apps : NULL; app && *app; app++)
+        if ((*app)->label && !strcmp((*app)->label, label))
+            return *app;
+    return NULL;
+}
+
+/* ---- dumpdata ---- */
+
+/* Adds the models named by label ("app" or "app.Model") to sel (a flag per
+ * project model). Returns 0 or a command error. */
+static int select_label(mn_command_ctx *ctx, const char *label, mn_model **all, bool *sel, bool value)
+{
+    const char *dot = strchr(label, '.');
+    char app_label[128];
+    snprintf(app_label, sizeof app_label, "%.*s", (int)(dot ? (size_t)(dot - label) : strlen(label)), label);
+    const mn_app *app = find_app(app_label);
+    if (!app)
+        return mn_command_error(ctx, "No installed app with label '%s'.", app_label);
+    bool found = false;
+    for (size_t i = 0; all[i]; i++) {
+        bool in_app = false;
+        for (mn_model *const *m = app->models; m && *m; m++)
+            in_app |= *m == all[i];
+        if (!in_app || (dot && strcasecmp(all[i]->name, dot + 1)))
+            continue;
+        sel[i] = value;
+        found = true;
+    }
+    if (dot && !found)
+        return mn_command_error(ctx, "Unknown model: %s", label);
+    return 0;
+}
+
+static int dumpdata_handle(mn_command_ctx *ctx)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    size_t n = 0;
+    mn_model **all = mn__project_models(a, &n);
+    bool *sel = all ? mn_arena_calloc(a, n + 1, sizeof *sel) : NULL;
+    if (!sel)
+        return mn_command_error(ctx, "out of memory");
+    const char *format = mn_command_str(ctx, "format");
+    if (format && strcmp(format, "json"))
+        return mn_command_error(ctx, "Unknown serialization format: %s", format);
+    const char *const *labels;
+    size_t nlabels = mn_command_list(ctx, "app_label", &labels);
+    for (size_t i = 0; i < n; i++)
+        sel[i] = nlabels == 0;
+    for (size_t i = 0; i < nlabels; i++) {
+        int rc = select_label(ctx, labels[i], all, sel, true);
+        if (rc)
+            return rc;
+    }
+    const char *exclude = mn_command_str(ctx, "exclude");
+    if (exclude) {
+        int rc = select_label(ctx, exclude, all, sel, false);
+        if (rc)
+            return rc;
+    }
+    int64_t indent = mn_command_has(ctx, "indent") ? mn_command_int(ctx, "indent") : 0;
+    if (indent < 0 || indent > 255)
+        return mn_command_error(ctx, "--indent must be between 0 and 255");
+    const char *output = mn_command_str(ctx, "output");
+    FILE *f = stdout;
+    if (output && !(f = fopen(output, "w")))
+        return mn_command_error(ctx, "Unable to serialize database: %s: %s", output, strerror(errno));
+    mn_err err = { 0 };
+    mn_arena *scratch = mn_arena_new("dumpdata", 0);
+    mn_buf b;
+    mn_buf_init(&b, NULL, 0);
+    int rc = scratch ? MN_OK : mn_err_set(&err, MN_ENOMEM, "out of memory");
+    mn_fixture_writer fw;
+    mn_fixture_writer_begin(&fw, &b, (unsigned)indent, scratch);
+    for (size_t i = 0; i < n && rc == MN_OK; i++) {
+        if (!sel[i])
+            continue;
+        mn_qs_iter *it = mn_qs_iterator(mn_qs_order_by(mn_qs_all(all[i], a), NULL), 2000);
+        void *obj;
+        while (rc == MN_OK && (obj = mn_qs_iter_next(it, &err))) {
+            rc = mn_fixture_writer_add(&fw, obj, all[i], &err);
+            /* Stream: the buffer never holds more than one object. */
+            if (fwrite(b.data, 1, b.len, f) != b.len)
+                rc = mn_err_set(&err, MN_EIO, "write failed: %s", strerror(errno));
+            mn_buf_reset(&b);
+        }
+        if (rc == MN_OK && err.code)
+            rc = err.code;
+        mn_qs_iter_close(it);
+    }
+    if (rc == MN_OK)
+        rc = mn_fixture_writer_end(&fw, &err);
+    if (rc == MN_OK && fwrite(b.data, 1, b.len, f) != b.len)
+        rc = mn_err_set(&err, MN_EIO, "write failed: %s", strerror(errno));
+    mn_buf_free(&b);
+    mn_arena_free(scratch);
+    if (output && fclose(f) && rc == MN_OK)
+        rc = mn_err_set(&err, MN_EIO, "%s: %s", output, strerror(errno));
+    if (!output)
+        fflush(stdout);
+    if (rc)
+        return mn_command_error(ctx, "Unable to serialize database: %s", err.msg);
+    return 0;
+}
+
+static const char *const formats[] = { "json", NULL };
+
+static const mn_command_arg dumpdata_args[] = {
+    { .name = "app_label", .type = MN_ARG_STR, .many = true, .optional = true, .metavar = "app_label[.ModelName]",
+      .help = "Restricts dumped data to the specified app_label or app_label.ModelName." },
+    { .name = "--format", .type = MN_ARG_STR, .choices = formats, .default_value = "json",
+      .help = "Specifies the output serialization format for fixtures." },
+    MN_ARG_OPTION("--indent", MN_ARG_INT, "Specifies the indent level to use when pretty-printing output."),
+    { .name = "--exclude", .short_name = 'e', .type = MN_ARG_STR,
+      .help = "An app_label or app_label.ModelName to exclude." },
+    { .name = "--output", .short_name = 'o', .type = MN_ARG_STR,
+      .help = "Specifies file to which the output is written." },
+    MN_ARG_END
+};
+
+const mn_command mn__dumpdata_command = {
+    .name = "dumpdata",
+    .help = "Output the contents of the database as a fixture of the given format (using each model's default "
+            "manager unless --all is specified).",
+    .args = dumpdata_args,
+    .handle = dumpdata_handle,
+};
+
+/* ---- loaddata ---- */
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Django's fixture search: the path as given (with .json added when it has
+ * no extension), then each app's fixtures directory and BASE_DIR/fixtures. */
+static const char *find_fixture(mn_arena *a, const char *label, const char *app_only)
+{
+    bool has_ext = strrchr(label, '.') > strrchr(label, '/');
+    const char *names[2] = { label, has_ext ? NULL : mn_arena_sprintf(a, "%s.json", label) };
+    for (int k = 0; k < 2; k++)
+        if (!app_only && is_file(names[k]))
+            return names[k];
+    if (strchr(label, '/'))
+        return NULL;
+    const mn_settings *s = mn_manage_settings();
+    const char *base = s && s->BASE_DIR && *s->BASE_DIR ? s->BASE_DIR : ".";
+    const mn_project *p = mn_manage_project();
+    for (const mn_app *const *app = p ? p->apps : NULL; app && *app; app++) {
+        if (app_only && strcmp((*app)->label, app_only))
+            continue;
+        for (int k = 0; k < 2; k++) {
+            const char *path = names[k] ? mn_arena_sprintf(a, "%s/%s/fixtures/%s", base, (*app)->label, names[k]) : NULL;
+            if (is_file(path))
+                return path;
+        }
+    }
+    for (int k = 0; k < 2 && !app_only; k++) {
+        const char *path = names[k] ? mn_arena_sprintf(a, "%s/fixtures/%s", base, names[k]) : NULL;
+        if (is_file(path))
+            return path;
+    }
+    return NULL;
+}
+
+static int read_file(const char *path, mn_buf *out, mn_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return mn_err_set(err, MN_EIO, "%s", strerror(errno));
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        mn_buf_append(out, chunk, n);
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return mn_err_set(err, MN_EIO, "read error");
+    if (mn_buf_error(out))
+        return mn_err_set(err, MN_ELIMIT, "the fixture is larger than 1 GiB");
+    return MN_OK;
+}
+
+static int loaddata_handle(mn_command_ctx *ctx)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    const char *const *labels;
+    size_t nlabels = mn_command_list(ctx, "fixture", &labels);
+    const char *app_only = mn_command_str(ctx, "app");
+    if (app_only && !find_app(app_only))
+        return mn_command_error(ctx, "No installed app with label '%s'.", app_only);
+    const char *format = mn_command_str(ctx, "format");
+    if (format && strcmp(format, "json"))
+        return mn_command_error(ctx, "Problem installing fixture '%s': %s is not a known serialization format.",
+                                nlabels ? labels[0] : "", format);
+    size_t nmodels = 0;
+    mn_model **models = mn__project_models(a, &nmodels);
+    bool *touched = models ? mn_arena_calloc(a, nmodels + 1, sizeof *touched) : NULL;
+    const char **paths = mn_arena_calloc(a, nlabels + 1, sizeof *paths);
+    if (!touched || !paths)
+        return mn_command_error(ctx, "out of memory");
+    for (size_t i = 0; i < nlabels; i++) {
+        paths[i] = find_fixture(a, labels[i], app_only);
+        if (!paths[i])
+            return mn_command_error(ctx, "No fixture named '%s' found.", labels[i]);
+    }
+    mn_err err = { 0 };
+    mn_db *db = mn_orm_db();
+    if (!db)
+        return mn_command_error(ctx, "no database connection: check DATABASE_URL");
+    /* Every fixture in one transaction: all of them load, or nothing. */
+    if (mn_db_begin(db, &err))
+        return mn_command_error(ctx, "%s", err.msg);
+    size_t loaded = 0, fixtures = 0;
+    int rc = MN_OK;
+    const char *failed = NULL;
+    mn_arena *fa = mn_arena_new("loaddata", 0);
+    for (size_t i = 0; i < nlabels && rc == MN_OK && fa; i++) {
+        mn_arena_reset(fa);
+        mn_buf text;
+        mn_buf_init(&text, fa, ((size_t)1 << 30) + 1);
+        failed = paths[i];
+        if ((rc = read_file(paths[i], &text, &err)))
+            break;
+        mn_fixture_object *objs;
+        size_t n;
+        if ((rc = mn_fixture_loads(mn_buf_str(&text), models, fa, &objs, &n, &err)))
+            break;
+        for (size_t k = 0; k < n && rc == MN_OK; k++) {
+            mn_err serr = { 0 };
+            if ((rc = mn_fixture_save(&objs[k], db, fa, &serr))) {
+                mn_err_set(&err, rc, "Could not load %s.%s(pk=%lld): %s", objs[k].model->app_label,
+                           objs[k].model->name, (long long)mn_obj_pk(objs[k].obj, objs[k].model), serr.msg);
+                break;
+            }
+            for (size_t j = 0; j < nmodels; j++)
+                touched[j] |= models[j] == objs[k].model;
+        }
+        if (rc)
+            break;
+        if (n == 0)
+            mn_command_err(ctx, MN_STYLE_WARNING, "No fixture data found for '%s'. (File format may be invalid.)",
+                           labels[i]);
+        else
+            fixtures++;
+        loaded += n;
+        failed = NULL;
+    }
+    if (!fa)
+        rc = mn_err_set(&err, MN_ENOMEM, "out of memory");
+    mn_arena_free(fa);
+    if (rc == MN_OK) {
+        mn_model **seq = mn_arena_calloc(a, nmodels + 1, sizeof *seq);
+        size_t ns = 0;
+        for (size_t j = 0; seq && j < nmodels; j++)
+            if (touched[j])
+                seq[ns++] = models[j];
+        rc = seq ? mn_fixture_reset_sequences(seq, ns, db, &err) : mn_err_set(&err, MN_ENOMEM, "out of memory");
+        failed = NULL;
+    }
+    if (rc) {
+        mn_err rerr = { 0 };
+        mn_db_rollback(db, &rerr);
+        if (failed)
+            return mn_command_error(ctx, "Problem installing fixture '%s': %s", failed, err.msg);
+        return mn_command_error(ctx, "Problem installing fixtures: %s", err.msg);
+    }
+    /* Deferred foreign keys are checked here. */
+    if (mn_db_commit(db, &err)) {
+        mn_err rerr = { 0 };
+        if (mn_db_depth(db))
+            mn_db_rollback(db, &rerr);
+        return mn_command_error(ctx, "Problem installing fixtures: %s", err.msg);
+    }
+    if (mn_command_verbosity(ctx) >= 1)
+        mn_command_out(ctx, MN_STYLE_PLAIN, "Installed %zu object(s) from %zu fixture(s)", loaded, fixtures);
+    return 0;
+}
+
+static const mn_command_arg loaddata_args[] = {
+    { .name = "fixture", .type = MN_ARG_STR, .many = true, .metavar = "fixture",
+      .help = "Fixture labels." },
+    { .name = "--app", .type = MN_ARG_STR, .metavar = "APP_LABEL",
+      .help = "Only look for fixtures in the specified app." },
+    { .name = "--format", .type = MN_ARG_STR, .choices = formats,
+      .help = "Format of serialized data when reading from stdin." },
+    MN_ARG_END
+};
+
+const mn_command mn__loaddata_command = {
+    .name = "loaddata",
+    .help = "Installs the named fixture(s) in the database.",
+    .args = loaddata_args,
+    .handle = loaddata_handle,
+};
+
+/* ---- flush ---- */
+
+static int flush_handle(mn_command_ctx *ctx)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    const mn_settings *s = mn_manage_settings();
+    mn_err err = { 0 };
+    mn_db *db = mn_orm_db();
+    if (!db)
+        return mn_command_error(ctx, "no database connection: check DATABASE_URL");
+    const char *dbname = s && s->DATABASE.name ? s->DATABASE.name : "default";
+    if (!mn_command_flag(ctx, "noinput") && !mn_command_flag(ctx, "no_input")) {
+        printf("You have requested a flush of the database.\n"
+               "This will IRREVERSIBLY DESTROY all data currently in the \"%s\" database,\n"
+               "and return each table to an empty state.\n"
+               "Are you sure you want to do this?\n\n"
+               "    Type 'yes' to continue, or 'no' to cancel: ",
+               dbname);
+        fflush(stdout);
+        char answer[16] = "";
+        if (!fgets(answer, sizeof answer, stdin) || strcmp(answer, "yes\n")) {
+            mn_command_out(ctx, MN_STYLE_PLAIN, "Flush cancelled.");
+            return 0;
+        }
+    }
+    size_t n = 0;
+    mn_model **models = mn__project_models(a, &n);
+    mn_list *existing = NULL;
+    if (!models || mn__db_table_names(db, a, &existing, &err))
+        return mn_command_error(ctx, "%s", models ? err.msg : "out of memory");
+    mn_buf sql;
+    mn_buf_init(&sql, a, 0);
+    bool pg = mn_db_engine_of(db) == MN_DB_POSTGRES;
+    size_t nt = 0;
+    const char **tables = mn_arena_calloc(a, n + 1, sizeof *tables);
+    for (size_t i = 0; tables && i < n; i++) {
+        const char *t = mn_model_table(models[i]);
+        bool there = false, dup = false;
+        for (size_t k = 0; k < mn_list_len(existing); k++)
+            there |= mn_str_eq_cstr(mn_list_get(existing, k).u.s, t);
+        for (size_t k = 0; k < nt; k++)
+            dup |= !strcmp(tables[k], t);
+        if (there && !dup)
+            tables[nt++] = t;
+    }
+    if (!tables)
+        return mn_command_error(ctx, "out of memory");
+    int rc = mn_db_begin(db, &err);
+    if (rc == MN_OK && nt && pg) {
+        /* Django's sql_flush with reset_sequences on PostgreSQL. */
+        mn_buf_puts(&sql, "TRUNCATE ");
+        for (size_t i = 0; i < nt; i++) {
+            if (i)
+                mn_buf_puts(&sql, ", ");
+            mn__sql_quote(&sql, tables[i]);
+        }
+        mn_buf_puts(&sql, " RESTART IDENTITY");
+        rc = mn_db_execute(db, mn_buf_cstr(&sql), NULL, 0, NULL, &err);
+    }
+    for (size_t i = 0; rc == MN_OK && !pg && i < nt; i++) {
+        mn_buf_reset(&sql);
+        mn_buf_puts(&sql, "DELETE FROM ");
+        mn__sql_quote(&sql, tables[i]);
+        rc = mn_db_execute(db, mn_buf_cstr(&sql), NULL, 0, NULL, &err);
+    }
+    if (rc == MN_OK && !pg && nt) {
+        bool seq = false;
+        for (size_t k = 0; k < mn_list_len(existing); k++)
+            seq |= mn_str_eq_cstr(mn_list_get(existing, k).u.s, "sqlite_sequence");
+        if (seq) {
+            mn_buf_reset(&sql);
+            mn_buf_puts(&sql, "UPDATE \"sqlite_sequence\" SET \"seq\" = 0 WHERE \"name\" IN (");
+            mn_value *params = mn_arena_calloc(a, nt, sizeof *params);
+            for (size_t i = 0; params && i < nt; i++) {
+                mn_buf_puts(&sql, i ? ", %s" : "%s");
+                params[i] = mn_value_cstr(tables[i]);
+            }
+            mn_buf_puts(&sql, ")");
+            rc = params ? mn_db_execute(db, mn_buf_cstr(&sql), params, nt, NULL, &err)
+                        : mn_err_set(&err, MN_ENOMEM, "out of memory");
+        }
+    }
+    if (rc == MN_OK)
+        rc = mn_db_commit(db, &err);
+    if (rc) {
+        mn_err rerr = { 0 };
+        if (mn_db_depth(db))
+            mn_db_rollback(db, &rerr);
+        return mn_command_error(ctx,
+                                "Database %s couldn't be flushed. Possible reasons:\n"
+                                "  * The database isn't running or isn't configured correctly.\n"
+                                "  * At least one of the expected database tables doesn't exist.\n"
+                                "  * The SQL was invalid.\n"
+                                "The database said: %s",
+                                dbname, err.msg);
+    }
+    if (mn_command_verbosity(ctx) >= 2)
+        mn_command_out(ctx, MN_STYLE_SUCCESS, "Flushed %zu table(s).", nt);
+    return 0;
+}
+
+static const mn_command_arg flush_args[] = {
+    MN_ARG_FLAG("--noinput", "Tells Manouche to NOT prompt the user for input of any kind."),
+    MN_ARG_FLAG("--no-input", "Same as --noinput."),
+    MN_ARG_END
+};
+
+const mn_command mn__flush_command = {
+    .name = "flush",
+    .help = "Removes ALL DATA from the database, including data added during migrations. Does not achieve a "
+            "\"fresh install\" state.",
+    .args = flush_args,
+    .handle = flush_handle,
+};

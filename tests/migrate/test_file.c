@@ -1,0 +1,196 @@
+/* Migrations: the JSON file format, parsing (strict, with clear errors)
+ * and writing (readable, round-trips). */
+#include <criterion/criterion.h>
+#include <string.h>
+#include "manouche.h"
+
+static mn_arena *A;
+static void setup(void) { A = mn_arena_new("test", 0); }
+static void teardown(void) { mn_arena_free(A); }
+TestSuite(migfile, .init = setup, .fini = teardown);
+
+static const char *FULL =
+    "{\n"
+    "  \"initial\": true,\n"
+    "  \"dependencies\": [[\"auth\", \"0001_initial\"]],\n"
+    "  \"operations\": [\n"
+    "    {\"op\": \"CreateModel\", \"name\": \"Product\", \"fields\": [\n"
+    "      {\"name\": \"id\", \"type\": \"BigAutoField\", \"primary_key\": true},\n"
+    "      {\"name\": \"name\", \"type\": \"CharField\", \"max_length\": 200, \"verbose_name\": \"Name\"},\n"
+    "      {\"name\": \"slug\", \"type\": \"SlugField\", \"unique\": true},\n"
+    "      {\"name\": \"price\", \"type\": \"DecimalField\", \"max_digits\": 10, \"decimal_places\": 2, \"default\": \"0\"},\n"
+    "      {\"name\": \"owner\", \"type\": \"ForeignKey\", \"to\": \"auth.User\", \"on_delete\": \"SET_NULL\", \"null\": true},\n"
+    "      {\"name\": \"status\", \"type\": \"CharField\", \"max_length\": 10, \"choices\": [[\"d\", \"Draft\"], [\"p\", \"Published\"]]},\n"
+    "      {\"name\": \"stock\", \"type\": \"IntegerField\", \"default\": 3, \"db_index\": true}\n"
+    "    ], \"options\": {\"ordering\": [\"-price\", \"name\"], \"verbose_name\": \"product\", \"db_table\": \"shop_items\",\n"
+    "       \"unique_together\": [[\"name\", \"owner\"]],\n"
+    "       \"indexes\": [{\"name\": \"price_idx\", \"fields\": [\"-price\"], \"q\": [[\"stock__gt\", \"0\"]]}],\n"
+    "       \"constraints\": [{\"type\": \"check\", \"name\": \"price_pos\", \"check\": \"price >= 0\"},\n"
+    "                         {\"type\": \"unique\", \"name\": \"one_name\", \"fields\": [\"name\"], \"condition\": \"stock > 0\"}]}},\n"
+    "    {\"op\": \"AddField\", \"model_name\": \"product\", \"name\": \"note\", \"field\": {\"type\": \"TextField\", \"default\": \"\"}, \"preserve_default\": false},\n"
+    "    {\"op\": \"RenameField\", \"model_name\": \"product\", \"old_name\": \"note\", \"new_name\": \"notes\"},\n"
+    "    {\"op\": \"AlterModelTable\", \"name\": \"product\", \"table\": null},\n"
+    "    {\"op\": \"AlterModelOptions\", \"name\": \"product\", \"options\": {\"ordering\": [\"name\"]}},\n"
+    "    {\"op\": \"AlterUniqueTogether\", \"name\": \"product\", \"unique_together\": []},\n"
+    "    {\"op\": \"RunSQL\", \"sql\": [\"UPDATE x SET y = 1\", \"UPDATE x SET z = 2\"], \"reverse_sql\": \"\"},\n"
+    "    {\"op\": \"RunC\", \"code\": \"shop.fill\"}\n"
+    "  ]\n"
+    "}\n";
+
+Test(migfile, parses_every_part)
+{
+    mn_err err = { 0 };
+    mn_migration *m;
+    cr_assert_eq(mn_migration_parse(A, "shop", "0001_initial", "shop/migrations/0001_initial.json", mn_str_from(FULL),
+                                    &m, &err),
+                 MN_OK, "%s", err.msg);
+    cr_assert(m->initial);
+    cr_assert(m->atomic);
+    cr_assert_eq(m->ndeps, 1);
+    cr_assert_str_eq(m->deps[0].app, "auth");
+    cr_assert_eq(m->nops, 8);
+    const mn_mig_model *p = m->ops[0].model;
+    cr_assert_eq(m->ops[0].kind, MN_OP_CREATE_MODEL);
+    cr_assert_eq(p->nfields, 7);
+    cr_assert_eq(p->fields[0].kind, MN_KIND_BIGAUTO);
+    cr_assert(p->fields[0].primary_key);
+    cr_assert_eq(p->fields[2].max_length, 50, "a SlugField's default max_length");
+    cr_assert_not(p->fields[2].db_index, "unique fields need no extra index");
+    cr_assert_str_eq(p->fields[4].to, "auth.user", "references are lowercased");
+    cr_assert_eq(p->fields[4].on_delete, MN_SET_NULL);
+    cr_assert(p->fields[4].db_index, "a ForeignKey is indexed by default");
+    cr_assert_str_eq(p->fields[5].choices[1].label, "Published");
+    cr_assert_str_eq(p->fields[6].default_value, "3", "an integer default is kept as text");
+    cr_assert_str_eq(p->ordering[0], "-price");
+    cr_assert_str_eq(p->db_table, "shop_items");
+    cr_assert_str_eq(p->unique_together[0][1], "owner");
+    cr_assert_eq(p->nindexes, 1);
+    cr_assert_str_eq(p->indexes[0].q[0].lookup, "stock__gt");
+    cr_assert_eq(p->nconstraints, 2);
+    cr_assert_eq(p->constraints[1].kind, MN_CONSTRAINT_UNIQUE);
+    cr_assert_not(m->ops[1].preserve_default);
+    cr_assert_str_eq(m->ops[1].field.default_value, "");
+    cr_assert_null(m->ops[3].table);
+    cr_assert_null(m->ops[5].unique_together);
+    cr_assert_str_eq(m->ops[6].sql[1], "UPDATE x SET z = 2");
+    cr_assert_not_null(m->ops[6].reverse_sql, "an empty reverse is reversible");
+    cr_assert_null(m->ops[6].reverse_sql[0]);
+    cr_assert_str_eq(m->ops[7].code, "shop.fill");
+    cr_assert_null(m->ops[7].reverse_code);
+}
+
+Test(migfile, round_trips_through_the_writer)
+{
+    mn_err err = { 0 };
+    mn_migration *m, *m2;
+    cr_assert_eq(mn_migration_parse(A, "shop", "0001_initial", NULL, mn_str_from(FULL), &m, &err), MN_OK, "%s", err.msg);
+    mn_str text = mn_migration_write(A, m, &err);
+    cr_assert_not_null(text.ptr, "%s", err.msg);
+    cr_assert_eq(mn_migration_parse(A, "shop", "0001_initial", NULL, text, &m2, &err), MN_OK, "%s\n%s", err.msg,
+                 text.ptr);
+    mn_str again = mn_migration_write(A, m2, &err);
+    cr_assert(mn_str_eq(text, again), "%s\n---\n%s", text.ptr, again.ptr);
+    /* One field per line, operations spread over lines. */
+    cr_assert(strstr(text.ptr, "\n        {\"name\": \"id\", \"type\": \"BigAutoField\", \"primary_key\": true},\n"),
+              "%s", text.ptr);
+    cr_assert(strstr(text.ptr, "\n      \"op\": \"RunC\",\n"), "%s", text.ptr);
+    cr_assert_eq(text.ptr[text.len - 1], '\n');
+}
+
+static void expect_error(const char *text, const char *needle)
+{
+    mn_err err = { 0 };
+    mn_migration *m = (void *)1;
+    int rc = mn_migration_parse(A, "shop", "0002_x", "shop/migrations/0002_x.json", mn_str_from(text), &m, &err);
+    cr_assert_neq(rc, MN_OK, "accepted: %s", text);
+    cr_assert_null(m);
+    cr_assert(strstr(err.msg, needle), "message '%s' lacks '%s'", err.msg, needle);
+    cr_assert(strstr(err.msg, "shop/migrations/0002_x.json"), "message '%s' names no file", err.msg);
+}
+
+Test(migfile, clear_errors)
+{
+    expect_error("{", "JSON parse error");
+    expect_error("[]", "a migration is a JSON object");
+    expect_error("{\"operations\": [], \"dependancies\": []}", "unknown key 'dependancies'");
+    expect_error("{\"operations\": {}}", "'operations' must be a list");
+    expect_error("{\"operations\": [], \"dependencies\": [[\"a\"]]}", "dependency 1: expected [\"app\", \"migration name\"]");
+    expect_error("{\"operations\": [1]}", "operation 1 (?): an operation must be an object");
+    expect_error("{\"operations\": [{\"op\": \"DropEverything\"}]}", "operation 1 (DropEverything): unknown operation");
+    expect_error("{\"operations\": [{\"op\": \"DeleteModel\", \"name\": \"A\"}, {\"op\": \"AddField\", \"model_name\": "
+                 "\"a\", \"name\": \"b\", \"field\": 3}]}",
+                 "operation 2 (AddField): 'field' must be an object");
+    expect_error("{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"a\", \"name\": \"b\", \"field\": "
+                 "{\"type\": \"CharField\"}}]}",
+                 "a CharField needs 'max_length'");
+    expect_error("{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"a\", \"name\": \"b\", \"field\": "
+                 "{\"type\": \"StringField\"}}]}",
+                 "unknown type 'StringField'");
+    expect_error("{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"a\", \"name\": \"b\", \"field\": "
+                 "{\"type\": \"IntegerField\", \"nul\": true}}]}",
+                 "field: unknown key 'nul'");
+    expect_error("{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"a\", \"name\": \"b\", \"field\": "
+                 "{\"type\": \"ForeignKey\", \"to\": \"x.y\", \"on_delete\": \"EXPLODE\"}}]}",
+                 "unknown on_delete 'EXPLODE'");
+    expect_error("{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"a\", \"name\": \"b\", \"field\": "
+                 "{\"type\": \"ForeignKey\", \"to\": \"nodot\"}}]}",
+                 "'to' must be \"app.model\"");
+    expect_error("{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"a\", \"name\": \"b c\", \"field\": "
+                 "{\"type\": \"IntegerField\"}}]}",
+                 "'name' must be a name");
+    expect_error("{\"operations\": [{\"op\": \"CreateModel\", \"name\": \"A\", \"fields\": [{\"name\": \"x\", "
+                 "\"type\": \"IntegerField\"}]}]}",
+                 "needs exactly one primary key");
+    expect_error("{\"operations\": [{\"op\": \"CreateModel\", \"name\": \"A\", \"fields\": [{\"name\": \"id\", "
+                 "\"type\": \"AutoField\", \"primary_key\": true}, {\"name\": \"id\", \"type\": \"IntegerField\"}]}]}",
+                 "field 'id' is declared twice");
+    expect_error("{\"operations\": [{\"op\": \"AddIndex\", \"model_name\": \"a\", \"index\": {\"name\": \"i\", "
+                 "\"fields\": []}}]}",
+                 "'fields' must not be empty");
+    expect_error("{\"operations\": [{\"op\": \"AddConstraint\", \"model_name\": \"a\", \"constraint\": {\"type\": "
+                 "\"check\", \"name\": \"c\"}}]}",
+                 "needs 'check' (SQL) or 'q' (lookups)");
+    expect_error("{\"operations\": [{\"op\": \"AddConstraint\", \"model_name\": \"a\", \"constraint\": {\"type\": "
+                 "\"exclusion\", \"name\": \"c\"}}]}",
+                 "unknown type 'exclusion'");
+    expect_error("{\"operations\": [{\"op\": \"RunSQL\"}]}", "'sql' is required");
+    expect_error("{\"operations\": [{\"op\": \"RunSQL\", \"sql\": 5}]}", "'sql' must be a string or a list");
+    expect_error("{\"operations\": [{\"op\": \"RunC\", \"code\": \"\"}]}", "'code' must be a non-empty string");
+    expect_error("{\"operations\": [{\"op\": \"AlterModelTable\", \"name\": \"a\"}]}", "'table' is required");
+    expect_error("{\"operations\": [{\"op\": \"AlterModelOptions\", \"name\": \"a\", \"options\": {\"db_table\": "
+                 "\"x\"}}]}",
+                 "options: unknown key 'db_table'");
+    expect_error("{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"a\", \"name\": \"id\", \"field\": "
+                 "{\"type\": \"AutoField\", \"primary_key\": true}}]}",
+                 "a primary key cannot be added");
+    expect_error("{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"a\", \"name\": \"d\", \"field\": "
+                 "{\"type\": \"DecimalField\", \"max_digits\": 2, \"decimal_places\": 5}}]}",
+                 "a DecimalField needs");
+}
+
+Test(migfile, names_and_descriptions)
+{
+    mn_mig_op add = { .kind = MN_OP_ADD_FIELD, .model_name = "product", .name = "slug" };
+    mn_mig_op rm = { .kind = MN_OP_REMOVE_FIELD, .model_name = "product", .name = "X" };
+    mn_mig_model pm = { .name = "Product" }, cm = { .name = "Category" };
+    mn_mig_op cp = { .kind = MN_OP_CREATE_MODEL, .name = "Product", .model = &pm };
+    mn_mig_op cc = { .kind = MN_OP_CREATE_MODEL, .name = "Category", .model = &cm };
+    mn_mig_op sql = { .kind = MN_OP_RUN_SQL };
+    cr_assert_str_eq(mn_mig_op_fragment(&add, A), "product_slug");
+    cr_assert_str_eq(mn_mig_op_fragment(&rm, A), "remove_product_x");
+    cr_assert_null(mn_mig_op_fragment(&sql, A));
+    cr_assert_str_eq(mn_mig_op_describe(&add, A), "Add field slug to product");
+    cr_assert_str_eq(mn_mig_op_describe(&cp, A), "Create model Product");
+    cr_assert_str_eq(mn_mig_op_describe(&sql, A), "Raw SQL operation");
+    mn_migration m = { .ops = (mn_mig_op[]){ add }, .nops = 1 };
+    cr_assert_str_eq(mn_migration_suggest_name(&m, A), "product_slug");
+    m.initial = true;
+    cr_assert_str_eq(mn_migration_suggest_name(&m, A), "initial");
+    mn_migration two = { .ops = (mn_mig_op[]){ cp, cc }, .nops = 2 };
+    cr_assert_str_eq(mn_migration_suggest_name(&two, A), "category_product", "sorted, as Django does");
+    mn_migration mixed = { .ops = (mn_mig_op[]){ add, rm }, .nops = 2 };
+    const char *auto_name = mn_migration_suggest_name(&mixed, A);
+    cr_assert(!strncmp(auto_name, "auto_", 5) && strlen(auto_name) == 18, "%s", auto_name);
+    mn_migration empty = { 0 };
+    cr_assert(!strncmp(mn_migration_suggest_name(&empty, A), "auto_", 5));
+}

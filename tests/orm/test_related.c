@@ -1,0 +1,641 @@
+/* Relations: accessors and their cache, reverse managers, one-to-one,
+ * many-to-many with m2m_changed, lookups across relations, annotations,
+ * select_related and prefetch_related. */
+#include "relshop.h"
+
+TestSuite(related, .init = rel_setup, .fini = rel_teardown);
+
+static const char *name_of(mn_model *m, void *obj)
+{
+    mn_value v;
+    cr_assert_eq(mn_obj_get(obj, m, "name", &v), MN_OK);
+    return mn_str_dup(A, v.u.s);
+}
+
+/* The names of a QuerySet's objects, comma-separated. */
+static const char *names(mn_qs *qs)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(mn_qs_eval(qs, &err), MN_OK, "%s", err.msg);
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    for (size_t i = 0; i < mn_qs_len(qs); i++)
+        mn_buf_printf(&b, "%s%s", i ? "," : "", name_of(mn_qs_model(qs), mn_qs_at(qs, i)));
+    return mn_buf_cstr(&b);
+}
+
+Test(related, forward_accessor_loads_once_and_caches)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("Electronics");
+    product *p = mk_product("Phone", "100", c);
+    product *q = mn_qs_get(mn_qs_filter(mn_qs_all(&product_model, A), "pk", mn_value_int(p->id)), &err);
+    cr_assert_not_null(q);
+    int64_t before = queries();
+    category *got = MN_REL(category, q, &product_model, "category", A, &err);
+    cr_assert_not_null(got, "%s", err.msg);
+    cr_assert_str_eq(mn_str_dup(A, got->name), "Electronics");
+    cr_assert_eq(MN_REL(category, q, &product_model, "category", A, &err), got, "cached");
+    cr_assert_eq(queries() - before, 1);
+    /* changing the key reloads */
+    category *d = mk_category("Books");
+    cr_assert_eq(mn_rel_set(q, &product_model, "category", d, &err), MN_OK);
+    cr_assert_eq(q->category, d->id);
+    cr_assert_eq(MN_REL(category, q, &product_model, "category", A, &err), d);
+    q->category = c->id;
+    cr_assert_str_eq(mn_str_dup(A, MN_REL(category, q, &product_model, "category", A, &err)->name), "Electronics");
+    /* NULL key: NULL without an error */
+    cr_assert_eq(mn_rel_set(q, &product_model, "category", NULL, &err), MN_OK);
+    err = (mn_err){ 0 };
+    cr_assert_null(mn_rel_get(q, &product_model, "category", A, &err));
+    cr_assert_eq(err.code, 0);
+    /* bad names: Django's choices, reverse names included */
+    cr_assert_null(mn_rel_get(q, &product_model, "categori", A, &err));
+    cr_assert_str_eq(err.msg, "Cannot resolve keyword 'categori' into field. Choices are: category, id, name, price, "
+                              "reviews, tags");
+    cr_assert_null(mn_rel_get(q, &product_model, "reviews", A, &err));
+    cr_assert_eq(err.code, MN_EINVAL);
+}
+
+Test(related, reverse_manager_all_filter_count_create)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("Electronics");
+    mk_product("Phone", "100", c);
+    mk_product("Laptop", "900", c);
+    mk_product("Chair", "50", NULL);
+    mn_qs *qs = mn_rel_all(c, &category_model, "products", A);
+    cr_assert_eq(mn_qs_count(qs, &err), 2);
+    cr_assert_str_eq(names(mn_qs_order_by(qs, "name", NULL)), "Laptop,Phone");
+    cr_assert_eq(mn_qs_count(mn_qs_filter(qs, "price__gte", mn_value_int(500)), &err), 1);
+    product *p = mn_rel_create(c, &category_model, "products", A, &err, "name", mn_value_cstr("Tablet"), "price",
+                               dec("300"), NULL);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert_eq(p->category, c->id);
+    cr_assert_eq(mn_qs_count(mn_rel_all(c, &category_model, "products", A), &err), 3);
+    /* unknown name: the QuerySet carries Django's error */
+    mn_qs *bad = mn_rel_all(c, &category_model, "prodcts", A);
+    cr_assert_eq(mn_qs_eval(bad, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Cannot resolve keyword 'prodcts' into field. Choices are: id, name, products");
+    /* unsaved instance */
+    category *nc = mn_model_new(&category_model, A, &err);
+    cr_assert_eq(mn_qs_eval(mn_rel_all(nc, &category_model, "products", A), &err), MN_EINVAL);
+}
+
+Test(related, reverse_manager_add_remove_clear_set_on_a_nullable_key)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("Electronics");
+    product *a = mk_product("A", "1", NULL), *b = mk_product("B", "1", NULL), *d = mk_product("D", "1", NULL);
+    void *ab[] = { a, b };
+    cr_assert_eq(mn_rel_add(c, &category_model, "products", ab, 2, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(a->category, c->id);
+    cr_assert_str_eq(names(mn_qs_order_by(mn_rel_all(c, &category_model, "products", A), "name", NULL)), "A,B");
+    void *justa[] = { a };
+    cr_assert_eq(mn_rel_remove(c, &category_model, "products", justa, 1, &err), MN_OK, "%s", err.msg);
+    cr_assert(mn_obj_is_null(a, &product_model, "category"));
+    cr_assert_str_eq(names(mn_rel_all(c, &category_model, "products", A)), "B");
+    /* removing an object that is not related */
+    void *notrel[] = { d };
+    cr_assert_eq(mn_rel_remove(c, &category_model, "products", notrel, 1, &err), MN_EINVAL);
+    cr_assert(strstr(err.msg, "is not related to"), "%s", err.msg);
+    void *ad[] = { a, d };
+    cr_assert_eq(mn_rel_set_all(c, &category_model, "products", ad, 2, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(names(mn_qs_order_by(mn_rel_all(c, &category_model, "products", A), "name", NULL)), "A,D");
+    cr_assert_eq(mn_rel_clear(c, &category_model, "products", &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_rel_all(c, &category_model, "products", A), &err), 0);
+    cr_assert_eq(mn_qs_count(mn_qs_all(&product_model, A), &err), 3, "clear() keeps the products");
+}
+
+Test(related, reverse_manager_of_a_non_null_key_has_no_remove)
+{
+    mn_err err = { 0 };
+    product *p = mk_product("P", "1", NULL);
+    review *r = mn_model_create(&review_model, A, &err, "product", mn_value_int(p->id), NULL);
+    cr_assert_not_null(r);
+    void *rs[] = { r };
+    cr_assert_eq(mn_rel_remove(p, &product_model, "reviews", rs, 1, &err), MN_EINVAL);
+    cr_assert_eq(mn_rel_clear(p, &product_model, "reviews", &err), MN_EINVAL);
+    cr_assert_eq(mn_qs_count(mn_rel_all(p, &product_model, "reviews", A), &err), 1);
+}
+
+Test(related, one_to_one_both_ways)
+{
+    mn_err err = { 0 };
+    user *u = mn_model_create(&user_model, A, &err, "username", mn_value_cstr("john"), NULL);
+    cr_assert_not_null(u);
+    userprofile *pr = mn_model_create(&userprofile_model, A, &err, "user", mn_value_int(u->id), "bio",
+                                      mn_value_cstr("Hello"), NULL);
+    cr_assert_not_null(pr, "%s", err.msg);
+    /* user.profile.bio */
+    userprofile *got = MN_REL(userprofile, u, &user_model, "profile", A, &err);
+    cr_assert_not_null(got, "%s", err.msg);
+    cr_assert_str_eq(mn_str_dup(A, got->bio), "Hello");
+    int64_t before = queries();
+    cr_assert_eq(MN_REL(userprofile, u, &user_model, "profile", A, &err), got);
+    cr_assert_eq(queries(), before, "cached");
+    /* profile.user.username */
+    user *back = MN_REL(user, pr, &userprofile_model, "user", A, &err);
+    cr_assert_str_eq(mn_str_dup(A, back->username), "john");
+    /* a second profile for the same user: unique */
+    cr_assert_null(mn_model_create(&userprofile_model, A, &err, "user", mn_value_int(u->id), NULL));
+    cr_assert_eq(err.code, MN_EEXIST);
+    /* RelatedObjectDoesNotExist */
+    place *pl = mn_model_create(&place_model, A, &err, "name", mn_value_cstr("Demon Dogs"), NULL);
+    cr_assert_null(mn_rel_get(pl, &place_model, "restaurant", A, &err));
+    cr_assert_eq(err.code, MN_ENOTFOUND);
+    cr_assert_str_eq(err.msg, "Place has no restaurant.");
+    /* and lookups through it */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&user_model, A), "profile__bio", mn_value_cstr("Hello")), &err), 1);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&place_model, A), "restaurant__isnull", mn_value_bool(true)), &err),
+                 1);
+}
+
+static mn_list *m2m_log;
+static int on_m2m(const mn_signal_call *call, mn_value *resp, mn_err *err)
+{
+    (void)resp, (void)err;
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    mn_value pks = mn_signal_arg(call, "pk_set");
+    mn_buf_printf(&b, "%s:%s:", mn_str_dup(A, mn_signal_arg(call, "action").u.s),
+                  mn_signal_arg(call, "reverse").u.b ? "rev" : "fwd");
+    if (pks.type == MN_VALUE_NULL)
+        mn_buf_puts(&b, "None");
+    for (size_t i = 0; pks.type == MN_VALUE_LIST && i < mn_list_len(pks.u.list); i++)
+        mn_buf_printf(&b, "%s%lld", i ? "," : "", (long long)mn_list_get(pks.u.list, i).u.i);
+    mn_list_push(m2m_log, mn_value_str(mn_buf_str(&b)));
+    return MN_OK;
+}
+
+static const char *log_text(void)
+{
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    for (size_t i = 0; i < mn_list_len(m2m_log); i++)
+        mn_buf_printf(&b, "%s%s", i ? " " : "", mn_str_dup(A, mn_list_get(m2m_log, i).u.s));
+    m2m_log = mn_list_new(A, 8);
+    return mn_buf_cstr(&b);
+}
+
+Test(related, many_to_many_from_both_sides_with_m2m_changed)
+{
+    mn_err err = { 0 };
+    m2m_log = mn_list_new(A, 8);
+    mn_model *through = mn_m2m_through(&product_model, "tags");
+    cr_assert_not_null(through);
+    cr_assert_str_eq(mn_model_table(through), "shop_product_tags");
+    cr_assert_eq(mn_signal_connect(&mn_m2m_changed, on_m2m, &(mn_receiver_opts){ .sender = through }), MN_OK);
+    product *p = mk_product("Phone", "100", NULL);
+    tag *t1 = mk_tag("New"), *t2 = mk_tag("Featured"), *t3 = mk_tag("Sale");
+    void *both[] = { t1, t2 };
+    cr_assert_eq(mn_rel_add(p, &product_model, "tags", both, 2, &err), MN_OK, "%s", err.msg);
+    char want[128];
+    snprintf(want, sizeof want, "pre_add:fwd:%lld,%lld post_add:fwd:%lld,%lld", (long long)t1->id, (long long)t2->id,
+             (long long)t1->id, (long long)t2->id);
+    cr_assert_str_eq(log_text(), want);
+    /* adding again adds nothing */
+    cr_assert_eq(mn_rel_add(p, &product_model, "tags", both, 2, &err), MN_OK);
+    cr_assert_str_eq(log_text(), "pre_add:fwd: post_add:fwd:");
+    cr_assert_str_eq(names(mn_rel_all(p, &product_model, "tags", A)), "Featured,New");
+    /* the reverse side: tag.products */
+    cr_assert_str_eq(names(mn_rel_all(t1, &tag_model, "products", A)), "Phone");
+    product *q = mk_product("Laptop", "900", NULL);
+    void *pq[] = { q };
+    cr_assert_eq(mn_rel_add(t3, &tag_model, "products", pq, 1, &err), MN_OK, "%s", err.msg);
+    snprintf(want, sizeof want, "pre_add:rev:%lld post_add:rev:%lld", (long long)q->id, (long long)q->id);
+    cr_assert_str_eq(log_text(), want);
+    cr_assert_str_eq(names(mn_rel_all(q, &product_model, "tags", A)), "Sale");
+    /* remove, set, clear */
+    void *one[] = { t1 };
+    cr_assert_eq(mn_rel_remove(p, &product_model, "tags", one, 1, &err), MN_OK, "%s", err.msg);
+    snprintf(want, sizeof want, "pre_remove:fwd:%lld post_remove:fwd:%lld", (long long)t1->id, (long long)t1->id);
+    cr_assert_str_eq(log_text(), want);
+    cr_assert_str_eq(names(mn_rel_all(p, &product_model, "tags", A)), "Featured");
+    void *set[] = { t1, t3 };
+    cr_assert_eq(mn_rel_set_all(p, &product_model, "tags", set, 2, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(names(mn_rel_all(p, &product_model, "tags", A)), "New,Sale");
+    log_text();
+    cr_assert_eq(mn_rel_clear(p, &product_model, "tags", &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(log_text(), "pre_clear:fwd:None post_clear:fwd:None");
+    cr_assert_eq(mn_qs_count(mn_rel_all(p, &product_model, "tags", A), &err), 0);
+    /* create through the manager */
+    tag *made = mn_rel_create(p, &product_model, "tags", A, &err, "name", mn_value_cstr("Made"), NULL);
+    cr_assert_not_null(made, "%s", err.msg);
+    cr_assert_str_eq(names(mn_rel_all(p, &product_model, "tags", A)), "Made");
+    /* unsaved objects */
+    tag *unsaved = mn_model_new(&tag_model, A, &err);
+    void *u[] = { unsaved };
+    cr_assert_eq(mn_rel_add(p, &product_model, "tags", u, 1, &err), MN_EINVAL);
+}
+
+Test(related, lookups_across_relations)
+{
+    mn_err err = { 0 };
+    category *el = mk_category("Electronics"), *bk = mk_category("Books");
+    product *phone = mk_product("iPhone", "999", el);
+    mk_product("Cable", "10", el);
+    product *novel = mk_product("Novel", "15", bk);
+    mk_product("Orphan", "5", NULL);
+    tag *feat = mk_tag("Featured");
+    void *t[] = { feat };
+    mn_rel_add(phone, &product_model, "tags", t, 1, &err);
+    mn_rel_add(novel, &product_model, "tags", t, 1, &err);
+    mn_qs *P = mn_qs_order_by(mn_qs_all(&product_model, A), "name", NULL);
+    cr_assert_str_eq(names(mn_qs_filter(P, "category__name", mn_value_cstr("Electronics"))), "Cable,iPhone");
+    cr_assert_str_eq(names(mn_qs_filter(P, "category__name__icontains", mn_value_cstr("book"))), "Novel");
+    /* the guide's Q examples */
+    mn_qobj *q = mn_q_or(mn_q(A, "name__icontains", mn_value_cstr("iPhone")),
+                         mn_q(A, "category__name", mn_value_cstr("Books")));
+    cr_assert_str_eq(names(mn_qs_filter_q(P, q)), "Novel,iPhone");
+    cr_assert_str_eq(names(mn_qs_filter_q(P, mn_q_not(mn_q(A, "category__name", mn_value_cstr("Books"))))),
+                     "Cable,Orphan,iPhone");
+    cr_assert_str_eq(names(mn_qs_exclude(P, "category__name", mn_value_cstr("Books"))), "Cable,Orphan,iPhone");
+    /* reverse and many-to-many */
+    mn_qs *C = mn_qs_order_by(mn_qs_all(&category_model, A), "name", NULL);
+    cr_assert_str_eq(names(mn_qs_filter(C, "products__price__gte", mn_value_int(500))), "Electronics");
+    cr_assert_str_eq(names(mn_qs_filter(C, "products__tags__name", mn_value_cstr("Featured"))), "Books,Electronics");
+    cr_assert_str_eq(names(mn_qs_filter(P, "tags__name", mn_value_cstr("Featured"))), "Novel,iPhone");
+    cr_assert_str_eq(names(mn_qs_filter(mn_qs_all(&tag_model, A), "products__category__name",
+                                        mn_value_cstr("Books"))),
+                     "Featured");
+    cr_assert_str_eq(names(mn_qs_filter(C, "products__isnull", mn_value_bool(true))), "");
+    cr_assert_str_eq(names(mn_qs_exclude(C, "products__name", mn_value_cstr("Novel"))), "Electronics");
+    cr_assert_str_eq(names(mn_qs_filter(P, "tags", mn_value_int(feat->id))), "Novel,iPhone");
+    /* nested forward: review__product__category__name */
+    cr_assert_not_null(mn_model_create(&review_model, A, &err, "product", mn_value_int(novel->id), "rating",
+                                       mn_value_int(5), NULL));
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&review_model, A), "product__category__name",
+                                          mn_value_cstr("Books")),
+                             &err),
+                 1);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&category_model, A), "products__reviews__rating__gte",
+                                          mn_value_int(5)),
+                             &err),
+                 1);
+    /* Cannot resolve keyword lists the reverse names */
+    cr_assert_eq(mn_qs_eval(mn_qs_filter(C, "prodcts__name", mn_value_cstr("x")), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Cannot resolve keyword 'prodcts' into field. Choices are: id, name, products");
+    cr_assert_eq(mn_qs_eval(mn_qs_filter(P, "category__nme", mn_value_cstr("x")), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Cannot resolve keyword 'nme' into field. Choices are: id, name, products");
+    /* update through a relation (the guide's discount example shape) */
+    cr_assert_eq(mn_qs_update(mn_qs_filter(mn_qs_all(&product_model, A), "category__name", mn_value_cstr("Books")),
+                              &err, "price", dec("12"), NULL),
+                 1, "%s", err.msg);
+}
+
+Test(related, multi_valued_semantics_of_filter_calls)
+{
+    mn_err err = { 0 };
+    /* Electronics has a cheap phone and an expensive cable; Books an expensive phone book */
+    category *el = mk_category("Electronics"), *bk = mk_category("Books");
+    mk_product("phone", "10", el);
+    mk_product("cable", "900", el);
+    mk_product("phone", "900", bk);
+    mn_qs *C = mn_qs_order_by(mn_qs_all(&category_model, A), "name", NULL);
+    /* one call: the same product is a phone and costs >= 500 */
+    cr_assert_str_eq(names(mn_qs_filter_by(C, "products__name", mn_value_cstr("phone"), "products__price__gte",
+                                           mn_value_int(500), NULL)),
+                     "Books");
+    /* chained calls: some product is a phone, some product costs >= 500 */
+    cr_assert_str_eq(names(mn_qs_filter(mn_qs_filter(C, "products__name", mn_value_cstr("phone")),
+                                        "products__price__gte", mn_value_int(500))),
+                     "Books,Electronics");
+    /* rows are not repeated (no DISTINCT needed) */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(C, "products__price__gte", mn_value_int(0)), &err), 2);
+}
+
+Test(related, values_order_by_and_f_across_relations)
+{
+    mn_err err = { 0 };
+    category *el = mk_category("Electronics"), *bk = mk_category("Books");
+    mk_product("b-phone", "999", el);
+    mk_product("a-novel", "15", bk);
+    mk_product("c-orphan", "5", NULL);
+    mn_qs *P = mn_qs_all(&product_model, A);
+    cr_assert_str_eq(names(mn_qs_order_by(P, "category__name", "name", NULL)),
+                     (mn_db_engine_of(DB) == MN_DB_POSTGRES) ? "a-novel,b-phone,c-orphan" : "c-orphan,a-novel,b-phone");
+    cr_assert_str_eq(names(mn_qs_order_by(P, "-category__name", "name", NULL)),
+                     (mn_db_engine_of(DB) == MN_DB_POSTGRES) ? "c-orphan,b-phone,a-novel" : "b-phone,a-novel,c-orphan");
+    mn_list *rows = mn_qs_rows(mn_qs_values(mn_qs_order_by(P, "name", NULL), "name", "category__name", NULL));
+    cr_assert_not_null(rows);
+    cr_assert_eq(mn_list_len(rows), 3);
+    mn_map *r0 = mn_list_get(rows, 0).u.map;
+    cr_assert_str_eq(mn_str_dup(A, mn_map_get_cstr(r0, "category__name").u.s), "Books");
+    cr_assert_eq(mn_map_get_cstr(mn_list_get(rows, 2).u.map, "category__name").type, MN_VALUE_NULL);
+    mn_list *flat = mn_qs_rows(mn_qs_values_list(mn_qs_order_by(P, "name", NULL), MN_QS_FLAT, "category__name", NULL));
+    cr_assert_str_eq(mn_str_dup(A, mn_list_get(flat, 1).u.s), "Electronics");
+    /* F() across a relation */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(P, "name__gt", mn_f(A, "category__name")), &err), 2, "%s", err.msg);
+    /* multi-valued values() is refused with a clear message */
+    cr_assert_eq(mn_qs_eval(mn_qs_values(mn_qs_all(&category_model, A), "products__name", NULL), &err), MN_EINVAL);
+}
+
+Test(related, annotations_and_aggregates_over_relations)
+{
+    mn_err err = { 0 };
+    category *el = mk_category("Electronics"), *bk = mk_category("Books");
+    mk_category("Empty");
+    mk_product("phone", "100.00", el);
+    mk_product("laptop", "900.00", el);
+    mk_product("novel", "15.50", bk);
+    /* the guide: Count('products'), Avg('products__price') */
+    mn_qs *qs = mn_qs_order_by(mn_qs_annotate(mn_qs_all(&category_model, A), "product_count", mn_count(A, "products"),
+                                              "avg_product_price", mn_avg(A, "products__price"), NULL),
+                               "name", NULL);
+    cr_assert_eq(mn_qs_eval(qs, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_qs_len(qs), 3);
+    category *books = mn_qs_at(qs, 0), *el2 = mn_qs_at(qs, 1), *empty = mn_qs_at(qs, 2);
+    cr_assert_eq(mn_obj_annotation(books, &category_model, "product_count").u.i, 1);
+    cr_assert_eq(mn_obj_annotation(el2, &category_model, "product_count").u.i, 2);
+    cr_assert_eq(mn_obj_annotation(empty, &category_model, "product_count").u.i, 0);
+    mn_value avg = mn_obj_annotation(el2, &category_model, "avg_product_price");
+    cr_assert_eq(avg.type, MN_VALUE_DECIMAL);
+    mn_decimal want;
+    mn_decimal_parse_cstr("500", &want, NULL);
+    cr_assert_eq(mn_decimal_cmp(avg.u.d, want), 0);
+    cr_assert_eq(mn_obj_annotation(empty, &category_model, "avg_product_price").type, MN_VALUE_NULL);
+    /* filter on the annotation, and a filtered count */
+    mn_qs *big = mn_qs_filter(mn_qs_annotate(mn_qs_all(&category_model, A), "n", mn_count(A, "products"), NULL),
+                              "n__gt", mn_value_int(1));
+    cr_assert_str_eq(names(big), "Electronics");
+    mn_value cheap = mn_agg_filter(mn_count(A, "products"), mn_q(A, "products__price__lt", mn_value_int(200)));
+    mn_qs *cq = mn_qs_order_by(mn_qs_annotate(mn_qs_all(&category_model, A), "cheap", cheap, NULL), "name", NULL);
+    cr_assert_eq(mn_obj_annotation(mn_qs_at(cq, 1), &category_model, "cheap").u.i, 1);
+    /* aggregate() over a relation: every related row once */
+    mn_map *agg = mn_qs_aggregate(mn_qs_all(&category_model, A), &err, "n", mn_count(A, "products"), "top",
+                                  mn_max(A, "products__price"), NULL);
+    cr_assert_not_null(agg, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(agg, "n").u.i, 3);
+    mn_decimal_parse_cstr("900", &want, NULL);
+    cr_assert_eq(mn_decimal_cmp(mn_map_get_cstr(agg, "top").u.d, want), 0);
+    /* values().annotate() grouped by a related name */
+    mn_list *rows = mn_qs_rows(mn_qs_order_by(mn_qs_annotate(mn_qs_values(mn_qs_filter(mn_qs_all(&product_model, A),
+                                                                                        "category__isnull",
+                                                                                        mn_value_bool(false)),
+                                                                           "category__name", NULL),
+                                                             "n", mn_count(A, "id"), NULL),
+                                              "category__name", NULL));
+    cr_assert_not_null(rows);
+    cr_assert_eq(mn_list_len(rows), 2);
+    cr_assert_eq(mn_map_get_cstr(mn_list_get(rows, 1).u.map, "n").u.i, 2);
+}
+
+Test(related, select_related_joins_and_fills_the_cache)
+{
+    mn_err err = { 0 };
+    category *el = mk_category("Electronics");
+    product *p = mk_product("phone", "100", el);
+    mk_product("orphan", "1", NULL);
+    for (int i = 0; i < 2; i++)
+        cr_assert_not_null(mn_model_create(&review_model, A, &err, "product", mn_value_int(p->id), NULL));
+    mn_qs *qs = mn_qs_order_by(mn_qs_select_related(mn_qs_all(&product_model, A), "category", NULL), "name", NULL);
+    const char *sql = mn_qs_sql(qs, NULL, &err);
+    cr_assert(strstr(sql, "LEFT OUTER JOIN \"shop_category\""), "%s", sql);
+    int64_t before = queries();
+    cr_assert_eq(mn_qs_len(qs), 2);
+    product *o = mn_qs_at(qs, 0), *ph = mn_qs_at(qs, 1);
+    cr_assert_null(mn_rel_get(o, &product_model, "category", A, &err));
+    category *c = MN_REL(category, ph, &product_model, "category", A, &err);
+    cr_assert_str_eq(mn_str_dup(A, c->name), "Electronics");
+    cr_assert_eq(queries() - before, 1, "one query");
+    /* nested: review__product__category, INNER JOIN for the non-null key */
+    mn_qs *rq = mn_qs_select_related(mn_qs_all(&review_model, A), "product__category", NULL);
+    sql = mn_qs_sql(rq, NULL, &err);
+    cr_assert(strstr(sql, "INNER JOIN \"shop_product\""), "%s", sql);
+    before = queries();
+    cr_assert_eq(mn_qs_len(rq), 2);
+    for (size_t i = 0; i < 2; i++) {
+        product *rp = MN_REL(product, mn_qs_at(rq, i), &review_model, "product", A, &err);
+        category *rc = MN_REL(category, rp, &product_model, "category", A, &err);
+        cr_assert_str_eq(mn_str_dup(A, rc->name), "Electronics");
+    }
+    cr_assert_eq(queries() - before, 1);
+    /* filters, ordering and annotations still work with the join */
+    mn_qs *fq = mn_qs_order_by(mn_qs_filter(mn_qs_select_related(mn_qs_all(&product_model, A), NULL), "name",
+                                            mn_value_cstr("phone")),
+                               "-category__name", NULL);
+    cr_assert_eq(mn_qs_len(fq), 1, "%s", mn_qs_error(fq)->msg);
+    /* a bad name */
+    cr_assert_eq(mn_qs_eval(mn_qs_select_related(mn_qs_all(&product_model, A), "tags", NULL), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Invalid field name(s) given in select_related: 'tags'. Choices are: category");
+}
+
+Test(related, prefetch_related_one_query_per_relation)
+{
+    mn_err err = { 0 };
+    category *el = mk_category("Electronics"), *bk = mk_category("Books");
+    tag *n = mk_tag("New"), *f = mk_tag("Featured");
+    for (int i = 0; i < 6; i++) {
+        char nm[16];
+        snprintf(nm, sizeof nm, "p%d", i);
+        product *p = mk_product(nm, "10", i % 2 ? el : bk);
+        void *ts[] = { n, f };
+        cr_assert_eq(mn_rel_add(p, &product_model, "tags", ts, (size_t)(i % 3), &err), MN_OK, "%s", err.msg);
+        cr_assert_not_null(mn_model_create(&review_model, A, &err, "product", mn_value_int(p->id), "rating",
+                                           mn_value_int(i), NULL));
+    }
+    /* the guide: Product.objects.prefetch_related('tags') */
+    int64_t before = queries();
+    mn_qs *qs = mn_qs_order_by(mn_qs_prefetch_related(mn_qs_all(&product_model, A), "tags", "category", NULL), "name",
+                               NULL);
+    cr_assert_eq(mn_qs_eval(qs, &err), MN_OK, "%s", err.msg);
+    for (size_t i = 0; i < mn_qs_len(qs); i++) {
+        mn_qs *tags = mn_rel_all(mn_qs_at(qs, i), &product_model, "tags", A);
+        cr_assert_eq(mn_qs_len(tags), i % 3);
+        if (i % 3 == 2)
+            cr_assert_str_eq(names(tags), "Featured,New");
+        cr_assert_not_null(mn_rel_get(mn_qs_at(qs, i), &product_model, "category", A, &err));
+    }
+    cr_assert_eq(queries() - before, 3, "products, tags, categories");
+    /* reverse FK, nested */
+    before = queries();
+    mn_qs *cq = mn_qs_order_by(mn_qs_prefetch_related(mn_qs_all(&category_model, A), "products__reviews", NULL),
+                               "name", NULL);
+    cr_assert_eq(mn_qs_eval(cq, &err), MN_OK, "%s", err.msg);
+    category *books = mn_qs_at(cq, 0);
+    mn_qs *bp = mn_rel_all(books, &category_model, "products", A);
+    cr_assert_eq(mn_qs_len(bp), 3);
+    cr_assert_eq(mn_qs_len(mn_rel_all(mn_qs_at(bp, 0), &product_model, "reviews", A)), 1);
+    cr_assert_eq(queries() - before, 3);
+    /* chaining on a prefetched manager queries again */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(bp, "name", mn_value_cstr("p0")), &err), 1);
+    /* Prefetch('reviews', queryset=Review.objects.filter(rating__gte=4), to_attr='good') */
+    mn_qs *good = mn_qs_filter(mn_qs_all(&review_model, A), "rating__gte", mn_value_int(4));
+    mn_qs *pq = mn_qs_order_by(mn_qs_prefetch(mn_qs_all(&product_model, A), "reviews", good, "good_reviews"), "name",
+                               NULL);
+    cr_assert_eq(mn_qs_eval(pq, &err), MN_OK, "%s", err.msg);
+    size_t k;
+    mn_rel_prefetched(mn_qs_at(pq, 0), &product_model, "good_reviews", &k);
+    cr_assert_eq(k, 0);
+    void **items = mn_rel_prefetched(mn_qs_at(pq, 5), &product_model, "good_reviews", &k);
+    cr_assert_eq(k, 1);
+    cr_assert_eq(((review *)items[0])->rating, 5);
+    /* M2M with a custom queryset */
+    mn_qs *tq = mn_qs_prefetch(mn_qs_order_by(mn_qs_all(&product_model, A), "name", NULL), "tags",
+                               mn_qs_filter(mn_qs_all(&tag_model, A), "name", mn_value_cstr("New")), NULL);
+    mn_qs *t2 = mn_rel_all(mn_qs_at(tq, 2), &product_model, "tags", A);
+    cr_assert_eq(mn_qs_len(t2), 1, "%zu %s / %s", mn_qs_len(t2), mn_qs_error(t2)->msg, mn_qs_error(tq)->msg);
+    /* a bad name */
+    cr_assert_eq(mn_qs_eval(mn_qs_prefetch_related(mn_qs_all(&product_model, A), "tagz", NULL), &err), MN_EINVAL);
+    cr_assert(strstr(err.msg, "'tagz' is an invalid parameter to prefetch_related()"), "%s", err.msg);
+}
+
+Test(related, schema_of_the_through_table)
+{
+    mn_err err = { 0 };
+    mn_list *sql = mn_model_schema_sql(&product_model, MN_DB_SQLITE, A, &err);
+    cr_assert_not_null(sql, "%s", err.msg);
+    bool found = false;
+    for (size_t i = 0; i < mn_list_len(sql); i++) {
+        const char *s = mn_list_get(sql, i).u.s.ptr;
+        if (strstr(s, "CREATE TABLE \"shop_product_tags\"")) {
+            found = true;
+            cr_assert(strstr(s, "\"product_id\" bigint NOT NULL REFERENCES \"shop_product\" (\"id\") DEFERRABLE "
+                                "INITIALLY DEFERRED"),
+                      "%s", s);
+            cr_assert(strstr(s, "\"tag_id\" bigint NOT NULL REFERENCES \"shop_tag\""), "%s", s);
+            cr_assert(strstr(s, "UNIQUE (\"product_id\", \"tag_id\")"), "%s", s);
+        }
+    }
+    cr_assert(found);
+}
+
+/* A custom through model: Shelf.labels through Placement (with a field of its own). */
+typedef struct label {
+    mn_obj mn;
+    int64_t id;
+    mn_str name;
+} label;
+static const mn_field label_fields[] = {
+    MN_FIELD_BIGAUTO(label, id),
+    MN_FIELD_CHAR(label, name, .max_length = 20),
+    MN_FIELD_END,
+};
+static mn_model label_model = MN_MODEL(label, "lab", "Label", label_fields);
+typedef struct shelf {
+    mn_obj mn;
+    int64_t id;
+    mn_str name;
+} shelf;
+static const mn_field shelf_fields[] = {
+    MN_FIELD_BIGAUTO(shelf, id),
+    MN_FIELD_CHAR(shelf, name, .max_length = 20),
+    MN_FIELD_END,
+};
+static mn_model placement_model;
+static const mn_m2m shelf_m2m[] = {
+    MN_M2M("labels", label_model, .through = &placement_model, .through_fields = { "shelf", "label" },
+           .related_name = "shelves"),
+    MN_M2M_END,
+};
+static mn_model shelf_model = MN_MODEL(shelf, "lab", "Shelf", shelf_fields, .many_to_many = shelf_m2m);
+typedef struct placement {
+    mn_obj mn;
+    int64_t id;
+    int64_t shelf;
+    int64_t label;
+    int32_t position;
+} placement;
+static const mn_field placement_fields[] = {
+    MN_FIELD_BIGAUTO(placement, id),
+    MN_FIELD_FOREIGNKEY(placement, shelf, shelf_model),
+    MN_FIELD_FOREIGNKEY(placement, label, label_model),
+    MN_FIELD_INT(placement, position, .default_value = "1"),
+    MN_FIELD_END,
+};
+static mn_model placement_model = MN_MODEL(placement, "lab", "Placement", placement_fields);
+
+Test(related, custom_through_model)
+{
+    mn_err err = { 0 };
+    mn_model *ms[] = { &label_model, &shelf_model, &placement_model, NULL };
+    for (size_t i = 0; ms[i]; i++)
+        cr_assert_eq(mn_model_create_table(ms[i], DB, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_m2m_through(&shelf_model, "labels"), &placement_model);
+    shelf *s = mn_model_create(&shelf_model, A, &err, "name", mn_value_cstr("top"), NULL);
+    label *l1 = mn_model_create(&label_model, A, &err, "name", mn_value_cstr("red"), NULL);
+    label *l2 = mn_model_create(&label_model, A, &err, "name", mn_value_cstr("blue"), NULL);
+    void *ls[] = { l1, l2 };
+    cr_assert_eq(mn_rel_add(s, &shelf_model, "labels", ls, 2, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_rel_all(s, &shelf_model, "labels", A), &err), 2);
+    cr_assert_eq(mn_qs_count(mn_rel_all(l1, &label_model, "shelves", A), &err), 1);
+    /* the through rows got their default */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&placement_model, A), "position", mn_value_int(1)), &err), 2);
+    /* lookups through it, both ways, and its own reverse name */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&shelf_model, A), "labels__name", mn_value_cstr("blue")), &err),
+                 1);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&label_model, A), "placement__position", mn_value_int(1)), &err),
+                 2);
+    /* deleting a label cascades to its placements */
+    mn_map *counts;
+    cr_assert_eq(mn_obj_delete_counts(l1, &label_model, NULL, A, &counts, &err), 2, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(counts, "lab.Placement").u.i, 1);
+    cr_assert_eq(mn_qs_count(mn_rel_all(s, &shelf_model, "labels", A), &err), 1);
+    const char *drops[] = { "DROP TABLE lab_placement", "DROP TABLE lab_shelf", "DROP TABLE lab_label", NULL };
+    for (size_t i = 0; drops[i]; i++)
+        mn_db_execute(DB, drops[i], NULL, 0, NULL, &err);
+}
+
+Test(related, bad_input_is_refused_clearly)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("c");
+    product *p = mk_product("p", "1", c);
+    /* a forward accessor is not a manager and vice versa */
+    cr_assert_eq(mn_qs_eval(mn_rel_all(p, &product_model, "category", A), &err), MN_EINVAL);
+    cr_assert_eq(mn_rel_set(c, &category_model, "products", p, &err), MN_EINVAL);
+    /* the wrong model, an unsaved target */
+    cr_assert_eq(mn_rel_set(p, &product_model, "category", mk_tag("t"), &err), MN_EINVAL);
+    category *unsaved = mn_model_new(&category_model, A, &err);
+    cr_assert_eq(mn_rel_set(p, &product_model, "category", unsaved, &err), MN_EINVAL);
+    cr_assert(strstr(err.msg, "unsaved related object 'category'"), "%s", err.msg);
+    void *wrong[] = { c };
+    cr_assert_eq(mn_rel_add(c, &category_model, "products", wrong, 1, &err), MN_ETYPE);
+    cr_assert_null(mn_rel_get(NULL, &product_model, "category", A, &err));
+    /* a path through a plain field */
+    cr_assert_eq(mn_qs_eval(mn_qs_order_by(mn_qs_all(&product_model, A), "name__category", NULL), &err), MN_EINVAL);
+    /* values() and order_by() over a multi-valued path */
+    cr_assert_eq(mn_qs_eval(mn_qs_order_by(mn_qs_all(&category_model, A), "products__name", NULL), &err), MN_EINVAL);
+    cr_assert(strstr(err.msg, "multi-valued"), "%s", err.msg);
+    /* aggregate filters must stay on the relation */
+    mn_value bad = mn_agg_filter(mn_count(A, "products"), mn_q(A, "name", mn_value_cstr("x")));
+    cr_assert_eq(mn_qs_eval(mn_qs_annotate(mn_qs_all(&category_model, A), "n", bad, NULL), &err), MN_EINVAL);
+    /* SQL injection through a related lookup stays a parameter */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&product_model, A), "category__name",
+                                          mn_value_cstr("x'); DROP TABLE shop_product; --")),
+                             &err),
+                 0);
+    cr_assert_eq(mn_qs_count(mn_qs_all(&product_model, A), &err), 1);
+}
+
+/* iterator() keeps select_related's joins, chunk after chunk (a
+ * server-side cursor on PostgreSQL, pages on SQLite). */
+Test(related, iterator_with_select_related)
+{
+    mn_err err = { 0 };
+    category *el = mk_category("Electronics");
+    mk_product("phone", "100", el);
+    mk_product("tablet", "200", el);
+    mk_product("orphan", "1", NULL);
+    mn_qs_iter *it = mn_qs_iterator(mn_qs_order_by(mn_qs_select_related(mn_qs_all(&product_model, A), "category", NULL),
+                                                   "name", NULL),
+                                    1);
+    int n = 0, with = 0;
+    int64_t before = queries();
+    product *p;
+    while ((p = mn_qs_iter_next(it, &err)) != NULL) {
+        n++;
+        category *c = mn_rel_get(p, &product_model, "category", A, &err);
+        if (c) {
+            cr_assert_str_eq(mn_str_dup(A, c->name), "Electronics");
+            with++;
+        }
+    }
+    int64_t used = queries() - before;
+    mn_qs_iter_close(it);
+    cr_assert_eq(err.code, 0, "%s", err.msg);
+    cr_assert_eq(n, 3);
+    cr_assert_eq(with, 2);
+    cr_assert_leq(used, 6, "the related objects came with the chunks: %lld statements", (long long)used);
+}
