@@ -4003,7 +4003,8 @@ static int iter_open_cursor(mn_qs_iter *it, mn_err *err)
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
     size_t n;
-    selcol *cols = select_columns(&c, &n);
+    setup_joins(&c); /* select_related: the chunks are decoded with the joins */
+    selcol *cols = c.rc == MN_OK ? select_columns(&c, &n) : NULL;
     if (cols)
         compile_select(&c, cols, n, true);
     if (c.rc == MN_OK && mn_buf_error(&c.sql))
