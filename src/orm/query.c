@@ -86,6 +86,84 @@ static void localtime_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
+/* Date arithmetic for SQLite, which stores dates and datetimes as text and
+ * durations as microseconds: Django's own functions, under Django's names
+ * so that schemas and queries of either work on the same file.
+ * A value is an integer of microseconds (a duration) or text: a date
+ * ("2024-01-05", kind 1) or a datetime ("2024-01-05 10:00:00[.ffffff]",
+ * kind 2). Returns 0 when unreadable. */
+static int temporal_arg(sqlite3_value *v, int64_t *us)
+{
+    if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+        *us = sqlite3_value_int64(v);
+        return 3;
+    }
+    if (sqlite3_value_type(v) != SQLITE_TEXT)
+        return 0;
+    mn_str t = mn_str_make((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
+    mn_date d;
+    if (t.len == 10 && mn_date_parse(t, &d, NULL) == MN_OK) {
+        *us = mn_date_to_days(d) * INT64_C(86400000000);
+        return 1;
+    }
+    mn_datetime dt;
+    if (mn_datetime_parse(t, &dt, NULL) != MN_OK)
+        return 0;
+    if (dt.tz && mn_datetime_make_naive(dt, mn_tz_utc(), &dt, NULL) != MN_OK)
+        return 0;
+    *us = dt.us;
+    return 2;
+}
+
+/* django_format_dtdelta(op, lhs, rhs): date/datetime +/- microseconds (or
+ * microseconds + date/datetime), as text of the same kind (a date moves by
+ * whole days, as Python's date + timedelta does); NULL for other mixes. */
+static void dtdelta_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *op = sqlite3_value_text(argv[0]);
+    int64_t a, b;
+    int ka = temporal_arg(argv[1], &a), kb = temporal_arg(argv[2], &b);
+    bool minus = op && op[0] == '-';
+    if (!op || !ka || !kb || (ka == 3) == (kb == 3) || (minus && ka == 3)) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    int kind = ka == 3 ? kb : ka;
+    int64_t base = ka == 3 ? b : a, delta = ka == 3 ? a : b;
+    if (minus)
+        delta = -delta;
+    mn_buf buf;
+    mn_buf_init(&buf, NULL, 64);
+    if (kind == 1) {
+        int64_t days = base / INT64_C(86400000000), dd = delta / INT64_C(86400000000);
+        if (delta % INT64_C(86400000000) < 0)
+            dd--; /* timedelta(microseconds=-1).days == -1 */
+        mn_date_write(&buf, mn_date_from_days(days + dd));
+    } else {
+        mn_datetime dt = { .us = base + delta, .tz = NULL };
+        mn_datetime_write(&buf, dt, ' ');
+    }
+    if (mn_buf_error(&buf))
+        sqlite3_result_null(ctx);
+    else
+        sqlite3_result_text(ctx, mn_buf_cstr(&buf), (int)buf.len, SQLITE_TRANSIENT);
+    mn_buf_free(&buf);
+}
+
+/* django_timestamp_diff(lhs, rhs): lhs - rhs in microseconds for two dates
+ * or datetimes; NULL otherwise. */
+static void timestamp_diff_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    int64_t a, b;
+    int ka = temporal_arg(argv[0], &a), kb = temporal_arg(argv[1], &b);
+    if (!ka || !kb || ka == 3 || kb == 3)
+        sqlite3_result_null(ctx);
+    else
+        sqlite3_result_int64(ctx, a - b);
+}
+
 static int regexp_init(sqlite3 *db, char **errmsg, const struct sqlite3_api_routines *api)
 {
     (void)errmsg;
@@ -95,6 +173,12 @@ static int regexp_init(sqlite3 *db, char **errmsg, const struct sqlite3_api_rout
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "mn_localtime", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, localtime_fn,
                                         NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "django_format_dtdelta", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                        dtdelta_fn, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "django_timestamp_diff", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                        timestamp_diff_fn, NULL, NULL, NULL);
     return rc;
 }
 
@@ -897,6 +981,125 @@ static void compile_agg(comp *c, const expr *e)
     put(c, ")");
 }
 
+/* ---- date and duration arithmetic (Django's DurationExpression and
+ * TemporalSubtraction) ---- */
+
+/* The kind of a date, datetime, time or duration operand (its field's, its
+ * value's, or what its arithmetic yields), or MN_KIND_END for others. */
+static mn_field_kind temporal_kind(comp *c, const expr *e)
+{
+    switch (e->kind) {
+    case E_F: {
+        const mn_field *f = resolve_field(c, e->field);
+        if (!f) {
+            const annot *an = find_annot(c->qs, e->field);
+            return an ? temporal_kind(c, an->e) : MN_KIND_END;
+        }
+        return f->kind == MN_KIND_DATE || f->kind == MN_KIND_DATETIME || f->kind == MN_KIND_TIME ||
+                       f->kind == MN_KIND_DURATION
+                   ? f->kind
+                   : MN_KIND_END;
+    }
+    case E_VALUE:
+        switch (e->v.type) {
+        case MN_VALUE_DATE: return MN_KIND_DATE;
+        case MN_VALUE_DATETIME: return MN_KIND_DATETIME;
+        case MN_VALUE_TIME: return MN_KIND_TIME;
+        case MN_VALUE_DURATION: return MN_KIND_DURATION;
+        default: return MN_KIND_END;
+        }
+    case E_BIN: {
+        mn_field_kind l = temporal_kind(c, e->l), r = temporal_kind(c, e->r);
+        bool lp = l == MN_KIND_DATE || l == MN_KIND_DATETIME, rp = r == MN_KIND_DATE || r == MN_KIND_DATETIME;
+        if (lp && rp)
+            return MN_KIND_DURATION; /* date - date */
+        if (lp || rp)
+            return lp ? l : r; /* date +/- duration keeps its kind */
+        if (l == MN_KIND_DURATION || r == MN_KIND_DURATION)
+            return MN_KIND_DURATION;
+        return l != MN_KIND_END ? l : r;
+    }
+    default: return MN_KIND_END;
+    }
+}
+
+/* One operand of temporal arithmetic: values are converted as a field of
+ * their kind would store them, with PostgreSQL casts (a text parameter
+ * next to an interval or a timestamp has no type of its own there). */
+static void temporal_operand(comp *c, const expr *e, mn_field_kind k)
+{
+    if (e->kind != E_VALUE || k == MN_KIND_END) {
+        compile_expr(c, e, NULL);
+        return;
+    }
+    mn_field tf = { .name = "expression", .kind = k };
+    expr_param(c, e->v, &tf);
+    if (c->eng == MN_DB_POSTGRES)
+        put(c, k == MN_KIND_DURATION ? "::interval" : k == MN_KIND_DATE ? "::date" : k == MN_KIND_TIME ? "::time" : "::timestamptz");
+}
+
+static void compile_temporal(comp *c, const expr *e)
+{
+    mn_field_kind l = temporal_kind(c, e->l), r = temporal_kind(c, e->r);
+    bool pg = c->eng == MN_DB_POSTGRES;
+    bool lp = l == MN_KIND_DATE || l == MN_KIND_DATETIME, rp = r == MN_KIND_DATE || r == MN_KIND_DATETIME;
+    if (l == MN_KIND_TIME || r == MN_KIND_TIME) {
+        cfail(c, MN_EINVAL, "arithmetic on TimeField values is not supported");
+        return;
+    }
+    if (lp && rp && e->op == '-') {
+        /* date - date, datetime - datetime: a duration */
+        if (!pg) {
+            put(c, "django_timestamp_diff(");
+            temporal_operand(c, e->l, l);
+            put(c, ", ");
+            temporal_operand(c, e->r, r);
+            put(c, ")");
+            return;
+        }
+        put(c, l == MN_KIND_DATE && r == MN_KIND_DATE ? "(interval '1 day' * (" : "((");
+        temporal_operand(c, e->l, l);
+        put(c, " - ");
+        temporal_operand(c, e->r, r);
+        put(c, "))");
+        return;
+    }
+    if ((lp && r == MN_KIND_DURATION && (e->op == '+' || e->op == '-')) ||
+        (rp && l == MN_KIND_DURATION && e->op == '+')) {
+        /* a date or datetime moved by a duration */
+        if (!pg) {
+            put(c, e->op == '+' ? "django_format_dtdelta('+', " : "django_format_dtdelta('-', ");
+            temporal_operand(c, e->l, l);
+            put(c, ", ");
+            temporal_operand(c, e->r, r);
+            put(c, ")");
+            return;
+        }
+        /* date + interval is a timestamp: a date stays a date, as in Python */
+        bool date = l == MN_KIND_DATE || r == MN_KIND_DATE;
+        put(c, date ? "(CAST((" : "(");
+        temporal_operand(c, e->l, l);
+        put(c, e->op == '+' ? " + " : " - ");
+        temporal_operand(c, e->r, r);
+        put(c, date ? ") AS date))" : ")");
+        return;
+    }
+    if (!lp && !rp && (l == MN_KIND_DURATION || r == MN_KIND_DURATION) &&
+        ((l == r && (e->op == '+' || e->op == '-')) || (l != r && (e->op == '*' || e->op == '/')))) {
+        /* durations added, or scaled by a number: microseconds on SQLite,
+         * intervals on PostgreSQL */
+        put(c, "(");
+        temporal_operand(c, e->l, l);
+        char op[4] = { ' ', e->op, ' ', 0 };
+        put(c, op);
+        temporal_operand(c, e->r, r);
+        put(c, ")");
+        return;
+    }
+    cfail(c, MN_EINVAL, "unsupported operand types for %c: %s and %s", e->op,
+          l == MN_KIND_END ? "a number" : mn__kind_name(l), r == MN_KIND_END ? "a number" : mn__kind_name(r));
+}
+
 static void compile_expr(comp *c, const expr *e, const mn_field *target)
 {
     switch (e->kind) {
@@ -922,16 +1125,16 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
     }
     case E_VALUE: expr_param(c, e->v, target); return;
     case E_BIN: {
+        if (temporal_kind(c, e->l) || temporal_kind(c, e->r)) {
+            compile_temporal(c, e);
+            return;
+        }
         /* The column type of an F operand converts plain operands. */
         const mn_field *t = target;
         if (e->l->kind == E_F && resolve_field(c, e->l->field))
             t = resolve_field(c, e->l->field);
         else if (e->r->kind == E_F && resolve_field(c, e->r->field))
             t = resolve_field(c, e->r->field);
-        if (t && (t->kind == MN_KIND_DATETIME || t->kind == MN_KIND_DATE || t->kind == MN_KIND_DURATION)) {
-            cfail(c, MN_EINVAL, "date and duration arithmetic in expressions is not supported; compute the value in C");
-            return;
-        }
         put(c, "(");
         compile_expr(c, e->l, t);
         char op[4] = { ' ', e->op, ' ', 0 };
@@ -2409,6 +2612,9 @@ static mn_field_kind expr_kind(comp *c, const expr *e)
     case E_VALUE:
         return e->v.type == MN_VALUE_DECIMAL ? MN_KIND_DECIMAL : e->v.type == MN_VALUE_FLOAT ? MN_KIND_FLOAT : MN_KIND_BIGINT;
     case E_BIN: {
+        mn_field_kind t = temporal_kind(c, e);
+        if (t != MN_KIND_END)
+            return t;
         mn_field_kind l = expr_kind(c, e->l), r = expr_kind(c, e->r);
         if (l == MN_KIND_DECIMAL || r == MN_KIND_DECIMAL)
             return MN_KIND_DECIMAL;
@@ -2453,8 +2659,14 @@ static int computed_value(mn_field_kind k, mn_db_rows *rows, size_t col, mn_aren
 /* An aggregate's or expression's value read back with a useful type. */
 static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_value *out, mn_err *err)
 {
-    if (e->kind == E_BIN || (e->kind == E_AGG && e->arg))
-        return computed_value(expr_kind(c, e), rows, col, c->a, out);
+    if (e->kind == E_BIN || (e->kind == E_AGG && e->arg)) {
+        mn_field_kind k = expr_kind(c, e);
+        if (k == MN_KIND_DATE || k == MN_KIND_DATETIME || k == MN_KIND_DURATION) {
+            mn_field tf = { .name = "expression", .kind = k };
+            return mn__value_from_row(&tf, rows, col, c->eng, c->a, out, err);
+        }
+        return computed_value(k, rows, col, c->a, out);
+    }
     if (e->kind == E_AGG && e->agg == AGG_COUNT)
         return computed_value(MN_KIND_BIGINT, rows, col, c->a, out);
     if (e->kind == E_AGG && e->agg != AGG_COUNT && strcmp(e->field, "*") != 0) {
@@ -3237,6 +3449,16 @@ static int run_select(mn_qs *qs, mn_err *err)
             return settle(qs, err, MN_EINVAL, &e);
         }
     }
+    /* Fields left out by only()/defer() (or by raw SQL) are deferred:
+     * loaded when read, as in Django. */
+    uint64_t every = m->_rt->nfields >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << m->_rt->nfields) - 1;
+    uint64_t unloaded = qs->mode == MODE_OBJECTS ? ~qs->load & every : 0;
+    if (qs->raw_sql) {
+        unloaded = every;
+        for (size_t i = 0; i < rawn; i++)
+            if (rawmap[i] >= 0)
+                unloaded &= ~(UINT64_C(1) << rawmap[i]);
+    }
     size_t cap = 16, len = 0;
     void **items = NULL;
     mn_list *list = NULL;
@@ -3281,6 +3503,8 @@ static int run_select(mn_qs *qs, mn_err *err)
                 if (rc == MN_OK && c.joins)
                     rc = read_joins(&c, obj, rows, n, &e);
             }
+            if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
+                rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
             if (rc != MN_OK)
                 break;
             if (len == cap) {
@@ -3529,11 +3753,14 @@ void *mn_qs_get(mn_qs *qs, mn_err *err)
     /* Django fetches at most 21 rows to tell "more than 20", unordered. */
     mn_qs *c = qs;
     if (!qs->raw_sql && qs->high < 0 && !qs->low) {
-        c = mn_qs_slice(mn_qs_order_by(qs, NULL), 0, 21);
+        c = mn_qs_slice(qs, 0, 21);
         if (!c) {
             mn_err_set(err, MN_ENOMEM, "out of memory");
             return NULL;
         }
+        c->order = NULL; /* order_by() with no names, on the clone */
+        c->order_set = true;
+        c->reversed = false;
         c->one_row = unique_exact(c);
     }
     if (c->mode != MODE_OBJECTS) {
@@ -4425,20 +4652,75 @@ static void put_literal(mn_buf *b, mn_value v, mn_db_engine eng)
     }
 }
 
-const char *mn__cond_sql(mn_model *m, const mn_cond *conds, mn_db_engine eng, mn_arena *arena, mn_err *err)
+/* The value of a condition leaf: text, NULL, or a bool for __isnull. */
+static mn_value cond_value(const char *lookup, const char *value)
+{
+    size_t n = strlen(lookup);
+    if (!value)
+        return mn_value_null();
+    if (n > 8 && !strcmp(lookup + n - 8, "__isnull"))
+        return mn_value_bool(!strcmp(value, "true") || !strcmp(value, "True") || !strcmp(value, "1"));
+    return mn_value_cstr(value);
+}
+
+/* A condition tree as a Q object (NULL with err for a malformed tree). */
+static mn_qobj *qc_tree(const mn_qc *t, mn_model *m, mn_arena *a, int depth, mn_err *err)
+{
+    if (depth > 32) {
+        mn_err_set(err, MN_ELIMIT, "%s: a condition nested more than 32 levels deep", m->name);
+        return NULL;
+    }
+    if (t->op == MN_QC_LOOKUP) {
+        if (!t->lookup) {
+            mn_err_set(err, MN_EINVAL, "%s: a condition lookup without a name", m->name);
+            return NULL;
+        }
+        mn_qobj *q = mn_q(a, t->lookup, t->f ? mn_f(a, t->f) : cond_value(t->lookup, t->value));
+        if (!q)
+            mn_err_set(err, MN_ENOMEM, "out of memory");
+        return q;
+    }
+    if ((t->op != MN_QC_ALL && t->op != MN_QC_ANY && t->op != MN_QC_NONE) || !t->args || !t->args[0]) {
+        mn_err_set(err, MN_EINVAL, "%s: a condition needs a lookup, or AND/OR/NOT of at least one condition", m->name);
+        return NULL;
+    }
+    mn_qobj *acc = NULL;
+    for (size_t i = 0; t->args[i]; i++) {
+        mn_qobj *q = qc_tree(t->args[i], m, a, depth + 1, err);
+        if (!q)
+            return NULL;
+        acc = !acc ? q : t->op == MN_QC_ANY ? mn_q_or(acc, q) : mn_q_and(acc, q);
+        if (!acc) {
+            mn_err_set(err, MN_ENOMEM, "out of memory");
+            return NULL;
+        }
+    }
+    if (t->op == MN_QC_NONE && !(acc = mn_q_not(acc)))
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+    return acc;
+}
+
+const char *mn__cond_sql(mn_model *m, const mn_cond *conds, const mn_qc *tree, mn_db_engine eng, mn_arena *arena,
+                         mn_err *err)
 {
     mn_qs *qs = mn_qs_all(m, arena);
-    for (const mn_cond *c = conds; qs && c->lookup; c++) {
-        mn_value v = mn_value_cstr(c->value);
-        size_t n = strlen(c->lookup);
-        if (!c->value)
-            v = mn_value_null();
-        else if (n > 8 && !strcmp(c->lookup + n - 8, "__isnull"))
-            v = mn_value_bool(!strcmp(c->value, "true") || !strcmp(c->value, "True") || !strcmp(c->value, "1"));
-        qs = mn_qs_filter(qs, c->lookup, v);
+    for (const mn_cond *c = conds; qs && c && c->lookup; c++)
+        qs = mn_qs_filter(qs, c->lookup, cond_value(c->lookup, c->value));
+    if (qs && tree) {
+        mn_err te = { 0 };
+        mn_qobj *q = qc_tree(tree, m, arena, 0, &te);
+        if (!q) {
+            mn_err_set(err, te.code, "%s", te.msg);
+            return NULL;
+        }
+        qs = mn_qs_filter_q(qs, q);
     }
     if (check_qs(qs, err) != MN_OK)
         return NULL;
+    if (!qs->where) {
+        mn_err_set(err, MN_EINVAL, "%s: an empty condition", m->name);
+        return NULL;
+    }
     mn_err e = { 0 };
     comp c;
     comp_init(&c, qs, eng, &e);

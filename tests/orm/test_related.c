@@ -737,3 +737,39 @@ Test(related, related_query_name_names_lookups_related_name_the_accessor)
     mn_qs *qs = mn_qs_annotate(mn_qs_all(&owner_model, A), "n", mn_count(A, "box"), NULL);
     cr_assert_eq(mn_obj_annotation(mn_qs_at(qs, 0), &owner_model, "n").u.i, 1);
 }
+
+/* Lazy loads are named for the N+1 detector: the finding says which
+ * relation to select_related / prefetch_related. */
+Test(related, lazy_loads_are_named_for_nplus1_detection)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("Garden");
+    for (int i = 0; i < 6; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "Rake %d", i);
+        mk_product(name, "10", c);
+    }
+    mn_nplus1_tracker *t = mn_nplus1_start(A, 5);
+    cr_assert_not_null(t);
+    mn_qs *qs = mn_qs_all(&product_model, A);
+    for (size_t i = 0; i < mn_qs_len(qs); i++) {
+        cr_assert_not_null(MN_REL(category, mn_qs_at(qs, i), &product_model, "category", A, &err), "%s", err.msg);
+        cr_assert_eq(mn_qs_len(mn_rel_all(mn_qs_at(qs, i), &product_model, "reviews", A)), 0);
+    }
+    mn_nplus1_stop(t);
+    const mn_nplus1_finding *f;
+    size_t n = mn_nplus1_findings(t, &f);
+    cr_assert_eq(n, 2);
+    bool seen_fk = false, seen_rev = false;
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_not_null(f[i].relation, "%s", f[i].sql);
+        if (!strcmp(f[i].relation, "product.category") && !f[i].many)
+            seen_fk = true;
+        if (!strcmp(f[i].relation, "product.reviews") && f[i].many)
+            seen_rev = true;
+    }
+    cr_assert(seen_fk && seen_rev);
+    const char *msg = mn_nplus1_message(t);
+    cr_assert(strstr(msg, "product.category") && strstr(msg, "select_related(\"category\")"), "%s", msg);
+    cr_assert(strstr(msg, "product.reviews") && strstr(msg, "prefetch_related(\"reviews\")"), "%s", msg);
+}
