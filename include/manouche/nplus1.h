@@ -18,6 +18,11 @@
  * relation being loaded with mn_nplus1_lazy_load; without it the message
  * names the table and suggests select_related / prefetch_related.
  *
+ * In DEBUG the response also gets a Server-Timing header with the number of
+ * statements and their time (`db;dur=1.250;desc="7 queries"`), which the
+ * browser's developer tools show with the request, as the Debug Toolbar's
+ * SQL panel does.
+ *
  * Trackers are per thread; all functions are thread-safe in that sense. */
 #ifndef MANOUCHE_NPLUS1_H
 #define MANOUCHE_NPLUS1_H
@@ -61,8 +66,11 @@ void mn_nplus1_stop(mn_nplus1_tracker *t);
 /* Shapes that reached the threshold so far, most frequent first: the count
  * and *out (arena array, valid until the next call). */
 size_t mn_nplus1_findings(mn_nplus1_tracker *t, const mn_nplus1_finding **out);
-/* SELECTs counted so far. */
+/* SELECTs counted so far; every statement (INSERT, BEGIN... too) and
+ * their total time in seconds. */
 size_t mn_nplus1_queries(const mn_nplus1_tracker *t);
+size_t mn_nplus1_statements(const mn_nplus1_tracker *t);
+double mn_nplus1_seconds(const mn_nplus1_tracker *t);
 /* The explanation of the findings (one paragraph per finding, as shown
  * above) in the tracker's arena, or NULL when there is none. */
 const char *mn_nplus1_message(mn_nplus1_tracker *t);
