@@ -41,9 +41,11 @@
  * ("product.category", "product.tags", "category.products"); many is true
  * for many-valued relations (reverse foreign keys, many-to-many), whose fix
  * is prefetch_related, false for forward ForeignKey/OneToOne (select_related).
- * The name must live as long as the tracker's arena (a literal or a model
- * descriptor string). Applies to the next SELECT this thread runs. Cheap
- * when no tracker is active. */
+ * The name is copied by the tracker, so it need only live until the query
+ * has run; call mn_nplus1_lazy_load(NULL, false) after it, so that a query
+ * that never ran does not leave the name for the next one. Applies to the
+ * next SELECT this thread runs. Cheap when no tracker is active. The
+ * relations layer reports forward ForeignKey/OneToOne loads (mn_rel_get). */
 void mn_nplus1_lazy_load(const char *relation, bool many);
 
 typedef struct mn_nplus1_finding {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "manouche/nplus1.h"
 #include "orm_internal.h"
 
 /* ---- the registry ----
@@ -367,7 +368,15 @@ void *mn_rel_get(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_e
         if (c && !c->many && c->key == key && c->obj)
             return c->obj;
         mn_qs *qs = mn_qs_filter(mn_qs_all(r.model, arena), "pk", mn_value_int(key));
+        /* Tell the N+1 detection which relation this query loads
+         * ("product.category"); the name only lives during the query. */
+        char label[128];
+        size_t n = (size_t)snprintf(label, sizeof label, "%s.%s", m->name, name);
+        for (size_t i = 0; i < n && i < sizeof label && label[i] != '.'; i++)
+            label[i] = (char)tolower((unsigned char)label[i]);
+        mn_nplus1_lazy_load(label, false);
         void *target = mn_qs_get(qs, err);
+        mn_nplus1_lazy_load(NULL, false);
         if (target && mn__cache_put(obj, m, name, key, target, arena) != MN_OK) {
             mn_err_set(err, MN_ENOMEM, "out of memory");
             return NULL;
