@@ -61,15 +61,23 @@ typedef struct mn_fixture_object {
     size_t index; /* 1-based position in the fixture */
 } mn_fixture_object;
 
+/* Flags of mn_fixture_loads. */
+enum {
+    /* loaddata --ignorenonexistent: objects of unknown models and fields
+     * that do not exist are skipped instead of failing. */
+    MN_FIXTURE_IGNORE_NONEXISTENT = 1u << 0,
+};
+
 /* serializers.deserialize("json", text): parses text and builds one
  * instance per object, models looked up by "app_label.modelname" (case
- * insensitive) among models (NULL-terminated). Everything lives in arena.
+ * insensitive) among models (NULL-terminated). flags: MN_FIXTURE_*
+ * or 0. Everything lives in arena.
  * Returns MN_OK with *objs and *n, MN_EPARSE (not JSON, or not the format),
  * MN_ENOTFOUND (an unknown model or field) or MN_EINVAL (a bad value), with
  * a message naming the object: "object 2 (shop.product:pk=5): field
  * 'price': “abc” value must be a decimal number." Thread-safe. */
-int mn_fixture_loads(mn_str text, mn_model *const *models, mn_arena *arena, mn_fixture_object **objs, size_t *n,
-                     mn_err *err);
+int mn_fixture_loads(mn_str text, mn_model *const *models, unsigned flags, mn_arena *arena, mn_fixture_object **objs,
+                     size_t *n, mn_err *err);
 
 /* DeserializedObject.save(): writes the row as loaddata does (Django's raw
  * save): an UPDATE by primary key, then an INSERT when no row matched (or

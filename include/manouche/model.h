@@ -216,19 +216,49 @@ typedef struct mn_cond {
     const char *value;
 } mn_cond;
 
+/* A condition tree: Q objects combined with |, & and ~, for the same
+ * places (Meta.constraints, Meta.indexes), written with the macros below.
+ * Leaves are Django lookups with a value as text (converted by the field,
+ * as in mn_cond; NULL is SQL NULL) or with another field (F()):
+ *
+ *     // CheckConstraint(check=Q(discount__isnull=True) | (Q(discount__gte=0) & Q(discount__lte=F("price"))))
+ *     .qc = MN_QC_OR(MN_QC("discount__isnull", "true"),
+ *                    MN_QC_AND(MN_QC("discount__gte", "0"), MN_QC_F("discount__lte", "price"))),
+ *     // Index(condition=~Q(status="archived"))
+ *     .qc = MN_QC_NOT(MN_QC("status", "archived")),
+ *
+ * The compound literals have static storage at file scope, so these go in
+ * static descriptor tables. */
+typedef enum mn_qc_op { MN_QC_LOOKUP = 1, MN_QC_ALL, MN_QC_ANY, MN_QC_NONE } mn_qc_op;
+typedef struct mn_qc {
+    mn_qc_op op;
+    const char *lookup;               /* LOOKUP */
+    const char *value;                /* LOOKUP against a value (text; NULL: NULL) */
+    const char *f;                    /* LOOKUP against this field (F("start")) */
+    const struct mn_qc *const *args;  /* ALL (&), ANY (|), NONE (~, of their AND): ends with NULL */
+} mn_qc;
+#define MN_QC(lk, val) (&(const mn_qc){ .op = MN_QC_LOOKUP, .lookup = (lk), .value = (val) })
+#define MN_QC_F(lk, field) (&(const mn_qc){ .op = MN_QC_LOOKUP, .lookup = (lk), .f = (field) })
+#define MN_QC_AND(...) (&(const mn_qc){ .op = MN_QC_ALL, .args = (const mn_qc *const[]){ __VA_ARGS__, NULL } })
+#define MN_QC_OR(...) (&(const mn_qc){ .op = MN_QC_ANY, .args = (const mn_qc *const[]){ __VA_ARGS__, NULL } })
+#define MN_QC_NOT(...) (&(const mn_qc){ .op = MN_QC_NONE, .args = (const mn_qc *const[]){ __VA_ARGS__, NULL } })
+
 /* Meta.indexes entry: fields ("-name" for descending), an optional name and
- * an optional condition for a partial index: `q` (lookups) or `condition`
- * (SQL over column names, no parameters). */
+ * an optional condition for a partial index: `q` (an AND of lookups), `qc`
+ * (a tree with OR and NOT) or `condition` (SQL over column names, no
+ * parameters); `q` and `qc` together must both hold. */
 typedef struct mn_index {
     const char *const *fields;
     const char *name;
     const char *condition;
     const mn_cond *q;
+    const mn_qc *qc;
 } mn_index;
 
-/* Meta.constraints entry. CHECK: `q` (CheckConstraint(check=Q(...))) or
- * `check` (SQL over column names, "price >= 0"). UNIQUE: fields, optionally
- * with a condition (`q` or `condition`) for a partial unique index. */
+/* Meta.constraints entry. CHECK: `q` or `qc` (CheckConstraint(check=Q(...)))
+ * or `check` (SQL over column names, "price >= 0"). UNIQUE: fields,
+ * optionally with a condition (`q`, `qc` or `condition`) for a partial
+ * unique index. */
 typedef enum mn_constraint_kind { MN_CONSTRAINT_CHECK = 1, MN_CONSTRAINT_UNIQUE } mn_constraint_kind;
 typedef struct mn_constraint {
     mn_constraint_kind kind;
@@ -237,6 +267,7 @@ typedef struct mn_constraint {
     const char *const *fields;
     const char *condition;
     const mn_cond *q;
+    const mn_qc *qc;
 } mn_constraint;
 
 typedef struct mn_meta {
@@ -280,6 +311,8 @@ struct mn_model {
     struct mn__model_rt *_rt; /* private: filled on first use */
 };
 
+struct mn__deferred; /* private: which fields only()/defer() left unloaded */
+
 /* The header every model struct holds as a member named `mn`. */
 typedef struct mn_obj {
     const mn_model *model;
@@ -287,6 +320,7 @@ typedef struct mn_obj {
     uint32_t flags;  /* MN_OBJ_ADDING: not saved yet */
     mn_map *extra;   /* annotations of the query that loaded it; may be NULL */
     struct mn__relcache *rel; /* related objects loaded once (relation.h); private, may be NULL */
+    struct mn__deferred *deferred; /* NULL unless loaded with only()/defer()/raw() */
 } mn_obj;
 
 #define MN_OBJ_ADDING 1u
@@ -372,8 +406,33 @@ int mn_obj_set_null(void *obj, const mn_model *m, const char *field, bool is_nul
 mn_value mn_obj_annotation(const void *obj, const mn_model *m, const char *name);
 
 /* Field value as an mn_value (strings borrowed from the instance). A NULL
- * field gives null. Returns MN_OK or MN_ENOTFOUND. */
+ * field gives null. A deferred field (see mn_obj_is_deferred) is loaded
+ * first, with one query, as Django's attribute access does. Returns MN_OK,
+ * MN_ENOTFOUND for an unknown field, or the error of loading a deferred
+ * field (MN_EDB, also when the row no longer exists; MN_ENOMEM). */
 int mn_obj_get(const void *obj, mn_model *m, const char *field, mn_value *out);
+
+/* ---- deferred fields (only(), defer(), raw() without every column) ----
+ * Fields a QuerySet did not load hold their zero value and are marked
+ * deferred. mn_obj_get, templates, full_clean and save load them on
+ * demand; code that reads struct members directly asks first:
+ *     if (mn_obj_is_deferred(p, &product_model, "description"))
+ *         mn_obj_load_deferred(p, &product_model, "description", &err);
+ * Setting a field with mn_obj_set or mn_obj_set_null clears its mark; a
+ * member written directly keeps it (save() would skip the field). save()
+ * of an instance with deferred fields and no update_fields writes only the
+ * loaded fields, as Django does. */
+
+/* True when field was not loaded (false for unknown names). */
+bool mn_obj_is_deferred(const void *obj, const mn_model *m, const char *field);
+/* Loads the deferred field (every deferred field when field is NULL) with
+ * one SELECT by primary key on the connection of the QuerySet that made
+ * the instance (the thread's ORM connection when it had none); strings go
+ * to that QuerySet's arena. A field that is not deferred is left alone.
+ * MN_OK, MN_EINVAL (unknown field), MN_ENOTFOUND with "Product matching
+ * query does not exist." when the row was deleted, or the database's
+ * error. */
+int mn_obj_load_deferred(void *obj, mn_model *m, const char *field, mn_err *err);
 /* Sets a field from an mn_value converted as Django's to_python would
  * ("12.50" for a decimal, "2024-01-05" for a date, null for NULL). Strings
  * are copied into arena. MN_EINVAL with Django's message on a bad value. */

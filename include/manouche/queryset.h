@@ -94,14 +94,19 @@ mn_qs *mn_qs_distinct(mn_qs *qs);
 /* qs[start:stop]; stop < 0 means no end. */
 mn_qs *mn_qs_slice(mn_qs *qs, int64_t start, int64_t stop);
 /* values("name", "price", NULL): rows become maps (no names: every field
- * and annotation). */
+ * and annotation). Names may follow relations ("category__name"); over a
+ * multi-valued relation ("products__name") there is one row per related
+ * row, as in Django (relation.h). */
 mn_qs *mn_qs_values(mn_qs *qs, ...);
 /* values_list(...): rows become lists; MN_QS_FLAT gives the values
  * themselves (one field only), MN_QS_NAMED maps (named tuples). */
 enum { MN_QS_FLAT = 1, MN_QS_NAMED = 2 };
 mn_qs *mn_qs_values_list(mn_qs *qs, unsigned flags, ...);
-/* only(...) / defer(...): the other / these fields are not loaded (they keep
- * their zero value; the primary key is always loaded). */
+/* only(...) / defer(...): the other / these fields are not loaded (the
+ * primary key always is). They are deferred: the members hold zero until
+ * loaded, which mn_obj_get does on access (one query per field, as
+ * Django's attribute access); see mn_obj_is_deferred and
+ * mn_obj_load_deferred in model.h. */
 mn_qs *mn_qs_only(mn_qs *qs, ...);
 mn_qs *mn_qs_defer(mn_qs *qs, ...);
 /* annotate("name", expr, ..., NULL); read with mn_obj_annotation or as a

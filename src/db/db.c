@@ -349,6 +349,22 @@ mn_str mn_db_rows_text(const mn_db_rows *rows, size_t i) { return rows->db->ops-
 
 mn_vtype mn_db_rows_type(const mn_db_rows *rows, size_t i) { return rows->db->ops->col_type(rows, i); }
 
+void mn_db_rows_cell(const mn_db_rows *rows, size_t i, mn_db_cell *out)
+{
+    const mn__db_ops *ops = rows->db->ops;
+    if (ops->cell) {
+        ops->cell(rows, i, out);
+        return;
+    }
+    out->type = ops->col_type(rows, i);
+    switch (out->type) {
+    case MN_VALUE_INT: out->i = ops->get_int(rows, i); break;
+    case MN_VALUE_FLOAT: out->f = ops->get_float(rows, i); break;
+    case MN_VALUE_STR: out->s = ops->get_text(rows, i); break;
+    default: break;
+    }
+}
+
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out)
 {
     switch (rows->db->ops->col_type(rows, i)) {

@@ -174,6 +174,31 @@ static mn_vtype sq_col_type(const mn_db_rows *rows, size_t i)
     }
 }
 
+/* One API call per column: sqlite3_column_value's value is only ever used
+ * here, on the connection's thread, before the next step. */
+static void sq_cell(const mn_db_rows *rows, size_t i, mn_db_cell *out)
+{
+    sqlite3_value *v = sqlite3_column_value(rows->st->native, (int)i);
+    switch (sqlite3_value_type(v)) {
+    case SQLITE_NULL: out->type = MN_VALUE_NULL; return;
+    case SQLITE_INTEGER:
+        out->type = MN_VALUE_INT;
+        out->i = sqlite3_value_int64(v);
+        return;
+    case SQLITE_FLOAT:
+        out->type = MN_VALUE_FLOAT;
+        out->f = sqlite3_value_double(v);
+        return;
+    default: {
+        out->type = MN_VALUE_STR;
+        const unsigned char *t = sqlite3_value_text(v);
+        int n = sqlite3_value_bytes(v);
+        out->s = t ? mn_str_make((const char *)t, (size_t)n) : MN_STR_EMPTY;
+        return;
+    }
+    }
+}
+
 static int64_t sq_changes(const mn_db *db) { return sqlite3_changes64(db->native); }
 static bool sq_broken(const mn_db *db) { (void)db; return false; }
 /* Plain "?" (numbered left to right by SQLite, as translate() numbers
@@ -201,6 +226,7 @@ const mn__db_ops mn__sqlite_ops = {
     .get_float = sq_float,
     .get_text = sq_text,
     .col_type = sq_col_type,
+    .cell = sq_cell,
     .changes = sq_changes,
     .broken = sq_broken,
     .placeholder = sq_placeholder,

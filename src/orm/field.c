@@ -351,6 +351,9 @@ int mn_obj_set_null(void *obj, const mn_model *m, const char *field, bool is_nul
     if (is_null)
         zero_member(obj, f);
     set_null_bit(obj, (mn_model *)m, (size_t)i, is_null);
+    mn_obj *h = mn_obj_header(m, obj);
+    if (h->deferred)
+        h->deferred->mask &= ~(UINT64_C(1) << i);
     return MN_OK;
 }
 
@@ -400,7 +403,16 @@ int mn_obj_get(const void *obj, mn_model *m, const char *field, mn_value *out)
             return MN_ENOTFOUND;
     }
     const mn_field *f = &m->_rt->fields[i];
-    *out = (mn_obj_header(m, obj)->nulls >> i & 1) ? mn_value_null() : member_value(obj, f);
+    const mn_obj *h = mn_obj_header(m, obj);
+    if (h->deferred && (h->deferred->mask >> i & 1)) {
+        /* Django's DeferredAttribute: one query for the field. The
+         * instance is filled in place (it is only logically const). */
+        mn_err err = { 0 };
+        int rc = mn_obj_load_deferred((void *)obj, m, f->name, &err);
+        if (rc != MN_OK)
+            return rc == MN_ENOTFOUND ? MN_EDB : rc;
+    }
+    *out = (h->nulls >> i & 1) ? mn_value_null() : member_value(obj, f);
     return MN_OK;
 }
 
@@ -590,7 +602,11 @@ int mn_obj_set(void *obj, mn_model *m, const char *field, mn_value v, mn_arena *
     int i = field_index_by_name(m, field);
     if (i < 0)
         return mn_err_set(err, MN_EINVAL, "%s() got an unexpected keyword argument '%s'", m->name, field);
-    return set_member(obj, m, (size_t)i, v, arena, err);
+    int rc = set_member(obj, m, (size_t)i, v, arena, err);
+    mn_obj *h = mn_obj_header(m, obj);
+    if (rc == MN_OK && h->deferred)
+        h->deferred->mask &= ~(UINT64_C(1) << i);
+    return rc;
 }
 
 mn_str mn_obj_display(const void *obj, mn_model *m, const char *field, mn_arena *arena)
@@ -948,15 +964,15 @@ int mn__value_from_row(const mn_field *f, mn_db_rows *rows, size_t col, mn_db_en
  * * 10^-places, so it is built directly. Other values (more places than
  * the field has, magnitudes where a double is not precise enough) take the
  * text path. True when *out was set. */
-static bool decimal_from_number(const mn_field *f, mn_db_rows *rows, size_t col, mn_decimal *out)
+static bool decimal_from_number(const mn_field *f, const mn_db_cell *cell, mn_decimal *out)
 {
     static const int64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000 };
     int places = f->decimal_places;
     if (places < 0 || places > 9)
         return false;
-    mn_vtype t = mn_db_rows_type(rows, col);
+    mn_vtype t = cell->type;
     if (t == MN_VALUE_INT) {
-        int64_t v = mn_db_rows_int(rows, col);
+        int64_t v = cell->i;
         if (v > INT64_C(999999999) || v < -INT64_C(999999999))
             return false;
         *out = mn_decimal_make(v * pow10[places], places);
@@ -964,7 +980,7 @@ static bool decimal_from_number(const mn_field *f, mn_db_rows *rows, size_t col,
     }
     if (t != MN_VALUE_FLOAT)
         return false;
-    double x = mn_db_rows_float(rows, col) * (double)pow10[places];
+    double x = cell->f * (double)pow10[places];
     if (!(x > -2147483648.0 && x < 2147483648.0)) /* NaN too */
         return false;
     double r = nearbyint(x);
@@ -978,35 +994,44 @@ int mn__member_from_row(void *obj, mn_model *m, size_t i, mn_db_rows *rows, size
                         mn_arena *arena, mn_err *err)
 {
     const mn_field *f = &m->_rt->fields[i];
-    /* Fast paths for the common kinds, skipping mn_value round trips. */
-    if (mn_db_rows_is_null(rows, col)) {
+    /* Fast paths for the common kinds, skipping mn_value round trips: one
+     * call gives the storage type and the value; a value stored as another
+     * type than expected is converted by the getters. */
+    mn_db_cell cell;
+    mn_db_rows_cell(rows, col, &cell);
+    if (cell.type == MN_VALUE_NULL) {
         zero_member(obj, f);
         set_null_bit(obj, m, i, true);
         return MN_OK;
     }
+    int64_t iv = cell.type == MN_VALUE_INT ? cell.i : 0;
+    if (cell.type != MN_VALUE_INT && (is_int_kind(f->kind) || f->kind == MN_KIND_BOOL))
+        iv = mn_db_rows_int(rows, col);
     switch (f->kind) {
     case MN_KIND_INT:
-    case MN_KIND_POSINT: *MEMBER(obj, f, int32_t) = (int32_t)mn_db_rows_int(rows, col); return MN_OK;
+    case MN_KIND_POSINT: *MEMBER(obj, f, int32_t) = (int32_t)iv; return MN_OK;
     case MN_KIND_SMALLINT:
-    case MN_KIND_POSSMALLINT: *MEMBER(obj, f, int16_t) = (int16_t)mn_db_rows_int(rows, col); return MN_OK;
-    case MN_KIND_BOOL: *MEMBER(obj, f, bool) = mn_db_rows_int(rows, col) != 0; return MN_OK;
-    case MN_KIND_FLOAT: *MEMBER(obj, f, double) = mn_db_rows_float(rows, col); return MN_OK;
+    case MN_KIND_POSSMALLINT: *MEMBER(obj, f, int16_t) = (int16_t)iv; return MN_OK;
+    case MN_KIND_BOOL: *MEMBER(obj, f, bool) = iv != 0; return MN_OK;
+    case MN_KIND_FLOAT:
+        *MEMBER(obj, f, double) = cell.type == MN_VALUE_FLOAT ? cell.f : mn_db_rows_float(rows, col);
+        return MN_OK;
     default:
         if (is_int_kind(f->kind)) {
-            *MEMBER(obj, f, int64_t) = mn_db_rows_int(rows, col);
+            *MEMBER(obj, f, int64_t) = iv;
             return MN_OK;
         }
         break;
     }
     if (is_str_kind(f->kind) && f->kind != MN_KIND_UUID && f->kind != MN_KIND_BINARY) {
-        mn_str t = mn_str_clone(arena, mn_db_rows_text(rows, col));
+        mn_str t = mn_str_clone(arena, cell.type == MN_VALUE_STR ? cell.s : mn_db_rows_text(rows, col));
         if (!t.ptr)
             return mn_err_set(err, MN_ENOMEM, "out of memory");
         *MEMBER(obj, f, mn_str) = t;
         set_null_bit(obj, m, i, false);
         return MN_OK;
     }
-    if (f->kind == MN_KIND_DECIMAL && eng == MN_DB_SQLITE && decimal_from_number(f, rows, col, MEMBER(obj, f, mn_decimal))) {
+    if (f->kind == MN_KIND_DECIMAL && eng == MN_DB_SQLITE && decimal_from_number(f, &cell, MEMBER(obj, f, mn_decimal))) {
         set_null_bit(obj, m, i, false);
         return MN_OK;
     }

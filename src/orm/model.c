@@ -167,7 +167,7 @@ mn_list *mn_model_schema_sql(mn_model *m, mn_db_engine eng, mn_arena *a, mn_err 
         }
         if (c->kind == MN_CONSTRAINT_CHECK) {
             const char *check = c->check;
-            if (c->q && !(check = mn__cond_sql(m, c->q, eng, a, err)))
+            if ((c->q || c->qc) && !(check = mn__cond_sql(m, c->q, c->qc, eng, a, err)))
                 return NULL;
             if (!check) {
                 mn_err_set(err, MN_EINVAL, "%s: CHECK constraint '%s' needs a condition", m->name, c->name);
@@ -176,7 +176,7 @@ mn_list *mn_model_schema_sql(mn_model *m, mn_db_engine eng, mn_arena *a, mn_err 
             mn_buf_puts(&b, ", CONSTRAINT ");
             mn__quote(&b, c->name);
             mn_buf_printf(&b, " CHECK (%s)", check);
-        } else if (!c->condition && !c->q) {
+        } else if (!c->condition && !c->q && !c->qc) {
             if (check_names(m, c->fields, c->name, err) != MN_OK)
                 return NULL;
             mn_buf_puts(&b, ", CONSTRAINT ");
@@ -219,19 +219,19 @@ mn_list *mn_model_schema_sql(mn_model *m, mn_db_engine eng, mn_arena *a, mn_err 
         put_cols(&b, m, ix->fields, true);
         mn_buf_puts(&b, ")");
         const char *cond = ix->condition;
-        if (ix->q && !(cond = mn__cond_sql(m, ix->q, eng, a, err)))
+        if ((ix->q || ix->qc) && !(cond = mn__cond_sql(m, ix->q, ix->qc, eng, a, err)))
             return NULL;
         if (cond)
             mn_buf_printf(&b, " WHERE %s", cond);
         mn_list_push(out, mn_value_str(mn_buf_str(&b)));
     }
     for (const mn_constraint *c = m->meta.constraints; c && c->kind; c++) {
-        if (c->kind != MN_CONSTRAINT_UNIQUE || (!c->condition && !c->q))
+        if (c->kind != MN_CONSTRAINT_UNIQUE || (!c->condition && !c->q && !c->qc))
             continue;
         if (check_names(m, c->fields, c->name, err) != MN_OK)
             return NULL;
         const char *cond = c->condition;
-        if (c->q && !(cond = mn__cond_sql(m, c->q, eng, a, err)))
+        if ((c->q || c->qc) && !(cond = mn__cond_sql(m, c->q, c->qc, eng, a, err)))
             return NULL;
         mn_buf_init(&b, a, 0);
         mn_buf_puts(&b, "CREATE UNIQUE INDEX ");
@@ -500,6 +500,26 @@ int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fi
     if (adding && update_fields)
         return mn_err_set(err, MN_EINVAL, "Cannot force an update in save() with no primary key.");
     int rc;
+    const char *loaded[MN__MAX_FIELDS + 1];
+    if (h->deferred && h->deferred->mask && !adding) {
+        if (update_fields) {
+            /* the listed fields are written: load those still deferred */
+            for (size_t i = 0; update_fields[i]; i++)
+                if ((rc = mn_obj_load_deferred(obj, m, update_fields[i], err)) != MN_OK)
+                    return rc;
+        } else if (!force_insert) {
+            /* Django saves only the loaded fields of a deferred instance */
+            size_t k = 0;
+            for (size_t i = 0; i < m->_rt->nfields; i++)
+                if ((int)i != m->_rt->pk && !(h->deferred->mask >> i & 1))
+                    loaded[k++] = m->_rt->fields[i].name;
+            loaded[k] = NULL;
+            if (k)
+                update_fields = loaded;
+            else if ((rc = mn_obj_load_deferred(obj, m, NULL, err)) != MN_OK)
+                return rc;
+        }
+    }
     if (m->hooks.before_save && (rc = m->hooks.before_save(obj, adding, err)) != MN_OK)
         return rc;
     fill_auto_times(obj, m, adding);
@@ -596,6 +616,90 @@ int64_t mn_obj_delete_row(void *obj, mn_model *m, mn_db *db, mn_err *err)
     return result;
 }
 
+/* ---- deferred fields ---- */
+
+int mn__obj_defer(void *obj, mn_model *m, uint64_t mask, mn_arena *arena, mn_db *db)
+{
+    if (!mask)
+        return MN_OK;
+    struct mn__deferred *d = mn_arena_alloc(arena, sizeof *d);
+    if (!d)
+        return MN_ENOMEM;
+    *d = (struct mn__deferred){ .mask = mask, .arena = arena, .db = db };
+    mn_obj_header(m, obj)->deferred = d;
+    return MN_OK;
+}
+
+bool mn_obj_is_deferred(const void *obj, const mn_model *m, const char *field)
+{
+    const mn_obj *h = mn_obj_header(m, obj);
+    if (!h->deferred || !field)
+        return false;
+    const mn_field *f = mn_model_field_by_name((mn_model *)m, field);
+    return f && (h->deferred->mask >> mn_model_field_index((mn_model *)m, f) & 1);
+}
+
+int mn_obj_load_deferred(void *obj, mn_model *m, const char *field, mn_err *err)
+{
+    if (mn__model_setup(m, err) != MN_OK)
+        return err ? err->code : MN_EINVAL;
+    mn_obj *h = mn_obj_header(m, obj);
+    uint64_t want;
+    if (field) {
+        const mn_field *f = mn_model_field_by_name(m, field);
+        if (!f)
+            return mn_err_set(err, MN_EINVAL, "%s has no field named '%s'", m->name, field);
+        want = UINT64_C(1) << mn_model_field_index(m, f);
+    } else {
+        want = ~UINT64_C(0);
+    }
+    if (!h->deferred || !(h->deferred->mask & want))
+        return MN_OK;
+    want &= h->deferred->mask;
+    struct mn__deferred *d = h->deferred;
+    mn_db *db = mn__db(d->db, err);
+    if (!db)
+        return MN_EINVAL;
+    /* SELECT the fields FROM the table WHERE pk = %s: Django's
+     * refresh_from_db(fields=[name]) on attribute access */
+    mn_arena *scratch = mn_arena_new("deferred", 0);
+    if (!scratch)
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    mn_buf b;
+    mn_buf_init(&b, scratch, 0);
+    mn_buf_puts(&b, "SELECT ");
+    size_t k = 0;
+    for (size_t i = 0; i < m->_rt->nfields; i++)
+        if (want >> i & 1) {
+            if (k++)
+                mn_buf_puts(&b, ", ");
+            mn__quote(&b, m->_rt->columns[i]);
+        }
+    mn_buf_puts(&b, " FROM ");
+    mn__quote(&b, m->_rt->table);
+    mn_value p;
+    int rc = pk_where(&b, obj, m, db, scratch, &p, err);
+    if (rc == MN_OK && mn_buf_error(&b))
+        rc = mn_err_set(err, MN_ENOMEM, "out of memory");
+    mn_db_rows *rows = NULL;
+    if (rc == MN_OK)
+        rc = mn_db_execute(db, mn_buf_cstr(&b), &p, 1, &rows, err);
+    if (rc == MN_OK) {
+        rc = mn_db_rows_next(rows, err);
+        if (rc == MN_ENOTFOUND)
+            mn_err_set(err, MN_ENOTFOUND, "%s matching query does not exist.", m->name);
+        size_t col = 0;
+        for (size_t i = 0; rc == MN_OK && i < m->_rt->nfields; i++)
+            if (want >> i & 1)
+                rc = mn__member_from_row(obj, m, i, rows, col++, mn_db_engine_of(db), d->arena, err);
+        mn_db_rows_close(rows);
+    }
+    mn_arena_free(scratch);
+    if (rc == MN_OK)
+        d->mask &= ~want;
+    return rc;
+}
+
 int mn_obj_refresh(void *obj, mn_model *m, mn_db *db, mn_arena *arena, mn_err *err)
 {
     if (mn__model_setup(m, err) != MN_OK)
@@ -635,6 +739,9 @@ int mn_obj_refresh(void *obj, mn_model *m, mn_db *db, mn_arena *arena, mn_err *e
     for (size_t i = 0; rc == MN_OK && i < m->_rt->nfields; i++)
         rc = mn__member_from_row(obj, m, i, rows, i, eng, arena, err);
     mn_db_rows_close(rows);
+    mn_obj *h = mn_obj_header(m, obj);
+    if (rc == MN_OK && h->deferred)
+        h->deferred->mask = 0; /* every field is loaded now */
     return rc;
 }
 
@@ -858,7 +965,7 @@ static void validate_unique(void *obj, mn_model *m, mn_arena *a, mn_map *errors,
     for (const char *const *const *ut = m->meta.unique_together; ut && *ut; ut++)
         unique_names(obj, m, a, *ut, errors, failed, err, first);
     for (const mn_constraint *c = m->meta.constraints; c && c->kind; c++)
-        if (c->kind == MN_CONSTRAINT_UNIQUE && !c->condition && !c->q)
+        if (c->kind == MN_CONSTRAINT_UNIQUE && !c->condition && !c->q && !c->qc)
             unique_names(obj, m, a, c->fields, errors, failed, err, first);
 }
 
@@ -866,6 +973,9 @@ int mn_obj_full_clean(void *obj, mn_model *m, mn_arena *a, mn_map **errors_out, 
 {
     if (mn__model_setup(m, err) != MN_OK)
         return err ? err->code : MN_EINVAL;
+    int loaded = mn_obj_load_deferred(obj, m, NULL, err); /* Django reads every field */
+    if (loaded != MN_OK)
+        return loaded;
     mn_map *errors = errors_out ? mn_map_new(a, 4) : NULL;
     if (errors_out)
         *errors_out = errors;
@@ -997,8 +1107,9 @@ static int inst_get_attr(const void *obj, mn_str name, mn_arena *arena, mn_value
         return MN_ENOTFOUND;
     memcpy(tmp, name.ptr, name.len);
     tmp[name.len] = '\0';
-    if (mn_obj_get(base, m, tmp, out) == MN_OK)
-        return MN_OK;
+    int rc = mn_obj_get(base, m, tmp, out);
+    if (rc != MN_ENOTFOUND)
+        return rc; /* found, or a deferred field failed to load */
     if (h->extra && mn_map_has(h->extra, name)) {
         *out = mn_map_get(h->extra, name);
         return MN_OK;

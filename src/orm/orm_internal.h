@@ -25,6 +25,16 @@ struct mn__model_rt {
     size_t nm2m;
 };
 
+/* The deferred fields of an instance (mn_obj.deferred). */
+struct mn__deferred {
+    uint64_t mask;   /* bit i: field i is not loaded */
+    mn_arena *arena; /* where loaded strings go: the QuerySet's */
+    mn_db *db;       /* the QuerySet's connection; NULL: mn_orm_db() */
+};
+/* Marks the fields of mask deferred on obj (nothing when mask is 0).
+ * MN_OK or MN_ENOMEM. */
+int mn__obj_defer(void *obj, mn_model *m, uint64_t mask, mn_arena *arena, mn_db *db);
+
 /* Sets the model up (once, thread-safe). MN_OK or MN_EINVAL. */
 int mn__model_setup(mn_model *m, mn_err *err);
 
@@ -58,10 +68,12 @@ int mn__send(mn_signal *sig, mn_model *m, void *obj, mn_arena *arena, bool creat
              mn_err *err);
 /* save() with Django's force_insert (create(), get_or_create()). */
 int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, bool force_insert, mn_err *err);
-/* The SQL of an AND of lookups with the values written as literals (DDL
- * takes no parameters): CHECK constraints, partial indexes. In arena; NULL
- * with err on a bad lookup or value. */
-const char *mn__cond_sql(mn_model *m, const mn_cond *conds, mn_db_engine eng, mn_arena *arena, mn_err *err);
+/* The SQL of a condition with the values written as literals (DDL takes no
+ * parameters): CHECK constraints, partial indexes. conds (an AND of
+ * lookups) and tree (OR/NOT) may each be NULL; when both are given both
+ * must hold. In arena; NULL with err on a bad lookup or value. */
+const char *mn__cond_sql(mn_model *m, const mn_cond *conds, const mn_qc *tree, mn_db_engine eng, mn_arena *arena,
+                         mn_err *err);
 /* Registers REGEXP on SQLite connections opened from now on. */
 void mn__orm_sqlite_init(void);
 

@@ -86,6 +86,84 @@ static void localtime_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
+/* Date arithmetic for SQLite, which stores dates and datetimes as text and
+ * durations as microseconds: Django's own functions, under Django's names
+ * so that schemas and queries of either work on the same file.
+ * A value is an integer of microseconds (a duration) or text: a date
+ * ("2024-01-05", kind 1) or a datetime ("2024-01-05 10:00:00[.ffffff]",
+ * kind 2). Returns 0 when unreadable. */
+static int temporal_arg(sqlite3_value *v, int64_t *us)
+{
+    if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+        *us = sqlite3_value_int64(v);
+        return 3;
+    }
+    if (sqlite3_value_type(v) != SQLITE_TEXT)
+        return 0;
+    mn_str t = mn_str_make((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
+    mn_date d;
+    if (t.len == 10 && mn_date_parse(t, &d, NULL) == MN_OK) {
+        *us = mn_date_to_days(d) * INT64_C(86400000000);
+        return 1;
+    }
+    mn_datetime dt;
+    if (mn_datetime_parse(t, &dt, NULL) != MN_OK)
+        return 0;
+    if (dt.tz && mn_datetime_make_naive(dt, mn_tz_utc(), &dt, NULL) != MN_OK)
+        return 0;
+    *us = dt.us;
+    return 2;
+}
+
+/* django_format_dtdelta(op, lhs, rhs): date/datetime +/- microseconds (or
+ * microseconds + date/datetime), as text of the same kind (a date moves by
+ * whole days, as Python's date + timedelta does); NULL for other mixes. */
+static void dtdelta_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *op = sqlite3_value_text(argv[0]);
+    int64_t a, b;
+    int ka = temporal_arg(argv[1], &a), kb = temporal_arg(argv[2], &b);
+    bool minus = op && op[0] == '-';
+    if (!op || !ka || !kb || (ka == 3) == (kb == 3) || (minus && ka == 3)) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    int kind = ka == 3 ? kb : ka;
+    int64_t base = ka == 3 ? b : a, delta = ka == 3 ? a : b;
+    if (minus)
+        delta = -delta;
+    mn_buf buf;
+    mn_buf_init(&buf, NULL, 64);
+    if (kind == 1) {
+        int64_t days = base / INT64_C(86400000000), dd = delta / INT64_C(86400000000);
+        if (delta % INT64_C(86400000000) < 0)
+            dd--; /* timedelta(microseconds=-1).days == -1 */
+        mn_date_write(&buf, mn_date_from_days(days + dd));
+    } else {
+        mn_datetime dt = { .us = base + delta, .tz = NULL };
+        mn_datetime_write(&buf, dt, ' ');
+    }
+    if (mn_buf_error(&buf))
+        sqlite3_result_null(ctx);
+    else
+        sqlite3_result_text(ctx, mn_buf_cstr(&buf), (int)buf.len, SQLITE_TRANSIENT);
+    mn_buf_free(&buf);
+}
+
+/* django_timestamp_diff(lhs, rhs): lhs - rhs in microseconds for two dates
+ * or datetimes; NULL otherwise. */
+static void timestamp_diff_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    int64_t a, b;
+    int ka = temporal_arg(argv[0], &a), kb = temporal_arg(argv[1], &b);
+    if (!ka || !kb || ka == 3 || kb == 3)
+        sqlite3_result_null(ctx);
+    else
+        sqlite3_result_int64(ctx, a - b);
+}
+
 static int regexp_init(sqlite3 *db, char **errmsg, const struct sqlite3_api_routines *api)
 {
     (void)errmsg;
@@ -95,6 +173,12 @@ static int regexp_init(sqlite3 *db, char **errmsg, const struct sqlite3_api_rout
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "mn_localtime", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, localtime_fn,
                                         NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "django_format_dtdelta", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                        dtdelta_fn, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "django_timestamp_diff", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                        timestamp_diff_fn, NULL, NULL, NULL);
     return rc;
 }
 
@@ -689,6 +773,8 @@ typedef struct comp {
     bool joins;        /* run_select: write select_related's joins */
     struct sjoin *sj;  /* those joins */
     size_t nsj;
+    struct vjoin *vj;  /* values() over multi-valued paths: LEFT OUTER JOINs */
+    size_t nvj;
     mn_err *err;
     int rc;
 } comp;
@@ -895,6 +981,125 @@ static void compile_agg(comp *c, const expr *e)
     put(c, ")");
 }
 
+/* ---- date and duration arithmetic (Django's DurationExpression and
+ * TemporalSubtraction) ---- */
+
+/* The kind of a date, datetime, time or duration operand (its field's, its
+ * value's, or what its arithmetic yields), or MN_KIND_END for others. */
+static mn_field_kind temporal_kind(comp *c, const expr *e)
+{
+    switch (e->kind) {
+    case E_F: {
+        const mn_field *f = resolve_field(c, e->field);
+        if (!f) {
+            const annot *an = find_annot(c->qs, e->field);
+            return an ? temporal_kind(c, an->e) : MN_KIND_END;
+        }
+        return f->kind == MN_KIND_DATE || f->kind == MN_KIND_DATETIME || f->kind == MN_KIND_TIME ||
+                       f->kind == MN_KIND_DURATION
+                   ? f->kind
+                   : MN_KIND_END;
+    }
+    case E_VALUE:
+        switch (e->v.type) {
+        case MN_VALUE_DATE: return MN_KIND_DATE;
+        case MN_VALUE_DATETIME: return MN_KIND_DATETIME;
+        case MN_VALUE_TIME: return MN_KIND_TIME;
+        case MN_VALUE_DURATION: return MN_KIND_DURATION;
+        default: return MN_KIND_END;
+        }
+    case E_BIN: {
+        mn_field_kind l = temporal_kind(c, e->l), r = temporal_kind(c, e->r);
+        bool lp = l == MN_KIND_DATE || l == MN_KIND_DATETIME, rp = r == MN_KIND_DATE || r == MN_KIND_DATETIME;
+        if (lp && rp)
+            return MN_KIND_DURATION; /* date - date */
+        if (lp || rp)
+            return lp ? l : r; /* date +/- duration keeps its kind */
+        if (l == MN_KIND_DURATION || r == MN_KIND_DURATION)
+            return MN_KIND_DURATION;
+        return l != MN_KIND_END ? l : r;
+    }
+    default: return MN_KIND_END;
+    }
+}
+
+/* One operand of temporal arithmetic: values are converted as a field of
+ * their kind would store them, with PostgreSQL casts (a text parameter
+ * next to an interval or a timestamp has no type of its own there). */
+static void temporal_operand(comp *c, const expr *e, mn_field_kind k)
+{
+    if (e->kind != E_VALUE || k == MN_KIND_END) {
+        compile_expr(c, e, NULL);
+        return;
+    }
+    mn_field tf = { .name = "expression", .kind = k };
+    expr_param(c, e->v, &tf);
+    if (c->eng == MN_DB_POSTGRES)
+        put(c, k == MN_KIND_DURATION ? "::interval" : k == MN_KIND_DATE ? "::date" : k == MN_KIND_TIME ? "::time" : "::timestamptz");
+}
+
+static void compile_temporal(comp *c, const expr *e)
+{
+    mn_field_kind l = temporal_kind(c, e->l), r = temporal_kind(c, e->r);
+    bool pg = c->eng == MN_DB_POSTGRES;
+    bool lp = l == MN_KIND_DATE || l == MN_KIND_DATETIME, rp = r == MN_KIND_DATE || r == MN_KIND_DATETIME;
+    if (l == MN_KIND_TIME || r == MN_KIND_TIME) {
+        cfail(c, MN_EINVAL, "arithmetic on TimeField values is not supported");
+        return;
+    }
+    if (lp && rp && e->op == '-') {
+        /* date - date, datetime - datetime: a duration */
+        if (!pg) {
+            put(c, "django_timestamp_diff(");
+            temporal_operand(c, e->l, l);
+            put(c, ", ");
+            temporal_operand(c, e->r, r);
+            put(c, ")");
+            return;
+        }
+        put(c, l == MN_KIND_DATE && r == MN_KIND_DATE ? "(interval '1 day' * (" : "((");
+        temporal_operand(c, e->l, l);
+        put(c, " - ");
+        temporal_operand(c, e->r, r);
+        put(c, "))");
+        return;
+    }
+    if ((lp && r == MN_KIND_DURATION && (e->op == '+' || e->op == '-')) ||
+        (rp && l == MN_KIND_DURATION && e->op == '+')) {
+        /* a date or datetime moved by a duration */
+        if (!pg) {
+            put(c, e->op == '+' ? "django_format_dtdelta('+', " : "django_format_dtdelta('-', ");
+            temporal_operand(c, e->l, l);
+            put(c, ", ");
+            temporal_operand(c, e->r, r);
+            put(c, ")");
+            return;
+        }
+        /* date + interval is a timestamp: a date stays a date, as in Python */
+        bool date = l == MN_KIND_DATE || r == MN_KIND_DATE;
+        put(c, date ? "(CAST((" : "(");
+        temporal_operand(c, e->l, l);
+        put(c, e->op == '+' ? " + " : " - ");
+        temporal_operand(c, e->r, r);
+        put(c, date ? ") AS date))" : ")");
+        return;
+    }
+    if (!lp && !rp && (l == MN_KIND_DURATION || r == MN_KIND_DURATION) &&
+        ((l == r && (e->op == '+' || e->op == '-')) || (l != r && (e->op == '*' || e->op == '/')))) {
+        /* durations added, or scaled by a number: microseconds on SQLite,
+         * intervals on PostgreSQL */
+        put(c, "(");
+        temporal_operand(c, e->l, l);
+        char op[4] = { ' ', e->op, ' ', 0 };
+        put(c, op);
+        temporal_operand(c, e->r, r);
+        put(c, ")");
+        return;
+    }
+    cfail(c, MN_EINVAL, "unsupported operand types for %c: %s and %s", e->op,
+          l == MN_KIND_END ? "a number" : mn__kind_name(l), r == MN_KIND_END ? "a number" : mn__kind_name(r));
+}
+
 static void compile_expr(comp *c, const expr *e, const mn_field *target)
 {
     switch (e->kind) {
@@ -920,16 +1125,16 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
     }
     case E_VALUE: expr_param(c, e->v, target); return;
     case E_BIN: {
+        if (temporal_kind(c, e->l) || temporal_kind(c, e->r)) {
+            compile_temporal(c, e);
+            return;
+        }
         /* The column type of an F operand converts plain operands. */
         const mn_field *t = target;
         if (e->l->kind == E_F && resolve_field(c, e->l->field))
             t = resolve_field(c, e->l->field);
         else if (e->r->kind == E_F && resolve_field(c, e->r->field))
             t = resolve_field(c, e->r->field);
-        if (t && (t->kind == MN_KIND_DATETIME || t->kind == MN_KIND_DATE || t->kind == MN_KIND_DURATION)) {
-            cfail(c, MN_EINVAL, "date and duration arithmetic in expressions is not supported; compute the value in C");
-            return;
-        }
         put(c, "(");
         compile_expr(c, e->l, t);
         char op[4] = { ' ', e->op, ' ', 0 };
@@ -1631,15 +1836,10 @@ static void rel_scalar(comp *c, const char *path)
     if (!f)
         return;
     for (size_t i = 0; i < nh; i++)
-        if (!h[i].single || (i == 0 && h[i].m == NULL)) {
+        if (!h[i].single) {
             cfail(c, MN_EINVAL,
                   "'%s' goes through a multi-valued relation: use an aggregate (mn_count...) or prefetch_related",
                   path);
-            return;
-        }
-    for (size_t i = 0; i < nh; i++)
-        if (!h[i].single) {
-            cfail(c, MN_EINVAL, "'%s' goes through a multi-valued relation", path);
             return;
         }
     put(c, "(SELECT ");
@@ -1648,6 +1848,115 @@ static void rel_scalar(comp *c, const char *path)
     mn__quote(&c->sql, mn_field_column(f));
     put_hops(c, h, nh);
     put(c, ")");
+}
+
+/* values("products__name") on categories: as Django, one row per related
+ * row through LEFT OUTER JOINs (V1, V2...), shared by the paths of one
+ * relation prefix ("products__name", "products__price"). */
+typedef struct vjoin {
+    const char *key;   /* the relation prefix this join ends ("products") or NULL (inner step) */
+    mn_model *m;
+    const char *alias, *prev; /* prev: NULL for the base table */
+    const char *lhs, *rhs;
+} vjoin;
+
+static const char *vjoin_add(comp *c, const char *key, const hop *h, size_t nh, const char *prev)
+{
+    for (size_t i = 0; i < c->nvj; i++)
+        if (c->vj[i].key && !strcmp(c->vj[i].key, key))
+            return c->vj[i].alias;
+    for (size_t i = 0; i < nh; i++) {
+        if (c->nvj % 8 == 0) {
+            vjoin *nj = mn_arena_realloc(c->a, c->vj, c->nvj * sizeof *nj, (c->nvj + 8) * sizeof *nj);
+            if (!nj) {
+                cfail(c, MN_ENOMEM, "out of memory");
+                return NULL;
+            }
+            c->vj = nj;
+        }
+        vjoin *j = &c->vj[c->nvj];
+        j->key = i == nh - 1 ? key : NULL;
+        j->m = h[i].m;
+        j->alias = mn_arena_sprintf(c->a, "V%zu", c->nvj + 1);
+        j->prev = prev;
+        j->lhs = h[i].lhs;
+        j->rhs = h[i].rhs;
+        prev = j->alias;
+        c->nvj++;
+    }
+    return prev;
+}
+
+/* Joins a multi-valued values() path; returns the alias holding its field
+ * (*f), or NULL when the path is single-valued or not one (no error). */
+static const char *vjoin_path(comp *c, const char *path, const mn_field **f)
+{
+    char *copy = mn_arena_strdup(c->a, path);
+    if (!copy)
+        return NULL;
+    size_t nvj0 = c->nvj;
+    mn_model *cur = c->m;
+    const char *prev = NULL;
+    bool multi = false;
+    hop h[MAX_HOPS];
+    size_t total = 0;
+    for (char *p = copy; p;) {
+        char *sep = strstr(p, "__");
+        if (sep)
+            *sep = '\0';
+        const mn_field *g = mn_model_field_by_name(cur, p);
+        mn__rel r;
+        if (g && (g->kind != MN_KIND_FOREIGNKEY || !sep)) {
+            if (sep)
+                return NULL;
+            *f = g;
+            break;
+        }
+        if (!mn__rel_find(cur, p, true, &r))
+            return NULL;
+        size_t nh = rel_hops(&r, cur, h);
+        for (size_t i = 0; i < nh; i++)
+            multi |= !h[i].single;
+        total += nh;
+        if (total > MAX_HOPS)
+            return NULL;
+        size_t keylen = (size_t)(p - copy) + strlen(p);
+        prev = vjoin_add(c, mn_arena_strndup(c->a, path, keylen), h, nh, prev);
+        if (!prev)
+            return NULL;
+        cur = r.model;
+        if (!sep) {
+            *f = &cur->_rt->fields[cur->_rt->pk];
+            break;
+        }
+        p = sep + 2;
+    }
+    if (!multi) {
+        c->nvj = nvj0; /* single-valued: a scalar subquery does it */
+        return NULL;
+    }
+    c->alias = c->m->_rt->table;
+    return prev;
+}
+
+static void put_vjoins(comp *c)
+{
+    for (size_t i = 0; i < c->nvj; i++) {
+        const vjoin *j = &c->vj[i];
+        put(c, " LEFT OUTER JOIN ");
+        mn__quote(&c->sql, j->m->_rt->table);
+        put(c, " ");
+        mn__quote(&c->sql, j->alias);
+        put(c, " ON (");
+        mn__quote(&c->sql, j->alias);
+        put(c, ".");
+        mn__quote(&c->sql, j->lhs);
+        put(c, " = ");
+        mn__quote(&c->sql, j->prev ? j->prev : c->m->_rt->table);
+        put(c, ".");
+        mn__quote(&c->sql, j->rhs);
+        put(c, ")");
+    }
 }
 
 /* A copy of q with prefix ("products") taken off every lookup
@@ -2048,6 +2357,7 @@ typedef struct selcol {
     const char *key;
     const char *path;   /* a value across relations ("category__name"), or NULL */
     const mn_field *pf; /* its field */
+    const char *jalias; /* a multi-valued path: the alias of its joined table */
 } selcol;
 
 static selcol *select_columns(comp *c, size_t *n)
@@ -2080,6 +2390,9 @@ static selcol *select_columns(comp *c, size_t *n)
                 cols[k].field = mn_model_field_index(m, f);
             } else if (find_annot(qs, name)) {
                 cols[k].field = -(int)(find_annot(qs, name) - qs->annots) - 1;
+            } else if (strstr(name, "__") && (cols[k].jalias = vjoin_path(c, name, &cols[k].pf)) != NULL) {
+                cols[k].field = 0;
+                cols[k].path = name;
             } else if (strstr(name, "__") && (cols[k].pf = path_field(c, name)) != NULL) {
                 cols[k].field = 0;
                 cols[k].path = name;
@@ -2120,7 +2433,13 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     for (size_t i = 0; i < n; i++) {
         if (i)
             put(c, ", ");
-        if (cols[i].path) {
+        if (cols[i].jalias) {
+            mn__quote(&c->sql, cols[i].jalias);
+            put(c, ".");
+            mn__quote(&c->sql, mn_field_column(cols[i].pf));
+            put(c, " AS ");
+            mn__quote(&c->sql, cols[i].key);
+        } else if (cols[i].path) {
             rel_scalar(c, cols[i].path);
             put(c, " AS ");
             mn__quote(&c->sql, cols[i].key);
@@ -2139,6 +2458,8 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     mn__quote(&c->sql, c->m->_rt->table);
     if (c->joins)
         put_joins(c);
+    if (c->nvj)
+        put_vjoins(c);
     compile_where(c);
     if (any_agg(qs)) {
         /* Group by the selected plain columns (values().annotate()) or by
@@ -2268,6 +2589,9 @@ static mn_field_kind expr_kind(comp *c, const expr *e)
     case E_VALUE:
         return e->v.type == MN_VALUE_DECIMAL ? MN_KIND_DECIMAL : e->v.type == MN_VALUE_FLOAT ? MN_KIND_FLOAT : MN_KIND_BIGINT;
     case E_BIN: {
+        mn_field_kind t = temporal_kind(c, e);
+        if (t != MN_KIND_END)
+            return t;
         mn_field_kind l = expr_kind(c, e->l), r = expr_kind(c, e->r);
         if (l == MN_KIND_DECIMAL || r == MN_KIND_DECIMAL)
             return MN_KIND_DECIMAL;
@@ -2312,8 +2636,14 @@ static int computed_value(mn_field_kind k, mn_db_rows *rows, size_t col, mn_aren
 /* An aggregate's or expression's value read back with a useful type. */
 static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_value *out, mn_err *err)
 {
-    if (e->kind == E_BIN || (e->kind == E_AGG && e->arg))
-        return computed_value(expr_kind(c, e), rows, col, c->a, out);
+    if (e->kind == E_BIN || (e->kind == E_AGG && e->arg)) {
+        mn_field_kind k = expr_kind(c, e);
+        if (k == MN_KIND_DATE || k == MN_KIND_DATETIME || k == MN_KIND_DURATION) {
+            mn_field tf = { .name = "expression", .kind = k };
+            return mn__value_from_row(&tf, rows, col, c->eng, c->a, out, err);
+        }
+        return computed_value(k, rows, col, c->a, out);
+    }
     if (e->kind == E_AGG && e->agg == AGG_COUNT)
         return computed_value(MN_KIND_BIGINT, rows, col, c->a, out);
     if (e->kind == E_AGG && e->agg != AGG_COUNT && strcmp(e->field, "*") != 0) {
@@ -2549,7 +2879,9 @@ static int qc_params(comp *c, const qc_shape *s)
 
 typedef struct sjoin {
     int parent;         /* -1: the base table */
-    const mn_field *fk; /* the key in the parent model */
+    const mn_field *fk; /* the key: in the parent model, or in m when reverse */
+    bool reverse;       /* the reverse side of a one-to-one (user.profile) */
+    const char *name;   /* the accessor in the parent */
     mn_model *m;
     const char *alias;
     bool outer;
@@ -2596,16 +2928,26 @@ static int add_join(comp *c, int parent, const char *name)
 {
     mn_model *pm = parent < 0 ? c->m : c->sj[parent].m;
     for (size_t i = 0; i < c->nsj; i++)
-        if (c->sj[i].parent == parent && !strcmp(c->sj[i].fk->name, name))
+        if (c->sj[i].parent == parent && !strcmp(c->sj[i].name, name))
             return (int)i;
     const mn_field *f = mn_model_field_by_name(pm, name);
-    if (!f || f->kind != MN_KIND_FOREIGNKEY || strcmp(f->name, name) != 0) {
+    mn__rel rev;
+    bool reverse = (!f || f->kind != MN_KIND_FOREIGNKEY) && mn__rel_find(pm, name, false, &rev) &&
+                   rev.kind == MN__REL_REVERSE && !rev.multiple;
+    if (reverse)
+        f = rev.fk;
+    if (!reverse && (!f || f->kind != MN_KIND_FOREIGNKEY || strcmp(f->name, name) != 0)) {
         mn_buf b;
         mn_buf_init(&b, c->a, 0);
         size_t k = 0;
         for (size_t i = 0; i < pm->_rt->nfields; i++)
             if (pm->_rt->fields[i].kind == MN_KIND_FOREIGNKEY)
                 mn_buf_printf(&b, "%s%s", k++ ? ", " : "", pm->_rt->fields[i].name);
+        mn__rel rs[32];
+        size_t nr = mn__rel_reverse(pm, rs, 32);
+        for (size_t i = 0; i < nr && i < 32; i++)
+            if (!rs[i].multiple && !rs[i].hidden)
+                mn_buf_printf(&b, "%s%s", k++ ? ", " : "", rs[i].name);
         cfail(c, MN_EINVAL, "Invalid field name(s) given in select_related: '%s'. Choices are: %s", name,
               k ? mn_buf_cstr(&b) : "(none)");
         return -1;
@@ -2625,10 +2967,27 @@ static int add_join(comp *c, int parent, const char *name)
     sjoin *j = &c->sj[c->nsj];
     j->parent = parent;
     j->fk = f;
-    j->m = f->related;
+    j->reverse = reverse;
+    j->name = reverse ? rev.name : f->name;
+    j->m = reverse ? rev.model : f->related;
     j->alias = mn_arena_sprintf(c->a, "T%zu", c->nsj + 1);
-    j->outer = f->null || (parent >= 0 && c->sj[parent].outer);
+    j->outer = reverse || f->null || (parent >= 0 && c->sj[parent].outer);
     return (int)c->nsj++;
+}
+
+/* select_related() without names: every non-null forward key, followed
+ * down to Django's max_depth of 5. */
+static void add_all_joins(comp *c, int parent, int depth)
+{
+    mn_model *pm = parent < 0 ? c->m : c->sj[parent].m;
+    for (size_t i = 0; i < pm->_rt->nfields && c->rc == MN_OK; i++) {
+        const mn_field *f = &pm->_rt->fields[i];
+        if (f->kind != MN_KIND_FOREIGNKEY || f->null)
+            continue;
+        int j = add_join(c, parent, f->name);
+        if (j >= 0 && depth < 5)
+            add_all_joins(c, j, depth + 1);
+    }
 }
 
 /* The joins of select_related for an objects query: columns qualified. */
@@ -2638,11 +2997,9 @@ static void setup_joins(comp *c)
     if (qs->mode != MODE_OBJECTS || qs->raw_sql || (!qs->nrelated && !qs->related_all))
         return;
     if (qs->related_all)
-        for (size_t i = 0; i < c->m->_rt->nfields; i++) {
-            const mn_field *f = &c->m->_rt->fields[i];
-            if (f->kind == MN_KIND_FOREIGNKEY && !f->null && add_join(c, -1, f->name) < 0)
-                return;
-        }
+        add_all_joins(c, -1, 1);
+    if (c->rc != MN_OK)
+        return;
     for (size_t i = 0; i < qs->nrelated; i++) {
         char *copy = mn_arena_strdup(c->a, qs->related[i]);
         int parent = -1;
@@ -2680,14 +3037,15 @@ static void put_joins(comp *c)
         mn__quote(&c->sql, s->m->_rt->table);
         put(c, " ");
         mn__quote(&c->sql, s->alias);
+        mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
         put(c, " ON (");
         mn__quote(&c->sql, s->alias);
         put(c, ".");
-        mn__quote(&c->sql, s->m->_rt->columns[s->m->_rt->pk]);
+        mn__quote(&c->sql, s->reverse ? mn_field_column(s->fk) : s->m->_rt->columns[s->m->_rt->pk]);
         put(c, " = ");
         mn__quote(&c->sql, s->parent < 0 ? c->m->_rt->table : c->sj[s->parent].alias);
         put(c, ".");
-        mn__quote(&c->sql, mn_field_column(s->fk));
+        mn__quote(&c->sql, s->reverse ? pm->_rt->columns[pm->_rt->pk] : mn_field_column(s->fk));
         put(c, ")");
     }
 }
@@ -2705,7 +3063,11 @@ static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err 
         void *parent = s->parent < 0 ? base : objs[s->parent];
         mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
         objs[j] = NULL;
-        if (parent && !mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
+        if (parent && s->reverse && mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
+            /* known to have none: user.profile then fails without a query */
+            if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
+                return mn_err_set(e, MN_ENOMEM, "out of memory");
+        } else if (parent && !mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
             void *obj = mn__obj_alloc(m, c->a);
             if (!obj)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
@@ -2714,8 +3076,8 @@ static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err 
                 if (rc != MN_OK)
                     return rc;
             }
-            int64_t key = *(int64_t *)((char *)parent + s->fk->offset);
-            if (mn__cache_put(parent, pm, s->fk->name, key, obj, c->a) != MN_OK)
+            int64_t key = s->reverse ? mn_obj_pk(parent, pm) : *(int64_t *)((char *)parent + s->fk->offset);
+            if (mn__cache_put(parent, pm, s->name, key, obj, c->a) != MN_OK)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
             objs[j] = obj;
         }
@@ -2810,6 +3172,9 @@ static int prefetch_level(mn_qs *parent, mn_model *m, void **items, size_t n, co
         return mn_err_set(err, MN_EINVAL,
                           "Cannot find '%s' on %s object, '%s' is an invalid parameter to prefetch_related()", name,
                           m->name, p->lookup);
+    if (last && p->qs && p->qs->m != r.model)
+        return mn_err_set(err, MN_EINVAL, "Prefetch('%s'): the queryset must be one of %s, not of %s", p->lookup,
+                          r.model->name, p->qs->m->name);
     const char *store = last && p->to_attr ? p->to_attr : name;
     mn_list *keys = mn_list_new(a, n ? n : 1);
     mn_map *index = mn_map_new(a, n ? n : 1);
@@ -2838,7 +3203,6 @@ static int prefetch_level(mn_qs *parent, mn_model *m, void **items, size_t n, co
     if (nk) {
         mn_qs *q;
         const mn_field *key_field; /* the member of each loaded row holding the group key */
-        mn_model *rm;             /* the model of the loaded rows */
         if (r.kind == MN__REL_M2M) {
             /* the through rows with their targets joined: one query */
             q = mn_qs_all(r.through, a);
@@ -2872,14 +3236,12 @@ static int prefetch_level(mn_qs *parent, mn_model *m, void **items, size_t n, co
             }
             q = mn_qs_select_related(q, r.dst_fk->name, NULL);
             key_field = r.src_fk;
-            rm = r.through;
         } else {
             mn_model *tm = r.model;
             q = prefetch_base(p, last, tm, parent);
             const char *lk = r.kind == MN__REL_FORWARD ? "pk__in" : mn_arena_sprintf(a, "%s__in", r.fk->name);
             q = mn_qs_filter(q, lk, mn_value_list(keys));
             key_field = r.kind == MN__REL_FORWARD ? &tm->_rt->fields[tm->_rt->pk] : r.fk;
-            rm = tm;
         }
         int rc = mn_qs_eval(q, err);
         if (rc != MN_OK)
@@ -2899,7 +3261,6 @@ static int prefetch_level(mn_qs *parent, mn_model *m, void **items, size_t n, co
             if (bucket_push(a, &groups[at.u.i], obj) != MN_OK || bucket_push(a, out, obj) != MN_OK)
                 return mn_err_set(err, MN_ENOMEM, "out of memory");
         }
-        (void)rm;
     }
     for (size_t i = 0; i < n; i++) {
         int64_t k;
@@ -3065,6 +3426,16 @@ static int run_select(mn_qs *qs, mn_err *err)
             return settle(qs, err, MN_EINVAL, &e);
         }
     }
+    /* Fields left out by only()/defer() (or by raw SQL) are deferred:
+     * loaded when read, as in Django. */
+    uint64_t every = m->_rt->nfields >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << m->_rt->nfields) - 1;
+    uint64_t unloaded = qs->mode == MODE_OBJECTS ? ~qs->load & every : 0;
+    if (qs->raw_sql) {
+        unloaded = every;
+        for (size_t i = 0; i < rawn; i++)
+            if (rawmap[i] >= 0)
+                unloaded &= ~(UINT64_C(1) << rawmap[i]);
+    }
     size_t cap = 16, len = 0;
     void **items = NULL;
     mn_list *list = NULL;
@@ -3109,6 +3480,8 @@ static int run_select(mn_qs *qs, mn_err *err)
                 if (rc == MN_OK && c.joins)
                     rc = read_joins(&c, obj, rows, n, &e);
             }
+            if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
+                rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
             if (rc != MN_OK)
                 break;
             if (len == cap) {
@@ -3255,10 +3628,21 @@ static int scalar_query(mn_qs *qs, const char *what, mn_value *out, mn_err *err)
     mn_err e = { 0 };
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
-    if (qs->distinct || qs->low || qs->high >= 0 || any_agg(qs)) {
+    /* values() over a multi-valued path counts its joined rows */
+    bool vm = false;
+    for (size_t i = 0; qs->mode != MODE_OBJECTS && i < qs->nvfields && !vm; i++) {
+        hop h[MAX_HOPS];
+        size_t nh;
+        mn_model *last;
+        if (strstr(qs->vfields[i], "__") && !resolve_field(&c, qs->vfields[i]) &&
+            walk_path(&c, qs->vfields[i], h, &nh, &last, true))
+            for (size_t k = 0; k < nh; k++)
+                vm |= !h[k].single;
+    }
+    if (qs->distinct || qs->low || qs->high >= 0 || any_agg(qs) || vm) {
         size_t n;
         mn_qs inner = *qs;
-        inner.mode = MODE_OBJECTS;
+        inner.mode = vm ? qs->mode : MODE_OBJECTS;
         c.qs = &inner;
         selcol *cols = select_columns(&c, &n);
         mn_buf_printf(&c.sql, "SELECT %s FROM (", what);
@@ -3346,11 +3730,14 @@ void *mn_qs_get(mn_qs *qs, mn_err *err)
     /* Django fetches at most 21 rows to tell "more than 20", unordered. */
     mn_qs *c = qs;
     if (!qs->raw_sql && qs->high < 0 && !qs->low) {
-        c = mn_qs_slice(mn_qs_order_by(qs, NULL), 0, 21);
+        c = mn_qs_slice(qs, 0, 21);
         if (!c) {
             mn_err_set(err, MN_ENOMEM, "out of memory");
             return NULL;
         }
+        c->order = NULL; /* order_by() with no names, on the clone */
+        c->order_set = true;
+        c->reversed = false;
         c->one_row = unique_exact(c);
     }
     if (c->mode != MODE_OBJECTS) {
@@ -4242,20 +4629,75 @@ static void put_literal(mn_buf *b, mn_value v, mn_db_engine eng)
     }
 }
 
-const char *mn__cond_sql(mn_model *m, const mn_cond *conds, mn_db_engine eng, mn_arena *arena, mn_err *err)
+/* The value of a condition leaf: text, NULL, or a bool for __isnull. */
+static mn_value cond_value(const char *lookup, const char *value)
+{
+    size_t n = strlen(lookup);
+    if (!value)
+        return mn_value_null();
+    if (n > 8 && !strcmp(lookup + n - 8, "__isnull"))
+        return mn_value_bool(!strcmp(value, "true") || !strcmp(value, "True") || !strcmp(value, "1"));
+    return mn_value_cstr(value);
+}
+
+/* A condition tree as a Q object (NULL with err for a malformed tree). */
+static mn_qobj *qc_tree(const mn_qc *t, mn_model *m, mn_arena *a, int depth, mn_err *err)
+{
+    if (depth > 32) {
+        mn_err_set(err, MN_ELIMIT, "%s: a condition nested more than 32 levels deep", m->name);
+        return NULL;
+    }
+    if (t->op == MN_QC_LOOKUP) {
+        if (!t->lookup) {
+            mn_err_set(err, MN_EINVAL, "%s: a condition lookup without a name", m->name);
+            return NULL;
+        }
+        mn_qobj *q = mn_q(a, t->lookup, t->f ? mn_f(a, t->f) : cond_value(t->lookup, t->value));
+        if (!q)
+            mn_err_set(err, MN_ENOMEM, "out of memory");
+        return q;
+    }
+    if ((t->op != MN_QC_ALL && t->op != MN_QC_ANY && t->op != MN_QC_NONE) || !t->args || !t->args[0]) {
+        mn_err_set(err, MN_EINVAL, "%s: a condition needs a lookup, or AND/OR/NOT of at least one condition", m->name);
+        return NULL;
+    }
+    mn_qobj *acc = NULL;
+    for (size_t i = 0; t->args[i]; i++) {
+        mn_qobj *q = qc_tree(t->args[i], m, a, depth + 1, err);
+        if (!q)
+            return NULL;
+        acc = !acc ? q : t->op == MN_QC_ANY ? mn_q_or(acc, q) : mn_q_and(acc, q);
+        if (!acc) {
+            mn_err_set(err, MN_ENOMEM, "out of memory");
+            return NULL;
+        }
+    }
+    if (t->op == MN_QC_NONE && !(acc = mn_q_not(acc)))
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+    return acc;
+}
+
+const char *mn__cond_sql(mn_model *m, const mn_cond *conds, const mn_qc *tree, mn_db_engine eng, mn_arena *arena,
+                         mn_err *err)
 {
     mn_qs *qs = mn_qs_all(m, arena);
-    for (const mn_cond *c = conds; qs && c->lookup; c++) {
-        mn_value v = mn_value_cstr(c->value);
-        size_t n = strlen(c->lookup);
-        if (!c->value)
-            v = mn_value_null();
-        else if (n > 8 && !strcmp(c->lookup + n - 8, "__isnull"))
-            v = mn_value_bool(!strcmp(c->value, "true") || !strcmp(c->value, "True") || !strcmp(c->value, "1"));
-        qs = mn_qs_filter(qs, c->lookup, v);
+    for (const mn_cond *c = conds; qs && c && c->lookup; c++)
+        qs = mn_qs_filter(qs, c->lookup, cond_value(c->lookup, c->value));
+    if (qs && tree) {
+        mn_err te = { 0 };
+        mn_qobj *q = qc_tree(tree, m, arena, 0, &te);
+        if (!q) {
+            mn_err_set(err, te.code, "%s", te.msg);
+            return NULL;
+        }
+        qs = mn_qs_filter_q(qs, q);
     }
     if (check_qs(qs, err) != MN_OK)
         return NULL;
+    if (!qs->where) {
+        mn_err_set(err, MN_EINVAL, "%s: an empty condition", m->name);
+        return NULL;
+    }
     mn_err e = { 0 };
     comp c;
     comp_init(&c, qs, eng, &e);

@@ -230,8 +230,8 @@ static int set_field(void *obj, mn_model *m, const mn_field *f, mn_value v, mn_a
     return mn_obj_set(obj, m, f->name, v, a, err);
 }
 
-int mn_fixture_loads(mn_str text, mn_model *const *models, mn_arena *arena, mn_fixture_object **objs, size_t *n,
-                     mn_err *err)
+int mn_fixture_loads(mn_str text, mn_model *const *models, unsigned flags, mn_arena *arena, mn_fixture_object **objs,
+                     size_t *n, mn_err *err)
 {
     *objs = NULL;
     *n = 0;
@@ -246,6 +246,8 @@ int mn_fixture_loads(mn_str text, mn_model *const *models, mn_arena *arena, mn_f
     mn_fixture_object *out = mn_arena_calloc(arena, count ? count : 1, sizeof *out);
     if (!out)
         return mn_err_set(err, MN_ENOMEM, "out of memory");
+    bool ignore = flags & MN_FIXTURE_IGNORE_NONEXISTENT;
+    size_t kept = 0;
     for (size_t i = 0; i < count; i++) {
         mn_value item = mn_list_get(doc.u.list, i);
         if (item.type != MN_VALUE_MAP)
@@ -257,6 +259,8 @@ int mn_fixture_loads(mn_str text, mn_model *const *models, mn_arena *arena, mn_f
         if (label.type != MN_VALUE_STR)
             return mn_err_set(err, MN_EPARSE, "object %zu: \"model\" is missing or not a string", i + 1);
         mn_model *m = find_model(models, label.u.s);
+        if (!m && ignore)
+            continue;
         if (!m)
             return mn_err_set(err, MN_ENOTFOUND, "object %zu: Invalid model identifier: '%.*s'", i + 1,
                               MN_STR_FMT(mn_str_slice(label.u.s, 0, 100)));
@@ -275,16 +279,18 @@ int mn_fixture_loads(mn_str text, mn_model *const *models, mn_arena *arena, mn_f
             char name[128];
             snprintf(name, sizeof name, "%.*s", (int)(key.len < 127 ? key.len : 127), key.ptr);
             const mn_field *f = key.len < 127 ? mn_model_field_by_name(m, name) : NULL;
+            if ((!f || f->kind == MN_KIND_INHERIT) && ignore)
+                continue;
             if (!f || f->kind == MN_KIND_INHERIT)
                 return mn_err_set(err, MN_ENOTFOUND, "object %zu (%s): %s has no field named '%s'", i + 1, where,
                                   m->name, name);
             if (set_field(obj, m, f, mn_map_value_at(fields.u.map, k), arena, &ferr))
                 return mn_err_set(err, MN_EINVAL, "object %zu (%s): field '%s': %s", i + 1, where, name, ferr.msg);
         }
-        out[i] = (mn_fixture_object){ .model = m, .obj = obj, .has_pk = pk.type != MN_VALUE_NULL, .index = i + 1 };
+        out[kept++] = (mn_fixture_object){ .model = m, .obj = obj, .has_pk = pk.type != MN_VALUE_NULL, .index = i + 1 };
     }
     *objs = out;
-    *n = count;
+    *n = kept;
     return MN_OK;
 }
 

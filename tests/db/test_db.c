@@ -497,6 +497,18 @@ Test(db, hashed_execute_storage_types_and_extension_slot)
         cr_assert_eq(mn_db_rows_type(rows, 2), MN_VALUE_INT);
         cr_assert_eq(mn_db_rows_type(rows, 3), MN_VALUE_FLOAT);
         cr_assert_eq(mn_db_rows_type(rows, 5), MN_VALUE_NULL);
+        mn_db_cell cell;
+        mn_db_rows_cell(rows, 1, &cell);
+        cr_assert_eq(cell.type, MN_VALUE_STR);
+        cr_assert(mn_str_eq_cstr(cell.s, "lamp"));
+        mn_db_rows_cell(rows, 2, &cell);
+        cr_assert_eq(cell.type, MN_VALUE_INT);
+        cr_assert_eq(cell.i, 3);
+        mn_db_rows_cell(rows, 3, &cell);
+        cr_assert_eq(cell.type, MN_VALUE_FLOAT);
+        cr_assert_float_eq(cell.f, 0.5, 1e-12);
+        mn_db_rows_cell(rows, 5, &cell);
+        cr_assert_eq(cell.type, MN_VALUE_NULL);
         mn_db_rows_close(rows);
     }
     /* a wrong parameter count is still an error on the hashed path */

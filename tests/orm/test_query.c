@@ -988,3 +988,322 @@ Test(qs, iterator_cursors_and_transactions)
     if (!is_pg())
         cr_assert_null(mn_db_cursor_open(DB, "SELECT 1", NULL, 0, &err));
 }
+
+/* Deferred fields load on access, one query per field, as Django's do;
+ * save() of a deferred instance writes only its loaded fields. */
+Test(qs, deferred_fields_load_on_access)
+{
+    mn_err err = { 0 };
+    product *p = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), "name", NULL), &err);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert(mn_obj_is_deferred(p, &product_model, "stock"));
+    cr_assert(mn_obj_is_deferred(p, &product_model, "price"));
+    cr_assert_not(mn_obj_is_deferred(p, &product_model, "name"));
+    cr_assert_not(mn_obj_is_deferred(p, &product_model, "id"));
+    cr_assert_not(mn_obj_is_deferred(p, &product_model, "nope"));
+    cr_assert_eq(p->stock, 0, "the member keeps its zero value until loaded");
+
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    mn_value v;
+    cr_assert_eq(mn_obj_get(p, &product_model, "stock", &v), MN_OK);
+    cr_assert_eq(v.u.i, 12);
+    cr_assert_eq(p->stock, 12, "loaded into the instance");
+    cr_assert_not(mn_obj_is_deferred(p, &product_model, "stock"));
+    cr_assert_eq(mn_obj_get(p, &product_model, "stock", &v), MN_OK);
+    cr_assert_eq(mn_db_log_count(DB), 1, "one query, for that field only");
+    cr_assert(strstr(mn_db_log_entry(DB, 0)->sql, "SELECT \"stock\" FROM \"shop_product\" WHERE \"id\" = %s"), "%s",
+              mn_db_log_entry(DB, 0)->sql);
+    /* direct readers ask and load */
+    cr_assert_eq(mn_obj_load_deferred(p, &product_model, "price", &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(decimal_text(p->price), "45.00");
+    cr_assert_eq(mn_obj_load_deferred(p, &product_model, "price", &err), MN_OK);
+    cr_assert_eq(mn_db_log_count(DB), 2, "a loaded field is not loaded again");
+    cr_assert_eq(mn_obj_load_deferred(p, &product_model, "nope", &err), MN_EINVAL);
+    /* a NULL deferred field loads as NULL; templates load through get_attr */
+    product *q = mn_qs_get(mn_qs_defer(mn_qs_filter(all(), "name", mn_value_cstr("Oak Desk")), "publish_date",
+                                       "rating", NULL), &err);
+    cr_assert_not_null(q, "%s", err.msg);
+    cr_assert_eq(mn_obj_get(q, &product_model, "publish_date", &v), MN_OK);
+    cr_assert_eq(v.type, MN_VALUE_NULL);
+    mn_value inst = mn_obj_value(q, &product_model);
+    cr_assert_eq(inst.u.obj.type->get_attr(inst.u.obj.ptr, MN_STR("rating"), A, &v), MN_OK);
+    /* every deferred field at once: one query */
+    mn_db_log_clear(DB);
+    product *r = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), "name", NULL), &err);
+    cr_assert_eq(mn_obj_load_deferred(r, &product_model, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_log_count(DB), 2, "the get and one load");
+    cr_assert_eq(r->stock, 12);
+    cr_assert_str_eq(mn_str_dup(A, r->slug), "chair");
+    cr_assert_not(mn_obj_is_deferred(r, &product_model, "description"));
+    mn_db_log_enable(DB, false);
+
+    /* save() writes the loaded fields only */
+    product *s = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), "name", NULL), &err);
+    s->name = mn_str_from("Armchair");
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    cr_assert_eq(mn_obj_save(s, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    const char *upd = mn_db_log_entry(DB, 0)->sql;
+    cr_assert(strstr(upd, "UPDATE \"shop_product\" SET \"name\" = %s WHERE"), "%s", upd);
+    cr_assert_null(strstr(upd, "\"stock\""), "%s", upd);
+    mn_db_log_enable(DB, false);
+    product *t = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Armchair")), &err);
+    cr_assert_not_null(t, "%s", err.msg);
+    cr_assert_eq(t->stock, 12, "the deferred stock was not overwritten with 0");
+    cr_assert_str_eq(decimal_text(t->price), "45.00");
+    /* a field set with mn_obj_set is loaded (and saved) */
+    cr_assert_eq(mn_obj_set(s, &product_model, "stock", mn_value_int(7), A, &err), MN_OK);
+    cr_assert_not(mn_obj_is_deferred(s, &product_model, "stock"));
+    cr_assert_eq(mn_obj_save(s, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(count_where("stock", mn_value_int(7)), 1);
+    /* update_fields naming a deferred field loads it before writing */
+    product *u = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "name", mn_value_cstr("Oak Desk")), "name", NULL), &err);
+    const char *fields[] = { "stock", NULL };
+    cr_assert_eq(mn_obj_save(u, &product_model, NULL, fields, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(count_where("stock", mn_value_int(2)), 1, "Oak Desk keeps its 2");
+    /* full_clean reads every field */
+    product *w = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "name", mn_value_cstr("Oak Desk")), "name", NULL), &err);
+    cr_assert_eq(mn_obj_full_clean(w, &product_model, A, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(decimal_text(w->price), "250.00");
+    /* raw SQL without every column defers the rest */
+    mn_qs *raw = mn_qs_raw(&product_model, A, "SELECT id, name FROM shop_product WHERE name = 'Pine Desk'", NULL, 0);
+    product *x = mn_qs_at(raw, 0);
+    cr_assert_not_null(x, "%s", mn_qs_error(raw)->msg);
+    cr_assert(mn_obj_is_deferred(x, &product_model, "stock"));
+    cr_assert_eq(mn_obj_get(x, &product_model, "stock", &v), MN_OK);
+    cr_assert_eq(v.u.i, 5);
+    /* the row is gone: the load fails with Django's message */
+    product *y = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "name", mn_value_cstr("Pine Desk")), "name", NULL), &err);
+    cr_assert_eq(mn_qs_delete(mn_qs_filter(all(), "pk", mn_value_int(y->id)), NULL, &err), 1);
+    cr_assert_eq(mn_obj_load_deferred(y, &product_model, "stock", &err), MN_ENOTFOUND);
+    cr_assert_str_eq(err.msg, "Product matching query does not exist.");
+    cr_assert_eq(mn_obj_get(y, &product_model, "stock", &v), MN_EDB);
+    cr_assert(mn_obj_is_deferred(y, &product_model, "stock"), "still deferred after a failed load");
+}
+
+/* ---- conditions with OR and NOT, date arithmetic ---- */
+
+typedef struct offer {
+    mn_obj mn;
+    int64_t id;
+    mn_decimal price;
+    mn_decimal discount;
+    mn_str status;
+    mn_date starts;
+    mn_date ends;
+    mn_datetime created_at;
+    mn_duration valid_for;
+} offer;
+
+static const mn_field offer_fields[] = {
+    MN_FIELD_BIGAUTO(offer, id),
+    MN_FIELD_DECIMAL(offer, price, .max_digits = 8, .decimal_places = 2),
+    MN_FIELD_DECIMAL(offer, discount, .max_digits = 8, .decimal_places = 2, .null = true),
+    MN_FIELD_CHAR(offer, status, .max_length = 20, .default_value = "draft"),
+    MN_FIELD_DATE(offer, starts),
+    MN_FIELD_DATE(offer, ends),
+    MN_FIELD_DATETIME(offer, created_at),
+    MN_FIELD_DURATION(offer, valid_for, .null = true),
+    MN_FIELD_END,
+};
+
+static const mn_constraint offer_constraints[] = {
+    /* Q(discount__isnull=True) | (Q(discount__gte=0) & Q(discount__lte=F("price"))) */
+    { .kind = MN_CONSTRAINT_CHECK, .name = "discount_valid",
+      .qc = MN_QC_OR(MN_QC("discount__isnull", "true"),
+                     MN_QC_AND(MN_QC("discount__gte", "0"), MN_QC_F("discount__lte", "price"))) },
+    { .kind = MN_CONSTRAINT_CHECK, .name = "ends_after_start", .qc = MN_QC_F("ends__gte", "starts") },
+    /* ~Q(price=0, status="published") */
+    { .kind = MN_CONSTRAINT_CHECK, .name = "published_not_free",
+      .qc = MN_QC_NOT(MN_QC("price", "0"), MN_QC("status", "published")) },
+    { .kind = MN_CONSTRAINT_UNIQUE, .name = "one_live_offer_per_day", .fields = MN_NAMES("starts"),
+      .qc = MN_QC_OR(MN_QC("status", "published"), MN_QC("status", "scheduled")) },
+    { 0 },
+};
+
+static const mn_index offer_indexes[] = {
+    { .fields = MN_NAMES("ends"), .name = "offer_open_ends_idx", .qc = MN_QC_NOT(MN_QC("status", "archived")) },
+    { .fields = NULL },
+};
+
+static mn_model offer_model = MN_MODEL(offer, "shop", "Offer", offer_fields,
+                                       .meta = { .constraints = offer_constraints, .indexes = offer_indexes });
+
+static void offer_table(void)
+{
+    mn_err err = { 0 };
+    mn_db_execute(DB, "DROP TABLE IF EXISTS shop_offer", NULL, 0, NULL, &err);
+    cr_assert_eq(mn_model_create_table(&offer_model, DB, &err), MN_OK, "%s", err.msg);
+}
+
+static mn_date day(const char *s)
+{
+    mn_date d;
+    cr_assert_eq(mn_date_parse(mn_str_from(s), &d, NULL), MN_OK);
+    return d;
+}
+
+static mn_datetime instant(const char *s)
+{
+    mn_datetime dt;
+    cr_assert_eq(mn_datetime_parse(mn_str_from(s), &dt, NULL), MN_OK);
+    return dt;
+}
+
+static offer *make_offer(const char *price, const char *discount, const char *status, const char *starts,
+                         const char *ends, mn_err *err)
+{
+    offer *o = mn_model_new(&offer_model, A, err);
+    cr_assert_not_null(o);
+    mn_obj_set(o, &offer_model, "price", mn_value_cstr(price), A, err);
+    mn_obj_set(o, &offer_model, "discount", discount ? mn_value_cstr(discount) : mn_value_null(), A, err);
+    o->status = mn_str_from(status);
+    o->starts = day(starts);
+    o->ends = day(ends);
+    o->created_at = instant("2024-01-01T10:00:00+00:00");
+    mn_obj_set(o, &offer_model, "valid_for", mn_value_duration((mn_duration){ INT64_C(3) * 86400 * 1000000 }), A, err);
+    return mn_obj_save(o, &offer_model, DB, NULL, err) == MN_OK ? o : NULL;
+}
+
+Test(qs, constraint_and_index_conditions_with_or_and_not)
+{
+    mn_err err = { 0 };
+    offer_table();
+    mn_list *sql = mn_model_schema_sql(&offer_model, mn_db_engine_of(DB), A, &err);
+    cr_assert_not_null(sql, "%s", err.msg);
+    const char *create = mn_list_get(sql, 0).u.s.ptr;
+    const char *bools = is_pg() ? "true" : "1";
+    (void)bools;
+    cr_assert(strstr(create, "CONSTRAINT \"discount_valid\" CHECK ((\"discount\" IS NULL OR (\"discount\" >= '0.00' AND "
+                             "\"discount\" <= \"price\")))"),
+              "%s", create);
+    cr_assert(strstr(create, "CONSTRAINT \"ends_after_start\" CHECK (\"ends\" >= \"starts\")"), "%s", create);
+    cr_assert(strstr(create, "CONSTRAINT \"published_not_free\" CHECK (NOT ((\"price\" = '0.00' AND \"status\" = "
+                             "'published')))"),
+              "%s", create);
+    bool unique = false, index = false;
+    for (size_t i = 1; i < mn_list_len(sql); i++) {
+        const char *s = mn_list_get(sql, i).u.s.ptr;
+        unique |= strstr(s, "CREATE UNIQUE INDEX \"one_live_offer_per_day\" ON \"shop_offer\" (\"starts\") WHERE "
+                            "(\"status\" = 'published' OR \"status\" = 'scheduled')") != NULL;
+        index |= strstr(s, "CREATE INDEX \"offer_open_ends_idx\" ON \"shop_offer\" (\"ends\") WHERE NOT (\"status\" = "
+                           "'archived')") != NULL;
+    }
+    cr_assert(unique);
+    cr_assert(index);
+
+    /* the database enforces them */
+    cr_assert_not_null(make_offer("10", NULL, "draft", "2024-01-01", "2024-01-10", &err), "%s", err.msg);
+    cr_assert_not_null(make_offer("10", "2.50", "draft", "2024-01-01", "2024-01-10", &err), "%s", err.msg);
+    cr_assert_null(make_offer("10", "12", "draft", "2024-01-01", "2024-01-10", &err), "discount above the price");
+    cr_assert_eq(err.code, MN_EPERM, "%s", err.msg);
+    cr_assert_null(make_offer("10", "-1", "draft", "2024-01-01", "2024-01-10", &err));
+    cr_assert_eq(err.code, MN_EPERM);
+    cr_assert_null(make_offer("10", NULL, "draft", "2024-01-05", "2024-01-01", &err), "ends before it starts");
+    cr_assert_eq(err.code, MN_EPERM);
+    cr_assert_not_null(make_offer("0", NULL, "draft", "2024-02-01", "2024-02-02", &err), "%s", err.msg);
+    cr_assert_null(make_offer("0", NULL, "published", "2024-02-01", "2024-02-02", &err), "free and published");
+    cr_assert_eq(err.code, MN_EPERM);
+    cr_assert_not_null(make_offer("5", NULL, "published", "2024-03-01", "2024-03-02", &err), "%s", err.msg);
+    cr_assert_null(make_offer("6", NULL, "scheduled", "2024-03-01", "2024-03-02", &err), "one live offer a day");
+    cr_assert_eq(err.code, MN_EEXIST, "%s", err.msg);
+    cr_assert_not_null(make_offer("6", NULL, "draft", "2024-03-01", "2024-03-02", &err), "%s", err.msg);
+
+    /* malformed trees and unknown fields are clear errors */
+    static const mn_qc *const none[] = { NULL };
+    static const mn_qc empty_or = { .op = MN_QC_ANY, .args = none };
+    static const mn_constraint bad1[] = { { .kind = MN_CONSTRAINT_CHECK, .name = "bad", .qc = &empty_or }, { 0 } };
+    const mn_constraint bad2[] = { /* block scope: the compound literals are automatic, so no static */
+        { .kind = MN_CONSTRAINT_CHECK, .name = "bad", .qc = MN_QC_OR(MN_QC("prise__gt", "0"), MN_QC("price", "1")) },
+        { 0 },
+    };
+    mn_model m1 = offer_model, m2 = offer_model;
+    m1._rt = m2._rt = NULL;
+    m1.meta.constraints = bad1;
+    m1.meta.indexes = NULL;
+    m2.meta.constraints = bad2;
+    m2.meta.indexes = NULL;
+    cr_assert_null(mn_model_schema_sql(&m1, MN_DB_SQLITE, A, &err));
+    cr_assert_str_eq(err.msg, "Offer: a condition needs a lookup, or AND/OR/NOT of at least one condition");
+    cr_assert_null(mn_model_schema_sql(&m2, MN_DB_SQLITE, A, &err));
+    cr_assert(strstr(err.msg, "Cannot resolve keyword 'prise' into field. Choices are: created_at, discount, ends"),
+              "%s", err.msg);
+    mn_db_execute(DB, "DROP TABLE IF EXISTS shop_offer", NULL, 0, NULL, &err);
+}
+
+static mn_value days(int64_t n) { return mn_value_duration((mn_duration){ n * 86400 * INT64_C(1000000) }); }
+
+Test(qs, date_arithmetic_in_f_expressions)
+{
+    mn_err err = { 0 };
+    offer_table();
+    offer *o = make_offer("10", NULL, "draft", "2024-01-01", "2024-01-10", &err);
+    cr_assert_not_null(o, "%s", err.msg);
+    mn_qs *all_offers = mn_qs_all(&offer_model, A);
+    /* filter(ends__lt=F("created_at") + timedelta(days=n)) */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all_offers, "ends__lt", mn_expr_add(A, mn_f(A, "created_at"), days(5))), &err),
+                 0, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all_offers, "ends__lt", mn_expr_add(A, mn_f(A, "created_at"), days(10))), &err),
+                 1, "%s", err.msg);
+    /* a duration first, a duration column, subtraction */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all_offers, "ends__gt", mn_expr_add(A, days(8), mn_f(A, "starts"))), &err), 1);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all_offers, "ends__gt", mn_expr_add(A, mn_f(A, "starts"), mn_f(A, "valid_for"))),
+                             &err),
+                 1, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all_offers, "starts__lt", mn_expr_sub(A, mn_f(A, "ends"), days(9))), &err), 0);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all_offers, "starts__lte", mn_expr_sub(A, mn_f(A, "ends"), days(9))), &err), 1);
+    /* date - date is a duration: filter(valid_for__lt=F("ends") - F("starts")) */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all_offers, "valid_for__lt", mn_expr_sub(A, mn_f(A, "ends"), mn_f(A, "starts"))),
+                             &err),
+                 1, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all_offers, "valid_for__gt",
+                                          mn_expr_add(A, mn_expr_sub(A, mn_f(A, "ends"), mn_f(A, "starts")), days(1))),
+                             &err),
+                 0, "%s", err.msg);
+    /* annotations come back as dates, datetimes and durations */
+    mn_qs *an = mn_qs_annotate(all_offers, "length", mn_expr_sub(A, mn_f(A, "ends"), mn_f(A, "starts")), "deadline",
+                               mn_expr_add(A, mn_f(A, "created_at"), days(1)), "last_day",
+                               mn_expr_sub(A, mn_f(A, "ends"), days(1)), "age",
+                               mn_expr_sub(A, mn_value_datetime(instant("2024-01-02T10:00:00+00:00")), mn_f(A, "created_at")),
+                               NULL);
+    offer *a = mn_qs_get(an, &err);
+    cr_assert_not_null(a, "%s", err.msg);
+    mn_value v = mn_obj_annotation(a, &offer_model, "length");
+    cr_assert_eq(v.type, MN_VALUE_DURATION, "%s", mn_value_type_name(v));
+    cr_assert_eq(v.u.dur.us, INT64_C(9) * 86400 * 1000000);
+    v = mn_obj_annotation(a, &offer_model, "deadline");
+    cr_assert_eq(v.type, MN_VALUE_DATETIME, "%s", mn_value_type_name(v));
+    cr_assert_eq(v.u.dt.us, instant("2024-01-02T10:00:00+00:00").us);
+    v = mn_obj_annotation(a, &offer_model, "last_day");
+    cr_assert_eq(v.type, MN_VALUE_DATE, "%s", mn_value_type_name(v));
+    cr_assert_eq(mn_date_cmp(v.u.date, day("2024-01-09")), 0);
+    v = mn_obj_annotation(a, &offer_model, "age");
+    cr_assert_eq(v.type, MN_VALUE_DURATION);
+    cr_assert_eq(v.u.dur.us, INT64_C(86400) * 1000000);
+    /* update(ends=F("ends") + timedelta(days=2), created_at=F("created_at") - timedelta(hours=1)) */
+    cr_assert_eq(mn_qs_update(all_offers, &err, "ends", mn_expr_add(A, mn_f(A, "ends"), days(2)), "created_at",
+                              mn_expr_sub(A, mn_f(A, "created_at"), mn_value_duration((mn_duration){ INT64_C(3600000000) })),
+                              "valid_for", mn_expr_mul(A, mn_f(A, "valid_for"), mn_value_int(2)), NULL),
+                 1, "%s", err.msg);
+    cr_assert_eq(mn_obj_refresh(o, &offer_model, DB, A, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_date_cmp(o->ends, day("2024-01-12")), 0);
+    cr_assert_eq(o->created_at.us, instant("2024-01-01T09:00:00+00:00").us);
+    cr_assert_eq(o->valid_for.us, INT64_C(6) * 86400 * 1000000);
+    /* a part of a day moves a date as Python's date + timedelta does */
+    cr_assert_eq(mn_qs_update(all_offers, &err, "ends",
+                              mn_expr_sub(A, mn_f(A, "ends"), mn_value_duration((mn_duration){ INT64_C(3600000000) })),
+                              NULL),
+                 1, "%s", err.msg);
+    cr_assert_eq(mn_obj_refresh(o, &offer_model, DB, A, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_date_cmp(o->ends, day("2024-01-11")), 0);
+    /* what has no meaning is refused */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all_offers, "ends__lt", mn_expr_mul(A, mn_f(A, "ends"), mn_value_int(2))), &err),
+                 MN_EINVAL);
+    cr_assert_str_eq(err.msg, "unsupported operand types for *: DateField and a number");
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all_offers, "ends__lt", mn_expr_sub(A, days(1), mn_f(A, "ends"))), &err),
+                 MN_EINVAL);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all_offers, "ends__lt", mn_expr_add(A, mn_f(A, "ends"), mn_f(A, "starts"))), &err),
+                 MN_EINVAL);
+    mn_db_execute(DB, "DROP TABLE IF EXISTS shop_offer", NULL, 0, NULL, &err);
+}

@@ -166,7 +166,7 @@ Test(fixtures, round_trip_through_the_database)
     const char *text = dumps(&item_model, objs, 1, 0);
     mn_fixture_object *loaded;
     size_t n;
-    cr_assert_eq(mn_fixture_loads(mn_str_from(text), models, arena, &loaded, &n, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_fixture_loads(mn_str_from(text), models, 0, arena, &loaded, &n, &err), MN_OK, "%s", err.msg);
     cr_assert_eq(n, 1);
     cr_assert(loaded[0].has_pk);
     cr_assert_eq(loaded[0].model, &item_model);
@@ -188,7 +188,7 @@ Test(fixtures, objects_without_pk_get_one)
     size_t n;
     const char *text = "[{\"model\": \"STORE.Shelf\", \"fields\": {\"label\": \"x\"}},"
                        " {\"model\": \"store.shelf\", \"pk\": null, \"fields\": {\"label\": \"y\"}}]";
-    cr_assert_eq(mn_fixture_loads(mn_str_from(text), models, arena, &objs, &n, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_fixture_loads(mn_str_from(text), models, 0, arena, &objs, &n, &err), MN_OK, "%s", err.msg);
     cr_assert_eq(n, 2);
     cr_assert_not(objs[0].has_pk);
     cr_assert_eq(objs[1].index, 2);
@@ -206,7 +206,7 @@ Test(fixtures, missing_fields_keep_defaults)
     size_t n;
     cr_assert_eq(mn_fixture_loads(MN_STR("[{\"model\": \"store.item\", \"pk\": 3, \"fields\": {\"name\": \"n\", "
                                          "\"price\": 2}}]"),
-                                  models, arena, &objs, &n, &err),
+                                  models, 0, arena, &objs, &n, &err),
                  MN_OK, "%s", err.msg);
     item *it = objs[0].obj;
     cr_assert_eq(it->id, 3);
@@ -219,7 +219,7 @@ static void expect_error(const char *text, int code, const char *msg)
     mn_err err = { 0 };
     mn_fixture_object *objs = (void *)1;
     size_t n = 99;
-    cr_assert_eq(mn_fixture_loads(mn_str_from(text), models, arena, &objs, &n, &err), code, "%s -> %d %s", text,
+    cr_assert_eq(mn_fixture_loads(mn_str_from(text), models, 0, arena, &objs, &n, &err), code, "%s -> %d %s", text,
                  err.code, err.msg);
     cr_assert(strstr(err.msg, msg), "expected '%s' in '%s'", msg, err.msg);
     cr_assert_null(objs);
@@ -261,11 +261,27 @@ Test(fixtures, save_reports_integrity_errors)
     cr_assert_eq(mn_db_begin(db, &err), MN_OK);
     cr_assert_eq(mn_fixture_loads(MN_STR("[{\"model\": \"store.item\", \"pk\": 1, \"fields\": {\"shelf\": 99, "
                                          "\"name\": \"n\", \"price\": \"1\"}}]"),
-                                  models, arena, &objs, &n, &err),
+                                  models, 0, arena, &objs, &n, &err),
                  MN_OK, "%s", err.msg);
     cr_assert_eq(mn_fixture_save(&objs[0], db, arena, &err), MN_OK, "%s", err.msg);
     cr_assert_neq(mn_db_commit(db, &err), MN_OK);
     if (mn_db_depth(db))
         mn_db_rollback(db, &err);
     cr_assert_eq(mn_qs_count(mn_qs_all(&item_model, arena), &err), 0);
+}
+
+Test(fixtures, ignore_nonexistent)
+{
+    mn_err err = { 0 };
+    mn_fixture_object *objs;
+    size_t n;
+    const char *text = "[{\"model\": \"store.gone\", \"pk\": 1, \"fields\": {}},"
+                       " {\"model\": \"store.shelf\", \"pk\": 4, \"fields\": {\"label\": \"x\", \"old\": 1}}]";
+    cr_assert_eq(mn_fixture_loads(mn_str_from(text), models, 0, arena, &objs, &n, &err), MN_ENOTFOUND);
+    cr_assert_eq(mn_fixture_loads(mn_str_from(text), models, MN_FIXTURE_IGNORE_NONEXISTENT, arena, &objs, &n, &err),
+                 MN_OK, "%s", err.msg);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(objs[0].index, 2);
+    cr_assert_eq(((shelf *)objs[0].obj)->id, 4);
+    cr_assert(mn_str_eq_cstr(((shelf *)objs[0].obj)->label, "x"));
 }
