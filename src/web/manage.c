@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "manouche/migrate.h"
+#include "manouche/relation.h"
 #include "manouche/server.h"
 #include "web_internal.h"
 
@@ -504,6 +505,14 @@ static int manage_run(const mn_project *p, int argc, char **argv)
     size_t napps = 0;
     while (p->apps && p->apps[napps])
         napps++;
+    /* Every app's models first: reverse relations are known from here on. */
+    for (size_t i = 0; i < napps; i++) {
+        const mn_app *app = p->apps[i];
+        if (mn_orm_register(app->models, &err)) {
+            fprintf(stderr, "%s: invalid model: %s\n", app->label ? app->label : app->name, err.msg);
+            return 1;
+        }
+    }
     for (size_t i = 0; i < napps; i++) {
         const mn_app *app = p->apps[i];
         if (app->ready && app->ready(app, &err)) {

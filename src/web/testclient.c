@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "manouche/json.h"
 #include "manouche/queryset.h"
+#include "manouche/relation.h"
 #include "manouche/testclient.h"
 #include "manouche/text.h"
 #include "../http/http_internal.h"
@@ -134,6 +135,14 @@ mn_test_client *mn_test_client_for_project(const mn_project *p, void (*configure
     bool ready = false;
     for (size_t i = 0; i < 16 && readied[i]; i++)
         ready = ready || readied[i] == p;
+    for (size_t i = 0; !ready && i < napps; i++) {
+        const mn_app *app = p->apps[i];
+        if (mn_orm_register(app->models, err)) {
+            mn_err_prefix(err, "%s: invalid model: ", app->label ? app->label : app->name);
+            mn_arena_free(a);
+            return NULL;
+        }
+    }
     for (size_t i = 0; !ready && i < napps; i++) {
         const mn_app *app = p->apps[i];
         if (app->ready && app->ready(app, err)) {
