@@ -109,19 +109,6 @@ static bool is_applied(const mn_map *applied, const mn_migration *m, mn_arena *a
     return mn_map_has(applied, mn_str_from(mn_arena_sprintf(a, "%s.%s", m->app, m->name)));
 }
 
-/* The app labels given as positional arguments (app_label, app_label2...). */
-static size_t given_apps(mn_command_ctx *ctx, const char **out, size_t max)
-{
-    static const char *const keys[] = { "app_label", "app_label2", "app_label3", "app_label4" };
-    size_t n = 0;
-    for (size_t i = 0; i < 4 && n < max; i++) {
-        const char *v = mn_command_str(ctx, keys[i]);
-        if (v)
-            out[n++] = v;
-    }
-    return n;
-}
-
 /* ---- makemigrations ---- */
 
 typedef struct asker {
@@ -322,8 +309,8 @@ static int makemigrations_handle(mn_command_ctx *ctx)
     int rc = load_project(ctx, &pr, true);
     if (rc)
         return rc;
-    const char *labels[4];
-    size_t nl = given_apps(ctx, labels, 4);
+    const char *const *labels = NULL;
+    size_t nl = mn_command_list(ctx, "app_label", &labels);
     for (size_t i = 0; i < nl; i++)
         if (app_index(&pr, labels[i]) < 0) {
             mn_command_err(ctx, MN_STYLE_ERROR, "App '%s' could not be found. Is it in INSTALLED_APPS?", labels[i]);
@@ -466,11 +453,8 @@ static int makemigrations_handle(mn_command_ctx *ctx)
 }
 
 static const mn_command_arg makemigrations_args[] = {
-    { .name = "app_label", .type = MN_ARG_STR, .optional = true,
-      .help = "Specify the app label(s) to create migrations for (up to four)." },
-    { .name = "app_label2", .type = MN_ARG_STR, .optional = true, .metavar = "app_label", .help = "" },
-    { .name = "app_label3", .type = MN_ARG_STR, .optional = true, .metavar = "app_label", .help = "" },
-    { .name = "app_label4", .type = MN_ARG_STR, .optional = true, .metavar = "app_label", .help = "" },
+    { .name = "app_label", .type = MN_ARG_STR, .optional = true, .many = true,
+      .help = "Specify the app label(s) to create migrations for." },
     MN_ARG_FLAG("--dry-run", "Just show what migrations would be made; don't actually write them."),
     MN_ARG_FLAG("--empty", "Create an empty migration."),
     { .name = "--noinput", .type = MN_ARG_BOOL, .help = "Tells Manouche to NOT prompt the user for input of any kind." },
@@ -777,8 +761,8 @@ static int showmigrations_handle(mn_command_ctx *ctx)
     int rc = load_project(ctx, &pr, true);
     if (rc)
         return rc;
-    const char *labels[4];
-    size_t nl = given_apps(ctx, labels, 4);
+    const char *const *labels = NULL;
+    size_t nl = mn_command_list(ctx, "app_label", &labels);
     for (size_t i = 0; i < nl; i++)
         if (app_index(&pr, labels[i]) < 0)
             return mn_command_error(ctx, "No installed app with label '%s'.", labels[i]);
@@ -850,10 +834,8 @@ static int showmigrations_handle(mn_command_ctx *ctx)
 }
 
 static const mn_command_arg showmigrations_args[] = {
-    { .name = "app_label", .type = MN_ARG_STR, .optional = true, .help = "App labels of applications to limit the output to." },
-    { .name = "app_label2", .type = MN_ARG_STR, .optional = true, .metavar = "app_label", .help = "" },
-    { .name = "app_label3", .type = MN_ARG_STR, .optional = true, .metavar = "app_label", .help = "" },
-    { .name = "app_label4", .type = MN_ARG_STR, .optional = true, .metavar = "app_label", .help = "" },
+    { .name = "app_label", .type = MN_ARG_STR, .optional = true, .many = true,
+      .help = "App labels of applications to limit the output to." },
     { .name = "--plan", .short_name = 'p', .type = MN_ARG_BOOL,
       .help = "Shows all migrations in the order they will be applied." },
     { .name = "--list", .short_name = 'l', .type = MN_ARG_BOOL,
