@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mn_arena *a = mn_arena_new("fuzz", 0);
     mn_fixture_object *objs;
     size_t n;
-    if (mn_fixture_loads(mn_str_make((const char *)data, size), models, a, &objs, &n, &err) == MN_OK) {
+    if (mn_fixture_loads(mn_str_make((const char *)data, size), models, 0, a, &objs, &n, &err) == MN_OK) {
         if (mn_db_begin(db, &err))
             abort();
         for (size_t i = 0; i < n && i < 64; i++) {

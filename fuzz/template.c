@@ -16,8 +16,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* engines alternate between Django's defaults and a French, localized,
+     * debug configuration ({% localize %}, number formats, {% debug %}) */
+    static unsigned which;
+    mn_template_options o = { .max_steps = 20000 };
+    if (which++ % 2 == 0) {
+        o.language_code = "fr";
+        o.use_l10n = true;
+        o.use_thousand_separator = true;
+        o.debug = true;
+    }
     if (!engine) {
-        mn_template_options o = { .max_steps = 20000 };
         engine = mn_template_engine_new(&o);
         if (!engine)
             return 0;
@@ -32,7 +41,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * every so often so memory stays bounded */
     static unsigned runs;
     if (++runs % 256 == 0) {
-        mn_template_options o = { .max_steps = 20000 };
         mn_template_engine_free(engine);
         engine = mn_template_engine_new(&o);
         if (!engine) {

@@ -14,8 +14,9 @@ for page in products fortunes; do
   fi
 done
 echo "outputs identical to Django's"
-# The machine is shared: each engine runs three times, interleaved, and the
-# best rate of each counts.
+# The machine is shared: each engine measures its own CPU time (not the
+# wall clock, which mostly measures the wait for a core under load), runs
+# three times, interleaved, and the best rate of each counts.
 best() { sort -k2 -g -r | head -1; }
 run() {
   local page=$1 nm=$2 nd=$3 nj=$4 ms="" ds="" js=""

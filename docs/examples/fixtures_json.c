@@ -40,7 +40,7 @@ int main(void)
         " \"created\": \"2024-01-05T10:30:15.123456Z\"}}]";
     mn_fixture_object *objs;
     size_t n;
-    assert(mn_fixture_loads(mn_str_from(fixture), shop_models, a, &objs, &n, &err) == MN_OK);
+    assert(mn_fixture_loads(mn_str_from(fixture), shop_models, 0, a, &objs, &n, &err) == MN_OK);
     assert(n == 1 && objs[0].model == &product_model);
     /* obj.save() as loaddata does it: UPDATE by key, else INSERT. */
     assert(mn_fixture_save(&objs[0], db, a, &err) == MN_OK);
@@ -60,7 +60,7 @@ int main(void)
 
     /* Bad input names the object and the field. */
     assert(mn_fixture_loads(MN_STR("[{\"model\": \"shop.product\", \"pk\": 2, \"fields\": {\"price\": \"x\"}}]"),
-                            shop_models, a, &objs, &n, &err) == MN_EINVAL);
+                            shop_models, 0, a, &objs, &n, &err) == MN_EINVAL);
     printf("%s\n", err.msg);
     assert(strstr(err.msg, "object 1 (shop.product:pk=2): field 'price'"));
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <manouche.h>
 
 typedef struct product {
@@ -124,6 +125,13 @@ int main(void)
         printf("%s\n", err.msg);
     CHECK(strstr(err.msg, "Response code was 404 (expected 200)"));
 
+    snprintf(path, sizeof path, "%s/products/list.html", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/products/detail.html", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/products", dir);
+    rmdir(path);
+    rmdir(dir);
     mn_test_client_free(client);
     mn_site_free(site);
     mn_template_engine_free(engine);

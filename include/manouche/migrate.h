@@ -57,9 +57,21 @@ typedef struct mn_mig_field {
     bool default_callable;     /* the model computes a default per instance */
     const char *verbose_name, *help_text;
     const mn_choice *choices;  /* ends with { NULL, NULL }; NULL: none */
-    const char *to;            /* ForeignKey target "app.model" */
+    const char *to;            /* ForeignKey, OneToOneField, ManyToManyField target "app.model" */
     mn_on_delete on_delete;
+    const char *on_delete_value; /* MN_SET: the value as text */
+    bool one_to_one;           /* OneToOneField (a unique ForeignKey) */
+    const char *related_name, *related_query_name;
+    /* ManyToManyField (kind MN_MIG_KIND_M2M, no column): a custom through
+     * model "app.model" (NULL: the automatic table) and the automatic
+     * table's name (NULL: "<table>_<name>"). */
+    const char *through;
+    const char *m2m_db_table;
 } mn_mig_field;
+
+/* The kind of a ManyToManyField in a migration state: not a column but an
+ * automatic through table (or a custom through model). */
+#define MN_MIG_KIND_M2M ((mn_field_kind)100)
 
 /* Meta.indexes entry: fields ("-name" for descending), a name, and an
  * optional condition (SQL over columns, or lookups in q ending with
@@ -160,7 +172,9 @@ typedef enum mn_mig_op_kind {
  *   AlterModelOptions  name, model (its ordering and verbose names)
  *   AddField           model_name, name, field, preserve_default
  *   RemoveField        model_name, name
- *   AlterField         model_name, name, field
+ *   AlterField         model_name, name, field, preserve_default (false: the
+ *                      field's default only fills the NULLs of a field made
+ *                      NOT NULL)
  *   RenameField        model_name, old_name, new_name
  *   AddIndex           model_name, index
  *   RemoveIndex        model_name, name
@@ -282,6 +296,10 @@ typedef struct mn_mig_questioner {
      * one-off default as text, or NULL to give up (the detection then
      * fails with MN_EINVAL and Django's explanation). */
     const char *(*ask_default)(void *ctx, const char *model, const char *field);
+    /* A nullable field made NOT NULL without a default: the one-off default
+     * for the rows holding NULL, or NULL to leave them to the user (Django's
+     * "Ignore for now"); *quit set to true gives up like ask_default. */
+    const char *(*ask_not_null_alteration)(void *ctx, const char *model, const char *field, bool *quit);
     void *ctx;
 } mn_mig_questioner;
 

@@ -319,8 +319,8 @@ typedef struct mn_obj {
     uint64_t nulls;  /* bit i: field i (in mn_model_field order) is NULL */
     uint32_t flags;  /* MN_OBJ_ADDING: not saved yet */
     mn_map *extra;   /* annotations of the query that loaded it; may be NULL */
-    struct mn__deferred *deferred; /* NULL unless loaded with only()/defer()/raw() */
     struct mn__relcache *rel; /* related objects loaded once (relation.h); private, may be NULL */
+    struct mn__deferred *deferred; /* NULL unless loaded with only()/defer()/raw() */
 } mn_obj;
 
 #define MN_OBJ_ADDING 1u

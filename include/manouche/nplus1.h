@@ -18,6 +18,11 @@
  * relation being loaded with mn_nplus1_lazy_load; without it the message
  * names the table and suggests select_related / prefetch_related.
  *
+ * In DEBUG the response also gets a Server-Timing header with the number of
+ * statements and their time (`db;dur=1.250;desc="7 queries"`), which the
+ * browser's developer tools show with the request, as the Debug Toolbar's
+ * SQL panel does.
+ *
  * Trackers are per thread; all functions are thread-safe in that sense. */
 #ifndef MANOUCHE_NPLUS1_H
 #define MANOUCHE_NPLUS1_H
@@ -36,9 +41,11 @@
  * ("product.category", "product.tags", "category.products"); many is true
  * for many-valued relations (reverse foreign keys, many-to-many), whose fix
  * is prefetch_related, false for forward ForeignKey/OneToOne (select_related).
- * The name must live as long as the tracker's arena (a literal or a model
- * descriptor string). Applies to the next SELECT this thread runs. Cheap
- * when no tracker is active. */
+ * The name is copied by the tracker, so it need only live until the query
+ * has run. Applies to the next SELECT this thread runs: report it just
+ * before the query (mn_nplus1_lazy_load(NULL, false) clears a name whose
+ * query did not run). Cheap when no tracker is active. The relation
+ * accessors (mn_rel_get, mn_rel_all) report their loads. */
 void mn_nplus1_lazy_load(const char *relation, bool many);
 
 typedef struct mn_nplus1_finding {
@@ -61,8 +68,11 @@ void mn_nplus1_stop(mn_nplus1_tracker *t);
 /* Shapes that reached the threshold so far, most frequent first: the count
  * and *out (arena array, valid until the next call). */
 size_t mn_nplus1_findings(mn_nplus1_tracker *t, const mn_nplus1_finding **out);
-/* SELECTs counted so far. */
+/* SELECTs counted so far; every statement (INSERT, BEGIN... too) and
+ * their total time in seconds. */
 size_t mn_nplus1_queries(const mn_nplus1_tracker *t);
+size_t mn_nplus1_statements(const mn_nplus1_tracker *t);
+double mn_nplus1_seconds(const mn_nplus1_tracker *t);
 /* The explanation of the findings (one paragraph per finding, as shown
  * above) in the tracker's arena, or NULL when there is none. */
 const char *mn_nplus1_message(mn_nplus1_tracker *t);

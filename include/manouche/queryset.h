@@ -94,7 +94,9 @@ mn_qs *mn_qs_distinct(mn_qs *qs);
 /* qs[start:stop]; stop < 0 means no end. */
 mn_qs *mn_qs_slice(mn_qs *qs, int64_t start, int64_t stop);
 /* values("name", "price", NULL): rows become maps (no names: every field
- * and annotation). */
+ * and annotation). Names may follow relations ("category__name"); over a
+ * multi-valued relation ("products__name") there is one row per related
+ * row, as in Django (relation.h). */
 mn_qs *mn_qs_values(mn_qs *qs, ...);
 /* values_list(...): rows become lists; MN_QS_FLAT gives the values
  * themselves (one field only), MN_QS_NAMED maps (named tuples). */

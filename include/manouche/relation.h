@@ -80,7 +80,8 @@ mn_model *mn_m2m_through(mn_model *m, const char *name);
  * product.category / profile.user / user.profile: the related instance,
  * loaded (in arena) on first access and cached on obj; later calls return
  * the cached instance while the key is unchanged.
- * A NULL key gives NULL with err->code 0. A missing reverse one-to-one gives
+ * A NULL key gives NULL with err->code 0 (so does an object a Prefetch
+ * queryset left out, as Django gives None). A missing reverse one-to-one gives
  * NULL with MN_ENOTFOUND and Django's RelatedObjectDoesNotExist message
  * ("User has no profile."); a dangling key gives MN_ENOTFOUND ("Category
  * matching query does not exist."). Other errors: MN_EINVAL (unknown or
@@ -121,13 +122,15 @@ int mn_rel_set_all(void *obj, mn_model *m, const char *name, void *const *objs, 
 
 /* ---- loading relations with the query ---- */
 
-/* select_related("category", "review__product__category", NULL): forward
- * ForeignKey/OneToOne paths loaded by the same query through joins (LEFT
- * OUTER JOIN for nullable keys, INNER JOIN otherwise) into the accessor
- * cache of each instance: mn_rel_get then runs no query. No names: every
- * non-null forward key, one level (Django's select_related()). A name that
- * is not a forward single relation is the QuerySet's error (Django's
- * "Invalid field name(s) given in select_related"). */
+/* select_related("category", "review__product__category", "profile",
+ * NULL): ForeignKey/OneToOne paths (forward, or the reverse side of a
+ * one-to-one) loaded by the same query through joins (LEFT OUTER JOIN for
+ * nullable keys and reverse one-to-ones, INNER JOIN otherwise) into the
+ * accessor cache of each instance: mn_rel_get then runs no query (a missing
+ * reverse one-to-one is known too). No names: every non-null forward key,
+ * followed down to depth 5 (Django's select_related()). Other names are
+ * the QuerySet's error (Django's "Invalid field name(s) given in
+ * select_related: ... Choices are: ..."). Ignored by values(). */
 mn_qs *mn_qs_select_related(mn_qs *qs, ...);
 /* prefetch_related("tags", "products", "products__tags", NULL): after the
  * main query, one query per relation and level (ForeignKey forward, reverse
@@ -136,9 +139,10 @@ mn_qs *mn_qs_select_related(mn_qs *qs, ...);
 mn_qs *mn_qs_prefetch_related(mn_qs *qs, ...);
 /* Prefetch("reviews", queryset=Review.objects.filter(rating__gte=4),
  * to_attr="good_reviews"): queryset (may be NULL) filters and orders the
- * related objects (its model must be the relation's); to_attr (may be
- * NULL) stores them under that name instead of the relation's cache (read
- * them with mn_rel_prefetched). Strings are copied into qs's arena. */
+ * related objects (its model must be the relation's, else evaluating qs
+ * fails with MN_EINVAL); to_attr (may be NULL) stores them under that name
+ * instead of the relation's cache (read them with mn_rel_prefetched).
+ * Strings are copied into qs's arena. */
 mn_qs *mn_qs_prefetch(mn_qs *qs, const char *lookup, mn_qs *queryset, const char *to_attr);
 /* The objects prefetched into obj under name (a to_attr or a relation
  * name): an array of *n instances, or NULL (*n = 0) when nothing was

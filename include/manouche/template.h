@@ -271,7 +271,9 @@ int mn_template_nodelist_render(const mn_template_nodelist *nl, mn_template_cont
  * (or null when ignore_failures). */
 int mn_template_fexpr_resolve(const mn_template_fexpr *fe, mn_template_context *ctx, bool ignore_failures,
                               mn_value *out, mn_err *err);
-/* Appends a value as {{ }} would: str(), escaped unless safe or autoescape off. */
+/* Appends a value as {{ }} would: localize() (numbers, dates and times in the
+ * formats of the engine and {% localize %}), then str(), escaped unless safe
+ * or autoescape off. */
 int mn_template_render_value(mn_template_context *ctx, mn_value v, mn_buf *out);
 
 #endif

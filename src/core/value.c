@@ -287,17 +287,16 @@ static inline bool key_eq(mn_str a, mn_str b)
 {
     if (a.len != b.len)
         return false;
-    /* keys up to 16 bytes (most) are compared as two overlapping words */
+    /* keys up to 16 bytes (most) are compared without a call */
     size_t n = a.len;
-    if (n >= 8 && n <= 16) {
-        uint64_t x0, y0, x1, y1;
-        memcpy(&x0, a.ptr, 8);
-        memcpy(&y0, b.ptr, 8);
-        memcpy(&x1, a.ptr + n - 8, 8);
-        memcpy(&y1, b.ptr + n - 8, 8);
-        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    if (n < 4) {
+        if (!n)
+            return true;
+        /* 1 to 3 bytes: the first, middle and last cover them all */
+        const unsigned char *x = (const unsigned char *)a.ptr, *y = (const unsigned char *)b.ptr;
+        return ((x[0] ^ y[0]) | (x[n / 2] ^ y[n / 2]) | (x[n - 1] ^ y[n - 1])) == 0;
     }
-    if (n >= 4 && n < 8) {
+    if (n < 8) {
         uint32_t x0, y0, x1, y1;
         memcpy(&x0, a.ptr, 4);
         memcpy(&y0, b.ptr, 4);
@@ -305,11 +304,13 @@ static inline bool key_eq(mn_str a, mn_str b)
         memcpy(&y1, b.ptr + n - 4, 4);
         return ((x0 ^ y0) | (x1 ^ y1)) == 0;
     }
-    if (n < 4) {
-        for (size_t i = 0; i < n; i++)
-            if (a.ptr[i] != b.ptr[i])
-                return false;
-        return true;
+    if (n <= 16) {
+        uint64_t x0, y0, x1, y1;
+        memcpy(&x0, a.ptr, 8);
+        memcpy(&y0, b.ptr, 8);
+        memcpy(&x1, a.ptr + n - 8, 8);
+        memcpy(&y1, b.ptr + n - 8, 8);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
     }
     return a.ptr[0] == b.ptr[0] && memcmp(a.ptr, b.ptr, n) == 0;
 }

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 #include "db_internal.h"
+#include "manouche/log.h"
 
 static double now_s(void)
 {
@@ -224,6 +225,28 @@ static void log_statement(mn_db *db, const char *sql, size_t nparams, double sec
 
 static _Thread_local mn_db_observer *observers;
 
+/* django.db.backends: every statement at DEBUG, with its time and
+ * parameters (the guide's "Monitoring Query Performance"). */
+static mn_logger sql_log = MN_LOGGER_INIT("manouche.db.backends");
+
+static void log_sql(const char *sql, const mn_value *params, size_t nparams, double seconds)
+{
+    mn_buf b;
+    mn_buf_init(&b, NULL, 2048); /* heap, bounded: parameters may be large */
+    mn_buf_putc(&b, '(');
+    for (size_t i = 0; i < nparams && !mn_buf_error(&b); i++) {
+        if (i)
+            mn_buf_puts(&b, ", ");
+        mn_value_repr(params[i], &b);
+    }
+    mn_buf_puts(&b, nparams == 1 ? ",)" : ")");
+    mn_str args = mn_buf_error(&b) ? MN_STR("(...)") : mn_buf_str(&b);
+    char duration[32];
+    snprintf(duration, sizeof duration, "%.3f", seconds);
+    mn_log_debug(&sql_log, sql, MN_LOG_STR("duration", duration), MN_LOG_SLICE("args", args));
+    mn_buf_free(&b);
+}
+
 void mn_db_observer_add(mn_db_observer *o)
 {
     for (mn_db_observer *x = observers; x; x = x->next)
@@ -274,7 +297,8 @@ again:
     if (st->nparams != nparams)
         return mn_err_set(err, MN_EINVAL, "the statement has %zu placeholders but %zu parameters were given: %s",
                           st->nparams, nparams, sql);
-    bool timed = db->logging || observers;
+    bool debug_sql = mn_log_enabled(&sql_log, MN_LOG_DEBUG);
+    bool timed = db->logging || observers || debug_sql;
     double t0 = timed ? now_s() : 0;
     db->statements++;
     db->rows.st = st;
@@ -284,6 +308,8 @@ again:
         log_statement(db, sql, nparams, t1 - t0);
     if (observers)
         notify(db, sql, nparams, t1 - t0);
+    if (debug_sql)
+        log_sql(sql, params, nparams, t1 - t0);
     if (rc && db->stale_stmts && db->depth == 0 && !retried) {
         /* A stale cached plan, outside a transaction: prepare again and
          * run once more (inside one, the server aborted the transaction;

@@ -138,8 +138,8 @@ static bool needs_default(const mn_mig_field *f)
     bool text = f->kind == MN_KIND_CHAR || f->kind == MN_KIND_TEXT || f->kind == MN_KIND_SLUG ||
                 f->kind == MN_KIND_EMAIL || f->kind == MN_KIND_URL || f->kind == MN_KIND_FILE ||
                 f->kind == MN_KIND_IMAGE;
-    return !f->null && !f->default_value && !(f->blank && text) && !f->auto_now && !f->auto_now_add &&
-           !f->primary_key;
+    return f->kind != MN_MIG_KIND_M2M && !f->null && !f->default_value && !(f->blank && text) && !f->auto_now &&
+           !f->auto_now_add && !f->primary_key;
 }
 
 static int create_models(det *d, const char **added, size_t nadded)
@@ -161,7 +161,7 @@ static int create_models(det *d, const char **added, size_t nadded)
             bool ready = true;
             for (size_t k = 0; k < m->nfields && ready; k++) {
                 const mn_mig_field *f = &m->fields[k];
-                if (!mn__mig_is_fk(f->kind))
+                if (!mn__mig_is_fk(f->kind) && f->kind != MN_MIG_KIND_M2M)
                     continue;
                 const mn_mig_model *t = mn_mig_state_resolve(d->to, f->to);
                 ready = !t || t == m || strcmp(t->app, d->app) || mn_mig_state_find(d->cur, d->app, t->name);
@@ -182,7 +182,7 @@ static int create_models(det *d, const char **added, size_t nadded)
         size_t keep = 0;
         for (size_t k = 0; k < m->nfields; k++) {
             const mn_mig_field *f = &m->fields[k];
-            if (mn__mig_is_fk(f->kind)) {
+            if (mn__mig_is_fk(f->kind) || f->kind == MN_MIG_KIND_M2M) {
                 int rc = add_dep_app(d, f->to);
                 if (rc != MN_OK)
                     return rc;
@@ -339,7 +339,7 @@ static int diff_model(det *d, const char *name, int phase)
                 continue;
             mn_mig_op op = { .kind = MN_OP_ADD_FIELD, .model_name = lname, .name = nf->name, .field = *nf,
                              .preserve_default = true };
-            if (mn__mig_is_fk(nf->kind) && (rc = add_dep_app(d, nf->to)) != MN_OK)
+            if ((mn__mig_is_fk(nf->kind) || nf->kind == MN_MIG_KIND_M2M) && (rc = add_dep_app(d, nf->to)) != MN_OK)
                 return rc;
             if (needs_default(nf)) {
                 const char *v = d->q && d->q->ask_default ? d->q->ask_default(d->q->ctx, lname, nf->name) : NULL;
@@ -363,7 +363,22 @@ static int diff_model(det *d, const char *name, int phase)
                 continue;
             if (mn__mig_is_fk(nf->kind) && (rc = add_dep_app(d, nf->to)) != MN_OK)
                 return rc;
-            mn_mig_op op = { .kind = MN_OP_ALTER_FIELD, .model_name = lname, .name = nf->name, .field = *nf };
+            mn_mig_op op = { .kind = MN_OP_ALTER_FIELD, .model_name = lname, .name = nf->name, .field = *nf,
+                             .preserve_default = true };
+            if (of->null && !nf->null && !nf->default_value && !nf->primary_key && d->q &&
+                d->q->ask_not_null_alteration) {
+                bool quit = false;
+                const char *v = d->q->ask_not_null_alteration(d->q->ctx, lname, nf->name, &quit);
+                if (quit)
+                    return mn_err_set(d->err, MN_EINVAL,
+                                      "Field '%s' on model '%s' not migrated: a nullable field cannot become "
+                                      "NOT NULL without a value for the rows holding NULL.",
+                                      nf->name, lname);
+                if (v) {
+                    op.field.default_value = mn_arena_strdup(d->a, v);
+                    op.preserve_default = false;
+                }
+            }
             rc = add_op(d, &op);
         }
         return rc;

@@ -180,29 +180,9 @@ static bool q_rename_model(void *ctx, const char *app, const char *old_name, con
     return ask_yes(prompt);
 }
 
-static const char *q_default(void *ctx, const char *model, const char *field)
+/* Reads the one-off default after the menu; NULL when the user quits. */
+static const char *read_default(asker *k)
 {
-    asker *k = ctx;
-    if (!k->interactive) {
-        k->aborted = true;
-        return NULL;
-    }
-    printf("You are trying to add a non-nullable field '%s' to %s without a default; we can't do that (the database "
-           "needs something to populate existing rows).\nPlease select a fix:\n"
-           " 1) Provide a one-off default now (will be set on all existing rows with a null value for this column)\n"
-           " 2) Quit, and let me add a default in the model's field table\n",
-           field, model);
-    for (;;) {
-        fputs("Select an option: ", stdout);
-        char *l = read_line();
-        if (!l || !strcmp(l, "2")) {
-            k->aborted = true;
-            return NULL;
-        }
-        if (!strcmp(l, "1"))
-            break;
-        puts("Please select a valid option.");
-    }
     puts("Please enter the default value now, as text the field converts (0, true, draft, 1.50, 2024-01-05)\n"
          "Type 'exit' to exit this prompt");
     for (;;) {
@@ -218,6 +198,64 @@ static const char *q_default(void *ctx, const char *model, const char *field)
         }
         return mn_arena_strdup(k->a, l);
     }
+}
+
+/* The numbered menu: returns the choice (1..n), or 0 at end of input. */
+static int choose(int n)
+{
+    for (;;) {
+        fputs("Select an option: ", stdout);
+        char *l = read_line();
+        if (!l)
+            return 0;
+        if (l[0] >= '1' && l[0] < '1' + n && !l[1])
+            return l[0] - '0';
+        puts("Please select a valid option.");
+    }
+}
+
+static const char *q_default(void *ctx, const char *model, const char *field)
+{
+    asker *k = ctx;
+    if (!k->interactive) {
+        k->aborted = true;
+        return NULL;
+    }
+    printf("You are trying to add a non-nullable field '%s' to %s without a default; we can't do that (the database "
+           "needs something to populate existing rows).\nPlease select a fix:\n"
+           " 1) Provide a one-off default now (will be set on all existing rows with a null value for this column)\n"
+           " 2) Quit, and let me add a default in the model's field table\n",
+           field, model);
+    if (choose(2) != 1) {
+        k->aborted = true;
+        return NULL;
+    }
+    return read_default(k);
+}
+
+static const char *q_not_null_alteration(void *ctx, const char *model, const char *field, bool *quit)
+{
+    asker *k = ctx;
+    if (!k->interactive)
+        return NULL; /* Django's non-interactive answer: ignore for now */
+    printf("You are trying to change the nullable field '%s' on %s to non-nullable without a default; we can't do "
+           "that (the database needs something to populate existing rows).\nPlease select a fix:\n"
+           " 1) Provide a one-off default now (will be set on all existing rows with a null value for this column)\n"
+           " 2) Ignore for now, and let me handle existing rows with NULL myself (e.g. because you added a RunC or "
+           "RunSQL operation to handle NULL values in a previous data migration)\n"
+           " 3) Quit, and let me add a default in the model's field table\n",
+           field, model);
+    int c = choose(3);
+    if (c == 2)
+        return NULL;
+    if (c == 1) {
+        const char *v = read_default(k);
+        *quit = v == NULL;
+        return v;
+    }
+    k->aborted = true;
+    *quit = true;
+    return NULL;
 }
 
 static int leaf_number(const char *name)
@@ -310,7 +348,7 @@ static int makemigrations_handle(mn_command_ctx *ctx)
             return mn_command_error(ctx, "%s: %s", pr.labels[i], err.msg);
     asker k = { .interactive = !mn_command_flag(ctx, "noinput") && !mn_command_flag(ctx, "no-input"), .a = a };
     mn_mig_questioner q = { .ask_rename = q_rename, .ask_rename_model = q_rename_model, .ask_default = q_default,
-                            .ctx = &k };
+                            .ask_not_null_alteration = q_not_null_alteration, .ctx = &k };
     change *changes = mn_arena_calloc(a, pr.napps + 1, sizeof *changes);
     size_t nch = 0;
     if (!changes)
@@ -686,17 +724,24 @@ static int migrate_handle(mn_command_ctx *ctx)
     mn_orm_use(db);
     for (size_t i = 0; i < np; i++) {
         const mn_migration *m = pr.g->nodes[plan[i].node];
+        /* ./manage's commands write to stdout: the line starts before the
+         * migration runs and ends with its result, as Django's does. */
+        if (mn_command_verbosity(ctx) >= 1) {
+            printf("  %s %s.%s...", plan[i].back ? "Unapplying" : "Applying", m->app, m->name);
+            fflush(stdout);
+        }
         mn_arena_mark mark = mn_arena_mark_get(a);
         rc = mn_mig_execute(db, pr.g, plan[i].node, plan[i].back, fake, a, &err);
         mn_arena_rewind(a, mark);
-        const char *verb = plan[i].back ? "Unapplying" : "Applying";
         if (rc != MN_OK) {
-            mn_command_out(ctx, MN_STYLE_PLAIN, "  %s %s.%s... FAILED", verb, m->app, m->name);
+            if (mn_command_verbosity(ctx) >= 1)
+                mn_command_out(ctx, MN_STYLE_ERROR, " FAILED");
             mn_orm_use(NULL);
             mn_db_close(db);
             return mn_command_error(ctx, "%s", err.msg);
         }
-        mn_command_out(ctx, MN_STYLE_SUCCESS, "  %s %s.%s... %s", verb, m->app, m->name, fake ? "FAKED" : "OK");
+        if (mn_command_verbosity(ctx) >= 1)
+            mn_command_out(ctx, MN_STYLE_SUCCESS, " %s", fake ? "FAKED" : "OK");
     }
     mn_orm_use(NULL);
     mn_db_close(db);

@@ -21,7 +21,9 @@ int mn__mig_default_max_length(mn_field_kind k)
 
 bool mn__mig_default_db_index(mn_field_kind k) { return k == MN_KIND_SLUG || mn__mig_is_fk(k); }
 
-static const char *const on_delete_names[] = { "CASCADE", "PROTECT", "SET_NULL", "DO_NOTHING" };
+static const char *const on_delete_names[] = { "CASCADE", "PROTECT", "SET_NULL", "DO_NOTHING",
+                                               "RESTRICT", "SET_DEFAULT", "SET" };
+#define N_ON_DELETE (sizeof on_delete_names / sizeof *on_delete_names)
 
 /* ---- parsing ---- */
 
@@ -210,7 +212,9 @@ static int parse_field(pctx *c, const mn_map *m, bool with_name, mn_mig_field *f
     static const char *const keys[] = { "name", "type", "db_column", "max_length", "max_digits", "decimal_places",
                                         "null", "blank", "unique", "primary_key", "db_index", "editable",
                                         "auto_now", "auto_now_add", "default", "default_callable",
-                                        "verbose_name", "help_text", "choices", "to", "on_delete", NULL };
+                                        "verbose_name", "help_text", "choices", "to", "on_delete",
+                                        "on_delete_value", "related_name", "related_query_name", "through",
+                                        "db_table", NULL };
     int rc;
     memset(f, 0, sizeof *f);
     if ((rc = check_keys(c, m, "field", keys + (with_name ? 0 : 1))) != MN_OK)
@@ -221,6 +225,12 @@ static int parse_field(pctx *c, const mn_map *m, bool with_name, mn_mig_field *f
     if ((rc = get_str(c, m, "type", true, false, &type)) != MN_OK)
         return rc;
     f->kind = kind_of(type);
+    if (!strcmp(type, "OneToOneField")) {
+        f->kind = MN_KIND_FOREIGNKEY;
+        f->one_to_one = true;
+    } else if (!strcmp(type, "ManyToManyField")) {
+        f->kind = MN_MIG_KIND_M2M;
+    }
     if (f->kind == MN_KIND_END)
         return fail(c, "field%s%s: unknown type '%s'", f->name ? " " : "", f->name ? f->name : "", type);
     int dflt_len = mn__mig_default_max_length(f->kind);
@@ -236,6 +246,37 @@ static int parse_field(pctx *c, const mn_map *m, bool with_name, mn_mig_field *f
         (rc = get_str(c, m, "verbose_name", false, false, &f->verbose_name)) ||
         (rc = get_str(c, m, "help_text", false, false, &f->help_text)))
         return rc;
+    if (f->one_to_one)
+        f->unique = true;
+    if ((rc = get_str(c, m, "related_name", false, false, &f->related_name)) ||
+        (rc = get_str(c, m, "related_query_name", false, false, &f->related_query_name)))
+        return rc;
+    if (f->kind == MN_MIG_KIND_M2M) {
+        static const char *const m2m_keys[] = { "name", "type", "to", "through", "db_table", "related_name",
+                                                "related_query_name", "blank", "verbose_name", "help_text", NULL };
+        if ((rc = check_keys(c, m, "ManyToManyField", m2m_keys + (with_name ? 0 : 1))) ||
+            (rc = get_str(c, m, "to", true, false, &f->to)) || (rc = get_str(c, m, "through", false, false, &f->through)) ||
+            (rc = get_str(c, m, "db_table", false, false, &f->m2m_db_table)))
+            return rc;
+        const char *dot = strchr(f->to, '.');
+        if (!dot || dot == f->to || !ident_ok(dot + 1))
+            return fail(c, "field %s: 'to' must be \"app.model\", not '%s'", f->name ? f->name : "", f->to);
+        f->to = mn__mig_lower(c->a, f->to);
+        if (f->through) {
+            dot = strchr(f->through, '.');
+            if (!dot || dot == f->through || !ident_ok(dot + 1))
+                return fail(c, "field %s: 'through' must be \"app.model\", not '%s'", f->name ? f->name : "",
+                            f->through);
+            f->through = mn__mig_lower(c->a, f->through);
+            if (f->m2m_db_table)
+                return fail(c, "field %s: 'db_table' is for the automatic through table, not with 'through'",
+                            f->name ? f->name : "");
+        }
+        f->max_length = 0;
+        return MN_OK;
+    }
+    if (mn_map_has(m, mn_str_from("through")) || mn_map_has(m, mn_str_from("db_table")))
+        return fail(c, "field %s: 'through' and 'db_table' belong to a ManyToManyField", f->name ? f->name : "");
     bool plain = !f->unique && !f->primary_key;
     if ((rc = get_bool(c, m, "db_index", mn__mig_default_db_index(f->kind) && plain, &dbi)) != MN_OK)
         return rc;
@@ -288,15 +329,22 @@ static int parse_field(pctx *c, const mn_map *m, bool with_name, mn_mig_field *f
         f->on_delete = MN_CASCADE;
         if (od) {
             size_t i = 0;
-            while (i < 4 && strcmp(od, on_delete_names[i]))
+            while (i < N_ON_DELETE && strcmp(od, on_delete_names[i]))
                 i++;
-            if (i == 4)
-                return fail(c, "field %s: unknown on_delete '%s' (CASCADE, PROTECT, SET_NULL, DO_NOTHING)",
+            if (i == N_ON_DELETE)
+                return fail(c,
+                            "field %s: unknown on_delete '%s' (CASCADE, PROTECT, SET_NULL, DO_NOTHING, RESTRICT, "
+                            "SET_DEFAULT, SET)",
                             f->name ? f->name : "", od);
             f->on_delete = (mn_on_delete)i;
         }
-    } else if (mn_map_has(m, mn_str_from("to")) || mn_map_has(m, mn_str_from("on_delete"))) {
-        return fail(c, "field %s: 'to' and 'on_delete' belong to a ForeignKey", f->name ? f->name : "");
+        if ((rc = get_str(c, m, "on_delete_value", false, false, &f->on_delete_value)) != MN_OK)
+            return rc;
+        if (f->on_delete_value && f->on_delete != MN_SET)
+            return fail(c, "field %s: 'on_delete_value' goes with on_delete SET", f->name ? f->name : "");
+    } else if (mn_map_has(m, mn_str_from("to")) || mn_map_has(m, mn_str_from("on_delete")) ||
+               mn_map_has(m, mn_str_from("on_delete_value")) || f->related_name || f->related_query_name) {
+        return fail(c, "field %s: 'to', 'on_delete' and related names belong to a relation", f->name ? f->name : "");
     }
     return MN_OK;
 }
@@ -525,8 +573,7 @@ static int parse_op(pctx *c, const mn_map *m, mn_mig_op *op)
     case MN_OP_ALTER_FIELD: {
         bool add = op->kind == MN_OP_ADD_FIELD;
         if ((rc = check_keys(c, m, name,
-                             add ? (const char *const[]){ "op", "model_name", "name", "field", "preserve_default", NULL }
-                                 : (const char *const[]){ "op", "model_name", "name", "field", NULL })) ||
+                             (const char *const[]){ "op", "model_name", "name", "field", "preserve_default", NULL })) ||
             (rc = get_ident(c, m, "model_name", &op->model_name)) || (rc = get_ident(c, m, "name", &op->name)) ||
             (rc = get_obj(c, m, "field", true, &o)) || (rc = parse_field(c, o, false, &op->field)) ||
             (rc = get_bool(c, m, "preserve_default", true, &op->preserve_default)))
@@ -700,10 +747,25 @@ static mn_value field_value(wctx *w, const mn_mig_field *f, bool with_name)
     mn_map *m = obj(w);
     if (with_name)
         put_str(w, m, "name", f->name);
-    put_str(w, m, "type", mn__kind_name(f->kind));
+    put_str(w, m, "type", mn__mig_type_name(f));
+    if (f->kind == MN_MIG_KIND_M2M) {
+        put_str(w, m, "to", f->to);
+        put_str(w, m, "through", f->through);
+        put_str(w, m, "db_table", f->m2m_db_table);
+        put_str(w, m, "related_name", f->related_name);
+        put_str(w, m, "related_query_name", f->related_query_name);
+        if (f->blank)
+            put(w, m, "blank", mn_value_bool(true));
+        put_str(w, m, "verbose_name", f->verbose_name);
+        put_str(w, m, "help_text", f->help_text);
+        return m ? mn_value_map(m) : mn_value_null();
+    }
     if (mn__mig_is_fk(f->kind)) {
         put_str(w, m, "to", f->to);
-        put_str(w, m, "on_delete", on_delete_names[f->on_delete <= MN_DO_NOTHING ? f->on_delete : 0]);
+        put_str(w, m, "on_delete", on_delete_names[(size_t)f->on_delete < N_ON_DELETE ? f->on_delete : 0]);
+        put_str(w, m, "on_delete_value", f->on_delete_value);
+        put_str(w, m, "related_name", f->related_name);
+        put_str(w, m, "related_query_name", f->related_query_name);
     }
     if (f->primary_key)
         put(w, m, "primary_key", mn_value_bool(true));
@@ -717,7 +779,7 @@ static mn_value field_value(wctx *w, const mn_mig_field *f, bool with_name)
         put(w, m, "null", mn_value_bool(true));
     if (f->blank)
         put(w, m, "blank", mn_value_bool(true));
-    if (f->unique)
+    if (f->unique && !f->one_to_one)
         put(w, m, "unique", mn_value_bool(true));
     if (f->db_index != (mn__mig_default_db_index(f->kind) && !f->unique && !f->primary_key))
         put(w, m, "db_index", mn_value_bool(f->db_index));
@@ -874,7 +936,7 @@ static mn_value op_value(wctx *w, const mn_mig_op *op)
         put_str(w, m, "model_name", op->model_name);
         put_str(w, m, "name", op->name);
         put(w, m, "field", field_value(w, &op->field, false));
-        if (op->kind == MN_OP_ADD_FIELD && !op->preserve_default)
+        if (!op->preserve_default)
             put(w, m, "preserve_default", mn_value_bool(false));
         break;
     case MN_OP_REMOVE_FIELD:

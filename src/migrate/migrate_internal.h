@@ -19,6 +19,12 @@ const char *mn__mig_auto_index_name(mn_arena *a, const char *table, const char *
 void mn__mig_md5_hex(const char *const *parts, size_t n, char out[33]);
 /* Kinds that are a relation column ("<name>_id"). */
 static inline bool mn__mig_is_fk(mn_field_kind k) { return k == MN_KIND_FOREIGNKEY; }
+/* Fields that are a column of the model's table (not ManyToManyFields). */
+static inline bool mn__mig_has_column(const mn_mig_field *f) { return f->kind != MN_MIG_KIND_M2M; }
+/* Django's class name of a field ("CharField", "OneToOneField", "ManyToManyField"). */
+const char *mn__mig_type_name(const mn_mig_field *f);
+/* The state of the automatic through table of ManyToManyField f of m, in a. */
+mn_mig_model *mn__mig_through_model(mn_arena *a, const mn_mig_model *m, const mn_mig_field *f);
 /* The ORM's Django class name of a kind ("CharField"). */
 const char *mn__kind_name(mn_field_kind k);
 /* The kind's default max_length (0: none). */

@@ -374,12 +374,9 @@ static void column_def(ed *e, mn_buf *b, const char *table, const mn_mig_field *
         q(b, to_table);
         mn_buf_puts(b, " (");
         q(b, to_col);
-        mn_buf_puts(b, ")");
-        if (f->on_delete == MN_CASCADE)
-            mn_buf_puts(b, " ON DELETE CASCADE");
-        else if (f->on_delete == MN_SET_NULL)
-            mn_buf_puts(b, " ON DELETE SET NULL");
-        mn_buf_puts(b, " DEFERRABLE INITIALLY DEFERRED");
+        /* on_delete is carried out by the ORM's collector, as in Django:
+         * the constraint itself has no ON DELETE. */
+        mn_buf_puts(b, ") DEFERRABLE INITIALLY DEFERRED");
     }
 }
 
@@ -418,8 +415,11 @@ static void create_table(ed *e, const mn_mig_model *m, const char *table)
     mn_buf_puts(&b, "CREATE TABLE ");
     q(&b, table);
     mn_buf_puts(&b, " (");
+    size_t ncols = 0;
     for (size_t i = 0; i < m->nfields; i++) {
-        if (i)
+        if (!mn__mig_has_column(&m->fields[i]))
+            continue;
+        if (ncols++)
             mn_buf_puts(&b, ", ");
         column_def(e, &b, table_of(e, m), &m->fields[i], NULL);
     }
@@ -518,10 +518,44 @@ static void model_indexes(ed *e, const mn_mig_model *m)
             partial_unique(e, m, &m->constraints[i]);
 }
 
+static void create_model(ed *e, const mn_mig_model *m);
+
+/* The automatic through table of ManyToManyField f of m. */
+static void create_through(ed *e, const mn_mig_model *m, const mn_mig_field *f)
+{
+    if (f->through)
+        return; /* a model of its own, created by its CreateModel */
+    const mn_mig_model *t = mn__mig_through_model(e->a, m, f);
+    if (!t) {
+        e->rc = MN_ENOMEM;
+        return;
+    }
+    if (!mn_mig_state_resolve(e->st, f->to)) {
+        efail(e, MN_EINVAL, "field %s: the ManyToManyField's target %s is not in the migration state", f->name, f->to);
+        return;
+    }
+    create_model(e, t);
+}
+
+static void drop_through(ed *e, const mn_mig_model *m, const mn_mig_field *f)
+{
+    if (f->through)
+        return;
+    const mn_mig_model *t = mn__mig_through_model(e->a, m, f);
+    if (!t) {
+        e->rc = MN_ENOMEM;
+        return;
+    }
+    emitf(e, "DROP TABLE %s%s", qs(e, table_of(e, t)), e->pg ? " CASCADE" : "");
+}
+
 static void create_model(ed *e, const mn_mig_model *m)
 {
     create_table(e, m, table_of(e, m));
     model_indexes(e, m);
+    for (size_t i = 0; i < m->nfields; i++)
+        if (!mn__mig_has_column(&m->fields[i]))
+            create_through(e, m, &m->fields[i]);
 }
 
 int mn_mig_create_model_sql(const mn_mig_model *m, const mn_mig_state *st, mn_db_engine eng, mn_arena *a,
@@ -551,11 +585,15 @@ static void remake(ed *e, const mn_mig_model *from, const mn_mig_model *to, cons
     size_t n = 0;
     for (size_t i = 0; i < to->nfields; i++) {
         const mn_mig_field *f = &to->fields[i];
+        if (!mn__mig_has_column(f))
+            continue;
         const mn_mig_field *old = mn_mig_model_field(from, f->name);
+        if (old && !mn__mig_has_column(old))
+            old = NULL;
         mn_buf expr;
         mn_buf_init(&expr, e->a, 0);
         if (old) {
-            const char *dflt = f->default_value;
+            const char *dflt = add_field && !strcmp(add_field, f->name) && add_default ? add_default : f->default_value;
             if (old->null && !f->null && dflt) {
                 mn_buf_puts(&expr, "coalesce(");
                 q(&expr, col_of(e, old));
@@ -586,6 +624,13 @@ static void remake(ed *e, const mn_mig_model *from, const mn_mig_model *to, cons
     emitf(e, "DROP TABLE %s", qs(e, old_table));
     emitf(e, "ALTER TABLE %s RENAME TO %s", qs(e, tmp), qs(e, table));
     model_indexes(e, to);
+}
+
+static void rename_table(ed *e, const mn_mig_model *from, const mn_mig_model *to)
+{
+    const char *o = table_of(e, from), *n = table_of(e, to);
+    if (strcmp(o, n))
+        emitf(e, "ALTER TABLE %s RENAME TO %s", qs(e, o), qs(e, n));
 }
 
 /* ---- PostgreSQL catalog helpers: constraints and indexes on a column,
@@ -653,6 +698,10 @@ static void add_field(ed *e, const mn_mig_model *from, const mn_mig_model *to, c
                       const char *dflt)
 {
     const char *table = table_of(e, to);
+    if (!mn__mig_has_column(f)) {
+        create_through(e, to, f);
+        return;
+    }
     if (!e->pg) {
         if (f->null && !dflt && !f->unique && !f->primary_key) {
             mn_buf b;
@@ -688,6 +737,10 @@ static void add_field(ed *e, const mn_mig_model *from, const mn_mig_model *to, c
 
 static void remove_field(ed *e, const mn_mig_model *from, const mn_mig_model *to, const mn_mig_field *f)
 {
+    if (!mn__mig_has_column(f)) {
+        drop_through(e, from, f);
+        return;
+    }
     if (!e->pg) {
         remake(e, from, to, NULL, NULL);
         return;
@@ -711,8 +764,27 @@ static bool db_same(ed *e, const mn_mig_field *o, const mn_mig_field *n)
 }
 
 static void alter_field(ed *e, const mn_mig_model *from, const mn_mig_model *to, const mn_mig_field *o,
-                        const mn_mig_field *n)
+                        const mn_mig_field *n, const char *fill)
 {
+    if (!mn__mig_has_column(o) || !mn__mig_has_column(n)) {
+        if (mn__mig_has_column(o) != mn__mig_has_column(n) || !mn__mig_streq(o->through, n->through) ||
+            !mn__mig_streq(o->to, n->to)) {
+            efail(e, MN_EINVAL,
+                  "AlterField %s.%s: a field cannot change to or from a ManyToManyField, nor change its target or "
+                  "through model; remove it and add a new one",
+                  to->name, n->name);
+            return;
+        }
+        if (!o->through) {
+            const mn_mig_model *ot = mn__mig_through_model(e->a, from, o), *nt = mn__mig_through_model(e->a, to, n);
+            if (!ot || !nt) {
+                e->rc = MN_ENOMEM;
+                return;
+            }
+            rename_table(e, ot, nt);
+        }
+        return;
+    }
     if (db_same(e, o, n))
         return;
     if (!e->pg) {
@@ -730,7 +802,7 @@ static void alter_field(ed *e, const mn_mig_model *from, const mn_mig_model *to,
             }
             mn_mig_field *sf = mn_mig_model_field(src, o->name);
             sf->name = n->name;
-            remake(e, src, to, NULL, NULL);
+            remake(e, src, to, n->name, fill);
         } else {
             rename_column(e, table_of(e, to), oc, nc);
         }
@@ -757,6 +829,13 @@ static void alter_field(ed *e, const mn_mig_model *from, const mn_mig_model *to,
         pg_drop_column_index(e, from, col);
     if (type_change)
         emitf(e, "ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s", qs(e, table), qs(e, col), nt, qs(e, col), nt);
+    if (o->null && !n->null && (fill || n->default_value)) {
+        mn_buf v;
+        mn_buf_init(&v, e->a, 0);
+        if (put_literal(e, &v, n, fill ? fill : n->default_value) != MN_OK)
+            return;
+        emitf(e, "UPDATE %s SET %s = %s WHERE %s IS NULL", qs(e, table), qs(e, col), mn_buf_cstr(&v), qs(e, col));
+    }
     if (o->null != n->null)
         emitf(e, "ALTER TABLE %s ALTER COLUMN %s %s NOT NULL", qs(e, table), qs(e, col), n->null ? "DROP" : "SET");
     if (!o->unique && n->unique) {
@@ -846,13 +925,6 @@ static const mn_mig_constraint *constraint_named(const mn_mig_model *m, const ch
     return NULL;
 }
 
-static void rename_table(ed *e, const mn_mig_model *from, const mn_mig_model *to)
-{
-    const char *o = table_of(e, from), *n = table_of(e, to);
-    if (strcmp(o, n))
-        emitf(e, "ALTER TABLE %s RENAME TO %s", qs(e, o), qs(e, n));
-}
-
 static void run_sql(ed *e, const char *const *sql)
 {
     for (size_t i = 0; sql && sql[i]; i++) {
@@ -865,6 +937,49 @@ static void run_sql(ed *e, const char *const *sql)
             s = mn_str_trim(mn_str_make(s.ptr, s.len - 1));
         if (s.len && mn_list_push(e->out, mn_value_str(s)) != MN_OK)
             e->rc = MN_ENOMEM;
+    }
+}
+
+/* A renamed model or table takes its automatic through tables along, and
+ * the through columns named after a renamed model follow it (as Django's
+ * RenameModel and AlterModelTable do). */
+static void rename_throughs(ed *e, const mn_mig_model *fm, const mn_mig_model *tm, const mn_mig_state *to)
+{
+    const char *oref = mn__mig_lower(e->a, mn_arena_sprintf(e->a, "%s.%s", fm->app, fm->name));
+    const char *nref = mn__mig_lower(e->a, mn_arena_sprintf(e->a, "%s.%s", tm->app, tm->name));
+    bool renamed = strcmp(oref, nref) != 0;
+    for (size_t i = 0; i < tm->nfields; i++) {
+        const mn_mig_field *nf = &tm->fields[i];
+        const mn_mig_field *of = mn_mig_model_field(fm, nf->name);
+        if (mn__mig_has_column(nf) || nf->through || !of || mn__mig_has_column(of))
+            continue;
+        const mn_mig_model *ot = mn__mig_through_model(e->a, fm, of), *nt = mn__mig_through_model(e->a, tm, nf);
+        if (!ot || !nt) {
+            e->rc = MN_ENOMEM;
+            return;
+        }
+        rename_table(e, ot, nt);
+        for (size_t k = 1; renamed && k < 3; k++)
+            rename_column(e, table_of(e, nt), col_of(e, &ot->fields[k]), col_of(e, &nt->fields[k]));
+    }
+    /* Other models' many-to-many fields pointing at the renamed model. */
+    for (size_t m = 0; renamed && m < to->nmodels; m++) {
+        const mn_mig_model *om = to->models[m];
+        if (om == tm)
+            continue;
+        for (size_t i = 0; i < om->nfields; i++) {
+            const mn_mig_field *f = &om->fields[i];
+            if (mn__mig_has_column(f) || f->through || !f->to || strcmp(f->to, nref))
+                continue;
+            mn_mig_field before = *f;
+            before.to = oref;
+            const mn_mig_model *ot = mn__mig_through_model(e->a, om, &before), *nt = mn__mig_through_model(e->a, om, f);
+            if (!ot || !nt) {
+                e->rc = MN_ENOMEM;
+                return;
+            }
+            rename_column(e, table_of(e, nt), col_of(e, &ot->fields[2]), col_of(e, &nt->fields[2]));
+        }
     }
 }
 
@@ -909,13 +1024,20 @@ int mn_mig_op_sql(const mn_mig_op *op, const char *app, const mn_mig_state *from
     switch (op->kind) {
     case MN_OP_CREATE_MODEL:
     case MN_OP_DELETE_MODEL:
-        if ((op->kind == MN_OP_CREATE_MODEL) != back)
+        if ((op->kind == MN_OP_CREATE_MODEL) != back) {
             create_model(&e, tm);
-        else
+        } else {
+            for (size_t i = 0; i < fm->nfields; i++)
+                if (!mn__mig_has_column(&fm->fields[i]))
+                    drop_through(&e, fm, &fm->fields[i]);
             emitf(&e, "DROP TABLE %s%s", qs(&e, table_of(&e, fm)), e.pg ? " CASCADE" : "");
+        }
         break;
     case MN_OP_RENAME_MODEL:
-    case MN_OP_ALTER_MODEL_TABLE: rename_table(&e, fm, tm); break;
+    case MN_OP_ALTER_MODEL_TABLE:
+        rename_table(&e, fm, tm);
+        rename_throughs(&e, fm, tm, to);
+        break;
     case MN_OP_ALTER_MODEL_OPTIONS: break;
     case MN_OP_ADD_FIELD:
     case MN_OP_REMOVE_FIELD:
@@ -944,7 +1066,7 @@ int mn_mig_op_sql(const mn_mig_op *op, const char *app, const mn_mig_state *from
         if (op->kind == MN_OP_RENAME_FIELD)
             rename_column(&e, table_of(&e, tm), col_of(&e, of), col_of(&e, nf));
         else
-            alter_field(&e, fm, tm, of, nf);
+            alter_field(&e, fm, tm, of, nf, back ? NULL : op->field.default_value);
         break;
     }
     case MN_OP_ADD_INDEX:

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "manouche/relation.h"
 #include "migrate_internal.h"
 
 /* ---- small helpers ---- */
@@ -238,9 +239,39 @@ int mn_mig_model_from(mn_model *m, mn_arena *a, mn_mig_model **out, mn_err *err)
             }
             g->to = mn__mig_lower(a, mn_arena_sprintf(a, "%s.%s", f->related->app_label, f->related->name));
             g->on_delete = f->on_delete;
+            g->on_delete_value = f->on_delete == MN_SET ? f->on_delete_value : NULL;
+            g->one_to_one = f->one_to_one;
+            g->related_name = f->related_name;
+            g->related_query_name = f->related_query_name;
         }
     }
     s->nfields = n;
+    size_t nm2m = 0;
+    while (m->many_to_many && m->many_to_many[nm2m].name)
+        nm2m++;
+    if (nm2m) {
+        mn_mig_field *all = mn_arena_calloc(a, n + nm2m + 1, sizeof *all);
+        if (!all)
+            return mn_err_set(err, MN_ENOMEM, "out of memory");
+        memcpy(all, s->fields, n * sizeof *all);
+        for (size_t i = 0; i < nm2m; i++) {
+            const mn_m2m *mm = &m->many_to_many[i];
+            if (!mm->to || !mm->to->app_label)
+                return mn_err_set(err, MN_EINVAL, "%s.%s: the ManyToManyField's target has no app", m->name, mm->name);
+            mn_mig_field *g = &all[n + i];
+            g->name = mm->name;
+            g->kind = MN_MIG_KIND_M2M;
+            g->editable = true;
+            g->to = mn__mig_lower(a, mn_arena_sprintf(a, "%s.%s", mm->to->app_label, mm->to->name));
+            if (mm->through)
+                g->through = mn__mig_lower(a, mn_arena_sprintf(a, "%s.%s", mm->through->app_label, mm->through->name));
+            g->m2m_db_table = mm->db_table;
+            g->related_name = mm->related_name;
+            g->related_query_name = mm->related_query_name;
+        }
+        s->fields = all;
+        s->nfields = n + nm2m;
+    }
     size_t ni = 0, nc = 0;
     while (m->meta.indexes && m->meta.indexes[ni].fields)
         ni++;
@@ -337,7 +368,56 @@ bool mn_mig_field_equal(const mn_mig_field *a, const mn_mig_field *b)
            mn__mig_streq(a->default_value, b->default_value) && a->default_callable == b->default_callable &&
            mn__mig_streq(a->verbose_name, b->verbose_name) && mn__mig_streq(a->help_text, b->help_text) &&
            choices_eq(a->choices, b->choices) && mn__mig_streq(a->to, b->to) &&
-           (!mn__mig_is_fk(a->kind) || a->on_delete == b->on_delete);
+           (!mn__mig_is_fk(a->kind) || a->on_delete == b->on_delete) &&
+           mn__mig_streq(a->on_delete_value, b->on_delete_value) && a->one_to_one == b->one_to_one &&
+           mn__mig_streq(a->related_name, b->related_name) &&
+           mn__mig_streq(a->related_query_name, b->related_query_name) && mn__mig_streq(a->through, b->through) &&
+           mn__mig_streq(a->m2m_db_table, b->m2m_db_table);
+}
+
+const char *mn__mig_type_name(const mn_mig_field *f)
+{
+    if (f->kind == MN_MIG_KIND_M2M)
+        return "ManyToManyField";
+    if (f->kind == MN_KIND_FOREIGNKEY && f->one_to_one)
+        return "OneToOneField";
+    return mn__kind_name(f->kind);
+}
+
+/* Django's create_many_to_many_intermediary_model: "<table>_<name>" with
+ * an id, "<model>_id" and "<target>_id" ("from_<model>_id" and
+ * "to_<model>_id" when the model points at itself), unique together. */
+mn_mig_model *mn__mig_through_model(mn_arena *a, const mn_mig_model *m, const mn_mig_field *f)
+{
+    mn_mig_model *t = mn_arena_calloc(a, 1, sizeof *t);
+    mn_mig_field *fs = mn_arena_calloc(a, 4, sizeof *fs);
+    const char ***ut = mn_arena_calloc(a, 2, sizeof *ut);
+    const char **pair = mn_arena_calloc(a, 3, sizeof *pair);
+    t->indexes = mn_arena_calloc(a, 1, sizeof *t->indexes);
+    t->constraints = mn_arena_calloc(a, 1, sizeof *t->constraints);
+    if (!t || !fs || !ut || !pair || !t->indexes || !t->constraints)
+        return NULL;
+    const char *self_ref = mn__mig_lower(a, mn_arena_sprintf(a, "%s.%s", m->app, m->name));
+    const char *dot = f->to ? strrchr(f->to, '.') : NULL;
+    bool self = f->to && !strcmp(f->to, self_ref);
+    const char *mlow = mn__mig_lower(a, m->name);
+    const char *src = self ? mn_arena_sprintf(a, "from_%s", mlow) : mlow;
+    const char *dst = self ? mn_arena_sprintf(a, "to_%s", mlow) : (dot ? dot + 1 : "target");
+    t->app = m->app;
+    t->name = mn_arena_sprintf(a, "%s_%s", m->name, f->name);
+    t->db_table = f->m2m_db_table ? f->m2m_db_table : mn_arena_sprintf(a, "%s_%s", mn_mig_model_table(m, a), f->name);
+    fs[0] = (mn_mig_field){ .name = "id", .kind = MN_KIND_AUTO, .primary_key = true, .editable = true };
+    fs[1] = (mn_mig_field){ .name = src, .kind = MN_KIND_FOREIGNKEY, .to = self_ref, .db_index = true,
+                            .editable = true };
+    fs[2] = (mn_mig_field){ .name = dst, .kind = MN_KIND_FOREIGNKEY, .to = f->to, .db_index = true,
+                            .editable = true };
+    t->fields = fs;
+    t->nfields = 3;
+    pair[0] = src;
+    pair[1] = dst;
+    ut[0] = pair;
+    t->unique_together = ut;
+    return mn_arena_failed(a) ? NULL : t;
 }
 
 /* ---- Django's index names ---- */
@@ -516,6 +596,8 @@ int mn_mig_state_apply(mn_mig_state *st, const char *app, const mn_mig_op *op, m
         } else if (op->kind == MN_OP_ALTER_FIELD) {
             *f = op->field;
             f->name = op->name;
+            if (!op->preserve_default)
+                f->default_value = NULL;
         } else {
             if (mn_mig_model_field(m, op->new_name))
                 return mn_err_set(err, MN_EINVAL, "%s: %s.%s already has a field '%s'", what, app, m->name,

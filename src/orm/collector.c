@@ -98,15 +98,47 @@ static int update_value(collector *c, const mn_field *f, mn_value *out)
     return MN_OK;
 }
 
+#define BATCH 500 /* keys per IN (...): far below every backend's parameter limit */
+
+/* The objects whose key r->fk is among pks, fetched in batches. */
 static int related_objects(collector *c, const mn__rel *r, mn_list *pks, void ***items, size_t *n)
 {
-    mn_qs *qs = mn_qs_using(mn_qs_all(r->model, c->a), c->db);
-    qs = mn_qs_filter(qs, mn_arena_sprintf(c->a, "%s__in", r->fk->name), mn_value_list(pks));
-    qs = mn_qs_order_by(qs, NULL);
-    int rc = mn_qs_eval(qs, c->err);
-    if (rc == MN_OK)
-        *items = mn_qs_items(qs, n);
-    return rc;
+    size_t total = mn_list_len(pks), cap = 0;
+    *items = NULL;
+    *n = 0;
+    for (size_t start = 0; start < total; start += BATCH) {
+        size_t end = start + BATCH < total ? start + BATCH : total;
+        mn_list *part = mn_list_new(c->a, end - start);
+        for (size_t i = start; part && i < end; i++)
+            mn_list_push(part, mn_list_get(pks, i));
+        if (!part)
+            return mn_err_set(c->err, MN_ENOMEM, "out of memory");
+        mn_qs *qs = mn_qs_using(mn_qs_all(r->model, c->a), c->db);
+        qs = mn_qs_filter(qs, mn_arena_sprintf(c->a, "%s__in", r->fk->name), mn_value_list(part));
+        qs = mn_qs_order_by(qs, NULL);
+        int rc = mn_qs_eval(qs, c->err);
+        if (rc != MN_OK)
+            return rc;
+        size_t k;
+        void **got = mn_qs_items(qs, &k);
+        if (start == 0 && end == total) {
+            *items = got;
+            *n = k;
+            return MN_OK;
+        }
+        if (*n + k > cap) {
+            size_t ncap = (*n + k) * 2;
+            void **ni = mn_arena_realloc(c->a, *items, cap * sizeof *ni, ncap * sizeof *ni);
+            if (!ni)
+                return mn_err_set(c->err, MN_ENOMEM, "out of memory");
+            *items = ni;
+            cap = ncap;
+        }
+        if (k)
+            memcpy(*items + *n, got, k * sizeof *got);
+        *n += k;
+    }
+    return MN_OK;
 }
 
 static int collect(collector *c, mn_model *m, void *const *objs, size_t n, int depth)
@@ -221,8 +253,8 @@ static int delete_set(collector *c, objset *s, int64_t *count)
 {
     mn_model *m = s->m;
     *count = 0;
-    for (size_t start = 0; start < s->n; start += 500) {
-        size_t end = start + 500 < s->n ? start + 500 : s->n;
+    for (size_t start = 0; start < s->n; start += BATCH) {
+        size_t end = start + BATCH < s->n ? start + BATCH : s->n;
         mn_list *ids = mn_list_new(c->a, end - start);
         for (size_t i = start; ids && i < end; i++)
             mn_list_push(ids, mn__member_value(s->items[i], m, (size_t)m->_rt->pk));
@@ -264,11 +296,19 @@ static int run(collector *c, int64_t *total, mn_map *per_model)
             rc = mn__send(&mn_pre_delete, c->sets[i].m, c->sets[i].items[j], c->a, false, NULL, c->err);
     for (size_t i = 0; rc == MN_OK && i < c->nups; i++) {
         fupdate *u = &c->ups[i];
-        /* Rows deleted anyway need no update. */
-        mn_qs *qs = mn_qs_using(mn_qs_filter(mn_qs_all(u->m, c->a), "pk__in", mn_value_list(u->pks)), c->db);
-        int64_t n = mn_qs_update(qs, c->err, u->f->name, u->v, NULL);
-        if (n < 0)
-            rc = (int)n;
+        size_t nk = mn_list_len(u->pks);
+        for (size_t start = 0; rc == MN_OK && start < nk; start += BATCH) {
+            size_t end = start + BATCH < nk ? start + BATCH : nk;
+            mn_list *part = mn_list_new(c->a, end - start);
+            for (size_t k = start; part && k < end; k++)
+                mn_list_push(part, mn_list_get(u->pks, k));
+            if (!part)
+                return mn_err_set(c->err, MN_ENOMEM, "out of memory");
+            mn_qs *qs = mn_qs_using(mn_qs_filter(mn_qs_all(u->m, c->a), "pk__in", mn_value_list(part)), c->db);
+            int64_t n = mn_qs_update(qs, c->err, u->f->name, u->v, NULL);
+            if (n < 0)
+                rc = (int)n;
+        }
     }
     /* Children were collected after their parents: delete in reverse. */
     for (size_t i = c->nsets; rc == MN_OK && i-- > 0;) {

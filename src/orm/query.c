@@ -773,6 +773,8 @@ typedef struct comp {
     bool joins;        /* run_select: write select_related's joins */
     struct sjoin *sj;  /* those joins */
     size_t nsj;
+    struct vjoin *vj;  /* values() over multi-valued paths: LEFT OUTER JOINs */
+    size_t nvj;
     mn_err *err;
     int rc;
 } comp;
@@ -1611,6 +1613,8 @@ static bool inner_scope(comp *c, comp *s, mn_model *m, size_t nhops)
     s->having = NULL;
     s->nhaving = 0;
     s->joins = false;
+    s->vj = NULL;
+    s->nvj = 0;
     s->in_aggregate = false;
     return true;
 }
@@ -1834,15 +1838,10 @@ static void rel_scalar(comp *c, const char *path)
     if (!f)
         return;
     for (size_t i = 0; i < nh; i++)
-        if (!h[i].single || (i == 0 && h[i].m == NULL)) {
+        if (!h[i].single) {
             cfail(c, MN_EINVAL,
                   "'%s' goes through a multi-valued relation: use an aggregate (mn_count...) or prefetch_related",
                   path);
-            return;
-        }
-    for (size_t i = 0; i < nh; i++)
-        if (!h[i].single) {
-            cfail(c, MN_EINVAL, "'%s' goes through a multi-valued relation", path);
             return;
         }
     put(c, "(SELECT ");
@@ -1851,6 +1850,115 @@ static void rel_scalar(comp *c, const char *path)
     mn__quote(&c->sql, mn_field_column(f));
     put_hops(c, h, nh);
     put(c, ")");
+}
+
+/* values("products__name") on categories: as Django, one row per related
+ * row through LEFT OUTER JOINs (V1, V2...), shared by the paths of one
+ * relation prefix ("products__name", "products__price"). */
+typedef struct vjoin {
+    const char *key;   /* the relation prefix this join ends ("products") or NULL (inner step) */
+    mn_model *m;
+    const char *alias, *prev; /* prev: NULL for the base table */
+    const char *lhs, *rhs;
+} vjoin;
+
+static const char *vjoin_add(comp *c, const char *key, const hop *h, size_t nh, const char *prev)
+{
+    for (size_t i = 0; i < c->nvj; i++)
+        if (c->vj[i].key && !strcmp(c->vj[i].key, key))
+            return c->vj[i].alias;
+    for (size_t i = 0; i < nh; i++) {
+        if (c->nvj % 8 == 0) {
+            vjoin *nj = mn_arena_realloc(c->a, c->vj, c->nvj * sizeof *nj, (c->nvj + 8) * sizeof *nj);
+            if (!nj) {
+                cfail(c, MN_ENOMEM, "out of memory");
+                return NULL;
+            }
+            c->vj = nj;
+        }
+        vjoin *j = &c->vj[c->nvj];
+        j->key = i == nh - 1 ? key : NULL;
+        j->m = h[i].m;
+        j->alias = mn_arena_sprintf(c->a, "V%zu", c->nvj + 1);
+        j->prev = prev;
+        j->lhs = h[i].lhs;
+        j->rhs = h[i].rhs;
+        prev = j->alias;
+        c->nvj++;
+    }
+    return prev;
+}
+
+/* Joins a multi-valued values() path; returns the alias holding its field
+ * (*f), or NULL when the path is single-valued or not one (no error). */
+static const char *vjoin_path(comp *c, const char *path, const mn_field **f)
+{
+    char *copy = mn_arena_strdup(c->a, path);
+    if (!copy)
+        return NULL;
+    size_t nvj0 = c->nvj;
+    mn_model *cur = c->m;
+    const char *prev = NULL;
+    bool multi = false;
+    hop h[MAX_HOPS];
+    size_t total = 0;
+    for (char *p = copy; p;) {
+        char *sep = strstr(p, "__");
+        if (sep)
+            *sep = '\0';
+        const mn_field *g = mn_model_field_by_name(cur, p);
+        mn__rel r;
+        if (g && (g->kind != MN_KIND_FOREIGNKEY || !sep)) {
+            if (sep)
+                return NULL;
+            *f = g;
+            break;
+        }
+        if (!mn__rel_find(cur, p, true, &r))
+            return NULL;
+        size_t nh = rel_hops(&r, cur, h);
+        for (size_t i = 0; i < nh; i++)
+            multi |= !h[i].single;
+        total += nh;
+        if (total > MAX_HOPS)
+            return NULL;
+        size_t keylen = (size_t)(p - copy) + strlen(p);
+        prev = vjoin_add(c, mn_arena_strndup(c->a, path, keylen), h, nh, prev);
+        if (!prev)
+            return NULL;
+        cur = r.model;
+        if (!sep) {
+            *f = &cur->_rt->fields[cur->_rt->pk];
+            break;
+        }
+        p = sep + 2;
+    }
+    if (!multi) {
+        c->nvj = nvj0; /* single-valued: a scalar subquery does it */
+        return NULL;
+    }
+    c->alias = c->m->_rt->table;
+    return prev;
+}
+
+static void put_vjoins(comp *c)
+{
+    for (size_t i = 0; i < c->nvj; i++) {
+        const vjoin *j = &c->vj[i];
+        put(c, " LEFT OUTER JOIN ");
+        mn__quote(&c->sql, j->m->_rt->table);
+        put(c, " ");
+        mn__quote(&c->sql, j->alias);
+        put(c, " ON (");
+        mn__quote(&c->sql, j->alias);
+        put(c, ".");
+        mn__quote(&c->sql, j->lhs);
+        put(c, " = ");
+        mn__quote(&c->sql, j->prev ? j->prev : c->m->_rt->table);
+        put(c, ".");
+        mn__quote(&c->sql, j->rhs);
+        put(c, ")");
+    }
 }
 
 /* A copy of q with prefix ("products") taken off every lookup
@@ -2222,7 +2330,17 @@ static void compile_order(comp *c, const char *const *order, bool reversed)
         } else if (find_annot(c->qs, name)) {
             mn__quote(&c->sql, name);
         } else if (strstr(name, "__")) {
-            rel_scalar(c, name);
+            const mn_field *vf;
+            size_t nvj0 = c->nvj;
+            const char *al = c->alias ? vjoin_path(c, name, &vf) : NULL;
+            if (al && c->nvj == nvj0) { /* joined by compile_select */
+                mn__quote(&c->sql, al);
+                put(c, ".");
+                mn__quote(&c->sql, mn_field_column(vf));
+            } else {
+                c->nvj = nvj0;
+                rel_scalar(c, name);
+            }
         } else {
             unresolved(c, name);
             return;
@@ -2251,6 +2369,7 @@ typedef struct selcol {
     const char *key;
     const char *path;   /* a value across relations ("category__name"), or NULL */
     const mn_field *pf; /* its field */
+    const char *jalias; /* a multi-valued path: the alias of its joined table */
 } selcol;
 
 static selcol *select_columns(comp *c, size_t *n)
@@ -2283,6 +2402,9 @@ static selcol *select_columns(comp *c, size_t *n)
                 cols[k].field = mn_model_field_index(m, f);
             } else if (find_annot(qs, name)) {
                 cols[k].field = -(int)(find_annot(qs, name) - qs->annots) - 1;
+            } else if (strstr(name, "__") && (cols[k].jalias = vjoin_path(c, name, &cols[k].pf)) != NULL) {
+                cols[k].field = 0;
+                cols[k].path = name;
             } else if (strstr(name, "__") && (cols[k].pf = path_field(c, name)) != NULL) {
                 cols[k].field = 0;
                 cols[k].path = name;
@@ -2319,11 +2441,26 @@ static bool any_agg(mn_qs *qs)
 static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
 {
     mn_qs *qs = c->qs;
+    /* order_by("products__name"): a multi-valued path is joined (rows
+     * repeat, as in Django), before anything qualifies columns */
+    const char *const *ord = with_order ? ordering(qs) : NULL;
+    for (size_t i = 0; ord && ord[i]; i++) {
+        const char *name = ord[i][0] == '-' ? ord[i] + 1 : ord[i];
+        const mn_field *vf;
+        if (strstr(name, "__") && !find_annot(qs, name))
+            vjoin_path(c, name, &vf);
+    }
     put(c, qs->distinct ? "SELECT DISTINCT " : "SELECT ");
     for (size_t i = 0; i < n; i++) {
         if (i)
             put(c, ", ");
-        if (cols[i].path) {
+        if (cols[i].jalias) {
+            mn__quote(&c->sql, cols[i].jalias);
+            put(c, ".");
+            mn__quote(&c->sql, mn_field_column(cols[i].pf));
+            put(c, " AS ");
+            mn__quote(&c->sql, cols[i].key);
+        } else if (cols[i].path) {
             rel_scalar(c, cols[i].path);
             put(c, " AS ");
             mn__quote(&c->sql, cols[i].key);
@@ -2342,6 +2479,8 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     mn__quote(&c->sql, c->m->_rt->table);
     if (c->joins)
         put_joins(c);
+    if (c->nvj)
+        put_vjoins(c);
     compile_where(c);
     if (any_agg(qs)) {
         /* Group by the selected plain columns (values().annotate()) or by
@@ -2385,6 +2524,8 @@ static void compile_subquery(comp *c, mn_qs *sub)
     s.joins = false;
     s.sj = NULL;
     s.nsj = 0;
+    s.vj = NULL;
+    s.nvj = 0;
     s.neg = 0;
     s.in_aggregate = false;
     s.depth = c->depth + 8;
@@ -2761,7 +2902,9 @@ static int qc_params(comp *c, const qc_shape *s)
 
 typedef struct sjoin {
     int parent;         /* -1: the base table */
-    const mn_field *fk; /* the key in the parent model */
+    const mn_field *fk; /* the key: in the parent model, or in m when reverse */
+    bool reverse;       /* the reverse side of a one-to-one (user.profile) */
+    const char *name;   /* the accessor in the parent */
     mn_model *m;
     const char *alias;
     bool outer;
@@ -2808,16 +2951,26 @@ static int add_join(comp *c, int parent, const char *name)
 {
     mn_model *pm = parent < 0 ? c->m : c->sj[parent].m;
     for (size_t i = 0; i < c->nsj; i++)
-        if (c->sj[i].parent == parent && !strcmp(c->sj[i].fk->name, name))
+        if (c->sj[i].parent == parent && !strcmp(c->sj[i].name, name))
             return (int)i;
     const mn_field *f = mn_model_field_by_name(pm, name);
-    if (!f || f->kind != MN_KIND_FOREIGNKEY || strcmp(f->name, name) != 0) {
+    mn__rel rev;
+    bool reverse = (!f || f->kind != MN_KIND_FOREIGNKEY) && mn__rel_find(pm, name, false, &rev) &&
+                   rev.kind == MN__REL_REVERSE && !rev.multiple;
+    if (reverse)
+        f = rev.fk;
+    if (!reverse && (!f || f->kind != MN_KIND_FOREIGNKEY || strcmp(f->name, name) != 0)) {
         mn_buf b;
         mn_buf_init(&b, c->a, 0);
         size_t k = 0;
         for (size_t i = 0; i < pm->_rt->nfields; i++)
             if (pm->_rt->fields[i].kind == MN_KIND_FOREIGNKEY)
                 mn_buf_printf(&b, "%s%s", k++ ? ", " : "", pm->_rt->fields[i].name);
+        mn__rel rs[32];
+        size_t nr = mn__rel_reverse(pm, rs, 32);
+        for (size_t i = 0; i < nr && i < 32; i++)
+            if (!rs[i].multiple && !rs[i].hidden)
+                mn_buf_printf(&b, "%s%s", k++ ? ", " : "", rs[i].name);
         cfail(c, MN_EINVAL, "Invalid field name(s) given in select_related: '%s'. Choices are: %s", name,
               k ? mn_buf_cstr(&b) : "(none)");
         return -1;
@@ -2837,10 +2990,27 @@ static int add_join(comp *c, int parent, const char *name)
     sjoin *j = &c->sj[c->nsj];
     j->parent = parent;
     j->fk = f;
-    j->m = f->related;
+    j->reverse = reverse;
+    j->name = reverse ? rev.name : f->name;
+    j->m = reverse ? rev.model : f->related;
     j->alias = mn_arena_sprintf(c->a, "T%zu", c->nsj + 1);
-    j->outer = f->null || (parent >= 0 && c->sj[parent].outer);
+    j->outer = reverse || f->null || (parent >= 0 && c->sj[parent].outer);
     return (int)c->nsj++;
+}
+
+/* select_related() without names: every non-null forward key, followed
+ * down to Django's max_depth of 5. */
+static void add_all_joins(comp *c, int parent, int depth)
+{
+    mn_model *pm = parent < 0 ? c->m : c->sj[parent].m;
+    for (size_t i = 0; i < pm->_rt->nfields && c->rc == MN_OK; i++) {
+        const mn_field *f = &pm->_rt->fields[i];
+        if (f->kind != MN_KIND_FOREIGNKEY || f->null)
+            continue;
+        int j = add_join(c, parent, f->name);
+        if (j >= 0 && depth < 5)
+            add_all_joins(c, j, depth + 1);
+    }
 }
 
 /* The joins of select_related for an objects query: columns qualified. */
@@ -2850,11 +3020,9 @@ static void setup_joins(comp *c)
     if (qs->mode != MODE_OBJECTS || qs->raw_sql || (!qs->nrelated && !qs->related_all))
         return;
     if (qs->related_all)
-        for (size_t i = 0; i < c->m->_rt->nfields; i++) {
-            const mn_field *f = &c->m->_rt->fields[i];
-            if (f->kind == MN_KIND_FOREIGNKEY && !f->null && add_join(c, -1, f->name) < 0)
-                return;
-        }
+        add_all_joins(c, -1, 1);
+    if (c->rc != MN_OK)
+        return;
     for (size_t i = 0; i < qs->nrelated; i++) {
         char *copy = mn_arena_strdup(c->a, qs->related[i]);
         int parent = -1;
@@ -2892,14 +3060,15 @@ static void put_joins(comp *c)
         mn__quote(&c->sql, s->m->_rt->table);
         put(c, " ");
         mn__quote(&c->sql, s->alias);
+        mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
         put(c, " ON (");
         mn__quote(&c->sql, s->alias);
         put(c, ".");
-        mn__quote(&c->sql, s->m->_rt->columns[s->m->_rt->pk]);
+        mn__quote(&c->sql, s->reverse ? mn_field_column(s->fk) : s->m->_rt->columns[s->m->_rt->pk]);
         put(c, " = ");
         mn__quote(&c->sql, s->parent < 0 ? c->m->_rt->table : c->sj[s->parent].alias);
         put(c, ".");
-        mn__quote(&c->sql, mn_field_column(s->fk));
+        mn__quote(&c->sql, s->reverse ? pm->_rt->columns[pm->_rt->pk] : mn_field_column(s->fk));
         put(c, ")");
     }
 }
@@ -2917,7 +3086,11 @@ static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err 
         void *parent = s->parent < 0 ? base : objs[s->parent];
         mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
         objs[j] = NULL;
-        if (parent && !mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
+        if (parent && s->reverse && mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
+            /* known to have none: user.profile then fails without a query */
+            if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
+                return mn_err_set(e, MN_ENOMEM, "out of memory");
+        } else if (parent && !mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
             void *obj = mn__obj_alloc(m, c->a);
             if (!obj)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
@@ -2926,8 +3099,8 @@ static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err 
                 if (rc != MN_OK)
                     return rc;
             }
-            int64_t key = *(int64_t *)((char *)parent + s->fk->offset);
-            if (mn__cache_put(parent, pm, s->fk->name, key, obj, c->a) != MN_OK)
+            int64_t key = s->reverse ? mn_obj_pk(parent, pm) : *(int64_t *)((char *)parent + s->fk->offset);
+            if (mn__cache_put(parent, pm, s->name, key, obj, c->a) != MN_OK)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
             objs[j] = obj;
         }
@@ -3022,6 +3195,9 @@ static int prefetch_level(mn_qs *parent, mn_model *m, void **items, size_t n, co
         return mn_err_set(err, MN_EINVAL,
                           "Cannot find '%s' on %s object, '%s' is an invalid parameter to prefetch_related()", name,
                           m->name, p->lookup);
+    if (last && p->qs && p->qs->m != r.model)
+        return mn_err_set(err, MN_EINVAL, "Prefetch('%s'): the queryset must be one of %s, not of %s", p->lookup,
+                          r.model->name, p->qs->m->name);
     const char *store = last && p->to_attr ? p->to_attr : name;
     mn_list *keys = mn_list_new(a, n ? n : 1);
     mn_map *index = mn_map_new(a, n ? n : 1);
@@ -3050,7 +3226,6 @@ static int prefetch_level(mn_qs *parent, mn_model *m, void **items, size_t n, co
     if (nk) {
         mn_qs *q;
         const mn_field *key_field; /* the member of each loaded row holding the group key */
-        mn_model *rm;             /* the model of the loaded rows */
         if (r.kind == MN__REL_M2M) {
             /* the through rows with their targets joined: one query */
             q = mn_qs_all(r.through, a);
@@ -3084,14 +3259,12 @@ static int prefetch_level(mn_qs *parent, mn_model *m, void **items, size_t n, co
             }
             q = mn_qs_select_related(q, r.dst_fk->name, NULL);
             key_field = r.src_fk;
-            rm = r.through;
         } else {
             mn_model *tm = r.model;
             q = prefetch_base(p, last, tm, parent);
             const char *lk = r.kind == MN__REL_FORWARD ? "pk__in" : mn_arena_sprintf(a, "%s__in", r.fk->name);
             q = mn_qs_filter(q, lk, mn_value_list(keys));
             key_field = r.kind == MN__REL_FORWARD ? &tm->_rt->fields[tm->_rt->pk] : r.fk;
-            rm = tm;
         }
         int rc = mn_qs_eval(q, err);
         if (rc != MN_OK)
@@ -3111,7 +3284,6 @@ static int prefetch_level(mn_qs *parent, mn_model *m, void **items, size_t n, co
             if (bucket_push(a, &groups[at.u.i], obj) != MN_OK || bucket_push(a, out, obj) != MN_OK)
                 return mn_err_set(err, MN_ENOMEM, "out of memory");
         }
-        (void)rm;
     }
     for (size_t i = 0; i < n; i++) {
         int64_t k;
@@ -3479,10 +3651,21 @@ static int scalar_query(mn_qs *qs, const char *what, mn_value *out, mn_err *err)
     mn_err e = { 0 };
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
-    if (qs->distinct || qs->low || qs->high >= 0 || any_agg(qs)) {
+    /* values() over a multi-valued path counts its joined rows */
+    bool vm = false;
+    for (size_t i = 0; qs->mode != MODE_OBJECTS && i < qs->nvfields && !vm; i++) {
+        hop h[MAX_HOPS];
+        size_t nh;
+        mn_model *last;
+        if (strstr(qs->vfields[i], "__") && !resolve_field(&c, qs->vfields[i]) &&
+            walk_path(&c, qs->vfields[i], h, &nh, &last, true))
+            for (size_t k = 0; k < nh; k++)
+                vm |= !h[k].single;
+    }
+    if (qs->distinct || qs->low || qs->high >= 0 || any_agg(qs) || vm) {
         size_t n;
         mn_qs inner = *qs;
-        inner.mode = MODE_OBJECTS;
+        inner.mode = vm ? qs->mode : MODE_OBJECTS;
         c.qs = &inner;
         selcol *cols = select_columns(&c, &n);
         mn_buf_printf(&c.sql, "SELECT %s FROM (", what);

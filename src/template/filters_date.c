@@ -22,6 +22,8 @@ static const char *fmt_arg(fcall *c, const char *setting)
     if (!c->has_arg || c->arg.type == MN_VALUE_NULL)
         return mn__tpl_get_format(e, setting, -1);
     mn_str s = mn__tpl_str(c->ctx, c->arg);
+    if (!s.len) /* date_format(value, format or 'DATE_FORMAT') */
+        return mn__tpl_get_format(e, setting, -1);
     char *z = mn_str_dup(c->arena, s);
     return z ? mn__tpl_get_format(e, z, -1) : NULL;
 }

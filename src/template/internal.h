@@ -182,6 +182,7 @@ typedef struct mn__tpl_locale {
         *short_date_format, *short_datetime_format;
     const char *decimal_sep, *thousand_sep;
     int grouping; /* NUMBER_GROUPING (0: none) */
+    const char *grouping_str, *first_day_of_week; /* as the date filter prints them */
 } mn__tpl_locale;
 
 /* The formats module of a language code ("fr", "en-gb"), or NULL when

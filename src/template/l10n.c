@@ -9,25 +9,31 @@
 static const mn__tpl_locale GLOBAL = {
     .date_format = "N j, Y", .datetime_format = "N j, Y, P", .time_format = "P", .year_month_format = "F Y",
     .month_day_format = "F j", .short_date_format = "m/d/Y", .short_datetime_format = "m/d/Y P",
-    .decimal_sep = ".", .thousand_sep = ",", .grouping = 0,
+    .decimal_sep = ".", .thousand_sep = ",", .grouping = 0, .grouping_str = "0", .first_day_of_week = "0",
 };
 /* conf/locale/en/formats.py */
 static const mn__tpl_locale EN = {
     .date_format = "N j, Y", .datetime_format = "N j, Y, P", .time_format = "P", .year_month_format = "F Y",
     .month_day_format = "F j", .short_date_format = "m/d/Y", .short_datetime_format = "m/d/Y P",
-    .decimal_sep = ".", .thousand_sep = ",", .grouping = 3,
+    .decimal_sep = ".", .thousand_sep = ",", .grouping = 3, .grouping_str = "3", .first_day_of_week = "0",
 };
-/* conf/locale/en_GB/formats.py (en_AU holds the same) */
+/* conf/locale/en_GB/formats.py */
 static const mn__tpl_locale EN_GB = {
     .date_format = "j M Y", .datetime_format = "j M Y, P", .time_format = "P", .year_month_format = "F Y",
     .month_day_format = "j F", .short_date_format = "d/m/Y", .short_datetime_format = "d/m/Y P",
-    .decimal_sep = ".", .thousand_sep = ",", .grouping = 3,
+    .decimal_sep = ".", .thousand_sep = ",", .grouping = 3, .grouping_str = "3", .first_day_of_week = "1",
+};
+/* conf/locale/en_AU/formats.py: en_GB's but for the first day of the week */
+static const mn__tpl_locale EN_AU = {
+    .date_format = "j M Y", .datetime_format = "j M Y, P", .time_format = "P", .year_month_format = "F Y",
+    .month_day_format = "j F", .short_date_format = "d/m/Y", .short_datetime_format = "d/m/Y P",
+    .decimal_sep = ".", .thousand_sep = ",", .grouping = 3, .grouping_str = "3", .first_day_of_week = "0",
 };
 /* conf/locale/fr/formats.py */
 static const mn__tpl_locale FR = {
     .date_format = "j F Y", .datetime_format = "j F Y H:i", .time_format = "H:i", .year_month_format = "F Y",
     .month_day_format = "j F", .short_date_format = "j N Y", .short_datetime_format = "j N Y H:i",
-    .decimal_sep = ",", .thousand_sep = "\xc2\xa0", .grouping = 3,
+    .decimal_sep = ",", .thousand_sep = "\xc2\xa0", .grouping = 3, .grouping_str = "3", .first_day_of_week = "1",
 };
 
 static bool lang_is(const char *lang, const char *prefix)
@@ -42,8 +48,10 @@ const mn__tpl_locale *mn__tpl_locale_of(const char *lang)
 {
     if (!lang)
         return &EN;
-    if (lang_is(lang, "en-gb") || lang_is(lang, "en-au") || lang_is(lang, "en_gb") || lang_is(lang, "en_au"))
+    if (lang_is(lang, "en-gb") || lang_is(lang, "en_gb"))
         return &EN_GB;
+    if (lang_is(lang, "en-au") || lang_is(lang, "en_au"))
+        return &EN_AU;
     if (lang_is(lang, "en"))
         return &EN;
     if (lang_is(lang, "fr"))
@@ -59,7 +67,7 @@ const mn__tpl_locale *mn__tpl_formats(const mn_template_engine *e, int use_l10n)
 
 const char *mn__tpl_get_format(const mn_template_engine *e, const char *name, int use_l10n)
 {
-    /* every setting name ends in "FORMAT" or "SEPARATOR" */
+    /* every setting name ends in T, R, G or K */
     size_t n = strlen(name);
     if (n < 6)
         return name;
@@ -77,8 +85,11 @@ const char *mn__tpl_get_format(const mn_template_engine *e, const char *name, in
         { "SHORT_DATETIME_FORMAT", offsetof(mn__tpl_locale, short_datetime_format) },
         { "DECIMAL_SEPARATOR", offsetof(mn__tpl_locale, decimal_sep) },
         { "THOUSAND_SEPARATOR", offsetof(mn__tpl_locale, thousand_sep) },
+        { "NUMBER_GROUPING", offsetof(mn__tpl_locale, grouping_str) },
+        { "FIRST_DAY_OF_WEEK", offsetof(mn__tpl_locale, first_day_of_week) },
     };
-    if (memcmp(name + n - 6, "FORMAT", 6) != 0 && (n < 9 || memcmp(name + n - 9, "SEPARATOR", 9) != 0))
+    char last = name[n - 1];
+    if (last != 'T' && last != 'R' && last != 'G' && last != 'K')
         return name;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(name, names[i].name) == 0)

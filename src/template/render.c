@@ -566,6 +566,13 @@ static int render_fexpr(const mn_template_fexpr *fe, mn_template_context *ctx, m
 {
     mn_value v;
     int rc;
+    if (!fe->nfilters && fe->var.lookups) {
+        /* a plain variable (most): straight to the lookups */
+        rc = var_lookup(&fe->var, ctx, &v, err);
+        if (rc == MN_ENOTFOUND)
+            rc = mn_template_fexpr_resolve(fe, ctx, false, &v, err);
+        return rc ? rc : mn_template_render_value(ctx, v, out);
+    }
     const mn__tfilter *last = fe->nfilters ? &fe->filters[fe->nfilters - 1] : NULL;
     if (!last || !last->def->render) {
         rc = mn_template_fexpr_resolve(fe, ctx, false, &v, err);

@@ -576,6 +576,7 @@ static int for_render(const void *data, mn_template_context *ctx, mn_buf *out, m
     if ((rc = mn_template_context_set(ctx, "forloop", mn_value_object(&loop_type, ls))))
         goto done;
     const mn_value *items = mn_list_items(seq);
+    uint32_t var_hint = 1; /* after "forloop" */
     for (size_t i = 0; i < n; i++) {
         if (++ctx->steps > ctx->max_steps) {
             rc = mn__tpl_render_error(ctx, err, MN_ELIMIT, "RenderLimitError",
@@ -599,8 +600,15 @@ static int for_render(const void *data, mn_template_context *ctx, mn_buf *out, m
             for (size_t k = 0; k < fn->nvars; k++)
                 if ((rc = mn_template_context_set_str(ctx, fn->vars[k], mn_list_get(parts, k))))
                     goto done;
-        } else if ((rc = mn_template_context_set_str(ctx, fn->vars[0], item))) {
-            goto done;
+        } else {
+            /* the loop variable's slot in the loop's scope, found again each
+             * time (the body may add names to this scope and move it) */
+            mn_map *scope = ctx->scopes[base - 1];
+            mn_value *slot = scope ? mn_map_find_hinted(scope, fn->vars[0], &var_hint) : NULL;
+            if (slot)
+                *slot = item;
+            else if ((rc = mn_template_context_set_str(ctx, fn->vars[0], item)))
+                goto done;
         }
         rc = mn_template_nodelist_render(fn->body, ctx, out, err);
         if (popctx)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "manouche.h"
 #include "manouche/fixtures.h"
 #include "web_internal.h"
@@ -92,6 +93,26 @@ static int dumpdata_handle(mn_command_ctx *ctx)
         if (rc)
             return rc;
     }
+    /* --pks 1,2,3: only with one model, as Django. */
+    const char *pks = mn_command_str(ctx, "pks");
+    mn_list *pk_list = NULL;
+    if (pks) {
+        size_t nsel = 0;
+        for (size_t i = 0; i < n; i++)
+            nsel += sel[i];
+        if (nlabels != 1 || !strchr(labels[0], '.') || nsel != 1)
+            return mn_command_error(ctx, "You can only use --pks option with one model");
+        pk_list = mn_list_new(a, 8);
+        mn_str rest = mn_str_from(pks), item;
+        size_t pos = 0;
+        while (pk_list && mn_str_next_field(rest, ',', &pos, &item)) {
+            item = mn_str_trim(item);
+            if (item.len && mn_list_push(pk_list, mn_value_str(mn_str_clone(a, item))))
+                return mn_command_error(ctx, "out of memory");
+        }
+        if (!pk_list)
+            return mn_command_error(ctx, "out of memory");
+    }
     int64_t indent = mn_command_has(ctx, "indent") ? mn_command_int(ctx, "indent") : 0;
     if (indent < 0 || indent > 255)
         return mn_command_error(ctx, "--indent must be between 0 and 255");
@@ -109,10 +130,24 @@ static int dumpdata_handle(mn_command_ctx *ctx)
     for (size_t i = 0; i < n && rc == MN_OK; i++) {
         if (!sel[i])
             continue;
-        mn_qs_iter *it = mn_qs_iterator(mn_qs_order_by(mn_qs_all(all[i], a), NULL), 2000);
+        mn_qs *qs = mn_qs_order_by(mn_qs_all(all[i], a), NULL);
+        if (pk_list)
+            qs = mn_qs_filter(qs, "pk__in", mn_value_list(pk_list));
+        /* Django's progress bar: only when writing a file from a terminal. */
+        mn_progress *bar = NULL;
+        if (output && isatty(1) && mn_command_verbosity(ctx) > 0) {
+            int64_t total = mn_qs_count(qs, &err);
+            if (total < 0)
+                rc = (int)total;
+            else
+                bar = mn_progress_start(ctx, (uint64_t)total, all[i]->name);
+        }
+        mn_qs_iter *it = rc == MN_OK ? mn_qs_iterator(qs, 2000) : NULL;
         void *obj;
         while (rc == MN_OK && (obj = mn_qs_iter_next(it, &err))) {
             rc = mn_fixture_writer_add(&fw, obj, all[i], &err);
+            if (bar)
+                mn_progress_advance(bar, 1);
             /* Stream: the buffer never holds more than one object. */
             if (fwrite(b.data, 1, b.len, f) != b.len)
                 rc = mn_err_set(&err, MN_EIO, "write failed: %s", strerror(errno));
@@ -120,6 +155,8 @@ static int dumpdata_handle(mn_command_ctx *ctx)
         }
         if (rc == MN_OK && err.code)
             rc = err.code;
+        if (bar)
+            mn_progress_finish(bar);
         mn_qs_iter_close(it);
     }
     if (rc == MN_OK)
@@ -149,6 +186,9 @@ static const mn_command_arg dumpdata_args[] = {
       .help = "An app_label or app_label.ModelName to exclude." },
     { .name = "--output", .short_name = 'o', .type = MN_ARG_STR,
       .help = "Specifies file to which the output is written." },
+    { .name = "--pks", .type = MN_ARG_STR, .metavar = "PRIMARY_KEYS",
+      .help = "Only dump objects with given primary keys. Accepts a comma-separated list of keys. This option only "
+              "works when you specify one model." },
     MN_ARG_END
 };
 
@@ -201,7 +241,7 @@ static const char *find_fixture(mn_arena *a, const char *label, const char *app_
 
 static int read_file(const char *path, mn_buf *out, mn_err *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!f)
         return mn_err_set(err, MN_EIO, "%s", strerror(errno));
     char chunk[65536];
@@ -209,7 +249,8 @@ static int read_file(const char *path, mn_buf *out, mn_err *err)
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         mn_buf_append(out, chunk, n);
     bool bad = ferror(f);
-    fclose(f);
+    if (f != stdin)
+        fclose(f);
     if (bad)
         return mn_err_set(err, MN_EIO, "read error");
     if (mn_buf_error(out))
@@ -236,10 +277,28 @@ static int loaddata_handle(mn_command_ctx *ctx)
     if (!touched || !paths)
         return mn_command_error(ctx, "out of memory");
     for (size_t i = 0; i < nlabels; i++) {
+        if (!strcmp(labels[i], "-")) {
+            /* Django's READ_STDIN. */
+            if (!format)
+                return mn_command_error(ctx, "--format must be specified when reading from stdin.");
+            paths[i] = "-";
+            continue;
+        }
         paths[i] = find_fixture(a, labels[i], app_only);
         if (!paths[i])
             return mn_command_error(ctx, "No fixture named '%s' found.", labels[i]);
     }
+    /* -e: objects of an excluded app or model are read and not saved. */
+    bool *excluded = mn_arena_calloc(a, nmodels + 1, sizeof *excluded);
+    if (!excluded)
+        return mn_command_error(ctx, "out of memory");
+    const char *exclude = mn_command_str(ctx, "exclude");
+    if (exclude) {
+        int erc = select_label(ctx, exclude, models, excluded, true);
+        if (erc)
+            return erc;
+    }
+    unsigned flags = mn_command_flag(ctx, "ignorenonexistent") ? MN_FIXTURE_IGNORE_NONEXISTENT : 0;
     mn_err err = { 0 };
     mn_db *db = mn_orm_db();
     if (!db)
@@ -247,7 +306,7 @@ static int loaddata_handle(mn_command_ctx *ctx)
     /* Every fixture in one transaction: all of them load, or nothing. */
     if (mn_db_begin(db, &err))
         return mn_command_error(ctx, "%s", err.msg);
-    size_t loaded = 0, fixtures = 0;
+    size_t loaded = 0, read = 0, fixtures = 0;
     int rc = MN_OK;
     const char *failed = NULL;
     mn_arena *fa = mn_arena_new("loaddata", 0);
@@ -255,14 +314,21 @@ static int loaddata_handle(mn_command_ctx *ctx)
         mn_arena_reset(fa);
         mn_buf text;
         mn_buf_init(&text, fa, ((size_t)1 << 30) + 1);
-        failed = paths[i];
+        failed = strcmp(paths[i], "-") ? paths[i] : "stdin";
         if ((rc = read_file(paths[i], &text, &err)))
             break;
         mn_fixture_object *objs;
         size_t n;
-        if ((rc = mn_fixture_loads(mn_buf_str(&text), models, fa, &objs, &n, &err)))
+        if ((rc = mn_fixture_loads(mn_buf_str(&text), models, flags, fa, &objs, &n, &err)))
             break;
+        size_t saved = 0;
         for (size_t k = 0; k < n && rc == MN_OK; k++) {
+            bool skip = false;
+            for (size_t j = 0; j < nmodels; j++)
+                skip |= excluded[j] && models[j] == objs[k].model;
+            if (skip)
+                continue;
+            saved++;
             mn_err serr = { 0 };
             if ((rc = mn_fixture_save(&objs[k], db, fa, &serr))) {
                 mn_err_set(&err, rc, "Could not load %s.%s(pk=%lld): %s", objs[k].model->app_label,
@@ -279,18 +345,28 @@ static int loaddata_handle(mn_command_ctx *ctx)
                            labels[i]);
         else
             fixtures++;
-        loaded += n;
+        loaded += saved;
+        read += n;
         failed = NULL;
     }
     if (!fa)
         rc = mn_err_set(&err, MN_ENOMEM, "out of memory");
     mn_arena_free(fa);
     if (rc == MN_OK) {
-        mn_model **seq = mn_arena_calloc(a, nmodels + 1, sizeof *seq);
+        size_t cap = 2 * nmodels + 64;
+        mn_model **seq = mn_arena_calloc(a, cap + 1, sizeof *seq);
         size_t ns = 0;
-        for (size_t j = 0; seq && j < nmodels; j++)
-            if (touched[j])
-                seq[ns++] = models[j];
+        for (size_t j = 0; seq && j < nmodels; j++) {
+            if (!touched[j])
+                continue;
+            seq[ns++] = models[j];
+            /* set() inserted rows into the automatic through tables too. */
+            for (const mn_m2m *mm = models[j]->many_to_many; mm && mm->name && ns < cap; mm++) {
+                mn_model *through = mm->through ? NULL : mn_m2m_through(models[j], mm->name);
+                if (through)
+                    seq[ns++] = through;
+            }
+        }
         rc = seq ? mn_fixture_reset_sequences(seq, ns, db, &err) : mn_err_set(&err, MN_ENOMEM, "out of memory");
         failed = NULL;
     }
@@ -308,16 +384,23 @@ static int loaddata_handle(mn_command_ctx *ctx)
             mn_db_rollback(db, &rerr);
         return mn_command_error(ctx, "Problem installing fixtures: %s", err.msg);
     }
-    if (mn_command_verbosity(ctx) >= 1)
+    if (mn_command_verbosity(ctx) >= 1 && loaded == read)
         mn_command_out(ctx, MN_STYLE_PLAIN, "Installed %zu object(s) from %zu fixture(s)", loaded, fixtures);
+    else if (mn_command_verbosity(ctx) >= 1)
+        mn_command_out(ctx, MN_STYLE_PLAIN, "Installed %zu object(s) (of %zu) from %zu fixture(s)", loaded, read,
+                       fixtures);
     return 0;
 }
 
 static const mn_command_arg loaddata_args[] = {
     { .name = "fixture", .type = MN_ARG_STR, .many = true, .metavar = "fixture",
-      .help = "Fixture labels." },
+      .help = "Fixture labels (\"-\" reads standard input, with --format)." },
     { .name = "--app", .type = MN_ARG_STR, .metavar = "APP_LABEL",
       .help = "Only look for fixtures in the specified app." },
+    { .name = "--ignorenonexistent", .short_name = 'i', .type = MN_ARG_BOOL,
+      .help = "Ignores entries in the serialized data for fields that do not currently exist on the model." },
+    { .name = "--exclude", .short_name = 'e', .type = MN_ARG_STR,
+      .help = "An app_label or app_label.ModelName to exclude." },
     { .name = "--format", .type = MN_ARG_STR, .choices = formats,
       .help = "Format of serialized data when reading from stdin." },
     MN_ARG_END
@@ -364,9 +447,20 @@ static int flush_handle(mn_command_ctx *ctx)
     mn_buf_init(&sql, a, 0);
     bool pg = mn_db_engine_of(db) == MN_DB_POSTGRES;
     size_t nt = 0;
-    const char **tables = mn_arena_calloc(a, n + 1, sizeof *tables);
-    for (size_t i = 0; tables && i < n; i++) {
-        const char *t = mn_model_table(models[i]);
+    /* The models' tables and their automatic many-to-many tables. */
+    size_t ncand = 0;
+    const char **cand = mn_arena_calloc(a, 2 * n + 64, sizeof *cand);
+    for (size_t i = 0; cand && i < n; i++) {
+        cand[ncand++] = mn_model_table(models[i]);
+        for (const mn_m2m *mm = models[i]->many_to_many; mm && mm->name && ncand < 2 * n + 63; mm++) {
+            mn_model *through = mm->through ? NULL : mn_m2m_through(models[i], mm->name);
+            if (through)
+                cand[ncand++] = mn_model_table(through);
+        }
+    }
+    const char **tables = cand ? mn_arena_calloc(a, ncand + 1, sizeof *tables) : NULL;
+    for (size_t i = 0; tables && i < ncand; i++) {
+        const char *t = cand[i];
         bool there = false, dup = false;
         for (size_t k = 0; k < mn_list_len(existing); k++)
             there |= mn_str_eq_cstr(mn_list_get(existing, k).u.s, t);

@@ -363,6 +363,13 @@ static mn_response *check_nplus1(mn_request *req, mn_site *site, mn_response *re
         return resp;
     const char *msg = mn_nplus1_message(st->nplus1);
     mn_nplus1_stop(st->nplus1);
+    size_t n = mn_nplus1_statements(st->nplus1);
+    if (n && site->cfg.settings->DEBUG) {
+        char timing[96];
+        snprintf(timing, sizeof timing, "db;dur=%.3f;desc=\"%zu quer%s\"", mn_nplus1_seconds(st->nplus1) * 1000, n,
+                 n == 1 ? "y" : "ies");
+        mn_response_add_header(resp, "Server-Timing", mn_str_from(timing));
+    }
     if (!msg)
         return resp;
     st->nplus1_message = msg;

@@ -408,6 +408,24 @@ static bool selected(const table *tables, size_t n, const char *name)
     return false;
 }
 
+/* A foreign key can be MN_FIELD_FOREIGNKEY when its table is inspected
+ * and has an integer primary key (the member is int64_t). */
+static bool fk_usable(const table *tables, size_t n, const char *target, bool pg)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(tables[i].name, target) || tables[i].npk != 1)
+            continue;
+        for (size_t k = 0; k < tables[i].ncols; k++) {
+            if (!tables[i].cols[k].pk)
+                continue;
+            const char *note;
+            kind_map km = kind_of(&tables[i].cols[k], pg, &note);
+            return !strcmp(km.ctype, "int64_t") || !strcmp(km.ctype, "int32_t") || !strcmp(km.ctype, "int16_t");
+        }
+    }
+    return false;
+}
+
 static void generate(mn_buf *b, table *tables, size_t n, const char *app_label, bool pg, const char *source,
                      mn_arena *a)
 {
@@ -443,7 +461,7 @@ static void generate(mn_buf *b, table *tables, size_t n, const char *app_label, 
             return;
         for (size_t k = 0; k < t->ncols; k++) {
             column *c = &t->cols[k];
-            bool fk = c->fk_table && selected(tables, n, c->fk_table);
+            bool fk = c->fk_table && fk_usable(tables, n, c->fk_table, pg);
             const char *nm = c_name(a, c->name, fk);
             for (size_t j = 0; j < k; j++)
                 if (!strcmp(names[j], nm)) {
@@ -456,7 +474,7 @@ static void generate(mn_buf *b, table *tables, size_t n, const char *app_label, 
         for (size_t k = 0; k < t->ncols; k++) {
             const char *note;
             column *c = &t->cols[k];
-            bool fk = c->fk_table && selected(tables, n, c->fk_table);
+            bool fk = c->fk_table && fk_usable(tables, n, c->fk_table, pg);
             kind_map km = fk ? (kind_map){ "FOREIGNKEY", "int64_t" } : kind_of(c, pg, &note);
             mn_buf_printf(b, "    %s %s;\n", km.ctype, names[k]);
         }
@@ -464,10 +482,11 @@ static void generate(mn_buf *b, table *tables, size_t n, const char *app_label, 
         for (size_t k = 0; k < t->ncols; k++) {
             column *c = &t->cols[k];
             const char *note = NULL;
-            bool fk = c->fk_table && selected(tables, n, c->fk_table);
+            bool fk = c->fk_table && fk_usable(tables, n, c->fk_table, pg);
             kind_map km = fk ? (kind_map){ "FOREIGNKEY", "int64_t" } : kind_of(c, pg, &note);
             if (c->fk_table && !fk)
-                note = mn_arena_sprintf(a, "References table \"%s\", which is not inspected.", c->fk_table);
+                note = mn_arena_sprintf(a, "References table \"%s\", which is not inspected or has no integer key.",
+                                        c->fk_table);
             mn_buf_printf(b, "    MN_FIELD_%s(%s, %s", km.macro, sname, names[k]);
             if (fk)
                 mn_buf_printf(b, ", %s_model", c_name(a, c->fk_table, false));

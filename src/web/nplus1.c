@@ -22,7 +22,9 @@ struct mn_nplus1_tracker {
     size_t threshold;
     shape *shapes; /* open addressing, cap a power of two */
     size_t n, cap;
-    size_t queries;
+    size_t queries;    /* SELECTs */
+    size_t statements; /* every statement */
+    double seconds;
     mn_nplus1_finding *findings;
 };
 
@@ -72,10 +74,14 @@ static bool grow(mn_nplus1_tracker *t)
 static void observe(void *udata, const mn_db *db, const char *sql, size_t nparams, double seconds)
 {
     mn_nplus1_tracker *t = udata;
-    (void)db, (void)nparams, (void)seconds;
+    (void)db, (void)nparams;
     const char *relation = pending_relation;
     bool many = pending_many;
-    if (!t->active || !is_select(sql))
+    if (!t->active)
+        return;
+    t->statements++;
+    t->seconds += seconds;
+    if (!is_select(sql))
         return;
     pending_relation = NULL;
     t->queries++;
@@ -94,8 +100,9 @@ static void observe(void *udata, const mn_db *db, const char *sql, size_t nparam
         t->n++;
     }
     s->count++;
-    if (relation) {
-        s->relation = relation;
+    if (relation && (!s->relation || strcmp(s->relation, relation))) {
+        /* The caller's name only lives during the query. */
+        s->relation = mn_arena_strdup(t->arena, relation);
         s->many = many;
     }
 }
@@ -128,6 +135,8 @@ void mn_nplus1_stop(mn_nplus1_tracker *t)
 }
 
 size_t mn_nplus1_queries(const mn_nplus1_tracker *t) { return t ? t->queries : 0; }
+size_t mn_nplus1_statements(const mn_nplus1_tracker *t) { return t ? t->statements : 0; }
+double mn_nplus1_seconds(const mn_nplus1_tracker *t) { return t ? t->seconds : 0; }
 
 static int by_count(const void *a, const void *b)
 {

@@ -367,3 +367,65 @@ Test(value, self_referencing_containers_like_python)
     cr_assert_eq(mn_value_copy(A, mn_value_list(l), &out), MN_EINVAL);
     cr_assert_eq(mn_value_copy(A, mn_value_map(d), &out), MN_EINVAL);
 }
+
+/* mn_map_find_hinted: any hint gives the same answer as mn_map_find; the
+ * hint moves to where the key was found and stays when it is absent; keys
+ * of every length compare exactly (word compares near 4, 8 and 16 bytes). */
+Test(value, map_find_hinted)
+{
+    mn_arena *a = mn_arena_new("t", 0);
+    mn_map *m = mn_map_new(a, 0);
+    static const char *const keys[] = { "a", "ab", "abc", "abcd", "abcde", "abcdefg", "abcdefgh", "abcdefghi",
+                                        "abcdefghijklmnop", "abcdefghijklmnopq", "abcdefghijklmnoq", "abcdefgi" };
+    size_t n = sizeof keys / sizeof keys[0];
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(mn_map_set_cstr(m, keys[i], mn_value_int((int64_t)i)), MN_OK);
+    for (uint32_t h = 0; h < 20; h++) {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t hint = h;
+            mn_value *v = mn_map_find_hinted(m, mn_str_from(keys[i]), &hint);
+            cr_assert(v && v->u.i == (int64_t)i, "key %s hint %u", keys[i], h);
+            cr_assert_eq(hint, (uint32_t)i);
+        }
+        uint32_t hint = h;
+        cr_assert_null(mn_map_find_hinted(m, MN_STR("abcdefghijklmnoz"), &hint));
+        cr_assert_null(mn_map_find_hinted(m, MN_STR("abce"), &hint));
+        cr_assert_null(mn_map_find_hinted(m, MN_STR(""), &hint));
+        cr_assert_eq(hint, h);
+    }
+    uint32_t hint = 0;
+    cr_assert_null(mn_map_find_hinted(NULL, MN_STR("a"), &hint));
+    /* an indexed (large) map behaves the same */
+    for (int i = 0; i < 40; i++)
+        mn_map_set(m, mn_str_from(mn_arena_sprintf(a, "key%d", i)), mn_value_int(100 + i));
+    hint = 3;
+    mn_value *v = mn_map_find_hinted(m, MN_STR("key17"), &hint);
+    cr_assert(v && v->u.i == 117);
+    cr_assert_str_eq(mn_map_key_at(m, hint).ptr, "key17");
+    mn_arena_free(a);
+}
+
+/* The shortest round-trip search (bisection for values that are not powers
+ * of two) on values needing 1 to 17 digits; expectations from Python's
+ * repr(). */
+Test(value, float_repr_shortest_digits)
+{
+    static const struct {
+        double v;
+        const char *want;
+    } cases[] = {
+        { 0x1.3333333333334p-2, "0.30000000000000004" }, { 0x1.5555555555555p-2, "0.3333333333333333" },
+        { 0x1.5555555555555p-1, "0.6666666666666666" },  { 0x1.52d02c7e14af6p+76, "1e+23" },
+        { 0x0.0000000000001p-1022, "5e-324" },           { 0x1.fffffffffffffp+1023, "1.7976931348623157e+308" },
+        { 0x1.b7ae147ae147bp+3, "13.74" },               { 0x1.63d708192711bp-50, "1.23456789e-15" },
+        { 0x1.a36e2eb1c432dp-16, "2.5e-05" },            { 0x1.18b54f22aeb03p+50, "1234567890123456.8" },
+        { -0x1.3333333333334p-2, "-0.30000000000000004" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mn_buf b;
+        mn_buf_init(&b, NULL, 0);
+        cr_assert_eq(mn_buf_put_double_repr(&b, cases[i].v), MN_OK);
+        cr_assert_str_eq(mn_buf_cstr(&b), cases[i].want);
+        mn_buf_free(&b);
+    }
+}

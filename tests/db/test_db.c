@@ -420,6 +420,58 @@ Test(db, cached_statement_survives_schema_change_elsewhere)
     mn_db_execute(DB, "DROP TABLE t_shape2", NULL, 0, NULL, &err);
 }
 
+/* ---- statement observers and the manouche.db.backends log ---- */
+
+static size_t observed;
+static char last_sql[256];
+static void observe(void *udata, const mn_db *db, const char *sql, size_t nparams, double seconds)
+{
+    (void)db, (void)seconds;
+    *(size_t *)udata += nparams;
+    observed++;
+    snprintf(last_sql, sizeof last_sql, "%s", sql);
+}
+
+Test(db, observers_see_every_statement)
+{
+    mn_err err = { 0 };
+    size_t params = 0;
+    mn_db_observer o = { .fn = observe, .udata = &params };
+    mn_db_observer_add(&o);
+    mn_db_observer_add(&o); /* idempotent */
+    cr_assert_eq(insert("a", "1.00", 1, &err), MN_OK, "%s", err.msg);
+    cr_expect_eq(count(), 1);
+    cr_expect_eq(observed, 2);
+    cr_expect_eq(params, 4);
+    cr_expect(strstr(last_sql, "COUNT"), "%s", last_sql);
+    mn_db_observer_remove(&o);
+    mn_db_observer_remove(&o);
+    count();
+    cr_expect_eq(observed, 2, "removed: not called");
+}
+
+static char logged[1024];
+static void capture(void *ctx, const mn_log_record *rec)
+{
+    (void)ctx;
+    if (!strcmp(rec->logger, "manouche.db.backends"))
+        snprintf(logged, sizeof logged, "%.*s", MN_STR_FMT(rec->line));
+}
+
+Test(db, sql_logged_at_debug)
+{
+    mn_err err = { 0 };
+    mn_log_set_capture(capture, NULL);
+    cr_assert_eq(insert("quiet", "1.00", 1, &err), MN_OK);
+    cr_expect_str_eq(logged, "", "nothing below DEBUG");
+    mn_log_set_level("manouche.db.backends", MN_LOG_DEBUG);
+    cr_assert_eq(insert("it's", "2.50", 7, &err), MN_OK, "%s", err.msg);
+    cr_expect(strstr(logged, "level=DEBUG logger=manouche.db.backends msg=\"INSERT"), "%s", logged);
+    cr_expect(strstr(logged, "args=\"(\\\"it's\\\", '2.50', 7, 0.5)\""), "%s", logged);
+    cr_expect(strstr(logged, " duration=0.0"), "%s", logged);
+    mn_log_reset();
+}
+
 static int ext_freed;
 static void ext_free(void *p)
 {

@@ -15,6 +15,7 @@ cd "$work"
 $dj "$work/django.sqlite3" create
 $dj "$work/django.sqlite3" dumpdata catalog -o "$work/django.json"
 $dj "$work/django.sqlite3" dumpdata catalog --indent 4 -o "$work/django4.json"
+grep -qF '"tags": [1, 2]' "$work/django.json" || fail "no many-to-many in the fixture"
 # Our dumpdata of Django's database is byte for byte Django's.
 DATABASE_URL="sqlite:///$work/django.sqlite3" "$manage" dumpdata catalog -o ours.json
 cmp ours.json django.json || fail "dumpdata of a Django database differs"
@@ -24,7 +25,7 @@ DATABASE_URL="sqlite:///$work/django.sqlite3" "$manage" dumpdata catalog --inden
 # Our loaddata of Django's fixture, then our dumpdata: the same fixture.
 export DATABASE_URL="sqlite:///$work/ours.sqlite3"
 "$manage" create_tables >/dev/null
-"$manage" loaddata django.json | grep -qx "Installed 4 object(s) from 1 fixture(s)"
+"$manage" loaddata django.json | grep -qx "Installed 7 object(s) from 1 fixture(s)"
 "$manage" dumpdata catalog | cmp - django.json || fail "our round trip differs"
 # Loading again updates the same rows.
 "$manage" loaddata django4.json >/dev/null
@@ -33,7 +34,7 @@ export DATABASE_URL="sqlite:///$work/ours.sqlite3"
 # Django's loaddata of our fixture, then Django's dumpdata: the same fixture.
 "$manage" dumpdata catalog --indent 2 -o ours2.json
 $dj "$work/django2.sqlite3" migrate
-$dj "$work/django2.sqlite3" loaddata "$work/ours2.json" | grep -q "Installed 4 object(s) from 1 fixture(s)"
+$dj "$work/django2.sqlite3" loaddata "$work/ours2.json" | grep -q "Installed 7 object(s) from 1 fixture(s)"
 $dj "$work/django2.sqlite3" dumpdata catalog --indent 2 -o "$work/django2.json"
 cmp ours2.json django2.json || fail "Django's round trip of our fixture differs"
 
@@ -43,7 +44,7 @@ cd "$OLDPWD"
 cd "$work"
 export DATABASE_URL=$MN_TEST_DATABASE_URL
 "$manage" create_tables >/dev/null
-"$manage" loaddata django.json | grep -qx "Installed 4 object(s) from 1 fixture(s)"
+"$manage" loaddata django.json | grep -qx "Installed 7 object(s) from 1 fixture(s)"
 "$manage" dumpdata catalog | cmp - django.json || fail "PostgreSQL: our round trip differs"
 # The sequences were moved past the loaded keys (Django's sequence reset).
 echo '[{"model": "catalog.category", "fields": {"name": "New", "slug": "new"}}]' >nopk.json
@@ -67,7 +68,7 @@ grep -q "Problem installing fixture 'bad.json': object 1 (catalog.product:pk=9):
 cmp pg_ours.json ours2.json || fail "PostgreSQL dump differs from SQLite's"
 psql_url=$MN_TEST_DATABASE_URL
 "$manage" flush --noinput
-$dj "$psql_url" loaddata "$work/pg_ours.json" | grep -q "Installed 4 object(s) from 1 fixture(s)"
+$dj "$psql_url" loaddata "$work/pg_ours.json" | grep -q "Installed 7 object(s) from 1 fixture(s)"
 $dj "$psql_url" dumpdata catalog --indent 2 -o "$work/pg_django.json"
 cmp pg_ours.json pg_django.json || fail "Django on PostgreSQL differs"
 # dbshell runs psql with the connection.
@@ -80,4 +81,45 @@ grep -q 'MN_FIELD_FOREIGNKEY(catalog_product, category, catalog_category_model' 
 grep -q 'MN_FIELD_JSON(catalog_product, data, .null = true, .blank = true)' pg_models.c
 grep -q 'MN_FIELD_UUID(catalog_product, uid' pg_models.c
 grep -q 'MN_FIELD_DURATION(catalog_product, took' pg_models.c
+# The generated code compiles and reads the rows on PostgreSQL.
+cat >pg_main.c <<'C'
+#include <stdio.h>
+#include <manouche.h>
+extern mn_model *const legacy_models[];
+extern mn_model catalog_product_model;
+int main(int argc, char **argv)
+{
+    mn_err err = { 0 };
+    mn_arena *a = mn_arena_new("t", 0);
+    mn_db_config cfg;
+    if (argc < 2 || mn_dburl_parse(mn_str_from(argv[1]), a, &cfg, &err)) return 2;
+    mn_db *db = mn_db_open(&cfg, &err);
+    if (!db) { fprintf(stderr, "%s\n", err.msg); return 2; }
+    mn_orm_use(db);
+    for (size_t i = 0; legacy_models[i]; i++)
+        if (mn_model_check(legacy_models[i], &err)) { fprintf(stderr, "%s\n", err.msg); return 1; }
+    mn_qs *qs = mn_qs_filter(mn_qs_all(&catalog_product_model, a), "name", mn_value_cstr("Bare"));
+    void *bare = mn_qs_get(qs, &err);
+    mn_value price, took;
+    if (!bare || mn_obj_get(bare, &catalog_product_model, "price", &price) ||
+        mn_obj_get(bare, &catalog_product_model, "took", &took)) { fprintf(stderr, "%s\n", err.msg); return 1; }
+    mn_buf b;
+    mn_buf_init(&b, a, 0);
+    mn_decimal_write(&b, price.u.d);
+    printf("%lld %s %lld\n", (long long)mn_qs_count(mn_qs_all(&catalog_product_model, a), &err), mn_buf_cstr(&b),
+           (long long)took.u.dur.us);
+    mn_orm_use(NULL);
+    mn_db_close(db);
+    mn_arena_free(a);
+    return 0;
+}
+C
+bdir=$(dirname "$(dirname "$manage")")
+san=$(meson introspect --buildoptions "$bdir" | /usr/bin/python3 -c \
+  'import json,sys; print(next((o["value"] for o in json.load(sys.stdin) if o["name"] == "b_sanitize"), "none"))')
+cc=cc; flags=""
+if [ "$san" != none ]; then cc=clang; flags="-fsanitize=$san"; fi
+PKG_CONFIG_PATH="$bdir/meson-uninstalled" $cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $flags -o pg_inspected \
+  pg_main.c pg_models.c $(PKG_CONFIG_PATH="$bdir/meson-uninstalled" pkg-config --cflags --libs manouche) -Wl,-rpath,"$bdir"
+[ "$(./pg_inspected "$MN_TEST_DATABASE_URL")" = "2 1.00 -1000000" ] || fail "PostgreSQL inspected models: $(./pg_inspected "$MN_TEST_DATABASE_URL")"
 echo "Django and Manouche fixtures agree on SQLite and PostgreSQL"

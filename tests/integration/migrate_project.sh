@@ -181,6 +181,29 @@ JSON
   check "tables back" test "$(table_exists orders_order)" = 1
   out=$("$M" makemigrations --check --noinput 2>&1)
   check "in sync at the end" test "$out" = "No changes detected"
+
+  # Relations: a ManyToManyField (automatic through table) and a OneToOneField.
+  export MN_MIG_VARIANT=5
+  out=$("$M" makemigrations 2>&1)
+  check "relations detected" contains "$out" "    - Create model Tag"
+  check "m2m field added" contains "$out" "    - Add field tags to product"
+  "$M" migrate >/dev/null
+  check "through table made" test "$(table_exists products_product_tags)" = 1
+  sql "INSERT INTO products_category (id, name) VALUES (1, 'Toys')"
+  sql "INSERT INTO products_product (id, title, slug, price, category_id, created) VALUES (1, 'Top', 'top', 3, 1, '2024-01-01 00:00:00')"
+  sql "INSERT INTO products_tag (name, product_id) VALUES ('new', 1)"
+  sql "INSERT INTO products_product_tags (product_id, tag_id) VALUES (1, 1)"
+  set +e
+  sql "INSERT INTO products_product_tags (product_id, tag_id) VALUES (1, 1)" 2>/dev/null; rc=$?
+  sql "INSERT INTO products_tag (name, product_id) VALUES ('dup', 1)" 2>/dev/null; rc2=$?
+  set -e
+  check "through pairs are unique" test "$rc" != 0
+  check "one-to-one is unique" test "$rc2" != 0
+  out=$("$M" makemigrations --check --noinput 2>&1)
+  check "relations in sync" test "$out" = "No changes detected"
+  "$M" migrate products 0005 >/dev/null
+  check "through table dropped backwards" test "$(table_exists products_product_tags)" = 0
+  check "tag table dropped backwards" test "$(table_exists products_tag)" = 0
   cd "$root"
   rm -rf "$dir"
 }

@@ -28,6 +28,10 @@ grep -q "CommandError: Unknown model: catalog.nope" err.txt
 "$manage" dumpdata nope 2>err.txt && fail "unknown app accepted"
 grep -q "No installed app with label 'nope'." err.txt
 "$manage" dumpdata --format xml 2>err.txt && fail "xml accepted"
+"$manage" dumpdata catalog --pks 1 2>err.txt && fail "--pks with an app"
+grep -q "You can only use --pks option with one model" err.txt
+[ "$("$manage" dumpdata catalog.category --pks 1,99)" = "$(cat out.json)" ] || fail "--pks"
+[ "$("$manage" dumpdata catalog.category --pks 99)" = "[]" ] || fail "--pks none"
 
 # ---- loaddata ----
 cp indented.json all.json
@@ -72,6 +76,16 @@ grep -q "Problem installing fixtures: " err.txt
 echo '[{"model": "catalog.category", "fields": {"name": "New", "slug": "new"}}]' >nopk.json
 "$manage" loaddata good.json nopk.json | grep -qx "Installed 2 object(s) from 2 fixture(s)"
 "$manage" dumpdata catalog.category | grep -q '"pk": 21, "fields": {"name": "New"' || fail "automatic key"
+
+# Standard input with --format, -e and -i.
+"$manage" loaddata - <nopk.json 2>err.txt && fail "stdin without --format"
+grep -q -- "--format must be specified when reading from stdin." err.txt
+"$manage" loaddata --format json - <good.json | grep -qx "Installed 1 object(s) from 1 fixture(s)"
+"$manage" loaddata -e catalog.category all.json | grep -qx "Installed 1 object(s) (of 2) from 1 fixture(s)"
+echo '[{"model": "catalog.gone", "pk": 1, "fields": {}}, {"model": "catalog.category", "pk": 40, "fields": {"name": "Forty", "slug": "forty", "old": 1}}]' >old.json
+"$manage" loaddata old.json 2>/dev/null && fail "unknown model accepted without -i"
+"$manage" loaddata -i old.json | grep -qx "Installed 1 object(s) from 1 fixture(s)"
+"$manage" dumpdata catalog.category | grep -q '"pk": 40, "fields": {"name": "Forty"' || fail "-i"
 
 # ---- flush ----
 echo no | "$manage" flush >out.txt

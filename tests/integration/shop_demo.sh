@@ -50,7 +50,7 @@ expect_header() { grep -qi -- "$1" "$tmp/h" || fail "$2: no header '$1'"; }
 export DATABASE_URL="sqlite:///$tmp/shop.sqlite3"
 "$manage" create_tables >"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log"; fail "create_tables"; }
 "$manage" seed >"$tmp/seed.log" 2>&1 || { cat "$tmp/seed.log"; fail "seed"; }
-grep -q "Loaded 6 categories, 200 products" "$tmp/seed.log" || fail "seed output: $(cat "$tmp/seed.log")"
+grep -q "Loaded 6 categories, 200 products, 8 tags" "$tmp/seed.log" || fail "seed output: $(cat "$tmp/seed.log")"
 "$manage" cleanup_products 0 --dry-run >"$tmp/cleanup.log" 2>&1 || fail "cleanup_products --dry-run"
 grep -q "Would delete .* products (DRY RUN)" "$tmp/cleanup.log" || fail "cleanup output: $(cat "$tmp/cleanup.log")"
 printf 'name,price,stock,category\nImported Kettle,19.90,4,brewing-gear\n"Quoted, Mug",7.50,10,cups-mugs\n' >"$tmp/new.csv"
@@ -89,6 +89,8 @@ fetch '/products/?q=single'
 expect_body 'Coffee Beans &lt;Single Origin&gt;' "search; names are escaped"
 fetch '/products/?category=tea&q=earl'
 expect_body 'Earl Grey Loose Leaf 100 g' "category and search together"
+fetch '/products/?tag=organic'
+expect_body 'class="tag active">Organic<' "tag filter"
 fetch '/products/?category=nothing'
 expect_status 404 "unknown category"
 

@@ -69,19 +69,43 @@ grep -q "already exists" err.txt
 sed -i 's|#include "mysite/mysite.h"|#include "mysite/mysite.h"\n#include "blog/blog.h"|' mysite/settings.c mysite/urls.c
 sed -i 's|^    NULL,\n};|&|; /installed_apps\[\] = {/a\    \&blog_app,' mysite/settings.c
 sed -i '/urlpatterns\[\] = {/a\    MN_INCLUDE("blog/", \&blog_urls, NULL),' mysite/urls.c
+# A first model, its migration and its table: what the user writes into
+# the app's models.h and models.c.
+sed -i 's|^extern mn_model \*const blog_models\[\];|typedef struct post {\n    mn_obj mn;\n    int64_t id;\n    mn_str title;\n    mn_datetime published;\n} post;\nextern mn_model post_model;\n&|' blog/models.h
+grep -q "typedef struct post" blog/models.h
+cat >blog/models.c <<'C'
+#include "blog/models.h"
+static const mn_field post_fields[] = {
+    MN_FIELD_BIGAUTO(post, id),
+    MN_FIELD_CHAR(post, title, .max_length = 200),
+    MN_FIELD_DATETIME(post, published),
+    MN_FIELD_END
+};
+mn_model post_model = MN_MODEL(post, "blog", "Post", post_fields);
+mn_model *const blog_models[] = { &post_model, NULL };
+C
 make -s "${makeflags[@]}" >make.log 2>&1 || { cat make.log; exit 1; }
+./manage makemigrations >mig.txt || { cat mig.txt; exit 1; }
+grep -q "blog/migrations/0001_initial.json" mig.txt || { cat mig.txt; exit 1; }
+./manage migrate >migrate.txt || { cat migrate.txt; exit 1; }
+./manage showmigrations blog | grep -q "\[X\] 0001_initial"
+echo '[{"model": "blog.post", "pk": 1, "fields": {"title": "Hello", "published": "2024-01-05T10:30:00Z"}}]' >post.json
+./manage loaddata post.json | grep -qx "Installed 1 object(s) from 1 fixture(s)"
+[ "$(./manage dumpdata blog)" = "$(cat post.json)" ] || { ./manage dumpdata blog; exit 1; }
 make -s "${makeflags[@]}" test >test.log 2>&1 || { cat test.log; exit 1; }
 grep -q "blog: all tests passed" test.log
 
 port=$((20000 + RANDOM % 20000))
-./manage runserver "127.0.0.1:$port" --noreload >server.log 2>&1 &
+# As a new user runs it: DEBUG, with the autoreloader.
+./manage runserver "127.0.0.1:$port" >server.log 2>&1 &
 server=$!
 for _ in $(seq 100); do
   curl -s -o /dev/null "http://127.0.0.1:$port/blog/" && break
   sleep 0.1
 done
 # With the blog included, "/" is a technical 404; /blog/ is the app's page.
-curl -s "http://127.0.0.1:$port/blog/" | grep -q "The blog app works."
+curl -s "http://127.0.0.1:$port/blog/" | grep -q "The blog app works." || { cat server.log; exit 1; }
+grep -q "Watching for file changes" server.log
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")
 [ "$code" = 404 ] || { echo "GET / with routes: $code" >&2; exit 1; }
 kill "$server"; wait "$server" 2>/dev/null || true; server=
@@ -111,5 +135,5 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")
 kill "$server"; wait "$server" 2>/dev/null || true; server=
 
 elapsed=$(( $(date +%s) - start ))
-echo "startproject, make, startapp, make test, runserver: ${elapsed}s"
+echo "startproject, make, startapp, makemigrations, migrate, make test, runserver: ${elapsed}s"
 [ "$elapsed" -lt 60 ] || { echo "slower than a minute" >&2; exit 1; }

@@ -26,6 +26,13 @@ free_port() {
 }
 fail() { echo "FAIL: $*" >&2; [ -f "$tmp/server.log" ] && { echo "--- server log:" >&2; cat "$tmp/server.log" >&2; }; exit 1; }
 
+# Under ASan/UBSan (build-asan) a report in a worker goes to the server log.
+sanitizer_clean() {
+  if grep -qE 'Sanitizer|runtime error:' "$tmp/server.log" "$tmp/seed.log" 2>/dev/null; then
+    fail "$1: sanitizer report"
+  fi
+}
+
 suite() { # suite LABEL DATABASE_URL
   local label=$1 url=$2
   export DATABASE_URL=$url
@@ -47,6 +54,7 @@ suite() { # suite LABEL DATABASE_URL
   # The access log is on by default and names each request.
   grep -q '"GET /plaintext HTTP/1.1" 200 13' "$tmp/server.log" || fail "$label: no access log line"
   stop
+  sanitizer_clean "$label"
   echo "$label: ok"
 }
 
@@ -64,4 +72,5 @@ done
 [ "$(curl -s "http://127.0.0.1:$port/plaintext")" = "Hello, World!" ] || fail "--no-access-log: plaintext"
 if grep -q 'GET /plaintext' "$tmp/server.log"; then fail "--no-access-log still logs"; fi
 stop
+sanitizer_clean "--no-access-log"
 echo "ok"

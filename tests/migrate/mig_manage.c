@@ -1,6 +1,6 @@
 /* A small project for the migration integration tests
  * (tests/integration/migrate_*.sh): apps products and orders whose models
- * change with MN_MIG_VARIANT (1..4), as a developer edits them between
+ * change with MN_MIG_VARIANT (1..5), as a developer edits them between
  * makemigrations runs. The database is DATABASE_URL; BASE_DIR is the
  * working directory. */
 #include <stdlib.h>
@@ -24,6 +24,13 @@ typedef struct product {
     bool available;
     mn_datetime created;
 } product;
+
+typedef struct tag {
+    mn_obj mn;
+    int64_t id;
+    mn_str name;
+    int64_t product;
+} tag;
 
 typedef struct order {
     mn_obj mn;
@@ -101,7 +108,18 @@ static const mn_field order_fields[] = {
 };
 mn_model order_model = MN_MODEL(order, "orders", "Order", order_fields);
 
-static mn_model *const products_models[] = { &category_model, &product_model, NULL };
+/* Variant 5: tags (a ManyToManyField from Product, an automatic through
+ * table) and a featured product per tag (a OneToOneField). */
+static const mn_field tag_fields[] = {
+    MN_FIELD_BIGAUTO(tag, id),
+    MN_FIELD_CHAR(tag, name, .max_length = 50),
+    MN_FIELD_ONETOONE(tag, product, product_model, .null = true, .on_delete = MN_SET_NULL, .related_name = "featured_tag"),
+    MN_FIELD_END
+};
+mn_model tag_model = MN_MODEL(tag, "products", "Tag", tag_fields);
+static const mn_m2m product_m2m[] = { MN_M2M("tags", tag_model, .related_name = "products"), MN_M2M_END };
+
+static mn_model *products_models[] = { &category_model, &product_model, NULL, NULL };
 static mn_model *const orders_models[] = { &order_model, NULL };
 
 /* A data migration: every product without a slug gets "p<id>". */
@@ -145,6 +163,10 @@ int main(int argc, char **argv)
     int variant = v ? atoi(v) : 1;
     if (variant == 2)
         product_model.fields = product_v2;
+    if (variant >= 5) {
+        products_models[2] = &tag_model;
+        product_model.many_to_many = product_m2m;
+    }
     if (variant >= 3) {
         product_model.fields = variant == 3 ? product_v3 : product_v4;
         product_model.meta.indexes = v3_indexes;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "manouche.h"
+#include "manouche/relation.h"
 
 static mn_arena *A;
 static void mig_setup(void) { A = mn_arena_new("test", 0); }

@@ -32,9 +32,19 @@ static const char *a_default(void *ctx, const char *model, const char *field)
     return a->dflt;
 }
 
+static const char *a_alter(void *ctx, const char *model, const char *field, bool *quit)
+{
+    answers *a = ctx;
+    a->asked_default++;
+    snprintf(a->last, sizeof a->last, "alter %s.%s", model, field);
+    *quit = a->dflt && !strcmp(a->dflt, "QUIT");
+    return *quit ? NULL : a->dflt;
+}
+
 static mn_mig_op *detect(const mn_mig_state *from, const mn_mig_state *to, answers *ans, size_t *n, int expect_rc)
 {
-    mn_mig_questioner q = { a_rename, a_rename_model, a_default, ans };
+    mn_mig_questioner q = { .ask_rename = a_rename, .ask_rename_model = a_rename_model, .ask_default = a_default,
+                            .ask_not_null_alteration = a_alter, .ctx = ans };
     mn_mig_op *ops = NULL;
     mn_err err = { 0 };
     mn_mig_key *deps;
@@ -112,7 +122,8 @@ Test(autodetect, field_changes)
     cr_assert_eq(ans.asked_rename, 0, "old (IntegerField) and code (CharField) differ: no rename question");
     /* No default given: Django's explanation, an error. */
     answers none = { 0 };
-    mn_mig_questioner q = { a_rename, a_rename_model, a_default, &none };
+    mn_mig_questioner q = { .ask_rename = a_rename, .ask_rename_model = a_rename_model, .ask_default = a_default,
+                            .ctx = &none };
     mn_err err = { 0 };
     mn_mig_op *o2;
     size_t n2;
@@ -183,4 +194,39 @@ Test(autodetect, options_indexes_constraints)
     cr_assert_str_eq(ops[5].unique_together[0][1], "c");
     cr_assert_str_eq(ops[8].table, "items");
     cr_assert_str_eq(ops[9].model->ordering[0], "-a");
+}
+
+Test(autodetect, nullable_made_not_null)
+{
+    mn_mig_state *from = state_of("{\"operations\": [{\"op\": \"CreateModel\", \"name\": \"Item\", \"fields\": [" PK
+                                  ", {\"name\": \"code\", \"type\": \"CharField\", \"max_length\": 5, \"null\": true}]}]}");
+    mn_mig_state *to = state_of("{\"operations\": [{\"op\": \"CreateModel\", \"name\": \"Item\", \"fields\": [" PK
+                                ", {\"name\": \"code\", \"type\": \"CharField\", \"max_length\": 5}]}]}");
+    answers fill = { .dflt = "none" };
+    size_t n;
+    mn_mig_op *ops = detect(from, to, &fill, &n, MN_OK);
+    cr_assert_str_eq(fill.last, "alter item.code");
+    cr_assert_eq(n, 1);
+    cr_assert_eq(ops[0].kind, MN_OP_ALTER_FIELD);
+    cr_assert_str_eq(ops[0].field.default_value, "none");
+    cr_assert_not(ops[0].preserve_default);
+    answers ignore = { 0 };
+    ops = detect(from, to, &ignore, &n, MN_OK);
+    cr_assert(ops[0].preserve_default, "ignored: a plain AlterField");
+    cr_assert_null(ops[0].field.default_value);
+    answers quit = { .dflt = "QUIT" };
+    detect(from, to, &quit, &n, MN_EINVAL);
+    /* The SQL fills the NULLs first. */
+    mn_mig_state *after = mn_mig_state_clone(from);
+    mn_err err = { 0 };
+    ops = detect(from, to, &fill, &n, MN_OK);
+    cr_assert_eq(mn_mig_state_apply(after, "shop", &ops[0], &err), MN_OK, "%s", err.msg);
+    cr_assert_null(mn_mig_model_field(mn_mig_state_find(after, "shop", "item"), "code")->default_value);
+    mn_list *pg = mn_list_new(A, 4), *lite = mn_list_new(A, 4);
+    cr_assert_eq(mn_mig_op_sql(&ops[0], "shop", from, after, MN_DB_POSTGRES, false, A, pg, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(mn_list_get(pg, 0).u.s.ptr, "UPDATE \"shop_item\" SET \"code\" = 'none' WHERE \"code\" IS NULL");
+    cr_assert_str_eq(mn_list_get(pg, 1).u.s.ptr, "ALTER TABLE \"shop_item\" ALTER COLUMN \"code\" SET NOT NULL");
+    cr_assert_eq(mn_mig_op_sql(&ops[0], "shop", from, after, MN_DB_SQLITE, false, A, lite, &err), MN_OK, "%s", err.msg);
+    cr_assert(strstr(mn_list_get(lite, 1).u.s.ptr, "SELECT \"id\", coalesce(\"code\", 'none') FROM"), "%s",
+              mn_list_get(lite, 1).u.s.ptr);
 }

@@ -154,6 +154,18 @@ Test(migfile, clear_errors)
                  "\"exclusion\", \"name\": \"c\"}}]}",
                  "unknown type 'exclusion'");
     expect_error("{\"operations\": [{\"op\": \"RunSQL\"}]}", "'sql' is required");
+    expect_error("{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"a\", \"name\": \"t\", \"field\": "
+                 "{\"type\": \"ManyToManyField\", \"to\": \"x.y\", \"null\": true}}]}",
+                 "ManyToManyField: unknown key 'null'");
+    expect_error("{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"a\", \"name\": \"t\", \"field\": "
+                 "{\"type\": \"ManyToManyField\", \"to\": \"x.y\", \"through\": \"x.z\", \"db_table\": \"t\"}}]}",
+                 "'db_table' is for the automatic through table");
+    expect_error("{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"a\", \"name\": \"t\", \"field\": "
+                 "{\"type\": \"IntegerField\", \"through\": \"x.z\"}}]}",
+                 "'through' and 'db_table' belong to a ManyToManyField");
+    expect_error("{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"a\", \"name\": \"t\", \"field\": "
+                 "{\"type\": \"ForeignKey\", \"to\": \"x.y\", \"on_delete_value\": \"1\"}}]}",
+                 "'on_delete_value' goes with on_delete SET");
     expect_error("{\"operations\": [{\"op\": \"RunSQL\", \"sql\": 5}]}", "'sql' must be a string or a list");
     expect_error("{\"operations\": [{\"op\": \"RunC\", \"code\": \"\"}]}", "'code' must be a non-empty string");
     expect_error("{\"operations\": [{\"op\": \"AlterModelTable\", \"name\": \"a\"}]}", "'table' is required");
@@ -193,4 +205,38 @@ Test(migfile, names_and_descriptions)
     cr_assert(!strncmp(auto_name, "auto_", 5) && strlen(auto_name) == 18, "%s", auto_name);
     mn_migration empty = { 0 };
     cr_assert(!strncmp(mn_migration_suggest_name(&empty, A), "auto_", 5));
+}
+
+Test(migfile, relation_fields_round_trip)
+{
+    const char *text = "{\"operations\": [{\"op\": \"CreateModel\", \"name\": \"Profile\", \"fields\": ["
+                       "{\"name\": \"id\", \"type\": \"AutoField\", \"primary_key\": true},"
+                       "{\"name\": \"user\", \"type\": \"OneToOneField\", \"to\": \"auth.User\", \"on_delete\": \"SET\", "
+                       "\"on_delete_value\": \"1\", \"related_name\": \"profile\"},"
+                       "{\"name\": \"boss\", \"type\": \"ForeignKey\", \"to\": \"auth.user\", \"on_delete\": \"RESTRICT\", "
+                       "\"related_name\": \"+\", \"null\": true},"
+                       "{\"name\": \"tags\", \"type\": \"ManyToManyField\", \"to\": \"shop.Tag\", \"related_name\": \"profiles\", "
+                       "\"blank\": true},"
+                       "{\"name\": \"groups\", \"type\": \"ManyToManyField\", \"to\": \"auth.group\", \"through\": "
+                       "\"shop.Membership\"}]}]}";
+    mn_err err = { 0 };
+    mn_migration *m, *m2;
+    cr_assert_eq(mn_migration_parse(A, "shop", "0001_initial", NULL, mn_str_from(text), &m, &err), MN_OK, "%s", err.msg);
+    const mn_mig_model *p = m->ops[0].model;
+    cr_assert(p->fields[1].one_to_one);
+    cr_assert(p->fields[1].unique, "OneToOneField implies unique");
+    cr_assert_eq(p->fields[1].on_delete, MN_SET);
+    cr_assert_str_eq(p->fields[1].on_delete_value, "1");
+    cr_assert_eq(p->fields[2].on_delete, MN_RESTRICT);
+    cr_assert_eq(p->fields[3].kind, MN_MIG_KIND_M2M);
+    cr_assert_str_eq(p->fields[3].to, "shop.tag");
+    cr_assert_str_eq(p->fields[4].through, "shop.membership");
+    mn_str out = mn_migration_write(A, m, &err);
+    cr_assert_not_null(out.ptr, "%s", err.msg);
+    cr_assert(strstr(out.ptr, "{\"name\": \"user\", \"type\": \"OneToOneField\", \"to\": \"auth.user\", \"on_delete\": "
+                              "\"SET\", \"on_delete_value\": \"1\", \"related_name\": \"profile\"}"),
+              "%s", out.ptr);
+    cr_assert_eq(mn_migration_parse(A, "shop", "0001_initial", NULL, out, &m2, &err), MN_OK, "%s", err.msg);
+    for (size_t i = 0; i < p->nfields; i++)
+        cr_assert(mn_mig_field_equal(&p->fields[i], &m2->ops[0].model->fields[i]), "field %zu", i);
 }

@@ -68,8 +68,8 @@ Test(migsql, create_model)
     cr_assert_str_eq(mn_list_get(out, 0).u.s.ptr,
                      "CREATE TABLE \"shop_product\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"title\" "
                      "varchar(200) NOT NULL, \"stock\" integer unsigned NOT NULL CHECK (\"stock\" >= 0), "
-                     "\"category_id\" bigint NOT NULL REFERENCES \"shop_category\" (\"id\") ON DELETE CASCADE "
-                     "DEFERRABLE INITIALLY DEFERRED)");
+                     "\"category_id\" bigint NOT NULL REFERENCES \"shop_category\" (\"id\") DEFERRABLE INITIALLY "
+                     "DEFERRED)");
     HAS(mn_list_get(out, 1).u.s.ptr, "CREATE INDEX \"shop_product_category_id_");
     HAS(mn_list_get(out, 2).u.s.ptr, "CREATE UNIQUE INDEX \"shop_product_title_category_id_");
     mn_list *pg = mn_list_new(A, 4);
@@ -187,4 +187,81 @@ Test(migsql, raw_sql_and_irreversible)
     HAS(sql_of(oneway, MN_DB_SQLITE, true), "ERROR RunSQL is irreversible");
     const char *c = "{\"operations\": [{\"op\": \"RunC\", \"code\": \"x.y\"}]}";
     cr_assert_str_eq(sql_of(c, MN_DB_POSTGRES, false), "");
+}
+
+Test(migsql, relations_one_to_one_and_many_to_many)
+{
+    const char *o2o = "{\"operations\": [{\"op\": \"CreateModel\", \"name\": \"Profile\", \"fields\": [" PK
+                      ", {\"name\": \"product\", \"type\": \"OneToOneField\", \"to\": \"shop.product\", \"on_delete\": "
+                      "\"PROTECT\", \"related_name\": \"profile\"}]}]}";
+    const char *s = sql_of(o2o, MN_DB_SQLITE, false);
+    cr_assert_str_eq(s, "CREATE TABLE \"shop_profile\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "
+                        "\"product_id\" bigint NOT NULL UNIQUE REFERENCES \"shop_product\" (\"id\") DEFERRABLE "
+                        "INITIALLY DEFERRED)",
+                     "a one-to-one key is unique and needs no other index");
+    const char *m2m = "{\"operations\": [{\"op\": \"CreateModel\", \"name\": \"Tag\", \"fields\": [" PK
+                      ", {\"name\": \"products\", \"type\": \"ManyToManyField\", \"to\": \"shop.product\"}, "
+                      "{\"name\": \"related\", \"type\": \"ManyToManyField\", \"to\": \"shop.tag\", \"db_table\": \"tag_links\"}]}]}";
+    s = sql_of(m2m, MN_DB_SQLITE, false);
+    HAS(s, "CREATE TABLE \"shop_tag\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT)");
+    HAS(s, "CREATE TABLE \"shop_tag_products\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"tag_id\" bigint "
+           "NOT NULL REFERENCES \"shop_tag\" (\"id\") DEFERRABLE INITIALLY DEFERRED, \"product_id\" bigint NOT NULL "
+           "REFERENCES \"shop_product\" (\"id\") DEFERRABLE INITIALLY DEFERRED)");
+    HAS(s, "CREATE UNIQUE INDEX \"shop_tag_products_tag_id_product_id_");
+    HAS(s, "CREATE TABLE \"tag_links\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"from_tag_id\" bigint");
+    HAS(s, "\"to_tag_id\" bigint NOT NULL REFERENCES \"shop_tag\"");
+    const char *drop = sql_of(m2m, MN_DB_POSTGRES, true);
+    cr_assert_str_eq(drop, "DROP TABLE \"shop_tag_products\" CASCADE;\nDROP TABLE \"tag_links\" CASCADE;\nDROP TABLE "
+                           "\"shop_tag\" CASCADE");
+    const char *add = "{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"product\", \"name\": \"similar\", "
+                      "\"field\": {\"type\": \"ManyToManyField\", \"to\": \"shop.category\"}}]}";
+    s = sql_of(add, MN_DB_SQLITE, false);
+    HAS(s, "CREATE TABLE \"shop_product_similar\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"product_id\"");
+    LACKS(s, "new__shop_product");
+    cr_assert_str_eq(sql_of(add, MN_DB_SQLITE, true), "DROP TABLE \"shop_product_similar\"");
+    const char *custom = "{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"product\", \"name\": \"cats\", "
+                         "\"field\": {\"type\": \"ManyToManyField\", \"to\": \"shop.category\", \"through\": \"shop.Link\"}}]}";
+    cr_assert_str_eq(sql_of(custom, MN_DB_POSTGRES, false), "", "a custom through model has its own CreateModel");
+    const char *alter = "{\"operations\": [{\"op\": \"AddField\", \"model_name\": \"product\", \"name\": \"price\", "
+                        "\"field\": {\"type\": \"IntegerField\", \"null\": true}}]}";
+    cr_assert_str_eq(sql_of(alter, MN_DB_SQLITE, false), "ALTER TABLE \"shop_product\" ADD COLUMN \"price\" integer NULL");
+}
+
+Test(migsql, renamed_model_takes_its_through_tables)
+{
+    mn_migration *base = mig("shop", "0001_initial",
+                             "{\"operations\": [{\"op\": \"CreateModel\", \"name\": \"Tag\", \"fields\": [" PK "]},"
+                             "{\"op\": \"CreateModel\", \"name\": \"Item\", \"fields\": [" PK
+                             ", {\"name\": \"tags\", \"type\": \"ManyToManyField\", \"to\": \"shop.tag\"},"
+                             "{\"name\": \"similar\", \"type\": \"ManyToManyField\", \"to\": \"shop.item\"}]},"
+                             "{\"op\": \"CreateModel\", \"name\": \"Box\", \"fields\": [" PK
+                             ", {\"name\": \"items\", \"type\": \"ManyToManyField\", \"to\": \"shop.item\"}]}]}");
+    mn_migration *ren = mig("shop", "0002",
+                            "{\"operations\": [{\"op\": \"RenameModel\", \"old_name\": \"Item\", \"new_name\": "
+                            "\"Article\"}]}");
+    mn_mig_state *before = replay(&base, 1);
+    mn_mig_state *after = mn_mig_state_clone(before);
+    mn_err err = { 0 };
+    cr_assert_eq(mn_mig_state_apply(after, "shop", &ren->ops[0], &err), MN_OK, "%s", err.msg);
+    mn_list *out = mn_list_new(A, 4);
+    cr_assert_eq(mn_mig_op_sql(&ren->ops[0], "shop", before, after, MN_DB_SQLITE, false, A, out, &err), MN_OK, "%s",
+                 err.msg);
+    const char *want[] = {
+        "ALTER TABLE \"shop_item\" RENAME TO \"shop_article\"",
+        "ALTER TABLE \"shop_item_tags\" RENAME TO \"shop_article_tags\"",
+        "ALTER TABLE \"shop_article_tags\" RENAME COLUMN \"item_id\" TO \"article_id\"",
+        "ALTER TABLE \"shop_item_similar\" RENAME TO \"shop_article_similar\"",
+        "ALTER TABLE \"shop_article_similar\" RENAME COLUMN \"from_item_id\" TO \"from_article_id\"",
+        "ALTER TABLE \"shop_article_similar\" RENAME COLUMN \"to_item_id\" TO \"to_article_id\"",
+        "ALTER TABLE \"shop_box_items\" RENAME COLUMN \"item_id\" TO \"article_id\"",
+    };
+    cr_assert_eq(mn_list_len(out), sizeof want / sizeof *want);
+    for (size_t i = 0; i < mn_list_len(out); i++)
+        cr_assert_str_eq(mn_list_get(out, i).u.s.ptr, want[i]);
+    mn_list *back = mn_list_new(A, 4);
+    cr_assert_eq(mn_mig_op_sql(&ren->ops[0], "shop", after, before, MN_DB_POSTGRES, true, A, back, &err), MN_OK,
+                 "%s", err.msg);
+    cr_assert_eq(mn_list_len(back), 7);
+    cr_assert_str_eq(mn_list_get(back, 6).u.s.ptr,
+                     "ALTER TABLE \"shop_box_items\" RENAME COLUMN \"article_id\" TO \"item_id\"");
 }

@@ -158,3 +158,62 @@ Test(state, runc_registry)
     cr_assert_eq(mn_migrate_register("", noop_fn), MN_EINVAL);
     cr_assert_eq(mn_migrate_register("x", NULL), MN_EINVAL);
 }
+
+typedef struct t_profile {
+    mn_obj mn;
+    int64_t id;
+    int64_t product;
+} t_profile;
+static const mn_field t_profile_fields[] = {
+    MN_FIELD_BIGAUTO(t_profile, id),
+    MN_FIELD_ONETOONE(t_profile, product, t_product_model, .on_delete = MN_PROTECT, .related_name = "profile"),
+    MN_FIELD_END
+};
+static const mn_m2m t_profile_m2m[] = { MN_M2M("categories", t_category_model, .related_name = "profiles"),
+                                        MN_M2M_END };
+static mn_model t_profile_model = MN_MODEL(t_profile, "shop", "Profile", t_profile_fields,
+                                           .many_to_many = t_profile_m2m);
+
+Test(state, compiled_relations)
+{
+    mn_err err = { 0 };
+    mn_mig_state *st = mn_mig_state_new(A);
+    mn_model *models[] = { &t_category_model, &t_product_model, &t_profile_model, NULL };
+    cr_assert_eq(mn_mig_state_add_models(st, models, &err), MN_OK, "%s", err.msg);
+    mn_mig_model *p = mn_mig_state_find(st, "shop", "profile");
+    cr_assert_eq(p->nfields, 3);
+    mn_mig_field *o = mn_mig_model_field(p, "product");
+    cr_assert(o->one_to_one);
+    cr_assert(o->unique);
+    cr_assert_not(o->db_index);
+    cr_assert_eq(o->on_delete, MN_PROTECT);
+    cr_assert_str_eq(o->related_name, "profile");
+    mn_mig_field *m2m = mn_mig_model_field(p, "categories");
+    cr_assert_eq(m2m->kind, MN_MIG_KIND_M2M);
+    cr_assert_str_eq(m2m->to, "shop.category");
+    cr_assert_null(m2m->through);
+    /* Detected from nothing, replayed, and the SQL makes the ORM's through table. */
+    mn_mig_op *ops;
+    size_t n;
+    cr_assert_eq(mn_mig_autodetect(mn_mig_state_new(A), st, "shop", &(mn_mig_questioner){ 0 }, A, &ops, &n, NULL,
+                                   NULL, &err),
+                 MN_OK, "%s", err.msg);
+    cr_assert_eq(n, 3);
+    cr_assert_str_eq(ops[2].model->name, "Profile", "after the models it points to");
+    mn_mig_state *before = mn_mig_state_new(A);
+    for (size_t i = 0; i < 2; i++)
+        cr_assert_eq(mn_mig_state_apply(before, "shop", &ops[i], &err), MN_OK, "%s", err.msg);
+    mn_mig_state *after = mn_mig_state_clone(before);
+    cr_assert_eq(mn_mig_state_apply(after, "shop", &ops[2], &err), MN_OK, "%s", err.msg);
+    mn_list *sql = mn_list_new(A, 4);
+    cr_assert_eq(mn_mig_op_sql(&ops[2], "shop", before, after, MN_DB_SQLITE, false, A, sql, &err), MN_OK, "%s",
+                 err.msg);
+    bool through = false;
+    for (size_t i = 0; i < mn_list_len(sql); i++)
+        through = through || strstr(mn_list_get(sql, i).u.s.ptr, "CREATE TABLE \"shop_profile_categories\" (\"id\" "
+                                                                 "integer NOT NULL PRIMARY KEY AUTOINCREMENT, "
+                                                                 "\"profile_id\" bigint NOT NULL REFERENCES");
+    cr_assert(through);
+    /* The ORM names the through table the same way. */
+    cr_assert_str_eq(mn_model_table(mn_m2m_through(&t_profile_model, "categories")), "shop_profile_categories");
+}

@@ -145,7 +145,7 @@ typedef struct box {
 } box;
 static const mn_field box_fields[] = {
     MN_FIELD_BIGAUTO(box, id),
-    MN_FIELD_FOREIGNKEY(box, owner, owner_model, .related_name = "boxes"),
+    MN_FIELD_FOREIGNKEY(box, owner, owner_model, .related_name = "boxes", .related_query_name = "box"),
     MN_FIELD_END,
 };
 static mn_model box_model = MN_MODEL(box, "lab", "Box", box_fields);
@@ -162,7 +162,7 @@ typedef struct thing {
     mn_obj mn;
     int64_t id;
     mn_str name;
-    int64_t cascade, protect, restricted, setnull, setdefault, set, nothing, box;
+    int64_t cascade, protect, restricted, setnull, setdefault, set, setnone, nothing, box;
 } thing;
 static const mn_field thing_fields[] = {
     MN_FIELD_BIGAUTO(thing, id),
@@ -176,6 +176,7 @@ static const mn_field thing_fields[] = {
                         .default_value = "1", .related_name = "t_default"),
     MN_FIELD_FOREIGNKEY(thing, set, owner_model, .null = true, .on_delete = MN_SET, .on_delete_fn = sentinel,
                         .related_name = "t_set"),
+    MN_FIELD_FOREIGNKEY(thing, setnone, owner_model, .null = true, .on_delete = MN_SET, .related_name = "t_setnone"),
     MN_FIELD_FOREIGNKEY(thing, nothing, owner_model, .null = true, .on_delete = MN_DO_NOTHING,
                         .related_name = "t_nothing"),
     MN_FIELD_FOREIGNKEY(thing, box, box_model, .null = true, .on_delete = MN_RESTRICT, .related_name = "things"),

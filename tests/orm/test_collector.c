@@ -147,6 +147,7 @@ Test(collector, set_null_set_default_and_set)
     thing *a = mk_thing("a", "setnull", o);
     thing *b = mk_thing("b", "setdefault", o);
     thing *c = mk_thing("c", "set", o);
+    thing *d = mk_thing("d", "setnone", o);
     mn_map *counts = NULL;
     cr_assert_eq(mn_obj_delete_counts(o, &owner_model, NULL, A, &counts, &err), 1, "%s", err.msg);
     cr_assert_eq(mn_map_len(counts), 1);
@@ -156,7 +157,9 @@ Test(collector, set_null_set_default_and_set)
     cr_assert_eq(b->setdefault, 1);
     cr_assert_eq(mn_obj_refresh(c, &thing_model, NULL, A, &err), MN_OK);
     cr_assert_eq(c->set, SENTINEL_ID);
-    cr_assert_eq(count(&thing_model), 3);
+    cr_assert_eq(mn_obj_refresh(d, &thing_model, NULL, A, &err), MN_OK);
+    cr_assert(mn_obj_is_null(d, &thing_model, "setnone"), "SET(None)");
+    cr_assert_eq(count(&thing_model), 4);
 }
 
 Test(collector, do_nothing_leaves_it_to_the_database)
@@ -178,4 +181,24 @@ Test(collector, one_to_one_cascades)
     mn_map *counts;
     cr_assert_eq(mn_qs_delete(mn_qs_all(&user_model, A), &counts, &err), 2, "%s", err.msg);
     cr_assert_eq(mn_map_get_cstr(counts, "accounts.UserProfile").u.i, 1);
+}
+
+Test(collector, large_cascades_run_in_batches)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("big");
+    enum { N = 1234 };
+    void **objs = mn_arena_alloc(A, N * sizeof *objs);
+    for (size_t i = 0; i < N; i++) {
+        product *p = mn_model_new(&product_model, A, &err);
+        p->name = MN_STR("p");
+        p->category = c->id;
+        mn_obj_set_null(p, &product_model, "category", false);
+        objs[i] = p;
+    }
+    cr_assert_eq(mn_model_bulk_create(&product_model, objs, N, 0, NULL, &err), MN_OK, "%s", err.msg);
+    mn_map *counts;
+    cr_assert_eq(mn_qs_delete(mn_qs_all(&category_model, A), &counts, &err), N + 1, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(counts, "shop.Product").u.i, N);
+    cr_assert_eq(count(&product_model), 0);
 }

@@ -308,6 +308,7 @@ Test(related, multi_valued_semantics_of_filter_calls)
 Test(related, values_order_by_and_f_across_relations)
 {
     mn_err err = { 0 };
+    bool is_pg = mn_db_engine_of(DB) == MN_DB_POSTGRES; /* NULLs sort last there, first on SQLite */
     category *el = mk_category("Electronics"), *bk = mk_category("Books");
     mk_product("b-phone", "999", el);
     mk_product("a-novel", "15", bk);
@@ -327,8 +328,39 @@ Test(related, values_order_by_and_f_across_relations)
     cr_assert_str_eq(mn_str_dup(A, mn_list_get(flat, 1).u.s), "Electronics");
     /* F() across a relation */
     cr_assert_eq(mn_qs_count(mn_qs_filter(P, "name__gt", mn_f(A, "category__name")), &err), 2, "%s", err.msg);
-    /* multi-valued values() is refused with a clear message */
-    cr_assert_eq(mn_qs_eval(mn_qs_values(mn_qs_all(&category_model, A), "products__name", NULL), &err), MN_EINVAL);
+    /* values() over a multi-valued path: one row per related row (LEFT OUTER JOIN), as Django */
+    mk_category("Empty");
+    mk_product("d-ebook", "3", bk);
+    mn_qs *vq = mn_qs_order_by(mn_qs_values(mn_qs_all(&category_model, A), "name", "products__name", NULL), "name",
+                               NULL);
+    mn_list *vr = mn_qs_rows(vq);
+    cr_assert_not_null(vr, "%s", mn_qs_error(vq)->msg);
+    cr_assert_eq(mn_list_len(vr), 4);
+    cr_assert_eq(mn_qs_count(vq, &err), 4, "%s", err.msg);
+    size_t books = 0, empty_null = 0;
+    for (size_t i = 0; i < 4; i++) {
+        mn_map *r = mn_list_get(vr, i).u.map;
+        mn_str cat = mn_map_get_cstr(r, "name").u.s;
+        books += mn_str_eq(cat, MN_STR("Books"));
+        empty_null += mn_str_eq(cat, MN_STR("Empty")) && mn_map_get_cstr(r, "products__name").type == MN_VALUE_NULL;
+    }
+    cr_assert_eq(books, 2);
+    cr_assert_eq(empty_null, 1);
+    /* order_by over a multi-valued path repeats rows, as Django's join does */
+    mn_qs *oq = mn_qs_order_by(mn_qs_all(&category_model, A), "products__name", NULL);
+    cr_assert_str_eq(names(oq), is_pg ? "Books,Electronics,Books,Empty" : "Empty,Books,Electronics,Books");
+    /* two paths of one relation share the join (the same product) */
+    mn_list *pr = mn_qs_rows(mn_qs_values_list(mn_qs_filter(mn_qs_all(&category_model, A), "name",
+                                                            mn_value_cstr("Electronics")),
+                                               0, "products__name", "products__price", NULL));
+    cr_assert_eq(mn_list_len(pr), 1);
+    cr_assert_str_eq(mn_str_dup(A, mn_list_get(mn_list_get(pr, 0).u.list, 0).u.s), "b-phone");
+    /* grouped: values("products__name").annotate(n=Count("id")) */
+    mn_list *gr = mn_qs_rows(mn_qs_annotate(mn_qs_values(mn_qs_filter(mn_qs_all(&category_model, A),
+                                                                      "products__isnull", mn_value_bool(false)),
+                                                         "products__name", NULL),
+                                            "n", mn_count(A, "id"), NULL));
+    cr_assert_eq(mn_list_len(gr), 3, "%s", gr ? "" : "error");
 }
 
 Test(related, annotations_and_aggregates_over_relations)
@@ -476,6 +508,11 @@ Test(related, prefetch_related_one_query_per_relation)
                                mn_qs_filter(mn_qs_all(&tag_model, A), "name", mn_value_cstr("New")), NULL);
     mn_qs *t2 = mn_rel_all(mn_qs_at(tq, 2), &product_model, "tags", A);
     cr_assert_eq(mn_qs_len(t2), 1, "%zu %s / %s", mn_qs_len(t2), mn_qs_error(t2)->msg, mn_qs_error(tq)->msg);
+    /* a queryset of the wrong model */
+    cr_assert_eq(mn_qs_eval(mn_qs_prefetch(mn_qs_all(&product_model, A), "tags", mn_qs_all(&review_model, A), NULL),
+                            &err),
+                 MN_EINVAL);
+    cr_assert(strstr(err.msg, "the queryset must be one of Tag, not of Review"), "%s", err.msg);
     /* a bad name */
     cr_assert_eq(mn_qs_eval(mn_qs_prefetch_related(mn_qs_all(&product_model, A), "tagz", NULL), &err), MN_EINVAL);
     cr_assert(strstr(err.msg, "'tagz' is an invalid parameter to prefetch_related()"), "%s", err.msg);
@@ -595,8 +632,9 @@ Test(related, bad_input_is_refused_clearly)
     cr_assert_null(mn_rel_get(NULL, &product_model, "category", A, &err));
     /* a path through a plain field */
     cr_assert_eq(mn_qs_eval(mn_qs_order_by(mn_qs_all(&product_model, A), "name__category", NULL), &err), MN_EINVAL);
-    /* values() and order_by() over a multi-valued path */
-    cr_assert_eq(mn_qs_eval(mn_qs_order_by(mn_qs_all(&category_model, A), "products__name", NULL), &err), MN_EINVAL);
+    /* F() over a multi-valued path has no single value */
+    cr_assert_eq(mn_qs_eval(mn_qs_filter(mn_qs_all(&category_model, A), "name", mn_f(A, "products__name")), &err),
+                 MN_EINVAL);
     cr_assert(strstr(err.msg, "multi-valued"), "%s", err.msg);
     /* aggregate filters must stay on the relation */
     mn_value bad = mn_agg_filter(mn_count(A, "products"), mn_q(A, "name", mn_value_cstr("x")));
@@ -609,33 +647,129 @@ Test(related, bad_input_is_refused_clearly)
     cr_assert_eq(mn_qs_count(mn_qs_all(&product_model, A), &err), 1);
 }
 
-/* iterator() keeps select_related's joins, chunk after chunk (a
- * server-side cursor on PostgreSQL, pages on SQLite). */
-Test(related, iterator_with_select_related)
+Test(related, select_related_reverse_one_to_one_and_without_names)
 {
     mn_err err = { 0 };
-    category *el = mk_category("Electronics");
-    mk_product("phone", "100", el);
-    mk_product("tablet", "200", el);
-    mk_product("orphan", "1", NULL);
-    mn_qs_iter *it = mn_qs_iterator(mn_qs_order_by(mn_qs_select_related(mn_qs_all(&product_model, A), "category", NULL),
-                                                   "name", NULL),
-                                    1);
-    int n = 0, with = 0;
+    user *john = mn_model_create(&user_model, A, &err, "username", mn_value_cstr("john"), NULL);
+    mn_model_create(&user_model, A, &err, "username", mn_value_cstr("ann"), NULL);
+    cr_assert_not_null(mn_model_create(&userprofile_model, A, &err, "user", mn_value_int(john->id), "bio",
+                                       mn_value_cstr("Hi"), NULL));
+    mn_qs *qs = mn_qs_order_by(mn_qs_select_related(mn_qs_all(&user_model, A), "profile", NULL), "username", NULL);
     int64_t before = queries();
-    product *p;
-    while ((p = mn_qs_iter_next(it, &err)) != NULL) {
-        n++;
-        category *c = mn_rel_get(p, &product_model, "category", A, &err);
-        if (c) {
-            cr_assert_str_eq(mn_str_dup(A, c->name), "Electronics");
-            with++;
-        }
+    cr_assert_eq(mn_qs_len(qs), 2, "%s", mn_qs_error(qs)->msg);
+    user *ann = mn_qs_at(qs, 0), *j = mn_qs_at(qs, 1);
+    cr_assert_null(mn_rel_get(ann, &user_model, "profile", A, &err));
+    cr_assert_eq(err.code, MN_ENOTFOUND);
+    cr_assert_str_eq(err.msg, "User has no profile.");
+    cr_assert_str_eq(mn_str_dup(A, MN_REL(userprofile, j, &user_model, "profile", A, &err)->bio), "Hi");
+    cr_assert_eq(queries() - before, 1);
+    /* select_related() follows non-null keys: review -> product, not product -> category (nullable) */
+    category *c = mk_category("c");
+    product *p = mk_product("p", "1", c);
+    cr_assert_not_null(mn_model_create(&review_model, A, &err, "product", mn_value_int(p->id), NULL));
+    mn_qs *rq = mn_qs_select_related(mn_qs_all(&review_model, A), NULL);
+    const char *sql = mn_qs_sql(rq, NULL, &err);
+    cr_assert(strstr(sql, "INNER JOIN \"shop_product\""), "%s", sql);
+    cr_assert_null(strstr(sql, "shop_category"), "%s", sql);
+    before = queries();
+    cr_assert_not_null(MN_REL(product, mn_qs_at(rq, 0), &review_model, "product", A, &err));
+    cr_assert_eq(queries() - before, 1);
+    /* the choices name forward keys and reverse one-to-ones */
+    cr_assert_eq(mn_qs_eval(mn_qs_select_related(mn_qs_all(&user_model, A), "profil", NULL), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Invalid field name(s) given in select_related: 'profil'. Choices are: profile");
+}
+
+Test(related, queryset_delete_filtered_across_a_relation)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("c");
+    mk_product("p", "1", c);
+    /* the filter is a semi-join; the collector cascades to the product */
+    cr_assert_eq(mn_qs_delete(mn_qs_filter(mn_qs_all(&category_model, A), "products__name", mn_value_cstr("p")), NULL,
+                              &err),
+                 2, "%s", err.msg);
+}
+
+Test(related, many_to_many_create_from_the_reverse_side_and_nested_prefetch)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("c");
+    tag *t = mk_tag("new");
+    /* tag.products.create(...) */
+    product *p = mn_rel_create(t, &tag_model, "products", A, &err, "name", mn_value_cstr("made"), "category",
+                               mn_value_int(c->id), NULL);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert_str_eq(names(mn_rel_all(p, &product_model, "tags", A)), "new");
+    mk_product("other", "1", c);
+    /* categories -> products -> tags: one query per level */
+    int64_t before = queries();
+    mn_qs *qs = mn_qs_prefetch_related(mn_qs_all(&category_model, A), "products__tags", NULL);
+    cr_assert_eq(mn_qs_len(qs), 1, "%s", mn_qs_error(qs)->msg);
+    mn_qs *cached = mn_rel_all(mn_qs_at(qs, 0), &category_model, "products", A);
+    size_t total = 0;
+    for (size_t i = 0; i < mn_qs_len(cached); i++)
+        total += mn_qs_len(mn_rel_all(mn_qs_at(cached, i), &product_model, "tags", A));
+    cr_assert_eq(total, 1);
+    cr_assert_eq(queries() - before, 3, "categories, products, tags");
+    /* Prefetch of a forward key with a custom queryset */
+    mn_qs *pq = mn_qs_prefetch(mn_qs_all(&product_model, A), "category",
+                               mn_qs_filter(mn_qs_all(&category_model, A), "name", mn_value_cstr("nope")), NULL);
+    cr_assert_eq(mn_qs_len(pq), 2);
+    before = queries();
+    err = (mn_err){ 0 };
+    cr_assert_null(mn_rel_get(mn_qs_at(pq, 0), &product_model, "category", A, &err), "filtered out: None");
+    cr_assert_eq(err.code, 0);
+    cr_assert_eq(queries(), before);
+}
+
+Test(related, related_query_name_names_lookups_related_name_the_accessor)
+{
+    mn_err err = { 0 };
+    owner *o = mn_model_create(&owner_model, A, &err, "name", mn_value_cstr("ann"), NULL);
+    cr_assert_not_null(o, "%s", err.msg);
+    cr_assert_not_null(mn_model_create(&box_model, A, &err, "owner", mn_value_int(o->id), NULL), "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_rel_all(o, &owner_model, "boxes", A), &err), 1);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&owner_model, A), "box__isnull", mn_value_bool(false)), &err), 1);
+    cr_assert_eq(mn_qs_eval(mn_qs_filter(mn_qs_all(&owner_model, A), "boxes__isnull", mn_value_bool(false)), &err),
+                 MN_EINVAL);
+    cr_assert(strstr(err.msg, "Choices are: box, id, name, t_cascade"), "%s", err.msg);
+    /* Count over the query name */
+    mn_qs *qs = mn_qs_annotate(mn_qs_all(&owner_model, A), "n", mn_count(A, "box"), NULL);
+    cr_assert_eq(mn_obj_annotation(mn_qs_at(qs, 0), &owner_model, "n").u.i, 1);
+}
+
+/* Lazy loads are named for the N+1 detector: the finding says which
+ * relation to select_related / prefetch_related. */
+Test(related, lazy_loads_are_named_for_nplus1_detection)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("Garden");
+    for (int i = 0; i < 6; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "Rake %d", i);
+        mk_product(name, "10", c);
     }
-    int64_t used = queries() - before;
-    mn_qs_iter_close(it);
-    cr_assert_eq(err.code, 0, "%s", err.msg);
-    cr_assert_eq(n, 3);
-    cr_assert_eq(with, 2);
-    cr_assert_leq(used, 6, "the related objects came with the chunks: %lld statements", (long long)used);
+    mn_nplus1_tracker *t = mn_nplus1_start(A, 5);
+    cr_assert_not_null(t);
+    mn_qs *qs = mn_qs_all(&product_model, A);
+    for (size_t i = 0; i < mn_qs_len(qs); i++) {
+        cr_assert_not_null(MN_REL(category, mn_qs_at(qs, i), &product_model, "category", A, &err), "%s", err.msg);
+        cr_assert_eq(mn_qs_len(mn_rel_all(mn_qs_at(qs, i), &product_model, "reviews", A)), 0);
+    }
+    mn_nplus1_stop(t);
+    const mn_nplus1_finding *f;
+    size_t n = mn_nplus1_findings(t, &f);
+    cr_assert_eq(n, 2);
+    bool seen_fk = false, seen_rev = false;
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_not_null(f[i].relation, "%s", f[i].sql);
+        if (!strcmp(f[i].relation, "product.category") && !f[i].many)
+            seen_fk = true;
+        if (!strcmp(f[i].relation, "product.reviews") && f[i].many)
+            seen_rev = true;
+    }
+    cr_assert(seen_fk && seen_rev);
+    const char *msg = mn_nplus1_message(t);
+    cr_assert(strstr(msg, "product.category") && strstr(msg, "select_related(\"category\")"), "%s", msg);
+    cr_assert(strstr(msg, "product.reviews") && strstr(msg, "prefetch_related(\"reviews\")"), "%s", msg);
 }

@@ -175,6 +175,7 @@ Test(product_views, ordered_products_are_protected)
                                                                  (long long)test_product->id), NULL);
     cr_expect_eq(r->status, 409);
     OK(mn_test_assert_contains(r, "has been ordered", 1, 409, &err));
+    OK(mn_test_assert_contains(r, "protected", -1, 409, &err));
     cr_expect_eq(mn_qs_count(mn_qs_all(&product_model, arena), &err), 1);
 }
 
@@ -196,4 +197,46 @@ Test(product_views, json_api_from_values)
     r = mn_test_get(client, "/api/products/999/", NULL);
     OK(mn_test_assert_contains(r, "{\"detail\": \"Not found.\"}", 1, 404, &err));
     OK(mn_test_assert_num_queries(r, 1, &err));
+}
+
+Test(product_views, tags_many_to_many)
+{
+    mn_err err = { 0 };
+    tag *featured = mn_model_create(&tag_model, arena, &err, "name", mn_value_cstr("Featured"), "slug",
+                                    mn_value_cstr("featured"), NULL);
+    tag *fresh = mn_model_create(&tag_model, arena, &err, "name", mn_value_cstr("New"), "slug", mn_value_cstr("new"),
+                                 NULL);
+    cr_assert(featured && fresh, "%s", err.msg);
+    product *other = mn_model_create(&product_model, arena, &err, "name", mn_value_cstr("Other Thing"), "price",
+                                     mn_value_cstr("3.00"), "status", mn_value_cstr("published"), "category",
+                                     mn_value_int(electronics->id), NULL);
+    cr_assert(other, "%s", err.msg);
+    /* product.tags.add(tag1, tag2) */
+    void *both[] = { featured, fresh };
+    cr_assert_eq(mn_rel_add(test_product, &product_model, "tags", both, 2, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_rel_add(other, &product_model, "tags", both + 1, 1, &err), MN_OK, "%s", err.msg);
+    cr_expect_eq(mn_qs_count(mn_rel_all(featured, &tag_model, "products", arena), &err), 1, "tag.products.all()");
+
+    mn_test_response *r = mn_test_get(client, "/products/", NULL);
+    /* the sidebar lists every tag once, the cards their own */
+    OK(mn_test_assert_contains(r, "<a class=\"tag\" href=\"?tag=featured\">Featured</a>", 2, 200, &err));
+    OK(mn_test_assert_contains(r, "<a class=\"tag\" href=\"?tag=new\">New</a>", 3, 200, &err));
+    size_t queries = r->nqueries;
+    mn_map *q = mn_map_new(arena, 1);
+    mn_map_set_cstr(q, "tag", mn_value_cstr("featured"));
+    r = mn_test_get(client, "/products/", q);
+    OK(mn_test_assert_contains(r, "Test Product", -1, 200, &err));
+    OK(mn_test_assert_not_contains(r, "Other Thing", 200, &err));
+    OK(mn_test_assert_num_queries(r, queries + 1, &err)); /* + the tag lookup */
+    mn_map_set_cstr(q, "tag", mn_value_cstr("missing"));
+    r = mn_test_get(client, "/products/", q);
+    cr_expect_eq(r->status, 404);
+
+    r = mn_test_get(client, "/products/test-product/", NULL);
+    OK(mn_test_assert_contains(r, ">Featured</a>", 1, 200, &err));
+    /* product.tags.remove(tag1): gone from the page */
+    cr_assert_eq(mn_rel_remove(test_product, &product_model, "tags", both, 1, &err), MN_OK, "%s", err.msg);
+    r = mn_test_get(client, "/products/test-product/", NULL);
+    OK(mn_test_assert_not_contains(r, ">Featured</a>", 200, &err));
+    OK(mn_test_assert_no_nplus1(r, &err));
 }

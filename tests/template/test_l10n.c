@@ -131,3 +131,17 @@ Test(template_l10n, localize_tag_errors)
                                v),
                      "1.51,51.51,5");
 }
+
+/* The date filter reads any format setting by name, and an empty format as
+ * DATE_FORMAT (python3-django 3.2, LANGUAGE_CODE 'fr', USE_L10N). */
+Test(template_l10n, format_settings_by_name)
+{
+    mn_map *v = t_map();
+    mn_map_set_cstr(v, "d", mn_value_date((mn_date){ 2020, 1, 2 }));
+    const char *src = "{{ d|date:\"NUMBER_GROUPING\" }}|{{ d|date:\"FIRST_DAY_OF_WEEK\" }}|"
+                      "{{ d|date:\"DECIMAL_SEPARATOR\" }}|{{ d|date:\"THOUSAND_SEPARATOR\" }}|{{ d|date:\"\" }}";
+    cr_assert_str_eq(render_in("fr", true, false, src, v), "3|1|,|\xc2\xa0|2 janvier 2020");
+    cr_assert_str_eq(render_in("en-us", false, false, src, v), "0|0|.|,|Jan. 2, 2020");
+    cr_assert_str_eq(render_in("en-au", true, false, src, v), "3|0|.|,|2 Jan 2020");
+    cr_assert_str_eq(render_in("en-gb", true, false, src, v), "3|1|.|,|2 Jan 2020");
+}

@@ -197,6 +197,10 @@ Test(nplus1, debug_logs_a_warning)
     cr_expect_eq(mn_response_status(r), 200);
     cr_expect_eq(warnings, 1);
     cr_expect(strstr(last_warning, "product.category"), "%s", last_warning);
+    cr_expect(web_header_is(r, "Server-Timing", "db;dur=") || web_has_header(r, "Server-Timing"));
+    mn_str timing = MN_STR("");
+    mn_response_header(r, "Server-Timing", &timing);
+    cr_expect(mn_str_find(timing, MN_STR(";desc=\"9 queries\""), 0) > 0, "%.*s", MN_STR_FMT(timing));
     r = get("/few/");
     cr_expect_eq(mn_response_status(r), 200);
     cr_expect_eq(warnings, 1, "under the threshold: no warning");
@@ -220,6 +224,7 @@ Test(nplus1, off_without_debug_or_by_setting)
     mn_response *r = get("/products/");
     cr_expect_eq(mn_response_status(r), 200);
     cr_expect_eq(warnings, 0);
+    cr_expect_not(web_has_header(r, "Server-Timing"), "only in DEBUG");
     settings.DEBUG = true;
     settings.NPLUS1_THRESHOLD = -1;
     r = get("/products/");

@@ -301,3 +301,28 @@ Test(paginator, in_templates)
     mn_orm_use(NULL);
     mn_db_close(db);
 }
+
+static char warned[512];
+static void capture(void *ctx, const mn_log_record *rec)
+{
+    (void)ctx;
+    if (rec->level == MN_LOG_WARNING)
+        snprintf(warned, sizeof warned, "%.*s", MN_STR_FMT(rec->msg));
+}
+
+Test(paginator, unordered_queryset_warns)
+{
+    mn_db *db = open_items(3);
+    mn_err err = { 0 };
+    mn_log_set_capture(capture, NULL);
+    /* ordered by Meta.ordering: quiet */
+    cr_assert(mn_paginator_new(arena, mn_qs_all(&item_model, arena), 2, NULL, &err));
+    cr_expect_str_eq(warned, "");
+    /* order_by() with no names clears the ordering: Django's UnorderedObjectListWarning */
+    cr_assert(mn_paginator_new(arena, mn_qs_order_by(mn_qs_all(&item_model, arena), NULL), 2, NULL, &err));
+    cr_expect_str_eq(warned, "Pagination may yield inconsistent results with an unordered object_list: "
+                             "<class 'pag.Item'> QuerySet.");
+    mn_log_set_capture(NULL, NULL);
+    mn_orm_use(NULL);
+    mn_db_close(db);
+}

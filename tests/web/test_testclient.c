@@ -1,5 +1,6 @@
 /* The test client: requests through a site with middleware, templates, a
  * database; cookies, redirects, JSON, the assertion messages. */
+#include <unistd.h>
 #include "web_test.h"
 
 typedef struct note {
@@ -20,6 +21,7 @@ static mn_settings settings;
 static mn_site *site;
 static mn_template_engine *engine;
 static mn_test_client *client;
+static char tpl_dir[32];
 
 static mn_response *list_view(mn_request *req, const mn_url_args *args)
 {
@@ -137,7 +139,8 @@ static void setup(void)
     cr_assert_eq(mn_model_create_table(&note_model, db, &err), MN_OK, "%s", err.msg);
     settings = mn_settings_defaults();
     engine = mn_template_engine_new(NULL);
-    char dir[] = "/tmp/mn-tc-XXXXXX";
+    char *dir = tpl_dir;
+    snprintf(tpl_dir, sizeof tpl_dir, "/tmp/mn-tc-XXXXXX");
     cr_assert(mkdtemp(dir));
     const char *base = mn_arena_sprintf(arena, "%s/base.html", dir);
     const char *list = mn_arena_sprintf(arena, "%s/list.html", dir);
@@ -162,6 +165,10 @@ static void setup(void)
 
 static void teardown(void)
 {
+    const char *names[] = { "base.html", "list.html", "row.html" };
+    for (int i = 0; i < 3; i++)
+        unlink(mn_arena_sprintf(arena, "%s/%s", tpl_dir, names[i]));
+    rmdir(tpl_dir);
     mn_test_client_free(client);
     mn_site_free(site);
     mn_template_engine_free(engine);

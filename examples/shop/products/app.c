@@ -55,7 +55,12 @@ static int product_changed(const mn_signal_call *call, mn_value *response, mn_er
 static int products_ready(const mn_app *app, mn_err *err)
 {
     (void)app;
-    int rc = mn_signal_connect(&mn_post_save, product_changed,
+    /* The models' reverse relations (category.products, product.reviews...)
+     * are known once every model is set up. */
+    int rc = mn_orm_register(products_models, err);
+    if (rc)
+        return rc;
+    rc = mn_signal_connect(&mn_post_save, product_changed,
                                &(mn_receiver_opts){ .sender = &product_model, .dispatch_uid = "product_saved" });
     if (!rc)
         rc = mn_signal_connect(&mn_post_delete, product_changed,
@@ -113,9 +118,10 @@ static int seed(mn_command_ctx *ctx)
     if (products_seed(db, mn_command_arena(ctx), (size_t)n, &err))
         return mn_command_error(ctx, "%s", err.msg);
     mn_arena *a = mn_command_arena(ctx);
-    mn_command_out(ctx, MN_STYLE_SUCCESS, "Loaded %lld categories, %lld products, %lld reviews, %lld orders",
+    mn_command_out(ctx, MN_STYLE_SUCCESS, "Loaded %lld categories, %lld products, %lld tags, %lld reviews, %lld orders",
                    (long long)mn_qs_count(mn_qs_all(&category_model, a), &err),
                    (long long)mn_qs_count(mn_qs_all(&product_model, a), &err),
+                   (long long)mn_qs_count(mn_qs_all(&tag_model, a), &err),
                    (long long)mn_qs_count(mn_qs_all(&review_model, a), &err),
                    (long long)mn_qs_count(mn_qs_all(&order_model, a), &err));
     return 0;
@@ -159,13 +165,8 @@ static int cleanup_products(mn_command_ctx *ctx)
     /* Inactive products: not available, not updated since the cutoff. */
     mn_qs *products = mn_qs_filter_by(mn_qs_all(&product_model, a), "available", mn_value_bool(false),
                                       "updated_at__lt", mn_value_datetime(cutoff), NULL);
-    if (cat) {
-        int rc = 0;
-        int64_t id = category_id(ctx, cat, &rc);
-        if (!id)
-            return rc;
-        products = mn_qs_filter(products, "category", mn_value_int(id));
-    }
+    if (cat) /* products.filter(category__slug=category) */
+        products = mn_qs_filter(products, "category__slug", mn_value_cstr(cat));
     mn_err err = { 0 };
     int64_t count = mn_qs_count(products, &err);
     if (count < 0)

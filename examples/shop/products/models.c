@@ -29,6 +29,18 @@ mn_model category_model = MN_MODEL(category, "products", "Category", category_fi
                                    .meta = { .ordering = MN_NAMES("name"), .verbose_name_plural = "categories" },
                                    .hooks = { .to_str = category_str });
 
+/* ---- Tag ---- */
+
+static const mn_field tag_fields[] = {
+    MN_FIELD_BIGAUTO(tag, id),
+    MN_FIELD_CHAR(tag, name, .max_length = 50, .unique = true),
+    MN_FIELD_SLUG(tag, slug, .max_length = 50, .unique = true),
+    MN_FIELD_END,
+};
+static int tag_str(const void *obj, mn_buf *out) { return mn_buf_put_str(out, ((const tag *)obj)->name); }
+mn_model tag_model = MN_MODEL(tag, "products", "Tag", tag_fields, .meta = { .ordering = MN_NAMES("name") },
+                              .hooks = { .to_str = tag_str });
+
 /* ---- Product ---- */
 
 static const mn_choice status_choices[] = {
@@ -71,8 +83,13 @@ static const mn_field product_fields[] = {
     MN_FIELD_CHAR(product, sku, .max_length = 50, .db_index = true, .blank = true, .default_value = ""),
     MN_FIELD_CHAR(product, status, .max_length = 20, .choices = status_choices, .default_value = "draft"),
     MN_FIELD_JSON(product, metadata, .default_fn = empty_dict, .blank = true),
-    MN_FIELD_FOREIGNKEY(product, category, category_model, .on_delete = MN_CASCADE),
+    MN_FIELD_FOREIGNKEY(product, category, category_model, .on_delete = MN_CASCADE, .related_name = "products"),
     MN_FIELD_END,
+};
+
+static const mn_m2m product_m2m[] = {
+    MN_M2M("tags", tag_model, .related_name = "products"),
+    MN_M2M_END,
 };
 
 static const mn_index product_indexes[] = {
@@ -101,7 +118,8 @@ mn_model product_model = MN_MODEL(product, "products", "Product", product_fields
                                             .verbose_name = "Product", .verbose_name_plural = "Products",
                                             .indexes = product_indexes, .constraints = product_constraints },
                                   .hooks = { .before_save = product_before_save, .clean = product_clean,
-                                             .to_str = product_str });
+                                             .to_str = product_str },
+                                  .many_to_many = product_m2m);
 
 const char *product_unique_slug(mn_str name, int64_t except_id, mn_arena *arena, mn_err *err)
 {
@@ -191,20 +209,25 @@ const char *product_absolute_url(const product *p, mn_arena *arena)
     return mn_arena_sprintf(arena, "/products/%.*s/", MN_STR_FMT(p->slug));
 }
 
-mn_value product_value(product *p, const category *cat, mn_arena *arena)
+mn_value product_value(product *p, mn_arena *arena, mn_err *err)
 {
     mn_obj *h = mn_obj_header(&product_model, p);
     if (!h->extra)
         h->extra = mn_map_new(arena, 6);
-    if (h->extra) {
-        mn_map_set_cstr(h->extra, "discounted_price", mn_value_decimal(product_discounted_price(p)));
-        mn_map_set_cstr(h->extra, "is_in_stock", mn_value_bool(product_is_in_stock(p)));
-        mn_map_set_cstr(h->extra, "get_absolute_url", mn_value_cstr(product_absolute_url(p, arena)));
-        if (cat) {
-            mn_map_set_cstr(h->extra, "category_name", mn_value_str(cat->name));
-            mn_map_set_cstr(h->extra, "category_slug", mn_value_str(cat->slug));
-        }
+    if (!h->extra)
+        return mn_value_null();
+    mn_map_set_cstr(h->extra, "discounted_price", mn_value_decimal(product_discounted_price(p)));
+    mn_map_set_cstr(h->extra, "is_in_stock", mn_value_bool(product_is_in_stock(p)));
+    mn_map_set_cstr(h->extra, "get_absolute_url", mn_value_cstr(product_absolute_url(p, arena)));
+    /* product.category and product.tags.all() */
+    category *cat = MN_REL(category, p, &product_model, "category", arena, err);
+    if (cat) {
+        mn_map_set_cstr(h->extra, "category_name", mn_value_str(cat->name));
+        mn_map_set_cstr(h->extra, "category_slug", mn_value_str(cat->slug));
     }
+    mn_value tags;
+    if (mn_qs_to_value(mn_rel_all(p, &product_model, "tags", arena), &tags, err) == MN_OK)
+        mn_map_set_cstr(h->extra, "tag_list", tags);
     return mn_obj_value(p, &product_model);
 }
 
@@ -221,7 +244,7 @@ static const mn_validator_fn rating_validators[] = { one_to_five, NULL };
 
 static const mn_field review_fields[] = {
     MN_FIELD_BIGAUTO(review, id),
-    MN_FIELD_FOREIGNKEY(review, product, product_model, .on_delete = MN_CASCADE),
+    MN_FIELD_FOREIGNKEY(review, product, product_model, .on_delete = MN_CASCADE, .related_name = "reviews"),
     MN_FIELD_CHAR(review, author, .max_length = 100),
     MN_FIELD_POSSMALLINT(review, rating, .validators = rating_validators),
     MN_FIELD_TEXT(review, comment, .blank = true, .default_value = ""),
@@ -259,8 +282,8 @@ mn_model order_model = MN_MODEL(order, "products", "Order", order_fields,
 
 static const mn_field order_item_fields[] = {
     MN_FIELD_BIGAUTO(order_item, id),
-    MN_FIELD_FOREIGNKEY(order_item, order, order_model, .on_delete = MN_CASCADE),
-    MN_FIELD_FOREIGNKEY(order_item, product, product_model, .on_delete = MN_PROTECT),
+    MN_FIELD_FOREIGNKEY(order_item, order, order_model, .on_delete = MN_CASCADE, .related_name = "items"),
+    MN_FIELD_FOREIGNKEY(order_item, product, product_model, .on_delete = MN_PROTECT, .related_name = "order_items"),
     MN_FIELD_POSINT(order_item, quantity, .default_value = "1"),
     MN_FIELD_DECIMAL(order_item, price, .max_digits = 10, .decimal_places = 2),
     MN_FIELD_END,
@@ -268,7 +291,7 @@ static const mn_field order_item_fields[] = {
 mn_model order_item_model = MN_MODEL(order_item, "products", "OrderItem", order_item_fields);
 
 mn_model *const products_models[] = {
-    &category_model, &product_model, &review_model, &order_model, &order_item_model, NULL,
+    &category_model, &tag_model, &product_model, &review_model, &order_model, &order_item_model, NULL,
 };
 
 int products_create_tables(mn_db *db, mn_err *err)

@@ -4,6 +4,7 @@
 #define SHOP_PRODUCTS_H
 
 #include <manouche.h>
+#include <manouche/relation.h>
 
 /* class TimeStampedModel(models.Model): abstract = True */
 typedef struct timestamped {
@@ -22,7 +23,17 @@ typedef struct category {
 } category;
 extern mn_model category_model;
 
-/* class Product(TimeStampedModel): every field of the guide's product. */
+/* class Tag(models.Model) */
+typedef struct tag {
+    mn_obj mn;
+    int64_t id;
+    mn_str name;
+    mn_str slug;
+} tag;
+extern mn_model tag_model;
+
+/* class Product(TimeStampedModel): every field of the guide's product;
+ * tags = ManyToManyField(Tag, related_name='products'). */
 typedef struct product {
     mn_obj mn;
     int64_t id;
@@ -90,9 +101,12 @@ const char *product_absolute_url(const product *p, mn_arena *arena);
  * "-2"... until no other product has it. In arena; NULL with err. */
 const char *product_unique_slug(mn_str name, int64_t except_id, mn_arena *arena, mn_err *err);
 /* The product as a template value with the model's properties added
- * (discounted_price, is_in_stock, get_absolute_url) and, when cat is not
- * NULL, its category (category_name, category_slug). */
-mn_value product_value(product *p, const category *cat, mn_arena *arena);
+ * (discounted_price, is_in_stock, get_absolute_url), its category
+ * (category_name, category_slug) and its tags (tag_list), read through the
+ * relations: use select_related("category") and prefetch_related("tags")
+ * on lists, or each product costs two queries. NULL category/tags on a
+ * database error (err). */
+mn_value product_value(product *p, mn_arena *arena, mn_err *err);
 
 /* Creates the app's tables (until migrations land). MN_OK or the error. */
 int products_create_tables(mn_db *db, mn_err *err);

@@ -39,6 +39,13 @@ static const cat_seed cats[] = {
 };
 #define NCATS (sizeof cats / sizeof cats[0])
 
+static const char *const tag_names[][2] = {
+    { "New", "new" }, { "Featured", "featured" }, { "Bestseller", "bestseller" }, { "Organic", "organic" },
+    { "Fair Trade", "fair-trade" }, { "Gift Idea", "gift-idea" }, { "Limited Edition", "limited-edition" },
+    { "Eco", "eco" },
+};
+#define NTAGS (sizeof tag_names / sizeof tag_names[0])
+
 static const char *const authors[] = { "Ana", "Bruno", "Chloe", "Django R.", "Emeka", "Fatima", "Giulia", "Hiro" };
 static const char *const comments[] = {
     "Exactly as described.", "Good value for the price.", "Arrived quickly and well packed.",
@@ -117,6 +124,22 @@ int products_seed(mn_db *db, mn_arena *arena, size_t nproducts, mn_err *err)
         }
         if (tx.rc == MN_OK && mn_model_bulk_create(&product_model, objs, made, 0, db, err))
             MN_ATOMIC_FAIL(&tx, err->code);
+        /* Tags: product.tags.add(...), one to three each. */
+        tag *tags[NTAGS];
+        for (size_t i = 0; i < NTAGS && tx.rc == MN_OK; i++) {
+            tags[i] = mn_model_create(&tag_model, arena, err, "name", mn_value_cstr(tag_names[i][0]), "slug",
+                                      mn_value_cstr(tag_names[i][1]), NULL);
+            if (!tags[i])
+                MN_ATOMIC_FAIL(&tx, err->code ? err->code : MN_EDB);
+        }
+        for (size_t i = 0; tx.rc == MN_OK && i < made; i++) {
+            void *chosen[3];
+            size_t n = 1 + (i * 7) % 3;
+            for (size_t k = 0; k < n; k++)
+                chosen[k] = tags[(i * 5 + k * 3) % NTAGS];
+            if (mn_rel_add(objs[i], &product_model, "tags", chosen, n, err))
+                MN_ATOMIC_FAIL(&tx, err->code ? err->code : MN_EDB);
+        }
         /* Reviews on every third product. */
         for (size_t i = 0; tx.rc == MN_OK && i < made; i += 3) {
             product *p = objs[i];
