@@ -285,6 +285,11 @@ int mn_mig_model_from(mn_model *m, mn_arena *a, mn_mig_model **out, mn_err *err)
     for (size_t i = 0; i < ni; i++) {
         const mn_index *ix = &m->meta.indexes[i];
         mn_mig_index *d = &s->indexes[i];
+        if (ix->qc) /* migration files hold AND lists only: never drop a condition silently */
+            return mn_err_set(err, MN_EINVAL,
+                              "%s: an index condition with OR/NOT (.qc) cannot be written to a migration yet; use .q or "
+                              ".condition",
+                              m->name);
         d->fields = (const char **)ix->fields;
         d->condition = ix->condition;
         d->q = ix->q && ix->q[0].lookup ? ix->q : NULL;
@@ -311,6 +316,11 @@ int mn_mig_model_from(mn_model *m, mn_arena *a, mn_mig_model **out, mn_err *err)
     s->nindexes = ni;
     for (size_t i = 0; i < nc; i++) {
         const mn_constraint *c = &m->meta.constraints[i];
+        if (c->qc)
+            return mn_err_set(err, MN_EINVAL,
+                              "%s: constraint '%s' has a condition with OR/NOT (.qc), which cannot be written to a "
+                              "migration yet; use .q, .check or .condition",
+                              m->name, c->name ? c->name : "");
         if (!c->name) {
             mn_err_set(err, MN_EINVAL, "%s: constraints need a name", m->name);
             return MN_EINVAL;
