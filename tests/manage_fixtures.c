@@ -22,6 +22,19 @@ static const mn_field category_fields[] = {
 };
 static mn_model category_model = MN_MODEL(category, "catalog", "Category", category_fields);
 
+typedef struct tag {
+    mn_obj mn;
+    int64_t id;
+    mn_str name;
+} tag;
+
+static const mn_field tag_fields[] = {
+    MN_FIELD_AUTO(tag, id),
+    MN_FIELD_CHAR(tag, name, .max_length = 30),
+    MN_FIELD_END
+};
+static mn_model tag_model = MN_MODEL(tag, "catalog", "Tag", tag_fields);
+
 typedef struct product {
     mn_obj mn;
     int64_t id;
@@ -57,9 +70,14 @@ static const mn_field product_fields[] = {
     MN_FIELD_TEXT(product, notes, .blank = true),
     MN_FIELD_END
 };
-static mn_model product_model = MN_MODEL(product, "catalog", "Product", product_fields);
+static const mn_m2m product_m2m[] = {
+    MN_M2M("tags", tag_model, .related_name = "products"),
+    MN_M2M_END,
+};
+static mn_model product_model = MN_MODEL(product, "catalog", "Product", product_fields,
+                                         .many_to_many = product_m2m);
 
-static mn_model *const catalog_models[] = { &category_model, &product_model, NULL };
+static mn_model *const catalog_models[] = { &category_model, &tag_model, &product_model, NULL };
 
 /* The tables, until migrations exist on this branch: CREATE TABLE for each
  * model that has none. */
@@ -69,7 +87,8 @@ static int create_tables(mn_command_ctx *ctx)
     for (size_t i = 0; catalog_models[i]; i++)
         if (mn_model_create_table(catalog_models[i], NULL, &err))
             return mn_command_error(ctx, "%s", err.msg);
-    mn_command_out(ctx, MN_STYLE_SUCCESS, "Created %zu tables", sizeof catalog_models / sizeof *catalog_models - 1);
+    mn_command_out(ctx, MN_STYLE_SUCCESS, "Created the tables of %zu models",
+                   sizeof catalog_models / sizeof *catalog_models - 1);
     return 0;
 }
 static const mn_command create_tables_command = { .name = "create_tables", .help = "Creates the tables",

@@ -9,7 +9,9 @@
  * milliseconds with "Z" for UTC, times cut to milliseconds, durations as
  * Django's duration_string ("1 02:03:04.000005"), binary data as base64,
  * UUIDs with dashes, JSON fields embedded, a ForeignKey as the target's
- * primary key. The primary key is "pk", never repeated among the fields.
+ * primary key, a ManyToManyField (with the automatic through table) the
+ * list of the related keys. The primary key is "pk", never repeated among
+ * the fields.
  * The output is byte for byte what Django 3.2 writes (ensure_ascii off).
  *
  * Reading accepts the same format, and what Django's dumpdata writes:
@@ -59,6 +61,7 @@ typedef struct mn_fixture_object {
     void *obj;    /* an instance in the arena given to mn_fixture_loads */
     bool has_pk;  /* "pk" was given (and is not null) */
     size_t index; /* 1-based position in the fixture */
+    mn_map *m2m;  /* ManyToManyField name -> list of the target keys; NULL when none */
 } mn_fixture_object;
 
 /* Flags of mn_fixture_loads. */
@@ -82,8 +85,11 @@ int mn_fixture_loads(mn_str text, mn_model *const *models, unsigned flags, mn_ar
 /* DeserializedObject.save(): writes the row as loaddata does (Django's raw
  * save): an UPDATE by primary key, then an INSERT when no row matched (or
  * at once without a key, which then fills in the instance). No
- * before_save hook, no auto_now, no signals. db NULL: mn_orm_db(). Returns
- * MN_OK or the database error (MN_EEXIST, MN_EPERM, MN_EDB). */
+ * before_save hook, no auto_now, no save signals. Then each
+ * ManyToManyField's relations are set to the fixture's keys (set(), with
+ * m2m_changed, as Django; on the thread's ORM connection). db NULL:
+ * mn_orm_db(). Returns MN_OK or the database error (MN_EEXIST, MN_EPERM,
+ * MN_EDB). */
 int mn_fixture_save(const mn_fixture_object *o, mn_db *db, mn_arena *arena, mn_err *err);
 
 /* After rows were written with explicit keys: sets each model's primary

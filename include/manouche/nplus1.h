@@ -41,9 +41,11 @@
  * ("product.category", "product.tags", "category.products"); many is true
  * for many-valued relations (reverse foreign keys, many-to-many), whose fix
  * is prefetch_related, false for forward ForeignKey/OneToOne (select_related).
- * The name must live as long as the tracker's arena (a literal or a model
- * descriptor string). Applies to the next SELECT this thread runs. Cheap
- * when no tracker is active. */
+ * The name is copied by the tracker, so it need only live until the query
+ * has run. Applies to the next SELECT this thread runs: report it just
+ * before the query (mn_nplus1_lazy_load(NULL, false) clears a name whose
+ * query did not run). Cheap when no tracker is active. The relation
+ * accessors (mn_rel_get, mn_rel_all) report their loads. */
 void mn_nplus1_lazy_load(const char *relation, bool many);
 
 typedef struct mn_nplus1_finding {

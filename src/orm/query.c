@@ -1613,6 +1613,8 @@ static bool inner_scope(comp *c, comp *s, mn_model *m, size_t nhops)
     s->having = NULL;
     s->nhaving = 0;
     s->joins = false;
+    s->vj = NULL;
+    s->nvj = 0;
     s->in_aggregate = false;
     return true;
 }
@@ -2328,7 +2330,17 @@ static void compile_order(comp *c, const char *const *order, bool reversed)
         } else if (find_annot(c->qs, name)) {
             mn__quote(&c->sql, name);
         } else if (strstr(name, "__")) {
-            rel_scalar(c, name);
+            const mn_field *vf;
+            size_t nvj0 = c->nvj;
+            const char *al = c->alias ? vjoin_path(c, name, &vf) : NULL;
+            if (al && c->nvj == nvj0) { /* joined by compile_select */
+                mn__quote(&c->sql, al);
+                put(c, ".");
+                mn__quote(&c->sql, mn_field_column(vf));
+            } else {
+                c->nvj = nvj0;
+                rel_scalar(c, name);
+            }
         } else {
             unresolved(c, name);
             return;
@@ -2429,6 +2441,15 @@ static bool any_agg(mn_qs *qs)
 static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
 {
     mn_qs *qs = c->qs;
+    /* order_by("products__name"): a multi-valued path is joined (rows
+     * repeat, as in Django), before anything qualifies columns */
+    const char *const *ord = with_order ? ordering(qs) : NULL;
+    for (size_t i = 0; ord && ord[i]; i++) {
+        const char *name = ord[i][0] == '-' ? ord[i] + 1 : ord[i];
+        const mn_field *vf;
+        if (strstr(name, "__") && !find_annot(qs, name))
+            vjoin_path(c, name, &vf);
+    }
     put(c, qs->distinct ? "SELECT DISTINCT " : "SELECT ");
     for (size_t i = 0; i < n; i++) {
         if (i)
@@ -2503,6 +2524,8 @@ static void compile_subquery(comp *c, mn_qs *sub)
     s.joins = false;
     s.sj = NULL;
     s.nsj = 0;
+    s.vj = NULL;
+    s.nvj = 0;
     s.neg = 0;
     s.in_aggregate = false;
     s.depth = c->depth + 8;
@@ -4003,7 +4026,8 @@ static int iter_open_cursor(mn_qs_iter *it, mn_err *err)
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
     size_t n;
-    selcol *cols = select_columns(&c, &n);
+    setup_joins(&c); /* select_related: the chunks are decoded with the joins */
+    selcol *cols = c.rc == MN_OK ? select_columns(&c, &n) : NULL;
     if (cols)
         compile_select(&c, cols, n, true);
     if (c.rc == MN_OK && mn_buf_error(&c.sql))

@@ -1,10 +1,12 @@
 /* Relations: the registry of reverse relations and through models, the
  * accessor cache, forward/reverse accessors and related managers. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "manouche/nplus1.h"
 #include "orm_internal.h"
 
 /* ---- the registry ----
@@ -334,6 +336,43 @@ void **mn_rel_prefetched(void *obj, mn_model *m, const char *name, size_t *n)
 
 #define KEY(obj, f) (*(int64_t *)((char *)(obj) + (f)->offset))
 
+/* ---- naming lazy loads for N+1 detection ----
+ * "product.category": the model's name in lower case, a dot, the accessor.
+ * Labels are interned for the process (the detector keeps the pointer
+ * beyond the request); relations are finite, so is the table. */
+
+#define MAX_LABELS 1024
+static pthread_mutex_t labels_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *labels[MAX_LABELS];
+static size_t nlabels;
+
+static const char *rel_label(const mn_model *m, const char *name)
+{
+    char buf[160];
+    int k = snprintf(buf, sizeof buf, "%s.%s", m->name, name);
+    if (k < 0 || (size_t)k >= sizeof buf)
+        return NULL;
+    for (char *p = buf; *p && *p != '.'; p++)
+        *p = (char)tolower((unsigned char)*p);
+    const char *found = NULL;
+    pthread_mutex_lock(&labels_lock);
+    for (size_t i = 0; i < nlabels && !found; i++)
+        if (!strcmp(labels[i], buf))
+            found = labels[i];
+    if (!found && nlabels < MAX_LABELS && (labels[nlabels] = strdup(buf)))
+        found = labels[nlabels++];
+    pthread_mutex_unlock(&labels_lock);
+    return found;
+}
+
+/* Tells the N+1 detector that the next SELECT loads m.name lazily. */
+static void note_lazy_load(const mn_model *m, const char *name, bool many)
+{
+    const char *label = rel_label(m, name);
+    if (label)
+        mn_nplus1_lazy_load(label, many);
+}
+
 static int unknown_rel(mn_model *m, const char *name, mn_arena *arena, mn_err *err)
 {
     return mn_err_set(err, MN_EINVAL, "Cannot resolve keyword '%s' into field. Choices are: %s", name ? name : "",
@@ -367,6 +406,7 @@ void *mn_rel_get(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_e
         if (c && !c->many && c->key == key)
             return c->obj; /* NULL: a Prefetch queryset left it out, as Django gives None */
         mn_qs *qs = mn_qs_filter(mn_qs_all(r.model, arena), "pk", mn_value_int(key));
+        note_lazy_load(m, name, false);
         void *target = mn_qs_get(qs, err);
         if (target && mn__cache_put(obj, m, name, key, target, arena) != MN_OK) {
             mn_err_set(err, MN_ENOMEM, "out of memory");
@@ -385,6 +425,7 @@ void *mn_rel_get(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_e
     if (!c || c->many || c->key != pk) {
         mn_err e = { 0 };
         mn_qs *qs = mn_qs_filter(mn_qs_all(r.model, arena), r.fk->name, mn_value_int(pk));
+        note_lazy_load(m, name, false);
         void *found = mn_qs_get(qs, &e);
         if (!found && e.code != MN_ENOTFOUND) {
             if (err)
@@ -499,6 +540,8 @@ mn_qs *mn_rel_all(void *obj, mn_model *m, const char *name, mn_arena *arena)
     struct mn__relcache *c = cache_find(obj, m, name);
     if (qs && c && c->many)
         mn__qs_set_result(qs, c->items, c->n);
+    else if (qs)
+        note_lazy_load(m, name, true); /* the manager's query runs when it is read */
     return qs;
 }
 

@@ -353,11 +353,20 @@ static int loaddata_handle(mn_command_ctx *ctx)
         rc = mn_err_set(&err, MN_ENOMEM, "out of memory");
     mn_arena_free(fa);
     if (rc == MN_OK) {
-        mn_model **seq = mn_arena_calloc(a, nmodels + 1, sizeof *seq);
+        size_t cap = 2 * nmodels + 64;
+        mn_model **seq = mn_arena_calloc(a, cap + 1, sizeof *seq);
         size_t ns = 0;
-        for (size_t j = 0; seq && j < nmodels; j++)
-            if (touched[j])
-                seq[ns++] = models[j];
+        for (size_t j = 0; seq && j < nmodels; j++) {
+            if (!touched[j])
+                continue;
+            seq[ns++] = models[j];
+            /* set() inserted rows into the automatic through tables too. */
+            for (const mn_m2m *mm = models[j]->many_to_many; mm && mm->name && ns < cap; mm++) {
+                mn_model *through = mm->through ? NULL : mn_m2m_through(models[j], mm->name);
+                if (through)
+                    seq[ns++] = through;
+            }
+        }
         rc = seq ? mn_fixture_reset_sequences(seq, ns, db, &err) : mn_err_set(&err, MN_ENOMEM, "out of memory");
         failed = NULL;
     }
@@ -438,9 +447,20 @@ static int flush_handle(mn_command_ctx *ctx)
     mn_buf_init(&sql, a, 0);
     bool pg = mn_db_engine_of(db) == MN_DB_POSTGRES;
     size_t nt = 0;
-    const char **tables = mn_arena_calloc(a, n + 1, sizeof *tables);
-    for (size_t i = 0; tables && i < n; i++) {
-        const char *t = mn_model_table(models[i]);
+    /* The models' tables and their automatic many-to-many tables. */
+    size_t ncand = 0;
+    const char **cand = mn_arena_calloc(a, 2 * n + 64, sizeof *cand);
+    for (size_t i = 0; cand && i < n; i++) {
+        cand[ncand++] = mn_model_table(models[i]);
+        for (const mn_m2m *mm = models[i]->many_to_many; mm && mm->name && ncand < 2 * n + 63; mm++) {
+            mn_model *through = mm->through ? NULL : mn_m2m_through(models[i], mm->name);
+            if (through)
+                cand[ncand++] = mn_model_table(through);
+        }
+    }
+    const char **tables = cand ? mn_arena_calloc(a, ncand + 1, sizeof *tables) : NULL;
+    for (size_t i = 0; tables && i < ncand; i++) {
+        const char *t = cand[i];
         bool there = false, dup = false;
         for (size_t k = 0; k < mn_list_len(existing); k++)
             there |= mn_str_eq_cstr(mn_list_get(existing, k).u.s, t);

@@ -148,6 +148,20 @@ int mn_fixture_writer_add(mn_fixture_writer *fw, const void *obj, mn_model *m, m
         mn_json_write_key_cstr(&w, f->name);
         rc = write_value(&w, f, mn__member_value(obj, m, i), m, a, err);
     }
+    /* ManyToManyFields with an automatic through table: the related keys. */
+    for (const mn_m2m *mm = m->many_to_many; mm && mm->name && rc == MN_OK; mm++) {
+        if (mm->through)
+            continue;
+        mn_qs *qs = mn_qs_values_list(mn_rel_all((void *)obj, m, mm->name, a), MN_QS_FLAT, "pk", NULL);
+        if ((rc = mn_qs_eval(qs, err)))
+            break;
+        mn_list *keys = mn_qs_rows(qs);
+        mn_json_write_key_cstr(&w, mm->name);
+        mn_json_write_begin_array(&w);
+        for (size_t k = 0; keys && k < mn_list_len(keys); k++)
+            mn_json_write_value(&w, mn_list_get(keys, k));
+        mn_json_write_end_array(&w);
+    }
     mn_json_write_end_object(&w);
     mn_json_write_end_object(&w);
     mn_arena_rewind(a, mark);
@@ -274,11 +288,42 @@ int mn_fixture_loads(mn_str text, mn_model *const *models, unsigned flags, mn_ar
         const mn_field *pkf = mn_model_pk(m);
         if (pk.type != MN_VALUE_NULL && set_field(obj, m, pkf, pk, arena, &ferr))
             return mn_err_set(err, MN_EINVAL, "object %zu (%s): pk: %s", i + 1, where, ferr.msg);
+        mn_map *m2m = NULL;
         for (size_t k = 0; fields.type == MN_VALUE_MAP && k < mn_map_len(fields.u.map); k++) {
             mn_str key = mn_map_key_at(fields.u.map, k);
             char name[128];
             snprintf(name, sizeof name, "%.*s", (int)(key.len < 127 ? key.len : 127), key.ptr);
             const mn_field *f = key.len < 127 ? mn_model_field_by_name(m, name) : NULL;
+            const mn_m2m *mm = NULL;
+            for (const mn_m2m *x = f ? NULL : m->many_to_many; x && x->name && !mm; x++)
+                if (!strcmp(x->name, name))
+                    mm = x;
+            if (mm) {
+                mn_value keys = mn_map_value_at(fields.u.map, k);
+                if (mm->through)
+                    return mn_err_set(err, MN_EINVAL,
+                                      "object %zu (%s): field '%s': a ManyToManyField with a through model is "
+                                      "loaded through the rows of %s",
+                                      i + 1, where, name, mm->through->name);
+                if (keys.type != MN_VALUE_LIST)
+                    return mn_err_set(err, MN_EINVAL, "object %zu (%s): field '%s': expected a list of keys", i + 1,
+                                      where, name);
+                for (size_t j = 0; j < mn_list_len(keys.u.list); j++) {
+                    mn_value kv = mn_list_get(keys.u.list, j);
+                    int64_t id;
+                    if (kv.type == MN_VALUE_STR && mn_str_to_i64(kv.u.s, &id) == MN_OK)
+                        kv = mn_value_int(id);
+                    if (kv.type != MN_VALUE_INT)
+                        return mn_err_set(err, MN_EINVAL, "object %zu (%s): field '%s': item %zu is not a key", i + 1,
+                                          where, name, j + 1);
+                    mn_list_set(keys.u.list, j, kv);
+                }
+                if (!m2m && !(m2m = mn_map_new(arena, 2)))
+                    return mn_err_set(err, MN_ENOMEM, "out of memory");
+                if (mn_map_set_cstr(m2m, mm->name, keys))
+                    return mn_err_set(err, MN_ENOMEM, "out of memory");
+                continue;
+            }
             if ((!f || f->kind == MN_KIND_INHERIT) && ignore)
                 continue;
             if (!f || f->kind == MN_KIND_INHERIT)
@@ -287,7 +332,8 @@ int mn_fixture_loads(mn_str text, mn_model *const *models, unsigned flags, mn_ar
             if (set_field(obj, m, f, mn_map_value_at(fields.u.map, k), arena, &ferr))
                 return mn_err_set(err, MN_EINVAL, "object %zu (%s): field '%s': %s", i + 1, where, name, ferr.msg);
         }
-        out[kept++] = (mn_fixture_object){ .model = m, .obj = obj, .has_pk = pk.type != MN_VALUE_NULL, .index = i + 1 };
+        out[kept++] = (mn_fixture_object){
+            .model = m, .obj = obj, .has_pk = pk.type != MN_VALUE_NULL, .index = i + 1, .m2m = m2m };
     }
     *objs = out;
     *n = kept;
@@ -296,7 +342,7 @@ int mn_fixture_loads(mn_str text, mn_model *const *models, unsigned flags, mn_ar
 
 /* ---- saving ---- */
 
-int mn_fixture_save(const mn_fixture_object *o, mn_db *db, mn_arena *arena, mn_err *err)
+static int save_row(const mn_fixture_object *o, mn_db *db, mn_arena *arena, mn_err *err)
 {
     mn_model *m = o->model;
     if (mn__model_setup(m, err))
@@ -398,6 +444,47 @@ int mn_fixture_save(const mn_fixture_object *o, mn_db *db, mn_arena *arena, mn_e
     if ((rc = mn_db_query_value(db, mn_buf_cstr(&b), ins, np, arena, &id, err)))
         return rc;
     return mn__set_member(o->obj, m, pk, id, arena, err);
+}
+
+/* m2m_data: obj.tags.set(keys) for each ManyToManyField of the fixture. */
+static int save_m2m(const mn_fixture_object *o, mn_arena *arena, mn_err *err)
+{
+    for (size_t i = 0; o->m2m && i < mn_map_len(o->m2m); i++) {
+        char name[128];
+        mn_str key = mn_map_key_at(o->m2m, i);
+        snprintf(name, sizeof name, "%.*s", MN_STR_FMT(key));
+        mn_model *to = NULL;
+        for (const mn_m2m *mm = o->model->many_to_many; mm && mm->name; mm++)
+            if (!strcmp(mm->name, name))
+                to = mm->to;
+        mn_list *keys = mn_map_value_at(o->m2m, i).u.list;
+        size_t n = mn_list_len(keys);
+        void **targets = mn_arena_calloc(arena, n + 1, sizeof *targets);
+        if (!to || !targets)
+            return mn_err_set(err, MN_ENOMEM, "out of memory");
+        for (size_t k = 0; k < n; k++) {
+            /* A stand-in of each target: only its key is read. */
+            if (!(targets[k] = mn_model_new(to, arena, err)))
+                return err->code ? err->code : MN_ENOMEM;
+            if (mn_obj_set(targets[k], to, mn_model_pk(to)->name, mn_list_get(keys, k), arena, err))
+                return err->code;
+            mn_obj_header(to, targets[k])->flags &= ~MN_OBJ_ADDING;
+        }
+        int rc = mn_rel_set_all(o->obj, o->model, name, targets, n, err);
+        if (rc)
+            return mn_err_prefix(err, "%s: ", name);
+    }
+    return MN_OK;
+}
+
+int mn_fixture_save(const mn_fixture_object *o, mn_db *db, mn_arena *arena, mn_err *err)
+{
+    int rc = save_row(o, db, arena, err);
+    if (rc)
+        return rc;
+    /* The row exists now: the instance is no longer being added. */
+    mn_obj_header(o->model, o->obj)->flags &= ~MN_OBJ_ADDING;
+    return save_m2m(o, arena, err);
 }
 
 int mn_fixture_reset_sequences(mn_model *const *models, size_t n, mn_db *db, mn_err *err)

@@ -100,8 +100,9 @@ static void observe(void *udata, const mn_db *db, const char *sql, size_t nparam
         t->n++;
     }
     s->count++;
-    if (relation) {
-        s->relation = relation;
+    if (relation && (!s->relation || strcmp(s->relation, relation))) {
+        /* The caller's name only lives during the query. */
+        s->relation = mn_arena_strdup(t->arena, relation);
         s->many = many;
     }
 }

@@ -15,6 +15,7 @@ cd "$work"
 $dj "$work/django.sqlite3" create
 $dj "$work/django.sqlite3" dumpdata catalog -o "$work/django.json"
 $dj "$work/django.sqlite3" dumpdata catalog --indent 4 -o "$work/django4.json"
+grep -qF '"tags": [1, 2]' "$work/django.json" || fail "no many-to-many in the fixture"
 # Our dumpdata of Django's database is byte for byte Django's.
 DATABASE_URL="sqlite:///$work/django.sqlite3" "$manage" dumpdata catalog -o ours.json
 cmp ours.json django.json || fail "dumpdata of a Django database differs"
@@ -24,7 +25,7 @@ DATABASE_URL="sqlite:///$work/django.sqlite3" "$manage" dumpdata catalog --inden
 # Our loaddata of Django's fixture, then our dumpdata: the same fixture.
 export DATABASE_URL="sqlite:///$work/ours.sqlite3"
 "$manage" create_tables >/dev/null
-"$manage" loaddata django.json | grep -qx "Installed 4 object(s) from 1 fixture(s)"
+"$manage" loaddata django.json | grep -qx "Installed 7 object(s) from 1 fixture(s)"
 "$manage" dumpdata catalog | cmp - django.json || fail "our round trip differs"
 # Loading again updates the same rows.
 "$manage" loaddata django4.json >/dev/null
@@ -33,7 +34,7 @@ export DATABASE_URL="sqlite:///$work/ours.sqlite3"
 # Django's loaddata of our fixture, then Django's dumpdata: the same fixture.
 "$manage" dumpdata catalog --indent 2 -o ours2.json
 $dj "$work/django2.sqlite3" migrate
-$dj "$work/django2.sqlite3" loaddata "$work/ours2.json" | grep -q "Installed 4 object(s) from 1 fixture(s)"
+$dj "$work/django2.sqlite3" loaddata "$work/ours2.json" | grep -q "Installed 7 object(s) from 1 fixture(s)"
 $dj "$work/django2.sqlite3" dumpdata catalog --indent 2 -o "$work/django2.json"
 cmp ours2.json django2.json || fail "Django's round trip of our fixture differs"
 
@@ -43,7 +44,7 @@ cd "$OLDPWD"
 cd "$work"
 export DATABASE_URL=$MN_TEST_DATABASE_URL
 "$manage" create_tables >/dev/null
-"$manage" loaddata django.json | grep -qx "Installed 4 object(s) from 1 fixture(s)"
+"$manage" loaddata django.json | grep -qx "Installed 7 object(s) from 1 fixture(s)"
 "$manage" dumpdata catalog | cmp - django.json || fail "PostgreSQL: our round trip differs"
 # The sequences were moved past the loaded keys (Django's sequence reset).
 echo '[{"model": "catalog.category", "fields": {"name": "New", "slug": "new"}}]' >nopk.json
@@ -67,7 +68,7 @@ grep -q "Problem installing fixture 'bad.json': object 1 (catalog.product:pk=9):
 cmp pg_ours.json ours2.json || fail "PostgreSQL dump differs from SQLite's"
 psql_url=$MN_TEST_DATABASE_URL
 "$manage" flush --noinput
-$dj "$psql_url" loaddata "$work/pg_ours.json" | grep -q "Installed 4 object(s) from 1 fixture(s)"
+$dj "$psql_url" loaddata "$work/pg_ours.json" | grep -q "Installed 7 object(s) from 1 fixture(s)"
 $dj "$psql_url" dumpdata catalog --indent 2 -o "$work/pg_django.json"
 cmp pg_ours.json pg_django.json || fail "Django on PostgreSQL differs"
 # dbshell runs psql with the connection.

@@ -1218,7 +1218,9 @@ Test(qs, constraint_and_index_conditions_with_or_and_not)
         { .kind = MN_CONSTRAINT_CHECK, .name = "bad", .qc = MN_QC_OR(MN_QC("prise__gt", "0"), MN_QC("price", "1")) },
         { 0 },
     };
-    mn_model m1 = offer_model, m2 = offer_model;
+    static mn_model m1, m2; /* static: a model's setup lives for the process */
+    m1 = offer_model;
+    m2 = offer_model;
     m1._rt = m2._rt = NULL;
     m1.meta.constraints = bad1;
     m1.meta.indexes = NULL;

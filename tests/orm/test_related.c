@@ -308,6 +308,7 @@ Test(related, multi_valued_semantics_of_filter_calls)
 Test(related, values_order_by_and_f_across_relations)
 {
     mn_err err = { 0 };
+    bool is_pg = mn_db_engine_of(DB) == MN_DB_POSTGRES; /* NULLs sort last there, first on SQLite */
     category *el = mk_category("Electronics"), *bk = mk_category("Books");
     mk_product("b-phone", "999", el);
     mk_product("a-novel", "15", bk);
@@ -345,6 +346,9 @@ Test(related, values_order_by_and_f_across_relations)
     }
     cr_assert_eq(books, 2);
     cr_assert_eq(empty_null, 1);
+    /* order_by over a multi-valued path repeats rows, as Django's join does */
+    mn_qs *oq = mn_qs_order_by(mn_qs_all(&category_model, A), "products__name", NULL);
+    cr_assert_str_eq(names(oq), is_pg ? "Books,Electronics,Books,Empty" : "Empty,Books,Electronics,Books");
     /* two paths of one relation share the join (the same product) */
     mn_list *pr = mn_qs_rows(mn_qs_values_list(mn_qs_filter(mn_qs_all(&category_model, A), "name",
                                                             mn_value_cstr("Electronics")),
@@ -628,8 +632,9 @@ Test(related, bad_input_is_refused_clearly)
     cr_assert_null(mn_rel_get(NULL, &product_model, "category", A, &err));
     /* a path through a plain field */
     cr_assert_eq(mn_qs_eval(mn_qs_order_by(mn_qs_all(&product_model, A), "name__category", NULL), &err), MN_EINVAL);
-    /* values() and order_by() over a multi-valued path */
-    cr_assert_eq(mn_qs_eval(mn_qs_order_by(mn_qs_all(&category_model, A), "products__name", NULL), &err), MN_EINVAL);
+    /* F() over a multi-valued path has no single value */
+    cr_assert_eq(mn_qs_eval(mn_qs_filter(mn_qs_all(&category_model, A), "name", mn_f(A, "products__name")), &err),
+                 MN_EINVAL);
     cr_assert(strstr(err.msg, "multi-valued"), "%s", err.msg);
     /* aggregate filters must stay on the relation */
     mn_value bad = mn_agg_filter(mn_count(A, "products"), mn_q(A, "name", mn_value_cstr("x")));
@@ -731,4 +736,40 @@ Test(related, related_query_name_names_lookups_related_name_the_accessor)
     /* Count over the query name */
     mn_qs *qs = mn_qs_annotate(mn_qs_all(&owner_model, A), "n", mn_count(A, "box"), NULL);
     cr_assert_eq(mn_obj_annotation(mn_qs_at(qs, 0), &owner_model, "n").u.i, 1);
+}
+
+/* Lazy loads are named for the N+1 detector: the finding says which
+ * relation to select_related / prefetch_related. */
+Test(related, lazy_loads_are_named_for_nplus1_detection)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("Garden");
+    for (int i = 0; i < 6; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "Rake %d", i);
+        mk_product(name, "10", c);
+    }
+    mn_nplus1_tracker *t = mn_nplus1_start(A, 5);
+    cr_assert_not_null(t);
+    mn_qs *qs = mn_qs_all(&product_model, A);
+    for (size_t i = 0; i < mn_qs_len(qs); i++) {
+        cr_assert_not_null(MN_REL(category, mn_qs_at(qs, i), &product_model, "category", A, &err), "%s", err.msg);
+        cr_assert_eq(mn_qs_len(mn_rel_all(mn_qs_at(qs, i), &product_model, "reviews", A)), 0);
+    }
+    mn_nplus1_stop(t);
+    const mn_nplus1_finding *f;
+    size_t n = mn_nplus1_findings(t, &f);
+    cr_assert_eq(n, 2);
+    bool seen_fk = false, seen_rev = false;
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_not_null(f[i].relation, "%s", f[i].sql);
+        if (!strcmp(f[i].relation, "product.category") && !f[i].many)
+            seen_fk = true;
+        if (!strcmp(f[i].relation, "product.reviews") && f[i].many)
+            seen_rev = true;
+    }
+    cr_assert(seen_fk && seen_rev);
+    const char *msg = mn_nplus1_message(t);
+    cr_assert(strstr(msg, "product.category") && strstr(msg, "select_related(\"category\")"), "%s", msg);
+    cr_assert(strstr(msg, "product.reviews") && strstr(msg, "prefetch_related(\"reviews\")"), "%s", msg);
 }

@@ -182,3 +182,36 @@ Test(product_model, seed_data)
     mn_orm_use(db);
     mn_db_close(fresh);
 }
+
+/* The guide's N+1 example on the shop's models, seen by the detection:
+ * product.category in a loop without select_related, then with it. */
+Test(product_model, nplus1_detected_and_cured)
+{
+    mn_err err = { 0 };
+    for (int i = 0; i < 6; i++) {
+        category *c = mn_model_create(&category_model, arena, &err, "name",
+                                      mn_value_cstr(mn_arena_sprintf(arena, "C%d", i)), "slug",
+                                      mn_value_cstr(mn_arena_sprintf(arena, "c%d", i)), NULL);
+        cr_assert(c, "%s", err.msg);
+        cr_assert(mn_model_create(&product_model, arena, &err, "name", mn_value_cstr("Thing"), "price",
+                                  mn_value_cstr("1.00"), "category", mn_value_int(c->id), NULL), "%s", err.msg);
+    }
+    mn_nplus1_tracker *t = mn_nplus1_start(arena, 0);
+    mn_qs *products = mn_qs_all(&product_model, arena);
+    for (size_t i = 0; i < mn_qs_len(products); i++) /* print(product.category.name) */
+        cr_assert(MN_REL(category, mn_qs_at(products, i), &product_model, "category", arena, &err), "%s", err.msg);
+    mn_nplus1_stop(t);
+    const char *msg = mn_nplus1_message(t);
+    cr_assert(msg, "7 products, 7 lazy loads");
+    cr_expect(strstr(msg, "7 runs of one query on \"products_category\" while loading product.category lazily"),
+              "the relations layer names the relation: %s", msg);
+    cr_expect(strstr(msg, ".select_related(\"category\")"), "%s", msg);
+
+    t = mn_nplus1_start(arena, 0);
+    products = mn_qs_select_related(mn_qs_all(&product_model, arena), "category", NULL);
+    for (size_t i = 0; i < mn_qs_len(products); i++)
+        cr_assert(MN_REL(category, mn_qs_at(products, i), &product_model, "category", arena, &err), "%s", err.msg);
+    mn_nplus1_stop(t);
+    cr_expect_null(mn_nplus1_message(t));
+    cr_expect_eq(mn_nplus1_queries(t), 1, "one query with a JOIN");
+}

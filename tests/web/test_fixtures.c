@@ -51,7 +51,30 @@ static const mn_field item_fields[] = {
     MN_FIELD_END
 };
 static mn_model item_model = MN_MODEL(item, "store", "Item", item_fields);
-static mn_model *const models[] = { &shelf_model, &item_model, NULL };
+typedef struct mark {
+    mn_obj mn;
+    int64_t id;
+    mn_str name;
+} mark;
+static const mn_field mark_fields[] = {
+    MN_FIELD_AUTO(mark, id),
+    MN_FIELD_CHAR(mark, name, .max_length = 10),
+    MN_FIELD_END
+};
+static mn_model mark_model = MN_MODEL(mark, "store", "Mark", mark_fields);
+
+typedef struct crate {
+    mn_obj mn;
+    int64_t id;
+} crate;
+static const mn_field crate_fields[] = {
+    MN_FIELD_AUTO(crate, id),
+    MN_FIELD_END
+};
+static const mn_m2m crate_m2m[] = { MN_M2M("marks", mark_model), MN_M2M_END };
+static mn_model crate_model = MN_MODEL(crate, "store", "Crate", crate_fields, .many_to_many = crate_m2m);
+
+static mn_model *const models[] = { &shelf_model, &item_model, &mark_model, &crate_model, NULL };
 
 static mn_arena *arena;
 static mn_db *db;
@@ -67,6 +90,8 @@ static void setup(void)
     mn_orm_use(db);
     cr_assert_eq(mn_model_create_table(&shelf_model, db, &err), MN_OK, "%s", err.msg);
     cr_assert_eq(mn_model_create_table(&item_model, db, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_model_create_table(&mark_model, db, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_model_create_table(&crate_model, db, &err), MN_OK, "%s", err.msg);
 }
 
 static void teardown(void)
@@ -284,4 +309,36 @@ Test(fixtures, ignore_nonexistent)
     cr_assert_eq(objs[0].index, 2);
     cr_assert_eq(((shelf *)objs[0].obj)->id, 4);
     cr_assert(mn_str_eq_cstr(((shelf *)objs[0].obj)->label, "x"));
+}
+
+Test(fixtures, many_to_many)
+{
+    mn_err err = { 0 };
+    mn_fixture_object *objs;
+    size_t n;
+    const char *text = "[{\"model\": \"store.mark\", \"pk\": 1, \"fields\": {\"name\": \"a\"}},"
+                       " {\"model\": \"store.mark\", \"pk\": 2, \"fields\": {\"name\": \"b\"}},"
+                       " {\"model\": \"store.crate\", \"pk\": 5, \"fields\": {\"marks\": [2, \"1\"]}},"
+                       " {\"model\": \"store.crate\", \"pk\": 6, \"fields\": {\"marks\": []}}]";
+    cr_assert_eq(mn_fixture_loads(mn_str_from(text), models, 0, arena, &objs, &n, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(n, 4);
+    cr_assert(objs[2].m2m);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(mn_fixture_save(&objs[i], NULL, arena, &err), MN_OK, "%s", err.msg);
+    void *crates[] = { objs[2].obj, objs[3].obj };
+    cr_assert_str_eq(dumps(&crate_model, crates, 2, 0),
+                     "[{\"model\": \"store.crate\", \"pk\": 5, \"fields\": {\"marks\": [1, 2]}}, "
+                     "{\"model\": \"store.crate\", \"pk\": 6, \"fields\": {\"marks\": []}}]");
+    /* Loading again sets the relations to the fixture's (set(), not add()). */
+    cr_assert_eq(mn_fixture_loads(MN_STR("[{\"model\": \"store.crate\", \"pk\": 5, \"fields\": {\"marks\": [2]}}]"),
+                                  models, 0, arena, &objs, &n, &err),
+                 MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_fixture_save(&objs[0], NULL, arena, &err), MN_OK, "%s", err.msg);
+    void *again[] = { objs[0].obj };
+    cr_assert_str_eq(dumps(&crate_model, again, 1, 0),
+                     "[{\"model\": \"store.crate\", \"pk\": 5, \"fields\": {\"marks\": [2]}}]");
+    expect_error("[{\"model\": \"store.crate\", \"pk\": 7, \"fields\": {\"marks\": 3}}]", MN_EINVAL,
+                 "object 1 (store.crate:pk=7): field 'marks': expected a list of keys");
+    expect_error("[{\"model\": \"store.crate\", \"pk\": 7, \"fields\": {\"marks\": [1, \"x\"]}}]", MN_EINVAL,
+                 "field 'marks': item 2 is not a key");
 }

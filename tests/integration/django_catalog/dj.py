@@ -31,16 +31,20 @@ cmd = sys.argv[2]
 if cmd in ('create', 'migrate'):
     call_command('migrate', run_syncdb=True, verbosity=0)
 if cmd == 'create':
-    from django_catalog.models import Category, Product
+    from django_catalog.models import Category, Product, Tag
     c = Category.objects.create(name='Chairs é', slug='chairs')
     Category.objects.create(name='Tables "oak"\n', slug='tables')
-    Product.objects.create(
+    t1 = Tag.objects.create(name='new')
+    t2 = Tag.objects.create(name='sale')
+    Tag.objects.create(name='unused')
+    p = Product.objects.create(
         category=c, name='Chair "x" <b>', price=decimal.Decimal('12.50'), stock=3, weight=1.5,
         created=datetime.datetime(2024, 1, 5, 10, 30, 15, 123456, tzinfo=datetime.timezone.utc),
         released=datetime.date(2024, 1, 5), opens=datetime.time(9, 30, 0, 500000),
         took=datetime.timedelta(days=1, hours=2, minutes=3, seconds=4, microseconds=5),
         data={'a': [1, 2.5, None, True], 'b': 'ü'}, uid=uuid.UUID('12345678-1234-5678-1234-567812345678'),
         notes='line1\nline2\ttab')
+    p.tags.set([t1, t2])
     Product.objects.create(name='Bare', price=decimal.Decimal('1'),
                            created=datetime.datetime(2024, 1, 5, 10, 30, 15, tzinfo=datetime.timezone.utc),
                            took=datetime.timedelta(seconds=-1))

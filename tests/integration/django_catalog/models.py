@@ -10,6 +10,13 @@ class Category(models.Model):
         app_label = 'catalog'
 
 
+class Tag(models.Model):
+    name = models.CharField(max_length=30)
+
+    class Meta:
+        app_label = 'catalog'
+
+
 class Product(models.Model):
     category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True)
     name = models.CharField(max_length=200)
@@ -24,6 +31,7 @@ class Product(models.Model):
     data = models.JSONField(null=True)
     uid = models.UUIDField(null=True)
     notes = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, related_name='products')
 
     class Meta:
         app_label = 'catalog'
