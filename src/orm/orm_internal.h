@@ -109,6 +109,13 @@ bool mn__rel_find(mn_model *m, const char *name, bool query, mn__rel *out);
 /* The reverse relations of m (hidden ones included): up to cap into out;
  * returns their number. */
 size_t mn__rel_reverse(mn_model *m, mn__rel *out, size_t cap);
+/* Templates' view of a relation on instance obj (model m): a ForeignKey or
+ * one-to-one (either side) gives the related instance (None for a NULL
+ * key), a multi-valued relation a manager object with all, count, exists,
+ * first and last. MN_ENOTFOUND when name is no relation of m or the
+ * related object does not exist (Django's silent ObjectDoesNotExist);
+ * other codes for database errors. */
+int mn__rel_attr(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_value *out);
 /* Django's "Choices are: ..." for m: fields, relation names and extra
  * names, sorted, in arena. */
 const char *mn__choices(mn_model *m, const char *const *extra, size_t nextra, mn_arena *arena);

@@ -3632,7 +3632,49 @@ static int qs_to_str(const void *obj, mn_buf *out)
     return mn_buf_printf(out, "<QuerySet of %s>", qs->m->name);
 }
 
-static const mn_type qs_type = { .name = "QuerySet", .to_list = qs_to_list, .truthy = qs_truthy, .to_str = qs_to_str };
+/* Templates call a QuerySet's argument-less methods as Django does:
+ * {{ qs.count }}, {% if qs.exists %}, {{ qs.first.name }}, {% for x in
+ * qs.all %}. Errors of the query come back as their code. */
+static const mn_type *obj_type_of_qs(void);
+
+static int qs_get_attr(const void *obj, mn_str name, mn_arena *arena, mn_value *out)
+{
+    (void)arena;
+    mn_qs *qs = (mn_qs *)obj;
+    mn_err err = { 0 };
+    if (mn_str_eq_cstr(name, "all")) {
+        *out = mn_value_object(obj_type_of_qs(), qs);
+        return MN_OK;
+    }
+    if (mn_str_eq_cstr(name, "count")) {
+        int64_t n = mn_qs_count(qs, &err);
+        if (n < 0)
+            return (int)n;
+        *out = mn_value_int(n);
+        return MN_OK;
+    }
+    if (mn_str_eq_cstr(name, "exists")) {
+        int rc = mn_qs_exists(qs, &err);
+        if (rc < 0)
+            return rc;
+        *out = mn_value_bool(rc == 1);
+        return MN_OK;
+    }
+    bool first = mn_str_eq_cstr(name, "first");
+    if ((first || mn_str_eq_cstr(name, "last")) && qs->mode == MODE_OBJECTS) {
+        void *o = first ? mn_qs_first(qs, &err) : mn_qs_last(qs, &err);
+        if (!o && err.code)
+            return err.code;
+        *out = o ? mn_obj_value(o, qs->m) : mn_value_null();
+        return MN_OK;
+    }
+    return MN_ENOTFOUND;
+}
+
+static const mn_type qs_type = { .name = "QuerySet", .get_attr = qs_get_attr, .to_list = qs_to_list,
+                                 .truthy = qs_truthy, .to_str = qs_to_str };
+
+static const mn_type *obj_type_of_qs(void) { return &qs_type; }
 
 int mn_qs_to_value(mn_qs *qs, mn_value *out, mn_err *err)
 {

@@ -864,3 +864,67 @@ void *mn_rel_create(void *obj, mn_model *m, const char *name, mn_arena *arena, m
     }
     return in_tx(db, rc, err) == MN_OK ? child : NULL;
 }
+
+/* ---- relations seen from templates ---- */
+
+typedef struct rel_manager {
+    void *obj;
+    mn_model *m;
+    const char *name; /* interned in the relation table */
+    mn_model *target;
+} rel_manager;
+
+/* product.tags.all / .count / .exists / .first / .last: the QuerySet of
+ * mn_rel_all, read as templates read any QuerySet. */
+static int manager_get_attr(const void *p, mn_str name, mn_arena *arena, mn_value *out)
+{
+    const rel_manager *rm = p;
+    if (!mn_str_eq_cstr(name, "all") && !mn_str_eq_cstr(name, "count") && !mn_str_eq_cstr(name, "exists") &&
+        !mn_str_eq_cstr(name, "first") && !mn_str_eq_cstr(name, "last"))
+        return MN_ENOTFOUND;
+    mn_qs *qs = mn_rel_all(rm->obj, rm->m, rm->name, arena);
+    if (!qs)
+        return MN_ENOMEM;
+    mn_value v;
+    mn_err err = { 0 };
+    int rc = mn_qs_to_value(qs, &v, &err);
+    if (rc != MN_OK)
+        return rc;
+    return v.u.obj.type->get_attr(v.u.obj.ptr, name, arena, out);
+}
+
+/* Django's str() of a related manager: "shop.Tag.None". */
+static int manager_to_str(const void *p, mn_buf *out)
+{
+    const rel_manager *rm = p;
+    return mn_buf_printf(out, "%s.%s.None", rm->target->app_label ? rm->target->app_label : "", rm->target->name);
+}
+
+static const mn_type manager_type = { .name = "RelatedManager", .get_attr = manager_get_attr,
+                                      .to_str = manager_to_str };
+
+int mn__rel_attr(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_value *out)
+{
+    mn__rel r;
+    if (!mn__rel_find(m, name, false, &r))
+        return MN_ENOTFOUND;
+    if (r.multiple) {
+        rel_manager *rm = mn_arena_alloc(arena, sizeof *rm);
+        if (!rm)
+            return MN_ENOMEM;
+        *rm = (rel_manager){ .obj = obj, .m = m, .name = r.name, .target = r.model };
+        *out = mn_value_object(&manager_type, rm);
+        return MN_OK;
+    }
+    mn_err err = { 0 };
+    void *target = mn_rel_get(obj, m, name, arena, &err);
+    if (target) {
+        *out = mn_obj_value(target, r.model);
+        return MN_OK;
+    }
+    if (err.code == 0) {
+        *out = mn_value_null(); /* a NULL key: None */
+        return MN_OK;
+    }
+    return err.code;
+}

@@ -78,6 +78,8 @@ expect_body 'showing 1&ndash;25 of ' "25 per page"
 expect_body '<link rel="stylesheet" href="/static/products/style.css">' "{% static %} in the base template"
 expect_body 'class="price">\$[0-9]*\.[0-9][0-9]<' "decimal prices"
 expect_body 'href="?category=coffee"' "category filter links"
+expect_body 'class="card-category">[A-Z][^<]*</span>' "product.category.name in the cards"
+expect_body 'class="card-tags"><a class="tag" href="?tag=[a-z]' "product.tags.all in the cards"
 fetch '/products/?page=2'
 expect_status 200 "page 2"
 expect_body 'aria-current="page">2<' "page 2 is current"
@@ -97,6 +99,7 @@ expect_status 404 "unknown category"
 fetch /products/moka-pot-3-cup/
 expect_status 200 "product detail"
 expect_body '<h1>Moka Pot 3-Cup</h1>' "detail title"
+expect_body '<dt>Category</dt><dd>Brewing Gear</dd>' "product.category.name on the detail page"
 expect_body 'action="/products/3/delete/"' "delete form reversed"
 fetch /products/3/delete/
 expect_status 405 "delete requires POST"

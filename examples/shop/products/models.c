@@ -211,6 +211,7 @@ const char *product_absolute_url(const product *p, mn_arena *arena)
 
 mn_value product_value(product *p, mn_arena *arena, mn_err *err)
 {
+    (void)err;
     mn_obj *h = mn_obj_header(&product_model, p);
     if (!h->extra)
         h->extra = mn_map_new(arena, 6);
@@ -219,15 +220,6 @@ mn_value product_value(product *p, mn_arena *arena, mn_err *err)
     mn_map_set_cstr(h->extra, "discounted_price", mn_value_decimal(product_discounted_price(p)));
     mn_map_set_cstr(h->extra, "is_in_stock", mn_value_bool(product_is_in_stock(p)));
     mn_map_set_cstr(h->extra, "get_absolute_url", mn_value_cstr(product_absolute_url(p, arena)));
-    /* product.category and product.tags.all() */
-    category *cat = MN_REL(category, p, &product_model, "category", arena, err);
-    if (cat) {
-        mn_map_set_cstr(h->extra, "category_name", mn_value_str(cat->name));
-        mn_map_set_cstr(h->extra, "category_slug", mn_value_str(cat->slug));
-    }
-    mn_value tags;
-    if (mn_qs_to_value(mn_rel_all(p, &product_model, "tags", arena), &tags, err) == MN_OK)
-        mn_map_set_cstr(h->extra, "tag_list", tags);
     return mn_obj_value(p, &product_model);
 }
 

@@ -101,11 +101,11 @@ const char *product_absolute_url(const product *p, mn_arena *arena);
  * "-2"... until no other product has it. In arena; NULL with err. */
 const char *product_unique_slug(mn_str name, int64_t except_id, mn_arena *arena, mn_err *err);
 /* The product as a template value with the model's properties added
- * (discounted_price, is_in_stock, get_absolute_url), its category
- * (category_name, category_slug) and its tags (tag_list), read through the
- * relations: use select_related("category") and prefetch_related("tags")
- * on lists, or each product costs two queries. NULL category/tags on a
- * database error (err). */
+ * (discounted_price, is_in_stock, get_absolute_url). Templates read its
+ * relations as in Django (product.category.name, product.tags.all): use
+ * select_related("category") and prefetch_related("tags") on lists, or each
+ * product costs two queries. Null only when the arena is exhausted; err is
+ * kept for callers and left untouched. */
 mn_value product_value(product *p, mn_arena *arena, mn_err *err);
 
 /* Creates the app's tables (until migrations land). MN_OK or the error. */

@@ -160,7 +160,6 @@ mn_response *product_detail(mn_request *req, const mn_url_args *args)
     if (!ctx)
         return NULL;
     mn_map_set_cstr(ctx, "product", pv);
-    mn_map_set_cstr(ctx, "category", mn_obj_value(cat, &category_model));
     mn_map_set_cstr(ctx, "reviews", review_list);
     mn_map_set_cstr(ctx, "review_count", mn_map_get_cstr(stats, "n"));
     mn_map_set_cstr(ctx, "average_rating", mn_map_get_cstr(stats, "avg"));
