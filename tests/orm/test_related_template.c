@@ -188,3 +188,41 @@ Test(related_template, queryset_methods)
                             "q", v),
                      "2 True a z 2 a [INVALID]");
 }
+
+Test(related_template, nplus1_detector_names_the_template_loads)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("C");
+    for (int i = 0; i < 4; i++)
+        mk_product(i % 2 ? "odd" : "even", "1", c);
+    mn_value v;
+    cr_assert_eq(mn_qs_to_value(mn_qs_all(&product_model, A), &v, &err), MN_OK);
+    mn_nplus1_tracker *t = mn_nplus1_start(A, 3);
+    cr_assert_not_null(t);
+    cr_assert_str_eq(render("{% for p in ps %}{{ p.category.name }}{{ p.tags.count }}{% endfor %}", "ps", v),
+                     "C0C0C0C0");
+    mn_nplus1_stop(t);
+    const mn_nplus1_finding *f;
+    size_t n = mn_nplus1_findings(t, &f);
+    cr_assert_eq(n, 2, "%s", mn_nplus1_message(t));
+    bool seen_category = false, seen_tags = false;
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_not_null(f[i].relation, "%s", f[i].sql);
+        cr_assert_eq(f[i].count, 4);
+        if (!strcmp(f[i].relation, "product.category"))
+            seen_category = !f[i].many;
+        if (!strcmp(f[i].relation, "product.tags"))
+            seen_tags = f[i].many;
+    }
+    cr_assert(seen_category && seen_tags, "%s", mn_nplus1_message(t));
+
+    /* with select_related and prefetch_related: nothing to report */
+    mn_qs *qs = mn_qs_prefetch_related(mn_qs_select_related(mn_qs_all(&product_model, A), "category", NULL), "tags",
+                                       NULL);
+    cr_assert_eq(mn_qs_to_value(qs, &v, &err), MN_OK);
+    t = mn_nplus1_start(A, 3);
+    cr_assert_str_eq(render("{% for p in ps %}{{ p.category.name }}{{ p.tags.count }}{% endfor %}", "ps", v),
+                     "C0C0C0C0");
+    mn_nplus1_stop(t);
+    cr_assert_eq(mn_nplus1_findings(t, &f), 0, "%s", mn_nplus1_message(t));
+}
