@@ -1108,11 +1108,15 @@ static int inst_get_attr(const void *obj, mn_str name, mn_arena *arena, mn_value
     memcpy(tmp, name.ptr, name.len);
     tmp[name.len] = '\0';
     /* product.category, user.profile, product.tags: the relation, as in
-     * Django (the key itself is product.category_id) */
-    int rc = mn__rel_attr((void *)base, m, tmp, arena, out);
-    if (rc != MN_ENOTFOUND || mn__rel_find(m, tmp, false, &(mn__rel){ 0 }))
-        return rc;
-    rc = mn_obj_get(base, m, tmp, out);
+     * Django (the key itself is product.category_id); plain fields first */
+    const mn_field *f = mn_model_field_by_name(m, tmp);
+    if (!f || f->kind == MN_KIND_FOREIGNKEY) {
+        bool is_rel = false;
+        int rrc = mn__rel_attr((void *)base, m, tmp, arena, out, &is_rel);
+        if (is_rel)
+            return rrc;
+    }
+    int rc = mn_obj_get(base, m, tmp, out);
     if (rc != MN_ENOTFOUND)
         return rc; /* found, or a deferred field failed to load */
     if (h->extra && mn_map_has(h->extra, name)) {

@@ -112,10 +112,10 @@ size_t mn__rel_reverse(mn_model *m, mn__rel *out, size_t cap);
 /* Templates' view of a relation on instance obj (model m): a ForeignKey or
  * one-to-one (either side) gives the related instance (None for a NULL
  * key), a multi-valued relation a manager object with all, count, exists,
- * first and last. MN_ENOTFOUND when name is no relation of m or the
- * related object does not exist (Django's silent ObjectDoesNotExist);
- * other codes for database errors. */
-int mn__rel_attr(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_value *out);
+ * first and last. *is_rel tells whether name is a relation of m; when it
+ * is, MN_ENOTFOUND means the related object does not exist (Django's
+ * silent ObjectDoesNotExist); other codes are database errors. */
+int mn__rel_attr(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_value *out, bool *is_rel);
 /* Django's "Choices are: ..." for m: fields, relation names and extra
  * names, sorted, in arena. */
 const char *mn__choices(mn_model *m, const char *const *extra, size_t nextra, mn_arena *arena);

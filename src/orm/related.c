@@ -903,10 +903,11 @@ static int manager_to_str(const void *p, mn_buf *out)
 static const mn_type manager_type = { .name = "RelatedManager", .get_attr = manager_get_attr,
                                       .to_str = manager_to_str };
 
-int mn__rel_attr(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_value *out)
+int mn__rel_attr(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_value *out, bool *is_rel)
 {
     mn__rel r;
-    if (!mn__rel_find(m, name, false, &r))
+    *is_rel = mn__rel_find(m, name, false, &r);
+    if (!*is_rel)
         return MN_ENOTFOUND;
     if (r.multiple) {
         rel_manager *rm = mn_arena_alloc(arena, sizeof *rm);
