@@ -139,7 +139,8 @@ void **mn_qs_items(mn_qs *qs, size_t *n);
  * (evaluates); NULL on error. */
 mn_list *mn_qs_rows(mn_qs *qs);
 /* The QuerySet as an mn_value (a list of instance objects or rows) for
- * templates. */
+ * templates, which also read its argument-less methods as Django calls
+ * them: all, count, exists, first and last (the last two for instances). */
 int mn_qs_to_value(mn_qs *qs, mn_value *out, mn_err *err);
 
 /* count(): SELECT COUNT(*) (or the cached length). Negative code on error. */
