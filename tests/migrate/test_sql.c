@@ -288,7 +288,7 @@ static const mn_field t_offer_fields[] = {
     MN_FIELD_END,
 };
 
-static const mn_cond t_offer_positive[] = { { "price__gte", "0" }, { NULL } };
+static const mn_cond t_offer_positive[] = { { "price__gte", "0" }, { NULL, NULL } };
 static const mn_constraint t_offer_constraints[] = {
     { .kind = MN_CONSTRAINT_CHECK, .name = "discount_valid",
       .qc = MN_QC_OR(MN_QC("discount__isnull", "true"),
