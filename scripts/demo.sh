@@ -11,14 +11,15 @@ if [ ! -x "$manage" ]; then
   exit 1
 fi
 addr=${DEMO_ADDR:-127.0.0.1:8000}
-# A fresh SQLite database with the sample catalogue (until migrations land,
-# create_tables makes the app's tables; seed loads 6 categories, 200
-# products, reviews and orders).
+# A fresh SQLite database: migrate applies the shop's migrations
+# (examples/shop/products/migrations), loaddata the sample catalogue
+# (examples/shop/products/fixtures/sample.json: 6 categories, 200 products,
+# tags, reviews and orders).
 db="$(cd "$build" && pwd)/shop-demo.sqlite3"
 rm -f "$db" "$db-wal" "$db-shm"
 export DATABASE_URL="sqlite:///$db"
-"$manage" create_tables >/dev/null
-"$manage" seed
+"$manage" migrate
+"$manage" loaddata sample
 cat <<BANNER
 
   ==============================================================

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The shop example over real sockets: starts build/examples/shop/manage on a
-# free loopback port over a fresh SQLite database made by its create_tables,
-# seed, cleanup_products and import_products commands (development settings
+# free loopback port over a fresh SQLite database made as make demo makes it
+# (migrate, loaddata sample), then changed by its cleanup_products and
+# import_products commands (development settings
 # with the autoreloader, then the production variant), fetches pages, a static file, the JSON API and 404s,
 # checks status codes, headers and bodies, and always stops the servers.
 set -eu
@@ -46,11 +47,12 @@ expect_status() { [ "$status" = "$1" ] || fail "$2: status $status, expected $1"
 expect_body() { grep -q -- "$1" "$tmp/b" || fail "$2: body lacks '$1'"; }
 expect_header() { grep -qi -- "$1" "$tmp/h" || fail "$2: no header '$1'"; }
 
-# ---- the database: tables and the sample catalogue, as make demo does ----
+# ---- the database: migrations and the sample catalogue, as make demo does ----
 export DATABASE_URL="sqlite:///$tmp/shop.sqlite3"
-"$manage" create_tables >"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log"; fail "create_tables"; }
-"$manage" seed >"$tmp/seed.log" 2>&1 || { cat "$tmp/seed.log"; fail "seed"; }
-grep -q "Loaded 6 categories, 200 products, 8 tags" "$tmp/seed.log" || fail "seed output: $(cat "$tmp/seed.log")"
+"$manage" migrate >"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log"; fail "migrate"; }
+grep -q "Applying products.0001_initial... OK" "$tmp/setup.log" || fail "migrate output: $(cat "$tmp/setup.log")"
+"$manage" loaddata sample >"$tmp/load.log" 2>&1 || { cat "$tmp/load.log"; fail "loaddata sample"; }
+grep -qx "Installed 295 object(s) from 1 fixture(s)" "$tmp/load.log" || fail "loaddata output: $(cat "$tmp/load.log")"
 "$manage" cleanup_products 0 --dry-run >"$tmp/cleanup.log" 2>&1 || fail "cleanup_products --dry-run"
 grep -q "Would delete .* products (DRY RUN)" "$tmp/cleanup.log" || fail "cleanup output: $(cat "$tmp/cleanup.log")"
 printf 'name,price,stock,category\nImported Kettle,19.90,4,brewing-gear\n"Quoted, Mug",7.50,10,cups-mugs\n' >"$tmp/new.csv"

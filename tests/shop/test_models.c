@@ -175,6 +175,13 @@ Test(product_model, seed_data)
     cr_expect_eq(mn_qs_count(mn_qs_all(&order_model, arena), &err), 5);
     cr_expect_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&product_model, arena), "slug", mn_value_cstr("moka-pot-3-cup")),
                              &err), 1);
+    /* fixed timestamps, not the clock: the committed fixture is seed's dumpdata */
+    mn_datetime when;
+    cr_assert_eq(mn_datetime_parse(MN_STR("2026-01-05T09:30:00Z"), &when, &err), MN_OK);
+    cr_expect_eq(mn_qs_count(mn_qs_exclude(mn_qs_all(&product_model, arena), "created_at", mn_value_datetime(when)), &err), 0);
+    cr_expect_eq(mn_qs_count(mn_qs_exclude(mn_qs_all(&product_model, arena), "updated_at", mn_value_datetime(when)), &err), 0);
+    cr_expect_eq(mn_qs_count(mn_qs_exclude(mn_qs_all(&review_model, arena), "created_at", mn_value_datetime(when)), &err), 0);
+    cr_expect_eq(mn_qs_count(mn_qs_exclude(mn_qs_all(&order_model, arena), "created_at", mn_value_datetime(when)), &err), 0);
     /* every product valid by full_clean */
     mn_qs *all = mn_qs_all(&product_model, arena);
     for (size_t i = 0; i < mn_qs_len(all); i++)

@@ -85,27 +85,8 @@ static mn_db *command_db(mn_command_ctx *ctx)
     return db;
 }
 
-/* create_tables: the app's tables, until migrations land. */
-static int create_tables(mn_command_ctx *ctx)
-{
-    mn_db *db = command_db(ctx);
-    if (!db)
-        return 1;
-    mn_err err = { 0 };
-    for (size_t i = 0; products_models[i]; i++) {
-        if (mn_model_create_table(products_models[i], db, &err))
-            return mn_command_error(ctx, "%s: %s", mn_model_table(products_models[i]), err.msg);
-        mn_command_out(ctx, MN_STYLE_SUCCESS, "  Created table %s", mn_model_table(products_models[i]));
-    }
-    return 0;
-}
-static const mn_command create_tables_command = {
-    .name = "create_tables",
-    .help = "Creates the tables of the products app (until migrations land)",
-    .handle = create_tables,
-};
-
-/* seed: the sample catalogue. */
+/* seed: the sample catalogue, on tables made by ./manage migrate. The demo
+ * loads the same rows from products/fixtures/sample.json (its dumpdata). */
 static int seed(mn_command_ctx *ctx)
 {
     mn_db *db = command_db(ctx);
@@ -318,7 +299,7 @@ static const mn_command import_command = {
 };
 
 static const mn_command *const commands[] = {
-    &create_tables_command, &seed_command, &cleanup_command, &import_command, NULL,
+    &seed_command, &cleanup_command, &import_command, NULL,
 };
 
 const mn_app products_app = {
@@ -330,4 +311,7 @@ const mn_app products_app = {
     .templates_dir = "products/templates",
     .ready = products_ready,
     .models = products_models,
+    /* Absolute, so that migrate finds them whatever BASE_DIR and the
+     * working directory are (the build directory, a test's BASE_DIR). */
+    .migrations_dir = SHOP_SOURCE_DIR "/products/migrations",
 };

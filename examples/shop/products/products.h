@@ -108,10 +108,13 @@ const char *product_unique_slug(mn_str name, int64_t except_id, mn_arena *arena,
  * database error (err). */
 mn_value product_value(product *p, mn_arena *arena, mn_err *err);
 
-/* Creates the app's tables (until migrations land). MN_OK or the error. */
+/* Creates the app's tables straight from the models, for the unit tests'
+ * in-memory databases (./manage migrate makes them everywhere else, from
+ * products/migrations). MN_OK or the error. */
 int products_create_tables(mn_db *db, mn_err *err);
 /* Loads the sample catalogue: categories, 200 products, reviews, orders.
- * Deterministic. MN_OK or the error. */
+ * Deterministic, with fixed timestamps (products/fixtures/sample.json is
+ * its dumpdata). MN_OK or the error. */
 int products_seed(mn_db *db, mn_arena *arena, size_t nproducts, mn_err *err);
 
 /* Cache invalidation bookkeeping of the post_save/post_delete receivers:

@@ -1,5 +1,7 @@
 /* Sample data for the demo and the tests: six categories, 200 products,
- * reviews and a few orders. Deterministic: the same data every time. */
+ * reviews and a few orders. Deterministic: the same data every time, with
+ * fixed timestamps (not the clock), so that dumpdata gives the committed
+ * fixture products/fixtures/sample.json byte for byte. */
 #include <stdio.h>
 #include <string.h>
 #include "products/products.h"
@@ -37,6 +39,9 @@ static const cat_seed cats[] = {
                              "Cleaning Tablets", "Canister", "Thermometer", NULL },
       (const char *const[]){ "Basic", "Pro", "Compact", "XL", NULL }, 790 },
 };
+/* When the sample rows were "created". */
+#define SEED_TIMESTAMP "2026-01-05T09:30:00Z"
+
 #define NCATS (sizeof cats / sizeof cats[0])
 
 static const char *const tag_names[][2] = {
@@ -177,6 +182,18 @@ int products_seed(mn_db *db, mn_arena *arena, size_t nproducts, mn_err *err)
             if (tx.rc == MN_OK && mn_obj_save(ord, &order_model, db, MN_NAMES("total"), err))
                 MN_ATOMIC_FAIL(&tx, err->code);
         }
+        /* auto_now/auto_now_add stamped the rows with the clock: one fixed
+         * instant instead (update() leaves auto_now alone, as in Django). */
+        mn_datetime when;
+        if (tx.rc == MN_OK && mn_datetime_parse(MN_STR(SEED_TIMESTAMP), &when, err))
+            MN_ATOMIC_FAIL(&tx, err->code);
+        if (tx.rc == MN_OK &&
+            (mn_qs_update(mn_qs_all(&product_model, arena), err, "created_at", mn_value_datetime(when), "updated_at",
+                          mn_value_datetime(when), NULL) < 0 ||
+             mn_qs_update(mn_qs_all(&review_model, arena), err, "created_at", mn_value_datetime(when), NULL) < 0 ||
+             mn_qs_update(mn_qs_all(&order_model, arena), err, "created_at", mn_value_datetime(when), "updated_at",
+                          mn_value_datetime(when), NULL) < 0))
+            MN_ATOMIC_FAIL(&tx, err->code ? err->code : MN_EDB);
     }
     return tx.rc;
 }
