@@ -52,7 +52,20 @@
  * unique pair; mn_model_create_table creates it after the model's table.
  * With `through`, a model of yours holding a ForeignKey to each side (named
  * by through_fields, or found by target) is the table; add, remove, set and
- * create then need its other fields to have defaults. */
+ * create then need its other fields to have defaults.
+ * A relation to the model itself is symmetrical by default, as Django's
+ * ManyToManyField("self"): add(b) on a's side writes the rows (a, b) and
+ * (b, a), remove/clear/set delete both, m2m_changed is sent once (for obj's
+ * side), and there is no reverse accessor. .symmetrical = MN_ASYMMETRICAL
+ * opts out (Django's symmetrical=False): the reverse accessor
+ * ("<model>_set") exists then. Relations to another model are never
+ * symmetrical. */
+typedef enum mn_m2m_symmetry {
+    MN_SYMMETRY_DEFAULT = 0, /* Django's default: symmetrical when the target is the model itself */
+    MN_SYMMETRICAL,          /* symmetrical=True */
+    MN_ASYMMETRICAL,         /* symmetrical=False */
+} mn_m2m_symmetry;
+
 typedef struct mn_m2m {
     const char *name;               /* the accessor and lookup name: "tags" */
     mn_model *to;                   /* the target model */
@@ -61,6 +74,7 @@ typedef struct mn_m2m {
     mn_model *through;              /* a custom through model; NULL: automatic */
     const char *through_fields[2];  /* custom through: the FK to this model, the FK to the target */
     const char *db_table;           /* automatic through table name; NULL: "<table>_<name>" */
+    mn_m2m_symmetry symmetrical;    /* a relation to the model itself: default symmetrical */
 } mn_m2m;
 
 #define MN_M2M(field_name, target, ...) { .name = (field_name), .to = &(target), __VA_ARGS__ }

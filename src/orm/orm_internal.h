@@ -99,6 +99,7 @@ typedef struct mn__rel {
     const mn_field *src_fk; /* its key to owner */
     const mn_field *dst_fk; /* and its key to model */
     bool reverse;           /* M2M seen from the target side (m2m_changed's "reverse") */
+    bool symmetrical;       /* M2M to the owner itself written both ways (symmetrical=True) */
 } mn__rel;
 
 /* Called with the setup lock held when m's descriptor is complete:

@@ -1566,8 +1566,9 @@ static void put_ref(comp *c, const char *col)
 
 static const char *hop_alias(comp *c, size_t i) { return mn_arena_sprintf(c->a, "U%d", c->depth + (int)i); }
 
-/* FROM T0 U<d> INNER JOIN T1 U<d+1> ON ... WHERE U<d>.lhs = outer.rhs */
-static void put_hops(comp *c, const hop *h, size_t n)
+/* FROM T0 U<d> INNER JOIN T1 U<d+1> ON ... WHERE U<d>.lhs = outer.rhs;
+ * correlate false: stops after the joins. */
+static void put_hops_from(comp *c, const hop *h, size_t n, bool correlate)
 {
     put(c, " FROM ");
     for (size_t i = 0; i < n; i++) {
@@ -1587,6 +1588,8 @@ static void put_hops(comp *c, const hop *h, size_t n)
             mn__quote(&c->sql, h[i].rhs);
         }
     }
+    if (!correlate)
+        return;
     put(c, " WHERE ");
     mn__quote(&c->sql, hop_alias(c, 0));
     put(c, ".");
@@ -1594,6 +1597,8 @@ static void put_hops(comp *c, const hop *h, size_t n)
     put(c, " = ");
     put_ref(c, h[0].rhs);
 }
+
+static void put_hops(comp *c, const hop *h, size_t n) { put_hops_from(c, h, n, true); }
 
 /* A scope for the last step of hops: its columns qualified by its alias. */
 static bool inner_scope(comp *c, comp *s, mn_model *m, size_t nhops)
@@ -1989,6 +1994,93 @@ static const mn_qobj *strip_prefix(comp *c, const mn_qobj *q, const char *field,
     return out;
 }
 
+/* filter=Q(products__price__gte=...): " AND <conditions>" on the same
+ * relation, their prefix stripped, on the last step. false on failure. */
+static bool agg_filter(comp *c, const expr *e, size_t nh, const mn_field *f, mn_model *last)
+{
+    comp s;
+    if (!inner_scope(c, &s, last, nh))
+        return false;
+    put(&s, " AND ");
+    const char *lastsep = NULL;
+    for (const char *p = strstr(e->field, "__"); p; p = strstr(p + 2, "__"))
+        lastsep = p;
+    size_t plen = strlen(e->field);
+    if (lastsep && (!strcmp(lastsep + 2, f->name) || !strcmp(lastsep + 2, "pk")))
+        plen = (size_t)(lastsep - e->field);
+    const mn_qobj *fq = strip_prefix(&s, e->filter, e->field, plen);
+    if (fq)
+        compile_q(&s, fq);
+    leave_scope(c, &s);
+    return true;
+}
+
+typedef struct selcol selcol;
+static selcol *select_columns(comp *c, size_t *n);
+static void compile_select(comp *c, selcol *cols, size_t n, bool with_order);
+
+/* aggregate(Count("tags__name", distinct=True)): the distinct values over
+ * the related rows of every row of the QuerySet, as Django's join gives:
+ * MIN((SELECT FN(DISTINCT Uk.col) FROM <hops> WHERE U0.lhs IN (SELECT
+ * subquery.rhs FROM (<the QuerySet's rows>) subquery))). */
+static void rel_agg_distinct(comp *c, const expr *e, const hop *h, size_t nh, const char *al, const mn_field *f,
+                             mn_model *last)
+{
+    static const char *const fn[] = { "COUNT", "SUM", "AVG", "MAX", "MIN" };
+    bool cast = e->agg == AGG_AVG && c->eng == MN_DB_SQLITE;
+    /* the subquery is the same on every outer row: MIN() keeps aggregate()
+     * one row (an empty QuerySet: COUNT 0, others NULL, as Django) */
+    put(c, e->agg == AGG_COUNT ? "COALESCE(MIN((SELECT " : "MIN((SELECT ");
+    put(c, fn[e->agg]);
+    put(c, "(DISTINCT ");
+    if (cast)
+        put(c, "CAST(");
+    mn__quote(&c->sql, al);
+    put(c, ".");
+    mn__quote(&c->sql, mn_field_column(f));
+    if (cast)
+        put(c, " AS REAL)");
+    put(c, ")");
+    put_hops_from(c, h, nh, false);
+    put(c, " WHERE ");
+    mn__quote(&c->sql, hop_alias(c, 0));
+    put(c, ".");
+    mn__quote(&c->sql, h[0].lhs);
+    put(c, " IN (SELECT ");
+    const char *sub = mn_arena_sprintf(c->a, "subquery%d", c->depth + (int)nh);
+    mn__quote(&c->sql, sub);
+    put(c, ".");
+    mn__quote(&c->sql, h[0].rhs);
+    put(c, " FROM (");
+    mn_qs *inner = mn_arena_memdup(c->a, c->qs, sizeof *c->qs);
+    if (!inner || !sub) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
+    inner->mode = MODE_OBJECTS;
+    inner->nannots = 0;
+    comp ic = *c;
+    ic.qs = inner;
+    ic.m = inner->m;
+    ic.alias = NULL;
+    ic.depth = c->depth + (int)nh;
+    ic.in_aggregate = false;
+    ic.joins = false;
+    ic.vj = NULL;
+    ic.nvj = 0;
+    size_t nc;
+    selcol *cols = select_columns(&ic, &nc);
+    if (cols)
+        compile_select(&ic, cols, nc, true);
+    leave_scope(c, &ic);
+    put(c, ") ");
+    mn__quote(&c->sql, sub);
+    put(c, ")");
+    if (e->filter && !agg_filter(c, e, nh, f, last))
+        return;
+    put(c, e->agg == AGG_COUNT ? ")), 0)" : "))");
+}
+
 /* An aggregate over a relation path: a correlated aggregate subquery
  * (annotate), combined over the rows in aggregate(). */
 static void rel_agg(comp *c, const expr *e)
@@ -2006,8 +2098,7 @@ static void rel_agg(comp *c, const expr *e)
         aggkind k = e->agg;
         if (c->in_aggregate) {
             if (e->distinct) {
-                cfail(c, MN_EINVAL, "aggregate(): distinct over the relation '%s' is not supported; annotate first",
-                      e->field);
+                rel_agg_distinct(c, e, h, nh, al, f, last);
                 return;
             }
             if (k == AGG_AVG) {
@@ -2034,24 +2125,8 @@ static void rel_agg(comp *c, const expr *e)
             put(c, " AS REAL)");
         put(c, ")");
         put_hops(c, h, nh);
-        if (e->filter) {
-            /* filter=Q(products__price__gte=...): conditions on the same
-             * relation, their prefix stripped, on the last step */
-            comp s;
-            if (!inner_scope(c, &s, last, nh))
-                return;
-            put(&s, " AND ");
-            const char *lastsep = NULL;
-            for (const char *p = strstr(e->field, "__"); p; p = strstr(p + 2, "__"))
-                lastsep = p;
-            size_t plen = strlen(e->field);
-            if (lastsep && (!strcmp(lastsep + 2, f->name) || !strcmp(lastsep + 2, "pk")))
-                plen = (size_t)(lastsep - e->field);
-            const mn_qobj *fq = strip_prefix(&s, e->filter, e->field, plen);
-            if (fq)
-                compile_q(&s, fq);
-            leave_scope(c, &s);
-        }
+        if (e->filter && !agg_filter(c, e, nh, f, last))
+            return;
         put(c, ")");
         if (c->in_aggregate) {
             if (e->agg == AGG_AVG)

@@ -168,10 +168,14 @@ int mn__rel_setup_locked(mn_model *m, struct mn__model_rt *rt)
             return MN_EINVAL;
         }
         rt->through[rt->nm2m++] = t;
+        /* symmetrical: Django's ManyToManyField("self") default; the
+         * reverse side is then hidden ("<name>_rel_+") */
+        bool sym = mm->to == m && mm->symmetrical != MN_ASYMMETRICAL;
         mn__rel fwd = { .owner = m, .name = mm->name, .query_name = mm->name, .kind = MN__REL_M2M, .multiple = true,
-                        .model = mm->to, .through = t, .src_fk = src, .dst_fk = dst };
+                        .model = mm->to, .through = t, .src_fk = src, .dst_fk = dst, .symmetrical = sym };
         mn__rel rev = { .owner = mm->to, .kind = MN__REL_M2M, .multiple = true, .model = m, .through = t,
-                        .src_fk = dst, .dst_fk = src, .reverse = true, .hidden = hidden_name(mm->related_name) };
+                        .src_fk = dst, .dst_fk = src, .reverse = true,
+                        .hidden = sym || hidden_name(mm->related_name) };
         rev.name = mm->related_name ? strdup(mm->related_name) : lower_dup(m->name, "_set");
         rev.query_name = mm->related_query_name ? strdup(mm->related_query_name)
                          : mm->related_name     ? strdup(mm->related_name)
@@ -627,7 +631,9 @@ static mn_list *m2m_existing(const mn__rel *r, int64_t pk, mn_list *ids, mn_aren
     return mn_qs_rows(qs);
 }
 
-static int m2m_add_ids(const mn__rel *r, void *obj, mn_list *ids, mn_db *db, mn_arena *a, mn_err *err)
+/* Inserts the missing through rows (obj, id); signals: send m2m_changed
+ * (Django skips it for the mirror rows of a symmetrical relation). */
+static int m2m_add_rows(const mn__rel *r, void *obj, mn_list *ids, bool signals, mn_db *db, mn_arena *a, mn_err *err)
 {
     int64_t pk = mn_obj_pk(obj, r->owner);
     mn_list *have = m2m_existing(r, pk, ids, a, err);
@@ -641,7 +647,7 @@ static int m2m_add_ids(const mn__rel *r, void *obj, mn_list *ids, mn_db *db, mn_
     }
     if (!missing)
         return mn_err_set(err, MN_ENOMEM, "out of memory");
-    int rc = m2m_send(r, obj, "pre_add", missing, a, err);
+    int rc = signals ? m2m_send(r, obj, "pre_add", missing, a, err) : MN_OK;
     size_t n = mn_list_len(missing);
     void **rows = n ? mn_arena_alloc(a, n * sizeof *rows) : NULL;
     if (n && !rows)
@@ -655,8 +661,28 @@ static int m2m_add_ids(const mn__rel *r, void *obj, mn_list *ids, mn_db *db, mn_
     }
     if (rc == MN_OK && n)
         rc = mn_model_bulk_create(r->through, rows, n, 0, db, err);
-    if (rc == MN_OK)
+    if (rc == MN_OK && signals)
         rc = m2m_send(r, obj, "post_add", missing, a, err);
+    return rc;
+}
+
+/* The same relation seen from the other column: the mirror rows of a
+ * symmetrical relation are (id, obj). */
+static mn__rel mirrored(const mn__rel *r)
+{
+    mn__rel m = *r;
+    m.src_fk = r->dst_fk;
+    m.dst_fk = r->src_fk;
+    return m;
+}
+
+static int m2m_add_ids(const mn__rel *r, void *obj, mn_list *ids, mn_db *db, mn_arena *a, mn_err *err)
+{
+    int rc = m2m_add_rows(r, obj, ids, true, db, a, err);
+    if (rc == MN_OK && r->symmetrical) {
+        mn__rel m = mirrored(r);
+        rc = m2m_add_rows(&m, obj, ids, false, db, a, err);
+    }
     return rc;
 }
 
@@ -671,6 +697,13 @@ static int m2m_remove_ids(const mn__rel *r, void *obj, mn_list *ids, mn_db *db, 
     if (ids)
         rows = mn_qs_filter(rows, mn_arena_sprintf(a, "%s__in", r->dst_fk->name), mn_value_list(ids));
     int64_t n = mn_qs_delete(rows, NULL, err);
+    if (n >= 0 && r->symmetrical) { /* the mirror rows (id, obj) */
+        mn__rel m = mirrored(r);
+        rows = mn_qs_using(mn_qs_filter(mn_qs_all(m.through, a), m.src_fk->name, mn_value_int(pk)), db);
+        if (ids)
+            rows = mn_qs_filter(rows, mn_arena_sprintf(a, "%s__in", m.dst_fk->name), mn_value_list(ids));
+        n = mn_qs_delete(rows, NULL, err);
+    }
     if (n < 0)
         return (int)n;
     return m2m_send(r, obj, ids ? "post_remove" : "post_clear", ids, a, err);

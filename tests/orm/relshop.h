@@ -185,9 +185,30 @@ static const mn_field thing_fields[] = {
 static int thing_str(const void *obj, mn_buf *out) { return mn_buf_put_str(out, ((const thing *)obj)->name); }
 static mn_model thing_model = MN_MODEL(thing, "lab", "Thing", thing_fields, .hooks = { .to_str = thing_str });
 
+/* friends = ManyToManyField("self") (symmetrical);
+ * follows = ManyToManyField("self", symmetrical=False) */
+typedef struct person {
+    mn_obj mn;
+    int64_t id;
+    mn_str name;
+} person;
+static const mn_field person_fields[] = {
+    MN_FIELD_BIGAUTO(person, id),
+    MN_FIELD_CHAR(person, name, .max_length = 50),
+    MN_FIELD_END,
+};
+static mn_model person_model;
+static const mn_m2m person_m2m[] = {
+    MN_M2M("friends", person_model),
+    MN_M2M("follows", person_model, .symmetrical = MN_ASYMMETRICAL),
+    MN_M2M_END,
+};
+static mn_model person_model = MN_MODEL(person, "lab", "Person", person_fields, .many_to_many = person_m2m,
+                                        .meta = { .ordering = MN_NAMES("name") });
+
 static mn_model *const rel_models[] = {
     &category_model, &tag_model, &product_model, &review_model, &user_model, &userprofile_model, &place_model,
-    &restaurant_model, &owner_model, &box_model, &thing_model, NULL,
+    &restaurant_model, &owner_model, &box_model, &thing_model, &person_model, NULL,
 };
 
 static mn_arena *A;
@@ -197,7 +218,8 @@ static void drop_all(void)
 {
     static const char *const tables[] = { "shop_review", "shop_product_tags", "shop_product", "shop_tag",
                                           "shop_category", "accounts_userprofile", "auth_user", "lab_restaurant",
-                                          "lab_place", "lab_thing", "lab_box", "lab_owner", NULL };
+                                          "lab_place", "lab_thing", "lab_box", "lab_owner", "lab_person_friends",
+                                          "lab_person_follows", "lab_person", NULL };
     mn_err err = { 0 };
     for (size_t i = 0; tables[i]; i++) {
         char sql[128];

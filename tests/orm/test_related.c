@@ -229,6 +229,152 @@ Test(related, many_to_many_from_both_sides_with_m2m_changed)
     cr_assert_eq(mn_rel_add(p, &product_model, "tags", u, 1, &err), MN_EINVAL);
 }
 
+/* The through rows of person.<name> as Django's sorted values_list:
+ * "(1, 2) (2, 1)". */
+static const char *person_rows(const char *name)
+{
+    mn_model *t = mn_m2m_through(&person_model, name);
+    cr_assert_not_null(t);
+    mn_qs *qs = mn_qs_order_by(mn_qs_values_list(mn_qs_all(t, A), 0, "from_person", "to_person", NULL), "from_person",
+                               "to_person", NULL);
+    mn_list *rows = mn_qs_rows(qs);
+    cr_assert_not_null(rows, "%s", mn_qs_error(qs)->msg);
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    for (size_t i = 0; i < mn_list_len(rows); i++) {
+        mn_list *r = mn_list_get(rows, i).u.list;
+        mn_buf_printf(&b, "%s(%lld, %lld)", i ? " " : "", (long long)mn_list_get(r, 0).u.i,
+                      (long long)mn_list_get(r, 1).u.i);
+    }
+    return mn_buf_cstr(&b);
+}
+
+static person *mk_person(const char *name)
+{
+    mn_err err = { 0 };
+    person *p = mn_model_create(&person_model, A, &err, "name", mn_value_cstr(name), NULL);
+    cr_assert_not_null(p, "%s", err.msg);
+    return p;
+}
+
+/* The expected rows and signals are what Django 3.2 gives for
+ * friends = ManyToManyField("self") and the same steps. */
+Test(related, many_to_many_to_self_is_symmetrical)
+{
+    mn_err err = { 0 };
+    m2m_log = mn_list_new(A, 8);
+    mn_model *through = mn_m2m_through(&person_model, "friends");
+    cr_assert_str_eq(mn_model_table(through), "lab_person_friends");
+    cr_assert_eq(mn_signal_connect(&mn_m2m_changed, on_m2m, &(mn_receiver_opts){ .sender = through }), MN_OK);
+    person *x = mk_person("x"), *y = mk_person("y"), *z = mk_person("z");
+    cr_assert_eq(x->id, 1);
+    void *yz[] = { y, z };
+    cr_assert_eq(mn_rel_add(x, &person_model, "friends", yz, 2, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(person_rows("friends"), "(1, 2) (1, 3) (2, 1) (3, 1)");
+    cr_assert_str_eq(log_text(), "pre_add:fwd:2,3 post_add:fwd:2,3"); /* once, for x's side */
+    cr_assert_str_eq(names(mn_rel_all(y, &person_model, "friends", A)), "x");
+    /* a friend of oneself: one row */
+    void *self[] = { x };
+    cr_assert_eq(mn_rel_add(x, &person_model, "friends", self, 1, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(person_rows("friends"), "(1, 1) (1, 2) (1, 3) (2, 1) (3, 1)");
+    cr_assert_str_eq(log_text(), "pre_add:fwd:1 post_add:fwd:1");
+    /* removing from the other side removes both rows */
+    cr_assert_eq(mn_rel_remove(y, &person_model, "friends", self, 1, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(person_rows("friends"), "(1, 1) (1, 3) (3, 1)");
+    cr_assert_str_eq(log_text(), "pre_remove:fwd:1 post_remove:fwd:1");
+    /* set: remove what goes, add what is new, both directions */
+    void *only_y[] = { y };
+    cr_assert_eq(mn_rel_set_all(z, &person_model, "friends", only_y, 1, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(person_rows("friends"), "(1, 1) (2, 3) (3, 2)");
+    cr_assert_str_eq(log_text(), "pre_remove:fwd:1 post_remove:fwd:1 pre_add:fwd:2 post_add:fwd:2");
+    cr_assert_eq(mn_rel_clear(z, &person_model, "friends", &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(person_rows("friends"), "(1, 1)");
+    cr_assert_str_eq(log_text(), "pre_clear:fwd:None post_clear:fwd:None");
+    /* create() adds both rows */
+    person *w = mn_rel_create(x, &person_model, "friends", A, &err, "name", mn_value_cstr("w"), NULL);
+    cr_assert_not_null(w, "%s", err.msg);
+    cr_assert_str_eq(person_rows("friends"), "(1, 1) (1, 4) (4, 1)");
+    cr_assert_str_eq(log_text(), "pre_add:fwd:4 post_add:fwd:4");
+    cr_assert_str_eq(names(mn_rel_all(w, &person_model, "friends", A)), "x");
+    /* no reverse accessor: Django hides it ("friends_rel_+") */
+    cr_assert_eq(mn_qs_eval(mn_rel_all(x, &person_model, "person_set", A), &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_rel_all(y, &person_model, "person_set", A), &err), 0); /* that is follows' */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&person_model, A), "friends__name", mn_value_cstr("w")), &err), 1);
+    /* prefetch reads the mirror rows as any */
+    mn_qs *pf = mn_qs_filter(mn_qs_prefetch_related(mn_qs_all(&person_model, A), "friends", NULL), "name",
+                             mn_value_cstr("w"));
+    cr_assert_eq(mn_qs_len(pf), 1);
+    cr_assert_str_eq(names(mn_rel_all(mn_qs_at(pf, 0), &person_model, "friends", A)), "x");
+    /* deleting a person deletes its rows of both directions */
+    cr_assert_geq(mn_obj_delete_counts(w, &person_model, NULL, A, NULL, &err), 1, "%s", err.msg);
+    cr_assert_str_eq(person_rows("friends"), "(1, 1)");
+}
+
+Test(related, many_to_many_to_self_asymmetrical)
+{
+    mn_err err = { 0 };
+    person *x = mk_person("x"), *y = mk_person("y");
+    void *one[] = { y };
+    cr_assert_eq(mn_rel_add(x, &person_model, "follows", one, 1, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(person_rows("follows"), "(1, 2)");
+    /* the reverse accessor exists: y.person_set */
+    cr_assert_str_eq(names(mn_rel_all(y, &person_model, "person_set", A)), "x");
+    cr_assert_eq(mn_qs_count(mn_rel_all(y, &person_model, "follows", A), &err), 0);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&person_model, A), "person__name", mn_value_cstr("x")), &err), 1);
+    void *xs[] = { x };
+    cr_assert_eq(mn_rel_remove(y, &person_model, "person_set", xs, 1, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(person_rows("follows"), "");
+}
+
+/* Values from Django 3.2: Product.objects.aggregate(n=Count("tags__name",
+ * distinct=True), ...) over the same rows. */
+Test(related, aggregate_distinct_over_a_relation)
+{
+    mn_err err = { 0 };
+    tag *a = mk_tag("a"), *b = mk_tag("b"), *c = mk_tag("a");
+    product *p1 = mk_product("p1", "10", NULL), *p2 = mk_product("p2", "20", NULL);
+    mk_product("p3", "30", NULL);
+    void *ab[] = { a, b }, *ac[] = { a, c };
+    cr_assert_eq(mn_rel_add(p1, &product_model, "tags", ab, 2, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_rel_add(p2, &product_model, "tags", ac, 2, &err), MN_OK, "%s", err.msg);
+    mn_map *r = mn_qs_aggregate(mn_qs_all(&product_model, A), &err, "n", mn_agg_distinct(mn_count(A, "tags__name")),
+                                "t", mn_agg_distinct(mn_count(A, "tags")), "x", mn_count(A, "tags"), NULL);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(r, "n").u.i, 2);
+    cr_assert_eq(mn_map_get_cstr(r, "t").u.i, 3);
+    cr_assert_eq(mn_map_get_cstr(r, "x").u.i, 4);
+    /* over the QuerySet's rows only */
+    r = mn_qs_aggregate(mn_qs_filter(mn_qs_all(&product_model, A), "name", mn_value_cstr("p2")), &err, "n",
+                        mn_agg_distinct(mn_count(A, "tags__name")), NULL);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(r, "n").u.i, 1);
+    /* no rows: 0 and None */
+    r = mn_qs_aggregate(mn_qs_filter(mn_qs_all(&product_model, A), "name", mn_value_cstr("zz")), &err, "n",
+                        mn_agg_distinct(mn_count(A, "tags__name")), "s", mn_agg_distinct(mn_sum(A, "tags__id")), NULL);
+    cr_assert_not_null(r, "%d %s", err.code, err.msg);
+    cr_assert_eq(mn_map_get_cstr(r, "n").u.i, 0);
+    cr_assert_eq(mn_map_get_cstr(r, "s").type, MN_VALUE_NULL);
+    /* Sum, Avg, and a filter */
+    r = mn_qs_aggregate(mn_qs_all(&product_model, A), &err, "s", mn_agg_distinct(mn_sum(A, "tags__id")), "a",
+                        mn_agg_distinct(mn_avg(A, "tags__id")), "n",
+                        mn_agg_filter(mn_agg_distinct(mn_count(A, "tags__name")), mn_q(A, "tags__id__gt", mn_value_int(1))),
+                        NULL);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(r, "s").u.i, 6);
+    cr_assert_eq(mn_map_get_cstr(r, "a").type, MN_VALUE_FLOAT);
+    cr_assert_float_eq(mn_map_get_cstr(r, "a").u.f, 2.0, 1e-9);
+    cr_assert_eq(mn_map_get_cstr(r, "n").u.i, 2);
+    /* a sliced QuerySet: its rows, as the subquery Django wraps it in */
+    r = mn_qs_aggregate(mn_qs_slice(mn_qs_order_by(mn_qs_all(&product_model, A), "name", NULL), 0, 1), &err, "n",
+                        mn_agg_distinct(mn_count(A, "tags__name")), NULL);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(r, "n").u.i, 2);
+    /* the reverse side too: tags' distinct product prices */
+    r = mn_qs_aggregate(mn_qs_all(&tag_model, A), &err, "n", mn_agg_distinct(mn_count(A, "products__price")), NULL);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(r, "n").u.i, 2);
+}
+
 Test(related, lookups_across_relations)
 {
     mn_err err = { 0 };
