@@ -1305,7 +1305,11 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
 {
     bool pg = c->eng == MN_DB_POSTGRES;
     mn_buf *s = &c->sql;
-    bool guard = c->neg % 2 == 1 && nullable && strcmp(lk, "isnull") != 0;
+    /* Under an odd number of NOTs, a nullable column needs "AND col IS NOT
+     * NULL" so NULL rows stay excluded (SQL's three values) - except for
+     * isnull and for an exact match against None, which is IS NULL. */
+    bool null_exact = !json_key && v.type == MN_VALUE_NULL && (!strcmp(lk, "exact") || !strcmp(lk, "iexact"));
+    bool guard = c->neg % 2 == 1 && nullable && strcmp(lk, "isnull") != 0 && !null_exact;
     if (guard)
         put(c, "(");
     if (!strcmp(lk, "isnull")) {

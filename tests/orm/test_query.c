@@ -225,6 +225,13 @@ Test(qs, exclude_keeps_nulls_like_django)
     /* 5 rows have publish_date NULL: exclude(publish_date__year=2024) keeps them */
     cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "publish_date__year", mn_value_int(2024)), &err), 5);
     cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "name", mn_value_cstr("Chair")), &err), 5);
+    /* exclude(publish_date=None) is NOT (publish_date IS NULL), as in Django:
+     * the rows with a date, not every row */
+    int64_t dated = mn_qs_count(mn_qs_filter(all(), "publish_date__isnull", mn_value_bool(false)), &err);
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "publish_date", mn_value_null()), &err), dated);
+    cr_assert_eq(mn_qs_count(mn_qs_filter_q(all(), mn_q_not(mn_q(A, "publish_date", mn_value_null()))), &err), dated);
+    const char *sql = mn_qs_sql(mn_qs_exclude(all(), "publish_date", mn_value_null()), NULL, &err);
+    cr_assert_null(strstr(sql, "IS NOT NULL"), "%s", sql);
 }
 
 Test(qs, ordering_reverse_slicing)
