@@ -3,10 +3,11 @@
  *
  *     bench_orm /tmp/bench.sqlite3 [case ...]
  *     bench_orm postgres://user@/db?host=/run/pg [case ...]
- * Cases: bulk_create, filter_iterate, get_pk,
+ * Cases: bulk_create, filter_iterate, select_related, get_pk,
  * aggregate, update_f (all by default; bulk_create always runs first, as
  * the others read its rows). BENCH_N sets the row count (10,000);
- * BENCH_ORM_ONLY or BENCH_RAW_ONLY run one side (for profiling). Prints
+ * BENCH_ORM_ONLY or BENCH_RAW_ONLY run one side (for profiling), BENCH_REPS
+ * sets the repetitions of the averaged cases. Prints
  * "name seconds" lines; run by bench/orm/run.sh beside Django's ORM on the
  * same database.
  *
@@ -40,10 +41,50 @@ static const mn_field product_fields[] = {
 };
 static mn_model product_model = MN_MODEL(product, "bench", "Product", product_fields);
 
+/* select_related: items (a product with its category), joined to the
+ * category; their own tables so that the other cases read the same rows. */
+typedef struct category {
+    mn_obj mn;
+    int64_t id;
+    mn_str name;
+    mn_str slug;
+} category;
+
+static const mn_field category_fields[] = {
+    MN_FIELD_BIGAUTO(category, id),
+    MN_FIELD_CHAR(category, name, .max_length = 100),
+    MN_FIELD_CHAR(category, slug, .max_length = 100),
+    MN_FIELD_END,
+};
+static mn_model category_model = MN_MODEL(category, "bench", "Category", category_fields);
+
+typedef struct item {
+    mn_obj mn;
+    int64_t id;
+    mn_str name;
+    mn_decimal price;
+    int32_t stock;
+    bool available;
+    int64_t category;
+} item;
+
+static const mn_field item_fields[] = {
+    MN_FIELD_BIGAUTO(item, id),
+    MN_FIELD_CHAR(item, name, .max_length = 200),
+    MN_FIELD_DECIMAL(item, price, .max_digits = 10, .decimal_places = 2),
+    MN_FIELD_INT(item, stock, .default_value = "0"),
+    MN_FIELD_BOOL(item, available, .default_value = "true"),
+    MN_FIELD_FOREIGNKEY(item, category, category_model, .related_name = "items"),
+    MN_FIELD_END,
+};
+static mn_model item_model = MN_MODEL(item, "bench", "Item", item_fields);
+#define NCATEGORIES 100
+
 static int N = 10000;
-#define FILTER_REPS 10
-#define AGG_REPS 20
-#define UPDATE_REPS 10
+/* Repetitions of the cases timed as an average (BENCH_REPS sets them all:
+ * runs with two values under callgrind give a loop's instructions without
+ * the setup). */
+static int FILTER_REPS = 10, RELATED_REPS = 10, AGG_REPS = 20, UPDATE_REPS = 10;
 #define PG_BATCH 1000
 
 static const char *const *cases;
@@ -79,6 +120,16 @@ static int64_t expected_total(void)
     for (int i = 0; i < N; i++)
         if (i % 100 >= 50)
             t += i % 100;
+    return t;
+}
+
+/* The expected sum over all items of stock + the length of the category's
+ * name ("Category 7"), for N items over NCATEGORIES categories. */
+static int64_t expected_related(void)
+{
+    int64_t t = 0;
+    for (int i = 0; i < N; i++)
+        t += i % 100 + (int)strlen("Category ") + (i % NCATEGORIES >= 10 ? 2 : 1);
     return t;
 }
 
@@ -129,6 +180,57 @@ static void orm(const char *url)
         printf("orm_filter_iterate %.6f\n", (now() - t0) / FILTER_REPS);
         if (total != FILTER_REPS * expected_total())
             die("filter", "wrong total");
+    }
+
+    if (wanted("select_related")) {
+        mn_model *models[] = { &category_model, &item_model, NULL };
+        if (mn_orm_register(models, &err) != MN_OK)
+            die("register", err.msg);
+        mn_db_execute(db, "DROP TABLE IF EXISTS bench_item", NULL, 0, NULL, &err);
+        mn_db_execute(db, "DROP TABLE IF EXISTS bench_category", NULL, 0, NULL, &err);
+        if (mn_model_create_table(&category_model, NULL, &err) != MN_OK ||
+            mn_model_create_table(&item_model, NULL, &err) != MN_OK)
+            die("create", err.msg);
+        void **cats = mn_arena_alloc(a, NCATEGORIES * sizeof *cats);
+        for (int i = 0; i < NCATEGORIES; i++) {
+            category *c = mn_model_new(&category_model, a, &err);
+            c->name = mn_str_from(mn_arena_sprintf(a, "Category %d", i));
+            c->slug = mn_str_from(mn_arena_sprintf(a, "category-%d", i));
+            cats[i] = c;
+        }
+        if (mn_model_bulk_create(&category_model, cats, NCATEGORIES, 0, NULL, &err) != MN_OK)
+            die("bulk_create", err.msg);
+        void **items = mn_arena_alloc(a, (size_t)N * sizeof *items);
+        for (int i = 0; i < N; i++) {
+            item *it = mn_model_new(&item_model, a, &err);
+            it->name = mn_str_from(mn_arena_sprintf(a, "Product %d", i));
+            it->price = mn_decimal_make(100 + (i % 50000), 2);
+            it->stock = i % 100;
+            it->category = ((category *)cats[i % NCATEGORIES])->id;
+            items[i] = it;
+        }
+        if (mn_model_bulk_create(&item_model, items, (size_t)N, 0, NULL, &err) != MN_OK)
+            die("bulk_create", err.msg);
+        t0 = now();
+        int64_t total = 0;
+        for (int r = 0; r < RELATED_REPS; r++) {
+            mn_qs *qs = mn_qs_select_related(mn_qs_all(&item_model, scratch), "category", NULL);
+            size_t n;
+            void **got = mn_qs_items(qs, &n);
+            if (!got && mn_qs_error(qs)->code)
+                die("select_related", mn_qs_error(qs)->msg);
+            for (size_t i = 0; i < n; i++) {
+                item *it = got[i];
+                category *c = MN_REL(category, it, &item_model, "category", scratch, &err);
+                if (!c)
+                    die("select_related", err.msg);
+                total += it->stock + (int64_t)c->name.len;
+            }
+            mn_arena_reset(scratch);
+        }
+        printf("orm_select_related %.6f\n", (now() - t0) / RELATED_REPS);
+        if (total != RELATED_REPS * expected_related())
+            die("select_related", "wrong total");
     }
 
     if (wanted("get_pk")) {
@@ -242,6 +344,70 @@ static void raw_sqlite(const char *path)
         sqlite3_finalize(sel);
         if (total != FILTER_REPS * expected_total())
             die("raw filter", "wrong total");
+    }
+
+    if (wanted("select_related")) {
+        sqlite3_exec(h, "DROP TABLE IF EXISTS bench_item; DROP TABLE IF EXISTS bench_category;"
+                        "CREATE TABLE bench_category (id integer NOT NULL PRIMARY KEY AUTOINCREMENT, name varchar(100) "
+                        "NOT NULL, slug varchar(100) NOT NULL);"
+                        "CREATE TABLE bench_item (id integer NOT NULL PRIMARY KEY AUTOINCREMENT, name varchar(200) NOT "
+                        "NULL, price decimal NOT NULL, stock integer NOT NULL, available bool NOT NULL, category_id "
+                        "bigint NOT NULL REFERENCES bench_category (id));"
+                        "BEGIN",
+                     NULL, NULL, NULL);
+        sqlite3_stmt *st;
+        sqlite3_prepare_v2(h, "INSERT INTO bench_category (name, slug) VALUES (?, ?)", -1, &st, NULL);
+        for (int i = 0; i < NCATEGORIES; i++) {
+            int nl = snprintf(name, sizeof name, "Category %d", i);
+            int sl = snprintf(price, sizeof price, "category-%d", i);
+            sqlite3_bind_text(st, 1, name, nl, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 2, price, sl, SQLITE_TRANSIENT);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                die("insert", sqlite3_errmsg(h));
+            sqlite3_reset(st);
+        }
+        sqlite3_finalize(st);
+        sqlite3_prepare_v2(h, "INSERT INTO bench_item (name, price, stock, available, category_id) VALUES (?, ?, ?, 1, ?)",
+                           -1, &st, NULL);
+        for (int i = 0; i < N; i++) {
+            int nl = snprintf(name, sizeof name, "Product %d", i);
+            int v = 100 + (i % 50000);
+            int pl = snprintf(price, sizeof price, "%d.%02d", v / 100, v % 100);
+            sqlite3_bind_text(st, 1, name, nl, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 2, price, pl, SQLITE_TRANSIENT);
+            sqlite3_bind_int(st, 3, i % 100);
+            sqlite3_bind_int(st, 4, 1 + i % NCATEGORIES);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                die("insert", sqlite3_errmsg(h));
+            sqlite3_reset(st);
+        }
+        sqlite3_finalize(st);
+        sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+        sqlite3_prepare_v2(h,
+                           "SELECT i.id, i.name, i.price, i.stock, i.available, i.category_id, c.id, c.name, c.slug "
+                           "FROM bench_item i INNER JOIN bench_category c ON (i.category_id = c.id)",
+                           -1, &st, NULL);
+        t0 = now();
+        int64_t total = 0;
+        for (int r = 0; r < RELATED_REPS; r++) {
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                volatile int64_t id = sqlite3_column_int64(st, 0);
+                volatile char *t = copy_text(sqlite3_column_text(st, 1), sqlite3_column_bytes(st, 1));
+                volatile double pr = sqlite3_column_double(st, 2);
+                volatile int av = sqlite3_column_int(st, 4);
+                volatile int64_t fk = sqlite3_column_int64(st, 5), cid = sqlite3_column_int64(st, 6);
+                int cl = sqlite3_column_bytes(st, 7);
+                volatile char *cn = copy_text(sqlite3_column_text(st, 7), cl);
+                volatile char *cs = copy_text(sqlite3_column_text(st, 8), sqlite3_column_bytes(st, 8));
+                (void)id, (void)t, (void)pr, (void)av, (void)fk, (void)cid, (void)cn, (void)cs;
+                total += sqlite3_column_int(st, 3) + cl;
+            }
+            sqlite3_reset(st);
+        }
+        printf("raw_select_related %.6f\n", (now() - t0) / RELATED_REPS);
+        sqlite3_finalize(st);
+        if (total != RELATED_REPS * expected_related())
+            die("raw select_related", "wrong total");
     }
 
     if (wanted("get_pk")) {
@@ -394,6 +560,59 @@ static void raw_pg(const char *url)
             die("raw filter", "wrong total");
     }
 
+    if (wanted("select_related")) {
+        PQclear(pg_ok(c, PQexec(c, "DROP TABLE IF EXISTS bench_item"), "drop"));
+        PQclear(pg_ok(c, PQexec(c, "DROP TABLE IF EXISTS bench_category"), "drop"));
+        PQclear(pg_ok(c,
+                      PQexec(c, "CREATE TABLE bench_category (id bigserial PRIMARY KEY, name varchar(100) NOT NULL, "
+                                "slug varchar(100) NOT NULL)"),
+                      "create"));
+        PQclear(pg_ok(c,
+                      PQexec(c, "CREATE TABLE bench_item (id bigserial PRIMARY KEY, name varchar(200) NOT NULL, price "
+                                "numeric(10, 2) NOT NULL, stock integer NOT NULL, available boolean NOT NULL, "
+                                "category_id bigint NOT NULL REFERENCES bench_category (id))"),
+                      "create"));
+        char fill[256];
+        snprintf(fill, sizeof fill,
+                 "INSERT INTO bench_category (name, slug) SELECT 'Category ' || g, 'category-' || g "
+                 "FROM generate_series(0, %d) g ORDER BY g",
+                 NCATEGORIES - 1);
+        PQclear(pg_ok(c, PQexec(c, fill), "insert"));
+        snprintf(fill, sizeof fill,
+                 "INSERT INTO bench_item (name, price, stock, available, category_id) SELECT 'Product ' || g, "
+                 "(100 + g %% 50000) / 100.0, g %% 100, true, 1 + g %% %d FROM generate_series(0, %d) g ORDER BY g",
+                 NCATEGORIES, N - 1);
+        PQclear(pg_ok(c, PQexec(c, fill), "insert"));
+        PQclear(pg_ok(c,
+                      PQprepare(c, "rel",
+                                "SELECT i.id, i.name, i.price, i.stock, i.available, i.category_id, c.id, c.name, "
+                                "c.slug FROM bench_item i INNER JOIN bench_category c ON (i.category_id = c.id)",
+                                0, NULL),
+                      "prepare"));
+        t0 = now();
+        int64_t total = 0;
+        for (int r = 0; r < RELATED_REPS; r++) {
+            PGresult *res = pg_ok(c, PQexecPrepared(c, "rel", 0, NULL, NULL, NULL, 0), "select");
+            for (int j = 0; j < PQntuples(res); j++) {
+                volatile long long id = strtoll(PQgetvalue(res, j, 0), NULL, 10);
+                volatile char *t = copy_text((const unsigned char *)PQgetvalue(res, j, 1), PQgetlength(res, j, 1));
+                volatile double pr = strtod(PQgetvalue(res, j, 2), NULL);
+                volatile bool av = PQgetvalue(res, j, 4)[0] == 't';
+                volatile long long fk = strtoll(PQgetvalue(res, j, 5), NULL, 10);
+                volatile long long cid = strtoll(PQgetvalue(res, j, 6), NULL, 10);
+                int cl = PQgetlength(res, j, 7);
+                volatile char *cn = copy_text((const unsigned char *)PQgetvalue(res, j, 7), cl);
+                volatile char *cs = copy_text((const unsigned char *)PQgetvalue(res, j, 8), PQgetlength(res, j, 8));
+                (void)id, (void)t, (void)pr, (void)av, (void)fk, (void)cid, (void)cn, (void)cs;
+                total += strtol(PQgetvalue(res, j, 3), NULL, 10) + cl;
+            }
+            PQclear(res);
+        }
+        printf("raw_select_related %.6f\n", (now() - t0) / RELATED_REPS);
+        if (total != RELATED_REPS * expected_related())
+            die("raw select_related", "wrong total");
+    }
+
     if (wanted("get_pk")) {
         PQclear(pg_ok(c, PQprepare(c, "get", "SELECT id, name, price, stock, available FROM bench_product WHERE id = $1",
                                    0, NULL),
@@ -453,6 +672,9 @@ int main(int argc, char **argv)
     const char *n = getenv("BENCH_N");
     if (n && atoi(n) > 0)
         N = atoi(n);
+    const char *reps = getenv("BENCH_REPS");
+    if (reps && atoi(reps) >= 0)
+        FILTER_REPS = RELATED_REPS = AGG_REPS = UPDATE_REPS = atoi(reps);
     if (!strncmp(target, "postgres://", 11) || !strncmp(target, "postgresql://", 13)) {
         if (!getenv("BENCH_ORM_ONLY"))
             raw_pg(target);

@@ -1,5 +1,5 @@
 """Django 3.2's ORM on the same database as bench_orm: bulk_create, filter +
-iterate, get by pk, an aggregate, update with F(). Prints "name seconds" lines.
+iterate, select_related, get by pk, an aggregate, update with F(). Prints "name seconds" lines.
 
     django_orm.py /tmp/bench.sqlite3 [case ...]
     django_orm.py postgres://user@/db?host=/run/pg [case ...]
@@ -15,7 +15,8 @@ from django.conf import settings
 target = sys.argv[1] if len(sys.argv) > 1 else "/tmp/bench_orm.sqlite3"
 cases = set(sys.argv[2:])
 N = int(os.environ.get("BENCH_N", "10000"))
-FILTER_REPS, AGG_REPS, UPDATE_REPS = 10, 20, 10
+FILTER_REPS, RELATED_REPS, AGG_REPS, UPDATE_REPS = 10, 10, 20, 10
+NCATEGORIES = 100
 
 if target.startswith(("postgres://", "postgresql://")):
     u = urlparse(target)
@@ -38,6 +39,25 @@ class Product(models.Model):
     price = models.DecimalField(max_digits=10, decimal_places=2)
     stock = models.IntegerField(default=0)
     available = models.BooleanField(default=True)
+
+    class Meta:
+        app_label = "bench"
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.CharField(max_length=100)
+
+    class Meta:
+        app_label = "bench"
+
+
+class Item(models.Model):
+    name = models.CharField(max_length=200)
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    stock = models.IntegerField(default=0)
+    available = models.BooleanField(default=True)
+    category = models.ForeignKey(Category, models.CASCADE, related_name="items")
 
     class Meta:
         app_label = "bench"
@@ -68,6 +88,26 @@ if wanted("filter_iterate"):
             total += p.stock
     print("django_filter_iterate %.6f" % ((time.perf_counter() - t0) / FILTER_REPS))
     assert total == FILTER_REPS * expected
+
+if wanted("select_related"):
+    with connection.cursor() as c:
+        c.execute("DROP TABLE IF EXISTS bench_item")
+        c.execute("DROP TABLE IF EXISTS bench_category")
+    with connection.schema_editor() as se:
+        se.create_model(Category)
+        se.create_model(Item)
+    Category.objects.bulk_create(
+        [Category(name="Category %d" % i, slug="category-%d" % i) for i in range(NCATEGORIES)])
+    Item.objects.bulk_create(
+        [Item(name="Product %d" % i, price=Decimal(100 + i % 50000) / 100, stock=i % 100,
+              category_id=1 + i % NCATEGORIES) for i in range(N)])
+    t0 = time.perf_counter()
+    total = 0
+    for _ in range(RELATED_REPS):
+        for it in Item.objects.select_related("category"):
+            total += it.stock + len(it.category.name)
+    print("django_select_related %.6f" % ((time.perf_counter() - t0) / RELATED_REPS))
+    assert total == RELATED_REPS * sum(i % 100 + len("Category %d" % (i % NCATEGORIES)) for i in range(N))
 
 if wanted("get_pk"):
     t0 = time.perf_counter()

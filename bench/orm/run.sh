@@ -3,7 +3,7 @@
 # on the same database, same run. Prints each timing and the ratios.
 #   bench/orm/run.sh [BUILD_DIR] [--pg] [case ...]
 # --pg runs the cases on a private PostgreSQL server too (tests/pg.sh).
-# Cases: bulk_create filter_iterate get_pk aggregate update_f (default: all).
+# Cases: bulk_create filter_iterate select_related get_pk aggregate update_f (default: all).
 # BENCH_N sets the number of rows (10000). The shared machine is noisy: the C
 # program runs ROUNDS times (3) and each timing is the best of them.
 set -eu
@@ -13,7 +13,7 @@ if [ $# -gt 0 ] && [ "${1#--}" = "$1" ] && [ -d "$1" ]; then build=$1; shift; fi
 build=$(cd "$build" && pwd)
 pg=0
 if [ "${1:-}" = --pg ]; then pg=1; shift; fi
-ops="${*:-bulk_create filter_iterate get_pk aggregate update_f}"
+ops="${*:-bulk_create filter_iterate select_related get_pk aggregate update_f}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

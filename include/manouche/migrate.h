@@ -74,13 +74,15 @@ typedef struct mn_mig_field {
 #define MN_MIG_KIND_M2M ((mn_field_kind)100)
 
 /* Meta.indexes entry: fields ("-name" for descending), a name, and an
- * optional condition (SQL over columns, or lookups in q ending with
- * { NULL }). */
+ * optional condition: SQL over columns, lookups in q ending with { NULL }
+ * (all must hold), or a Q tree in qc (AND/OR/NOT, F() references). A model
+ * with both q and qc gets one tree in its state: AND(q..., qc). */
 typedef struct mn_mig_index {
     const char *name;
     const char **fields; /* NULL-terminated */
     const char *condition;
     const mn_cond *q;
+    const mn_qc *qc;
 } mn_mig_index;
 
 typedef struct mn_mig_constraint {
@@ -90,6 +92,7 @@ typedef struct mn_mig_constraint {
     const char **fields; /* UNIQUE: NULL-terminated */
     const char *condition;
     const mn_cond *q;
+    const mn_qc *qc; /* a Q tree, as in mn_mig_index */
 } mn_mig_constraint;
 
 typedef struct mn_mig_model {

@@ -121,14 +121,15 @@ static bool ut_same(const char *const *const *a, const char *const *const *b)
 static bool index_eq(const mn_mig_index *a, const mn_mig_index *b)
 {
     return !strcmp(a->name, b->name) && mn__mig_names_eq(a->fields, b->fields) &&
-           mn__mig_streq(a->condition, b->condition) && mn__mig_conds_eq(a->q, b->q);
+           mn__mig_streq(a->condition, b->condition) && mn__mig_conds_eq(a->q, b->q) &&
+           mn__mig_qc_eq(a->qc, b->qc);
 }
 
 static bool constraint_eq(const mn_mig_constraint *a, const mn_mig_constraint *b)
 {
     return a->kind == b->kind && !strcmp(a->name, b->name) && mn__mig_streq(a->check, b->check) &&
            mn__mig_names_eq(a->fields, b->fields) && mn__mig_streq(a->condition, b->condition) &&
-           mn__mig_conds_eq(a->q, b->q);
+           mn__mig_conds_eq(a->q, b->q) && mn__mig_qc_eq(a->qc, b->qc);
 }
 
 /* Whether adding f to an existing table needs a value for the rows there

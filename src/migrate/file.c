@@ -174,15 +174,97 @@ static int get_obj(pctx *c, const mn_map *m, const char *key, bool required, con
     return MN_OK;
 }
 
-/* "q": [["price__gte", "0"], ...] */
-static int get_q(pctx *c, const mn_map *m, const mn_cond **out)
+/* A Q tree, as Django serializes Q: {"connector": "AND"|"OR", "negated":
+ * bool, "children": [[lookup, value], {...}, ...]}; a value is a string,
+ * null, or {"F": "field"}. A plain AND of one child is that child. */
+static int parse_qc(pctx *c, const mn_value *v, int depth, const mn_qc **out)
+{
+    static const char *const keys[] = { "connector", "negated", "children", NULL };
+    if (depth > 32)
+        return fail(c, "'q': a condition nested more than 32 levels deep");
+    if (v->type != MN_VALUE_MAP)
+        return fail(c, "'q': a Q object must be {\"connector\", \"negated\", \"children\"}");
+    const mn_map *m = v->u.map;
+    int rc = check_keys(c, m, "q", keys);
+    if (rc != MN_OK)
+        return rc;
+    const mn_value *cn = mn_map_find(m, mn_str_from("connector"));
+    const mn_value *ng = mn_map_find(m, mn_str_from("negated"));
+    const mn_value *ch = mn_map_find(m, mn_str_from("children"));
+    if (!cn || cn->type != MN_VALUE_STR || (!mn_str_eq_cstr(cn->u.s, "AND") && !mn_str_eq_cstr(cn->u.s, "OR")))
+        return fail(c, "'q': 'connector' must be \"AND\" or \"OR\"");
+    if (!ng || ng->type != MN_VALUE_BOOL)
+        return fail(c, "'q': 'negated' must be true or false");
+    if (!ch || ch->type != MN_VALUE_LIST || !mn_list_len(ch->u.list))
+        return fail(c, "'q': 'children' must be a non-empty list");
+    bool any = mn_str_eq_cstr(cn->u.s, "OR"), neg = ng->u.b;
+    size_t n = mn_list_len(ch->u.list);
+    const mn_qc **args = mn_arena_calloc(c->a, n + 1, sizeof *args);
+    if (!args)
+        return mn_err_set(c->err, MN_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        mn_value k = mn_list_get(ch->u.list, i);
+        if (k.type == MN_VALUE_MAP) {
+            if ((rc = parse_qc(c, &k, depth + 1, &args[i])) != MN_OK)
+                return rc;
+            continue;
+        }
+        if (k.type != MN_VALUE_LIST || mn_list_len(k.u.list) != 2 || mn_list_get(k.u.list, 0).type != MN_VALUE_STR ||
+            !mn_list_get(k.u.list, 0).u.s.len)
+            return fail(c, "'q': a child must be a Q object or a [lookup, value] pair");
+        mn_qc *leaf = mn_arena_calloc(c->a, 1, sizeof *leaf);
+        if (!leaf)
+            return mn_err_set(c->err, MN_ENOMEM, "out of memory");
+        leaf->op = MN_QC_LOOKUP;
+        leaf->lookup = mn_list_get(k.u.list, 0).u.s.ptr;
+        mn_value val = mn_list_get(k.u.list, 1);
+        if (val.type == MN_VALUE_STR) {
+            leaf->value = val.u.s.ptr;
+        } else if (val.type == MN_VALUE_MAP) {
+            const mn_value *f = mn_map_find(val.u.map, mn_str_from("F"));
+            if (mn_map_len(val.u.map) != 1 || !f || f->type != MN_VALUE_STR || !ident_ok(f->u.s.ptr))
+                return fail(c, "'q': lookup %s: a field reference is {\"F\": \"field_name\"}", leaf->lookup);
+            leaf->f = f->u.s.ptr;
+        } else if (val.type != MN_VALUE_NULL) {
+            return fail(c, "'q': lookup %s: the value must be a string, null or {\"F\": \"field\"}", leaf->lookup);
+        }
+        args[i] = leaf;
+    }
+    if (!any && !neg && n == 1) {
+        *out = args[0];
+        return MN_OK;
+    }
+    mn_qc *node = mn_arena_calloc(c->a, 1, sizeof *node);
+    if (!node)
+        return mn_err_set(c->err, MN_ENOMEM, "out of memory");
+    node->op = neg ? MN_QC_NONE : any ? MN_QC_ANY : MN_QC_ALL;
+    node->args = args;
+    if (neg && any) { /* ~(a | b): NOT of the OR */
+        mn_qc *inner = mn_arena_calloc(c->a, 1, sizeof *inner);
+        const mn_qc **one = mn_arena_calloc(c->a, 2, sizeof *one);
+        if (!inner || !one)
+            return mn_err_set(c->err, MN_ENOMEM, "out of memory");
+        inner->op = MN_QC_ANY;
+        inner->args = args;
+        one[0] = inner;
+        node->args = one;
+    }
+    *out = node;
+    return MN_OK;
+}
+
+/* "q": [["price__gte", "0"], ...] (lookups that must all hold) or a Q tree */
+static int get_q(pctx *c, const mn_map *m, const mn_cond **out, const mn_qc **tree)
 {
     mn_value *v = mn_map_find(m, mn_str_from("q"));
     *out = NULL;
+    *tree = NULL;
     if (!v)
         return MN_OK;
+    if (v->type == MN_VALUE_MAP)
+        return parse_qc(c, v, 0, tree);
     if (v->type != MN_VALUE_LIST || !mn_list_len(v->u.list))
-        return fail(c, "'q' must be a non-empty list of [lookup, value] pairs");
+        return fail(c, "'q' must be a non-empty list of [lookup, value] pairs or a Q object");
     size_t n = mn_list_len(v->u.list);
     mn_cond *q = mn_arena_calloc(c->a, n + 1, sizeof *q);
     if (!q)
@@ -356,9 +438,9 @@ static int parse_index(pctx *c, const mn_map *m, mn_mig_index *ix)
     memset(ix, 0, sizeof *ix);
     if ((rc = check_keys(c, m, "index", keys)) || (rc = get_str(c, m, "name", true, false, &ix->name)) ||
         (rc = get_names(c, m, "fields", true, true, (const char ***)&ix->fields)) ||
-        (rc = get_str(c, m, "condition", false, false, &ix->condition)) || (rc = get_q(c, m, &ix->q)))
+        (rc = get_str(c, m, "condition", false, false, &ix->condition)) || (rc = get_q(c, m, &ix->q, &ix->qc)))
         return rc;
-    if (ix->condition && ix->q)
+    if (ix->condition && (ix->q || ix->qc))
         return fail(c, "index %s: give 'condition' or 'q', not both", ix->name);
     return MN_OK;
 }
@@ -370,13 +452,13 @@ static int parse_constraint(pctx *c, const mn_map *m, mn_mig_constraint *k)
     const char *type;
     memset(k, 0, sizeof *k);
     if ((rc = check_keys(c, m, "constraint", keys)) || (rc = get_str(c, m, "type", true, false, &type)) ||
-        (rc = get_str(c, m, "name", true, false, &k->name)) || (rc = get_q(c, m, &k->q)))
+        (rc = get_str(c, m, "name", true, false, &k->name)) || (rc = get_q(c, m, &k->q, &k->qc)))
         return rc;
     if (!strcmp(type, "check")) {
         k->kind = MN_CONSTRAINT_CHECK;
         if ((rc = get_str(c, m, "check", false, false, &k->check)) != MN_OK)
             return rc;
-        if (!k->check == !k->q)
+        if (!k->check == !(k->q || k->qc))
             return fail(c, "constraint %s: a check constraint needs 'check' (SQL) or 'q' (lookups)", k->name);
         if (mn_map_has(m, mn_str_from("fields")) || mn_map_has(m, mn_str_from("condition")))
             return fail(c, "constraint %s: 'fields' and 'condition' belong to a unique constraint", k->name);
@@ -387,7 +469,7 @@ static int parse_constraint(pctx *c, const mn_map *m, mn_mig_constraint *k)
             return rc;
         if (mn_map_has(m, mn_str_from("check")))
             return fail(c, "constraint %s: 'check' belongs to a check constraint", k->name);
-        if (k->condition && k->q)
+        if (k->condition && (k->q || k->qc))
             return fail(c, "constraint %s: give 'condition' or 'q', not both", k->name);
     } else {
         return fail(c, "constraint: unknown type '%s' (check or unique)", type);
@@ -810,8 +892,42 @@ static mn_value field_value(wctx *w, const mn_mig_field *f, bool with_name)
     return m ? mn_value_map(m) : mn_value_null();
 }
 
-static void put_q(wctx *w, mn_map *m, const mn_cond *q)
+static mn_value qc_value(wctx *w, const mn_qc *t)
 {
+    mn_map *m = obj(w);
+    mn_list *ch = arr(w);
+    const mn_qc *one[2] = { t, NULL };
+    const mn_qc *const *args = t->op == MN_QC_LOOKUP ? one : t->args;
+    bool neg = t->op == MN_QC_NONE, any = t->op == MN_QC_ANY;
+    put(w, m, "connector", mn_value_cstr(any ? "OR" : "AND"));
+    put(w, m, "negated", mn_value_bool(neg));
+    for (size_t i = 0; args && args[i]; i++) {
+        const mn_qc *k = args[i];
+        if (k->op != MN_QC_LOOKUP) {
+            push(w, ch, qc_value(w, k));
+            continue;
+        }
+        mn_list *p = arr(w);
+        push(w, p, mn_value_cstr(k->lookup ? k->lookup : ""));
+        if (k->f) {
+            mn_map *f = obj(w);
+            put(w, f, "F", mn_value_cstr(k->f));
+            push(w, p, f ? mn_value_map(f) : mn_value_null());
+        } else {
+            push(w, p, k->value ? mn_value_cstr(k->value) : mn_value_null());
+        }
+        push(w, ch, p ? mn_value_list(p) : mn_value_null());
+    }
+    put(w, m, "children", ch ? mn_value_list(ch) : mn_value_null());
+    return m ? mn_value_map(m) : mn_value_null();
+}
+
+static void put_q(wctx *w, mn_map *m, const mn_cond *q, const mn_qc *tree)
+{
+    if (tree) {
+        put(w, m, "q", qc_value(w, tree));
+        return;
+    }
     if (!q)
         return;
     mn_list *l = arr(w);
@@ -832,7 +948,7 @@ static mn_value index_value(wctx *w, const mn_mig_index *ix)
     put_str(w, m, "name", ix->name);
     put(w, m, "fields", names_value(w, ix->fields));
     put_str(w, m, "condition", ix->condition);
-    put_q(w, m, ix->q);
+    put_q(w, m, ix->q, ix->qc);
     return m ? mn_value_map(m) : mn_value_null();
 }
 
@@ -845,7 +961,7 @@ static mn_value constraint_value(wctx *w, const mn_mig_constraint *k)
     if (k->kind == MN_CONSTRAINT_UNIQUE)
         put(w, m, "fields", names_value(w, k->fields));
     put_str(w, m, "condition", k->condition);
-    put_q(w, m, k->q);
+    put_q(w, m, k->q, k->qc);
     return m ? mn_value_map(m) : mn_value_null();
 }
 

@@ -11,6 +11,9 @@ bool mn__mig_streq(const char *a, const char *b);
 size_t mn__mig_names_len(const char *const *n);
 bool mn__mig_names_eq(const char *const *a, const char *const *b);
 bool mn__mig_conds_eq(const mn_cond *a, const mn_cond *b);
+/* Q trees equal in meaning of structure (an AND of one is its argument;
+ * NULL equals only NULL). */
+bool mn__mig_qc_eq(const mn_qc *a, const mn_qc *b);
 /* A copy of m with its own field, index and constraint arrays. */
 mn_mig_model *mn__mig_model_copy(mn_arena *a, const mn_mig_model *m);
 /* Django's Index.set_name_with_model. */

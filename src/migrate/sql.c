@@ -215,8 +215,20 @@ static int put_literal(ed *e, mn_buf *b, const mn_mig_field *f, const char *v)
             return efail(e, MN_EINVAL, "'%s' is not an integer (field %s)", v, f->name);
         mn_buf_puts(b, v);
         return MN_OK;
+    case MN_KIND_DECIMAL: {
+        /* as the ORM sends it: quantized to decimal_places, as text */
+        mn_decimal d;
+        mn_buf t;
+        mn_buf_init(&t, e->a, 0);
+        if (!is_number(v, true) || mn_decimal_parse_cstr(v, &d, NULL) != MN_OK)
+            return efail(e, MN_EINVAL, "'%s' is not a number (field %s)", v, f->name);
+        if (mn_decimal_format_number(&t, d, f->max_digits, f->decimal_places) != MN_OK || mn_buf_error(&t))
+            return efail(e, MN_EINVAL, "'%s' does not fit in max_digits=%d, decimal_places=%d (field %s)", v,
+                         f->max_digits, f->decimal_places, f->name);
+        lit(b, mn_buf_cstr(&t));
+        return MN_OK;
+    }
     case MN_KIND_FLOAT:
-    case MN_KIND_DECIMAL:
         if (!is_number(v, true))
             return efail(e, MN_EINVAL, "'%s' is not a number (field %s)", v, f->name);
         mn_buf_puts(b, v);
@@ -240,57 +252,135 @@ static int put_literal(ed *e, mn_buf *b, const mn_mig_field *f, const char *v)
     }
 }
 
+/* One lookup ("price__gte" against "0", or against field fref: F()) as SQL
+ * over the columns of m, appended to b. Under an odd number of NOTs a
+ * nullable column gets "AND col IS NOT NULL", as the ORM (and Django's
+ * exclude()) does, so that NOT keeps rows out whose column is NULL. */
+static int leaf_sql(ed *e, const mn_mig_model *m, mn_buf *b, const char *lk, const char *v, const char *fref,
+                    bool negated)
+{
+    const char *sep = strstr(lk, "__");
+    char fname[128];
+    const char *op = "exact";
+    size_t n = sep ? (size_t)(sep - lk) : strlen(lk);
+    if (n >= sizeof fname || !n)
+        return efail(e, MN_EINVAL, "condition: bad lookup '%s'", lk);
+    memcpy(fname, lk, n);
+    fname[n] = 0;
+    if (sep)
+        op = sep + 2;
+    const mn_mig_field *f = mn_mig_model_field(m, fname);
+    if (!f)
+        return efail(e, MN_EINVAL, "condition: %s has no field '%s'", m->name, fname);
+    static const char *const ops[][2] = { { "exact", " = " }, { "gt", " > " },  { "gte", " >= " },
+                                          { "lt", " < " },    { "lte", " <= " } };
+    size_t k = 0;
+    while (k < 5 && strcmp(op, ops[k][0]))
+        k++;
+    if (negated && f->null && strcmp(op, "isnull") && (v || fref)) {
+        mn_buf_putc(b, '(');
+        int rc = leaf_sql(e, m, b, lk, v, fref, false);
+        if (rc != MN_OK)
+            return rc;
+        mn_buf_puts(b, " AND ");
+        q(b, col_of(e, f));
+        mn_buf_puts(b, " IS NOT NULL)");
+        return MN_OK;
+    }
+    if (fref) {
+        const mn_mig_field *g = mn_mig_model_field(m, fref);
+        if (!g)
+            return efail(e, MN_EINVAL, "condition: %s has no field '%s' (in F() of '%s')", m->name, fref, lk);
+        if (k == 5)
+            return efail(e, MN_EINVAL, "condition: lookup '%s' in '%s' cannot compare with F() (exact, gt, gte, lt, lte)",
+                         op, lk);
+        q(b, col_of(e, f));
+        mn_buf_puts(b, ops[k][1]);
+        q(b, col_of(e, g));
+        return MN_OK;
+    }
+    if (!v && k == 0) { /* Q(field=None) is IS NULL */
+        q(b, col_of(e, f));
+        mn_buf_puts(b, " IS NULL");
+        return MN_OK;
+    }
+    if (!v)
+        return efail(e, MN_EINVAL, "condition: '%s' cannot compare with null", lk);
+    q(b, col_of(e, f));
+    if (k < 5) {
+        mn_buf_puts(b, ops[k][1]);
+        return put_literal(e, b, f, v);
+    }
+    if (!strcmp(op, "isnull")) {
+        bool yes = !strcasecmp(v, "true") || !strcmp(v, "1");
+        if (!yes && strcasecmp(v, "false") && strcmp(v, "0"))
+            return efail(e, MN_EINVAL, "condition: isnull takes true or false, not '%s'", v);
+        mn_buf_puts(b, yes ? " IS NULL" : " IS NOT NULL");
+        return MN_OK;
+    }
+    return efail(e, MN_EINVAL,
+                 "condition: unsupported lookup '%s' in '%s' (exact, gt, gte, lt, lte, isnull; or write 'condition' "
+                 "in SQL)",
+                 op, lk);
+}
+
 /* Lookups ("price__gte", "0") as SQL over the columns of m. */
 static const char *cond_sql(ed *e, const mn_mig_model *m, const mn_cond *conds)
 {
     mn_buf b;
     mn_buf_init(&b, e->a, 0);
     for (size_t i = 0; conds[i].lookup; i++) {
-        const char *lk = conds[i].lookup, *v = conds[i].value ? conds[i].value : "";
-        const char *sep = strstr(lk, "__");
-        char fname[128];
-        const char *op = "exact";
-        size_t n = sep ? (size_t)(sep - lk) : strlen(lk);
-        if (n >= sizeof fname) {
-            efail(e, MN_EINVAL, "condition: bad lookup '%s'", lk);
-            return NULL;
-        }
-        memcpy(fname, lk, n);
-        fname[n] = 0;
-        if (sep)
-            op = sep + 2;
-        const mn_mig_field *f = mn_mig_model_field(m, fname);
-        if (!f) {
-            efail(e, MN_EINVAL, "condition: %s has no field '%s'", m->name, fname);
-            return NULL;
-        }
         if (i)
             mn_buf_puts(&b, " AND ");
-        q(&b, col_of(e, f));
-        static const char *const ops[][2] = { { "exact", " = " }, { "gt", " > " },  { "gte", " >= " },
-                                              { "lt", " < " },    { "lte", " <= " } };
-        size_t k = 0;
-        while (k < 5 && strcmp(op, ops[k][0]))
-            k++;
-        if (k < 5) {
-            mn_buf_puts(&b, ops[k][1]);
-            if (put_literal(e, &b, f, v) != MN_OK)
-                return NULL;
-        } else if (!strcmp(op, "isnull")) {
-            bool yes = !strcasecmp(v, "true") || !strcmp(v, "1");
-            if (!yes && strcasecmp(v, "false") && strcmp(v, "0")) {
-                efail(e, MN_EINVAL, "condition: isnull takes true or false, not '%s'", v);
-                return NULL;
-            }
-            mn_buf_puts(&b, yes ? " IS NULL" : " IS NOT NULL");
-        } else {
-            efail(e, MN_EINVAL,
-                  "condition: unsupported lookup '%s' in '%s' (exact, gt, gte, lt, lte, isnull; or write 'condition' "
-                  "in SQL)",
-                  op, lk);
+        if (leaf_sql(e, m, &b, conds[i].lookup, conds[i].value ? conds[i].value : "", NULL, false) != MN_OK)
             return NULL;
-        }
     }
+    return mn_buf_cstr(&b);
+}
+
+/* A Q tree as the ORM compiles it: the arguments of AND/OR folded from the
+ * left in pairs, each pair in parentheses, NOT (...) around a negation. */
+static int tree_sql(ed *e, const mn_mig_model *m, mn_buf *b, const mn_qc *t, int depth, int neg)
+{
+    if (depth > 32)
+        return efail(e, MN_ELIMIT, "condition: nested more than 32 levels deep");
+    if (t->op == MN_QC_LOOKUP) {
+        if (!t->lookup)
+            return efail(e, MN_EINVAL, "condition: a lookup without a name");
+        return leaf_sql(e, m, b, t->lookup, t->value, t->f, neg % 2 == 1);
+    }
+    if ((t->op != MN_QC_ALL && t->op != MN_QC_ANY && t->op != MN_QC_NONE) || !t->args || !t->args[0])
+        return efail(e, MN_EINVAL, "condition: needs a lookup, or AND/OR/NOT of at least one condition");
+    size_t n = 0;
+    while (t->args[n])
+        n++;
+    if (t->op == MN_QC_NONE)
+        mn_buf_puts(b, "NOT (");
+    for (size_t i = 1; i < n; i++)
+        mn_buf_putc(b, '(');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            mn_buf_puts(b, t->op == MN_QC_ANY ? " OR " : " AND ");
+        int rc = tree_sql(e, m, b, t->args[i], depth + 1, neg + (t->op == MN_QC_NONE));
+        if (rc != MN_OK)
+            return rc;
+        if (i)
+            mn_buf_putc(b, ')');
+    }
+    if (t->op == MN_QC_NONE)
+        mn_buf_putc(b, ')');
+    return MN_OK;
+}
+
+/* The condition of an index or constraint: the tree, else the lookups. */
+static const char *any_cond_sql(ed *e, const mn_mig_model *m, const mn_cond *conds, const mn_qc *tree)
+{
+    if (!tree)
+        return conds ? cond_sql(e, m, conds) : NULL;
+    mn_buf b;
+    mn_buf_init(&b, e->a, 0);
+    if (tree_sql(e, m, &b, tree, 0, 0) != MN_OK)
+        return NULL;
     return mn_buf_cstr(&b);
 }
 
@@ -382,14 +472,14 @@ static void column_def(ed *e, mn_buf *b, const char *table, const mn_mig_field *
 
 static const char *constraint_check_sql(ed *e, const mn_mig_model *m, const mn_mig_constraint *c)
 {
-    if (c->q)
-        return cond_sql(e, m, c->q);
+    if (c->q || c->qc)
+        return any_cond_sql(e, m, c->q, c->qc);
     return c->check;
 }
 
 static bool inline_constraint(const mn_mig_constraint *c)
 {
-    return c->kind == MN_CONSTRAINT_CHECK || (!c->condition && !c->q);
+    return c->kind == MN_CONSTRAINT_CHECK || (!c->condition && !c->q && !c->qc);
 }
 
 /* CONSTRAINT "name" CHECK (...) / UNIQUE (...) */
@@ -485,7 +575,7 @@ static void add_index(ed *e, const mn_mig_model *m, const mn_mig_index *ix)
     mn_buf_printf(&b, "CREATE INDEX %s ON %s (", qs(e, ix->name), qs(e, table_of(e, m)));
     put_cols(e, &b, m, ix->fields, true);
     mn_buf_puts(&b, ")");
-    const char *cond = ix->q ? cond_sql(e, m, ix->q) : ix->condition;
+    const char *cond = ix->q || ix->qc ? any_cond_sql(e, m, ix->q, ix->qc) : ix->condition;
     if (cond)
         mn_buf_printf(&b, " WHERE %s", cond);
     emit(e, &b);
@@ -497,7 +587,7 @@ static void partial_unique(ed *e, const mn_mig_model *m, const mn_mig_constraint
     mn_buf_init(&b, e->a, 0);
     mn_buf_printf(&b, "CREATE UNIQUE INDEX %s ON %s (", qs(e, c->name), qs(e, table_of(e, m)));
     put_cols(e, &b, m, c->fields, false);
-    const char *cond = c->q ? cond_sql(e, m, c->q) : c->condition;
+    const char *cond = c->q || c->qc ? any_cond_sql(e, m, c->q, c->qc) : c->condition;
     mn_buf_printf(&b, ") WHERE %s", cond ? cond : "");
     emit(e, &b);
 }

@@ -56,6 +56,59 @@ bool mn__mig_conds_eq(const mn_cond *a, const mn_cond *b)
     return ea && eb;
 }
 
+/* An ALL node of one argument is that argument (Q(a) is Q(a) & nothing). */
+static const mn_qc *qc_unwrap(const mn_qc *t)
+{
+    while (t && t->op == MN_QC_ALL && t->args && t->args[0] && !t->args[1])
+        t = t->args[0];
+    return t;
+}
+
+bool mn__mig_qc_eq(const mn_qc *a, const mn_qc *b)
+{
+    a = qc_unwrap(a);
+    b = qc_unwrap(b);
+    if (!a || !b)
+        return a == b;
+    if (a->op != b->op)
+        return false;
+    if (a->op == MN_QC_LOOKUP)
+        return mn__mig_streq(a->lookup, b->lookup) && mn__mig_streq(a->value, b->value) &&
+               mn__mig_streq(a->f, b->f);
+    size_t i = 0;
+    for (; a->args && b->args && a->args[i] && b->args[i]; i++)
+        if (!mn__mig_qc_eq(a->args[i], b->args[i]))
+            return false;
+    return (!a->args || !a->args[i]) && (!b->args || !b->args[i]);
+}
+
+/* The model's q (AND list) and qc (tree) as one tree in a: qc alone, or
+ * ALL(q leaves..., qc), the order in which the ORM combines them. */
+static int qc_merge(mn_arena *a, const mn_cond *q, const mn_qc *qc, const mn_qc **out, mn_err *err)
+{
+    size_t n = 0;
+    while (q && q[n].lookup)
+        n++;
+    if (!n) {
+        *out = qc;
+        return MN_OK;
+    }
+    mn_qc *all = mn_arena_calloc(a, 1, sizeof *all);
+    const mn_qc **args = mn_arena_calloc(a, n + 2, sizeof *args);
+    mn_qc *leaves = mn_arena_calloc(a, n, sizeof *leaves);
+    if (!all || !args || !leaves)
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        leaves[i] = (mn_qc){ .op = MN_QC_LOOKUP, .lookup = q[i].lookup, .value = q[i].value };
+        args[i] = &leaves[i];
+    }
+    args[n] = qc;
+    all->op = MN_QC_ALL;
+    all->args = args;
+    *out = all;
+    return MN_OK;
+}
+
 /* ---- state ---- */
 
 mn_mig_state *mn_mig_state_new(mn_arena *arena)
@@ -285,14 +338,15 @@ int mn_mig_model_from(mn_model *m, mn_arena *a, mn_mig_model **out, mn_err *err)
     for (size_t i = 0; i < ni; i++) {
         const mn_index *ix = &m->meta.indexes[i];
         mn_mig_index *d = &s->indexes[i];
-        if (ix->qc) /* migration files hold AND lists only: never drop a condition silently */
-            return mn_err_set(err, MN_EINVAL,
-                              "%s: an index condition with OR/NOT (.qc) cannot be written to a migration yet; use .q or "
-                              ".condition",
-                              m->name);
         d->fields = (const char **)ix->fields;
         d->condition = ix->condition;
         d->q = ix->q && ix->q[0].lookup ? ix->q : NULL;
+        if (ix->qc) {
+            int mrc = qc_merge(a, d->q, ix->qc, &d->qc, err);
+            if (mrc != MN_OK)
+                return mrc;
+            d->q = NULL;
+        }
         /* Django requires a name in migrations and sets one from the
          * table and fields (Index.set_name_with_model). */
         if (!ix->name) {
@@ -316,11 +370,6 @@ int mn_mig_model_from(mn_model *m, mn_arena *a, mn_mig_model **out, mn_err *err)
     s->nindexes = ni;
     for (size_t i = 0; i < nc; i++) {
         const mn_constraint *c = &m->meta.constraints[i];
-        if (c->qc)
-            return mn_err_set(err, MN_EINVAL,
-                              "%s: constraint '%s' has a condition with OR/NOT (.qc), which cannot be written to a "
-                              "migration yet; use .q, .check or .condition",
-                              m->name, c->name ? c->name : "");
         if (!c->name) {
             mn_err_set(err, MN_EINVAL, "%s: constraints need a name", m->name);
             return MN_EINVAL;
@@ -328,6 +377,12 @@ int mn_mig_model_from(mn_model *m, mn_arena *a, mn_mig_model **out, mn_err *err)
         s->constraints[i] = (mn_mig_constraint){ .kind = c->kind, .name = c->name, .check = c->check,
                                                  .fields = (const char **)c->fields, .condition = c->condition,
                                                  .q = c->q && c->q[0].lookup ? c->q : NULL };
+        if (c->qc) {
+            int mrc = qc_merge(a, s->constraints[i].q, c->qc, &s->constraints[i].qc, err);
+            if (mrc != MN_OK)
+                return mrc;
+            s->constraints[i].q = NULL;
+        }
     }
     s->nconstraints = nc;
     *out = s;
@@ -704,7 +759,7 @@ const char *mn_mig_op_describe(const mn_mig_op *op, mn_arena *a)
     case MN_OP_RENAME_FIELD:
         return mn_arena_sprintf(a, "Rename field %s on %s to %s", op->old_name, op->model_name, op->new_name);
     case MN_OP_ADD_INDEX:
-        if (op->index.condition || op->index.q)
+        if (op->index.condition || op->index.q || op->index.qc)
             return mn_arena_sprintf(a, "Create index %s on field(s) %s of model %s (partial)", op->index.name,
                                     join_names(a, op->index.fields), op->model_name);
         return mn_arena_sprintf(a, "Create index %s on field(s) %s of model %s", op->index.name,

@@ -637,6 +637,23 @@ void *mn__obj_alloc(mn_model *m, mn_arena *arena)
     return obj;
 }
 
+void *mn__obj_alloc_many(mn_model *m, mn_arena *arena, size_t k)
+{
+    if (k == 0 || m->size == 0 || k > SIZE_MAX / 2 / m->size)
+        return NULL;
+    char *first = mn_arena_alloc(arena, k * m->size);
+    if (!first)
+        return NULL;
+    memset(first, 0, m->size);
+    mn_obj_header(m, first)->model = m;
+    for (size_t i = 0; i < m->_rt->nfields; i++)
+        if (m->_rt->fields[i].kind == MN_KIND_DECIMAL)
+            zero_member(first, &m->_rt->fields[i]);
+    for (size_t j = 1; j < k; j++)
+        memcpy(first + j * m->size, first, m->size);
+    return first;
+}
+
 void *mn_model_new(mn_model *m, mn_arena *arena, mn_err *err)
 {
     if (mn__model_setup(m, err) != MN_OK)

@@ -63,6 +63,10 @@ void mn__quote(mn_buf *b, const char *ident);
 mn_db *mn__db(mn_db *db, mn_err *err);
 /* A new instance with no defaults (rows from the database). */
 void *mn__obj_alloc(mn_model *m, mn_arena *arena);
+/* k fresh instances in one arena allocation, each as mn__obj_alloc makes
+ * it, m->size bytes apart (instance j at (char *)p + j * m->size). NULL when
+ * out of memory or k is 0. */
+void *mn__obj_alloc_many(mn_model *m, mn_arena *arena, size_t k);
 /* Sends a model signal. */
 int mn__send(mn_signal *sig, mn_model *m, void *obj, mn_arena *arena, bool created, const char *const *update_fields,
              mn_err *err);
@@ -122,6 +126,10 @@ int mn__rel_attr(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_v
 const char *mn__choices(mn_model *m, const char *const *extra, size_t nextra, mn_arena *arena);
 /* Caches obj (or many objects) under name on inst (arena: the entries'). */
 int mn__cache_put(void *inst, const mn_model *m, const char *name, int64_t key, void *obj, mn_arena *arena);
+/* mn__cache_put for a name that outlives the instance (a field's name in its
+ * static descriptor): the name is not copied, and a fresh instance (no cache
+ * yet) skips the search. */
+int mn__cache_put_static(void *inst, const mn_model *m, const char *name, int64_t key, void *obj, mn_arena *arena);
 int mn__cache_put_many(void *inst, const mn_model *m, const char *name, void **items, size_t n, mn_arena *arena);
 
 /* ---- QuerySet hooks for relations (query.c) ---- */

@@ -1305,7 +1305,11 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
 {
     bool pg = c->eng == MN_DB_POSTGRES;
     mn_buf *s = &c->sql;
-    bool guard = c->neg % 2 == 1 && nullable && strcmp(lk, "isnull") != 0;
+    /* Under an odd number of NOTs, a nullable column needs "AND col IS NOT
+     * NULL" so NULL rows stay excluded (SQL's three values) - except for
+     * isnull and for an exact match against None, which is IS NULL. */
+    bool null_exact = !json_key && v.type == MN_VALUE_NULL && (!strcmp(lk, "exact") || !strcmp(lk, "iexact"));
+    bool guard = c->neg % 2 == 1 && nullable && strcmp(lk, "isnull") != 0 && !null_exact;
     if (guard)
         put(c, "(");
     if (!strcmp(lk, "isnull")) {
@@ -2983,6 +2987,9 @@ typedef struct sjoin {
     mn_model *m;
     const char *alias;
     bool outer;
+    char *batch;       /* instances of m allocated ahead (see read_joins) */
+    size_t batch_left; /* how many are left in batch */
+    size_t batch_done; /* how many were allocated so far */
 } sjoin;
 
 struct prefetch {
@@ -3070,6 +3077,8 @@ static int add_join(comp *c, int parent, const char *name)
     j->m = reverse ? rev.model : f->related;
     j->alias = mn_arena_sprintf(c->a, "T%zu", c->nsj + 1);
     j->outer = reverse || f->null || (parent >= 0 && c->sj[parent].outer);
+    j->batch = NULL;
+    j->batch_left = j->batch_done = 0;
     return (int)c->nsj++;
 }
 
@@ -3148,6 +3157,24 @@ static void put_joins(comp *c)
     }
 }
 
+/* The next fresh instance of a join's model: allocated in batches growing
+ * with the rows read (1, 1, 2, 4, ... 64 at a time), as run_select does. */
+static void *join_obj_alloc(comp *c, sjoin *s)
+{
+    if (!s->batch_left) {
+        size_t k = s->batch_done == 0 ? 1 : s->batch_done < 64 ? s->batch_done : 64;
+        s->batch = mn__obj_alloc_many(s->m, c->a, k);
+        if (!s->batch)
+            return NULL;
+        s->batch_left = k;
+        s->batch_done += k;
+    }
+    void *obj = s->batch;
+    s->batch += s->m->size;
+    s->batch_left--;
+    return obj;
+}
+
 /* Reads the joined objects of the current row into the accessor caches. */
 static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err *e)
 {
@@ -3155,7 +3182,7 @@ static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err 
     if (c->nsj > 64)
         return mn_err_set(e, MN_ELIMIT, "select_related: at most 64 joins");
     for (size_t j = 0; j < c->nsj; j++) {
-        const sjoin *s = &c->sj[j];
+        sjoin *s = &c->sj[j];
         mn_model *m = s->m;
         size_t nf = m->_rt->nfields;
         void *parent = s->parent < 0 ? base : objs[s->parent];
@@ -3165,8 +3192,9 @@ static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err 
             /* known to have none: user.profile then fails without a query */
             if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
-        } else if (parent && !mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
-            void *obj = mn__obj_alloc(m, c->a);
+        } else if (parent && (!s->outer || !mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk))) {
+            /* an INNER JOIN's row always has the joined primary key */
+            void *obj = join_obj_alloc(c, s);
             if (!obj)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
             for (size_t i = 0; i < nf; i++) {
@@ -3175,7 +3203,9 @@ static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err 
                     return rc;
             }
             int64_t key = s->reverse ? mn_obj_pk(parent, pm) : *(int64_t *)((char *)parent + s->fk->offset);
-            if (mn__cache_put(parent, pm, s->name, key, obj, c->a) != MN_OK)
+            /* a forward key's name is its field's, in the static descriptor */
+            if ((s->reverse ? mn__cache_put(parent, pm, s->name, key, obj, c->a)
+                            : mn__cache_put_static(parent, pm, s->name, key, obj, c->a)) != MN_OK)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
             objs[j] = obj;
         }
@@ -3545,13 +3575,24 @@ static int run_select(mn_qs *qs, mn_err *err)
         mn_db_rows_close(rows);
         return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
     }
+    /* Instances come in batches of one arena allocation, growing with the
+     * rows read (1, 1, 2, 4, ... 64 at a time). */
+    char *batch = NULL;
+    size_t batch_left = 0;
     while ((len == 0 || !qs->one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (qs->mode == MODE_OBJECTS) {
-            void *obj = mn__obj_alloc(m, qs->arena);
-            if (!obj) {
-                rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
-                break;
+            if (!batch_left) {
+                size_t k = qs->one_row || len == 0 ? 1 : len < 64 ? len : 64;
+                batch = mn__obj_alloc_many(m, qs->arena, k);
+                if (!batch) {
+                    rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+                    break;
+                }
+                batch_left = k;
             }
+            void *obj = batch;
+            batch += m->size;
+            batch_left--;
             if (qs->raw_sql) {
                 for (size_t i = 0; rc == MN_OK && i < rawn; i++) {
                     if (rawmap[i] >= 0) {

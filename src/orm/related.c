@@ -314,6 +314,25 @@ int mn__cache_put(void *inst, const mn_model *m, const char *name, int64_t key, 
     return MN_OK;
 }
 
+int mn__cache_put_static(void *inst, const mn_model *m, const char *name, int64_t key, void *obj, mn_arena *arena)
+{
+    mn_obj *h = mn_obj_header(m, inst);
+    struct mn__relcache *c = h->rel ? cache_find(inst, m, name) : NULL;
+    if (!c) {
+        c = mn_arena_alloc(arena, sizeof *c);
+        if (!c)
+            return MN_ENOMEM;
+        memset(c, 0, sizeof *c);
+        c->name = name;
+        c->next = h->rel;
+        h->rel = c;
+    }
+    c->many = false;
+    c->key = key;
+    c->obj = obj;
+    return MN_OK;
+}
+
 int mn__cache_put_many(void *inst, const mn_model *m, const char *name, void **items, size_t n, mn_arena *arena)
 {
     struct mn__relcache *c = cache_entry(inst, m, name, arena);

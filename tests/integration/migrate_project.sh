@@ -201,6 +201,25 @@ JSON
   check "one-to-one is unique" test "$rc2" != 0
   out=$("$M" makemigrations --check --noinput 2>&1)
   check "relations in sync" test "$out" = "No changes detected"
+
+  # Conditions as Q trees: a check constraint with OR/NOT and a partial index.
+  export MN_MIG_VARIANT=6
+  out=$("$M" makemigrations 2>&1)
+  check "tree constraint detected" contains "$out" "free_not_paid"
+  check "tree written as a Q object" grep -q '"connector": "OR"' products/migrations/0007_*.json
+  check "negation written" grep -q '"negated": true' products/migrations/0007_*.json
+  out=$("$M" sqlmigrate products 0007 2>&1)
+  check "sqlmigrate shows the ORM's condition" contains "$out" "CHECK ((\"price\" > '0.00' OR NOT (\"slug\" = 'paid')))"
+  check "partial index with NOT" contains "$out" "ON \"products_product\" (\"slug\") WHERE NOT (\"price\" = '0.00')"
+  "$M" migrate >/dev/null
+  sql "INSERT INTO products_product (id, title, slug, price, category_id, created) VALUES (2, 'Gift', 'gift', 0, 1, '2024-01-01 00:00:00')"
+  set +e
+  sql "INSERT INTO products_product (id, title, slug, price, category_id, created) VALUES (3, 'Paid', 'paid', 0, 1, '2024-01-01 00:00:00')" 2>/dev/null; rc=$?
+  set -e
+  check "the tree constraint is enforced" test "$rc" != 0
+  out=$("$M" makemigrations --check --noinput 2>&1)
+  check "trees in sync" test "$out" = "No changes detected"
+  sql "DELETE FROM products_product WHERE id = 2"
   "$M" migrate products 0005 >/dev/null
   check "through table dropped backwards" test "$(table_exists products_product_tags)" = 0
   check "tag table dropped backwards" test "$(table_exists products_tag)" = 0

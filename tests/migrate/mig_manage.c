@@ -1,6 +1,6 @@
 /* A small project for the migration integration tests
  * (tests/integration/migrate_*.sh): apps products and orders whose models
- * change with MN_MIG_VARIANT (1..5), as a developer edits them between
+ * change with MN_MIG_VARIANT (1..6), as a developer edits them between
  * makemigrations runs. The database is DATABASE_URL; BASE_DIR is the
  * working directory. */
 #include <stdlib.h>
@@ -96,6 +96,19 @@ static const mn_constraint v3_constraints[] = {
     { .kind = MN_CONSTRAINT_CHECK, .name = "price_gte_0", .q = (const mn_cond[]){ { "price__gte", "0" }, { NULL, NULL } } },
     { 0 }
 };
+/* Variant 6: conditions as Q trees (OR, NOT) in a check constraint and a
+ * partial index. */
+static const mn_constraint v6_constraints[] = {
+    { .kind = MN_CONSTRAINT_CHECK, .name = "price_gte_0", .q = (const mn_cond[]){ { "price__gte", "0" }, { NULL, NULL } } },
+    { .kind = MN_CONSTRAINT_CHECK, .name = "free_not_paid",
+      .qc = MN_QC_OR(MN_QC("price__gt", "0"), MN_QC_NOT(MN_QC("slug", "paid"))) },
+    { 0 }
+};
+static const mn_index v6_indexes[] = {
+    { .fields = MN_NAMES("title", "-price"), .name = "product_title_idx" },
+    { .fields = MN_NAMES("slug"), .name = "product_priced_slug_idx", .qc = MN_QC_NOT(MN_QC("price", "0")) },
+    { 0 }
+};
 static const char *const *const v3_unique[] = { MN_NAMES("category", "title"), NULL };
 
 mn_model product_model = MN_MODEL(product, "products", "Product", product_v1, .meta = { .ordering = MN_NAMES("-created") });
@@ -172,6 +185,10 @@ int main(int argc, char **argv)
         product_model.meta.indexes = v3_indexes;
         product_model.meta.constraints = v3_constraints;
         product_model.meta.unique_together = v3_unique;
+    }
+    if (variant >= 6) {
+        product_model.meta.indexes = v6_indexes;
+        product_model.meta.constraints = v6_constraints;
     }
     return mn_manage_main(&project, argc, argv);
 }

@@ -230,3 +230,40 @@ Test(autodetect, nullable_made_not_null)
     cr_assert(strstr(mn_list_get(lite, 1).u.s.ptr, "SELECT \"id\", coalesce(\"code\", 'none') FROM"), "%s",
               mn_list_get(lite, 1).u.s.ptr);
 }
+
+#define QITEM(ixq, ckq)                                                                                              \
+    "{\"operations\": [{\"op\": \"CreateModel\", \"name\": \"Item\", \"fields\": [" PK                               \
+    ", {\"name\": \"a\", \"type\": \"IntegerField\"}], \"options\": {\"indexes\": [{\"name\": \"ia\", \"fields\": " \
+    "[\"a\"], \"q\": " ixq "}], \"constraints\": [{\"type\": \"check\", \"name\": \"pos\", \"q\": " ckq "}]}}]}"
+
+Test(autodetect, changed_q_trees_are_removed_and_added)
+{
+    const char *or_q = "{\"connector\": \"OR\", \"negated\": false, \"children\": [[\"a__gt\", \"0\"], [\"a\", \"-1\"]]}";
+    const char *not_q = "{\"connector\": \"AND\", \"negated\": true, \"children\": [[\"a__gt\", \"0\"], [\"a\", \"-1\"]]}";
+    const char *leaf = "{\"connector\": \"AND\", \"negated\": false, \"children\": [[\"a__gt\", {\"F\": \"id\"}]]}";
+    answers ans = { 0 };
+    size_t n;
+    /* the same trees: nothing to do */
+    detect(state_of(mn_arena_sprintf(A, QITEM("%s", "%s"), or_q, leaf)),
+           state_of(mn_arena_sprintf(A, QITEM("%s", "%s"), or_q, leaf)), &ans, &n, MN_OK);
+    cr_assert_eq(n, 0);
+    /* a lookup and an AND of just that lookup are the same condition */
+    const char *and_leaf = "{\"connector\": \"AND\", \"negated\": false, \"children\": [{\"connector\": \"AND\", "
+                           "\"negated\": false, \"children\": [[\"a__gt\", {\"F\": \"id\"}]]}]}";
+    detect(state_of(mn_arena_sprintf(A, QITEM("%s", "%s"), or_q, leaf)),
+           state_of(mn_arena_sprintf(A, QITEM("%s", "%s"), or_q, and_leaf)), &ans, &n, MN_OK);
+    cr_assert_eq(n, 0);
+    /* OR became NOT, F() became a value: Remove + Add, as Django does */
+    mn_mig_op *ops = detect(state_of(mn_arena_sprintf(A, QITEM("%s", "%s"), or_q, leaf)),
+                            state_of(mn_arena_sprintf(A, QITEM("%s", "%s"), not_q,
+                                                      "{\"connector\": \"AND\", \"negated\": false, \"children\": "
+                                                      "[[\"a__gt\", \"id\"]]}")),
+                            &ans, &n, MN_OK);
+    mn_mig_op_kind want[] = { MN_OP_REMOVE_CONSTRAINT, MN_OP_REMOVE_INDEX, MN_OP_ADD_INDEX, MN_OP_ADD_CONSTRAINT };
+    cr_assert_eq(n, 4);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(ops[i].kind, want[i], "operation %zu is %s", i, mn_mig_op_name(ops[i].kind));
+    cr_assert_eq(ops[2].index.qc->op, MN_QC_NONE);
+    cr_assert_str_eq(ops[3].constraint.qc->value, "id");
+    cr_assert_null(ops[3].constraint.qc->f);
+}

@@ -240,3 +240,73 @@ Test(migfile, relation_fields_round_trip)
     for (size_t i = 0; i < p->nfields; i++)
         cr_assert(mn_mig_field_equal(&p->fields[i], &m2->ops[0].model->fields[i]), "field %zu", i);
 }
+
+#define QIX(q) "{\"operations\": [{\"op\": \"AddIndex\", \"model_name\": \"a\", \"index\": {\"name\": \"i\", " \
+               "\"fields\": [\"x\"], \"q\": " q "}}]}"
+
+static mn_migration *parsed(const char *text)
+{
+    mn_err err = { 0 };
+    mn_migration *m = NULL;
+    cr_assert_eq(mn_migration_parse(A, "shop", "0002", NULL, mn_str_from(text), &m, &err), MN_OK, "%s\n%s", err.msg,
+                 text);
+    return m;
+}
+
+Test(migfile, q_trees_parse_strictly)
+{
+    mn_migration *m = parsed(
+                          QIX("{\"connector\": \"OR\", \"negated\": true, \"children\": [[\"x__gt\", \"0\"], "
+                              "[\"x\", null], {\"connector\": \"AND\", \"negated\": false, \"children\": "
+                              "[[\"x__lte\", {\"F\": \"y\"}]]}]}"));
+    const mn_qc *t = m->ops[0].index.qc;
+    cr_assert_not_null(t);
+    cr_assert_null(m->ops[0].index.q);
+    cr_assert_eq(t->op, MN_QC_NONE, "~(a | b) is NOT of an OR");
+    cr_assert_eq(t->args[0]->op, MN_QC_ANY);
+    cr_assert_null(t->args[1]);
+    const mn_qc *const *k = t->args[0]->args;
+    cr_assert_str_eq(k[0]->lookup, "x__gt");
+    cr_assert_str_eq(k[0]->value, "0");
+    cr_assert_null(k[1]->value);
+    cr_assert_null(k[1]->f);
+    cr_assert_eq(k[2]->op, MN_QC_LOOKUP, "a plain AND of one child is the child");
+    cr_assert_str_eq(k[2]->f, "y");
+    cr_assert_null(k[3]);
+    mn_err err = { 0 };
+    mn_str text = mn_migration_write(A, m, &err);
+    cr_assert_not_null(text.ptr, "%s", err.msg);
+    mn_migration *back = parsed(text.ptr);
+    cr_assert_str_eq(mn_migration_write(A, back, &err).ptr, text.ptr);
+
+    expect_error(QIX("{\"connector\": \"XOR\", \"negated\": false, \"children\": [[\"x\", \"1\"]]}"),
+                 "'connector' must be \"AND\" or \"OR\"");
+    expect_error(QIX("{\"connector\": \"AND\", \"negated\": 0, \"children\": [[\"x\", \"1\"]]}"),
+                 "'negated' must be true or false");
+    expect_error(QIX("{\"connector\": \"AND\", \"negated\": false, \"children\": []}"),
+                 "'children' must be a non-empty list");
+    expect_error(QIX("{\"connector\": \"AND\", \"negated\": false}"), "'children' must be a non-empty list");
+    expect_error(QIX("{\"connector\": \"AND\", \"negated\": false, \"children\": [[\"x\", \"1\"]], \"_negated\": 1}"),
+                 "q: unknown key '_negated'");
+    expect_error(QIX("{\"connector\": \"AND\", \"negated\": false, \"children\": [[\"x\"]]}"),
+                 "a child must be a Q object or a [lookup, value] pair");
+    expect_error(QIX("{\"connector\": \"AND\", \"negated\": false, \"children\": [[\"x\", 5]]}"),
+                 "the value must be a string, null or {\"F\": \"field\"}");
+    expect_error(QIX("{\"connector\": \"AND\", \"negated\": false, \"children\": [[\"x\", {\"F\": \"a b\"}]]}"),
+                 "a field reference is {\"F\": \"field_name\"}");
+    expect_error(QIX("{\"connector\": \"AND\", \"negated\": false, \"children\": [[\"x\", {\"G\": \"y\"}]]}"),
+                 "a field reference is {\"F\": \"field_name\"}");
+    expect_error("{\"operations\": [{\"op\": \"AddIndex\", \"model_name\": \"a\", \"index\": {\"name\": \"i\", "
+                 "\"fields\": [\"x\"], \"condition\": \"x > 0\", \"q\": {\"connector\": \"AND\", \"negated\": false, "
+                 "\"children\": [[\"x\", \"1\"]]}}}]}",
+                 "give 'condition' or 'q', not both");
+    /* deep nesting is refused (by the JSON reader first), not recursed into */
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    for (int i = 0; i < 40; i++)
+        mn_buf_puts(&b, "{\"connector\": \"OR\", \"negated\": false, \"children\": [");
+    mn_buf_puts(&b, "[\"x\", \"1\"]");
+    for (int i = 0; i < 40; i++)
+        mn_buf_puts(&b, "]}");
+    expect_error(mn_arena_sprintf(A, QIX("%s"), mn_buf_cstr(&b)), "deeper than 32 levels");
+}

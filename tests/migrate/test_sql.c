@@ -265,3 +265,130 @@ Test(migsql, renamed_model_takes_its_through_tables)
     cr_assert_str_eq(mn_list_get(back, 6).u.s.ptr,
                      "ALTER TABLE \"shop_box_items\" RENAME COLUMN \"article_id\" TO \"item_id\"");
 }
+
+/* Conditions as Q trees (OR, NOT, F()) go through a migration file and
+ * come out as the ORM's own SQL on both engines. */
+typedef struct t_offer {
+    mn_obj mn;
+    int64_t id;
+    mn_decimal price;
+    mn_decimal discount;
+    mn_str status;
+    mn_date starts;
+    mn_date ends;
+} t_offer;
+
+static const mn_field t_offer_fields[] = {
+    MN_FIELD_BIGAUTO(t_offer, id),
+    MN_FIELD_DECIMAL(t_offer, price, .max_digits = 8, .decimal_places = 2),
+    MN_FIELD_DECIMAL(t_offer, discount, .max_digits = 8, .decimal_places = 2, .null = true),
+    MN_FIELD_CHAR(t_offer, status, .max_length = 20, .default_value = "draft"),
+    MN_FIELD_DATE(t_offer, starts),
+    MN_FIELD_DATE(t_offer, ends),
+    MN_FIELD_END,
+};
+
+static const mn_cond t_offer_positive[] = { { "price__gte", "0" }, { NULL, NULL } };
+static const mn_constraint t_offer_constraints[] = {
+    { .kind = MN_CONSTRAINT_CHECK, .name = "discount_valid",
+      .qc = MN_QC_OR(MN_QC("discount__isnull", "true"),
+                     MN_QC_AND(MN_QC("discount__gte", "0"), MN_QC_F("discount__lte", "price"))) },
+    { .kind = MN_CONSTRAINT_CHECK, .name = "ends_after_start", .qc = MN_QC_F("ends__gte", "starts") },
+    { .kind = MN_CONSTRAINT_CHECK, .name = "published_not_free",
+      .qc = MN_QC_NOT(MN_QC("price", "0"), MN_QC("status", "published")) },
+    { .kind = MN_CONSTRAINT_UNIQUE, .name = "one_live_offer_per_day", .fields = MN_NAMES("starts"),
+      .qc = MN_QC_OR(MN_QC("status", "published"), MN_QC("status", "scheduled"), MN_QC("status", "live")) },
+    { .kind = MN_CONSTRAINT_CHECK, .name = "both", .q = t_offer_positive,
+      .qc = MN_QC_NOT(MN_QC_OR(MN_QC("status", "x"), MN_QC_F("discount__gt", "price"), MN_QC("discount__isnull", "true"))) },
+    { 0 },
+};
+
+static const mn_index t_offer_indexes[] = {
+    { .fields = MN_NAMES("ends"), .name = "offer_open_ends_idx", .qc = MN_QC_NOT(MN_QC("status", "archived")) },
+    { .fields = NULL },
+};
+
+static mn_model t_offer_model = MN_MODEL(t_offer, "shop", "Offer", t_offer_fields,
+                                         .meta = { .constraints = t_offer_constraints, .indexes = t_offer_indexes });
+
+/* The statements of the model's CREATE, one string joined with ";\n". */
+static const char *joined(mn_list *l)
+{
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    for (size_t i = 0; i < mn_list_len(l); i++)
+        mn_buf_printf(&b, "%s%.*s", i ? ";\n" : "", MN_STR_FMT(mn_list_get(l, i).u.s));
+    return mn_buf_cstr(&b);
+}
+
+Test(migsql, q_trees_round_trip_to_the_orms_sql)
+{
+    mn_err err = { 0 };
+    mn_model *models[] = { &t_offer_model, NULL };
+    mn_mig_state *to = mn_mig_state_new(A);
+    cr_assert_eq(mn_mig_state_add_models(to, models, &err), MN_OK, "%s", err.msg);
+    mn_mig_state *from = mn_mig_state_new(A);
+    mn_mig_op *ops;
+    size_t n, nd;
+    mn_mig_key *deps;
+    cr_assert_eq(mn_mig_autodetect(from, to, "shop", NULL, A, &ops, &n, &deps, &nd, &err), MN_OK, "%s", err.msg);
+    cr_assert_gt(n, 0);
+    mn_migration m = { .app = "shop", .name = "0001_initial", .ops = ops, .nops = n, .initial = true, .atomic = true };
+    mn_str text = mn_migration_write(A, &m, &err);
+    cr_assert_not_null(text.ptr, "%s", err.msg);
+    cr_assert(strstr(text.ptr, "\"connector\": \"OR\""), "%s", text.ptr);
+    cr_assert(strstr(text.ptr, "\"negated\": true"), "%s", text.ptr);
+    cr_assert(strstr(text.ptr, "\"F\": \"price\""), "%s", text.ptr);
+    mn_migration *back = mig("shop", "0001_initial", text.ptr);
+    mn_str again = mn_migration_write(A, back, &err);
+    cr_assert_str_eq(again.ptr, text.ptr, "the written file reads back to the same file");
+    mn_mig_state *replayed = replay(&back, 1);
+    mn_mig_op *more;
+    cr_assert_eq(mn_mig_autodetect(replayed, to, "shop", NULL, A, &more, &n, &deps, &nd, &err), MN_OK, "%s",
+                 err.msg);
+    cr_assert_eq(n, 0, "no changes after the migration (first: %s)", n ? mn_mig_op_name(more[0].kind) : "");
+
+    mn_mig_model *mm = mn_mig_state_find(replayed, "shop", "offer");
+    cr_assert_not_null(mm);
+    mn_db_engine engines[] = { MN_DB_SQLITE, MN_DB_POSTGRES };
+    for (size_t e = 0; e < 2; e++) {
+        mn_list *mine = mn_list_new(A, 4);
+        cr_assert_eq(mn_mig_create_model_sql(mm, replayed, engines[e], A, mine, &err), MN_OK, "%s", err.msg);
+        mn_list *orm = mn_model_schema_sql(&t_offer_model, engines[e], A, &err);
+        cr_assert_not_null(orm, "%s", err.msg);
+        const char *s = joined(mine), *o = joined(orm);
+        static const char *const parts[] = {
+            "CONSTRAINT \"discount_valid\" CHECK ((\"discount\" IS NULL OR (\"discount\" >= '0.00' AND \"discount\" <= "
+            "\"price\")))",
+            "CONSTRAINT \"ends_after_start\" CHECK (\"ends\" >= \"starts\")",
+            "CONSTRAINT \"published_not_free\" CHECK (NOT ((\"price\" = '0.00' AND \"status\" = 'published')))",
+            "CONSTRAINT \"both\" CHECK ((\"price\" >= '0.00' AND NOT (((\"status\" = 'x' OR (\"discount\" > \"price\" AND "
+            "\"discount\" IS NOT NULL)) OR \"discount\" IS NULL))))",
+            "CREATE UNIQUE INDEX \"one_live_offer_per_day\" ON \"shop_offer\" (\"starts\") WHERE ((\"status\" = "
+            "'published' OR \"status\" = 'scheduled') OR \"status\" = 'live')",
+            "CREATE INDEX \"offer_open_ends_idx\" ON \"shop_offer\" (\"ends\") WHERE NOT (\"status\" = 'archived')",
+        };
+        for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+            HAS(o, parts[i]);
+            HAS(s, parts[i]);
+        }
+    }
+}
+
+Test(migsql, q_tree_errors)
+{
+    const char *fx = "{\"operations\": [{\"op\": \"AddConstraint\", \"model_name\": \"product\", \"constraint\": "
+                     "{\"type\": \"check\", \"name\": \"c\", \"q\": {\"connector\": \"AND\", \"negated\": false, "
+                     "\"children\": [[\"stock__gt\", {\"F\": \"nope\"}]]}}}]}";
+    HAS(sql_of(fx, MN_DB_SQLITE, false), "has no field 'nope'");
+    const char *lk = "{\"operations\": [{\"op\": \"AddIndex\", \"model_name\": \"product\", \"index\": {\"name\": "
+                     "\"x\", \"fields\": [\"stock\"], \"q\": {\"connector\": \"OR\", \"negated\": true, \"children\": "
+                     "[[\"stock__isnull\", {\"F\": \"title\"}], [\"stock\", \"1\"]]}}}]}";
+    HAS(sql_of(lk, MN_DB_POSTGRES, false), "cannot compare with F()");
+    const char *ok = "{\"operations\": [{\"op\": \"AddIndex\", \"model_name\": \"product\", \"index\": {\"name\": "
+                     "\"x\", \"fields\": [\"stock\"], \"q\": {\"connector\": \"OR\", \"negated\": true, \"children\": "
+                     "[[\"stock__lt\", {\"F\": \"category\"}], [\"title\", null]]}}}]}";
+    cr_assert_str_eq(sql_of(ok, MN_DB_POSTGRES, false),
+                     "CREATE INDEX \"x\" ON \"shop_product\" (\"stock\") WHERE NOT ((\"stock\" < \"category_id\" OR "
+                     "\"title\" IS NULL))");
+}

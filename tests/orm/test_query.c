@@ -225,6 +225,13 @@ Test(qs, exclude_keeps_nulls_like_django)
     /* 5 rows have publish_date NULL: exclude(publish_date__year=2024) keeps them */
     cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "publish_date__year", mn_value_int(2024)), &err), 5);
     cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "name", mn_value_cstr("Chair")), &err), 5);
+    /* exclude(publish_date=None) is NOT (publish_date IS NULL), as in Django:
+     * the rows with a date, not every row */
+    int64_t dated = mn_qs_count(mn_qs_filter(all(), "publish_date__isnull", mn_value_bool(false)), &err);
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "publish_date", mn_value_null()), &err), dated);
+    cr_assert_eq(mn_qs_count(mn_qs_filter_q(all(), mn_q_not(mn_q(A, "publish_date", mn_value_null()))), &err), dated);
+    const char *sql = mn_qs_sql(mn_qs_exclude(all(), "publish_date", mn_value_null()), NULL, &err);
+    cr_assert_null(strstr(sql, "IS NOT NULL"), "%s", sql);
 }
 
 Test(qs, ordering_reverse_slicing)
@@ -1310,20 +1317,16 @@ Test(qs, date_arithmetic_in_f_expressions)
     mn_db_execute(DB, "DROP TABLE IF EXISTS shop_offer", NULL, 0, NULL, &err);
 }
 
-/* Migration files hold AND lists of lookups: a model whose conditions use
- * OR/NOT is refused there with a clear message, never migrated without
- * its condition. */
-Test(qs, or_not_conditions_are_refused_by_migrations)
+/* Migration files carry Q trees: a model whose conditions use OR/NOT gets
+ * its migration state with the whole tree (tests/migrate/test_sql.c checks
+ * the SQL against this ORM's). */
+Test(qs, or_not_conditions_go_into_migration_states)
 {
     mn_err err = { 0 };
     mn_mig_model *mm = NULL;
-    cr_assert_eq(mn_mig_model_from(&offer_model, A, &mm, &err), MN_EINVAL);
-    cr_assert_str_eq(err.msg, "Offer: an index condition with OR/NOT (.qc) cannot be written to a migration yet; use "
-                              ".q or .condition");
-    static mn_model no_index; /* static: a model's setup lives for the process */
-    no_index = offer_model;
-    no_index._rt = NULL;
-    no_index.meta.indexes = NULL;
-    cr_assert_eq(mn_mig_model_from(&no_index, A, &mm, &err), MN_EINVAL);
-    cr_assert(strstr(err.msg, "constraint 'discount_valid' has a condition with OR/NOT (.qc)"), "%s", err.msg);
+    cr_assert_eq(mn_mig_model_from(&offer_model, A, &mm, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mm->nconstraints, 4);
+    cr_assert_str_eq(mm->constraints[0].name, "discount_valid");
+    cr_assert_eq(mm->constraints[0].qc, offer_constraints[0].qc);
+    cr_assert_eq(mm->indexes[0].qc->op, MN_QC_NONE);
 }
