@@ -21,9 +21,7 @@ stop() {
 }
 trap 'stop; rm -rf "$tmp"' EXIT
 
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+. tests/ports.sh
 fail() { echo "FAIL: $*" >&2; echo "--- server log:" >&2; cat "$tmp/server.log" >&2; exit 1; }
 
 start() { # start PORT ARGS... (environment passed through)

@@ -5,6 +5,7 @@
 set -eu
 build=${MN_BUILD:-build}
 root=$(pwd)
+. tests/ports.sh
 work=$(mktemp -d /tmp/mn-startproject.XXXXXX)
 server=
 cleanup() {
@@ -95,11 +96,6 @@ echo '[{"model": "blog.post", "pk": 1, "fields": {"title": "Hello", "published":
 make -s "${makeflags[@]}" test >test.log 2>&1 || { cat test.log; exit 1; }
 grep -q "blog: all tests passed" test.log
 
-# A port the kernel says is free (a random one can collide with a client's
-# ephemeral port on a busy machine).
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 port=$(free_port)
 # As a new user runs it: DEBUG, with the autoreloader.
 ./manage runserver "127.0.0.1:$port" >server.log 2>&1 &

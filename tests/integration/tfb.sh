@@ -21,9 +21,7 @@ stop() {
 }
 trap 'stop; rm -rf "$tmp"; mn_pg_stop' EXIT
 
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+. tests/ports.sh
 fail() { echo "FAIL: $*" >&2; [ -f "$tmp/server.log" ] && { echo "--- server log:" >&2; cat "$tmp/server.log" >&2; }; exit 1; }
 
 # Under ASan/UBSan (build-asan) a report in a worker goes to the server log.
