@@ -365,33 +365,43 @@ void **mn_rel_prefetched(void *obj, mn_model *m, const char *name, size_t *n)
  * beyond the request); relations are finite, so is the table. */
 
 #define MAX_LABELS 1024
+typedef struct rel_label_entry {
+    const mn_model *owner;
+    const char *name; /* the registry's or field descriptor's name: compared by address */
+    char *label;
+} rel_label_entry;
 static pthread_mutex_t labels_lock = PTHREAD_MUTEX_INITIALIZER;
-static char *labels[MAX_LABELS];
+static rel_label_entry labels[MAX_LABELS];
 static size_t nlabels;
 
-static const char *rel_label(const mn_model *m, const char *name)
+static const char *rel_label(const mn__rel *r)
 {
-    char buf[160];
-    int k = snprintf(buf, sizeof buf, "%s.%s", m->name, name);
-    if (k < 0 || (size_t)k >= sizeof buf)
-        return NULL;
-    for (char *p = buf; *p && *p != '.'; p++)
-        *p = (char)tolower((unsigned char)*p);
     const char *found = NULL;
     pthread_mutex_lock(&labels_lock);
     for (size_t i = 0; i < nlabels && !found; i++)
-        if (!strcmp(labels[i], buf))
-            found = labels[i];
-    if (!found && nlabels < MAX_LABELS && (labels[nlabels] = strdup(buf)))
-        found = labels[nlabels++];
+        if (labels[i].owner == r->owner && labels[i].name == r->name)
+            found = labels[i].label;
+    if (!found && nlabels < MAX_LABELS) {
+        char buf[160];
+        int k = snprintf(buf, sizeof buf, "%s.%s", r->owner->name, r->name);
+        if (k > 0 && (size_t)k < sizeof buf) {
+            for (char *p = buf; *p && *p != '.'; p++)
+                *p = (char)tolower((unsigned char)*p);
+            char *label = strdup(buf);
+            if (label) {
+                labels[nlabels++] = (rel_label_entry){ r->owner, r->name, label };
+                found = label;
+            }
+        }
+    }
     pthread_mutex_unlock(&labels_lock);
     return found;
 }
 
-/* Tells the N+1 detector that the next SELECT loads m.name lazily. */
-static void note_lazy_load(const mn_model *m, const char *name, bool many)
+/* Tells the N+1 detector that the next SELECT loads relation r lazily. */
+static void note_lazy_load(const mn__rel *r, bool many)
 {
-    const char *label = rel_label(m, name);
+    const char *label = rel_label(r);
     if (label)
         mn_nplus1_lazy_load(label, many);
 }
@@ -429,7 +439,7 @@ void *mn_rel_get(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_e
         if (c && !c->many && c->key == key)
             return c->obj; /* NULL: a Prefetch queryset left it out, as Django gives None */
         mn_qs *qs = mn_qs_filter(mn_qs_all(r.model, arena), "pk", mn_value_int(key));
-        note_lazy_load(m, name, false);
+        note_lazy_load(&r, false);
         void *target = mn_qs_get(qs, err);
         if (target && mn__cache_put(obj, m, name, key, target, arena) != MN_OK) {
             mn_err_set(err, MN_ENOMEM, "out of memory");
@@ -448,7 +458,7 @@ void *mn_rel_get(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_e
     if (!c || c->many || c->key != pk) {
         mn_err e = { 0 };
         mn_qs *qs = mn_qs_filter(mn_qs_all(r.model, arena), r.fk->name, mn_value_int(pk));
-        note_lazy_load(m, name, false);
+        note_lazy_load(&r, false);
         void *found = mn_qs_get(qs, &e);
         if (!found && e.code != MN_ENOTFOUND) {
             if (err)
@@ -564,7 +574,7 @@ mn_qs *mn_rel_all(void *obj, mn_model *m, const char *name, mn_arena *arena)
     if (qs && c && c->many)
         mn__qs_set_result(qs, c->items, c->n);
     else if (qs)
-        note_lazy_load(m, name, true); /* the manager's query runs when it is read */
+        note_lazy_load(&r, true); /* the manager's query runs when it is read */
     return qs;
 }
 
