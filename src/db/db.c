@@ -8,6 +8,7 @@
 #include <time.h>
 #include "db_internal.h"
 #include "manouche/log.h"
+#include "fiber.h"
 
 static double now_s(void)
 {
@@ -223,7 +224,8 @@ static void log_statement(mn_db *db, const char *sql, size_t nparams, double sec
     db->log[db->nlog++] = (mn_db_query_log){ copy, nparams, seconds };
 }
 
-static _Thread_local mn_db_observer *observers;
+/* Per request: follows the request's fiber across switches (fiber.h). */
+#define observers (mn__fl.db_observers)
 
 /* django.db.backends: every statement at DEBUG, with its time and
  * parameters (the guide's "Monitoring Query Performance"). */
