@@ -453,12 +453,29 @@ size_t mn__fiber_live(void) { return S.live; }
 bool mn__fiber_at_exit(void (*fn)(void *arg), void *arg)
 {
     mn__fiber *f = S.cur;
-    if (!f || f->nat_exit == MAX_AT_EXIT)
+    if (!f)
+        return false;
+    for (int i = 0; i < f->nat_exit; i++)
+        if (f->at_exit[i].fn == fn && f->at_exit[i].arg == arg)
+            return true;
+    if (f->nat_exit == MAX_AT_EXIT)
         return false;
     f->at_exit[f->nat_exit].fn = fn;
     f->at_exit[f->nat_exit].arg = arg;
     f->nat_exit++;
     return true;
+}
+
+void mn__fiber_at_exit_cancel(void (*fn)(void *arg), void *arg)
+{
+    mn__fiber *f = S.cur;
+    for (int i = 0; f && i < f->nat_exit; i++) {
+        if (f->at_exit[i].fn == fn && f->at_exit[i].arg == arg) {
+            memmove(&f->at_exit[i], &f->at_exit[i + 1], (size_t)(f->nat_exit - i - 1) * sizeof f->at_exit[0]);
+            f->nat_exit--;
+            return;
+        }
+    }
 }
 
 /* ---- the loop hook ---- */

@@ -82,6 +82,9 @@ size_t mn__fiber_live(void);
  * (at most 4; false when full or not on a fiber). Used by the database
  * layer to roll back a transaction a request left open. */
 bool mn__fiber_at_exit(void (*fn)(void *arg), void *arg);
+/* Forgets the current fiber's exit hook fn(arg) (no-op when absent or not
+ * on a fiber). Registering the same hook twice keeps one. */
+void mn__fiber_at_exit_cancel(void (*fn)(void *arg), void *arg);
 /* Frees the thread's pool of stacks (thread exit). Fibers still alive are
  * not touched. */
 void mn__fiber_thread_cleanup(void);
