@@ -11,7 +11,8 @@
  *   /raw?id=N&v=V&fail=F      the same with raw BEGIN/COMMIT/ROLLBACK
  *   /leave_open?id=N&v=V      mn_db_begin + UPDATE, never committed
  *   /bad                      a failing query, then a good one: "error then 42"
- *   /depth                    mn_db_depth as a new request sees it */
+ *   /depth                    mn_db_depth as a new request sees it
+ *   /sleep?ms=N               pg_sleep on the server: "slept" */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,12 @@ static mn_response *route(mn_request *req, void *ctx)
             return text(req, "the next query failed: %s%s", e2.msg, "");
         return text(req, "error then %s%s", mn_arena_sprintf(mn_request_arena(req), "%lld", (long long)out.u.i),
                     "");
+    }
+    if (mn_str_eq_cstr(path, "/sleep")) {
+        mn_value p = mn_value_float((double)qint(req, "ms", 100) / 1000.0);
+        if (mn_db_execute(db, "SELECT pg_sleep(%s)", &p, 1, NULL, &err))
+            return text(req, "error: %s%s", err.msg, "");
+        return text(req, "slept%s%s", "", "");
     }
     if (mn_str_eq_cstr(path, "/depth"))
         return text(req, "%s%s", mn_db_depth(db) ? "in a transaction" : "0", "");

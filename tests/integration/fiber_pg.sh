@@ -10,6 +10,8 @@
 #    on_commit callbacks and errors, over one connection;
 #  - the backend of the shared connection killed under load: waiting
 #    requests fail with a clear error, none hangs, the connection reopens;
+#  - pipelined HTTP requests whose views wait are answered in order, and a
+#    SIGTERM lets a waiting view finish;
 #  - the same tfb checks with DATABASE_PIPELINE=false (synchronous queries).
 set -eu
 build=${MN_BUILD:-build}
@@ -67,6 +69,12 @@ wait_up "$port" /depth
   fail "transaction checks"
 /usr/bin/python3 tests/integration/fiber_pg_check.py kill "http://127.0.0.1:$port" "$DATABASE_URL" "$mn_pg_bin" ||
   fail "backend killed under load"
+/usr/bin/python3 tests/integration/fiber_pg_check.py order "http://127.0.0.1:$port" "$DATABASE_URL" "$mn_pg_bin" ||
+  fail "pipelined requests out of order"
+/usr/bin/python3 tests/integration/fiber_pg_check.py drain "http://127.0.0.1:$port" "$DATABASE_URL" "$mn_pg_bin" "$pid" ||
+  fail "SIGTERM lost a waiting request"
+for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && fail "the server did not exit after draining"
 stop
 sanitizer_clean "transactions"
 echo "ok"

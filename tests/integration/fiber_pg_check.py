@@ -15,6 +15,8 @@ import http.client
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -60,9 +62,14 @@ def run_clients(jobs):
             if job is None:
                 break
             path, checker = job
-            conn.request("GET", path)
-            r = conn.getresponse()
-            checker(path, r.status, r.read())
+            try:
+                conn.request("GET", path)
+                r = conn.getresponse()
+                checker(path, r.status, r.read())
+            except (OSError, http.client.HTTPException) as e:
+                check(False, f"{path}: {e!r}")
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=60)
         conn.close()
 
     threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
@@ -208,7 +215,55 @@ def kill():
     check(all(a == str(snap[i]) for i, a in answers[1:]), f"after the reconnection: {answers}")
 
 
-{"tfb": tfb, "txn": txn, "kill": kill}[mode]()
+def read_responses(sock, n):
+    """n HTTP/1.1 responses with Content-Length from sock: [(status, body)]."""
+    buf, out = b"", []
+    while len(out) < n:
+        while b"\r\n\r\n" not in buf:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return out
+            buf += chunk
+        head, buf = buf.split(b"\r\n\r\n", 1)
+        length = int(re.search(rb"Content-Length: (\d+)", head).group(1))
+        while len(buf) < length:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return out
+            buf += chunk
+        out.append((int(head.split()[1]), buf[:length].decode()))
+        buf = buf[length:]
+    return out
+
+
+def order():
+    """Pipelined requests whose views wait for the database are answered in
+    the order they were sent."""
+    snap = world()
+    paths = [f"/get?id={500 + i}" if i % 3 else "/bad" for i in range(30)]
+    want = [str(snap[500 + i]) if i % 3 else "error then 42" for i in range(30)]
+    s = socket.create_connection((host, port), timeout=60)
+    s.sendall(b"".join(f"GET {p} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode() for p in paths))
+    got = read_responses(s, len(paths))
+    s.close()
+    check([b for _, b in got] == want, f"pipelined answers out of order: {got[:5]}...")
+
+
+def drain():
+    """SIGTERM while a view waits for the database: its answer still comes."""
+    pid = int(sys.argv[5])
+    s = socket.create_connection((host, port), timeout=60)
+    s.sendall(b"GET /sleep?ms=300 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    for _ in range(1000):
+        if psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'").strip() != "0":
+            break
+    os.kill(pid, signal.SIGTERM)
+    got = read_responses(s, 1)
+    s.close()
+    check(got == [(200, "slept")], f"drain: {got}")
+
+
+{"tfb": tfb, "txn": txn, "kill": kill, "order": order, "drain": drain}[mode]()
 if failures:
     print(f"{len(failures)} failures", file=sys.stderr)
     sys.exit(1)
