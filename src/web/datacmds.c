@@ -87,9 +87,10 @@ static int dumpdata_handle(mn_command_ctx *ctx)
         if (rc)
             return rc;
     }
-    const char *exclude = mn_command_str(ctx, "exclude");
-    if (exclude) {
-        int rc = select_label(ctx, exclude, all, sel, false);
+    const char *const *excludes;
+    size_t nexcludes = mn_command_list(ctx, "exclude", &excludes);
+    for (size_t i = 0; i < nexcludes; i++) {
+        int rc = select_label(ctx, excludes[i], all, sel, false);
         if (rc)
             return rc;
     }
@@ -182,8 +183,8 @@ static const mn_command_arg dumpdata_args[] = {
     { .name = "--format", .type = MN_ARG_STR, .choices = formats, .default_value = "json",
       .help = "Specifies the output serialization format for fixtures." },
     MN_ARG_OPTION("--indent", MN_ARG_INT, "Specifies the indent level to use when pretty-printing output."),
-    { .name = "--exclude", .short_name = 'e', .type = MN_ARG_STR,
-      .help = "An app_label or app_label.ModelName to exclude." },
+    { .name = "--exclude", .short_name = 'e', .type = MN_ARG_STR, .many = true,
+      .help = "An app_label or app_label.ModelName to exclude (use multiple --exclude to exclude multiple apps/models)." },
     { .name = "--output", .short_name = 'o', .type = MN_ARG_STR,
       .help = "Specifies file to which the output is written." },
     { .name = "--pks", .type = MN_ARG_STR, .metavar = "PRIMARY_KEYS",
@@ -292,9 +293,10 @@ static int loaddata_handle(mn_command_ctx *ctx)
     bool *excluded = mn_arena_calloc(a, nmodels + 1, sizeof *excluded);
     if (!excluded)
         return mn_command_error(ctx, "out of memory");
-    const char *exclude = mn_command_str(ctx, "exclude");
-    if (exclude) {
-        int erc = select_label(ctx, exclude, models, excluded, true);
+    const char *const *excludes;
+    size_t nexcludes = mn_command_list(ctx, "exclude", &excludes);
+    for (size_t i = 0; i < nexcludes; i++) {
+        int erc = select_label(ctx, excludes[i], models, excluded, true);
         if (erc)
             return erc;
     }
@@ -399,8 +401,8 @@ static const mn_command_arg loaddata_args[] = {
       .help = "Only look for fixtures in the specified app." },
     { .name = "--ignorenonexistent", .short_name = 'i', .type = MN_ARG_BOOL,
       .help = "Ignores entries in the serialized data for fields that do not currently exist on the model." },
-    { .name = "--exclude", .short_name = 'e', .type = MN_ARG_STR,
-      .help = "An app_label or app_label.ModelName to exclude." },
+    { .name = "--exclude", .short_name = 'e', .type = MN_ARG_STR, .many = true,
+      .help = "An app_label or app_label.ModelName to exclude. Can be used multiple times." },
     { .name = "--format", .type = MN_ARG_STR, .choices = formats,
       .help = "Format of serialized data when reading from stdin." },
     MN_ARG_END

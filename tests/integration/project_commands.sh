@@ -23,6 +23,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 head -c 20 indented.json | grep -q '^\[$' || fail "indent"
 tail -c 3 indented.json | od -c | grep -q '\]  \\n' || fail "indent end"
 "$manage" dumpdata -e catalog.product | grep -q '"catalog.product"' && fail "--exclude"
+"$manage" dumpdata -e catalog.product --exclude catalog.category catalog >two.json
+[ "$(cat two.json)" = '[]' ] || fail "repeated --exclude: $(cat two.json)"
 "$manage" dumpdata catalog.nope 2>err.txt && fail "unknown model accepted"
 grep -q "CommandError: Unknown model: catalog.nope" err.txt
 "$manage" dumpdata nope 2>err.txt && fail "unknown app accepted"
@@ -82,6 +84,8 @@ echo '[{"model": "catalog.category", "fields": {"name": "New", "slug": "new"}}]'
 grep -q -- "--format must be specified when reading from stdin." err.txt
 "$manage" loaddata --format json - <good.json | grep -qx "Installed 1 object(s) from 1 fixture(s)"
 "$manage" loaddata -e catalog.category all.json | grep -qx "Installed 1 object(s) (of 2) from 1 fixture(s)"
+"$manage" loaddata -e catalog.category -e catalog.product all.json | grep -qx "Installed 0 object(s) (of 2) from 1 fixture(s)" ||
+  fail "repeated -e"
 echo '[{"model": "catalog.gone", "pk": 1, "fields": {}}, {"model": "catalog.category", "pk": 40, "fields": {"name": "Forty", "slug": "forty", "old": 1}}]' >old.json
 "$manage" loaddata old.json 2>/dev/null && fail "unknown model accepted without -i"
 "$manage" loaddata -i old.json | grep -qx "Installed 1 object(s) from 1 fixture(s)"
