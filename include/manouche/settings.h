@@ -161,6 +161,7 @@ typedef struct mn_settings {
     const char *STATIC_ROOT;    /* NULL */
     const char *MEDIA_URL;      /* "/media/" */
     const char *MEDIA_ROOT;     /* NULL */
+    mn_strlist FIXTURE_DIRS;    /* []: directories loaddata searches after the apps' fixtures/ */
 
     /* URLs and requests */
     bool APPEND_SLASH;          /* True */
