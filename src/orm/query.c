@@ -2987,7 +2987,9 @@ typedef struct sjoin {
     mn_model *m;
     const char *alias;
     bool outer;
+    mn__coldec *dec;   /* how m's columns become members (run_select) */
     char *batch;       /* instances of m allocated ahead (see read_joins) */
+    char *entries;     /* and as many accessor-cache entries for them */
     size_t batch_left; /* how many are left in batch */
     size_t batch_done; /* how many were allocated so far */
 } sjoin;
@@ -3159,24 +3161,30 @@ static void put_joins(comp *c)
 
 /* The next fresh instance of a join's model: allocated in batches growing
  * with the rows read (1, 1, 2, 4, ... 64 at a time), as run_select does. */
-static void *join_obj_alloc(comp *c, sjoin *s)
+static void *join_obj_alloc(comp *c, sjoin *s, void **entry)
 {
+    size_t esize = mn__cache_entry_size();
     if (!s->batch_left) {
         size_t k = s->batch_done == 0 ? 1 : s->batch_done < 64 ? s->batch_done : 64;
         s->batch = mn__obj_alloc_many(s->m, c->a, k);
-        if (!s->batch)
+        s->entries = s->batch ? mn_arena_alloc(c->a, k * esize) : NULL;
+        if (!s->entries)
             return NULL;
         s->batch_left = k;
         s->batch_done += k;
     }
     void *obj = s->batch;
+    *entry = s->entries;
     s->batch += s->m->size;
+    s->entries += esize;
     s->batch_left--;
     return obj;
 }
 
-/* Reads the joined objects of the current row into the accessor caches. */
-static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err *e)
+/* Reads the joined objects of the current row into the accessor caches:
+ * cells are the row's columns from col on (from mn_db_rows_cells). */
+static int read_joins(comp *c, void *base, mn_db_rows *rows, const mn_db_cell *cells, size_t col, char **text,
+                      mn_err *e)
 {
     void *objs[64];
     if (c->nsj > 64)
@@ -3187,28 +3195,30 @@ static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err 
         size_t nf = m->_rt->nfields;
         void *parent = s->parent < 0 ? base : objs[s->parent];
         mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
+        bool pk_null = cells[m->_rt->pk].type == MN_VALUE_NULL;
         objs[j] = NULL;
-        if (parent && s->reverse && mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
+        if (parent && s->reverse && pk_null) {
             /* known to have none: user.profile then fails without a query */
             if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
-        } else if (parent && (!s->outer || !mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk))) {
+        } else if (parent && (!s->outer || !pk_null)) {
             /* an INNER JOIN's row always has the joined primary key */
-            void *obj = join_obj_alloc(c, s);
+            void *entry;
+            void *obj = join_obj_alloc(c, s, &entry);
             if (!obj)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
-            for (size_t i = 0; i < nf; i++) {
-                int rc = mn__member_from_row(obj, m, i, rows, col + i, c->eng, c->a, e);
-                if (rc != MN_OK)
-                    return rc;
+            int rc = mn__row_decode(obj, m, s->dec, nf, cells, rows, col, c->eng, c->a, text, e);
+            if (rc != MN_OK)
+                return rc;
+            if (s->reverse) {
+                if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), obj, c->a) != MN_OK)
+                    return mn_err_set(e, MN_ENOMEM, "out of memory");
+            } else {
+                mn__cache_put_fk(parent, pm, s->fk, *(int64_t *)((char *)parent + s->fk->offset), obj, entry);
             }
-            int64_t key = s->reverse ? mn_obj_pk(parent, pm) : *(int64_t *)((char *)parent + s->fk->offset);
-            /* a forward key's name is its field's, in the static descriptor */
-            if ((s->reverse ? mn__cache_put(parent, pm, s->name, key, obj, c->a)
-                            : mn__cache_put_static(parent, pm, s->name, key, obj, c->a)) != MN_OK)
-                return mn_err_set(e, MN_ENOMEM, "out of memory");
             objs[j] = obj;
         }
+        cells += nf;
         col += nf;
     }
     return MN_OK;
@@ -3579,6 +3589,33 @@ static int run_select(mn_qs *qs, mn_err *err)
      * rows read (1, 1, 2, 4, ... 64 at a time). */
     char *batch = NULL;
     size_t batch_left = 0;
+    /* Instance rows are decoded whole: the driver gives all the cells of a
+     * row in one call, each column's way to its member chosen here once. */
+    mn_db_cell cellbuf[64], *cells = cellbuf;
+    mn__coldec *dec = NULL;
+    size_t ncells = n;
+    if (qs->mode == MODE_OBJECTS && !qs->raw_sql && (dec = mn_arena_alloc(qs->arena, (n + 1) * sizeof *dec))) {
+        for (size_t i = 0; i < n; i++) {
+            if (cols[i].field >= 0)
+                mn__coldec_init(m, (size_t)cols[i].field, c.eng, &dec[i]);
+            else
+                mn__coldec_skip(&dec[i]);
+        }
+        for (size_t j = 0; dec && j < c.nsj; j++) {
+            mn_model *jm = c.sj[j].m;
+            if ((c.sj[j].dec = mn_arena_alloc(qs->arena, jm->_rt->nfields * sizeof *dec)) == NULL)
+                dec = NULL;
+            for (size_t i = 0; dec && i < jm->_rt->nfields; i++)
+                mn__coldec_init(jm, i, c.eng, &c.sj[j].dec[i]);
+            ncells += jm->_rt->nfields;
+        }
+        if (dec && ncells > sizeof cellbuf / sizeof *cellbuf && !(cells = mn_arena_alloc(qs->arena, ncells * sizeof *cells)))
+            dec = NULL;
+        if (!dec) {
+            mn_db_rows_close(rows);
+            return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
+        }
+    }
     while ((len == 0 || !qs->one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (qs->mode == MODE_OBJECTS) {
             if (!batch_left) {
@@ -3606,10 +3643,19 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
             } else {
-                for (size_t i = 0; rc == MN_OK && i < n; i++) {
-                    if (cols[i].field >= 0) {
-                        rc = mn__member_from_row(obj, m, (size_t)cols[i].field, rows, i, c.eng, qs->arena, &e);
-                    } else {
+                mn_db_rows_cells(rows, 0, ncells, cells);
+                /* the row's text in one allocation */
+                size_t bytes = mn__row_text_bytes(dec, n, cells), at = n;
+                for (size_t j = 0; j < c.nsj; at += c.sj[j++].m->_rt->nfields)
+                    bytes += mn__row_text_bytes(c.sj[j].dec, c.sj[j].m->_rt->nfields, cells + at);
+                char *text = bytes ? mn_arena_alloc(qs->arena, bytes) : NULL;
+                if (bytes && !text) {
+                    rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+                    break;
+                }
+                rc = mn__row_decode(obj, m, dec, n, cells, rows, 0, c.eng, qs->arena, &text, &e);
+                for (size_t i = 0; rc == MN_OK && qs->nannots && i < n; i++) {
+                    if (cols[i].field < 0) {
                         mn_value v;
                         rc = annot_value(&c, qs->annots[-cols[i].field - 1].e, rows, i, &v, &e);
                         if (rc == MN_OK)
@@ -3617,7 +3663,7 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
                 if (rc == MN_OK && c.joins)
-                    rc = read_joins(&c, obj, rows, n, &e);
+                    rc = read_joins(&c, obj, rows, cells + n, n, &text, &e);
             }
             if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
                 rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
