@@ -816,6 +816,19 @@ int mn__to_db(const mn_field *f, mn_value v, mn_db_engine eng, mn_arena *arena, 
         *out = v;
         return MN_OK;
     }
+    /* An integer for an integer field (get(pk=...)) within the field's
+     * range is sent as it is, as the conversions below would. */
+    if (v.type == MN_VALUE_INT && is_int_kind(f->kind)) {
+        bool fits = true;
+        if (f->kind == MN_KIND_INT || f->kind == MN_KIND_POSINT)
+            fits = v.u.i >= INT32_MIN && v.u.i <= INT32_MAX;
+        else if (f->kind == MN_KIND_SMALLINT || f->kind == MN_KIND_POSSMALLINT)
+            fits = v.u.i >= INT16_MIN && v.u.i <= INT16_MAX;
+        if (fits) {
+            *out = mn_value_int(v.u.i);
+            return MN_OK;
+        }
+    }
     /* A one-field model over the scratch struct reuses the conversions
      * (thread-local: the set-up data is too big for small stacks). */
     static _Thread_local struct mn__model_rt rt;
@@ -1100,13 +1113,18 @@ enum {
 
 void mn__coldec_skip(mn__coldec *out) { *out = (mn__coldec){ .op = DEC_SKIP }; }
 
-size_t mn__row_text_bytes(const mn__coldec *dec, size_t n, const mn_db_cell *cells)
+static inline size_t row_text_bytes(const mn__coldec *dec, size_t n, const mn_db_cell *cells)
 {
     size_t bytes = 0;
     for (size_t k = 0; k < n; k++)
         if (dec[k].op == DEC_STR && cells[k].type == MN_VALUE_STR)
             bytes += cells[k].s.len + 1;
     return bytes;
+}
+
+size_t mn__row_text_bytes(const mn__coldec *dec, size_t n, const mn_db_cell *cells)
+{
+    return row_text_bytes(dec, n, cells);
 }
 
 void mn__coldec_init(mn_model *m, size_t i, mn_db_engine eng, mn__coldec *out)
@@ -1162,6 +1180,11 @@ int mn__row_decode(void *obj, mn_model *m, const mn__coldec *dec, size_t n, cons
                    size_t col, mn_db_engine eng, mn_arena *arena, char **text, mn_err *err)
 {
     char *sp = *text;
+    if (!sp) {
+        size_t bytes = row_text_bytes(dec, n, cells);
+        if (bytes && !(sp = mn_arena_alloc(arena, bytes)))
+            return mn_err_set(err, MN_ENOMEM, "out of memory");
+    }
     for (size_t k = 0; k < n; k++) {
         const mn_db_cell *c = &cells[k];
         char *p = (char *)obj + dec[k].offset;

@@ -63,8 +63,9 @@ size_t mn__row_text_bytes(const mn__coldec *dec, size_t n, const mn_db_cell *cel
 /* Decodes cells[0 .. n - 1] (columns col .. col + n - 1 of rows' current
  * row, from mn_db_rows_cells) into obj, a fresh instance from
  * mn__obj_alloc_many (no NULL bits set), as mn__member_from_row each:
- * text goes to *text (advanced; mn__row_text_bytes reserved), other
- * conversions' strings into arena. MN_OK, or the first error. */
+ * text goes to *text (advanced; mn__row_text_bytes reserved there, or NULL:
+ * allocated here), other conversions' strings into arena. MN_OK, or the
+ * first error. */
 int mn__row_decode(void *obj, mn_model *m, const mn__coldec *dec, size_t n, const mn_db_cell *cells, mn_db_rows *rows,
                    size_t col, mn_db_engine eng, mn_arena *arena, char **text, mn_err *err);
 /* Sets member i from a value (to_python); strings copied into arena. */
