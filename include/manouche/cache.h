@@ -48,6 +48,7 @@
 #include "manouche/model.h"
 #include "manouche/settings.h"
 #include "manouche/str.h"
+#include "manouche/template.h"
 #include "manouche/urls.h"
 #include "manouche/value.h"
 
@@ -205,8 +206,8 @@ int mn_cache_has_key(mn_cache *c, const char *key, mn_err *err);
 int mn_cache_touch(mn_cache *c, const char *key, int64_t timeout, mn_err *err);
 /* incr(key, delta) / decr(): adds delta to an integer value (the expiry is
  * kept) and stores the result in *out (may be NULL). MN_ENOTFOUND with
- * Django's ValueError message "Key ':1:k' not found" (the locmem backend
- * names the full key, the others the key as given), MN_ETYPE when the
+ * Django's ValueError message "Key ':1:k' not found" (locmem and redis
+ * name the full key, dummy the key as given), MN_ETYPE when the
  * value is not an integer (a bool counts as 0/1, as in Python), MN_ERANGE
  * on 64-bit overflow. */
 int mn_cache_incr(mn_cache *c, const char *key, int64_t delta, int64_t *out, mn_err *err);
@@ -262,6 +263,22 @@ int mn_cache_objs_to_value(void *const *objs, size_t n, mn_model *m, mn_arena *a
 /* The instances of a list made by mn_cache_objs_to_value: an array (in
  * arena) of *n pointers. NULL with err on a bad value. */
 void **mn_cache_objs_from_value(mn_model *m, mn_value v, mn_arena *arena, size_t *n, mn_err *err);
+
+/* ---- templates: {% load cache %}{% cache timeout name [vary ...] [using="alias"] %} ---- */
+
+/* Makes e's {% cache %} tag store fragments in the configured caches: the
+ * default one, or caches[alias] with using="alias" (an unknown alias is
+ * Django's TemplateSyntaxError "Invalid cache name specified for cache tag:
+ * 'x'"). Keys are Django's make_template_fragment_key; a timeout of None
+ * keeps the fragment forever, 0 not at all. A failing cache (Redis down)
+ * renders the fragment and logs a warning. ./manage and the project test
+ * client install it. Call at startup. */
+void mn_cache_template_install(mn_template_engine *e);
+
+/* make_template_fragment_key(fragment_name, vary_on): appends
+ * "template.cache.<name>.<md5 of the vary values, each followed by ':'>" to
+ * out. Returns the buffer's error. */
+int mn_cache_fragment_key(const char *fragment_name, const mn_str *vary_on, size_t n, mn_buf *out);
 
 /* ---- views: cache_page, vary_on_*, never_cache, cache_control ----
  * (django.views.decorators.cache/vary, django.utils.cache,
