@@ -36,5 +36,6 @@
 #include "manouche/paginator.h"
 #include "manouche/nplus1.h"
 #include "manouche/testclient.h"
+#include "manouche/cache.h"
 
 #endif

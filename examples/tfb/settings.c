@@ -13,6 +13,9 @@ MN_SETTINGS_DEFINE(base,
     .CONN_MAX_AGE = -1,
     .TIME_ZONE = "UTC",
     .LOG_LEVEL = "WARNING",
+    /* /cached-queries: a per-process local-memory cache large enough for
+     * every CachedWorld, entries kept without expiry. */
+    .CACHE_URL = "locmem://tfb-worlds?max_entries=20000&timeout=none",
 );
 
 static const mn_app *const installed_apps[] = { &world_app, NULL };

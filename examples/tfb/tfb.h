@@ -1,5 +1,5 @@
 /* The TechEmpower-style benchmark project: one app ("world") with the World
- * and Fortune models, the six test views and the tfb_seed command. */
+ * and Fortune models, the seven test views and the tfb_seed command. */
 #ifndef TFB_H
 #define TFB_H
 
@@ -38,6 +38,7 @@ mn_response *tfb_db(mn_request *req, const mn_url_args *args);
 mn_response *tfb_queries(mn_request *req, const mn_url_args *args);
 mn_response *tfb_fortunes(mn_request *req, const mn_url_args *args);
 mn_response *tfb_updates(mn_request *req, const mn_url_args *args);
+mn_response *tfb_cached_queries(mn_request *req, const mn_url_args *args);
 
 extern const mn_command tfb_seed_command;
 

@@ -51,7 +51,9 @@ typedef struct mn_command_arg {
     const char *metavar;   /* shown in help; NULL: CATEGORY from --category */
     const char *const *choices; /* NULL-terminated list of allowed values, or NULL */
     /* A positional that takes every remaining positional token: argparse's
-     * nargs='*' with optional, nargs='+' without. Read with mn_command_list. */
+     * nargs='*' with optional, nargs='+' without. On an option taking a
+     * value: argparse's action='append' (every occurrence is kept; "-e a
+     * -e b"). Read with mn_command_list; mn_command_str gives the last. */
     bool many;
 } mn_command_arg;
 
@@ -101,7 +103,7 @@ double mn_command_float(const mn_command_ctx *ctx, const char *name);
  * when absent. */
 const char *mn_command_str(const mn_command_ctx *ctx, const char *name);
 bool mn_command_flag(const mn_command_ctx *ctx, const char *name);
-/* The values of a `many` positional, in command-line order: returns their
+/* The values of a `many` positional or option, in command-line order: returns their
  * number and points *items at them (NUL-terminated strings living as long
  * as the command); 0 with *items NULL when none was given. */
 size_t mn_command_list(const mn_command_ctx *ctx, const char *name, const char *const **items);

@@ -77,6 +77,7 @@ typedef struct mn_db_config {
     const mn_db_option *options; /* query string (?sslmode=require&...) in order */
     size_t n_options;
     int64_t conn_max_age; /* seconds; 0 closes after each request; -1 unlimited */
+    bool no_pipeline;     /* DATABASE_PIPELINE = false: no libpq pipeline on server fibers */
 } mn_db_config;
 
 /* Parses a database URL into out; strings live in arena.
@@ -147,6 +148,8 @@ typedef struct mn_settings {
     /* Services */
     const char *DATABASE_URL;   /* "sqlite:///db.sqlite3"; parsed into DATABASE */
     int64_t CONN_MAX_AGE;       /* 0 (seconds; -1 keeps connections forever) */
+    bool DATABASE_PIPELINE;     /* True: PostgreSQL queries of concurrent requests share a pipeline */
+    int64_t FIBER_STACK_SIZE;   /* 0: 512 KiB stack per request fiber of the server */
     const char *REDIS_URL;      /* NULL */
     const char *CACHE_URL;      /* "locmem://" */
     const char *EMAIL_URL;      /* "smtp://localhost:25" */
@@ -158,6 +161,7 @@ typedef struct mn_settings {
     const char *STATIC_ROOT;    /* NULL */
     const char *MEDIA_URL;      /* "/media/" */
     const char *MEDIA_ROOT;     /* NULL */
+    mn_strlist FIXTURE_DIRS;    /* []: directories loaddata searches after the apps' fixtures/ */
 
     /* URLs and requests */
     bool APPEND_SLASH;          /* True */
@@ -233,6 +237,7 @@ typedef struct mn_settings {
 #define MN_SETTINGS_DEFAULTS                                                                     \
     .SECRET_KEY = "", .TIME_ZONE = "America/Chicago", .USE_TZ = true, .LANGUAGE_CODE = "en-us", \
     .USE_I18N = true, .DEFAULT_CHARSET = "utf-8", .DATABASE_URL = "sqlite:///db.sqlite3",        \
+    .DATABASE_PIPELINE = true,                                                                   \
     .CACHE_URL = "locmem://", .EMAIL_URL = "smtp://localhost:25",                                \
     .DEFAULT_FROM_EMAIL = "webmaster@localhost", .SERVER_EMAIL = "root@localhost",              \
     .STATIC_URL = "/static/", .MEDIA_URL = "/media/", .APPEND_SLASH = true,                      \

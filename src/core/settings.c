@@ -49,9 +49,9 @@ static const char *const level_choices[] = { "DEBUG", "INFO", "WARNING", "ERROR"
 static const mn_setting_desc table[] = {
     B(DEBUG), S(SECRET_KEY), L(ALLOWED_HOSTS), S(BASE_DIR), S(TIME_ZONE), B(USE_TZ),
     S(LANGUAGE_CODE), B(USE_I18N), S(DEFAULT_CHARSET),
-    S(DATABASE_URL), I(CONN_MAX_AGE, -1), S(REDIS_URL), S(CACHE_URL), S(EMAIL_URL),
+    S(DATABASE_URL), I(CONN_MAX_AGE, -1), B(DATABASE_PIPELINE), Z(FIBER_STACK_SIZE, 0), S(REDIS_URL), S(CACHE_URL), S(EMAIL_URL),
     S(DEFAULT_FROM_EMAIL), S(SERVER_EMAIL),
-    S(STATIC_URL), S(STATIC_ROOT), S(MEDIA_URL), S(MEDIA_ROOT),
+    S(STATIC_URL), S(STATIC_ROOT), S(MEDIA_URL), S(MEDIA_ROOT), L(FIXTURE_DIRS),
     B(APPEND_SLASH), B(PREPEND_WWW), Z(DATA_UPLOAD_MAX_MEMORY_SIZE, -1),
     I(DATA_UPLOAD_MAX_NUMBER_FIELDS, -1), Z(FILE_UPLOAD_MAX_MEMORY_SIZE, 0),
     B(USE_X_FORWARDED_HOST), B(USE_X_FORWARDED_PORT),
@@ -535,6 +535,7 @@ static int load_database(mn_settings *s, mn_arena *arena, mn_err *err)
     if (rc != MN_OK)
         return rc;
     s->DATABASE.conn_max_age = s->CONN_MAX_AGE;
+    s->DATABASE.no_pipeline = !s->DATABASE_PIPELINE;
     if (s->DATABASE.engine == MN_DB_SQLITE && s->BASE_DIR && *s->BASE_DIR &&
         strcmp(s->DATABASE.name, ":memory:") != 0 && s->DATABASE.name[0] != '/') {
         size_t bl = strlen(s->BASE_DIR);

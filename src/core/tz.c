@@ -14,6 +14,7 @@
 #include "manouche/datetime.h"
 #include "manouche/str.h"
 #include "datetime_internal.h"
+#include "fiber.h"
 
 #define US_PER_SEC INT64_C(1000000)
 #define DAY_S INT64_C(86400)
@@ -690,7 +691,8 @@ const mn_tz *mn_tz_get(const char *name, mn_err *err)
 /* ---- default and current zones ---- */
 
 static _Atomic(const mn_tz *) default_zone;
-static _Thread_local const mn_tz *current_zone;
+/* Per request: follows the request's fiber across switches (fiber.h). */
+#define current_zone (mn__fl.tz)
 
 #define DJANGO_DEFAULT_ZONE "America/Chicago"
 

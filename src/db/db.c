@@ -8,6 +8,7 @@
 #include <time.h>
 #include "db_internal.h"
 #include "manouche/log.h"
+#include "fiber.h"
 
 static double now_s(void)
 {
@@ -43,25 +44,48 @@ mn_db *mn_db_open(const mn_db_config *cfg, mn_err *err)
     return db;
 }
 
-static void stmt_free(mn_db *db, mn__stmt *st)
+/* Frees a statement that left the cache (finalize: deallocate it on the
+ * server too). One that a suspended fiber is still running is freed when
+ * that run ends. */
+static void stmt_drop(mn_db *db, mn__stmt *st, bool finalize)
 {
-    db->ops->finalize(db, st);
+    if (st->refs > 0) {
+        if (st->dropped != 2)
+            st->dropped = finalize ? 1 : 2;
+        return;
+    }
+    if (finalize && db->native)
+        db->ops->finalize(db, st);
+    else
+        free(st->native);
     free(st->sql);
     free(st);
 }
 
-static void cache_clear(mn_db *db)
+static void cache_drop_all(mn_db *db, bool finalize)
 {
     for (size_t b = 0; b < MN__STMT_BUCKETS; b++) {
         mn__stmt *st = db->buckets[b];
         while (st) {
             mn__stmt *next = st->next;
-            stmt_free(db, st);
+            stmt_drop(db, st, finalize);
             st = next;
         }
         db->buckets[b] = NULL;
     }
     db->nstmts = 0;
+}
+
+static void cache_clear(mn_db *db) { cache_drop_all(db, true); }
+
+/* The end of a run: a statement dropped from the cache meanwhile goes. */
+static void stmt_unref(mn_db *db, mn__stmt *st)
+{
+    if (--st->refs == 0 && st->dropped) {
+        if (db->rows.st == st)
+            db->rows.st = NULL;
+        stmt_drop(db, st, st->dropped == 1);
+    }
 }
 
 /* After DDL, prepared plans may no longer fit their tables (PostgreSQL:
@@ -70,18 +94,92 @@ static void cache_forget(mn_db *db)
 {
     db->stale_stmts = false;
     db->ops->forget_all(db);
-    for (size_t b = 0; b < MN__STMT_BUCKETS; b++) {
-        mn__stmt *st = db->buckets[b];
-        while (st) {
-            mn__stmt *next = st->next;
-            free(st->native);
-            free(st->sql);
-            free(st);
-            st = next;
-        }
-        db->buckets[b] = NULL;
+    cache_drop_all(db, false);
+}
+
+/* What sql does to the transaction: BEGIN / START TRANSACTION start one;
+ * COMMIT, END, ABORT and ROLLBACK (not ROLLBACK TO a savepoint) end it. */
+static bool word_is(const char *p, const char *w)
+{
+    size_t n = strlen(w);
+    return !strncasecmp(p, w, n) && !((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') || p[n] == '_');
+}
+
+static int txn_kind(const char *sql)
+{
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r')
+        sql++;
+    if (word_is(sql, "BEGIN") || word_is(sql, "START"))
+        return MN__TXN_BEGIN;
+    if (word_is(sql, "COMMIT") || word_is(sql, "END") || word_is(sql, "ABORT"))
+        return MN__TXN_END;
+    if (word_is(sql, "ROLLBACK")) {
+        for (const char *p = sql + 8; *p; p++)
+            if ((p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n') && word_is(p, "TO"))
+                return MN__TXN_NONE; /* ROLLBACK [WORK] TO SAVEPOINT */
+        return MN__TXN_END;
     }
-    db->nstmts = 0;
+    return MN__TXN_NONE;
+}
+
+/* ---- fibers sharing a connection ----
+ * On the server's fibers one connection serves the requests of its thread.
+ * A transaction belongs to the fiber that began it: until it ends, other
+ * fibers' statements wait here, so nothing runs inside another request's
+ * transaction; such fibers see depth 0 (mn_db_depth). */
+typedef struct mn__db_waiter {
+    struct mn__db_waiter *next;
+    mn__fiber *fiber;
+} mn__db_waiter;
+
+static bool foreign_txn(const mn_db *db) { return db->txn_owner && db->txn_owner != mn__fiber_current(); }
+
+static void txn_wait(mn_db *db)
+{
+    mn__fiber *me = mn__fiber_current();
+    while (db->txn_owner && db->txn_owner != me) {
+        mn__db_waiter w = { NULL, me };
+        if (db->blocked_tail)
+            db->blocked_tail->next = &w;
+        else
+            db->blocked_head = &w;
+        db->blocked_tail = &w;
+        mn__fiber_suspend();
+    }
+}
+
+static void txn_release(mn_db *db)
+{
+    db->txn_owner = NULL;
+    mn__db_waiter *w = db->blocked_head;
+    db->blocked_head = db->blocked_tail = NULL;
+    while (w) {
+        mn__db_waiter *next = w->next; /* w lives on its fiber's stack */
+        mn__fiber_wake(w->fiber);
+        w = next;
+    }
+}
+
+/* A request that ends inside its transaction: rolled back, so the
+ * connection is free for the others. */
+static void txn_fiber_exit(void *arg)
+{
+    mn_db *db = arg;
+    if (db->txn_owner != mn__fiber_current())
+        return;
+    mn_err ignore = { 0 };
+    while (db->depth > 0)
+        mn_db_rollback(db, &ignore);
+    if (db->txn_owner == mn__fiber_current()) /* a raw BEGIN */
+        mn_db_execute(db, "ROLLBACK", NULL, 0, NULL, &ignore);
+    if (db->txn_owner == mn__fiber_current())
+        txn_release(db);
+}
+
+static void txn_claim(mn_db *db)
+{
+    db->txn_owner = mn__fiber_current();
+    mn__fiber_at_exit(txn_fiber_exit, db);
 }
 
 /* True for statements that change table shapes (CREATE, ALTER, DROP),
@@ -129,10 +227,12 @@ void mn_db_close(mn_db *db)
 {
     if (!db)
         return;
+    mn__fiber_at_exit_cancel(txn_fiber_exit, db);
     mn_db_set_ext(db, NULL, NULL);
     mn_db_rows_close(&db->rows);
     cache_clear(db);
-    db->ops->close(db);
+    if (db->native)
+        db->ops->close(db);
     for (size_t i = 0; i < db->nlog; i++)
         free((char *)db->log[i].sql);
     free(db->log);
@@ -142,7 +242,7 @@ void mn_db_close(mn_db *db)
 
 mn_db_engine mn_db_engine_of(const mn_db *db) { return db->engine; }
 
-int64_t mn_db_changes(const mn_db *db) { return db->ops->changes(db); }
+int64_t mn_db_changes(const mn_db *db) { return db->native ? db->ops->changes(db) : 0; }
 
 /* Rewrites Django placeholders (%s, %%) into the backend's. Returns the
  * number of parameters through *nparams, or -1 on a stray '%'. */
@@ -185,6 +285,7 @@ static mn__stmt *stmt_get(mn_db *db, const char *sql, uint64_t h, mn_err *err)
         return NULL;
     }
     st->hash = h;
+    st->txn = txn_kind(sql);
     mn_buf native;
     mn_buf_init(&native, NULL, 0);
     if (translate(db, sql, &native, &st->nparams)) {
@@ -223,7 +324,8 @@ static void log_statement(mn_db *db, const char *sql, size_t nparams, double sec
     db->log[db->nlog++] = (mn_db_query_log){ copy, nparams, seconds };
 }
 
-static _Thread_local mn_db_observer *observers;
+/* Per request: follows the request's fiber across switches (fiber.h). */
+#define observers (mn__fl.db_observers)
 
 /* django.db.backends: every statement at DEBUG, with its time and
  * parameters (the guide's "Monitoring Query Performance"). */
@@ -287,22 +389,63 @@ int mn_db_execute_hashed(mn_db *db, const char *sql, uint64_t hash, const mn_val
     if (rows)
         *rows = NULL;
     mn_db_rows_close(&db->rows);
+    /* On a server fiber other requests' statements interleave with ours. */
+    bool shared = mn__loop_can_wait();
     bool retried = false;
+    char *retry_sql = NULL;
 again:
+    if (shared)
+        txn_wait(db);
+    if (!db->native) {
+        mn_err_set(err, MN_EDB, "no database connection (reconnecting failed): %s", sql);
+        free(retry_sql);
+        return MN_EDB;
+    }
+    if (db->txn_lost) {
+        int kind = txn_kind(sql);
+        if (kind == MN__TXN_END || (db->depth == 0 && !db->txn_owner)) {
+            db->txn_lost = false;
+            if (db->txn_owner && db->txn_owner == mn__fiber_current())
+                txn_release(db);
+        }
+        if (kind == MN__TXN_END)
+            return word_is(sql, "COMMIT") || word_is(sql, "END")
+                       ? mn_err_set(err, MN_EDB, "the connection to the database was lost inside this transaction; "
+                                                 "nothing of it was committed: %s", sql)
+                       : MN_OK;
+        if (db->txn_lost)
+            return mn_err_set(err, MN_EDB, "the connection to the database was lost inside this transaction; roll it "
+                                           "back: %s", sql);
+    }
     if (db->stale_stmts)
         cache_forget(db);
     mn__stmt *st = stmt_get(db, sql, hash, err);
-    if (!st)
-        return err && err->code ? err->code : MN_EDB;
-    if (st->nparams != nparams)
-        return mn_err_set(err, MN_EINVAL, "the statement has %zu placeholders but %zu parameters were given: %s",
-                          st->nparams, nparams, sql);
+    if (!st || st->nparams != nparams) {
+        int code = st ? mn_err_set(err, MN_EINVAL, "the statement has %zu placeholders but %zu parameters were given: %s",
+                                   st->nparams, nparams, sql)
+                      : err && err->code ? err->code : MN_EDB;
+        free(retry_sql);
+        return code;
+    }
+    /* From here sql may be freed by its owner (another fiber replacing a
+     * cached query while this one waits): st->sql is the statement's copy. */
+    st->refs++;
+    if (shared) {
+        txn_wait(db); /* preparing may have waited */
+        if (!db->txn_owner && st->txn == MN__TXN_BEGIN)
+            txn_claim(db);
+    }
     bool debug_sql = mn_log_enabled(&sql_log, MN_LOG_DEBUG);
     bool timed = db->logging || observers || debug_sql;
     double t0 = timed ? now_s() : 0;
     db->statements++;
+    int rc = db->native ? db->ops->run(db, st, params, nparams, err)
+                        : mn_err_set(err, MN_EDB, "no database connection (reconnecting failed): %s", st->sql);
     db->rows.st = st;
-    int rc = db->ops->run(db, st, params, nparams, err);
+    sql = st->sql;
+    if (shared && db->txn_owner && db->txn_owner == mn__fiber_current() &&
+        (st->txn == MN__TXN_END || (st->txn == MN__TXN_BEGIN && rc != MN_OK)))
+        txn_release(db);
     double t1 = timed ? now_s() : 0;
     if (db->logging)
         log_statement(db, sql, nparams, t1 - t0);
@@ -310,20 +453,30 @@ again:
         notify(db, sql, nparams, t1 - t0);
     if (debug_sql)
         log_sql(sql, params, nparams, t1 - t0);
+    bool ddl = rc == MN_OK && db->ops->forget_all && db->native && is_ddl(sql);
     if (rc && db->stale_stmts && db->depth == 0 && !retried) {
         /* A stale cached plan, outside a transaction: prepare again and
          * run once more (inside one, the server aborted the transaction;
          * the cache is dropped before the next statement). */
+        free(retry_sql);
+        retry_sql = strdup(sql);
+        stmt_unref(db, st);
         db->rows.st = NULL;
+        if (!retry_sql)
+            return rc;
+        sql = retry_sql;
+        hash = mn_db_sql_hash(sql);
         retried = true;
         mn_err_clear(err);
         goto again;
     }
+    stmt_unref(db, st);
+    free(retry_sql);
     if (rc) {
         db->rows.st = NULL;
         return rc;
     }
-    if (db->ops->forget_all && is_ddl(sql))
+    if (ddl)
         db->stale_stmts = true;
     db->rows.active = true;
     if (rows)
@@ -436,7 +589,7 @@ mn_db_cursor *mn_db_cursor_open(mn_db *db, const char *sql, const mn_value *para
     while (db->cursor_slots >> cur->slot & 1)
         cur->slot++;
     cur->db = db;
-    cur->hold = db->depth == 0;
+    cur->hold = mn_db_depth(db) == 0;
     mn_buf b;
     mn_buf_init(&b, NULL, 0);
     mn_buf_printf(&b, "DECLARE mn_cursor_%d NO SCROLL CURSOR%s FOR %s", cur->slot, cur->hold ? " WITH HOLD" : "", sql);
@@ -466,8 +619,8 @@ void mn_db_cursor_close(mn_db_cursor *cur)
     char name[32];
     snprintf(name, sizeof name, "mn_cursor_%d", cur->slot);
     mn_err ignore = { 0 };
-    bool exists = !db->ops->broken(db);
-    if (exists && db->depth > 0) {
+    bool exists = db->native && !db->ops->broken(db);
+    if (exists && mn_db_depth(db) > 0) {
         /* In a transaction a failed CLOSE would abort it: make sure the
          * cursor is still there (its own transaction or savepoint may
          * have ended). */
@@ -486,7 +639,7 @@ void mn_db_cursor_close(mn_db_cursor *cur)
 
 /* ---- transactions ---- */
 
-int mn_db_depth(const mn_db *db) { return db->depth; }
+int mn_db_depth(const mn_db *db) { return foreign_txn(db) ? 0 : db->depth; }
 
 static int exec_simple(mn_db *db, const char *sql, mn_err *err)
 {
@@ -495,6 +648,8 @@ static int exec_simple(mn_db *db, const char *sql, mn_err *err)
 
 int mn_db_begin(mn_db *db, mn_err *err)
 {
+    if (mn__loop_can_wait())
+        txn_wait(db); /* another request's transaction ends first */
     char sql[64];
     if (db->depth == 0)
         snprintf(sql, sizeof sql, "BEGIN");
@@ -514,7 +669,7 @@ static void drop_callbacks_above(mn_db *db, int depth)
 
 int mn_db_commit(mn_db *db, mn_err *err)
 {
-    if (db->depth == 0)
+    if (mn_db_depth(db) == 0)
         return mn_err_set(err, MN_EINVAL, "commit without a transaction");
     char sql[64];
     if (db->depth == 1)
@@ -545,7 +700,7 @@ int mn_db_commit(mn_db *db, mn_err *err)
 
 int mn_db_rollback(mn_db *db, mn_err *err)
 {
-    if (db->depth == 0)
+    if (mn_db_depth(db) == 0)
         return mn_err_set(err, MN_EINVAL, "rollback without a transaction");
     char sql[96];
     int rc;
@@ -566,7 +721,7 @@ int mn_db_rollback(mn_db *db, mn_err *err)
 
 int mn_db_on_commit(mn_db *db, void (*fn)(void *), void *arg)
 {
-    if (db->depth == 0) {
+    if (mn_db_depth(db) == 0) {
         fn(arg);
         return MN_OK;
     }
@@ -648,6 +803,25 @@ static thread_conn *thread_slot(bool create)
     return tc;
 }
 
+/* Reconnects a broken connection in place: code holding the mn_db (other
+ * requests' fibers, mn_db_atomic) keeps a valid pointer. Statements died
+ * with the old connection; a transaction that was open is lost, and its
+ * statements fail until it is rolled back. */
+static int db_reopen(mn_db *db, const mn_db_config *cfg, mn_err *err)
+{
+    mn_db_rows_close(&db->rows);
+    cache_drop_all(db, false);
+    if (db->native)
+        db->ops->close(db);
+    db->native = NULL;
+    db->stale_stmts = false;
+    db->cursor_slots = 0;
+    if (db->depth > 0 || db->txn_owner)
+        db->txn_lost = true;
+    db->opened_at = now_s();
+    return db->ops->open(db, cfg, err);
+}
+
 mn_db *mn_db_for_thread(const mn_db_config *cfg, mn_err *err)
 {
     thread_conn *tc = thread_slot(true);
@@ -655,7 +829,9 @@ mn_db *mn_db_for_thread(const mn_db_config *cfg, mn_err *err)
         mn_err_set(err, MN_ENOMEM, "out of memory");
         return NULL;
     }
-    if (tc->db && (tc->cfg != cfg || tc->db->ops->broken(tc->db))) {
+    if (tc->db && tc->cfg == cfg && (!tc->db->native || tc->db->ops->broken(tc->db)))
+        return db_reopen(tc->db, cfg, err) == MN_OK ? tc->db : NULL;
+    if (tc->db && tc->cfg != cfg) {
         mn_db_close(tc->db);
         tc->db = NULL;
     }
@@ -672,9 +848,15 @@ void mn_db_thread_release(void)
     if (!tc || !tc->db)
         return;
     mn_db *db = tc->db;
-    bool close = db->depth > 0 || db->conn_max_age == 0 ||
+    if (foreign_txn(db)) /* another request's transaction: not this one's to end */
+        return;
+    bool close = db->depth > 0 || db->conn_max_age == 0 || !db->native ||
                  (db->conn_max_age > 0 && now_s() - db->opened_at > (double)db->conn_max_age) ||
                  db->ops->broken(db);
+    /* Other requests' fibers of this thread share the connection and hold
+     * pointers to it: it stays (a broken one is reopened in place). */
+    if (mn__fiber_live() > (mn__fiber_current() ? 1u : 0u))
+        close = false;
     if (db->depth > 0) {
         mn_err ignore = { 0 };
         while (db->depth > 0)

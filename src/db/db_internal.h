@@ -4,6 +4,10 @@
 
 #include <stdint.h>
 #include "manouche/db.h"
+#include "fiber.h"
+
+/* What a statement does to the transaction state, from its first words. */
+enum { MN__TXN_NONE = 0, MN__TXN_BEGIN, MN__TXN_END };
 
 /* A prepared statement kept by a connection. */
 typedef struct mn__stmt {
@@ -11,6 +15,9 @@ typedef struct mn__stmt {
     uint64_t hash;
     void *native;   /* sqlite3_stmt*, or the PostgreSQL statement name */
     size_t nparams; /* placeholders found */
+    int txn;        /* MN__TXN_* */
+    int refs;       /* runs in flight (a fiber waiting for its result) */
+    int dropped;    /* left the cache while in flight: 1 finalize, 2 just free */
     struct mn__stmt *next;
 } mn__stmt;
 
@@ -86,6 +93,11 @@ struct mn_db {
     uint64_t cursor_slots; /* bit i: server-side cursor mn_cursor_<i> is open */
     void *ext; /* mn_db_set_ext */
     void (*ext_free)(void *);
+    /* Fibers sharing the connection (PostgreSQL pipelining): the fiber in
+     * a transaction owns the connection; the others' statements wait. */
+    mn__fiber *txn_owner;
+    struct mn__db_waiter *blocked_head, *blocked_tail;
+    bool txn_lost; /* reconnected inside a transaction: it must be rolled back */
 };
 
 extern const mn__db_ops mn__sqlite_ops;

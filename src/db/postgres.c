@@ -1,10 +1,26 @@
-/* PostgreSQL backend on libpq: prepared statements, text-format results. */
+/* PostgreSQL backend on libpq: prepared statements, text-format results.
+ *
+ * On a fiber of the server's loop, statements go through libpq's pipeline
+ * mode: a fiber sends its statement followed by a Sync (so an error only
+ * aborts its own statement, and each statement outside a transaction is
+ * its own implicit transaction, as in autocommit), queues itself on the
+ * connection's FIFO of pending operations and suspends. The loop watches
+ * the socket; results come back in the order the statements were sent and
+ * each goes to the fiber at the head of the FIFO, which installs it as the
+ * connection's current rows when it runs again. Elsewhere (commands, tests,
+ * the thread's own stack) the connection leaves pipeline mode, after
+ * finishing what is in flight, and works synchronously as before. */
+#include <errno.h>
 #include <libpq-fe.h>
 #include <math.h>
+#include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include "db_internal.h"
+#include "fiber.h"
 
 /* Results of the statement being read. */
 typedef struct pg_cursor {
@@ -12,10 +28,24 @@ typedef struct pg_cursor {
     int nrows;
 } pg_cursor;
 
+/* A statement sent into the pipeline: on its fiber's stack, or on the heap
+ * for statements nobody waits for (DEALLOCATE). */
+typedef struct pg_op {
+    struct pg_op *next;
+    mn__fiber *fiber; /* NULL: nobody waits; the result is dropped */
+    PGresult *res;    /* the statement's result (NULL: connection lost) */
+    bool done;
+} pg_op;
+
 typedef struct pg_conn {
     PGconn *conn;
     pg_cursor cur;
     int64_t changes;
+    bool may_pipeline; /* DATABASE_PIPELINE */
+    bool pipeline;     /* in pipeline mode */
+    bool dead;         /* the protocol state is unknown: reconnect */
+    mn__watch watch;
+    pg_op *head, *tail; /* sent, in order, waiting for their Sync */
 } pg_conn;
 
 static int map_sqlstate(const char *state)
@@ -78,6 +108,7 @@ static int pg_open(mn_db *db, const mn_db_config *cfg, mn_err *err)
         return MN_EDB;
     }
     PQsetNoticeProcessor(pc->conn, ignore_notice, NULL);
+    pc->may_pipeline = !cfg->no_pipeline;
     /* Django's connection setup: UTC, and ISO dates. */
     PGresult *r = PQexec(pc->conn, "SET TIME ZONE 'UTC'; SET datestyle TO 'ISO'");
     PQclear(r);
@@ -92,9 +123,194 @@ static void cursor_clear(pg_conn *pc)
     pc->cur.nrows = 0;
 }
 
+/* ---- the pipeline ---- */
+
+static pg_conn *watch_conn(mn__watch *w) { return (pg_conn *)((char *)w - offsetof(pg_conn, watch)); }
+
+static void op_finish(pg_op *op)
+{
+    op->done = true;
+    if (op->fiber) {
+        mn__fiber_wake(op->fiber);
+    } else {
+        PQclear(op->res);
+        free(op);
+    }
+}
+
+/* The connection failed: every statement in flight fails (its fiber gets
+ * no result and reports the connection's error), none waits forever. */
+static void fail_all(pg_conn *pc)
+{
+    pc->dead = true;
+    mn__watch_set(&pc->watch, 0);
+    while (pc->head) {
+        pg_op *op = pc->head;
+        pc->head = op->next;
+        PQclear(op->res);
+        op->res = NULL;
+        op_finish(op);
+    }
+    pc->tail = NULL;
+}
+
+/* Hands out the results that have arrived, in order. */
+static void dispatch(pg_conn *pc)
+{
+    int nulls = 0;
+    while (pc->head && !PQisBusy(pc->conn)) {
+        PGresult *r = PQgetResult(pc->conn);
+        if (!r) { /* the end of one statement's results; its Sync follows */
+            if (++nulls > 1)
+                break;
+            continue;
+        }
+        nulls = 0;
+        if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            pg_op *op = pc->head;
+            pc->head = op->next;
+            if (!pc->head)
+                pc->tail = NULL;
+            op_finish(op);
+            continue;
+        }
+        if (!pc->head->res)
+            pc->head->res = r;
+        else
+            PQclear(r);
+    }
+    if (PQstatus(pc->conn) != CONNECTION_OK)
+        fail_all(pc);
+}
+
+/* Sends what libpq has buffered; watches for writability while some is
+ * left. False when the connection failed. */
+static bool flush_out(pg_conn *pc)
+{
+    int r = PQflush(pc->conn);
+    if (r < 0) {
+        fail_all(pc);
+        return false;
+    }
+    if (pc->pipeline)
+        mn__watch_set(&pc->watch, EPOLLIN | (r > 0 ? EPOLLOUT : 0));
+    return true;
+}
+
+/* The loop's callback: the socket is readable or writable. */
+static void on_ready(mn__watch *w, uint32_t ev)
+{
+    pg_conn *pc = watch_conn(w);
+    if ((ev & EPOLLOUT) && !flush_out(pc))
+        return;
+    if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+        if (!PQconsumeInput(pc->conn)) {
+            fail_all(pc);
+            return;
+        }
+        dispatch(pc);
+    }
+}
+
+static bool enter_pipeline(pg_conn *pc)
+{
+    if (pc->pipeline)
+        return true;
+    if (pc->dead || PQstatus(pc->conn) != CONNECTION_OK || !PQenterPipelineMode(pc->conn))
+        return false;
+    PQsetnonblocking(pc->conn, 1);
+    pc->pipeline = true;
+    pc->watch.fd = PQsocket(pc->conn);
+    pc->watch.fn = on_ready;
+    if (mn__watch_set(&pc->watch, EPOLLIN) != 0) {
+        PQexitPipelineMode(pc->conn);
+        PQsetnonblocking(pc->conn, 0);
+        pc->pipeline = false;
+        return false;
+    }
+    return true;
+}
+
+/* Finishes what is in flight, blocking, and leaves pipeline mode, so a
+ * caller that cannot suspend (the thread's own stack, a command) can use
+ * the connection synchronously. The fibers whose results arrive are woken
+ * as usual. */
+static void leave_pipeline(pg_conn *pc)
+{
+    if (!pc->pipeline)
+        return;
+    while (pc->head) {
+        int fl = PQflush(pc->conn);
+        if (fl < 0) {
+            fail_all(pc);
+            break;
+        }
+        struct pollfd p = { .fd = PQsocket(pc->conn), .events = POLLIN | (fl > 0 ? POLLOUT : 0) };
+        if (poll(&p, 1, -1) < 0 && errno != EINTR) {
+            fail_all(pc);
+            break;
+        }
+        if ((p.revents & (POLLIN | POLLERR | POLLHUP)) && !PQconsumeInput(pc->conn)) {
+            fail_all(pc);
+            break;
+        }
+        dispatch(pc);
+    }
+    mn__watch_set(&pc->watch, 0);
+    if (!pc->dead && PQpipelineStatus(pc->conn) != PQ_PIPELINE_OFF && !PQexitPipelineMode(pc->conn))
+        pc->dead = true;
+    PQsetnonblocking(pc->conn, 0);
+    pc->pipeline = false;
+}
+
+/* True when this call should go through the pipeline. */
+static bool use_pipeline(pg_conn *pc)
+{
+    if (!pc->may_pipeline || pc->dead || !mn__loop_can_wait())
+        return false;
+    return enter_pipeline(pc);
+}
+
+/* Queues op and suspends the calling fiber until its Sync has come back.
+ * The statement (and its Sync) must have been sent just before. */
+static void await_op(pg_conn *pc, pg_op *op)
+{
+    op->fiber = mn__fiber_current();
+    op->next = NULL;
+    if (pc->tail)
+        pc->tail->next = op;
+    else
+        pc->head = op;
+    pc->tail = op;
+    if (flush_out(pc))
+        while (!op->done)
+            mn__fiber_suspend();
+}
+
+/* A statement whose result nobody needs, sent into the pipeline. */
+static void send_forget(pg_conn *pc, const char *sql)
+{
+    pg_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return;
+    if (!PQsendQueryParams(pc->conn, sql, 0, NULL, NULL, NULL, NULL, 0) || !PQpipelineSync(pc->conn)) {
+        free(op);
+        fail_all(pc);
+        return;
+    }
+    if (pc->tail)
+        pc->tail->next = op;
+    else
+        pc->head = op;
+    pc->tail = op;
+    flush_out(pc);
+}
+
 static void pg_close(mn_db *db)
 {
     pg_conn *pc = db->native;
+    fail_all(pc);
     cursor_clear(pc);
     PQfinish(pc->conn);
     free(pc);
@@ -122,7 +338,26 @@ static int pg_prepare(mn_db *db, mn__stmt *st, const char *sql, mn_err *err)
     pg_conn *pc = db->native;
     char name[32];
     snprintf(name, sizeof name, "mn_%llu", (unsigned long long)++db->stmt_seq);
-    PGresult *r = PQprepare(pc->conn, name, sql, 0, NULL);
+    PGresult *r;
+    if (use_pipeline(pc)) {
+        pg_op op = { 0 };
+        if (!PQsendPrepare(pc->conn, name, sql, 0, NULL) || !PQpipelineSync(pc->conn)) {
+            fail_all(pc);
+            return pg_error(db, NULL, st->sql, err);
+        }
+        await_op(pc, &op);
+        r = op.res;
+        if (!r)
+            return mn_err_set(err, MN_EDB, "connection to PostgreSQL lost (in: %s)", st->sql);
+        pc = db->native;
+        if (!pc) {
+            PQclear(r);
+            return mn_err_set(err, MN_EDB, "connection to PostgreSQL lost (in: %s)", st->sql);
+        }
+    } else {
+        leave_pipeline(pc);
+        r = PQprepare(pc->conn, name, sql, 0, NULL);
+    }
     if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
         int rc = pg_error(db, r, st->sql, err);
         PQclear(r);
@@ -138,10 +373,15 @@ static int pg_prepare(mn_db *db, mn__stmt *st, const char *sql, mn_err *err)
 static void pg_finalize(mn_db *db, mn__stmt *st)
 {
     pg_conn *pc = db->native;
-    if (st->native && PQstatus(pc->conn) == CONNECTION_OK) {
+    if (st->native && PQstatus(pc->conn) == CONNECTION_OK && !pc->dead) {
         char sql[64];
         snprintf(sql, sizeof sql, "DEALLOCATE %s", (const char *)st->native);
-        PQclear(PQexec(pc->conn, sql));
+        if (pc->pipeline && mn__fiber_current())
+            send_forget(pc, sql);
+        else {
+            leave_pipeline(pc);
+            PQclear(PQexec(pc->conn, sql));
+        }
     }
     free(st->native);
 }
@@ -149,14 +389,19 @@ static void pg_finalize(mn_db *db, mn__stmt *st)
 static void pg_forget_all(mn_db *db)
 {
     pg_conn *pc = db->native;
-    if (PQstatus(pc->conn) == CONNECTION_OK)
+    if (PQstatus(pc->conn) != CONNECTION_OK || pc->dead)
+        return;
+    if (pc->pipeline && mn__fiber_current()) {
+        send_forget(pc, "DEALLOCATE ALL");
+    } else {
+        leave_pipeline(pc);
         PQclear(PQexec(pc->conn, "DEALLOCATE ALL"));
+    }
 }
 
 static int pg_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparams, mn_err *err)
 {
     pg_conn *pc = db->native;
-    cursor_clear(pc);
     /* Parameters go as text; numbers are formatted into num, strings copied
      * NUL-terminated (libpq's text parameters are C strings). */
     size_t n = nparams ? nparams : 1;
@@ -211,7 +456,34 @@ static int pg_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparam
     }
     if (rc)
         goto done;
-    PGresult *r = PQexecPrepared(pc->conn, st->native, (int)nparams, vals, NULL, NULL, 0);
+    PGresult *r;
+    if (use_pipeline(pc)) {
+        if (!PQsendQueryPrepared(pc->conn, st->native, (int)nparams, vals, NULL, NULL, 0) ||
+            !PQpipelineSync(pc->conn)) {
+            rc = mn_err_set(err, MN_EDB, "cannot send to PostgreSQL: %s (in: %s)", PQerrorMessage(pc->conn),
+                            st->sql);
+            fail_all(pc);
+            goto done;
+        }
+        /* libpq has copied the parameters: free them before waiting. */
+        for (size_t i = 0; i < nparams; i++) {
+            free(owned[i]);
+            owned[i] = NULL;
+        }
+        pg_op op = { 0 };
+        await_op(pc, &op);
+        r = op.res;
+        pc = db->native; /* the connection may have been reopened meanwhile */
+        if (!r || !pc) {
+            PQclear(r);
+            rc = mn_err_set(err, MN_EDB, "connection to PostgreSQL lost (in: %s)", st->sql);
+            goto done;
+        }
+    } else {
+        leave_pipeline(pc);
+        r = PQexecPrepared(pc->conn, st->native, (int)nparams, vals, NULL, NULL, 0);
+    }
+    cursor_clear(pc);
     ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
         rc = pg_error(db, r, st->sql, err);
@@ -307,7 +579,11 @@ static mn_vtype pg_col_type(const mn_db_rows *rows, size_t i)
 }
 
 static int64_t pg_changes(const mn_db *db) { return ((const pg_conn *)db->native)->changes; }
-static bool pg_broken(const mn_db *db) { return PQstatus(((const pg_conn *)db->native)->conn) != CONNECTION_OK; }
+static bool pg_broken(const mn_db *db)
+{
+    const pg_conn *pc = db->native;
+    return pc->dead || PQstatus(pc->conn) != CONNECTION_OK;
+}
 static void pg_placeholder(mn_buf *out, size_t i) { mn_buf_printf(out, "$%zu", i); }
 
 const mn__db_ops mn__postgres_ops = {

@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "manouche/server.h"
+#include "fiber.h"
 #include "http_internal.h"
 
 #define RBUF_SIZE 8192
@@ -68,7 +69,9 @@ typedef struct address {
     int nfds;
 } address;
 
-enum { S_HEAD = 0, S_BODY, S_ACTIVE, S_LINGER };
+/* S_WAIT: a request's view is suspended on its fiber (waiting for the
+ * database); nothing is read or parsed until it returns. */
+enum { S_HEAD = 0, S_BODY, S_ACTIVE, S_LINGER, S_WAIT };
 enum { T_IDLE = 0, T_HEADER, T_BODY, T_WRITE, T_LINGER };
 
 typedef struct thread_ctx thread_ctx;
@@ -112,6 +115,8 @@ typedef struct conn {
     void *stream_ctx;
     bool chunked_out, stream_done;
     bool served; /* has answered a request: idle means keep-alive idle */
+    struct job *job; /* S_WAIT: the request whose view is suspended */
+    bool gone;       /* S_WAIT: the client went away; closed when the view returns */
 } conn;
 
 struct thread_ctx {
@@ -238,7 +243,8 @@ static void conn_close(conn *c)
 static void conn_events(conn *c, bool want_out)
 {
     bool reading = c->state == S_LINGER ||
-                   (c->state != S_ACTIVE && !c->close_after && c->wlen - c->woff < WBUF_HIGH);
+                   (c->state != S_ACTIVE && c->state != S_WAIT && !c->close_after &&
+                    c->wlen - c->woff < WBUF_HIGH);
     uint32_t ev = (reading ? EPOLLIN : 0) | (want_out ? EPOLLOUT : 0);
     if (ev == c->events)
         return;
@@ -426,50 +432,47 @@ static void finish_active(conn *c)
     c->state = S_HEAD;
 }
 
-/* Runs the handler for one complete request and queues its response. */
-static void run_request(conn *c, const mn_http_head *head, mn_str body)
+/* A request whose view runs on a fiber. Lives in the request's arena. */
+typedef struct job {
+    conn *c;
+    mn_http_head head; /* strings point into the connection's read buffer */
+    mn_request *req;
+    mn_response *resp;
+    mn_arena *a;
+    bool keep;
+    size_t end; /* the request's end in the read buffer, relative to rstart */
+} job;
+
+/* The view part of a request: on the request's fiber, so a view that waits
+ * for the database lets the loop serve other connections meanwhile. */
+static void run_view(void *arg)
+{
+    job *j = arg;
+    const mn_server_config *cfg = j->c->t->cfg;
+    mn_err err = { 0 };
+    mn_str host;
+    if (mn_request_get_host(j->req, &host, &err)) {
+        mn__log_error(cfg->error_log_fd, "[WARNING] %s", err.msg);
+        j->resp = mn_http_error(j->req, 400);
+        return;
+    }
+    j->resp = cfg->handler(j->req, cfg->handler_ctx);
+    if (!j->resp) {
+        mn__log_error(cfg->error_log_fd, "[ERROR] handler returned no response for %.*s %.*s",
+                      MN_STR_FMT(j->head.method), MN_STR_FMT(j->head.target));
+        j->resp = mn_http_error(j->req, 500);
+    }
+}
+
+/* Queues the response of a request whose view has returned. */
+static void send_response(conn *c, job *j)
 {
     thread_ctx *t = c->t;
     const mn_server_config *cfg = t->cfg;
-    mn_arena *a = c->up_arena ? c->up_arena : arena_get(t);
-    mn__mp *mp = c->mp;
-    c->up_arena = NULL;
-    c->mp = NULL;
-    if (!a) {
-        conn_error(c, 500, head, true);
-        return;
-    }
-    /* Headers live in the read buffer; the request keeps its own array. */
-    mn_http_head h = *head;
-    h.headers = mn_arena_memdup(a, head->headers, head->nheaders * sizeof *head->headers);
-    mn__conn_info ci = { .remote_addr = c->remote, .remote_port = c->remote_port,
-                         .server_name = c->l->host, .server_port = c->l->port, .tls = false };
-    int status = 0;
-    bool keep = head->keep_alive && !t->stopping && !g_stop;
-    c->served = true;
-    mn_request *req = h.headers || !head->nheaders ? mn__request_new(a, &h, body, &ci, &cfg->http, &status)
-                                                   : NULL;
-    mn_response *resp = NULL;
-    if (req && mp && mn__mp_attach(mp, req))
-        req = NULL;
-    if (!req) {
-        arena_put(t, a);
-        conn_error(c, status ? status : 500, head, !keep);
-        return;
-    }
-    mn_err err = { 0 };
-    mn_str host;
-    if (mn_request_get_host(req, &host, &err)) {
-        mn__log_error(cfg->error_log_fd, "[WARNING] %s", err.msg);
-        resp = mn_http_error(req, 400);
-    } else {
-        resp = cfg->handler(req, cfg->handler_ctx);
-        if (!resp) {
-            mn__log_error(cfg->error_log_fd, "[ERROR] handler returned no response for %.*s %.*s",
-                          MN_STR_FMT(head->method), MN_STR_FMT(head->target));
-            resp = mn_http_error(req, 500);
-        }
-    }
+    const mn_http_head *head = &j->head;
+    mn_arena *a = j->a;
+    mn_response *resp = j->resp;
+    bool keep = j->keep;
     if (!resp) {
         arena_put(t, a);
         conn_error(c, 500, head, true);
@@ -494,8 +497,12 @@ static void run_request(conn *c, const mn_http_head *head, mn_str body)
     uint64_t sent = 0;
     if (!keep)
         c->close_after = true;
+    /* The access log reads the request line from the read buffer: written
+     * before the arena (which holds j) may go back to the pool. */
+    mn_http_head logged = *head;
     if (kind == MN__BODY_MEMORY) {
         mn_str b = mn_response_body(resp);
+        sent = no_body ? 0 : b.len;
         if (no_body || !b.len) {
             arena_put(t, a);
         } else if (b.len <= SMALL_BODY) {
@@ -508,7 +515,6 @@ static void run_request(conn *c, const mn_http_head *head, mn_str body)
             c->resp = resp;
             c->big = b;
         }
-        sent = no_body ? 0 : b.len;
     } else if (no_body) {
         arena_put(t, a);
     } else {
@@ -527,11 +533,85 @@ static void run_request(conn *c, const mn_http_head *head, mn_str body)
         } else {
             c->stream = mn__response_stream(resp, &c->stream_ctx);
             c->stream_done = false;
-            c->chunked_out = head->version_minor == 1;
+            c->chunked_out = logged.version_minor == 1;
         }
     }
     if (cfg->access_log)
-        mn__log_access(cfg->access_log_fd, c->remote, head, st, sent, t->date_sec);
+        mn__log_access(cfg->access_log_fd, c->remote, &logged, st, sent, t->date_sec);
+}
+
+static void conn_process(conn *c);
+static void conn_output(conn *c);
+
+/* A suspended view has returned (on the thread's stack, from the run
+ * queue): its response goes out in order, then the requests pipelined
+ * behind it run. */
+static void job_done(void *arg)
+{
+    job *j = arg;
+    conn *c = j->c;
+    size_t end = j->end;
+    c->job = NULL;
+    c->state = S_HEAD;
+    if (c->gone) { /* the client went away while the view ran */
+        arena_put(c->t, j->a);
+        conn_close(c);
+        return;
+    }
+    send_response(c, j);
+    c->rstart += end;
+    conn_set_timer(c, c->rstart < c->rlen ? T_HEADER : T_IDLE);
+    conn_process(c);
+    if (c->state != S_WAIT)
+        conn_output(c);
+}
+
+/* Runs the handler for one complete request and queues its response.
+ * Returns false when the view suspended: the connection then waits
+ * (S_WAIT) and job_done finishes the request. */
+static bool run_request(conn *c, const mn_http_head *head, mn_str body, size_t end)
+{
+    thread_ctx *t = c->t;
+    const mn_server_config *cfg = t->cfg;
+    mn_arena *a = c->up_arena ? c->up_arena : arena_get(t);
+    mn__mp *mp = c->mp;
+    c->up_arena = NULL;
+    c->mp = NULL;
+    if (!a) {
+        conn_error(c, 500, head, true);
+        return true;
+    }
+    job *j = mn_arena_alloc(a, sizeof *j);
+    /* Headers live in the read buffer; the request keeps its own array. */
+    mn_http_head h = *head;
+    h.headers = mn_arena_memdup(a, head->headers, head->nheaders * sizeof *head->headers);
+    mn__conn_info ci = { .remote_addr = c->remote, .remote_port = c->remote_port,
+                         .server_name = c->l->host, .server_port = c->l->port, .tls = false };
+    int status = 0;
+    bool keep = head->keep_alive && !t->stopping && !g_stop;
+    c->served = true;
+    mn_request *req = j && (h.headers || !head->nheaders) ? mn__request_new(a, &h, body, &ci, &cfg->http, &status)
+                                                          : NULL;
+    if (req && mp && mn__mp_attach(mp, req))
+        req = NULL;
+    if (!req) {
+        arena_put(t, a);
+        conn_error(c, status ? status : 500, head, !keep);
+        return true;
+    }
+    *j = (job){ .c = c, .head = h, .req = req, .a = a, .keep = keep, .end = end };
+    mn_err ferr = { 0 };
+    mn__fiber *f = mn__fiber_new(run_view, j, &ferr);
+    if (!f) {
+        /* No stack for a fiber: run the view here, blocking the loop. */
+        run_view(j);
+    } else if (!mn__fiber_resume(f)) {
+        mn__fiber_set_done(f, job_done, j);
+        c->job = j;
+        return false;
+    }
+    send_response(c, j);
+    return true;
 }
 
 /* Makes room for at least need bytes in the read buffer (from rstart). */
@@ -603,7 +683,7 @@ static void conn_process(conn *c)
 {
     thread_ctx *t = c->t;
     const mn_server_config *cfg = t->cfg;
-    while (!c->close_after && c->state != S_ACTIVE && c->state != S_LINGER &&
+    while (!c->close_after && c->state != S_ACTIVE && c->state != S_LINGER && c->state != S_WAIT &&
            c->wlen - c->woff < WBUF_HIGH) {
         size_t avail = c->rlen - c->rstart;
         if (!avail)
@@ -727,7 +807,10 @@ static void conn_process(conn *c)
             end = (size_t)n + cl;
         }
         c->state = S_HEAD;
-        run_request(c, &head, body);
+        if (!run_request(c, &head, body, end)) {
+            c->state = S_WAIT; /* the read buffer stays as it is until job_done */
+            return;
+        }
         c->rstart += end;
         conn_set_timer(c, c->rstart < c->rlen ? T_HEADER : T_IDLE);
     }
@@ -848,6 +931,26 @@ static void conn_read(conn *c)
     conn_output(c);
 }
 
+/* Events of a connection whose view is suspended: earlier responses may
+ * still go out; a client that went away is only forgotten here, because
+ * the view's fiber still refers to the connection. */
+static void conn_wait_event(conn *c, uint32_t e)
+{
+    if (!(e & (EPOLLERR | EPOLLHUP)) && (e & EPOLLOUT)) {
+        int rc = conn_flush(c);
+        if (rc >= 0) {
+            conn_events(c, rc > 0);
+            return;
+        }
+    } else if (!(e & (EPOLLERR | EPOLLHUP))) {
+        conn_events(c, c->wlen > c->woff);
+        return;
+    }
+    epoll_ctl(c->t->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+    c->events = 0;
+    c->gone = true;
+}
+
 static void accept_all(thread_ctx *t, listener *l)
 {
     for (int i = 0; i < 64; i++) {
@@ -919,6 +1022,10 @@ static void sweep(thread_ctx *t)
     conn *c = t->head.next;
     while (c != &t->head) {
         conn *next = c->next;
+        if (c->state == S_WAIT) { /* no timer runs while its view waits */
+            c = next;
+            continue;
+        }
         /* A fresh connection gets its first request served even while
          * draining: closing it could lose a request already on the wire. */
         bool idle = c->served && c->state == S_HEAD && c->rlen == c->rstart && c->wlen == c->woff;
@@ -946,11 +1053,22 @@ static void stop_listening(thread_ctx *t)
         epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->listeners[i].fd, NULL);
 }
 
+/* The loop hook of fibers (fiber.h): descriptors their code waits on (the
+ * PostgreSQL connection's socket) are watched by this thread's epoll. */
+static int loop_ctl(void *ctx, mn__watch *w, int op, uint32_t events)
+{
+    thread_ctx *t = ctx;
+    struct epoll_event e = { .events = events, .data.ptr = w };
+    return epoll_ctl(t->epfd, op, w->fd, &e);
+}
+
 static void *thread_main(void *arg)
 {
     thread_ctx *t = arg;
     struct epoll_event events[MAX_EVENTS];
     int64_t last_sweep = 0;
+    mn__loop loop = { .ctx = t, .ctl = loop_ctl };
+    mn__loop_set(&loop);
     refresh_date(t);
     for (;;) {
         if (g_stop && !t->stopping) {
@@ -961,7 +1079,7 @@ static void *thread_main(void *arg)
         }
         if (t->stopping && (t->nconns == 0 || t->now_ms >= t->stop_deadline))
             break;
-        int n = epoll_wait(t->epfd, events, MAX_EVENTS, 1000);
+        int n = epoll_wait(t->epfd, events, MAX_EVENTS, mn__fiber_any_ready() ? 0 : 1000);
         refresh_date(t);
         for (int i = 0; i < n; i++) {
             int kind = *(int *)events[i].data.ptr;
@@ -972,22 +1090,34 @@ static void *thread_main(void *arg)
                 uint64_t v;
                 if (read(t->wakefd, &v, sizeof v) < 0 && errno != EAGAIN)
                     break;
+            } else if (kind == MN__WATCH_KIND) {
+                mn__watch *w = events[i].data.ptr;
+                w->fn(w, events[i].events);
             } else {
                 conn *c = events[i].data.ptr;
                 uint32_t e = events[i].events;
-                if (e & EPOLLOUT)
+                if (c->state == S_WAIT)
+                    conn_wait_event(c, e);
+                else if (e & EPOLLOUT)
                     conn_output(c); /* may close c: reads come with the next wait */
                 else if (e & (EPOLLIN | EPOLLERR | EPOLLHUP))
                     conn_read(c);
             }
         }
+        /* Views whose database results arrived go on (in the order their
+         * results came), and finished ones send their responses. */
+        mn__fiber_run_ready();
         if (t->now_ms - last_sweep >= 1000 || (t->stopping && n == 0)) {
             last_sweep = t->now_ms;
             sweep(t);
         }
     }
+    /* After the graceful timeout, views still suspended are abandoned with
+     * their connections (the process exits). */
+    mn__loop_set(NULL);
     while (t->head.next != &t->head)
         conn_close(t->head.next);
+    mn__fiber_thread_cleanup();
     while (t->npool)
         free(t->pool[--t->npool]);
     while (t->narenas)

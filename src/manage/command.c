@@ -707,6 +707,20 @@ static token classify(mn_command_ctx *ctx, const char *tok, mn_buf *names)
     return t;
 }
 
+/* Keeps p's current text as one more of its values (nargs='*'/'+'
+ * positionals and action='append' options). */
+static int append_item(mn_command_ctx *ctx, parsed *p)
+{
+    const char **grown = mn_arena_alloc(ctx->arena, (p->nitems + 1) * sizeof *grown);
+    if (!grown)
+        return 1;
+    if (p->nitems)
+        memcpy(grown, p->items, p->nitems * sizeof *grown);
+    grown[p->nitems++] = p->text;
+    p->items = grown;
+    return 0;
+}
+
 static int parse_args(mn_command_ctx *ctx, int argc, char **argv, bool *want_help)
 {
     size_t n = 0;
@@ -791,6 +805,8 @@ static int parse_args(mn_command_ctx *ctx, int argc, char **argv, bool *want_hel
                 val = argv[++i];
             }
             int rc = convert(ctx, p, val);
+            if (!rc && p->arg->many)
+                rc = append_item(ctx, p);
             if (rc)
                 return rc;
             p->given = true;
@@ -819,13 +835,8 @@ static int parse_args(mn_command_ctx *ctx, int argc, char **argv, bool *want_hel
         target->given = true;
         if (target->arg->many) {
             /* nargs='*'/'+': keep every value, stay on this argument. */
-            const char **grown = mn_arena_alloc(ctx->arena, (target->nitems + 1) * sizeof *grown);
-            if (!grown)
+            if (append_item(ctx, target))
                 return 1;
-            if (target->nitems)
-                memcpy(grown, target->items, target->nitems * sizeof *grown);
-            grown[target->nitems++] = target->text;
-            target->items = grown;
             continue;
         }
         next_pos++;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "manouche/app.h"
 #include "manouche/command.h"
@@ -67,13 +68,23 @@ static bool has_migrations(const proj *pr, const char *label)
     return false;
 }
 
-/* CommandError for an app with two leaves. */
-static int check_conflicts(mn_command_ctx *ctx, const proj *pr)
+static bool label_chosen(const char *label, const char *const *labels, size_t nl)
+{
+    for (size_t j = 0; j < nl; j++)
+        if (!strcmp(labels[j], label))
+            return true;
+    return nl == 0;
+}
+
+/* CommandError for an app with two leaves (among labels, when given). */
+static int check_conflicts(mn_command_ctx *ctx, const proj *pr, const char *const *labels, size_t nl)
 {
     mn_arena *a = mn_command_arena(ctx);
     mn_buf b;
     mn_buf_init(&b, a, 0);
     for (size_t i = 0; i < pr->napps; i++) {
+        if (!label_chosen(pr->labels[i], labels, nl))
+            continue;
         size_t *leaves;
         size_t n = mn_mig_graph_leaves(pr->g, pr->labels[i], a, &leaves);
         if (n < 2)
@@ -87,7 +98,7 @@ static int check_conflicts(mn_command_ctx *ctx, const proj *pr)
         return 0;
     return mn_command_error(ctx,
                             "Conflicting migrations detected; multiple leaf nodes in the migration graph: (%s).\n"
-                            "To fix them, make one of the migrations depend on the other.",
+                            "To fix them run './manage makemigrations --merge'",
                             mn_buf_cstr(&b));
 }
 
@@ -302,6 +313,148 @@ typedef struct change {
     size_t nxdeps;
 } change;
 
+/* makemigrations --merge: for each app with several leaves, the
+ * operations of each branch since their common ancestor, a question, and
+ * an empty migration depending on every leaf (Django's handle_merge). */
+static int handle_merge(mn_command_ctx *ctx, proj *pr, const char *const *labels, size_t nl)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    bool interactive = !mn_command_flag(ctx, "noinput") && !mn_command_flag(ctx, "no-input");
+    bool dry = mn_command_flag(ctx, "dry-run");
+    int verbosity = mn_command_verbosity(ctx);
+    const char *name = mn_command_str(ctx, "name");
+    if (name && !valid_name(name))
+        return mn_command_error(ctx, "The migration name must be a valid identifier (letters, digits, '_').");
+    bool any = false;
+    for (size_t i = 0; i < pr->napps; i++) {
+        const char *app = pr->labels[i];
+        size_t *leaves;
+        size_t nleaves = label_chosen(app, labels, nl) ? mn_mig_graph_leaves(pr->g, app, a, &leaves) : 0;
+        if (nleaves < 2)
+            continue;
+        any = true;
+        /* Each leaf's ancestry within its app, in plan order. */
+        size_t **anc = mn_arena_calloc(a, nleaves, sizeof *anc);
+        size_t *nanc = mn_arena_calloc(a, nleaves, sizeof *nanc);
+        if (!anc || !nanc)
+            return mn_command_error(ctx, "out of memory");
+        size_t shortest = SIZE_MAX;
+        for (size_t k = 0; k < nleaves; k++) {
+            size_t *plan;
+            size_t np = mn_mig_graph_forwards(pr->g, leaves[k], a, &plan);
+            anc[k] = mn_arena_calloc(a, np + 1, sizeof **anc);
+            if (!anc[k])
+                return mn_command_error(ctx, "out of memory");
+            for (size_t p = 0; p < np; p++)
+                if (!strcmp(pr->g->nodes[plan[p]]->app, app))
+                    anc[k][nanc[k]++] = plan[p];
+            if (nanc[k] < shortest)
+                shortest = nanc[k];
+        }
+        size_t common = 0;
+        for (; common < shortest; common++) {
+            bool same = true;
+            for (size_t k = 1; k < nleaves; k++)
+                same = same && anc[k][common] == anc[0][common];
+            if (!same)
+                break;
+        }
+        if (!common) {
+            mn_buf b;
+            mn_buf_init(&b, a, 0);
+            for (size_t k = 0; k < nleaves; k++)
+                mn_buf_printf(&b, "%s'%s'", k ? ", " : "", pr->g->nodes[leaves[k]]->name);
+            return mn_command_error(ctx, "Could not find common ancestor of [%s]", mn_buf_cstr(&b));
+        }
+        if (verbosity > 0) {
+            mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "Merging %s", app);
+            for (size_t k = 0; k < nleaves; k++) {
+                mn_command_out(ctx, MN_STYLE_MIGRATE_LABEL, "  Branch %s", pr->g->nodes[leaves[k]]->name);
+                for (size_t p = common; p < nanc[k]; p++) {
+                    const mn_migration *m = pr->g->nodes[anc[k][p]];
+                    for (size_t o = 0; o < m->nops; o++)
+                        mn_command_out(ctx, MN_STYLE_PLAIN, "    - %s", mn_mig_op_describe(&m->ops[o], a));
+                }
+            }
+        }
+        if (interactive &&
+            !ask_yes("\nMerging will only work if the operations printed above do not conflict\n"
+                     "with each other (working on different fields or models)\n"
+                     "Do you want to merge these migration branches? [y/N] "))
+            continue;
+        /* The name: one past the biggest leaf number, then "merge" and the
+         * sorted leaf names (a timestamp when they are long) or --name. */
+        int biggest = 0;
+        bool numbered = false;
+        const char **names = mn_arena_calloc(a, nleaves, sizeof *names);
+        if (!names)
+            return mn_command_error(ctx, "out of memory");
+        for (size_t k = 0; k < nleaves; k++) {
+            names[k] = pr->g->nodes[leaves[k]]->name;
+            if (isdigit((unsigned char)names[k][0])) {
+                numbered = true;
+                if (leaf_number(names[k]) > biggest)
+                    biggest = leaf_number(names[k]);
+            }
+        }
+        if (!numbered)
+            biggest = 1;
+        for (size_t k = 1; k < nleaves; k++)
+            for (size_t j = k; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+                const char *t = names[j];
+                names[j] = names[j - 1];
+                names[j - 1] = t;
+            }
+        mn_buf nb;
+        mn_buf_init(&nb, a, 0);
+        mn_buf_printf(&nb, "%04d_", biggest + 1);
+        if (name) {
+            mn_buf_puts(&nb, name);
+        } else {
+            mn_buf_puts(&nb, "merge_");
+            size_t len = 0;
+            for (size_t k = 0; k < nleaves; k++)
+                len += strlen(names[k]) + (k ? 1 : 0);
+            if (len > 47) {
+                time_t now = time(NULL);
+                struct tm tm;
+                char stamp[32];
+                localtime_r(&now, &tm);
+                strftime(stamp, sizeof stamp, "%Y%m%d_%H%M", &tm);
+                mn_buf_puts(&nb, stamp);
+            } else {
+                for (size_t k = 0; k < nleaves; k++)
+                    mn_buf_printf(&nb, "%s%s", k ? "_" : "", names[k]);
+            }
+        }
+        mn_migration *m = mn_arena_calloc(a, 1, sizeof *m);
+        if (!m || !(m->deps = mn_arena_calloc(a, nleaves, sizeof *m->deps)))
+            return mn_command_error(ctx, "out of memory");
+        m->app = app;
+        m->name = mn_buf_cstr(&nb);
+        m->atomic = true;
+        for (size_t k = 0; k < nleaves; k++)
+            m->deps[m->ndeps++] = (mn_mig_key){ app, pr->g->nodes[leaves[k]]->name };
+        mn_err err = { 0 };
+        mn_str text = mn_migration_write(a, m, &err);
+        if (!text.ptr)
+            return mn_command_error(ctx, "%s", err.msg);
+        const char *path = mn_arena_sprintf(a, "%s/%s.json", pr->dirs[i], m->name);
+        if (!dry) {
+            if (write_file(path, text))
+                return mn_command_error(ctx, "cannot write %s: %s", path, strerror(errno));
+            if (verbosity > 0)
+                mn_command_out(ctx, MN_STYLE_PLAIN, "\nCreated new merge migration %s", path);
+        } else if (verbosity == 3) {
+            mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "Full merge migrations file '%s.json':", m->name);
+            mn_command_out(ctx, MN_STYLE_PLAIN, "%.*s", (int)text.len - 1, text.ptr);
+        }
+    }
+    if (!any)
+        mn_command_out(ctx, MN_STYLE_PLAIN, "No conflicts detected to merge.");
+    return 0;
+}
+
 static int makemigrations_handle(mn_command_ctx *ctx)
 {
     mn_arena *a = mn_command_arena(ctx);
@@ -316,7 +469,9 @@ static int makemigrations_handle(mn_command_ctx *ctx)
             mn_command_err(ctx, MN_STYLE_ERROR, "App '%s' could not be found. Is it in INSTALLED_APPS?", labels[i]);
             return 2;
         }
-    if ((rc = check_conflicts(ctx, &pr)))
+    if (mn_command_flag(ctx, "merge"))
+        return handle_merge(ctx, &pr, labels, nl);
+    if ((rc = check_conflicts(ctx, &pr, labels, nl)))
         return rc;
     bool dry = mn_command_flag(ctx, "dry-run"), check = mn_command_flag(ctx, "check"),
          empty = mn_command_flag(ctx, "empty");
@@ -456,6 +611,7 @@ static const mn_command_arg makemigrations_args[] = {
     { .name = "app_label", .type = MN_ARG_STR, .optional = true, .many = true,
       .help = "Specify the app label(s) to create migrations for." },
     MN_ARG_FLAG("--dry-run", "Just show what migrations would be made; don't actually write them."),
+    MN_ARG_FLAG("--merge", "Enable fixing of migration conflicts."),
     MN_ARG_FLAG("--empty", "Create an empty migration."),
     { .name = "--noinput", .type = MN_ARG_BOOL, .help = "Tells Manouche to NOT prompt the user for input of any kind." },
     { .name = "--no-input", .type = MN_ARG_BOOL, .help = "Same as --noinput." },
@@ -579,7 +735,7 @@ static int migrate_handle(mn_command_ctx *ctx)
         return mn_command_error(ctx, "No installed app with label '%s'.", app);
     if (app && !has_migrations(&pr, app))
         return mn_command_error(ctx, "App '%s' does not have migrations.", app);
-    if ((rc = check_conflicts(ctx, &pr)))
+    if ((rc = check_conflicts(ctx, &pr, NULL, 0)))
         return rc;
     bool plan_only = mn_command_flag(ctx, "plan"), fake = mn_command_flag(ctx, "fake");
     mn_db *db = open_db(ctx, &pr);

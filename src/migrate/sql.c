@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 #include "migrate_internal.h"
+#include "../orm/orm_internal.h"
 
 void mn__mig_md5_hex(const char *const *parts, size_t n, char out[33])
 {
@@ -152,41 +153,14 @@ static const mn_mig_field *pk_of(const mn_mig_model *m)
 
 static const char *sql_type(ed *e, const mn_mig_field *f, bool for_alter)
 {
-    bool pg = e->pg;
-    switch (f->kind) {
-    case MN_KIND_AUTO: return pg ? (for_alter ? "integer" : "serial") : "integer";
-    case MN_KIND_BIGAUTO: return pg ? (for_alter ? "bigint" : "bigserial") : "integer";
-    case MN_KIND_SMALLINT: return "smallint";
-    case MN_KIND_INT: return "integer";
-    case MN_KIND_BIGINT: return "bigint";
-    case MN_KIND_POSSMALLINT: return pg ? "smallint" : "smallint unsigned";
-    case MN_KIND_POSINT: return pg ? "integer" : "integer unsigned";
-    case MN_KIND_POSBIGINT: return pg ? "bigint" : "bigint unsigned";
-    case MN_KIND_FLOAT: return pg ? "double precision" : "real";
-    case MN_KIND_DECIMAL:
-        return pg ? mn_arena_sprintf(e->a, "numeric(%d, %d)", f->max_digits, f->decimal_places) : "decimal";
-    case MN_KIND_BOOL: return pg ? "boolean" : "bool";
-    case MN_KIND_TEXT: return "text";
-    case MN_KIND_UUID: return pg ? "uuid" : "char(32)";
-    case MN_KIND_IP: return pg ? "inet" : "char(39)";
-    case MN_KIND_BINARY: return pg ? "bytea" : "BLOB";
-    case MN_KIND_DATE: return "date";
-    case MN_KIND_TIME: return "time";
-    case MN_KIND_DATETIME: return pg ? "timestamp with time zone" : "datetime";
-    case MN_KIND_DURATION: return pg ? "interval" : "bigint";
-    case MN_KIND_JSON: return pg ? "jsonb" : "text";
-    case MN_KIND_FOREIGNKEY: {
-        const mn_mig_field *pk = pk_of(mn_mig_state_resolve(e->st, f->to));
-        if (!pk)
-            return "bigint";
-        if (pk->kind == MN_KIND_AUTO)
-            return "integer";
-        if (pk->kind == MN_KIND_BIGAUTO)
-            return "bigint";
-        return sql_type(e, pk, true);
-    }
-    default: return mn_arena_sprintf(e->a, "varchar(%d)", f->max_length);
-    }
+    if (f->kind != MN_KIND_FOREIGNKEY)
+        return mn__kind_sql_type(f->kind, f->max_length, f->max_digits, f->decimal_places, e->pg, for_alter, e->a);
+    const mn_mig_field *pk = pk_of(mn_mig_state_resolve(e->st, f->to));
+    if (!pk || pk->kind == MN_KIND_BIGAUTO)
+        return "bigint";
+    if (pk->kind == MN_KIND_AUTO)
+        return "integer";
+    return sql_type(e, pk, true);
 }
 
 static bool is_number(const char *s, bool fraction)

@@ -31,12 +31,12 @@ mn_db *mn__db(mn_db *db, mn_err *err)
 
 /* ---- schema ---- */
 
-const char *mn__sql_type(const mn_field *f, mn_db_engine eng, mn_arena *arena)
+const char *mn__kind_sql_type(mn_field_kind kind, int max_length, int max_digits, int decimal_places, bool pg,
+                              bool for_alter, mn_arena *arena)
 {
-    bool pg = eng == MN_DB_POSTGRES;
-    switch (f->kind) {
-    case MN_KIND_AUTO: return pg ? "serial" : "integer";
-    case MN_KIND_BIGAUTO: return pg ? "bigserial" : "integer";
+    switch (kind) {
+    case MN_KIND_AUTO: return pg ? (for_alter ? "integer" : "serial") : "integer";
+    case MN_KIND_BIGAUTO: return pg ? (for_alter ? "bigint" : "bigserial") : "integer";
     case MN_KIND_SMALLINT: return "smallint";
     case MN_KIND_INT: return "integer";
     case MN_KIND_BIGINT: return "bigint";
@@ -45,7 +45,7 @@ const char *mn__sql_type(const mn_field *f, mn_db_engine eng, mn_arena *arena)
     case MN_KIND_POSBIGINT: return pg ? "bigint" : "bigint unsigned";
     case MN_KIND_FLOAT: return pg ? "double precision" : "real";
     case MN_KIND_DECIMAL:
-        return pg ? mn_arena_sprintf(arena, "numeric(%d, %d)", f->max_digits, f->decimal_places) : "decimal";
+        return pg ? mn_arena_sprintf(arena, "numeric(%d, %d)", max_digits, decimal_places) : "decimal";
     case MN_KIND_BOOL: return pg ? "boolean" : "bool";
     case MN_KIND_TEXT: return "text";
     case MN_KIND_UUID: return pg ? "uuid" : "char(32)";
@@ -56,18 +56,22 @@ const char *mn__sql_type(const mn_field *f, mn_db_engine eng, mn_arena *arena)
     case MN_KIND_DATETIME: return pg ? "timestamp with time zone" : "datetime";
     case MN_KIND_DURATION: return pg ? "interval" : "bigint";
     case MN_KIND_JSON: return pg ? "jsonb" : "text";
-    case MN_KIND_FOREIGNKEY: {
-        const mn_field *pk = mn_model_pk(f->related);
-        if (!pk)
-            return "bigint";
-        if (pk->kind == MN_KIND_AUTO)
-            return "integer";
-        if (pk->kind == MN_KIND_BIGAUTO)
-            return "bigint";
-        return mn__sql_type(pk, eng, arena);
+    case MN_KIND_FOREIGNKEY: return NULL;
+    default: return mn_arena_sprintf(arena, "varchar(%d)", max_length);
     }
-    default: return mn_arena_sprintf(arena, "varchar(%d)", f->max_length);
-    }
+}
+
+const char *mn__sql_type(const mn_field *f, mn_db_engine eng, mn_arena *arena)
+{
+    bool pg = eng == MN_DB_POSTGRES;
+    if (f->kind != MN_KIND_FOREIGNKEY)
+        return mn__kind_sql_type(f->kind, f->max_length, f->max_digits, f->decimal_places, pg, false, arena);
+    const mn_field *pk = mn_model_pk(f->related);
+    if (!pk || pk->kind == MN_KIND_BIGAUTO)
+        return "bigint";
+    if (pk->kind == MN_KIND_AUTO)
+        return "integer";
+    return mn__sql_type(pk, eng, arena);
 }
 
 static const char *index_name(mn_arena *a, const char *table, const char *cols, const char *suffix)

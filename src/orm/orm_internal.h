@@ -61,6 +61,11 @@ mn_value mn__member_value(const void *obj, mn_model *m, size_t i);
 int mn__value_from_row(const mn_field *f, mn_db_rows *rows, size_t col, mn_db_engine eng, mn_arena *arena,
                        mn_value *out, mn_err *err);
 /* The column's SQL type for engine. */
+/* The column type of a field kind on SQLite (pg false) or PostgreSQL, as Django
+ * writes it; for_alter gives the plain integer type of an auto key. NULL for a
+ * foreign key (its type is its target key's). Lives in arena or is static. */
+const char *mn__kind_sql_type(mn_field_kind kind, int max_length, int max_digits, int decimal_places, bool pg,
+                              bool for_alter, mn_arena *arena);
 const char *mn__sql_type(const mn_field *f, mn_db_engine eng, mn_arena *arena);
 /* Django's class name of a field kind ("CharField"). */
 const char *mn__kind_name(mn_field_kind k);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "fiber.h"
 
 /* ---- errors ---- */
 
@@ -749,8 +750,9 @@ int mn_template_nodelist_render(const mn_template_nodelist *nl, mn_template_cont
     return MN_OK;
 }
 
-static _Thread_local mn_template_render_hook render_hook;
-static _Thread_local void *render_hook_udata;
+/* Per request: follow the request's fiber across switches (fiber.h). */
+#define render_hook (mn__fl.render_hook)
+#define render_hook_udata (mn__fl.render_hook_udata)
 
 void mn_template_set_render_hook(mn_template_render_hook fn, void *udata, mn_template_render_hook *prev,
                                  void **prev_udata)

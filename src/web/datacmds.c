@@ -3,9 +3,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "manouche.h"
 #include "manouche/fixtures.h"
 #include "web_internal.h"
@@ -87,9 +89,10 @@ static int dumpdata_handle(mn_command_ctx *ctx)
         if (rc)
             return rc;
     }
-    const char *exclude = mn_command_str(ctx, "exclude");
-    if (exclude) {
-        int rc = select_label(ctx, exclude, all, sel, false);
+    const char *const *excludes;
+    size_t nexcludes = mn_command_list(ctx, "exclude", &excludes);
+    for (size_t i = 0; i < nexcludes; i++) {
+        int rc = select_label(ctx, excludes[i], all, sel, false);
         if (rc)
             return rc;
     }
@@ -182,8 +185,8 @@ static const mn_command_arg dumpdata_args[] = {
     { .name = "--format", .type = MN_ARG_STR, .choices = formats, .default_value = "json",
       .help = "Specifies the output serialization format for fixtures." },
     MN_ARG_OPTION("--indent", MN_ARG_INT, "Specifies the indent level to use when pretty-printing output."),
-    { .name = "--exclude", .short_name = 'e', .type = MN_ARG_STR,
-      .help = "An app_label or app_label.ModelName to exclude." },
+    { .name = "--exclude", .short_name = 'e', .type = MN_ARG_STR, .many = true,
+      .help = "An app_label or app_label.ModelName to exclude (use multiple --exclude to exclude multiple apps/models)." },
     { .name = "--output", .short_name = 'o', .type = MN_ARG_STR,
       .help = "Specifies file to which the output is written." },
     { .name = "--pks", .type = MN_ARG_STR, .metavar = "PRIMARY_KEYS",
@@ -208,51 +211,207 @@ static bool is_file(const char *path)
     return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Django's fixture search: the path as given (with .json added when it has
- * no extension), then each app's fixtures directory and BASE_DIR/fixtures. */
-static const char *find_fixture(mn_arena *a, const char *label, const char *app_only)
+/* One fixture file found for a label. */
+typedef struct fixture_file {
+    const char *path;  /* the file ("-" for standard input) */
+    const char *dir;   /* the directory it was found in (NULL: standard input) */
+    const char *name;  /* the label's name part, for messages */
+    bool gz;           /* gzip-compressed (.gz) */
+} fixture_file;
+
+/* Django's humanize(): "'dir'", or "absolute path". */
+static const char *humanize(mn_arena *a, const char *dir)
 {
-    bool has_ext = strrchr(label, '.') > strrchr(label, '/');
-    const char *names[2] = { label, has_ext ? NULL : mn_arena_sprintf(a, "%s.json", label) };
-    for (int k = 0; k < 2; k++)
-        if (!app_only && is_file(names[k]))
-            return names[k];
-    if (strchr(label, '/'))
-        return NULL;
-    const mn_settings *s = mn_manage_settings();
-    const char *base = s && s->BASE_DIR && *s->BASE_DIR ? s->BASE_DIR : ".";
-    const mn_project *p = mn_manage_project();
-    for (const mn_app *const *app = p ? p->apps : NULL; app && *app; app++) {
-        if (app_only && strcmp((*app)->label, app_only))
-            continue;
-        for (int k = 0; k < 2; k++) {
-            const char *path = names[k] ? mn_arena_sprintf(a, "%s/%s/fixtures/%s", base, (*app)->label, names[k]) : NULL;
-            if (is_file(path))
-                return path;
-        }
-    }
-    for (int k = 0; k < 2 && !app_only; k++) {
-        const char *path = names[k] ? mn_arena_sprintf(a, "%s/fixtures/%s", base, names[k]) : NULL;
-        if (is_file(path))
-            return path;
-    }
-    return NULL;
+    return dir && *dir ? mn_arena_sprintf(a, "'%s'", dir) : "absolute path";
 }
 
-static int read_file(const char *path, mn_buf *out, mn_err *err)
+static const char *real_dir(mn_arena *a, const char *dir)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f)
-        return mn_err_set(err, MN_EIO, "%s", strerror(errno));
+    char *r = realpath(*dir ? dir : ".", NULL);
+    if (!r)
+        return mn_arena_strdup(a, dir); /* os.path.realpath keeps a missing path */
+    const char *out = mn_arena_strdup(a, r);
+    free(r);
+    return out;
+}
+
+/* Django's fixture_dirs: each app's fixtures directory that exists (only
+ * app_only's with --app), FIXTURE_DIRS, then the current directory, all as
+ * real paths. Returns the count (0 with a command error set in *rc). */
+static size_t fixture_dirs(mn_command_ctx *ctx, const char *app_only, const char ***out, int *rc)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    const mn_settings *s = mn_manage_settings();
+    const char *base = s && s->BASE_DIR && *s->BASE_DIR ? s->BASE_DIR : ".";
+    mn_strlist fd = s ? s->FIXTURE_DIRS : (mn_strlist){ 0 };
+    for (size_t i = 0; i < fd.len; i++)
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(fd.items[i], fd.items[j])) {
+                *rc = mn_command_error(ctx, "settings.FIXTURE_DIRS contains duplicates.");
+                return 0;
+            }
+    const mn_project *p = mn_manage_project();
+    size_t napps = 0;
+    for (const mn_app *const *app = p ? p->apps : NULL; app && *app; app++)
+        napps++;
+    const char **dirs = mn_arena_calloc(a, napps + fd.len + 2, sizeof *dirs);
+    if (!dirs) {
+        *rc = mn_command_error(ctx, "out of memory");
+        return 0;
+    }
+    size_t n = 0;
+    for (const mn_app *const *app = p ? p->apps : NULL; app && *app; app++) {
+        const char *app_dir = mn_arena_sprintf(a, "%s/%s/fixtures", base, (*app)->label);
+        const char *app_real = real_dir(a, app_dir);
+        for (size_t i = 0; i < fd.len; i++)
+            if (!strcmp(fd.items[i], app_dir) || !strcmp(real_dir(a, fd.items[i]), app_real)) {
+                *rc = mn_command_error(ctx,
+                                       "'%s' is a default fixture directory for the '%s' app and cannot be listed "
+                                       "in settings.FIXTURE_DIRS.",
+                                       fd.items[i], (*app)->label);
+                return 0;
+            }
+        if (app_only && strcmp((*app)->label, app_only))
+            continue;
+        struct stat st;
+        if (stat(app_dir, &st) == 0 && S_ISDIR(st.st_mode))
+            dirs[n++] = app_real;
+    }
+    for (size_t i = 0; i < fd.len; i++)
+        dirs[n++] = real_dir(a, fd.items[i]);
+    dirs[n++] = real_dir(a, "");
+    *out = dirs;
+    return n;
+}
+
+/* Django's find_fixtures for one label: "name", "name.json", "name.json.gz",
+ * "dir/name" (looked up under every fixture directory), or an absolute path.
+ * Every directory holding the fixture contributes its file. Returns the
+ * number of files (0 with a command error in *rc). */
+static size_t find_fixtures(mn_command_ctx *ctx, const char *label, const char *app_only, fixture_file **out,
+                            int *rc)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    int verbosity = mn_command_verbosity(ctx);
+    /* parse_name: an optional compression suffix, then a serialization one. */
+    char *name = mn_arena_strdup(a, label);
+    const char *cmp = NULL, *ser = NULL;
+    char *dot = strrchr(name, '.');
+    static const char *const compressions[] = { "gz", "zip", "bz2", "lzma", "xz", NULL };
+    for (size_t i = 0; dot && compressions[i]; i++)
+        if (!strcmp(dot + 1, compressions[i])) {
+            cmp = compressions[i];
+            *dot = '\0';
+            dot = strrchr(name, '.');
+            break;
+        }
+    if (cmp && strcmp(cmp, "gz")) {
+        *rc = mn_command_error(ctx, "Problem installing fixture '%s': %s-compressed fixtures are not supported "
+                                    "(gz is).", label, cmp);
+        return 0;
+    }
+    if (dot) {
+        if (strcmp(dot + 1, "json")) {
+            *dot = '\0';
+            *rc = mn_command_error(ctx, "Problem installing fixture '%s': %s is not a known serialization format.",
+                                   name, dot + 1);
+            return 0;
+        }
+        ser = "json";
+        *dot = '\0';
+    }
+    (void)ser; /* json is the only format: the targets below spell it */
+    if (verbosity >= 2)
+        mn_command_out(ctx, MN_STYLE_PLAIN, "Loading '%s' fixtures...", name);
+    const char **dirs;
+    size_t ndirs;
+    const char *slash = strrchr(name, '/');
+    if (name[0] == '/') {
+        dirs = mn_arena_calloc(a, 1, sizeof *dirs);
+        if (!dirs) {
+            *rc = mn_command_error(ctx, "out of memory");
+            return 0;
+        }
+        dirs[0] = slash == name ? "/" : mn_arena_strndup(a, name, (size_t)(slash - name));
+        ndirs = 1;
+        name = (char *)slash + 1;
+    } else {
+        *rc = 0;
+        ndirs = fixture_dirs(ctx, app_only, &dirs, rc);
+        if (*rc)
+            return 0;
+        if (slash) {
+            for (size_t i = 0; i < ndirs; i++)
+                dirs[i] = mn_arena_sprintf(a, "%s/%.*s", dirs[i], (int)(slash - name), name);
+            name = (char *)slash + 1;
+        }
+    }
+    /* The targets: name.json, and name.json.gz unless the label chose. */
+    const char *targets[2] = { cmp ? NULL : mn_arena_sprintf(a, "%s.json", name),
+                               mn_arena_sprintf(a, "%s.json.gz", name) };
+    fixture_file *files = mn_arena_calloc(a, 2 * ndirs + 1, sizeof *files);
+    if (!files) {
+        *rc = mn_command_error(ctx, "out of memory");
+        return 0;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < ndirs; i++) {
+        if (verbosity >= 2)
+            mn_command_out(ctx, MN_STYLE_PLAIN, "Checking %s for fixtures...", humanize(a, dirs[i]));
+        size_t here = 0;
+        for (int k = 0; k < 2; k++) {
+            const char *path = targets[k] ? mn_arena_sprintf(a, "%s/%s", dirs[i], targets[k]) : NULL;
+            if (!is_file(path))
+                continue;
+            files[n + here++] = (fixture_file){ .path = path, .dir = dirs[i], .name = name, .gz = k == 1 };
+        }
+        if (verbosity >= 2 && !here)
+            mn_command_out(ctx, MN_STYLE_PLAIN, "No fixture '%s' in %s.", name, humanize(a, dirs[i]));
+        if (here > 1) {
+            *rc = mn_command_error(ctx, "Multiple fixtures named '%s' in %s. Aborting.", name,
+                                   humanize(a, dirs[i]));
+            return 0;
+        }
+        n += here;
+    }
+    if (!n) {
+        *rc = mn_command_error(ctx, "No fixture named '%s' found.", name);
+        return 0;
+    }
+    *out = files;
+    return n;
+}
+
+static int read_file(const char *path, bool gz, mn_buf *out, mn_err *err)
+{
     char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        mn_buf_append(out, chunk, n);
-    bool bad = ferror(f);
-    if (f != stdin)
-        fclose(f);
-    if (bad)
-        return mn_err_set(err, MN_EIO, "read error");
+    if (gz) {
+        gzFile g = gzopen(path, "rb");
+        if (!g)
+            return mn_err_set(err, MN_EIO, "%s", errno ? strerror(errno) : "cannot open");
+        int n;
+        while ((n = gzread(g, chunk, sizeof chunk)) > 0 && !mn_buf_error(out))
+            mn_buf_append(out, chunk, (size_t)n);
+        int zerr = 0;
+        const char *msg = n < 0 ? gzerror(g, &zerr) : NULL;
+        if (msg)
+            mn_err_set(err, MN_EPARSE, "not a valid gzip file: %s", msg);
+        gzclose(g);
+        if (msg)
+            return MN_EPARSE;
+    } else {
+        FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+        if (!f)
+            return mn_err_set(err, MN_EIO, "%s", strerror(errno));
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && !mn_buf_error(out))
+            mn_buf_append(out, chunk, n);
+        bool bad = ferror(f);
+        if (f != stdin)
+            fclose(f);
+        if (bad)
+            return mn_err_set(err, MN_EIO, "read error");
+    }
     if (mn_buf_error(out))
         return mn_err_set(err, MN_ELIMIT, "the fixture is larger than 1 GiB");
     return MN_OK;
@@ -273,28 +432,45 @@ static int loaddata_handle(mn_command_ctx *ctx)
     size_t nmodels = 0;
     mn_model **models = mn__project_models(a, &nmodels);
     bool *touched = models ? mn_arena_calloc(a, nmodels + 1, sizeof *touched) : NULL;
-    const char **paths = mn_arena_calloc(a, nlabels + 1, sizeof *paths);
-    if (!touched || !paths)
+    if (!touched)
         return mn_command_error(ctx, "out of memory");
+    /* Every label's files, found before anything loads (Django's lru-cached
+     * find_fixtures), in label order. */
+    fixture_file *files = NULL;
+    size_t nfiles = 0;
     for (size_t i = 0; i < nlabels; i++) {
+        fixture_file *found;
+        size_t nfound;
+        fixture_file in = { .path = "-", .name = "-" };
         if (!strcmp(labels[i], "-")) {
             /* Django's READ_STDIN. */
             if (!format)
                 return mn_command_error(ctx, "--format must be specified when reading from stdin.");
-            paths[i] = "-";
-            continue;
+            found = &in;
+            nfound = 1;
+        } else {
+            int rc = 0;
+            nfound = find_fixtures(ctx, labels[i], app_only, &found, &rc);
+            if (!nfound)
+                return rc;
         }
-        paths[i] = find_fixture(a, labels[i], app_only);
-        if (!paths[i])
-            return mn_command_error(ctx, "No fixture named '%s' found.", labels[i]);
+        fixture_file *grown = mn_arena_alloc(a, (nfiles + nfound) * sizeof *grown);
+        if (!grown)
+            return mn_command_error(ctx, "out of memory");
+        if (nfiles)
+            memcpy(grown, files, nfiles * sizeof *grown);
+        memcpy(grown + nfiles, found, nfound * sizeof *grown);
+        files = grown;
+        nfiles += nfound;
     }
     /* -e: objects of an excluded app or model are read and not saved. */
     bool *excluded = mn_arena_calloc(a, nmodels + 1, sizeof *excluded);
     if (!excluded)
         return mn_command_error(ctx, "out of memory");
-    const char *exclude = mn_command_str(ctx, "exclude");
-    if (exclude) {
-        int erc = select_label(ctx, exclude, models, excluded, true);
+    const char *const *excludes;
+    size_t nexcludes = mn_command_list(ctx, "exclude", &excludes);
+    for (size_t i = 0; i < nexcludes; i++) {
+        int erc = select_label(ctx, excludes[i], models, excluded, true);
         if (erc)
             return erc;
     }
@@ -310,12 +486,15 @@ static int loaddata_handle(mn_command_ctx *ctx)
     int rc = MN_OK;
     const char *failed = NULL;
     mn_arena *fa = mn_arena_new("loaddata", 0);
-    for (size_t i = 0; i < nlabels && rc == MN_OK && fa; i++) {
+    for (size_t i = 0; i < nfiles && rc == MN_OK && fa; i++) {
         mn_arena_reset(fa);
         mn_buf text;
         mn_buf_init(&text, fa, ((size_t)1 << 30) + 1);
-        failed = strcmp(paths[i], "-") ? paths[i] : "stdin";
-        if ((rc = read_file(paths[i], &text, &err)))
+        failed = strcmp(files[i].path, "-") ? files[i].path : "stdin";
+        if (files[i].dir && mn_command_verbosity(ctx) >= 2)
+            mn_command_out(ctx, MN_STYLE_PLAIN, "Installing json fixture '%s' from %s.", files[i].name,
+                           humanize(a, files[i].dir));
+        if ((rc = read_file(files[i].path, files[i].gz, &text, &err)))
             break;
         mn_fixture_object *objs;
         size_t n;
@@ -340,11 +519,11 @@ static int loaddata_handle(mn_command_ctx *ctx)
         }
         if (rc)
             break;
+        /* Every file counts, an empty one too (Django's fixture_count). */
+        fixtures++;
         if (n == 0)
             mn_command_err(ctx, MN_STYLE_WARNING, "No fixture data found for '%s'. (File format may be invalid.)",
-                           labels[i]);
-        else
-            fixtures++;
+                           files[i].name);
         loaded += saved;
         read += n;
         failed = NULL;
@@ -399,8 +578,8 @@ static const mn_command_arg loaddata_args[] = {
       .help = "Only look for fixtures in the specified app." },
     { .name = "--ignorenonexistent", .short_name = 'i', .type = MN_ARG_BOOL,
       .help = "Ignores entries in the serialized data for fields that do not currently exist on the model." },
-    { .name = "--exclude", .short_name = 'e', .type = MN_ARG_STR,
-      .help = "An app_label or app_label.ModelName to exclude." },
+    { .name = "--exclude", .short_name = 'e', .type = MN_ARG_STR, .many = true,
+      .help = "An app_label or app_label.ModelName to exclude. Can be used multiple times." },
     { .name = "--format", .type = MN_ARG_STR, .choices = formats,
       .help = "Format of serialized data when reading from stdin." },
     MN_ARG_END

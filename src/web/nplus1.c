@@ -6,6 +6,7 @@
 #include "manouche/nplus1.h"
 #include "manouche/str.h"
 #include "web_internal.h"
+#include "fiber.h"
 
 typedef struct shape {
     uint64_t hash;
@@ -28,8 +29,9 @@ struct mn_nplus1_tracker {
     mn_nplus1_finding *findings;
 };
 
-static _Thread_local const char *pending_relation;
-static _Thread_local bool pending_many;
+/* Per request: follow the request's fiber across switches (fiber.h). */
+#define pending_relation (mn__fl.nplus1_relation)
+#define pending_many (mn__fl.nplus1_many)
 
 void mn_nplus1_lazy_load(const char *relation, bool many)
 {

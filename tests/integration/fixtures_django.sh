@@ -54,7 +54,7 @@ echo '[{"model": "catalog.category", "fields": {"name": "New", "slug": "new"}}]'
 echo '[{"model": "catalog.category", "pk": 50, "fields": {"name": "Fifty", "slug": "fifty"}}]' >good.json
 echo '[{"model": "catalog.product", "pk": 9, "fields": {"name": "x", "price": "abc", "created": "2024-01-01T00:00:00Z"}}]' >bad.json
 "$manage" loaddata good.json bad.json 2>err.txt && fail "PostgreSQL: bad fixture accepted"
-grep -q "Problem installing fixture 'bad.json': object 1 (catalog.product:pk=9): field 'price'" err.txt
+grep -q "Problem installing fixture '$(pwd -P)/bad.json': object 1 (catalog.product:pk=9): field 'price'" err.txt
 "$manage" dumpdata catalog.category | grep -q '"pk": 50' && fail "PostgreSQL: not atomic"
 # flush empties the tables and restarts the identities.
 "$manage" flush --noinput

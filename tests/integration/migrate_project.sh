@@ -158,6 +158,51 @@ JSON
   check "shown unapplied" contains "$out" " [ ] 0006_broken"
   rm products/migrations/0006_broken.json
 
+  # Two branches from one parent: a conflict, resolved by makemigrations --merge.
+  for side in left right; do
+    cat >products/migrations/0006_$side.json <<JSON
+{
+  "dependencies": [["products", "0005_remove_product_available"]],
+  "operations": [
+    {"op": "RunSQL", "sql": "CREATE TABLE merge_$side (id integer)", "reverse_sql": "DROP TABLE merge_$side"}
+  ]
+}
+JSON
+  done
+  set +e
+  out=$("$M" makemigrations 2>&1); rc=$?
+  set -e
+  check "conflict stops makemigrations" test "$rc" = 1
+  check "conflict named" contains "$out" "CommandError: Conflicting migrations detected; multiple leaf nodes in the migration graph: (0006_left, 0006_right in products)."
+  check "conflict advice" contains "$out" "To fix them run './manage makemigrations --merge'"
+  set +e
+  out=$("$M" migrate 2>&1); rc=$?
+  set -e
+  check "conflict stops migrate" test "$rc" = 1
+  out=$("$M" makemigrations orders 2>&1)
+  check "another app's conflict does not matter" test "$out" = "No changes detected in app 'orders'"
+  out=$(echo n | "$M" makemigrations --merge 2>&1)
+  check "merge asks" contains "$out" "Do you want to merge these migration branches? [y/N]"
+  check "no means no" test ! -e products/migrations/0007_merge_0006_left_0006_right.json
+  out=$("$M" makemigrations --merge --dry-run --noinput -v 3 2>&1)
+  check "--dry-run -v 3 shows the file" contains "$out" "Full merge migrations file '0007_merge_0006_left_0006_right.json':"
+  check "--dry-run writes nothing" test ! -e products/migrations/0007_merge_0006_left_0006_right.json
+  out=$("$M" makemigrations --merge --noinput 2>&1)
+  check "merge heading" contains "$out" "Merging products"
+  check "branch listed" contains "$out" $'  Branch 0006_left\n    - Raw SQL operation\n  Branch 0006_right\n    - Raw SQL operation'
+  check "merge written" contains "$out" $'\nCreated new merge migration products/migrations/0007_merge_0006_left_0006_right.json'
+  check "merge depends on both" test "$(tr -d ' \n' <products/migrations/0007_merge_0006_left_0006_right.json)" = '{"dependencies":[["products","0006_left"],["products","0006_right"]],"operations":[]}'
+  out=$("$M" makemigrations --merge 2>&1)
+  check "nothing left to merge" test "$out" = "No conflicts detected to merge."
+  out=$("$M" migrate 2>&1)
+  check "both branches applied" contains "$out" "  Applying products.0006_right... OK"
+  check "merge applied" contains "$out" "  Applying products.0007_merge_0006_left_0006_right... OK"
+  check "branch tables made" test "$(table_exists merge_left)$(table_exists merge_right)" = 11
+  out=$("$M" migrate products 0005 2>&1)
+  check "merge unapplied first" test "$(grep Unapplying <<<"$out" | head -1)" = "  Unapplying products.0007_merge_0006_left_0006_right... OK"
+  check "branch tables dropped" test "$(table_exists merge_left)$(table_exists merge_right)" = 00
+  rm products/migrations/0006_left.json products/migrations/0006_right.json products/migrations/0007_merge_*.json
+
   # Backwards.
   out=$("$M" migrate products 0002 2>&1)
   check "target header" contains "$out" "  Target specific migration: 0002_product_slug, from products"

@@ -23,6 +23,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 head -c 20 indented.json | grep -q '^\[$' || fail "indent"
 tail -c 3 indented.json | od -c | grep -q '\]  \\n' || fail "indent end"
 "$manage" dumpdata -e catalog.product | grep -q '"catalog.product"' && fail "--exclude"
+"$manage" dumpdata -e catalog.product --exclude catalog.category catalog >two.json
+[ "$(cat two.json)" = '[]' ] || fail "repeated --exclude: $(cat two.json)"
 "$manage" dumpdata catalog.nope 2>err.txt && fail "unknown model accepted"
 grep -q "CommandError: Unknown model: catalog.nope" err.txt
 "$manage" dumpdata nope 2>err.txt && fail "unknown app accepted"
@@ -51,7 +53,7 @@ cat >bad.json <<'JSON'
  {"model": "catalog.product", "pk": 9, "fields": {"name": "x", "price": "abc", "created": "2024-01-01T00:00:00Z"}}]
 JSON
 "$manage" loaddata bad.json 2>err.txt && fail "bad decimal accepted"
-grep -q "Problem installing fixture 'bad.json': object 2 (catalog.product:pk=9): field 'price': " err.txt ||
+grep -q "Problem installing fixture '$(pwd -P)/bad.json': object 2 (catalog.product:pk=9): field 'price': " err.txt ||
   fail "message: $(cat err.txt)"
 "$manage" dumpdata catalog.category | grep -q '"pk": 7' && fail "a failed fixture left rows"
 echo '[{"model": "catalog.nope", "pk": 1, "fields": {}}]' >bad2.json
@@ -65,7 +67,7 @@ echo '{"model": "catalog.category"}' >bad4.json
 grep -q "a fixture is a JSON list of objects" err.txt
 echo '[{"model": "catalog.category", "pk": 5, ' >bad5.json
 "$manage" loaddata bad5.json 2>err.txt && fail "truncated JSON accepted"
-grep -q "Problem installing fixture 'bad5.json': JSON parse error" err.txt
+grep -q "Problem installing fixture '$(pwd -P)/bad5.json': JSON parse error" err.txt
 # A foreign key to nothing fails at the commit, and the other fixture rolls back too.
 echo '[{"model": "catalog.category", "pk": 20, "fields": {"name": "Twenty", "slug": "twenty"}}]' >good.json
 echo '[{"model": "catalog.product", "pk": 30, "fields": {"category": 999, "name": "x", "price": "1", "created": "2024-01-01T00:00:00Z"}}]' >dangling.json
@@ -77,11 +79,45 @@ echo '[{"model": "catalog.category", "fields": {"name": "New", "slug": "new"}}]'
 "$manage" loaddata good.json nopk.json | grep -qx "Installed 2 object(s) from 2 fixture(s)"
 "$manage" dumpdata catalog.category | grep -q '"pk": 21, "fields": {"name": "New"' || fail "automatic key"
 
+# Django's search: a name is loaded from every fixture directory holding it
+# (the app's fixtures/, FIXTURE_DIRS, the current directory), .json.gz too.
+mkdir -p extra sub
+echo '[{"model": "catalog.category", "pk": 50, "fields": {"name": "Fifty", "slug": "fifty"}}]' >catalog/fixtures/multi.json
+echo '[{"model": "catalog.category", "pk": 51, "fields": {"name": "Fifty-one", "slug": "fifty-one"}}]' | gzip >extra/multi.json.gz
+echo '[{"model": "catalog.category", "pk": 52, "fields": {"name": "Fifty-two", "slug": "fifty-two"}}]' >multi.json
+FIXTURE_DIRS="$work/extra" "$manage" loaddata multi | grep -qx "Installed 3 object(s) from 3 fixture(s)" ||
+  fail "one name in three directories"
+"$manage" loaddata multi | grep -qx "Installed 2 object(s) from 2 fixture(s)" || fail "without FIXTURE_DIRS"
+FIXTURE_DIRS="$work/extra" "$manage" loaddata multi.json.gz | grep -qx "Installed 1 object(s) from 1 fixture(s)" ||
+  fail "explicit .json.gz"
+FIXTURE_DIRS="$work/extra" "$manage" loaddata --app catalog multi -v 2 >out.txt
+grep -qx "Loading 'multi' fixtures..." out.txt || fail "verbosity 2: $(cat out.txt)"
+grep -qx "Checking '$(pwd -P)/catalog/fixtures' for fixtures..." out.txt || fail "verbosity 2 app dir: $(cat out.txt)"
+grep -qx "Installing json fixture 'multi' from '$(pwd -P)/extra'." out.txt || fail "verbosity 2 install: $(cat out.txt)"
+grep -qx "No fixture 'multi' in '$(pwd -P)/sub'." out.txt && fail "searched a directory not listed"
+echo '[{"model": "catalog.category", "pk": 53, "fields": {"name": "In sub", "slug": "in-sub"}}]' >sub/deep.json
+"$manage" loaddata sub/deep | grep -qx "Installed 1 object(s) from 1 fixture(s)" || fail "relative directory label"
+"$manage" loaddata "$work/sub/deep.json" | grep -qx "Installed 1 object(s) from 1 fixture(s)" || fail "absolute label"
+cp multi.json sub/twice.json && gzip -c multi.json >sub/twice.json.gz
+"$manage" loaddata sub/twice 2>err.txt && fail "two formats in one directory accepted"
+grep -q "CommandError: Multiple fixtures named 'twice' in '$(pwd -P)/sub'. Aborting." err.txt || fail "$(cat err.txt)"
+"$manage" loaddata multi.txt 2>err.txt && fail "unknown format accepted"
+grep -q "CommandError: Problem installing fixture 'multi': txt is not a known serialization format." err.txt
+FIXTURE_DIRS="$work/extra,$work/extra" "$manage" loaddata multi 2>err.txt && fail "duplicate FIXTURE_DIRS accepted"
+grep -q "settings.FIXTURE_DIRS contains duplicates." err.txt
+FIXTURE_DIRS="$work/catalog/fixtures" "$manage" loaddata multi 2>err.txt && fail "an app's directory in FIXTURE_DIRS"
+grep -q "'$work/catalog/fixtures' is a default fixture directory for the 'catalog' app and cannot be listed in settings.FIXTURE_DIRS." err.txt
+echo 'not gzip' >extra/broken.json.gz
+FIXTURE_DIRS="$work/extra" "$manage" loaddata broken 2>err.txt && fail "broken gzip accepted"
+grep -q "Problem installing fixture '$(pwd -P)/extra/broken.json.gz': " err.txt || fail "broken gzip: $(cat err.txt)"
+
 # Standard input with --format, -e and -i.
 "$manage" loaddata - <nopk.json 2>err.txt && fail "stdin without --format"
 grep -q -- "--format must be specified when reading from stdin." err.txt
 "$manage" loaddata --format json - <good.json | grep -qx "Installed 1 object(s) from 1 fixture(s)"
 "$manage" loaddata -e catalog.category all.json | grep -qx "Installed 1 object(s) (of 2) from 1 fixture(s)"
+"$manage" loaddata -e catalog.category -e catalog.product all.json | grep -qx "Installed 0 object(s) (of 2) from 1 fixture(s)" ||
+  fail "repeated -e"
 echo '[{"model": "catalog.gone", "pk": 1, "fields": {}}, {"model": "catalog.category", "pk": 40, "fields": {"name": "Forty", "slug": "forty", "old": 1}}]' >old.json
 "$manage" loaddata old.json 2>/dev/null && fail "unknown model accepted without -i"
 "$manage" loaddata -i old.json | grep -qx "Installed 1 object(s) from 1 fixture(s)"

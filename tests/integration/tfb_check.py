@@ -147,11 +147,29 @@ r, body = get("/updates?queries=20", "application/json")
 rows = json.loads(body)
 check(any(before[row["id"]] != row["randomNumber"] for row in rows), "/updates: no number changed")
 
+# /cached-queries: ?count= clamped like ?queries=; rows come from the cache
+# (filled from the table on a miss) and match the table.
+for q, n in (("", 1), ("?count=", 1), ("?count=abc", 1), ("?count=0", 1), ("?count=-3", 1), ("?count=1", 1),
+             ("?count=20", 20), ("?count=500", 500), ("?count=501", 500), ("?count=99999999999999999999", 500),
+             ("?queries=7", 1)):
+    path = "/cached-queries" + q
+    r, body = get(path, "application/json")
+    rows = json.loads(body)
+    check(isinstance(rows, list) and len(rows) == n, f"{path}: {len(rows)} rows, expected {n}")
+    for row in rows:
+        world_ok(path, row)
+r, body = get("/cached-queries?count=100", "application/json")
+rows = json.loads(body)
+check(len({row["id"] for row in rows}) > 1, "/cached-queries: always the same row")
+stored = db_rows([row["id"] for row in rows])
+# Nothing updates the table after /updates above, so every cached row matches it.
+check(all(stored.get(row["id"]) == row["randomNumber"] for row in rows), "/cached-queries: rows do not match the table")
+
 # Unknown paths are 404, with the common headers too.
-conn.request("GET", "/cached-queries?count=2")
+conn.request("GET", "/cached-queries/unknown")
 r = conn.getresponse()
 body = r.read()
-check(r.status == 404 and r.getheader("Content-Length") == str(len(body)), f"/cached-queries: {r.status}")
+check(r.status == 404 and r.getheader("Content-Length") == str(len(body)), f"/cached-queries/unknown: {r.status}")
 
 if failures:
     sys.exit(1)

@@ -513,3 +513,59 @@ Test(command, many_positionals)
     cr_assert_eq(r.rc, 0);
     cr_assert(strstr(r.out, "[app_label [app_label ...]]"), "%s", r.out);
 }
+
+/* action='append': an option given several times keeps every value. */
+static char append_seen[256];
+static int append_fn(mn_command_ctx *ctx)
+{
+    const char *const *items;
+    size_t n = mn_command_list(ctx, "exclude", &items);
+    const char *last = mn_command_str(ctx, "exclude");
+    int w = snprintf(append_seen, sizeof append_seen, "%zu:", n);
+    for (size_t i = 0; i < n; i++)
+        w += snprintf(append_seen + w, sizeof append_seen - (size_t)w, "%s,", items[i]);
+    snprintf(append_seen + w, sizeof append_seen - (size_t)w, "|%s", last ? last : "-");
+    return 0;
+}
+static const mn_command_arg append_args[] = {
+    { .name = "--exclude", .short_name = 'e', .type = MN_ARG_STR, .many = true, .help = "Exclude" },
+    MN_ARG_END
+};
+static const mn_command append_cmd = { .name = "append_cmd", .help = "Append", .args = append_args,
+                                       .handle = append_fn };
+static const mn_command *const append_cmds[] = { &append_cmd, NULL };
+static const mn_command_group append_group = { "append", append_cmds };
+static const mn_command_group *const append_groups[] = { &append_group, NULL };
+
+static result run_append(int argc, const char **argv)
+{
+    result r;
+    memset(&r, 0, sizeof r);
+    FILE *out = fmemopen(r.out, sizeof r.out - 1, "w");
+    FILE *err = fmemopen(r.err, sizeof r.err - 1, "w");
+    r.rc = mn_command_run(append_groups, argc, (char **)argv, out, err);
+    fclose(out);
+    fclose(err);
+    return r;
+}
+#define RUN_APPEND(...)                                                 \
+    ({                                                                  \
+        const char *argv_[] = { "./manage", "append_cmd", __VA_ARGS__ }; \
+        run_append((int)(sizeof argv_ / sizeof argv_[0]), argv_);       \
+    })
+
+Test(command, append_option)
+{
+    result r = RUN_APPEND("-e", "a", "--exclude", "b.C", "-ec", "--exclude=d");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert_str_eq(append_seen, "4:a,b.C,c,d,|d");
+    r = RUN_APPEND("-v", "1");
+    cr_assert_eq(r.rc, 0, "%s", r.err);
+    cr_assert_str_eq(append_seen, "0:|-");
+    r = RUN_APPEND("-e");
+    cr_assert_eq(r.rc, 2);
+    cr_assert(strstr(r.err, "error: argument -e/--exclude: expected one argument"), "%s", r.err);
+    r = RUN_APPEND("-h");
+    cr_assert_eq(r.rc, 0);
+    cr_assert(strstr(r.out, "[-e EXCLUDE]"), "%s", r.out);
+}

@@ -27,6 +27,16 @@ TEMPLATES = [
     }
 ]
 LOGGING_CONFIG = None
+# /cached-queries: a per-process local-memory cache large enough for every
+# CachedWorld, entries kept without expiry (as examples/tfb/settings.c).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tfb-worlds",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
 
 
 def _database(url):

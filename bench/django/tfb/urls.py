@@ -9,4 +9,5 @@ urlpatterns = [
     path("queries", views.queries),
     path("fortunes", views.fortunes),
     path("updates", views.updates),
+    path("cached-queries", views.cached_queries),
 ]

@@ -1,8 +1,9 @@
-"""The six TechEmpower test types as ordinary Django views (the same shape
+"""The seven TechEmpower test types as ordinary Django views (the same shape
 as examples/tfb/world/views.c)."""
 from operator import attrgetter
 from random import randint
 
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -12,6 +13,14 @@ from world.models import Fortune, World
 def _queries(request):
     try:
         n = int(request.GET.get("queries", 1))
+    except ValueError:
+        n = 1
+    return min(max(n, 1), 500)
+
+
+def _count(request):
+    try:
+        n = int(request.GET.get("count", 1))
     except ValueError:
         n = 1
     return min(max(n, 1), 500)
@@ -52,3 +61,17 @@ def updates(request):
     # Sorted by id so concurrent requests lock rows in the same order.
     World.objects.bulk_update(sorted(worlds, key=attrgetter("id")), ["randomnumber"])
     return JsonResponse([_row(w) for w in worlds], safe=False)
+
+
+def _cached_world(i):
+    """A CachedWorld entry under "CachedWorld:<id>", read from the database on a miss."""
+    key = "CachedWorld:%d" % i
+    row = cache.get(key)
+    if row is None:
+        row = _row(World.objects.get(id=i))
+        cache.set(key, row, None)
+    return row
+
+
+def cached_queries(request):
+    return JsonResponse([_cached_world(randint(1, 10000)) for _ in range(_count(request))], safe=False)

@@ -29,6 +29,7 @@ static const mn_url_pattern patterns[] = {
     MN_PATH("queries", tfb_queries, "queries"),
     MN_PATH("fortunes", tfb_fortunes, "fortunes"),
     MN_PATH("updates", tfb_updates, "updates"),
+    MN_PATH("cached-queries", tfb_cached_queries, "cached-queries"),
     MN_URL_END
 };
 const mn_urlconf world_urls = { .patterns = patterns };

@@ -1,5 +1,6 @@
-/* views.py of the benchmark app: the six TechEmpower test types written as
+/* views.py of the benchmark app: the seven TechEmpower test types written as
  * ordinary views over the ORM, the template engine and the JSON writer. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,6 +37,22 @@ static size_t query_count(mn_request *req)
     mn_str s;
     int64_t n;
     if (!mn_querydict_get(mn_request_query(req), "queries", &s))
+        return 1;
+    s = mn_str_trim(s);
+    int rc = mn_str_to_i64(s, &n);
+    if (rc == MN_ERANGE)
+        return s.len && s.ptr[0] == '-' ? 1 : 500;
+    if (rc != MN_OK || n < 1)
+        return 1;
+    return n > 500 ? 500 : (size_t)n;
+}
+
+/* ?count=N of /cached-queries, clamped like ?queries=N. */
+static size_t count_param(mn_request *req)
+{
+    mn_str s;
+    int64_t n;
+    if (!mn_querydict_get(mn_request_query(req), "count", &s))
         return 1;
     s = mn_str_trim(s);
     int rc = mn_str_to_i64(s, &n);
@@ -176,6 +193,57 @@ mn_response *tfb_updates(mn_request *req, const mn_url_args *args)
     if (mn_model_bulk_update(&world_model, (void *const *)sorted, n, fields, 0, NULL, &err) < 0)
         return mn_view_fail(req, "World update: %s", err.msg);
     return worlds_reply(req, rows, n);
+}
+
+/* CachedWorld entries: {"id": id, "randomNumber": n} under "CachedWorld:<id>"
+ * in the default cache (locmem, see settings.c), read from the database on
+ * a miss and kept without expiry. */
+static int cached_world(mn_cache *cache, mn_arena *a, int32_t id, mn_value *out, mn_err *err)
+{
+    char key[32];
+    snprintf(key, sizeof key, "CachedWorld:%d", (int)id);
+    int rc = mn_cache_get(cache, key, mn_value_null(), a, out, err);
+    if (rc != MN_ENOTFOUND)
+        return rc;
+    mn_qs *qs = mn_qs_filter(mn_qs_all(&world_model, a), "pk", mn_value_int(id));
+    world *row = mn_qs_get(qs, err);
+    if (!row)
+        return err->code ? err->code : MN_EDB;
+    mn_map *m = mn_map_new(a, 2);
+    if (!m || mn_map_set_cstr(m, "id", mn_value_int(row->id)) ||
+        mn_map_set_cstr(m, "randomNumber", mn_value_int(row->randomnumber)))
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    *out = mn_value_map(m);
+    return mn_cache_set(cache, key, *out, MN_CACHE_FOREVER, err);
+}
+
+mn_response *tfb_cached_queries(mn_request *req, const mn_url_args *args)
+{
+    (void)args;
+    mn_arena *a = mn_request_arena(req);
+    mn_err err = { 0 };
+    mn_cache *cache = mn_caches_get("default", &err);
+    if (!cache)
+        return mn_view_fail(req, "cache: %s", err.msg);
+    size_t n = count_param(req);
+    mn_buf b;
+    mn_buf_init(&b, a, 0);
+    mn_json_writer w;
+    mn_json_writer_init(&w, &b, MN_JSON_COMPACT);
+    mn_json_write_begin_array(&w);
+    for (size_t i = 0; i < n; i++) {
+        mn_value v;
+        if (cached_world(cache, a, tfb_random(TFB_WORLD_ROWS), &v, &err))
+            return mn_view_fail(req, "CachedWorld: %s", err.msg);
+        mn_json_write_begin_object(&w);
+        mn_json_write_key_cstr(&w, "id");
+        mn_json_write_int(&w, mn_map_get_cstr(v.u.map, "id").u.i);
+        mn_json_write_key_cstr(&w, "randomNumber");
+        mn_json_write_int(&w, mn_map_get_cstr(v.u.map, "randomNumber").u.i);
+        mn_json_write_end_object(&w);
+    }
+    mn_json_write_end_array(&w);
+    return json_reply(req, &w, &b);
 }
 
 /* Fortunes sort by message in code point order, which for UTF-8 is byte
