@@ -30,7 +30,7 @@ typedef struct mn_str {
 /* printf helpers: printf("%.*s", MN_STR_FMT(s)). */
 #define MN_STR_FMT(s) (int)(s).len, (s).ptr
 
-/* These three are inline definitions (C99 inline: str.c holds the external
+/* These are inline definitions (C99 inline: str.c holds the external
  * ones), as they sit on every request's path. */
 
 /* A slice over a NUL-terminated string; NULL gives the empty slice. */
@@ -53,7 +53,10 @@ inline bool mn_str_eq(mn_str a, mn_str b)
 {
     return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
-bool mn_str_eq_cstr(mn_str a, const char *b);
+inline bool mn_str_eq_cstr(mn_str a, const char *b)
+{
+    return mn_str_eq(a, mn_str_from(b));
+}
 /* ASCII case-insensitive equality (header names, tokens). */
 bool mn_str_ieq(mn_str a, mn_str b);
 bool mn_str_ieq_cstr(mn_str a, const char *b);

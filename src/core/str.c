@@ -13,11 +13,8 @@
 extern mn_str mn_str_from(const char *cstr);
 extern mn_str mn_str_make(const char *p, size_t n);
 extern bool mn_str_eq(mn_str a, mn_str b);
+extern bool mn_str_eq_cstr(mn_str a, const char *b);
 
-bool mn_str_eq_cstr(mn_str a, const char *b)
-{
-    return mn_str_eq(a, mn_str_from(b));
-}
 
 static unsigned char ascii_lower(unsigned char c)
 {

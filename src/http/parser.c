@@ -42,6 +42,17 @@ bool mn__http_is_token(mn_str s)
     return true;
 }
 
+/* A field name (a token, already checked) against a lower-case name of the
+ * same length: for tokens, c | 0x20 equals a lower-case letter or '-' only
+ * when c is that letter in either case, or '-'. */
+static inline bool name_is(mn_str name, const char *lower)
+{
+    for (size_t i = 0; i < name.len; i++)
+        if (((unsigned char)name.ptr[i] | 0x20) != (unsigned char)lower[i])
+            return false;
+    return true;
+}
+
 const mn_header *mn_http_find_header(const mn_header *hdrs, size_t n, mn_str name)
 {
     for (size_t i = 0; i < n; i++)
@@ -301,14 +312,14 @@ ptrdiff_t mn_http_parse_head(const char *buf, size_t len, const mn_http_limits *
         pos = eol + 1;
         switch (name.len) {
         case 4:
-            if (mn_str_ieq_cstr(name, "host")) {
+            if (name_is(name, "host")) {
                 if (host)
                     return -400;
                 host = h;
             }
             break;
         case 6:
-            if (mn_str_ieq_cstr(name, "expect")) {
+            if (name_is(name, "expect")) {
                 if (!mn_str_ieq_cstr(h->value, "100-continue"))
                     return -417;
                 if (out->version_minor == 1)
@@ -316,7 +327,7 @@ ptrdiff_t mn_http_parse_head(const char *buf, size_t len, const mn_http_limits *
             }
             break;
         case 10:
-            if (mn_str_ieq_cstr(name, "connection")) {
+            if (name_is(name, "connection")) {
                 size_t p2 = 0;
                 mn_str el;
                 while (next_element(h->value, &p2, &el)) {
@@ -328,14 +339,14 @@ ptrdiff_t mn_http_parse_head(const char *buf, size_t len, const mn_http_limits *
             }
             break;
         case 14:
-            if (mn_str_ieq_cstr(name, "content-length")) {
+            if (name_is(name, "content-length")) {
                 if (cl)
                     return -400;
                 cl = h;
             }
             break;
         case 17:
-            if (mn_str_ieq_cstr(name, "transfer-encoding")) {
+            if (name_is(name, "transfer-encoding")) {
                 if (te)
                     return -400;
                 te = h;
