@@ -246,6 +246,31 @@ const mn_field *mn_model_field_by_name(mn_model *m, const char *name)
     return NULL;
 }
 
+int mn__model_field_find(mn_model *m, mn_str name)
+{
+    struct mn__model_rt *rt = __atomic_load_n(&m->_rt, __ATOMIC_ACQUIRE);
+    if (!rt || rt->error) {
+        if (mn__model_setup(m, NULL) != MN_OK)
+            return -1;
+        rt = m->_rt;
+    }
+    if (!name.len)
+        return -1;
+    if (name.len == 2 && name.ptr[0] == 'p' && name.ptr[1] == 'k')
+        return rt->pk;
+    for (size_t i = 0; i < rt->nfields; i++) {
+        /* Equal bytes and the same length; a name holding a NUL never
+         * matches here (the callers' C-string path decides those). */
+        const char *f = rt->fields[i].name;
+        size_t k = 0;
+        while (k < name.len && f[k] && f[k] == name.ptr[k])
+            k++;
+        if (k == name.len && !f[k])
+            return (int)i;
+    }
+    return -1;
+}
+
 int mn_model_field_index(mn_model *m, const mn_field *f)
 {
     if (mn__model_setup(m, NULL) != MN_OK || f < m->_rt->fields || f >= m->_rt->fields + m->_rt->nfields)
@@ -402,6 +427,11 @@ int mn_obj_get(const void *obj, mn_model *m, const char *field, mn_value *out)
     int i = field_index_by_name(m, field);
     if (i < 0)
         return MN_ENOTFOUND;
+    return mn__obj_get_at(obj, m, i, out);
+}
+
+int mn__obj_get_at(const void *obj, mn_model *m, int i, mn_value *out)
+{
     const mn_field *f = &m->_rt->fields[i];
     const mn_obj *h = mn_obj_header(m, obj);
     if (h->deferred && (h->deferred->mask >> i & 1)) {
