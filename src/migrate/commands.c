@@ -260,8 +260,16 @@ static const char *q_not_null_alteration(void *ctx, const char *model, const cha
     return NULL;
 }
 
+/* The number of a migration name: its leading digits, or for a squash
+ * "0001_squashed_0004_x" the number it squashed up to (Django 4.0's
+ * parse_number; 3.2 gave 1, and the next migration 0002 again). */
 static int leaf_number(const char *name)
 {
+    const char *sq = NULL;
+    for (const char *p = strstr(name, "_squashed_"); p; p = strstr(p + 1, "_squashed_"))
+        sq = p;
+    if (sq && isdigit((unsigned char)sq[10]))
+        name = sq + 10;
     int n = 0;
     for (const char *p = name; isdigit((unsigned char)*p) && n < 100000; p++)
         n = n * 10 + (*p - '0');
@@ -1067,9 +1075,11 @@ static int squashmigrations_handle(mn_command_ctx *ctx)
         return mn_command_error(ctx, "No installed app with label '%s'.", app);
     if (squashed_name && !valid_name(squashed_name))
         return mn_command_error(ctx, "The migration name must be a valid identifier (letters, digits, '_').");
-    /* As makemigrations: the files alone, squashes in place of what they
-     * replace (Django's loader with nothing applied). */
-    if ((rc = load_graph(ctx, &pr, NULL, 0)))
+    /* Every file, squashes beside what they replace (Django finds the
+     * names among the files on disk): squashing again what a squash
+     * already replaces finds the old migrations, and a squash met on the
+     * way is refused. */
+    if ((rc = load_graph(ctx, &pr, NULL, MN_MIG_GRAPH_KEEP_REPLACED)))
         return rc;
     if (!has_migrations(&pr, app))
         return mn_command_error(ctx, "App '%s' does not have migrations (so squashmigrations on it makes no sense)",
