@@ -751,8 +751,7 @@ static int migrate_handle(mn_command_ctx *ctx)
         return 1;
     mn_err err = { 0 };
     mn_map *applied;
-    if ((!plan_only && mn_mig_recorder_ensure(db, &err) != MN_OK) ||
-        mn_mig_recorder_applied(db, a, &applied, &err) != MN_OK) {
+    if (mn_mig_recorder_applied(db, a, &applied, &err) != MN_OK) {
         mn_db_close(db);
         return mn_command_error(ctx, "%s", err.msg);
     }
@@ -768,6 +767,10 @@ static int migrate_handle(mn_command_ctx *ctx)
     if ((rc = check_conflicts(ctx, &pr, NULL, 0))) {
         mn_db_close(db);
         return rc;
+    }
+    if (!plan_only && mn_mig_recorder_ensure(db, &err) != MN_OK) {
+        mn_db_close(db);
+        return mn_command_error(ctx, "%s", err.msg);
     }
     /* InconsistentMigrationHistory */
     for (size_t i = 0; i < pr.g->n; i++) {
