@@ -474,8 +474,8 @@ static void send_response(conn *c, job *j)
     mn_response *resp = j->resp;
     bool keep = j->keep;
     if (!resp) {
+        conn_error(c, 500, head, true); /* head lives in the arena */
         arena_put(t, a);
-        conn_error(c, 500, head, true);
         return;
     }
     keep = keep && !g_stop; /* a stop signal may have come during the view */
@@ -489,20 +489,32 @@ static void send_response(conn *c, job *j)
     mn_buf_init(&hb, a, 0);
     if (mn__response_serialize_head(resp, &hb, head->version_minor, keep, head_only, t->date,
                                     cfg->server_header)) {
+        conn_error(c, 500, head, true); /* head lives in the arena */
         arena_put(t, a);
-        conn_error(c, 500, head, true);
         return;
     }
     wbuf_append(c, hb.data, hb.len);
     uint64_t sent = 0;
     if (!keep)
         c->close_after = true;
-    /* The access log reads the request line from the read buffer: written
-     * before the arena (which holds j) may go back to the pool. */
-    mn_http_head logged = *head;
+    /* The access log reads the request's headers, which live in the arena:
+     * it is written before the arena may go back to the pool. */
+    if (kind == MN__BODY_MEMORY) {
+        sent = no_body ? 0 : mn_response_body(resp).len;
+    } else if (kind == MN__BODY_FILE && !no_body) {
+        off_t fo, fl;
+        mn__response_file(resp, &fo, &fl);
+        sent = (uint64_t)fl;
+        mn_str prefix;
+        off_t o, l;
+        for (size_t i = 0; mn__response_file_part(resp, i, &prefix, &o, &l); i++)
+            sent += prefix.len + (uint64_t)l;
+    }
+    if (cfg->access_log)
+        mn__log_access(cfg->access_log_fd, c->remote, head, st, sent, t->date_sec);
+    bool http11 = head->version_minor == 1;
     if (kind == MN__BODY_MEMORY) {
         mn_str b = mn_response_body(resp);
-        sent = no_body ? 0 : b.len;
         if (no_body || !b.len) {
             arena_put(t, a);
         } else if (b.len <= SMALL_BODY) {
@@ -525,19 +537,12 @@ static void send_response(conn *c, job *j)
         if (kind == MN__BODY_FILE) {
             c->file_fd = mn__response_file(resp, &c->file_off, &c->file_left);
             c->file_part = 0;
-            sent = (uint64_t)c->file_left;
-            mn_str prefix;
-            off_t o, l;
-            for (size_t i = 0; mn__response_file_part(resp, i, &prefix, &o, &l); i++)
-                sent += prefix.len + (uint64_t)l;
         } else {
             c->stream = mn__response_stream(resp, &c->stream_ctx);
             c->stream_done = false;
-            c->chunked_out = logged.version_minor == 1;
+            c->chunked_out = http11;
         }
     }
-    if (cfg->access_log)
-        mn__log_access(cfg->access_log_fd, c->remote, &logged, st, sent, t->date_sec);
 }
 
 static void conn_process(conn *c);
