@@ -930,6 +930,11 @@ static void conn_read(conn *c)
              * half-close after its request), then close. */
             if (c->rlen > c->rstart)
                 conn_process(c);
+            if (c->state == S_WAIT) { /* answered, then closed, when the view returns */
+                c->close_after = true;
+                conn_events(c, c->wlen > c->woff);
+                return;
+            }
             if (c->wlen > c->woff || c->state == S_ACTIVE) {
                 c->close_after = true;
                 conn_output(c);

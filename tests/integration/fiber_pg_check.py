@@ -257,6 +257,15 @@ def order():
     got = read_responses(s, 2)
     s.close()
     check(got == [(200, "slept"), (200, str(snap[7]))], f"a request sent during a wait: {got}")
+    # A client that half-closes right after its request still gets the
+    # answer of a view that waits.
+    for path, want in (("/sleep?ms=50", "slept"), ("/get?id=8", str(snap[8]))):
+        s = socket.create_connection((host, port), timeout=60)
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        s.shutdown(socket.SHUT_WR)
+        got = read_responses(s, 1)
+        s.close()
+        check(got == [(200, want)], f"{path} then half-close: {got}")
 
 
 def drain():
