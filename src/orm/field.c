@@ -644,11 +644,10 @@ void *mn__obj_alloc_many(mn_model *m, mn_arena *arena, size_t k)
     char *first = mn_arena_alloc(arena, k * m->size);
     if (!first)
         return NULL;
+    /* zero bytes are every member's zero (a decimal's too: coefficient 0,
+     * scale 0, as mn_decimal_from_i64(0)) */
     memset(first, 0, m->size);
     mn_obj_header(m, first)->model = m;
-    for (size_t i = 0; i < m->_rt->nfields; i++)
-        if (m->_rt->fields[i].kind == MN_KIND_DECIMAL)
-            zero_member(first, &m->_rt->fields[i]);
     for (size_t j = 1; j < k; j++)
         memcpy(first + j * m->size, first, m->size);
     return first;

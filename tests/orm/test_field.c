@@ -346,3 +346,14 @@ Test(field, decimals_and_integers_read_back_in_every_form)
     cr_assert_eq(last->big, 0);
     cr_assert_str_eq(mn_decimal_to_cstr(A, last->wide), "1.00");
 }
+
+Test(field, a_zero_decimal_is_zero_bytes)
+{
+    /* fresh instances from queries are zeroed with memset (mn__obj_alloc_many) */
+    mn_decimal z = mn_decimal_from_i64(0), bytes;
+    memset(&bytes, 0, sizeof bytes);
+    cr_assert_eq(z.lo, bytes.lo);
+    cr_assert_eq(z.hi, bytes.hi);
+    cr_assert_eq(z.scale, bytes.scale);
+    cr_assert_eq(mn_decimal_cmp(bytes, z), 0);
+}
