@@ -1,5 +1,7 @@
 /* Model descriptors and field conversions (to_python, get_db_prep_value,
  * from_db_value). */
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <ctype.h>
 #include <math.h>
 #include <pthread.h>
@@ -244,6 +246,31 @@ const mn_field *mn_model_field_by_name(mn_model *m, const char *name)
     return NULL;
 }
 
+int mn__model_field_find(mn_model *m, mn_str name)
+{
+    struct mn__model_rt *rt = __atomic_load_n(&m->_rt, __ATOMIC_ACQUIRE);
+    if (!rt || rt->error) {
+        if (mn__model_setup(m, NULL) != MN_OK)
+            return -1;
+        rt = m->_rt;
+    }
+    if (!name.len)
+        return -1;
+    if (name.len == 2 && name.ptr[0] == 'p' && name.ptr[1] == 'k')
+        return rt->pk;
+    for (size_t i = 0; i < rt->nfields; i++) {
+        /* Equal bytes and the same length; a name holding a NUL never
+         * matches here (the callers' C-string path decides those). */
+        const char *f = rt->fields[i].name;
+        size_t k = 0;
+        while (k < name.len && f[k] && f[k] == name.ptr[k])
+            k++;
+        if (k == name.len && !f[k])
+            return (int)i;
+    }
+    return -1;
+}
+
 int mn_model_field_index(mn_model *m, const mn_field *f)
 {
     if (mn__model_setup(m, NULL) != MN_OK || f < m->_rt->fields || f >= m->_rt->fields + m->_rt->nfields)
@@ -295,10 +322,20 @@ static bool is_str_kind(mn_field_kind k)
 
 mn_obj *mn_obj_header(const mn_model *m, const void *obj) { return (mn_obj *)((char *)obj + m->obj_offset); }
 
+/* The field named name, or whose attname it is ("category_id" for the
+ * ForeignKey category, as Django's setattr and Model(**kwargs) take). */
 static int field_index_by_name(mn_model *m, const char *name)
 {
     const mn_field *f = mn_model_field_by_name(m, name);
-    return f ? mn_model_field_index(m, f) : -1;
+    if (f)
+        return mn_model_field_index(m, f);
+    size_t n = strlen(name);
+    if (n > 3 && !strcmp(name + n - 3, "_id") && mn_model_nfields(m))
+        for (size_t j = 0; j < m->_rt->nfields; j++)
+            if (m->_rt->fields[j].kind == MN_KIND_FOREIGNKEY && !strncmp(m->_rt->fields[j].name, name, n - 3) &&
+                !m->_rt->fields[j].name[n - 3])
+                return (int)j;
+    return -1;
 }
 
 static void zero_member(void *obj, const mn_field *f)
@@ -388,20 +425,13 @@ static mn_value member_value(const void *obj, const mn_field *f)
 int mn_obj_get(const void *obj, mn_model *m, const char *field, mn_value *out)
 {
     int i = field_index_by_name(m, field);
-    if (i < 0) {
-        /* the attname of a ForeignKey: category_id */
-        size_t n = strlen(field);
-        if (n > 3 && !strcmp(field + n - 3, "_id")) {
-            for (size_t j = 0; j < mn_model_nfields(m); j++)
-                if (m->_rt->fields[j].kind == MN_KIND_FOREIGNKEY && !strncmp(m->_rt->fields[j].name, field, n - 3) &&
-                    !m->_rt->fields[j].name[n - 3]) {
-                    i = (int)j;
-                    break;
-                }
-        }
-        if (i < 0)
-            return MN_ENOTFOUND;
-    }
+    if (i < 0)
+        return MN_ENOTFOUND;
+    return mn__obj_get_at(obj, m, i, out);
+}
+
+int mn__obj_get_at(const void *obj, mn_model *m, int i, mn_value *out)
+{
     const mn_field *f = &m->_rt->fields[i];
     const mn_obj *h = mn_obj_header(m, obj);
     if (h->deferred && (h->deferred->mask >> i & 1)) {
@@ -436,11 +466,20 @@ static const char *show(mn_value v, char *tmp, size_t cap)
     return tmp;
 }
 
+/* With USE_TZ (the default without settings), naive datetimes given to a
+ * DateTimeField are wall-clock readings in the default time zone. */
+static bool naive_is_local(void)
+{
+    const mn_settings *st = mn_settings_current();
+    return !st || st->USE_TZ;
+}
+
 /* to_python + assignment: converts v to the field's C type and stores it. */
 static int set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *arena, mn_err *err)
 {
     const mn_field *f = &m->_rt->fields[i];
     char tmp[128];
+    int prc = MN_OK;
     if (v.type == MN_VALUE_NULL && f->kind != MN_KIND_JSON) {
         if (!f->null && !is_str_kind(f->kind))
             return mn_err_set(err, MN_EINVAL, "%s.%s: This field cannot be null.", m->name, f->name);
@@ -534,9 +573,16 @@ static int set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *ar
                 d = v.u.date;
             else if (v.type == MN_VALUE_DATETIME)
                 mn_datetime_fields(v.u.dt, &d, NULL);
-            else if (v.type != MN_VALUE_STR || mn_date_parse(v.u.s, &d, NULL) != MN_OK)
+            else if (v.type != MN_VALUE_STR)
                 return mn_err_set(err, MN_EINVAL,
                                   "\xe2\x80\x9c%s\xe2\x80\x9d value has an invalid date format. It must be in YYYY-MM-DD format.",
+                                  show(v, tmp, sizeof tmp));
+            else if ((prc = mn_date_parse(v.u.s, &d, NULL)) != MN_OK)
+                return mn_err_set(err, MN_EINVAL,
+                                  prc == MN_EPARSE ? "\xe2\x80\x9c%s\xe2\x80\x9d value has an invalid date format. It must be in "
+                                                     "YYYY-MM-DD format."
+                                                   : "\xe2\x80\x9c%s\xe2\x80\x9d value has the correct format (YYYY-MM-DD) but "
+                                                     "it is an invalid date.",
                                   show(v, tmp, sizeof tmp));
             *MEMBER(obj, f, mn_date) = d;
             break;
@@ -545,9 +591,13 @@ static int set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *ar
             mn_time t;
             if (v.type == MN_VALUE_TIME)
                 t = v.u.time;
-            else if (v.type != MN_VALUE_STR || mn_time_parse(v.u.s, &t, NULL) != MN_OK)
+            else if (v.type != MN_VALUE_STR || (prc = mn_time_parse(v.u.s, &t, NULL)) != MN_OK)
                 return mn_err_set(err, MN_EINVAL,
-                                  "\xe2\x80\x9c%s\xe2\x80\x9d value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format.",
+                                  v.type == MN_VALUE_STR && prc != MN_EPARSE
+                                      ? "\xe2\x80\x9c%s\xe2\x80\x9d value has the correct format (HH:MM[:ss[.uuuuuu]]) but it "
+                                        "is an invalid time."
+                                      : "\xe2\x80\x9c%s\xe2\x80\x9d value has an invalid format. It must be in "
+                                        "HH:MM[:ss[.uuuuuu]] format.",
                                   show(v, tmp, sizeof tmp));
             *MEMBER(obj, f, mn_time) = t;
             break;
@@ -558,12 +608,43 @@ static int set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *ar
                 dt = v.u.dt;
             else if (v.type == MN_VALUE_DATE)
                 dt = mn_datetime_naive(v.u.date, (mn_time){ 0 });
-            else if (v.type != MN_VALUE_STR || mn_datetime_parse(v.u.s, &dt, NULL) != MN_OK)
+            else if (v.type == MN_VALUE_STR && (prc = mn_datetime_parse(v.u.s, &dt, NULL)) != MN_OK) {
+                /* Django's to_python: a bad date/time of the right shape, else
+                 * a plain date (midnight), else the format */
+                mn_date dd;
+                int drc = prc == MN_EPARSE ? mn_date_parse(v.u.s, &dd, NULL) : MN_EPARSE;
+                if (prc != MN_EPARSE)
+                    return mn_err_set(err, MN_EINVAL,
+                                      "\xe2\x80\x9c%s\xe2\x80\x9d value has the correct format (YYYY-MM-DD "
+                                      "HH:MM[:ss[.uuuuuu]][TZ]) but it is an invalid date/time.",
+                                      show(v, tmp, sizeof tmp));
+                if (drc == MN_OK)
+                    dt = mn_datetime_naive(dd, (mn_time){ 0 });
+                else if (drc != MN_EPARSE)
+                    return mn_err_set(err, MN_EINVAL,
+                                      "\xe2\x80\x9c%s\xe2\x80\x9d value has the correct format (YYYY-MM-DD) but it is "
+                                      "an invalid date.",
+                                      show(v, tmp, sizeof tmp));
+                else
+                    return mn_err_set(err, MN_EINVAL,
+                                      "\xe2\x80\x9c%s\xe2\x80\x9d value has an invalid format. It must be in YYYY-MM-DD "
+                                      "HH:MM[:ss[.uuuuuu]][TZ] format.",
+                                      show(v, tmp, sizeof tmp));
+            } else if (v.type != MN_VALUE_STR)
                 return mn_err_set(err, MN_EINVAL,
                                   "\xe2\x80\x9c%s\xe2\x80\x9d value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.",
                                   show(v, tmp, sizeof tmp));
-            /* USE_TZ: naive readings are taken as UTC; aware ones keep
-             * their instant and are shown in UTC, as loaded rows are. */
+            /* USE_TZ: a naive reading is on the wall clock of the default
+             * time zone (Django's make_aware(value, get_default_timezone())
+             * with its RuntimeWarning); aware values keep their instant and
+             * are shown in UTC, as loaded rows are. */
+            if (!dt.tz && naive_is_local()) {
+                mn_datetime aware;
+                mn_err e = { 0 };
+                if (mn_datetime_make_aware(dt, mn_tz_default(), MN_IS_DST_NONE, &aware, &e) != MN_OK)
+                    return mn_err_set(err, MN_EINVAL, "%s", e.msg);
+                dt = aware;
+            }
             dt.tz = mn_tz_utc();
             *MEMBER(obj, f, mn_datetime) = dt;
             break;
@@ -717,8 +798,57 @@ static bool uuid_hex(mn_str s, mn_buf *out)
     return true;
 }
 
+/* The normal text of an IPv6 address as Python's ipaddress writes it
+ * (lowercase, leading zeros dropped, the longest run of two or more zero
+ * groups as "::", the first on a tie), IPv4-mapped ones as ::ffff:a.b.c.d
+ * (Django's clean_ipv6_address). False when s is no IPv6 address. */
+static bool ipv6_normal(mn_str s, mn_buf *b)
+{
+    char tmp[64];
+    unsigned char a[16];
+    if (s.len == 0 || s.len >= sizeof tmp)
+        return false;
+    memcpy(tmp, s.ptr, s.len);
+    tmp[s.len] = '\0';
+    if (inet_pton(AF_INET6, tmp, a) != 1)
+        return false;
+    static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    if (!memcmp(a, mapped, sizeof mapped)) {
+        mn_buf_printf(b, "::ffff:%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+        return true;
+    }
+    unsigned g[8];
+    for (int i = 0; i < 8; i++)
+        g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+    int best = -1, best_len = 0;
+    for (int i = 0; i < 8;) {
+        if (g[i]) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < 8 && !g[j])
+            j++;
+        if (j - i > best_len && j - i >= 2)
+            best = i, best_len = j - i;
+        i = j;
+    }
+    for (int i = 0; i < 8; i++) {
+        if (i == best) {
+            mn_buf_puts(b, i == 0 ? "::" : ":");
+            i += best_len - 1;
+            continue;
+        }
+        mn_buf_printf(b, "%x%s", g[i], i < 7 ? ":" : "");
+    }
+    return true;
+}
+
 static int write_datetime_db(mn_buf *b, mn_datetime dt, mn_db_engine eng)
 {
+    mn_datetime aware;
+    if (!dt.tz && naive_is_local() && mn_datetime_make_aware(dt, mn_tz_default(), MN_IS_DST_FALSE, &aware, NULL) == MN_OK)
+        dt = aware; /* a naive lookup value, as Django's get_prep_value reads it */
     if (dt.tz) {
         mn_datetime u;
         mn_datetime_localtime(dt, mn_tz_utc(), &u, NULL);
@@ -763,12 +893,23 @@ int mn__member_to_db(const void *obj, mn_model *m, size_t i, mn_db_engine eng, m
         mn_buf_printf(&b, "%lld microseconds", (long long)v.u.dur.us);
         break;
     case MN_KIND_JSON: {
-        mn_str s = mn_json_dumps(arena, v, 0, err);
+        /* json.dumps' text, as Django writes it: SQLite compares it as text */
+        mn_str s = mn_json_dumps(arena, v, MN_JSON_DJANGO, err);
         if (!s.ptr)
             return err && err->code ? err->code : MN_EINVAL;
         *out = mn_value_str(s);
         return MN_OK;
     }
+    case MN_KIND_IP:
+        /* Django's clean_ipv6_address: "2001:0DB8::0001" is "2001:db8::1" */
+        if (memchr(v.u.s.ptr, ':', v.u.s.len) && ipv6_normal(v.u.s, &b)) {
+            if (mn_buf_error(&b))
+                return mn_err_set(err, MN_ENOMEM, "out of memory");
+            *out = mn_value_str(mn_buf_str(&b));
+            return MN_OK;
+        }
+        *out = v;
+        return MN_OK;
     case MN_KIND_UUID:
         /* Django keeps UUIDs as 32 hex digits on SQLite (char(32)); text
          * that is not a UUID is sent as it is (full_clean refuses it). */

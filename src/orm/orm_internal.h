@@ -37,6 +37,13 @@ int mn__obj_defer(void *obj, mn_model *m, uint64_t mask, mn_arena *arena, mn_db 
 
 /* Sets the model up (once, thread-safe). MN_OK or MN_EINVAL. */
 int mn__model_setup(mn_model *m, mn_err *err);
+/* The index of m's field named name ("pk": the primary key's), or -1 (no
+ * such field, or the model is invalid): mn_model_field_by_name for a
+ * slice, without its copies (templates' hot path). */
+int mn__model_field_find(mn_model *m, mn_str name);
+/* mn_obj_get for field index i of a set-up model: loads the field if it is
+ * deferred. MN_OK, or the load's error. */
+int mn__obj_get_at(const void *obj, mn_model *m, int i, mn_value *out);
 
 /* Field value -> database parameter (Django's get_db_prep_value). */
 int mn__to_db(const mn_field *f, mn_value v, mn_db_engine eng, mn_arena *arena, mn_value *out, mn_err *err);

@@ -248,14 +248,19 @@ static int cmp_name(const void *a, const void *b) { return strcmp(*(const char *
 
 const char *mn__choices(mn_model *m, const char *const *extra, size_t nextra, mn_arena *arena)
 {
-    size_t n = rel_count(), cap = m->_rt->nfields + nextra + 16, k = 0;
+    size_t n = rel_count(), cap = 2 * m->_rt->nfields + nextra + 16, k = 0;
     for (size_t i = 0; i < n; i++)
         cap += rels[i].owner == m;
     const char **names = mn_arena_alloc(arena, cap * sizeof *names);
     if (!names)
         return m->_rt->choices_msg;
-    for (size_t i = 0; i < m->_rt->nfields; i++)
-        names[k++] = m->_rt->fields[i].name;
+    for (size_t i = 0; i < m->_rt->nfields; i++) {
+        const mn_field *f = &m->_rt->fields[i];
+        names[k++] = f->name;
+        const char *att = f->kind == MN_KIND_FOREIGNKEY ? mn_arena_sprintf(arena, "%s_id", f->name) : NULL;
+        if (att) /* Django lists the attname too: category_id */
+            names[k++] = att;
+    }
     for (size_t i = 0; i < n; i++)
         if (rels[i].owner == m && !rels[i].hidden && k < cap)
             names[k++] = rels[i].query_name;
