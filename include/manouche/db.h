@@ -114,8 +114,9 @@ void mn_db_rows_cell(const mn_db_rows *rows, size_t i, mn_db_cell *out);
 /* Columns first .. first + n - 1 of the current row into out[0] ..
  * out[n - 1], each as mn_db_rows_cell gives it, in one call: for code that
  * decodes whole rows (the ORM). Text is valid until the next
- * mn_db_rows_next or close. A column past the last reads as NULL. */
-void mn_db_rows_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out);
+ * mn_db_rows_next or close. A column past the last reads as NULL. Returns
+ * the total length of the text cells (what copying them out takes). */
+size_t mn_db_rows_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out);
 /* Column i as an mn_value with its storage type; text is copied into arena. */
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out);
 /* Ends the cursor (resets the cached statement). NULL is allowed. */

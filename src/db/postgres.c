@@ -583,29 +583,46 @@ static mn_vtype pg_col_type(const mn_db_rows *rows, size_t i)
 }
 
 /* Column i of row `row` of r in one pass: NULL, then the value by the
- * column's type (the same conversions as pg_int, pg_float and pg_text). */
+ * column's type (the same conversions as pg_int, pg_float and pg_text).
+ * libpq's text values are NUL-terminated, and "" for NULL: the text of a
+ * number or a boolean is never empty, so only an empty string asks
+ * PQgetisnull, and only text asks its length. */
 static inline void cell_of(PGresult *r, int row, int i, mn_db_cell *out)
 {
-    if (PQgetisnull(r, row, i)) {
+    const char *v = PQgetvalue(r, row, i);
+    Oid type = PQftype(r, i);
+    if (!v || (!*v && (type == OID_BOOL || type == OID_INT8 || type == OID_INT2 || type == OID_INT4 || type == OID_OID ||
+                       type == OID_FLOAT4 || type == OID_FLOAT8 || PQgetisnull(r, row, i)))) {
         out->type = MN_VALUE_NULL;
         return;
     }
-    mn_str t = { PQgetvalue(r, row, i), (size_t)PQgetlength(r, row, i) };
-    switch (PQftype(r, i)) {
+    switch (type) {
     case OID_BOOL:
         out->type = MN_VALUE_INT;
-        out->i = t.len == 1 && t.ptr[0] == 't';
+        out->i = v[0] == 't' && v[1] == '\0';
         return;
     case OID_INT8:
     case OID_INT2:
     case OID_INT4:
-    case OID_OID:
+    case OID_OID: {
         out->type = MN_VALUE_INT;
+        /* up to 18 digits here; longer (or odd) text by mn_str_to_i64 */
+        const char *p = v + (*v == '-');
+        uint64_t x = 0;
+        int n = 0;
+        for (; *p >= '0' && *p <= '9' && n < 18; p++, n++)
+            x = x * 10 + (uint64_t)(*p - '0');
+        if (!*p && n) {
+            out->i = *v == '-' ? -(int64_t)x : (int64_t)x;
+            return;
+        }
         out->i = 0;
-        mn_str_to_i64(t, &out->i);
+        mn_str_to_i64(mn_str_from(v), &out->i);
         return;
+    }
     case OID_FLOAT4:
-    case OID_FLOAT8:
+    case OID_FLOAT8: {
+        mn_str t = mn_str_from(v);
         out->type = MN_VALUE_FLOAT;
         if (mn_str_eq_cstr(t, "Infinity"))
             out->f = HUGE_VAL;
@@ -618,7 +635,11 @@ static inline void cell_of(PGresult *r, int row, int i, mn_db_cell *out)
             mn_str_to_double(t, &out->f);
         }
         return;
-    default: out->type = MN_VALUE_STR; out->s = t; return;
+    }
+    default:
+        out->type = MN_VALUE_STR;
+        out->s = (mn_str){ v, *v ? (size_t)PQgetlength(r, row, i) : 0 };
+        return;
     }
 }
 
@@ -632,17 +653,20 @@ static void pg_cell(const mn_db_rows *rows, size_t i, mn_db_cell *out)
     cell_of(r, (int)rows->row, (int)i, out);
 }
 
-static void pg_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out)
+static size_t pg_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out)
 {
     PGresult *r = cur(rows)->res;
-    size_t nf = r ? (size_t)PQnfields(r) : 0;
+    size_t nf = r ? (size_t)PQnfields(r) : 0, bytes = 0;
     int row = (int)rows->row;
     for (size_t k = 0; k < n; k++) {
         if (first + k < nf)
             cell_of(r, row, (int)(first + k), &out[k]);
         else
             out[k].type = MN_VALUE_NULL;
+        if (out[k].type == MN_VALUE_STR)
+            bytes += out[k].s.len;
     }
+    return bytes;
 }
 
 static int64_t pg_changes(const mn_db *db) { return ((const pg_conn *)db->native)->changes; }

@@ -201,11 +201,16 @@ static inline void cell_of(sqlite3_stmt *s, int i, mn_db_cell *out)
 
 static void sq_cell(const mn_db_rows *rows, size_t i, mn_db_cell *out) { cell_of(rows->st->native, (int)i, out); }
 
-static void sq_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out)
+static size_t sq_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out)
 {
     sqlite3_stmt *s = rows->st->native;
-    for (size_t k = 0; k < n; k++)
+    size_t bytes = 0;
+    for (size_t k = 0; k < n; k++) {
         cell_of(s, (int)(first + k), &out[k]);
+        if (out[k].type == MN_VALUE_STR)
+            bytes += out[k].s.len;
+    }
+    return bytes;
 }
 
 static int64_t sq_changes(const mn_db *db) { return sqlite3_changes64(db->native); }

@@ -725,11 +725,10 @@ void *mn__obj_alloc_many(mn_model *m, mn_arena *arena, size_t k)
     char *first = mn_arena_alloc(arena, k * m->size);
     if (!first)
         return NULL;
+    /* zero bytes are every member's zero (a decimal's too: coefficient 0,
+     * scale 0, as mn_decimal_from_i64(0)) */
     memset(first, 0, m->size);
     mn_obj_header(m, first)->model = m;
-    for (size_t i = 0; i < m->_rt->nfields; i++)
-        if (m->_rt->fields[i].kind == MN_KIND_DECIMAL)
-            zero_member(first, &m->_rt->fields[i]);
     for (size_t j = 1; j < k; j++)
         memcpy(first + j * m->size, first, m->size);
     return first;
@@ -1224,6 +1223,44 @@ static int member_from_cell(void *obj, mn_model *m, size_t i, const mn_db_cell *
     return MN_OK;
 }
 
+/* PostgreSQL's numeric text ("-12.50") with at most 18 digits and no more
+ * places than the field's, as mn_decimal_parse then quantizing to the
+ * field's places would give it (exactly: only zeros are appended). True
+ * when *out was set; other text takes that path. */
+static bool decimal_from_text(const mn_field *f, mn_str t, mn_decimal *out)
+{
+    static const int64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000 };
+    const char *p = t.ptr, *end = t.ptr + t.len;
+    int places = f->decimal_places;
+    if (places < 0 || places > 9 || p == end)
+        return false;
+    bool neg = *p == '-';
+    p += neg;
+    int64_t coef = 0;
+    int digits = 0, scale = -1;
+    for (; p < end; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (++digits > 18)
+                return false;
+            coef = coef * 10 + (*p - '0');
+            scale += scale >= 0;
+        } else if (*p == '.' && scale < 0 && digits) {
+            scale = 0;
+        } else {
+            return false;
+        }
+    }
+    if (scale < 0)
+        scale = 0;
+    else if (scale == 0) /* "12." */
+        return false;
+    if (!digits || scale > places || digits + places - scale > 18)
+        return false;
+    coef *= pow10[places - scale];
+    *out = mn_decimal_make(neg ? -coef : coef, places);
+    return true;
+}
+
 int mn__member_from_row(void *obj, mn_model *m, size_t i, mn_db_rows *rows, size_t col, mn_db_engine eng,
                         mn_arena *arena, mn_err *err)
 {
@@ -1261,11 +1298,6 @@ static inline size_t row_text_bytes(const mn__coldec *dec, size_t n, const mn_db
         if (dec[k].op == DEC_STR && cells[k].type == MN_VALUE_STR)
             bytes += cells[k].s.len + 1;
     return bytes;
-}
-
-size_t mn__row_text_bytes(const mn__coldec *dec, size_t n, const mn_db_cell *cells)
-{
-    return row_text_bytes(dec, n, cells);
 }
 
 void mn__coldec_init(mn_model *m, size_t i, mn_db_engine eng, mn__coldec *out)
@@ -1321,7 +1353,8 @@ int mn__row_decode(void *obj, mn_model *m, const mn__coldec *dec, size_t n, cons
                    size_t col, mn_db_engine eng, mn_arena *arena, char **text, mn_err *err)
 {
     char *sp = *text;
-    if (!sp) {
+    bool own = !sp; /* the caller reserved nothing: this row's text only */
+    if (own) {
         size_t bytes = row_text_bytes(dec, n, cells);
         if (bytes && !(sp = mn_arena_alloc(arena, bytes)))
             return mn_err_set(err, MN_ENOMEM, "out of memory");
@@ -1370,7 +1403,6 @@ int mn__row_decode(void *obj, mn_model *m, const mn__coldec *dec, size_t n, cons
                 mn_str t = { sp, len };
                 memcpy(p, &t, sizeof t);
                 sp += len + 1;
-                *text = sp;
                 continue;
             }
             break;
@@ -1382,6 +1414,8 @@ int mn__row_decode(void *obj, mn_model *m, const mn__coldec *dec, size_t n, cons
             if (c->type == MN_VALUE_STR) {
                 const mn_field *f = &m->_rt->fields[dec[k].field];
                 mn_decimal d, q;
+                if (decimal_from_text(f, c->s, (mn_decimal *)p))
+                    continue;
                 if (mn_decimal_parse(c->s, &d, NULL) == MN_OK) {
                     if (f->decimal_places >= 0 && mn_decimal_quantize(d, f->decimal_places, MN_ROUND_HALF_EVEN, &q) == MN_OK)
                         d = q;
@@ -1397,6 +1431,8 @@ int mn__row_decode(void *obj, mn_model *m, const mn__coldec *dec, size_t n, cons
         if (rc != MN_OK)
             return rc;
     }
+    if (!own)
+        *text = sp;
     return MN_OK;
 }
 

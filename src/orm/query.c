@@ -3300,8 +3300,10 @@ typedef struct sjoin {
     const char *alias;
     bool outer;
     mn__coldec *dec;   /* how m's columns become members (run_select) */
+    int fki;           /* a forward key's index in the parent's fields */
     char *batch;       /* instances of m allocated ahead (see read_joins) */
-    char *entries;     /* and as many accessor-cache entries for them */
+    char *entries;     /* and as many accessor-cache entries for them, */
+    size_t esize;      /* each this size */
     size_t batch_left; /* how many are left in batch */
     size_t batch_done; /* how many were allocated so far */
 } sjoin;
@@ -3391,6 +3393,7 @@ static int add_join(comp *c, int parent, const char *name)
     j->m = reverse ? rev.model : f->related;
     j->alias = mn_arena_sprintf(c->a, "T%zu", c->nsj + 1);
     j->outer = reverse || f->null || (parent >= 0 && c->sj[parent].outer);
+    j->fki = reverse ? -1 : mn_model_field_index(pm, f);
     j->batch = NULL;
     j->batch_left = j->batch_done = 0;
     return (int)c->nsj++;
@@ -3475,8 +3478,8 @@ static void put_joins(comp *c)
  * with the rows read (1, 1, 2, 4, ... 64 at a time), as run_select does. */
 static void *join_obj_alloc(comp *c, sjoin *s, void **entry)
 {
-    size_t esize = mn__cache_entry_size();
     if (!s->batch_left) {
+        size_t esize = s->esize = mn__cache_entry_size();
         size_t k = s->batch_done == 0 ? 1 : s->batch_done < 64 ? s->batch_done : 64;
         s->batch = mn__obj_alloc_many(s->m, c->a, k);
         s->entries = s->batch ? mn_arena_alloc(c->a, k * esize) : NULL;
@@ -3488,7 +3491,7 @@ static void *join_obj_alloc(comp *c, sjoin *s, void **entry)
     void *obj = s->batch;
     *entry = s->entries;
     s->batch += s->m->size;
-    s->entries += esize;
+    s->entries += s->esize;
     s->batch_left--;
     return obj;
 }
@@ -3526,7 +3529,7 @@ static int read_joins(comp *c, void *base, mn_db_rows *rows, const mn_db_cell *c
                 if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), obj, c->a) != MN_OK)
                     return mn_err_set(e, MN_ENOMEM, "out of memory");
             } else {
-                mn__cache_put_fk(parent, pm, s->fk, *(int64_t *)((char *)parent + s->fk->offset), obj, entry);
+                mn__cache_put_fk(parent, pm, s->fk, s->fki, *(int64_t *)((char *)parent + s->fk->offset), obj, entry);
             }
             objs[j] = obj;
         }
@@ -3965,19 +3968,12 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
             } else {
-                mn_db_rows_cells(rows, 0, ncells, cells);
-                /* the row's text in one allocation (without joins,
-                 * mn__row_decode makes it) */
-                char *text = NULL;
-                if (c.nsj) {
-                    size_t bytes = mn__row_text_bytes(dec, n, cells), at = n;
-                    for (size_t j = 0; j < c.nsj; at += c.sj[j++].m->_rt->nfields)
-                        bytes += mn__row_text_bytes(c.sj[j].dec, c.sj[j].m->_rt->nfields, cells + at);
-                    text = bytes ? mn_arena_alloc(qs->arena, bytes) : NULL;
-                    if (bytes && !text) {
-                        rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
-                        break;
-                    }
+                /* the row's text in one allocation */
+                size_t bytes = mn_db_rows_cells(rows, 0, ncells, cells);
+                char *text = bytes ? mn_arena_alloc(qs->arena, bytes + ncells) : NULL;
+                if (bytes && !text) {
+                    rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+                    break;
                 }
                 rc = mn__row_decode(obj, m, dec, n, cells, rows, 0, c.eng, qs->arena, &text, &e);
                 for (size_t i = 0; rc == MN_OK && qs->nannots && i < n; i++) {

@@ -323,21 +323,23 @@ int mn__cache_put(void *inst, const mn_model *m, const char *name, int64_t key, 
     return MN_OK;
 }
 
-void mn__cache_put_fk(void *inst, const mn_model *m, const mn_field *fk, int64_t key, void *obj, void *mem)
+void mn__cache_put_fk(void *inst, const mn_model *m, const mn_field *fk, int fki, int64_t key, void *obj, void *mem)
 {
     mn_obj *h = (mn_obj *)((char *)inst + m->obj_offset);
     struct mn__relcache *c = h->rel ? cache_find(inst, m, fk->name) : NULL;
-    ptrdiff_t i = fk - m->_rt->fields;
-    bool own = i >= 0 && (size_t)i < m->_rt->nfields;
     if (!c) {
-        *(c = mem) = (struct mn__relcache){ .name = fk->name, .next = h->rel };
+        c = mem;
+        c->name = fk->name;
+        c->next = h->rel;
+        c->items = NULL;
+        c->n = 0;
         h->rel = c;
     }
     c->many = false;
     c->key = key;
     c->obj = obj;
-    c->fk = own ? fk : NULL;
-    c->fki = (int)i;
+    c->fk = fki >= 0 ? fk : NULL;
+    c->fki = fki;
 }
 
 int mn__cache_put_many(void *inst, const mn_model *m, const char *name, void **items, size_t n, mn_arena *arena)

@@ -511,7 +511,11 @@ Test(db, hashed_execute_storage_types_and_extension_slot)
         cr_assert_eq(cell.type, MN_VALUE_NULL);
         /* a whole row at once, as cell by cell; past the last column: NULL */
         mn_db_cell cells[7];
-        mn_db_rows_cells(rows, 0, 7, cells);
+        size_t text = mn_db_rows_cells(rows, 0, 7, cells), want = 0;
+        for (size_t i = 0; i < 7; i++)
+            want += cells[i].type == MN_VALUE_STR ? cells[i].s.len : 0;
+        cr_assert_eq(text, want, "the text cells' total length");
+        cr_assert_geq(text, 4);
         for (size_t i = 0; i < 6; i++) {
             mn_db_rows_cell(rows, i, &cell);
             cr_assert_eq(cells[i].type, cell.type, "column %zu", i);
