@@ -831,6 +831,9 @@ typedef struct comp {
     bool in_aggregate; /* compiling aggregate(): relation aggregates combine per row */
     bool via_rel;      /* the model was reached across a relation of a filter */
     bool agg_over_annots; /* aggregate() reads annotations of a wrapped query */
+    bool ord_select;   /* compile_order writes its expressions as select columns ... */
+    uint64_t ord_desc; /* ... recording here which are descending */
+    size_t nord;
     const char *guard_col; /* a JSON key's column: exclude()'s IS NOT NULL goes on it */
     bool joins;        /* run_select: write select_related's joins */
     struct sjoin *sj;  /* those joins */
@@ -2671,12 +2674,14 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
                 cfail(c, MN_ENOMEM, "out of memory");
                 return;
             }
-            if (k)
+            if (k && !c->ord_select)
                 put(c, ", ");
             compile_order_item(c, sub, desc != rdesc, reversed, depth + 1);
         }
         return;
     }
+    if (c->ord_select)
+        put(c, ", ");
     const mn_field *f = resolve_field(c, name);
     const char *sep = strstr(name, "__");
     char *head = !f && sep ? mn_arena_strndup(c->a, name, (size_t)(sep - name)) : NULL;
@@ -2718,10 +2723,15 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
         unresolved(c, name);
         return;
     }
-    if (desc != reversed)
+    if (c->ord_select) {
+        if (c->nord < 64 && desc != reversed)
+            c->ord_desc |= UINT64_C(1) << c->nord;
+        c->nord++;
+    } else if (desc != reversed) {
         put(c, " DESC");
-    else
+    } else {
         put(c, " ASC");
+    }
 }
 
 static void compile_order(comp *c, const char *const *order, bool reversed)
@@ -2729,10 +2739,16 @@ static void compile_order(comp *c, const char *const *order, bool reversed)
     bool first = true;
     for (size_t i = 0; order && order[i] && c->rc == MN_OK; i++) {
         const char *o = order[i];
-        put(c, first ? " ORDER BY " : ", ");
+        if (!c->ord_select)
+            put(c, first ? " ORDER BY " : ", ");
         first = false;
         if (!strcmp(o, "?")) {
-            put(c, "RANDOM()");
+            if (c->ord_select) {
+                put(c, ", RANDOM()");
+                c->nord++;
+            } else {
+                put(c, "RANDOM()");
+            }
             continue;
         }
         bool desc = o[0] == '-';
@@ -2826,6 +2842,33 @@ static bool any_agg(mn_qs *qs)
 }
 
 /* SELECT ... FROM ... WHERE ... [GROUP BY] ORDER BY ... LIMIT */
+/* Is every ordering name a column the SELECT already has (a plain field
+ * of an instance query, a selected values() name or annotation)? */
+static bool order_selected(comp *c, const selcol *cols, size_t n, const char *const *ord)
+{
+    for (size_t i = 0; ord[i]; i++) {
+        const char *name = ord[i][0] == '-' ? ord[i] + 1 : ord[i];
+        if (!strcmp(name, "?"))
+            return false;
+        const mn_field *f = resolve_field(c, name);
+        if (f && f->kind == MN_KIND_FOREIGNKEY && !strcmp(f->name, name) && f->related &&
+            f->related->meta.ordering)
+            return false; /* follows the related model's ordering */
+        bool found = false;
+        for (size_t k = 0; k < n && !found; k++) {
+            if (f && cols[k].field >= 0 && !cols[k].path && !cols[k].jalias)
+                found = cols[k].field == mn_model_field_index(c->m, f);
+            else if (!f && cols[k].field < 0)
+                found = !strcmp(c->qs->annots[-cols[k].field - 1].name, name);
+            else if (!f && cols[k].path)
+                found = !strcmp(cols[k].key, name) && !cols[k].jalias;
+        }
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
 static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
 {
     mn_qs *qs = c->qs;
@@ -2861,6 +2904,22 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
             mn__quote(&c->sql, an->name);
         }
     }
+    /* distinct() ordered by what it does not select: as Django, the
+     * ordering joins the selected columns (so it counts for DISTINCT, and
+     * PostgreSQL accepts the ORDER BY), which the ORDER BY names by
+     * position */
+    bool ord_cols = qs->distinct && ord && ord[0] && !c->joins && !any_agg(qs) && !order_selected(c, cols, n, ord);
+    size_t nord = 0;
+    uint64_t ord_desc = 0;
+    if (ord_cols) {
+        c->ord_select = true;
+        c->nord = 0;
+        c->ord_desc = 0;
+        compile_order(c, ord, qs->reversed);
+        c->ord_select = false;
+        nord = c->nord;
+        ord_desc = c->ord_desc;
+    }
     if (c->joins)
         put_related_columns(c);
     put(c, " FROM ");
@@ -2892,8 +2951,13 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
         }
     }
     compile_having(c);
-    if (with_order)
+    if (ord_cols) {
+        for (size_t i = 0; i < nord; i++)
+            mn_buf_printf(&c->sql, "%s%zu %s", i ? ", " : " ORDER BY ", n + i + 1,
+                          i < 64 && (ord_desc >> i & 1) ? "DESC" : "ASC");
+    } else if (with_order) {
         compile_order(c, ordering(qs), qs->reversed);
+    }
     compile_limit(c, qs->low, qs->high);
     if (qs->for_update && c->eng == MN_DB_POSTGRES)
         put(c, " FOR UPDATE");

@@ -223,6 +223,9 @@ case("values with expression", "rows", [("order_by", ["pk"]), ("slice", 0, 3),
                                         ("values", ["pk", "total"])])
 case("annotate name clash", "pks", [("annotate", {"price": agg("Sum", "stock")})])
 case("annotate name clash F", "pks", [("annotate", {"stock": F("weight")})])
+case("values distinct order other", "rows", [("values", ["status"]), ("distinct",), ("order_by", ["status", "price"])])
+case("distinct order by fk name", "pks", [("distinct",), ("order_by", ["category__name", "pk"])])
+case("distinct order by fk", "pks", [("distinct",), ("order_by", ["category", "pk"])])
 case("values then filter", "rows", [("values", ["name"]), ("filter", {"stock": 0}), ("order_by", ["name"])])
 case("values count", "count", [("values", ["status"])])
 
@@ -455,7 +458,5 @@ KNOWN_BY_ENGINE = {
         "filter tags__color__startswith='b'": "deliberate: contains/startswith/endswith stay case-sensitive on "
                                               "SQLite, where Django's LIKE ignores ASCII case",
     },
-    "postgresql": {
-        "values_list distinct category": MISSING,
-    },
+    "postgresql": {},
 }

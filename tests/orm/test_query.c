@@ -1640,3 +1640,30 @@ Test(qs, bulk_create_ignore_conflicts_skips_rows_and_leaves_keys_unset)
     cr_assert_eq(count_or_err(mn_qs_filter(all(), "slug", mn_value_cstr("fresh")), &err), 1, "%s", err.msg);
     cr_assert_eq(count_or_err(mn_qs_filter(all(), "name", mn_value_cstr("Dup")), &err), 0, "%s", err.msg);
 }
+
+/* distinct() ordered by a column it does not select selects it too, as
+ * Django does (and PostgreSQL requires). */
+Test(qs, distinct_with_an_ordering_it_does_not_select)
+{
+    mn_err err = { 0 };
+    /* statuses: all "draft" but one published */
+    cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err, "status",
+                              mn_value_cstr("published"), NULL),
+                 1, "%s", err.msg);
+    mn_list *rows = mn_qs_rows(mn_qs_order_by(mn_qs_distinct(mn_qs_values_list(all(), MN_QS_FLAT, "status", NULL)),
+                                              "status", NULL));
+    cr_assert_not_null(rows);
+    cr_assert_eq(mn_list_len(rows), 2);
+    /* ordered by price too: one row per (status, price), price not returned */
+    mn_qs *by_price = mn_qs_order_by(mn_qs_distinct(mn_qs_values_list(all(), MN_QS_FLAT, "status", NULL)), "status",
+                                     "-price", NULL);
+    rows = mn_qs_rows(by_price);
+    cr_assert_not_null(rows, "%s", mn_qs_error(by_price)->msg);
+    cr_assert_eq(mn_list_len(rows), 6);
+    cr_assert(mn_str_eq_cstr(mn_list_get(rows, 0).u.s, "draft"));
+    cr_assert(mn_str_eq_cstr(mn_list_get(rows, 5).u.s, "published"));
+    /* instances ordered across a relation */
+    mn_qs *by_cat = mn_qs_order_by(mn_qs_distinct(all()), "category__name", "-pk", NULL);
+    cr_assert_eq(mn_qs_len(by_cat), 6, "%s", mn_qs_error(by_cat)->msg);
+    cr_assert_eq(mn_qs_count(by_cat, &err), 6, "%s", err.msg);
+}
