@@ -246,6 +246,31 @@ const mn_field *mn_model_field_by_name(mn_model *m, const char *name)
     return NULL;
 }
 
+int mn__model_field_find(mn_model *m, mn_str name)
+{
+    struct mn__model_rt *rt = __atomic_load_n(&m->_rt, __ATOMIC_ACQUIRE);
+    if (!rt || rt->error) {
+        if (mn__model_setup(m, NULL) != MN_OK)
+            return -1;
+        rt = m->_rt;
+    }
+    if (!name.len)
+        return -1;
+    if (name.len == 2 && name.ptr[0] == 'p' && name.ptr[1] == 'k')
+        return rt->pk;
+    for (size_t i = 0; i < rt->nfields; i++) {
+        /* Equal bytes and the same length; a name holding a NUL never
+         * matches here (the callers' C-string path decides those). */
+        const char *f = rt->fields[i].name;
+        size_t k = 0;
+        while (k < name.len && f[k] && f[k] == name.ptr[k])
+            k++;
+        if (k == name.len && !f[k])
+            return (int)i;
+    }
+    return -1;
+}
+
 int mn_model_field_index(mn_model *m, const mn_field *f)
 {
     if (mn__model_setup(m, NULL) != MN_OK || f < m->_rt->fields || f >= m->_rt->fields + m->_rt->nfields)
@@ -402,6 +427,11 @@ int mn_obj_get(const void *obj, mn_model *m, const char *field, mn_value *out)
     int i = field_index_by_name(m, field);
     if (i < 0)
         return MN_ENOTFOUND;
+    return mn__obj_get_at(obj, m, i, out);
+}
+
+int mn__obj_get_at(const void *obj, mn_model *m, int i, mn_value *out)
+{
     const mn_field *f = &m->_rt->fields[i];
     const mn_obj *h = mn_obj_header(m, obj);
     if (h->deferred && (h->deferred->mask >> i & 1)) {
@@ -927,6 +957,19 @@ int mn__to_db(const mn_field *f, mn_value v, mn_db_engine eng, mn_arena *arena, 
         *out = v;
         return MN_OK;
     }
+    /* An integer for an integer field (get(pk=...)) within the field's
+     * range is sent as it is, as the conversions below would. */
+    if (v.type == MN_VALUE_INT && is_int_kind(f->kind)) {
+        bool fits = true;
+        if (f->kind == MN_KIND_INT || f->kind == MN_KIND_POSINT)
+            fits = v.u.i >= INT32_MIN && v.u.i <= INT32_MAX;
+        else if (f->kind == MN_KIND_SMALLINT || f->kind == MN_KIND_POSSMALLINT)
+            fits = v.u.i >= INT16_MIN && v.u.i <= INT16_MAX;
+        if (fits) {
+            *out = mn_value_int(v.u.i);
+            return MN_OK;
+        }
+    }
     /* A one-field model over the scratch struct reuses the conversions
      * (thread-local: the set-up data is too big for small stacks). */
     static _Thread_local struct mn__model_rt rt;
@@ -1118,15 +1161,16 @@ static bool decimal_from_number(const mn_field *f, const mn_db_cell *cell, mn_de
     return true;
 }
 
-int mn__member_from_row(void *obj, mn_model *m, size_t i, mn_db_rows *rows, size_t col, mn_db_engine eng,
-                        mn_arena *arena, mn_err *err)
+/* Member i from cell, the value of column col of rows' current row (read
+ * again through rows only when stored as another type than the field's). */
+static int member_from_cell(void *obj, mn_model *m, size_t i, const mn_db_cell *cellp, mn_db_rows *rows, size_t col,
+                            mn_db_engine eng, mn_arena *arena, mn_err *err)
 {
     const mn_field *f = &m->_rt->fields[i];
     /* Fast paths for the common kinds, skipping mn_value round trips: one
      * call gives the storage type and the value; a value stored as another
      * type than expected is converted by the getters. */
-    mn_db_cell cell;
-    mn_db_rows_cell(rows, col, &cell);
+    mn_db_cell cell = *cellp;
     if (cell.type == MN_VALUE_NULL) {
         zero_member(obj, f);
         set_null_bit(obj, m, i, true);
@@ -1177,6 +1221,182 @@ int mn__member_from_row(void *obj, mn_model *m, size_t i, mn_db_rows *rows, size
     default: *MEMBER(obj, f, mn_str) = v.u.s; break;
     }
     set_null_bit(obj, m, i, false);
+    return MN_OK;
+}
+
+int mn__member_from_row(void *obj, mn_model *m, size_t i, mn_db_rows *rows, size_t col, mn_db_engine eng,
+                        mn_arena *arena, mn_err *err)
+{
+    mn_db_cell cell;
+    mn_db_rows_cell(rows, col, &cell);
+    return member_from_cell(obj, m, i, &cell, rows, col, eng, arena, err);
+}
+
+/* ---- whole rows ----
+ * A query decodes every row the same way: each column's fast path is
+ * chosen once (mn__coldec_init), then a row is one pass over the cells the
+ * driver gave in one call, strings copied into one allocation per row.
+ * Values stored as another type than the field's, NULLs and the other
+ * kinds take member_from_cell. */
+
+enum {
+    DEC_GENERIC,
+    DEC_I64,
+    DEC_I32,
+    DEC_I16,
+    DEC_BOOL,
+    DEC_F64,
+    DEC_STR,
+    DEC_DECIMAL_NUM,  /* SQLite: a number, see decimal_from_number */
+    DEC_DECIMAL_TEXT, /* PostgreSQL: numeric text */
+    DEC_SKIP,         /* not a member (an annotation) */
+};
+
+void mn__coldec_skip(mn__coldec *out) { *out = (mn__coldec){ .op = DEC_SKIP }; }
+
+static inline size_t row_text_bytes(const mn__coldec *dec, size_t n, const mn_db_cell *cells)
+{
+    size_t bytes = 0;
+    for (size_t k = 0; k < n; k++)
+        if (dec[k].op == DEC_STR && cells[k].type == MN_VALUE_STR)
+            bytes += cells[k].s.len + 1;
+    return bytes;
+}
+
+size_t mn__row_text_bytes(const mn__coldec *dec, size_t n, const mn_db_cell *cells)
+{
+    return row_text_bytes(dec, n, cells);
+}
+
+void mn__coldec_init(mn_model *m, size_t i, mn_db_engine eng, mn__coldec *out)
+{
+    const mn_field *f = &m->_rt->fields[i];
+    out->offset = (uint32_t)f->offset;
+    out->field = (uint8_t)i;
+    switch (f->kind) {
+    case MN_KIND_INT:
+    case MN_KIND_POSINT: out->op = DEC_I32; break;
+    case MN_KIND_SMALLINT:
+    case MN_KIND_POSSMALLINT: out->op = DEC_I16; break;
+    case MN_KIND_BOOL: out->op = DEC_BOOL; break;
+    case MN_KIND_FLOAT: out->op = DEC_F64; break;
+    case MN_KIND_DECIMAL: out->op = eng == MN_DB_SQLITE ? DEC_DECIMAL_NUM : DEC_DECIMAL_TEXT; break;
+    default:
+        if (is_int_kind(f->kind))
+            out->op = DEC_I64;
+        else if (is_str_kind(f->kind) && f->kind != MN_KIND_UUID && f->kind != MN_KIND_BINARY)
+            out->op = DEC_STR;
+        else
+            out->op = DEC_GENERIC;
+    }
+}
+
+/* n bytes from s to d, short strings without a call. */
+static inline void copy_bytes(char *d, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n < 4) {
+        if (n) {
+            d[0] = s[0];
+            d[n / 2] = s[n / 2];
+            d[n - 1] = s[n - 1];
+        }
+    } else {
+        memcpy(d, s, n);
+    }
+}
+
+int mn__row_decode(void *obj, mn_model *m, const mn__coldec *dec, size_t n, const mn_db_cell *cells, mn_db_rows *rows,
+                   size_t col, mn_db_engine eng, mn_arena *arena, char **text, mn_err *err)
+{
+    char *sp = *text;
+    if (!sp) {
+        size_t bytes = row_text_bytes(dec, n, cells);
+        if (bytes && !(sp = mn_arena_alloc(arena, bytes)))
+            return mn_err_set(err, MN_ENOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < n; k++) {
+        const mn_db_cell *c = &cells[k];
+        char *p = (char *)obj + dec[k].offset;
+        switch (dec[k].op) {
+        case DEC_I64:
+            if (c->type == MN_VALUE_INT) {
+                memcpy(p, &c->i, sizeof c->i);
+                continue;
+            }
+            break;
+        case DEC_I32:
+            if (c->type == MN_VALUE_INT) {
+                int32_t v = (int32_t)c->i;
+                memcpy(p, &v, sizeof v);
+                continue;
+            }
+            break;
+        case DEC_I16:
+            if (c->type == MN_VALUE_INT) {
+                int16_t v = (int16_t)c->i;
+                memcpy(p, &v, sizeof v);
+                continue;
+            }
+            break;
+        case DEC_BOOL:
+            if (c->type == MN_VALUE_INT) {
+                *(bool *)p = c->i != 0;
+                continue;
+            }
+            break;
+        case DEC_F64:
+            if (c->type == MN_VALUE_FLOAT) {
+                memcpy(p, &c->f, sizeof c->f);
+                continue;
+            }
+            break;
+        case DEC_STR:
+            if (c->type == MN_VALUE_STR) {
+                size_t len = c->s.len;
+                copy_bytes(sp, c->s.ptr, len);
+                sp[len] = '\0';
+                mn_str t = { sp, len };
+                memcpy(p, &t, sizeof t);
+                sp += len + 1;
+                *text = sp;
+                continue;
+            }
+            break;
+        case DEC_DECIMAL_NUM:
+            if (decimal_from_number(&m->_rt->fields[dec[k].field], c, (mn_decimal *)p))
+                continue;
+            break;
+        case DEC_DECIMAL_TEXT:
+            if (c->type == MN_VALUE_STR) {
+                const mn_field *f = &m->_rt->fields[dec[k].field];
+                mn_decimal d, q;
+                if (mn_decimal_parse(c->s, &d, NULL) == MN_OK) {
+                    if (f->decimal_places >= 0 && mn_decimal_quantize(d, f->decimal_places, MN_ROUND_HALF_EVEN, &q) == MN_OK)
+                        d = q;
+                    memcpy(p, &d, sizeof d);
+                    continue;
+                }
+            }
+            break;
+        case DEC_SKIP: continue;
+        default: break;
+        }
+        int rc = member_from_cell(obj, m, dec[k].field, c, rows, col + k, eng, arena, err);
+        if (rc != MN_OK)
+            return rc;
+    }
     return MN_OK;
 }
 

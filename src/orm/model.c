@@ -1176,6 +1176,11 @@ static int inst_get_attr(const void *obj, mn_str name, mn_arena *arena, mn_value
     char tmp[96];
     if (name.len >= sizeof tmp)
         return MN_ENOTFOUND;
+    /* A plain field (the common case, {{ obj.field }}): no copy of the
+     * name, one lookup. */
+    int i = mn__model_field_find(m, name);
+    if (i >= 0 && m->_rt->fields[i].kind != MN_KIND_FOREIGNKEY)
+        return mn__obj_get_at(base, m, i, out);
     memcpy(tmp, name.ptr, name.len);
     tmp[name.len] = '\0';
     /* product.category, user.profile, product.tags: the relation, as in

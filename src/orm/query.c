@@ -3193,6 +3193,8 @@ typedef struct qc_entry {
     char *key;
     char *sql;
     uint64_t sql_hash;
+    mn__coldec *dec; /* how its columns become members (NULL: not yet known) */
+    size_t ndec;
 } qc_entry;
 
 typedef struct qc_cache {
@@ -3214,6 +3216,7 @@ static void qc_free(void *p)
     for (size_t i = 0; i < QC_SLOTS; i++) {
         free(qc->slots[i].key);
         free(qc->slots[i].sql);
+        free(qc->slots[i].dec);
     }
     free(qc);
 }
@@ -3229,6 +3232,15 @@ static bool qc_put(qc_shape *s, const void *p, size_t n)
 
 static bool qc_put_name(qc_shape *s, const char *name) { return qc_put(s, name, strlen(name) + 1); }
 
+/* The first "__" of a lookup, or NULL. */
+static const char *lookup_sep(const char *s)
+{
+    for (; *s; s++)
+        if (s[0] == '_' && s[1] == '_')
+            return s;
+    return NULL;
+}
+
 /* A leaf the cache can take: "name" or "name__op" for a comparison op, on
  * a field that is no JSONField, against a value that is one parameter. */
 static bool qc_leaf(qc_shape *s, mn_qs *qs, const mn_qobj *q)
@@ -3242,7 +3254,7 @@ static bool qc_leaf(qc_shape *s, mn_qs *qs, const mn_qobj *q)
     }
     if (s->n == QC_MAX_LEAVES)
         return false;
-    const char *sep = strstr(q->lookup, "__");
+    const char *sep = lookup_sep(q->lookup);
     size_t nlen = sep ? (size_t)(sep - q->lookup) : strlen(q->lookup);
     if (sep) {
         const char *op = sep + 2;
@@ -3254,8 +3266,11 @@ static bool qc_leaf(qc_shape *s, mn_qs *qs, const mn_qobj *q)
         return false;
     memcpy(name, q->lookup, nlen);
     name[nlen] = '\0';
-    comp c = { .qs = qs, .m = qs->m };
-    const mn_field *f = resolve_field(&c, name);
+    const mn_field *f = mn_model_field_by_name(qs->m, name);
+    if (!f) { /* "key_id" */
+        comp c = { .qs = qs, .m = qs->m };
+        f = resolve_field(&c, name);
+    }
     if (!f || f->kind == MN_KIND_JSON)
         return false;
     s->leaves[s->n] = q;
@@ -3335,15 +3350,15 @@ static qc_entry *qc_find(mn_db *db, const qc_shape *s)
     return NULL;
 }
 
-/* Keeps sql for the shape (replacing what had its slot). Out of memory
- * only means no caching. */
-static void qc_store(mn_db *db, const qc_shape *s, const char *sql)
+/* Keeps sql for the shape (replacing what had its slot), and returns its
+ * entry. Out of memory only means no caching (NULL). */
+static qc_entry *qc_store(mn_db *db, const qc_shape *s, const char *sql)
 {
     qc_cache *qc = mn_db_ext(db);
     if (!qc) {
         qc = calloc(1, sizeof *qc);
         if (!qc)
-            return;
+            return NULL;
         mn_db_set_ext(db, qc, qc_free);
     }
     qc_entry *e = &qc->slots[s->hash % QC_SLOTS];
@@ -3351,21 +3366,30 @@ static void qc_store(mn_db *db, const qc_shape *s, const char *sql)
     if (!key || !text) {
         free(key);
         free(text);
-        return;
+        return NULL;
     }
     memcpy(key, s->key, s->len);
     free(e->key);
     free(e->sql);
+    free(e->dec);
     *e = (qc_entry){ .hash = s->hash, .keylen = s->len, .key = key, .sql = text, .sql_hash = mn_db_sql_hash(text) };
+    return e;
+}
+
+/* Keeps the decoder of a stored entry's rows (out of memory: not kept). */
+static void qc_store_dec(qc_entry *e, const mn__coldec *dec, size_t n)
+{
+    if (!e || e->dec || !(e->dec = malloc((n ? n : 1) * sizeof *dec)))
+        return;
+    memcpy(e->dec, dec, n * sizeof *dec);
+    e->ndec = n;
 }
 
 /* The parameters of a cached shape: each leaf's value converted by its
  * field, as compile_lookup does. */
-static int qc_params(comp *c, const qc_shape *s)
+static int qc_params(comp *c, const qc_shape *s, mn_value *buf)
 {
-    c->params = mn_arena_alloc(c->a, (s->n ? s->n : 1) * sizeof *c->params);
-    if (!c->params)
-        return cfail(c, MN_ENOMEM, "out of memory");
+    c->params = buf; /* QC_MAX_LEAVES values, read by the statement's run only */
     c->cap = s->n;
     for (size_t i = 0; i < s->n; i++)
         if (lookup_value(c, s->fields[i], s->leaves[i]->v, &c->params[i]) != MN_OK)
@@ -3384,7 +3408,9 @@ typedef struct sjoin {
     mn_model *m;
     const char *alias;
     bool outer;
+    mn__coldec *dec;   /* how m's columns become members (run_select) */
     char *batch;       /* instances of m allocated ahead (see read_joins) */
+    char *entries;     /* and as many accessor-cache entries for them */
     size_t batch_left; /* how many are left in batch */
     size_t batch_done; /* how many were allocated so far */
 } sjoin;
@@ -3556,24 +3582,30 @@ static void put_joins(comp *c)
 
 /* The next fresh instance of a join's model: allocated in batches growing
  * with the rows read (1, 1, 2, 4, ... 64 at a time), as run_select does. */
-static void *join_obj_alloc(comp *c, sjoin *s)
+static void *join_obj_alloc(comp *c, sjoin *s, void **entry)
 {
+    size_t esize = mn__cache_entry_size();
     if (!s->batch_left) {
         size_t k = s->batch_done == 0 ? 1 : s->batch_done < 64 ? s->batch_done : 64;
         s->batch = mn__obj_alloc_many(s->m, c->a, k);
-        if (!s->batch)
+        s->entries = s->batch ? mn_arena_alloc(c->a, k * esize) : NULL;
+        if (!s->entries)
             return NULL;
         s->batch_left = k;
         s->batch_done += k;
     }
     void *obj = s->batch;
+    *entry = s->entries;
     s->batch += s->m->size;
+    s->entries += esize;
     s->batch_left--;
     return obj;
 }
 
-/* Reads the joined objects of the current row into the accessor caches. */
-static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err *e)
+/* Reads the joined objects of the current row into the accessor caches:
+ * cells are the row's columns from col on (from mn_db_rows_cells). */
+static int read_joins(comp *c, void *base, mn_db_rows *rows, const mn_db_cell *cells, size_t col, char **text,
+                      mn_err *e)
 {
     void *objs[64];
     if (c->nsj > 64)
@@ -3584,28 +3616,30 @@ static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err 
         size_t nf = m->_rt->nfields;
         void *parent = s->parent < 0 ? base : objs[s->parent];
         mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
+        bool pk_null = cells[m->_rt->pk].type == MN_VALUE_NULL;
         objs[j] = NULL;
-        if (parent && s->reverse && mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
+        if (parent && s->reverse && pk_null) {
             /* known to have none: user.profile then fails without a query */
             if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
-        } else if (parent && (!s->outer || !mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk))) {
+        } else if (parent && (!s->outer || !pk_null)) {
             /* an INNER JOIN's row always has the joined primary key */
-            void *obj = join_obj_alloc(c, s);
+            void *entry;
+            void *obj = join_obj_alloc(c, s, &entry);
             if (!obj)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
-            for (size_t i = 0; i < nf; i++) {
-                int rc = mn__member_from_row(obj, m, i, rows, col + i, c->eng, c->a, e);
-                if (rc != MN_OK)
-                    return rc;
+            int rc = mn__row_decode(obj, m, s->dec, nf, cells, rows, col, c->eng, c->a, text, e);
+            if (rc != MN_OK)
+                return rc;
+            if (s->reverse) {
+                if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), obj, c->a) != MN_OK)
+                    return mn_err_set(e, MN_ENOMEM, "out of memory");
+            } else {
+                mn__cache_put_fk(parent, pm, s->fk, *(int64_t *)((char *)parent + s->fk->offset), obj, entry);
             }
-            int64_t key = s->reverse ? mn_obj_pk(parent, pm) : *(int64_t *)((char *)parent + s->fk->offset);
-            /* a forward key's name is its field's, in the static descriptor */
-            if ((s->reverse ? mn__cache_put(parent, pm, s->name, key, obj, c->a)
-                            : mn__cache_put_static(parent, pm, s->name, key, obj, c->a)) != MN_OK)
-                return mn_err_set(e, MN_ENOMEM, "out of memory");
             objs[j] = obj;
         }
+        cells += nf;
         col += nf;
     }
     return MN_OK;
@@ -3880,14 +3914,17 @@ static int run_select(mn_qs *qs, mn_err *err)
     mn_db *db = qs_db(qs, err);
     if (!db)
         return settle(qs, err, MN_EINVAL, err);
-    mn_err e = { 0 };
+    mn_err e; /* only read once set: no need to clear its message buffer */
+    e.code = MN_OK;
+    e.msg[0] = '\0';
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
     size_t n = 0;
     selcol *cols = NULL;
     qc_shape shape;
+    mn_value pbuf[QC_MAX_LEAVES];
     bool cacheable = false;
-    const qc_entry *hit = NULL;
+    qc_entry *hit = NULL, *stored = NULL;
     const char *sql = NULL;
     uint64_t sql_hash = 0;
     if (qs->raw_sql) {
@@ -3896,16 +3933,20 @@ static int run_select(mn_qs *qs, mn_err *err)
         c.np = qs->nraw;
     } else {
         setup_joins(&c);
-        cols = c.rc == MN_OK ? select_columns(&c, &n) : NULL;
         /* select_related's joins change the text beyond the shape's key */
-        cacheable = cols && !qs->cursor && !c.joins && qc_shape_of(qs, c.eng, &shape);
+        cacheable = c.rc == MN_OK && !qs->cursor && !c.joins && qc_shape_of(qs, c.eng, &shape);
         hit = cacheable ? qc_find(db, &shape) : NULL;
+        if (hit && hit->dec) /* the columns are the shape's: its loaded fields */
+            n = hit->ndec;
+        else
+            cols = c.rc == MN_OK ? select_columns(&c, &n) : NULL;
+        cacheable = cacheable && (cols || hit);
         if (qs->cursor) {
             /* the next chunk of an iterator's server-side cursor */
         } else if (hit) {
             sql = hit->sql;
             sql_hash = hit->sql_hash;
-            qc_params(&c, &shape);
+            qc_params(&c, &shape, pbuf);
         } else if (cols) {
             compile_select(&c, cols, n, true);
         }
@@ -3920,7 +3961,7 @@ static int run_select(mn_qs *qs, mn_err *err)
         sql = mn_buf_cstr(&c.sql);
         sql_hash = mn_db_sql_hash(sql);
         if (cacheable && c.np == shape.n)
-            qc_store(db, &shape, sql);
+            stored = qc_store(db, &shape, sql);
     }
     mn_db_rows *rows;
     int rc = qs->cursor ? mn_db_cursor_fetch(qs->cursor, qs->cursor_chunk, &rows, &e)
@@ -3976,6 +4017,36 @@ static int run_select(mn_qs *qs, mn_err *err)
      * rows read (1, 1, 2, 4, ... 64 at a time). */
     char *batch = NULL;
     size_t batch_left = 0;
+    /* Instance rows are decoded whole: the driver gives all the cells of a
+     * row in one call, each column's way to its member chosen here once. */
+    mn_db_cell cellbuf[64], *cells = cellbuf;
+    mn__coldec *dec = NULL;
+    size_t ncells = n;
+    if (hit && hit->dec) {
+        dec = hit->dec;
+    } else if (qs->mode == MODE_OBJECTS && !qs->raw_sql && (dec = mn_arena_alloc(qs->arena, (n + 1) * sizeof *dec))) {
+        for (size_t i = 0; i < n; i++) {
+            if (cols[i].field >= 0)
+                mn__coldec_init(m, (size_t)cols[i].field, c.eng, &dec[i]);
+            else
+                mn__coldec_skip(&dec[i]);
+        }
+        for (size_t j = 0; dec && j < c.nsj; j++) {
+            mn_model *jm = c.sj[j].m;
+            if ((c.sj[j].dec = mn_arena_alloc(qs->arena, jm->_rt->nfields * sizeof *dec)) == NULL)
+                dec = NULL;
+            for (size_t i = 0; dec && i < jm->_rt->nfields; i++)
+                mn__coldec_init(jm, i, c.eng, &c.sj[j].dec[i]);
+            ncells += jm->_rt->nfields;
+        }
+        if (dec && ncells > sizeof cellbuf / sizeof *cellbuf && !(cells = mn_arena_alloc(qs->arena, ncells * sizeof *cells)))
+            dec = NULL;
+        if (!dec) {
+            mn_db_rows_close(rows);
+            return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
+        }
+        qc_store_dec(hit ? hit : stored, dec, n);
+    }
     while ((len == 0 || !qs->one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (qs->mode == MODE_OBJECTS) {
             if (!batch_left) {
@@ -4003,10 +4074,23 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
             } else {
-                for (size_t i = 0; rc == MN_OK && i < n; i++) {
-                    if (cols[i].field >= 0) {
-                        rc = mn__member_from_row(obj, m, (size_t)cols[i].field, rows, i, c.eng, qs->arena, &e);
-                    } else {
+                mn_db_rows_cells(rows, 0, ncells, cells);
+                /* the row's text in one allocation (without joins,
+                 * mn__row_decode makes it) */
+                char *text = NULL;
+                if (c.nsj) {
+                    size_t bytes = mn__row_text_bytes(dec, n, cells), at = n;
+                    for (size_t j = 0; j < c.nsj; at += c.sj[j++].m->_rt->nfields)
+                        bytes += mn__row_text_bytes(c.sj[j].dec, c.sj[j].m->_rt->nfields, cells + at);
+                    text = bytes ? mn_arena_alloc(qs->arena, bytes) : NULL;
+                    if (bytes && !text) {
+                        rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+                        break;
+                    }
+                }
+                rc = mn__row_decode(obj, m, dec, n, cells, rows, 0, c.eng, qs->arena, &text, &e);
+                for (size_t i = 0; rc == MN_OK && qs->nannots && i < n; i++) {
+                    if (cols[i].field < 0) {
                         mn_value v;
                         rc = annot_value(&c, qs->annots[-cols[i].field - 1].e, rows, i, &v, &e);
                         if (rc == MN_OK)
@@ -4014,7 +4098,7 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
                 if (rc == MN_OK && c.joins)
-                    rc = read_joins(&c, obj, rows, n, &e);
+                    rc = read_joins(&c, obj, rows, cells + n, n, &text, &e);
             }
             if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
                 rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
@@ -4289,7 +4373,7 @@ static bool unique_exact(mn_qs *qs)
     case MN_VALUE_OBJECT: return false;
     default: break;
     }
-    const char *sep = strstr(q->lookup, "__");
+    const char *sep = lookup_sep(q->lookup);
     if (sep && strcmp(sep, "__exact") != 0)
         return false;
     size_t n = sep ? (size_t)(sep - q->lookup) : strlen(q->lookup);
@@ -4306,15 +4390,19 @@ void *mn_qs_get(mn_qs *qs, mn_err *err)
 {
     if (check_qs(qs, err) != MN_OK)
         return NULL;
-    /* Django fetches at most 21 rows to tell "more than 20", unordered. */
-    mn_qs *c = qs;
+    /* Django fetches at most 21 rows to tell "more than 20", unordered:
+     * qs[:21] on a copy that lives for this call (the instance returned
+     * lives in the arena). */
+    mn_qs *c = qs, local;
     if (!qs->raw_sql && qs->high < 0 && !qs->low) {
-        c = mn_qs_slice(qs, 0, 21);
-        if (!c) {
-            mn_err_set(err, MN_ENOMEM, "out of memory");
-            return NULL;
-        }
-        c->order = NULL; /* order_by() with no names, on the clone */
+        local = *qs;
+        c = &local;
+        c->evaluated = false;
+        c->items = NULL;
+        c->len = 0;
+        c->rows = NULL;
+        c->high = 21;
+        c->order = NULL; /* order_by() with no names, on the copy */
         c->order_set = true;
         c->reversed = false;
         c->one_row = unique_exact(c);
