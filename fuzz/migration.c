@@ -54,6 +54,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         st = next;
     }
     mn_migration_suggest_name(m, a);
+    mn_mig_op *opt = NULL, *opt2 = NULL;
+    size_t nopt = 0, nopt2 = 0;
+    if (mn_mig_optimize(m->ops, m->nops, "shop", a, &opt, &nopt, &err) != MN_OK) {
+        if (err.code != MN_ENOMEM)
+            abort();
+    } else {
+        if (nopt > m->nops || mn_mig_optimize(opt, nopt, "shop", a, &opt2, &nopt2, &err) != MN_OK || nopt2 != nopt)
+            abort();
+        m->ops = opt;
+        m->nops = nopt;
+        if (!mn_migration_write(a, m, &err).ptr)
+            abort();
+    }
     mn_arena_free(a);
     return 0;
 }

@@ -202,6 +202,9 @@ typedef struct mn_mig_op {
     const char ***unique_together;
     const char **sql, **reverse_sql;
     const char *code, *reverse_code;
+    /* RunSQL, RunC: Django's elidable (the optimizer of squashmigrations
+     * drops the operation). */
+    bool elidable;
 } mn_mig_op;
 
 /* An [app, name] pair. */
@@ -216,6 +219,10 @@ typedef struct mn_migration {
     const char *path;  /* the file it was read from, or NULL */
     mn_mig_key *deps;
     size_t ndeps;
+    /* A squashed migration: the migrations it replaces (Django's
+     * replaces); NULL and 0 for an ordinary one. */
+    mn_mig_key *replaces;
+    size_t nreplaces;
     mn_mig_op *ops;
     size_t nops;
     bool initial;
@@ -314,6 +321,25 @@ int mn_mig_autodetect(const mn_mig_state *from, const mn_mig_state *to, const ch
                       mn_arena *arena, mn_mig_op **ops, size_t *nops, mn_mig_key **deps, size_t *ndeps,
                       mn_err *err);
 
+/* ---- the optimizer (squashmigrations) ---- */
+
+/* Django's MigrationOptimizer over the operations of app: pairs on the
+ * same model or field are reduced (CreateModel + DeleteModel cancel,
+ * CreateModel absorbs AddField, AlterField, RemoveField, RenameField,
+ * RenameModel, AlterModelOptions and AlterUniqueTogether, AddField absorbs
+ * AlterField and RenameField and cancels with RemoveField, AlterField +
+ * RemoveField is the RemoveField, RenameField and RenameModel chains
+ * merge, an AlterModelTable, AlterModelOptions or AlterUniqueTogether
+ * followed by another of its kind is the last one, elidable RunSQL/RunC
+ * disappear), across operations only when Django's references_model /
+ * references_field say they do not touch the same model or field (a
+ * relation to the model counts; indexes, constraints, RunSQL and RunC
+ * block), until nothing changes. *out (in arena) holds *nout <= nops
+ * operations; ops is not modified. MN_OK, MN_EINVAL (app NULL) or
+ * MN_ENOMEM. */
+int mn_mig_optimize(const mn_mig_op *ops, size_t nops, const char *app, mn_arena *arena, mn_mig_op **out,
+                    size_t *nout, mn_err *err);
+
 /* ---- the loader and the graph ---- */
 
 /* Every migration of a project, read from the apps' migrations
@@ -324,15 +350,40 @@ typedef struct mn_mig_graph {
     /* Per node, indexes of its dependencies and of its dependants. */
     size_t **parents, **children;
     size_t *nparents, *nchildren;
+    /* Every squashed migration read (Django's loader.replacements), in
+     * the graph or not. */
+    mn_migration **replacements;
+    size_t nreplacements;
 } mn_mig_graph;
 
+/* mn_mig_graph_load_applied: keep squashed migrations and the migrations
+ * they replace side by side (Django's replace_migrations=False, used by
+ * sqlmigrate). */
+#define MN_MIG_GRAPH_KEEP_REPLACED 1u
+
 /* Reads the *.json files of each app's directory (dirs[i] for apps[i]; a
- * missing directory means no migrations) and links dependencies. Errors
+ * missing directory means no migrations) and links dependencies; squashed
+ * migrations replace the migrations they list (see
+ * mn_mig_graph_load_applied). Errors
  * name the file: a parse error, a dependency on an unknown migration
  * ("Migration products.0002_x dependencies reference nonexistent parent
  * node ('products', '0009_y')"), a cycle. */
 int mn_mig_graph_load(const char *const *apps, const char *const *dirs, size_t napps, mn_arena *arena,
                       mn_mig_graph **out, mn_err *err);
+/* mn_mig_graph_load with squashed migrations resolved against the applied
+ * migrations (mn_mig_recorder_applied's map; NULL: none applied), as
+ * Django's loader does: a squashed migration is used in place of the
+ * migrations it replaces when all or none of them are applied, and
+ * dependencies on them (files deleted included) point to it; when only
+ * some are applied, it is left out and the old migrations are used. With
+ * applied given, the map is updated as Django's loader.applied_migrations:
+ * a squashed migration whose replaced migrations are all applied is added
+ * (with the latest of their applied times), otherwise removed.
+ * mn_mig_graph_load is this with applied NULL and flags 0. A dependency on
+ * a replaced migration that is gone while its squash is left out is an
+ * error saying so. */
+int mn_mig_graph_load_applied(const char *const *apps, const char *const *dirs, size_t napps, mn_map *applied,
+                              unsigned flags, mn_arena *arena, mn_mig_graph **out, mn_err *err);
 /* Index of app.name in the graph, or -1. */
 long mn_mig_graph_find(const mn_mig_graph *g, const char *app, const char *name);
 /* The leaf migrations of app (those no other migration of app depends
@@ -358,10 +409,22 @@ int mn_mig_recorder_ensure(mn_db *db, mn_err *err);
  * time as text). An absent table gives an empty map. */
 int mn_mig_recorder_applied(mn_db *db, mn_arena *arena, mn_map **out, mn_err *err);
 
+/* Django's check_replacements: records each squashed migration of g whose
+ * replaced migrations are all recorded and which is not (run it after
+ * every migrate, so that a deployment that applied the old migrations
+ * gets the squash marked applied). *recorded (may be NULL) gets the number
+ * of rows written. Needs django_migrations (mn_mig_recorder_ensure).
+ * Returns MN_OK or the database error. */
+int mn_mig_recorder_check_replacements(mn_db *db, const mn_mig_graph *g, mn_arena *arena, size_t *recorded,
+                                       mn_err *err);
+
 /* Applies (or unapplies, backwards) migration node of g on db inside one
  * transaction, with the django_migrations row written in the same
  * transaction: on failure, schema and record are left as they were.
- * fake: only the record. SQLite runs with foreign keys off during the
+ * fake: only the record. A squashed migration records the migrations it
+ * replaces (as Django's executor; see mn_mig_recorder_check_replacements
+ * for its own row) and, backwards, removes those rows and its own.
+ * SQLite runs with foreign keys off during the
  * transaction and checks them (PRAGMA foreign_key_check) before the commit.
  * Returns MN_OK or the error of the failing statement. */
 int mn_mig_execute(mn_db *db, const mn_mig_graph *g, size_t node, bool backwards, bool fake, mn_arena *arena,
@@ -374,11 +437,12 @@ mn_str mn_mig_sql_text(const mn_mig_graph *g, size_t node, bool backwards, mn_db
 /* ---- ./manage commands ---- */
 
 struct mn_command;
-/* makemigrations, migrate, showmigrations and sqlmigrate for ./manage; they
- * work on the project's apps (mn_manage_project). */
+/* makemigrations, migrate, showmigrations, sqlmigrate and squashmigrations
+ * for ./manage; they work on the project's apps (mn_manage_project). */
 extern const struct mn_command mn_makemigrations_command;
 extern const struct mn_command mn_migrate_command;
 extern const struct mn_command mn_showmigrations_command;
 extern const struct mn_command mn_sqlmigrate_command;
+extern const struct mn_command mn_squashmigrations_command;
 
 #endif

@@ -23,6 +23,15 @@ typedef struct proj {
     mn_mig_graph *g;
 } proj;
 
+static int load_graph(mn_command_ctx *ctx, proj *pr, mn_map *applied, unsigned flags)
+{
+    mn_err err = { 0 };
+    if (mn_mig_graph_load_applied(pr->labels, pr->dirs, pr->napps, applied, flags, mn_command_arena(ctx), &pr->g,
+                                  &err) != MN_OK)
+        return mn_command_error(ctx, "%s", err.msg);
+    return 0;
+}
+
 static int load_project(mn_command_ctx *ctx, proj *pr, bool need_graph)
 {
     mn_arena *a = mn_command_arena(ctx);
@@ -44,12 +53,7 @@ static int load_project(mn_command_ctx *ctx, proj *pr, bool need_graph)
                                             : mn_arena_sprintf(a, "%s/migrations", pr->labels[i]);
         pr->dirs[i] = d[0] == '/' || !base ? d : mn_arena_sprintf(a, "%s/%s", base, d);
     }
-    if (!need_graph)
-        return 0;
-    mn_err err = { 0 };
-    if (mn_mig_graph_load(pr->labels, pr->dirs, pr->napps, a, &pr->g, &err) != MN_OK)
-        return mn_command_error(ctx, "%s", err.msg);
-    return 0;
+    return need_graph ? load_graph(ctx, pr, NULL, 0) : 0;
 }
 
 static long app_index(const proj *pr, const char *label)
@@ -256,8 +260,16 @@ static const char *q_not_null_alteration(void *ctx, const char *model, const cha
     return NULL;
 }
 
+/* The number of a migration name: its leading digits, or for a squash
+ * "0001_squashed_0004_x" the number it squashed up to (Django 4.0's
+ * parse_number; 3.2 gave 1, and the next migration 0002 again). */
 static int leaf_number(const char *name)
 {
+    const char *sq = NULL;
+    for (const char *p = strstr(name, "_squashed_"); p; p = strstr(p + 1, "_squashed_"))
+        sq = p;
+    if (sq && isdigit((unsigned char)sq[10]))
+        name = sq + 10;
     int n = 0;
     for (const char *p = name; isdigit((unsigned char)*p) && n < 100000; p++)
         n = n * 10 + (*p - '0');
@@ -727,24 +739,36 @@ static int migrate_handle(mn_command_ctx *ctx)
 {
     mn_arena *a = mn_command_arena(ctx);
     proj pr = { 0 };
-    int rc = load_project(ctx, &pr, true);
+    int rc = load_project(ctx, &pr, false);
     if (rc)
         return rc;
     const char *app = mn_command_str(ctx, "app_label"), *target = mn_command_str(ctx, "migration_name");
     if (app && app_index(&pr, app) < 0)
         return mn_command_error(ctx, "No installed app with label '%s'.", app);
-    if (app && !has_migrations(&pr, app))
-        return mn_command_error(ctx, "App '%s' does not have migrations.", app);
-    if ((rc = check_conflicts(ctx, &pr, NULL, 0)))
-        return rc;
     bool plan_only = mn_command_flag(ctx, "plan"), fake = mn_command_flag(ctx, "fake");
     mn_db *db = open_db(ctx, &pr);
     if (!db)
         return 1;
     mn_err err = { 0 };
     mn_map *applied;
-    if ((!plan_only && mn_mig_recorder_ensure(db, &err) != MN_OK) ||
-        mn_mig_recorder_applied(db, a, &applied, &err) != MN_OK) {
+    if (mn_mig_recorder_applied(db, a, &applied, &err) != MN_OK) {
+        mn_db_close(db);
+        return mn_command_error(ctx, "%s", err.msg);
+    }
+    /* Squashed migrations are used or not depending on what is applied. */
+    if ((rc = load_graph(ctx, &pr, applied, 0))) {
+        mn_db_close(db);
+        return rc;
+    }
+    if (app && !has_migrations(&pr, app)) {
+        mn_db_close(db);
+        return mn_command_error(ctx, "App '%s' does not have migrations.", app);
+    }
+    if ((rc = check_conflicts(ctx, &pr, NULL, 0))) {
+        mn_db_close(db);
+        return rc;
+    }
+    if (!plan_only && mn_mig_recorder_ensure(db, &err) != MN_OK) {
         mn_db_close(db);
         return mn_command_error(ctx, "%s", err.msg);
     }
@@ -856,8 +880,9 @@ static int migrate_handle(mn_command_ctx *ctx)
         mn_command_out(ctx, MN_STYLE_PLAIN, "  No migrations to apply.");
         if (!app || !target)
             hint_missing(ctx, &pr);
+        rc = mn_mig_recorder_check_replacements(db, pr.g, a, NULL, &err);
         mn_db_close(db);
-        return 0;
+        return rc == MN_OK ? 0 : mn_command_error(ctx, "%s", err.msg);
     }
     mn_db *prev = NULL;
     (void)prev;
@@ -884,8 +909,11 @@ static int migrate_handle(mn_command_ctx *ctx)
             mn_command_out(ctx, MN_STYLE_SUCCESS, " %s", fake ? "FAKED" : "OK");
     }
     mn_orm_use(NULL);
+    /* Squashed migrations whose replaced migrations are now all applied
+     * get their own row (Django's check_replacements). */
+    rc = mn_mig_recorder_check_replacements(db, pr.g, a, NULL, &err);
     mn_db_close(db);
-    return 0;
+    return rc == MN_OK ? 0 : mn_command_error(ctx, "%s", err.msg);
 }
 
 static const mn_command_arg migrate_args[] = {
@@ -914,7 +942,7 @@ static int showmigrations_handle(mn_command_ctx *ctx)
 {
     mn_arena *a = mn_command_arena(ctx);
     proj pr = { 0 };
-    int rc = load_project(ctx, &pr, true);
+    int rc = load_project(ctx, &pr, false);
     if (rc)
         return rc;
     const char *const *labels = NULL;
@@ -932,6 +960,8 @@ static int showmigrations_handle(mn_command_ctx *ctx)
         return mn_command_error(ctx, "%s", err.msg);
     }
     mn_db_close(db);
+    if ((rc = load_graph(ctx, &pr, applied, 0)))
+        return rc;
     if (mn_command_flag(ctx, "plan")) {
         unsigned char *seen = mn_arena_calloc(a, pr.g->n + 1, 1);
         for (size_t i = 0; seen && i < pr.napps; i++) {
@@ -975,13 +1005,17 @@ static int showmigrations_handle(mn_command_ctx *ctx)
                     continue;
                 seen[order[j]] = 1;
                 bool done = is_applied(applied, m, a);
+                /* Django's title of a squashed migration. */
+                const char *title = m->nreplaces
+                                        ? mn_arena_sprintf(a, "%s (%zu squashed migrations)", m->name, m->nreplaces)
+                                        : m->name;
                 if (done && mn_command_verbosity(ctx) >= 2) {
                     mn_value at = mn_map_get_cstr(applied, mn_arena_sprintf(a, "%s.%s", m->app, m->name));
-                    mn_command_out(ctx, MN_STYLE_PLAIN, " [X] %s (applied at %.*s)", m->name,
+                    mn_command_out(ctx, MN_STYLE_PLAIN, " [X] %s (applied at %.*s)", title,
                                    at.type == MN_VALUE_STR ? (int)(at.u.s.len < 19 ? at.u.s.len : 19) : 0,
                                    at.type == MN_VALUE_STR ? at.u.s.ptr : "");
                 } else {
-                    mn_command_out(ctx, MN_STYLE_PLAIN, " [%s] %s", done ? "X" : " ", m->name);
+                    mn_command_out(ctx, MN_STYLE_PLAIN, " [%s] %s", done ? "X" : " ", title);
                 }
             }
         }
@@ -1006,13 +1040,230 @@ const mn_command mn_showmigrations_command = {
     .handle = showmigrations_handle,
 };
 
+/* ---- squashmigrations ---- */
+
+static int cmp_key(const void *x, const void *y)
+{
+    const mn_mig_key *a = x, *b = y;
+    int r = strcmp(a->app, b->app);
+    return r ? r : strcmp(a->name, b->name);
+}
+
+static int squashmigrations_handle(mn_command_ctx *ctx)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    proj pr = { 0 };
+    int rc = load_project(ctx, &pr, false);
+    if (rc)
+        return rc;
+    int verbosity = mn_command_verbosity(ctx);
+    bool interactive = !mn_command_flag(ctx, "noinput") && !mn_command_flag(ctx, "no-input");
+    const char *app = mn_command_str(ctx, "app_label");
+    const char *start_name = mn_command_str(ctx, "start_migration_name");
+    const char *end_name = mn_command_str(ctx, "migration_name");
+    const char *squashed_name = mn_command_str(ctx, "squashed-name");
+    /* argparse fills app_label [start_migration_name] migration_name from
+     * the right: with two names given, the one is the end. */
+    if (!end_name) {
+        if (!start_name) {
+            mn_command_err(ctx, MN_STYLE_PLAIN,
+                           "squashmigrations: error: the following arguments are required: migration_name");
+            return 2;
+        }
+        end_name = start_name;
+        start_name = NULL;
+    }
+    long ai = app_index(&pr, app);
+    if (ai < 0)
+        return mn_command_error(ctx, "No installed app with label '%s'.", app);
+    if (squashed_name && !valid_name(squashed_name))
+        return mn_command_error(ctx, "The migration name must be a valid identifier (letters, digits, '_').");
+    /* Every file, squashes beside what they replace (Django finds the
+     * names among the files on disk): squashing again what a squash
+     * already replaces finds the old migrations, and a squash met on the
+     * way is refused. */
+    if ((rc = load_graph(ctx, &pr, NULL, MN_MIG_GRAPH_KEEP_REPLACED)))
+        return rc;
+    if (!has_migrations(&pr, app))
+        return mn_command_error(ctx, "App '%s' does not have migrations (so squashmigrations on it makes no sense)",
+                                app);
+    long end = find_by_prefix(ctx, &pr, app, end_name, &rc);
+    if (end < 0)
+        return rc;
+    size_t *plan;
+    size_t np = mn_mig_graph_forwards(pr.g, (size_t)end, a, &plan);
+    const mn_migration **todo = mn_arena_calloc(a, np + 1, sizeof *todo);
+    size_t n = 0;
+    if (!todo)
+        return mn_command_error(ctx, "out of memory");
+    for (size_t i = 0; i < np; i++)
+        if (!strcmp(pr.g->nodes[plan[i]]->app, app))
+            todo[n++] = pr.g->nodes[plan[i]];
+    const mn_migration *endm = pr.g->nodes[end], *startm = NULL;
+    if (start_name) {
+        long st = find_by_prefix(ctx, &pr, app, start_name, &rc);
+        if (st < 0)
+            return rc;
+        startm = pr.g->nodes[st];
+        size_t k = 0;
+        while (k < n && todo[k] != startm)
+            k++;
+        if (k == n)
+            return mn_command_error(ctx,
+                                    "The migration '%s.%s' cannot be found. Maybe it comes after the migration "
+                                    "'%s.%s'?\nHave a look at:\n  ./manage showmigrations %s\nto debug this issue.",
+                                    startm->app, startm->name, endm->app, endm->name, app);
+        todo += k;
+        n -= k;
+    }
+    if (verbosity > 0 || interactive) {
+        mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "Will squash the following migrations:");
+        for (size_t i = 0; i < n; i++)
+            mn_command_out(ctx, MN_STYLE_PLAIN, " - %s", todo[i]->name);
+        if (interactive) {
+            /* Django's loop: an empty answer is no, anything but y/n asks
+             * again. */
+            char answer = 0;
+            while (!answer || !strchr("yn", answer)) {
+                fputs("Do you wish to proceed? [yN] ", stdout);
+                char *l = read_line();
+                if (!l || !*l) {
+                    answer = 'n';
+                    break;
+                }
+                answer = (char)tolower((unsigned char)l[0]);
+            }
+            if (answer != 'y')
+                return 0;
+        }
+    }
+    /* The operations of all, and the dependencies: the first migration's
+     * all, the others' on other apps only. */
+    size_t nops = 0, ndeps = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (todo[i]->nreplaces)
+            return mn_command_error(ctx, "You cannot squash squashed migrations! Please transition it to a normal "
+                                         "migration first (see \"Squashing migrations\" in docs/migrations.md)");
+        nops += todo[i]->nops;
+        ndeps += todo[i]->ndeps;
+    }
+    mn_mig_op *ops = mn_arena_calloc(a, nops + 1, sizeof *ops);
+    mn_mig_key *deps = mn_arena_calloc(a, ndeps + 1, sizeof *deps);
+    mn_mig_key *replaces = mn_arena_calloc(a, n + 1, sizeof *replaces);
+    if (!ops || !deps || !replaces)
+        return mn_command_error(ctx, "out of memory");
+    nops = ndeps = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < todo[i]->nops; k++)
+            ops[nops++] = todo[i]->ops[k];
+        for (size_t k = 0; k < todo[i]->ndeps; k++) {
+            const mn_mig_key *d = &todo[i]->deps[k];
+            if (i && !strcmp(d->app, app))
+                continue;
+            bool dup = false;
+            for (size_t j = 0; j < ndeps && !dup; j++)
+                dup = !strcmp(deps[j].app, d->app) && !strcmp(deps[j].name, d->name);
+            if (!dup)
+                deps[ndeps++] = *d;
+        }
+        replaces[i] = (mn_mig_key){ todo[i]->app, todo[i]->name };
+    }
+    qsort(deps, ndeps, sizeof *deps, cmp_key);
+    mn_mig_op *new_ops = ops;
+    size_t new_n = nops;
+    mn_err err = { 0 };
+    if (mn_command_flag(ctx, "no-optimize")) {
+        if (verbosity > 0)
+            mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "(Skipping optimization.)");
+    } else {
+        if (verbosity > 0)
+            mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "Optimizing...");
+        if (mn_mig_optimize(ops, nops, app, a, &new_ops, &new_n, &err) != MN_OK)
+            return mn_command_error(ctx, "%s", err.msg);
+        if (verbosity > 0) {
+            if (new_n == nops)
+                mn_command_out(ctx, MN_STYLE_PLAIN, "  No optimizations possible.");
+            else
+                mn_command_out(ctx, MN_STYLE_PLAIN, "  Optimized from %zu operations to %zu operations.", nops, new_n);
+        }
+    }
+    mn_migration *m = mn_arena_calloc(a, 1, sizeof *m);
+    if (!m)
+        return mn_command_error(ctx, "out of memory");
+    m->app = app;
+    m->atomic = true;
+    m->ops = new_ops;
+    m->nops = new_n;
+    m->deps = deps;
+    m->ndeps = ndeps;
+    m->replaces = replaces;
+    m->nreplaces = n;
+    if (startm) {
+        if (squashed_name) {
+            const char *us = strchr(startm->name, '_');
+            m->name = mn_arena_sprintf(a, "%.*s_%s", us ? (int)(us - startm->name) : (int)strlen(startm->name),
+                                       startm->name, squashed_name);
+        } else {
+            m->name = mn_arena_sprintf(a, "%s_squashed_%s", startm->name, endm->name);
+        }
+    } else {
+        m->name = squashed_name ? mn_arena_sprintf(a, "0001_%s", squashed_name)
+                                : mn_arena_sprintf(a, "0001_squashed_%s", endm->name);
+        m->initial = true;
+    }
+    if (!m->name)
+        return mn_command_error(ctx, "out of memory");
+    mn_str text = mn_migration_write(a, m, &err);
+    if (!text.ptr)
+        return mn_command_error(ctx, "%s", err.msg);
+    const char *path = mn_arena_sprintf(a, "%s/%s.json", pr.dirs[ai], m->name);
+    struct stat sb;
+    /* Django 4.1 refuses to overwrite a migration; 3.2 silently did. */
+    if (!stat(path, &sb))
+        return mn_command_error(ctx, "Migration %s already exists. Use a different name.", m->name);
+    if (write_file(path, text))
+        return mn_command_error(ctx, "cannot write %s: %s", path, strerror(errno));
+    if (verbosity > 0) {
+        mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "Created new squashed migration %s", path);
+        mn_command_out(ctx, MN_STYLE_PLAIN,
+                       "  You should commit this migration but leave the old ones in place;\n"
+                       "  the new migration will be used for new installs. Once you are sure\n"
+                       "  all instances of the codebase have applied the migrations you squashed,\n"
+                       "  you can delete them.");
+    }
+    return 0;
+}
+
+static const mn_command_arg squashmigrations_args[] = {
+    MN_ARG_POSITIONAL("app_label", MN_ARG_STR, "App label of the application to squash migrations for."),
+    { .name = "start_migration_name", .type = MN_ARG_STR, .optional = true,
+      .help = "Migrations will be squashed starting from and including this migration." },
+    { .name = "migration_name", .type = MN_ARG_STR, .optional = true,
+      .help = "Migrations will be squashed until and including this migration." },
+    MN_ARG_FLAG("--no-optimize", "Do not try to optimize the squashed operations."),
+    { .name = "--noinput", .type = MN_ARG_BOOL, .help = "Tells Manouche to NOT prompt the user for input of any kind." },
+    { .name = "--no-input", .type = MN_ARG_BOOL, .help = "Same as --noinput." },
+    MN_ARG_OPTION("--squashed-name", MN_ARG_STR, "Sets the name of the new squashed migration."),
+    MN_ARG_END
+};
+
+const mn_command mn_squashmigrations_command = {
+    .name = "squashmigrations",
+    .help = "Squashes an existing set of migrations (from first until specified) into a single new one.",
+    .args = squashmigrations_args,
+    .handle = squashmigrations_handle,
+};
+
 /* ---- sqlmigrate ---- */
 
 static int sqlmigrate_handle(mn_command_ctx *ctx)
 {
     mn_arena *a = mn_command_arena(ctx);
     proj pr = { 0 };
-    int rc = load_project(ctx, &pr, true);
+    /* Squashed and replaced migrations side by side: any can be shown. */
+    int rc = load_project(ctx, &pr, false);
+    if (!rc)
+        rc = load_graph(ctx, &pr, NULL, MN_MIG_GRAPH_KEEP_REPLACED);
     if (rc)
         return rc;
     const char *app = mn_command_str(ctx, "app_label"), *name = mn_command_str(ctx, "migration_name");

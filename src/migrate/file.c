@@ -696,17 +696,46 @@ static int parse_op(pctx *c, const mn_map *m, mn_mig_op *op)
             return fail(c, "'unique_together' is required");
         return parse_unique_together(c, m, &op->unique_together);
     case MN_OP_RUN_SQL:
-        if ((rc = check_keys(c, m, name, (const char *const[]){ "op", "sql", "reverse_sql", NULL })) ||
-            (rc = sql_list(c, m, "sql", true, &op->sql)))
+        if ((rc = check_keys(c, m, name, (const char *const[]){ "op", "sql", "reverse_sql", "elidable", NULL })) ||
+            (rc = sql_list(c, m, "sql", true, &op->sql)) || (rc = get_bool(c, m, "elidable", false, &op->elidable)))
             return rc;
         return sql_list(c, m, "reverse_sql", false, &op->reverse_sql);
     case MN_OP_RUN_C:
-        if ((rc = check_keys(c, m, name, (const char *const[]){ "op", "code", "reverse_code", NULL })) ||
-            (rc = get_str(c, m, "code", true, false, &op->code)))
+        if ((rc = check_keys(c, m, name, (const char *const[]){ "op", "code", "reverse_code", "elidable", NULL })) ||
+            (rc = get_str(c, m, "code", true, false, &op->code)) ||
+            (rc = get_bool(c, m, "elidable", false, &op->elidable)))
             return rc;
         return get_str(c, m, "reverse_code", false, true, &op->reverse_code);
     }
     return fail(c, "unknown operation '%s'", name);
+}
+
+/* A list of [app, name] pairs under key (absent: none). */
+static int parse_keys(pctx *c, const mn_map *m, const char *key, const char *what, mn_mig_key **out, size_t *nout)
+{
+    mn_value *v = mn_map_find(m, mn_str_from(key));
+    *out = NULL;
+    *nout = 0;
+    if (!v)
+        return MN_OK;
+    if (v->type != MN_VALUE_LIST)
+        return fail(c, "'%s' must be a list of [app, name] pairs", key);
+    size_t n = mn_list_len(v->u.list);
+    mn_mig_key *r = mn_arena_calloc(c->a, n + 1, sizeof *r);
+    if (!r)
+        return mn_err_set(c->err, MN_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        mn_value p = mn_list_get(v->u.list, i);
+        if (p.type != MN_VALUE_LIST || mn_list_len(p.u.list) != 2 || mn_list_get(p.u.list, 0).type != MN_VALUE_STR ||
+            mn_list_get(p.u.list, 1).type != MN_VALUE_STR || !ident_ok(mn_list_get(p.u.list, 0).u.s.ptr) ||
+            !mn_list_get(p.u.list, 1).u.s.len)
+            return fail(c, "%s %zu: expected [\"app\", \"migration name\"]", what, i + 1);
+        r[i].app = mn_list_get(p.u.list, 0).u.s.ptr;
+        r[i].name = mn_list_get(p.u.list, 1).u.s.ptr;
+    }
+    *out = r;
+    *nout = n;
+    return MN_OK;
 }
 
 int mn_migration_parse(mn_arena *a, const char *app, const char *name, const char *label, mn_str text,
@@ -724,7 +753,7 @@ int mn_migration_parse(mn_arena *a, const char *app, const char *name, const cha
     if (root.type != MN_VALUE_MAP)
         return fail(&c, "a migration is a JSON object with \"dependencies\" and \"operations\"");
     const mn_map *m = root.u.map;
-    static const char *const keys[] = { "dependencies", "operations", "initial", "atomic", NULL };
+    static const char *const keys[] = { "replaces", "dependencies", "operations", "initial", "atomic", NULL };
     if ((rc = check_keys(&c, m, "migration", keys)) != MN_OK)
         return rc;
     mn_migration *mig = mn_arena_calloc(a, 1, sizeof *mig);
@@ -735,25 +764,12 @@ int mn_migration_parse(mn_arena *a, const char *app, const char *name, const cha
     mig->path = label;
     if ((rc = get_bool(&c, m, "initial", false, &mig->initial)) || (rc = get_bool(&c, m, "atomic", true, &mig->atomic)))
         return rc;
-    mn_value *deps = mn_map_find(m, mn_str_from("dependencies"));
-    if (deps) {
-        if (deps->type != MN_VALUE_LIST)
-            return fail(&c, "'dependencies' must be a list of [app, name] pairs");
-        size_t n = mn_list_len(deps->u.list);
-        mig->deps = mn_arena_calloc(a, n + 1, sizeof *mig->deps);
-        if (!mig->deps)
-            return mn_err_set(err, MN_ENOMEM, "out of memory");
-        for (size_t i = 0; i < n; i++) {
-            mn_value p = mn_list_get(deps->u.list, i);
-            if (p.type != MN_VALUE_LIST || mn_list_len(p.u.list) != 2 ||
-                mn_list_get(p.u.list, 0).type != MN_VALUE_STR || mn_list_get(p.u.list, 1).type != MN_VALUE_STR ||
-                !ident_ok(mn_list_get(p.u.list, 0).u.s.ptr) || !mn_list_get(p.u.list, 1).u.s.len)
-                return fail(&c, "dependency %zu: expected [\"app\", \"migration name\"]", i + 1);
-            mig->deps[i].app = mn_list_get(p.u.list, 0).u.s.ptr;
-            mig->deps[i].name = mn_list_get(p.u.list, 1).u.s.ptr;
-        }
-        mig->ndeps = n;
-    }
+    if ((rc = parse_keys(&c, m, "dependencies", "dependency", &mig->deps, &mig->ndeps)) ||
+        (rc = parse_keys(&c, m, "replaces", "replaced migration", &mig->replaces, &mig->nreplaces)))
+        return rc;
+    for (size_t i = 0; i < mig->nreplaces; i++)
+        if (!strcmp(mig->replaces[i].app, app) && !strcmp(mig->replaces[i].name, name))
+            return fail(&c, "a migration cannot replace itself");
     mn_value *ops = mn_map_find(m, mn_str_from("operations"));
     if (!ops || ops->type != MN_VALUE_LIST)
         return fail(&c, "'operations' must be a list of objects");
@@ -1077,10 +1093,14 @@ static mn_value op_value(wctx *w, const mn_mig_op *op)
         put(w, m, "sql", sql_value(w, op->sql));
         if (op->reverse_sql)
             put(w, m, "reverse_sql", sql_value(w, op->reverse_sql));
+        if (op->elidable)
+            put(w, m, "elidable", mn_value_bool(true));
         break;
     case MN_OP_RUN_C:
         put_str(w, m, "code", op->code);
         put_str(w, m, "reverse_code", op->reverse_code);
+        if (op->elidable)
+            put(w, m, "elidable", mn_value_bool(true));
         break;
     }
     return m ? mn_value_map(m) : mn_value_null();
@@ -1124,6 +1144,18 @@ mn_str mn_migration_write(mn_arena *a, const mn_migration *mig, mn_err *err)
 {
     wctx w = { .a = a };
     mn_map *root = obj(&w);
+    if (mig->nreplaces) {
+        mn_list *rl = arr(&w);
+        for (size_t i = 0; i < mig->nreplaces; i++) {
+            mn_list *p = arr(&w);
+            push(&w, p, mn_value_cstr(mig->replaces[i].app));
+            push(&w, p, mn_value_cstr(mig->replaces[i].name));
+            if (p)
+                push(&w, rl, mn_value_list(p));
+        }
+        if (rl)
+            put(&w, root, "replaces", mn_value_list(rl));
+    }
     if (mig->initial)
         put(&w, root, "initial", mn_value_bool(true));
     if (!mig->atomic)

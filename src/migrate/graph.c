@@ -97,12 +97,13 @@ static int cycle_dfs(const mn_mig_graph *g, size_t i, unsigned char *color, mn_e
     return MN_OK;
 }
 
-int mn_mig_graph_load(const char *const *apps, const char *const *dirs, size_t napps, mn_arena *a,
-                      mn_mig_graph **out, mn_err *err)
+/* Every migration file of the apps, app by app, in name order. */
+static int read_all(const char *const *apps, const char *const *dirs, size_t napps, mn_arena *a, mn_migration ***out,
+                    size_t *nout, mn_err *err)
 {
-    mn_mig_graph *g = mn_arena_calloc(a, 1, sizeof *g);
-    size_t cap = 16;
-    if (!g || !(g->nodes = mn_arena_calloc(a, cap, sizeof *g->nodes)))
+    size_t cap = 16, n = 0;
+    mn_migration **all = mn_arena_calloc(a, cap, sizeof *all);
+    if (!all)
         return mn_err_set(err, MN_ENOMEM, "out of memory");
     for (size_t i = 0; i < napps; i++) {
         DIR *d = dirs[i] ? opendir(dirs[i]) : NULL;
@@ -136,39 +137,235 @@ int mn_mig_graph_load(const char *const *apps, const char *const *dirs, size_t n
             mn_migration *m;
             if ((rc = mn_migration_parse(a, apps[i], mname, path, text, &m, err)) != MN_OK)
                 return rc;
-            if (g->n == cap) {
-                g->nodes = mn_arena_realloc(a, g->nodes, cap * sizeof *g->nodes, cap * 2 * sizeof *g->nodes);
+            if (n == cap) {
+                all = mn_arena_realloc(a, all, cap * sizeof *all, cap * 2 * sizeof *all);
                 cap *= 2;
-                if (!g->nodes)
+                if (!all)
                     return mn_err_set(err, MN_ENOMEM, "out of memory");
             }
-            g->nodes[g->n++] = m;
+            all[n++] = m;
         }
     }
-    size_t n = g->n;
+    *out = all;
+    *nout = n;
+    return MN_OK;
+}
+
+static long find_in(mn_migration *const *all, size_t n, const char *app, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(all[i]->app, app) && !strcmp(all[i]->name, name))
+            return (long)i;
+    return -1;
+}
+
+static bool key_in(const mn_mig_key *keys, size_t n, const char *app, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(keys[i].app, app) && !strcmp(keys[i].name, name))
+            return true;
+    return false;
+}
+
+/* What the loader made of each migration file. */
+enum { LIVE, REPLACED, UNUSED_SQUASH };
+
+typedef struct linker {
+    mn_migration **all;
+    size_t nall;
+    unsigned char *fate;     /* per file: LIVE, REPLACED, UNUSED_SQUASH */
+    long *by;                /* REPLACED: the squashed migration used instead */
+    long *node;              /* per file: index in the graph, or -1 */
+    mn_mig_graph *g;
+    mn_arena *a;
+} linker;
+
+static int add_parent(linker *l, size_t child, size_t parent)
+{
+    mn_mig_graph *g = l->g;
+    if (child == parent)
+        return MN_OK; /* a replaced migration's edge to its own squash */
+    for (size_t k = 0; k < g->nparents[child]; k++)
+        if (g->parents[child][k] == parent)
+            return MN_OK;
+    size_t *p = mn_arena_realloc(l->a, g->parents[child], (g->nparents[child] + 1) * sizeof *p,
+                                 (g->nparents[child] + 2) * sizeof *p);
+    if (!p)
+        return MN_ENOMEM;
+    p[g->nparents[child]++] = parent;
+    g->parents[child] = p;
+    return MN_OK;
+}
+
+/* Links child to the graph nodes standing for file f: itself, the squash
+ * that replaced it, or (a squash not used) the newest migrations it
+ * replaces. depth bounds chains of squashes. */
+static int link_file(linker *l, size_t child, long f, int depth)
+{
+    if (depth > 16)
+        return MN_EINVAL;
+    if (l->fate[f] == LIVE)
+        return add_parent(l, child, (size_t)l->node[f]);
+    if (l->fate[f] == REPLACED)
+        return link_file(l, child, l->by[f], depth + 1);
+    const mn_migration *r = l->all[f];
+    for (size_t i = 0; i < r->nreplaces; i++) {
+        long x = find_in(l->all, l->nall, r->replaces[i].app, r->replaces[i].name);
+        if (x < 0)
+            continue;
+        /* Only the newest: a replaced migration others of the set depend on
+         * is already reached through them. */
+        bool newest = true;
+        for (size_t j = 0; j < r->nreplaces && newest; j++) {
+            long y = find_in(l->all, l->nall, r->replaces[j].app, r->replaces[j].name);
+            if (y >= 0 && y != x && key_in(l->all[y]->deps, l->all[y]->ndeps, l->all[x]->app, l->all[x]->name))
+                newest = false;
+        }
+        if (newest) {
+            int rc = link_file(l, child, x, depth + 1);
+            if (rc != MN_OK)
+                return rc;
+        }
+    }
+    return MN_OK;
+}
+
+int mn_mig_graph_load_applied(const char *const *apps, const char *const *dirs, size_t napps, mn_map *applied,
+                              unsigned flags, mn_arena *a, mn_mig_graph **out, mn_err *err)
+{
+    mn_mig_graph *g = mn_arena_calloc(a, 1, sizeof *g);
+    if (!g)
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    linker l = { .g = g, .a = a };
+    int rc = read_all(apps, dirs, napps, a, &l.all, &l.nall, err);
+    if (rc != MN_OK)
+        return rc;
+    size_t nall = l.nall;
+    l.fate = mn_arena_calloc(a, nall + 1, 1);
+    l.by = mn_arena_calloc(a, nall + 1, sizeof *l.by);
+    l.node = mn_arena_calloc(a, nall + 1, sizeof *l.node);
+    g->replacements = mn_arena_calloc(a, nall + 1, sizeof *g->replacements);
+    if (!l.fate || !l.by || !l.node || !g->replacements)
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    /* Django's loader: a squashed migration is used when all or none of
+     * the migrations it replaces are applied (it counts as applied with
+     * all), and left out when only some are. */
+    for (size_t i = 0; i < nall; i++) {
+        mn_migration *r = l.all[i];
+        if (!r->nreplaces)
+            continue;
+        g->replacements[g->nreplacements++] = r;
+        if (flags & MN_MIG_GRAPH_KEEP_REPLACED)
+            continue;
+        size_t done = 0;
+        mn_value latest = mn_value_null();
+        for (size_t k = 0; applied && k < r->nreplaces; k++) {
+            char *key = mn_arena_sprintf(a, "%s.%s", r->replaces[k].app, r->replaces[k].name);
+            mn_value *at = key ? mn_map_find(applied, mn_str_from(key)) : NULL;
+            if (!at)
+                continue;
+            done++;
+            if (at->type == MN_VALUE_STR && (latest.type != MN_VALUE_STR || mn_str_cmp(at->u.s, latest.u.s) > 0))
+                latest = *at;
+        }
+        if (applied) {
+            char *key = mn_arena_sprintf(a, "%s.%s", r->app, r->name);
+            if (!key)
+                return mn_err_set(err, MN_ENOMEM, "out of memory");
+            if (done == r->nreplaces) {
+                if (!mn_map_has(applied, mn_str_from(key)) && mn_map_set_cstr(applied, key, latest) != MN_OK)
+                    return mn_err_set(err, MN_ENOMEM, "out of memory");
+            } else {
+                mn_map_remove(applied, mn_str_from(key));
+            }
+        }
+        if (done && done < r->nreplaces) {
+            l.fate[i] = UNUSED_SQUASH;
+            continue;
+        }
+        for (size_t k = 0; k < r->nreplaces; k++) {
+            long x = find_in(l.all, nall, r->replaces[k].app, r->replaces[k].name);
+            if (x >= 0 && x != (long)i && l.fate[x] == LIVE) {
+                l.fate[x] = REPLACED;
+                l.by[x] = (long)i;
+            }
+        }
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < nall; i++)
+        if (l.fate[i] == LIVE)
+            n++;
+    g->nodes = mn_arena_calloc(a, n + 1, sizeof *g->nodes);
     g->parents = mn_arena_calloc(a, n + 1, sizeof *g->parents);
     g->children = mn_arena_calloc(a, n + 1, sizeof *g->children);
     g->nparents = mn_arena_calloc(a, n + 1, sizeof *g->nparents);
     g->nchildren = mn_arena_calloc(a, n + 1, sizeof *g->nchildren);
-    if (!g->parents || !g->children || !g->nparents || !g->nchildren)
+    if (!g->nodes || !g->parents || !g->children || !g->nparents || !g->nchildren)
         return mn_err_set(err, MN_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        mn_migration *m = g->nodes[i];
-        g->parents[i] = mn_arena_calloc(a, m->ndeps + 1, sizeof **g->parents);
-        if (!g->parents[i])
-            return mn_err_set(err, MN_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nall; i++) {
+        l.node[i] = -1;
+        if (l.fate[i] == LIVE) {
+            l.node[i] = (long)g->n;
+            g->nodes[g->n++] = l.all[i];
+        }
+    }
+    /* Edges: a dependency on a replaced migration (its file may be gone)
+     * points to the squash; a used squash also inherits the dependencies
+     * of the migrations it replaces (Django's remove_replaced_nodes). */
+    for (size_t f = 0; f < nall; f++) {
+        const mn_migration *m = l.all[f];
+        long owner = l.fate[f] == LIVE ? l.node[f] : l.fate[f] == REPLACED ? l.node[l.by[f]] : -1;
+        if (owner < 0)
+            continue;
         for (size_t k = 0; k < m->ndeps; k++) {
-            long p = resolve_dep(g, &m->deps[k], a);
+            const mn_mig_key *d = &m->deps[k];
+            long p = -1;
+            if (!strcmp(d->name, "__first__") || !strcmp(d->name, "__latest__")) {
+                p = resolve_dep(g, d, a);
+                if (p >= 0 && (rc = add_parent(&l, (size_t)owner, (size_t)p)) != MN_OK)
+                    return mn_err_set(err, MN_ENOMEM, "out of memory");
+            } else if ((p = find_in(l.all, nall, d->app, d->name)) >= 0) {
+                if (p == (long)f)
+                    return mn_err_set(err, MN_EINVAL, "Migration %s.%s depends on itself", m->app, m->name);
+                if ((rc = link_file(&l, (size_t)owner, p, 0)) != MN_OK)
+                    return rc == MN_ENOMEM ? mn_err_set(err, rc, "out of memory")
+                                           : mn_err_set(err, rc, "Migration %s.%s: squashed migrations replace each "
+                                                                 "other in a loop", m->app, m->name);
+                continue;
+            } else {
+                /* A file that is gone: a used squash replacing it stands in. */
+                const char *tries = NULL;
+                for (size_t r = 0; r < nall && p < 0; r++) {
+                    const mn_migration *sq = l.all[r];
+                    if (!sq->nreplaces || !key_in(sq->replaces, sq->nreplaces, d->app, d->name))
+                        continue;
+                    if (l.fate[r] == LIVE)
+                        p = l.node[r];
+                    else
+                        tries = tries ? mn_arena_sprintf(a, "%s, %s.%s", tries, sq->app, sq->name)
+                                      : mn_arena_sprintf(a, "%s.%s", sq->app, sq->name);
+                }
+                if (p >= 0) {
+                    if ((rc = add_parent(&l, (size_t)owner, (size_t)p)) != MN_OK)
+                        return mn_err_set(err, MN_ENOMEM, "out of memory");
+                    continue;
+                }
+                if (tries)
+                    return mn_err_set(err, MN_EINVAL,
+                                      "Migration %s.%s depends on nonexistent node ('%s', '%s'). Manouche tried to "
+                                      "replace migration %s.%s with any of [%s] but wasn't able to because some of "
+                                      "the replaced migrations are already applied.",
+                                      m->app, m->name, d->app, d->name, d->app, d->name, tries);
+            }
             if (p < 0)
                 return mn_err_set(err, MN_EINVAL,
                                   "Migration %s.%s dependencies reference nonexistent parent node ('%s', '%s')",
-                                  m->app, m->name, m->deps[k].app, m->deps[k].name);
-            if ((size_t)p == i)
-                return mn_err_set(err, MN_EINVAL, "Migration %s.%s depends on itself", m->app, m->name);
-            g->parents[i][g->nparents[i]++] = (size_t)p;
-            g->nchildren[p]++;
+                                  m->app, m->name, d->app, d->name);
         }
     }
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < g->nparents[i]; k++)
+            g->nchildren[g->parents[i][k]]++;
     for (size_t i = 0; i < n; i++) {
         g->children[i] = mn_arena_calloc(a, g->nchildren[i] + 1, sizeof **g->children);
         if (!g->children[i])
@@ -188,6 +385,12 @@ int mn_mig_graph_load(const char *const *apps, const char *const *dirs, size_t n
             return MN_EINVAL;
     *out = g;
     return MN_OK;
+}
+
+int mn_mig_graph_load(const char *const *apps, const char *const *dirs, size_t napps, mn_arena *a,
+                      mn_mig_graph **out, mn_err *err)
+{
+    return mn_mig_graph_load_applied(apps, dirs, napps, NULL, 0, a, out, err);
 }
 
 size_t mn_mig_graph_leaves(const mn_mig_graph *g, const char *app, mn_arena *a, size_t **out)
@@ -481,9 +684,13 @@ int mn_mig_execute(mn_db *db, const mn_mig_graph *g, size_t node, bool back, boo
     if (atomic && (rc = mn_db_begin(db, err)) != MN_OK)
         goto out;
     rc = fake ? MN_OK : run_ops(db, m, before, back, a, err);
-    if (rc == MN_OK) {
-        mn_value p[3] = { mn_value_cstr(m->app), mn_value_cstr(m->name),
-                          mn_value_cstr(now_text(a, !sqlite)) };
+    /* A squashed migration is recorded as the migrations it replaces
+     * (mn_mig_recorder_check_replacements adds its own row); backwards,
+     * its own row goes too (Django 4.0's fix of ticket #25255). */
+    for (size_t k = 0; rc == MN_OK && k < (m->nreplaces ? m->nreplaces : 1) + (back && m->nreplaces); k++) {
+        const mn_mig_key self = { m->app, m->name };
+        const mn_mig_key *key = k < m->nreplaces ? &m->replaces[k] : &self;
+        mn_value p[3] = { mn_value_cstr(key->app), mn_value_cstr(key->name), mn_value_cstr(now_text(a, !sqlite)) };
         rc = back ? mn_db_execute(db, "DELETE FROM \"django_migrations\" WHERE \"app\" = %s AND \"name\" = %s", p, 2,
                                   NULL, err)
                   : mn_db_execute(db,
@@ -508,6 +715,36 @@ out:
         mn_db_execute(db, "PRAGMA foreign_keys = ON", NULL, 0, NULL, &ignore);
     }
     return rc;
+}
+
+int mn_mig_recorder_check_replacements(mn_db *db, const mn_mig_graph *g, mn_arena *a, size_t *recorded, mn_err *err)
+{
+    if (recorded)
+        *recorded = 0;
+    if (!g->nreplacements)
+        return MN_OK;
+    mn_map *applied;
+    int rc = mn_mig_recorder_applied(db, a, &applied, err);
+    if (rc != MN_OK)
+        return rc;
+    bool pg = mn_db_engine_of(db) == MN_DB_POSTGRES;
+    for (size_t i = 0; i < g->nreplacements; i++) {
+        const mn_migration *r = g->replacements[i];
+        bool all = true;
+        for (size_t k = 0; k < r->nreplaces && all; k++)
+            all = mn_map_has(applied,
+                             mn_str_from(mn_arena_sprintf(a, "%s.%s", r->replaces[k].app, r->replaces[k].name)));
+        if (!all || mn_map_has(applied, mn_str_from(mn_arena_sprintf(a, "%s.%s", r->app, r->name))))
+            continue;
+        mn_value p[3] = { mn_value_cstr(r->app), mn_value_cstr(r->name), mn_value_cstr(now_text(a, pg)) };
+        rc = mn_db_execute(db, "INSERT INTO \"django_migrations\" (\"app\", \"name\", \"applied\") VALUES (%s, %s, %s)",
+                           p, 3, NULL, err);
+        if (rc != MN_OK)
+            return rc;
+        if (recorded)
+            (*recorded)++;
+    }
+    return MN_OK;
 }
 
 mn_str mn_mig_sql_text(const mn_mig_graph *g, size_t node, bool back, mn_db_engine eng, mn_arena *a, mn_err *err)

@@ -484,6 +484,7 @@ static const mn_command *const builtin_commands[] = {
     &runserver_command,
     &mn_showmigrations_command,
     &mn_sqlmigrate_command,
+    &mn_squashmigrations_command,
     &mn__startapp_command,
     NULL
 };

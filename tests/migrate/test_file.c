@@ -310,3 +310,51 @@ Test(migfile, q_trees_parse_strictly)
         mn_buf_puts(&b, "]}");
     expect_error(mn_arena_sprintf(A, QIX("%s"), mn_buf_cstr(&b)), "deeper than 32 levels");
 }
+
+static mn_migration *mig(const char *app, const char *name, const char *json)
+{
+    mn_err err = { 0 };
+    mn_migration *m = NULL;
+    cr_assert_eq(mn_migration_parse(A, app, name, name, mn_str_from(json), &m, &err), MN_OK, "%s", err.msg);
+    return m;
+}
+
+Test(migfile, replaces_and_elidable)
+{
+    mn_migration *m = mig("shop", "0001_squashed_0003_x",
+                          "{\"replaces\": [[\"shop\", \"0001_initial\"], [\"shop\", \"0002_a\"]], \"initial\": true,"
+                          " \"dependencies\": [[\"auth\", \"0001_initial\"]], \"operations\": ["
+                          "{\"op\": \"RunSQL\", \"sql\": \"SELECT 1\", \"elidable\": true},"
+                          "{\"op\": \"RunC\", \"code\": \"shop.f\", \"elidable\": false}]}");
+    cr_assert_eq(m->nreplaces, 2);
+    cr_assert_str_eq(m->replaces[1].app, "shop");
+    cr_assert_str_eq(m->replaces[1].name, "0002_a");
+    cr_assert(m->ops[0].elidable);
+    cr_assert_not(m->ops[1].elidable);
+    mn_err err = { 0 };
+    mn_str text = mn_migration_write(A, m, &err);
+    cr_assert_not_null(text.ptr, "%s", err.msg);
+    cr_assert(strstr(text.ptr, "{\n  \"replaces\": [\n    [\"shop\", \"0001_initial\"],\n    [\"shop\", \"0002_a\"]\n  ],"),
+              "%s", text.ptr);
+    const char *el = strstr(text.ptr, "\"elidable\": true");
+    cr_assert(el && !strstr(el + 1, "\"elidable\""), "one elidable written: %s", text.ptr);
+    mn_migration *back = mig("shop", "0001_squashed_0003_x", text.ptr);
+    cr_assert_eq(back->nreplaces, 2);
+    cr_assert(back->ops[0].elidable);
+    cr_assert_not(back->ops[1].elidable);
+    /* An ordinary migration writes no "replaces". */
+    m = mig("shop", "0002_b", "{\"operations\": []}");
+    cr_assert_eq(m->nreplaces, 0);
+    text = mn_migration_write(A, m, &err);
+    cr_assert_null(strstr(text.ptr, "replaces"));
+    expect_error("{\"operations\": [], \"replaces\": {}}", "'replaces' must be a list of [app, name] pairs");
+    expect_error("{\"operations\": [], \"replaces\": [[\"shop\"]]}",
+                 "replaced migration 1: expected [\"app\", \"migration name\"]");
+    expect_error("{\"operations\": [], \"replaces\": [[\"shop\", \"0001_a\"], [\"shop\", 2]]}",
+                 "replaced migration 2: expected [\"app\", \"migration name\"]");
+    expect_error("{\"operations\": [{\"op\": \"RunSQL\", \"sql\": \"x\", \"elidable\": 1}]}",
+                 "'elidable' must be true or false");
+    expect_error("{\"operations\": [{\"op\": \"AddIndex\", \"model_name\": \"a\", \"elidable\": true}]}",
+                 "unknown key 'elidable'");
+    expect_error("{\"operations\": [], \"replaces\": [[\"shop\", \"0002_x\"]]}", "a migration cannot replace itself");
+}

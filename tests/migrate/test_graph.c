@@ -222,3 +222,142 @@ Test(graph, executes_records_and_rolls_back)
               "%s", sql.ptr);
     cr_assert(mn_str_ends_with(sql, mn_str_from("COMMIT;\n")), "%s", sql.ptr);
 }
+
+static mn_mig_graph *load_applied(mn_map *applied, unsigned flags, int expect_rc, mn_err *err)
+{
+    char shop[128], orders[128];
+    snprintf(shop, sizeof shop, "%s/shop", dir);
+    snprintf(orders, sizeof orders, "%s/orders", dir);
+    const char *apps[] = { "shop", "orders" };
+    const char *dirs[] = { shop, orders };
+    mn_mig_graph *g = NULL;
+    int rc = mn_mig_graph_load_applied(apps, dirs, 2, applied, flags, A, &g, err);
+    cr_assert_eq(rc, expect_rc, "%s", err->msg);
+    return g;
+}
+
+static bool parent_is(const mn_mig_graph *g, const char *app, const char *name, const char *papp, const char *pname)
+{
+    long i = mn_mig_graph_find(g, app, name), p = mn_mig_graph_find(g, papp, pname);
+    cr_assert(i >= 0 && p >= 0, "%s.%s or %s.%s missing", app, name, papp, pname);
+    for (size_t k = 0; k < g->nparents[i]; k++)
+        if (g->parents[i][k] == (size_t)p)
+            return true;
+    return false;
+}
+
+static mn_map *applied_of(const char *const *keys)
+{
+    mn_map *m = mn_map_new(A, 4);
+    for (size_t i = 0; keys[i]; i++)
+        mn_map_set_cstr(m, keys[i], mn_value_cstr("2024-01-01 00:00:00"));
+    return m;
+}
+
+/* shop 0001 <- 0002 <- 0003, orders 0001 -> shop 0002, and a squash of
+ * shop 0001..0002. */
+static void squash_project(void)
+{
+    write_to("shop", "0001_initial",
+             "{\"initial\": true, \"operations\": [{\"op\": \"CreateModel\", \"name\": \"Product\", \"fields\": [" PK
+             "]}]}");
+    write_to("shop", "0002_product_name",
+             "{\"dependencies\": [[\"shop\", \"0001_initial\"]], \"operations\": [{\"op\": \"AddField\", "
+             "\"model_name\": \"product\", \"name\": \"name\", \"field\": {\"type\": \"CharField\", \"max_length\": "
+             "20, \"default\": \"x\"}}]}");
+    write_to("shop", "0003_product_code",
+             "{\"dependencies\": [[\"shop\", \"0002_product_name\"]], \"operations\": [{\"op\": \"AddField\", "
+             "\"model_name\": \"product\", \"name\": \"code\", \"field\": {\"type\": \"IntegerField\", \"null\": "
+             "true}}]}");
+    write_to("shop", "0001_squashed_0002_product_name",
+             "{\"replaces\": [[\"shop\", \"0001_initial\"], [\"shop\", \"0002_product_name\"]], \"initial\": true, "
+             "\"operations\": [{\"op\": \"CreateModel\", \"name\": \"Product\", \"fields\": [" PK ", {\"name\": "
+             "\"name\", \"type\": \"CharField\", \"max_length\": 20, \"default\": \"x\"}]}]}");
+    write_to("orders", "0001_initial",
+             "{\"dependencies\": [[\"shop\", \"0002_product_name\"]], \"operations\": [{\"op\": \"CreateModel\", "
+             "\"name\": \"Order\", \"fields\": [" PK ", {\"name\": \"product\", \"type\": \"ForeignKey\", \"to\": "
+             "\"shop.product\"}]}]}");
+}
+
+Test(graph, squashed_migrations_replace_as_django)
+{
+    squash_project();
+    mn_err err = { 0 };
+    /* Nothing applied: the squash stands for 0001 and 0002. */
+    mn_mig_graph *g = load_applied(NULL, 0, MN_OK, &err);
+    cr_assert_eq(g->n, 3);
+    cr_assert_eq(g->nreplacements, 1);
+    cr_assert_eq(mn_mig_graph_find(g, "shop", "0001_initial"), -1);
+    cr_assert_eq(mn_mig_graph_find(g, "shop", "0002_product_name"), -1);
+    cr_assert(parent_is(g, "shop", "0003_product_code", "shop", "0001_squashed_0002_product_name"));
+    cr_assert(parent_is(g, "orders", "0001_initial", "shop", "0001_squashed_0002_product_name"));
+    size_t *leaves;
+    cr_assert_eq(mn_mig_graph_leaves(g, "shop", A, &leaves), 1);
+    cr_assert_str_eq(g->nodes[leaves[0]]->name, "0003_product_code");
+    mn_mig_state *st = mn_mig_graph_full_state(g, A, &err);
+    cr_assert_not_null(st, "%s", err.msg);
+    cr_assert_not_null(mn_mig_model_field(mn_mig_state_find(st, "shop", "product"), "code"));
+
+    /* All applied: the squash is used and counts as applied. */
+    mn_map *applied = applied_of((const char *[]){ "shop.0001_initial", "shop.0002_product_name", NULL });
+    g = load_applied(applied, 0, MN_OK, &err);
+    cr_assert_eq(g->n, 3);
+    cr_assert(mn_map_has(applied, mn_str_from("shop.0001_squashed_0002_product_name")));
+
+    /* Some applied: the old ones are used, the squash is left out (and
+     * not applied even when recorded). */
+    applied = applied_of((const char *[]){ "shop.0001_initial", "shop.0001_squashed_0002_product_name", NULL });
+    g = load_applied(applied, 0, MN_OK, &err);
+    cr_assert_eq(g->n, 4);
+    cr_assert_eq(mn_mig_graph_find(g, "shop", "0001_squashed_0002_product_name"), -1);
+    cr_assert(parent_is(g, "orders", "0001_initial", "shop", "0002_product_name"));
+    cr_assert_not(mn_map_has(applied, mn_str_from("shop.0001_squashed_0002_product_name")));
+
+    /* sqlmigrate's view: everything side by side. */
+    g = load_applied(NULL, MN_MIG_GRAPH_KEEP_REPLACED, MN_OK, &err);
+    cr_assert_eq(g->n, 5);
+
+    /* The old files deleted: the squash stands alone, dependencies on the
+     * deleted names point to it. */
+    char path[256];
+    snprintf(path, sizeof path, "%s/shop/0001_initial.json", dir);
+    cr_assert_eq(unlink(path), 0);
+    snprintf(path, sizeof path, "%s/shop/0002_product_name.json", dir);
+    cr_assert_eq(unlink(path), 0);
+    g = load_applied(NULL, 0, MN_OK, &err);
+    cr_assert_eq(g->n, 3);
+    cr_assert(parent_is(g, "orders", "0001_initial", "shop", "0001_squashed_0002_product_name"));
+    applied = applied_of((const char *[]){ "shop.0001_initial", "shop.0002_product_name", NULL });
+    g = load_applied(applied, 0, MN_OK, &err);
+    cr_assert(mn_map_has(applied, mn_str_from("shop.0001_squashed_0002_product_name")));
+    /* ... but with only some applied the squash cannot be used. */
+    applied = applied_of((const char *[]){ "shop.0001_initial", NULL });
+    load_applied(applied, 0, MN_EINVAL, &err);
+    cr_assert(strstr(err.msg, "tried to replace migration shop.0002_product_name with any of "
+                              "[shop.0001_squashed_0002_product_name] but wasn't able to because some of the replaced "
+                              "migrations are already applied"),
+              "%s", err.msg);
+}
+
+Test(graph, squashed_migration_records_what_it_replaces)
+{
+    squash_project();
+    mn_err err = { 0 };
+    mn_mig_graph *g = load_applied(NULL, 0, MN_OK, &err);
+    cr_assert_eq(mn_mig_recorder_ensure(DB, &err), MN_OK, "%s", err.msg);
+    long sq = mn_mig_graph_find(g, "shop", "0001_squashed_0002_product_name");
+    cr_assert_eq(mn_mig_execute(DB, g, (size_t)sq, false, false, A, &err), MN_OK, "%s", err.msg);
+    cr_assert(has_table("shop_product"));
+    cr_assert_eq(count("SELECT count(*) FROM django_migrations WHERE app = 'shop' AND name IN ('0001_initial', "
+                       "'0002_product_name')"), 2);
+    cr_assert_eq(count("SELECT count(*) FROM django_migrations"), 2, "the squash's own row comes after");
+    size_t n = 9;
+    cr_assert_eq(mn_mig_recorder_check_replacements(DB, g, A, &n, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(count("SELECT count(*) FROM django_migrations WHERE name = '0001_squashed_0002_product_name'"), 1);
+    cr_assert_eq(mn_mig_recorder_check_replacements(DB, g, A, &n, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(n, 0, "recorded once");
+    cr_assert_eq(mn_mig_execute(DB, g, (size_t)sq, true, false, A, &err), MN_OK, "%s", err.msg);
+    cr_assert_not(has_table("shop_product"));
+    cr_assert_eq(count("SELECT count(*) FROM django_migrations"), 0, "replaced rows and its own removed");
+}
