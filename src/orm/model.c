@@ -1210,6 +1210,31 @@ static int inst_get_attr(const void *obj, mn_str name, mn_arena *arena, mn_value
     return MN_ENOTFOUND;
 }
 
+/* get_attr for a template variable: the call site's slot remembers the
+ * model and the index of the plain field its name gives (the model's
+ * address in the low 48 bits, the index above), so the next instance of
+ * that model skips the name lookup. Anything else goes to inst_get_attr. */
+#define SLOT_PTR_MASK ((UINT64_C(1) << 48) - 1)
+
+static int inst_get_attr_slot(const void *obj, mn_str name, uint64_t *slot, mn_arena *arena, mn_value *out)
+{
+    const mn_obj *h = obj;
+    mn_model *m = (mn_model *)h->model;
+    const void *base = (const char *)obj - m->obj_offset;
+    uint64_t mp = (uint64_t)(uintptr_t)m;
+    uint64_t c = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    if (c && (c & SLOT_PTR_MASK) == mp)
+        return mn__obj_get_at(base, m, (int)(c >> 48), out);
+    if (name.len < 96 && !(mp & ~SLOT_PTR_MASK)) {
+        int i = mn__model_field_find(m, name);
+        if (i >= 0 && m->_rt->fields[i].kind != MN_KIND_FOREIGNKEY) {
+            __atomic_store_n(slot, mp | (uint64_t)i << 48, __ATOMIC_RELAXED);
+            return mn__obj_get_at(base, m, i, out);
+        }
+    }
+    return inst_get_attr(obj, name, arena, out);
+}
+
 static int inst_to_str(const void *obj, mn_buf *out)
 {
     const mn_obj *h = obj;
@@ -1229,6 +1254,7 @@ const mn_type mn_model_instance_type = {
     .name = "Model",
     .get_attr = inst_get_attr,
     .to_str = inst_to_str,
+    .get_attr_slot = inst_get_attr_slot,
 };
 
 mn_value mn_obj_value(void *obj, const mn_model *m)
