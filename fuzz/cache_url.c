@@ -14,11 +14,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!a)
         return 0;
     char *url = mn_arena_strndup(a, (const char *)data, size);
-    mn_err err = { 0 };
+    mn_err err = { 0 }, lerr = { 0 };
     mn_cache_config cfg;
+    int crc = MN_EINVAL;
     if (url && !memchr(data, 0, size)) {
-        int rc = mn_cache_config_from_url(url, a, &cfg, &err);
-        if (rc == MN_OK) {
+        crc = mn_cache_config_from_url(url, a, &cfg, &err);
+        if (crc == MN_OK) {
             if (!cfg.BACKEND || !cfg.LOCATION || cfg.MAX_ENTRIES < 0)
                 abort();
         } else if (err.msg[0] == '\0') {
@@ -26,13 +27,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     mn_cache_redis_location loc;
-    int rc = mn_cache_redis_location_parse(mn_str_make((const char *)data, size), a, &loc, &err);
+    int rc = mn_cache_redis_location_parse(mn_str_make((const char *)data, size), a, &loc, &lerr);
     if (rc == MN_OK) {
         if ((!loc.host) == (!loc.socket) || loc.port < 1 || loc.port > 65535 || loc.db < 0)
             abort();
-        if (loc.password && strlen(loc.password) >= 4 && strstr(err.msg, loc.password))
+        /* A message about the same URL never shows its password (unless
+         * the text is repeated where a message quotes it, an option name). */
+        const char *q = url ? strchr(url, '?') : NULL;
+        if (crc != MN_OK && loc.password && strlen(loc.password) >= 4 && strstr(err.msg, loc.password) &&
+            !(q && strstr(q, loc.password)))
             abort();
-    } else if (err.msg[0] == '\0') {
+    } else if (lerr.msg[0] == '\0') {
         abort();
     }
     mn_arena_free(a);

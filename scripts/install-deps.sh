@@ -8,7 +8,7 @@ packages=(
   libssl-dev libjansson-dev libunistring-dev zlib1g-dev
   libsqlite3-dev libpq-dev libhiredis-dev libpcre2-dev
   libcriterion-dev
-  sqlite3 tzdata curl
+  sqlite3 tzdata curl redis-server
   postgresql
   postgresql-client
 )

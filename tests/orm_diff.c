@@ -671,7 +671,7 @@ static mn_value run_terminal(mn_model *m, mn_qs *qs, mn_value act)
             nids = mn_list_len(a1.u.list);
             ids = nids ? mn_list_items(a1.u.list) : none;
         }
-        mn_map *r = mn_qs_in_bulk(qs, ids, nids, &err);
+        mn_map *r = mn_qs_in_bulk_field(qs, a2.type == MN_VALUE_STR ? cstr(a2) : NULL, ids, nids, &err);
         if (!r) {
             fail_with(&err);
             return mn_value_null();

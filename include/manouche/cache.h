@@ -43,9 +43,13 @@
 #include <stdint.h>
 #include "manouche/arena.h"
 #include "manouche/error.h"
+#include "manouche/http.h"
+#include "manouche/middleware.h"
 #include "manouche/model.h"
 #include "manouche/settings.h"
 #include "manouche/str.h"
+#include "manouche/template.h"
+#include "manouche/urls.h"
 #include "manouche/value.h"
 
 typedef struct mn_cache mn_cache;
@@ -202,8 +206,8 @@ int mn_cache_has_key(mn_cache *c, const char *key, mn_err *err);
 int mn_cache_touch(mn_cache *c, const char *key, int64_t timeout, mn_err *err);
 /* incr(key, delta) / decr(): adds delta to an integer value (the expiry is
  * kept) and stores the result in *out (may be NULL). MN_ENOTFOUND with
- * Django's ValueError message "Key ':1:k' not found" (the locmem backend
- * names the full key, the others the key as given), MN_ETYPE when the
+ * Django's ValueError message "Key ':1:k' not found" (locmem and redis
+ * name the full key, dummy the key as given), MN_ETYPE when the
  * value is not an integer (a bool counts as 0/1, as in Python), MN_ERANGE
  * on 64-bit overflow. */
 int mn_cache_incr(mn_cache *c, const char *key, int64_t delta, int64_t *out, mn_err *err);
@@ -259,5 +263,134 @@ int mn_cache_objs_to_value(void *const *objs, size_t n, mn_model *m, mn_arena *a
 /* The instances of a list made by mn_cache_objs_to_value: an array (in
  * arena) of *n pointers. NULL with err on a bad value. */
 void **mn_cache_objs_from_value(mn_model *m, mn_value v, mn_arena *arena, size_t *n, mn_err *err);
+
+/* ---- templates: {% load cache %}{% cache timeout name [vary ...] [using="alias"] %} ---- */
+
+/* Makes e's {% cache %} tag store fragments in the configured caches: the
+ * default one, or caches[alias] with using="alias" (an unknown alias is
+ * Django's TemplateSyntaxError "Invalid cache name specified for cache tag:
+ * 'x'"). Keys are Django's make_template_fragment_key; a timeout of None
+ * keeps the fragment forever, 0 not at all. A failing cache (Redis down)
+ * renders the fragment and logs a warning. ./manage and the project test
+ * client install it. Call at startup. */
+void mn_cache_template_install(mn_template_engine *e);
+
+/* make_template_fragment_key(fragment_name, vary_on): appends
+ * "template.cache.<name>.<md5 of the vary values, each followed by ':'>" to
+ * out. Returns the buffer's error. */
+int mn_cache_fragment_key(const char *fragment_name, const mn_str *vary_on, size_t n, mn_buf *out);
+
+/* ---- views: cache_page, vary_on_*, never_cache, cache_control ----
+ * (django.views.decorators.cache/vary, django.utils.cache,
+ * django.middleware.cache). All run on the request's thread and allocate in
+ * its arena. */
+
+/* cache_page(timeout, cache=alias, key_prefix=prefix). */
+typedef struct mn_cache_page_options {
+    int64_t timeout;        /* seconds the page is kept (page_timeout) */
+    const char *cache;      /* alias; NULL: "default" */
+    const char *key_prefix; /* NULL: "" */
+} mn_cache_page_options;
+
+/* cache_page: answers GET and HEAD from the cache when the page is there
+ * (keys from the absolute URI, the request headers named by the Vary of the
+ * cached page, LANGUAGE_CODE with USE_I18N and the time zone with USE_TZ,
+ * as Django's get_cache_key), else calls view and, for a 200 that is not
+ * streaming, not "private" and not setting cookies with Vary: Cookie, sets
+ * Expires and Cache-Control max-age (patch_response_headers) and stores it
+ * (learn_cache_key). A template response is rendered first. A cache that
+ * fails (Redis down) is logged and the view answers. */
+mn_response *mn_cache_page(mn_request *req, const mn_url_args *args, const mn_cache_page_options *opts,
+                           mn_view_fn view);
+/* Defines a view `name` wrapping view with cache_page:
+ *     MN_CACHE_PAGE(product_list, product_list_impl, .timeout = 60 * 15);  */
+#define MN_CACHE_PAGE(name, view, ...)                                                           \
+    static mn_response *name(mn_request *mn__req, const mn_url_args *mn__args)                  \
+    {                                                                                            \
+        static const mn_cache_page_options mn__opts = { __VA_ARGS__ };                           \
+        return mn_cache_page(mn__req, mn__args, &mn__opts, (view));                              \
+    }
+
+/* vary_on_headers(*headers): calls view and adds the NULL-terminated
+ * header names to the response's Vary (patch_vary_headers). */
+mn_response *mn_vary_on_headers(mn_request *req, const mn_url_args *args, const char *const *headers,
+                                mn_view_fn view);
+/* MN_VARY_ON_HEADERS(name, view, "Accept-Language", "Cookie"); */
+#define MN_VARY_ON_HEADERS(name, view, ...)                                                      \
+    static mn_response *name(mn_request *mn__req, const mn_url_args *mn__args)                  \
+    {                                                                                            \
+        static const char *const mn__h[] = { __VA_ARGS__, NULL };                                \
+        return mn_vary_on_headers(mn__req, mn__args, mn__h, (view));                             \
+    }
+/* vary_on_cookie: Vary: Cookie. */
+#define MN_VARY_ON_COOKIE(name, view) MN_VARY_ON_HEADERS(name, view, "Cookie")
+
+/* never_cache: calls view and adds Expires (now) and Cache-Control:
+ * max-age=0, no-cache, no-store, must-revalidate, private. */
+mn_response *mn_never_cache(mn_request *req, const mn_url_args *args, mn_view_fn view);
+#define MN_NEVER_CACHE(name, view)                                                               \
+    static mn_response *name(mn_request *mn__req, const mn_url_args *mn__args)                  \
+    {                                                                                            \
+        return mn_never_cache(mn__req, mn__args, (view));                                        \
+    }
+
+/* cache_control(**kwargs): calls view and patches Cache-Control with the
+ * NULL-terminated directives, written as Django's keyword arguments:
+ * "max_age=3600", "public", "no_cache" (underscores become hyphens; a bare
+ * name is True). */
+mn_response *mn_cache_control(mn_request *req, const mn_url_args *args, const char *const *directives,
+                              mn_view_fn view);
+/* MN_CACHE_CONTROL(name, view, "max_age=3600", "public"); */
+#define MN_CACHE_CONTROL(name, view, ...)                                                        \
+    static mn_response *name(mn_request *mn__req, const mn_url_args *mn__args)                  \
+    {                                                                                            \
+        static const char *const mn__d[] = { __VA_ARGS__, NULL };                                \
+        return mn_cache_control(mn__req, mn__args, mn__d, (view));                               \
+    }
+
+/* patch_vary_headers(response, headers): adds the NULL-terminated names not
+ * already there (case-insensitive); "*" makes Vary "*". MN_OK or MN_ENOMEM. */
+int mn_patch_vary_headers(mn_response *resp, const char *const *headers);
+/* has_vary_header(response, name). */
+bool mn_has_vary_header(const mn_response *resp, const char *name);
+/* patch_cache_control(response, **kwargs) with directives as for
+ * mn_cache_control; order, max-age (the smaller wins), public/private and
+ * no-cache merge as Django does. MN_OK, MN_EINVAL (a bad max_age), MN_ENOMEM. */
+int mn_patch_cache_control(mn_response *resp, const char *const *directives);
+/* get_max_age(response): MN_OK and *out, or MN_ENOTFOUND (no header, no
+ * max-age, or not an integer). */
+int mn_get_max_age(const mn_response *resp, int64_t *out);
+/* patch_response_headers(response, timeout): Expires (now + timeout, when
+ * not set) and Cache-Control max-age (negative timeouts count as 0). */
+int mn_patch_response_headers(mn_response *resp, int64_t timeout);
+/* add_never_cache_headers(response). */
+int mn_add_never_cache_headers(mn_response *resp);
+
+/* get_cache_key(request, key_prefix, method, cache): the page key of req
+ * (in its arena) from the header list learnt earlier, or NULL with *rc
+ * MN_ENOTFOUND when no list is cached (or the cache's error). */
+const char *mn_cache_get_page_key(mn_request *req, const char *key_prefix, const char *method, mn_cache *cache,
+                                  int *rc);
+/* learn_cache_key(request, response, timeout, key_prefix, cache): stores
+ * the request headers the response varies on (HTTP_X names, sorted;
+ * Accept-Language left out with USE_I18N) and returns the page key (in the
+ * request's arena), or NULL with *rc set. */
+const char *mn_cache_learn_page_key(mn_request *req, const mn_response *resp, int64_t timeout,
+                                    const char *key_prefix, mn_cache *cache, int *rc);
+
+/* The site-wide pair (UpdateCacheMiddleware first in MIDDLEWARE,
+ * FetchFromCacheMiddleware last) or CacheMiddleware alone. data: an
+ * mn_cache_middleware_options, or NULL for Django's defaults
+ * (CACHE_MIDDLEWARE_SECONDS 600, CACHE_MIDDLEWARE_KEY_PREFIX "",
+ * CACHE_MIDDLEWARE_ALIAS "default"). The page's own max-age, when set,
+ * wins over seconds (0: not cached). */
+typedef struct mn_cache_middleware_options {
+    int64_t seconds;        /* 0: 600 */
+    const char *alias;      /* NULL: "default" */
+    const char *key_prefix; /* NULL: "" */
+} mn_cache_middleware_options;
+extern const mn_middleware mn_update_cache_middleware;
+extern const mn_middleware mn_fetch_from_cache_middleware;
+extern const mn_middleware mn_cache_middleware;
 
 #endif

@@ -17,7 +17,18 @@
  * (decimals, dates, JSON) with the field metadata.
  *
  * Thread safety: a connection is not thread-safe. mn_db_for_thread gives each
- * thread its own persistent connection (Django's CONN_MAX_AGE). */
+ * thread its own persistent connection (Django's CONN_MAX_AGE).
+ *
+ * Fibers (the server runs each view on one): on PostgreSQL, when the caller
+ * is a fiber of the server's loop and DATABASE_PIPELINE is on, statements go
+ * through libpq's pipeline mode on the shared connection; the call suspends
+ * the fiber until its result is in, so the call still returns its rows as
+ * usual. Read them (or close them) before the next statement. A transaction
+ * (mn_db_begin, mn_db_atomic, a raw BEGIN) owns the connection until it
+ * ends: other fibers' statements wait, and they see mn_db_depth 0. A broken
+ * connection fails the statements in flight (MN_EDB, "connection to
+ * PostgreSQL lost") and is reopened in place by mn_db_for_thread, so the
+ * mn_db pointer stays valid. Elsewhere everything runs synchronously. */
 #ifndef MANOUCHE_DB_H
 #define MANOUCHE_DB_H
 
@@ -100,6 +111,11 @@ typedef struct mn_db_cell {
     mn_str s;
 } mn_db_cell;
 void mn_db_rows_cell(const mn_db_rows *rows, size_t i, mn_db_cell *out);
+/* Columns first .. first + n - 1 of the current row into out[0] ..
+ * out[n - 1], each as mn_db_rows_cell gives it, in one call: for code that
+ * decodes whole rows (the ORM). Text is valid until the next
+ * mn_db_rows_next or close. A column past the last reads as NULL. */
+void mn_db_rows_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out);
 /* Column i as an mn_value with its storage type; text is copied into arena. */
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out);
 /* Ends the cursor (resets the cached statement). NULL is allowed. */
@@ -137,7 +153,8 @@ void mn_db_cursor_close(mn_db_cursor *cur);
 
 /* ---- transactions ---- */
 
-/* Transaction depth of the connection: 0 outside any transaction. */
+/* Transaction depth of the connection: 0 outside any transaction (and for
+ * a fiber while another fiber's transaction owns the connection). */
 int mn_db_depth(const mn_db *db);
 /* Starts a transaction (depth 0) or a savepoint (depth > 0). */
 int mn_db_begin(mn_db *db, mn_err *err);

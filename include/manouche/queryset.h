@@ -158,8 +158,15 @@ void *mn_qs_last(mn_qs *qs, mn_err *err);
 /* aggregate(err, "total", mn_sum(a, "price"), ..., NULL): a map name ->
  * value (decimals for decimal fields, null on no rows). NULL on error. */
 mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...);
-/* in_bulk(ids): a map str(pk) -> instance object; ids NULL: every row. */
+/* in_bulk(ids): a map str(pk) -> instance object; ids NULL: every row; an
+ * empty list (ids not NULL, nids 0) gives an empty map without a query.
+ * MN_EINVAL on a sliced QuerySet ("Cannot use 'limit' or 'offset' with
+ * in_bulk"). */
 mn_map *mn_qs_in_bulk(mn_qs *qs, const mn_value *ids, size_t nids, mn_err *err);
+/* in_bulk(ids, field_name=...): the same keyed by str(field value); the
+ * field must be unique (MN_EINVAL "in_bulk()'s field_name must be a unique
+ * field but 'name' isn't."). field_name NULL or "pk": the primary key. */
+mn_map *mn_qs_in_bulk_field(mn_qs *qs, const char *field_name, const mn_value *ids, size_t nids, mn_err *err);
 /* explain(): the database's plan as text (in the qs arena). */
 const char *mn_qs_explain(mn_qs *qs, mn_err *err);
 /* str(qs.query): the SELECT with %s placeholders; *params (may be NULL)

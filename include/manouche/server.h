@@ -3,8 +3,11 @@
  * A master process binds the listening sockets, forks the worker processes
  * and restarts any that dies (logging the signal that killed it). Each worker
  * runs threads; each thread owns an epoll loop, its own SO_REUSEPORT
- * listening socket per TCP address and its connections, and runs handlers to
- * completion (blocking database calls are fine there).
+ * listening socket per TCP address and its connections, and runs each
+ * handler on a fiber (src/core/fiber.h): a handler whose PostgreSQL query
+ * waits is suspended while the loop serves other connections, and goes on
+ * when the result is in (queries of one thread share one pipelined
+ * connection; see db.h). Blocking calls (SQLite, files) block the thread.
  *
  * Signals to the master: SIGTERM or SIGINT stop accepting, let in-flight
  * requests finish (up to graceful_timeout_ms), close idle keep-alive

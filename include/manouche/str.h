@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "manouche/arena.h"
 #include "manouche/error.h"
 
@@ -29,14 +30,33 @@ typedef struct mn_str {
 /* printf helpers: printf("%.*s", MN_STR_FMT(s)). */
 #define MN_STR_FMT(s) (int)(s).len, (s).ptr
 
+/* These are inline definitions (C99 inline: str.c holds the external
+ * ones), as they sit on every request's path. */
+
 /* A slice over a NUL-terminated string; NULL gives the empty slice. */
-mn_str mn_str_from(const char *cstr);
-/* A slice over n bytes at p. */
-mn_str mn_str_make(const char *p, size_t n);
+inline mn_str mn_str_from(const char *cstr)
+{
+    if (!cstr)
+        return MN_STR_EMPTY;
+    return (mn_str){ cstr, strlen(cstr) };
+}
+/* A slice over n bytes at p (NULL gives the empty slice). */
+inline mn_str mn_str_make(const char *p, size_t n)
+{
+    if (!p)
+        return MN_STR_EMPTY;
+    return (mn_str){ p, n };
+}
 
 /* Byte equality. */
-bool mn_str_eq(mn_str a, mn_str b);
-bool mn_str_eq_cstr(mn_str a, const char *b);
+inline bool mn_str_eq(mn_str a, mn_str b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+inline bool mn_str_eq_cstr(mn_str a, const char *b)
+{
+    return mn_str_eq(a, mn_str_from(b));
+}
 /* ASCII case-insensitive equality (header names, tokens). */
 bool mn_str_ieq(mn_str a, mn_str b);
 bool mn_str_ieq_cstr(mn_str a, const char *b);
@@ -113,28 +133,73 @@ void mn_buf_free(mn_buf *b);
 /* Empties the builder, keeping its memory and clearing its error. */
 void mn_buf_reset(mn_buf *b);
 
+/* Makes room for n more bytes (plus the NUL): MN_OK, or the sticky error
+ * (MN_ENOMEM, or MN_ELIMIT past max). The appenders below call it only
+ * when the room is not there yet. */
+int mn_buf_grow(mn_buf *b, size_t n);
+
 /* Appends; each returns MN_OK or the builder's sticky error. After an error
- * later appends do nothing. */
-int mn_buf_append(mn_buf *b, const void *p, size_t n);
+ * later appends do nothing. (append, putc and put_str are inline: their
+ * fast path is a bounds check and a copy.) */
+inline int mn_buf_append(mn_buf *b, const void *p, size_t n)
+{
+    if ((b->err || b->cap - b->len <= n) && mn_buf_grow(b, n))
+        return b->err;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return MN_OK;
+}
 int mn_buf_puts(mn_buf *b, const char *s);
-int mn_buf_putc(mn_buf *b, char c);
-int mn_buf_put_str(mn_buf *b, mn_str s);
+inline int mn_buf_putc(mn_buf *b, char c)
+{
+    if (b->len + 1 < b->cap && !b->err) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return MN_OK;
+    }
+    return mn_buf_append(b, &c, 1);
+}
+inline int mn_buf_put_str(mn_buf *b, mn_str s)
+{
+    return mn_buf_append(b, s.ptr, s.len);
+}
 int mn_buf_printf(mn_buf *b, const char *fmt, ...) MN_PRINTF(2, 3);
 int mn_buf_vprintf(mn_buf *b, const char *fmt, va_list ap);
 int mn_buf_put_i64(mn_buf *b, int64_t v);
 int mn_buf_put_u64(mn_buf *b, uint64_t v);
 /* Makes room for n more bytes and returns a pointer to them (to be committed
  * with mn_buf_commit), or NULL on error. */
-char *mn_buf_reserve(mn_buf *b, size_t n);
-void mn_buf_commit(mn_buf *b, size_t n);
+inline char *mn_buf_reserve(mn_buf *b, size_t n)
+{
+    if ((b->err || b->cap - b->len <= n) && mn_buf_grow(b, n))
+        return NULL;
+    return b->data + b->len;
+}
+inline void mn_buf_commit(mn_buf *b, size_t n)
+{
+    if (b->err || !b->data || b->len + n >= b->cap)
+        return;
+    b->len += n;
+    b->data[b->len] = '\0';
+}
 /* Drops bytes past len (len <= current length). */
 void mn_buf_truncate(mn_buf *b, size_t len);
 
 /* The contents as a slice (valid until the next append). */
-mn_str mn_buf_str(const mn_buf *b);
+inline mn_str mn_buf_str(const mn_buf *b)
+{
+    if (!b->data)
+        return MN_STR_EMPTY;
+    return (mn_str){ b->data, b->len };
+}
 /* The contents NUL-terminated ("" when empty; valid until the next append). */
 const char *mn_buf_cstr(const mn_buf *b);
 /* The sticky error: MN_OK, MN_ENOMEM or MN_ELIMIT. */
-int mn_buf_error(const mn_buf *b);
+inline int mn_buf_error(const mn_buf *b)
+{
+    return b->err;
+}
 
 #endif

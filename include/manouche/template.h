@@ -109,6 +109,17 @@ typedef int (*mn_template_cache_get_fn)(void *udata, mn_str key, mn_arena *arena
 typedef int (*mn_template_cache_set_fn)(void *udata, mn_str key, mn_str value, int64_t timeout);
 void mn_template_engine_set_cache(mn_template_engine *e, mn_template_cache_get_fn get, mn_template_cache_set_fn set,
                                   void *udata);
+/* The same hooks told the tag's using="alias" (NULL without it), as the
+ * cache framework installs them (cache.h's mn_cache_template_install); they
+ * take precedence over the hooks above. get returns MN_EINVAL for an
+ * unknown alias, which the tag reports as Django does: "Invalid cache name
+ * specified for cache tag: 'x'". */
+typedef int (*mn_template_cache_get_using_fn)(void *udata, const char *alias, mn_str key, mn_arena *arena,
+                                              mn_str *out);
+typedef int (*mn_template_cache_set_using_fn)(void *udata, const char *alias, mn_str key, mn_str value,
+                                              int64_t timeout);
+void mn_template_engine_set_cache_using(mn_template_engine *e, mn_template_cache_get_using_fn get,
+                                        mn_template_cache_set_using_fn set, void *udata);
 
 /* The engine's options as given at creation. */
 const mn_template_options *mn_template_engine_options(const mn_template_engine *e);

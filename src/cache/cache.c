@@ -40,6 +40,7 @@ static const struct {
 } BACKENDS[] = {
     { "django.core.cache.backends.locmem.LocMemCache", "locmem", &mn__cache_locmem_ops },
     { "django.core.cache.backends.dummy.DummyCache", "dummy", &mn__cache_dummy_ops },
+    { "django.core.cache.backends.redis.RedisCache", "redis", &mn__cache_redis_ops },
 };
 
 static const mn__cache_ops *find_backend(const char *name)
@@ -91,6 +92,8 @@ mn_cache *mn_cache_new(const mn_cache_config *cfg, mn_err *err)
     c->key_fn = cfg->KEY_FUNCTION;
     if (ops == &mn__cache_locmem_ops)
         c->state = mn__cache_locmem_new(cfg, err);
+    else if (ops == &mn__cache_redis_ops)
+        c->state = mn__cache_redis_new(cfg, err);
     else
         c->state = c;
     if (!c->state) {

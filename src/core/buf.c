@@ -70,35 +70,20 @@ static inline int grow(mn_buf *b, size_t n)
     return grow_slow(b, n);
 }
 
-int mn_buf_append(mn_buf *b, const void *p, size_t n)
-{
-    if (grow(b, n))
-        return b->err;
-    if (n)
-        memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return MN_OK;
-}
+int mn_buf_grow(mn_buf *b, size_t n) { return grow(b, n); }
+
+/* The external definitions of str.h's inline builders. */
+extern int mn_buf_append(mn_buf *b, const void *p, size_t n);
+extern int mn_buf_putc(mn_buf *b, char c);
+extern int mn_buf_put_str(mn_buf *b, mn_str s);
+extern char *mn_buf_reserve(mn_buf *b, size_t n);
+extern void mn_buf_commit(mn_buf *b, size_t n);
+extern mn_str mn_buf_str(const mn_buf *b);
+extern int mn_buf_error(const mn_buf *b);
 
 int mn_buf_puts(mn_buf *b, const char *s)
 {
     return mn_buf_append(b, s, strlen(s));
-}
-
-int mn_buf_putc(mn_buf *b, char c)
-{
-    if (b->len + 1 < b->cap && !b->err) {
-        b->data[b->len++] = c;
-        b->data[b->len] = '\0';
-        return MN_OK;
-    }
-    return mn_buf_append(b, &c, 1);
-}
-
-int mn_buf_put_str(mn_buf *b, mn_str s)
-{
-    return mn_buf_append(b, s.ptr, s.len);
 }
 
 int mn_buf_vprintf(mn_buf *b, const char *fmt, va_list ap)
@@ -153,21 +138,6 @@ int mn_buf_put_i64(mn_buf *b, int64_t v)
     return mn_buf_put_u64(b, (uint64_t)v);
 }
 
-char *mn_buf_reserve(mn_buf *b, size_t n)
-{
-    if (grow(b, n))
-        return NULL;
-    return b->data + b->len;
-}
-
-void mn_buf_commit(mn_buf *b, size_t n)
-{
-    if (b->err || !b->data || b->len + n >= b->cap)
-        return;
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
 void mn_buf_truncate(mn_buf *b, size_t len)
 {
     if (len < b->len) {
@@ -176,19 +146,8 @@ void mn_buf_truncate(mn_buf *b, size_t len)
     }
 }
 
-mn_str mn_buf_str(const mn_buf *b)
-{
-    if (!b->data)
-        return MN_STR_EMPTY;
-    return (mn_str){ b->data, b->len };
-}
-
 const char *mn_buf_cstr(const mn_buf *b)
 {
     return b->data ? b->data : "";
 }
 
-int mn_buf_error(const mn_buf *b)
-{
-    return b->err;
-}

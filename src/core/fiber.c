@@ -231,10 +231,11 @@ static void stack_init(mn__fiber *f)
 static void fiber_entry_uc(void) { fiber_entry(S.cur); }
 #endif
 
-static void swap_to_fiber(mn__fiber *f)
+static void swap_to_fiber(mn__fiber *f, bool fresh)
 {
     S.main_locals = mn__fl;
-    mn__fl = f->locals;
+    if (!fresh) /* a fresh fiber starts with its creator's values: already there */
+        mn__fl = f->locals;
     S.cur = f;
 #ifdef MN__ASAN
     __sanitizer_start_switch_fiber(&S.main_fake, f->stack_lo, f->stack_size);
@@ -249,17 +250,14 @@ static void swap_to_fiber(mn__fiber *f)
 #endif
 }
 
-/* From the running fiber to the thread's stack. finishing: the fiber never
- * comes back (its fake stack can go). */
-static void swap_to_main(mn__fiber *f, bool finishing)
+/* From the running fiber to the thread's stack. */
+static void swap_to_main(mn__fiber *f)
 {
     f->locals = mn__fl;
     mn__fl = S.main_locals;
     S.cur = NULL;
 #ifdef MN__ASAN
-    __sanitizer_start_switch_fiber(finishing ? NULL : &f->fake_stack, S.main_bottom, S.main_size);
-#else
-    (void)finishing;
+    __sanitizer_start_switch_fiber(&f->fake_stack, S.main_bottom, S.main_size);
 #endif
 #ifdef MN__FIBER_ASM
     mn__fiber_swap(&f->sp, S.main_sp);
@@ -271,19 +269,24 @@ static void swap_to_main(mn__fiber *f, bool finishing)
 #endif
 }
 
+/* A fiber's stack runs this loop for as long as the stack lives: after
+ * each function it parks (back in the pool) and the next mn__fiber_new
+ * that takes it from the pool gives it the next function, so a request
+ * that never waits costs two switches and no stack set-up. */
 static void fiber_entry(mn__fiber *f)
 {
 #ifdef MN__ASAN
     __sanitizer_finish_switch_fiber(NULL, &S.main_bottom, &S.main_size);
 #endif
-    f->fn(f->arg);
-    while (f->nat_exit > 0) {
-        f->nat_exit--;
-        f->at_exit[f->nat_exit].fn(f->at_exit[f->nat_exit].arg);
+    for (;;) {
+        f->fn(f->arg);
+        while (f->nat_exit > 0) {
+            f->nat_exit--;
+            f->at_exit[f->nat_exit].fn(f->at_exit[f->nat_exit].arg);
+        }
+        f->state = F_DONE;
+        swap_to_main(f);
     }
-    f->state = F_DONE;
-    swap_to_main(f, true);
-    abort(); /* a finished fiber is never resumed */
 }
 
 /* ---- stacks ---- */
@@ -327,6 +330,7 @@ static mn__fiber *fiber_alloc(mn_err *err)
     f->map_len = len;
     f->stack_lo = map + page;
     f->stack_size = stack;
+    stack_init(f);
 #ifdef MN__VALGRIND
     f->vg_id = VALGRIND_STACK_REGISTER(f->stack_lo, f->stack_lo + stack);
 #endif
@@ -346,11 +350,6 @@ mn__fiber *mn__fiber_new(mn__fiber_fn fn, void *arg, mn_err *err)
     mn__fiber *f = S.npool ? S.pool[--S.npool] : fiber_alloc(err);
     if (!f)
         return NULL;
-#ifdef MN__ASAN
-    /* Frames left by the previous fiber on this stack never returned:
-     * their redzones are still poisoned. */
-    ASAN_UNPOISON_MEMORY_REGION(f->stack_lo, f->stack_size);
-#endif
     f->fn = fn;
     f->arg = arg;
     f->state = F_NEW;
@@ -359,11 +358,6 @@ mn__fiber *mn__fiber_new(mn__fiber_fn fn, void *arg, mn_err *err)
     f->done_arg = NULL;
     f->nat_exit = 0;
     f->next_ready = NULL;
-    f->locals = mn__fl; /* starts with its creator's request state */
-#ifdef MN__ASAN
-    f->fake_stack = NULL;
-#endif
-    stack_init(f);
     S.live++;
     return f;
 }
@@ -390,8 +384,9 @@ bool mn__fiber_resume(mn__fiber *f)
 {
     if (S.cur || f->state == F_DONE || f->state == F_RUNNING)
         abort(); /* resumed from a fiber, or a finished/running one */
+    bool fresh = f->state == F_NEW;
     f->state = F_RUNNING;
-    swap_to_fiber(f);
+    swap_to_fiber(f, fresh);
     if (f->state == F_DONE) {
         fiber_release(f);
         return true;
@@ -406,7 +401,7 @@ void mn__fiber_suspend(void)
     mn__fiber *f = S.cur;
     if (!f)
         abort(); /* only a fiber can wait */
-    swap_to_main(f, false);
+    swap_to_main(f);
 }
 
 void mn__fiber_wake(mn__fiber *f)

@@ -30,7 +30,7 @@ typedef void (*mn__fiber_fn)(void *arg);
  * time zone, the template test hook). The variable is per thread; each
  * switch saves it into the fiber being left and loads the one entered, so
  * each fiber sees its own values. A new fiber starts with a copy of the
- * values of the context that created it. */
+ * thread's values at its first resume (those of the code that made it). */
 struct mn_db_observer;
 struct mn_tz;
 struct mn_template;

@@ -132,7 +132,10 @@ static int after_value(mn_json_writer *w)
 
 void mn_json_writer_init(mn_json_writer *w, mn_buf *out, unsigned flags)
 {
-    memset(w, 0, sizeof *w);
+    /* Everything but the error's message buffer, which is only read once
+     * a code is set. */
+    memset(w, 0, offsetof(mn_json_writer, err));
+    mn_err_clear(&w->err);
     w->out = out;
     w->flags = flags;
     w->indent = (flags >> 24) & 0xffu;

@@ -9,29 +9,12 @@
 #include <sys/random.h>
 #include "manouche/str.h"
 
-mn_str mn_str_from(const char *cstr)
-{
-    if (!cstr)
-        return MN_STR_EMPTY;
-    return (mn_str){ cstr, strlen(cstr) };
-}
+/* The external definitions of str.h's inline functions. */
+extern mn_str mn_str_from(const char *cstr);
+extern mn_str mn_str_make(const char *p, size_t n);
+extern bool mn_str_eq(mn_str a, mn_str b);
+extern bool mn_str_eq_cstr(mn_str a, const char *b);
 
-mn_str mn_str_make(const char *p, size_t n)
-{
-    if (!p)
-        return MN_STR_EMPTY;
-    return (mn_str){ p, n };
-}
-
-bool mn_str_eq(mn_str a, mn_str b)
-{
-    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
-}
-
-bool mn_str_eq_cstr(mn_str a, const char *b)
-{
-    return mn_str_eq(a, mn_str_from(b));
-}
 
 static unsigned char ascii_lower(unsigned char c)
 {
@@ -50,7 +33,12 @@ bool mn_str_ieq(mn_str a, mn_str b)
 
 bool mn_str_ieq_cstr(mn_str a, const char *b)
 {
-    return mn_str_ieq(a, mn_str_from(b));
+    /* One pass, no strlen: b ends at its NUL. */
+    size_t i = 0;
+    for (; i < a.len; i++)
+        if (!b[i] || ascii_lower((unsigned char)a.ptr[i]) != ascii_lower((unsigned char)b[i]))
+            return false;
+    return !b[i];
 }
 
 int mn_str_cmp(mn_str a, mn_str b)

@@ -518,6 +518,17 @@ void mn_db_rows_cell(const mn_db_rows *rows, size_t i, mn_db_cell *out)
     }
 }
 
+void mn_db_rows_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out)
+{
+    const mn__db_ops *ops = rows->db->ops;
+    if (ops->cells) {
+        ops->cells(rows, first, n, out);
+        return;
+    }
+    for (size_t k = 0; k < n; k++)
+        mn_db_rows_cell(rows, first + k, &out[k]);
+}
+
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out)
 {
     switch (rows->db->ops->col_type(rows, i)) {

@@ -48,6 +48,8 @@ typedef struct mn__db_ops {
     mn_vtype (*col_type)(const mn_db_rows *rows, size_t i);
     /* Type and value of column i at once (NULL: built from the above). */
     void (*cell)(const mn_db_rows *rows, size_t i, mn_db_cell *out);
+    /* Columns first .. first + n - 1 at once (NULL: cell by cell). */
+    void (*cells)(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out);
     int64_t (*changes)(const mn_db *db);
     bool (*broken)(const mn_db *db);
     /* Placeholder for parameter i (1-based). */

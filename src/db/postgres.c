@@ -578,6 +578,69 @@ static mn_vtype pg_col_type(const mn_db_rows *rows, size_t i)
     }
 }
 
+/* Column i of row `row` of r in one pass: NULL, then the value by the
+ * column's type (the same conversions as pg_int, pg_float and pg_text). */
+static inline void cell_of(PGresult *r, int row, int i, mn_db_cell *out)
+{
+    if (PQgetisnull(r, row, i)) {
+        out->type = MN_VALUE_NULL;
+        return;
+    }
+    mn_str t = { PQgetvalue(r, row, i), (size_t)PQgetlength(r, row, i) };
+    switch (PQftype(r, i)) {
+    case OID_BOOL:
+        out->type = MN_VALUE_INT;
+        out->i = t.len == 1 && t.ptr[0] == 't';
+        return;
+    case OID_INT8:
+    case OID_INT2:
+    case OID_INT4:
+    case OID_OID:
+        out->type = MN_VALUE_INT;
+        out->i = 0;
+        mn_str_to_i64(t, &out->i);
+        return;
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+        out->type = MN_VALUE_FLOAT;
+        if (mn_str_eq_cstr(t, "Infinity"))
+            out->f = HUGE_VAL;
+        else if (mn_str_eq_cstr(t, "-Infinity"))
+            out->f = -HUGE_VAL;
+        else if (mn_str_eq_cstr(t, "NaN"))
+            out->f = NAN;
+        else {
+            out->f = 0;
+            mn_str_to_double(t, &out->f);
+        }
+        return;
+    default: out->type = MN_VALUE_STR; out->s = t; return;
+    }
+}
+
+static void pg_cell(const mn_db_rows *rows, size_t i, mn_db_cell *out)
+{
+    PGresult *r = cur(rows)->res;
+    if (!r || i >= (size_t)PQnfields(r)) {
+        out->type = MN_VALUE_NULL;
+        return;
+    }
+    cell_of(r, (int)rows->row, (int)i, out);
+}
+
+static void pg_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out)
+{
+    PGresult *r = cur(rows)->res;
+    size_t nf = r ? (size_t)PQnfields(r) : 0;
+    int row = (int)rows->row;
+    for (size_t k = 0; k < n; k++) {
+        if (first + k < nf)
+            cell_of(r, row, (int)(first + k), &out[k]);
+        else
+            out[k].type = MN_VALUE_NULL;
+    }
+}
+
 static int64_t pg_changes(const mn_db *db) { return ((const pg_conn *)db->native)->changes; }
 static bool pg_broken(const mn_db *db)
 {
@@ -603,6 +666,8 @@ const mn__db_ops mn__postgres_ops = {
     .get_float = pg_float,
     .get_text = pg_text,
     .col_type = pg_col_type,
+    .cell = pg_cell,
+    .cells = pg_cells,
     .changes = pg_changes,
     .broken = pg_broken,
     .placeholder = pg_placeholder,

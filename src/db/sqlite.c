@@ -176,9 +176,9 @@ static mn_vtype sq_col_type(const mn_db_rows *rows, size_t i)
 
 /* One API call per column: sqlite3_column_value's value is only ever used
  * here, on the connection's thread, before the next step. */
-static void sq_cell(const mn_db_rows *rows, size_t i, mn_db_cell *out)
+static inline void cell_of(sqlite3_stmt *s, int i, mn_db_cell *out)
 {
-    sqlite3_value *v = sqlite3_column_value(rows->st->native, (int)i);
+    sqlite3_value *v = sqlite3_column_value(s, i);
     switch (sqlite3_value_type(v)) {
     case SQLITE_NULL: out->type = MN_VALUE_NULL; return;
     case SQLITE_INTEGER:
@@ -193,10 +193,19 @@ static void sq_cell(const mn_db_rows *rows, size_t i, mn_db_cell *out)
         out->type = MN_VALUE_STR;
         const unsigned char *t = sqlite3_value_text(v);
         int n = sqlite3_value_bytes(v);
-        out->s = t ? mn_str_make((const char *)t, (size_t)n) : MN_STR_EMPTY;
+        out->s = t ? (mn_str){ (const char *)t, (size_t)n } : MN_STR_EMPTY;
         return;
     }
     }
+}
+
+static void sq_cell(const mn_db_rows *rows, size_t i, mn_db_cell *out) { cell_of(rows->st->native, (int)i, out); }
+
+static void sq_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out)
+{
+    sqlite3_stmt *s = rows->st->native;
+    for (size_t k = 0; k < n; k++)
+        cell_of(s, (int)(first + k), &out[k]);
 }
 
 static int64_t sq_changes(const mn_db *db) { return sqlite3_changes64(db->native); }
@@ -227,6 +236,7 @@ const mn__db_ops mn__sqlite_ops = {
     .get_text = sq_text,
     .col_type = sq_col_type,
     .cell = sq_cell,
+    .cells = sq_cells,
     .changes = sq_changes,
     .broken = sq_broken,
     .placeholder = sq_placeholder,

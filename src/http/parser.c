@@ -7,18 +7,19 @@
 #include "manouche/http.h"
 #include "http_internal.h"
 
-/* Character classes: 1 tchar, 2 target, 4 field-value, 8 host, 16 hex. */
-enum { C_TOKEN = 1, C_TARGET = 2, C_VALUE = 4, C_HOST = 8, C_HEX = 16 };
+/* Character classes: 1 tchar, 2 target, 4 field-value, 8 host, 16 hex,
+ * 32 reg-name (host without '[', ']', '@' and ':'). */
+enum { C_TOKEN = 1, C_TARGET = 2, C_VALUE = 4, C_HOST = 8, C_HEX = 16, C_REGNAME = 32 };
 
 const unsigned char mn__http_ctype[256] = {
      0,  0,  0,  0,  0,  0,  0,  0,  0,  4,  0,  0,  0,  0,  0,  0,
      0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
-     4, 15,  6,  5, 15, 15, 15, 15, 14, 14, 15, 15, 14, 15, 15,  6,
-    31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 14, 14,  6, 14,  6,  6,
-     6, 31, 31, 31, 31, 31, 31, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 14,  6, 14,  7, 15,
-     7, 31, 31, 31, 31, 31, 31, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,  6,  7,  6, 15,  0,
+     4, 47,  6,  5, 47, 47, 47, 47, 46, 46, 47, 47, 46, 47, 47,  6,
+    63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 14, 46,  6, 46,  6,  6,
+     6, 63, 63, 63, 63, 63, 63, 47, 47, 47, 47, 47, 47, 47, 47, 47,
+    47, 47, 47, 47, 47, 47, 47, 47, 47, 47, 47, 14,  6, 14,  7, 47,
+     7, 63, 63, 63, 63, 63, 63, 47, 47, 47, 47, 47, 47, 47, 47, 47,
+    47, 47, 47, 47, 47, 47, 47, 47, 47, 47, 47,  6,  7,  6, 47,  0,
      4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,
      4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,
      4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  4,
@@ -37,6 +38,17 @@ bool mn__http_is_token(mn_str s)
         return false;
     for (size_t i = 0; i < s.len; i++)
         if (!IS(s.ptr[i], C_TOKEN))
+            return false;
+    return true;
+}
+
+/* A field name (a token, already checked) against a lower-case name of the
+ * same length: for tokens, c | 0x20 equals a lower-case letter or '-' only
+ * when c is that letter in either case, or '-'. */
+static inline bool name_is(mn_str name, const char *lower)
+{
+    for (size_t i = 0; i < name.len; i++)
+        if (((unsigned char)name.ptr[i] | 0x20) != (unsigned char)lower[i])
             return false;
     return true;
 }
@@ -87,12 +99,10 @@ static bool host_valid(mn_str h)
         if (i < h.len && h.ptr[i] != ':')
             return false;
     } else {
-        while (i < h.len && h.ptr[i] != ':') {
-            char c = h.ptr[i];
-            if (!IS(c, C_HOST) || c == '[' || c == ']' || c == '@')
-                return false;
+        while (i < h.len && IS(h.ptr[i], C_REGNAME))
             i++;
-        }
+        if (i < h.len && h.ptr[i] != ':')
+            return false;
     }
     if (i < h.len) { /* ":" port */
         for (size_t j = i + 1; j < h.len; j++)
@@ -302,14 +312,14 @@ ptrdiff_t mn_http_parse_head(const char *buf, size_t len, const mn_http_limits *
         pos = eol + 1;
         switch (name.len) {
         case 4:
-            if (mn_str_ieq_cstr(name, "host")) {
+            if (name_is(name, "host")) {
                 if (host)
                     return -400;
                 host = h;
             }
             break;
         case 6:
-            if (mn_str_ieq_cstr(name, "expect")) {
+            if (name_is(name, "expect")) {
                 if (!mn_str_ieq_cstr(h->value, "100-continue"))
                     return -417;
                 if (out->version_minor == 1)
@@ -317,7 +327,7 @@ ptrdiff_t mn_http_parse_head(const char *buf, size_t len, const mn_http_limits *
             }
             break;
         case 10:
-            if (mn_str_ieq_cstr(name, "connection")) {
+            if (name_is(name, "connection")) {
                 size_t p2 = 0;
                 mn_str el;
                 while (next_element(h->value, &p2, &el)) {
@@ -329,14 +339,14 @@ ptrdiff_t mn_http_parse_head(const char *buf, size_t len, const mn_http_limits *
             }
             break;
         case 14:
-            if (mn_str_ieq_cstr(name, "content-length")) {
+            if (name_is(name, "content-length")) {
                 if (cl)
                     return -400;
                 cl = h;
             }
             break;
         case 17:
-            if (mn_str_ieq_cstr(name, "transfer-encoding")) {
+            if (name_is(name, "transfer-encoding")) {
                 if (te)
                     return -400;
                 te = h;

@@ -56,7 +56,7 @@ int mn_request_set_attr(mn_request *req, const char *key, void *value)
 void *mn_request_attr(const mn_request *req, const char *key)
 {
     for (const struct req_attr *a = req->attrs; a; a = a->next)
-        if (!strcmp(a->key, key))
+        if (a->key == key || !strcmp(a->key, key))
             return a->value;
     return NULL;
 }
@@ -510,18 +510,34 @@ bool mn_request_is_secure(mn_request *req)
 
 /* Django's split_domain_port: lower-cases, validates against
  * ^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9\.:]+\])(:\d+)?$, drops a trailing dot. */
+/* host in lower case: host itself when it has no upper-case letter (nearly
+ * always), else a copy in arena (NULL when out of memory). */
+static const char *lowered(mn_arena *arena, mn_str host, bool upper)
+{
+    if (!upper)
+        return host.ptr;
+    char *copy = mn_arena_alloc(arena, host.len + 1);
+    if (!copy)
+        return NULL;
+    for (size_t j = 0; j < host.len; j++) {
+        char c = host.ptr[j];
+        copy[j] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+    }
+    copy[host.len] = '\0';
+    return copy;
+}
+
 static bool split_domain_port(mn_arena *arena, mn_str host, mn_str *domain)
 {
-    char *low = mn_arena_alloc(arena, host.len + 1);
-    if (!low)
-        return false;
-    for (size_t i = 0; i < host.len; i++) {
-        char c = host.ptr[i];
-        low[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-    }
-    low[host.len] = '\0';
+    const char *p = host.ptr;
     size_t i = 0, n = host.len;
-    if (n && low[0] == '[') {
+    bool upper = false;
+    if (n && p[0] == '[') {
+        for (size_t j = 0; j < n; j++)
+            upper |= p[j] >= 'A' && p[j] <= 'Z';
+        const char *low = lowered(arena, host, upper);
+        if (!low)
+            return false;
         i = 1;
         bool colon = false;
         while (i < n && low[i] != ']') {
@@ -540,20 +556,31 @@ static bool split_domain_port(mn_arena *arena, mn_str host, mn_str *domain)
             return true;
         }
     } else {
-        while (i < n && ((low[i] >= 'a' && low[i] <= 'z') || (low[i] >= '0' && low[i] <= '9') ||
-                         low[i] == '.' || low[i] == '-'))
-            i++;
+        /* [a-z0-9.-] once lower-cased */
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)p[i];
+            if ((unsigned)(c - 'a') < 26 || (unsigned)(c - '0') < 10 || c == '.' || c == '-')
+                continue;
+            if ((unsigned)(c - 'A') < 26) {
+                upper = true;
+                continue;
+            }
+            break;
+        }
         if (i == 0)
             return false;
     }
     size_t dlen = i;
-    if (i < n) {
-        if (low[i] != ':' || i + 1 == n)
+    if (i < n) { /* ":" port: no letters, so the case does not matter */
+        if (p[i] != ':' || i + 1 == n)
             return false;
         for (size_t j = i + 1; j < n; j++)
-            if (low[j] < '0' || low[j] > '9')
+            if (p[j] < '0' || p[j] > '9')
                 return false;
     }
+    const char *low = lowered(arena, host, upper);
+    if (!low)
+        return false;
     if (dlen && low[dlen - 1] == '.')
         dlen--;
     *domain = mn_str_make(low, dlen);

@@ -59,18 +59,19 @@ mn_response *mn_response_new(mn_request *req, int status)
     if (status < 100 || status > 599) /* Django: "HTTP status code must be ... from 100 to 599." */
         return NULL;
     mn_arena *a = mn_request_arena(req);
-    mn_response *r = mn_arena_calloc(a, 1, sizeof *r);
-    if (!r)
+    /* One allocation for the response and its first eight headers. */
+    char *mem = mn_arena_alloc(a, sizeof(mn_response) + 8 * sizeof(mn_header));
+    if (!mem)
         return NULL;
+    mn_response *r = (mn_response *)(void *)mem;
+    memset(r, 0, sizeof *r);
     r->req = req;
     r->arena = a;
     r->status = status;
     r->fd = -1;
     r->body = MN_STR_EMPTY;
     /* Literals need no copy. */
-    r->headers = mn_arena_alloc(a, 8 * sizeof *r->headers);
-    if (!r->headers)
-        return NULL;
+    r->headers = (mn_header *)(void *)(mem + sizeof(mn_response));
     r->caph = 8;
     r->headers[0] = (mn_header){ MN_STR("Content-Type"), MN_STR("text/html; charset=utf-8") };
     r->nh = 1;
@@ -103,7 +104,13 @@ mn_response *mn_response_text(mn_request *req, int status, const char *content_t
 
 mn_response *mn_response_json_text(mn_request *req, int status, mn_str json)
 {
-    return mn_response_text(req, status, "application/json", json);
+    mn_str copy = mn_str_clone(mn_request_arena(req), json);
+    mn_response *r = copy.ptr ? mn_response_new(req, status) : NULL;
+    if (!r)
+        return NULL;
+    r->headers[0].value = MN_STR("application/json"); /* a literal: no copy */
+    r->body = copy;
+    return r;
 }
 
 mn_response *mn_response_json(mn_request *req, int status, mn_value v, unsigned flags)
@@ -635,66 +642,100 @@ static int cookie_cmp(const void *a, const void *b)
     return mn_str_cmp(((const resp_cookie *)a)->name, ((const resp_cookie *)b)->name);
 }
 
+/* Headers the server writes itself (framing, Date, Server) or drops
+ * (Content-Type without a body) are not copied from the response. */
+static bool header_skipped(mn_str n, bool server, bool no_body)
+{
+    switch (n.len) {
+    case 4: return mn_str_ieq_cstr(n, "Date");
+    case 6: return server && mn_str_ieq_cstr(n, "Server");
+    case 10: return mn_str_ieq_cstr(n, "Connection");
+    case 12: return no_body && mn_str_ieq_cstr(n, "Content-Type");
+    case 14: return mn_str_ieq_cstr(n, "Content-Length");
+    case 17: return mn_str_ieq_cstr(n, "Transfer-Encoding");
+    default: return false;
+    }
+}
+
+#define PUT_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) += sizeof(lit) - 1)
+#define PUT_MEM(p, s, n) (memcpy((p), (s), (n)), (p) += (n))
+
 int mn__response_serialize_head(mn_response *resp, mn_buf *out, int version_minor,
                                 bool keep_alive, bool head_only, const char *date,
                                 const char *server)
 {
     (void)head_only;
     int status = resp->status;
-    char code[4] = { (char)('0' + status / 100 % 10), (char)('0' + status / 10 % 10),
-                     (char)('0' + status % 10), ' ' };
-    mn_buf_append(out, "HTTP/1.1 ", 9);
-    mn_buf_append(out, code, 4);
-    mn_buf_puts(out, resp->reason ? resp->reason : mn_http_reason(status));
-    mn_buf_append(out, "\r\n", 2);
+    bool no_body = mn__status_no_body(status);
+    const char *reason = resp->reason ? resp->reason : mn_http_reason(status);
+    size_t reason_len = strlen(reason), date_len = date ? strlen(date) : 0,
+           server_len = server ? strlen(server) : 0;
+    /* One reservation for the whole head: its exact size is bounded by the
+     * parts' lengths plus the fixed lines (status line, Content-Length or
+     * Transfer-Encoding, Date, Server, Connection: all under 160 bytes). */
+    size_t need = reason_len + date_len + server_len + 160;
+    for (size_t i = 0; i < resp->nh; i++)
+        need += resp->headers[i].name.len + resp->headers[i].value.len + 4;
+    for (size_t i = 0; i < resp->nc; i++)
+        need += resp->cookies[i].line.len + 14;
+    char *start = mn_buf_reserve(out, need);
+    if (!start)
+        return mn_buf_error(out);
+    char *p = start;
+    PUT_LIT(p, "HTTP/1.1 ");
+    *p++ = (char)('0' + status / 100 % 10);
+    *p++ = (char)('0' + status / 10 % 10);
+    *p++ = (char)('0' + status % 10);
+    *p++ = ' ';
+    PUT_MEM(p, reason, reason_len);
+    PUT_LIT(p, "\r\n");
     for (size_t i = 0; i < resp->nh; i++) {
-        mn_str n = resp->headers[i].name;
-        /* Framing is the server's business. */
-        if (mn_str_ieq_cstr(n, "Content-Length") || mn_str_ieq_cstr(n, "Transfer-Encoding") ||
-            mn_str_ieq_cstr(n, "Connection") || mn_str_ieq_cstr(n, "Date") ||
-            (server && mn_str_ieq_cstr(n, "Server")))
+        mn_str n = resp->headers[i].name, v = resp->headers[i].value;
+        if (header_skipped(n, server != NULL, no_body))
             continue;
-        if (mn__status_no_body(status) && mn_str_ieq_cstr(n, "Content-Type"))
-            continue;
-        mn_buf_put_str(out, n);
-        mn_buf_append(out, ": ", 2);
-        mn_buf_put_str(out, resp->headers[i].value);
-        mn_buf_append(out, "\r\n", 2);
+        PUT_MEM(p, n.ptr, n.len);
+        PUT_LIT(p, ": ");
+        PUT_MEM(p, v.ptr, v.len);
+        PUT_LIT(p, "\r\n");
     }
     if (resp->nc > 1)
         qsort(resp->cookies, resp->nc, sizeof *resp->cookies, cookie_cmp);
     for (size_t i = 0; i < resp->nc; i++) {
-        mn_buf_append(out, "Set-Cookie: ", 12);
-        mn_buf_put_str(out, resp->cookies[i].line);
-        mn_buf_append(out, "\r\n", 2);
+        PUT_LIT(p, "Set-Cookie: ");
+        PUT_MEM(p, resp->cookies[i].line.ptr, resp->cookies[i].line.len);
+        PUT_LIT(p, "\r\n");
     }
-    if (!mn__status_no_body(status)) {
-        if (resp->kind == MN__BODY_MEMORY) {
-            mn_buf_append(out, "Content-Length: ", 16);
-            mn_buf_put_u64(out, mn_response_body(resp).len);
-            mn_buf_append(out, "\r\n", 2);
-        } else if (resp->kind == MN__BODY_FILE) {
-            mn_buf_append(out, "Content-Length: ", 16);
-            mn_buf_put_u64(out, (uint64_t)resp->len);
-            mn_buf_append(out, "\r\n", 2);
+    if (!no_body) {
+        if (resp->kind == MN__BODY_MEMORY || resp->kind == MN__BODY_FILE) {
+            uint64_t v = resp->kind == MN__BODY_MEMORY ? mn_response_body(resp).len : (uint64_t)resp->len;
+            char tmp[24];
+            size_t i = sizeof tmp;
+            do {
+                tmp[--i] = (char)('0' + v % 10);
+                v /= 10;
+            } while (v);
+            PUT_LIT(p, "Content-Length: ");
+            PUT_MEM(p, tmp + i, sizeof tmp - i);
+            PUT_LIT(p, "\r\n");
         } else if (version_minor == 1) {
-            mn_buf_puts(out, "Transfer-Encoding: chunked\r\n");
+            PUT_LIT(p, "Transfer-Encoding: chunked\r\n");
         }
     }
     if (date) {
-        mn_buf_append(out, "Date: ", 6);
-        mn_buf_puts(out, date);
-        mn_buf_append(out, "\r\n", 2);
+        PUT_LIT(p, "Date: ");
+        PUT_MEM(p, date, date_len);
+        PUT_LIT(p, "\r\n");
     }
     if (server) {
-        mn_buf_append(out, "Server: ", 8);
-        mn_buf_puts(out, server);
-        mn_buf_append(out, "\r\n", 2);
+        PUT_LIT(p, "Server: ");
+        PUT_MEM(p, server, server_len);
+        PUT_LIT(p, "\r\n");
     }
     if (!keep_alive)
-        mn_buf_puts(out, "Connection: close\r\n");
+        PUT_LIT(p, "Connection: close\r\n");
     else if (version_minor == 0)
-        mn_buf_puts(out, "Connection: keep-alive\r\n");
-    mn_buf_append(out, "\r\n", 2);
+        PUT_LIT(p, "Connection: keep-alive\r\n");
+    PUT_LIT(p, "\r\n");
+    mn_buf_commit(out, (size_t)(p - start));
     return mn_buf_error(out);
 }

@@ -75,8 +75,21 @@ enum { S_HEAD = 0, S_BODY, S_ACTIVE, S_LINGER, S_WAIT };
 enum { T_IDLE = 0, T_HEADER, T_BODY, T_WRITE, T_LINGER };
 
 typedef struct thread_ctx thread_ctx;
+typedef struct conn conn;
 
-typedef struct conn {
+/* A request whose view runs on a fiber: one per connection at a time (a
+ * connection waits while its view is suspended). */
+typedef struct job {
+    conn *c;
+    mn_http_head head; /* strings point into the connection's read buffer */
+    mn_request *req;
+    mn_response *resp;
+    mn_arena *a;
+    bool keep;
+    size_t end; /* the request's end in the read buffer, relative to rstart */
+} job;
+
+struct conn {
     int kind;
     int fd;
     thread_ctx *t;
@@ -115,9 +128,10 @@ typedef struct conn {
     void *stream_ctx;
     bool chunked_out, stream_done;
     bool served; /* has answered a request: idle means keep-alive idle */
-    struct job *job; /* S_WAIT: the request whose view is suspended */
+    job jb;          /* the request being run */
+    job *job;        /* S_WAIT: &jb, whose view is suspended */
     bool gone;       /* S_WAIT: the client went away; closed when the view returns */
-} conn;
+};
 
 struct thread_ctx {
     int kind; /* K_WAKE: the wake-up eventfd is tagged with the thread */
@@ -432,24 +446,15 @@ static void finish_active(conn *c)
     c->state = S_HEAD;
 }
 
-/* A request whose view runs on a fiber. Lives in the request's arena. */
-typedef struct job {
-    conn *c;
-    mn_http_head head; /* strings point into the connection's read buffer */
-    mn_request *req;
-    mn_response *resp;
-    mn_arena *a;
-    bool keep;
-    size_t end; /* the request's end in the read buffer, relative to rstart */
-} job;
-
 /* The view part of a request: on the request's fiber, so a view that waits
  * for the database lets the loop serve other connections meanwhile. */
 static void run_view(void *arg)
 {
     job *j = arg;
     const mn_server_config *cfg = j->c->t->cfg;
-    mn_err err = { 0 };
+    mn_err err; /* code and message are set before use: no 512-byte clear per request */
+    err.code = 0;
+    err.msg[0] = '\0';
     mn_str host;
     if (mn_request_get_host(j->req, &host, &err)) {
         mn__log_error(cfg->error_log_fd, "[WARNING] %s", err.msg);
@@ -474,7 +479,7 @@ static void send_response(conn *c, job *j)
     mn_response *resp = j->resp;
     bool keep = j->keep;
     if (!resp) {
-        conn_error(c, 500, head, true); /* head lives in the arena */
+        conn_error(c, 500, head, true);
         arena_put(t, a);
         return;
     }
@@ -489,7 +494,7 @@ static void send_response(conn *c, job *j)
     mn_buf_init(&hb, a, 0);
     if (mn__response_serialize_head(resp, &hb, head->version_minor, keep, head_only, t->date,
                                     cfg->server_header)) {
-        conn_error(c, 500, head, true); /* head lives in the arena */
+        conn_error(c, 500, head, true);
         arena_put(t, a);
         return;
     }
@@ -497,29 +502,17 @@ static void send_response(conn *c, job *j)
     uint64_t sent = 0;
     if (!keep)
         c->close_after = true;
-    /* The access log reads the request's headers, which live in the arena:
-     * it is written before the arena may go back to the pool. */
-    if (kind == MN__BODY_MEMORY) {
-        sent = no_body ? 0 : mn_response_body(resp).len;
-    } else if (kind == MN__BODY_FILE && !no_body) {
-        off_t fo, fl;
-        mn__response_file(resp, &fo, &fl);
-        sent = (uint64_t)fl;
-        mn_str prefix;
-        off_t o, l;
-        for (size_t i = 0; mn__response_file_part(resp, i, &prefix, &o, &l); i++)
-            sent += prefix.len + (uint64_t)l;
-    }
-    if (cfg->access_log)
-        mn__log_access(cfg->access_log_fd, c->remote, head, st, sent, t->date_sec);
-    bool http11 = head->version_minor == 1;
+    /* The request's arena (which holds j and the header array the access
+     * log reads) goes back to the pool after the log line. */
+    mn_arena *done = NULL;
     if (kind == MN__BODY_MEMORY) {
         mn_str b = mn_response_body(resp);
+        sent = no_body ? 0 : b.len;
         if (no_body || !b.len) {
-            arena_put(t, a);
+            done = a;
         } else if (b.len <= SMALL_BODY) {
             wbuf_append(c, b.ptr, b.len);
-            arena_put(t, a);
+            done = a;
         } else {
             c->state = S_ACTIVE;
             c->akind = kind;
@@ -528,7 +521,7 @@ static void send_response(conn *c, job *j)
             c->big = b;
         }
     } else if (no_body) {
-        arena_put(t, a);
+        done = a;
     } else {
         c->state = S_ACTIVE;
         c->akind = kind;
@@ -537,12 +530,21 @@ static void send_response(conn *c, job *j)
         if (kind == MN__BODY_FILE) {
             c->file_fd = mn__response_file(resp, &c->file_off, &c->file_left);
             c->file_part = 0;
+            sent = (uint64_t)c->file_left;
+            mn_str prefix;
+            off_t o, l;
+            for (size_t i = 0; mn__response_file_part(resp, i, &prefix, &o, &l); i++)
+                sent += prefix.len + (uint64_t)l;
         } else {
             c->stream = mn__response_stream(resp, &c->stream_ctx);
             c->stream_done = false;
-            c->chunked_out = http11;
+            c->chunked_out = head->version_minor == 1;
         }
     }
+    if (cfg->access_log)
+        mn__log_access(cfg->access_log_fd, c->remote, head, st, sent, t->date_sec);
+    if (done)
+        arena_put(t, done);
 }
 
 static void conn_process(conn *c);
@@ -586,17 +588,18 @@ static bool run_request(conn *c, const mn_http_head *head, mn_str body, size_t e
         conn_error(c, 500, head, true);
         return true;
     }
-    job *j = mn_arena_alloc(a, sizeof *j);
+    job *j = &c->jb;
     /* Headers live in the read buffer; the request keeps its own array. */
-    mn_http_head h = *head;
-    h.headers = mn_arena_memdup(a, head->headers, head->nheaders * sizeof *head->headers);
+    mn_http_head *h = &j->head;
+    *h = *head;
+    h->headers = mn_arena_memdup(a, head->headers, head->nheaders * sizeof *head->headers);
     mn__conn_info ci = { .remote_addr = c->remote, .remote_port = c->remote_port,
                          .server_name = c->l->host, .server_port = c->l->port, .tls = false };
     int status = 0;
     bool keep = head->keep_alive && !t->stopping && !g_stop;
     c->served = true;
-    mn_request *req = j && (h.headers || !head->nheaders) ? mn__request_new(a, &h, body, &ci, &cfg->http, &status)
-                                                          : NULL;
+    mn_request *req = h->headers || !head->nheaders ? mn__request_new(a, h, body, &ci, &cfg->http, &status)
+                                                    : NULL;
     if (req && mp && mn__mp_attach(mp, req))
         req = NULL;
     if (!req) {
@@ -604,9 +607,13 @@ static bool run_request(conn *c, const mn_http_head *head, mn_str body, size_t e
         conn_error(c, status ? status : 500, head, !keep);
         return true;
     }
-    *j = (job){ .c = c, .head = h, .req = req, .a = a, .keep = keep, .end = end };
-    mn_err ferr = { 0 };
-    mn__fiber *f = mn__fiber_new(run_view, j, &ferr);
+    j->c = c;
+    j->req = req;
+    j->resp = NULL;
+    j->a = a;
+    j->keep = keep;
+    j->end = end;
+    mn__fiber *f = mn__fiber_new(run_view, j, NULL);
     if (!f) {
         /* No stack for a fiber: run the view here, blocking the loop. */
         run_view(j);

@@ -1,5 +1,7 @@
 /* Model descriptors and field conversions (to_python, get_db_prep_value,
  * from_db_value). */
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <ctype.h>
 #include <math.h>
 #include <pthread.h>
@@ -244,6 +246,31 @@ const mn_field *mn_model_field_by_name(mn_model *m, const char *name)
     return NULL;
 }
 
+int mn__model_field_find(mn_model *m, mn_str name)
+{
+    struct mn__model_rt *rt = __atomic_load_n(&m->_rt, __ATOMIC_ACQUIRE);
+    if (!rt || rt->error) {
+        if (mn__model_setup(m, NULL) != MN_OK)
+            return -1;
+        rt = m->_rt;
+    }
+    if (!name.len)
+        return -1;
+    if (name.len == 2 && name.ptr[0] == 'p' && name.ptr[1] == 'k')
+        return rt->pk;
+    for (size_t i = 0; i < rt->nfields; i++) {
+        /* Equal bytes and the same length; a name holding a NUL never
+         * matches here (the callers' C-string path decides those). */
+        const char *f = rt->fields[i].name;
+        size_t k = 0;
+        while (k < name.len && f[k] && f[k] == name.ptr[k])
+            k++;
+        if (k == name.len && !f[k])
+            return (int)i;
+    }
+    return -1;
+}
+
 int mn_model_field_index(mn_model *m, const mn_field *f)
 {
     if (mn__model_setup(m, NULL) != MN_OK || f < m->_rt->fields || f >= m->_rt->fields + m->_rt->nfields)
@@ -295,10 +322,20 @@ static bool is_str_kind(mn_field_kind k)
 
 mn_obj *mn_obj_header(const mn_model *m, const void *obj) { return (mn_obj *)((char *)obj + m->obj_offset); }
 
+/* The field named name, or whose attname it is ("category_id" for the
+ * ForeignKey category, as Django's setattr and Model(**kwargs) take). */
 static int field_index_by_name(mn_model *m, const char *name)
 {
     const mn_field *f = mn_model_field_by_name(m, name);
-    return f ? mn_model_field_index(m, f) : -1;
+    if (f)
+        return mn_model_field_index(m, f);
+    size_t n = strlen(name);
+    if (n > 3 && !strcmp(name + n - 3, "_id") && mn_model_nfields(m))
+        for (size_t j = 0; j < m->_rt->nfields; j++)
+            if (m->_rt->fields[j].kind == MN_KIND_FOREIGNKEY && !strncmp(m->_rt->fields[j].name, name, n - 3) &&
+                !m->_rt->fields[j].name[n - 3])
+                return (int)j;
+    return -1;
 }
 
 static void zero_member(void *obj, const mn_field *f)
@@ -388,20 +425,13 @@ static mn_value member_value(const void *obj, const mn_field *f)
 int mn_obj_get(const void *obj, mn_model *m, const char *field, mn_value *out)
 {
     int i = field_index_by_name(m, field);
-    if (i < 0) {
-        /* the attname of a ForeignKey: category_id */
-        size_t n = strlen(field);
-        if (n > 3 && !strcmp(field + n - 3, "_id")) {
-            for (size_t j = 0; j < mn_model_nfields(m); j++)
-                if (m->_rt->fields[j].kind == MN_KIND_FOREIGNKEY && !strncmp(m->_rt->fields[j].name, field, n - 3) &&
-                    !m->_rt->fields[j].name[n - 3]) {
-                    i = (int)j;
-                    break;
-                }
-        }
-        if (i < 0)
-            return MN_ENOTFOUND;
-    }
+    if (i < 0)
+        return MN_ENOTFOUND;
+    return mn__obj_get_at(obj, m, i, out);
+}
+
+int mn__obj_get_at(const void *obj, mn_model *m, int i, mn_value *out)
+{
     const mn_field *f = &m->_rt->fields[i];
     const mn_obj *h = mn_obj_header(m, obj);
     if (h->deferred && (h->deferred->mask >> i & 1)) {
@@ -436,11 +466,20 @@ static const char *show(mn_value v, char *tmp, size_t cap)
     return tmp;
 }
 
+/* With USE_TZ (the default without settings), naive datetimes given to a
+ * DateTimeField are wall-clock readings in the default time zone. */
+static bool naive_is_local(void)
+{
+    const mn_settings *st = mn_settings_current();
+    return !st || st->USE_TZ;
+}
+
 /* to_python + assignment: converts v to the field's C type and stores it. */
 static int set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *arena, mn_err *err)
 {
     const mn_field *f = &m->_rt->fields[i];
     char tmp[128];
+    int prc = MN_OK;
     if (v.type == MN_VALUE_NULL && f->kind != MN_KIND_JSON) {
         if (!f->null && !is_str_kind(f->kind))
             return mn_err_set(err, MN_EINVAL, "%s.%s: This field cannot be null.", m->name, f->name);
@@ -534,9 +573,16 @@ static int set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *ar
                 d = v.u.date;
             else if (v.type == MN_VALUE_DATETIME)
                 mn_datetime_fields(v.u.dt, &d, NULL);
-            else if (v.type != MN_VALUE_STR || mn_date_parse(v.u.s, &d, NULL) != MN_OK)
+            else if (v.type != MN_VALUE_STR)
                 return mn_err_set(err, MN_EINVAL,
                                   "\xe2\x80\x9c%s\xe2\x80\x9d value has an invalid date format. It must be in YYYY-MM-DD format.",
+                                  show(v, tmp, sizeof tmp));
+            else if ((prc = mn_date_parse(v.u.s, &d, NULL)) != MN_OK)
+                return mn_err_set(err, MN_EINVAL,
+                                  prc == MN_EPARSE ? "\xe2\x80\x9c%s\xe2\x80\x9d value has an invalid date format. It must be in "
+                                                     "YYYY-MM-DD format."
+                                                   : "\xe2\x80\x9c%s\xe2\x80\x9d value has the correct format (YYYY-MM-DD) but "
+                                                     "it is an invalid date.",
                                   show(v, tmp, sizeof tmp));
             *MEMBER(obj, f, mn_date) = d;
             break;
@@ -545,9 +591,13 @@ static int set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *ar
             mn_time t;
             if (v.type == MN_VALUE_TIME)
                 t = v.u.time;
-            else if (v.type != MN_VALUE_STR || mn_time_parse(v.u.s, &t, NULL) != MN_OK)
+            else if (v.type != MN_VALUE_STR || (prc = mn_time_parse(v.u.s, &t, NULL)) != MN_OK)
                 return mn_err_set(err, MN_EINVAL,
-                                  "\xe2\x80\x9c%s\xe2\x80\x9d value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format.",
+                                  v.type == MN_VALUE_STR && prc != MN_EPARSE
+                                      ? "\xe2\x80\x9c%s\xe2\x80\x9d value has the correct format (HH:MM[:ss[.uuuuuu]]) but it "
+                                        "is an invalid time."
+                                      : "\xe2\x80\x9c%s\xe2\x80\x9d value has an invalid format. It must be in "
+                                        "HH:MM[:ss[.uuuuuu]] format.",
                                   show(v, tmp, sizeof tmp));
             *MEMBER(obj, f, mn_time) = t;
             break;
@@ -558,12 +608,43 @@ static int set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *ar
                 dt = v.u.dt;
             else if (v.type == MN_VALUE_DATE)
                 dt = mn_datetime_naive(v.u.date, (mn_time){ 0 });
-            else if (v.type != MN_VALUE_STR || mn_datetime_parse(v.u.s, &dt, NULL) != MN_OK)
+            else if (v.type == MN_VALUE_STR && (prc = mn_datetime_parse(v.u.s, &dt, NULL)) != MN_OK) {
+                /* Django's to_python: a bad date/time of the right shape, else
+                 * a plain date (midnight), else the format */
+                mn_date dd;
+                int drc = prc == MN_EPARSE ? mn_date_parse(v.u.s, &dd, NULL) : MN_EPARSE;
+                if (prc != MN_EPARSE)
+                    return mn_err_set(err, MN_EINVAL,
+                                      "\xe2\x80\x9c%s\xe2\x80\x9d value has the correct format (YYYY-MM-DD "
+                                      "HH:MM[:ss[.uuuuuu]][TZ]) but it is an invalid date/time.",
+                                      show(v, tmp, sizeof tmp));
+                if (drc == MN_OK)
+                    dt = mn_datetime_naive(dd, (mn_time){ 0 });
+                else if (drc != MN_EPARSE)
+                    return mn_err_set(err, MN_EINVAL,
+                                      "\xe2\x80\x9c%s\xe2\x80\x9d value has the correct format (YYYY-MM-DD) but it is "
+                                      "an invalid date.",
+                                      show(v, tmp, sizeof tmp));
+                else
+                    return mn_err_set(err, MN_EINVAL,
+                                      "\xe2\x80\x9c%s\xe2\x80\x9d value has an invalid format. It must be in YYYY-MM-DD "
+                                      "HH:MM[:ss[.uuuuuu]][TZ] format.",
+                                      show(v, tmp, sizeof tmp));
+            } else if (v.type != MN_VALUE_STR)
                 return mn_err_set(err, MN_EINVAL,
                                   "\xe2\x80\x9c%s\xe2\x80\x9d value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.",
                                   show(v, tmp, sizeof tmp));
-            /* USE_TZ: naive readings are taken as UTC; aware ones keep
-             * their instant and are shown in UTC, as loaded rows are. */
+            /* USE_TZ: a naive reading is on the wall clock of the default
+             * time zone (Django's make_aware(value, get_default_timezone())
+             * with its RuntimeWarning); aware values keep their instant and
+             * are shown in UTC, as loaded rows are. */
+            if (!dt.tz && naive_is_local()) {
+                mn_datetime aware;
+                mn_err e = { 0 };
+                if (mn_datetime_make_aware(dt, mn_tz_default(), MN_IS_DST_NONE, &aware, &e) != MN_OK)
+                    return mn_err_set(err, MN_EINVAL, "%s", e.msg);
+                dt = aware;
+            }
             dt.tz = mn_tz_utc();
             *MEMBER(obj, f, mn_datetime) = dt;
             break;
@@ -718,8 +799,57 @@ static bool uuid_hex(mn_str s, mn_buf *out)
     return true;
 }
 
+/* The normal text of an IPv6 address as Python's ipaddress writes it
+ * (lowercase, leading zeros dropped, the longest run of two or more zero
+ * groups as "::", the first on a tie), IPv4-mapped ones as ::ffff:a.b.c.d
+ * (Django's clean_ipv6_address). False when s is no IPv6 address. */
+static bool ipv6_normal(mn_str s, mn_buf *b)
+{
+    char tmp[64];
+    unsigned char a[16];
+    if (s.len == 0 || s.len >= sizeof tmp)
+        return false;
+    memcpy(tmp, s.ptr, s.len);
+    tmp[s.len] = '\0';
+    if (inet_pton(AF_INET6, tmp, a) != 1)
+        return false;
+    static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    if (!memcmp(a, mapped, sizeof mapped)) {
+        mn_buf_printf(b, "::ffff:%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+        return true;
+    }
+    unsigned g[8];
+    for (int i = 0; i < 8; i++)
+        g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+    int best = -1, best_len = 0;
+    for (int i = 0; i < 8;) {
+        if (g[i]) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < 8 && !g[j])
+            j++;
+        if (j - i > best_len && j - i >= 2)
+            best = i, best_len = j - i;
+        i = j;
+    }
+    for (int i = 0; i < 8; i++) {
+        if (i == best) {
+            mn_buf_puts(b, i == 0 ? "::" : ":");
+            i += best_len - 1;
+            continue;
+        }
+        mn_buf_printf(b, "%x%s", g[i], i < 7 ? ":" : "");
+    }
+    return true;
+}
+
 static int write_datetime_db(mn_buf *b, mn_datetime dt, mn_db_engine eng)
 {
+    mn_datetime aware;
+    if (!dt.tz && naive_is_local() && mn_datetime_make_aware(dt, mn_tz_default(), MN_IS_DST_FALSE, &aware, NULL) == MN_OK)
+        dt = aware; /* a naive lookup value, as Django's get_prep_value reads it */
     if (dt.tz) {
         mn_datetime u;
         mn_datetime_localtime(dt, mn_tz_utc(), &u, NULL);
@@ -764,12 +894,23 @@ int mn__member_to_db(const void *obj, mn_model *m, size_t i, mn_db_engine eng, m
         mn_buf_printf(&b, "%lld microseconds", (long long)v.u.dur.us);
         break;
     case MN_KIND_JSON: {
-        mn_str s = mn_json_dumps(arena, v, 0, err);
+        /* json.dumps' text, as Django writes it: SQLite compares it as text */
+        mn_str s = mn_json_dumps(arena, v, MN_JSON_DJANGO, err);
         if (!s.ptr)
             return err && err->code ? err->code : MN_EINVAL;
         *out = mn_value_str(s);
         return MN_OK;
     }
+    case MN_KIND_IP:
+        /* Django's clean_ipv6_address: "2001:0DB8::0001" is "2001:db8::1" */
+        if (memchr(v.u.s.ptr, ':', v.u.s.len) && ipv6_normal(v.u.s, &b)) {
+            if (mn_buf_error(&b))
+                return mn_err_set(err, MN_ENOMEM, "out of memory");
+            *out = mn_value_str(mn_buf_str(&b));
+            return MN_OK;
+        }
+        *out = v;
+        return MN_OK;
     case MN_KIND_UUID:
         /* Django keeps UUIDs as 32 hex digits on SQLite (char(32)); text
          * that is not a UUID is sent as it is (full_clean refuses it). */
@@ -815,6 +956,19 @@ int mn__to_db(const mn_field *f, mn_value v, mn_db_engine eng, mn_arena *arena, 
     if (v.type == MN_VALUE_NULL) {
         *out = v;
         return MN_OK;
+    }
+    /* An integer for an integer field (get(pk=...)) within the field's
+     * range is sent as it is, as the conversions below would. */
+    if (v.type == MN_VALUE_INT && is_int_kind(f->kind)) {
+        bool fits = true;
+        if (f->kind == MN_KIND_INT || f->kind == MN_KIND_POSINT)
+            fits = v.u.i >= INT32_MIN && v.u.i <= INT32_MAX;
+        else if (f->kind == MN_KIND_SMALLINT || f->kind == MN_KIND_POSSMALLINT)
+            fits = v.u.i >= INT16_MIN && v.u.i <= INT16_MAX;
+        if (fits) {
+            *out = mn_value_int(v.u.i);
+            return MN_OK;
+        }
     }
     /* A one-field model over the scratch struct reuses the conversions
      * (thread-local: the set-up data is too big for small stacks). */
@@ -1007,15 +1161,16 @@ static bool decimal_from_number(const mn_field *f, const mn_db_cell *cell, mn_de
     return true;
 }
 
-int mn__member_from_row(void *obj, mn_model *m, size_t i, mn_db_rows *rows, size_t col, mn_db_engine eng,
-                        mn_arena *arena, mn_err *err)
+/* Member i from cell, the value of column col of rows' current row (read
+ * again through rows only when stored as another type than the field's). */
+static int member_from_cell(void *obj, mn_model *m, size_t i, const mn_db_cell *cellp, mn_db_rows *rows, size_t col,
+                            mn_db_engine eng, mn_arena *arena, mn_err *err)
 {
     const mn_field *f = &m->_rt->fields[i];
     /* Fast paths for the common kinds, skipping mn_value round trips: one
      * call gives the storage type and the value; a value stored as another
      * type than expected is converted by the getters. */
-    mn_db_cell cell;
-    mn_db_rows_cell(rows, col, &cell);
+    mn_db_cell cell = *cellp;
     if (cell.type == MN_VALUE_NULL) {
         zero_member(obj, f);
         set_null_bit(obj, m, i, true);
@@ -1066,6 +1221,182 @@ int mn__member_from_row(void *obj, mn_model *m, size_t i, mn_db_rows *rows, size
     default: *MEMBER(obj, f, mn_str) = v.u.s; break;
     }
     set_null_bit(obj, m, i, false);
+    return MN_OK;
+}
+
+int mn__member_from_row(void *obj, mn_model *m, size_t i, mn_db_rows *rows, size_t col, mn_db_engine eng,
+                        mn_arena *arena, mn_err *err)
+{
+    mn_db_cell cell;
+    mn_db_rows_cell(rows, col, &cell);
+    return member_from_cell(obj, m, i, &cell, rows, col, eng, arena, err);
+}
+
+/* ---- whole rows ----
+ * A query decodes every row the same way: each column's fast path is
+ * chosen once (mn__coldec_init), then a row is one pass over the cells the
+ * driver gave in one call, strings copied into one allocation per row.
+ * Values stored as another type than the field's, NULLs and the other
+ * kinds take member_from_cell. */
+
+enum {
+    DEC_GENERIC,
+    DEC_I64,
+    DEC_I32,
+    DEC_I16,
+    DEC_BOOL,
+    DEC_F64,
+    DEC_STR,
+    DEC_DECIMAL_NUM,  /* SQLite: a number, see decimal_from_number */
+    DEC_DECIMAL_TEXT, /* PostgreSQL: numeric text */
+    DEC_SKIP,         /* not a member (an annotation) */
+};
+
+void mn__coldec_skip(mn__coldec *out) { *out = (mn__coldec){ .op = DEC_SKIP }; }
+
+static inline size_t row_text_bytes(const mn__coldec *dec, size_t n, const mn_db_cell *cells)
+{
+    size_t bytes = 0;
+    for (size_t k = 0; k < n; k++)
+        if (dec[k].op == DEC_STR && cells[k].type == MN_VALUE_STR)
+            bytes += cells[k].s.len + 1;
+    return bytes;
+}
+
+size_t mn__row_text_bytes(const mn__coldec *dec, size_t n, const mn_db_cell *cells)
+{
+    return row_text_bytes(dec, n, cells);
+}
+
+void mn__coldec_init(mn_model *m, size_t i, mn_db_engine eng, mn__coldec *out)
+{
+    const mn_field *f = &m->_rt->fields[i];
+    out->offset = (uint32_t)f->offset;
+    out->field = (uint8_t)i;
+    switch (f->kind) {
+    case MN_KIND_INT:
+    case MN_KIND_POSINT: out->op = DEC_I32; break;
+    case MN_KIND_SMALLINT:
+    case MN_KIND_POSSMALLINT: out->op = DEC_I16; break;
+    case MN_KIND_BOOL: out->op = DEC_BOOL; break;
+    case MN_KIND_FLOAT: out->op = DEC_F64; break;
+    case MN_KIND_DECIMAL: out->op = eng == MN_DB_SQLITE ? DEC_DECIMAL_NUM : DEC_DECIMAL_TEXT; break;
+    default:
+        if (is_int_kind(f->kind))
+            out->op = DEC_I64;
+        else if (is_str_kind(f->kind) && f->kind != MN_KIND_UUID && f->kind != MN_KIND_BINARY)
+            out->op = DEC_STR;
+        else
+            out->op = DEC_GENERIC;
+    }
+}
+
+/* n bytes from s to d, short strings without a call. */
+static inline void copy_bytes(char *d, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n < 4) {
+        if (n) {
+            d[0] = s[0];
+            d[n / 2] = s[n / 2];
+            d[n - 1] = s[n - 1];
+        }
+    } else {
+        memcpy(d, s, n);
+    }
+}
+
+int mn__row_decode(void *obj, mn_model *m, const mn__coldec *dec, size_t n, const mn_db_cell *cells, mn_db_rows *rows,
+                   size_t col, mn_db_engine eng, mn_arena *arena, char **text, mn_err *err)
+{
+    char *sp = *text;
+    if (!sp) {
+        size_t bytes = row_text_bytes(dec, n, cells);
+        if (bytes && !(sp = mn_arena_alloc(arena, bytes)))
+            return mn_err_set(err, MN_ENOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < n; k++) {
+        const mn_db_cell *c = &cells[k];
+        char *p = (char *)obj + dec[k].offset;
+        switch (dec[k].op) {
+        case DEC_I64:
+            if (c->type == MN_VALUE_INT) {
+                memcpy(p, &c->i, sizeof c->i);
+                continue;
+            }
+            break;
+        case DEC_I32:
+            if (c->type == MN_VALUE_INT) {
+                int32_t v = (int32_t)c->i;
+                memcpy(p, &v, sizeof v);
+                continue;
+            }
+            break;
+        case DEC_I16:
+            if (c->type == MN_VALUE_INT) {
+                int16_t v = (int16_t)c->i;
+                memcpy(p, &v, sizeof v);
+                continue;
+            }
+            break;
+        case DEC_BOOL:
+            if (c->type == MN_VALUE_INT) {
+                *(bool *)p = c->i != 0;
+                continue;
+            }
+            break;
+        case DEC_F64:
+            if (c->type == MN_VALUE_FLOAT) {
+                memcpy(p, &c->f, sizeof c->f);
+                continue;
+            }
+            break;
+        case DEC_STR:
+            if (c->type == MN_VALUE_STR) {
+                size_t len = c->s.len;
+                copy_bytes(sp, c->s.ptr, len);
+                sp[len] = '\0';
+                mn_str t = { sp, len };
+                memcpy(p, &t, sizeof t);
+                sp += len + 1;
+                *text = sp;
+                continue;
+            }
+            break;
+        case DEC_DECIMAL_NUM:
+            if (decimal_from_number(&m->_rt->fields[dec[k].field], c, (mn_decimal *)p))
+                continue;
+            break;
+        case DEC_DECIMAL_TEXT:
+            if (c->type == MN_VALUE_STR) {
+                const mn_field *f = &m->_rt->fields[dec[k].field];
+                mn_decimal d, q;
+                if (mn_decimal_parse(c->s, &d, NULL) == MN_OK) {
+                    if (f->decimal_places >= 0 && mn_decimal_quantize(d, f->decimal_places, MN_ROUND_HALF_EVEN, &q) == MN_OK)
+                        d = q;
+                    memcpy(p, &d, sizeof d);
+                    continue;
+                }
+            }
+            break;
+        case DEC_SKIP: continue;
+        default: break;
+        }
+        int rc = member_from_cell(obj, m, dec[k].field, c, rows, col + k, eng, arena, err);
+        if (rc != MN_OK)
+            return rc;
+    }
     return MN_OK;
 }
 

@@ -338,6 +338,18 @@ static bool listed(const char *const *names, const char *name)
     return false;
 }
 
+/* Is f among names, by its name or (a ForeignKey) its attname? */
+static bool listed_field(const char *const *names, const mn_field *f)
+{
+    if (listed(names, f->name))
+        return true;
+    size_t n = strlen(f->name);
+    for (size_t i = 0; f->kind == MN_KIND_FOREIGNKEY && names && names[i]; i++)
+        if (!strncmp(names[i], f->name, n) && !strcmp(names[i] + n, "_id"))
+            return true;
+    return false;
+}
+
 static int do_insert(void *obj, mn_model *m, mn_db *db, mn_arena *a, mn_err *err)
 {
     mn_db_engine eng = mn_db_engine_of(db);
@@ -416,7 +428,7 @@ static int do_update(void *obj, mn_model *m, mn_db *db, const char *const *updat
     mn_buf_puts(&b, " SET ");
     size_t np = 0;
     for (size_t i = 0; i < n; i++) {
-        if ((int)i == pk || (update_fields && !listed(update_fields, m->_rt->fields[i].name)))
+        if ((int)i == pk || (update_fields && !listed_field(update_fields, &m->_rt->fields[i])))
             continue;
         if (np)
             mn_buf_puts(&b, ", ");
@@ -494,11 +506,30 @@ int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fi
     db = mn__db(db, err);
     if (!db)
         return MN_EINVAL;
-    for (size_t i = 0; update_fields && update_fields[i]; i++)
-        if (!mn_model_field_by_name(m, update_fields[i]))
+    if (update_fields) {
+        /* Django accepts the names and attnames of the concrete fields other
+         * than the primary key, and names every other one */
+        char bad[512];
+        size_t nb = 0;
+        bad[0] = '\0';
+        for (size_t i = 0; update_fields[i]; i++) {
+            const char *name = update_fields[i];
+            const mn_field *f = strcmp(name, "pk") ? mn_model_field_by_name(m, name) : NULL;
+            size_t n = strlen(name);
+            if (!f && n > 3 && !strcmp(name + n - 3, "_id"))
+                for (size_t j = 0; j < m->_rt->nfields; j++)
+                    if (m->_rt->fields[j].kind == MN_KIND_FOREIGNKEY && !strncmp(m->_rt->fields[j].name, name, n - 3) &&
+                        !m->_rt->fields[j].name[n - 3])
+                        f = &m->_rt->fields[j];
+            if (!f || f->primary_key)
+                nb += (size_t)snprintf(bad + nb, nb < sizeof bad ? sizeof bad - nb : 0, "%s%s", nb ? ", " : "", name);
+        }
+        if (nb)
             return mn_err_set(err, MN_EINVAL,
-                              "The following fields do not exist in this model, are m2m fields, or are non-concrete fields: %s",
-                              update_fields[i]);
+                              "The following fields do not exist in this model, are m2m fields, or are non-concrete "
+                              "fields: %s",
+                              bad);
+    }
     mn_obj *h = mn_obj_header(m, obj);
     bool adding = (h->flags & MN_OBJ_ADDING) != 0;
     if (adding && update_fields)
@@ -1109,6 +1140,11 @@ static int inst_get_attr(const void *obj, mn_str name, mn_arena *arena, mn_value
     char tmp[96];
     if (name.len >= sizeof tmp)
         return MN_ENOTFOUND;
+    /* A plain field (the common case, {{ obj.field }}): no copy of the
+     * name, one lookup. */
+    int i = mn__model_field_find(m, name);
+    if (i >= 0 && m->_rt->fields[i].kind != MN_KIND_FOREIGNKEY)
+        return mn__obj_get_at(base, m, i, out);
     memcpy(tmp, name.ptr, name.len);
     tmp[name.len] = '\0';
     /* product.category, user.profile, product.tags: the relation, as in

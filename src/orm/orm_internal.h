@@ -37,6 +37,13 @@ int mn__obj_defer(void *obj, mn_model *m, uint64_t mask, mn_arena *arena, mn_db 
 
 /* Sets the model up (once, thread-safe). MN_OK or MN_EINVAL. */
 int mn__model_setup(mn_model *m, mn_err *err);
+/* The index of m's field named name ("pk": the primary key's), or -1 (no
+ * such field, or the model is invalid): mn_model_field_by_name for a
+ * slice, without its copies (templates' hot path). */
+int mn__model_field_find(mn_model *m, mn_str name);
+/* mn_obj_get for field index i of a set-up model: loads the field if it is
+ * deferred. MN_OK, or the load's error. */
+int mn__obj_get_at(const void *obj, mn_model *m, int i, mn_value *out);
 
 /* Field value -> database parameter (Django's get_db_prep_value). */
 int mn__to_db(const mn_field *f, mn_value v, mn_db_engine eng, mn_arena *arena, mn_value *out, mn_err *err);
@@ -46,6 +53,28 @@ int mn__member_to_db(const void *obj, mn_model *m, size_t i, mn_db_engine eng, m
 /* Column `col` of the current row -> instance member i. */
 int mn__member_from_row(void *obj, mn_model *m, size_t i, mn_db_rows *rows, size_t col, mn_db_engine eng,
                         mn_arena *arena, mn_err *err);
+/* How a selected column becomes a member: chosen once per query by
+ * mn__coldec_init (for field i of m, on engine eng), used for every row by
+ * mn__row_decode. */
+typedef struct mn__coldec {
+    uint32_t offset; /* of the member */
+    uint8_t op;      /* the fast path (private to field.c) */
+    uint8_t field;   /* index in m */
+} mn__coldec;
+void mn__coldec_init(mn_model *m, size_t i, mn_db_engine eng, mn__coldec *out);
+/* A column that is no member (an annotation): mn__row_decode skips it. */
+void mn__coldec_skip(mn__coldec *out);
+/* The bytes mn__row_decode copies the text of cells[0 .. n - 1] into, so
+ * that a row's strings take one allocation. */
+size_t mn__row_text_bytes(const mn__coldec *dec, size_t n, const mn_db_cell *cells);
+/* Decodes cells[0 .. n - 1] (columns col .. col + n - 1 of rows' current
+ * row, from mn_db_rows_cells) into obj, a fresh instance from
+ * mn__obj_alloc_many (no NULL bits set), as mn__member_from_row each:
+ * text goes to *text (advanced; mn__row_text_bytes reserved there, or NULL:
+ * allocated here), other conversions' strings into arena. MN_OK, or the
+ * first error. */
+int mn__row_decode(void *obj, mn_model *m, const mn__coldec *dec, size_t n, const mn_db_cell *cells, mn_db_rows *rows,
+                   size_t col, mn_db_engine eng, mn_arena *arena, char **text, mn_err *err);
 /* Sets member i from a value (to_python); strings copied into arena. */
 int mn__set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *arena, mn_err *err);
 /* Member i as a value (null when NULL); strings borrowed. */
@@ -131,10 +160,13 @@ int mn__rel_attr(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_v
 const char *mn__choices(mn_model *m, const char *const *extra, size_t nextra, mn_arena *arena);
 /* Caches obj (or many objects) under name on inst (arena: the entries'). */
 int mn__cache_put(void *inst, const mn_model *m, const char *name, int64_t key, void *obj, mn_arena *arena);
-/* mn__cache_put for a name that outlives the instance (a field's name in its
- * static descriptor): the name is not copied, and a fresh instance (no cache
- * yet) skips the search. */
-int mn__cache_put_static(void *inst, const mn_model *m, const char *name, int64_t key, void *obj, mn_arena *arena);
+/* The bytes of one accessor-cache entry, for mn__cache_put_fk. */
+size_t mn__cache_entry_size(void);
+/* Caches obj under forward key fk (a field of m) on inst, as select_related
+ * loads it: the entry comes from mem (mn__cache_entry_size bytes in inst's
+ * arena, unused when inst already has an entry of that name), and lets
+ * mn_rel_get answer without looking the relation up. */
+void mn__cache_put_fk(void *inst, const mn_model *m, const mn_field *fk, int64_t key, void *obj, void *mem);
 int mn__cache_put_many(void *inst, const mn_model *m, const char *name, void **items, size_t n, mn_arena *arena);
 
 /* ---- QuerySet hooks for relations (query.c) ---- */

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include "manouche/json.h"
 #include "orm_internal.h"
@@ -164,6 +165,24 @@ static void timestamp_diff_fn(sqlite3_context *ctx, int argc, sqlite3_value **ar
         sqlite3_result_int64(ctx, a - b);
 }
 
+/* mn_iso(part, text): the ISO 8601 "week" or "iso_year" of a date or
+ * datetime written as text (already on the wall clock wanted), as Python's
+ * date.isocalendar() gives them; NULL when the text is no date. */
+static void iso_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *part = (const char *)sqlite3_value_text(argv[0]);
+    const char *text = (const char *)sqlite3_value_text(argv[1]);
+    mn_date d;
+    if (!part || !text || strlen(text) < 10 || mn_date_parse((mn_str){ text, 10 }, &d, NULL) != MN_OK) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    int year, week, wd;
+    mn_date_isocalendar(d, &year, &week, &wd);
+    sqlite3_result_int(ctx, !strcmp(part, "week") ? week : year);
+}
+
 static int regexp_init(sqlite3 *db, char **errmsg, const struct sqlite3_api_routines *api)
 {
     (void)errmsg;
@@ -176,6 +195,9 @@ static int regexp_init(sqlite3 *db, char **errmsg, const struct sqlite3_api_rout
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "django_format_dtdelta", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                         dtdelta_fn, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "mn_iso", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, iso_fn, NULL, NULL,
+                                        NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "django_timestamp_diff", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                         timestamp_diff_fn, NULL, NULL, NULL);
@@ -585,16 +607,26 @@ mn_qs *mn_qs_none(mn_qs *qs)
 mn_qs *mn_qs_reverse(mn_qs *qs)
 {
     mn_qs *c = clone(qs);
-    if (c)
-        c->reversed = !c->reversed;
+    if (!c)
+        return NULL;
+    if (c->low || c->high >= 0) {
+        qs_fail(c, MN_EINVAL, "Cannot reverse a query once a slice has been taken.");
+        return c;
+    }
+    c->reversed = !c->reversed;
     return c;
 }
 
 mn_qs *mn_qs_distinct(mn_qs *qs)
 {
     mn_qs *c = clone(qs);
-    if (c)
-        c->distinct = true;
+    if (!c)
+        return NULL;
+    if (c->low || c->high >= 0) {
+        qs_fail(c, MN_EINVAL, "Cannot create distinct fields once a slice has been taken.");
+        return c;
+    }
+    c->distinct = true;
     return c;
 }
 
@@ -770,6 +802,9 @@ typedef struct comp {
     const char *alias; /* qualifier of this scope's columns (joins, subqueries); NULL: none */
     int depth;         /* subquery nesting: inner tables are aliased U<depth> */
     bool in_aggregate; /* compiling aggregate(): relation aggregates combine per row */
+    bool via_rel;      /* the model was reached across a relation of a filter */
+    bool agg_over_annots; /* aggregate() reads annotations of a wrapped query */
+    const char *guard_col; /* a JSON key's column: exclude()'s IS NOT NULL goes on it */
     bool joins;        /* run_select: write select_related's joins */
     struct sjoin *sj;  /* those joins */
     size_t nsj;
@@ -940,6 +975,19 @@ static void compile_agg(comp *c, const expr *e)
             put(c, " AS REAL)");
         if (e->filter)
             put(c, " ELSE NULL END");
+        put(c, ")");
+        return;
+    }
+    if (strcmp(e->field, "*") != 0 && !resolve_field(c, e->field) && c->agg_over_annots &&
+        find_annot(c->qs, e->field)) {
+        /* aggregate() over an annotation: a column of the wrapped query */
+        put(c, fn[e->agg]);
+        put(c, e->distinct ? "(DISTINCT " : "(");
+        if (e->agg == AGG_AVG && c->eng == MN_DB_SQLITE)
+            put(c, "CAST(");
+        mn__quote(&c->sql, e->field);
+        if (e->agg == AGG_AVG && c->eng == MN_DB_SQLITE)
+            put(c, " AS REAL)");
         put(c, ")");
         return;
     }
@@ -1168,8 +1216,14 @@ static mn_str like_pattern(comp *c, mn_str s, bool lead, bool trail)
 
 static const char *const lookups[] = { "exact", "iexact", "contains", "icontains", "in", "gt", "gte", "lt", "lte",
                                        "startswith", "istartswith", "endswith", "iendswith", "range", "isnull",
-                                       "regex", "iregex", "has_key", NULL };
-static const char *const transforms[] = { "date", "year", "month", "day", "week_day", "hour", "minute", NULL };
+                                       "regex", "iregex", "has_key", "has_keys", "has_any_keys", "contained_by",
+                                       NULL };
+/* Lookups of JSONField only. */
+static const char *const json_lookups[] = { "has_key", "has_keys", "has_any_keys", "contained_by", NULL };
+static const char *const transforms[] = { "date", "time", "year", "month", "day", "week_day", "iso_week_day", "week",
+                                          "iso_year", "quarter", "hour", "minute", "second", NULL };
+/* The transforms of a TimeField. */
+static const char *const time_transforms[] = { "hour", "minute", "second", NULL };
 
 static bool in_list(const char *const *l, const char *s)
 {
@@ -1234,9 +1288,25 @@ static void put_transform(comp *c, const char *tr, const char *lhs, const mn_fie
             mn_buf_printf(&c->sql, "date(%s)", lhs);
         return;
     }
-    static const struct { const char *name, *sq, *pg; } parts[] = {
-        { "year", "%%Y", "YEAR" },   { "month", "%%m", "MONTH" },   { "day", "%%d", "DAY" },
-        { "hour", "%%H", "HOUR" },   { "minute", "%%M", "MINUTE" }, { "week_day", "%%w", "DOW" },
+    if (!strcmp(tr, "time")) {
+        /* SQLite: the time as Python's str(time) writes it (no fraction when zero) */
+        if (pg)
+            mn_buf_printf(&c->sql, "(%s)::time", lhs);
+        else
+            mn_buf_printf(&c->sql, "CASE WHEN strftime('%%f', %s) LIKE '%%.000' THEN time(%s) ELSE "
+                                   "strftime('%%H:%%M:%%f', %s) END",
+                          lhs, lhs, lhs);
+        return;
+    }
+    if (!pg && (!strcmp(tr, "week") || !strcmp(tr, "iso_year"))) {
+        mn_buf_printf(&c->sql, "mn_iso('%s', %s)", tr, lhs);
+        return;
+    }
+    static const struct { const char *name, *sq, *pg, *sq_fix; } parts[] = {
+        { "year", "%%Y", "YEAR", "" },     { "month", "%%m", "MONTH", "" },   { "day", "%%d", "DAY", "" },
+        { "hour", "%%H", "HOUR", "" },     { "minute", "%%M", "MINUTE", "" }, { "second", "%%S", "SECOND", "" },
+        { "week_day", "%%w", "DOW", " + 1" }, { "iso_week_day", "%%w", "ISODOW", "" },
+        { "quarter", "%%m", "QUARTER", "" }, { "week", NULL, "WEEK", "" }, { "iso_year", NULL, "ISOYEAR", "" },
     };
     for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
         if (strcmp(parts[i].name, tr) != 0)
@@ -1244,15 +1314,22 @@ static void put_transform(comp *c, const char *tr, const char *lhs, const mn_fie
         bool wd = !strcmp(tr, "week_day");
         if (pg)
             mn_buf_printf(&c->sql, "(EXTRACT(%s FROM %s)%s)", parts[i].pg, lhs, wd ? " + 1" : "");
+        else if (!strcmp(tr, "quarter"))
+            mn_buf_printf(&c->sql, "((CAST(strftime('%%m', %s) AS INTEGER) + 2) / 3)", lhs);
+        else if (!strcmp(tr, "iso_week_day")) /* Monday 1 .. Sunday 7 */
+            mn_buf_printf(&c->sql, "((CAST(strftime('%%w', %s) AS INTEGER) + 6) %% 7 + 1)", lhs);
         else
-            mn_buf_printf(&c->sql, "(CAST(strftime('%s', %s) AS INTEGER)%s)", parts[i].sq, lhs, wd ? " + 1" : "");
+            mn_buf_printf(&c->sql, "(CAST(strftime('%s', %s) AS INTEGER)%s)", parts[i].sq, lhs, parts[i].sq_fix);
         return;
     }
 }
 
 static mn_field transform_field(const char *tr)
 {
-    mn_field g = { .name = tr, .kind = !strcmp(tr, "date") ? MN_KIND_DATE : MN_KIND_BIGINT };
+    /* Django's output field of a transform has no name: "Field 'None' ..." */
+    (void)tr;
+    mn_field g = { .name = "None",
+                   .kind = !strcmp(tr, "date") ? MN_KIND_DATE : !strcmp(tr, "time") ? MN_KIND_TIME : MN_KIND_BIGINT };
     return g;
 }
 
@@ -1296,6 +1373,54 @@ static mn_str json_path(comp *c, char **parts, size_t from, size_t n)
     return mn_buf_str(&b);
 }
 
+/* Python's repr() of a str, for messages quoting a value as Django does. */
+static const char *py_repr(mn_arena *a, mn_str s)
+{
+    bool sq = memchr(s.ptr, '\'', s.len) != NULL, dq = memchr(s.ptr, '"', s.len) != NULL;
+    char q = sq && !dq ? '"' : '\'';
+    mn_buf b;
+    mn_buf_init(&b, a, 0);
+    mn_buf_putc(&b, q);
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char ch = (unsigned char)s.ptr[i];
+        if (ch == '\\' || ch == (unsigned char)q)
+            mn_buf_printf(&b, "\\%c", ch);
+        else if (ch == '\n')
+            mn_buf_puts(&b, "\\n");
+        else if (ch == '\t')
+            mn_buf_puts(&b, "\\t");
+        else if (ch == '\r')
+            mn_buf_puts(&b, "\\r");
+        else if (ch < 0x20 || ch == 0x7f)
+            mn_buf_printf(&b, "\\x%02x", ch);
+        else
+            mn_buf_putc(&b, (char)ch);
+    }
+    mn_buf_putc(&b, q);
+    return mn_buf_error(&b) ? "''" : mn_buf_cstr(&b);
+}
+
+/* A lookup's value converted for the database by field f (Django's
+ * get_prep_value): a number field given text that is no number says so as
+ * Django does ("Field 'stock' expected a number but got 'abc'."; the
+ * target of a key is named by its own field, a transform's by None). */
+static int lookup_value(comp *c, const mn_field *f, mn_value v, mn_value *out)
+{
+    if (mn__to_db(f, v, c->eng, c->a, out, c->err) == MN_OK)
+        return MN_OK;
+    bool number = f->kind == MN_KIND_AUTO || f->kind == MN_KIND_BIGAUTO || f->kind == MN_KIND_SMALLINT ||
+                  f->kind == MN_KIND_INT || f->kind == MN_KIND_BIGINT || f->kind == MN_KIND_POSSMALLINT ||
+                  f->kind == MN_KIND_POSINT || f->kind == MN_KIND_POSBIGINT || f->kind == MN_KIND_FLOAT ||
+                  f->kind == MN_KIND_FOREIGNKEY;
+    if (number && v.type == MN_VALUE_STR) {
+        const char *name = f->name;
+        if (f->kind == MN_KIND_FOREIGNKEY && f->related && mn_model_nfields(f->related))
+            name = mn_model_pk(f->related)->name;
+        return cfail(c, MN_EINVAL, "Field '%s' expected a number but got %s.", name, py_repr(c->a, v.u.s));
+    }
+    return c->rc = c->err && c->err->code ? c->err->code : MN_EINVAL;
+}
+
 static void compile_subquery(comp *c, mn_qs *sub);
 
 /* One condition: lhs_sql is the column (or transformed) SQL, f the field
@@ -1310,9 +1435,15 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
      * isnull and for an exact match against None, which is IS NULL. */
     bool null_exact = !json_key && v.type == MN_VALUE_NULL && (!strcmp(lk, "exact") || !strcmp(lk, "iexact"));
     bool guard = c->neg % 2 == 1 && nullable && strcmp(lk, "isnull") != 0 && !null_exact;
+    if (v.type == MN_VALUE_NULL && !json_key && strcmp(lk, "exact") != 0 && strcmp(lk, "iexact") != 0) {
+        cfail(c, MN_EINVAL, "Cannot use None as a query value");
+        return;
+    }
     if (guard)
         put(c, "(");
-    if (!strcmp(lk, "isnull")) {
+    if (!strcmp(lk, "iexact") && v.type == MN_VALUE_NULL && !json_key) {
+        { mn_buf_printf(s, "%s IS NULL", lhs); use_lhs(c, 1); }
+    } else if (!strcmp(lk, "isnull")) {
         if (v.type != MN_VALUE_BOOL) {
             cfail(c, MN_EINVAL, "The QuerySet value for an isnull lookup must be True or False.");
             return;
@@ -1344,8 +1475,8 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             /* key holds JSON null */
             if (pg)
                 { mn_buf_printf(s, "%s = 'null'::jsonb", lhs); use_lhs(c, 1); }
-            else
-                { mn_buf_printf(s, "JSON_TYPE(%s) = 'null'", lhs); use_lhs(c, 1); }
+            else /* lhs is JSON_TYPE(col, path) */
+                { mn_buf_printf(s, "%s = 'null'", lhs); use_lhs(c, 1); }
             (void)j;
         } else if (pg) {
             { mn_buf_printf(s, "%s %s ", lhs, op); use_lhs(c, 1); }
@@ -1363,26 +1494,98 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
                 cfail(c, MN_EINVAL, "Cannot use None as a query value");
                 return;
             }
-            { mn_buf_printf(s, "%s IS NULL", lhs); use_lhs(c, 1); }
+            /* JSONField(None) means JSON null, as in Django (isnull=True is SQL NULL) */
+            if (f->kind == MN_KIND_JSON && pg)
+                { mn_buf_printf(s, "%s = 'null'::jsonb", lhs); use_lhs(c, 1); }
+            else if (f->kind == MN_KIND_JSON)
+                { mn_buf_printf(s, "JSON_TYPE(%s, '$') = 'null'", lhs); use_lhs(c, 1); }
+            else
+                { mn_buf_printf(s, "%s IS NULL", lhs); use_lhs(c, 1); }
         } else {
             const char *op = !strcmp(lk, "exact") ? "=" : !strcmp(lk, "gt") ? ">" : !strcmp(lk, "gte") ? ">=" : !strcmp(lk, "lt") ? "<" : "<=";
             mn_value p;
-            if (mn__to_db(f, v, c->eng, c->a, &p, c->err) != MN_OK) {
-                c->rc = c->err && c->err->code ? c->err->code : MN_EINVAL;
+            if (lookup_value(c, f, v, &p) != MN_OK)
                 return;
-            }
             { mn_buf_printf(s, "%s %s ", lhs, op); use_lhs(c, 1); }
             param(c, p);
             if (pg && f->kind == MN_KIND_JSON)
                 put(c, "::jsonb");
         }
+    } else if (json_key && !strcmp(lk, "in") && v.type == MN_VALUE_LIST) {
+        /* each value compared as JSON, as the key's exact lookup does */
+        size_t n = mn_list_len(v.u.list), k = 0;
+        for (size_t i = 0; i < n; i++) {
+            mn_value item = mn_list_get(v.u.list, i);
+            if (item.type == MN_VALUE_NULL)
+                continue;
+            mn_str j = mn_json_dumps(c->a, item, MN_JSON_DJANGO, c->err);
+            if (!j.ptr) {
+                c->rc = MN_EINVAL;
+                return;
+            }
+            if (k++) {
+                put(c, ", ");
+            } else {
+                mn_buf_printf(s, "%s IN (", lhs);
+                use_lhs(c, 1);
+            }
+            if (pg) {
+                param(c, mn_value_str(j));
+                put(c, "::jsonb");
+            } else {
+                put(c, "JSON_EXTRACT(");
+                param(c, mn_value_str(j));
+                put(c, ", '$')");
+            }
+        }
+        put(c, k ? ")" : "1 = 0");
+    } else if (f->kind == MN_KIND_JSON && !json_key && (!strcmp(lk, "contains") || !strcmp(lk, "contained_by"))) {
+        if (!pg) {
+            cfail(c, MN_EINVAL, "%s lookup is not supported on this database backend.", lk);
+            return;
+        }
+        mn_value p;
+        if (lookup_value(c, f, v, &p) != MN_OK)
+            return;
+        { mn_buf_printf(s, "%s %s ", lhs, lk[4] == 'a' ? "@>" : "<@"); use_lhs(c, 1); }
+        param(c, p);
+        put(c, "::jsonb");
+    } else if (!strcmp(lk, "has_keys") || !strcmp(lk, "has_any_keys")) {
+        if (f->kind != MN_KIND_JSON || v.type != MN_VALUE_LIST) {
+            cfail(c, MN_EINVAL, f->kind != MN_KIND_JSON ? "Unsupported lookup '%s' for %s or join on the field not permitted."
+                                                       : "the '%s' lookup needs a list of keys (%s)",
+                  lk, mn__kind_name(f->kind));
+            return;
+        }
+        size_t n = mn_list_len(v.u.list);
+        put(c, "(");
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                put(c, lk[4] == 'k' ? " AND " : " OR ");
+            mn_str key = text_of(c, mn_list_get(v.u.list, i));
+            char *part = mn_str_dup(c->a, key);
+            if (pg) {
+                { mn_buf_printf(s, "%s ? ", lhs); use_lhs(c, 1); }
+                param(c, mn_value_str(key));
+            } else {
+                { mn_buf_printf(s, "JSON_TYPE(%s, ", lhs); use_lhs(c, 1); }
+                param(c, mn_value_str(json_path(c, &part, 0, 1)));
+                put(c, ") IS NOT NULL");
+            }
+        }
+        put(c, n ? ")" : "1 = 1)");
     } else if (!strcmp(lk, "in")) {
         if (v.type == MN_VALUE_OBJECT && v.u.obj.type && !strcmp(v.u.obj.type->name, "QuerySet")) {
             { mn_buf_printf(s, "%s IN (", lhs); use_lhs(c, 1); }
             compile_subquery(c, v.u.obj.ptr);
             put(c, ")");
         } else if (v.type != MN_VALUE_LIST) {
-            cfail(c, MN_EINVAL, "the 'in' lookup needs a list or a QuerySet, not a %s", mn_value_type_name(v));
+            /* Python's words for iterating a scalar */
+            const char *t = v.type == MN_VALUE_INT ? "int" : v.type == MN_VALUE_FLOAT ? "float"
+                          : v.type == MN_VALUE_BOOL ? "bool" : v.type == MN_VALUE_DECIMAL ? "decimal.Decimal"
+                          : v.type == MN_VALUE_DATE ? "datetime.date" : v.type == MN_VALUE_DATETIME ? "datetime.datetime"
+                          : mn_value_type_name(v);
+            cfail(c, MN_ETYPE, "'%s' object is not iterable", t);
             return;
         } else {
             size_t n = mn_list_len(v.u.list), k = 0;
@@ -1390,10 +1593,8 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
                 mn_value item = mn_list_get(v.u.list, i), p;
                 if (item.type == MN_VALUE_NULL)
                     continue; /* NULL never matches IN; Django drops it */
-                if (mn__to_db(f, item, c->eng, c->a, &p, c->err) != MN_OK) {
-                    c->rc = c->err && c->err->code ? c->err->code : MN_EINVAL;
+                if (lookup_value(c, f, item, &p) != MN_OK)
                     return;
-                }
                 if (k++) {
                     put(c, ", ");
                 } else {
@@ -1413,11 +1614,9 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             return;
         }
         mn_value lo, hi;
-        if (mn__to_db(f, mn_list_get(v.u.list, 0), c->eng, c->a, &lo, c->err) != MN_OK ||
-            mn__to_db(f, mn_list_get(v.u.list, 1), c->eng, c->a, &hi, c->err) != MN_OK) {
-            c->rc = c->err && c->err->code ? c->err->code : MN_EINVAL;
+        if (lookup_value(c, f, mn_list_get(v.u.list, 0), &lo) != MN_OK ||
+            lookup_value(c, f, mn_list_get(v.u.list, 1), &hi) != MN_OK)
             return;
-        }
         { mn_buf_printf(s, "%s BETWEEN ", lhs); use_lhs(c, 1); }
         param(c, lo);
         put(c, " AND ");
@@ -1491,7 +1690,9 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             param(c, mn_value_str(t));
         }
     }
-    if (guard) {
+    if (guard && c->guard_col) {
+        mn_buf_printf(s, " AND %s IS NOT NULL)", c->guard_col);
+    } else if (guard) {
         { mn_buf_printf(s, " AND %s IS NOT NULL)", lhs); use_lhs(c, 1); }
     }
 }
@@ -1625,6 +1826,7 @@ static bool inner_scope(comp *c, comp *s, mn_model *m, size_t nhops)
     s->vj = NULL;
     s->nvj = 0;
     s->in_aggregate = false;
+    s->via_rel = true;
     return true;
 }
 
@@ -2181,6 +2383,12 @@ static void compile_leaf(comp *c, const mn_qobj *q)
     mn_field tf;
     if (!f) {
         const annot *an = find_annot(c->qs, parts[0]);
+        if (!an && c->via_rel) {
+            /* Django tries a name that is no field of the related model as
+             * a lookup on the relation */
+            cfail(c, MN_EINVAL, "Related Field got invalid lookup: %s", parts[0]);
+            return;
+        }
         if (!an) {
             unresolved(c, parts[0]);
             return;
@@ -2216,14 +2424,18 @@ static void compile_leaf(comp *c, const mn_qobj *q)
              * placeholder lands before the value's. */
             const char *lk = end < n ? parts[n - 1] : "exact";
             bool as_text = !(!strcmp(lk, "exact") || !strcmp(lk, "gt") || !strcmp(lk, "gte") || !strcmp(lk, "lt") ||
-                             !strcmp(lk, "lte"));
+                             !strcmp(lk, "lte") || !strcmp(lk, "in") || !strcmp(lk, "isnull"));
             {
                 mn_buf saved = c->sql;
                 mn_buf_init(&c->sql, c->a, 0);
                 if (c->eng == MN_DB_POSTGRES)
                     mn_buf_printf(&c->sql, "(%s %s ", lhs_s, as_text ? "#>>" : "#>");
                 else
-                    mn_buf_printf(&c->sql, "%s(%s, ", !strcmp(lk, "isnull") ? "JSON_TYPE" : "JSON_EXTRACT", lhs_s);
+                    mn_buf_printf(&c->sql, "%s(%s, ",
+                                  !strcmp(lk, "isnull") || (!strcmp(lk, "exact") && q->v.type == MN_VALUE_NULL)
+                                      ? "JSON_TYPE"
+                                      : "JSON_EXTRACT",
+                                  lhs_s);
                 param(c, mn_value_str(path));
                 put(c, ")");
                 char *lhs_json = mn_str_dup(c->a, mn_buf_str(&c->sql));
@@ -2232,7 +2444,11 @@ static void compile_leaf(comp *c, const mn_qobj *q)
                     cfail(c, MN_ENOMEM, "out of memory");
                     return;
                 }
-                run_lookup(c, np0, lhs_json, f, lk, q->v, true, true);
+                /* exclude() guards the column, not the key: Django's
+                 * NOT (key = v AND col IS NOT NULL) drops rows without it */
+                c->guard_col = lhs_s;
+                run_lookup(c, np0, lhs_json, f, lk, q->v, f->null, true);
+                c->guard_col = NULL;
                 return;
             }
         }
@@ -2240,10 +2456,11 @@ static void compile_leaf(comp *c, const mn_qobj *q)
     for (; i < n; i++) {
         const char *part = parts[i];
         if (in_list(transforms, part) && (conv->kind == MN_KIND_DATE || conv->kind == MN_KIND_DATETIME ||
-                                          (conv->kind == MN_KIND_TIME && (!strcmp(part, "hour") || !strcmp(part, "minute"))))) {
-            if (!strcmp(part, "date") && conv->kind != MN_KIND_DATETIME) {
-                cfail(c, MN_EINVAL, "Unsupported lookup 'date' for %s or join on the field not permitted.",
-                      mn__kind_name(conv->kind));
+                                          (conv->kind == MN_KIND_TIME && in_list(time_transforms, part)))) {
+            if ((!strcmp(part, "date") || !strcmp(part, "time") || in_list(time_transforms, part)) &&
+                conv->kind == MN_KIND_DATE) {
+                cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted.",
+                      part, mn__kind_name(conv->kind));
                 return;
             }
             char *cur = mn_str_dup(c->a, mn_buf_str(&lhs));
@@ -2255,9 +2472,9 @@ static void compile_leaf(comp *c, const mn_qobj *q)
             conv = &tfield;
             continue;
         }
-        if (i == n - 1 && in_list(lookups, part) && strcmp(part, "has_key") != 0)
+        if (i == n - 1 && in_list(lookups, part) && !in_list(json_lookups, part))
             break;
-        if (i == n - 1 && !strcmp(part, "has_key") && f->kind == MN_KIND_JSON)
+        if (i == n - 1 && in_list(json_lookups, part) && f->kind == MN_KIND_JSON)
             break;
         cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted.", part,
               mn__kind_name(conv->kind));
@@ -2390,10 +2607,82 @@ static const char *const *ordering(mn_qs *qs)
     return any_agg(qs) ? NULL : qs->m->meta.ordering;
 }
 
+/* The ForeignKey a name ends on ("category", "product__category"; not
+ * its attname nor "__id"), or NULL. */
+static const mn_field *order_fk(comp *c, const char *name)
+{
+    const mn_field *f = NULL;
+    if (!strstr(name, "__")) {
+        f = mn_model_field_by_name(c->m, name);
+    } else {
+        hop h[MAX_HOPS];
+        size_t nh;
+        mn_model *last;
+        mn_err quiet = { 0 };
+        mn_err *saved = c->err;
+        int rc = c->rc;
+        c->err = &quiet;
+        f = walk_path(c, name, h, &nh, &last, true);
+        c->err = saved;
+        c->rc = rc;
+        size_t nl = strlen(name), fl = f ? strlen(f->name) : 0;
+        if (f && (nl < fl + 2 || strcmp(name + nl - fl, f->name) != 0 || strncmp(name + nl - fl - 2, "__", 2) != 0))
+            f = NULL; /* walked to the key's target ("category__id") */
+    }
+    return f && f->kind == MN_KIND_FOREIGNKEY && f->related && f->related->meta.ordering ? f : NULL;
+}
+
+static void compile_order_item(comp *c, const char *name, bool desc, bool reversed, int depth)
+{
+    /* A ForeignKey orders by its model's Meta.ordering, as in Django
+     * (order_by("category") is by category.name when Category orders so) */
+    const mn_field *fk = depth < 4 ? order_fk(c, name) : NULL;
+    if (fk) {
+        const char *const *rel = fk->related->meta.ordering;
+        for (size_t k = 0; rel[k] && c->rc == MN_OK; k++) {
+            bool rdesc = rel[k][0] == '-';
+            const char *sub = mn_arena_sprintf(c->a, "%s__%s", name, rdesc ? rel[k] + 1 : rel[k]);
+            if (!sub) {
+                cfail(c, MN_ENOMEM, "out of memory");
+                return;
+            }
+            if (k)
+                put(c, ", ");
+            compile_order_item(c, sub, desc != rdesc, reversed, depth + 1);
+        }
+        return;
+    }
+    const mn_field *f = resolve_field(c, name);
+    if (f) {
+        put_col(c, f);
+    } else if (find_annot(c->qs, name)) {
+        mn__quote(&c->sql, name);
+    } else if (strstr(name, "__")) {
+        const mn_field *vf;
+        size_t nvj0 = c->nvj;
+        const char *al = c->alias ? vjoin_path(c, name, &vf) : NULL;
+        if (al && c->nvj == nvj0) { /* joined by compile_select */
+            mn__quote(&c->sql, al);
+            put(c, ".");
+            mn__quote(&c->sql, mn_field_column(vf));
+        } else {
+            c->nvj = nvj0;
+            rel_scalar(c, name);
+        }
+    } else {
+        unresolved(c, name);
+        return;
+    }
+    if (desc != reversed)
+        put(c, " DESC");
+    else
+        put(c, " ASC");
+}
+
 static void compile_order(comp *c, const char *const *order, bool reversed)
 {
     bool first = true;
-    for (size_t i = 0; order && order[i]; i++) {
+    for (size_t i = 0; order && order[i] && c->rc == MN_OK; i++) {
         const char *o = order[i];
         put(c, first ? " ORDER BY " : ", ");
         first = false;
@@ -2402,32 +2691,7 @@ static void compile_order(comp *c, const char *const *order, bool reversed)
             continue;
         }
         bool desc = o[0] == '-';
-        const char *name = desc ? o + 1 : o;
-        const mn_field *f = resolve_field(c, name);
-        if (f) {
-            put_col(c, f);
-        } else if (find_annot(c->qs, name)) {
-            mn__quote(&c->sql, name);
-        } else if (strstr(name, "__")) {
-            const mn_field *vf;
-            size_t nvj0 = c->nvj;
-            const char *al = c->alias ? vjoin_path(c, name, &vf) : NULL;
-            if (al && c->nvj == nvj0) { /* joined by compile_select */
-                mn__quote(&c->sql, al);
-                put(c, ".");
-                mn__quote(&c->sql, mn_field_column(vf));
-            } else {
-                c->nvj = nvj0;
-                rel_scalar(c, name);
-            }
-        } else {
-            unresolved(c, name);
-            return;
-        }
-        if (desc != reversed)
-            put(c, " DESC");
-        else
-            put(c, " ASC");
+        compile_order_item(c, desc ? o + 1 : o, desc, reversed, 0);
     }
 }
 
@@ -2706,7 +2970,7 @@ static mn_field_kind expr_kind(comp *c, const expr *e)
             return MN_KIND_BIGINT;
         if (e->arg) {
             mn_field_kind k = expr_kind(c, e->arg);
-            return e->agg == AGG_AVG && k != MN_KIND_DECIMAL ? MN_KIND_FLOAT : k;
+            return e->agg == AGG_AVG && k != MN_KIND_DECIMAL && k != MN_KIND_DURATION ? MN_KIND_FLOAT : k;
         }
         return MN_KIND_FLOAT;
     }
@@ -2738,6 +3002,23 @@ static int computed_value(mn_field_kind k, mn_db_rows *rows, size_t col, mn_aren
 /* An aggregate's or expression's value read back with a useful type. */
 static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_value *out, mn_err *err)
 {
+    /* Avg of a DurationField is a duration (Django's output_field): an
+     * interval from PostgreSQL, microseconds as a float from SQLite */
+    if (e->kind == E_AGG && e->agg == AGG_AVG && c->eng != MN_DB_POSTGRES && !mn_db_rows_is_null(rows, col)) {
+        mn_field_kind k = MN_KIND_END;
+        if (e->arg) {
+            k = expr_kind(c, e->arg);
+        } else if (strcmp(e->field, "*") != 0) {
+            const mn_field *f = resolve_field(c, e->field);
+            if (!f)
+                f = path_field(c, e->field);
+            k = f ? f->kind : MN_KIND_END;
+        }
+        if (k == MN_KIND_DURATION) {
+            *out = mn_value_duration((mn_duration){ (int64_t)nearbyint(mn_db_rows_float(rows, col)) });
+            return MN_OK;
+        }
+    }
     if (e->kind == E_BIN || (e->kind == E_AGG && e->arg)) {
         mn_field_kind k = expr_kind(c, e);
         if (k == MN_KIND_DATE || k == MN_KIND_DATETIME || k == MN_KIND_DURATION) {
@@ -2748,11 +3029,18 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
     }
     if (e->kind == E_AGG && e->agg == AGG_COUNT)
         return computed_value(MN_KIND_BIGINT, rows, col, c->a, out);
+    if (e->kind == E_AGG && c->agg_over_annots && !resolve_field(c, e->field) && find_annot(c->qs, e->field)) {
+        /* Sum("n") of an annotation: the annotation's type (Avg: float) */
+        mn_field_kind k = expr_kind(c, find_annot(c->qs, e->field)->e);
+        if (e->agg == AGG_AVG && k != MN_KIND_DECIMAL)
+            k = MN_KIND_FLOAT;
+        return computed_value(k, rows, col, c->a, out);
+    }
     if (e->kind == E_AGG && e->agg != AGG_COUNT && strcmp(e->field, "*") != 0) {
         const mn_field *f = resolve_field(c, e->field);
         if (!f)
             f = path_field(c, e->field);
-        if (f && e->agg != AGG_AVG)
+        if (f && (e->agg != AGG_AVG || f->kind == MN_KIND_DURATION))
             return mn__value_from_row(f, rows, col, c->eng, c->a, out, err);
         if (f && e->agg == AGG_AVG && f->kind == MN_KIND_DECIMAL && !mn_db_rows_is_null(rows, col)) {
             mn_decimal d;
@@ -2796,6 +3084,8 @@ typedef struct qc_entry {
     char *key;
     char *sql;
     uint64_t sql_hash;
+    mn__coldec *dec; /* how its columns become members (NULL: not yet known) */
+    size_t ndec;
 } qc_entry;
 
 typedef struct qc_cache {
@@ -2817,6 +3107,7 @@ static void qc_free(void *p)
     for (size_t i = 0; i < QC_SLOTS; i++) {
         free(qc->slots[i].key);
         free(qc->slots[i].sql);
+        free(qc->slots[i].dec);
     }
     free(qc);
 }
@@ -2832,6 +3123,15 @@ static bool qc_put(qc_shape *s, const void *p, size_t n)
 
 static bool qc_put_name(qc_shape *s, const char *name) { return qc_put(s, name, strlen(name) + 1); }
 
+/* The first "__" of a lookup, or NULL. */
+static const char *lookup_sep(const char *s)
+{
+    for (; *s; s++)
+        if (s[0] == '_' && s[1] == '_')
+            return s;
+    return NULL;
+}
+
 /* A leaf the cache can take: "name" or "name__op" for a comparison op, on
  * a field that is no JSONField, against a value that is one parameter. */
 static bool qc_leaf(qc_shape *s, mn_qs *qs, const mn_qobj *q)
@@ -2845,7 +3145,7 @@ static bool qc_leaf(qc_shape *s, mn_qs *qs, const mn_qobj *q)
     }
     if (s->n == QC_MAX_LEAVES)
         return false;
-    const char *sep = strstr(q->lookup, "__");
+    const char *sep = lookup_sep(q->lookup);
     size_t nlen = sep ? (size_t)(sep - q->lookup) : strlen(q->lookup);
     if (sep) {
         const char *op = sep + 2;
@@ -2857,8 +3157,11 @@ static bool qc_leaf(qc_shape *s, mn_qs *qs, const mn_qobj *q)
         return false;
     memcpy(name, q->lookup, nlen);
     name[nlen] = '\0';
-    comp c = { .qs = qs, .m = qs->m };
-    const mn_field *f = resolve_field(&c, name);
+    const mn_field *f = mn_model_field_by_name(qs->m, name);
+    if (!f) { /* "key_id" */
+        comp c = { .qs = qs, .m = qs->m };
+        f = resolve_field(&c, name);
+    }
     if (!f || f->kind == MN_KIND_JSON)
         return false;
     s->leaves[s->n] = q;
@@ -2938,15 +3241,15 @@ static qc_entry *qc_find(mn_db *db, const qc_shape *s)
     return NULL;
 }
 
-/* Keeps sql for the shape (replacing what had its slot). Out of memory
- * only means no caching. */
-static void qc_store(mn_db *db, const qc_shape *s, const char *sql)
+/* Keeps sql for the shape (replacing what had its slot), and returns its
+ * entry. Out of memory only means no caching (NULL). */
+static qc_entry *qc_store(mn_db *db, const qc_shape *s, const char *sql)
 {
     qc_cache *qc = mn_db_ext(db);
     if (!qc) {
         qc = calloc(1, sizeof *qc);
         if (!qc)
-            return;
+            return NULL;
         mn_db_set_ext(db, qc, qc_free);
     }
     qc_entry *e = &qc->slots[s->hash % QC_SLOTS];
@@ -2954,25 +3257,34 @@ static void qc_store(mn_db *db, const qc_shape *s, const char *sql)
     if (!key || !text) {
         free(key);
         free(text);
-        return;
+        return NULL;
     }
     memcpy(key, s->key, s->len);
     free(e->key);
     free(e->sql);
+    free(e->dec);
     *e = (qc_entry){ .hash = s->hash, .keylen = s->len, .key = key, .sql = text, .sql_hash = mn_db_sql_hash(text) };
+    return e;
+}
+
+/* Keeps the decoder of a stored entry's rows (out of memory: not kept). */
+static void qc_store_dec(qc_entry *e, const mn__coldec *dec, size_t n)
+{
+    if (!e || e->dec || !(e->dec = malloc((n ? n : 1) * sizeof *dec)))
+        return;
+    memcpy(e->dec, dec, n * sizeof *dec);
+    e->ndec = n;
 }
 
 /* The parameters of a cached shape: each leaf's value converted by its
  * field, as compile_lookup does. */
-static int qc_params(comp *c, const qc_shape *s)
+static int qc_params(comp *c, const qc_shape *s, mn_value *buf)
 {
-    c->params = mn_arena_alloc(c->a, (s->n ? s->n : 1) * sizeof *c->params);
-    if (!c->params)
-        return cfail(c, MN_ENOMEM, "out of memory");
+    c->params = buf; /* QC_MAX_LEAVES values, read by the statement's run only */
     c->cap = s->n;
     for (size_t i = 0; i < s->n; i++)
-        if (mn__to_db(s->fields[i], s->leaves[i]->v, c->eng, c->a, &c->params[i], c->err) != MN_OK)
-            return c->rc = c->err && c->err->code ? c->err->code : MN_EINVAL;
+        if (lookup_value(c, s->fields[i], s->leaves[i]->v, &c->params[i]) != MN_OK)
+            return c->rc;
     c->np = s->n;
     return MN_OK;
 }
@@ -2987,7 +3299,9 @@ typedef struct sjoin {
     mn_model *m;
     const char *alias;
     bool outer;
+    mn__coldec *dec;   /* how m's columns become members (run_select) */
     char *batch;       /* instances of m allocated ahead (see read_joins) */
+    char *entries;     /* and as many accessor-cache entries for them */
     size_t batch_left; /* how many are left in batch */
     size_t batch_done; /* how many were allocated so far */
 } sjoin;
@@ -3159,24 +3473,30 @@ static void put_joins(comp *c)
 
 /* The next fresh instance of a join's model: allocated in batches growing
  * with the rows read (1, 1, 2, 4, ... 64 at a time), as run_select does. */
-static void *join_obj_alloc(comp *c, sjoin *s)
+static void *join_obj_alloc(comp *c, sjoin *s, void **entry)
 {
+    size_t esize = mn__cache_entry_size();
     if (!s->batch_left) {
         size_t k = s->batch_done == 0 ? 1 : s->batch_done < 64 ? s->batch_done : 64;
         s->batch = mn__obj_alloc_many(s->m, c->a, k);
-        if (!s->batch)
+        s->entries = s->batch ? mn_arena_alloc(c->a, k * esize) : NULL;
+        if (!s->entries)
             return NULL;
         s->batch_left = k;
         s->batch_done += k;
     }
     void *obj = s->batch;
+    *entry = s->entries;
     s->batch += s->m->size;
+    s->entries += esize;
     s->batch_left--;
     return obj;
 }
 
-/* Reads the joined objects of the current row into the accessor caches. */
-static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err *e)
+/* Reads the joined objects of the current row into the accessor caches:
+ * cells are the row's columns from col on (from mn_db_rows_cells). */
+static int read_joins(comp *c, void *base, mn_db_rows *rows, const mn_db_cell *cells, size_t col, char **text,
+                      mn_err *e)
 {
     void *objs[64];
     if (c->nsj > 64)
@@ -3187,28 +3507,30 @@ static int read_joins(comp *c, void *base, mn_db_rows *rows, size_t col, mn_err 
         size_t nf = m->_rt->nfields;
         void *parent = s->parent < 0 ? base : objs[s->parent];
         mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
+        bool pk_null = cells[m->_rt->pk].type == MN_VALUE_NULL;
         objs[j] = NULL;
-        if (parent && s->reverse && mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk)) {
+        if (parent && s->reverse && pk_null) {
             /* known to have none: user.profile then fails without a query */
             if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
-        } else if (parent && (!s->outer || !mn_db_rows_is_null(rows, col + (size_t)m->_rt->pk))) {
+        } else if (parent && (!s->outer || !pk_null)) {
             /* an INNER JOIN's row always has the joined primary key */
-            void *obj = join_obj_alloc(c, s);
+            void *entry;
+            void *obj = join_obj_alloc(c, s, &entry);
             if (!obj)
                 return mn_err_set(e, MN_ENOMEM, "out of memory");
-            for (size_t i = 0; i < nf; i++) {
-                int rc = mn__member_from_row(obj, m, i, rows, col + i, c->eng, c->a, e);
-                if (rc != MN_OK)
-                    return rc;
+            int rc = mn__row_decode(obj, m, s->dec, nf, cells, rows, col, c->eng, c->a, text, e);
+            if (rc != MN_OK)
+                return rc;
+            if (s->reverse) {
+                if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), obj, c->a) != MN_OK)
+                    return mn_err_set(e, MN_ENOMEM, "out of memory");
+            } else {
+                mn__cache_put_fk(parent, pm, s->fk, *(int64_t *)((char *)parent + s->fk->offset), obj, entry);
             }
-            int64_t key = s->reverse ? mn_obj_pk(parent, pm) : *(int64_t *)((char *)parent + s->fk->offset);
-            /* a forward key's name is its field's, in the static descriptor */
-            if ((s->reverse ? mn__cache_put(parent, pm, s->name, key, obj, c->a)
-                            : mn__cache_put_static(parent, pm, s->name, key, obj, c->a)) != MN_OK)
-                return mn_err_set(e, MN_ENOMEM, "out of memory");
             objs[j] = obj;
         }
+        cells += nf;
         col += nf;
     }
     return MN_OK;
@@ -3483,14 +3805,17 @@ static int run_select(mn_qs *qs, mn_err *err)
     mn_db *db = qs_db(qs, err);
     if (!db)
         return settle(qs, err, MN_EINVAL, err);
-    mn_err e = { 0 };
+    mn_err e; /* only read once set: no need to clear its message buffer */
+    e.code = MN_OK;
+    e.msg[0] = '\0';
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
     size_t n = 0;
     selcol *cols = NULL;
     qc_shape shape;
+    mn_value pbuf[QC_MAX_LEAVES];
     bool cacheable = false;
-    const qc_entry *hit = NULL;
+    qc_entry *hit = NULL, *stored = NULL;
     const char *sql = NULL;
     uint64_t sql_hash = 0;
     if (qs->raw_sql) {
@@ -3499,16 +3824,20 @@ static int run_select(mn_qs *qs, mn_err *err)
         c.np = qs->nraw;
     } else {
         setup_joins(&c);
-        cols = c.rc == MN_OK ? select_columns(&c, &n) : NULL;
         /* select_related's joins change the text beyond the shape's key */
-        cacheable = cols && !qs->cursor && !c.joins && qc_shape_of(qs, c.eng, &shape);
+        cacheable = c.rc == MN_OK && !qs->cursor && !c.joins && qc_shape_of(qs, c.eng, &shape);
         hit = cacheable ? qc_find(db, &shape) : NULL;
+        if (hit && hit->dec) /* the columns are the shape's: its loaded fields */
+            n = hit->ndec;
+        else
+            cols = c.rc == MN_OK ? select_columns(&c, &n) : NULL;
+        cacheable = cacheable && (cols || hit);
         if (qs->cursor) {
             /* the next chunk of an iterator's server-side cursor */
         } else if (hit) {
             sql = hit->sql;
             sql_hash = hit->sql_hash;
-            qc_params(&c, &shape);
+            qc_params(&c, &shape, pbuf);
         } else if (cols) {
             compile_select(&c, cols, n, true);
         }
@@ -3523,7 +3852,7 @@ static int run_select(mn_qs *qs, mn_err *err)
         sql = mn_buf_cstr(&c.sql);
         sql_hash = mn_db_sql_hash(sql);
         if (cacheable && c.np == shape.n)
-            qc_store(db, &shape, sql);
+            stored = qc_store(db, &shape, sql);
     }
     mn_db_rows *rows;
     int rc = qs->cursor ? mn_db_cursor_fetch(qs->cursor, qs->cursor_chunk, &rows, &e)
@@ -3579,6 +3908,36 @@ static int run_select(mn_qs *qs, mn_err *err)
      * rows read (1, 1, 2, 4, ... 64 at a time). */
     char *batch = NULL;
     size_t batch_left = 0;
+    /* Instance rows are decoded whole: the driver gives all the cells of a
+     * row in one call, each column's way to its member chosen here once. */
+    mn_db_cell cellbuf[64], *cells = cellbuf;
+    mn__coldec *dec = NULL;
+    size_t ncells = n;
+    if (hit && hit->dec) {
+        dec = hit->dec;
+    } else if (qs->mode == MODE_OBJECTS && !qs->raw_sql && (dec = mn_arena_alloc(qs->arena, (n + 1) * sizeof *dec))) {
+        for (size_t i = 0; i < n; i++) {
+            if (cols[i].field >= 0)
+                mn__coldec_init(m, (size_t)cols[i].field, c.eng, &dec[i]);
+            else
+                mn__coldec_skip(&dec[i]);
+        }
+        for (size_t j = 0; dec && j < c.nsj; j++) {
+            mn_model *jm = c.sj[j].m;
+            if ((c.sj[j].dec = mn_arena_alloc(qs->arena, jm->_rt->nfields * sizeof *dec)) == NULL)
+                dec = NULL;
+            for (size_t i = 0; dec && i < jm->_rt->nfields; i++)
+                mn__coldec_init(jm, i, c.eng, &c.sj[j].dec[i]);
+            ncells += jm->_rt->nfields;
+        }
+        if (dec && ncells > sizeof cellbuf / sizeof *cellbuf && !(cells = mn_arena_alloc(qs->arena, ncells * sizeof *cells)))
+            dec = NULL;
+        if (!dec) {
+            mn_db_rows_close(rows);
+            return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
+        }
+        qc_store_dec(hit ? hit : stored, dec, n);
+    }
     while ((len == 0 || !qs->one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (qs->mode == MODE_OBJECTS) {
             if (!batch_left) {
@@ -3606,10 +3965,23 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
             } else {
-                for (size_t i = 0; rc == MN_OK && i < n; i++) {
-                    if (cols[i].field >= 0) {
-                        rc = mn__member_from_row(obj, m, (size_t)cols[i].field, rows, i, c.eng, qs->arena, &e);
-                    } else {
+                mn_db_rows_cells(rows, 0, ncells, cells);
+                /* the row's text in one allocation (without joins,
+                 * mn__row_decode makes it) */
+                char *text = NULL;
+                if (c.nsj) {
+                    size_t bytes = mn__row_text_bytes(dec, n, cells), at = n;
+                    for (size_t j = 0; j < c.nsj; at += c.sj[j++].m->_rt->nfields)
+                        bytes += mn__row_text_bytes(c.sj[j].dec, c.sj[j].m->_rt->nfields, cells + at);
+                    text = bytes ? mn_arena_alloc(qs->arena, bytes) : NULL;
+                    if (bytes && !text) {
+                        rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+                        break;
+                    }
+                }
+                rc = mn__row_decode(obj, m, dec, n, cells, rows, 0, c.eng, qs->arena, &text, &e);
+                for (size_t i = 0; rc == MN_OK && qs->nannots && i < n; i++) {
+                    if (cols[i].field < 0) {
                         mn_value v;
                         rc = annot_value(&c, qs->annots[-cols[i].field - 1].e, rows, i, &v, &e);
                         if (rc == MN_OK)
@@ -3617,7 +3989,7 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
                 if (rc == MN_OK && c.joins)
-                    rc = read_joins(&c, obj, rows, n, &e);
+                    rc = read_joins(&c, obj, rows, cells + n, n, &text, &e);
             }
             if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
                 rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
@@ -3823,7 +4195,8 @@ static int scalar_query(mn_qs *qs, const char *what, mn_value *out, mn_err *err)
     if (qs->distinct || qs->low || qs->high >= 0 || any_agg(qs) || vm) {
         size_t n;
         mn_qs inner = *qs;
-        inner.mode = vm ? qs->mode : MODE_OBJECTS;
+        /* values().distinct() counts distinct rows of its columns */
+        inner.mode = vm || qs->distinct ? qs->mode : MODE_OBJECTS;
         c.qs = &inner;
         selcol *cols = select_columns(&c, &n);
         mn_buf_printf(&c.sql, "SELECT %s FROM (", what);
@@ -3891,7 +4264,7 @@ static bool unique_exact(mn_qs *qs)
     case MN_VALUE_OBJECT: return false;
     default: break;
     }
-    const char *sep = strstr(q->lookup, "__");
+    const char *sep = lookup_sep(q->lookup);
     if (sep && strcmp(sep, "__exact") != 0)
         return false;
     size_t n = sep ? (size_t)(sep - q->lookup) : strlen(q->lookup);
@@ -3908,15 +4281,19 @@ void *mn_qs_get(mn_qs *qs, mn_err *err)
 {
     if (check_qs(qs, err) != MN_OK)
         return NULL;
-    /* Django fetches at most 21 rows to tell "more than 20", unordered. */
-    mn_qs *c = qs;
+    /* Django fetches at most 21 rows to tell "more than 20", unordered:
+     * qs[:21] on a copy that lives for this call (the instance returned
+     * lives in the arena). */
+    mn_qs *c = qs, local;
     if (!qs->raw_sql && qs->high < 0 && !qs->low) {
-        c = mn_qs_slice(qs, 0, 21);
-        if (!c) {
-            mn_err_set(err, MN_ENOMEM, "out of memory");
-            return NULL;
-        }
-        c->order = NULL; /* order_by() with no names, on the clone */
+        local = *qs;
+        c = &local;
+        c->evaluated = false;
+        c->items = NULL;
+        c->len = 0;
+        c->rows = NULL;
+        c->high = 21;
+        c->order = NULL; /* order_by() with no names, on the copy */
         c->order_set = true;
         c->reversed = false;
         c->one_row = unique_exact(c);
@@ -4006,7 +4383,13 @@ mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
         settle(qs, err, c.rc, &e);
         return NULL;
     }
-    bool wrap = qs->distinct || qs->low || qs->high >= 0;
+    /* Max("n") over annotate(n=Count(...)): Django aggregates over the
+     * annotated query as a subquery */
+    for (size_t i = 0; i < n; i++)
+        if (exprs[i]->kind == E_AGG && !exprs[i]->arg && exprs[i]->field && !resolve_field(&c, exprs[i]->field) &&
+            find_annot(qs, exprs[i]->field))
+            c.agg_over_annots = true;
+    bool wrap = qs->distinct || qs->low || qs->high >= 0 || c.agg_over_annots;
     put(&c, "SELECT ");
     for (size_t i = 0; i < n; i++) {
         if (i)
@@ -4021,8 +4404,12 @@ mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
         size_t nc;
         mn_qs inner = *qs;
         inner.mode = MODE_OBJECTS;
-        inner.nannots = 0;
+        if (!c.agg_over_annots)
+            inner.nannots = 0;
         comp ic = c;
+        ic.agg_over_annots = false;
+        if (c.agg_over_annots)
+            ic.in_aggregate = false; /* the annotations are per row there */
         ic.qs = &inner;
         selcol *cols = select_columns(&ic, &nc);
         if (cols)
@@ -4062,21 +4449,54 @@ mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
 
 mn_map *mn_qs_in_bulk(mn_qs *qs, const mn_value *ids, size_t nids, mn_err *err)
 {
+    return mn_qs_in_bulk_field(qs, NULL, ids, nids, err);
+}
+
+mn_map *mn_qs_in_bulk_field(mn_qs *qs, const char *field_name, const mn_value *ids, size_t nids, mn_err *err)
+{
     if (check_qs(qs, err) != MN_OK)
         return NULL;
+    if (qs->low || qs->high >= 0) {
+        mn_err_set(err, MN_EINVAL, "Cannot use 'limit' or 'offset' with in_bulk");
+        return NULL;
+    }
+    const mn_field *f = mn_model_field_by_name(qs->m, field_name && strcmp(field_name, "pk") ? field_name : "pk");
+    if (!f) {
+        mn_err_set(err, MN_EINVAL, "%s has no field named '%s'", qs->m->name, field_name);
+        return NULL;
+    }
+    if (!f->primary_key && !f->unique) {
+        /* Django also accepts a single-field UniqueConstraint without a condition */
+        bool ok = false;
+        for (const mn_constraint *k = qs->m->meta.constraints; k && k->kind; k++)
+            if (k->kind == MN_CONSTRAINT_UNIQUE && k->fields && k->fields[0] && !k->fields[1] &&
+                !strcmp(k->fields[0], f->name) && !k->condition && !k->q && !k->qc)
+                ok = true;
+        if (!ok) {
+            mn_err_set(err, MN_EINVAL, "in_bulk()'s field_name must be a unique field but '%s' isn't.", field_name);
+            return NULL;
+        }
+    }
+    mn_map *out = mn_map_new(qs->arena, ids ? nids : 16);
+    if (!out) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    if (ids && nids == 0)
+        return out; /* Django runs no query */
     mn_qs *c = qs;
     if (ids) {
         mn_list *l = mn_list_new(qs->arena, nids);
         for (size_t i = 0; l && i < nids; i++)
             mn_list_push(l, ids[i]);
-        c = mn_qs_filter(qs, "pk__in", l ? mn_value_list(l) : mn_value_null());
+        c = mn_qs_filter(qs, mn_arena_sprintf(qs->arena, "%s__in", f->name), l ? mn_value_list(l) : mn_value_null());
     }
     if (mn_qs_eval(c, err) != MN_OK)
         return NULL;
-    mn_map *out = mn_map_new(qs->arena, c->len);
+    int fi = mn_model_field_index(qs->m, f);
     for (size_t i = 0; out && i < c->len; i++) {
-        mn_value pk = mn__member_value(c->items[i], qs->m, (size_t)qs->m->_rt->pk);
-        mn_str key = mn_value_as_str(pk, qs->arena, NULL);
+        mn_value v = mn__member_value(c->items[i], qs->m, (size_t)fi);
+        mn_str key = mn_value_as_str(v, qs->arena, NULL);
         key = mn_str_clone(qs->arena, key);
         if (!key.ptr || mn_map_set(out, key, mn_obj_value(c->items[i], qs->m)) != MN_OK)
             out = NULL;
@@ -4334,7 +4754,7 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
         mn_value v = va_arg(ap, mn_value);
         const mn_field *f = resolve_field(&c, name);
         if (!f) {
-            unresolved(&c, name);
+            cfail(&c, MN_EINVAL, "%s has no field named '%s'", qs->m->name, name);
             break;
         }
         if (n++)
@@ -4682,12 +5102,30 @@ static int exact_leaves(const mn_qobj *q, const mn_qobj **out, size_t *n, size_t
     return MN_OK;
 }
 
-static int apply_pairs(void *obj, mn_model *m, mn_arena *a, va_list ap, mn_err *err)
+/* A field name or a ForeignKey's attname ("category_id"). */
+static bool known_field(mn_model *m, const char *name)
+{
+    if (mn_model_field_by_name(m, name))
+        return true;
+    size_t n = strlen(name);
+    if (n > 3 && !strcmp(name + n - 3, "_id"))
+        for (size_t j = 0; j < m->_rt->nfields; j++)
+            if (m->_rt->fields[j].kind == MN_KIND_FOREIGNKEY && !strncmp(m->_rt->fields[j].name, name, n - 3) &&
+                !m->_rt->fields[j].name[n - 3])
+                return true;
+    return false;
+}
+
+/* Sets the (name, value) defaults; creating, an unknown name is Django's
+ * "Invalid field name(s) for model Product: 'prise'." */
+static int apply_pairs(void *obj, mn_model *m, mn_arena *a, va_list ap, bool creating, mn_err *err)
 {
     const char *name;
     int rc = MN_OK;
     while (rc == MN_OK && (name = va_arg(ap, const char *)) != NULL) {
         mn_value v = va_arg(ap, mn_value);
+        if (creating && !known_field(m, name))
+            return mn_err_set(err, MN_EINVAL, "Invalid field name(s) for model %s: '%s'.", m->name, name);
         rc = mn_obj_set(obj, m, name, v, a, err);
     }
     return rc;
@@ -4713,7 +5151,7 @@ static void *create_from(mn_qs *qs, va_list ap, mn_err *err)
         if (mn_obj_set(obj, qs->m, name, leaves[i]->v, qs->arena, err) != MN_OK)
             return NULL;
     }
-    if (apply_pairs(obj, qs->m, qs->arena, ap, err) != MN_OK)
+    if (apply_pairs(obj, qs->m, qs->arena, ap, true, err) != MN_OK)
         return NULL;
     return obj;
 }
@@ -4733,7 +5171,7 @@ static void *get_or_create(mn_qs *qs, bool *created, mn_err *err, bool update, v
             return obj;
         va_list cp;
         va_copy(cp, ap);
-        int rc = apply_pairs(obj, qs->m, qs->arena, cp, err);
+        int rc = apply_pairs(obj, qs->m, qs->arena, cp, false, err);
         va_end(cp);
         if (rc == MN_OK)
             rc = mn_obj_save(obj, qs->m, db, NULL, err);

@@ -248,14 +248,19 @@ static int cmp_name(const void *a, const void *b) { return strcmp(*(const char *
 
 const char *mn__choices(mn_model *m, const char *const *extra, size_t nextra, mn_arena *arena)
 {
-    size_t n = rel_count(), cap = m->_rt->nfields + nextra + 16, k = 0;
+    size_t n = rel_count(), cap = 2 * m->_rt->nfields + nextra + 16, k = 0;
     for (size_t i = 0; i < n; i++)
         cap += rels[i].owner == m;
     const char **names = mn_arena_alloc(arena, cap * sizeof *names);
     if (!names)
         return m->_rt->choices_msg;
-    for (size_t i = 0; i < m->_rt->nfields; i++)
-        names[k++] = m->_rt->fields[i].name;
+    for (size_t i = 0; i < m->_rt->nfields; i++) {
+        const mn_field *f = &m->_rt->fields[i];
+        names[k++] = f->name;
+        const char *att = f->kind == MN_KIND_FOREIGNKEY ? mn_arena_sprintf(arena, "%s_id", f->name) : NULL;
+        if (att) /* Django lists the attname too: category_id */
+            names[k++] = att;
+    }
     for (size_t i = 0; i < n; i++)
         if (rels[i].owner == m && !rels[i].hidden && k < cap)
             names[k++] = rels[i].query_name;
@@ -276,10 +281,14 @@ struct mn__relcache {
     const char *name;
     int64_t key;
     bool many;
+    int fki;            /* with fk: its index in the owner's fields */
+    const mn_field *fk; /* a forward key's entry from select_related (see mn_rel_get); else NULL */
     void *obj;
     void **items;
     size_t n;
 };
+
+size_t mn__cache_entry_size(void) { return sizeof(struct mn__relcache); }
 
 static struct mn__relcache *cache_find(const void *inst, const mn_model *m, const char *name)
 {
@@ -314,23 +323,21 @@ int mn__cache_put(void *inst, const mn_model *m, const char *name, int64_t key, 
     return MN_OK;
 }
 
-int mn__cache_put_static(void *inst, const mn_model *m, const char *name, int64_t key, void *obj, mn_arena *arena)
+void mn__cache_put_fk(void *inst, const mn_model *m, const mn_field *fk, int64_t key, void *obj, void *mem)
 {
-    mn_obj *h = mn_obj_header(m, inst);
-    struct mn__relcache *c = h->rel ? cache_find(inst, m, name) : NULL;
+    mn_obj *h = (mn_obj *)((char *)inst + m->obj_offset);
+    struct mn__relcache *c = h->rel ? cache_find(inst, m, fk->name) : NULL;
+    ptrdiff_t i = fk - m->_rt->fields;
+    bool own = i >= 0 && (size_t)i < m->_rt->nfields;
     if (!c) {
-        c = mn_arena_alloc(arena, sizeof *c);
-        if (!c)
-            return MN_ENOMEM;
-        memset(c, 0, sizeof *c);
-        c->name = name;
-        c->next = h->rel;
+        *(c = mem) = (struct mn__relcache){ .name = fk->name, .next = h->rel };
         h->rel = c;
     }
     c->many = false;
     c->key = key;
     c->obj = obj;
-    return MN_OK;
+    c->fk = own ? fk : NULL;
+    c->fki = (int)i;
 }
 
 int mn__cache_put_many(void *inst, const mn_model *m, const char *name, void **items, size_t n, mn_arena *arena)
@@ -421,7 +428,23 @@ static bool key_null(const void *obj, mn_model *m, const mn_field *f)
 void *mn_rel_get(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_err *err)
 {
     mn__rel r;
-    if (!obj || !arena || mn__model_setup(m, err) != MN_OK)
+    if (!obj || !arena)
+        return NULL;
+    /* A forward key loaded by select_related: its entry names the field
+     * (so the relation is that key), no lookup of the relation needed. */
+    const mn_obj *h = (const mn_obj *)((const char *)obj + m->obj_offset);
+    for (const struct mn__relcache *c = name ? h->rel : NULL; c; c = c->next) {
+        if (c->name != name && strcmp(c->name, name))
+            continue;
+        if (c->fk && !c->many) {
+            if (h->nulls >> c->fki & 1)
+                return NULL;
+            if (c->key == KEY(obj, c->fk))
+                return c->obj;
+        }
+        break;
+    }
+    if (mn__model_setup(m, err) != MN_OK)
         return NULL;
     if (!mn__rel_find(m, name, false, &r)) {
         unknown_rel(m, name, arena, err);

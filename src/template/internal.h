@@ -235,6 +235,9 @@ struct mn_template_engine {
     mn_template_cache_get_fn cache_get;
     mn_template_cache_set_fn cache_set;
     void *cache_udata;
+    mn_template_cache_get_using_fn cache_get_using;
+    mn_template_cache_set_using_fn cache_set_using;
+    void *cache_using_udata;
     mn__fragcache *frag; /* the default store of {% cache %} */
     const char *string_if_invalid;
     const char *language;          /* LANGUAGE_CODE */

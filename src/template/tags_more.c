@@ -260,6 +260,7 @@ typedef struct cache_node {
     mn_str fragment;
     mn_template_fexpr **vary;
     size_t nvary;
+    mn_template_fexpr *using; /* using="alias", or NULL */
     mn_template_nodelist *body;
 } cache_node;
 
@@ -269,6 +270,14 @@ void mn_template_engine_set_cache(mn_template_engine *e, mn_template_cache_get_f
     e->cache_get = get;
     e->cache_set = set;
     e->cache_udata = udata;
+}
+
+void mn_template_engine_set_cache_using(mn_template_engine *e, mn_template_cache_get_using_fn get,
+                                        mn_template_cache_set_using_fn set, void *udata)
+{
+    e->cache_get_using = get;
+    e->cache_set_using = set;
+    e->cache_using_udata = udata;
 }
 
 static int cache_render(const void *data, mn_template_context *ctx, mn_buf *out, mn_err *err)
@@ -319,15 +328,33 @@ static int cache_render(const void *data, mn_template_context *ctx, mn_buf *out,
     char *key = mn_arena_sprintf(ctx->arena, "template.cache.%.*s.%s", MN_STR_FMT(c->fragment), hex);
     if (!key)
         return MN_ENOMEM;
+    const char *alias = NULL;
+    if (c->using) {
+        mn_value av;
+        if ((rc = mn_template_fexpr_resolve(c->using, ctx, false, &av, err)))
+            return rc;
+        mn_str as = mn__tpl_str(ctx, av);
+        if (!(alias = mn_arena_strndup(ctx->arena, as.ptr, as.len)))
+            return MN_ENOMEM;
+    }
+    bool using = e->cache_get_using && e->cache_set_using;
     mn_str cached;
-    if (get(udata, mn_str_from(key), ctx->arena, &cached) == MN_OK)
+    rc = using ? e->cache_get_using(e->cache_using_udata, alias, mn_str_from(key), ctx->arena, &cached)
+               : get(udata, mn_str_from(key), ctx->arena, &cached);
+    if (rc == MN_OK)
         return mn_buf_put_str(out, cached);
+    if (rc == MN_EINVAL && alias)
+        return mn__tpl_render_error(ctx, err, MN_EINVAL, "TemplateSyntaxError",
+                                    "Invalid cache name specified for cache tag: '%s'", alias);
     size_t start = out->len;
     if ((rc = mn_template_nodelist_render(c->body, ctx, out, err)))
         return rc;
     /* an empty body into a still-empty buffer leaves out->data NULL */
     mn_str body = out->data ? mn_str_make(out->data + start, out->len - start) : MN_STR_EMPTY;
-    set(udata, mn_str_from(key), body, timeout);
+    if (using)
+        e->cache_set_using(e->cache_using_udata, alias, mn_str_from(key), body, timeout);
+    else
+        set(udata, mn_str_from(key), body, timeout);
     return MN_OK;
 }
 
@@ -347,8 +374,12 @@ static mn_template_node *do_cache(mn_template_parser *p, mn_str contents, mn_err
     if (nb < 3)
         return (mn_template_parser_error(p, err, "''%.*s'' tag requires at least 2 arguments.", MN_STR_FMT(bits[0])),
                 (mn_template_node *)NULL);
-    if (nb > 3 && mn_str_starts_with(bits[nb - 1], MN_STR("using=")))
+    if (nb > 3 && mn_str_starts_with(bits[nb - 1], MN_STR("using="))) {
+        mn_str u = mn_str_slice(bits[nb - 1], 6, bits[nb - 1].len);
+        if (!(c->using = mn_template_parser_compile_filter(p, u, err)))
+            return NULL;
         nb--;
+    }
     if (!(c->timeout = mn_template_parser_compile_filter(p, bits[1], err)))
         return NULL;
     c->fragment = bits[2];

@@ -280,6 +280,7 @@ static int compile_node(mn_resolver *r, const mn_url_pattern *p, mn_node *node, 
     if (rc)
         return rc;
     node->prefix = literal_prefix(r->arena, p, is_regex);
+    node->literal = !is_regex && !strchr(p->route, '<');
     if (p->kind == MN_URL_INCLUDE) {
         if (!p->include || !p->include->patterns)
             return mn_err_set(err, MN_EINVAL, "include('%s') has no URL configuration", p->route);
@@ -460,6 +461,21 @@ void mn__urls_log_match_failure(int rc, const char *regex, mn_str text)
  * *end and the captures. Returns 1 on match, 0 on no match, <0 on error. */
 static int match_node(const mn_resolver *r, const mn_node *node, mn_str text, mn_arena *a, size_t *end, partial *out)
 {
+    if (node->literal) {
+        /* '^' + re.escape(route) (+ '\Z' for an endpoint) matches exactly
+         * the route's bytes. (PCRE2 would also refuse a subject that is
+         * not UTF-8; such a subject cannot equal the route, nor can
+         * anything match its remainder, so the winner is the same.) */
+        mn_str lit = node->prefix;
+        if (node->pat->kind == MN_URL_INCLUDE ? text.len < lit.len : text.len != lit.len)
+            return 0;
+        if (lit.len && memcmp(text.ptr, lit.ptr, lit.len))
+            return 0;
+        *end = lit.len;
+        out->kwargs = mn_map_new(a, 0);
+        out->args = mn_list_new(a, 0);
+        return out->kwargs && out->args ? 1 : MN_ENOMEM;
+    }
     pcre2_match_data *md = thread_match_data(r->max_groups);
     if (!md)
         return MN_ENOMEM;

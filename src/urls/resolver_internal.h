@@ -14,6 +14,10 @@ typedef struct mn_node {
     const char *regex_text; /* Python-syntax regex, as Django shows it */
     pcre2_code *re;
     bool is_regex;
+    /* A path() route without parameters: its regex matches exactly the
+     * route's text (the whole path for an endpoint, a prefix for an
+     * include), so resolving compares bytes instead of running PCRE2. */
+    bool literal;
     mn_str prefix; /* literal prefix for the index */
     /* converters of path() parameters */
     const char **conv_names;

@@ -422,7 +422,8 @@ const void *mn_next_data(const mn_next *next) { return next->mw ? next->mw->data
 
 static void request_finished(void *site)
 {
-    mn_err err = { 0 };
+    mn_err err;
+    mn_err_clear(&err);
     if (mn_signal_send(&mn_request_finished, site, NULL, NULL, NULL, &err))
         mn_logf(&mn__request_log, MN_LOG_ERROR, "%s", err.msg);
 }
@@ -436,7 +437,15 @@ static void make_id(char out[17])
 {
     static _Atomic uint64_t threads;
     static _Thread_local uint64_t key, seq;
-    static const char hex[] = "0123456789abcdef";
+    /* Two hex digits per byte from a table: half the work of nibbles. */
+    static const char hex2[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+                               "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+                               "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+                               "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+                               "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+                               "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+                               "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+                               "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
     if (!key) {
         mn_err err = { 0 };
         if (mn_crypto_random_bytes(&key, sizeof key, &err))
@@ -448,8 +457,8 @@ static void make_id(char out[17])
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     z ^= z >> 31;
-    for (int i = 0; i < 16; i++)
-        out[i] = hex[(z >> (60 - 4 * i)) & 15];
+    for (int i = 0; i < 8; i++)
+        memcpy(out + 2 * i, hex2 + 2 * ((z >> (56 - 8 * i)) & 0xff), 2);
     out[16] = 0;
 }
 
@@ -460,7 +469,8 @@ mn_response *mn_site_handle(mn_site *site, mn_request *req)
         return NULL;
     st->site = site;
     make_id(st->id);
-    mn_err err = { 0 };
+    mn_err err;
+    mn_err_clear(&err);
     if (mn_signal_send(&mn_request_started, site, NULL, mn_request_arena(req), NULL, &err))
         mn_logf(&mn__request_log, MN_LOG_ERROR, "%s", err.msg);
     if (mn_arena_on_cleanup(mn_request_arena(req), request_finished, site))

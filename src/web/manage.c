@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "manouche/migrate.h"
+#include "manouche/cache.h"
 #include "manouche/relation.h"
 #include "manouche/server.h"
 #include "web_internal.h"
@@ -572,6 +573,7 @@ static int manage_run(const mn_project *p, int argc, char **argv)
     if (g_site)
         mn_template_engine_set_url_resolver(g_templates, mn_template_url_reverse,
                                             (void *)mn_site_resolver(g_site));
+    mn_cache_template_install(g_templates); /* {% cache %} stores in CACHES */
 
     /* Command groups: the built-ins, then each app's. */
     const mn_command_group **groups = mn_arena_calloc(g_arena, napps + 2, sizeof *groups);

@@ -282,7 +282,7 @@ static int copy_skeleton(const char *kind, const char *top, const var *vars, con
                 return mn_err_set(err, MN_EIO, "%s: %s", e->dest, strerror(errno));
             continue;
         }
-        mn_str text;
+        mn_str text = MN_STR_EMPTY;
         if ((rc = read_all(e->src, a, &text, err)))
             return rc;
         mn_buf out;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "manouche/json.h"
 #include "manouche/queryset.h"
+#include "manouche/cache.h"
 #include "manouche/relation.h"
 #include "manouche/testclient.h"
 #include "manouche/text.h"
@@ -213,6 +214,7 @@ mn_test_client *mn_test_client_for_project(const mn_project *p, void (*configure
     }
     c->owns_site = true;
     mn_template_engine_set_url_resolver(e, mn_template_url_reverse, (void *)mn_site_resolver(c->site));
+    mn_cache_template_install(e); /* {% cache %} stores in CACHES */
     return c;
 }
 

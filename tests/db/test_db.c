@@ -509,6 +509,26 @@ Test(db, hashed_execute_storage_types_and_extension_slot)
         cr_assert_float_eq(cell.f, 0.5, 1e-12);
         mn_db_rows_cell(rows, 5, &cell);
         cr_assert_eq(cell.type, MN_VALUE_NULL);
+        /* a whole row at once, as cell by cell; past the last column: NULL */
+        mn_db_cell cells[7];
+        mn_db_rows_cells(rows, 0, 7, cells);
+        for (size_t i = 0; i < 6; i++) {
+            mn_db_rows_cell(rows, i, &cell);
+            cr_assert_eq(cells[i].type, cell.type, "column %zu", i);
+            if (cell.type == MN_VALUE_INT)
+                cr_assert_eq(cells[i].i, cell.i, "column %zu", i);
+            else if (cell.type == MN_VALUE_STR)
+                cr_assert(mn_str_eq(cells[i].s, cell.s), "column %zu", i);
+        }
+        cr_assert(mn_str_eq_cstr(cells[1].s, "lamp"));
+        cr_assert_eq(cells[2].i, 3);
+        cr_assert_float_eq(cells[3].f, 0.5, 1e-12);
+        cr_assert_eq(cells[6].type, MN_VALUE_NULL);
+        mn_db_rows_cells(rows, 2, 2, cells);
+        cr_assert_eq(cells[0].i, 3);
+        cr_assert_eq(cells[1].type, MN_VALUE_FLOAT);
+        mn_db_rows_cells(rows, 40, 1, cells);
+        cr_assert_eq(cells[0].type, MN_VALUE_NULL);
         mn_db_rows_close(rows);
     }
     /* a wrong parameter count is still an error on the hashed path */

@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 #include "manouche/http.h"
 
@@ -90,6 +91,32 @@ Test(request, allowed_hosts_like_django)
     cr_assert_str_eq(err.msg, "Invalid HTTP_HOST header: 'badexample.com'. You may need to add 'badexample.com' to ALLOWED_HOSTS.");
     cr_assert_eq(mn_request_get_host(mk("GET / HTTP/1.1\r\nHost: a_b.com\r\n\r\n", &s), &h, &err), MN_EPERM);
     cr_assert_str_eq(err.msg, "Invalid HTTP_HOST header: 'a_b.com'. The domain name provided is not valid according to RFC 1034/1035.");
+    /* The domain named in the message is lower-cased, as Django's. */
+    cr_assert_eq(mn_request_get_host(mk("GET / HTTP/1.1\r\nHost: BadExample.COM:80\r\n\r\n", &s), &h, &err), MN_EPERM);
+    cr_assert_str_eq(err.msg, "Invalid HTTP_HOST header: 'BadExample.COM:80'. You may need to add 'badexample.com' to ALLOWED_HOSTS.");
+    cr_assert_eq(mn_request_get_host(mk("GET / HTTP/1.1\r\nHost: EXACT.ORG.:8080\r\n\r\n", &s), &h, &err), MN_OK);
+    cr_assert(mn_str_eq_cstr(h, "EXACT.ORG.:8080"));
+    static const char *const bad_ports[] = { "exact.org:", "exact.org:8x", "exact.org::80", ":80", "exact.org:80:" };
+    for (size_t i = 0; i < sizeof bad_ports / sizeof bad_ports[0]; i++) {
+        char raw[96];
+        snprintf(raw, sizeof raw, "GET / HTTP/1.1\r\nHost: %s\r\n\r\n", bad_ports[i]);
+        int st = 0;
+        mn_request *r = mn_request_from_raw(a, raw, strlen(raw), "10.0.0.1", &s, &st, NULL);
+        if (!r) {
+            cr_assert_eq(st, 400, "%s", bad_ports[i]); /* the parser already refuses it */
+            continue;
+        }
+        cr_assert_eq(mn_request_get_host(r, &h, &err), MN_EPERM, "%s", bad_ports[i]);
+        cr_assert(strstr(err.msg, "not valid according to RFC 1034/1035"), "%s: %s", bad_ports[i], err.msg);
+    }
+    static const char *const v6[] = { "[::abcd]", NULL };
+    mn_http_settings s6;
+    mn_http_settings_init(&s6);
+    s6.allowed_hosts = v6;
+    cr_assert_eq(mn_request_get_host(mk("GET / HTTP/1.1\r\nHost: [::ABCD]:8000\r\n\r\n", &s6), &h, &err), MN_OK);
+    cr_assert_eq(mn_request_get_host(mk("GET / HTTP/1.1\r\nHost: [::Abcd]\r\n\r\n", &s6), &h, &err), MN_OK);
+    cr_assert_eq(mn_request_get_host(mk("GET / HTTP/1.1\r\nHost: [::abce]\r\n\r\n", &s6), &h, &err), MN_EPERM);
+    cr_assert_str_eq(err.msg, "Invalid HTTP_HOST header: '[::abce]'. You may need to add '[::abce]' to ALLOWED_HOSTS.");
     /* default (DEBUG) list */
     cr_assert_eq(mn_request_get_host(mk("GET / HTTP/1.1\r\nHost: [::1]:8000\r\n\r\n", NULL), &h, &err), MN_OK);
     cr_assert_eq(mn_request_get_host(mk("GET / HTTP/1.1\r\nHost: app.localhost\r\n\r\n", NULL), &h, &err), MN_OK);

@@ -53,6 +53,7 @@ def db_settings(url):
             "HOST": q["host"][0], "PORT": q["port"][0]}
 
 
+import warnings
 import django
 from django.conf import settings
 
@@ -60,6 +61,7 @@ settings.configure(DATABASES={"default": db_settings(DJ_URL), "cdb": db_settings
                    INSTALLED_APPS=["diff"], USE_TZ=True, TIME_ZONE="America/Chicago",
                    DEFAULT_AUTO_FIELD="django.db.models.BigAutoField")
 django.setup()
+warnings.filterwarnings("ignore", category=RuntimeWarning)  # naive datetimes on purpose
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, models, transaction
@@ -318,7 +320,7 @@ def run_action(M, qs, act):
     if name == "obj_delete":
         return list(M.objects.get(pk=a[0]).delete())
     if name == "in_bulk":
-        return qs.in_bulk(a[0])
+        return qs.in_bulk(a[0], field_name=a[1] or "pk")
     if name in ("get_or_create", "update_or_create"):
         o, created = getattr(qs, name)(defaults={k: dec(x) for k, x in (a[1] or {}).items()},
                                        **{k: dec(x) for k, x in (a[0] or {}).items()})
@@ -419,7 +421,8 @@ def same(a, b):
     return type(a) == type(b) and a == b
 
 
-from orm_django_diff_cases import CASES, KNOWN  # noqa: E402  (the cases, beside this file)
+from orm_django_diff_cases import CASES, KNOWN, KNOWN_BY_ENGINE  # noqa: E402  (the cases, beside this file)
+KNOWN = dict(KNOWN, **KNOWN_BY_ENGINE[ENGINE])
 
 
 def main():

@@ -158,7 +158,7 @@ Test(qs, unknown_fields_give_djangos_errors)
 {
     mn_err err = { 0 };
     cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "prise", mn_value_int(1)), &err), MN_EINVAL);
-    cr_assert_str_eq(err.msg, "Cannot resolve keyword 'prise' into field. Choices are: available, category, created_at, "
+    cr_assert_str_eq(err.msg, "Cannot resolve keyword 'prise' into field. Choices are: available, category, category_id, created_at, "
                               "description, id, metadata, name, price, publish_date, rating, slug, status, stock, "
                               "updated_at");
     cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "name__foo", mn_value_int(1)), &err), MN_EINVAL);
@@ -168,7 +168,7 @@ Test(qs, unknown_fields_give_djangos_errors)
     cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "name__isnull", mn_value_int(1)), &err), MN_EINVAL);
     cr_assert_str_eq(err.msg, "The QuerySet value for an isnull lookup must be True or False.");
     cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "stock", mn_value_cstr("many")), &err), MN_EINVAL);
-    cr_assert_str_eq(err.msg, "\xe2\x80\x9cmany\xe2\x80\x9d value must be an integer.");
+    cr_assert_str_eq(err.msg, "Field 'stock' expected a number but got 'many'.");
     cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "name__year", mn_value_int(1)), &err), MN_EINVAL);
     /* the error sticks to the QuerySet and its clones */
     mn_qs *bad = mn_qs_filter(mn_qs_slice(all(), 0, 2), "name", mn_value_cstr("x"));
@@ -506,7 +506,7 @@ Test(qs, f_expressions_in_filters_and_updates)
     cr_assert_str_eq(decimal_text(c->price), "45.01");
     cr_assert(mn_str_eq_cstr(c->status, "published"));
     cr_assert_eq(mn_qs_update(all(), &err, "prise", mn_value_int(1), NULL), MN_EINVAL);
-    cr_assert(strstr(err.msg, "Cannot resolve keyword 'prise'"));
+    cr_assert_str_eq(err.msg, "Product has no field named 'prise'");
     cr_assert_eq(mn_qs_update(all(), &err, "stock", mn_f(A, "nope"), NULL), MN_EINVAL);
     cr_assert_eq(mn_qs_update(mn_qs_slice(all(), 0, 1), &err, "stock", mn_value_int(1), NULL), MN_EINVAL);
 }
@@ -874,7 +874,7 @@ Test(qs, compiled_queries_are_reused_per_shape)
         mn_err e = { 0 };
         cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "stock", mn_value_cstr("x")), &e), MN_EINVAL);
         cr_assert_null(mn_qs_get(mn_qs_filter(all(), "pk", mn_value_cstr("many")), &e));
-        cr_assert_str_eq(e.msg, "\u201cmany\u201d value must be an integer.");
+        cr_assert_str_eq(e.msg, "Field 'id' expected a number but got 'many'.");
         cr_assert_not_null(mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(full->id)), &e));
     }
     /* NULL, lists and expressions take the general path */

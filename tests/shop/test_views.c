@@ -240,3 +240,28 @@ Test(product_views, tags_many_to_many)
     OK(mn_test_assert_not_contains(r, ">Featured</a>", 200, &err));
     OK(mn_test_assert_no_nplus1(r, &err));
 }
+
+/* The guide's cache invalidation: the JSON API keeps 'all_products' and
+ * 'product_<id>' in the cache; the post_save receiver deletes them. */
+Test(product_views, json_api_cached_and_invalidated)
+{
+    mn_err err = { 0 };
+    mn_test_response *r = mn_test_get(client, "/api/products/", NULL);
+    OK(mn_test_assert_contains(r, "\"Test Product\"", 1, 200, &err));
+    r = mn_test_get(client, "/api/products/", NULL);
+    OK(mn_test_assert_contains(r, "\"Test Product\"", 1, 200, &err));
+    OK(mn_test_assert_num_queries(r, 0, &err)); /* from the cache */
+    const char *detail = mn_arena_sprintf(arena, "/api/products/%lld/", (long long)test_product->id);
+    mn_test_get(client, detail, NULL);
+    r = mn_test_get(client, detail, NULL);
+    OK(mn_test_assert_num_queries(r, 0, &err));
+    test_product->name = MN_STR("Renamed Product");
+    cr_assert_eq(mn_obj_save(test_product, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    r = mn_test_get(client, "/api/products/", NULL);
+    OK(mn_test_assert_contains(r, "\"Renamed Product\"", 1, 200, &err));
+    r = mn_test_get(client, detail, NULL);
+    OK(mn_test_assert_contains(r, "\"Renamed Product\"", 1, 200, &err));
+    /* a search is never served from the cache */
+    r = mn_test_get(client, "/api/products/?q=nothing", NULL);
+    OK(mn_test_assert_contains(r, "[]", 1, 200, &err));
+}

@@ -39,14 +39,19 @@ static _Atomic uint64_t cache_generation;
 uint64_t products_cache_generation(void) { return atomic_load(&cache_generation); }
 
 /* @receiver(post_save, sender=Product) and @receiver(post_delete, sender=Product):
- * cache.delete('all_products'); cache.delete(f'product_{instance.id}').
- * The list and detail pages are not cached yet; the generation number is
- * what cached fragments will be keyed on. */
+ * cache.delete('all_products'); cache.delete(f'product_{instance.id}'), the
+ * keys the JSON API (views.c) caches. The generation number counts the
+ * invalidations (tests, logs). */
 static int product_changed(const mn_signal_call *call, mn_value *response, mn_err *err)
 {
-    (void)response, (void)err;
+    (void)response;
     product *p = mn_obj_from_value(mn_signal_arg(call, "instance"));
     atomic_fetch_add(&cache_generation, 1);
+    mn_cache *cache = mn_cache_default();
+    char key[40];
+    snprintf(key, sizeof key, "product_%lld", (long long)(p ? p->id : 0));
+    if (cache && (mn_cache_delete(cache, "all_products", err) < 0 || mn_cache_delete(cache, key, err) < 0))
+        return err && err->code ? err->code : MN_EIO;
     mn_log_debug(&cache_log, "cache invalidated", MN_LOG_STR("keys", "all_products"),
                  MN_LOG_INT("product", p ? p->id : 0), MN_LOG_STR("signal", call->signal->name));
     return MN_OK;

@@ -1,8 +1,11 @@
 /* views.py of the products app: the product list with search, category
  * filter and pagination, the detail page by slug, the JSON endpoints built
  * from values(), and delete behind require_POST. */
+#include <stdio.h>
 #include <string.h>
 #include "products/products.h"
+
+static mn_logger shop_views_log = MN_LOGGER_INIT("shop.views");
 
 #define PER_PAGE 25
 
@@ -204,11 +207,21 @@ mn_response *api_product_list(mn_request *req, const mn_url_args *args)
     mn_arena *a = mn_request_arena(req);
     mn_qs *qs = mn_qs_filter(mn_qs_all(&product_model, a), "status", mn_value_cstr("published"));
     mn_str q = mn_str_trim(mn_querydict_get_or(mn_request_query(req), "q", MN_STR("")));
+    /* The guide's get_products(): the unfiltered list is kept in the cache
+     * for 15 minutes under 'all_products'; the post_save/post_delete
+     * receivers (app.c) delete it when a product changes. */
+    mn_cache *cache = q.len ? NULL : mn_cache_default();
+    mn_value cached;
+    if (cache && mn_cache_get(cache, "all_products", mn_value_null(), a, &cached, NULL) == MN_OK)
+        return mn_json_response(req, 200, cached);
     if (q.len)
         qs = mn_qs_filter(qs, "name__icontains", mn_value_str(q));
     mn_list *rows = mn_qs_rows(mn_qs_values(qs, "id", "name", "slug", "price", "stock", NULL));
     if (!rows)
         return mn_view_fail(req, "%s", mn_qs_error(qs)->msg);
+    mn_err err = { 0 };
+    if (cache && mn_cache_set(cache, "all_products", mn_value_list(rows), 60 * 15, &err))
+        mn_log_warning(&shop_views_log, "cache", MN_LOG_STR("error", err.msg));
     return mn_json_response(req, 200, mn_value_list(rows));
 }
 
@@ -217,6 +230,13 @@ mn_response *api_product_detail(mn_request *req, const mn_url_args *args)
     int64_t pk = 0;
     mn_url_arg_int(args, "pk", &pk);
     mn_arena *a = mn_request_arena(req);
+    /* cache.get(f'product_{id}'), deleted by the receivers too */
+    mn_cache *cache = mn_cache_default();
+    char key[40];
+    snprintf(key, sizeof key, "product_%lld", (long long)pk);
+    mn_value cached;
+    if (cache && mn_cache_get(cache, key, mn_value_null(), a, &cached, NULL) == MN_OK)
+        return mn_json_response(req, 200, cached);
     mn_qs *qs = mn_qs_values(mn_qs_filter(mn_qs_all(&product_model, a), "pk", mn_value_int(pk)), "id", "name", "slug",
                              "description", "price", "discount", "stock", "available", "sku", "status", "metadata",
                              "category", "created_at", "updated_at", NULL);
@@ -230,5 +250,8 @@ mn_response *api_product_detail(mn_request *req, const mn_url_args *args)
         mn_map_set_cstr(body, "detail", mn_value_cstr("Not found."));
         return mn_json_response(req, 404, mn_value_map(body));
     }
+    mn_err err = { 0 };
+    if (cache && mn_cache_set(cache, key, mn_list_get(rows, 0), 60 * 15, &err))
+        mn_log_warning(&shop_views_log, "cache", MN_LOG_STR("error", err.msg));
     return mn_json_response(req, 200, mn_list_get(rows, 0));
 }

@@ -83,9 +83,11 @@ static void write_world(mn_json_writer *w, const world *row)
 /* A JSON response from a finished writer, or a 500 naming its error. */
 static mn_response *json_reply(mn_request *req, mn_json_writer *w, mn_buf *b)
 {
-    mn_err err = { 0 };
-    if (mn_json_writer_finish(w, &err) != MN_OK)
+    if (mn_json_writer_finish(w, NULL) != MN_OK) {
+        mn_err err;
+        mn_json_writer_error(w, &err);
         return mn_view_fail(req, "JSON: %s", err.msg);
+    }
     return mn_response_json_text(req, 200, mn_buf_str(b));
 }
 
