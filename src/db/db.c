@@ -394,8 +394,17 @@ int mn_db_execute_hashed(mn_db *db, const char *sql, uint64_t hash, const mn_val
     bool retried = false;
     char *retry_sql = NULL;
 again:
-    if (shared)
+    if (shared && foreign_txn(db)) {
+        /* The caller's sql may be freed while this waits (the ORM's cache
+         * of compiled queries, changed by another request): a copy. */
+        if (!retry_sql) {
+            retry_sql = strdup(sql);
+            if (!retry_sql)
+                return mn_err_set(err, MN_ENOMEM, "out of memory");
+            sql = retry_sql;
+        }
         txn_wait(db);
+    }
     if (!db->native) {
         mn_err_set(err, MN_EDB, "no database connection (reconnecting failed): %s", sql);
         free(retry_sql);
@@ -422,7 +431,7 @@ again:
     mn__stmt *st = stmt_get(db, sql, hash, err);
     if (!st || st->nparams != nparams) {
         int code = st ? mn_err_set(err, MN_EINVAL, "the statement has %zu placeholders but %zu parameters were given: %s",
-                                   st->nparams, nparams, sql)
+                                   st->nparams, nparams, st->sql)
                       : err && err->code ? err->code : MN_EDB;
         free(retry_sql);
         return code;

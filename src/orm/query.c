@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 #include "manouche/json.h"
+#include "fiber.h"
 #include "orm_internal.h"
 
 /* ---- REGEXP for SQLite (PCRE2), registered on every new connection ---- */
@@ -3966,6 +3967,15 @@ static int run_select(mn_qs *qs, mn_err *err)
         if (cacheable && c.np == shape.n)
             stored = qc_store(db, &shape, sql);
     }
+    /* On a server fiber the query may wait for its result while other
+     * requests use the same connection and may replace this shape's cache
+     * slot (freeing its decoder): keep a copy of the decoder, and look the
+     * slot up again before storing into it. */
+    mn__coldec *hit_dec = hit ? hit->dec : NULL;
+    if (hit_dec && mn__loop_can_wait())
+        hit_dec = mn_arena_memdup(qs->arena, hit->dec, hit->ndec * sizeof *hit->dec);
+    if (hit && hit->dec && !hit_dec)
+        return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
     mn_db_rows *rows;
     int rc = qs->cursor ? mn_db_cursor_fetch(qs->cursor, qs->cursor_chunk, &rows, &e)
                         : mn_db_execute_hashed(db, sql, sql_hash, c.params, c.np, &rows, &e);
@@ -4025,8 +4035,8 @@ static int run_select(mn_qs *qs, mn_err *err)
     mn_db_cell cellbuf[64], *cells = cellbuf;
     mn__coldec *dec = NULL;
     size_t ncells = n;
-    if (hit && hit->dec) {
-        dec = hit->dec;
+    if (hit_dec) {
+        dec = hit_dec;
     } else if (qs->mode == MODE_OBJECTS && !qs->raw_sql && (dec = mn_arena_alloc(qs->arena, (n + 1) * sizeof *dec))) {
         for (size_t i = 0; i < n; i++) {
             if (cols[i].field >= 0)
@@ -4048,7 +4058,7 @@ static int run_select(mn_qs *qs, mn_err *err)
             mn_db_rows_close(rows);
             return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
         }
-        qc_store_dec(hit ? hit : stored, dec, n);
+        qc_store_dec(mn__loop_can_wait() ? (cacheable ? qc_find(db, &shape) : NULL) : hit ? hit : stored, dec, n);
     }
     while ((len == 0 || !qs->one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (qs->mode == MODE_OBJECTS) {
