@@ -711,11 +711,16 @@ static mn_value run_terminal(mn_model *m, mn_qs *qs, mn_value act)
             objs[i] = new_obj(m, mn_list_get(a1.u.list, i));
         if (F.code)
             return mn_value_null();
-        if (mn_model_bulk_create(m, objs, n, a2.type == MN_VALUE_INT ? (size_t)a2.u.i : 0, NULL, &err) != MN_OK) {
+        unsigned flags = a3.type == MN_VALUE_BOOL && a3.u.b ? MN_BULK_IGNORE_CONFLICTS : 0;
+        if (mn_model_bulk_create_opts(m, objs, n, a2.type == MN_VALUE_INT ? (size_t)a2.u.i : 0, flags, NULL, &err) !=
+            MN_OK) {
             fail_with(&err);
             return mn_value_null();
         }
-        return pk_list(objs, n, m);
+        mn_list *pks = mn_list_new(A, n);
+        for (size_t i = 0; i < n; i++) /* a key left unset is None */
+            mn_list_push(pks, mn_obj_pk(objs[i], m) ? mn_value_int(mn_obj_pk(objs[i], m)) : mn_value_null());
+        return mn_value_list(pks);
     }
     if (!strcmp(name, "bulk_update")) {
         /* [[pk, {changes}], ...], [fields], batch_size */
@@ -790,24 +795,8 @@ static mn_value run_terminal(mn_model *m, mn_qs *qs, mn_value act)
         mn_value changed = mn_value_list(mn_list_new(A, 4));
         for (size_t i = 0; i < mn_map_len(a2.u.map); i++)
             mn_list_push(changed.u.list, mn_value_str(mn_map_key_at(a2.u.map, i)));
-        int rc;
-        if (a3.type == MN_VALUE_LIST) {
-            /* refresh_from_db(fields=[...]): reload the listed fields only */
-            names8 f = names_of(a3);
-            void *fresh = load(m, a1.u.i);
-            if (!fresh)
-                return mn_value_null();
-            rc = MN_OK;
-            for (size_t i = 0; i < f.len; i++) {
-                mn_value v;
-                if (mn_obj_get(fresh, m, f.n[i], &v) != MN_OK || mn_obj_set(obj, m, f.n[i], v, A, &err) != MN_OK) {
-                    rc = err.code;
-                    break;
-                }
-            }
-        } else {
-            rc = mn_obj_refresh(obj, m, NULL, A, &err);
-        }
+        names8 f = names_of(a3);
+        int rc = mn_obj_refresh_fields(obj, m, NULL, a3.type == MN_VALUE_LIST ? f.n : NULL, A, &err);
         if (rc != MN_OK) {
             fail_with(&err);
             return mn_value_null();

@@ -476,6 +476,11 @@ int64_t mn_obj_delete_row(void *obj, mn_model *m, mn_db *db, mn_err *err);
 /* refresh_from_db(): reloads every field (strings into arena). MN_ENOTFOUND
  * when the row is gone. */
 int mn_obj_refresh(void *obj, mn_model *m, mn_db *db, mn_arena *arena, mn_err *err);
+/* refresh_from_db(fields=[...]): reloads only the named fields (names or
+ * ForeignKey attnames, NULL-terminated; NULL: every field, an empty list:
+ * none, without a query). MN_EINVAL "Product has no field named 'stok'",
+ * MN_ENOTFOUND when the row is gone, or the database's error. */
+int mn_obj_refresh_fields(void *obj, mn_model *m, mn_db *db, const char *const *fields, mn_arena *arena, mn_err *err);
 /* full_clean(): max_length, null/blank, choices, decimal digits,
  * positive integers, email/slug/url/ip/uuid formats, validators, then
  * hooks.clean. Every error is collected: errors (may be NULL) receives a

@@ -208,6 +208,14 @@ int64_t mn_qs_delete(mn_qs *qs, mn_map **per_model, mn_err *err);
  * key. No save signals, as in Django. Returns MN_OK or the error (the
  * batches run in one transaction). db NULL: mn_orm_db(). */
 int mn_model_bulk_create(mn_model *m, void *const *objs, size_t n, size_t batch_size, mn_db *db, mn_err *err);
+/* bulk_create(..., ignore_conflicts=True) with MN_BULK_IGNORE_CONFLICTS:
+ * rows that break a unique or other constraint are skipped (INSERT OR
+ * IGNORE on SQLite, ON CONFLICT DO NOTHING on PostgreSQL) and, as in
+ * Django, new primary keys are left unset (0). flags 0 is
+ * mn_model_bulk_create. */
+enum { MN_BULK_IGNORE_CONFLICTS = 1 };
+int mn_model_bulk_create_opts(mn_model *m, void *const *objs, size_t n, size_t batch_size, unsigned flags, mn_db *db,
+                              mn_err *err);
 /* bulk_update(objs, fields, batch_size): UPDATE ... SET f = CASE pk WHEN ..
  * per batch. Returns rows updated or a negative code. */
 int64_t mn_model_bulk_update(mn_model *m, void *const *objs, size_t n, const char *const *fields, size_t batch_size,

@@ -59,6 +59,12 @@ typedef struct mn_type {
     int (*to_list)(const void *obj, mn_arena *arena, mn_list **out);
     /* Truthiness; without it objects are true. */
     bool (*truthy)(const void *obj);
+    /* Optional get_attr for a call site that looks one name up again and
+     * again (a template variable): same results and errors as get_attr.
+     * *slot belongs to the call site, 0 at first; the hook may keep in it
+     * what spares the name lookup next time (read and written with relaxed
+     * atomics: call sites are shared by threads). */
+    int (*get_attr_slot)(const void *obj, mn_str name, uint64_t *slot, mn_arena *arena, mn_value *out);
 } mn_type;
 
 struct mn_value {

@@ -326,6 +326,10 @@ static int pg_error(mn_db *db, PGresult *r, const char *sql, mn_err *err)
      * plans are stale (the caller prepares again). */
     if (state && !strcmp(state, "0A000") && strstr(msg, "cached plan must not change result type"))
         db->stale_stmts = true;
+    /* A statement deallocated (DEALLOCATE ALL after DDL) while another
+     * fiber's run of it was waiting: prepare again too. */
+    if (state && !strcmp(state, "26000"))
+        db->stale_stmts = true;
     size_t len = strlen(msg);
     while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
         len--;

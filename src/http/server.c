@@ -131,6 +131,7 @@ struct conn {
     job jb;          /* the request being run */
     job *job;        /* S_WAIT: &jb, whose view is suspended */
     bool gone;       /* S_WAIT: the client went away; closed when the view returns */
+    bool muted;      /* S_WAIT: input came; EPOLLIN is off until the view returns */
 };
 
 struct thread_ctx {
@@ -257,8 +258,12 @@ static void conn_close(conn *c)
 static void conn_events(conn *c, bool want_out)
 {
     bool reading = c->state == S_LINGER ||
-                   (c->state != S_ACTIVE && c->state != S_WAIT && !c->close_after &&
-                    c->wlen - c->woff < WBUF_HIGH);
+                   (c->state != S_ACTIVE && !c->close_after && c->wlen - c->woff < WBUF_HIGH);
+    /* While a view waits nothing is read, but EPOLLIN stays registered
+     * until input actually comes (conn_wait_event mutes it then): two
+     * epoll_ctl calls per waiting request saved. */
+    if (c->state == S_WAIT)
+        reading = reading && !c->muted && (c->events & EPOLLIN);
     uint32_t ev = (reading ? EPOLLIN : 0) | (want_out ? EPOLLOUT : 0);
     if (ev == c->events)
         return;
@@ -560,6 +565,7 @@ static void job_done(void *arg)
     size_t end = j->end;
     c->job = NULL;
     c->state = S_HEAD;
+    c->muted = false;
     if (c->gone) { /* the client went away while the view ran */
         arena_put(c->t, j->a);
         conn_close(c);
@@ -924,6 +930,11 @@ static void conn_read(conn *c)
              * half-close after its request), then close. */
             if (c->rlen > c->rstart)
                 conn_process(c);
+            if (c->state == S_WAIT) { /* answered, then closed, when the view returns */
+                c->close_after = true;
+                conn_events(c, c->wlen > c->woff);
+                return;
+            }
             if (c->wlen > c->woff || c->state == S_ACTIVE) {
                 c->close_after = true;
                 conn_output(c);
@@ -948,15 +959,15 @@ static void conn_read(conn *c)
  * the view's fiber still refers to the connection. */
 static void conn_wait_event(conn *c, uint32_t e)
 {
-    if (!(e & (EPOLLERR | EPOLLHUP)) && (e & EPOLLOUT)) {
-        int rc = conn_flush(c);
+    if (!(e & (EPOLLERR | EPOLLHUP))) {
+        if (e & EPOLLIN)
+            c->muted = true; /* level-triggered: unread input would wake the loop again */
+        bool out = c->wlen > c->woff;
+        int rc = (e & EPOLLOUT) ? conn_flush(c) : 0;
         if (rc >= 0) {
-            conn_events(c, rc > 0);
+            conn_events(c, (e & EPOLLOUT) ? rc > 0 : out);
             return;
         }
-    } else if (!(e & (EPOLLERR | EPOLLHUP))) {
-        conn_events(c, c->wlen > c->woff);
-        return;
     }
     epoll_ctl(c->t->epfd, EPOLL_CTL_DEL, c->fd, NULL);
     c->events = 0;

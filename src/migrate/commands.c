@@ -1049,6 +1049,52 @@ static int cmp_key(const void *x, const void *y)
     return r ? r : strcmp(a->name, b->name);
 }
 
+/* The optimized operations must leave the app's models as the original
+ * ones do, replayed on the state before the first squashed migration
+ * (Django's optimizer can move a RenameModel before a CreateModel whose
+ * foreign key names the model's middle name, leaving it dangling). When
+ * the original operations cannot be replayed alone (they rely on another
+ * app's migrations in between) or leave an inconsistent state, there is
+ * nothing to compare with. */
+static int check_optimized(mn_command_ctx *ctx, const proj *pr, const char *app, const mn_migration *first,
+                           const mn_mig_op *ops, size_t nops, const mn_mig_op *opt, size_t nopt)
+{
+    mn_arena *a = mn_command_arena(ctx);
+    mn_err err = { 0 };
+    long node = mn_mig_graph_find(pr->g, app, first->name);
+    mn_mig_state *base = node >= 0 ? mn_mig_graph_state(pr->g, node, false, a, &err) : NULL;
+    if (!base)
+        return 0;
+    mn_mig_state *before = mn_mig_state_clone(base), *after = mn_mig_state_clone(base);
+    if (!before || !after)
+        return mn_command_error(ctx, "out of memory");
+    for (size_t i = 0; i < nops; i++)
+        if (mn_mig_state_apply(before, app, &ops[i], &err) != MN_OK)
+            return 0;
+    const char *why = NULL;
+    for (size_t i = 0; i < nopt && !why; i++)
+        if (mn_mig_state_apply(after, app, &opt[i], &err) != MN_OK)
+            why = mn_arena_sprintf(a, "operation %zu: %s", i + 1, err.msg);
+    if (!why) {
+        mn_mig_op *diff;
+        size_t ndiff;
+        mn_mig_questioner noinput = { 0 };
+        /* An error here comes from a state the original operations left
+         * inconsistent (unique_together naming a removed field): nothing
+         * to compare with. */
+        if (mn_mig_autodetect(after, before, app, &noinput, a, &diff, &ndiff, NULL, NULL, &err) != MN_OK)
+            return 0;
+        if (ndiff)
+            why = mn_arena_sprintf(a, "the squash would need: %s", mn_mig_op_describe(&diff[0], a));
+    }
+    if (!why)
+        return 0;
+    return mn_command_error(ctx,
+                            "The optimized operations do not give the models the squashed migrations give (%s). "
+                            "Squash with --no-optimize, or over a shorter range.",
+                            why);
+}
+
 static int squashmigrations_handle(mn_command_ctx *ctx)
 {
     mn_arena *a = mn_command_arena(ctx);
@@ -1180,6 +1226,8 @@ static int squashmigrations_handle(mn_command_ctx *ctx)
             mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "Optimizing...");
         if (mn_mig_optimize(ops, nops, app, a, &new_ops, &new_n, &err) != MN_OK)
             return mn_command_error(ctx, "%s", err.msg);
+        if ((rc = check_optimized(ctx, &pr, app, todo[0], ops, nops, new_ops, new_n)))
+            return rc;
         if (verbosity > 0) {
             if (new_n == nops)
                 mn_command_out(ctx, MN_STYLE_PLAIN, "  No optimizations possible.");

@@ -737,8 +737,34 @@ int mn_obj_load_deferred(void *obj, mn_model *m, const char *field, mn_err *err)
 
 int mn_obj_refresh(void *obj, mn_model *m, mn_db *db, mn_arena *arena, mn_err *err)
 {
+    return mn_obj_refresh_fields(obj, m, db, NULL, arena, err);
+}
+
+int mn_obj_refresh_fields(void *obj, mn_model *m, mn_db *db, const char *const *fields, mn_arena *arena, mn_err *err)
+{
     if (mn__model_setup(m, err) != MN_OK)
         return err ? err->code : MN_EINVAL;
+    /* the fields to reload: all, or those named (attnames too) */
+    int idx[MN__MAX_FIELDS];
+    size_t n = 0;
+    if (!fields) {
+        for (size_t i = 0; i < m->_rt->nfields; i++)
+            idx[n++] = (int)i;
+    }
+    for (size_t k = 0; fields && fields[k] && n < MN__MAX_FIELDS; k++) {
+        const mn_field *f = mn_model_field_by_name(m, fields[k]);
+        size_t len = strlen(fields[k]);
+        if (!f && len > 3 && !strcmp(fields[k] + len - 3, "_id"))
+            for (size_t j = 0; j < m->_rt->nfields; j++)
+                if (m->_rt->fields[j].kind == MN_KIND_FOREIGNKEY &&
+                    !strncmp(m->_rt->fields[j].name, fields[k], len - 3) && !m->_rt->fields[j].name[len - 3])
+                    f = &m->_rt->fields[j];
+        if (!f)
+            return mn_err_set(err, MN_EINVAL, "%s has no field named '%s'", m->name, fields[k]);
+        idx[n++] = mn_model_field_index(m, f);
+    }
+    if (n == 0)
+        return MN_OK; /* refresh_from_db(fields=[]) loads nothing */
     db = mn__db(db, err);
     if (!db)
         return MN_EINVAL;
@@ -746,10 +772,10 @@ int mn_obj_refresh(void *obj, mn_model *m, mn_db *db, mn_arena *arena, mn_err *e
     mn_buf b;
     mn_buf_init(&b, arena, 0);
     mn_buf_puts(&b, "SELECT ");
-    for (size_t i = 0; i < m->_rt->nfields; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (i)
             mn_buf_puts(&b, ", ");
-        mn__quote(&b, m->_rt->columns[i]);
+        mn__quote(&b, m->_rt->columns[idx[i]]);
     }
     mn_buf_puts(&b, " FROM ");
     mn__quote(&b, m->_rt->table);
@@ -771,12 +797,13 @@ int mn_obj_refresh(void *obj, mn_model *m, mn_db *db, mn_arena *arena, mn_err *e
         return mn_err_set(err, MN_ENOTFOUND, "%s matching query does not exist.", m->name);
     }
     mn_db_engine eng = mn_db_engine_of(db);
-    for (size_t i = 0; rc == MN_OK && i < m->_rt->nfields; i++)
-        rc = mn__member_from_row(obj, m, i, rows, i, eng, arena, err);
+    for (size_t i = 0; rc == MN_OK && i < n; i++)
+        rc = mn__member_from_row(obj, m, (size_t)idx[i], rows, i, eng, arena, err);
     mn_db_rows_close(rows);
     mn_obj *h = mn_obj_header(m, obj);
     if (rc == MN_OK && h->deferred)
-        h->deferred->mask = 0; /* every field is loaded now */
+        for (size_t i = 0; i < n; i++)
+            h->deferred->mask &= ~(UINT64_C(1) << idx[i]); /* loaded now */
     return rc;
 }
 
@@ -1089,6 +1116,15 @@ int mn_obj_full_clean(void *obj, mn_model *m, mn_arena *a, mn_map **errors_out, 
         }
         if (bad)
             add_error(errors, a, f->name, bad, err, &first);
+        if (!bad && f->kind == MN_KIND_FOREIGNKEY && f->related && v.type == MN_VALUE_INT && mn_orm_db()) {
+            /* ForeignKey.validate(): the row pointed at must exist */
+            mn_err fe = { 0 };
+            if (mn_qs_exists(mn_qs_filter(mn_qs_all(f->related, a), "pk", v), &fe) == 0) {
+                snprintf(msg, sizeof msg, "%s instance with %s %lld does not exist.", mn_model_verbose_name(f->related),
+                         mn_model_pk(f->related)->name, (long long)v.u.i);
+                add_error(errors, a, f->name, msg, err, &first);
+            }
+        }
         for (const mn_validator_fn *vf = f->validators; vf && *vf; vf++) {
             mn_err ve = { 0 };
             if ((*vf)(v, &ve) != MN_OK)
@@ -1174,6 +1210,31 @@ static int inst_get_attr(const void *obj, mn_str name, mn_arena *arena, mn_value
     return MN_ENOTFOUND;
 }
 
+/* get_attr for a template variable: the call site's slot remembers the
+ * model and the index of the plain field its name gives (the model's
+ * address in the low 48 bits, the index above), so the next instance of
+ * that model skips the name lookup. Anything else goes to inst_get_attr. */
+#define SLOT_PTR_MASK ((UINT64_C(1) << 48) - 1)
+
+static int inst_get_attr_slot(const void *obj, mn_str name, uint64_t *slot, mn_arena *arena, mn_value *out)
+{
+    const mn_obj *h = obj;
+    mn_model *m = (mn_model *)h->model;
+    const void *base = (const char *)obj - m->obj_offset;
+    uint64_t mp = (uint64_t)(uintptr_t)m;
+    uint64_t c = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    if (c && (c & SLOT_PTR_MASK) == mp)
+        return mn__obj_get_at(base, m, (int)(c >> 48), out);
+    if (name.len < 96 && !(mp & ~SLOT_PTR_MASK)) {
+        int i = mn__model_field_find(m, name);
+        if (i >= 0 && m->_rt->fields[i].kind != MN_KIND_FOREIGNKEY) {
+            __atomic_store_n(slot, mp | (uint64_t)i << 48, __ATOMIC_RELAXED);
+            return mn__obj_get_at(base, m, i, out);
+        }
+    }
+    return inst_get_attr(obj, name, arena, out);
+}
+
 static int inst_to_str(const void *obj, mn_buf *out)
 {
     const mn_obj *h = obj;
@@ -1193,6 +1254,7 @@ const mn_type mn_model_instance_type = {
     .name = "Model",
     .get_attr = inst_get_attr,
     .to_str = inst_to_str,
+    .get_attr_slot = inst_get_attr_slot,
 };
 
 mn_value mn_obj_value(void *obj, const mn_model *m)

@@ -183,6 +183,30 @@ static void iso_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, !strcmp(part, "week") ? week : year);
 }
 
+/* mn_time_of(text): the time of a datetime written as text, as Python's
+ * str(time) writes it ("10:30:00", "10:30:00.250000"); NULL when the text
+ * is no datetime. */
+static void time_of_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *text = (const char *)sqlite3_value_text(argv[0]);
+    mn_datetime dt;
+    if (!text || mn_datetime_parse(mn_str_from(text), &dt, NULL) != MN_OK) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    mn_time t;
+    mn_datetime_fields(dt, NULL, &t);
+    mn_buf b;
+    mn_buf_init(&b, NULL, 64);
+    mn_time_write(&b, t);
+    if (mn_buf_error(&b))
+        sqlite3_result_error_nomem(ctx);
+    else
+        sqlite3_result_text(ctx, mn_buf_cstr(&b), -1, SQLITE_TRANSIENT);
+    mn_buf_free(&b);
+}
+
 static int regexp_init(sqlite3 *db, char **errmsg, const struct sqlite3_api_routines *api)
 {
     (void)errmsg;
@@ -195,6 +219,9 @@ static int regexp_init(sqlite3 *db, char **errmsg, const struct sqlite3_api_rout
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "django_format_dtdelta", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                         dtdelta_fn, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "mn_time_of", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, time_of_fn,
+                                        NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "mn_iso", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, iso_fn, NULL, NULL,
                                         NULL);
@@ -804,6 +831,9 @@ typedef struct comp {
     bool in_aggregate; /* compiling aggregate(): relation aggregates combine per row */
     bool via_rel;      /* the model was reached across a relation of a filter */
     bool agg_over_annots; /* aggregate() reads annotations of a wrapped query */
+    bool ord_select;   /* compile_order writes its expressions as select columns ... */
+    uint64_t ord_desc; /* ... recording here which are descending */
+    size_t nord;
     const char *guard_col; /* a JSON key's column: exclude()'s IS NOT NULL goes on it */
     bool joins;        /* run_select: write select_related's joins */
     struct sjoin *sj;  /* those joins */
@@ -1293,9 +1323,7 @@ static void put_transform(comp *c, const char *tr, const char *lhs, const mn_fie
         if (pg)
             mn_buf_printf(&c->sql, "(%s)::time", lhs);
         else
-            mn_buf_printf(&c->sql, "CASE WHEN strftime('%%f', %s) LIKE '%%.000' THEN time(%s) ELSE "
-                                   "strftime('%%H:%%M:%%f', %s) END",
-                          lhs, lhs, lhs);
+            mn_buf_printf(&c->sql, "mn_time_of(%s)", lhs);
         return;
     }
     if (!pg && (!strcmp(tr, "week") || !strcmp(tr, "iso_year"))) {
@@ -1315,9 +1343,9 @@ static void put_transform(comp *c, const char *tr, const char *lhs, const mn_fie
         if (pg)
             mn_buf_printf(&c->sql, "(EXTRACT(%s FROM %s)%s)", parts[i].pg, lhs, wd ? " + 1" : "");
         else if (!strcmp(tr, "quarter"))
-            mn_buf_printf(&c->sql, "((CAST(strftime('%%m', %s) AS INTEGER) + 2) / 3)", lhs);
+            mn_buf_printf(&c->sql, "((CAST(strftime('%%%%m', %s) AS INTEGER) + 2) / 3)", lhs);
         else if (!strcmp(tr, "iso_week_day")) /* Monday 1 .. Sunday 7 */
-            mn_buf_printf(&c->sql, "((CAST(strftime('%%w', %s) AS INTEGER) + 6) %% 7 + 1)", lhs);
+            mn_buf_printf(&c->sql, "((CAST(strftime('%%%%w', %s) AS INTEGER) + 6) %%%% 7 + 1)", lhs);
         else
             mn_buf_printf(&c->sql, "(CAST(strftime('%s', %s) AS INTEGER)%s)", parts[i].sq, lhs, parts[i].sq_fix);
         return;
@@ -2646,18 +2674,40 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
                 cfail(c, MN_ENOMEM, "out of memory");
                 return;
             }
-            if (k)
+            if (k && !c->ord_select)
                 put(c, ", ");
             compile_order_item(c, sub, desc != rdesc, reversed, depth + 1);
         }
         return;
     }
+    if (c->ord_select)
+        put(c, ", ");
     const mn_field *f = resolve_field(c, name);
-    if (f) {
+    const char *sep = strstr(name, "__");
+    char *head = !f && sep ? mn_arena_strndup(c->a, name, (size_t)(sep - name)) : NULL;
+    const mn_field *jf = head ? resolve_field(c, head) : NULL;
+    if (jf && jf->kind == MN_KIND_JSON) {
+        /* order_by("tags__size"): by the key's JSON value, as Django */
+        char *parts[16];
+        size_t np = 0;
+        char *copy = mn_arena_strdup(c->a, sep + 2);
+        for (char *q = copy; q && np < 16;) {
+            char *next = strstr(q, "__");
+            if (next)
+                *next = '\0';
+            parts[np++] = q;
+            q = next ? next + 2 : NULL;
+        }
+        put(c, c->eng == MN_DB_POSTGRES ? "(" : "JSON_EXTRACT(");
+        put_qcol(c, &c->sql, mn_field_column(jf));
+        put(c, c->eng == MN_DB_POSTGRES ? " #> " : ", ");
+        param(c, mn_value_str(json_path(c, parts, 0, np)));
+        put(c, ")");
+    } else if (f) {
         put_col(c, f);
     } else if (find_annot(c->qs, name)) {
         mn__quote(&c->sql, name);
-    } else if (strstr(name, "__")) {
+    } else if (sep) {
         const mn_field *vf;
         size_t nvj0 = c->nvj;
         const char *al = c->alias ? vjoin_path(c, name, &vf) : NULL;
@@ -2673,10 +2723,15 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
         unresolved(c, name);
         return;
     }
-    if (desc != reversed)
+    if (c->ord_select) {
+        if (c->nord < 64 && desc != reversed)
+            c->ord_desc |= UINT64_C(1) << c->nord;
+        c->nord++;
+    } else if (desc != reversed) {
         put(c, " DESC");
-    else
+    } else {
         put(c, " ASC");
+    }
 }
 
 static void compile_order(comp *c, const char *const *order, bool reversed)
@@ -2684,10 +2739,16 @@ static void compile_order(comp *c, const char *const *order, bool reversed)
     bool first = true;
     for (size_t i = 0; order && order[i] && c->rc == MN_OK; i++) {
         const char *o = order[i];
-        put(c, first ? " ORDER BY " : ", ");
+        if (!c->ord_select)
+            put(c, first ? " ORDER BY " : ", ");
         first = false;
         if (!strcmp(o, "?")) {
-            put(c, "RANDOM()");
+            if (c->ord_select) {
+                put(c, ", RANDOM()");
+                c->nord++;
+            } else {
+                put(c, "RANDOM()");
+            }
             continue;
         }
         bool desc = o[0] == '-';
@@ -2781,6 +2842,33 @@ static bool any_agg(mn_qs *qs)
 }
 
 /* SELECT ... FROM ... WHERE ... [GROUP BY] ORDER BY ... LIMIT */
+/* Is every ordering name a column the SELECT already has (a plain field
+ * of an instance query, a selected values() name or annotation)? */
+static bool order_selected(comp *c, const selcol *cols, size_t n, const char *const *ord)
+{
+    for (size_t i = 0; ord[i]; i++) {
+        const char *name = ord[i][0] == '-' ? ord[i] + 1 : ord[i];
+        if (!strcmp(name, "?"))
+            return false;
+        const mn_field *f = resolve_field(c, name);
+        if (f && f->kind == MN_KIND_FOREIGNKEY && !strcmp(f->name, name) && f->related &&
+            f->related->meta.ordering)
+            return false; /* follows the related model's ordering */
+        bool found = false;
+        for (size_t k = 0; k < n && !found; k++) {
+            if (f && cols[k].field >= 0 && !cols[k].path && !cols[k].jalias)
+                found = cols[k].field == mn_model_field_index(c->m, f);
+            else if (!f && cols[k].field < 0)
+                found = !strcmp(c->qs->annots[-cols[k].field - 1].name, name);
+            else if (!f && cols[k].path)
+                found = !strcmp(cols[k].key, name) && !cols[k].jalias;
+        }
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
 static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
 {
     mn_qs *qs = c->qs;
@@ -2816,6 +2904,22 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
             mn__quote(&c->sql, an->name);
         }
     }
+    /* distinct() ordered by what it does not select: as Django, the
+     * ordering joins the selected columns (so it counts for DISTINCT, and
+     * PostgreSQL accepts the ORDER BY), which the ORDER BY names by
+     * position */
+    bool ord_cols = qs->distinct && ord && ord[0] && !c->joins && !any_agg(qs) && !order_selected(c, cols, n, ord);
+    size_t nord = 0;
+    uint64_t ord_desc = 0;
+    if (ord_cols) {
+        c->ord_select = true;
+        c->nord = 0;
+        c->ord_desc = 0;
+        compile_order(c, ord, qs->reversed);
+        c->ord_select = false;
+        nord = c->nord;
+        ord_desc = c->ord_desc;
+    }
     if (c->joins)
         put_related_columns(c);
     put(c, " FROM ");
@@ -2847,8 +2951,13 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
         }
     }
     compile_having(c);
-    if (with_order)
+    if (ord_cols) {
+        for (size_t i = 0; i < nord; i++)
+            mn_buf_printf(&c->sql, "%s%zu %s", i ? ", " : " ORDER BY ", n + i + 1,
+                          i < 64 && (ord_desc >> i & 1) ? "DESC" : "ASC");
+    } else if (with_order) {
         compile_order(c, ordering(qs), qs->reversed);
+    }
     compile_limit(c, qs->low, qs->high);
     if (qs->for_update && c->eng == MN_DB_POSTGRES)
         put(c, " FOR UPDATE");
@@ -3220,8 +3329,8 @@ static bool qc_shape_of(mn_qs *qs, mn_db_engine eng, qc_shape *s)
         return false;
     const char *const *order = ordering(qs);
     for (size_t i = 0; order && order[i]; i++)
-        if (!qc_put_name(s, order[i]))
-            return false;
+        if (strstr(order[i], "__") || !qc_put_name(s, order[i]))
+            return false; /* a path may compile to parameters (a JSON key's) */
     if (!qc_put(s, "\1", 1))
         return false;
     if (qs->where && !qc_where(s, qs, qs->where))
@@ -4851,6 +4960,13 @@ static int cmp_i64(const void *a, const void *b)
 
 int mn_model_bulk_create(mn_model *m, void *const *objs, size_t n, size_t batch_size, mn_db *db, mn_err *err)
 {
+    return mn_model_bulk_create_opts(m, objs, n, batch_size, 0, db, err);
+}
+
+int mn_model_bulk_create_opts(mn_model *m, void *const *objs, size_t n, size_t batch_size, unsigned flags, mn_db *db,
+                              mn_err *err)
+{
+    bool ignore = (flags & MN_BULK_IGNORE_CONFLICTS) != 0;
     if (mn__model_setup(m, err) != MN_OK)
         return err ? err->code : MN_EINVAL;
     db = mn__db(db, err);
@@ -4900,7 +5016,8 @@ int mn_model_bulk_create(mn_model *m, void *const *objs, size_t n, size_t batch_
             rc = mn_err_set(err, MN_ENOMEM, "out of memory");
             break;
         }
-        mn_buf_puts(&b, "INSERT INTO ");
+        /* ignore_conflicts: rows that break a constraint are skipped */
+        mn_buf_puts(&b, ignore && eng != MN_DB_POSTGRES ? "INSERT OR IGNORE INTO " : "INSERT INTO ");
         mn__quote(&b, m->_rt->table);
         mn_buf_puts(&b, " (");
         size_t k = 0;
@@ -4934,7 +5051,10 @@ int mn_model_bulk_create(mn_model *m, void *const *objs, size_t n, size_t batch_
         }
         if (rc != MN_OK)
             break;
-        if (!write_pk) {
+        if (ignore && eng == MN_DB_POSTGRES)
+            mn_buf_puts(&b, " ON CONFLICT DO NOTHING");
+        bool returning = !write_pk && !ignore; /* which rows went in is not known when ignoring */
+        if (returning) {
             mn_buf_puts(&b, " RETURNING ");
             mn__quote(&b, m->_rt->columns[pk]);
         }
@@ -4943,10 +5063,12 @@ int mn_model_bulk_create(mn_model *m, void *const *objs, size_t n, size_t batch_
             break;
         }
         mn_db_rows *rows = NULL;
-        rc = mn_db_execute(db, mn_buf_cstr(&b), params, np, write_pk ? NULL : &rows, err);
+        rc = mn_db_execute(db, mn_buf_cstr(&b), params, np, returning ? &rows : NULL, err);
         if (rc != MN_OK)
             break;
-        if (!write_pk) {
+        if (ignore && !write_pk) {
+            /* Django leaves the keys unset */
+        } else if (!write_pk) {
             int64_t *ids = mn_arena_alloc(a, (end - start) * sizeof *ids);
             size_t got = 0;
             while (ids && (rc = mn_db_rows_next(rows, err)) == MN_OK && got < end - start)

@@ -310,6 +310,7 @@ static int dictsort_impl(fcall *c, mn_value *out, bool rev)
                 return MN_ENOMEM;
             v2.lookups = mn_arena_alloc(c->arena, (var.nlookups + 1) * sizeof(mn_str));
             v2.hints = mn_arena_calloc(c->arena, var.nlookups + 1, sizeof *v2.hints);
+            v2.slots = NULL; /* the lookups moved: var's caches would not match */
             if (!v2.lookups || !v2.hints)
                 return MN_ENOMEM;
             v2.lookups[0] = MN_STR("\x01");

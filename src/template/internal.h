@@ -67,6 +67,8 @@ typedef struct mn__tvar {
     /* per lookup, where the key was last found in its map (a guess shared
      * by the threads rendering the template: read and written relaxed) */
     uint32_t *hints;
+    /* per lookup, the object type's get_attr_slot cache (NULL: none) */
+    uint64_t *slots;
     mn_value literal;
     bool translate;
 } mn__tvar;

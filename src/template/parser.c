@@ -259,7 +259,8 @@ int mn__tpl_var_parse(mn_arena *a, mn_str var, mn__tvar *out, mn_err *err)
         n += var.ptr[i] == '.';
     out->lookups = mn_arena_alloc(a, n * sizeof(mn_str));
     out->hints = mn_arena_calloc(a, n, sizeof *out->hints);
-    if (!out->lookups || !out->hints)
+    out->slots = mn_arena_calloc(a, n, sizeof *out->slots);
+    if (!out->lookups || !out->hints || !out->slots)
         return mn_err_set(err, MN_ENOMEM, "out of memory");
     size_t pos = 0, k = 0;
     mn_str f;

@@ -298,7 +298,9 @@ static int date_attr(mn_value cur, mn_str bit, mn_value *out)
     return MN_ENOTFOUND;
 }
 
-static int lookup_bit(mn_template_context *ctx, mn_value cur, mn_str bit, mn_value *out)
+/* One attribute lookup; slot is the call site's get_attr_slot cache (NULL:
+ * none). */
+static int lookup_bit(mn_template_context *ctx, mn_value cur, mn_str bit, uint64_t *slot, mn_value *out)
 {
     int64_t idx;
     switch (cur.type) {
@@ -326,7 +328,11 @@ static int lookup_bit(mn_template_context *ctx, mn_value cur, mn_str bit, mn_val
     }
     case MN_VALUE_OBJECT: {
         const mn_type *t = cur.u.obj.type;
-        if (t && t->get_attr) {
+        if (t && slot && t->get_attr_slot) {
+            int rc = t->get_attr_slot(cur.u.obj.ptr, bit, slot, ctx->arena, out);
+            if (rc != MN_ENOTFOUND)
+                return rc;
+        } else if (t && t->get_attr) {
             int rc = t->get_attr(cur.u.obj.ptr, bit, ctx->arena, out);
             if (rc != MN_ENOTFOUND)
                 return rc;
@@ -411,7 +417,7 @@ static int var_lookup(const mn__tvar *v, mn_template_context *ctx, mn_value *out
                 continue;
             }
         }
-        rc = lookup_bit(ctx, cur, v->lookups[i], &next);
+        rc = lookup_bit(ctx, cur, v->lookups[i], v->slots ? &v->slots[i] : NULL, &next);
         if (rc == MN_ENOTFOUND)
             return rc;
         if (rc == MN_EPARSE && cur.type == MN_VALUE_OBJECT && cur.u.obj.type && cur.u.obj.type->name &&

@@ -247,6 +247,25 @@ def order():
     got = read_responses(s, len(paths))
     s.close()
     check([b for _, b in got] == want, f"pipelined answers out of order: {got[:5]}...")
+    # A request that arrives while the one before it waits for the database.
+    s = socket.create_connection((host, port), timeout=60)
+    s.sendall(b"GET /sleep?ms=200 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    for _ in range(1000):
+        if psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'").strip() != "0":
+            break
+    s.sendall(b"GET /get?id=7 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    got = read_responses(s, 2)
+    s.close()
+    check(got == [(200, "slept"), (200, str(snap[7]))], f"a request sent during a wait: {got}")
+    # A client that half-closes right after its request still gets the
+    # answer of a view that waits.
+    for path, want in (("/sleep?ms=50", "slept"), ("/get?id=8", str(snap[8]))):
+        s = socket.create_connection((host, port), timeout=60)
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        s.shutdown(socket.SHUT_WR)
+        got = read_responses(s, 1)
+        s.close()
+        check(got == [(200, want)], f"{path} then half-close: {got}")
 
 
 def drain():

@@ -329,7 +329,7 @@ def run_action(M, qs, act):
         return qs.create(**{k: dec(x) for k, x in a[0].items()}).pk
     if name == "bulk_create":
         objs = [new_obj(M, f) for f in a[0]]
-        M.objects.bulk_create(objs, batch_size=a[1])
+        M.objects.bulk_create(objs, batch_size=a[1], ignore_conflicts=bool(a[2]))
         return [o.pk for o in objs]
     if name == "bulk_update":
         objs = []
@@ -451,6 +451,8 @@ def main():
             print("MISSING [%s] %s" % (ENGINE, w["n"]))
             diffs += 1
             continue
+        if os.environ.get("SHOW"):
+            print("[%s] %s\n  django: %s\n  C:      %s" % (ENGINE, w["n"], json.dumps(w.get("r")), json.dumps(g.get("r"))))
         ok = same(w.get("r"), g.get("r")) and same(w.get("dump"), g.get("dump"))
         if ok:
             if w["n"] in KNOWN and os.environ.get("VERBOSE"):

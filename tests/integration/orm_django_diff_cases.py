@@ -69,7 +69,9 @@ for lk, v in [("name", "Chair"), ("name__exact", "chair"), ("name__iexact", "CHA
               ("created__range", [DT("2024-01-01T00:00:00-06:00"), DT("2024-03-10T07:30:00+00:00")]),
               ("created__lt", DT("2024-01-01T00:00:00+01:00")), ("created", DT("2024-01-05T04:30:00-06:00")),
               ("created__iso_year", 2024), ("created__quarter", 1), ("created__week", 10),
-              ("created__time__gt", {"$time": "12:00"}),
+              ("created__time__gt", {"$time": "12:00"}), ("created__time", {"$time": "04:30"}),
+              ("created__second", 59), ("created__iso_week_day", 7), ("released__iso_week_day", 4),
+              ("released__week", 11), ("released__quarter", 3), ("released__hour", 1), ("released__time", "10:00"),
               ("tags__color", "blue"), ("tags__size__gt", 3), ("tags__dims__h", 40), ("tags__color__isnull", True),
               ("tags__color", None), ("tags", None), ("tags__isnull", False), ("tags__size__lt", 5),
               ("tags__color__startswith", "b"), ("tags__color__exact", "red"), ("tags__dims__isnull", False), ("tags__has_key", "color"), ("tags__has_keys", ["color", "size"]),
@@ -128,6 +130,8 @@ case("order by fk", "pks", [("order_by", ["category", "pk"])])
 case("order by fk name", "pks", [("order_by", ["category__name", "pk"])])
 case("order by -fk id", "pks", [("order_by", ["-category_id", "pk"])])
 case("order by json key", "pks", [("order_by", ["tags__size", "pk"])])
+case("order by json key desc", "pks", [("order_by", ["-tags__color", "pk"])])
+case("order by nested json key", "pks", [("filter", {"tags__dims__isnull": False}), ("order_by", ["tags__dims__h"])])
 case("order by unknown", "pks", [("order_by", ["prise"])])
 case("order by pk", "pks", [("order_by", ["-pk"])])
 case("order by random count", "count", [("order_by", ["?"])])
@@ -219,6 +223,9 @@ case("values with expression", "rows", [("order_by", ["pk"]), ("slice", 0, 3),
                                         ("values", ["pk", "total"])])
 case("annotate name clash", "pks", [("annotate", {"price": agg("Sum", "stock")})])
 case("annotate name clash F", "pks", [("annotate", {"stock": F("weight")})])
+case("values distinct order other", "rows", [("values", ["status"]), ("distinct",), ("order_by", ["status", "price"])])
+case("distinct order by fk name", "pks", [("distinct",), ("order_by", ["category__name", "pk"])])
+case("distinct order by fk", "pks", [("distinct",), ("order_by", ["category", "pk"])])
 case("values then filter", "rows", [("values", ["name"]), ("filter", {"stock": 0}), ("order_by", ["name"])])
 case("values count", "count", [("values", ["status"])])
 
@@ -320,6 +327,11 @@ case("bulk_create", ["bulk_create", [{"name": "B%d" % i, "slug": "b%d" % i, "pri
 case("bulk_create dup", ["bulk_create", [{"name": "B", "slug": "chair", "price": D("1.00"),
                                           "created": DT("2024-01-01T00:00:00+00:00")}], None])
 case("bulk_create empty", ["bulk_create", [], None])
+case("bulk_create ignore_conflicts", ["bulk_create", [{"name": "B", "slug": "chair", "price": D("1.00"),
+                                                       "created": DT("2024-01-01T00:00:00+00:00")},
+                                                      {"name": "C", "slug": "c-new", "price": D("2.00"),
+                                                       "created": DT("2024-01-01T00:00:00+00:00")}], None, True],
+     dump=["Product", ["slug"]])
 case("bulk_update", ["bulk_update", [[1, {"stock": 50, "price": D("9.99")}], [2, {"stock": 51, "price": D("8.88")}],
                                      [3, {"stock": 52, "price": D("7.77")}]], ["stock", "price"], 2], dump=PD)
 case("bulk_update unknown", ["bulk_update", [[1, {"stock": 50}]], ["prise"], None])
@@ -366,6 +378,8 @@ case("save pk set new", ["save", None, {"id": 50, "name": "S", "slug": "s", "pri
 case("refresh", ["refresh", 1, {"stock": 99, "name": "tmp"}, None])
 case("refresh fields", ["refresh", 1, {"stock": 99, "name": "tmp"}, ["stock"]])
 case("refresh unknown field", ["refresh", 1, {"stock": 99}, ["stok"]])
+case("refresh no fields", ["refresh", 1, {"stock": 99}, []])
+case("refresh attname", ["refresh", 1, {"category_id": 2, "stock": 99}, ["category_id"]])
 
 # ---- full_clean ----
 VALID = {"name": "Valid", "slug": "valid", "price": D("1.00"), "created": DT("2024-01-01T00:00:00+00:00")}
@@ -418,16 +432,11 @@ case("select_for_update", "pks", [("select_for_update",), ("filter", {"stock": 0
 
 SEMIJOIN = "deliberate: lookups across multi-valued relations are EXISTS semi-joins, rows never repeat " \
            "(docs/design/relations.md)"
-TODO = "not fixed yet"
+MISSING = "not supported yet: listed in docs/design/orm-django-differences.md"
 KNOWN = {
-    'filter created__iso_year=2024': TODO,
-    'filter created__quarter=1': TODO,
-    "filter created__time__gt={'$time': '12:00'}": TODO,
-    'order by json key': TODO,
-    'values json key': TODO,
-    'refresh unknown field': TODO,
-    'full_clean fk missing': TODO,
-    'values_list distinct category': TODO,
+    "values json key": MISSING,
+    "filter created__iso_year=2024": "deliberate: the ISO year; Django 3.2 compiles iso_year to a BETWEEN over the "
+                                     "calendar year (fixed in later Django)",
     "filter reviews__score=4": SEMIJOIN,
     "filter reviews__score__gte=4": SEMIJOIN,
     "filter chained multi": SEMIJOIN,

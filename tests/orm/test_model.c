@@ -656,3 +656,42 @@ Test(model, atomic_requests_middleware)
     cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&product_model, A), "name", mn_value_cstr("Half-bought")), &err), 0);
     mn_site_free(site);
 }
+
+/* refresh_from_db(fields=[...]) and ForeignKey.validate() */
+Test(model, refresh_fields_and_foreign_key_validation)
+{
+    mn_err err = { 0 };
+    category *c = mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Desks"), NULL);
+    cr_assert_not_null(c, "%s", err.msg);
+    product *p = make_product("Desk", "10.00", 4);
+    product *other = mn_qs_get(mn_qs_filter(mn_qs_all(&product_model, A), "pk", mn_value_int(p->id)), &err);
+    cr_assert_not_null(other, "%s", err.msg);
+    cr_assert_eq(mn_qs_update(mn_qs_filter(mn_qs_all(&product_model, A), "pk", mn_value_int(p->id)), &err, "stock",
+                              mn_value_int(9), "category", mn_value_int(c->id), NULL),
+                 1, "%s", err.msg);
+    /* only stock is reloaded: the other changes in memory stay */
+    p->price = mn_decimal_from_i64(1);
+    const char *stock[] = { "stock", NULL };
+    cr_assert_eq(mn_obj_refresh_fields(p, &product_model, NULL, stock, A, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(p->stock, 9);
+    cr_assert_eq(mn_decimal_cmp(p->price, mn_decimal_from_i64(1)), 0);
+    cr_assert_eq(p->category, 0);
+    const char *attname[] = { "category_id", NULL };
+    cr_assert_eq(mn_obj_refresh_fields(p, &product_model, NULL, attname, A, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(p->category, c->id);
+    const char *none[] = { NULL };
+    cr_assert_eq(mn_obj_refresh_fields(p, &product_model, NULL, none, A, &err), MN_OK);
+    const char *bad[] = { "stok", NULL };
+    cr_assert_eq(mn_obj_refresh_fields(p, &product_model, NULL, bad, A, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Product has no field named 'stok'");
+    /* full_clean: the category a key points at must exist */
+    other->category = c->id + 100;
+    mn_obj_set_null(other, &product_model, "category", false);
+    mn_map *errors = NULL;
+    cr_assert_eq(mn_obj_full_clean(other, &product_model, A, &errors, &err), MN_EINVAL);
+    mn_value msgs = mn_map_get_cstr(errors, "category");
+    cr_assert_eq(msgs.type, MN_VALUE_LIST);
+    char want[96];
+    snprintf(want, sizeof want, "category instance with id %lld does not exist.", (long long)(c->id + 100));
+    cr_assert(mn_str_eq_cstr(mn_list_get(msgs.u.list, 0).u.s, want));
+}

@@ -1330,3 +1330,340 @@ Test(qs, or_not_conditions_go_into_migration_states)
     cr_assert_eq(mm->constraints[0].qc, offer_constraints[0].qc);
     cr_assert_eq(mm->indexes[0].qc->op, MN_QC_NONE);
 }
+
+/* ---- differences from Django found by tests/integration/orm_django_diff.sh ---- */
+
+static int64_t count_or_err(mn_qs *qs, mn_err *err)
+{
+    *err = (mn_err){ 0 };
+    return mn_qs_count(qs, err);
+}
+
+Test(qs, none_and_bad_values_in_lookups_fail_as_in_django)
+{
+    mn_err err = { 0 };
+    /* None only means IS NULL for exact and iexact */
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "name__startswith", mn_value_null()), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Cannot use None as a query value");
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "publish_date__isnull", mn_value_null()), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Cannot use None as a query value");
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "publish_date__iexact", mn_value_null()), &err), 5);
+    /* get_prep_value's words for a number field given text */
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "stock__gt", mn_value_cstr("lots")), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Field 'stock' expected a number but got 'lots'.");
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "category", mn_value_cstr("x's")), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Field 'id' expected a number but got \"x's\".");
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "publish_date__year", mn_value_cstr("y")), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Field 'None' expected a number but got 'y'.");
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "stock__in", mn_value_int(5)), &err), MN_ETYPE);
+    cr_assert_str_eq(err.msg, "'int' object is not iterable");
+    /* a name that is no field of the related model is a lookup there */
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "category__nom", mn_value_int(1)), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Related Field got invalid lookup: nom");
+}
+
+Test(qs, sliced_querysets_refuse_reverse_distinct_and_in_bulk)
+{
+    mn_err err = { 0 };
+    mn_qs *sliced = mn_qs_slice(mn_qs_order_by(all(), "pk", NULL), 0, 2);
+    cr_assert_eq(mn_qs_eval(mn_qs_reverse(sliced), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Cannot reverse a query once a slice has been taken.");
+    cr_assert_eq(mn_qs_eval(mn_qs_distinct(sliced), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Cannot create distinct fields once a slice has been taken.");
+    err = (mn_err){ 0 };
+    cr_assert_null(mn_qs_last(sliced, &err));
+    cr_assert_str_eq(err.msg, "Cannot reverse a query once a slice has been taken.");
+    cr_assert_null(mn_qs_in_bulk(sliced, NULL, 0, &err));
+    cr_assert_str_eq(err.msg, "Cannot use 'limit' or 'offset' with in_bulk");
+    /* values().distinct().count() counts distinct rows of the values */
+    mn_qs *statuses = mn_qs_distinct(mn_qs_values(all(), "status", NULL));
+    cr_assert_eq(mn_qs_count(statuses, &err), 1, "%s", err.msg);
+}
+
+Test(qs, in_bulk_empty_list_and_field_name)
+{
+    mn_err err = { 0 };
+    mn_value none[1];
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    mn_map *m = mn_qs_in_bulk(all(), none, 0, &err);
+    cr_assert_not_null(m, "%s", err.msg);
+    cr_assert_eq(mn_map_len(m), 0);
+    cr_assert_eq(mn_db_log_count(DB), 0, "an empty list runs no query");
+    mn_db_log_enable(DB, false);
+    mn_value slugs[2] = { mn_value_cstr("chair"), mn_value_cstr("nope") };
+    m = mn_qs_in_bulk_field(all(), "slug", slugs, 2, &err);
+    cr_assert_not_null(m, "%s", err.msg);
+    cr_assert_eq(mn_map_len(m), 1);
+    product *p = mn_obj_from_value(mn_map_get_cstr(m, "chair"));
+    cr_assert_not_null(p);
+    cr_assert(mn_str_eq_cstr(p->name, "Chair"));
+    cr_assert_null(mn_qs_in_bulk_field(all(), "name", slugs, 1, &err));
+    cr_assert_str_eq(err.msg, "in_bulk()'s field_name must be a unique field but 'name' isn't.");
+}
+
+Test(qs, write_paths_use_djangos_names_and_messages)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(mn_qs_update(all(), &err, "prise", mn_value_int(1), NULL), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Product has no field named 'prise'");
+    bool created;
+    cr_assert_null(mn_qs_get_or_create(mn_qs_filter(all(), "name", mn_value_cstr("New")), &created, &err, "prise",
+                                       mn_value_int(1), NULL));
+    cr_assert_str_eq(err.msg, "Invalid field name(s) for model Product: 'prise'.");
+    /* the attname of a ForeignKey works where Django takes it */
+    category *c = mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Desks"), NULL);
+    cr_assert_not_null(c, "%s", err.msg);
+    product *p = mn_model_create(&product_model, A, &err, "name", mn_value_cstr("Stool"), "price", dec("9.00"),
+                                 "category_id", mn_value_int(c->id), NULL);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert_eq(p->category, c->id);
+    const char *attname[] = { "category_id", NULL };
+    cr_assert_eq(mn_obj_set(p, &product_model, "category_id", mn_value_null(), A, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_obj_save(p, &product_model, NULL, attname, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "category__isnull", mn_value_bool(false)), &err), 0);
+    /* the primary key is no update field */
+    const char *pk[] = { "id", NULL };
+    cr_assert_eq(mn_obj_save(p, &product_model, NULL, pk, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg,
+                     "The following fields do not exist in this model, are m2m fields, or are non-concrete fields: id");
+}
+
+Test(qs, json_lookups_match_django)
+{
+    mn_err err = { 0 };
+    mn_value v;
+    const char *docs[] = { "{\"color\": \"blue\", \"size\": 3}", "{\"color\": null}", "[\"wood\", \"oak\"]",
+                           "{\"size\": 5}" };
+    const char *names[] = { "Blue Lamp", "Red Lamp", "Oak Desk", "Pine Desk" };
+    for (size_t i = 0; i < 4; i++) {
+        cr_assert_eq(mn_json_loads(A, mn_str_from(docs[i]), NULL, &v, &err), MN_OK);
+        cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "name", mn_value_cstr(names[i])), &err, "metadata", v, NULL), 1,
+                     "%s", err.msg);
+    }
+    /* written as json.dumps does, so Django's text comparisons match */
+    mn_value text;
+    cr_assert_eq(mn_db_query_value(DB, "SELECT metadata FROM shop_product WHERE name = 'Oak Desk'", NULL, 0, A,
+                                   &text, &err),
+                 MN_OK, "%s", err.msg);
+    if (!is_pg())
+        cr_assert(mn_str_eq_cstr(text.u.s, "[\"wood\", \"oak\"]"));
+    mn_list *keys = mn_list_new(A, 2);
+    mn_list_push(keys, mn_value_cstr("color"));
+    mn_list_push(keys, mn_value_cstr("size"));
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "metadata__has_keys", mn_value_list(keys)), &err), 1, "%s", err.msg);
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "metadata__has_any_keys", mn_value_list(keys)), &err), 3, "%s",
+                 err.msg);
+    /* a key holding JSON null; the key missing is isnull */
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "metadata__color", mn_value_null()), &err), 1, "%s", err.msg);
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "metadata__color__isnull", mn_value_bool(true)), &err), 4, "%s",
+                 err.msg);
+    mn_list *in = mn_list_new(A, 2);
+    mn_list_push(in, mn_value_cstr("blue"));
+    mn_list_push(in, mn_value_int(5));
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "metadata__color__in", mn_value_list(in)), &err), 1, "%s", err.msg);
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "metadata__size__in", mn_value_list(in)), &err), 1, "%s", err.msg);
+    mn_value arr;
+    cr_assert_eq(mn_json_loads(A, MN_STR("[\"wood\", \"oak\"]"), NULL, &arr, &err), MN_OK);
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "metadata", arr), &err), 1, "%s", err.msg);
+    /* exclude() keeps the rows whose column is NULL and drops those without
+     * the key; a JSON null is no match on PostgreSQL, unknown on SQLite
+     * (where JSON_EXTRACT gives SQL NULL), as with Django */
+    cr_assert_eq(count_or_err(mn_qs_exclude(all(), "metadata__color", mn_value_cstr("blue")), &err), is_pg() ? 3 : 2,
+                 "%s", err.msg);
+    /* order_by a key: by its JSON value */
+    mn_qs *sized = mn_qs_order_by(mn_qs_filter(all(), "metadata__size__isnull", mn_value_bool(false)),
+                                  "-metadata__size", NULL);
+    cr_assert_eq(mn_qs_len(sized), 2, "%s", mn_qs_error(sized)->msg);
+    cr_assert_str_eq(name_at(sized, 0), "Pine Desk");
+    cr_assert_str_eq(name_at(sized, 1), "Blue Lamp");
+    mn_value want;
+    cr_assert_eq(mn_json_loads(A, MN_STR("{\"size\": 5}"), NULL, &want, &err), MN_OK);
+    int64_t n = count_or_err(mn_qs_filter(all(), "metadata__contains", want), &err);
+    if (is_pg()) {
+        cr_assert_eq(n, 1, "%s", err.msg);
+    } else {
+        cr_assert_eq(n, MN_EINVAL);
+        cr_assert_str_eq(err.msg, "contains lookup is not supported on this database backend.");
+    }
+}
+
+Test(qs, date_transforms_and_messages)
+{
+    mn_err err = { 0 };
+    /* Chair's publish_date is 2024-03-15: a Friday of ISO week 11, Q1 */
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "publish_date__week", mn_value_int(11)), &err), 1, "%s", err.msg);
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "publish_date__quarter", mn_value_int(1)), &err), 1, "%s", err.msg);
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "publish_date__iso_year", mn_value_int(2024)), &err), 1, "%s",
+                 err.msg);
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "publish_date__iso_week_day", mn_value_int(5)), &err), 1, "%s",
+                 err.msg);
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "publish_date__hour", mn_value_int(1)), &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Unsupported lookup 'hour' for DateField or join on the field not permitted.");
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "created_at__time__gte", mn_value_cstr("00:00")), &err), 6, "%s",
+                 err.msg);
+    /* to_python's two date messages */
+    product *p = mn_qs_first(all(), &err);
+    cr_assert_eq(mn_obj_set(p, &product_model, "publish_date", mn_value_cstr("2024-02-30"), A, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "\u201c2024-02-30\u201d value has the correct format (YYYY-MM-DD) but it is an invalid date.");
+    cr_assert_eq(mn_obj_set(p, &product_model, "publish_date", mn_value_cstr("30/02/2024"), A, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "\u201c30/02/2024\u201d value has an invalid date format. It must be in YYYY-MM-DD format.");
+    cr_assert_eq(mn_obj_set(p, &product_model, "updated_at", mn_value_cstr("2024-02-30 10:00"), A, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "\u201c2024-02-30 10:00\u201d value has the correct format (YYYY-MM-DD "
+                              "HH:MM[:ss[.uuuuuu]][TZ]) but it is an invalid date/time.");
+    /* a date alone is midnight */
+    cr_assert_eq(mn_obj_set(p, &product_model, "updated_at", mn_value_cstr("2024-02-03"), A, &err), MN_OK, "%s",
+                 err.msg);
+}
+
+Test(qs, naive_datetimes_are_in_the_default_time_zone)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(mn_tz_set_default("America/Chicago", &err), MN_OK, "%s", err.msg);
+    product *p = mn_qs_first(all(), &err);
+    cr_assert_eq(mn_obj_set(p, &product_model, "updated_at", mn_value_cstr("2024-01-05 10:00:00"), A, &err), MN_OK,
+                 "%s", err.msg);
+    mn_buf b;
+    mn_buf_init(&b, A, 0);
+    mn_datetime_write(&b, p->updated_at, 'T');
+    cr_assert_str_eq(mn_buf_cstr(&b), "2024-01-05T16:00:00+00:00");
+    /* a reading that happens twice is refused, as pytz does */
+    cr_assert_eq(mn_obj_set(p, &product_model, "updated_at", mn_value_cstr("2024-11-03 01:30:00"), A, &err),
+                 MN_EINVAL);
+    mn_tz_set_default(NULL, NULL);
+}
+
+Test(qs, ipv6_values_are_normalized)
+{
+    mn_err err = { 0 };
+    sample *s = mn_model_create(&sample_model, A, &err, "ip", mn_value_cstr("2001:0DB8:0:0::0001"), NULL);
+    cr_assert_not_null(s, "%s", err.msg);
+    mn_value text;
+    cr_assert_eq(mn_db_query_value(DB, "SELECT ip FROM samples", NULL, 0, A, &text, &err), MN_OK, "%s", err.msg);
+    if (!is_pg()) /* PostgreSQL's inet writes its own normal form */
+        cr_assert(mn_str_eq_cstr(text.u.s, "2001:db8::1"));
+    mn_qs *samples = mn_qs_all(&sample_model, A);
+    cr_assert_eq(count_or_err(mn_qs_filter(samples, "ip", mn_value_cstr("2001:db8:0000::1")), &err), 1, "%s", err.msg);
+    mn_model_create(&sample_model, A, &err, "ip", mn_value_cstr("::ffff:0a00:0001"), NULL);
+    cr_assert_eq(count_or_err(mn_qs_filter(samples, "ip", mn_value_cstr("::ffff:10.0.0.1")), &err), 1, "%s", err.msg);
+}
+
+Test(qs, avg_of_durations_and_aggregates_over_annotations)
+{
+    mn_err err = { 0 };
+    mn_model_create(&sample_model, A, &err, "took", mn_value_duration((mn_duration){ 1000000 }), NULL);
+    mn_model_create(&sample_model, A, &err, "took", mn_value_duration((mn_duration){ 2000002 }), NULL);
+    mn_map *r = mn_qs_aggregate(mn_qs_all(&sample_model, A), &err, "a", mn_avg(A, "took"), NULL);
+    cr_assert_not_null(r, "%s", err.msg);
+    mn_value a = mn_map_get_cstr(r, "a");
+    cr_assert_eq(a.type, MN_VALUE_DURATION);
+    cr_assert_eq(a.u.dur.us, 1500001);
+    /* Max("n") over annotate(n=...): the annotated query is a subquery */
+    mn_qs *qs = mn_qs_annotate(all(), "n", mn_expr_add(A, mn_f(A, "stock"), mn_value_int(1)), NULL);
+    r = mn_qs_aggregate(qs, &err, "m", mn_max(A, "n"), "s", mn_sum(A, "n"), NULL);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(r, "m").u.i, 13);
+    cr_assert_eq(mn_map_get_cstr(r, "s").type, MN_VALUE_INT);
+    cr_assert_eq(mn_map_get_cstr(r, "s").u.i, 3 + 0 + 2 + 5 + 12 + 1 + 6);
+}
+
+/* order_by("shelf") follows the related model's Meta.ordering. */
+typedef struct shelf {
+    mn_obj mn;
+    int64_t id;
+    mn_str name;
+} shelf;
+static const mn_field shelf_fields[] = {
+    MN_FIELD_BIGAUTO(shelf, id),
+    MN_FIELD_CHAR(shelf, name, .max_length = 20),
+    MN_FIELD_END,
+};
+static mn_model shelf_model = MN_MODEL(shelf, "lab", "Shelf", shelf_fields, .meta = { .ordering = MN_NAMES("-name") });
+typedef struct book {
+    mn_obj mn;
+    int64_t id;
+    int64_t shelf;
+} book;
+static const mn_field book_fields[] = {
+    MN_FIELD_BIGAUTO(book, id),
+    MN_FIELD_FOREIGNKEY(book, shelf, shelf_model),
+    MN_FIELD_END,
+};
+static mn_model book_model = MN_MODEL(book, "lab", "Book", book_fields);
+
+Test(qs, ordering_by_a_foreign_key_uses_its_models_ordering)
+{
+    mn_err err = { 0 };
+    mn_db_execute(DB, "DROP TABLE IF EXISTS lab_book", NULL, 0, NULL, &err);
+    mn_db_execute(DB, "DROP TABLE IF EXISTS lab_shelf", NULL, 0, NULL, &err);
+    cr_assert_eq(mn_model_create_table(&shelf_model, DB, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_model_create_table(&book_model, DB, &err), MN_OK, "%s", err.msg);
+    const char *names[] = { "b", "c", "a" };
+    for (size_t i = 0; i < 3; i++) {
+        shelf *s = mn_model_create(&shelf_model, A, &err, "name", mn_value_cstr(names[i]), NULL);
+        cr_assert_not_null(s, "%s", err.msg);
+        cr_assert_not_null(mn_model_create(&book_model, A, &err, "shelf", mn_value_int(s->id), NULL), "%s", err.msg);
+    }
+    /* shelves by -name: c (2), b (1), a (3); order_by("-shelf") flips it */
+    mn_list *ids = mn_qs_rows(mn_qs_values_list(mn_qs_order_by(mn_qs_all(&book_model, A), "shelf", NULL), MN_QS_FLAT,
+                                                "shelf_id", NULL));
+    cr_assert_not_null(ids);
+    cr_assert_eq(mn_list_get(ids, 0).u.i, 2);
+    cr_assert_eq(mn_list_get(ids, 2).u.i, 3);
+    ids = mn_qs_rows(mn_qs_values_list(mn_qs_order_by(mn_qs_all(&book_model, A), "-shelf", NULL), MN_QS_FLAT,
+                                       "shelf_id", NULL));
+    cr_assert_eq(mn_list_get(ids, 0).u.i, 3);
+    /* the key itself orders by the key */
+    ids = mn_qs_rows(mn_qs_values_list(mn_qs_order_by(mn_qs_all(&book_model, A), "shelf_id", NULL), MN_QS_FLAT,
+                                       "shelf_id", NULL));
+    cr_assert_eq(mn_list_get(ids, 0).u.i, 1);
+    mn_db_execute(DB, "DROP TABLE IF EXISTS lab_book", NULL, 0, NULL, &err);
+    mn_db_execute(DB, "DROP TABLE IF EXISTS lab_shelf", NULL, 0, NULL, &err);
+}
+
+Test(qs, bulk_create_ignore_conflicts_skips_rows_and_leaves_keys_unset)
+{
+    mn_err err = { 0 };
+    product *a = mn_model_new(&product_model, A, &err);
+    product *b = mn_model_new(&product_model, A, &err);
+    cr_assert(a && b, "%s", err.msg);
+    mn_obj_set(a, &product_model, "name", mn_value_cstr("Dup"), A, &err);
+    mn_obj_set(a, &product_model, "slug", mn_value_cstr("chair"), A, &err); /* taken */
+    mn_obj_set(b, &product_model, "name", mn_value_cstr("Fresh"), A, &err);
+    mn_obj_set(b, &product_model, "slug", mn_value_cstr("fresh"), A, &err);
+    void *objs[] = { a, b };
+    cr_assert_eq(mn_model_bulk_create(&product_model, objs, 2, 0, NULL, &err), MN_EEXIST);
+    cr_assert_eq(mn_model_bulk_create_opts(&product_model, objs, 2, 0, MN_BULK_IGNORE_CONFLICTS, NULL, &err), MN_OK,
+                 "%s", err.msg);
+    cr_assert_eq(a->id, 0);
+    cr_assert_eq(b->id, 0);
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "slug", mn_value_cstr("fresh")), &err), 1, "%s", err.msg);
+    cr_assert_eq(count_or_err(mn_qs_filter(all(), "name", mn_value_cstr("Dup")), &err), 0, "%s", err.msg);
+}
+
+/* distinct() ordered by a column it does not select selects it too, as
+ * Django does (and PostgreSQL requires). */
+Test(qs, distinct_with_an_ordering_it_does_not_select)
+{
+    mn_err err = { 0 };
+    /* statuses: all "draft" but one published */
+    cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err, "status",
+                              mn_value_cstr("published"), NULL),
+                 1, "%s", err.msg);
+    mn_list *rows = mn_qs_rows(mn_qs_order_by(mn_qs_distinct(mn_qs_values_list(all(), MN_QS_FLAT, "status", NULL)),
+                                              "status", NULL));
+    cr_assert_not_null(rows);
+    cr_assert_eq(mn_list_len(rows), 2);
+    /* ordered by price too: one row per (status, price), price not returned */
+    mn_qs *by_price = mn_qs_order_by(mn_qs_distinct(mn_qs_values_list(all(), MN_QS_FLAT, "status", NULL)), "status",
+                                     "-price", NULL);
+    rows = mn_qs_rows(by_price);
+    cr_assert_not_null(rows, "%s", mn_qs_error(by_price)->msg);
+    cr_assert_eq(mn_list_len(rows), 6);
+    cr_assert(mn_str_eq_cstr(mn_list_get(rows, 0).u.s, "draft"));
+    cr_assert(mn_str_eq_cstr(mn_list_get(rows, 5).u.s, "published"));
+    /* instances ordered across a relation */
+    mn_qs *by_cat = mn_qs_order_by(mn_qs_distinct(all()), "category__name", "-pk", NULL);
+    cr_assert_eq(mn_qs_len(by_cat), 6, "%s", mn_qs_error(by_cat)->msg);
+    cr_assert_eq(mn_qs_count(by_cat, &err), 6, "%s", err.msg);
+}

@@ -226,3 +226,40 @@ Test(related_template, nplus1_detector_names_the_template_loads)
     mn_nplus1_stop(t);
     cr_assert_eq(mn_nplus1_findings(t, &f), 0, "%s", mn_nplus1_message(t));
 }
+
+/* One compiled variable looked up on instances of several models in turn:
+ * the per-variable cache of the field's index (get_attr_slot) must follow
+ * the model, leave relations and unknown names to the full lookup, and
+ * still load deferred fields. */
+Test(related_template, one_variable_across_models)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("Books");
+    product *p = reload(mk_product("Dune", "9.50", c));
+    review *r = mn_model_create(&review_model, A, &err, "product", mn_value_int(p->id), "rating", mn_value_int(5),
+                                NULL);
+    cr_assert_not_null(r, "%s", err.msg);
+    product *lazy = mn_qs_get(mn_qs_only(mn_qs_filter(mn_qs_all(&product_model, A), "pk", mn_value_int(p->id)),
+                                         "id", "category", NULL),
+                              &err);
+    cr_assert_not_null(lazy, "%s", err.msg);
+    cr_assert(mn_obj_is_deferred(lazy, &product_model, "name"));
+    mn_list *items = mn_list_new(A, 0);
+    mn_value seq[] = { mn_obj_value(p, &product_model), mn_obj_value(c, &category_model),
+                       mn_obj_value(lazy, &product_model), mn_obj_value(r, &review_model),
+                       mn_obj_value(c, &category_model), mn_obj_value(p, &product_model) };
+    for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++)
+        cr_assert_eq(mn_list_push(items, seq[i]), MN_OK);
+    char want[1024];
+    char pw[96], cw[96], rw[96];
+    snprintf(pw, sizeof pw, "Dune/%lld/%lld/Category object (%lld)/INVALID;", (long long)p->id, (long long)p->id,
+             (long long)c->id);
+    snprintf(cw, sizeof cw, "Books/%lld/%lld/INVALID/INVALID;", (long long)c->id, (long long)c->id);
+    snprintf(rw, sizeof rw, "INVALID/%lld/%lld/INVALID/5;", (long long)r->id, (long long)r->id);
+    snprintf(want, sizeof want, "%s%s%s%s%s%s", pw, cw, pw, rw, cw, pw);
+    const char *src = "{% for x in items %}{{ x.name }}/{{ x.pk }}/{{ x.id }}/{{ x.category }}/{{ x.rating }};"
+                      "{% endfor %}";
+    cr_assert_str_eq(render(src, "items", mn_value_list(items)), want);
+    /* the same template again: the caches are warm now */
+    cr_assert_str_eq(render(src, "items", mn_value_list(items)), want);
+}
