@@ -1454,6 +1454,24 @@ static void compile_subquery(comp *c, mn_qs *sub);
 
 /* One condition: lhs_sql is the column (or transformed) SQL, f the field
  * whose type converts the value. */
+/* JSONField has_key for one key: `lhs ? key` on PostgreSQL, a JSON_TYPE
+ * test of the key's path on SQLite. */
+static void has_key_clause(comp *c, const char *lhs, mn_str key)
+{
+    mn_buf *s = &c->sql;
+    if (c->eng == MN_DB_POSTGRES) {
+        mn_buf_printf(s, "%s ? ", lhs);
+        use_lhs(c, 1);
+        param(c, mn_value_str(key));
+    } else {
+        char *part = mn_str_dup(c->a, key);
+        mn_buf_printf(s, "JSON_TYPE(%s, ", lhs);
+        use_lhs(c, 1);
+        param(c, mn_value_str(json_path(c, &part, 0, 1)));
+        put(c, ") IS NOT NULL");
+    }
+}
+
 static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const char *lk, mn_value v, bool nullable,
                            bool json_key)
 {
@@ -1591,16 +1609,7 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         for (size_t i = 0; i < n; i++) {
             if (i)
                 put(c, lk[4] == 'k' ? " AND " : " OR ");
-            mn_str key = text_of(c, mn_list_get(v.u.list, i));
-            char *part = mn_str_dup(c->a, key);
-            if (pg) {
-                { mn_buf_printf(s, "%s ? ", lhs); use_lhs(c, 1); }
-                param(c, mn_value_str(key));
-            } else {
-                { mn_buf_printf(s, "JSON_TYPE(%s, ", lhs); use_lhs(c, 1); }
-                param(c, mn_value_str(json_path(c, &part, 0, 1)));
-                put(c, ") IS NOT NULL");
-            }
+            has_key_clause(c, lhs, text_of(c, mn_list_get(v.u.list, i)));
         }
         put(c, n ? ")" : "1 = 1)");
     } else if (!strcmp(lk, "in")) {
@@ -1666,16 +1675,7 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
                   mn__kind_name(f->kind));
             return;
         }
-        mn_str key = text_of(c, v);
-        char *part = mn_str_dup(c->a, key);
-        if (pg) {
-            { mn_buf_printf(s, "%s ? ", lhs); use_lhs(c, 1); }
-            param(c, mn_value_str(key));
-        } else {
-            { mn_buf_printf(s, "JSON_TYPE(%s, ", lhs); use_lhs(c, 1); }
-            param(c, mn_value_str(json_path(c, &part, 0, 1)));
-            put(c, ") IS NOT NULL");
-        }
+        has_key_clause(c, lhs, text_of(c, v));
     } else {
         /* contains, icontains, iexact, startswith, istartswith, endswith, iendswith */
         bool ci = lk[0] == 'i';

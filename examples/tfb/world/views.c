@@ -29,30 +29,14 @@ int32_t tfb_random(int32_t n)
 
 /* ---- helpers ---- */
 
-/* ?queries=N as the benchmark defines it (Python's int(), then a clamp):
- * missing or not an integer means 1, and the count is clamped to 1..500,
- * integers too large for 64 bits included. */
-static size_t query_count(mn_request *req)
+/* ?queries=N (or ?count=N) as the benchmark defines it (Python's int(),
+ * then a clamp): missing or not an integer means 1, and the count is
+ * clamped to 1..500, integers too large for 64 bits included. */
+static size_t clamped_count(mn_request *req, const char *name)
 {
     mn_str s;
     int64_t n;
-    if (!mn_querydict_get(mn_request_query(req), "queries", &s))
-        return 1;
-    s = mn_str_trim(s);
-    int rc = mn_str_to_i64(s, &n);
-    if (rc == MN_ERANGE)
-        return s.len && s.ptr[0] == '-' ? 1 : 500;
-    if (rc != MN_OK || n < 1)
-        return 1;
-    return n > 500 ? 500 : (size_t)n;
-}
-
-/* ?count=N of /cached-queries, clamped like ?queries=N. */
-static size_t count_param(mn_request *req)
-{
-    mn_str s;
-    int64_t n;
-    if (!mn_querydict_get(mn_request_query(req), "count", &s))
+    if (!mn_querydict_get(mn_request_query(req), name, &s))
         return 1;
     s = mn_str_trim(s);
     int rc = mn_str_to_i64(s, &n);
@@ -160,7 +144,7 @@ mn_response *tfb_queries(mn_request *req, const mn_url_args *args)
 {
     (void)args;
     mn_err err = { 0 };
-    size_t n = query_count(req);
+    size_t n = clamped_count(req, "queries");
     world **rows = random_worlds(mn_request_arena(req), n, &err);
     if (!rows)
         return mn_view_fail(req, "World: %s", err.msg);
@@ -178,7 +162,7 @@ mn_response *tfb_updates(mn_request *req, const mn_url_args *args)
     (void)args;
     mn_arena *a = mn_request_arena(req);
     mn_err err = { 0 };
-    size_t n = query_count(req);
+    size_t n = clamped_count(req, "queries");
     world **rows = random_worlds(a, n, &err);
     if (!rows)
         return mn_view_fail(req, "World: %s", err.msg);
@@ -227,7 +211,7 @@ mn_response *tfb_cached_queries(mn_request *req, const mn_url_args *args)
     mn_cache *cache = mn_caches_get("default", &err);
     if (!cache)
         return mn_view_fail(req, "cache: %s", err.msg);
-    size_t n = count_param(req);
+    size_t n = clamped_count(req, "count");
     mn_buf b;
     mn_buf_init(&b, a, 0);
     mn_json_writer w;
