@@ -554,6 +554,8 @@ int mn_template_fexpr_resolve(const mn_template_fexpr *fe, mn_template_context *
  * place), when there is something to escape. */
 int mn__tpl_escape_from(mn_template_context *ctx, mn_buf *out, size_t start)
 {
+    if (start >= out->len)
+        return MN_OK; /* nothing written (out->data may still be NULL) */
     size_t n = out->len - start;
     const char *p = out->data + start;
     size_t i = mn_html_escape_span(mn_str_make(p, n));
