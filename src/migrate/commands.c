@@ -1138,13 +1138,13 @@ static int squashmigrations_handle(mn_command_ctx *ctx)
         return rc;
     size_t *plan;
     size_t np = mn_mig_graph_forwards(pr.g, (size_t)end, a, &plan);
-    const mn_migration **todo = mn_arena_calloc(a, np + 1, sizeof *todo);
+    const mn_migration **chosen = mn_arena_calloc(a, np + 1, sizeof *chosen);
     size_t n = 0;
-    if (!todo)
+    if (!chosen)
         return mn_command_error(ctx, "out of memory");
     for (size_t i = 0; i < np; i++)
         if (!strcmp(pr.g->nodes[plan[i]]->app, app))
-            todo[n++] = pr.g->nodes[plan[i]];
+            chosen[n++] = pr.g->nodes[plan[i]];
     const mn_migration *endm = pr.g->nodes[end], *startm = NULL;
     if (start_name) {
         long st = find_by_prefix(ctx, &pr, app, start_name, &rc);
@@ -1152,20 +1152,20 @@ static int squashmigrations_handle(mn_command_ctx *ctx)
             return rc;
         startm = pr.g->nodes[st];
         size_t k = 0;
-        while (k < n && todo[k] != startm)
+        while (k < n && chosen[k] != startm)
             k++;
         if (k == n)
             return mn_command_error(ctx,
                                     "The migration '%s.%s' cannot be found. Maybe it comes after the migration "
                                     "'%s.%s'?\nHave a look at:\n  ./manage showmigrations %s\nto debug this issue.",
                                     startm->app, startm->name, endm->app, endm->name, app);
-        todo += k;
+        chosen += k;
         n -= k;
     }
     if (verbosity > 0 || interactive) {
         mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "Will squash the following migrations:");
         for (size_t i = 0; i < n; i++)
-            mn_command_out(ctx, MN_STYLE_PLAIN, " - %s", todo[i]->name);
+            mn_command_out(ctx, MN_STYLE_PLAIN, " - %s", chosen[i]->name);
         if (interactive) {
             /* Django's loop: an empty answer is no, anything but y/n asks
              * again. */
@@ -1187,11 +1187,11 @@ static int squashmigrations_handle(mn_command_ctx *ctx)
      * all, the others' on other apps only. */
     size_t nops = 0, ndeps = 0;
     for (size_t i = 0; i < n; i++) {
-        if (todo[i]->nreplaces)
+        if (chosen[i]->nreplaces)
             return mn_command_error(ctx, "You cannot squash squashed migrations! Please transition it to a normal "
                                          "migration first (see \"Squashing migrations\" in docs/migrations.md)");
-        nops += todo[i]->nops;
-        ndeps += todo[i]->ndeps;
+        nops += chosen[i]->nops;
+        ndeps += chosen[i]->ndeps;
     }
     mn_mig_op *ops = mn_arena_calloc(a, nops + 1, sizeof *ops);
     mn_mig_key *deps = mn_arena_calloc(a, ndeps + 1, sizeof *deps);
@@ -1200,10 +1200,10 @@ static int squashmigrations_handle(mn_command_ctx *ctx)
         return mn_command_error(ctx, "out of memory");
     nops = ndeps = 0;
     for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; k < todo[i]->nops; k++)
-            ops[nops++] = todo[i]->ops[k];
-        for (size_t k = 0; k < todo[i]->ndeps; k++) {
-            const mn_mig_key *d = &todo[i]->deps[k];
+        for (size_t k = 0; k < chosen[i]->nops; k++)
+            ops[nops++] = chosen[i]->ops[k];
+        for (size_t k = 0; k < chosen[i]->ndeps; k++) {
+            const mn_mig_key *d = &chosen[i]->deps[k];
             if (i && !strcmp(d->app, app))
                 continue;
             bool dup = false;
@@ -1212,7 +1212,7 @@ static int squashmigrations_handle(mn_command_ctx *ctx)
             if (!dup)
                 deps[ndeps++] = *d;
         }
-        replaces[i] = (mn_mig_key){ todo[i]->app, todo[i]->name };
+        replaces[i] = (mn_mig_key){ chosen[i]->app, chosen[i]->name };
     }
     qsort(deps, ndeps, sizeof *deps, cmp_key);
     mn_mig_op *new_ops = ops;
@@ -1226,7 +1226,7 @@ static int squashmigrations_handle(mn_command_ctx *ctx)
             mn_command_out(ctx, MN_STYLE_MIGRATE_HEADING, "Optimizing...");
         if (mn_mig_optimize(ops, nops, app, a, &new_ops, &new_n, &err) != MN_OK)
             return mn_command_error(ctx, "%s", err.msg);
-        if ((rc = check_optimized(ctx, &pr, app, todo[0], ops, nops, new_ops, new_n)))
+        if ((rc = check_optimized(ctx, &pr, app, chosen[0], ops, nops, new_ops, new_n)))
             return rc;
         if (verbosity > 0) {
             if (new_n == nops)

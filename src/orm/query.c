@@ -949,6 +949,19 @@ static void put_qcol(comp *c, mn_buf *b, const char *col)
 
 static void put_col(comp *c, const mn_field *f) { put_qcol(c, &c->sql, mn_field_column(f)); }
 
+/* alias.column of an aggregate's argument, as REAL when cast (Avg on
+ * SQLite, whose integer division would truncate). */
+static void put_alias_col(comp *c, const char *al, const mn_field *f, bool cast)
+{
+    if (cast)
+        put(c, "CAST(");
+    mn__quote(&c->sql, al);
+    put(c, ".");
+    mn__quote(&c->sql, mn_field_column(f));
+    if (cast)
+        put(c, " AS REAL)");
+}
+
 static void compile_expr(comp *c, const expr *e, const mn_field *target);
 static void compile_q(comp *c, const mn_qobj *q);
 static bool is_rel_path(comp *c, const char *name);
@@ -2268,13 +2281,7 @@ static void rel_agg_distinct(comp *c, const expr *e, const hop *h, size_t nh, co
     put(c, e->agg == AGG_COUNT ? "COALESCE(MIN((SELECT " : "MIN((SELECT ");
     put(c, fn[e->agg]);
     put(c, "(DISTINCT ");
-    if (cast)
-        put(c, "CAST(");
-    mn__quote(&c->sql, al);
-    put(c, ".");
-    mn__quote(&c->sql, mn_field_column(f));
-    if (cast)
-        put(c, " AS REAL)");
+    put_alias_col(c, al, f, cast);
     put(c, ")");
     put_hops_from(c, h, nh, false);
     put(c, " WHERE ");
@@ -2351,13 +2358,7 @@ static void rel_agg(comp *c, const expr *e)
         put(c, fn[k]);
         put(c, e->distinct ? "(DISTINCT " : "(");
         bool cast = k == AGG_AVG && c->eng == MN_DB_SQLITE;
-        if (cast)
-            put(c, "CAST(");
-        mn__quote(&c->sql, al);
-        put(c, ".");
-        mn__quote(&c->sql, mn_field_column(f));
-        if (cast)
-            put(c, " AS REAL)");
+        put_alias_col(c, al, f, cast);
         put(c, ")");
         put_hops(c, h, nh);
         if (e->filter && !agg_filter(c, e, nh, f, last))
