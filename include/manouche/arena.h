@@ -37,7 +37,7 @@ void mn_arena_free(mn_arena *a);
 void mn_arena_reset(mn_arena *a);
 
 /* Bytes of blocks (headers included) a reset or rewind keeps by default. */
-#define MN_ARENA_RETAIN ((size_t)8 << 20)
+#define MN_ARENA_RETAIN ((size_t)32 << 20)
 
 /* Sets the most bytes of blocks a reset or a rewind keeps for reuse beyond
  * the first block (default MN_ARENA_RETAIN); 0 gives every other block back
