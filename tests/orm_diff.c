@@ -495,6 +495,21 @@ static mn_value field_row(void *obj, mn_model *m, names8 n)
     return mn_value_list(row);
 }
 
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* sorted(obj.get_deferred_fields()) */
+static mn_value deferred_sorted(void *obj, mn_model *m)
+{
+    size_t n = 0;
+    const char **names = mn_obj_deferred_fields(obj, m, A, &n);
+    mn_list *l = mn_list_new(A, n);
+    if (names)
+        qsort(names, n, sizeof *names, cmp_cstr);
+    for (size_t i = 0; names && i < n; i++)
+        mn_list_push(l, mn_value_cstr(names[i]));
+    return mn_value_list(l);
+}
+
 static void *load(mn_model *m, int64_t pk)
 {
     mn_err err = { 0 };
@@ -802,6 +817,36 @@ static mn_value run_terminal(mn_model *m, mn_qs *qs, mn_value act)
             return mn_value_null();
         }
         return field_row(obj, m, names_of(changed));
+    }
+    if (!strcmp(name, "deferred")) {
+        /* per instance: [pk, deferred before, the fields read, after
+         * refresh_from_db(fields) when a2 is given ("all": no fields),
+         * deferred at the end], deferred lists sorted */
+        size_t len;
+        void **items = mn_qs_items(qs, &len);
+        if (!items && mn_qs_error(qs)->code) {
+            fail_with(mn_qs_error(qs));
+            return mn_value_null();
+        }
+        mn_list *l = mn_list_new(A, len);
+        for (size_t i = 0; i < len; i++) {
+            mn_list *row = mn_list_new(A, 4);
+            mn_list_push(row, mn_value_int(mn_obj_pk(items[i], m)));
+            mn_list_push(row, deferred_sorted(items[i], m));
+            mn_list_push(row, field_row(items[i], m, names_of(a1)));
+            if (a2.type != MN_VALUE_NULL) {
+                names8 f = names_of(a2);
+                int rc = a2.type == MN_VALUE_STR ? mn_obj_refresh(items[i], m, NULL, A, &err)
+                                                 : mn_obj_refresh_fields(items[i], m, NULL, f.n, A, &err);
+                if (rc != MN_OK) {
+                    fail_with(&err);
+                    return mn_value_null();
+                }
+            }
+            mn_list_push(row, deferred_sorted(items[i], m));
+            mn_list_push(l, mn_value_list(row));
+        }
+        return mn_value_list(l);
     }
     if (!strcmp(name, "display")) {
         void *obj = load(m, a1.u.i);

@@ -427,7 +427,8 @@ int mn_obj_get(const void *obj, mn_model *m, const char *field, mn_value *out)
     int i = field_index_by_name(m, field);
     if (i < 0)
         return MN_ENOTFOUND;
-    return mn__obj_get_at(obj, m, i, out);
+    int rc = mn__obj_get_at(obj, m, i, out);
+    return rc == MN_ENOTFOUND ? MN_EDB : rc; /* the row of a deferred field is gone */
 }
 
 int mn__obj_get_at(const void *obj, mn_model *m, int i, mn_value *out)
@@ -440,7 +441,7 @@ int mn__obj_get_at(const void *obj, mn_model *m, int i, mn_value *out)
         mn_err err = { 0 };
         int rc = mn_obj_load_deferred((void *)obj, m, f->name, &err);
         if (rc != MN_OK)
-            return rc == MN_ENOTFOUND ? MN_EDB : rc;
+            return rc;
     }
     *out = (h->nulls >> i & 1) ? mn_value_null() : member_value(obj, f);
     return MN_OK;

@@ -42,7 +42,8 @@ int mn__model_setup(mn_model *m, mn_err *err);
  * slice, without its copies (templates' hot path). */
 int mn__model_field_find(mn_model *m, mn_str name);
 /* mn_obj_get for field index i of a set-up model: loads the field if it is
- * deferred. MN_OK, or the load's error. */
+ * deferred. MN_OK, or the load's error: MN_ENOTFOUND when the row is gone
+ * (Django's DoesNotExist, a silent failure in templates). */
 int mn__obj_get_at(const void *obj, mn_model *m, int i, mn_value *out);
 
 /* Field value -> database parameter (Django's get_db_prep_value). */

@@ -443,6 +443,7 @@ struct mn_qs {
     size_t nvfields;
     size_t vannots; /* annotations made before values(): only those named are selected */
     uint64_t load; /* only()/defer(): bit i set when field i is loaded */
+    bool load_only; /* only() was called: load is its set (else every field but defer()'s) */
     annot *annots;
     size_t nannots;
     const char *raw_sql;
@@ -742,7 +743,10 @@ static mn_qs *only_defer(mn_qs *qs, bool only, va_list ap)
         }
         mask |= UINT64_C(1) << mn_model_field_index(c->m, f);
     }
-    c->load = only ? mask : (c->load & ~mask);
+    /* Django: only() after defer() keeps the deferred fields deferred;
+     * after only() it replaces the set; defer() always removes */
+    c->load = only ? (c->load_only ? mask : mask & c->load) : (c->load & ~mask);
+    c->load_only = c->load_only || only;
     c->load |= UINT64_C(1) << c->m->_rt->pk;
     return c;
 }
@@ -836,6 +840,9 @@ typedef struct comp {
     uint64_t ord_desc; /* ... recording here which are descending */
     size_t nord;
     const char *guard_col; /* a JSON key's column: exclude()'s IS NOT NULL goes on it */
+    bool json_text;    /* F() of a JSON key selected as a column: its JSON text */
+    const struct selcol *sel; /* compile_select: the columns, for ORDER BY a selected JSON key */
+    size_t nsel;
     bool joins;        /* run_select: write select_related's joins */
     struct sjoin *sj;  /* those joins */
     size_t nsj;
@@ -968,6 +975,8 @@ static bool is_rel_path(comp *c, const char *name);
 static void rel_agg(comp *c, const expr *e);
 static void rel_scalar(comp *c, const char *path);
 static const mn_field *path_field(comp *c, const char *name);
+static const mn_field *json_key_ref(comp *c, const char *name, char ***parts, size_t *np);
+static void put_json_key(comp *c, const mn_field *jf, char **parts, size_t np, bool as_json);
 
 /* A plain value inside an expression: converted for the target field when
  * there is one, else sent as text/number. */
@@ -1208,7 +1217,16 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
             put(c, ")");
             return;
         }
-        if (strstr(e->field, "__")) {
+        char **parts;
+        size_t np;
+        const mn_field *jf = json_key_ref(c, e->field, &parts, &np);
+        if (jf) {
+            /* F("tags__size"): the key's value (its JSON text where the
+             * SELECT returns it, c->json_text) */
+            put_json_key(c, jf, parts, np, c->json_text);
+            return;
+        }
+        if (c->rc == MN_OK && strstr(e->field, "__")) {
             rel_scalar(c, e->field);
             return;
         }
@@ -1413,6 +1431,55 @@ static mn_str json_path(comp *c, char **parts, size_t from, size_t n)
     if (mn_buf_error(&b))
         cfail(c, MN_ENOMEM, "out of memory");
     return mn_buf_str(&b);
+}
+
+/* "tags__dims__h": a key of a JSONField of this scope. Returns the field
+ * and the key's parts (*parts in c->a, *np of them), or NULL when name is
+ * no such key (nothing recorded). */
+static const mn_field *json_key_ref(comp *c, const char *name, char ***parts, size_t *np)
+{
+    const char *sep = strstr(name, "__");
+    if (!sep || !sep[2])
+        return NULL;
+    char *head = mn_arena_strndup(c->a, name, (size_t)(sep - name));
+    const mn_field *jf = head ? resolve_field(c, head) : NULL;
+    if (!jf || jf->kind != MN_KIND_JSON)
+        return NULL;
+    size_t n = 1;
+    for (const char *s = sep + 2; (s = strstr(s, "__")) != NULL; s += 2)
+        n++;
+    char *copy = mn_arena_strdup(c->a, sep + 2);
+    char **p = mn_arena_alloc(c->a, n * sizeof *p);
+    if (!copy || !p) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    size_t k = 0;
+    for (char *q = copy; q;) {
+        char *next = strstr(q, "__");
+        if (next)
+            *next = '\0';
+        p[k++] = q;
+        q = next ? next + 2 : NULL;
+    }
+    *parts = p;
+    *np = k;
+    return jf;
+}
+
+/* A JSONField key as an SQL expression. as_json: its JSON text, which the
+ * field decodes to Django's Python value (PostgreSQL's jsonb `#>`, SQLite's
+ * `->`: a string stays a string, true stays a boolean, a missing key is
+ * NULL); else a value that compares and sorts as Django's (`#>` again,
+ * SQLite's JSON_EXTRACT). */
+static void put_json_key(comp *c, const mn_field *jf, char **parts, size_t np, bool as_json)
+{
+    bool pg = c->eng == MN_DB_POSTGRES;
+    put(c, pg || as_json ? "(" : "JSON_EXTRACT(");
+    put_col(c, jf);
+    put(c, pg ? " #> " : as_json ? " -> " : ", ");
+    param(c, mn_value_str(json_path(c, parts, 0, np)));
+    put(c, ")");
 }
 
 /* Python's repr() of a str, for messages quoting a value as Django does. */
@@ -2263,7 +2330,17 @@ static bool agg_filter(comp *c, const expr *e, size_t nh, const mn_field *f, mn_
     return true;
 }
 
-typedef struct selcol selcol;
+/* Which model fields a values() query selects (indexes into fields, or -1
+ * - k - 1 for annotation k). */
+typedef struct selcol {
+    int field; /* >= 0 a field, else annotation -field-1 */
+    const char *key;
+    const char *path;   /* a value across relations ("category__name"), or NULL */
+    const mn_field *pf; /* its field */
+    const char *jalias; /* a multi-valued path: the alias of its joined table */
+    char **jparts;      /* a JSONField key ("tags__color"; pf is the field): its parts */
+    size_t njparts;
+} selcol;
 static selcol *select_columns(comp *c, size_t *n);
 static void compile_select(comp *c, selcol *cols, size_t n, bool with_order);
 
@@ -2686,25 +2763,22 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
         put(c, ", ");
     const mn_field *f = resolve_field(c, name);
     const char *sep = strstr(name, "__");
-    char *head = !f && sep ? mn_arena_strndup(c->a, name, (size_t)(sep - name)) : NULL;
-    const mn_field *jf = head ? resolve_field(c, head) : NULL;
-    if (jf && jf->kind == MN_KIND_JSON) {
+    char **jparts = NULL;
+    size_t njparts = 0;
+    const mn_field *jf = !f && sep ? json_key_ref(c, name, &jparts, &njparts) : NULL;
+    const selcol *jsel = NULL;
+    for (size_t i = 0; jf && c->eng == MN_DB_POSTGRES && !c->ord_select && i < c->nsel; i++)
+        if (c->sel[i].jparts && !strcmp(c->sel[i].key, name))
+            jsel = &c->sel[i];
+    if (jsel) {
+        /* values("tags__color").order_by("tags__color"): the selected
+         * column by its name, which DISTINCT and GROUP BY require on
+         * PostgreSQL (the same expression with another path parameter is
+         * another expression there) */
+        mn__quote(&c->sql, jsel->key);
+    } else if (jf) {
         /* order_by("tags__size"): by the key's JSON value, as Django */
-        char *parts[16];
-        size_t np = 0;
-        char *copy = mn_arena_strdup(c->a, sep + 2);
-        for (char *q = copy; q && np < 16;) {
-            char *next = strstr(q, "__");
-            if (next)
-                *next = '\0';
-            parts[np++] = q;
-            q = next ? next + 2 : NULL;
-        }
-        put(c, c->eng == MN_DB_POSTGRES ? "(" : "JSON_EXTRACT(");
-        put_qcol(c, &c->sql, mn_field_column(jf));
-        put(c, c->eng == MN_DB_POSTGRES ? " #> " : ", ");
-        param(c, mn_value_str(json_path(c, parts, 0, np)));
-        put(c, ")");
+        put_json_key(c, jf, jparts, njparts, false);
     } else if (f) {
         put_col(c, f);
     } else if (find_annot(c->qs, name)) {
@@ -2768,15 +2842,6 @@ static void compile_limit(comp *c, int64_t low, int64_t high)
         mn_buf_printf(&c->sql, " OFFSET %lld", (long long)low);
 }
 
-/* Which model fields a values() query selects (indexes into fields, or -1
- * - k - 1 for annotation k). */
-typedef struct selcol {
-    int field; /* >= 0 a field, else annotation -field-1 */
-    const char *key;
-    const char *path;   /* a value across relations ("category__name"), or NULL */
-    const mn_field *pf; /* its field */
-    const char *jalias; /* a multi-valued path: the alias of its joined table */
-} selcol;
 
 static selcol *select_columns(comp *c, size_t *n)
 {
@@ -2808,6 +2873,11 @@ static selcol *select_columns(comp *c, size_t *n)
                 cols[k].field = mn_model_field_index(m, f);
             } else if (find_annot(qs, name)) {
                 cols[k].field = -(int)(find_annot(qs, name) - qs->annots) - 1;
+            } else if ((cols[k].pf = json_key_ref(c, name, &cols[k].jparts, &cols[k].njparts)) != NULL) {
+                cols[k].field = 0;
+                cols[k].path = name;
+            } else if (c->rc) {
+                return NULL;
             } else if (strstr(name, "__") && (cols[k].jalias = vjoin_path(c, name, &cols[k].pf)) != NULL) {
                 cols[k].field = 0;
                 cols[k].path = name;
@@ -2815,7 +2885,12 @@ static selcol *select_columns(comp *c, size_t *n)
                 cols[k].field = 0;
                 cols[k].path = name;
             } else {
-                unresolved(c, name);
+                /* Django names the part that fails ("tagz" of "tagz__color") */
+                hop h[MAX_HOPS];
+                size_t nh;
+                mn_model *last;
+                if (!strstr(name, "__") || walk_path(c, name, h, &nh, &last, false))
+                    unresolved(c, name);
                 return NULL;
             }
             cols[k++].key = name;
@@ -2887,7 +2962,11 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     for (size_t i = 0; i < n; i++) {
         if (i)
             put(c, ", ");
-        if (cols[i].jalias) {
+        if (cols[i].jparts) {
+            put_json_key(c, cols[i].pf, cols[i].jparts, cols[i].njparts, true);
+            put(c, " AS ");
+            mn__quote(&c->sql, cols[i].key);
+        } else if (cols[i].jalias) {
             mn__quote(&c->sql, cols[i].jalias);
             put(c, ".");
             mn__quote(&c->sql, mn_field_column(cols[i].pf));
@@ -2901,11 +2980,15 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
             put_qcol(c, &c->sql, c->m->_rt->columns[cols[i].field]);
         } else {
             const annot *an = &qs->annots[-cols[i].field - 1];
+            c->json_text = an->e->kind == E_F;
             compile_expr(c, an->e, NULL);
+            c->json_text = false;
             put(c, " AS ");
             mn__quote(&c->sql, an->name);
         }
     }
+    c->sel = cols;
+    c->nsel = n;
     /* distinct() ordered by what it does not select: as Django, the
      * ordering joins the selected columns (so it counts for DISTINCT, and
      * PostgreSQL accepts the ORDER BY), which the ORDER BY names by
@@ -2960,6 +3043,8 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     } else if (with_order) {
         compile_order(c, ordering(qs), qs->reversed);
     }
+    c->sel = NULL;
+    c->nsel = 0;
     compile_limit(c, qs->low, qs->high);
     if (qs->for_update && c->eng == MN_DB_POSTGRES)
         put(c, " FOR UPDATE");
@@ -3056,6 +3141,10 @@ static mn_field_kind expr_kind(comp *c, const expr *e)
     switch (e->kind) {
     case E_F: {
         const mn_field *f = resolve_field(c, e->field);
+        char **parts;
+        size_t np;
+        if (!f && strstr(e->field, "__"))
+            f = json_key_ref(c, e->field, &parts, &np);
         if (!f && strstr(e->field, "__"))
             f = path_field(c, e->field);
         if (f)
@@ -3167,6 +3256,10 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
     }
     if (e->kind == E_F) {
         const mn_field *f = resolve_field(c, e->field);
+        char **parts;
+        size_t np;
+        if (!f && strstr(e->field, "__"))
+            f = json_key_ref(c, e->field, &parts, &np); /* its JSON text, decoded */
         if (!f && strstr(e->field, "__"))
             f = path_field(c, e->field);
         if (f)

@@ -360,6 +360,14 @@ def run_action(M, qs, act):
             setattr(o, k, dec(x))
         o.refresh_from_db(fields=a[2])
         return [o.pk] + [getattr(o, k) for k in a[1]]
+    if name == "deferred":
+        out = []
+        for o in qs:
+            row = [o.pk, sorted(o.get_deferred_fields()), [o.pk] + [getattr(o, f) for f in a[0] or []]]
+            if a[1] is not None:
+                o.refresh_from_db(fields=None if a[1] == "all" else a[1])
+            out.append(row + [sorted(o.get_deferred_fields())])
+        return out
     if name == "display":
         return getattr(M.objects.get(pk=a[0]), "get_%s_display" % a[1])()
     if name == "raw":
