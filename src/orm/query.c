@@ -618,8 +618,7 @@ mn_qs *mn_qs_order_by(mn_qs *qs, ...)
     size_t n;
     c->order = collect_names(c->arena, ap, &n);
     va_end(ap);
-    c->order_set = true;
-    c->reversed = false;
+    c->order_set = true; /* reverse() stays in effect, as in Django */
     if (!c->order)
         qs_fail(c, MN_ENOMEM, "out of memory");
     return c;
@@ -1295,6 +1294,80 @@ static bool in_list(const char *const *l, const char *s)
     return false;
 }
 
+/* difflib's matching characters of a[alo:ahi] and b[blo:bhi]: the longest
+ * common block (the earliest in a, then in b), then the same on each side. */
+static size_t match_len(const char *a, size_t alo, size_t ahi, const char *b, size_t blo, size_t bhi, int depth)
+{
+    size_t bi = alo, bj = blo, best = 0;
+    for (size_t i = alo; i < ahi; i++)
+        for (size_t j = blo; j < bhi; j++) {
+            size_t k = 0; /* the run ending at (i, j) */
+            while (i >= alo + k && j >= blo + k && a[i - k] == b[j - k])
+                k++;
+            if (k > best)
+                best = k, bi = i + 1 - k, bj = j + 1 - k;
+        }
+    if (!best || depth > 32)
+        return best;
+    return best + match_len(a, alo, bi, b, blo, bj, depth + 1) +
+           match_len(a, bi + best, ahi, b, bj + best, bhi, depth + 1);
+}
+
+/* The lookups and transforms Django's get_lookups() lists for a field. */
+static const char *const base_lookups[] = { "contains", "endswith", "exact", "gt", "gte", "icontains", "iendswith",
+                                            "iexact", "in", "iregex", "isnull", "istartswith", "lt", "lte", "range",
+                                            "regex", "startswith", NULL };
+
+/* Django's hint after "Unsupported lookup": ", perhaps you meant x or y?"
+ * (difflib.get_close_matches: ratio >= 0.6, the best 3), else ".". */
+static const char *lookup_hint(comp *c, const char *name, mn_field_kind k)
+{
+    const char *extra[16];
+    size_t ne = 0;
+    if (k == MN_KIND_DATE || k == MN_KIND_DATETIME)
+        for (const char *const *t = transforms; *t; t++)
+            if (k == MN_KIND_DATETIME || (strcmp(*t, "date") && strcmp(*t, "time") && !in_list(time_transforms, *t)))
+                extra[ne++] = *t;
+    if (k == MN_KIND_TIME)
+        for (const char *const *t = time_transforms; *t; t++)
+            extra[ne++] = *t;
+    if (k == MN_KIND_JSON)
+        for (const char *const *t = json_lookups; *t; t++)
+            extra[ne++] = *t;
+    static const char *const fk_lookups[] = { "exact", "gt", "gte", "in", "isnull", "lt", "lte", NULL };
+    const char *const *base = k == MN_KIND_FOREIGNKEY ? fk_lookups : base_lookups;
+    struct { double r; const char *s; } best[3];
+    size_t nb = 0, ln = strlen(name);
+    for (size_t pass = 0; pass < 2; pass++)
+        for (size_t i = 0; pass ? i < ne : base[i] != NULL; i++) {
+            const char *x = pass ? extra[i] : base[i];
+            size_t lx = strlen(x);
+            double r = 2.0 * (double)match_len(x, 0, lx, name, 0, ln, 0) / (double)(lx + ln);
+            if (r < 0.6)
+                continue;
+            /* keep the 3 largest (ratio, then the string, as heapq.nlargest) */
+            size_t at = nb;
+            while (at > 0 && (r > best[at - 1].r || (r == best[at - 1].r && strcmp(x, best[at - 1].s) > 0)))
+                at--;
+            if (at >= 3)
+                continue;
+            if (nb < 3)
+                nb++;
+            memmove(&best[at + 1], &best[at], (nb - 1 - at) * sizeof best[0]);
+            best[at].r = r, best[at].s = x;
+        }
+    if (!nb)
+        return ".";
+    mn_buf b;
+    mn_buf_init(&b, c->a, 0);
+    mn_buf_puts(&b, ", perhaps you meant ");
+    for (size_t i = 0; i < nb; i++)
+        mn_buf_printf(&b, "%s%s", i ? " or " : "", best[i].s);
+    mn_buf_putc(&b, '?');
+    const char *out = mn_buf_cstr(&b);
+    return out ? out : ".";
+}
+
 static bool is_text_kind(mn_field_kind k)
 {
     return k == MN_KIND_CHAR || k == MN_KIND_TEXT || k == MN_KIND_SLUG || k == MN_KIND_EMAIL || k == MN_KIND_URL ||
@@ -1389,7 +1462,7 @@ static mn_field transform_field(const char *tr)
     /* Django's output field of a transform has no name: "Field 'None' ..." */
     (void)tr;
     mn_field g = { .name = "None",
-                   .kind = !strcmp(tr, "date") ? MN_KIND_DATE : !strcmp(tr, "time") ? MN_KIND_TIME : MN_KIND_BIGINT };
+                   .kind = !strcmp(tr, "date") ? MN_KIND_DATE : !strcmp(tr, "time") ? MN_KIND_TIME : MN_KIND_INT };
     return g;
 }
 
@@ -1515,6 +1588,15 @@ static const char *py_repr(mn_arena *a, mn_str s)
  * target of a key is named by its own field, a transform's by None). */
 static int lookup_value(comp *c, const mn_field *f, mn_value v, mn_value *out)
 {
+    bool int_kind = f->kind == MN_KIND_AUTO || f->kind == MN_KIND_BIGAUTO || f->kind == MN_KIND_SMALLINT ||
+                    f->kind == MN_KIND_INT || f->kind == MN_KIND_BIGINT || f->kind == MN_KIND_POSSMALLINT ||
+                    f->kind == MN_KIND_POSINT || f->kind == MN_KIND_POSBIGINT ||
+                    (f->kind == MN_KIND_FOREIGNKEY && f->related && mn_model_nfields(f->related) &&
+                     mn_model_pk(f->related)->kind != MN_KIND_UUID && mn_model_pk(f->related)->kind != MN_KIND_CHAR);
+    /* an integer field compares against int(value), as Django's
+     * get_prep_value does (compile_lookup rounds gte/lt up first) */
+    if (int_kind && v.type == MN_VALUE_FLOAT && isfinite(v.u.f) && fabs(v.u.f) < 9.2e18)
+        v = mn_value_int((int64_t)trunc(v.u.f));
     if (mn__to_db(f, v, c->eng, c->a, out, c->err) == MN_OK)
         return MN_OK;
     bool number = f->kind == MN_KIND_AUTO || f->kind == MN_KIND_BIGAUTO || f->kind == MN_KIND_SMALLINT ||
@@ -1565,6 +1647,23 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
     if (v.type == MN_VALUE_NULL && !json_key && strcmp(lk, "exact") != 0 && strcmp(lk, "iexact") != 0) {
         cfail(c, MN_EINVAL, "Cannot use None as a query value");
         return;
+    }
+    if (v.type == MN_VALUE_FLOAT && !json_key && (!strcmp(lk, "gte") || !strcmp(lk, "lt")) && isfinite(v.u.f) &&
+        (f->kind == MN_KIND_AUTO || f->kind == MN_KIND_BIGAUTO || f->kind == MN_KIND_SMALLINT ||
+         f->kind == MN_KIND_INT || f->kind == MN_KIND_BIGINT || f->kind == MN_KIND_POSSMALLINT ||
+         f->kind == MN_KIND_POSINT || f->kind == MN_KIND_POSBIGINT))
+        v = mn_value_float(ceil(v.u.f)); /* Django's IntegerFieldFloatRounding: >= 1.5 is >= 2 */
+    if (!strcmp(lk, "in") && v.type == MN_VALUE_STR) {
+        /* Python iterates a string: its characters are the values */
+        mn_list *chars = mn_list_new(c->a, v.u.s.len);
+        for (size_t i = 0; i < v.u.s.len;) {
+            size_t j = i + 1;
+            while (j < v.u.s.len && ((unsigned char)v.u.s.ptr[j] & 0xC0) == 0x80)
+                j++;
+            mn_list_push(chars, mn_value_str((mn_str){ v.u.s.ptr + i, j - i }));
+            i = j;
+        }
+        v = mn_value_list(chars);
     }
     if (guard)
         put(c, "(");
@@ -1679,9 +1778,11 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         put(c, "::jsonb");
     } else if (!strcmp(lk, "has_keys") || !strcmp(lk, "has_any_keys")) {
         if (f->kind != MN_KIND_JSON || v.type != MN_VALUE_LIST) {
-            cfail(c, MN_EINVAL, f->kind != MN_KIND_JSON ? "Unsupported lookup '%s' for %s or join on the field not permitted."
-                                                       : "the '%s' lookup needs a list of keys (%s)",
-                  lk, mn__kind_name(f->kind));
+            if (f->kind != MN_KIND_JSON)
+                cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted%s", lk,
+                      mn__kind_name(f->kind), lookup_hint(c, lk, f->kind));
+            else
+                cfail(c, MN_EINVAL, "the '%s' lookup needs a list of keys (%s)", lk, mn__kind_name(f->kind));
             return;
         }
         size_t n = mn_list_len(v.u.list);
@@ -1989,6 +2090,33 @@ static const char *rest_of(comp *c, const char *lookup)
     return sep && sep[2] ? sep + 2 : mn_arena_strdup(c->a, "pk");
 }
 
+/* Does a leaf across relation r (parts[0]) hold for a row without any
+ * related row? It does when it ends in isnull=True or compares with None
+ * (not as a JSON key, where None is JSON's null). */
+static bool missing_matches(const mn__rel *r, const mn_qobj *q, char **parts, size_t n)
+{
+    const char *lastp = parts[n - 1];
+    if (n >= 2 && !strcmp(lastp, "isnull"))
+        return q->v.type == MN_VALUE_BOOL && q->v.u.b;
+    if (q->v.type != MN_VALUE_NULL)
+        return false;
+    mn_model *cur = r->model;
+    for (size_t i = 1; i < n; i++) {
+        if (in_list(lookups, parts[i]))
+            return i == n - 1 && (!strcmp(parts[i], "exact") || !strcmp(parts[i], "iexact"));
+        const mn_field *f = mn_model_field_by_name(cur, parts[i]);
+        mn__rel r2;
+        if (f && f->kind == MN_KIND_JSON)
+            return false;
+        if ((f && f->kind == MN_KIND_FOREIGNKEY) || !f) {
+            if (!mn__rel_find(cur, parts[i], true, &r2))
+                return f != NULL;
+            cur = r2.model;
+        }
+    }
+    return true;
+}
+
 /* A condition across relation r (the leaf's first part). */
 static void rel_leaf(comp *c, const mn__rel *r, const mn_qobj *q, char **parts, size_t n)
 {
@@ -2007,7 +2135,17 @@ static void rel_leaf(comp *c, const mn__rel *r, const mn_qobj *q, char **parts, 
         cfail(c, MN_ENOMEM, "out of memory");
         return;
     }
+    if (!missing_matches(r, q, parts, n)) {
+        rel_exists(c, r, inner);
+        return;
+    }
+    /* Django's LEFT OUTER JOIN: a row without a related row matches an
+     * isnull=True (or = None) condition on the related row's fields */
+    put(c, "(NOT ");
+    rel_exists(c, r, NULL);
+    put(c, " OR ");
     rel_exists(c, r, inner);
+    put(c, ")");
 }
 
 /* The multi-valued relation a leaf starts with, for grouping. */
@@ -2051,6 +2189,15 @@ static void compile_call_and(comp *c, const mn_qobj *q)
         first = false;
         mn__rel r, r2;
         if (!leaf_multi(c, all[i], &r)) {
+            compile_q(c, all[i]);
+            continue;
+        }
+        size_t grouped = 0;
+        for (size_t j = i + 1; j < n; j++)
+            if (!done[j] && leaf_multi(c, all[j], &r2) && r2.through == r.through && r2.fk == r.fk &&
+                r2.model == r.model)
+                grouped++;
+        if (!grouped) { /* alone: as a single leaf (isnull=True also matches no related row) */
             compile_q(c, all[i]);
             continue;
         }
@@ -2566,8 +2713,8 @@ static void compile_leaf(comp *c, const mn_qobj *q)
                                           (conv->kind == MN_KIND_TIME && in_list(time_transforms, part)))) {
             if ((!strcmp(part, "date") || !strcmp(part, "time") || in_list(time_transforms, part)) &&
                 conv->kind == MN_KIND_DATE) {
-                cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted.",
-                      part, mn__kind_name(conv->kind));
+                cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted%s",
+                      part, mn__kind_name(conv->kind), lookup_hint(c, part, conv->kind));
                 return;
             }
             char *cur = mn_str_dup(c->a, mn_buf_str(&lhs));
@@ -2583,8 +2730,8 @@ static void compile_leaf(comp *c, const mn_qobj *q)
             break;
         if (i == n - 1 && in_list(json_lookups, part) && f->kind == MN_KIND_JSON)
             break;
-        cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted.", part,
-              mn__kind_name(conv->kind));
+        cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted%s", part,
+              mn__kind_name(conv->kind), lookup_hint(c, part, conv->kind));
         return;
     }
     const char *lk = i < n ? parts[i] : "exact";
@@ -2843,6 +2990,46 @@ static void compile_limit(comp *c, int64_t low, int64_t high)
 }
 
 
+/* Django's error for a values() name that resolves to nothing: the first
+ * unknown part, or, after a reverse relation, a lookup on its key. */
+static void values_path_error(comp *c, const char *name)
+{
+    const char *sep = strstr(name, "__");
+    const char *lastsep = NULL;
+    for (const char *p = sep; p; p = strstr(p + 2, "__"))
+        lastsep = p;
+    char head[128];
+    size_t hl = sep ? (size_t)(sep - name) : strlen(name);
+    if (!sep || hl >= sizeof head) {
+        unresolved(c, name);
+        return;
+    }
+    memcpy(head, name, hl);
+    head[hl] = '\0';
+    mn__rel r;
+    if (!resolve_field(c, head) && !find_annot(c->qs, head) && !mn__rel_find(c->m, head, true, &r)) {
+        unresolved(c, head);
+        return;
+    }
+    hop h[MAX_HOPS];
+    size_t nh;
+    mn_model *last;
+    char *prefix = mn_arena_sprintf(c->a, "%.*s", (int)(lastsep - name), name);
+    const char *lastcomp = prefix;
+    for (const char *p = prefix ? strstr(prefix, "__") : NULL; p; p = strstr(p + 2, "__"))
+        lastcomp = p + 2;
+    const mn_field *f = prefix ? walk_path(c, prefix, h, &nh, &last, true) : NULL;
+    if (f && nh > 0 && f == &last->_rt->fields[last->_rt->pk] && !mn_model_field_by_name(last, lastcomp)) {
+        const char *lk = lastsep + 2;
+        cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted%s", lk,
+              mn__kind_name(f->kind), lookup_hint(c, lk, f->kind));
+        return;
+    }
+    if (!walk_path(c, name, h, &nh, &last, false) && c->rc)
+        return;
+    unresolved(c, name);
+}
+
 static selcol *select_columns(comp *c, size_t *n)
 {
     mn_qs *qs = c->qs;
@@ -2885,12 +3072,7 @@ static selcol *select_columns(comp *c, size_t *n)
                 cols[k].field = 0;
                 cols[k].path = name;
             } else {
-                /* Django names the part that fails ("tagz" of "tagz__color") */
-                hop h[MAX_HOPS];
-                size_t nh;
-                mn_model *last;
-                if (!strstr(name, "__") || walk_path(c, name, h, &nh, &last, false))
-                    unresolved(c, name);
+                values_path_error(c, name);
                 return NULL;
             }
             cols[k++].key = name;
@@ -3018,6 +3200,14 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
         /* Group by the selected plain columns (values().annotate()) or by
          * every column of the model. */
         bool first = true;
+        /* an aggregate annotated before values() groups by the model's
+         * rows, as in Django (annotate(n=Count(..)).values("name")) */
+        for (size_t i = 0; qs->mode != MODE_OBJECTS && first && i < qs->vannots && i < qs->nannots; i++)
+            if (has_agg(qs->annots[i].e)) {
+                put(c, " GROUP BY ");
+                put_qcol(c, &c->sql, c->m->_rt->columns[c->m->_rt->pk]);
+                first = false;
+            }
         for (size_t i = 0; i < n; i++) {
             if (cols[i].field < 0) {
                 if (!has_agg(qs->annots[-cols[i].field - 1].e)) {
@@ -4405,7 +4595,7 @@ static int scalar_query(mn_qs *qs, const char *what, mn_value *out, mn_err *err)
         size_t n;
         mn_qs inner = *qs;
         /* values().distinct() counts distinct rows of its columns */
-        inner.mode = vm || qs->distinct ? qs->mode : MODE_OBJECTS;
+        inner.mode = vm || qs->distinct || (qs->mode != MODE_OBJECTS && any_agg(qs)) ? qs->mode : MODE_OBJECTS;
         c.qs = &inner;
         selcol *cols = select_columns(&c, &n);
         mn_buf_printf(&c.sql, "SELECT %s FROM (", what);
@@ -4837,6 +5027,8 @@ mn_qs_iter *mn_qs_iterator(mn_qs *qs, size_t chunk_size)
         /* Unordered: walk the primary key so chunks are stable; an integer
          * key of an unsliced QuerySet allows keyset paging. */
         it->base = mn_qs_order_by(qs, "pk", NULL);
+        if (it->base)
+            it->base->reversed = false; /* keyset paging walks the key upwards */
         mn_field_kind k = qs->m->_rt->fields[qs->m->_rt->pk].kind;
         it->keyset = !qs->low && qs->high < 0 && qs->mode == MODE_OBJECTS &&
                      (k == MN_KIND_AUTO || k == MN_KIND_BIGAUTO || k == MN_KIND_BIGINT || k == MN_KIND_INT);
