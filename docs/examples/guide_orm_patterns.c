@@ -305,6 +305,13 @@ static int create_order(mn_db *db, void *ctx)
     return mn_db_on_commit(db, send_confirmation, o); /* the email goes only if the order is committed */
 }
 
+/* Custom managers and QuerySet methods: Product.objects.active().in_stock() is a chain of plain
+ * functions that take a QuerySet and return one. */
+static mn_qs *active(mn_qs *qs) { return mn_qs_filter(qs, "is_active", mn_value_bool(true)); }
+static mn_qs *in_stock(mn_qs *qs) { return mn_qs_filter(qs, "stock__gt", mn_value_int(0)); }
+/* class ActiveManager(Manager): def get_queryset(self): return super().get_queryset().filter(is_active=True) */
+static mn_qs *active_products(mn_arena *arena) { return active(mn_qs_all(&product_model, arena)); }
+
 static const mn_cache_config caches[] = {
     { .alias = "default", .BACKEND = "django.core.cache.backends.locmem.LocMemCache", .LOCATION = "patterns" },
 };
@@ -447,6 +454,11 @@ int main(void)
     assert(mn_qs_count(mn_qs_all(&order_model, a), &err) == 1);
     mn_obj_refresh(lamp, &product_model, NULL, a, &err);
     assert(lamp->stock == 8 && strstr(journal, "Your order") == NULL);
+
+    /* ==== Custom managers and QuerySet methods ==== */
+    mn_qs_update(mn_qs_filter(all, "slug", mn_value_cstr("blue-lamp-2")), &err, "is_active", mn_value_bool(false), NULL);
+    assert(mn_qs_count(in_stock(active_products(a)), &err) == 2);           /* blue-lamp, blue-lamp-1 */
+    assert(mn_qs_count(in_stock(mn_qs_all(&product_model, a)), &err) == 3);
 
     /* ==== Celery: cleanup_old_records() ==== */
     mn_qs_update(mn_qs_filter(all, "name", mn_value_cstr("Bulk")), &err, "is_active", mn_value_bool(false),
