@@ -293,7 +293,23 @@ typedef struct mn_model_hooks {
     int (*clean)(void *obj, mn_err *err);
     /* __str__ */
     int (*to_str)(const void *obj, mn_buf *out);
+    /* Called after the row is written and post_save sent (the code after
+     * super().save() in an overridden save()); created tells an INSERT from
+     * an UPDATE. An error is save()'s result (the row stays written unless
+     * the save runs inside a transaction that then rolls back). */
+    int (*after_save)(void *obj, bool created, mn_err *err);
 } mn_model_hooks;
+
+/* A computed attribute: Django's @property, or a method without arguments
+ * such as get_absolute_url(). Templates ({{ product.discounted_price }}),
+ * signal receivers reading an instance value and redirect(obj) find it by
+ * name after the fields, before the query's annotations and the automatic
+ * get_FOO_display (which it can replace). fn fills out; strings it makes go
+ * in arena. C code calls its own function directly. */
+typedef struct mn_model_property {
+    const char *name;
+    int (*fn)(const void *obj, mn_arena *arena, mn_value *out);
+} mn_model_property;
 
 struct mn__model_rt; /* set-up data, private */
 struct mn_m2m;       /* a ManyToManyField (relation.h) */
@@ -308,6 +324,8 @@ struct mn_model {
     mn_model_hooks hooks;
     /* ManyToManyFields (relation.h): { MN_M2M("tags", tag_model), MN_M2M_END } */
     const struct mn_m2m *many_to_many;
+    /* Computed attributes: { { "is_in_stock", fn }, { NULL, NULL } } */
+    const mn_model_property *properties;
     struct mn__model_rt *_rt; /* private: filled on first use */
 };
 

@@ -163,6 +163,18 @@ static int setup_locked(mn_model *m, struct mn__model_rt **out)
             return rt->error = MN_EINVAL;
         }
     }
+    for (const mn_model_property *p = m->properties; p && (p->name || p->fn); p++) {
+        if (!p->name || !p->name[0] || !p->fn) {
+            snprintf(rt->errmsg, sizeof rt->errmsg, "model %s: a property needs a name and a function", m->name);
+            return rt->error = MN_EINVAL;
+        }
+        for (size_t i = 0; i < rt->nfields; i++)
+            if (!strcmp(rt->fields[i].name, p->name) || !strcmp(rt->columns[i], p->name)) {
+                snprintf(rt->errmsg, sizeof rt->errmsg, "model %s: the property '%s' has the name of a field",
+                         m->name, p->name);
+                return rt->error = MN_EINVAL;
+            }
+    }
     if (m->meta.db_table)
         snprintf(rt->table, sizeof rt->table, "%s", m->meta.db_table);
     else

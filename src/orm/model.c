@@ -584,6 +584,8 @@ int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fi
         rc = mn__send(&mn_post_save, m, obj, a, created, update_fields, err);
     }
     mn_arena_free(a);
+    if (rc == MN_OK && m->hooks.after_save)
+        rc = m->hooks.after_save(obj, created, err);
     return rc;
 }
 
@@ -1085,7 +1087,7 @@ int mn_obj_full_clean(void *obj, mn_model *m, mn_arena *a, mn_map **errors_out, 
                         f->auto_now_add;
         if (empty && blank_ok)
             continue;
-        if (is_null) {
+        if (is_null && !f->null) { /* Django: None in a null=True field that is not blank is "blank" */
             add_error(errors, a, f->name, "This field cannot be null.", err, &first);
             failed |= UINT64_C(1) << i;
             continue;
@@ -1226,6 +1228,9 @@ static int inst_get_attr(const void *obj, mn_str name, mn_arena *arena, mn_value
     int rc = mn_obj_get(base, m, tmp, out);
     if (rc != MN_ENOTFOUND)
         return rc; /* found, or a deferred field failed to load */
+    for (const mn_model_property *p = m->properties; p && p->name; p++)
+        if (!strcmp(p->name, tmp))
+            return p->fn(base, arena, out);
     if (h->extra && mn_map_has(h->extra, name)) {
         *out = mn_map_get(h->extra, name);
         return MN_OK;
