@@ -82,7 +82,8 @@ typedef struct mn_db_stmt_ref {
  * this connection prepared for sql and its cache has dropped nothing since
  * (no reconnect, no DDL on PostgreSQL, no overflow), the statement runs
  * without searching the cache. On return *ref holds the statement used (or
- * is unchanged on an error before one was found). ref lives in the
+ * is unchanged on an error before one was found). A ref is for one sql
+ * text (one whose hash differs is not taken). ref lives in the
  * caller's memory and is read and written only during the call; a ref
  * from another connection is never taken (epochs are unique per process).
  * Logging, observers and the query counters see the statement as any

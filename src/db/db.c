@@ -445,7 +445,7 @@ again:
     if (db->stale_stmts)
         cache_forget(db);
     mn__stmt *st;
-    if (ref && ref->stmt && ref->epoch == db->stmt_epoch && !retried) {
+    if (ref && ref->stmt && ref->epoch == db->stmt_epoch && ((mn__stmt *)ref->stmt)->hash == hash && !retried) {
         st = ref->stmt; /* still in the cache: nothing left it since */
     } else {
         st = stmt_get(db, sql, hash, err);
@@ -503,7 +503,8 @@ again:
         goto again;
     }
     stmt_unref(db, st);
-    free(retry_sql);
+    if (retry_sql)
+        free(retry_sql);
     if (rc) {
         db->rows.st = NULL;
         return rc;

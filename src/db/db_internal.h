@@ -17,6 +17,7 @@ typedef struct mn__stmt {
     size_t nparams; /* placeholders found */
     int txn;        /* MN__TXN_* */
     bool ddl;       /* CREATE, ALTER or DROP (is_ddl) */
+    bool stepped;   /* SQLite: stepped since its last reset */
     int refs;       /* runs in flight (a fiber waiting for its result) */
     int dropped;    /* left the cache while in flight: 1 finalize, 2 just free */
     struct mn__stmt *next;

@@ -460,6 +460,7 @@ struct mn_qs {
     size_t nprefetch;
     const mn_err *err; /* the first error of a builder call; NULL: none */
     bool one_row; /* get(): stop after the first row when the filter is unique_exact */
+    void *one_item; /* ... and keep that row's instance here */
     mn_db_cursor *cursor; /* iterator() on PostgreSQL: rows come from FETCH on it */
     size_t cursor_chunk;
     bool evaluated;
@@ -495,13 +496,10 @@ static void qs_fail(mn_qs *qs, int code, const char *fmt, ...)
 
 mn_qs *mn_qs_all(mn_model *m, mn_arena *arena)
 {
-    mn_qs *qs = arena ? mn_arena_calloc(arena, 1, sizeof *qs) : NULL;
+    mn_qs *qs = arena ? mn_arena_alloc(arena, sizeof *qs) : NULL;
     if (!qs)
         return NULL;
-    qs->m = m;
-    qs->arena = arena;
-    qs->high = -1;
-    qs->load = ~UINT64_C(0);
+    *qs = (mn_qs){ .m = m, .arena = arena, .high = -1, .load = ~UINT64_C(0) };
     mn_err e;
     if (mn__model_setup(m, &e) != MN_OK)
         qs_set_err(qs, &e);
@@ -3229,6 +3227,7 @@ typedef struct qc_shape {
     const mn_qobj *leaves[QC_MAX_LEAVES];
     size_t n;
     const mn_field *fields[QC_MAX_LEAVES]; /* each leaf's field: qc_resolve */
+    signed char ints[QC_MAX_LEAVES];       /* ... and its integer range: qc_int_range */
     uint64_t hash;
 } qc_shape;
 
@@ -3243,6 +3242,7 @@ typedef struct qc_entry {
     char **order;   /* norder names, then n lookups, in one allocation (mem) */
     char **lookups;
     const mn_field **fields;
+    signed char ints[QC_MAX_LEAVES];
     void *mem;
     bool unique; /* one exact comparison of a unique field (unique_exact) */
     char *sql;
@@ -3345,6 +3345,25 @@ static bool qc_shape_of(mn_qs *qs, mn_db_engine eng, qc_shape *s)
     return true;
 }
 
+/* Integers a field of kind k sends to the database as they are (what
+ * mn__to_db does for them): 64 any, 32 or 16 within that many bits, 0 none
+ * (the general conversion). */
+static signed char qc_int_range(mn_field_kind k)
+{
+    switch (k) {
+    case MN_KIND_AUTO:
+    case MN_KIND_BIGAUTO:
+    case MN_KIND_BIGINT:
+    case MN_KIND_POSBIGINT:
+    case MN_KIND_FOREIGNKEY: return 64;
+    case MN_KIND_INT:
+    case MN_KIND_POSINT: return 32;
+    case MN_KIND_SMALLINT:
+    case MN_KIND_POSSMALLINT: return 16;
+    default: return 0;
+    }
+}
+
 /* A shape not cached yet: each leaf must be "name" or "name__op" for a
  * comparison op, on a field that is no JSONField. Fills s->fields. */
 static bool qc_resolve(qc_shape *s, mn_qs *qs)
@@ -3371,6 +3390,7 @@ static bool qc_resolve(qc_shape *s, mn_qs *qs)
         if (!f || f->kind == MN_KIND_JSON)
             return false;
         s->fields[i] = f;
+        s->ints[i] = qc_int_range(f->kind);
     }
     return true;
 }
@@ -3426,6 +3446,7 @@ static qc_entry *qc_store(mn_db *db, const qc_shape *s, const char *sql, bool un
     char *p = (char *)(e->lookups + s->n);
     for (size_t i = 0; i < s->n; i++) {
         e->fields[i] = s->fields[i];
+        e->ints[i] = s->ints[i];
         size_t l = strlen(s->leaves[i]->lookup) + 1;
         e->lookups[i] = memcpy(p, s->leaves[i]->lookup, l);
         p += l;
@@ -3449,13 +3470,20 @@ static void qc_store_dec(qc_entry *e, const mn__coldec *dec, size_t n)
 
 /* The parameters of a cached shape: each leaf's value converted by its
  * field, as compile_lookup does. */
-static int qc_params(comp *c, const qc_shape *s, const mn_field *const *fields, mn_value *buf)
+static int qc_params(comp *c, const qc_shape *s, const qc_entry *e, mn_value *buf)
 {
     c->params = buf; /* QC_MAX_LEAVES values, read by the statement's run only */
     c->cap = s->n;
-    for (size_t i = 0; i < s->n; i++)
-        if (lookup_value(c, fields[i], s->leaves[i]->v, &c->params[i]) != MN_OK)
+    for (size_t i = 0; i < s->n; i++) {
+        mn_value v = s->leaves[i]->v;
+        int bits = e->ints[i];
+        if (v.type == MN_VALUE_INT &&
+            (bits == 64 || (bits == 32 && v.u.i >= INT32_MIN && v.u.i <= INT32_MAX) ||
+             (bits == 16 && v.u.i >= INT16_MIN && v.u.i <= INT16_MAX)))
+            c->params[i] = v; /* as mn__to_db would send it */
+        else if (lookup_value(c, e->fields[i], v, &c->params[i]) != MN_OK)
             return c->rc;
+    }
     c->np = s->n;
     return MN_OK;
 }
@@ -3999,7 +4027,8 @@ static int run_select(mn_qs *qs, mn_err *err)
         c.params = (mn_value *)qs->raw_params;
         c.np = qs->nraw;
     } else {
-        setup_joins(&c);
+        if (qs->nrelated || qs->related_all)
+            setup_joins(&c);
         /* select_related's joins change the text beyond the shape's key */
         cacheable = c.rc == MN_OK && !qs->cursor && !c.joins && qc_shape_of(qs, c.eng, &shape);
         hit = cacheable ? qc_find(db, &shape) : NULL;
@@ -4015,7 +4044,7 @@ static int run_select(mn_qs *qs, mn_err *err)
         } else if (hit) {
             sql = hit->sql;
             sql_hash = hit->sql_hash;
-            qc_params(&c, &shape, (const mn_field *const *)hit->fields, pbuf);
+            qc_params(&c, &shape, hit, pbuf);
         } else if (cols) {
             compile_select(&c, cols, n, true);
         }
@@ -4093,7 +4122,10 @@ static int run_select(mn_qs *qs, mn_err *err)
     size_t cap = 16, len = 0;
     void **items = NULL;
     mn_list *list = NULL;
-    if (qs->mode == MODE_OBJECTS)
+    if (one_row) { /* get()'s copy of the QuerySet, which lives for the call */
+        items = &qs->one_item;
+        cap = 1;
+    } else if (qs->mode == MODE_OBJECTS)
         items = mn_arena_alloc(qs->arena, cap * sizeof *items);
     else
         list = mn_list_new(qs->arena, 16);
