@@ -259,7 +259,7 @@ struct mn_q {
 };
 
 /* A leaf and its lookup's copy in one allocation. */
-static mn_qobj *q_leaf(mn_arena *arena, const char *lookup, mn_value v, bool call)
+static mn_qobj *q_leaf(mn_arena *arena, const char *lookup, mn_value v)
 {
     if (!lookup)
         lookup = "";
@@ -269,11 +269,11 @@ static mn_qobj *q_leaf(mn_arena *arena, const char *lookup, mn_value v, bool cal
         return NULL;
     char *copy = (char *)(q + 1);
     memcpy(copy, lookup, n);
-    *q = (mn_qobj){ .kind = Q_LEAF, .call = call, .arena = arena, .lookup = copy, .v = v };
+    *q = (mn_qobj){ .kind = Q_LEAF, .arena = arena, .lookup = copy, .v = v };
     return q;
 }
 
-mn_qobj *mn_q(mn_arena *arena, const char *lookup, mn_value v) { return q_leaf(arena, lookup, v, false); }
+mn_qobj *mn_q(mn_arena *arena, const char *lookup, mn_value v) { return q_leaf(arena, lookup, v); }
 
 static mn_qobj *q_node(qkind k, mn_qobj *a, mn_qobj *b)
 {
@@ -508,18 +508,22 @@ mn_qs *mn_qs_all(mn_model *m, mn_arena *arena)
     return qs;
 }
 
-static mn_qs *clone(mn_qs *qs)
+static void clone_into(mn_qs *c, const mn_qs *qs)
 {
-    if (!qs)
-        return NULL;
-    mn_qs *c = mn_arena_alloc(qs->arena, sizeof *c);
-    if (!c)
-        return NULL;
     *c = *qs;
     c->evaluated = false;
     c->items = NULL;
     c->len = 0;
     c->rows = NULL;
+}
+
+static mn_qs *clone(mn_qs *qs)
+{
+    if (!qs)
+        return NULL;
+    mn_qs *c = mn_arena_alloc(qs->arena, sizeof *c);
+    if (c)
+        clone_into(c, qs);
     return c;
 }
 
@@ -540,10 +544,9 @@ mn_qs *mn_qs_using(mn_qs *qs, mn_db *db)
 }
 
 /* Adds q (own: a leaf made for this call, already marked as its root) to
- * a copy of qs. */
-static mn_qs *add_where_own(mn_qs *qs, mn_qobj *q, bool own, bool negate)
+ * c, a copy of the QuerySet. */
+static mn_qs *where_into(mn_qs *c, mn_qobj *q, bool own, bool negate)
 {
-    mn_qs *c = clone(qs);
     if (!c)
         return NULL;
     if (!q) {
@@ -572,16 +575,30 @@ static mn_qs *add_where_own(mn_qs *qs, mn_qobj *q, bool own, bool negate)
     return c;
 }
 
-static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate) { return add_where_own(qs, q, false, negate); }
+static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate) { return where_into(clone(qs), q, false, negate); }
 
-mn_qs *mn_qs_filter(mn_qs *qs, const char *lookup, mn_value v)
+/* filter(lookup=v) / exclude(): the copy of qs, the leaf and its lookup's
+ * text in one allocation. */
+static mn_qs *filter_leaf(mn_qs *qs, const char *lookup, mn_value v, bool negate)
 {
-    return qs ? add_where_own(qs, q_leaf(qs->arena, lookup, v, true), true, false) : NULL;
+    if (!qs)
+        return NULL;
+    if (!lookup)
+        lookup = "";
+    size_t n = strlen(lookup) + 1;
+    mn_qs *c = mn_arena_alloc(qs->arena, sizeof *c + sizeof(mn_qobj) + n);
+    if (!c)
+        return NULL;
+    clone_into(c, qs);
+    mn_qobj *q = (mn_qobj *)(void *)(c + 1);
+    char *copy = (char *)(q + 1);
+    memcpy(copy, lookup, n);
+    *q = (mn_qobj){ .kind = Q_LEAF, .call = true, .arena = qs->arena, .lookup = copy, .v = v };
+    return where_into(c, q, true, negate);
 }
-mn_qs *mn_qs_exclude(mn_qs *qs, const char *lookup, mn_value v)
-{
-    return qs ? add_where_own(qs, q_leaf(qs->arena, lookup, v, true), true, true) : NULL;
-}
+
+mn_qs *mn_qs_filter(mn_qs *qs, const char *lookup, mn_value v) { return filter_leaf(qs, lookup, v, false); }
+mn_qs *mn_qs_exclude(mn_qs *qs, const char *lookup, mn_value v) { return filter_leaf(qs, lookup, v, true); }
 mn_qs *mn_qs_filter_q(mn_qs *qs, mn_qobj *q) { return qs ? add_where(qs, q, false) : NULL; }
 
 mn_qs *mn_qs_filter_by(mn_qs *qs, ...)
@@ -4065,8 +4082,9 @@ static int run_select(mn_qs *qs, mn_err *err)
      * requests use the same connection and may replace this shape's cache
      * slot (freeing its decoder): keep a copy of the decoder, and look the
      * slot up again before storing into it. */
+    bool can_wait = mn__loop_can_wait(); /* on a server fiber: the same for the whole call */
     mn__coldec *hit_dec = hit ? hit->dec : NULL;
-    if (hit_dec && mn__loop_can_wait())
+    if (hit_dec && can_wait)
         hit_dec = mn_arena_memdup(qs->arena, hit->dec, hit->ndec * sizeof *hit->dec);
     if (hit && hit->dec && !hit_dec)
         return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
@@ -4081,7 +4099,7 @@ static int run_select(mn_qs *qs, mn_err *err)
     if (rc != MN_OK)
         return settle(qs, err, rc, &e);
     if (cacheable && sref.stmt) {
-        qc_entry *own = mn__loop_can_wait() ? qc_find(db, &shape) : hit ? hit : stored;
+        qc_entry *own = can_wait ? qc_find(db, &shape) : hit ? hit : stored;
         if (own && own->sql_hash == sql_hash)
             own->stmt = sref;
     }
@@ -4165,7 +4183,7 @@ static int run_select(mn_qs *qs, mn_err *err)
             mn_db_rows_close(rows);
             return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
         }
-        qc_store_dec(mn__loop_can_wait() ? (cacheable ? qc_find(db, &shape) : NULL) : hit ? hit : stored, dec, n);
+        qc_store_dec(can_wait ? (cacheable ? qc_find(db, &shape) : NULL) : hit ? hit : stored, dec, n);
     }
     while ((len == 0 || !one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (qs->mode == MODE_OBJECTS) {
