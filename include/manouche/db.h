@@ -70,6 +70,26 @@ int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t npa
  * so the statement cache is searched without hashing the text again. */
 int mn_db_execute_hashed(mn_db *db, const char *sql, uint64_t hash, const mn_value *params, size_t nparams,
                          mn_db_rows **rows, mn_err *err);
+/* A prepared statement remembered by a caller for one connection, so that
+ * running the same text again skips the statement cache's search. Zero it
+ * ({0}) before the first use. */
+typedef struct mn_db_stmt_ref {
+    void *stmt;     /* the connection's statement (opaque) */
+    uint64_t epoch; /* the connection's statement cache when it was found */
+} mn_db_stmt_ref;
+
+/* mn_db_execute_hashed that starts from *ref: when ref holds the statement
+ * this connection prepared for sql and its cache has dropped nothing since
+ * (no reconnect, no DDL on PostgreSQL, no overflow), the statement runs
+ * without searching the cache. On return *ref holds the statement used (or
+ * is unchanged on an error before one was found). A ref is for one sql
+ * text (one whose hash differs is not taken). ref lives in the
+ * caller's memory and is read and written only during the call; a ref
+ * from another connection is never taken (epochs are unique per process).
+ * Logging, observers and the query counters see the statement as any
+ * other. Same results and errors as mn_db_execute. */
+int mn_db_execute_ref(mn_db *db, const char *sql, uint64_t hash, mn_db_stmt_ref *ref, const mn_value *params,
+                      size_t nparams, mn_db_rows **rows, mn_err *err);
 /* The statement cache's hash of sql. Pure; thread-safe. */
 uint64_t mn_db_sql_hash(const char *sql);
 

@@ -16,6 +16,8 @@ typedef struct mn__stmt {
     void *native;   /* sqlite3_stmt*, or the PostgreSQL statement name */
     size_t nparams; /* placeholders found */
     int txn;        /* MN__TXN_* */
+    bool ddl;       /* CREATE, ALTER or DROP (is_ddl) */
+    bool stepped;   /* SQLite: stepped since its last reset */
     int refs;       /* runs in flight (a fiber waiting for its result) */
     int dropped;    /* left the cache while in flight: 1 finalize, 2 just free */
     struct mn__stmt *next;
@@ -82,6 +84,7 @@ struct mn_db {
     mn__stmt *buckets[MN__STMT_BUCKETS];
     size_t nstmts;
     uint64_t stmt_seq;
+    uint64_t stmt_epoch; /* changes whenever statements leave the cache (mn_db_stmt_ref) */
     bool stale_stmts; /* DDL ran: drop the cache before the next statement */
     int depth;
     on_commit_cb *callbacks;

@@ -95,7 +95,9 @@ static int bind(sqlite3_stmt *s, int i, mn_value v)
 static int sq_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparams, mn_err *err)
 {
     sqlite3_stmt *s = st->native;
-    sqlite3_reset(s);
+    if (st->stepped) /* mn_db_rows_close resets a query's statement: not again */
+        sqlite3_reset(s);
+    st->stepped = true;
     /* Every parameter is bound below (the caller checked the count), so
      * the previous bindings need no clearing. */
     for (size_t i = 0; i < nparams; i++) {
@@ -122,6 +124,7 @@ static int sq_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparam
     int code = map_error(db->native, rc);
     mn_err_set(err, code, "%s (in: %s)", sqlite3_errmsg(db->native), st->sql);
     sqlite3_reset(s);
+    st->stepped = false;
     return code;
 }
 
@@ -147,8 +150,10 @@ static int sq_next(mn_db_rows *rows, mn_err *err)
 
 static void sq_reset(mn_db_rows *rows)
 {
-    if (rows->st)
+    if (rows->st) {
         sqlite3_reset(rows->st->native);
+        rows->st->stepped = false;
+    }
 }
 
 static size_t sq_columns(const mn_db_rows *rows) { return (size_t)sqlite3_column_count(rows->st->native); }

@@ -258,17 +258,22 @@ struct mn_q {
     mn_qobj *a, *b;
 };
 
-mn_qobj *mn_q(mn_arena *arena, const char *lookup, mn_value v)
+/* A leaf and its lookup's copy in one allocation. */
+static mn_qobj *q_leaf(mn_arena *arena, const char *lookup, mn_value v)
 {
-    mn_qobj *q = arena ? mn_arena_calloc(arena, 1, sizeof *q) : NULL;
+    if (!lookup)
+        lookup = "";
+    size_t n = strlen(lookup) + 1;
+    mn_qobj *q = arena ? mn_arena_alloc(arena, sizeof *q + n) : NULL;
     if (!q)
         return NULL;
-    q->kind = Q_LEAF;
-    q->arena = arena;
-    q->lookup = mn_arena_strdup(arena, lookup ? lookup : "");
-    q->v = v;
-    return q->lookup ? q : NULL;
+    char *copy = (char *)(q + 1);
+    memcpy(copy, lookup, n);
+    *q = (mn_qobj){ .kind = Q_LEAF, .arena = arena, .lookup = copy, .v = v };
+    return q;
 }
+
+mn_qobj *mn_q(mn_arena *arena, const char *lookup, mn_value v) { return q_leaf(arena, lookup, v); }
 
 static mn_qobj *q_node(qkind k, mn_qobj *a, mn_qobj *b)
 {
@@ -454,8 +459,9 @@ struct mn_qs {
     bool related_all;
     struct prefetch *prefetch; /* prefetch_related lookups */
     size_t nprefetch;
-    mn_err err;
-    bool one_row; /* get() on a unique key: no second row can follow the first */
+    const mn_err *err; /* the first error of a builder call; NULL: none */
+    bool one_row; /* get(): stop after the first row when the filter is unique_exact */
+    void *one_item; /* ... and keep that row's instance here */
     mn_db_cursor *cursor; /* iterator() on PostgreSQL: rows come from FETCH on it */
     size_t cursor_chunk;
     bool evaluated;
@@ -464,29 +470,52 @@ struct mn_qs {
     mn_list *rows;
 };
 
+static const mn_err qs_nomem = { MN_ENOMEM, "out of memory" };
+
+/* The error is kept apart (in the arena, when there is one) so that the
+ * QuerySet copied by every builder call stays small. */
+static void qs_set_err(mn_qs *qs, const mn_err *src)
+{
+    if (qs->err)
+        return;
+    mn_err *e = mn_arena_memdup(qs->arena, src, sizeof *src);
+    qs->err = e ? e : &qs_nomem;
+}
+
 static void qs_fail(mn_qs *qs, int code, const char *fmt, ...) MN_PRINTF(3, 4);
 static void qs_fail(mn_qs *qs, int code, const char *fmt, ...)
 {
-    if (qs->err.code)
+    if (qs->err)
         return;
+    mn_err e;
     va_list ap;
     va_start(ap, fmt);
-    mn_err_setv(&qs->err, code, fmt, ap);
+    mn_err_setv(&e, code, fmt, ap);
     va_end(ap);
+    qs_set_err(qs, &e);
 }
 
 mn_qs *mn_qs_all(mn_model *m, mn_arena *arena)
 {
-    mn_qs *qs = arena ? mn_arena_calloc(arena, 1, sizeof *qs) : NULL;
+    mn_qs *qs = arena ? mn_arena_alloc(arena, sizeof *qs) : NULL;
     if (!qs)
         return NULL;
-    qs->m = m;
-    qs->arena = arena;
-    qs->high = -1;
-    qs->load = ~UINT64_C(0);
-    if (mn__model_setup(m, &qs->err) == MN_OK && m->meta.abstract)
+    *qs = (mn_qs){ .m = m, .arena = arena, .high = -1, .load = ~UINT64_C(0) };
+    mn_err e;
+    if (mn__model_setup(m, &e) != MN_OK)
+        qs_set_err(qs, &e);
+    else if (m->meta.abstract)
         qs_fail(qs, MN_EINVAL, "Manager isn't available; '%s' is abstract", m->name);
     return qs;
+}
+
+static void clone_into(mn_qs *c, const mn_qs *qs)
+{
+    *c = *qs;
+    c->evaluated = false;
+    c->items = NULL;
+    c->len = 0;
+    c->rows = NULL;
 }
 
 static mn_qs *clone(mn_qs *qs)
@@ -494,20 +523,15 @@ static mn_qs *clone(mn_qs *qs)
     if (!qs)
         return NULL;
     mn_qs *c = mn_arena_alloc(qs->arena, sizeof *c);
-    if (!c)
-        return NULL;
-    *c = *qs;
-    c->evaluated = false;
-    c->items = NULL;
-    c->len = 0;
-    c->rows = NULL;
+    if (c)
+        clone_into(c, qs);
     return c;
 }
 
 const mn_err *mn_qs_error(const mn_qs *qs)
 {
-    static const mn_err nomem = { MN_ENOMEM, "out of memory" };
-    return qs ? &qs->err : &nomem;
+    static const mn_err ok = { MN_OK, "" };
+    return !qs ? &qs_nomem : qs->err ? qs->err : &ok;
 }
 
 mn_model *mn_qs_model(const mn_qs *qs) { return qs ? qs->m : NULL; }
@@ -520,9 +544,10 @@ mn_qs *mn_qs_using(mn_qs *qs, mn_db *db)
     return c;
 }
 
-static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate)
+/* Adds q (own: a leaf made for this call, already marked as its root) to
+ * c, a copy of the QuerySet. */
+static mn_qs *where_into(mn_qs *c, mn_qobj *q, bool own, bool negate)
 {
-    mn_qs *c = clone(qs);
     if (!c)
         return NULL;
     if (!q) {
@@ -533,14 +558,16 @@ static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate)
         qs_fail(c, MN_EINVAL, "Cannot filter a query once a slice has been taken.");
         return c;
     }
-    /* Mark the call's root on a copy (the caller's Q stays untouched). */
-    mn_qobj *root = mn_arena_memdup(c->arena, q, sizeof *q);
-    if (!root) {
-        qs_fail(c, MN_ENOMEM, "out of memory");
-        return c;
+    if (!own) {
+        /* Mark the call's root on a copy (the caller's Q stays untouched). */
+        mn_qobj *root = mn_arena_memdup(c->arena, q, sizeof *q);
+        if (!root) {
+            qs_fail(c, MN_ENOMEM, "out of memory");
+            return c;
+        }
+        root->call = true;
+        q = root;
     }
-    root->call = true;
-    q = root;
     if (negate)
         q = mn_q_not(q);
     c->where = c->where ? mn_q_and(c->where, q) : q;
@@ -549,14 +576,30 @@ static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate)
     return c;
 }
 
-mn_qs *mn_qs_filter(mn_qs *qs, const char *lookup, mn_value v)
+static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate) { return where_into(clone(qs), q, false, negate); }
+
+/* filter(lookup=v) / exclude(): the copy of qs, the leaf and its lookup's
+ * text in one allocation. */
+static mn_qs *filter_leaf(mn_qs *qs, const char *lookup, mn_value v, bool negate)
 {
-    return qs ? add_where(qs, mn_q(qs->arena, lookup, v), false) : NULL;
+    if (!qs)
+        return NULL;
+    if (!lookup)
+        lookup = "";
+    size_t n = strlen(lookup) + 1;
+    mn_qs *c = mn_arena_alloc(qs->arena, sizeof *c + sizeof(mn_qobj) + n);
+    if (!c)
+        return NULL;
+    clone_into(c, qs);
+    mn_qobj *q = (mn_qobj *)(void *)(c + 1);
+    char *copy = (char *)(q + 1);
+    memcpy(copy, lookup, n);
+    *q = (mn_qobj){ .kind = Q_LEAF, .call = true, .arena = qs->arena, .lookup = copy, .v = v };
+    return where_into(c, q, true, negate);
 }
-mn_qs *mn_qs_exclude(mn_qs *qs, const char *lookup, mn_value v)
-{
-    return qs ? add_where(qs, mn_q(qs->arena, lookup, v), true) : NULL;
-}
+
+mn_qs *mn_qs_filter(mn_qs *qs, const char *lookup, mn_value v) { return filter_leaf(qs, lookup, v, false); }
+mn_qs *mn_qs_exclude(mn_qs *qs, const char *lookup, mn_value v) { return filter_leaf(qs, lookup, v, true); }
 mn_qs *mn_qs_filter_q(mn_qs *qs, mn_qobj *q) { return qs ? add_where(qs, q, false) : NULL; }
 
 mn_qs *mn_qs_filter_by(mn_qs *qs, ...)
@@ -3242,8 +3285,8 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
 
 static void compile_subquery(comp *c, mn_qs *sub)
 {
-    if (sub->err.code) {
-        cfail(c, sub->err.code, "%s", sub->err.msg);
+    if (sub->err) {
+        cfail(c, sub->err->code, "%s", sub->err->msg);
         return;
     }
     comp s = *c;
@@ -3295,8 +3338,8 @@ static mn_db *qs_db(mn_qs *qs, mn_err *err)
 
 static int settle(mn_qs *qs, mn_err *err, int rc, const mn_err *src)
 {
-    if (rc != MN_OK && src && src != &qs->err && !qs->err.code)
-        qs->err = *src;
+    if (rc != MN_OK && src && src != qs->err && !qs->err)
+        qs_set_err(qs, src);
     if (rc != MN_OK && err && src && err != src)
         *err = *src;
     return rc;
@@ -3306,10 +3349,10 @@ static int check_qs(mn_qs *qs, mn_err *err)
 {
     if (!qs)
         return mn_err_set(err, MN_ENOMEM, "out of memory");
-    if (qs->err.code) {
-        if (err && err != &qs->err)
-            *err = qs->err;
-        return qs->err.code;
+    if (qs->err) {
+        if (err && err != qs->err)
+            *err = *qs->err;
+        return qs->err->code;
     }
     return MN_OK;
 }
@@ -3470,14 +3513,41 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
 
 #define QC_SLOTS 64
 #define QC_MAX_LEAVES 8
-#define QC_KEY_MAX 384
+
+/* A shape: the parts of a QuerySet its SQL depends on, read from it
+ * without copying (the lookups and order names stay the QuerySet's). */
+typedef struct qc_shape {
+    const void *rt; /* the model's setup: never freed, so never reused */
+    uint64_t load;
+    int64_t low, high;
+    int eng;
+    unsigned flags; /* distinct, for_update, reversed */
+    const char *const *order;
+    size_t norder;
+    const mn_qobj *leaves[QC_MAX_LEAVES];
+    size_t n;
+    const mn_field *fields[QC_MAX_LEAVES]; /* each leaf's field: qc_resolve */
+    signed char ints[QC_MAX_LEAVES];       /* ... and its integer range: qc_int_range */
+    uint64_t hash;
+} qc_shape;
 
 typedef struct qc_entry {
-    uint64_t hash; /* of the key; 0: empty slot */
-    size_t keylen;
-    char *key;
+    uint64_t hash; /* of the shape; 0: empty slot */
+    const void *rt;
+    uint64_t load;
+    int64_t low, high;
+    int eng;
+    unsigned flags;
+    size_t norder, n;
+    char **order;   /* norder names, then n lookups, in one allocation (mem) */
+    char **lookups;
+    const mn_field **fields;
+    signed char ints[QC_MAX_LEAVES];
+    void *mem;
+    bool unique; /* one exact comparison of a unique field (unique_exact) */
     char *sql;
     uint64_t sql_hash;
+    mn_db_stmt_ref stmt; /* the connection's prepared statement for sql */
     mn__coldec *dec; /* how its columns become members (NULL: not yet known) */
     size_t ndec;
 } qc_entry;
@@ -3486,36 +3556,20 @@ typedef struct qc_cache {
     qc_entry slots[QC_SLOTS];
 } qc_cache;
 
-typedef struct qc_shape {
-    char key[QC_KEY_MAX];
-    size_t len;
-    const mn_qobj *leaves[QC_MAX_LEAVES];
-    const mn_field *fields[QC_MAX_LEAVES];
-    size_t n;
-    uint64_t hash;
-} qc_shape;
+static void qc_entry_free(qc_entry *e)
+{
+    free(e->mem);
+    free(e->sql);
+    free(e->dec);
+}
 
 static void qc_free(void *p)
 {
     qc_cache *qc = p;
-    for (size_t i = 0; i < QC_SLOTS; i++) {
-        free(qc->slots[i].key);
-        free(qc->slots[i].sql);
-        free(qc->slots[i].dec);
-    }
+    for (size_t i = 0; i < QC_SLOTS; i++)
+        qc_entry_free(&qc->slots[i]);
     free(qc);
 }
-
-static bool qc_put(qc_shape *s, const void *p, size_t n)
-{
-    if (s->len + n > sizeof s->key)
-        return false;
-    memcpy(s->key + s->len, p, n);
-    s->len += n;
-    return true;
-}
-
-static bool qc_put_name(qc_shape *s, const char *name) { return qc_put(s, name, strlen(name) + 1); }
 
 /* The first "__" of a lookup, or NULL. */
 static const char *lookup_sep(const char *s)
@@ -3526,10 +3580,29 @@ static const char *lookup_sep(const char *s)
     return NULL;
 }
 
-/* A leaf the cache can take: "name" or "name__op" for a comparison op, on
- * a field that is no JSONField, against a value that is one parameter. */
-static bool qc_leaf(qc_shape *s, mn_qs *qs, const mn_qobj *q)
+static uint64_t qc_mix(uint64_t h, uint64_t w)
 {
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 32);
+}
+
+/* A name into the hash, its terminating NUL too (names stay apart). */
+static uint64_t qc_mix_name(uint64_t h, const char *s)
+{
+    for (;; s++) {
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+        if (!*s)
+            return h;
+    }
+}
+
+/* An AND of leaves, each against a value that is one parameter. */
+static bool qc_where(qc_shape *s, const mn_qobj *q, uint64_t *h)
+{
+    if (q->kind == Q_AND)
+        return qc_where(s, q->a, h) && qc_where(s, q->b, h);
+    if (q->kind != Q_LEAF || s->n == QC_MAX_LEAVES)
+        return false;
     switch (q->v.type) {
     case MN_VALUE_NULL:
     case MN_VALUE_LIST:
@@ -3537,90 +3610,88 @@ static bool qc_leaf(qc_shape *s, mn_qs *qs, const mn_qobj *q)
     case MN_VALUE_OBJECT: return false;
     default: break;
     }
-    if (s->n == QC_MAX_LEAVES)
-        return false;
-    const char *sep = lookup_sep(q->lookup);
-    size_t nlen = sep ? (size_t)(sep - q->lookup) : strlen(q->lookup);
-    if (sep) {
-        const char *op = sep + 2;
-        if (strcmp(op, "exact") && strcmp(op, "gt") && strcmp(op, "gte") && strcmp(op, "lt") && strcmp(op, "lte"))
-            return false;
-    }
-    char name[128];
-    if (nlen == 0 || nlen >= sizeof name)
-        return false;
-    memcpy(name, q->lookup, nlen);
-    name[nlen] = '\0';
-    const mn_field *f = mn_model_field_by_name(qs->m, name);
-    if (!f) { /* "key_id" */
-        comp c = { .qs = qs, .m = qs->m };
-        f = resolve_field(&c, name);
-    }
-    if (!f || f->kind == MN_KIND_JSON)
-        return false;
-    s->leaves[s->n] = q;
-    s->fields[s->n++] = f;
-    return qc_put_name(s, q->lookup);
+    s->leaves[s->n++] = q;
+    *h = qc_mix_name(*h, q->lookup);
+    return true;
 }
 
-static bool qc_where(qc_shape *s, mn_qs *qs, const mn_qobj *q)
-{
-    if (q->kind == Q_AND)
-        return qc_where(s, qs, q->a) && qc_where(s, qs, q->b);
-    return q->kind == Q_LEAF && qc_leaf(s, qs, q);
-}
-
-static uint64_t qc_hash(const char *p, size_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    uint64_t w = 0;
-    memcpy(&w, p + i, n - i);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 29;
-    return h ? h : 1;
-}
-
-/* The shape of qs when the cache can take it. */
+/* The shape of qs when the cache may take it (qc_resolve decides for a
+ * shape not cached yet). Reads qs only: no copies, no field lookups. */
 static bool qc_shape_of(mn_qs *qs, mn_db_engine eng, qc_shape *s)
 {
     if (qs->mode != MODE_OBJECTS || qs->nannots || qs->raw_sql || qs->none)
         return false;
-    struct {
-        const void *rt;
-        uint64_t load;
-        int64_t low, high;
-        int eng;
-        bool distinct, for_update, reversed;
-    } head;
-    memset(&head, 0, sizeof head); /* padding bytes too: the key is compared as bytes */
-    head.rt = qs->m->_rt;
-    head.load = qs->load;
-    head.low = qs->low;
-    head.high = qs->high;
-    head.eng = (int)eng;
-    head.distinct = qs->distinct;
-    head.for_update = qs->for_update;
-    head.reversed = qs->reversed;
-    s->len = 0;
-    s->n = 0;
-    if (!qc_put(s, &head, sizeof head))
-        return false;
-    const char *const *order = ordering(qs);
-    for (size_t i = 0; order && order[i]; i++)
-        if (strstr(order[i], "__") || !qc_put_name(s, order[i]))
+    s->rt = qs->m->_rt;
+    s->load = qs->load;
+    s->low = qs->low;
+    s->high = qs->high;
+    s->eng = (int)eng;
+    s->flags = (unsigned)qs->distinct | (unsigned)qs->for_update << 1 | (unsigned)qs->reversed << 2;
+    uint64_t h = qc_mix(qc_mix(qc_mix(0x9e3779b97f4a7c15ULL, (uint64_t)(uintptr_t)s->rt), s->load),
+                        (uint64_t)s->low ^ (uint64_t)s->high << 20 ^ (uint64_t)s->flags << 56 ^ (uint64_t)s->eng << 60);
+    s->order = ordering(qs);
+    size_t i = 0;
+    for (; s->order && s->order[i]; i++) {
+        if (strstr(s->order[i], "__"))
             return false; /* a path may compile to parameters (a JSON key's) */
-    if (!qc_put(s, "\1", 1))
+        h = qc_mix_name(h, s->order[i]);
+    }
+    s->norder = i;
+    h = qc_mix(h, 1);
+    s->n = 0;
+    if (qs->where && !qc_where(s, qs->where, &h))
         return false;
-    if (qs->where && !qc_where(s, qs, qs->where))
-        return false;
-    s->hash = qc_hash(s->key, s->len);
+    s->hash = h ? h : 1;
+    return true;
+}
+
+/* Integers a field of kind k sends to the database as they are (what
+ * mn__to_db does for them): 64 any, 32 or 16 within that many bits, 0 none
+ * (the general conversion). */
+static signed char qc_int_range(mn_field_kind k)
+{
+    switch (k) {
+    case MN_KIND_AUTO:
+    case MN_KIND_BIGAUTO:
+    case MN_KIND_BIGINT:
+    case MN_KIND_POSBIGINT:
+    case MN_KIND_FOREIGNKEY: return 64;
+    case MN_KIND_INT:
+    case MN_KIND_POSINT: return 32;
+    case MN_KIND_SMALLINT:
+    case MN_KIND_POSSMALLINT: return 16;
+    default: return 0;
+    }
+}
+
+/* A shape not cached yet: each leaf must be "name" or "name__op" for a
+ * comparison op, on a field that is no JSONField. Fills s->fields. */
+static bool qc_resolve(qc_shape *s, mn_qs *qs)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const char *lookup = s->leaves[i]->lookup;
+        const char *sep = lookup_sep(lookup);
+        size_t nlen = sep ? (size_t)(sep - lookup) : strlen(lookup);
+        if (sep) {
+            const char *op = sep + 2;
+            if (strcmp(op, "exact") && strcmp(op, "gt") && strcmp(op, "gte") && strcmp(op, "lt") && strcmp(op, "lte"))
+                return false;
+        }
+        char name[128];
+        if (nlen == 0 || nlen >= sizeof name)
+            return false;
+        memcpy(name, lookup, nlen);
+        name[nlen] = '\0';
+        const mn_field *f = mn_model_field_by_name(qs->m, name);
+        if (!f) { /* "key_id" */
+            comp c = { .qs = qs, .m = qs->m };
+            f = resolve_field(&c, name);
+        }
+        if (!f || f->kind == MN_KIND_JSON)
+            return false;
+        s->fields[i] = f;
+        s->ints[i] = qc_int_range(f->kind);
+    }
     return true;
 }
 
@@ -3630,14 +3701,21 @@ static qc_entry *qc_find(mn_db *db, const qc_shape *s)
     if (!qc)
         return NULL;
     qc_entry *e = &qc->slots[s->hash % QC_SLOTS];
-    if (e->hash == s->hash && e->keylen == s->len && !memcmp(e->key, s->key, s->len))
-        return e;
-    return NULL;
+    if (e->hash != s->hash || e->rt != s->rt || e->load != s->load || e->low != s->low || e->high != s->high ||
+        e->eng != s->eng || e->flags != s->flags || e->norder != s->norder || e->n != s->n)
+        return NULL;
+    for (size_t i = 0; i < s->norder; i++)
+        if (strcmp(e->order[i], s->order[i]))
+            return NULL;
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(e->lookups[i], s->leaves[i]->lookup))
+            return NULL;
+    return e;
 }
 
-/* Keeps sql for the shape (replacing what had its slot), and returns its
- * entry. Out of memory only means no caching (NULL). */
-static qc_entry *qc_store(mn_db *db, const qc_shape *s, const char *sql)
+/* Keeps sql for the shape (resolved: qc_resolve), replacing what had its
+ * slot, and returns its entry. Out of memory only means no caching (NULL). */
+static qc_entry *qc_store(mn_db *db, const qc_shape *s, const char *sql, bool unique)
 {
     qc_cache *qc = mn_db_ext(db);
     if (!qc) {
@@ -3646,18 +3724,38 @@ static qc_entry *qc_store(mn_db *db, const qc_shape *s, const char *sql)
             return NULL;
         mn_db_set_ext(db, qc, qc_free);
     }
-    qc_entry *e = &qc->slots[s->hash % QC_SLOTS];
-    char *key = malloc(s->len), *text = strdup(sql);
-    if (!key || !text) {
-        free(key);
+    size_t bytes = (s->norder + s->n) * sizeof(char *) + s->n * sizeof(mn_field *);
+    for (size_t i = 0; i < s->norder; i++)
+        bytes += strlen(s->order[i]) + 1;
+    for (size_t i = 0; i < s->n; i++)
+        bytes += strlen(s->leaves[i]->lookup) + 1;
+    char *mem = malloc(bytes ? bytes : 1), *text = strdup(sql);
+    if (!mem || !text) {
+        free(mem);
         free(text);
         return NULL;
     }
-    memcpy(key, s->key, s->len);
-    free(e->key);
-    free(e->sql);
-    free(e->dec);
-    *e = (qc_entry){ .hash = s->hash, .keylen = s->len, .key = key, .sql = text, .sql_hash = mn_db_sql_hash(text) };
+    qc_entry *e = &qc->slots[s->hash % QC_SLOTS];
+    qc_entry_free(e);
+    *e = (qc_entry){ .hash = s->hash, .rt = s->rt, .load = s->load, .low = s->low, .high = s->high,
+                     .eng = s->eng, .flags = s->flags, .norder = s->norder, .n = s->n, .mem = mem,
+                     .unique = unique, .sql = text, .sql_hash = mn_db_sql_hash(text) };
+    e->fields = (const mn_field **)(void *)mem;
+    e->order = (char **)(void *)(mem + s->n * sizeof(mn_field *));
+    e->lookups = e->order + s->norder;
+    char *p = (char *)(e->lookups + s->n);
+    for (size_t i = 0; i < s->n; i++) {
+        e->fields[i] = s->fields[i];
+        e->ints[i] = s->ints[i];
+        size_t l = strlen(s->leaves[i]->lookup) + 1;
+        e->lookups[i] = memcpy(p, s->leaves[i]->lookup, l);
+        p += l;
+    }
+    for (size_t i = 0; i < s->norder; i++) {
+        size_t l = strlen(s->order[i]) + 1;
+        e->order[i] = memcpy(p, s->order[i], l);
+        p += l;
+    }
     return e;
 }
 
@@ -3672,13 +3770,20 @@ static void qc_store_dec(qc_entry *e, const mn__coldec *dec, size_t n)
 
 /* The parameters of a cached shape: each leaf's value converted by its
  * field, as compile_lookup does. */
-static int qc_params(comp *c, const qc_shape *s, mn_value *buf)
+static int qc_params(comp *c, const qc_shape *s, const qc_entry *e, mn_value *buf)
 {
     c->params = buf; /* QC_MAX_LEAVES values, read by the statement's run only */
     c->cap = s->n;
-    for (size_t i = 0; i < s->n; i++)
-        if (lookup_value(c, s->fields[i], s->leaves[i]->v, &c->params[i]) != MN_OK)
+    for (size_t i = 0; i < s->n; i++) {
+        mn_value v = s->leaves[i]->v;
+        int bits = e->ints[i];
+        if (v.type == MN_VALUE_INT &&
+            (bits == 64 || (bits == 32 && v.u.i >= INT32_MIN && v.u.i <= INT32_MAX) ||
+             (bits == 16 && v.u.i >= INT16_MIN && v.u.i <= INT16_MAX)))
+            c->params[i] = v; /* as mn__to_db would send it */
+        else if (lookup_value(c, e->fields[i], v, &c->params[i]) != MN_OK)
             return c->rc;
+    }
     c->np = s->n;
     return MN_OK;
 }
@@ -3948,8 +4053,8 @@ mn_qs *mn_qs_prefetch(mn_qs *qs, const char *lookup, mn_qs *queryset, const char
     np[c->nprefetch].lookup = mn_arena_strdup(c->arena, lookup);
     np[c->nprefetch].qs = queryset;
     np[c->nprefetch].to_attr = to_attr ? mn_arena_strdup(c->arena, to_attr) : NULL;
-    if (queryset && queryset->err.code)
-        qs_fail(c, queryset->err.code, "%s", queryset->err.msg);
+    if (queryset && queryset->err)
+        qs_set_err(c, queryset->err);
     c->prefetch = np;
     c->nprefetch++;
     return c;
@@ -4179,7 +4284,7 @@ void mn__qs_fail(mn_qs *qs, int code, const char *msg)
 
 void mn__qs_set_result(mn_qs *qs, void **items, size_t n)
 {
-    if (!qs || qs->err.code)
+    if (!qs || qs->err)
         return;
     qs->items = items;
     qs->len = n;
@@ -4189,6 +4294,8 @@ void mn__qs_set_result(mn_qs *qs, void **items, size_t n)
 
 mn_arena *mn__qs_arena(const mn_qs *qs) { return qs ? qs->arena : NULL; }
 mn_db *mn__qs_db(mn_qs *qs, mn_err *err) { return qs_db(qs, err); }
+
+static bool unique_exact(mn_qs *qs);
 
 static int run_select(mn_qs *qs, mn_err *err)
 {
@@ -4220,10 +4327,13 @@ static int run_select(mn_qs *qs, mn_err *err)
         c.params = (mn_value *)qs->raw_params;
         c.np = qs->nraw;
     } else {
-        setup_joins(&c);
+        if (qs->nrelated || qs->related_all)
+            setup_joins(&c);
         /* select_related's joins change the text beyond the shape's key */
         cacheable = c.rc == MN_OK && !qs->cursor && !c.joins && qc_shape_of(qs, c.eng, &shape);
         hit = cacheable ? qc_find(db, &shape) : NULL;
+        if (cacheable && !hit)
+            cacheable = qc_resolve(&shape, qs);
         if (hit && hit->dec) /* the columns are the shape's: its loaded fields */
             n = hit->ndec;
         else
@@ -4234,7 +4344,7 @@ static int run_select(mn_qs *qs, mn_err *err)
         } else if (hit) {
             sql = hit->sql;
             sql_hash = hit->sql_hash;
-            qc_params(&c, &shape, pbuf);
+            qc_params(&c, &shape, hit, pbuf);
         } else if (cols) {
             compile_select(&c, cols, n, true);
         }
@@ -4249,22 +4359,33 @@ static int run_select(mn_qs *qs, mn_err *err)
         sql = mn_buf_cstr(&c.sql);
         sql_hash = mn_db_sql_hash(sql);
         if (cacheable && c.np == shape.n)
-            stored = qc_store(db, &shape, sql);
+            stored = qc_store(db, &shape, sql, unique_exact(qs));
     }
     /* On a server fiber the query may wait for its result while other
      * requests use the same connection and may replace this shape's cache
      * slot (freeing its decoder): keep a copy of the decoder, and look the
      * slot up again before storing into it. */
+    bool can_wait = mn__loop_can_wait(); /* on a server fiber: the same for the whole call */
     mn__coldec *hit_dec = hit ? hit->dec : NULL;
-    if (hit_dec && mn__loop_can_wait())
+    if (hit_dec && can_wait)
         hit_dec = mn_arena_memdup(qs->arena, hit->dec, hit->ndec * sizeof *hit->dec);
     if (hit && hit->dec && !hit_dec)
         return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
+    /* get() stops after the first row when no second one can exist */
+    bool one_row = qs->one_row && (hit ? hit->unique : stored ? stored->unique : unique_exact(qs));
+    /* The entry's prepared statement: run without searching the
+     * connection's statement cache (kept in the entry for the next run). */
+    mn_db_stmt_ref sref = hit ? hit->stmt : (mn_db_stmt_ref){ 0 };
     mn_db_rows *rows;
     int rc = qs->cursor ? mn_db_cursor_fetch(qs->cursor, qs->cursor_chunk, &rows, &e)
-                        : mn_db_execute_hashed(db, sql, sql_hash, c.params, c.np, &rows, &e);
+                        : mn_db_execute_ref(db, sql, sql_hash, &sref, c.params, c.np, &rows, &e);
     if (rc != MN_OK)
         return settle(qs, err, rc, &e);
+    if (cacheable && sref.stmt) {
+        qc_entry *own = can_wait ? qc_find(db, &shape) : hit ? hit : stored;
+        if (own && own->sql_hash == sql_hash)
+            own->stmt = sref;
+    }
     mn_model *m = qs->m;
     /* Raw queries: map columns to fields by name. */
     int rawmap[MN__MAX_FIELDS * 2];
@@ -4302,7 +4423,10 @@ static int run_select(mn_qs *qs, mn_err *err)
     size_t cap = 16, len = 0;
     void **items = NULL;
     mn_list *list = NULL;
-    if (qs->mode == MODE_OBJECTS)
+    if (one_row) { /* get()'s copy of the QuerySet, which lives for the call */
+        items = &qs->one_item;
+        cap = 1;
+    } else if (qs->mode == MODE_OBJECTS)
         items = mn_arena_alloc(qs->arena, cap * sizeof *items);
     else
         list = mn_list_new(qs->arena, 16);
@@ -4342,12 +4466,12 @@ static int run_select(mn_qs *qs, mn_err *err)
             mn_db_rows_close(rows);
             return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
         }
-        qc_store_dec(mn__loop_can_wait() ? (cacheable ? qc_find(db, &shape) : NULL) : hit ? hit : stored, dec, n);
+        qc_store_dec(can_wait ? (cacheable ? qc_find(db, &shape) : NULL) : hit ? hit : stored, dec, n);
     }
-    while ((len == 0 || !qs->one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
+    while ((len == 0 || !one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (qs->mode == MODE_OBJECTS) {
             if (!batch_left) {
-                size_t k = qs->one_row || len == 0 ? 1 : len < 64 ? len : 64;
+                size_t k = one_row || len == 0 ? 1 : len < 64 ? len : 64;
                 batch = mn__obj_alloc_many(m, qs->arena, k);
                 if (!batch) {
                     rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
@@ -4442,7 +4566,7 @@ static int run_select(mn_qs *qs, mn_err *err)
         len++;
     }
     mn_db_rows_close(rows);
-    if (qs->one_row && len == 1 && rc == MN_OK)
+    if (one_row && len == 1 && rc == MN_OK)
         rc = MN_ENOTFOUND; /* stopped after the only possible row */
     if (rc != MN_ENOTFOUND)
         return settle(qs, err, rc == MN_OK ? MN_ENOMEM : rc, &e);
@@ -4695,7 +4819,7 @@ void *mn_qs_get(mn_qs *qs, mn_err *err)
         c->order = NULL; /* order_by() with no names, on the copy */
         c->order_set = true;
         c->reversed = false;
-        c->one_row = unique_exact(c);
+        c->one_row = true; /* run_select: when the filter is unique_exact */
     }
     if (c->mode != MODE_OBJECTS) {
         mn_err_set(err, MN_EINVAL, "get() returns instances: on values()/values_list() read mn_qs_rows of a filter");
@@ -4992,7 +5116,7 @@ struct mn_qs_iter {
 static int iter_open_cursor(mn_qs_iter *it, mn_err *err)
 {
     mn_qs *qs = it->base;
-    if (qs->raw_sql || qs->none || qs->err.code)
+    if (qs->raw_sql || qs->none || qs->err)
         return MN_OK; /* run_select reports the error or runs raw SQL once */
     mn_db *db = qs_db(qs, err);
     if (!db)
@@ -5023,7 +5147,7 @@ mn_qs_iter *mn_qs_iterator(mn_qs *qs, size_t chunk_size)
         return NULL;
     it->base = qs;
     const char *const *ord = ordering(qs);
-    if ((!ord || !ord[0]) && !qs->raw_sql && !qs->err.code) {
+    if ((!ord || !ord[0]) && !qs->raw_sql && !qs->err) {
         /* Unordered: walk the primary key so chunks are stable; an integer
          * key of an unsliced QuerySet allows keyset paging. */
         it->base = mn_qs_order_by(qs, "pk", NULL);

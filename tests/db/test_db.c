@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "manouche.h"
 
 static mn_arena *A;
@@ -595,4 +596,121 @@ Test(db, server_side_cursors)
     for (int i = 0; i < 64; i++)
         mn_db_cursor_close(open[i]);
     mn_db_cursor_close(NULL);
+}
+
+/* ---- mn_db_execute_ref: a statement kept by the caller ---- */
+
+static int64_t ref_query(mn_db *db, const char *sql, mn_db_stmt_ref *ref, int64_t arg, size_t *ncols, mn_err *err)
+{
+    mn_value p[] = { mn_value_int(arg) };
+    mn_db_rows *rows;
+    int rc = mn_db_execute_ref(db, sql, mn_db_sql_hash(sql), ref, p, 1, &rows, err);
+    if (rc != MN_OK)
+        return -1;
+    cr_assert_eq(mn_db_rows_next(rows, err), MN_OK, "%s", err->msg);
+    int64_t v = mn_db_rows_int(rows, 0);
+    if (ncols)
+        *ncols = mn_db_rows_columns(rows);
+    mn_db_rows_close(rows);
+    return v;
+}
+
+/* The statement is reused without searching the cache, every run is still
+ * logged and observed, and the ref is given up when the cache drops it:
+ * DDL (PostgreSQL), overflow, or a ref from another connection. */
+Test(db, statement_ref_reuse_and_invalidation)
+{
+    mn_err err = { 0 };
+    const char *sql = "SELECT qty + %s, t_item.* FROM t_item WHERE name = 'a'";
+    cr_assert_eq(insert("a", "1", 5, &err), MN_OK, "%s", err.msg);
+    mn_db_stmt_ref ref = { 0 };
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    size_t ncols = 0;
+    cr_assert_eq(ref_query(DB, sql, &ref, 1, &ncols, &err), 6, "%s", err.msg);
+    cr_assert_not_null(ref.stmt);
+    mn_db_stmt_ref first = ref;
+    for (int i = 2; i < 10; i++)
+        cr_assert_eq(ref_query(DB, sql, &ref, i, NULL, &err), 5 + i, "%s", err.msg);
+    cr_assert_eq(ref.stmt, first.stmt);
+    cr_assert_eq(ref.epoch, first.epoch);
+    cr_assert_eq(mn_db_log_count(DB), 9, "every run is logged");
+    /* the plain path finds the same statement */
+    mn_db_rows *rows;
+    cr_assert_eq(mn_db_execute(DB, "SELECT 1", NULL, 0, &rows, &err), MN_OK, "%s", err.msg);
+    mn_db_rows_close(rows);
+    mn_db_log_enable(DB, false);
+
+    /* a schema change between runs: the new column is read */
+    cr_assert_eq(mn_db_execute(DB, "ALTER TABLE t_item ADD COLUMN extra integer", NULL, 0, NULL, &err), MN_OK, "%s",
+                 err.msg);
+    size_t after = 0;
+    cr_assert_eq(ref_query(DB, sql, &ref, 1, &after, &err), 6, "%s", err.msg);
+    cr_assert_eq(after, ncols + 1);
+    if (mn_db_engine_of(DB) == MN_DB_POSTGRES)
+        cr_assert_neq(ref.epoch, first.epoch, "DDL dropped the prepared statements");
+    cr_assert_eq(ref_query(DB, sql, &ref, 2, NULL, &err), 7, "%s", err.msg);
+
+    /* the cache overflowing drops every statement, this one too */
+    mn_db_stmt_ref before = ref;
+    for (int i = 0; i < 600; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "SELECT %d", i);
+        cr_assert_eq(mn_db_execute(DB, text, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    }
+    cr_assert_eq(ref_query(DB, sql, &ref, 3, NULL, &err), 8, "%s", err.msg);
+    cr_assert_neq(ref.epoch, before.epoch);
+
+    /* another connection never takes this one's statement; a ref from a
+     * closed connection is not taken either */
+    mn_db *other = mn_db_open(&CFG, &err);
+    cr_assert_not_null(other, "%s", err.msg);
+    mn_db_stmt_ref mine = ref;
+    cr_assert_eq(ref_query(other, "SELECT %s + 40", &ref, 2, NULL, &err), 42, "%s", err.msg);
+    cr_assert_neq(ref.epoch, mine.epoch);
+    mn_db_stmt_ref theirs = ref;
+    mn_db_close(other);
+    cr_assert_eq(ref_query(DB, "SELECT %s + 40", &ref, 3, NULL, &err), 43, "%s", err.msg);
+    cr_assert_neq(ref.epoch, theirs.epoch);
+    cr_assert_eq(ref.epoch, mine.epoch, "back to this connection's cache");
+    /* a ref that names a closed connection's statement, epoch and all */
+    ref = theirs;
+    cr_assert_eq(ref_query(DB, "SELECT %s + 40", &ref, 4, NULL, &err), 44, "%s", err.msg);
+
+    /* a ref found for another text is not taken */
+    cr_assert_eq(ref_query(DB, sql, &ref, 1, NULL, &err), 6, "%s", err.msg);
+    /* a wrong parameter count is still an error, the ref kept usable */
+    mn_db_rows *r2;
+    cr_assert_eq(mn_db_execute_ref(DB, sql, mn_db_sql_hash(sql), &ref, NULL, 0, &r2, &err), MN_EINVAL);
+    cr_assert_eq(ref_query(DB, sql, &ref, 1, NULL, &err), 6, "%s", err.msg);
+}
+
+/* PostgreSQL: the thread's connection reopened after the server ended it
+ * has none of the old prepared statements; a ref from before must not
+ * name one. */
+Test(db, statement_ref_after_reconnect)
+{
+    if (mn_db_engine_of(DB) != MN_DB_POSTGRES)
+        return;
+    mn_err err = { 0 };
+    mn_db_config cfg = CFG;
+    mn_db *t = mn_db_for_thread(&cfg, &err);
+    cr_assert_not_null(t, "%s", err.msg);
+    mn_db_stmt_ref ref = { 0 };
+    cr_assert_eq(ref_query(t, "SELECT %s::integer + 1", &ref, 1, NULL, &err), 2, "%s", err.msg);
+    mn_value pid;
+    cr_assert_eq(mn_db_query_value(t, "SELECT pg_backend_pid()", NULL, 0, A, &pid, &err), MN_OK, "%s", err.msg);
+    mn_value p[] = { pid };
+    cr_assert_eq(mn_db_execute(DB, "SELECT pg_terminate_backend(%s)", p, 1, NULL, &err), MN_OK, "%s", err.msg);
+    int rc = MN_OK;
+    for (int i = 0; i < 50 && rc == MN_OK; i++) { /* the server ends it asynchronously */
+        rc = ref_query(t, "SELECT %s::integer + 1", &ref, 1, NULL, &err) == 2 ? MN_OK : MN_EDB;
+        if (rc == MN_OK)
+            usleep(20000);
+    }
+    cr_assert_eq(rc, MN_EDB, "the connection was ended");
+    mn_db *again = mn_db_for_thread(&cfg, &err);
+    cr_assert_eq(again, t, "reopened in place");
+    cr_assert_eq(ref_query(t, "SELECT %s::integer + 1", &ref, 41, NULL, &err), 42, "%s", err.msg);
+    mn_db_thread_close();
 }

@@ -952,6 +952,137 @@ Test(qs, compiled_queries_are_reused_per_shape)
     cr_assert_eq(err.code, MN_EMULTIPLE);
 }
 
+/* The names of qs's instances (the compiled-query cache's path) and of its
+ * values_list (always compiled), joined: they must agree. */
+static void same_names(mn_qs *qs, const char *what)
+{
+    size_t n;
+    void **items = mn_qs_items(qs, &n);
+    cr_assert(items || n == 0, "%s: %s", what, mn_qs_error(qs)->msg);
+    mn_list *ref = mn_qs_rows(mn_qs_values_list(qs, MN_QS_FLAT, "name", NULL));
+    cr_assert_not_null(ref, "%s", what);
+    cr_assert_eq(n, mn_list_len(ref), "%s: %zu rows, %zu expected", what, n, mn_list_len(ref));
+    for (size_t i = 0; i < n; i++)
+        cr_assert(mn_str_eq(((product *)items[i])->name, mn_list_get(ref, i).u.s), "%s: row %zu", what, i);
+}
+
+/* A second connection to the test database: SQLite in memory gets its own
+ * tables and one product; PostgreSQL shares this process's schema. */
+static mn_db *second_connection(const char *product_name)
+{
+    mn_err err = { 0 };
+    const char *url = getenv("MN_TEST_DATABASE_URL");
+    mn_db_config cfg;
+    cr_assert_eq(mn_dburl_parse(mn_str_from(url ? url : "sqlite://:memory:"), A, &cfg, &err), MN_OK, "%s", err.msg);
+    mn_db *db = mn_db_open(&cfg, &err);
+    cr_assert_not_null(db, "%s", err.msg);
+    if (is_pg()) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SET search_path TO orm_test_%d", (int)getpid());
+        cr_assert_eq(mn_db_execute(db, sql, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+        return db;
+    }
+    cr_assert_eq(mn_model_create_table(&category_model, db, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_model_create_table(&product_model, db, &err), MN_OK, "%s", err.msg);
+    product *p = mn_model_new(&product_model, A, &err);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert_eq(mn_obj_set(p, &product_model, "name", mn_value_cstr(product_name), A, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_obj_set(p, &product_model, "slug", mn_value_cstr(product_name), A, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_obj_set(p, &product_model, "price", dec("1.00"), A, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_obj_save(p, &product_model, db, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(p->id, 1);
+    return db;
+}
+
+/* The compiled-query cache (and the prepared statement each entry keeps)
+ * never mixes up two models with the same lookups, shapes sharing a slot,
+ * two connections (one closed and opened again, maybe at the same
+ * address), or a table changed between two runs; every run is still a
+ * query the log sees. */
+Test(qs, compiled_query_cache_keeps_models_shapes_and_connections_apart)
+{
+    mn_err err = { 0 };
+    size_t n;
+    void **items = mn_qs_items(mn_qs_order_by(all(), "id", NULL), &n);
+    cr_assert_eq(n, 6);
+    category *cats[3];
+    for (int i = 0; i < 3; i++) {
+        cats[i] = mn_model_create(&category_model, A, &err, "name", mn_value_cstr(mn_arena_sprintf(A, "cat%d", i)), NULL);
+        cr_assert_not_null(cats[i], "%s", err.msg);
+    }
+    /* "pk" on two models whose ids overlap */
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 3; i++) {
+            category *c = mn_qs_get(mn_qs_filter(mn_qs_all(&category_model, A), "pk", mn_value_int(cats[i]->id)), &err);
+            cr_assert_not_null(c, "%s", err.msg);
+            cr_assert(mn_str_eq(c->name, cats[i]->name));
+            const product *want = items[i];
+            product *p = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(want->id)), &err);
+            cr_assert_not_null(p, "%s", err.msg);
+            cr_assert(mn_str_eq(p->name, want->name));
+            cr_assert_eq(p->stock, want->stock);
+        }
+    cr_assert_eq(mn_db_log_count(DB), 18, "one query a get()");
+    mn_db_log_enable(DB, false);
+
+    /* 96 shapes in 64 slots, twice: collisions replace entries, never
+     * answer for another shape */
+    const char *lookups[] = { "stock", "stock__exact", "stock__gt", "stock__gte", "stock__lt", "stock__lte",
+                              "id__gt", "id__lte", "price__gte", "price__lt", "name__gt", "name__lte" };
+    const char *orders[] = { "name", "-name", "id", "-stock" };
+    for (int round = 0; round < 2; round++)
+        for (size_t l = 0; l < sizeof lookups / sizeof *lookups; l++)
+            for (size_t o = 0; o < 8; o++) {
+                mn_value v = !strncmp(lookups[l], "price", 5)  ? dec("45.00")
+                             : !strncmp(lookups[l], "name", 4) ? mn_value_cstr("Chair")
+                                                               : mn_value_int(3);
+                mn_qs *qs = mn_qs_filter(all(), lookups[l], v);
+                qs = mn_qs_order_by(qs, orders[o % 4], NULL);
+                if (o >= 4)
+                    qs = mn_qs_filter(qs, "stock__gte", mn_value_int(1));
+                same_names(qs, mn_arena_sprintf(A, "%s %s %zu", lookups[l], orders[o % 4], o));
+            }
+
+    /* a second connection, closed and opened again: its own cache */
+    const product *first = items[0];
+    for (int round = 0; round < 3; round++) {
+        const char *name = mn_arena_sprintf(A, "Other %d", round);
+        mn_db *other = second_connection(name);
+        for (int k = 0; k < 2; k++) {
+            product *p = mn_qs_get(mn_qs_filter(mn_qs_using(all(), other), "pk", mn_value_int(1)), &err);
+            cr_assert_not_null(p, "%s", err.msg);
+            cr_assert_str_eq(mn_str_dup(A, p->name), is_pg() ? mn_str_dup(A, first->name) : name);
+            p = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(first->id)), &err);
+            cr_assert_not_null(p, "%s", err.msg);
+            cr_assert(mn_str_eq(p->name, first->name));
+        }
+        mn_db_close(other);
+    }
+
+    /* the table changes between two runs of a cached get() */
+    const char *alter[] = { "ALTER TABLE shop_product ADD COLUMN extra integer",
+                            "ALTER TABLE shop_product DROP COLUMN extra" };
+    for (size_t a = 0; a < 2; a++) {
+        cr_assert_eq(mn_db_execute(DB, alter[a], NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+        for (size_t i = 0; i < n; i++) {
+            const product *want = items[i];
+            product *p = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(want->id)), &err);
+            cr_assert_not_null(p, "%s: %s", alter[a], err.msg);
+            cr_assert(mn_str_eq(p->name, want->name));
+            cr_assert(mn_decimal_cmp(p->price, want->price) == 0);
+        }
+    }
+    /* and a row gone between two runs */
+    const product *last = items[n - 1];
+    cr_assert_eq(mn_db_execute(DB, "DELETE FROM shop_product WHERE id = %s", (mn_value[]){ mn_value_int(last->id) }, 1,
+                               NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_null(mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(last->id)), &err));
+    cr_assert_eq(err.code, MN_ENOTFOUND);
+    cr_assert_str_eq(err.msg, "Product matching query does not exist.");
+}
+
 /* Django reads SQLite's decimal numbers through a float rounded to 15
  * digits, then quantized to the field's places: the same values whatever
  * the storage class SQLite chose. */
