@@ -1,8 +1,9 @@
 /* docs/models.md and docs/relations.md: every example of the guide's chapter
  * "Models", in the guide's order, each checked against what Django 3.2 does.
- * Runs against SQLite in memory. */
+ * Runs against SQLite in memory (or MN_EXAMPLE_DATABASE_URL). */
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "manouche.h"
 
@@ -383,7 +384,9 @@ int main(void)
 {
     a = mn_arena_new("example", 0);
     mn_db_config cfg;
-    mn_dburl_parse(MN_STR("sqlite://:memory:"), a, &cfg, &err);
+    /* SQLite in memory; tests/integration/guide_orm_postgres.sh gives a PostgreSQL database */
+    const char *db_url = getenv("MN_EXAMPLE_DATABASE_URL");
+    assert(mn_dburl_parse(mn_str_from(db_url ? db_url : "sqlite://:memory:"), a, &cfg, &err) == MN_OK);
     mn_db *db = mn_db_open(&cfg, &err);
     assert(db);
     mn_orm_use(db);

@@ -1,8 +1,9 @@
 /* docs/querysets.md: every example of the guide's chapter "QuerySets &
  * Database Queries", in the guide's order, with the results Django 3.2 gives
- * on the same rows asserted. Runs against SQLite in memory. */
+ * on the same rows asserted. Runs against SQLite in memory (or MN_EXAMPLE_DATABASE_URL). */
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "manouche.h"
 
@@ -197,7 +198,9 @@ int main(void)
 {
     a = mn_arena_new("example", 0);
     mn_db_config cfg;
-    mn_dburl_parse(MN_STR("sqlite://:memory:"), a, &cfg, &err);
+    /* SQLite in memory; tests/integration/guide_orm_postgres.sh gives a PostgreSQL database */
+    const char *db_url = getenv("MN_EXAMPLE_DATABASE_URL");
+    assert(mn_dburl_parse(mn_str_from(db_url ? db_url : "sqlite://:memory:"), a, &cfg, &err) == MN_OK);
     mn_db *db = mn_db_open(&cfg, &err);
     assert(db);
     mn_orm_use(db);

@@ -296,7 +296,9 @@ typedef struct mn_model_hooks {
     /* Called after the row is written and post_save sent (the code after
      * super().save() in an overridden save()); created tells an INSERT from
      * an UPDATE. An error is save()'s result (the row stays written unless
-     * the save runs inside a transaction that then rolls back). */
+     * the save runs inside a transaction that then rolls back). Like
+     * Django's save(), it is not called by bulk_create, bulk_update or
+     * update(). */
     int (*after_save)(void *obj, bool created, mn_err *err);
 } mn_model_hooks;
 
