@@ -347,8 +347,21 @@ static mn_qs *apply(mn_qs *qs, mn_value op)
         return mn_qs_distinct(qs);
     if (!strcmp(name, "none"))
         return mn_qs_none(qs);
+    if (!strcmp(name, "select_for_update") && a1.type == MN_VALUE_MAP) {
+        /* {"nowait": bool, "skip_locked": bool, "no_key": bool, "of": [names]} */
+        mn_value nw = key(a1, "nowait"), sl = key(a1, "skip_locked"), nk = key(a1, "no_key");
+        unsigned flags = (nw.type == MN_VALUE_BOOL && nw.u.b ? MN_SFU_NOWAIT : 0) |
+                         (sl.type == MN_VALUE_BOOL && sl.u.b ? MN_SFU_SKIP_LOCKED : 0) |
+                         (nk.type == MN_VALUE_BOOL && nk.u.b ? MN_SFU_NO_KEY : 0);
+        names8 n = names_of(key(a1, "of"));
+        return mn_qs_select_for_update_opts(qs, flags, N8(n));
+    }
     if (!strcmp(name, "select_for_update"))
         return mn_qs_select_for_update(qs);
+    if (!strcmp(name, "select_related")) {
+        names8 n = names_of(a1);
+        return mn_qs_select_related(qs, N8(n));
+    }
     if (!strcmp(name, "slice"))
         return mn_qs_slice(qs, a1.type == MN_VALUE_INT ? a1.u.i : 0, a2.type == MN_VALUE_INT ? a2.u.i : -1);
     if (!strcmp(name, "values")) {
@@ -879,7 +892,18 @@ static mn_value run_terminal(mn_model *m, mn_qs *qs, mn_value act)
         return mn_value_list(l);
     }
     if (!strcmp(name, "explain")) {
-        const char *plan = mn_qs_explain(qs, &err);
+        /* ["explain", format, {option: bool}] (up to 4 options) */
+        const char *on[4] = { 0 };
+        int ov[4] = { 0 };
+        for (size_t i = 0; a2.type == MN_VALUE_MAP && i < mn_map_len(a2.u.map) && i < 4; i++) {
+            on[i] = mn_str_dup(A, mn_map_key_at(a2.u.map, i));
+            mn_value v = mn_map_value_at(a2.u.map, i);
+            ov[i] = v.type == MN_VALUE_BOOL ? v.u.b : v.type == MN_VALUE_INT ? v.u.i != 0 : 0;
+        }
+        const char *plan = a1.type == MN_VALUE_NULL && a2.type == MN_VALUE_NULL
+                               ? mn_qs_explain(qs, &err)
+                               : mn_qs_explain_opts(qs, &err, a1.type == MN_VALUE_STR ? cstr(a1) : NULL, on[0], ov[0],
+                                                    on[1], ov[1], on[2], ov[2], on[3], ov[3], NULL);
         if (!plan)
             fail_with(&err);
         return mn_value_bool(plan && *plan);

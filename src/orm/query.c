@@ -440,6 +440,9 @@ struct mn_qs {
     mn_qobj *where;
     const char *const *order; /* NULL-terminated; NULL: Meta.ordering */
     bool order_set, reversed, distinct, for_update;
+    unsigned sfu_flags;  /* select_for_update(nowait, skip_locked, no_key): MN_SFU_* */
+    const char **sfu_of; /* select_for_update(of=(...)) */
+    size_t nsfu_of;
     bool none; /* none(): matches nothing */
     int64_t low, high; /* high < 0: no limit */
     int mode;
@@ -706,6 +709,26 @@ mn_qs *mn_qs_select_for_update(mn_qs *qs)
     mn_qs *c = clone(qs);
     if (c)
         c->for_update = true;
+    return c;
+}
+
+mn_qs *mn_qs_select_for_update_opts(mn_qs *qs, unsigned flags, ...)
+{
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    if ((flags & MN_SFU_NOWAIT) && (flags & MN_SFU_SKIP_LOCKED)) {
+        qs_fail(c, MN_EINVAL, "The nowait option cannot be used with skip_locked.");
+        return c;
+    }
+    va_list ap;
+    va_start(ap, flags);
+    c->sfu_of = collect_names(c->arena, ap, &c->nsfu_of);
+    va_end(ap);
+    if (!c->sfu_of)
+        qs_fail(c, MN_ENOMEM, "out of memory");
+    c->for_update = true;
+    c->sfu_flags = flags & (MN_SFU_NOWAIT | MN_SFU_SKIP_LOCKED | MN_SFU_NO_KEY);
     return c;
 }
 
@@ -3171,6 +3194,8 @@ static bool order_selected(comp *c, const selcol *cols, size_t n, const char *co
     return true;
 }
 
+static void compile_for_update(comp *c);
+
 static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
 {
     mn_qs *qs = c->qs;
@@ -3280,7 +3305,7 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     c->nsel = 0;
     compile_limit(c, qs->low, qs->high);
     if (qs->for_update && c->eng == MN_DB_POSTGRES)
-        put(c, " FOR UPDATE");
+        compile_for_update(c);
 }
 
 static void compile_subquery(comp *c, mn_qs *sub)
@@ -3619,7 +3644,7 @@ static bool qc_where(qc_shape *s, const mn_qobj *q, uint64_t *h)
  * shape not cached yet). Reads qs only: no copies, no field lookups. */
 static bool qc_shape_of(mn_qs *qs, mn_db_engine eng, qc_shape *s)
 {
-    if (qs->mode != MODE_OBJECTS || qs->nannots || qs->raw_sql || qs->none)
+    if (qs->mode != MODE_OBJECTS || qs->nannots || qs->raw_sql || qs->none || qs->sfu_flags || qs->nsfu_of)
         return false;
     s->rt = qs->m->_rt;
     s->load = qs->load;
@@ -3971,6 +3996,55 @@ static void put_joins(comp *c)
         mn__quote(&c->sql, s->reverse ? pm->_rt->columns[pm->_rt->pk] : mn_field_column(s->fk));
         put(c, ")");
     }
+}
+
+/* The select_related path of join j ("category", "category__parent"). */
+static const char *join_path(comp *c, size_t j)
+{
+    const sjoin *s = &c->sj[j];
+    if (s->parent < 0)
+        return s->name;
+    const char *up = join_path(c, (size_t)s->parent);
+    return up ? mn_arena_sprintf(c->a, "%s__%s", up, s->name) : NULL;
+}
+
+/* FOR [NO KEY] UPDATE [OF ...] [NOWAIT | SKIP LOCKED] (PostgreSQL). of
+ * names "self" or a select_related path, as Django checks them. */
+static void compile_for_update(comp *c)
+{
+    mn_qs *qs = c->qs;
+    put(c, qs->sfu_flags & MN_SFU_NO_KEY ? " FOR NO KEY UPDATE" : " FOR UPDATE");
+    for (size_t i = 0; i < qs->nsfu_of && c->rc == MN_OK; i++) {
+        const char *name = qs->sfu_of[i];
+        const char *alias = !strcmp(name, "self") ? c->m->_rt->table : NULL;
+        for (size_t j = 0; !alias && j < c->nsj; j++) {
+            const char *path = join_path(c, j);
+            if (!path) {
+                cfail(c, MN_ENOMEM, "out of memory");
+                return;
+            }
+            if (!strcmp(path, name))
+                alias = c->sj[j].alias;
+        }
+        if (!alias) {
+            mn_buf b;
+            mn_buf_init(&b, c->a, 0);
+            mn_buf_puts(&b, "self");
+            for (size_t j = 0; j < c->nsj; j++)
+                mn_buf_printf(&b, ", %s", join_path(c, j));
+            cfail(c, MN_EINVAL,
+                  "Invalid field name(s) given in select_for_update(of=(...)): %s. Only relational fields followed "
+                  "in the query are allowed. Choices are: %s.",
+                  name, mn_buf_error(&b) ? "self" : mn_buf_cstr(&b));
+            return;
+        }
+        put(c, i ? ", " : " OF ");
+        mn__quote(&c->sql, alias);
+    }
+    if (qs->sfu_flags & MN_SFU_NOWAIT)
+        put(c, " NOWAIT");
+    else if (qs->sfu_flags & MN_SFU_SKIP_LOCKED)
+        put(c, " SKIP LOCKED");
 }
 
 /* The next fresh instance of a join's model: allocated in batches growing
@@ -5054,21 +5128,96 @@ const char *mn_qs_sql(mn_qs *qs, mn_list **params, mn_err *err)
     return mn_buf_cstr(&c.sql);
 }
 
-const char *mn_qs_explain(mn_qs *qs, mn_err *err)
+/* explain()'s options: checked against these names before they reach the
+ * SQL (Django 3.2.13's fix of CVE-2022-28347), in Django's order. */
+static const char *const explain_formats[] = { "JSON", "TEXT", "XML", "YAML", NULL };
+static const char *const explain_options[] = { "ANALYZE", "BUFFERS", "COSTS",   "SETTINGS",
+                                               "SUMMARY", "TIMING",  "VERBOSE", "WAL", NULL };
+
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+static const char *explain_v(mn_qs *qs, mn_err *err, const char *format, va_list ap)
 {
     if (check_qs(qs, err) != MN_OK)
         return NULL;
     mn_db *db = qs_db(qs, err);
     if (!db)
         return NULL;
+    bool pg = mn_db_engine_of(db) == MN_DB_POSTGRES;
     mn_err e = { 0 };
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
-    put(&c, c.eng == MN_DB_POSTGRES ? "EXPLAIN " : "EXPLAIN QUERY PLAN ");
-    size_t n;
-    selcol *cols = select_columns(&c, &n);
+    /* the options, upper-cased as Django does; unknown ones are refused */
+    const char *names[32], *unknown[32];
+    bool values[32];
+    size_t n = 0, nu = 0;
+    const char *name;
+    while ((name = va_arg(ap, const char *)) != NULL) {
+        int value = va_arg(ap, int);
+        /* Django's check of the names: [\w-]+ without "--" */
+        bool ok = *name && !strstr(name, "--");
+        for (const char *p = name; ok && *p; p++)
+            ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+                 *p == '-' || (unsigned char)*p >= 0x80;
+        if (!ok) {
+            mn_err_set(err, MN_EINVAL, "Invalid option name: %s.", py_repr(c.a, mn_str_from(name)));
+            return NULL;
+        }
+        char *up = mn_arena_strdup(c.a, name);
+        if (!up || n == 32) {
+            mn_err_set(err, up ? MN_EINVAL : MN_ENOMEM, up ? "too many explain() options" : "out of memory");
+            return NULL;
+        }
+        for (char *p = up; pg && *p; p++)
+            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        if (pg && in_list(explain_options, up))
+            names[n] = up, values[n++] = value != 0;
+        else if (nu < 32)
+            unknown[nu++] = up;
+    }
+    if (format) {
+        char *up = mn_arena_strdup(c.a, format);
+        if (!up) {
+            mn_err_set(err, MN_ENOMEM, "out of memory");
+            return NULL;
+        }
+        for (char *p = up; *p; p++)
+            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        if (!pg || !in_list(explain_formats, up)) {
+            mn_err_set(err, MN_EINVAL, "%s is not a recognized format.%s", up,
+                       pg ? " Allowed formats: JSON, TEXT, XML, YAML" : "");
+            return NULL;
+        }
+        format = up;
+    }
+    if (nu) {
+        qsort(unknown, nu, sizeof *unknown, cmp_cstr);
+        mn_buf b;
+        mn_buf_init(&b, c.a, 0);
+        for (size_t k = 0; k < nu; k++)
+            mn_buf_printf(&b, "%s%s", k ? ", " : "", unknown[k]);
+        mn_err_set(err, MN_EINVAL, "Unknown options: %s", mn_buf_error(&b) ? "?" : mn_buf_cstr(&b));
+        return NULL;
+    }
+    if (pg) {
+        put(&c, "EXPLAIN");
+        bool any = false;
+        for (size_t k = 0; explain_options[k]; k++)
+            for (size_t o = 0; o < n; o++)
+                if (!strcmp(names[o], explain_options[k])) {
+                    mn_buf_printf(&c.sql, "%s%s %s", any ? ", " : " (", names[o], values[o] ? "true" : "false");
+                    any = true;
+                }
+        if (format)
+            mn_buf_printf(&c.sql, "%sFORMAT %s", any ? ", " : " (", format);
+        put(&c, any || format ? ") " : " ");
+    } else {
+        put(&c, "EXPLAIN QUERY PLAN ");
+    }
+    size_t ncols;
+    selcol *cols = select_columns(&c, &ncols);
     if (cols)
-        compile_select(&c, cols, n, true);
+        compile_select(&c, cols, ncols, true);
     if (c.rc != MN_OK) {
         settle(qs, err, c.rc, &e);
         return NULL;
@@ -5079,22 +5228,43 @@ const char *mn_qs_explain(mn_qs *qs, mn_err *err)
         settle(qs, err, rc, &e);
         return NULL;
     }
+    /* Django: the rows' columns joined by spaces, the rows by newlines
+     * (SQLite's "2 0 0 SCAN shop_product"; PostgreSQL's one column) */
     mn_buf out;
     mn_buf_init(&out, qs->arena, 0);
-    size_t col = mn_db_rows_columns(rows) - 1; /* the detail column */
+    size_t ncol = mn_db_rows_columns(rows);
     bool first = true;
     while ((rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (!first)
             mn_buf_putc(&out, '\n');
         first = false;
-        mn_buf_put_str(&out, mn_db_rows_text(rows, col));
+        for (size_t k = 0; k < ncol; k++) {
+            if (k)
+                mn_buf_putc(&out, ' ');
+            mn_buf_put_str(&out, mn_db_rows_text(rows, k));
+        }
     }
     mn_db_rows_close(rows);
     if (rc != MN_ENOTFOUND) {
         settle(qs, err, rc, &e);
         return NULL;
     }
+    if (mn_buf_error(&out)) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
     return mn_buf_cstr(&out);
+}
+
+const char *mn_qs_explain(mn_qs *qs, mn_err *err) { return mn_qs_explain_opts(qs, err, NULL, NULL); }
+
+const char *mn_qs_explain_opts(mn_qs *qs, mn_err *err, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    const char *r = explain_v(qs, err, format, ap);
+    va_end(ap);
+    return r;
 }
 
 /* ---- iterator ---- */

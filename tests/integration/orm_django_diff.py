@@ -15,7 +15,7 @@ A case: {"n": name, "m": model, "q": [operations], "do": action, "dump":
 [names]], ["reverse"], ["distinct"], ["none"], ["slice", start, stop],
 ["values", [names]], ["values_list", [names], "flat"|"named"|null],
 ["only", [names]], ["defer", [names]], ["annotate", {name: expr}],
-["select_for_update"]. Q: {lookup: value, ...} (their AND), ["and"|"or",
+["select_for_update", {options}], ["select_related", [names]]. Q: {lookup: value, ...} (their AND), ["and"|"or",
 Q, ...], ["not", Q]. Values: JSON, or {"$dec": "1.5"}, {"$date": iso},
 {"$dt": iso}, {"$dur": microseconds}, {"$json": data}, {"$F": name},
 {"$add"|"$sub"|"$mul"|"$div": [a, b]}, {"$agg": "Sum", "of": name or expr,
@@ -261,6 +261,10 @@ def apply(qs, op):
         return qs.exclude(q_of(a[0]))
     if name == "order_by":
         return qs.order_by(*a[0])
+    if name == "select_for_update" and a:
+        return qs.select_for_update(**a[0])
+    if name == "select_related":
+        return qs.select_related(*a[0])
     if name in ("reverse", "distinct", "none", "select_for_update"):
         return getattr(qs, name)()
     if name == "slice":
@@ -375,7 +379,7 @@ def run_action(M, qs, act):
     if name == "iterator":
         return [o.pk for o in qs.iterator(chunk_size=a[0] or 2000)]
     if name == "explain":
-        return bool(qs.explain())
+        return bool(qs.explain(format=a[0], **(a[1] or {})))
     if name == "sql":
         return str(qs.query)
     if name == "verbose":

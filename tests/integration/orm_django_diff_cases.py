@@ -523,6 +523,37 @@ case("deferred defer then only", ["deferred", []], ONE + [("defer", ["stock"]), 
 case("deferred only related", ["deferred", ["score", "body"]], [("order_by", ["pk"]), ("slice", 0, 2),
                                                                 ("only", ["product"])], m="Review")
 case("deferred only fk name", ["deferred", ["category_id"]], ONE + [("only", ["category"])])
+
+# ---- ormgaps: select_for_update options (PostgreSQL; ignored on SQLite) ----
+SFU = [("filter", {"stock__gt": 2}), ("order_by", ["pk"])]
+case("sfu nowait", "pks", SFU + [("select_for_update", {"nowait": True})])
+case("sfu skip_locked", "pks", SFU + [("select_for_update", {"skip_locked": True})])
+case("sfu no_key", "pks", SFU + [("select_for_update", {"no_key": True})])
+case("sfu of self", "pks", SFU + [("select_for_update", {"of": ["self"]})])
+case("sfu nowait and skip_locked", "pks", SFU + [("select_for_update", {"nowait": True, "skip_locked": True})])
+case("sfu of unknown", "pks", SFU + [("select_for_update", {"of": ["category"]})])
+case("sfu of related", "pks", [("filter", {"pk__in": [1, 3]}), ("order_by", ["pk"]), ("select_related", ["product"]),
+                               ("select_for_update", {"of": ["self", "product"], "nowait": True})], m="Review")
+case("sfu of related attname", "pks", [("select_related", ["product"]),
+                                       ("select_for_update", {"of": ["product_id"]})], m="Review")
+case("sfu of nested related", "pks", [("filter", {"pk": 1}), ("select_related", ["product__category"]),
+                                      ("select_for_update", {"of": ["product__category", "zz"]})], m="Review")
+
+# ---- ormgaps: explain() formats and options ----
+EX = [("filter", {"stock__gt": 2})]
+case("explain format json", ["explain", "json"], EX)
+case("explain format text upper", ["explain", "TEXT"], EX)
+case("explain format yaml", ["explain", "yaml"], EX)
+case("explain format xml", ["explain", "xml"], EX)
+case("explain format bogus", ["explain", "bogus"], EX)
+case("explain analyze", ["explain", None, {"analyze": True}], EX)
+case("explain verbose no costs", ["explain", None, {"verbose": True, "costs": False}], EX)
+case("explain json analyze buffers", ["explain", "json", {"analyze": True, "buffers": True, "timing": False,
+                                                          "summary": True}], EX)
+case("explain unknown options", ["explain", None, {"bogus": True, "zz": 1}], EX)
+case("explain unknown and known", ["explain", None, {"analyze": True, "drop_table": True}], EX)
+case("explain bad format and option", ["explain", "bogus", {"zz": True}], EX)
+case("explain injection option", ["explain", None, {"analyze) SELECT 1; --": True}], EX)
 # ---- ported from Django's test suite ----
 # Behaviours from django/django's tests (lookup, queries, aggregation,
 # expressions, basic, get_or_create, update, delete, bulk_create,

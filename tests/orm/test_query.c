@@ -707,6 +707,88 @@ Test(qs, json_key_lookups)
     cr_assert(mn_value_eq(p->metadata, meta));
 }
 
+/* select_for_update(nowait, skip_locked, no_key, of): the SQL, and on
+ * PostgreSQL a row locked by another connection */
+Test(qs, select_for_update_options)
+{
+    mn_err err = { 0 };
+    mn_qs *bad = mn_qs_select_for_update_opts(all(), MN_SFU_NOWAIT | MN_SFU_SKIP_LOCKED, NULL);
+    cr_assert_eq(mn_qs_count(bad, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "The nowait option cannot be used with skip_locked.");
+    mn_qs *of = mn_qs_select_for_update_opts(all(), MN_SFU_NO_KEY | MN_SFU_NOWAIT, "self", NULL);
+    const char *sql = mn_qs_sql(of, NULL, &err);
+    cr_assert_not_null(sql, "%s", err.msg);
+    if (!is_pg()) {
+        cr_assert_null(strstr(sql, "FOR"), "SQLite has no FOR UPDATE: %s", sql);
+        cr_assert_eq(mn_qs_len(of), 6, "ignored on SQLite, as in Django");
+        return;
+    }
+    cr_assert(strstr(sql, " FOR NO KEY UPDATE OF \"shop_product\" NOWAIT"), "%s", sql);
+    sql = mn_qs_sql(mn_qs_select_for_update_opts(all(), MN_SFU_SKIP_LOCKED, NULL), NULL, &err);
+    cr_assert(strstr(sql, " FOR UPDATE SKIP LOCKED"), "%s", sql);
+    sql = mn_qs_sql(mn_qs_select_for_update_opts(all(), 0, "categry", NULL), NULL, &err);
+    cr_assert_null(sql);
+    cr_assert_str_eq(err.msg, "Invalid field name(s) given in select_for_update(of=(...)): categry. Only relational "
+                              "fields followed in the query are allowed. Choices are: self.");
+
+    /* another connection locks the Chair */
+    const char *url = getenv("MN_TEST_DATABASE_URL");
+    mn_db_config cfg;
+    cr_assert_eq(mn_dburl_parse(mn_str_from(url), A, &cfg, &err), MN_OK, "%s", err.msg);
+    mn_db *other = mn_db_open(&cfg, &err);
+    cr_assert_not_null(other, "%s", err.msg);
+    char path[96];
+    snprintf(path, sizeof path, "SET search_path TO orm_test_%d", (int)getpid());
+    cr_assert_eq(mn_db_execute(other, path, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_begin(other, &err), MN_OK, "%s", err.msg);
+    mn_qs *chair = mn_qs_filter(mn_qs_using(all(), other), "name", mn_value_cstr("Chair"));
+    cr_assert_eq(mn_qs_len(mn_qs_select_for_update(chair)), 1, "%s", mn_qs_error(chair)->msg);
+
+    cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg);
+    mn_qs *skip = mn_qs_order_by(mn_qs_select_for_update_opts(all(), MN_SFU_SKIP_LOCKED, NULL), "name", NULL);
+    cr_assert_eq(mn_qs_len(skip), 5, "the locked row is skipped: %s", mn_qs_error(skip)->msg);
+    for (size_t i = 0; i < 5; i++)
+        cr_assert_str_neq(name_at(skip, i), "Chair");
+    mn_qs *nowait = mn_qs_select_for_update_opts(all(), MN_SFU_NOWAIT, NULL);
+    int nrc = mn_qs_eval(nowait, &err);
+    cr_assert_eq(nrc, MN_ETIMEOUT, "%d %s", nrc, err.msg);
+    cr_assert(strstr(err.msg, "could not obtain lock on row"), "%s", err.msg);
+    cr_assert_eq(mn_db_rollback(DB, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_rollback(other, &err), MN_OK, "%s", err.msg);
+    mn_db_close(other);
+}
+
+/* explain(format, options) */
+Test(qs, explain_formats_and_options)
+{
+    mn_err err = { 0 };
+    mn_qs *qs = mn_qs_filter(all(), "stock__gt", mn_value_int(2));
+    cr_assert_null(mn_qs_explain_opts(qs, &err, NULL, "analyze) SELECT 1; --", 1, NULL));
+    cr_assert_str_eq(err.msg, "Invalid option name: 'analyze) SELECT 1; --'.");
+    if (!is_pg()) {
+        const char *plan = mn_qs_explain(qs, &err);
+        cr_assert(plan && strstr(plan, "SCAN shop_product"), "%s", plan ? plan : err.msg);
+        cr_assert_null(mn_qs_explain_opts(qs, &err, "json", NULL));
+        cr_assert_str_eq(err.msg, "JSON is not a recognized format.");
+        cr_assert_null(mn_qs_explain_opts(qs, &err, NULL, "analyze", 1, NULL));
+        cr_assert_str_eq(err.msg, "Unknown options: analyze");
+        return;
+    }
+    const char *plan = mn_qs_explain_opts(qs, &err, "json", "analyze", 1, "costs", 0, NULL);
+    cr_assert_not_null(plan, "%s", err.msg);
+    mn_value v;
+    cr_assert_eq(mn_json_loads(A, mn_str_from(plan), NULL, &v, &err), MN_OK, "JSON text: %s", plan);
+    cr_assert_eq(v.type, MN_VALUE_LIST);
+    cr_assert(strstr(plan, "\"Actual Rows\""), "analyze ran: %s", plan);
+    cr_assert_null(strstr(plan, "\"Total Cost\""), "costs false: %s", plan);
+    plan = mn_qs_explain_opts(qs, &err, "yaml", "verbose", 1, NULL);
+    cr_assert(plan && strstr(plan, "Output:"), "%s", plan ? plan : err.msg);
+    cr_assert_null(mn_qs_explain_opts(qs, &err, "html", NULL));
+    cr_assert_str_eq(err.msg, "HTML is not a recognized format. Allowed formats: JSON, TEXT, XML, YAML");
+    cr_assert_null(mn_qs_explain_opts(qs, &err, NULL, "zz", 1, "analyze", 1, "bogus", 0, NULL));
+    cr_assert_str_eq(err.msg, "Unknown options: BOGUS, ZZ");
+}
+
 /* values("metadata__k"): the key's JSON value, decoded (the same types on
  * both backends: a boolean stays one and "123" a string on SQLite too) */
 static mn_value json_key_of(const char *name, const char *key)
