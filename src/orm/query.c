@@ -840,6 +840,7 @@ typedef struct comp {
     size_t nsj;
     struct vjoin *vj;  /* values() over multi-valued paths: LEFT OUTER JOINs */
     size_t nvj;
+    const struct comp *outer; /* the scope a relation's subquery sits in: F() names its fields */
     mn_err *err;
     int rc;
 } comp;
@@ -1244,6 +1245,19 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
 {
     switch (e->kind) {
     case E_F: {
+        if (c->via_rel && c->outer) {
+            /* F() inside a lookup across a relation names a field of the
+             * query's own model, as in Django: filter(reviews__score__gt=
+             * F("stock")) compares with the product's stock */
+            comp o = *c->outer;
+            if (!o.alias)
+                o.alias = o.m->_rt->table;
+            o.sql = c->sql, o.params = c->params, o.np = c->np, o.cap = c->cap, o.rc = c->rc;
+            o.depth = c->depth, o.lp = c->lp, o.nlp = c->nlp, o.err = c->err;
+            compile_expr(&o, e, target);
+            c->sql = o.sql, c->params = o.params, c->np = o.np, c->cap = o.cap, c->rc = o.rc;
+            return;
+        }
         const mn_field *f = resolve_field(c, e->field);
         if (f) {
             put_col(c, f);
@@ -1659,6 +1673,35 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             return;
         }
         { mn_buf_printf(s, "%s IS %s", lhs, v.u.b ? "NULL" : "NOT NULL"); use_lhs(c, 1); }
+    } else if (is_expr(v) && (!strcmp(lk, "iexact") || !strcmp(lk, "contains") || !strcmp(lk, "icontains") ||
+                              !strcmp(lk, "startswith") || !strcmp(lk, "istartswith") || !strcmp(lk, "endswith") ||
+                              !strcmp(lk, "iendswith") || !strcmp(lk, "regex") || !strcmp(lk, "iregex"))) {
+        /* a pattern against an expression: compared as text, so the
+         * expression's %, _ and \ are no wildcards (Django escapes them) */
+        const char *base = lk[0] == 'i' ? lk + 1 : lk;
+        const char *up = lk[0] == 'i' ? "UPPER(" : "(";
+        const expr *r = v.u.obj.ptr;
+#define PAT_L() (put(c, up), put(c, lhs), use_lhs(c, 1), put(c, ")"))
+#define PAT_R() (put(c, up), compile_expr(c, r, f), put(c, ")"))
+        if (!strcmp(base, "regex")) {
+            bool ci = lk[0] == 'i';
+            up = "(";
+            if (pg)
+                put(c, "("), put(c, lhs), use_lhs(c, 1), put(c, ")::text "), put(c, ci ? "~* " : "~ "), PAT_R();
+            else
+                PAT_L(), put(c, ci ? " REGEXP '(?i)' || " : " REGEXP "), PAT_R();
+        } else if (!strcmp(base, "exact")) {
+            PAT_L(), put(c, " = "), PAT_R();
+        } else if (!strcmp(base, "contains")) {
+            put(c, pg ? "strpos(" : "instr("), PAT_L(), put(c, ", "), PAT_R(), put(c, ") > 0");
+        } else if (!strcmp(base, "startswith")) {
+            put(c, "substr("), PAT_L(), put(c, ", 1, length("), PAT_R(), put(c, ")) = "), PAT_R();
+        } else {
+            put(c, "(length("), PAT_R(), put(c, ") <= length("), PAT_L(), put(c, ") AND substr("), PAT_L();
+            put(c, ", length("), PAT_L(), put(c, ") - length("), PAT_R(), put(c, ") + 1) = "), PAT_R(), put(c, ")");
+        }
+#undef PAT_L
+#undef PAT_R
     } else if (is_expr(v)) {
         static const struct { const char *lk, *op; } ops[] = {
             { "exact", "=" }, { "gt", ">" }, { "gte", ">=" }, { "lt", "<" }, { "lte", "<=" },
@@ -2024,6 +2067,7 @@ static bool inner_scope(comp *c, comp *s, mn_model *m, size_t nhops)
     s->nvj = 0;
     s->in_aggregate = false;
     s->via_rel = true;
+    s->outer = c;
     return true;
 }
 

@@ -484,8 +484,6 @@ KNOWN.update({
 KNOWN.update({
     "dj annotate F unknown": "the 'Choices are' list also names the annotation being defined (Django resolves it "
                              "before adding it)",
-    "dj filter F reverse": MISSING,
-    "dj filter F contains": MISSING,
     "dj uoc defaults F": MISSING,
 })
 KNOWN_BY_ENGINE = {
@@ -493,6 +491,8 @@ KNOWN_BY_ENGINE = {
         "bulk_create": "deliberate: Django 3.2 sets no primary keys after bulk_create on SQLite; we do (RETURNING)",
         "full_clean positive": "deliberate: Django 3.2 skips the positive-integer range validator on SQLite (its "
                                "CHECK constraint refuses at save); we validate on every backend",
+        "dj filter F contains": "deliberate: contains/startswith/endswith stay case-sensitive on SQLite, where "
+                                "Django's LIKE ignores ASCII case",
         "dj bulk_create batch 1 rows": "deliberate: Django 3.2 sets no primary keys after bulk_create on SQLite; we do",
         "dj bulk_create bad fk": "deliberate: Django 3.2 sets no primary keys after bulk_create on SQLite; we do",
         "dj update F int from float": "deliberate: SQLite stores a float in an integer column, which Django then reads "
@@ -962,3 +962,25 @@ case("dj raw join", ["raw", "SELECT p.* FROM diff_product p JOIN diff_category c
 case("dj raw empty", ["raw", "SELECT * FROM diff_product WHERE 1 = 0", []])
 case("dj raw bad sql", ["raw", "SELEKT 1", []])
 case("dj raw too few params", ["raw", "SELECT * FROM diff_product WHERE id = %s AND stock = %s", [1]])
+
+# F() inside lookups across relations names the query's own fields
+case("dj filter F reverse pk", "pks", [("filter", {"reviews__id__gt": F("id")}), ("distinct",), *PK])
+case("dj filter F forward", "pks", [("filter", {"category__id": F("weight")}), *PK])
+case("dj filter F forward name", "pks", [("filter", {"category__name__lt": F("name")}), *PK])
+case("dj filter F review product", "pks", [("filter", {"product__stock__gt": F("score")}), *PK], m="Review")
+case("dj exclude F reverse", "pks", [("exclude", {"reviews__score__gt": F("stock")}), *PK])
+case("dj category F products", "pks", [("filter", {"products__stock__gt": F("id")}), ("distinct",), *PK], m="Category")
+case("dj annotate count filter F", ["annots", ["n"]], [("annotate", {"n": agg("Count", "reviews",
+                                                                           filter={"reviews__score__gt": F("stock")})}),
+                                                        *PK])
+case("dj filter F icontains", "pks", [("filter", {"name__icontains": F("slug")}), *PK])
+case("dj filter F startswith", "pks", [("filter", {"slug__startswith": F("status")}), *PK])
+case("dj filter F istartswith", "pks", [("filter", {"name__istartswith": F("slug")}), *PK])
+case("dj filter F endswith", "pks", [("filter", {"note__endswith": F("note")}), *PK])
+case("dj filter F iendswith", "pks", [("filter", {"name__iendswith": F("note")}), *PK])
+case("dj filter F iexact", "pks", [("filter", {"name__iexact": F("slug")}), *PK])
+case("dj exclude F contains", "pks", [("exclude", {"name__contains": F("note")}), *PK])
+case("dj filter F contains fk", "pks", [("filter", {"name__contains": F("category__name")}), *PK], m="Product")
+case("dj filter F regex", "pks", [("filter", {"name__regex": F("slug")}), *PK])
+case("dj filter F regex self", "pks", [("filter", {"slug__regex": F("slug")}), *PK])
+case("dj filter F iregex", "pks", [("filter", {"name__iregex": F("slug")}), *PK])
