@@ -37,11 +37,11 @@ void mn_arena_free(mn_arena *a);
 void mn_arena_reset(mn_arena *a);
 
 /* Bytes of blocks (headers included) a reset or rewind keeps by default. */
-#define MN_ARENA_RETAIN ((size_t)8 << 20)
+#define MN_ARENA_RETAIN ((size_t)32 << 20)
 
 /* Sets the most bytes of blocks a reset or a rewind keeps for reuse beyond
  * the first block (default MN_ARENA_RETAIN); 0 gives every other block back
- * to the system at once. Kept blocks beyond a lower bound are freed now. */
+ * to the system at once. Kept blocks beyond a lower bound are given back now. */
 void mn_arena_set_retain(mn_arena *a, size_t bytes);
 
 /* Returns n bytes aligned to MN_ARENA_ALIGN, uninitialised, living until the

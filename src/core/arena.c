@@ -63,15 +63,17 @@ static size_t align_up(size_t n)
     return (n + (MN_ARENA_ALIGN - 1)) & ~(size_t)(MN_ARENA_ALIGN - 1);
 }
 
-static void spares_free(mn_arena *a)
+/* Gives kept blocks back until they total at most bytes. */
+static void spares_trim(mn_arena *a, size_t bytes)
 {
-    while (a->spare) {
+    while (a->spare && a->spare_bytes > bytes) {
         block *b = a->spare;
         a->spare = b->prev;
+        a->spare_bytes -= sizeof(block) + b->size;
         a->reserved -= sizeof(block) + b->size;
+        UNPOISON(b->data, b->size);
         free(b);
     }
-    a->spare_bytes = 0;
 }
 
 /* A block the arena no longer uses: kept for reuse while the spares stay
@@ -120,7 +122,7 @@ static block *block_new(mn_arena *a, size_t min)
     size_t total = sizeof(block) + size;
     /* Spares too small for this allocation must not hold it back from the cap. */
     if (a->cap && a->spare && (a->reserved > a->cap || total > a->cap - a->reserved))
-        spares_free(a);
+        spares_trim(a, 0);
     if (a->cap && (a->reserved > a->cap || total > a->cap - a->reserved)) {
         /* Try the smallest block that fits before giving up. */
         if (min < size && sizeof(block) + min <= a->cap - a->reserved) {
@@ -182,15 +184,14 @@ void mn_arena_free(mn_arena *a)
     run_cleanups(a, NULL);
     a->retain = 0;
     release_blocks_until(a, NULL);
-    spares_free(a);
+    spares_trim(a, 0);
     free(a);
 }
 
 void mn_arena_set_retain(mn_arena *a, size_t bytes)
 {
     a->retain = bytes;
-    if (a->spare_bytes > bytes)
-        spares_free(a);
+    spares_trim(a, bytes);
 }
 
 void mn_arena_reset(mn_arena *a)
