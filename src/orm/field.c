@@ -890,11 +890,19 @@ int mn__member_to_db(const void *obj, mn_model *m, size_t i, mn_db_engine eng, m
     mn_buf b;
     mn_buf_init(&b, arena, 0);
     switch (f->kind) {
-    case MN_KIND_DECIMAL:
+    case MN_KIND_DECIMAL: {
+        /* Django hands PostgreSQL the Decimal as it is, and numeric(p, s)
+         * rounds ties away from zero (1.005 -> 1.01); SQLite gets
+         * format_number's text, rounded half to even (1.005 -> 1.00) */
+        mn_decimal q;
+        if (eng == MN_DB_POSTGRES && f->decimal_places >= 0 &&
+            mn_decimal_quantize(v.u.d, f->decimal_places, MN_ROUND_HALF_UP, &q) == MN_OK)
+            v.u.d = q;
         if (mn_decimal_format_number(&b, v.u.d, f->max_digits, f->decimal_places) != MN_OK)
             return mn_err_set(err, MN_ERANGE, "%s.%s: %s does not fit in max_digits=%d, decimal_places=%d", m->name,
                               f->name, mn_buf_cstr(&b), f->max_digits, f->decimal_places);
         break;
+    }
     case MN_KIND_DATE: mn_date_write(&b, v.u.date); break;
     case MN_KIND_TIME: mn_time_write(&b, v.u.time); break;
     case MN_KIND_DATETIME: write_datetime_db(&b, v.u.dt, eng); break;

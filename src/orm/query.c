@@ -913,6 +913,7 @@ typedef struct comp {
     size_t nsj;
     struct vjoin *vj;  /* values() over multi-valued paths: LEFT OUTER JOINs */
     size_t nvj;
+    const struct comp *outer; /* the scope a relation's subquery sits in: F() names its fields */
     mn_err *err;
     int rc;
 } comp;
@@ -1035,6 +1036,7 @@ static void put_alias_col(comp *c, const char *al, const mn_field *f, bool cast)
 }
 
 static void compile_expr(comp *c, const expr *e, const mn_field *target);
+static void values_path_error(comp *c, const char *name);
 static void compile_q(comp *c, const mn_qobj *q);
 static bool is_rel_path(comp *c, const char *name);
 static void rel_agg(comp *c, const expr *e);
@@ -1116,7 +1118,7 @@ static void compile_agg(comp *c, const expr *e)
     if (strcmp(e->field, "*") != 0) {
         f = resolve_field(c, e->field);
         if (!f) {
-            unresolved(c, e->field);
+            values_path_error(c, e->field);
             return;
         }
     } else if (e->agg != AGG_COUNT) {
@@ -1266,10 +1268,71 @@ static void compile_temporal(comp *c, const expr *e)
           l == MN_KIND_END ? "a number" : mn__kind_name(l), r == MN_KIND_END ? "a number" : mn__kind_name(r));
 }
 
+static mn_field_kind expr_kind(comp *c, const expr *e);
+
+static bool int_kind(mn_field_kind k)
+{
+    return k == MN_KIND_AUTO || k == MN_KIND_BIGAUTO || k == MN_KIND_SMALLINT || k == MN_KIND_INT ||
+           k == MN_KIND_BIGINT || k == MN_KIND_POSSMALLINT || k == MN_KIND_POSINT || k == MN_KIND_POSBIGINT;
+}
+
+/* The output field of an operand, as Django resolves it (Value(1.5) is a
+ * FloatField, Value("x") a CharField). */
+static mn_field_kind source_kind(comp *c, const expr *e)
+{
+    if (e->kind == E_VALUE)
+        return e->v.type == MN_VALUE_STR ? MN_KIND_CHAR : e->v.type == MN_VALUE_BOOL ? MN_KIND_BOOL : expr_kind(c, e);
+    return expr_kind(c, e);
+}
+
+/* Django's "Expression contains mixed types" for operands no combination
+ * rule covers: a decimal with a float, or two different text fields (a
+ * subclass on the left is fine, as isinstance() allows). */
+static bool mixed_types(comp *c, const expr *e)
+{
+    mn_field_kind l = source_kind(c, e->l), r = source_kind(c, e->r);
+    bool bad = (l == MN_KIND_DECIMAL && r == MN_KIND_FLOAT) || (l == MN_KIND_FLOAT && r == MN_KIND_DECIMAL);
+    bool ltext = l == MN_KIND_CHAR || l == MN_KIND_TEXT || l == MN_KIND_SLUG || l == MN_KIND_EMAIL || l == MN_KIND_URL;
+    bool rtext = r == MN_KIND_CHAR || r == MN_KIND_TEXT || r == MN_KIND_SLUG || r == MN_KIND_EMAIL || r == MN_KIND_URL;
+    if (ltext && rtext && l != r && !(r == MN_KIND_CHAR && l != MN_KIND_TEXT))
+        bad = true;
+    if (bad)
+        cfail(c, MN_EINVAL, "Expression contains mixed types: %s, %s. You must set output_field.", mn__kind_name(l),
+              mn__kind_name(r));
+    return bad;
+}
+
+/* An operand of arithmetic: a float or decimal value beside an integer
+ * column keeps its type (int * 1.5 is 1.5 times, not times 1). */
+static void bin_operand(comp *c, const expr *e, const mn_field *t)
+{
+    if (e->kind != E_VALUE || !t || !int_kind(t->kind) ||
+        (e->v.type != MN_VALUE_FLOAT && e->v.type != MN_VALUE_DECIMAL)) {
+        compile_expr(c, e, t);
+        return;
+    }
+    expr_param(c, e->v, NULL);
+    if (c->eng == MN_DB_POSTGRES)
+        put(c, e->v.type == MN_VALUE_FLOAT ? "::double precision" : "::numeric");
+}
+
 static void compile_expr(comp *c, const expr *e, const mn_field *target)
 {
     switch (e->kind) {
     case E_F: {
+        if (c->via_rel && c->outer) {
+            /* F() inside a lookup across a relation names a field of the
+             * query's own model, as in Django: filter(reviews__score__gt=
+             * F("stock")) compares with the product's stock */
+            comp o = *c->outer;
+            if (!o.alias)
+                o.alias = o.m->_rt->table;
+            o.sql = c->sql, o.params = c->params, o.np = c->np, o.cap = c->cap, o.rc = c->rc;
+            o.depth = c->depth, o.lp = c->lp, o.nlp = c->nlp, o.err = c->err;
+            compile_expr(&o, e, target);
+            c->sql = o.sql, c->params = o.params, c->np = o.np, c->cap = o.cap, c->rc = o.rc;
+            return;
+        }
         const mn_field *f = resolve_field(c, e->field);
         if (f) {
             put_col(c, f);
@@ -1304,6 +1367,8 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
             compile_temporal(c, e);
             return;
         }
+        if (mixed_types(c, e))
+            return;
         /* The column type of an F operand converts plain operands. */
         const mn_field *t = target;
         if (e->l->kind == E_F && resolve_field(c, e->l->field))
@@ -1311,10 +1376,10 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
         else if (e->r->kind == E_F && resolve_field(c, e->r->field))
             t = resolve_field(c, e->r->field);
         put(c, "(");
-        compile_expr(c, e->l, t);
+        bin_operand(c, e->l, t);
         char op[4] = { ' ', e->op, ' ', 0 };
         put(c, op);
-        compile_expr(c, e->r, t);
+        bin_operand(c, e->r, t);
         put(c, ")");
         return;
     }
@@ -1741,6 +1806,35 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             return;
         }
         { mn_buf_printf(s, "%s IS %s", lhs, v.u.b ? "NULL" : "NOT NULL"); use_lhs(c, 1); }
+    } else if (is_expr(v) && (!strcmp(lk, "iexact") || !strcmp(lk, "contains") || !strcmp(lk, "icontains") ||
+                              !strcmp(lk, "startswith") || !strcmp(lk, "istartswith") || !strcmp(lk, "endswith") ||
+                              !strcmp(lk, "iendswith") || !strcmp(lk, "regex") || !strcmp(lk, "iregex"))) {
+        /* a pattern against an expression: compared as text, so the
+         * expression's %, _ and \ are no wildcards (Django escapes them) */
+        const char *base = lk[0] == 'i' ? lk + 1 : lk;
+        const char *up = lk[0] == 'i' ? "UPPER(" : "(";
+        const expr *r = v.u.obj.ptr;
+#define PAT_L() (put(c, up), put(c, lhs), use_lhs(c, 1), put(c, ")"))
+#define PAT_R() (put(c, up), compile_expr(c, r, f), put(c, ")"))
+        if (!strcmp(base, "regex")) {
+            bool ci = lk[0] == 'i';
+            up = "(";
+            if (pg)
+                put(c, "("), put(c, lhs), use_lhs(c, 1), put(c, ")::text "), put(c, ci ? "~* " : "~ "), PAT_R();
+            else
+                PAT_L(), put(c, ci ? " REGEXP '(?i)' || " : " REGEXP "), PAT_R();
+        } else if (!strcmp(base, "exact")) {
+            PAT_L(), put(c, " = "), PAT_R();
+        } else if (!strcmp(base, "contains")) {
+            put(c, pg ? "strpos(" : "instr("), PAT_L(), put(c, ", "), PAT_R(), put(c, ") > 0");
+        } else if (!strcmp(base, "startswith")) {
+            put(c, "substr("), PAT_L(), put(c, ", 1, length("), PAT_R(), put(c, ")) = "), PAT_R();
+        } else {
+            put(c, "(length("), PAT_R(), put(c, ") <= length("), PAT_L(), put(c, ") AND substr("), PAT_L();
+            put(c, ", length("), PAT_L(), put(c, ") - length("), PAT_R(), put(c, ") + 1) = "), PAT_R(), put(c, ")");
+        }
+#undef PAT_L
+#undef PAT_R
     } else if (is_expr(v)) {
         static const struct { const char *lk, *op; } ops[] = {
             { "exact", "=" }, { "gt", ">" }, { "gte", ">=" }, { "lt", "<" }, { "lte", "<=" },
@@ -1878,7 +1972,7 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
                 mn_value item = mn_list_get(v.u.list, i), p;
                 if (item.type == MN_VALUE_NULL)
                     continue; /* NULL never matches IN; Django drops it */
-                if (lookup_value(c, f, item, &p) != MN_OK)
+                if (!is_expr(item) && lookup_value(c, f, item, &p) != MN_OK)
                     return;
                 if (k++) {
                     put(c, ", ");
@@ -1886,7 +1980,10 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
                     mn_buf_printf(s, "%s IN (", lhs);
                     use_lhs(c, 1);
                 }
-                param(c, p);
+                if (is_expr(item))
+                    compile_expr(c, item.u.obj.ptr, f); /* in=[F("weight"), 3] */
+                else
+                    param(c, p);
             }
             if (k == 0)
                 put(c, "1 = 0"); /* Django's EmptyResultSet: matches nothing */
@@ -2103,6 +2200,7 @@ static bool inner_scope(comp *c, comp *s, mn_model *m, size_t nhops)
     s->nvj = 0;
     s->in_aggregate = false;
     s->via_rel = true;
+    s->outer = c;
     return true;
 }
 
@@ -5000,7 +5098,8 @@ mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
         put(&c, "(");
         size_t nc;
         mn_qs inner = *qs;
-        inner.mode = MODE_OBJECTS;
+        /* values("status").annotate(n=Count(..)): aggregate over its groups */
+        inner.mode = c.agg_over_annots && qs->mode != MODE_OBJECTS ? qs->mode : MODE_OBJECTS;
         if (!c.agg_over_annots)
             inner.nannots = 0;
         comp ic = c;
@@ -5055,6 +5154,10 @@ mn_map *mn_qs_in_bulk_field(mn_qs *qs, const char *field_name, const mn_value *i
         return NULL;
     if (qs->low || qs->high >= 0) {
         mn_err_set(err, MN_EINVAL, "Cannot use 'limit' or 'offset' with in_bulk");
+        return NULL;
+    }
+    if (qs->mode != MODE_OBJECTS) {
+        mn_err_set(err, MN_EINVAL, "in_bulk() cannot be used with values() or values_list().");
         return NULL;
     }
     const mn_field *f = mn_model_field_by_name(qs->m, field_name && strcmp(field_name, "pk") ? field_name : "pk");
@@ -5425,6 +5528,37 @@ size_t mn_qs_iter_memory(const mn_qs_iter *it) { return it && it->arena ? mn_are
 
 /* ---- writing ---- */
 
+/* update()/delete() of a QuerySet filtered on annotations: the rows are
+ * those of pk__in=<its primary keys>, as Django's related-updates do. */
+static mn_qs *rows_by_pk(mn_qs *qs, mn_err *err)
+{
+    if (!qs->nannots || !qs->where || qs->mode != MODE_OBJECTS)
+        return qs; /* values().annotate() groups: no rows to name */
+    mn_qs *ids = mn_qs_values_list(qs, MN_QS_FLAT, "pk", NULL);
+    mn_value v;
+    if (!ids || mn_qs_to_value(ids, &v, err) != MN_OK)
+        return NULL;
+    mn_qs *all = mn_qs_all(qs->m, qs->arena);
+    if (all && qs->db)
+        all = mn_qs_using(all, qs->db);
+    return all ? mn_qs_filter(all, "pk__in", v) : NULL;
+}
+
+/* Django's repr of an aggregate in an UPDATE's error. */
+static const char *agg_repr(comp *c, const expr *e)
+{
+    static const char *const names[] = { "Count", "Sum", "Avg", "Max", "Min" };
+    if (e->kind == E_AGG && e->field && strcmp(e->field, "*") != 0) {
+        const mn_field *f = resolve_field(c, e->field);
+        if (f)
+            return mn_arena_sprintf(c->a, "%s(Col(%s, %s.%s.%s))", names[e->agg], c->m->_rt->table,
+                                    c->m->app_label ? c->m->app_label : "", c->m->name, f->name);
+    }
+    if (e->kind == E_AGG)
+        return mn_arena_sprintf(c->a, "%s(%s)", names[e->agg], e->field ? e->field : "");
+    return "an expression";
+}
+
 int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
 {
     int rc = check_qs(qs, err);
@@ -5432,6 +5566,10 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
         return rc;
     if (qs->low || qs->high >= 0)
         return mn_err_set(err, MN_EINVAL, "Cannot update a query once a slice has been taken.");
+    if (qs->none)
+        return 0; /* Django runs no query */
+    if (!(qs = rows_by_pk(qs, err)))
+        return err->code ? err->code : mn_err_set(err, MN_ENOMEM, "out of memory");
     mn_db *db = qs_db(qs, err);
     if (!db)
         return MN_EINVAL;
@@ -5456,6 +5594,11 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
             put(&c, ", ");
         put_col(&c, f);
         put(&c, " = ");
+        if (is_expr(v) && has_agg(v.u.obj.ptr)) {
+            cfail(&c, MN_EINVAL, "Aggregate functions are not allowed in this query (%s=%s).", name,
+                  agg_repr(&c, v.u.obj.ptr));
+            break;
+        }
         if (is_expr(v)) {
             compile_expr(&c, v.u.obj.ptr, f);
         } else {
@@ -5464,16 +5607,15 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
                 cfail(&c, MN_EPERM, "NOT NULL constraint failed: %s.%s", qs->m->_rt->table, mn_field_column(f));
                 break;
             }
-            if (mn__to_db(f, v, c.eng, c.a, &p, &e) != MN_OK) {
-                c.rc = e.code ? e.code : MN_EINVAL;
+            /* get_db_prep_save: Django's get_prep_value words and int() */
+            if (lookup_value(&c, f, v, &p) != MN_OK)
                 break;
-            }
             param(&c, p);
         }
     }
     va_end(ap);
     if (c.rc == MN_OK && n == 0)
-        cfail(&c, MN_EINVAL, "update() needs at least one field");
+        return 0; /* update() of no fields: Django runs no query */
     compile_where(&c);
     no_having(&c, "update()");
     if (c.rc != MN_OK)
@@ -5493,6 +5635,10 @@ int64_t mn_qs_delete(mn_qs *qs, mn_map **per_model, mn_err *err)
         return mn_err_set(err, MN_EINVAL, "Cannot use 'limit' or 'offset' with delete.");
     if (qs->distinct)
         return mn_err_set(err, MN_EINVAL, "Cannot call delete() after .distinct().");
+    if (qs->mode != MODE_OBJECTS)
+        return mn_err_set(err, MN_ETYPE, "Cannot call delete() after .values() or .values_list()");
+    if (!(qs = rows_by_pk(qs, err)))
+        return err->code ? err->code : mn_err_set(err, MN_ENOMEM, "out of memory");
     mn_db *db = qs_db(qs, err);
     if (!db)
         return MN_EINVAL;
@@ -5704,6 +5850,14 @@ int64_t mn_model_bulk_update(mn_model *m, void *const *objs, size_t n, const cha
     size_t nfl = 0;
     for (size_t i = 0; fields[i]; i++) {
         const mn_field *f = mn_model_field_by_name(m, fields[i]);
+        size_t fl = strlen(fields[i]);
+        for (size_t j = 0; !f && fl > 3 && !strcmp(fields[i] + fl - 3, "_id") && j < m->_rt->nfields; j++)
+            if (m->_rt->fields[j].kind == MN_KIND_FOREIGNKEY && strlen(m->_rt->fields[j].name) == fl - 3 &&
+                !strncmp(m->_rt->fields[j].name, fields[i], fl - 3))
+                f = &m->_rt->fields[j]; /* the attname, as Options.get_field finds it */
+        mn__rel r;
+        if (!f && mn__rel_find(m, fields[i], true, &r))
+            return mn_err_set(err, MN_EINVAL, "bulk_update() can only be used with concrete fields.");
         if (!f)
             return mn_err_set(err, MN_EINVAL, "%s has no field named '%s'", m->name, fields[i]);
         if (f->primary_key)
