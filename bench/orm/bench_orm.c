@@ -5,7 +5,10 @@
  *     bench_orm postgres://user@/db?host=/run/pg [case ...]
  * Cases: bulk_create, filter_iterate, select_related, get_pk,
  * aggregate, update_f (all by default; bulk_create always runs first, as
- * the others read its rows). BENCH_N sets the row count (10,000);
+ * the others read its rows). The sizes are the issue's: BENCH_N products
+ * (100,000) bulk-created, filtered (half match) and iterated, aggregated and
+ * updated; BENCH_GETS gets by key (10,000); BENCH_RELATED_N items iterated
+ * with select_related (10,000);
  * BENCH_ORM_ONLY or BENCH_RAW_ONLY run one side (for profiling), BENCH_REPS
  * sets the repetitions of the averaged cases. Prints
  * "name seconds" lines; run by bench/orm/run.sh beside Django's ORM on the
@@ -80,7 +83,9 @@ static const mn_field item_fields[] = {
 static mn_model item_model = MN_MODEL(item, "bench", "Item", item_fields);
 #define NCATEGORIES 100
 
-static int N = 10000;
+static int N = 100000;   /* products */
+static int GN = 10000;   /* get() calls */
+static int RN = 10000;   /* items of select_related */
 /* Repetitions of the cases timed as an average (BENCH_REPS sets them all:
  * runs with two values under callgrind give a loop's instructions without
  * the setup). */
@@ -124,11 +129,11 @@ static int64_t expected_total(void)
 }
 
 /* The expected sum over all items of stock + the length of the category's
- * name ("Category 7"), for N items over NCATEGORIES categories. */
+ * name ("Category 7"), for RN items over NCATEGORIES categories. */
 static int64_t expected_related(void)
 {
     int64_t t = 0;
-    for (int i = 0; i < N; i++)
+    for (int i = 0; i < RN; i++)
         t += i % 100 + (int)strlen("Category ") + (i % NCATEGORIES >= 10 ? 2 : 1);
     return t;
 }
@@ -200,8 +205,8 @@ static void orm(const char *url)
         }
         if (mn_model_bulk_create(&category_model, cats, NCATEGORIES, 0, NULL, &err) != MN_OK)
             die("bulk_create", err.msg);
-        void **items = mn_arena_alloc(a, (size_t)N * sizeof *items);
-        for (int i = 0; i < N; i++) {
+        void **items = mn_arena_alloc(a, (size_t)RN * sizeof *items);
+        for (int i = 0; i < RN; i++) {
             item *it = mn_model_new(&item_model, a, &err);
             it->name = mn_str_from(mn_arena_sprintf(a, "Product %d", i));
             it->price = mn_decimal_make(100 + (i % 50000), 2);
@@ -209,7 +214,7 @@ static void orm(const char *url)
             it->category = ((category *)cats[i % NCATEGORIES])->id;
             items[i] = it;
         }
-        if (mn_model_bulk_create(&item_model, items, (size_t)N, 0, NULL, &err) != MN_OK)
+        if (mn_model_bulk_create(&item_model, items, (size_t)RN, 0, NULL, &err) != MN_OK)
             die("bulk_create", err.msg);
         t0 = now();
         int64_t total = 0;
@@ -235,7 +240,7 @@ static void orm(const char *url)
 
     if (wanted("get_pk")) {
         t0 = now();
-        for (int i = 0; i < N; i++) {
+        for (int i = 0; i < GN; i++) {
             product *p = mn_qs_get(mn_qs_filter(mn_qs_all(&product_model, scratch), "pk", mn_value_int(1 + i)), &err);
             if (!p || p->stock != i % 100)
                 die("get", err.msg);
@@ -372,7 +377,7 @@ static void raw_sqlite(const char *path)
         sqlite3_finalize(st);
         sqlite3_prepare_v2(h, "INSERT INTO bench_item (name, price, stock, available, category_id) VALUES (?, ?, ?, 1, ?)",
                            -1, &st, NULL);
-        for (int i = 0; i < N; i++) {
+        for (int i = 0; i < RN; i++) {
             int nl = snprintf(name, sizeof name, "Product %d", i);
             int v = 100 + (i % 50000);
             int pl = snprintf(price, sizeof price, "%d.%02d", v / 100, v % 100);
@@ -418,7 +423,7 @@ static void raw_sqlite(const char *path)
         sqlite3_prepare_v2(h, "SELECT id, name, price, stock, available FROM bench_product WHERE id = ?", -1, &get,
                            NULL);
         t0 = now();
-        for (int i = 0; i < N; i++) {
+        for (int i = 0; i < GN; i++) {
             sqlite3_bind_int(get, 1, 1 + i);
             if (sqlite3_step(get) != SQLITE_ROW || sqlite3_column_int(get, 3) != i % 100)
                 die("get", "row");
@@ -433,7 +438,7 @@ static void raw_sqlite(const char *path)
         /* The loop of the first version of this benchmark, which read one
          * column only: kept for comparison with older results. */
         t0 = now();
-        for (int i = 0; i < (getenv("BENCH_NO_1COL") ? 0 : N); i++) {
+        for (int i = 0; i < (getenv("BENCH_NO_1COL") ? 0 : GN); i++) {
             sqlite3_bind_int(get, 1, 1 + i);
             if (sqlite3_step(get) != SQLITE_ROW || sqlite3_column_int(get, 3) != i % 100)
                 die("get", "row");
@@ -584,7 +589,7 @@ static void raw_pg(const char *url)
         snprintf(fill, sizeof fill,
                  "INSERT INTO bench_item (name, price, stock, available, category_id) SELECT 'Product ' || g, "
                  "(100 + g %% 50000) / 100.0, g %% 100, true, 1 + g %% %d FROM generate_series(0, %d) g ORDER BY g",
-                 NCATEGORIES, N - 1);
+                 NCATEGORIES, RN - 1);
         PQclear(pg_ok(c, PQexec(c, fill), "insert"));
         PQclear(pg_ok(c,
                       PQprepare(c, "rel",
@@ -623,7 +628,7 @@ static void raw_pg(const char *url)
         t0 = now();
         char idbuf[24];
         const char *arg[1] = { idbuf };
-        for (int i = 0; i < N; i++) {
+        for (int i = 0; i < GN; i++) {
             snprintf(idbuf, sizeof idbuf, "%d", 1 + i);
             PGresult *res = pg_ok(c, PQexecPrepared(c, "get", 1, arg, NULL, NULL, 0), "get");
             if (PQntuples(res) != 1 || strtol(PQgetvalue(res, 0, 3), NULL, 10) != i % 100)
@@ -675,6 +680,12 @@ int main(int argc, char **argv)
     const char *n = getenv("BENCH_N");
     if (n && atoi(n) > 0)
         N = atoi(n);
+    if ((n = getenv("BENCH_GETS")) && atoi(n) > 0)
+        GN = atoi(n);
+    if ((n = getenv("BENCH_RELATED_N")) && atoi(n) > 0)
+        RN = atoi(n);
+    if (GN > N)
+        GN = N;
     const char *reps = getenv("BENCH_REPS");
     if (reps && atoi(reps) >= 0)
         FILTER_REPS = RELATED_REPS = AGG_REPS = UPDATE_REPS = atoi(reps);

@@ -14,7 +14,9 @@ from django.conf import settings
 
 target = sys.argv[1] if len(sys.argv) > 1 else "/tmp/bench_orm.sqlite3"
 cases = set(sys.argv[2:])
-N = int(os.environ.get("BENCH_N", "10000"))
+N = int(os.environ.get("BENCH_N", "100000"))  # products (the sizes, as bench_orm.c)
+GN = min(N, int(os.environ.get("BENCH_GETS", "10000")))  # get() calls
+RN = int(os.environ.get("BENCH_RELATED_N", "10000"))  # items of select_related
 FILTER_REPS, RELATED_REPS, AGG_REPS, UPDATE_REPS = 10, 10, 20, 10
 NCATEGORIES = 100
 
@@ -100,18 +102,18 @@ if wanted("select_related"):
         [Category(name="Category %d" % i, slug="category-%d" % i) for i in range(NCATEGORIES)])
     Item.objects.bulk_create(
         [Item(name="Product %d" % i, price=Decimal(100 + i % 50000) / 100, stock=i % 100,
-              category_id=1 + i % NCATEGORIES) for i in range(N)])
+              category_id=1 + i % NCATEGORIES) for i in range(RN)])
     t0 = time.perf_counter()
     total = 0
     for _ in range(RELATED_REPS):
         for it in Item.objects.select_related("category"):
             total += it.stock + len(it.category.name)
     print("django_select_related %.6f" % ((time.perf_counter() - t0) / RELATED_REPS))
-    assert total == RELATED_REPS * sum(i % 100 + len("Category %d" % (i % NCATEGORIES)) for i in range(N))
+    assert total == RELATED_REPS * sum(i % 100 + len("Category %d" % (i % NCATEGORIES)) for i in range(RN))
 
 if wanted("get_pk"):
     t0 = time.perf_counter()
-    for i in range(N):
+    for i in range(GN):
         p = Product.objects.get(pk=1 + i)
         assert p.stock == i % 100
     print("django_get_pk %.6f" % (time.perf_counter() - t0))

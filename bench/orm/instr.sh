@@ -21,6 +21,8 @@ if [ $pg = 1 ]; then
   trap 'mn_pg_stop; rm -rf "$tmp"' EXIT
   target=$MN_TEST_DATABASE_URL
 fi
+# 10,000 products keep callgrind quick; the ratios are per row.
+export BENCH_N=${BENCH_N:-10000}
 ir() { # side reps case
   rm -f "$tmp"/db*
   env "BENCH_$1_ONLY=1" BENCH_REPS="$2" BENCH_NO_1COL=1 valgrind --tool=callgrind \

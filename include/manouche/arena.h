@@ -29,8 +29,20 @@ mn_arena *mn_arena_new(const char *name, size_t cap);
 void mn_arena_free(mn_arena *a);
 
 /* Runs the cleanups and forgets every allocation, keeping the first block for
- * reuse (a request arena is reset between requests on a connection). */
+ * reuse (a request arena is reset between requests on a connection), and
+ * the other blocks too while they total at most the retain bound
+ * (mn_arena_set_retain), so that filling the arena again reuses memory
+ * already mapped instead of faulting fresh pages in. Kept blocks still count
+ * in mn_arena_reserved. */
 void mn_arena_reset(mn_arena *a);
+
+/* Bytes of blocks (headers included) a reset or rewind keeps by default. */
+#define MN_ARENA_RETAIN ((size_t)32 << 20)
+
+/* Sets the most bytes of blocks a reset or a rewind keeps for reuse beyond
+ * the first block (default MN_ARENA_RETAIN); 0 gives every other block back
+ * to the system at once. Kept blocks beyond a lower bound are given back now. */
+void mn_arena_set_retain(mn_arena *a, size_t bytes);
 
 /* Returns n bytes aligned to MN_ARENA_ALIGN, uninitialised, living until the
  * arena is reset or freed. Returns NULL when the cap would be exceeded or

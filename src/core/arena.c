@@ -52,6 +52,9 @@ struct mn_arena {
     void *last;      /* last allocation, for in-place realloc */
     block *last_block;
     size_t last_size;
+    block *spare;       /* blocks kept by resets and rewinds, for reuse */
+    size_t spare_bytes; /* their total, headers included */
+    size_t retain;      /* the most spare_bytes may reach */
     int failed;
 };
 
@@ -60,14 +63,66 @@ static size_t align_up(size_t n)
     return (n + (MN_ARENA_ALIGN - 1)) & ~(size_t)(MN_ARENA_ALIGN - 1);
 }
 
+/* Gives kept blocks back until they total at most bytes. */
+static void spares_trim(mn_arena *a, size_t bytes)
+{
+    while (a->spare && a->spare_bytes > bytes) {
+        block *b = a->spare;
+        a->spare = b->prev;
+        a->spare_bytes -= sizeof(block) + b->size;
+        a->reserved -= sizeof(block) + b->size;
+        UNPOISON(b->data, b->size);
+        free(b);
+    }
+}
+
+/* A block the arena no longer uses: kept for reuse while the spares stay
+ * within the retain bound (no page faults when the arena fills again),
+ * otherwise given back. */
+static void block_release(mn_arena *a, block *b)
+{
+    size_t total = sizeof(block) + b->size;
+    if (total <= a->retain && a->spare_bytes <= a->retain - total) {
+        POISON(b->data, b->size);
+        b->prev = a->spare;
+        a->spare = b;
+        a->spare_bytes += total;
+        return;
+    }
+    a->reserved -= total;
+    UNPOISON(b->data, b->size);
+    free(b);
+}
+
+static block *spare_take(mn_arena *a, size_t min)
+{
+    for (block **pp = &a->spare; *pp; pp = &(*pp)->prev) {
+        block *b = *pp;
+        if (b->size >= min) {
+            *pp = b->prev;
+            a->spare_bytes -= sizeof(block) + b->size;
+            b->prev = NULL;
+            b->used = 0;
+            return b;
+        }
+    }
+    return NULL;
+}
+
 static block *block_new(mn_arena *a, size_t min)
 {
+    block *s = spare_take(a, min);
+    if (s)
+        return s;
     size_t size = a->next_size;
     if (size < min)
         size = min;
     if (size > SIZE_MAX - sizeof(block))
         return NULL;
     size_t total = sizeof(block) + size;
+    /* Spares too small for this allocation must not hold it back from the cap. */
+    if (a->cap && a->spare && (a->reserved > a->cap || total > a->cap - a->reserved))
+        spares_trim(a, 0);
     if (a->cap && (a->reserved > a->cap || total > a->cap - a->reserved)) {
         /* Try the smallest block that fits before giving up. */
         if (min < size && sizeof(block) + min <= a->cap - a->reserved) {
@@ -98,6 +153,7 @@ mn_arena *mn_arena_new(const char *name, size_t cap)
     a->name = name;
     a->cap = cap;
     a->next_size = BLOCK_MIN;
+    a->retain = MN_ARENA_RETAIN;
     return a;
 }
 
@@ -110,16 +166,14 @@ static void run_cleanups(mn_arena *a, cleanup *stop)
     }
 }
 
-static void free_blocks_until(mn_arena *a, block *keep)
+static void release_blocks_until(mn_arena *a, block *keep)
 {
     while (a->cur && a->cur != keep) {
         block *b = a->cur;
         a->cur = b->prev;
         if (b == a->first)
             a->first = NULL;
-        a->reserved -= sizeof(block) + b->size;
-        UNPOISON(b->data, b->size);
-        free(b);
+        block_release(a, b);
     }
 }
 
@@ -128,8 +182,16 @@ void mn_arena_free(mn_arena *a)
     if (!a)
         return;
     run_cleanups(a, NULL);
-    free_blocks_until(a, NULL);
+    a->retain = 0;
+    release_blocks_until(a, NULL);
+    spares_trim(a, 0);
     free(a);
+}
+
+void mn_arena_set_retain(mn_arena *a, size_t bytes)
+{
+    a->retain = bytes;
+    spares_trim(a, bytes);
 }
 
 void mn_arena_reset(mn_arena *a)
@@ -142,11 +204,8 @@ void mn_arena_reset(mn_arena *a)
     block *b = a->cur;
     while (b) {
         block *prev = b->prev;
-        if (b != keep) {
-            a->reserved -= sizeof(block) + b->size;
-            UNPOISON(b->data, b->size);
-            free(b);
-        }
+        if (b != keep)
+            block_release(a, b);
         b = prev;
     }
     if (keep) {
@@ -323,14 +382,12 @@ void mn_arena_rewind(mn_arena *a, mn_arena_mark m)
     /* Blocks made after the mark go: those stacked on top of the mark's
      * block, and large ones slipped in just behind it (between it and the
      * block that was under it at the mark). */
-    free_blocks_until(a, m.block);
+    release_blocks_until(a, m.block);
     if (a->cur) {
         while (a->cur->prev && a->cur->prev != m.below) {
             block *b = a->cur->prev;
             a->cur->prev = b->prev;
-            a->reserved -= sizeof(block) + b->size;
-            UNPOISON(b->data, b->size);
-            free(b);
+            block_release(a, b);
         }
         POISON(a->cur->data + m.used, a->cur->size - m.used);
         a->cur->used = m.used;

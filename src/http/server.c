@@ -208,7 +208,12 @@ static mn_arena *arena_get(thread_ctx *t)
 {
     if (t->narenas)
         return t->arenas[--t->narenas];
-    return mn_arena_new("request", 0);
+    mn_arena *a = mn_arena_new("request", 0);
+    /* A pooled request arena keeps at most 1 MiB of blocks between requests
+     * (up to 8 pooled a thread, below). */
+    if (a)
+        mn_arena_set_retain(a, 1u << 20);
+    return a;
 }
 
 static void arena_put(thread_ctx *t, mn_arena *a)
@@ -217,7 +222,7 @@ static void arena_put(thread_ctx *t, mn_arena *a)
         return;
     mn_arena_reset(a);
     /* A request that grew its arena big gives the memory back. */
-    if (t->narenas < 8 && mn_arena_reserved(a) <= (1u << 20))
+    if (t->narenas < 8 && mn_arena_reserved(a) <= (2u << 20))
         t->arenas[t->narenas++] = a;
     else
         mn_arena_free(a);

@@ -77,6 +77,7 @@ Test(arena, cleanups_run_in_reverse_on_reset_and_free)
 Test(arena, reset_keeps_first_block)
 {
     mn_arena *a = mn_arena_new("t", 0);
+    mn_arena_set_retain(a, 0);
     for (int i = 0; i < 1000; i++)
         mn_arena_alloc(a, 100);
     size_t before = mn_arena_reserved(a);
@@ -84,6 +85,74 @@ Test(arena, reset_keeps_first_block)
     cr_assert_lt(mn_arena_reserved(a), before);
     cr_assert_gt(mn_arena_reserved(a), 0);
     cr_assert_eq(mn_arena_used(a), 0);
+    mn_arena_free(a);
+}
+
+/* A reset keeps its blocks (within the retain bound) and the next round
+ * reuses them: filling the arena the same way again takes no new memory. */
+Test(arena, reset_keeps_blocks_for_reuse)
+{
+    mn_arena *a = mn_arena_new("t", 0);
+    size_t reserved = 0;
+    for (int round = 0; round < 20; round++) {
+        for (int i = 0; i < 5000; i++) {
+            char *p = mn_arena_alloc(a, 100 + (size_t)(i % 7) * 30);
+            cr_assert_not_null(p);
+            memset(p, 'x', 100);
+        }
+        char *big = mn_arena_alloc(a, 300000);
+        cr_assert_not_null(big);
+        memset(big, 'y', 300000);
+        if (round == 0)
+            reserved = mn_arena_reserved(a);
+        cr_assert_eq(mn_arena_reserved(a), reserved, "round %d: %zu, expected %zu", round, mn_arena_reserved(a),
+                     reserved);
+        mn_arena_reset(a);
+        cr_assert_eq(mn_arena_used(a), 0);
+        cr_assert_eq(mn_arena_reserved(a), reserved);
+    }
+    /* Lowering the bound gives the kept blocks back at once. */
+    mn_arena_set_retain(a, 0);
+    cr_assert_lt(mn_arena_reserved(a), 20000);
+    cr_assert_gt(mn_arena_reserved(a), 0);
+    mn_arena_free(a);
+}
+
+/* Blocks beyond the retain bound are given back at the reset. */
+Test(arena, reset_retains_at_most_the_bound)
+{
+    mn_arena *a = mn_arena_new("t", 0);
+    mn_arena_set_retain(a, 100000);
+    cr_assert_not_null(mn_arena_alloc(a, 100)); /* the first block: 8 KiB */
+    for (int i = 0; i < 10; i++) {
+        char *p = mn_arena_alloc(a, 200000);
+        cr_assert_not_null(p);
+        memset(p, 'z', 200000);
+    }
+    mn_arena_reset(a);
+    cr_assert_leq(mn_arena_reserved(a), 8192 + 100000 + 1024);
+    mn_arena_set_retain(a, 4 << 20);
+    for (int i = 0; i < 60; i++)
+        cr_assert_not_null(mn_arena_alloc(a, 100000));
+    cr_assert_gt(mn_arena_reserved(a), 6 << 20);
+    mn_arena_reset(a);
+    cr_assert_leq(mn_arena_reserved(a), 8192 + (4 << 20) + 1024);
+    cr_assert_gt(mn_arena_reserved(a), 2 << 20);
+    mn_arena_free(a);
+}
+
+/* Kept blocks too small for a new allocation must not count against a cap. */
+Test(arena, spares_do_not_block_a_capped_arena)
+{
+    mn_arena *a = mn_arena_new("capped", 200000);
+    for (int i = 0; i < 40; i++)
+        cr_assert_not_null(mn_arena_alloc(a, 2000));
+    mn_arena_reset(a);
+    cr_assert_gt(mn_arena_reserved(a), 60000);
+    char *p = mn_arena_alloc(a, 150000);
+    cr_assert_not_null(p, "reserved %zu", mn_arena_reserved(a));
+    memset(p, 1, 150000);
+    cr_assert_leq(mn_arena_reserved(a), 200000);
     mn_arena_free(a);
 }
 
@@ -145,6 +214,8 @@ Test(arena, rewind_to_empty_arena)
     mn_arena_mark m = mn_arena_mark_get(a);
     mn_arena_alloc(a, 100);
     mn_arena_rewind(a, m);
+    cr_assert_eq(mn_arena_used(a), 0);
+    mn_arena_set_retain(a, 0);
     cr_assert_eq(mn_arena_reserved(a), 0);
     cr_assert_not_null(mn_arena_alloc(a, 10));
     mn_arena_reset(a);
@@ -158,16 +229,23 @@ Test(arena, rewind_frees_large_blocks_behind_current)
 {
     mn_arena *a = mn_arena_new("t", 0);
     mn_arena_alloc(a, 100);
-    size_t reserved = mn_arena_reserved(a);
+    size_t first = mn_arena_reserved(a), reserved = 0;
     for (int round = 0; round < 50; round++) {
         mn_arena_mark m = mn_arena_mark_get(a);
         char *big = mn_arena_alloc(a, 100000);
         cr_assert_not_null(big);
         memset(big, 'x', 100000);
         mn_arena_rewind(a, m);
+        /* The first round's large block is kept for reuse; later rounds
+         * take it again instead of growing. */
+        if (round == 0)
+            reserved = mn_arena_reserved(a);
         cr_assert_eq(mn_arena_reserved(a), reserved, "round %d: reserved %zu, expected %zu", round,
                      mn_arena_reserved(a), reserved);
     }
+    mn_arena_set_retain(a, 0);
+    cr_assert_eq(mn_arena_reserved(a), first);
+    reserved = first;
     /* Nested marks: the inner rewind keeps the outer mark's large block. */
     mn_arena_mark outer = mn_arena_mark_get(a);
     char *b1 = mn_arena_alloc(a, 50000);
