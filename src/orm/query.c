@@ -4147,7 +4147,9 @@ static void compile_for_update(comp *c)
 
 /* The next fresh instance of a join's model: allocated in batches growing
  * with the rows read (1, 1, 2, 4, ... 64 at a time), as run_select does. */
-static void *join_obj_alloc(comp *c, sjoin *s, void **entry)
+/* An instance of s->m and, beside it, an accessor-cache entry for it (at
+ * s->entries - s->esize until the next allocation). */
+static void *join_obj_alloc(comp *c, sjoin *s)
 {
     if (!s->batch_left) {
         size_t esize = s->esize = mn__cache_entry_size();
@@ -4160,52 +4162,96 @@ static void *join_obj_alloc(comp *c, sjoin *s, void **entry)
         s->batch_done += k;
     }
     void *obj = s->batch;
-    *entry = s->entries;
     s->batch += s->m->size;
     s->entries += s->esize;
     s->batch_left--;
     return obj;
 }
 
-/* Reads the joined objects of the current row into the accessor caches:
- * cells are the row's columns from col on (from mn_db_rows_cells). */
-static int read_joins(comp *c, void *base, mn_db_rows *rows, const mn_db_cell *cells, size_t col, char **text,
-                      mn_err *e)
+/* The decoding plan of a select_related row: the query's own columns
+ * (dec, n), then each join's, each with the instance it goes to (objs[1 +
+ * j] for join j); the runs of at most 64 columns mn__row_store reads,
+ * never splitting a joined instance; the models by instance; whether a
+ * join is a LEFT OUTER JOIN. NULL when out of memory. */
+static mn__coldec *join_plan(comp *c, mn_arena *a, const mn__coldec *dec, size_t n, size_t *nplan, uint16_t **ends,
+                             mn_model ***models, bool *outer)
 {
-    void *objs[64];
-    if (c->nsj > 64)
-        return mn_err_set(e, MN_ELIMIT, "select_related: at most 64 joins");
+    size_t total = n;
+    for (size_t j = 0; j < c->nsj; j++)
+        total += c->sj[j].m->_rt->nfields;
+    mn__coldec *plan = mn_arena_alloc(a, total * sizeof *plan);
+    uint16_t *e = mn_arena_alloc(a, (total + 1) * sizeof *e);
+    mn_model **ms = mn_arena_alloc(a, (1 + c->nsj) * sizeof *ms);
+    if (!plan || !e || !ms)
+        return NULL;
+    memcpy(plan, dec, n * sizeof *plan);
+    ms[0] = c->m;
+    size_t ne = 0, start = 0, pos = n;
+    while (n - start > 64) {
+        start += 64;
+        e[ne++] = (uint16_t)start;
+    }
     for (size_t j = 0; j < c->nsj; j++) {
         sjoin *s = &c->sj[j];
-        mn_model *m = s->m;
-        size_t nf = m->_rt->nfields;
-        void *parent = s->parent < 0 ? base : objs[s->parent];
-        mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
-        bool pk_null = cells[m->_rt->pk].type == MN_VALUE_NULL;
-        objs[j] = NULL;
-        if (parent && s->reverse && pk_null) {
-            /* known to have none: user.profile then fails without a query */
-            if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
-                return mn_err_set(e, MN_ENOMEM, "out of memory");
-        } else if (parent && (!s->outer || !pk_null)) {
-            /* an INNER JOIN's row always has the joined primary key */
-            void *entry;
-            void *obj = join_obj_alloc(c, s, &entry);
-            if (!obj)
-                return mn_err_set(e, MN_ENOMEM, "out of memory");
-            int rc = mn__row_decode(obj, m, s->dec, nf, cells, rows, col, c->eng, c->a, text, e);
-            if (rc != MN_OK)
-                return rc;
-            if (s->reverse) {
-                if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), obj, c->a) != MN_OK)
-                    return mn_err_set(e, MN_ENOMEM, "out of memory");
-            } else {
-                mn__cache_put_fk(parent, pm, s->fk, s->fki, *(int64_t *)((char *)parent + s->fk->offset), obj, entry);
-            }
-            objs[j] = obj;
+        size_t nf = s->m->_rt->nfields;
+        ms[1 + j] = s->m;
+        s->dec = &plan[pos];
+        for (size_t i = 0; i < nf; i++) {
+            mn__coldec_init(s->m, i, c->eng, &plan[pos + i]);
+            plan[pos + i].dst = (uint8_t)(1 + j);
         }
-        cells += nf;
-        col += nf;
+        if (s->outer) {
+            plan[pos + (size_t)s->m->_rt->pk].user[0] |= MN__DEC_OUTER_PK;
+            *outer = true;
+        }
+        if (pos + nf - start > 64) {
+            start = pos;
+            e[ne++] = (uint16_t)start;
+        }
+        pos += nf;
+    }
+    e[ne] = (uint16_t)pos;
+    *nplan = total;
+    *ends = e;
+    *models = ms;
+    return plan;
+}
+
+/* The joined instances of a row, allocated before it is read: objs[1 + j]
+ * for join j (objs[0] is the row's own instance). */
+static int joins_alloc(comp *c, void **objs, mn_err *e)
+{
+    for (size_t j = 0; j < c->nsj; j++)
+        if (!(objs[1 + j] = join_obj_alloc(c, &c->sj[j])))
+            return mn_err_set(e, MN_ENOMEM, "out of memory");
+    return MN_OK;
+}
+
+/* Puts the joined instances of the row just read into the accessor
+ * caches. gone (bit j): join j is a LEFT OUTER JOIN that found no row, and
+ * its instance goes back to its batch, untouched. */
+static int joins_cache(comp *c, void **objs, uint64_t gone, mn_err *e)
+{
+    for (size_t j = 0; j < c->nsj; j++) {
+        sjoin *s = &c->sj[j];
+        void *parent = objs[s->parent + 1]; /* NULL: the parent's join found no row */
+        mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
+        void *obj = objs[1 + j];
+        if (gone >> j & 1 || !parent) {
+            s->batch -= s->m->size;
+            s->entries -= s->esize;
+            s->batch_left++;
+            objs[1 + j] = NULL;
+            /* known to have none: user.profile then fails without a query */
+            if (parent && s->reverse && mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
+                return mn_err_set(e, MN_ENOMEM, "out of memory");
+        } else if (s->reverse) {
+            if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), obj, c->a) != MN_OK)
+                return mn_err_set(e, MN_ENOMEM, "out of memory");
+        } else {
+            mn__cache_put_fk(parent, pm, s->fk, s->fki, *(int64_t *)((char *)parent + s->fk->offset), obj,
+                             s->entries - s->esize);
+        }
     }
     return MN_OK;
 }
@@ -4610,11 +4656,15 @@ static int run_select(mn_qs *qs, mn_err *err)
      * rows read (1, 1, 2, 4, ... 64 at a time). */
     char *batch = NULL;
     size_t batch_left = 0;
-    /* Instance rows are decoded whole: the driver gives all the cells of a
-     * row in one call, each column's way to its member chosen here once. */
-    mn_db_cell cellbuf[64], *cells = cellbuf;
-    mn__coldec *dec = NULL;
-    size_t ncells = n;
+    /* Instance rows are decoded whole: the driver stores a row's columns
+     * into the instance in one call, each column's way to its member
+     * chosen here once; the row's strings take one allocation. */
+    mn__coldec *dec = NULL, *plan = NULL;
+    size_t nplan = n;
+    uint16_t *ends = NULL;
+    mn_model **models = &m;
+    void *objbuf[1 + 64], **objs = objbuf;
+    bool outer = false;
     if (hit_dec) {
         dec = hit_dec;
     } else if (qs->mode == MODE_OBJECTS && !qs->raw_sql && (dec = mn_arena_alloc(qs->arena, (n + 1) * sizeof *dec))) {
@@ -4624,15 +4674,11 @@ static int run_select(mn_qs *qs, mn_err *err)
             else
                 mn__coldec_skip(&dec[i]);
         }
-        for (size_t j = 0; dec && j < c.nsj; j++) {
-            mn_model *jm = c.sj[j].m;
-            if ((c.sj[j].dec = mn_arena_alloc(qs->arena, jm->_rt->nfields * sizeof *dec)) == NULL)
-                dec = NULL;
-            for (size_t i = 0; dec && i < jm->_rt->nfields; i++)
-                mn__coldec_init(jm, i, c.eng, &c.sj[j].dec[i]);
-            ncells += jm->_rt->nfields;
+        if (c.nsj > 64) {
+            mn_db_rows_close(rows);
+            return settle(qs, err, mn_err_set(&e, MN_ELIMIT, "select_related: at most 64 joins"), &e);
         }
-        if (dec && ncells > sizeof cellbuf / sizeof *cellbuf && !(cells = mn_arena_alloc(qs->arena, ncells * sizeof *cells)))
+        if (c.nsj && !(plan = join_plan(&c, qs->arena, dec, n, &nplan, &ends, &models, &outer)))
             dec = NULL;
         if (!dec) {
             mn_db_rows_close(rows);
@@ -4640,6 +4686,8 @@ static int run_select(mn_qs *qs, mn_err *err)
         }
         qc_store_dec(can_wait ? (cacheable ? qc_find(db, &shape) : NULL) : hit ? hit : stored, dec, n);
     }
+    mn__rowplan rp = { .plan = plan ? plan : dec, .n = nplan, .ends = ends, .outer = outer, .models = models,
+                       .eng = c.eng, .arena = qs->arena };
     while ((len == 0 || !one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (qs->mode == MODE_OBJECTS) {
             if (!batch_left) {
@@ -4667,14 +4715,12 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
             } else {
-                /* the row's text in one allocation */
-                size_t bytes = mn_db_rows_cells(rows, 0, ncells, cells);
-                char *text = bytes ? mn_arena_alloc(qs->arena, bytes + ncells) : NULL;
-                if (bytes && !text) {
-                    rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
-                    break;
-                }
-                rc = mn__row_decode(obj, m, dec, n, cells, rows, 0, c.eng, qs->arena, &text, &e);
+                uint64_t gone = 0;
+                objs[0] = obj;
+                if (c.joins)
+                    rc = joins_alloc(&c, objs, &e);
+                if (rc == MN_OK)
+                    rc = mn__row_store(&rp, objs, rows, &gone, &e);
                 for (size_t i = 0; rc == MN_OK && qs->nannots && i < n; i++) {
                     if (cols[i].field < 0) {
                         mn_value v;
@@ -4684,7 +4730,7 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
                 if (rc == MN_OK && c.joins)
-                    rc = read_joins(&c, obj, rows, cells + n, n, &text, &e);
+                    rc = joins_cache(&c, objs, gone, &e);
             }
             if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
                 rc = mn_err_set(&e, MN_ENOMEM, "out of memory");

@@ -2,6 +2,7 @@
  * is set (tests/integration/db_postgres.sh does), against that database. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -553,6 +554,104 @@ Test(db, hashed_execute_storage_types_and_extension_slot)
     cr_assert_eq(ext_freed, 2, "closing the connection frees the data");
     DB = mn_db_open(&CFG, &err);
     cr_assert_not_null(DB, "%s", err.msg);
+}
+
+/* Two structs a row is stored into (mn_db_rows_store). */
+struct stored_a {
+    int64_t id;
+    mn_str name;
+    int32_t qty;
+    double ratio;
+    bool flag;
+    int16_t small;
+    int64_t untouched;
+};
+struct stored_b {
+    int64_t i;
+    mn_str t;
+    int64_t null_int;
+};
+
+Test(db, rows_store_into_structs)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(insert("lamp", "19.99", 3, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(insert("desk", NULL, 70000, &err), MN_OK, "%s", err.msg);
+    /* columns: 0 id, 1 name, 2 qty, 3 ratio, 4 qty, 5 qty, 6 price, 7 name,
+     * 8 qty, 9 NULL, 10 name, 11 ratio, 12 id (skipped), 13 past the end */
+    const char *sql = "SELECT id, name, qty, ratio, qty, qty, price, name, qty, NULL, name, ratio, id FROM t_item "
+                      "ORDER BY id";
+    enum { N = 14 };
+    mn_db_store plan[N] = {
+        { offsetof(struct stored_a, id), MN_DB_AS_I64, 0, { 0 } },
+        { offsetof(struct stored_a, name), MN_DB_AS_TEXT, 0, { 0 } },
+        { offsetof(struct stored_a, qty), MN_DB_AS_I32, 0, { 0 } },
+        { offsetof(struct stored_a, ratio), MN_DB_AS_F64, 0, { 0 } },
+        { offsetof(struct stored_a, flag), MN_DB_AS_BOOL, 0, { 0 } },
+        { offsetof(struct stored_a, small), MN_DB_AS_I16, 0, { 0 } },
+        { 0, MN_DB_AS_CELL, 1, { 0 } },                              /* always a cell */
+        { offsetof(struct stored_b, i), MN_DB_AS_I64, 1, { 0 } },    /* a text: a cell */
+        { offsetof(struct stored_b, t), MN_DB_AS_TEXT, 1, { 0 } },   /* an integer: a cell */
+        { offsetof(struct stored_b, null_int), MN_DB_AS_I64, 1, { 0 } }, /* NULL: a cell */
+        { offsetof(struct stored_b, t), MN_DB_AS_F64, 1, { 0 } },    /* a text: a cell */
+        { offsetof(struct stored_b, i), MN_DB_AS_I64, 1, { 0 } },    /* a float: a cell */
+        { offsetof(struct stored_a, untouched), MN_DB_AS_SKIP, 0, { 0 } },
+        { offsetof(struct stored_a, untouched), MN_DB_AS_I64, 0, { 0 } }, /* no such column: NULL */
+    };
+    mn_db_rows *rows;
+    cr_assert_eq(mn_db_execute(DB, sql, NULL, 0, &rows, &err), MN_OK, "%s", err.msg);
+    for (int r = 0; r < 2; r++) {
+        cr_assert_eq(mn_db_rows_next(rows, &err), MN_OK);
+        struct stored_a a = { .untouched = -7 };
+        struct stored_b b = { .i = -1, .null_int = -2 };
+        void *dst[] = { &a, &b };
+        mn_db_cell cells[N];
+        mn_db_stored st = { .cells = cells };
+        mn_db_rows_store(rows, 0, N, plan, dst, &st);
+        cr_assert_eq(a.id, r + 1);
+        cr_assert(mn_str_eq_cstr(a.name, r ? "desk" : "lamp"));
+        cr_assert_eq(a.qty, r ? 70000 : 3);
+        cr_assert_float_eq(a.ratio, 0.5, 1e-12);
+        cr_assert(a.flag);
+        cr_assert_eq(a.small, r ? (int16_t)70000 : 3, "truncated as a cast does");
+        cr_assert_eq(a.untouched, -7);
+        cr_assert_eq(b.i, -1, "left to the caller");
+        cr_assert_eq(b.null_int, -2, "left to the caller");
+        cr_assert_eq(st.texts, UINT64_C(1) << 1);
+        cr_assert_eq(st.bytes, a.name.len + 1, "the texts and a NUL each");
+        uint64_t rest = 0;
+        for (int k = 6; k <= 11; k++)
+            rest |= UINT64_C(1) << k;
+        cr_assert_eq(st.rest, rest | UINT64_C(1) << 13, "%llx", (unsigned long long)st.rest);
+        /* the cells of the rest, as mn_db_rows_cell gives them */
+        for (int k = 6; k <= 11; k++) {
+            mn_db_cell c;
+            mn_db_rows_cell(rows, (size_t)k, &c);
+            cr_assert_eq(cells[k].type, c.type, "column %d", k);
+            if (c.type == MN_VALUE_INT)
+                cr_assert_eq(cells[k].i, c.i, "column %d", k);
+            else if (c.type == MN_VALUE_FLOAT)
+                cr_assert_float_eq(cells[k].f, c.f, 1e-12, "column %d", k);
+            else if (c.type == MN_VALUE_STR)
+                cr_assert(mn_str_eq(cells[k].s, c.s), "column %d", k);
+        }
+        cr_assert_eq(cells[6].type, r ? MN_VALUE_NULL : mn_db_engine_of(DB) == MN_DB_POSTGRES ? MN_VALUE_STR : MN_VALUE_FLOAT);
+        cr_assert_eq(cells[7].type, MN_VALUE_STR);
+        cr_assert_eq(cells[8].type, MN_VALUE_INT);
+        cr_assert_eq(cells[8].i, r ? 70000 : 3);
+        cr_assert_eq(cells[9].type, MN_VALUE_NULL);
+        cr_assert_eq(cells[11].type, MN_VALUE_FLOAT);
+        cr_assert_eq(cells[13].type, MN_VALUE_NULL);
+        /* a run from the middle of the row */
+        mn_db_rows_store(rows, 8, 2, plan + 8, dst, &st);
+        cr_assert_eq(st.rest, 3);
+        cr_assert_eq(st.texts, 0);
+        cr_assert_eq(st.bytes, 0);
+        cr_assert_eq(cells[0].i, r ? 70000 : 3);
+        cr_assert_eq(cells[1].type, MN_VALUE_NULL);
+    }
+    cr_assert_eq(mn_db_rows_next(rows, &err), MN_ENOTFOUND);
+    mn_db_rows_close(rows);
 }
 
 Test(db, server_side_cursors)

@@ -1945,3 +1945,92 @@ Test(qs, distinct_with_an_ordering_it_does_not_select)
     cr_assert_eq(mn_qs_len(by_cat), 6, "%s", mn_qs_error(by_cat)->msg);
     cr_assert_eq(mn_qs_count(by_cat, &err), 6, "%s", err.msg);
 }
+
+/* SQLite keeps a value of another storage class than its column's when it
+ * cannot convert it (a REAL in an INTEGER column, a text in a REAL or
+ * boolean one, a blob anywhere): rows are read by the driver straight into
+ * the instance only when the storage class is the field's, the others take
+ * the general conversion (sqlite3_column_int64 / _double / _text), so the
+ * same values come out, in a plain query, get() and select_related. */
+Test(qs, values_of_another_storage_class_take_the_general_path)
+{
+    mn_err err = { 0 };
+    if (is_pg())
+        return; /* PostgreSQL enforces its column types */
+    category *cat = mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Lighting"), NULL);
+    cr_assert_not_null(cat, "%s", err.msg);
+    const char *updates[] = {
+        "PRAGMA ignore_check_constraints = ON", /* rating_range, for a text rating */
+        "UPDATE shop_product SET stock = 2.5, available = 'yes', rating = 'abc', name = x'6869', category_id = NULL "
+        "WHERE name = 'Chair'",
+        "UPDATE shop_product SET stock = 'many', rating = 4, category_id = (SELECT id FROM shop_category) "
+        "WHERE name = 'Oak Desk'",
+        "UPDATE shop_category SET name = x'4c616d7073'",
+        "PRAGMA ignore_check_constraints = OFF",
+    };
+    for (size_t i = 0; i < sizeof updates / sizeof *updates; i++)
+        cr_assert_eq(mn_db_execute(DB, updates[i], NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    int64_t chair_id = 0, desk_id = 0;
+    for (int way = 0; way < 3; way++) {
+        mn_qs *base = mn_qs_order_by(all(), "id", NULL);
+        if (way == 2)
+            base = mn_qs_select_related(base, "category", NULL);
+        product *chair = NULL, *desk = NULL;
+        if (way == 1) {
+            chair = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(chair_id)), &err);
+            desk = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(desk_id)), &err);
+        } else {
+            size_t n;
+            void **items = mn_qs_items(base, &n);
+            cr_assert_eq(n, 6, "%s", mn_qs_error(base)->msg);
+            for (size_t i = 0; i < n; i++) {
+                product *p = items[i];
+                if (mn_str_eq_cstr(p->name, "hi"))
+                    chair = p;
+                else if (mn_str_eq_cstr(p->name, "Oak Desk"))
+                    desk = p;
+                else
+                    cr_assert_gt(p->name.len, 3, "the other rows are as stored");
+            }
+        }
+        cr_assert_not_null(chair, "way %d: %s", way, err.msg);
+        cr_assert_not_null(desk, "way %d: %s", way, err.msg);
+        chair_id = chair->id;
+        desk_id = desk->id;
+        cr_assert_eq(chair->stock, 2, "a REAL in an integer column, as sqlite3_column_int64");
+        cr_assert_not(chair->available, "a text in a boolean column reads as 0");
+        cr_assert_float_eq(chair->rating, 0.0, 1e-12, "a text in a REAL column reads as 0.0");
+        cr_assert_eq(chair->name.ptr[chair->name.len], '\0', "a blob's text is NUL-terminated");
+        cr_assert(mn_obj_is_null(chair, &product_model, "category"));
+        cr_assert_eq(chair->category, 0);
+        cr_assert_str_eq(decimal_text(chair->price), "45.00");
+        cr_assert_eq(desk->stock, 0, "a text that is no number");
+        cr_assert_float_eq(desk->rating, 4.0, 1e-12);
+        cr_assert_not(mn_obj_is_null(desk, &product_model, "category"));
+        cr_assert_eq(desk->category, cat->id);
+        if (way == 2) {
+            uint64_t before = mn_db_statement_count(DB);
+            cr_assert_null(MN_REL(category, chair, &product_model, "category", A, &err), "no category: no row joined");
+            category *c = MN_REL(category, desk, &product_model, "category", A, &err);
+            cr_assert_not_null(c, "%s", err.msg);
+            cr_assert(mn_str_eq_cstr(c->name, "Lamps"), "a blob in the joined row");
+            cr_assert_eq(c->id, cat->id);
+            cr_assert_eq(mn_db_statement_count(DB), before, "both from the join");
+        }
+    }
+    /* the other integer widths and a decimal with more places than a
+     * double carries exactly */
+    sample *s = mn_model_create(&sample_model, A, &err, NULL);
+    cr_assert_not_null(s, "%s", err.msg);
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE samples SET small = 'x', big = 2.75, pos = x'3132', amount = 3 WHERE id = %lld",
+             (long long)s->id);
+    cr_assert_eq(mn_db_execute(DB, sql, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    sample *t = mn_qs_get(mn_qs_filter(mn_qs_all(&sample_model, A), "pk", mn_value_int(s->id)), &err);
+    cr_assert_not_null(t, "%s", err.msg);
+    cr_assert_eq(t->small, 0);
+    cr_assert_eq(t->big, 2);
+    cr_assert_eq(t->pos, 12, "a blob of digits reads as its number");
+    cr_assert_str_eq(decimal_text(t->amount), "3.0000000000");
+    cr_assert(mn_obj_is_null(t, &sample_model, "uuid"));
+}
