@@ -1367,7 +1367,10 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
             compile_temporal(c, e);
             return;
         }
-        if (mixed_types(c, e))
+        /* Django resolves the output field (and refuses mixed types) where the
+         * value has no target: an annotation; update() and a lookup's value
+         * take the target column's type. */
+        if (!target && mixed_types(c, e))
             return;
         /* The column type of an F operand converts plain operands. */
         const mn_field *t = target;

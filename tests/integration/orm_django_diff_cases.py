@@ -1064,3 +1064,10 @@ case("dj filter F contains fk", "pks", [("filter", {"name__contains": F("categor
 case("dj filter F regex", "pks", [("filter", {"name__regex": F("slug")}), *PK])
 case("dj filter F regex self", "pks", [("filter", {"slug__regex": F("slug")}), *PK])
 case("dj filter F iregex", "pks", [("filter", {"name__iregex": F("slug")}), *PK])
+
+# ---- lead: mixed decimal/float arithmetic is refused only where the value has no target (annotate) ----
+case("mixed update decimal times float", ["update", {"price": {"$mul": [F("price"), 1.1]}}],
+     dump=["Product", ["price"]])
+case("mixed filter decimal lt float F", "pks", [("filter", {"price__lt": {"$mul": [F("price"), 1.1]}}), ("order_by", ["pk"])])
+case("mixed annotate decimal times float", ["annots", ["v"]], [("annotate", {"v": {"$mul": [F("price"), 1.1]}}),
+                                                                ("order_by", ["pk"])])
