@@ -565,73 +565,10 @@ size_t mn_db_rows_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_ce
     return bytes;
 }
 
-/* mn_db_rows_store for the drivers without their own: each cell read, then
- * stored or left where it is. */
-static void store_from_cells(const mn_db_rows *rows, size_t first, size_t n, const mn_db_store *plan, void *const *dst,
-                             mn_db_stored *out)
-{
-    mn_db_cell *cells = out->cells;
-    mn_db_rows_cells(rows, first, n, cells);
-    uint64_t rest = 0, texts = 0;
-    size_t bytes = 0;
-    for (size_t k = 0; k < n; k++) {
-        const mn_db_cell *c = &cells[k];
-        char *p = (char *)dst[plan[k].dst] + plan[k].offset;
-        switch (plan[k].as) {
-        case MN_DB_AS_I64:
-            if (c->type == MN_VALUE_INT) {
-                memcpy(p, &c->i, sizeof c->i);
-                continue;
-            }
-            break;
-        case MN_DB_AS_I32:
-            if (c->type == MN_VALUE_INT) {
-                int32_t v = (int32_t)c->i;
-                memcpy(p, &v, sizeof v);
-                continue;
-            }
-            break;
-        case MN_DB_AS_I16:
-            if (c->type == MN_VALUE_INT) {
-                int16_t v = (int16_t)c->i;
-                memcpy(p, &v, sizeof v);
-                continue;
-            }
-            break;
-        case MN_DB_AS_BOOL:
-            if (c->type == MN_VALUE_INT) {
-                *(bool *)p = c->i != 0;
-                continue;
-            }
-            break;
-        case MN_DB_AS_F64:
-            if (c->type == MN_VALUE_FLOAT) {
-                memcpy(p, &c->f, sizeof c->f);
-                continue;
-            }
-            break;
-        case MN_DB_AS_TEXT:
-            if (c->type == MN_VALUE_STR) {
-                memcpy(p, &c->s, sizeof c->s);
-                texts |= UINT64_C(1) << k;
-                bytes += c->s.len + 1;
-                continue;
-            }
-            break;
-        case MN_DB_AS_SKIP: continue;
-        default: break;
-        }
-        rest |= UINT64_C(1) << k;
-    }
-    out->rest = rest;
-    out->texts = texts;
-    out->bytes = bytes;
-}
-
 void mn_db_rows_store(const mn_db_rows *rows, size_t first, size_t n, const mn_db_store *plan, void *const *dst,
                       mn_db_stored *out)
 {
-    (rows->db->ops->store ? rows->db->ops->store : store_from_cells)(rows, first, n, plan, dst, out);
+    rows->db->ops->store(rows, first, n, plan, dst, out);
 }
 
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out)

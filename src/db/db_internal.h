@@ -52,7 +52,7 @@ typedef struct mn__db_ops {
     void (*cell)(const mn_db_rows *rows, size_t i, mn_db_cell *out);
     /* Columns first .. first + n - 1 at once (NULL: cell by cell). */
     size_t (*cells)(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out);
-    /* mn_db_rows_store (NULL: from cells). */
+    /* mn_db_rows_store (every driver has it). */
     void (*store)(const mn_db_rows *rows, size_t first, size_t n, const mn_db_store *plan, void *const *dst,
                   mn_db_stored *out);
     int64_t (*changes)(const mn_db *db);

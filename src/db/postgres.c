@@ -624,7 +624,7 @@ static mn_vtype pg_col_type(const mn_db_rows *rows, size_t i)
  * libpq's text values are NUL-terminated, and "" for NULL: the text of a
  * number or a boolean is never empty, so only an empty string asks
  * PQgetisnull, and only text asks its length. */
-static inline void cell_of(PGresult *r, int row, int i, mn_db_cell *out)
+static inline __attribute__((always_inline)) void cell_of(PGresult *r, int row, int i, mn_db_cell *out)
 {
     const char *v = PQgetvalue(r, row, i);
     Oid type = PQftype(r, i);
@@ -706,6 +706,73 @@ static size_t pg_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cel
     return bytes;
 }
 
+/* mn_db_rows_store: each column's cell as cell_of gives it, stored when
+ * its type is the plan's, else left in out->cells. */
+static void pg_store(const mn_db_rows *rows, size_t first, size_t n, const mn_db_store *plan, void *const *dst,
+                     mn_db_stored *out)
+{
+    PGresult *r = cur(rows)->res;
+    size_t nf = r ? (size_t)PQnfields(r) : 0;
+    int row = (int)rows->row;
+    out->rest = out->texts = 0;
+    out->bytes = 0;
+    for (size_t k = 0; k < n; k++) {
+        const mn_db_store *pl = &plan[k];
+        if (pl->as == MN_DB_AS_SKIP)
+            continue;
+        mn_db_cell *c = &out->cells[k];
+        if (first + k < nf)
+            cell_of(r, row, (int)(first + k), c);
+        else
+            c->type = MN_VALUE_NULL;
+        char *p = (char *)dst[pl->dst] + pl->offset;
+        switch (pl->as) {
+        case MN_DB_AS_I64:
+            if (c->type == MN_VALUE_INT) {
+                memcpy(p, &c->i, sizeof c->i);
+                continue;
+            }
+            break;
+        case MN_DB_AS_I32:
+            if (c->type == MN_VALUE_INT) {
+                int32_t v = (int32_t)c->i;
+                memcpy(p, &v, sizeof v);
+                continue;
+            }
+            break;
+        case MN_DB_AS_I16:
+            if (c->type == MN_VALUE_INT) {
+                int16_t v = (int16_t)c->i;
+                memcpy(p, &v, sizeof v);
+                continue;
+            }
+            break;
+        case MN_DB_AS_BOOL:
+            if (c->type == MN_VALUE_INT) {
+                *(bool *)p = c->i != 0;
+                continue;
+            }
+            break;
+        case MN_DB_AS_F64:
+            if (c->type == MN_VALUE_FLOAT) {
+                memcpy(p, &c->f, sizeof c->f);
+                continue;
+            }
+            break;
+        case MN_DB_AS_TEXT:
+            if (c->type == MN_VALUE_STR) {
+                memcpy(p, &c->s, sizeof c->s);
+                out->texts |= UINT64_C(1) << k;
+                out->bytes += c->s.len + 1;
+                continue;
+            }
+            break;
+        default: break;
+        }
+        out->rest |= UINT64_C(1) << k;
+    }
+}
+
 static int64_t pg_changes(const mn_db *db) { return ((const pg_conn *)db->native)->changes; }
 static bool pg_broken(const mn_db *db)
 {
@@ -733,6 +800,7 @@ const mn__db_ops mn__postgres_ops = {
     .col_type = pg_col_type,
     .cell = pg_cell,
     .cells = pg_cells,
+    .store = pg_store,
     .changes = pg_changes,
     .broken = pg_broken,
     .placeholder = pg_placeholder,

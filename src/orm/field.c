@@ -1253,7 +1253,7 @@ static int member_from_cell(void *obj, mn_model *m, size_t i, const mn_db_cell *
  * places than the field's, as mn_decimal_parse then quantizing to the
  * field's places would give it (exactly: only zeros are appended). True
  * when *out was set; other text takes that path. */
-static bool decimal_from_text(const mn_field *f, mn_str t, mn_decimal *out)
+static inline bool decimal_from_text(const mn_field *f, mn_str t, mn_decimal *out)
 {
     static const int64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000 };
     const char *p = t.ptr, *end = t.ptr + t.len;
@@ -1457,10 +1457,15 @@ int mn__row_store(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t
             unsigned d = pl[k].dst;
             if (d && (g >> (d - 1) & 1))
                 continue;
-            /* SQLite's decimals, here for every row */
+            /* decimals, here for every row: SQLite's numbers, PostgreSQL's
+             * numeric text */
             if (DEC_OP(pl[k]) == DEC_DECIMAL_NUM &&
                 decimal_from_number(&rp->models[d]->_rt->fields[DEC_FIELD(pl[k])], &cells[k],
                                     (mn_decimal *)((char *)objs[d] + pl[k].offset)))
+                continue;
+            if (DEC_OP(pl[k]) == DEC_DECIMAL_TEXT && cells[k].type == MN_VALUE_STR &&
+                decimal_from_text(&rp->models[d]->_rt->fields[DEC_FIELD(pl[k])], cells[k].s,
+                                  (mn_decimal *)((char *)objs[d] + pl[k].offset)))
                 continue;
             int rc = rest_cell(objs[d], rp->models[d], &pl[k], &cells[k], rows, first + k, rp->eng, rp->arena, err);
             if (rc != MN_OK)
