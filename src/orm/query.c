@@ -3896,21 +3896,28 @@ static void qc_store_dec(qc_entry *e, const mn__coldec *dec, size_t n)
 
 /* The parameters of a cached shape: each leaf's value converted by its
  * field, as compile_lookup does. */
-static int qc_params(comp *c, const qc_shape *s, const qc_entry *e, mn_value *buf)
+/* A hit's parameters into buf (QC_MAX_LEAVES values, read by the
+ * statement's run only), c's params. c is set up for qs only when a value
+ * needs converting (c->qs != qs: not yet; get()'s fast path leaves it so). */
+static int qc_params(comp *c, mn_qs *qs, mn_db_engine eng, mn_err *err, const qc_shape *s, const qc_entry *e,
+                     mn_value *buf)
 {
-    c->params = buf; /* QC_MAX_LEAVES values, read by the statement's run only */
-    c->cap = s->n;
     for (size_t i = 0; i < s->n; i++) {
         mn_value v = s->leaves[i]->v;
         int bits = e->ints[i];
         if (v.type == MN_VALUE_INT &&
             (bits == 64 || (bits == 32 && v.u.i >= INT32_MIN && v.u.i <= INT32_MAX) ||
-             (bits == 16 && v.u.i >= INT16_MIN && v.u.i <= INT16_MAX)))
-            c->params[i] = v; /* as mn__to_db would send it */
-        else if (lookup_value(c, e->fields[i], v, &c->params[i]) != MN_OK)
+             (bits == 16 && v.u.i >= INT16_MIN && v.u.i <= INT16_MAX))) {
+            buf[i] = v; /* as mn__to_db would send it */
+            continue;
+        }
+        if (c->qs != qs)
+            comp_init(c, qs, eng, err);
+        if (lookup_value(c, e->fields[i], v, &buf[i]) != MN_OK)
             return c->rc;
     }
-    c->np = s->n;
+    c->params = buf;
+    c->cap = c->np = s->n;
     return MN_OK;
 }
 
@@ -4518,6 +4525,101 @@ mn_db *mn__qs_db(mn_qs *qs, mn_err *err) { return qs_db(qs, err); }
 
 static bool unique_exact(mn_qs *qs);
 
+/* The statement of a select, run by the cache entry's prepared statement
+ * when it is a hit's (from_hit), its reference kept in the entry for the
+ * next run. On a server fiber the query may wait for its result while
+ * other requests use the connection and replace the shape's slot: the
+ * entry is then looked up again (shape non-NULL) before storing into it. */
+static int select_run(mn_db *db, const qc_shape *shape, qc_entry *entry, bool from_hit, bool can_wait,
+                      const char *sql, uint64_t sql_hash, const comp *c, mn_db_rows **rows, mn_err *e)
+{
+    mn_db_stmt_ref sref = from_hit ? entry->stmt : (mn_db_stmt_ref){ 0 };
+    int rc = mn_db_execute_ref(db, sql, sql_hash, &sref, c->params, c->np, rows, e);
+    if (rc == MN_OK && shape && sref.stmt) {
+        qc_entry *own = can_wait ? qc_find(db, shape) : entry;
+        if (own && own->sql_hash == sql_hash)
+            own->stmt = sref;
+    }
+    return rc;
+}
+
+/* A hit's decoder, copied into the QuerySet's arena on a server fiber (the
+ * slot may be replaced, freeing it, while the query waits); NULL when the
+ * hit has none or out of memory (*n is then 0). */
+static mn__coldec *hit_decoder(mn_qs *qs, const qc_entry *hit, bool can_wait, size_t *n)
+{
+    *n = hit && hit->dec ? hit->ndec : 0;
+    if (!*n || !can_wait)
+        return *n ? hit->dec : NULL;
+    return mn_arena_memdup(qs->arena, hit->dec, hit->ndec * sizeof *hit->dec);
+}
+
+/* The fields an instance of qs leaves deferred (only()/defer()): loaded
+ * when read, as in Django. */
+static uint64_t unloaded_of(const mn_qs *qs)
+{
+    uint64_t every = qs->m->_rt->nfields >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << qs->m->_rt->nfields) - 1;
+    return qs->mode == MODE_OBJECTS ? ~qs->load & every : 0;
+}
+
+/* The end of a select: rc MN_ENOTFOUND (the rows' end) publishes the
+ * result; anything else is the error. */
+static int select_done(mn_qs *qs, int rc, const mn_err *e, mn_err *err, void **items, mn_list *list, size_t len)
+{
+    if (rc != MN_ENOTFOUND)
+        return settle(qs, err, rc == MN_OK ? MN_ENOMEM : rc, e);
+    qs->items = items;
+    qs->rows = list;
+    qs->len = len;
+    qs->evaluated = true;
+    return MN_OK;
+}
+
+/* get() on a compiled query's cache hit whose filter is one exact
+ * comparison of a unique field, instances without joins or annotations:
+ * the entry's statement and store plan straight into one instance, one
+ * row read at most. Results, errors, logging and observers as
+ * run_select's general path. */
+static int run_get_hit(mn_qs *qs, mn_db *db, mn_db_engine eng, const qc_shape *shape, qc_entry *hit, mn_err *err)
+{
+    mn_err ebuf; /* only read once set: no need to clear its message buffer */
+    mn_err *e = &ebuf;
+    e->code = MN_OK;
+    e->msg[0] = '\0';
+    comp cb, *c = &cb; /* set up only if a parameter needs converting */
+    cb.qs = NULL;
+    mn_value pbuf[QC_MAX_LEAVES];
+    bool can_wait = mn__loop_can_wait();
+    size_t n;
+    mn__coldec *dec = hit_decoder(qs, hit, can_wait, &n);
+    if (!dec)
+        return settle(qs, err, mn_err_set(e, MN_ENOMEM, "out of memory"), e);
+    const char *sql = hit->sql;
+    uint64_t sql_hash = hit->sql_hash;
+    if (qc_params(c, qs, eng, e, shape, hit, pbuf) != MN_OK)
+        return settle(qs, err, c->rc, e);
+    mn_db_rows *rows;
+    int rc = select_run(db, shape, hit, true, can_wait, sql, sql_hash, c, &rows, e);
+    if (rc != MN_OK)
+        return settle(qs, err, rc, e);
+    mn_model *m = qs->m;
+    mn__rowplan rp = { .plan = dec, .n = n, .models = &m, .eng = eng, .arena = qs->arena };
+    size_t len = 0;
+    uint64_t unloaded = unloaded_of(qs), gone = 0;
+    void *obj = NULL;
+    if ((rc = mn_db_rows_next(rows, e)) == MN_OK) {
+        obj = mn__obj_alloc_many(m, qs->arena, 1);
+        rc = obj ? mn__row_store(&rp, &obj, rows, &gone, e) : mn_err_set(e, MN_ENOMEM, "out of memory");
+        if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
+            rc = mn_err_set(e, MN_ENOMEM, "out of memory");
+        len = rc == MN_OK;
+        rc = rc == MN_OK ? MN_ENOTFOUND : rc; /* no second row can exist */
+    }
+    mn_db_rows_close(rows);
+    qs->one_item = obj;
+    return select_done(qs, rc, e, err, &qs->one_item, NULL, len);
+}
+
 static int run_select(mn_qs *qs, mn_err *err)
 {
     if (qs->none && !qs->raw_sql) { /* Django runs no query for none() */
@@ -4530,17 +4632,27 @@ static int run_select(mn_qs *qs, mn_err *err)
     mn_db *db = qs_db(qs, err);
     if (!db)
         return settle(qs, err, MN_EINVAL, err);
+    mn_db_engine eng = mn_db_engine_of(db);
+    qc_shape shape;
+    bool tried = !qs->raw_sql && !qs->cursor && !qs->nrelated && !qs->related_all;
+    bool shaped = false; /* shape and hit known before the compiler's set-up */
+    qc_entry *hit = NULL, *stored = NULL;
+    if (tried) {
+        shaped = qc_shape_of(qs, eng, &shape);
+        hit = shaped ? qc_find(db, &shape) : NULL;
+        if (hit && hit->dec && hit->unique && qs->one_row && qs->mode == MODE_OBJECTS && !qs->nannots &&
+            !qs->for_update)
+            return run_get_hit(qs, db, eng, &shape, hit, err);
+    }
     mn_err e; /* only read once set: no need to clear its message buffer */
     e.code = MN_OK;
     e.msg[0] = '\0';
     comp c;
-    comp_init(&c, qs, mn_db_engine_of(db), &e);
+    comp_init(&c, qs, eng, &e);
     size_t n = 0;
     selcol *cols = NULL;
-    qc_shape shape;
     mn_value pbuf[QC_MAX_LEAVES];
     bool cacheable = false;
-    qc_entry *hit = NULL, *stored = NULL;
     const char *sql = NULL;
     uint64_t sql_hash = 0;
     if (qs->raw_sql) {
@@ -4551,8 +4663,9 @@ static int run_select(mn_qs *qs, mn_err *err)
         if (qs->nrelated || qs->related_all)
             setup_joins(&c);
         /* select_related's joins change the text beyond the shape's key */
-        cacheable = c.rc == MN_OK && !qs->cursor && !c.joins && qc_shape_of(qs, c.eng, &shape);
-        hit = cacheable ? qc_find(db, &shape) : NULL;
+        cacheable = shaped || (!tried && c.rc == MN_OK && !qs->cursor && !c.joins && qc_shape_of(qs, c.eng, &shape));
+        if (!shaped)
+            hit = cacheable ? qc_find(db, &shape) : NULL;
         if (cacheable && !hit)
             cacheable = qc_resolve(&shape, qs);
         if (hit && hit->dec) /* the columns are the shape's: its loaded fields */
@@ -4565,7 +4678,7 @@ static int run_select(mn_qs *qs, mn_err *err)
         } else if (hit) {
             sql = hit->sql;
             sql_hash = hit->sql_hash;
-            qc_params(&c, &shape, hit, pbuf);
+            qc_params(&c, qs, eng, &e, &shape, hit, pbuf);
         } else if (cols) {
             compile_select(&c, cols, n, true);
         }
@@ -4584,29 +4697,22 @@ static int run_select(mn_qs *qs, mn_err *err)
     }
     /* On a server fiber the query may wait for its result while other
      * requests use the same connection and may replace this shape's cache
-     * slot (freeing its decoder): keep a copy of the decoder, and look the
-     * slot up again before storing into it. */
+     * slot (freeing its decoder): see hit_decoder and select_run. */
     bool can_wait = mn__loop_can_wait(); /* on a server fiber: the same for the whole call */
-    mn__coldec *hit_dec = hit ? hit->dec : NULL;
-    if (hit_dec && can_wait)
-        hit_dec = mn_arena_memdup(qs->arena, hit->dec, hit->ndec * sizeof *hit->dec);
-    if (hit && hit->dec && !hit_dec)
+    size_t ndec;
+    mn__coldec *hit_dec = hit_decoder(qs, hit, can_wait, &ndec);
+    if (ndec && !hit_dec)
         return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
     /* get() stops after the first row when no second one can exist */
     bool one_row = qs->one_row && (hit ? hit->unique : stored ? stored->unique : unique_exact(qs));
     /* The entry's prepared statement: run without searching the
      * connection's statement cache (kept in the entry for the next run). */
-    mn_db_stmt_ref sref = hit ? hit->stmt : (mn_db_stmt_ref){ 0 };
     mn_db_rows *rows;
     int rc = qs->cursor ? mn_db_cursor_fetch(qs->cursor, qs->cursor_chunk, &rows, &e)
-                        : mn_db_execute_ref(db, sql, sql_hash, &sref, c.params, c.np, &rows, &e);
+                        : select_run(db, cacheable ? &shape : NULL, hit ? hit : stored, hit != NULL, can_wait, sql,
+                                     sql_hash, &c, &rows, &e);
     if (rc != MN_OK)
         return settle(qs, err, rc, &e);
-    if (cacheable && sref.stmt) {
-        qc_entry *own = can_wait ? qc_find(db, &shape) : hit ? hit : stored;
-        if (own && own->sql_hash == sql_hash)
-            own->stmt = sref;
-    }
     mn_model *m = qs->m;
     /* Raw queries: map columns to fields by name. */
     int rawmap[MN__MAX_FIELDS * 2];
@@ -4633,10 +4739,9 @@ static int run_select(mn_qs *qs, mn_err *err)
     }
     /* Fields left out by only()/defer() (or by raw SQL) are deferred:
      * loaded when read, as in Django. */
-    uint64_t every = m->_rt->nfields >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << m->_rt->nfields) - 1;
-    uint64_t unloaded = qs->mode == MODE_OBJECTS ? ~qs->load & every : 0;
+    uint64_t unloaded = unloaded_of(qs);
     if (qs->raw_sql) {
-        unloaded = every;
+        unloaded = m->_rt->nfields >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << m->_rt->nfields) - 1;
         for (size_t i = 0; i < rawn; i++)
             if (rawmap[i] >= 0)
                 unloaded &= ~(UINT64_C(1) << rawmap[i]);
@@ -4789,13 +4894,7 @@ static int run_select(mn_qs *qs, mn_err *err)
     mn_db_rows_close(rows);
     if (one_row && len == 1 && rc == MN_OK)
         rc = MN_ENOTFOUND; /* stopped after the only possible row */
-    if (rc != MN_ENOTFOUND)
-        return settle(qs, err, rc == MN_OK ? MN_ENOMEM : rc, &e);
-    qs->items = items;
-    qs->rows = list;
-    qs->len = len;
-    qs->evaluated = true;
-    return MN_OK;
+    return select_done(qs, rc, &e, err, items, list, len);
 }
 
 int mn_qs_eval(mn_qs *qs, mn_err *err)

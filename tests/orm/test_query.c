@@ -1165,6 +1165,128 @@ Test(qs, compiled_query_cache_keeps_models_shapes_and_connections_apart)
     cr_assert_str_eq(err.msg, "Product matching query does not exist.");
 }
 
+/* get() on a compiled query's cache hit of one exact comparison of a
+ * unique field takes a path of its own in run_select: the same results,
+ * errors, deferred fields and query log as the general path. */
+Test(qs, get_fast_path_edges)
+{
+    mn_err err = { 0 };
+    size_t n;
+    void **items = mn_qs_items(mn_qs_order_by(all(), "id", NULL), &n);
+    cr_assert_eq(n, 6);
+    const product *chair = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (mn_str_eq_cstr(((const product *)items[i])->name, "Chair"))
+            chair = items[i];
+    cr_assert_not_null(chair);
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    uint64_t before = mn_db_statement_count(DB);
+    /* hits, then a key that matches nothing, twice, then hits again */
+    for (int round = 0; round < 3; round++) {
+        product *p = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(chair->id)), &err);
+        cr_assert_not_null(p, "%s", err.msg);
+        cr_assert(mn_str_eq_cstr(p->name, "Chair"));
+        cr_assert_str_eq(decimal_text(p->price), "45.00");
+        cr_assert_eq(p->stock, 12);
+        cr_assert_float_eq(p->rating, 4.5, 1e-9);
+        cr_assert_not(mn_obj_is_deferred(p, &product_model, "stock"));
+        err = (mn_err){ 0 };
+        cr_assert_null(mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(987654)), &err));
+        cr_assert_eq(err.code, MN_ENOTFOUND);
+        cr_assert_str_eq(err.msg, "Product matching query does not exist.");
+        /* the same through id__exact and a text value of the key */
+        err = (mn_err){ 0 };
+        cr_assert_null(mn_qs_get(mn_qs_filter(all(), "id__exact", mn_value_cstr("987654")), &err));
+        cr_assert_eq(err.code, MN_ENOTFOUND);
+    }
+    cr_assert_eq(mn_db_log_count(DB), 9, "every get() is one query in the log");
+    cr_assert_eq(mn_db_statement_count(DB) - before, 9, "and in the counter");
+
+    /* a QuerySet kept and asked twice: get() leaves it unevaluated */
+    mn_qs *kept = mn_qs_filter(all(), "pk", mn_value_int(chair->id));
+    for (int k = 0; k < 2; k++) {
+        product *p = mn_qs_get(kept, &err);
+        cr_assert_not_null(p, "%s", err.msg);
+        cr_assert_eq(p->id, chair->id);
+    }
+    cr_assert_eq(mn_qs_len(kept), 1, "the kept QuerySet still evaluates on its own");
+
+    /* only() / defer() on a cached get shape: deferred fields stay
+     * deferred and load on access */
+    for (int k = 0; k < 3; k++) {
+        product *p = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "pk", mn_value_int(chair->id)), "name", NULL), &err);
+        cr_assert_not_null(p, "%s", err.msg);
+        cr_assert(mn_str_eq_cstr(p->name, "Chair"));
+        cr_assert(mn_obj_is_deferred(p, &product_model, "stock"));
+        cr_assert(mn_obj_is_deferred(p, &product_model, "price"));
+        cr_assert_eq(p->stock, 0);
+        mn_value v;
+        cr_assert_eq(mn_obj_get(p, &product_model, "stock", &v), MN_OK);
+        cr_assert_eq(v.u.i, 12);
+        product *q = mn_qs_get(mn_qs_defer(mn_qs_filter(all(), "pk", mn_value_int(chair->id)), "price", NULL), &err);
+        cr_assert_not_null(q, "%s", err.msg);
+        cr_assert(mn_obj_is_deferred(q, &product_model, "price"));
+        cr_assert_not(mn_obj_is_deferred(q, &product_model, "stock"));
+        cr_assert_eq(q->stock, 12);
+        cr_assert_eq(mn_obj_load_deferred(q, &product_model, "price", &err), MN_OK, "%s", err.msg);
+        cr_assert_str_eq(decimal_text(q->price), "45.00");
+    }
+
+    /* two models, a unique text field: the shapes stay apart */
+    category *cat = mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Chair"), NULL);
+    cr_assert_not_null(cat, "%s", err.msg);
+    for (int k = 0; k < 3; k++) {
+        category *c = mn_qs_get(mn_qs_filter(mn_qs_all(&category_model, A), "name", mn_value_cstr("Chair")), &err);
+        cr_assert_not_null(c, "%s", err.msg);
+        cr_assert_eq(c->id, cat->id);
+        c = mn_qs_get(mn_qs_filter(mn_qs_all(&category_model, A), "pk", mn_value_int(cat->id)), &err);
+        cr_assert_not_null(c, "%s", err.msg);
+        cr_assert(mn_str_eq_cstr(c->name, "Chair"));
+        product *p = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(chair->id)), &err);
+        cr_assert_not_null(p, "%s", err.msg);
+        cr_assert_eq(p->stock, 12);
+        err = (mn_err){ 0 };
+        cr_assert_null(mn_qs_get(mn_qs_filter(mn_qs_all(&category_model, A), "name", mn_value_cstr("Sofa")), &err));
+        cr_assert_str_eq(err.msg, "Category matching query does not exist.");
+    }
+
+    /* two rows: a field that is not unique never takes the fast path */
+    make_product("Twin A", "1.00", 77);
+    make_product("Twin B", "2.00", 77);
+    for (int k = 0; k < 3; k++) {
+        err = (mn_err){ 0 };
+        cr_assert_null(mn_qs_get(mn_qs_filter(all(), "stock", mn_value_int(77)), &err));
+        cr_assert_eq(err.code, MN_EMULTIPLE);
+        cr_assert_str_eq(err.msg, "get() returned more than one Product -- it returned 2!");
+    }
+
+    /* a hit after a schema change: a column added, read by a cached get
+     * with only(), then dropped */
+    cr_assert_eq(mn_db_execute(DB, "ALTER TABLE shop_product ADD COLUMN extra integer", NULL, 0, NULL, &err), MN_OK,
+                 "%s", err.msg);
+    for (int k = 0; k < 2; k++) {
+        product *p = mn_qs_get(mn_qs_only(mn_qs_filter(all(), "pk", mn_value_int(chair->id)), "name", NULL), &err);
+        cr_assert_not_null(p, "%s", err.msg);
+        cr_assert(mn_str_eq_cstr(p->name, "Chair"));
+        p = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(chair->id)), &err);
+        cr_assert_not_null(p, "%s", err.msg);
+        cr_assert_eq(p->stock, 12);
+    }
+    cr_assert_eq(mn_db_execute(DB, "ALTER TABLE shop_product DROP COLUMN extra", NULL, 0, NULL, &err), MN_OK, "%s",
+                 err.msg);
+    cr_assert_eq(mn_db_execute(DB, "UPDATE shop_product SET stock = 13 WHERE id = %s",
+                               (mn_value[]){ mn_value_int(chair->id) }, 1, NULL, &err), MN_OK, "%s", err.msg);
+    product *p = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(chair->id)), &err);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert_eq(p->stock, 13, "a new value read through the cached statement");
+    mn_db_log_enable(DB, false);
+
+    /* values() keeps its error */
+    cr_assert_null(mn_qs_get(mn_qs_values(mn_qs_filter(all(), "pk", mn_value_int(chair->id)), NULL), &err));
+    cr_assert_eq(err.code, MN_EINVAL);
+}
+
 /* Django reads SQLite's decimal numbers through a float rounded to 15
  * digits, then quantized to the field's places: the same values whatever
  * the storage class SQLite chose. */
