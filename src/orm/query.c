@@ -258,17 +258,22 @@ struct mn_q {
     mn_qobj *a, *b;
 };
 
-mn_qobj *mn_q(mn_arena *arena, const char *lookup, mn_value v)
+/* A leaf and its lookup's copy in one allocation. */
+static mn_qobj *q_leaf(mn_arena *arena, const char *lookup, mn_value v)
 {
-    mn_qobj *q = arena ? mn_arena_calloc(arena, 1, sizeof *q) : NULL;
+    if (!lookup)
+        lookup = "";
+    size_t n = strlen(lookup) + 1;
+    mn_qobj *q = arena ? mn_arena_alloc(arena, sizeof *q + n) : NULL;
     if (!q)
         return NULL;
-    q->kind = Q_LEAF;
-    q->arena = arena;
-    q->lookup = mn_arena_strdup(arena, lookup ? lookup : "");
-    q->v = v;
-    return q->lookup ? q : NULL;
+    char *copy = (char *)(q + 1);
+    memcpy(copy, lookup, n);
+    *q = (mn_qobj){ .kind = Q_LEAF, .arena = arena, .lookup = copy, .v = v };
+    return q;
 }
+
+mn_qobj *mn_q(mn_arena *arena, const char *lookup, mn_value v) { return q_leaf(arena, lookup, v); }
 
 static mn_qobj *q_node(qkind k, mn_qobj *a, mn_qobj *b)
 {
@@ -435,6 +440,9 @@ struct mn_qs {
     mn_qobj *where;
     const char *const *order; /* NULL-terminated; NULL: Meta.ordering */
     bool order_set, reversed, distinct, for_update;
+    unsigned sfu_flags;  /* select_for_update(nowait, skip_locked, no_key): MN_SFU_* */
+    const char **sfu_of; /* select_for_update(of=(...)) */
+    size_t nsfu_of;
     bool none; /* none(): matches nothing */
     int64_t low, high; /* high < 0: no limit */
     int mode;
@@ -443,6 +451,7 @@ struct mn_qs {
     size_t nvfields;
     size_t vannots; /* annotations made before values(): only those named are selected */
     uint64_t load; /* only()/defer(): bit i set when field i is loaded */
+    bool load_only; /* only() was called: load is its set (else every field but defer()'s) */
     annot *annots;
     size_t nannots;
     const char *raw_sql;
@@ -453,8 +462,9 @@ struct mn_qs {
     bool related_all;
     struct prefetch *prefetch; /* prefetch_related lookups */
     size_t nprefetch;
-    mn_err err;
-    bool one_row; /* get() on a unique key: no second row can follow the first */
+    const mn_err *err; /* the first error of a builder call; NULL: none */
+    bool one_row; /* get(): stop after the first row when the filter is unique_exact */
+    void *one_item; /* ... and keep that row's instance here */
     mn_db_cursor *cursor; /* iterator() on PostgreSQL: rows come from FETCH on it */
     size_t cursor_chunk;
     bool evaluated;
@@ -463,29 +473,52 @@ struct mn_qs {
     mn_list *rows;
 };
 
+static const mn_err qs_nomem = { MN_ENOMEM, "out of memory" };
+
+/* The error is kept apart (in the arena, when there is one) so that the
+ * QuerySet copied by every builder call stays small. */
+static void qs_set_err(mn_qs *qs, const mn_err *src)
+{
+    if (qs->err)
+        return;
+    mn_err *e = mn_arena_memdup(qs->arena, src, sizeof *src);
+    qs->err = e ? e : &qs_nomem;
+}
+
 static void qs_fail(mn_qs *qs, int code, const char *fmt, ...) MN_PRINTF(3, 4);
 static void qs_fail(mn_qs *qs, int code, const char *fmt, ...)
 {
-    if (qs->err.code)
+    if (qs->err)
         return;
+    mn_err e;
     va_list ap;
     va_start(ap, fmt);
-    mn_err_setv(&qs->err, code, fmt, ap);
+    mn_err_setv(&e, code, fmt, ap);
     va_end(ap);
+    qs_set_err(qs, &e);
 }
 
 mn_qs *mn_qs_all(mn_model *m, mn_arena *arena)
 {
-    mn_qs *qs = arena ? mn_arena_calloc(arena, 1, sizeof *qs) : NULL;
+    mn_qs *qs = arena ? mn_arena_alloc(arena, sizeof *qs) : NULL;
     if (!qs)
         return NULL;
-    qs->m = m;
-    qs->arena = arena;
-    qs->high = -1;
-    qs->load = ~UINT64_C(0);
-    if (mn__model_setup(m, &qs->err) == MN_OK && m->meta.abstract)
+    *qs = (mn_qs){ .m = m, .arena = arena, .high = -1, .load = ~UINT64_C(0) };
+    mn_err e;
+    if (mn__model_setup(m, &e) != MN_OK)
+        qs_set_err(qs, &e);
+    else if (m->meta.abstract)
         qs_fail(qs, MN_EINVAL, "Manager isn't available; '%s' is abstract", m->name);
     return qs;
+}
+
+static void clone_into(mn_qs *c, const mn_qs *qs)
+{
+    *c = *qs;
+    c->evaluated = false;
+    c->items = NULL;
+    c->len = 0;
+    c->rows = NULL;
 }
 
 static mn_qs *clone(mn_qs *qs)
@@ -493,20 +526,15 @@ static mn_qs *clone(mn_qs *qs)
     if (!qs)
         return NULL;
     mn_qs *c = mn_arena_alloc(qs->arena, sizeof *c);
-    if (!c)
-        return NULL;
-    *c = *qs;
-    c->evaluated = false;
-    c->items = NULL;
-    c->len = 0;
-    c->rows = NULL;
+    if (c)
+        clone_into(c, qs);
     return c;
 }
 
 const mn_err *mn_qs_error(const mn_qs *qs)
 {
-    static const mn_err nomem = { MN_ENOMEM, "out of memory" };
-    return qs ? &qs->err : &nomem;
+    static const mn_err ok = { MN_OK, "" };
+    return !qs ? &qs_nomem : qs->err ? qs->err : &ok;
 }
 
 mn_model *mn_qs_model(const mn_qs *qs) { return qs ? qs->m : NULL; }
@@ -519,9 +547,10 @@ mn_qs *mn_qs_using(mn_qs *qs, mn_db *db)
     return c;
 }
 
-static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate)
+/* Adds q (own: a leaf made for this call, already marked as its root) to
+ * c, a copy of the QuerySet. */
+static mn_qs *where_into(mn_qs *c, mn_qobj *q, bool own, bool negate)
 {
-    mn_qs *c = clone(qs);
     if (!c)
         return NULL;
     if (!q) {
@@ -532,14 +561,16 @@ static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate)
         qs_fail(c, MN_EINVAL, "Cannot filter a query once a slice has been taken.");
         return c;
     }
-    /* Mark the call's root on a copy (the caller's Q stays untouched). */
-    mn_qobj *root = mn_arena_memdup(c->arena, q, sizeof *q);
-    if (!root) {
-        qs_fail(c, MN_ENOMEM, "out of memory");
-        return c;
+    if (!own) {
+        /* Mark the call's root on a copy (the caller's Q stays untouched). */
+        mn_qobj *root = mn_arena_memdup(c->arena, q, sizeof *q);
+        if (!root) {
+            qs_fail(c, MN_ENOMEM, "out of memory");
+            return c;
+        }
+        root->call = true;
+        q = root;
     }
-    root->call = true;
-    q = root;
     if (negate)
         q = mn_q_not(q);
     c->where = c->where ? mn_q_and(c->where, q) : q;
@@ -548,14 +579,30 @@ static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate)
     return c;
 }
 
-mn_qs *mn_qs_filter(mn_qs *qs, const char *lookup, mn_value v)
+static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate) { return where_into(clone(qs), q, false, negate); }
+
+/* filter(lookup=v) / exclude(): the copy of qs, the leaf and its lookup's
+ * text in one allocation. */
+static mn_qs *filter_leaf(mn_qs *qs, const char *lookup, mn_value v, bool negate)
 {
-    return qs ? add_where(qs, mn_q(qs->arena, lookup, v), false) : NULL;
+    if (!qs)
+        return NULL;
+    if (!lookup)
+        lookup = "";
+    size_t n = strlen(lookup) + 1;
+    mn_qs *c = mn_arena_alloc(qs->arena, sizeof *c + sizeof(mn_qobj) + n);
+    if (!c)
+        return NULL;
+    clone_into(c, qs);
+    mn_qobj *q = (mn_qobj *)(void *)(c + 1);
+    char *copy = (char *)(q + 1);
+    memcpy(copy, lookup, n);
+    *q = (mn_qobj){ .kind = Q_LEAF, .call = true, .arena = qs->arena, .lookup = copy, .v = v };
+    return where_into(c, q, true, negate);
 }
-mn_qs *mn_qs_exclude(mn_qs *qs, const char *lookup, mn_value v)
-{
-    return qs ? add_where(qs, mn_q(qs->arena, lookup, v), true) : NULL;
-}
+
+mn_qs *mn_qs_filter(mn_qs *qs, const char *lookup, mn_value v) { return filter_leaf(qs, lookup, v, false); }
+mn_qs *mn_qs_exclude(mn_qs *qs, const char *lookup, mn_value v) { return filter_leaf(qs, lookup, v, true); }
 mn_qs *mn_qs_filter_q(mn_qs *qs, mn_qobj *q) { return qs ? add_where(qs, q, false) : NULL; }
 
 mn_qs *mn_qs_filter_by(mn_qs *qs, ...)
@@ -617,8 +664,7 @@ mn_qs *mn_qs_order_by(mn_qs *qs, ...)
     size_t n;
     c->order = collect_names(c->arena, ap, &n);
     va_end(ap);
-    c->order_set = true;
-    c->reversed = false;
+    c->order_set = true; /* reverse() stays in effect, as in Django */
     if (!c->order)
         qs_fail(c, MN_ENOMEM, "out of memory");
     return c;
@@ -663,6 +709,26 @@ mn_qs *mn_qs_select_for_update(mn_qs *qs)
     mn_qs *c = clone(qs);
     if (c)
         c->for_update = true;
+    return c;
+}
+
+mn_qs *mn_qs_select_for_update_opts(mn_qs *qs, unsigned flags, ...)
+{
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    if ((flags & MN_SFU_NOWAIT) && (flags & MN_SFU_SKIP_LOCKED)) {
+        qs_fail(c, MN_EINVAL, "The nowait option cannot be used with skip_locked.");
+        return c;
+    }
+    va_list ap;
+    va_start(ap, flags);
+    c->sfu_of = collect_names(c->arena, ap, &c->nsfu_of);
+    va_end(ap);
+    if (!c->sfu_of)
+        qs_fail(c, MN_ENOMEM, "out of memory");
+    c->for_update = true;
+    c->sfu_flags = flags & (MN_SFU_NOWAIT | MN_SFU_SKIP_LOCKED | MN_SFU_NO_KEY);
     return c;
 }
 
@@ -742,7 +808,10 @@ static mn_qs *only_defer(mn_qs *qs, bool only, va_list ap)
         }
         mask |= UINT64_C(1) << mn_model_field_index(c->m, f);
     }
-    c->load = only ? mask : (c->load & ~mask);
+    /* Django: only() after defer() keeps the deferred fields deferred;
+     * after only() it replaces the set; defer() always removes */
+    c->load = only ? (c->load_only ? mask : mask & c->load) : (c->load & ~mask);
+    c->load_only = c->load_only || only;
     c->load |= UINT64_C(1) << c->m->_rt->pk;
     return c;
 }
@@ -836,11 +905,15 @@ typedef struct comp {
     uint64_t ord_desc; /* ... recording here which are descending */
     size_t nord;
     const char *guard_col; /* a JSON key's column: exclude()'s IS NOT NULL goes on it */
+    bool json_text;    /* F() of a JSON key selected as a column: its JSON text */
+    const struct selcol *sel; /* compile_select: the columns, for ORDER BY a selected JSON key */
+    size_t nsel;
     bool joins;        /* run_select: write select_related's joins */
     struct sjoin *sj;  /* those joins */
     size_t nsj;
     struct vjoin *vj;  /* values() over multi-valued paths: LEFT OUTER JOINs */
     size_t nvj;
+    const struct comp *outer; /* the scope a relation's subquery sits in: F() names its fields */
     mn_err *err;
     int rc;
 } comp;
@@ -963,11 +1036,14 @@ static void put_alias_col(comp *c, const char *al, const mn_field *f, bool cast)
 }
 
 static void compile_expr(comp *c, const expr *e, const mn_field *target);
+static void values_path_error(comp *c, const char *name);
 static void compile_q(comp *c, const mn_qobj *q);
 static bool is_rel_path(comp *c, const char *name);
 static void rel_agg(comp *c, const expr *e);
 static void rel_scalar(comp *c, const char *path);
 static const mn_field *path_field(comp *c, const char *name);
+static const mn_field *json_key_ref(comp *c, const char *name, char ***parts, size_t *np);
+static void put_json_key(comp *c, const mn_field *jf, char **parts, size_t np, bool as_json);
 
 /* A plain value inside an expression: converted for the target field when
  * there is one, else sent as text/number. */
@@ -1042,7 +1118,7 @@ static void compile_agg(comp *c, const expr *e)
     if (strcmp(e->field, "*") != 0) {
         f = resolve_field(c, e->field);
         if (!f) {
-            unresolved(c, e->field);
+            values_path_error(c, e->field);
             return;
         }
     } else if (e->agg != AGG_COUNT) {
@@ -1192,10 +1268,71 @@ static void compile_temporal(comp *c, const expr *e)
           l == MN_KIND_END ? "a number" : mn__kind_name(l), r == MN_KIND_END ? "a number" : mn__kind_name(r));
 }
 
+static mn_field_kind expr_kind(comp *c, const expr *e);
+
+static bool int_kind(mn_field_kind k)
+{
+    return k == MN_KIND_AUTO || k == MN_KIND_BIGAUTO || k == MN_KIND_SMALLINT || k == MN_KIND_INT ||
+           k == MN_KIND_BIGINT || k == MN_KIND_POSSMALLINT || k == MN_KIND_POSINT || k == MN_KIND_POSBIGINT;
+}
+
+/* The output field of an operand, as Django resolves it (Value(1.5) is a
+ * FloatField, Value("x") a CharField). */
+static mn_field_kind source_kind(comp *c, const expr *e)
+{
+    if (e->kind == E_VALUE)
+        return e->v.type == MN_VALUE_STR ? MN_KIND_CHAR : e->v.type == MN_VALUE_BOOL ? MN_KIND_BOOL : expr_kind(c, e);
+    return expr_kind(c, e);
+}
+
+/* Django's "Expression contains mixed types" for operands no combination
+ * rule covers: a decimal with a float, or two different text fields (a
+ * subclass on the left is fine, as isinstance() allows). */
+static bool mixed_types(comp *c, const expr *e)
+{
+    mn_field_kind l = source_kind(c, e->l), r = source_kind(c, e->r);
+    bool bad = (l == MN_KIND_DECIMAL && r == MN_KIND_FLOAT) || (l == MN_KIND_FLOAT && r == MN_KIND_DECIMAL);
+    bool ltext = l == MN_KIND_CHAR || l == MN_KIND_TEXT || l == MN_KIND_SLUG || l == MN_KIND_EMAIL || l == MN_KIND_URL;
+    bool rtext = r == MN_KIND_CHAR || r == MN_KIND_TEXT || r == MN_KIND_SLUG || r == MN_KIND_EMAIL || r == MN_KIND_URL;
+    if (ltext && rtext && l != r && !(r == MN_KIND_CHAR && l != MN_KIND_TEXT))
+        bad = true;
+    if (bad)
+        cfail(c, MN_EINVAL, "Expression contains mixed types: %s, %s. You must set output_field.", mn__kind_name(l),
+              mn__kind_name(r));
+    return bad;
+}
+
+/* An operand of arithmetic: a float or decimal value beside an integer
+ * column keeps its type (int * 1.5 is 1.5 times, not times 1). */
+static void bin_operand(comp *c, const expr *e, const mn_field *t)
+{
+    if (e->kind != E_VALUE || !t || !int_kind(t->kind) ||
+        (e->v.type != MN_VALUE_FLOAT && e->v.type != MN_VALUE_DECIMAL)) {
+        compile_expr(c, e, t);
+        return;
+    }
+    expr_param(c, e->v, NULL);
+    if (c->eng == MN_DB_POSTGRES)
+        put(c, e->v.type == MN_VALUE_FLOAT ? "::double precision" : "::numeric");
+}
+
 static void compile_expr(comp *c, const expr *e, const mn_field *target)
 {
     switch (e->kind) {
     case E_F: {
+        if (c->via_rel && c->outer) {
+            /* F() inside a lookup across a relation names a field of the
+             * query's own model, as in Django: filter(reviews__score__gt=
+             * F("stock")) compares with the product's stock */
+            comp o = *c->outer;
+            if (!o.alias)
+                o.alias = o.m->_rt->table;
+            o.sql = c->sql, o.params = c->params, o.np = c->np, o.cap = c->cap, o.rc = c->rc;
+            o.depth = c->depth, o.lp = c->lp, o.nlp = c->nlp, o.err = c->err;
+            compile_expr(&o, e, target);
+            c->sql = o.sql, c->params = o.params, c->np = o.np, c->cap = o.cap, c->rc = o.rc;
+            return;
+        }
         const mn_field *f = resolve_field(c, e->field);
         if (f) {
             put_col(c, f);
@@ -1208,7 +1345,16 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
             put(c, ")");
             return;
         }
-        if (strstr(e->field, "__")) {
+        char **parts;
+        size_t np;
+        const mn_field *jf = json_key_ref(c, e->field, &parts, &np);
+        if (jf) {
+            /* F("tags__size"): the key's value (its JSON text where the
+             * SELECT returns it, c->json_text) */
+            put_json_key(c, jf, parts, np, c->json_text);
+            return;
+        }
+        if (c->rc == MN_OK && strstr(e->field, "__")) {
             rel_scalar(c, e->field);
             return;
         }
@@ -1221,6 +1367,11 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
             compile_temporal(c, e);
             return;
         }
+        /* Django resolves the output field (and refuses mixed types) where the
+         * value has no target: an annotation; update() and a lookup's value
+         * take the target column's type. */
+        if (!target && mixed_types(c, e))
+            return;
         /* The column type of an F operand converts plain operands. */
         const mn_field *t = target;
         if (e->l->kind == E_F && resolve_field(c, e->l->field))
@@ -1228,10 +1379,10 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
         else if (e->r->kind == E_F && resolve_field(c, e->r->field))
             t = resolve_field(c, e->r->field);
         put(c, "(");
-        compile_expr(c, e->l, t);
+        bin_operand(c, e->l, t);
         char op[4] = { ' ', e->op, ' ', 0 };
         put(c, op);
-        compile_expr(c, e->r, t);
+        bin_operand(c, e->r, t);
         put(c, ")");
         return;
     }
@@ -1275,6 +1426,80 @@ static bool in_list(const char *const *l, const char *s)
         if (!strcmp(*l, s))
             return true;
     return false;
+}
+
+/* difflib's matching characters of a[alo:ahi] and b[blo:bhi]: the longest
+ * common block (the earliest in a, then in b), then the same on each side. */
+static size_t match_len(const char *a, size_t alo, size_t ahi, const char *b, size_t blo, size_t bhi, int depth)
+{
+    size_t bi = alo, bj = blo, best = 0;
+    for (size_t i = alo; i < ahi; i++)
+        for (size_t j = blo; j < bhi; j++) {
+            size_t k = 0; /* the run ending at (i, j) */
+            while (i >= alo + k && j >= blo + k && a[i - k] == b[j - k])
+                k++;
+            if (k > best)
+                best = k, bi = i + 1 - k, bj = j + 1 - k;
+        }
+    if (!best || depth > 32)
+        return best;
+    return best + match_len(a, alo, bi, b, blo, bj, depth + 1) +
+           match_len(a, bi + best, ahi, b, bj + best, bhi, depth + 1);
+}
+
+/* The lookups and transforms Django's get_lookups() lists for a field. */
+static const char *const base_lookups[] = { "contains", "endswith", "exact", "gt", "gte", "icontains", "iendswith",
+                                            "iexact", "in", "iregex", "isnull", "istartswith", "lt", "lte", "range",
+                                            "regex", "startswith", NULL };
+
+/* Django's hint after "Unsupported lookup": ", perhaps you meant x or y?"
+ * (difflib.get_close_matches: ratio >= 0.6, the best 3), else ".". */
+static const char *lookup_hint(comp *c, const char *name, mn_field_kind k)
+{
+    const char *extra[16];
+    size_t ne = 0;
+    if (k == MN_KIND_DATE || k == MN_KIND_DATETIME)
+        for (const char *const *t = transforms; *t; t++)
+            if (k == MN_KIND_DATETIME || (strcmp(*t, "date") && strcmp(*t, "time") && !in_list(time_transforms, *t)))
+                extra[ne++] = *t;
+    if (k == MN_KIND_TIME)
+        for (const char *const *t = time_transforms; *t; t++)
+            extra[ne++] = *t;
+    if (k == MN_KIND_JSON)
+        for (const char *const *t = json_lookups; *t; t++)
+            extra[ne++] = *t;
+    static const char *const fk_lookups[] = { "exact", "gt", "gte", "in", "isnull", "lt", "lte", NULL };
+    const char *const *base = k == MN_KIND_FOREIGNKEY ? fk_lookups : base_lookups;
+    struct { double r; const char *s; } best[3];
+    size_t nb = 0, ln = strlen(name);
+    for (size_t pass = 0; pass < 2; pass++)
+        for (size_t i = 0; pass ? i < ne : base[i] != NULL; i++) {
+            const char *x = pass ? extra[i] : base[i];
+            size_t lx = strlen(x);
+            double r = 2.0 * (double)match_len(x, 0, lx, name, 0, ln, 0) / (double)(lx + ln);
+            if (r < 0.6)
+                continue;
+            /* keep the 3 largest (ratio, then the string, as heapq.nlargest) */
+            size_t at = nb;
+            while (at > 0 && (r > best[at - 1].r || (r == best[at - 1].r && strcmp(x, best[at - 1].s) > 0)))
+                at--;
+            if (at >= 3)
+                continue;
+            if (nb < 3)
+                nb++;
+            memmove(&best[at + 1], &best[at], (nb - 1 - at) * sizeof best[0]);
+            best[at].r = r, best[at].s = x;
+        }
+    if (!nb)
+        return ".";
+    mn_buf b;
+    mn_buf_init(&b, c->a, 0);
+    mn_buf_puts(&b, ", perhaps you meant ");
+    for (size_t i = 0; i < nb; i++)
+        mn_buf_printf(&b, "%s%s", i ? " or " : "", best[i].s);
+    mn_buf_putc(&b, '?');
+    const char *out = mn_buf_cstr(&b);
+    return out ? out : ".";
 }
 
 static bool is_text_kind(mn_field_kind k)
@@ -1371,7 +1596,7 @@ static mn_field transform_field(const char *tr)
     /* Django's output field of a transform has no name: "Field 'None' ..." */
     (void)tr;
     mn_field g = { .name = "None",
-                   .kind = !strcmp(tr, "date") ? MN_KIND_DATE : !strcmp(tr, "time") ? MN_KIND_TIME : MN_KIND_BIGINT };
+                   .kind = !strcmp(tr, "date") ? MN_KIND_DATE : !strcmp(tr, "time") ? MN_KIND_TIME : MN_KIND_INT };
     return g;
 }
 
@@ -1415,6 +1640,55 @@ static mn_str json_path(comp *c, char **parts, size_t from, size_t n)
     return mn_buf_str(&b);
 }
 
+/* "tags__dims__h": a key of a JSONField of this scope. Returns the field
+ * and the key's parts (*parts in c->a, *np of them), or NULL when name is
+ * no such key (nothing recorded). */
+static const mn_field *json_key_ref(comp *c, const char *name, char ***parts, size_t *np)
+{
+    const char *sep = strstr(name, "__");
+    if (!sep || !sep[2])
+        return NULL;
+    char *head = mn_arena_strndup(c->a, name, (size_t)(sep - name));
+    const mn_field *jf = head ? resolve_field(c, head) : NULL;
+    if (!jf || jf->kind != MN_KIND_JSON)
+        return NULL;
+    size_t n = 1;
+    for (const char *s = sep + 2; (s = strstr(s, "__")) != NULL; s += 2)
+        n++;
+    char *copy = mn_arena_strdup(c->a, sep + 2);
+    char **p = mn_arena_alloc(c->a, n * sizeof *p);
+    if (!copy || !p) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    size_t k = 0;
+    for (char *q = copy; q;) {
+        char *next = strstr(q, "__");
+        if (next)
+            *next = '\0';
+        p[k++] = q;
+        q = next ? next + 2 : NULL;
+    }
+    *parts = p;
+    *np = k;
+    return jf;
+}
+
+/* A JSONField key as an SQL expression. as_json: its JSON text, which the
+ * field decodes to Django's Python value (PostgreSQL's jsonb `#>`, SQLite's
+ * `->`: a string stays a string, true stays a boolean, a missing key is
+ * NULL); else a value that compares and sorts as Django's (`#>` again,
+ * SQLite's JSON_EXTRACT). */
+static void put_json_key(comp *c, const mn_field *jf, char **parts, size_t np, bool as_json)
+{
+    bool pg = c->eng == MN_DB_POSTGRES;
+    put(c, pg || as_json ? "(" : "JSON_EXTRACT(");
+    put_col(c, jf);
+    put(c, pg ? " #> " : as_json ? " -> " : ", ");
+    param(c, mn_value_str(json_path(c, parts, 0, np)));
+    put(c, ")");
+}
+
 /* Python's repr() of a str, for messages quoting a value as Django does. */
 static const char *py_repr(mn_arena *a, mn_str s)
 {
@@ -1448,6 +1722,15 @@ static const char *py_repr(mn_arena *a, mn_str s)
  * target of a key is named by its own field, a transform's by None). */
 static int lookup_value(comp *c, const mn_field *f, mn_value v, mn_value *out)
 {
+    bool int_kind = f->kind == MN_KIND_AUTO || f->kind == MN_KIND_BIGAUTO || f->kind == MN_KIND_SMALLINT ||
+                    f->kind == MN_KIND_INT || f->kind == MN_KIND_BIGINT || f->kind == MN_KIND_POSSMALLINT ||
+                    f->kind == MN_KIND_POSINT || f->kind == MN_KIND_POSBIGINT ||
+                    (f->kind == MN_KIND_FOREIGNKEY && f->related && mn_model_nfields(f->related) &&
+                     mn_model_pk(f->related)->kind != MN_KIND_UUID && mn_model_pk(f->related)->kind != MN_KIND_CHAR);
+    /* an integer field compares against int(value), as Django's
+     * get_prep_value does (compile_lookup rounds gte/lt up first) */
+    if (int_kind && v.type == MN_VALUE_FLOAT && isfinite(v.u.f) && fabs(v.u.f) < 9.2e18)
+        v = mn_value_int((int64_t)trunc(v.u.f));
     if (mn__to_db(f, v, c->eng, c->a, out, c->err) == MN_OK)
         return MN_OK;
     bool number = f->kind == MN_KIND_AUTO || f->kind == MN_KIND_BIGAUTO || f->kind == MN_KIND_SMALLINT ||
@@ -1499,6 +1782,23 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         cfail(c, MN_EINVAL, "Cannot use None as a query value");
         return;
     }
+    if (v.type == MN_VALUE_FLOAT && !json_key && (!strcmp(lk, "gte") || !strcmp(lk, "lt")) && isfinite(v.u.f) &&
+        (f->kind == MN_KIND_AUTO || f->kind == MN_KIND_BIGAUTO || f->kind == MN_KIND_SMALLINT ||
+         f->kind == MN_KIND_INT || f->kind == MN_KIND_BIGINT || f->kind == MN_KIND_POSSMALLINT ||
+         f->kind == MN_KIND_POSINT || f->kind == MN_KIND_POSBIGINT))
+        v = mn_value_float(ceil(v.u.f)); /* Django's IntegerFieldFloatRounding: >= 1.5 is >= 2 */
+    if (!strcmp(lk, "in") && v.type == MN_VALUE_STR) {
+        /* Python iterates a string: its characters are the values */
+        mn_list *chars = mn_list_new(c->a, v.u.s.len);
+        for (size_t i = 0; i < v.u.s.len;) {
+            size_t j = i + 1;
+            while (j < v.u.s.len && ((unsigned char)v.u.s.ptr[j] & 0xC0) == 0x80)
+                j++;
+            mn_list_push(chars, mn_value_str((mn_str){ v.u.s.ptr + i, j - i }));
+            i = j;
+        }
+        v = mn_value_list(chars);
+    }
     if (guard)
         put(c, "(");
     if (!strcmp(lk, "iexact") && v.type == MN_VALUE_NULL && !json_key) {
@@ -1509,6 +1809,35 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             return;
         }
         { mn_buf_printf(s, "%s IS %s", lhs, v.u.b ? "NULL" : "NOT NULL"); use_lhs(c, 1); }
+    } else if (is_expr(v) && (!strcmp(lk, "iexact") || !strcmp(lk, "contains") || !strcmp(lk, "icontains") ||
+                              !strcmp(lk, "startswith") || !strcmp(lk, "istartswith") || !strcmp(lk, "endswith") ||
+                              !strcmp(lk, "iendswith") || !strcmp(lk, "regex") || !strcmp(lk, "iregex"))) {
+        /* a pattern against an expression: compared as text, so the
+         * expression's %, _ and \ are no wildcards (Django escapes them) */
+        const char *base = lk[0] == 'i' ? lk + 1 : lk;
+        const char *up = lk[0] == 'i' ? "UPPER(" : "(";
+        const expr *r = v.u.obj.ptr;
+#define PAT_L() (put(c, up), put(c, lhs), use_lhs(c, 1), put(c, ")"))
+#define PAT_R() (put(c, up), compile_expr(c, r, f), put(c, ")"))
+        if (!strcmp(base, "regex")) {
+            bool ci = lk[0] == 'i';
+            up = "(";
+            if (pg)
+                put(c, "("), put(c, lhs), use_lhs(c, 1), put(c, ")::text "), put(c, ci ? "~* " : "~ "), PAT_R();
+            else
+                PAT_L(), put(c, ci ? " REGEXP '(?i)' || " : " REGEXP "), PAT_R();
+        } else if (!strcmp(base, "exact")) {
+            PAT_L(), put(c, " = "), PAT_R();
+        } else if (!strcmp(base, "contains")) {
+            put(c, pg ? "strpos(" : "instr("), PAT_L(), put(c, ", "), PAT_R(), put(c, ") > 0");
+        } else if (!strcmp(base, "startswith")) {
+            put(c, "substr("), PAT_L(), put(c, ", 1, length("), PAT_R(), put(c, ")) = "), PAT_R();
+        } else {
+            put(c, "(length("), PAT_R(), put(c, ") <= length("), PAT_L(), put(c, ") AND substr("), PAT_L();
+            put(c, ", length("), PAT_L(), put(c, ") - length("), PAT_R(), put(c, ") + 1) = "), PAT_R(), put(c, ")");
+        }
+#undef PAT_L
+#undef PAT_R
     } else if (is_expr(v)) {
         static const struct { const char *lk, *op; } ops[] = {
             { "exact", "=" }, { "gt", ">" }, { "gte", ">=" }, { "lt", "<" }, { "lte", "<=" },
@@ -1612,9 +1941,11 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         put(c, "::jsonb");
     } else if (!strcmp(lk, "has_keys") || !strcmp(lk, "has_any_keys")) {
         if (f->kind != MN_KIND_JSON || v.type != MN_VALUE_LIST) {
-            cfail(c, MN_EINVAL, f->kind != MN_KIND_JSON ? "Unsupported lookup '%s' for %s or join on the field not permitted."
-                                                       : "the '%s' lookup needs a list of keys (%s)",
-                  lk, mn__kind_name(f->kind));
+            if (f->kind != MN_KIND_JSON)
+                cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted%s", lk,
+                      mn__kind_name(f->kind), lookup_hint(c, lk, f->kind));
+            else
+                cfail(c, MN_EINVAL, "the '%s' lookup needs a list of keys (%s)", lk, mn__kind_name(f->kind));
             return;
         }
         size_t n = mn_list_len(v.u.list);
@@ -1644,7 +1975,7 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
                 mn_value item = mn_list_get(v.u.list, i), p;
                 if (item.type == MN_VALUE_NULL)
                     continue; /* NULL never matches IN; Django drops it */
-                if (lookup_value(c, f, item, &p) != MN_OK)
+                if (!is_expr(item) && lookup_value(c, f, item, &p) != MN_OK)
                     return;
                 if (k++) {
                     put(c, ", ");
@@ -1652,7 +1983,10 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
                     mn_buf_printf(s, "%s IN (", lhs);
                     use_lhs(c, 1);
                 }
-                param(c, p);
+                if (is_expr(item))
+                    compile_expr(c, item.u.obj.ptr, f); /* in=[F("weight"), 3] */
+                else
+                    param(c, p);
             }
             if (k == 0)
                 put(c, "1 = 0"); /* Django's EmptyResultSet: matches nothing */
@@ -1869,6 +2203,7 @@ static bool inner_scope(comp *c, comp *s, mn_model *m, size_t nhops)
     s->nvj = 0;
     s->in_aggregate = false;
     s->via_rel = true;
+    s->outer = c;
     return true;
 }
 
@@ -1922,6 +2257,33 @@ static const char *rest_of(comp *c, const char *lookup)
     return sep && sep[2] ? sep + 2 : mn_arena_strdup(c->a, "pk");
 }
 
+/* Does a leaf across relation r (parts[0]) hold for a row without any
+ * related row? It does when it ends in isnull=True or compares with None
+ * (not as a JSON key, where None is JSON's null). */
+static bool missing_matches(const mn__rel *r, const mn_qobj *q, char **parts, size_t n)
+{
+    const char *lastp = parts[n - 1];
+    if (n >= 2 && !strcmp(lastp, "isnull"))
+        return q->v.type == MN_VALUE_BOOL && q->v.u.b;
+    if (q->v.type != MN_VALUE_NULL)
+        return false;
+    mn_model *cur = r->model;
+    for (size_t i = 1; i < n; i++) {
+        if (in_list(lookups, parts[i]))
+            return i == n - 1 && (!strcmp(parts[i], "exact") || !strcmp(parts[i], "iexact"));
+        const mn_field *f = mn_model_field_by_name(cur, parts[i]);
+        mn__rel r2;
+        if (f && f->kind == MN_KIND_JSON)
+            return false;
+        if ((f && f->kind == MN_KIND_FOREIGNKEY) || !f) {
+            if (!mn__rel_find(cur, parts[i], true, &r2))
+                return f != NULL;
+            cur = r2.model;
+        }
+    }
+    return true;
+}
+
 /* A condition across relation r (the leaf's first part). */
 static void rel_leaf(comp *c, const mn__rel *r, const mn_qobj *q, char **parts, size_t n)
 {
@@ -1940,7 +2302,17 @@ static void rel_leaf(comp *c, const mn__rel *r, const mn_qobj *q, char **parts, 
         cfail(c, MN_ENOMEM, "out of memory");
         return;
     }
+    if (!missing_matches(r, q, parts, n)) {
+        rel_exists(c, r, inner);
+        return;
+    }
+    /* Django's LEFT OUTER JOIN: a row without a related row matches an
+     * isnull=True (or = None) condition on the related row's fields */
+    put(c, "(NOT ");
+    rel_exists(c, r, NULL);
+    put(c, " OR ");
     rel_exists(c, r, inner);
+    put(c, ")");
 }
 
 /* The multi-valued relation a leaf starts with, for grouping. */
@@ -1984,6 +2356,15 @@ static void compile_call_and(comp *c, const mn_qobj *q)
         first = false;
         mn__rel r, r2;
         if (!leaf_multi(c, all[i], &r)) {
+            compile_q(c, all[i]);
+            continue;
+        }
+        size_t grouped = 0;
+        for (size_t j = i + 1; j < n; j++)
+            if (!done[j] && leaf_multi(c, all[j], &r2) && r2.through == r.through && r2.fk == r.fk &&
+                r2.model == r.model)
+                grouped++;
+        if (!grouped) { /* alone: as a single leaf (isnull=True also matches no related row) */
             compile_q(c, all[i]);
             continue;
         }
@@ -2263,7 +2644,17 @@ static bool agg_filter(comp *c, const expr *e, size_t nh, const mn_field *f, mn_
     return true;
 }
 
-typedef struct selcol selcol;
+/* Which model fields a values() query selects (indexes into fields, or -1
+ * - k - 1 for annotation k). */
+typedef struct selcol {
+    int field; /* >= 0 a field, else annotation -field-1 */
+    const char *key;
+    const char *path;   /* a value across relations ("category__name"), or NULL */
+    const mn_field *pf; /* its field */
+    const char *jalias; /* a multi-valued path: the alias of its joined table */
+    char **jparts;      /* a JSONField key ("tags__color"; pf is the field): its parts */
+    size_t njparts;
+} selcol;
 static selcol *select_columns(comp *c, size_t *n);
 static void compile_select(comp *c, selcol *cols, size_t n, bool with_order);
 
@@ -2489,8 +2880,8 @@ static void compile_leaf(comp *c, const mn_qobj *q)
                                           (conv->kind == MN_KIND_TIME && in_list(time_transforms, part)))) {
             if ((!strcmp(part, "date") || !strcmp(part, "time") || in_list(time_transforms, part)) &&
                 conv->kind == MN_KIND_DATE) {
-                cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted.",
-                      part, mn__kind_name(conv->kind));
+                cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted%s",
+                      part, mn__kind_name(conv->kind), lookup_hint(c, part, conv->kind));
                 return;
             }
             char *cur = mn_str_dup(c->a, mn_buf_str(&lhs));
@@ -2506,8 +2897,8 @@ static void compile_leaf(comp *c, const mn_qobj *q)
             break;
         if (i == n - 1 && in_list(json_lookups, part) && f->kind == MN_KIND_JSON)
             break;
-        cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted.", part,
-              mn__kind_name(conv->kind));
+        cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted%s", part,
+              mn__kind_name(conv->kind), lookup_hint(c, part, conv->kind));
         return;
     }
     const char *lk = i < n ? parts[i] : "exact";
@@ -2686,25 +3077,22 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
         put(c, ", ");
     const mn_field *f = resolve_field(c, name);
     const char *sep = strstr(name, "__");
-    char *head = !f && sep ? mn_arena_strndup(c->a, name, (size_t)(sep - name)) : NULL;
-    const mn_field *jf = head ? resolve_field(c, head) : NULL;
-    if (jf && jf->kind == MN_KIND_JSON) {
+    char **jparts = NULL;
+    size_t njparts = 0;
+    const mn_field *jf = !f && sep ? json_key_ref(c, name, &jparts, &njparts) : NULL;
+    const selcol *jsel = NULL;
+    for (size_t i = 0; jf && c->eng == MN_DB_POSTGRES && !c->ord_select && i < c->nsel; i++)
+        if (c->sel[i].jparts && !strcmp(c->sel[i].key, name))
+            jsel = &c->sel[i];
+    if (jsel) {
+        /* values("tags__color").order_by("tags__color"): the selected
+         * column by its name, which DISTINCT and GROUP BY require on
+         * PostgreSQL (the same expression with another path parameter is
+         * another expression there) */
+        mn__quote(&c->sql, jsel->key);
+    } else if (jf) {
         /* order_by("tags__size"): by the key's JSON value, as Django */
-        char *parts[16];
-        size_t np = 0;
-        char *copy = mn_arena_strdup(c->a, sep + 2);
-        for (char *q = copy; q && np < 16;) {
-            char *next = strstr(q, "__");
-            if (next)
-                *next = '\0';
-            parts[np++] = q;
-            q = next ? next + 2 : NULL;
-        }
-        put(c, c->eng == MN_DB_POSTGRES ? "(" : "JSON_EXTRACT(");
-        put_qcol(c, &c->sql, mn_field_column(jf));
-        put(c, c->eng == MN_DB_POSTGRES ? " #> " : ", ");
-        param(c, mn_value_str(json_path(c, parts, 0, np)));
-        put(c, ")");
+        put_json_key(c, jf, jparts, njparts, false);
     } else if (f) {
         put_col(c, f);
     } else if (find_annot(c->qs, name)) {
@@ -2768,15 +3156,46 @@ static void compile_limit(comp *c, int64_t low, int64_t high)
         mn_buf_printf(&c->sql, " OFFSET %lld", (long long)low);
 }
 
-/* Which model fields a values() query selects (indexes into fields, or -1
- * - k - 1 for annotation k). */
-typedef struct selcol {
-    int field; /* >= 0 a field, else annotation -field-1 */
-    const char *key;
-    const char *path;   /* a value across relations ("category__name"), or NULL */
-    const mn_field *pf; /* its field */
-    const char *jalias; /* a multi-valued path: the alias of its joined table */
-} selcol;
+
+/* Django's error for a values() name that resolves to nothing: the first
+ * unknown part, or, after a reverse relation, a lookup on its key. */
+static void values_path_error(comp *c, const char *name)
+{
+    const char *sep = strstr(name, "__");
+    const char *lastsep = NULL;
+    for (const char *p = sep; p; p = strstr(p + 2, "__"))
+        lastsep = p;
+    char head[128];
+    size_t hl = sep ? (size_t)(sep - name) : strlen(name);
+    if (!sep || hl >= sizeof head) {
+        unresolved(c, name);
+        return;
+    }
+    memcpy(head, name, hl);
+    head[hl] = '\0';
+    mn__rel r;
+    if (!resolve_field(c, head) && !find_annot(c->qs, head) && !mn__rel_find(c->m, head, true, &r)) {
+        unresolved(c, head);
+        return;
+    }
+    hop h[MAX_HOPS];
+    size_t nh;
+    mn_model *last;
+    char *prefix = mn_arena_sprintf(c->a, "%.*s", (int)(lastsep - name), name);
+    const char *lastcomp = prefix;
+    for (const char *p = prefix ? strstr(prefix, "__") : NULL; p; p = strstr(p + 2, "__"))
+        lastcomp = p + 2;
+    const mn_field *f = prefix ? walk_path(c, prefix, h, &nh, &last, true) : NULL;
+    if (f && nh > 0 && f == &last->_rt->fields[last->_rt->pk] && !mn_model_field_by_name(last, lastcomp)) {
+        const char *lk = lastsep + 2;
+        cfail(c, MN_EINVAL, "Unsupported lookup '%s' for %s or join on the field not permitted%s", lk,
+              mn__kind_name(f->kind), lookup_hint(c, lk, f->kind));
+        return;
+    }
+    if (!walk_path(c, name, h, &nh, &last, false) && c->rc)
+        return;
+    unresolved(c, name);
+}
 
 static selcol *select_columns(comp *c, size_t *n)
 {
@@ -2808,6 +3227,11 @@ static selcol *select_columns(comp *c, size_t *n)
                 cols[k].field = mn_model_field_index(m, f);
             } else if (find_annot(qs, name)) {
                 cols[k].field = -(int)(find_annot(qs, name) - qs->annots) - 1;
+            } else if ((cols[k].pf = json_key_ref(c, name, &cols[k].jparts, &cols[k].njparts)) != NULL) {
+                cols[k].field = 0;
+                cols[k].path = name;
+            } else if (c->rc) {
+                return NULL;
             } else if (strstr(name, "__") && (cols[k].jalias = vjoin_path(c, name, &cols[k].pf)) != NULL) {
                 cols[k].field = 0;
                 cols[k].path = name;
@@ -2815,7 +3239,7 @@ static selcol *select_columns(comp *c, size_t *n)
                 cols[k].field = 0;
                 cols[k].path = name;
             } else {
-                unresolved(c, name);
+                values_path_error(c, name);
                 return NULL;
             }
             cols[k++].key = name;
@@ -2871,6 +3295,8 @@ static bool order_selected(comp *c, const selcol *cols, size_t n, const char *co
     return true;
 }
 
+static void compile_for_update(comp *c);
+
 static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
 {
     mn_qs *qs = c->qs;
@@ -2887,7 +3313,11 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     for (size_t i = 0; i < n; i++) {
         if (i)
             put(c, ", ");
-        if (cols[i].jalias) {
+        if (cols[i].jparts) {
+            put_json_key(c, cols[i].pf, cols[i].jparts, cols[i].njparts, true);
+            put(c, " AS ");
+            mn__quote(&c->sql, cols[i].key);
+        } else if (cols[i].jalias) {
             mn__quote(&c->sql, cols[i].jalias);
             put(c, ".");
             mn__quote(&c->sql, mn_field_column(cols[i].pf));
@@ -2901,11 +3331,15 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
             put_qcol(c, &c->sql, c->m->_rt->columns[cols[i].field]);
         } else {
             const annot *an = &qs->annots[-cols[i].field - 1];
+            c->json_text = an->e->kind == E_F;
             compile_expr(c, an->e, NULL);
+            c->json_text = false;
             put(c, " AS ");
             mn__quote(&c->sql, an->name);
         }
     }
+    c->sel = cols;
+    c->nsel = n;
     /* distinct() ordered by what it does not select: as Django, the
      * ordering joins the selected columns (so it counts for DISTINCT, and
      * PostgreSQL accepts the ORDER BY), which the ORDER BY names by
@@ -2935,6 +3369,14 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
         /* Group by the selected plain columns (values().annotate()) or by
          * every column of the model. */
         bool first = true;
+        /* an aggregate annotated before values() groups by the model's
+         * rows, as in Django (annotate(n=Count(..)).values("name")) */
+        for (size_t i = 0; qs->mode != MODE_OBJECTS && first && i < qs->vannots && i < qs->nannots; i++)
+            if (has_agg(qs->annots[i].e)) {
+                put(c, " GROUP BY ");
+                put_qcol(c, &c->sql, c->m->_rt->columns[c->m->_rt->pk]);
+                first = false;
+            }
         for (size_t i = 0; i < n; i++) {
             if (cols[i].field < 0) {
                 if (!has_agg(qs->annots[-cols[i].field - 1].e)) {
@@ -2960,15 +3402,17 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     } else if (with_order) {
         compile_order(c, ordering(qs), qs->reversed);
     }
+    c->sel = NULL;
+    c->nsel = 0;
     compile_limit(c, qs->low, qs->high);
     if (qs->for_update && c->eng == MN_DB_POSTGRES)
-        put(c, " FOR UPDATE");
+        compile_for_update(c);
 }
 
 static void compile_subquery(comp *c, mn_qs *sub)
 {
-    if (sub->err.code) {
-        cfail(c, sub->err.code, "%s", sub->err.msg);
+    if (sub->err) {
+        cfail(c, sub->err->code, "%s", sub->err->msg);
         return;
     }
     comp s = *c;
@@ -3020,8 +3464,8 @@ static mn_db *qs_db(mn_qs *qs, mn_err *err)
 
 static int settle(mn_qs *qs, mn_err *err, int rc, const mn_err *src)
 {
-    if (rc != MN_OK && src && src != &qs->err && !qs->err.code)
-        qs->err = *src;
+    if (rc != MN_OK && src && src != qs->err && !qs->err)
+        qs_set_err(qs, src);
     if (rc != MN_OK && err && src && err != src)
         *err = *src;
     return rc;
@@ -3031,10 +3475,10 @@ static int check_qs(mn_qs *qs, mn_err *err)
 {
     if (!qs)
         return mn_err_set(err, MN_ENOMEM, "out of memory");
-    if (qs->err.code) {
-        if (err && err != &qs->err)
-            *err = qs->err;
-        return qs->err.code;
+    if (qs->err) {
+        if (err && err != qs->err)
+            *err = *qs->err;
+        return qs->err->code;
     }
     return MN_OK;
 }
@@ -3056,6 +3500,10 @@ static mn_field_kind expr_kind(comp *c, const expr *e)
     switch (e->kind) {
     case E_F: {
         const mn_field *f = resolve_field(c, e->field);
+        char **parts;
+        size_t np;
+        if (!f && strstr(e->field, "__"))
+            f = json_key_ref(c, e->field, &parts, &np);
         if (!f && strstr(e->field, "__"))
             f = path_field(c, e->field);
         if (f)
@@ -3167,6 +3615,10 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
     }
     if (e->kind == E_F) {
         const mn_field *f = resolve_field(c, e->field);
+        char **parts;
+        size_t np;
+        if (!f && strstr(e->field, "__"))
+            f = json_key_ref(c, e->field, &parts, &np); /* its JSON text, decoded */
         if (!f && strstr(e->field, "__"))
             f = path_field(c, e->field);
         if (f)
@@ -3187,14 +3639,41 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
 
 #define QC_SLOTS 64
 #define QC_MAX_LEAVES 8
-#define QC_KEY_MAX 384
+
+/* A shape: the parts of a QuerySet its SQL depends on, read from it
+ * without copying (the lookups and order names stay the QuerySet's). */
+typedef struct qc_shape {
+    const void *rt; /* the model's setup: never freed, so never reused */
+    uint64_t load;
+    int64_t low, high;
+    int eng;
+    unsigned flags; /* distinct, for_update, reversed */
+    const char *const *order;
+    size_t norder;
+    const mn_qobj *leaves[QC_MAX_LEAVES];
+    size_t n;
+    const mn_field *fields[QC_MAX_LEAVES]; /* each leaf's field: qc_resolve */
+    signed char ints[QC_MAX_LEAVES];       /* ... and its integer range: qc_int_range */
+    uint64_t hash;
+} qc_shape;
 
 typedef struct qc_entry {
-    uint64_t hash; /* of the key; 0: empty slot */
-    size_t keylen;
-    char *key;
+    uint64_t hash; /* of the shape; 0: empty slot */
+    const void *rt;
+    uint64_t load;
+    int64_t low, high;
+    int eng;
+    unsigned flags;
+    size_t norder, n;
+    char **order;   /* norder names, then n lookups, in one allocation (mem) */
+    char **lookups;
+    const mn_field **fields;
+    signed char ints[QC_MAX_LEAVES];
+    void *mem;
+    bool unique; /* one exact comparison of a unique field (unique_exact) */
     char *sql;
     uint64_t sql_hash;
+    mn_db_stmt_ref stmt; /* the connection's prepared statement for sql */
     mn__coldec *dec; /* how its columns become members (NULL: not yet known) */
     size_t ndec;
 } qc_entry;
@@ -3203,36 +3682,20 @@ typedef struct qc_cache {
     qc_entry slots[QC_SLOTS];
 } qc_cache;
 
-typedef struct qc_shape {
-    char key[QC_KEY_MAX];
-    size_t len;
-    const mn_qobj *leaves[QC_MAX_LEAVES];
-    const mn_field *fields[QC_MAX_LEAVES];
-    size_t n;
-    uint64_t hash;
-} qc_shape;
+static void qc_entry_free(qc_entry *e)
+{
+    free(e->mem);
+    free(e->sql);
+    free(e->dec);
+}
 
 static void qc_free(void *p)
 {
     qc_cache *qc = p;
-    for (size_t i = 0; i < QC_SLOTS; i++) {
-        free(qc->slots[i].key);
-        free(qc->slots[i].sql);
-        free(qc->slots[i].dec);
-    }
+    for (size_t i = 0; i < QC_SLOTS; i++)
+        qc_entry_free(&qc->slots[i]);
     free(qc);
 }
-
-static bool qc_put(qc_shape *s, const void *p, size_t n)
-{
-    if (s->len + n > sizeof s->key)
-        return false;
-    memcpy(s->key + s->len, p, n);
-    s->len += n;
-    return true;
-}
-
-static bool qc_put_name(qc_shape *s, const char *name) { return qc_put(s, name, strlen(name) + 1); }
 
 /* The first "__" of a lookup, or NULL. */
 static const char *lookup_sep(const char *s)
@@ -3243,10 +3706,29 @@ static const char *lookup_sep(const char *s)
     return NULL;
 }
 
-/* A leaf the cache can take: "name" or "name__op" for a comparison op, on
- * a field that is no JSONField, against a value that is one parameter. */
-static bool qc_leaf(qc_shape *s, mn_qs *qs, const mn_qobj *q)
+static uint64_t qc_mix(uint64_t h, uint64_t w)
 {
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 32);
+}
+
+/* A name into the hash, its terminating NUL too (names stay apart). */
+static uint64_t qc_mix_name(uint64_t h, const char *s)
+{
+    for (;; s++) {
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+        if (!*s)
+            return h;
+    }
+}
+
+/* An AND of leaves, each against a value that is one parameter. */
+static bool qc_where(qc_shape *s, const mn_qobj *q, uint64_t *h)
+{
+    if (q->kind == Q_AND)
+        return qc_where(s, q->a, h) && qc_where(s, q->b, h);
+    if (q->kind != Q_LEAF || s->n == QC_MAX_LEAVES)
+        return false;
     switch (q->v.type) {
     case MN_VALUE_NULL:
     case MN_VALUE_LIST:
@@ -3254,90 +3736,88 @@ static bool qc_leaf(qc_shape *s, mn_qs *qs, const mn_qobj *q)
     case MN_VALUE_OBJECT: return false;
     default: break;
     }
-    if (s->n == QC_MAX_LEAVES)
-        return false;
-    const char *sep = lookup_sep(q->lookup);
-    size_t nlen = sep ? (size_t)(sep - q->lookup) : strlen(q->lookup);
-    if (sep) {
-        const char *op = sep + 2;
-        if (strcmp(op, "exact") && strcmp(op, "gt") && strcmp(op, "gte") && strcmp(op, "lt") && strcmp(op, "lte"))
-            return false;
-    }
-    char name[128];
-    if (nlen == 0 || nlen >= sizeof name)
-        return false;
-    memcpy(name, q->lookup, nlen);
-    name[nlen] = '\0';
-    const mn_field *f = mn_model_field_by_name(qs->m, name);
-    if (!f) { /* "key_id" */
-        comp c = { .qs = qs, .m = qs->m };
-        f = resolve_field(&c, name);
-    }
-    if (!f || f->kind == MN_KIND_JSON)
-        return false;
-    s->leaves[s->n] = q;
-    s->fields[s->n++] = f;
-    return qc_put_name(s, q->lookup);
+    s->leaves[s->n++] = q;
+    *h = qc_mix_name(*h, q->lookup);
+    return true;
 }
 
-static bool qc_where(qc_shape *s, mn_qs *qs, const mn_qobj *q)
-{
-    if (q->kind == Q_AND)
-        return qc_where(s, qs, q->a) && qc_where(s, qs, q->b);
-    return q->kind == Q_LEAF && qc_leaf(s, qs, q);
-}
-
-static uint64_t qc_hash(const char *p, size_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    uint64_t w = 0;
-    memcpy(&w, p + i, n - i);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 29;
-    return h ? h : 1;
-}
-
-/* The shape of qs when the cache can take it. */
+/* The shape of qs when the cache may take it (qc_resolve decides for a
+ * shape not cached yet). Reads qs only: no copies, no field lookups. */
 static bool qc_shape_of(mn_qs *qs, mn_db_engine eng, qc_shape *s)
 {
-    if (qs->mode != MODE_OBJECTS || qs->nannots || qs->raw_sql || qs->none)
+    if (qs->mode != MODE_OBJECTS || qs->nannots || qs->raw_sql || qs->none || qs->sfu_flags || qs->nsfu_of)
         return false;
-    struct {
-        const void *rt;
-        uint64_t load;
-        int64_t low, high;
-        int eng;
-        bool distinct, for_update, reversed;
-    } head;
-    memset(&head, 0, sizeof head); /* padding bytes too: the key is compared as bytes */
-    head.rt = qs->m->_rt;
-    head.load = qs->load;
-    head.low = qs->low;
-    head.high = qs->high;
-    head.eng = (int)eng;
-    head.distinct = qs->distinct;
-    head.for_update = qs->for_update;
-    head.reversed = qs->reversed;
-    s->len = 0;
-    s->n = 0;
-    if (!qc_put(s, &head, sizeof head))
-        return false;
-    const char *const *order = ordering(qs);
-    for (size_t i = 0; order && order[i]; i++)
-        if (strstr(order[i], "__") || !qc_put_name(s, order[i]))
+    s->rt = qs->m->_rt;
+    s->load = qs->load;
+    s->low = qs->low;
+    s->high = qs->high;
+    s->eng = (int)eng;
+    s->flags = (unsigned)qs->distinct | (unsigned)qs->for_update << 1 | (unsigned)qs->reversed << 2;
+    uint64_t h = qc_mix(qc_mix(qc_mix(0x9e3779b97f4a7c15ULL, (uint64_t)(uintptr_t)s->rt), s->load),
+                        (uint64_t)s->low ^ (uint64_t)s->high << 20 ^ (uint64_t)s->flags << 56 ^ (uint64_t)s->eng << 60);
+    s->order = ordering(qs);
+    size_t i = 0;
+    for (; s->order && s->order[i]; i++) {
+        if (strstr(s->order[i], "__"))
             return false; /* a path may compile to parameters (a JSON key's) */
-    if (!qc_put(s, "\1", 1))
+        h = qc_mix_name(h, s->order[i]);
+    }
+    s->norder = i;
+    h = qc_mix(h, 1);
+    s->n = 0;
+    if (qs->where && !qc_where(s, qs->where, &h))
         return false;
-    if (qs->where && !qc_where(s, qs, qs->where))
-        return false;
-    s->hash = qc_hash(s->key, s->len);
+    s->hash = h ? h : 1;
+    return true;
+}
+
+/* Integers a field of kind k sends to the database as they are (what
+ * mn__to_db does for them): 64 any, 32 or 16 within that many bits, 0 none
+ * (the general conversion). */
+static signed char qc_int_range(mn_field_kind k)
+{
+    switch (k) {
+    case MN_KIND_AUTO:
+    case MN_KIND_BIGAUTO:
+    case MN_KIND_BIGINT:
+    case MN_KIND_POSBIGINT:
+    case MN_KIND_FOREIGNKEY: return 64;
+    case MN_KIND_INT:
+    case MN_KIND_POSINT: return 32;
+    case MN_KIND_SMALLINT:
+    case MN_KIND_POSSMALLINT: return 16;
+    default: return 0;
+    }
+}
+
+/* A shape not cached yet: each leaf must be "name" or "name__op" for a
+ * comparison op, on a field that is no JSONField. Fills s->fields. */
+static bool qc_resolve(qc_shape *s, mn_qs *qs)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const char *lookup = s->leaves[i]->lookup;
+        const char *sep = lookup_sep(lookup);
+        size_t nlen = sep ? (size_t)(sep - lookup) : strlen(lookup);
+        if (sep) {
+            const char *op = sep + 2;
+            if (strcmp(op, "exact") && strcmp(op, "gt") && strcmp(op, "gte") && strcmp(op, "lt") && strcmp(op, "lte"))
+                return false;
+        }
+        char name[128];
+        if (nlen == 0 || nlen >= sizeof name)
+            return false;
+        memcpy(name, lookup, nlen);
+        name[nlen] = '\0';
+        const mn_field *f = mn_model_field_by_name(qs->m, name);
+        if (!f) { /* "key_id" */
+            comp c = { .qs = qs, .m = qs->m };
+            f = resolve_field(&c, name);
+        }
+        if (!f || f->kind == MN_KIND_JSON)
+            return false;
+        s->fields[i] = f;
+        s->ints[i] = qc_int_range(f->kind);
+    }
     return true;
 }
 
@@ -3347,14 +3827,21 @@ static qc_entry *qc_find(mn_db *db, const qc_shape *s)
     if (!qc)
         return NULL;
     qc_entry *e = &qc->slots[s->hash % QC_SLOTS];
-    if (e->hash == s->hash && e->keylen == s->len && !memcmp(e->key, s->key, s->len))
-        return e;
-    return NULL;
+    if (e->hash != s->hash || e->rt != s->rt || e->load != s->load || e->low != s->low || e->high != s->high ||
+        e->eng != s->eng || e->flags != s->flags || e->norder != s->norder || e->n != s->n)
+        return NULL;
+    for (size_t i = 0; i < s->norder; i++)
+        if (strcmp(e->order[i], s->order[i]))
+            return NULL;
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(e->lookups[i], s->leaves[i]->lookup))
+            return NULL;
+    return e;
 }
 
-/* Keeps sql for the shape (replacing what had its slot), and returns its
- * entry. Out of memory only means no caching (NULL). */
-static qc_entry *qc_store(mn_db *db, const qc_shape *s, const char *sql)
+/* Keeps sql for the shape (resolved: qc_resolve), replacing what had its
+ * slot, and returns its entry. Out of memory only means no caching (NULL). */
+static qc_entry *qc_store(mn_db *db, const qc_shape *s, const char *sql, bool unique)
 {
     qc_cache *qc = mn_db_ext(db);
     if (!qc) {
@@ -3363,18 +3850,38 @@ static qc_entry *qc_store(mn_db *db, const qc_shape *s, const char *sql)
             return NULL;
         mn_db_set_ext(db, qc, qc_free);
     }
-    qc_entry *e = &qc->slots[s->hash % QC_SLOTS];
-    char *key = malloc(s->len), *text = strdup(sql);
-    if (!key || !text) {
-        free(key);
+    size_t bytes = (s->norder + s->n) * sizeof(char *) + s->n * sizeof(mn_field *);
+    for (size_t i = 0; i < s->norder; i++)
+        bytes += strlen(s->order[i]) + 1;
+    for (size_t i = 0; i < s->n; i++)
+        bytes += strlen(s->leaves[i]->lookup) + 1;
+    char *mem = malloc(bytes ? bytes : 1), *text = strdup(sql);
+    if (!mem || !text) {
+        free(mem);
         free(text);
         return NULL;
     }
-    memcpy(key, s->key, s->len);
-    free(e->key);
-    free(e->sql);
-    free(e->dec);
-    *e = (qc_entry){ .hash = s->hash, .keylen = s->len, .key = key, .sql = text, .sql_hash = mn_db_sql_hash(text) };
+    qc_entry *e = &qc->slots[s->hash % QC_SLOTS];
+    qc_entry_free(e);
+    *e = (qc_entry){ .hash = s->hash, .rt = s->rt, .load = s->load, .low = s->low, .high = s->high,
+                     .eng = s->eng, .flags = s->flags, .norder = s->norder, .n = s->n, .mem = mem,
+                     .unique = unique, .sql = text, .sql_hash = mn_db_sql_hash(text) };
+    e->fields = (const mn_field **)(void *)mem;
+    e->order = (char **)(void *)(mem + s->n * sizeof(mn_field *));
+    e->lookups = e->order + s->norder;
+    char *p = (char *)(e->lookups + s->n);
+    for (size_t i = 0; i < s->n; i++) {
+        e->fields[i] = s->fields[i];
+        e->ints[i] = s->ints[i];
+        size_t l = strlen(s->leaves[i]->lookup) + 1;
+        e->lookups[i] = memcpy(p, s->leaves[i]->lookup, l);
+        p += l;
+    }
+    for (size_t i = 0; i < s->norder; i++) {
+        size_t l = strlen(s->order[i]) + 1;
+        e->order[i] = memcpy(p, s->order[i], l);
+        p += l;
+    }
     return e;
 }
 
@@ -3389,13 +3896,20 @@ static void qc_store_dec(qc_entry *e, const mn__coldec *dec, size_t n)
 
 /* The parameters of a cached shape: each leaf's value converted by its
  * field, as compile_lookup does. */
-static int qc_params(comp *c, const qc_shape *s, mn_value *buf)
+static int qc_params(comp *c, const qc_shape *s, const qc_entry *e, mn_value *buf)
 {
     c->params = buf; /* QC_MAX_LEAVES values, read by the statement's run only */
     c->cap = s->n;
-    for (size_t i = 0; i < s->n; i++)
-        if (lookup_value(c, s->fields[i], s->leaves[i]->v, &c->params[i]) != MN_OK)
+    for (size_t i = 0; i < s->n; i++) {
+        mn_value v = s->leaves[i]->v;
+        int bits = e->ints[i];
+        if (v.type == MN_VALUE_INT &&
+            (bits == 64 || (bits == 32 && v.u.i >= INT32_MIN && v.u.i <= INT32_MAX) ||
+             (bits == 16 && v.u.i >= INT16_MIN && v.u.i <= INT16_MAX)))
+            c->params[i] = v; /* as mn__to_db would send it */
+        else if (lookup_value(c, e->fields[i], v, &c->params[i]) != MN_OK)
             return c->rc;
+    }
     c->np = s->n;
     return MN_OK;
 }
@@ -3585,9 +4099,60 @@ static void put_joins(comp *c)
     }
 }
 
+/* The select_related path of join j ("category", "category__parent"). */
+static const char *join_path(comp *c, size_t j)
+{
+    const sjoin *s = &c->sj[j];
+    if (s->parent < 0)
+        return s->name;
+    const char *up = join_path(c, (size_t)s->parent);
+    return up ? mn_arena_sprintf(c->a, "%s__%s", up, s->name) : NULL;
+}
+
+/* FOR [NO KEY] UPDATE [OF ...] [NOWAIT | SKIP LOCKED] (PostgreSQL). of
+ * names "self" or a select_related path, as Django checks them. */
+static void compile_for_update(comp *c)
+{
+    mn_qs *qs = c->qs;
+    put(c, qs->sfu_flags & MN_SFU_NO_KEY ? " FOR NO KEY UPDATE" : " FOR UPDATE");
+    for (size_t i = 0; i < qs->nsfu_of && c->rc == MN_OK; i++) {
+        const char *name = qs->sfu_of[i];
+        const char *alias = !strcmp(name, "self") ? c->m->_rt->table : NULL;
+        for (size_t j = 0; !alias && j < c->nsj; j++) {
+            const char *path = join_path(c, j);
+            if (!path) {
+                cfail(c, MN_ENOMEM, "out of memory");
+                return;
+            }
+            if (!strcmp(path, name))
+                alias = c->sj[j].alias;
+        }
+        if (!alias) {
+            mn_buf b;
+            mn_buf_init(&b, c->a, 0);
+            mn_buf_puts(&b, "self");
+            for (size_t j = 0; j < c->nsj; j++)
+                mn_buf_printf(&b, ", %s", join_path(c, j));
+            cfail(c, MN_EINVAL,
+                  "Invalid field name(s) given in select_for_update(of=(...)): %s. Only relational fields followed "
+                  "in the query are allowed. Choices are: %s.",
+                  name, mn_buf_error(&b) ? "self" : mn_buf_cstr(&b));
+            return;
+        }
+        put(c, i ? ", " : " OF ");
+        mn__quote(&c->sql, alias);
+    }
+    if (qs->sfu_flags & MN_SFU_NOWAIT)
+        put(c, " NOWAIT");
+    else if (qs->sfu_flags & MN_SFU_SKIP_LOCKED)
+        put(c, " SKIP LOCKED");
+}
+
 /* The next fresh instance of a join's model: allocated in batches growing
  * with the rows read (1, 1, 2, 4, ... 64 at a time), as run_select does. */
-static void *join_obj_alloc(comp *c, sjoin *s, void **entry)
+/* An instance of s->m and, beside it, an accessor-cache entry for it (at
+ * s->entries - s->esize until the next allocation). */
+static void *join_obj_alloc(comp *c, sjoin *s)
 {
     if (!s->batch_left) {
         size_t esize = s->esize = mn__cache_entry_size();
@@ -3600,52 +4165,96 @@ static void *join_obj_alloc(comp *c, sjoin *s, void **entry)
         s->batch_done += k;
     }
     void *obj = s->batch;
-    *entry = s->entries;
     s->batch += s->m->size;
     s->entries += s->esize;
     s->batch_left--;
     return obj;
 }
 
-/* Reads the joined objects of the current row into the accessor caches:
- * cells are the row's columns from col on (from mn_db_rows_cells). */
-static int read_joins(comp *c, void *base, mn_db_rows *rows, const mn_db_cell *cells, size_t col, char **text,
-                      mn_err *e)
+/* The decoding plan of a select_related row: the query's own columns
+ * (dec, n), then each join's, each with the instance it goes to (objs[1 +
+ * j] for join j); the runs of at most 64 columns mn__row_store reads,
+ * never splitting a joined instance; the models by instance; whether a
+ * join is a LEFT OUTER JOIN. NULL when out of memory. */
+static mn__coldec *join_plan(comp *c, mn_arena *a, const mn__coldec *dec, size_t n, size_t *nplan, uint16_t **ends,
+                             mn_model ***models, bool *outer)
 {
-    void *objs[64];
-    if (c->nsj > 64)
-        return mn_err_set(e, MN_ELIMIT, "select_related: at most 64 joins");
+    size_t total = n;
+    for (size_t j = 0; j < c->nsj; j++)
+        total += c->sj[j].m->_rt->nfields;
+    mn__coldec *plan = mn_arena_alloc(a, total * sizeof *plan);
+    uint16_t *e = mn_arena_alloc(a, (total + 1) * sizeof *e);
+    mn_model **ms = mn_arena_alloc(a, (1 + c->nsj) * sizeof *ms);
+    if (!plan || !e || !ms)
+        return NULL;
+    memcpy(plan, dec, n * sizeof *plan);
+    ms[0] = c->m;
+    size_t ne = 0, start = 0, pos = n;
+    while (n - start > 64) {
+        start += 64;
+        e[ne++] = (uint16_t)start;
+    }
     for (size_t j = 0; j < c->nsj; j++) {
         sjoin *s = &c->sj[j];
-        mn_model *m = s->m;
-        size_t nf = m->_rt->nfields;
-        void *parent = s->parent < 0 ? base : objs[s->parent];
-        mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
-        bool pk_null = cells[m->_rt->pk].type == MN_VALUE_NULL;
-        objs[j] = NULL;
-        if (parent && s->reverse && pk_null) {
-            /* known to have none: user.profile then fails without a query */
-            if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
-                return mn_err_set(e, MN_ENOMEM, "out of memory");
-        } else if (parent && (!s->outer || !pk_null)) {
-            /* an INNER JOIN's row always has the joined primary key */
-            void *entry;
-            void *obj = join_obj_alloc(c, s, &entry);
-            if (!obj)
-                return mn_err_set(e, MN_ENOMEM, "out of memory");
-            int rc = mn__row_decode(obj, m, s->dec, nf, cells, rows, col, c->eng, c->a, text, e);
-            if (rc != MN_OK)
-                return rc;
-            if (s->reverse) {
-                if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), obj, c->a) != MN_OK)
-                    return mn_err_set(e, MN_ENOMEM, "out of memory");
-            } else {
-                mn__cache_put_fk(parent, pm, s->fk, s->fki, *(int64_t *)((char *)parent + s->fk->offset), obj, entry);
-            }
-            objs[j] = obj;
+        size_t nf = s->m->_rt->nfields;
+        ms[1 + j] = s->m;
+        s->dec = &plan[pos];
+        for (size_t i = 0; i < nf; i++) {
+            mn__coldec_init(s->m, i, c->eng, &plan[pos + i]);
+            plan[pos + i].dst = (uint8_t)(1 + j);
         }
-        cells += nf;
-        col += nf;
+        if (s->outer) {
+            plan[pos + (size_t)s->m->_rt->pk].user[0] |= MN__DEC_OUTER_PK;
+            *outer = true;
+        }
+        if (pos + nf - start > 64) {
+            start = pos;
+            e[ne++] = (uint16_t)start;
+        }
+        pos += nf;
+    }
+    e[ne] = (uint16_t)pos;
+    *nplan = total;
+    *ends = e;
+    *models = ms;
+    return plan;
+}
+
+/* The joined instances of a row, allocated before it is read: objs[1 + j]
+ * for join j (objs[0] is the row's own instance). */
+static int joins_alloc(comp *c, void **objs, mn_err *e)
+{
+    for (size_t j = 0; j < c->nsj; j++)
+        if (!(objs[1 + j] = join_obj_alloc(c, &c->sj[j])))
+            return mn_err_set(e, MN_ENOMEM, "out of memory");
+    return MN_OK;
+}
+
+/* Puts the joined instances of the row just read into the accessor
+ * caches. gone (bit j): join j is a LEFT OUTER JOIN that found no row, and
+ * its instance goes back to its batch, untouched. */
+static int joins_cache(comp *c, void **objs, uint64_t gone, mn_err *e)
+{
+    for (size_t j = 0; j < c->nsj; j++) {
+        sjoin *s = &c->sj[j];
+        void *parent = objs[s->parent + 1]; /* NULL: the parent's join found no row */
+        mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
+        void *obj = objs[1 + j];
+        if (gone >> j & 1 || !parent) {
+            s->batch -= s->m->size;
+            s->entries -= s->esize;
+            s->batch_left++;
+            objs[1 + j] = NULL;
+            /* known to have none: user.profile then fails without a query */
+            if (parent && s->reverse && mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
+                return mn_err_set(e, MN_ENOMEM, "out of memory");
+        } else if (s->reverse) {
+            if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), obj, c->a) != MN_OK)
+                return mn_err_set(e, MN_ENOMEM, "out of memory");
+        } else {
+            mn__cache_put_fk(parent, pm, s->fk, s->fki, *(int64_t *)((char *)parent + s->fk->offset), obj,
+                             s->entries - s->esize);
+        }
     }
     return MN_OK;
 }
@@ -3665,8 +4274,8 @@ mn_qs *mn_qs_prefetch(mn_qs *qs, const char *lookup, mn_qs *queryset, const char
     np[c->nprefetch].lookup = mn_arena_strdup(c->arena, lookup);
     np[c->nprefetch].qs = queryset;
     np[c->nprefetch].to_attr = to_attr ? mn_arena_strdup(c->arena, to_attr) : NULL;
-    if (queryset && queryset->err.code)
-        qs_fail(c, queryset->err.code, "%s", queryset->err.msg);
+    if (queryset && queryset->err)
+        qs_set_err(c, queryset->err);
     c->prefetch = np;
     c->nprefetch++;
     return c;
@@ -3896,7 +4505,7 @@ void mn__qs_fail(mn_qs *qs, int code, const char *msg)
 
 void mn__qs_set_result(mn_qs *qs, void **items, size_t n)
 {
-    if (!qs || qs->err.code)
+    if (!qs || qs->err)
         return;
     qs->items = items;
     qs->len = n;
@@ -3906,6 +4515,8 @@ void mn__qs_set_result(mn_qs *qs, void **items, size_t n)
 
 mn_arena *mn__qs_arena(const mn_qs *qs) { return qs ? qs->arena : NULL; }
 mn_db *mn__qs_db(mn_qs *qs, mn_err *err) { return qs_db(qs, err); }
+
+static bool unique_exact(mn_qs *qs);
 
 static int run_select(mn_qs *qs, mn_err *err)
 {
@@ -3937,10 +4548,13 @@ static int run_select(mn_qs *qs, mn_err *err)
         c.params = (mn_value *)qs->raw_params;
         c.np = qs->nraw;
     } else {
-        setup_joins(&c);
+        if (qs->nrelated || qs->related_all)
+            setup_joins(&c);
         /* select_related's joins change the text beyond the shape's key */
         cacheable = c.rc == MN_OK && !qs->cursor && !c.joins && qc_shape_of(qs, c.eng, &shape);
         hit = cacheable ? qc_find(db, &shape) : NULL;
+        if (cacheable && !hit)
+            cacheable = qc_resolve(&shape, qs);
         if (hit && hit->dec) /* the columns are the shape's: its loaded fields */
             n = hit->ndec;
         else
@@ -3951,7 +4565,7 @@ static int run_select(mn_qs *qs, mn_err *err)
         } else if (hit) {
             sql = hit->sql;
             sql_hash = hit->sql_hash;
-            qc_params(&c, &shape, pbuf);
+            qc_params(&c, &shape, hit, pbuf);
         } else if (cols) {
             compile_select(&c, cols, n, true);
         }
@@ -3966,22 +4580,33 @@ static int run_select(mn_qs *qs, mn_err *err)
         sql = mn_buf_cstr(&c.sql);
         sql_hash = mn_db_sql_hash(sql);
         if (cacheable && c.np == shape.n)
-            stored = qc_store(db, &shape, sql);
+            stored = qc_store(db, &shape, sql, unique_exact(qs));
     }
     /* On a server fiber the query may wait for its result while other
      * requests use the same connection and may replace this shape's cache
      * slot (freeing its decoder): keep a copy of the decoder, and look the
      * slot up again before storing into it. */
+    bool can_wait = mn__loop_can_wait(); /* on a server fiber: the same for the whole call */
     mn__coldec *hit_dec = hit ? hit->dec : NULL;
-    if (hit_dec && mn__loop_can_wait())
+    if (hit_dec && can_wait)
         hit_dec = mn_arena_memdup(qs->arena, hit->dec, hit->ndec * sizeof *hit->dec);
     if (hit && hit->dec && !hit_dec)
         return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
+    /* get() stops after the first row when no second one can exist */
+    bool one_row = qs->one_row && (hit ? hit->unique : stored ? stored->unique : unique_exact(qs));
+    /* The entry's prepared statement: run without searching the
+     * connection's statement cache (kept in the entry for the next run). */
+    mn_db_stmt_ref sref = hit ? hit->stmt : (mn_db_stmt_ref){ 0 };
     mn_db_rows *rows;
     int rc = qs->cursor ? mn_db_cursor_fetch(qs->cursor, qs->cursor_chunk, &rows, &e)
-                        : mn_db_execute_hashed(db, sql, sql_hash, c.params, c.np, &rows, &e);
+                        : mn_db_execute_ref(db, sql, sql_hash, &sref, c.params, c.np, &rows, &e);
     if (rc != MN_OK)
         return settle(qs, err, rc, &e);
+    if (cacheable && sref.stmt) {
+        qc_entry *own = can_wait ? qc_find(db, &shape) : hit ? hit : stored;
+        if (own && own->sql_hash == sql_hash)
+            own->stmt = sref;
+    }
     mn_model *m = qs->m;
     /* Raw queries: map columns to fields by name. */
     int rawmap[MN__MAX_FIELDS * 2];
@@ -4019,7 +4644,10 @@ static int run_select(mn_qs *qs, mn_err *err)
     size_t cap = 16, len = 0;
     void **items = NULL;
     mn_list *list = NULL;
-    if (qs->mode == MODE_OBJECTS)
+    if (one_row) { /* get()'s copy of the QuerySet, which lives for the call */
+        items = &qs->one_item;
+        cap = 1;
+    } else if (qs->mode == MODE_OBJECTS)
         items = mn_arena_alloc(qs->arena, cap * sizeof *items);
     else
         list = mn_list_new(qs->arena, 16);
@@ -4031,11 +4659,15 @@ static int run_select(mn_qs *qs, mn_err *err)
      * rows read (1, 1, 2, 4, ... 64 at a time). */
     char *batch = NULL;
     size_t batch_left = 0;
-    /* Instance rows are decoded whole: the driver gives all the cells of a
-     * row in one call, each column's way to its member chosen here once. */
-    mn_db_cell cellbuf[64], *cells = cellbuf;
-    mn__coldec *dec = NULL;
-    size_t ncells = n;
+    /* Instance rows are decoded whole: the driver stores a row's columns
+     * into the instance in one call, each column's way to its member
+     * chosen here once; the row's strings take one allocation. */
+    mn__coldec *dec = NULL, *plan = NULL;
+    size_t nplan = n;
+    uint16_t *ends = NULL;
+    mn_model **models = &m;
+    void *objbuf[1 + 64], **objs = objbuf;
+    bool outer = false;
     if (hit_dec) {
         dec = hit_dec;
     } else if (qs->mode == MODE_OBJECTS && !qs->raw_sql && (dec = mn_arena_alloc(qs->arena, (n + 1) * sizeof *dec))) {
@@ -4045,26 +4677,24 @@ static int run_select(mn_qs *qs, mn_err *err)
             else
                 mn__coldec_skip(&dec[i]);
         }
-        for (size_t j = 0; dec && j < c.nsj; j++) {
-            mn_model *jm = c.sj[j].m;
-            if ((c.sj[j].dec = mn_arena_alloc(qs->arena, jm->_rt->nfields * sizeof *dec)) == NULL)
-                dec = NULL;
-            for (size_t i = 0; dec && i < jm->_rt->nfields; i++)
-                mn__coldec_init(jm, i, c.eng, &c.sj[j].dec[i]);
-            ncells += jm->_rt->nfields;
+        if (c.nsj > 64) {
+            mn_db_rows_close(rows);
+            return settle(qs, err, mn_err_set(&e, MN_ELIMIT, "select_related: at most 64 joins"), &e);
         }
-        if (dec && ncells > sizeof cellbuf / sizeof *cellbuf && !(cells = mn_arena_alloc(qs->arena, ncells * sizeof *cells)))
+        if (c.nsj && !(plan = join_plan(&c, qs->arena, dec, n, &nplan, &ends, &models, &outer)))
             dec = NULL;
         if (!dec) {
             mn_db_rows_close(rows);
             return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
         }
-        qc_store_dec(mn__loop_can_wait() ? (cacheable ? qc_find(db, &shape) : NULL) : hit ? hit : stored, dec, n);
+        qc_store_dec(can_wait ? (cacheable ? qc_find(db, &shape) : NULL) : hit ? hit : stored, dec, n);
     }
-    while ((len == 0 || !qs->one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
+    mn__rowplan rp = { .plan = plan ? plan : dec, .n = nplan, .ends = ends, .outer = outer, .models = models,
+                       .eng = c.eng, .arena = qs->arena };
+    while ((len == 0 || !one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (qs->mode == MODE_OBJECTS) {
             if (!batch_left) {
-                size_t k = qs->one_row || len == 0 ? 1 : len < 64 ? len : 64;
+                size_t k = one_row || len == 0 ? 1 : len < 64 ? len : 64;
                 batch = mn__obj_alloc_many(m, qs->arena, k);
                 if (!batch) {
                     rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
@@ -4088,14 +4718,12 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
             } else {
-                /* the row's text in one allocation */
-                size_t bytes = mn_db_rows_cells(rows, 0, ncells, cells);
-                char *text = bytes ? mn_arena_alloc(qs->arena, bytes + ncells) : NULL;
-                if (bytes && !text) {
-                    rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
-                    break;
-                }
-                rc = mn__row_decode(obj, m, dec, n, cells, rows, 0, c.eng, qs->arena, &text, &e);
+                uint64_t gone = 0;
+                objs[0] = obj;
+                if (c.joins)
+                    rc = joins_alloc(&c, objs, &e);
+                if (rc == MN_OK)
+                    rc = mn__row_store(&rp, objs, rows, &gone, &e);
                 for (size_t i = 0; rc == MN_OK && qs->nannots && i < n; i++) {
                     if (cols[i].field < 0) {
                         mn_value v;
@@ -4105,7 +4733,7 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
                 if (rc == MN_OK && c.joins)
-                    rc = read_joins(&c, obj, rows, cells + n, n, &text, &e);
+                    rc = joins_cache(&c, objs, gone, &e);
             }
             if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
                 rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
@@ -4159,7 +4787,7 @@ static int run_select(mn_qs *qs, mn_err *err)
         len++;
     }
     mn_db_rows_close(rows);
-    if (qs->one_row && len == 1 && rc == MN_OK)
+    if (one_row && len == 1 && rc == MN_OK)
         rc = MN_ENOTFOUND; /* stopped after the only possible row */
     if (rc != MN_ENOTFOUND)
         return settle(qs, err, rc == MN_OK ? MN_ENOMEM : rc, &e);
@@ -4312,7 +4940,7 @@ static int scalar_query(mn_qs *qs, const char *what, mn_value *out, mn_err *err)
         size_t n;
         mn_qs inner = *qs;
         /* values().distinct() counts distinct rows of its columns */
-        inner.mode = vm || qs->distinct ? qs->mode : MODE_OBJECTS;
+        inner.mode = vm || qs->distinct || (qs->mode != MODE_OBJECTS && any_agg(qs)) ? qs->mode : MODE_OBJECTS;
         c.qs = &inner;
         selcol *cols = select_columns(&c, &n);
         mn_buf_printf(&c.sql, "SELECT %s FROM (", what);
@@ -4412,7 +5040,7 @@ void *mn_qs_get(mn_qs *qs, mn_err *err)
         c->order = NULL; /* order_by() with no names, on the copy */
         c->order_set = true;
         c->reversed = false;
-        c->one_row = unique_exact(c);
+        c->one_row = true; /* run_select: when the filter is unique_exact */
     }
     if (c->mode != MODE_OBJECTS) {
         mn_err_set(err, MN_EINVAL, "get() returns instances: on values()/values_list() read mn_qs_rows of a filter");
@@ -4519,7 +5147,8 @@ mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
         put(&c, "(");
         size_t nc;
         mn_qs inner = *qs;
-        inner.mode = MODE_OBJECTS;
+        /* values("status").annotate(n=Count(..)): aggregate over its groups */
+        inner.mode = c.agg_over_annots && qs->mode != MODE_OBJECTS ? qs->mode : MODE_OBJECTS;
         if (!c.agg_over_annots)
             inner.nannots = 0;
         comp ic = c;
@@ -4574,6 +5203,10 @@ mn_map *mn_qs_in_bulk_field(mn_qs *qs, const char *field_name, const mn_value *i
         return NULL;
     if (qs->low || qs->high >= 0) {
         mn_err_set(err, MN_EINVAL, "Cannot use 'limit' or 'offset' with in_bulk");
+        return NULL;
+    }
+    if (qs->mode != MODE_OBJECTS) {
+        mn_err_set(err, MN_EINVAL, "in_bulk() cannot be used with values() or values_list().");
         return NULL;
     }
     const mn_field *f = mn_model_field_by_name(qs->m, field_name && strcmp(field_name, "pk") ? field_name : "pk");
@@ -4647,21 +5280,96 @@ const char *mn_qs_sql(mn_qs *qs, mn_list **params, mn_err *err)
     return mn_buf_cstr(&c.sql);
 }
 
-const char *mn_qs_explain(mn_qs *qs, mn_err *err)
+/* explain()'s options: checked against these names before they reach the
+ * SQL (Django 3.2.13's fix of CVE-2022-28347), in Django's order. */
+static const char *const explain_formats[] = { "JSON", "TEXT", "XML", "YAML", NULL };
+static const char *const explain_options[] = { "ANALYZE", "BUFFERS", "COSTS",   "SETTINGS",
+                                               "SUMMARY", "TIMING",  "VERBOSE", "WAL", NULL };
+
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+static const char *explain_v(mn_qs *qs, mn_err *err, const char *format, va_list ap)
 {
     if (check_qs(qs, err) != MN_OK)
         return NULL;
     mn_db *db = qs_db(qs, err);
     if (!db)
         return NULL;
+    bool pg = mn_db_engine_of(db) == MN_DB_POSTGRES;
     mn_err e = { 0 };
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
-    put(&c, c.eng == MN_DB_POSTGRES ? "EXPLAIN " : "EXPLAIN QUERY PLAN ");
-    size_t n;
-    selcol *cols = select_columns(&c, &n);
+    /* the options, upper-cased as Django does; unknown ones are refused */
+    const char *names[32], *unknown[32];
+    bool values[32];
+    size_t n = 0, nu = 0;
+    const char *name;
+    while ((name = va_arg(ap, const char *)) != NULL) {
+        int value = va_arg(ap, int);
+        /* Django's check of the names: [\w-]+ without "--" */
+        bool ok = *name && !strstr(name, "--");
+        for (const char *p = name; ok && *p; p++)
+            ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+                 *p == '-' || (unsigned char)*p >= 0x80;
+        if (!ok) {
+            mn_err_set(err, MN_EINVAL, "Invalid option name: %s.", py_repr(c.a, mn_str_from(name)));
+            return NULL;
+        }
+        char *up = mn_arena_strdup(c.a, name);
+        if (!up || n == 32) {
+            mn_err_set(err, up ? MN_EINVAL : MN_ENOMEM, up ? "too many explain() options" : "out of memory");
+            return NULL;
+        }
+        for (char *p = up; pg && *p; p++)
+            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        if (pg && in_list(explain_options, up))
+            names[n] = up, values[n++] = value != 0;
+        else if (nu < 32)
+            unknown[nu++] = up;
+    }
+    if (format) {
+        char *up = mn_arena_strdup(c.a, format);
+        if (!up) {
+            mn_err_set(err, MN_ENOMEM, "out of memory");
+            return NULL;
+        }
+        for (char *p = up; *p; p++)
+            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        if (!pg || !in_list(explain_formats, up)) {
+            mn_err_set(err, MN_EINVAL, "%s is not a recognized format.%s", up,
+                       pg ? " Allowed formats: JSON, TEXT, XML, YAML" : "");
+            return NULL;
+        }
+        format = up;
+    }
+    if (nu) {
+        qsort(unknown, nu, sizeof *unknown, cmp_cstr);
+        mn_buf b;
+        mn_buf_init(&b, c.a, 0);
+        for (size_t k = 0; k < nu; k++)
+            mn_buf_printf(&b, "%s%s", k ? ", " : "", unknown[k]);
+        mn_err_set(err, MN_EINVAL, "Unknown options: %s", mn_buf_error(&b) ? "?" : mn_buf_cstr(&b));
+        return NULL;
+    }
+    if (pg) {
+        put(&c, "EXPLAIN");
+        bool any = false;
+        for (size_t k = 0; explain_options[k]; k++)
+            for (size_t o = 0; o < n; o++)
+                if (!strcmp(names[o], explain_options[k])) {
+                    mn_buf_printf(&c.sql, "%s%s %s", any ? ", " : " (", names[o], values[o] ? "true" : "false");
+                    any = true;
+                }
+        if (format)
+            mn_buf_printf(&c.sql, "%sFORMAT %s", any ? ", " : " (", format);
+        put(&c, any || format ? ") " : " ");
+    } else {
+        put(&c, "EXPLAIN QUERY PLAN ");
+    }
+    size_t ncols;
+    selcol *cols = select_columns(&c, &ncols);
     if (cols)
-        compile_select(&c, cols, n, true);
+        compile_select(&c, cols, ncols, true);
     if (c.rc != MN_OK) {
         settle(qs, err, c.rc, &e);
         return NULL;
@@ -4672,22 +5380,43 @@ const char *mn_qs_explain(mn_qs *qs, mn_err *err)
         settle(qs, err, rc, &e);
         return NULL;
     }
+    /* Django: the rows' columns joined by spaces, the rows by newlines
+     * (SQLite's "2 0 0 SCAN shop_product"; PostgreSQL's one column) */
     mn_buf out;
     mn_buf_init(&out, qs->arena, 0);
-    size_t col = mn_db_rows_columns(rows) - 1; /* the detail column */
+    size_t ncol = mn_db_rows_columns(rows);
     bool first = true;
     while ((rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (!first)
             mn_buf_putc(&out, '\n');
         first = false;
-        mn_buf_put_str(&out, mn_db_rows_text(rows, col));
+        for (size_t k = 0; k < ncol; k++) {
+            if (k)
+                mn_buf_putc(&out, ' ');
+            mn_buf_put_str(&out, mn_db_rows_text(rows, k));
+        }
     }
     mn_db_rows_close(rows);
     if (rc != MN_ENOTFOUND) {
         settle(qs, err, rc, &e);
         return NULL;
     }
+    if (mn_buf_error(&out)) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
     return mn_buf_cstr(&out);
+}
+
+const char *mn_qs_explain(mn_qs *qs, mn_err *err) { return mn_qs_explain_opts(qs, err, NULL, NULL); }
+
+const char *mn_qs_explain_opts(mn_qs *qs, mn_err *err, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    const char *r = explain_v(qs, err, format, ap);
+    va_end(ap);
+    return r;
 }
 
 /* ---- iterator ---- */
@@ -4709,7 +5438,7 @@ struct mn_qs_iter {
 static int iter_open_cursor(mn_qs_iter *it, mn_err *err)
 {
     mn_qs *qs = it->base;
-    if (qs->raw_sql || qs->none || qs->err.code)
+    if (qs->raw_sql || qs->none || qs->err)
         return MN_OK; /* run_select reports the error or runs raw SQL once */
     mn_db *db = qs_db(qs, err);
     if (!db)
@@ -4740,10 +5469,12 @@ mn_qs_iter *mn_qs_iterator(mn_qs *qs, size_t chunk_size)
         return NULL;
     it->base = qs;
     const char *const *ord = ordering(qs);
-    if ((!ord || !ord[0]) && !qs->raw_sql && !qs->err.code) {
+    if ((!ord || !ord[0]) && !qs->raw_sql && !qs->err) {
         /* Unordered: walk the primary key so chunks are stable; an integer
          * key of an unsliced QuerySet allows keyset paging. */
         it->base = mn_qs_order_by(qs, "pk", NULL);
+        if (it->base)
+            it->base->reversed = false; /* keyset paging walks the key upwards */
         mn_field_kind k = qs->m->_rt->fields[qs->m->_rt->pk].kind;
         it->keyset = !qs->low && qs->high < 0 && qs->mode == MODE_OBJECTS &&
                      (k == MN_KIND_AUTO || k == MN_KIND_BIGAUTO || k == MN_KIND_BIGINT || k == MN_KIND_INT);
@@ -4846,6 +5577,37 @@ size_t mn_qs_iter_memory(const mn_qs_iter *it) { return it && it->arena ? mn_are
 
 /* ---- writing ---- */
 
+/* update()/delete() of a QuerySet filtered on annotations: the rows are
+ * those of pk__in=<its primary keys>, as Django's related-updates do. */
+static mn_qs *rows_by_pk(mn_qs *qs, mn_err *err)
+{
+    if (!qs->nannots || !qs->where || qs->mode != MODE_OBJECTS)
+        return qs; /* values().annotate() groups: no rows to name */
+    mn_qs *ids = mn_qs_values_list(qs, MN_QS_FLAT, "pk", NULL);
+    mn_value v;
+    if (!ids || mn_qs_to_value(ids, &v, err) != MN_OK)
+        return NULL;
+    mn_qs *all = mn_qs_all(qs->m, qs->arena);
+    if (all && qs->db)
+        all = mn_qs_using(all, qs->db);
+    return all ? mn_qs_filter(all, "pk__in", v) : NULL;
+}
+
+/* Django's repr of an aggregate in an UPDATE's error. */
+static const char *agg_repr(comp *c, const expr *e)
+{
+    static const char *const names[] = { "Count", "Sum", "Avg", "Max", "Min" };
+    if (e->kind == E_AGG && e->field && strcmp(e->field, "*") != 0) {
+        const mn_field *f = resolve_field(c, e->field);
+        if (f)
+            return mn_arena_sprintf(c->a, "%s(Col(%s, %s.%s.%s))", names[e->agg], c->m->_rt->table,
+                                    c->m->app_label ? c->m->app_label : "", c->m->name, f->name);
+    }
+    if (e->kind == E_AGG)
+        return mn_arena_sprintf(c->a, "%s(%s)", names[e->agg], e->field ? e->field : "");
+    return "an expression";
+}
+
 int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
 {
     int rc = check_qs(qs, err);
@@ -4853,6 +5615,10 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
         return rc;
     if (qs->low || qs->high >= 0)
         return mn_err_set(err, MN_EINVAL, "Cannot update a query once a slice has been taken.");
+    if (qs->none)
+        return 0; /* Django runs no query */
+    if (!(qs = rows_by_pk(qs, err)))
+        return err->code ? err->code : mn_err_set(err, MN_ENOMEM, "out of memory");
     mn_db *db = qs_db(qs, err);
     if (!db)
         return MN_EINVAL;
@@ -4877,6 +5643,11 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
             put(&c, ", ");
         put_col(&c, f);
         put(&c, " = ");
+        if (is_expr(v) && has_agg(v.u.obj.ptr)) {
+            cfail(&c, MN_EINVAL, "Aggregate functions are not allowed in this query (%s=%s).", name,
+                  agg_repr(&c, v.u.obj.ptr));
+            break;
+        }
         if (is_expr(v)) {
             compile_expr(&c, v.u.obj.ptr, f);
         } else {
@@ -4885,16 +5656,15 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
                 cfail(&c, MN_EPERM, "NOT NULL constraint failed: %s.%s", qs->m->_rt->table, mn_field_column(f));
                 break;
             }
-            if (mn__to_db(f, v, c.eng, c.a, &p, &e) != MN_OK) {
-                c.rc = e.code ? e.code : MN_EINVAL;
+            /* get_db_prep_save: Django's get_prep_value words and int() */
+            if (lookup_value(&c, f, v, &p) != MN_OK)
                 break;
-            }
             param(&c, p);
         }
     }
     va_end(ap);
     if (c.rc == MN_OK && n == 0)
-        cfail(&c, MN_EINVAL, "update() needs at least one field");
+        return 0; /* update() of no fields: Django runs no query */
     compile_where(&c);
     no_having(&c, "update()");
     if (c.rc != MN_OK)
@@ -4914,6 +5684,10 @@ int64_t mn_qs_delete(mn_qs *qs, mn_map **per_model, mn_err *err)
         return mn_err_set(err, MN_EINVAL, "Cannot use 'limit' or 'offset' with delete.");
     if (qs->distinct)
         return mn_err_set(err, MN_EINVAL, "Cannot call delete() after .distinct().");
+    if (qs->mode != MODE_OBJECTS)
+        return mn_err_set(err, MN_ETYPE, "Cannot call delete() after .values() or .values_list()");
+    if (!(qs = rows_by_pk(qs, err)))
+        return err->code ? err->code : mn_err_set(err, MN_ENOMEM, "out of memory");
     mn_db *db = qs_db(qs, err);
     if (!db)
         return MN_EINVAL;
@@ -5125,6 +5899,14 @@ int64_t mn_model_bulk_update(mn_model *m, void *const *objs, size_t n, const cha
     size_t nfl = 0;
     for (size_t i = 0; fields[i]; i++) {
         const mn_field *f = mn_model_field_by_name(m, fields[i]);
+        size_t fl = strlen(fields[i]);
+        for (size_t j = 0; !f && fl > 3 && !strcmp(fields[i] + fl - 3, "_id") && j < m->_rt->nfields; j++)
+            if (m->_rt->fields[j].kind == MN_KIND_FOREIGNKEY && strlen(m->_rt->fields[j].name) == fl - 3 &&
+                !strncmp(m->_rt->fields[j].name, fields[i], fl - 3))
+                f = &m->_rt->fields[j]; /* the attname, as Options.get_field finds it */
+        mn__rel r;
+        if (!f && mn__rel_find(m, fields[i], true, &r))
+            return mn_err_set(err, MN_EINVAL, "bulk_update() can only be used with concrete fields.");
         if (!f)
             return mn_err_set(err, MN_EINVAL, "%s has no field named '%s'", m->name, fields[i]);
         if (f->primary_key)
