@@ -3722,6 +3722,13 @@ static uint64_t qc_mix_name(uint64_t h, const char *s)
     }
 }
 
+/* A value that goes to the database as one parameter (not NULL, which
+ * compiles to IS NULL, nor a list, map or object). */
+static bool scalar_param(mn_value v)
+{
+    return v.type != MN_VALUE_NULL && v.type != MN_VALUE_LIST && v.type != MN_VALUE_MAP && v.type != MN_VALUE_OBJECT;
+}
+
 /* An AND of leaves, each against a value that is one parameter. */
 static bool qc_where(qc_shape *s, const mn_qobj *q, uint64_t *h)
 {
@@ -3729,13 +3736,8 @@ static bool qc_where(qc_shape *s, const mn_qobj *q, uint64_t *h)
         return qc_where(s, q->a, h) && qc_where(s, q->b, h);
     if (q->kind != Q_LEAF || s->n == QC_MAX_LEAVES)
         return false;
-    switch (q->v.type) {
-    case MN_VALUE_NULL:
-    case MN_VALUE_LIST:
-    case MN_VALUE_MAP:
-    case MN_VALUE_OBJECT: return false;
-    default: break;
-    }
+    if (!scalar_param(q->v))
+        return false;
     s->leaves[s->n++] = q;
     *h = qc_mix_name(*h, q->lookup);
     return true;
@@ -5001,13 +5003,8 @@ static bool unique_exact(mn_qs *qs)
     const mn_qobj *q = qs->where;
     if (!q || q->kind != Q_LEAF || qs->nannots)
         return false;
-    switch (q->v.type) {
-    case MN_VALUE_NULL:
-    case MN_VALUE_LIST:
-    case MN_VALUE_MAP:
-    case MN_VALUE_OBJECT: return false;
-    default: break;
-    }
+    if (!scalar_param(q->v))
+        return false;
     const char *sep = lookup_sep(q->lookup);
     if (sep && strcmp(sep, "__exact") != 0)
         return false;
