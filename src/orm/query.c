@@ -3035,7 +3035,9 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
         if (i)
             put(c, ", ");
         if (cols[i].jparts) {
-            put_json_key(c, cols[i].pf, cols[i].jparts, cols[i].njparts, true);
+            /* the JSON text for rows we decode; a subquery's values compare
+             * as Django's JSON_EXTRACT (SQLite: "blue", not '"blue"') */
+            put_json_key(c, cols[i].pf, cols[i].jparts, cols[i].njparts, c->depth == 0);
             put(c, " AS ");
             mn__quote(&c->sql, cols[i].key);
         } else if (cols[i].jalias) {
