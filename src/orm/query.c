@@ -1316,6 +1316,25 @@ static void bin_operand(comp *c, const expr *e, const mn_field *t)
         put(c, e->v.type == MN_VALUE_FLOAT ? "::double precision" : "::numeric");
 }
 
+/* Django's class name of an operand's output field, for its messages. */
+static const char *operand_class(comp *c, const expr *e)
+{
+    if (e->kind != E_VALUE)
+        return mn__kind_name(expr_kind(c, e));
+    switch (e->v.type) {
+    case MN_VALUE_INT: return "IntegerField";
+    case MN_VALUE_FLOAT: return "FloatField";
+    case MN_VALUE_DECIMAL: return "DecimalField";
+    case MN_VALUE_STR: return "CharField";
+    case MN_VALUE_BOOL: return "BooleanField";
+    case MN_VALUE_DATE: return "DateField";
+    case MN_VALUE_DATETIME: return "DateTimeField";
+    case MN_VALUE_TIME: return "TimeField";
+    case MN_VALUE_DURATION: return "DurationField";
+    default: return "Field";
+    }
+}
+
 static void compile_expr(comp *c, const expr *e, const mn_field *target)
 {
     switch (e->kind) {
@@ -1363,6 +1382,13 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
     }
     case E_VALUE: expr_param(c, e->v, target); return;
     case E_BIN: {
+        if ((e->l->kind == E_F || e->r->kind == E_F) &&
+            (expr_kind(c, e->l) == MN_KIND_JSON) != (expr_kind(c, e->r) == MN_KIND_JSON)) {
+            /* F("tags__size") + 1: Django cannot combine a JSONField */
+            cfail(c, MN_EINVAL, "Expression contains mixed types: %s, %s. You must set output_field.",
+                  operand_class(c, e->l), operand_class(c, e->r));
+            return;
+        }
         if (temporal_kind(c, e->l) || temporal_kind(c, e->r)) {
             compile_temporal(c, e);
             return;
@@ -1928,7 +1954,8 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             }
         }
         put(c, k ? ")" : "1 = 0");
-    } else if (f->kind == MN_KIND_JSON && !json_key && (!strcmp(lk, "contains") || !strcmp(lk, "contained_by"))) {
+    } else if (f->kind == MN_KIND_JSON && (!strcmp(lk, "contains") || !strcmp(lk, "contained_by"))) {
+        /* on a key too ("tags__color__contains"): Django's JSON containment */
         if (!pg) {
             cfail(c, MN_EINVAL, "%s lookup is not supported on this database backend.", lk);
             return;
@@ -2814,6 +2841,23 @@ static void compile_leaf(comp *c, const mn_qobj *q)
             unresolved(c, parts[0]);
             return;
         }
+        char **jparts;
+        size_t njparts;
+        if (an->e->kind == E_F && json_key_ref(c, an->e->field, &jparts, &njparts)) {
+            /* annotate(x=F("tags__color")).filter(x=...): the key's lookup,
+             * as Django's KeyTransform gives */
+            mn_qobj kq = *q;
+            const char *rest = strstr(q->lookup, "__");
+            kq.lookup = mn_arena_sprintf(c->a, "%s%s", an->e->field, rest ? rest : "");
+            if (!kq.lookup) {
+                cfail(c, MN_ENOMEM, "out of memory");
+                return;
+            }
+            compile_leaf(c, &kq);
+            return;
+        }
+        if (c->rc)
+            return;
         /* An annotation: compile its expression as the left side. */
         comp sub = *c;
         mn_buf_init(&sub.sql, c->a, 0);
@@ -2845,7 +2889,8 @@ static void compile_leaf(comp *c, const mn_qobj *q)
              * placeholder lands before the value's. */
             const char *lk = end < n ? parts[n - 1] : "exact";
             bool as_text = !(!strcmp(lk, "exact") || !strcmp(lk, "gt") || !strcmp(lk, "gte") || !strcmp(lk, "lt") ||
-                             !strcmp(lk, "lte") || !strcmp(lk, "in") || !strcmp(lk, "isnull"));
+                             !strcmp(lk, "lte") || !strcmp(lk, "in") || !strcmp(lk, "isnull") ||
+                             !strcmp(lk, "contains") || in_list(json_lookups, lk));
             {
                 mn_buf saved = c->sql;
                 mn_buf_init(&c->sql, c->a, 0);
@@ -3314,7 +3359,9 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
         if (i)
             put(c, ", ");
         if (cols[i].jparts) {
-            put_json_key(c, cols[i].pf, cols[i].jparts, cols[i].njparts, true);
+            /* the JSON text for rows we decode; a subquery's values compare
+             * as Django's JSON_EXTRACT (SQLite: "blue", not '"blue"') */
+            put_json_key(c, cols[i].pf, cols[i].jparts, cols[i].njparts, c->depth == 0);
             put(c, " AS ");
             mn__quote(&c->sql, cols[i].key);
         } else if (cols[i].jalias) {
@@ -5237,9 +5284,18 @@ mn_map *mn_qs_in_bulk_field(mn_qs *qs, const char *field_name, const mn_value *i
             mn_list_push(l, ids[i]);
         c = mn_qs_filter(qs, mn_arena_sprintf(qs->arena, "%s__in", f->name), l ? mn_value_list(l) : mn_value_null());
     }
+    int fi = mn_model_field_index(qs->m, f);
+    if (c->mode == MODE_OBJECTS && !(c->load >> fi & 1)) {
+        /* only()/defer() left the key field out: Django loads it on each
+         * instance as it reads it; one query loads it for all */
+        if ((c = clone(c)) == NULL) {
+            mn_err_set(err, MN_ENOMEM, "out of memory");
+            return NULL;
+        }
+        c->load |= UINT64_C(1) << fi;
+    }
     if (mn_qs_eval(c, err) != MN_OK)
         return NULL;
-    int fi = mn_model_field_index(qs->m, f);
     for (size_t i = 0; out && i < c->len; i++) {
         mn_value v = mn__member_value(c->items[i], qs->m, (size_t)fi);
         mn_str key = mn_value_as_str(v, qs->arena, NULL);

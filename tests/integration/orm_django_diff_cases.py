@@ -589,6 +589,21 @@ case("explain unknown options", ["explain", None, {"bogus": True, "zz": 1}], EX)
 case("explain unknown and known", ["explain", None, {"analyze": True, "drop_table": True}], EX)
 case("explain bad format and option", ["explain", "bogus", {"zz": True}], EX)
 case("explain injection option", ["explain", None, {"analyze) SELECT 1; --": True}], EX)
+
+# ---- ormgaps: more JSON key lookups and expressions ----
+for lk, v in [("tags__color__iexact", "BLUE"), ("tags__color__endswith", "e"), ("tags__color__iendswith", "E"),
+              ("tags__color__contains", "lu"), ("tags__color__regex", "^b"), ("tags__color__iregex", "^B"),
+              ("tags__size__range", [3, 4]), ("tags__size__lte", 4), ("tags__color__istartswith", "B"),
+              ("tags__dims__has_key", "h"), ("tags__dims__h__gte", 40), ("tags__1", "oak"), ("tags__color__gt", "b"),
+              ("tags__size__in", [3, 5]), ("tags__dims", {"$json": {"h": 40}}), ("tags__color__exact", None)]:
+    flt(lk, v)
+case("annotate F json key plus int", ["annots", ["v"]], [("filter", {"tags__size__isnull": False}),
+                                                        ("annotate", {"v": {"$add": [F("tags__size"), 1]}}),
+                                                        ("order_by", ["pk"])])
+case("order by F json annotation", "pks", [("annotate", {"x": F("tags__size")}), ("order_by", ["x", "pk"])])
+case("filter on F json annotation", "pks", [("annotate", {"x": F("tags__color")}), ("filter", {"x": "blue"}),
+                                            ("order_by", ["pk"])])
+case("in_bulk slug deferred", ["in_bulk", ["chair", "oak-desk"], "slug"], [("only", ["id"])])
 # ---- ported from Django's test suite ----
 # Behaviours from django/django's tests (lookup, queries, aggregation,
 # expressions, basic, get_or_create, update, delete, bulk_create,
