@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <math.h>
 #include <string.h>
 #include "manouche/json.h"
@@ -1591,6 +1592,23 @@ static int lookup_value(comp *c, const mn_field *f, mn_value v, mn_value *out)
                     f->kind == MN_KIND_POSINT || f->kind == MN_KIND_POSBIGINT ||
                     (f->kind == MN_KIND_FOREIGNKEY && f->related && mn_model_nfields(f->related) &&
                      mn_model_pk(f->related)->kind != MN_KIND_UUID && mn_model_pk(f->related)->kind != MN_KIND_CHAR);
+    if (f->kind == MN_KIND_UUID && v.type == MN_VALUE_STR) {
+        /* uuid.UUID(text): braces, "urn:uuid:" and dashes aside, 32 hex digits */
+        mn_str t = v.u.s;
+        if (t.len >= 9 && !strncasecmp(t.ptr, "urn:uuid:", 9))
+            t.ptr += 9, t.len -= 9;
+        size_t hex = 0;
+        bool ok = true;
+        for (size_t i = 0; i < t.len && ok; i++) {
+            char ch = t.ptr[i];
+            if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))
+                hex++;
+            else
+                ok = ch == '-' || ch == '{' || ch == '}';
+        }
+        if (!ok || hex != 32)
+            return cfail(c, MN_EINVAL, "\xe2\x80\x9c%.*s\xe2\x80\x9d is not a valid UUID.", MN_STR_FMT(v.u.s));
+    }
     /* an integer field compares against int(value), as Django's
      * get_prep_value does (compile_lookup rounds gte/lt up first) */
     if (int_kind && v.type == MN_VALUE_FLOAT && isfinite(v.u.f) && fabs(v.u.f) < 9.2e18)
@@ -1792,7 +1810,8 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             }
         }
         put(c, k ? ")" : "1 = 0");
-    } else if (f->kind == MN_KIND_JSON && !json_key && (!strcmp(lk, "contains") || !strcmp(lk, "contained_by"))) {
+    } else if (f->kind == MN_KIND_JSON && (!strcmp(lk, "contains") || !strcmp(lk, "contained_by"))) {
+        /* on a key too: a key's value is JSON (KeyTransform's output field) */
         if (!pg) {
             cfail(c, MN_EINVAL, "%s lookup is not supported on this database backend.", lk);
             return;
@@ -1895,7 +1914,9 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         bool lead = !strcmp(base, "contains") || !strcmp(base, "endswith");
         bool trail = !strcmp(base, "contains") || !strcmp(base, "startswith");
         const char *text_lhs = lhs;
-        if (pg && !is_text_kind(f->kind))
+        if (pg && f->kind == MN_KIND_IP)
+            text_lhs = mn_arena_sprintf(c->a, "HOST(%s)", lhs); /* Django's lookup_cast for inet */
+        else if (pg && (!is_text_kind(f->kind) || f->kind == MN_KIND_UUID))
             text_lhs = mn_arena_sprintf(c->a, "%s::text", lhs);
         if (ci) {
             if (pg) {
@@ -2699,7 +2720,8 @@ static void compile_leaf(comp *c, const mn_qobj *q)
              * placeholder lands before the value's. */
             const char *lk = end < n ? parts[n - 1] : "exact";
             bool as_text = !(!strcmp(lk, "exact") || !strcmp(lk, "gt") || !strcmp(lk, "gte") || !strcmp(lk, "lt") ||
-                             !strcmp(lk, "lte") || !strcmp(lk, "in") || !strcmp(lk, "isnull"));
+                             !strcmp(lk, "lte") || !strcmp(lk, "in") || !strcmp(lk, "isnull") ||
+                             !strcmp(lk, "contains") || !strcmp(lk, "contained_by"));
             {
                 mn_buf saved = c->sql;
                 mn_buf_init(&c->sql, c->a, 0);
