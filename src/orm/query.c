@@ -5628,6 +5628,15 @@ static int apply_pairs(void *obj, mn_model *m, mn_arena *a, va_list ap, bool cre
         mn_value v = va_arg(ap, mn_value);
         if (creating && !known_field(m, name))
             return mn_err_set(err, MN_EINVAL, "Invalid field name(s) for model %s: '%s'.", m->name, name);
+        if (creating && is_expr(v)) {
+            mn_buf b;
+            mn_buf_init(&b, a, 0);
+            expr_to_str(v.u.obj.ptr, &b);
+            return mn_err_set(err, MN_EINVAL,
+                              "Failed to insert expression \"%s\" on %s.%s.%s. F() expressions can only be used to "
+                              "update, not to insert.",
+                              mn_buf_cstr(&b) ? mn_buf_cstr(&b) : "?", m->app_label ? m->app_label : "", m->name, name);
+        }
         rc = mn_obj_set(obj, m, name, v, a, err);
     }
     return rc;
@@ -5671,12 +5680,36 @@ static void *get_or_create(mn_qs *qs, bool *created, mn_err *err, bool update, v
     if (obj) {
         if (!update)
             return obj;
+        /* plain defaults are set on the instance and saved; expressions
+         * (F("stock") + 1) cannot live in a member: they go to an UPDATE
+         * of the row, and the instance reads their results back */
+        const char *xnames[MN__MAX_FIELDS + 1];
+        mn_value xvals[MN__MAX_FIELDS];
+        size_t nx = 0;
+        int rc = MN_OK;
         va_list cp;
         va_copy(cp, ap);
-        int rc = apply_pairs(obj, qs->m, qs->arena, cp, false, err);
+        const char *name;
+        while (rc == MN_OK && (name = va_arg(cp, const char *)) != NULL) {
+            mn_value v = va_arg(cp, mn_value);
+            if (is_expr(v) && nx < MN__MAX_FIELDS)
+                xnames[nx] = name, xvals[nx++] = v;
+            else
+                rc = mn_obj_set(obj, qs->m, name, v, qs->arena, err);
+        }
         va_end(cp);
         if (rc == MN_OK)
             rc = mn_obj_save(obj, qs->m, db, NULL, err);
+        if (rc == MN_OK && nx) {
+            mn_qs *row = mn_qs_filter(mn_qs_using(mn_qs_all(qs->m, qs->arena), db), "pk",
+                                      mn__member_value(obj, qs->m, (size_t)qs->m->_rt->pk));
+            for (size_t i = 0; rc == MN_OK && i < nx; i++)
+                if (mn_qs_update(row, err, xnames[i], xvals[i], NULL) < 0)
+                    rc = err && err->code ? err->code : MN_EINVAL;
+            xnames[nx] = NULL;
+            if (rc == MN_OK)
+                rc = mn_obj_refresh_fields(obj, qs->m, db, xnames, qs->arena, err);
+        }
         return rc == MN_OK ? obj : NULL;
     }
     if (e.code != MN_ENOTFOUND) {

@@ -484,7 +484,6 @@ KNOWN.update({
 KNOWN.update({
     "dj annotate F unknown": "the 'Choices are' list also names the annotation being defined (Django resolves it "
                              "before adding it)",
-    "dj uoc defaults F": MISSING,
 })
 KNOWN.update({
     "dj conv created__gt='2024-03-10 02:00'": "deliberate: the same NonExistentTimeError, worded with the zone",
@@ -492,6 +491,10 @@ KNOWN.update({
                       "(Django 3.2 fails with AttributeError or the database's error)",
     "dj conv price='NaN'": "deliberate: a decimal that is no number is refused (later Django's message); 3.2 "
                            "compares with NaN",
+})
+KNOWN.update({
+    "dj uoc defaults F create": "Django's error, with our text of the expression ('(F(stock) + 1)' for Django's "
+                                "'Col(diff_product, diff.Product.stock) + Value(1)')",
 })
 KNOWN_BY_ENGINE = {
     "sqlite3": {
@@ -1041,3 +1044,7 @@ for lk, v in [("available", "True"), ("available", "f"), ("available", "1"), ("a
               ("tags__dims__h__gte", 40), ("tags__nope__isnull", False), ("tags__size", "5"), ("tags__size", 5.0),
               ("tags__color__in", ["blue", None])]:
     flt(lk, v, n="dj conv %s=%r" % (lk, v))
+case("dj uoc defaults F and value", ["update_or_create", {"slug": "chair"},
+                                     {"stock": {"$mul": [F("stock"), 2]}, "name": "Chair 2"}], dump=PD)
+case("dj uoc defaults F rel", ["update_or_create", {"slug": "chair"}, {"stock": F("category__id")}])
+case("dj uoc defaults F create", ["update_or_create", {"slug": "uocf"}, {"stock": {"$add": [F("stock"), 1]}}])
