@@ -2929,6 +2929,54 @@ static const mn_field *order_fk(comp *c, const char *name)
     return f && f->kind == MN_KIND_FOREIGNKEY && f->related && f->related->meta.ordering ? f : NULL;
 }
 
+/* order_by("created__year"): the field's transforms, written as filter()
+ * writes them. false (nothing written) when rest is not all transforms of
+ * the field's kind. */
+static bool order_transform(comp *c, const mn_field *f, const char *rest)
+{
+    char *copy = mn_arena_strdup(c->a, rest);
+    char *parts[8];
+    size_t np = 0;
+    for (char *q = copy; q;) {
+        if (np == 8)
+            return false;
+        char *next = strstr(q, "__");
+        if (next)
+            *next = '\0';
+        parts[np++] = q;
+        q = next ? next + 2 : NULL;
+    }
+    mn_field_kind k = f->kind;
+    for (size_t i = 0; i < np; i++) {
+        bool time_part = !strcmp(parts[i], "time") || in_list(time_transforms, parts[i]);
+        if (!in_list(transforms, parts[i]) || (k != MN_KIND_DATE && k != MN_KIND_DATETIME && k != MN_KIND_TIME) ||
+            (k == MN_KIND_TIME && !in_list(time_transforms, parts[i])) ||
+            (k == MN_KIND_DATE && (time_part || !strcmp(parts[i], "date"))))
+            return false;
+        k = transform_field(parts[i]).kind;
+    }
+    mn_buf lhs;
+    mn_buf_init(&lhs, c->a, 0);
+    put_qcol(c, &lhs, mn_field_column(f));
+    mn_buf saved = c->sql;
+    const mn_field *conv = f;
+    mn_field tf;
+    for (size_t i = 0; i < np; i++) {
+        char *cur = mn_str_dup(c->a, mn_buf_str(&lhs));
+        put_transform(c, parts[i], cur, conv);
+        lhs = c->sql;
+        tf = transform_field(parts[i]);
+        conv = &tf;
+    }
+    c->sql = saved;
+    if (mn_buf_error(&lhs)) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return true;
+    }
+    put(c, mn_buf_cstr(&lhs));
+    return true;
+}
+
 static void compile_order_item(comp *c, const char *name, bool desc, bool reversed, int depth)
 {
     /* A ForeignKey orders by its model's Meta.ordering, as in Django
@@ -2974,6 +3022,8 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
         put(c, ")");
     } else if (f) {
         put_col(c, f);
+    } else if (jf && order_transform(c, jf, sep + 2)) {
+        /* written */
     } else if (find_annot(c->qs, name)) {
         mn__quote(&c->sql, name);
     } else if (sep) {

@@ -459,7 +459,6 @@ KNOWN.update({
                                     "order_by(); we refuse it with the 'Cannot resolve keyword' error",
 })
 KNOWN.update({
-    "dj order by lookup": MISSING,
     "dj values dates": MISSING,
     "dj values_list date transform": MISSING,
 })
@@ -1048,3 +1047,12 @@ case("dj uoc defaults F and value", ["update_or_create", {"slug": "chair"},
                                      {"stock": {"$mul": [F("stock"), 2]}, "name": "Chair 2"}], dump=PD)
 case("dj uoc defaults F rel", ["update_or_create", {"slug": "chair"}, {"stock": F("category__id")}])
 case("dj uoc defaults F create", ["update_or_create", {"slug": "uocf"}, {"stock": {"$add": [F("stock"), 1]}}])
+case("dj order by -year", "pks", [("order_by", ["-created__year", "pk"])])
+case("dj order by date transform", "pks", [("order_by", ["created__date", "-pk"])])
+case("dj order by month day", "pks", [("order_by", ["released__month", "released__day", "pk"])])
+case("dj order by hour reverse", "pks", [("order_by", ["created__hour", "pk"]), ("reverse",)])
+case("dj order by week_day", "pks", [("order_by", ["created__week_day", "created__minute", "pk"])])
+case("dj order by date year", "pks", [("order_by", ["created__date__year", "-pk"])])
+case("dj order by bad transform", "pks", [("order_by", ["released__hour"])])
+case("dj order by transform first", "first", [("order_by", ["-released__year"])])
+case("dj order by transform distinct", "pks", [("distinct",), ("order_by", ["created__year", "pk"])])
