@@ -1841,6 +1841,13 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         put(c, n ? ")" : "1 = 1)");
     } else if (!strcmp(lk, "in")) {
         if (v.type == MN_VALUE_OBJECT && v.u.obj.type && !strcmp(v.u.obj.type->name, "QuerySet")) {
+            const mn_qs *sub = v.u.obj.ptr;
+            if (f->kind == MN_KIND_FOREIGNKEY && f->related && sub->mode == MODE_OBJECTS && sub->m != f->related) {
+                /* Django's check_related_objects for a QuerySet of instances */
+                cfail(c, MN_EINVAL, "Cannot use QuerySet for \"%s\": Use a QuerySet for \"%s\".", sub->m->name,
+                      f->related->name);
+                return;
+            }
             { mn_buf_printf(s, "%s IN (", lhs); use_lhs(c, 1); }
             compile_subquery(c, v.u.obj.ptr);
             put(c, ")");
@@ -3357,7 +3364,7 @@ static void compile_subquery(comp *c, mn_qs *sub)
             return;
         }
         if (n != 1) {
-            cfail(c, MN_EINVAL, "Subqueries used with 'in' must select one column (values_list(\"id\", flat))");
+            cfail(c, MN_ETYPE, "Cannot use multi-field values as a filter value.");
             return;
         }
     } else {

@@ -1056,3 +1056,34 @@ case("dj order by date year", "pks", [("order_by", ["created__date__year", "-pk"
 case("dj order by bad transform", "pks", [("order_by", ["released__hour"])])
 case("dj order by transform first", "first", [("order_by", ["-released__year"])])
 case("dj order by transform distinct", "pks", [("distinct",), ("order_by", ["created__year", "pk"])])
+
+# queries/tests.py: subqueries as values of "in"
+def QS(m, *ops):
+    return {"$qs": {"m": m, "q": [list(o) for o in ops]}}
+
+
+case("dj in sliced subquery", "pks", [("filter", {"pk__in": QS("Review", ("order_by", ["-pk"]), ("slice", 0, 3),
+                                                                    ("values", ["product"]))}), *PK])
+case("dj in instances subquery", "pks", [("filter", {"category__in": QS("Category", ("filter", {"name__startswith": "D"}))}),
+                                         *PK])
+case("dj in two field values", "pks", [("filter", {"pk__in": QS("Review", ("values", ["product", "score"]))})])
+case("dj in other model pks", "pks", [("filter", {"pk__in": QS("Category")}), *PK])
+case("dj in fk other model", "pks", [("filter", {"category__in": QS("Review")}), *PK])
+case("dj in none subquery", "pks", [("filter", {"pk__in": QS("Review", ("none",), ("values", ["product"]))}), *PK])
+case("dj exclude none subquery", "pks", [("exclude", {"pk__in": QS("Review", ("none",), ("values", ["product"]))}), *PK])
+case("dj in distinct subquery", "pks", [("filter", {"pk__in": QS("Review", ("values_list", ["product"], "flat"),
+                                                                  ("distinct",))}), *PK])
+case("dj in annotated subquery", "pks", [("filter", {"pk__in": QS("Product", ("annotate", {"n": agg("Count", "reviews")}),
+                                                                   ("filter", {"n__gte": 1}), ("values", ["pk"]))}), *PK])
+case("dj in subquery of rel filter", "pks", [("filter", {"category__in": QS("Category", ("filter",
+                                                                                        {"products__stock": 0}))}), *PK])
+case("dj in subquery count", "count", [("filter", {"pk__in": QS("Review", ("filter", {"score__gte": 4}),
+                                                                  ("values", ["product_id"]))})])
+case("dj in subquery update", ["update", {"stock": 99}], [("filter", {"pk__in": QS("Review", ("filter", {"score": 5}),
+                                                                                     ("values", ["product"]))})], dump=PD)
+case("dj in subquery delete", "delete", [("filter", {"pk__in": QS("Review", ("filter", {"score": 1}),
+                                                                   ("values", ["product"]))})], dump=RD)
+case("dj review product in", "pks", [("filter", {"product__in": QS("Product", ("filter", {"category": 1}))}), *PK],
+     m="Review")
+case("dj review product name in", "pks", [("filter", {"product__name__in": QS("Product", ("filter", {"stock__gt": 3}),
+                                                                                ("values", ["name"]))}), *PK], m="Review")
