@@ -955,7 +955,8 @@ Test(qs, in_subquery)
     cr_assert_eq(count_where("pk__in", objs), 1, "a QuerySet of objects selects its primary keys");
     mn_value two;
     cr_assert_eq(mn_qs_to_value(mn_qs_values_list(all(), 0, "id", "name", NULL), &two, &err), MN_OK);
-    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "id__in", two), &err), MN_EINVAL);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "id__in", two), &err), MN_ETYPE);
+    cr_assert_str_eq(err.msg, "Cannot use multi-field values as a filter value.");
 }
 
 Test(qs, query_counting)
