@@ -582,8 +582,12 @@ static int set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *ar
         }
         case MN_KIND_DATE: {
             mn_date d;
+            mn_datetime local;
             if (v.type == MN_VALUE_DATE)
                 d = v.u.date;
+            else if (v.type == MN_VALUE_DATETIME && v.u.dt.tz && naive_is_local() &&
+                     mn_datetime_localtime(v.u.dt, mn_tz_default(), &local, NULL) == MN_OK)
+                mn_datetime_fields(local, &d, NULL); /* Django: the date in the default time zone */
             else if (v.type == MN_VALUE_DATETIME)
                 mn_datetime_fields(v.u.dt, &d, NULL);
             else if (v.type != MN_VALUE_STR)

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <math.h>
 #include <string.h>
 #include "manouche/json.h"
@@ -1316,6 +1317,25 @@ static void bin_operand(comp *c, const expr *e, const mn_field *t)
         put(c, e->v.type == MN_VALUE_FLOAT ? "::double precision" : "::numeric");
 }
 
+/* Django's class name of an operand's output field, for its messages. */
+static const char *operand_class(comp *c, const expr *e)
+{
+    if (e->kind != E_VALUE)
+        return mn__kind_name(expr_kind(c, e));
+    switch (e->v.type) {
+    case MN_VALUE_INT: return "IntegerField";
+    case MN_VALUE_FLOAT: return "FloatField";
+    case MN_VALUE_DECIMAL: return "DecimalField";
+    case MN_VALUE_STR: return "CharField";
+    case MN_VALUE_BOOL: return "BooleanField";
+    case MN_VALUE_DATE: return "DateField";
+    case MN_VALUE_DATETIME: return "DateTimeField";
+    case MN_VALUE_TIME: return "TimeField";
+    case MN_VALUE_DURATION: return "DurationField";
+    default: return "Field";
+    }
+}
+
 static void compile_expr(comp *c, const expr *e, const mn_field *target)
 {
     switch (e->kind) {
@@ -1363,6 +1383,13 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
     }
     case E_VALUE: expr_param(c, e->v, target); return;
     case E_BIN: {
+        if ((e->l->kind == E_F || e->r->kind == E_F) &&
+            (expr_kind(c, e->l) == MN_KIND_JSON) != (expr_kind(c, e->r) == MN_KIND_JSON)) {
+            /* F("tags__size") + 1: Django cannot combine a JSONField */
+            cfail(c, MN_EINVAL, "Expression contains mixed types: %s, %s. You must set output_field.",
+                  operand_class(c, e->l), operand_class(c, e->r));
+            return;
+        }
         if (temporal_kind(c, e->l) || temporal_kind(c, e->r)) {
             compile_temporal(c, e);
             return;
@@ -1727,6 +1754,23 @@ static int lookup_value(comp *c, const mn_field *f, mn_value v, mn_value *out)
                     f->kind == MN_KIND_POSINT || f->kind == MN_KIND_POSBIGINT ||
                     (f->kind == MN_KIND_FOREIGNKEY && f->related && mn_model_nfields(f->related) &&
                      mn_model_pk(f->related)->kind != MN_KIND_UUID && mn_model_pk(f->related)->kind != MN_KIND_CHAR);
+    if (f->kind == MN_KIND_UUID && v.type == MN_VALUE_STR) {
+        /* uuid.UUID(text): braces, "urn:uuid:" and dashes aside, 32 hex digits */
+        mn_str t = v.u.s;
+        if (t.len >= 9 && !strncasecmp(t.ptr, "urn:uuid:", 9))
+            t.ptr += 9, t.len -= 9;
+        size_t hex = 0;
+        bool ok = true;
+        for (size_t i = 0; i < t.len && ok; i++) {
+            char ch = t.ptr[i];
+            if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))
+                hex++;
+            else
+                ok = ch == '-' || ch == '{' || ch == '}';
+        }
+        if (!ok || hex != 32)
+            return cfail(c, MN_EINVAL, "\xe2\x80\x9c%.*s\xe2\x80\x9d is not a valid UUID.", MN_STR_FMT(v.u.s));
+    }
     /* an integer field compares against int(value), as Django's
      * get_prep_value does (compile_lookup rounds gte/lt up first) */
     if (int_kind && v.type == MN_VALUE_FLOAT && isfinite(v.u.f) && fabs(v.u.f) < 9.2e18)
@@ -1928,7 +1972,8 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             }
         }
         put(c, k ? ")" : "1 = 0");
-    } else if (f->kind == MN_KIND_JSON && !json_key && (!strcmp(lk, "contains") || !strcmp(lk, "contained_by"))) {
+    } else if (f->kind == MN_KIND_JSON && (!strcmp(lk, "contains") || !strcmp(lk, "contained_by"))) {
+        /* on a key too ("tags__color__contains"): Django's JSON containment */
         if (!pg) {
             cfail(c, MN_EINVAL, "%s lookup is not supported on this database backend.", lk);
             return;
@@ -1958,6 +2003,13 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         put(c, n ? ")" : "1 = 1)");
     } else if (!strcmp(lk, "in")) {
         if (v.type == MN_VALUE_OBJECT && v.u.obj.type && !strcmp(v.u.obj.type->name, "QuerySet")) {
+            const mn_qs *sub = v.u.obj.ptr;
+            if (f->kind == MN_KIND_FOREIGNKEY && f->related && sub->mode == MODE_OBJECTS && sub->m != f->related) {
+                /* Django's check_related_objects for a QuerySet of instances */
+                cfail(c, MN_EINVAL, "Cannot use QuerySet for \"%s\": Use a QuerySet for \"%s\".", sub->m->name,
+                      f->related->name);
+                return;
+            }
             { mn_buf_printf(s, "%s IN (", lhs); use_lhs(c, 1); }
             compile_subquery(c, v.u.obj.ptr);
             put(c, ")");
@@ -2031,7 +2083,9 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         bool lead = !strcmp(base, "contains") || !strcmp(base, "endswith");
         bool trail = !strcmp(base, "contains") || !strcmp(base, "startswith");
         const char *text_lhs = lhs;
-        if (pg && !is_text_kind(f->kind))
+        if (pg && f->kind == MN_KIND_IP)
+            text_lhs = mn_arena_sprintf(c->a, "HOST(%s)", lhs); /* Django's lookup_cast for inet */
+        else if (pg && (!is_text_kind(f->kind) || f->kind == MN_KIND_UUID))
             text_lhs = mn_arena_sprintf(c->a, "%s::text", lhs);
         if (ci) {
             if (pg) {
@@ -2814,6 +2868,23 @@ static void compile_leaf(comp *c, const mn_qobj *q)
             unresolved(c, parts[0]);
             return;
         }
+        char **jparts;
+        size_t njparts;
+        if (an->e->kind == E_F && json_key_ref(c, an->e->field, &jparts, &njparts)) {
+            /* annotate(x=F("tags__color")).filter(x=...): the key's lookup,
+             * as Django's KeyTransform gives */
+            mn_qobj kq = *q;
+            const char *rest = strstr(q->lookup, "__");
+            kq.lookup = mn_arena_sprintf(c->a, "%s%s", an->e->field, rest ? rest : "");
+            if (!kq.lookup) {
+                cfail(c, MN_ENOMEM, "out of memory");
+                return;
+            }
+            compile_leaf(c, &kq);
+            return;
+        }
+        if (c->rc)
+            return;
         /* An annotation: compile its expression as the left side. */
         comp sub = *c;
         mn_buf_init(&sub.sql, c->a, 0);
@@ -2845,7 +2916,8 @@ static void compile_leaf(comp *c, const mn_qobj *q)
              * placeholder lands before the value's. */
             const char *lk = end < n ? parts[n - 1] : "exact";
             bool as_text = !(!strcmp(lk, "exact") || !strcmp(lk, "gt") || !strcmp(lk, "gte") || !strcmp(lk, "lt") ||
-                             !strcmp(lk, "lte") || !strcmp(lk, "in") || !strcmp(lk, "isnull"));
+                             !strcmp(lk, "lte") || !strcmp(lk, "in") || !strcmp(lk, "isnull") ||
+                             !strcmp(lk, "contains") || in_list(json_lookups, lk));
             {
                 mn_buf saved = c->sql;
                 mn_buf_init(&c->sql, c->a, 0);
@@ -3053,6 +3125,54 @@ static const mn_field *order_fk(comp *c, const char *name)
     return f && f->kind == MN_KIND_FOREIGNKEY && f->related && f->related->meta.ordering ? f : NULL;
 }
 
+/* order_by("created__year"): the field's transforms, written as filter()
+ * writes them. false (nothing written) when rest is not all transforms of
+ * the field's kind. */
+static bool order_transform(comp *c, const mn_field *f, const char *rest)
+{
+    char *copy = mn_arena_strdup(c->a, rest);
+    char *parts[8];
+    size_t np = 0;
+    for (char *q = copy; q;) {
+        if (np == 8)
+            return false;
+        char *next = strstr(q, "__");
+        if (next)
+            *next = '\0';
+        parts[np++] = q;
+        q = next ? next + 2 : NULL;
+    }
+    mn_field_kind k = f->kind;
+    for (size_t i = 0; i < np; i++) {
+        bool time_part = !strcmp(parts[i], "time") || in_list(time_transforms, parts[i]);
+        if (!in_list(transforms, parts[i]) || (k != MN_KIND_DATE && k != MN_KIND_DATETIME && k != MN_KIND_TIME) ||
+            (k == MN_KIND_TIME && !in_list(time_transforms, parts[i])) ||
+            (k == MN_KIND_DATE && (time_part || !strcmp(parts[i], "date"))))
+            return false;
+        k = transform_field(parts[i]).kind;
+    }
+    mn_buf lhs;
+    mn_buf_init(&lhs, c->a, 0);
+    put_qcol(c, &lhs, mn_field_column(f));
+    mn_buf saved = c->sql;
+    const mn_field *conv = f;
+    mn_field tf;
+    for (size_t i = 0; i < np; i++) {
+        char *cur = mn_str_dup(c->a, mn_buf_str(&lhs));
+        put_transform(c, parts[i], cur, conv);
+        lhs = c->sql;
+        tf = transform_field(parts[i]);
+        conv = &tf;
+    }
+    c->sql = saved;
+    if (mn_buf_error(&lhs)) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return true;
+    }
+    put(c, mn_buf_cstr(&lhs));
+    return true;
+}
+
 static void compile_order_item(comp *c, const char *name, bool desc, bool reversed, int depth)
 {
     /* A ForeignKey orders by its model's Meta.ordering, as in Django
@@ -3080,6 +3200,11 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
     char **jparts = NULL;
     size_t njparts = 0;
     const mn_field *jf = !f && sep ? json_key_ref(c, name, &jparts, &njparts) : NULL;
+    const mn_field *tf = NULL; /* order_by("created__year"): the field under a transform */
+    if (!f && !jf && sep) {
+        char *head = mn_arena_strndup(c->a, name, (size_t)(sep - name));
+        tf = head ? resolve_field(c, head) : NULL;
+    }
     const selcol *jsel = NULL;
     for (size_t i = 0; jf && c->eng == MN_DB_POSTGRES && !c->ord_select && i < c->nsel; i++)
         if (c->sel[i].jparts && !strcmp(c->sel[i].key, name))
@@ -3095,6 +3220,8 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
         put_json_key(c, jf, jparts, njparts, false);
     } else if (f) {
         put_col(c, f);
+    } else if (tf && order_transform(c, tf, sep + 2)) {
+        /* written */
     } else if (find_annot(c->qs, name)) {
         mn__quote(&c->sql, name);
     } else if (sep) {
@@ -3314,7 +3441,9 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
         if (i)
             put(c, ", ");
         if (cols[i].jparts) {
-            put_json_key(c, cols[i].pf, cols[i].jparts, cols[i].njparts, true);
+            /* the JSON text for rows we decode; a subquery's values compare
+             * as Django's JSON_EXTRACT (SQLite: "blue", not '"blue"') */
+            put_json_key(c, cols[i].pf, cols[i].jparts, cols[i].njparts, c->depth == 0);
             put(c, " AS ");
             mn__quote(&c->sql, cols[i].key);
         } else if (cols[i].jalias) {
@@ -3436,7 +3565,7 @@ static void compile_subquery(comp *c, mn_qs *sub)
             return;
         }
         if (n != 1) {
-            cfail(c, MN_EINVAL, "Subqueries used with 'in' must select one column (values_list(\"id\", flat))");
+            cfail(c, MN_ETYPE, "Cannot use multi-field values as a filter value.");
             return;
         }
     } else {
@@ -3722,6 +3851,13 @@ static uint64_t qc_mix_name(uint64_t h, const char *s)
     }
 }
 
+/* A value that goes to the database as one parameter (not NULL, which
+ * compiles to IS NULL, nor a list, map or object). */
+static bool scalar_param(mn_value v)
+{
+    return v.type != MN_VALUE_NULL && v.type != MN_VALUE_LIST && v.type != MN_VALUE_MAP && v.type != MN_VALUE_OBJECT;
+}
+
 /* An AND of leaves, each against a value that is one parameter. */
 static bool qc_where(qc_shape *s, const mn_qobj *q, uint64_t *h)
 {
@@ -3729,13 +3865,8 @@ static bool qc_where(qc_shape *s, const mn_qobj *q, uint64_t *h)
         return qc_where(s, q->a, h) && qc_where(s, q->b, h);
     if (q->kind != Q_LEAF || s->n == QC_MAX_LEAVES)
         return false;
-    switch (q->v.type) {
-    case MN_VALUE_NULL:
-    case MN_VALUE_LIST:
-    case MN_VALUE_MAP:
-    case MN_VALUE_OBJECT: return false;
-    default: break;
-    }
+    if (!scalar_param(q->v))
+        return false;
     s->leaves[s->n++] = q;
     *h = qc_mix_name(*h, q->lookup);
     return true;
@@ -5100,13 +5231,8 @@ static bool unique_exact(mn_qs *qs)
     const mn_qobj *q = qs->where;
     if (!q || q->kind != Q_LEAF || qs->nannots)
         return false;
-    switch (q->v.type) {
-    case MN_VALUE_NULL:
-    case MN_VALUE_LIST:
-    case MN_VALUE_MAP:
-    case MN_VALUE_OBJECT: return false;
-    default: break;
-    }
+    if (!scalar_param(q->v))
+        return false;
     const char *sep = lookup_sep(q->lookup);
     if (sep && strcmp(sep, "__exact") != 0)
         return false;
@@ -5339,9 +5465,18 @@ mn_map *mn_qs_in_bulk_field(mn_qs *qs, const char *field_name, const mn_value *i
             mn_list_push(l, ids[i]);
         c = mn_qs_filter(qs, mn_arena_sprintf(qs->arena, "%s__in", f->name), l ? mn_value_list(l) : mn_value_null());
     }
+    int fi = mn_model_field_index(qs->m, f);
+    if (c->mode == MODE_OBJECTS && !(c->load >> fi & 1)) {
+        /* only()/defer() left the key field out: Django loads it on each
+         * instance as it reads it; one query loads it for all */
+        if ((c = clone(c)) == NULL) {
+            mn_err_set(err, MN_ENOMEM, "out of memory");
+            return NULL;
+        }
+        c->load |= UINT64_C(1) << fi;
+    }
     if (mn_qs_eval(c, err) != MN_OK)
         return NULL;
-    int fi = mn_model_field_index(qs->m, f);
     for (size_t i = 0; out && i < c->len; i++) {
         mn_value v = mn__member_value(c->items[i], qs->m, (size_t)fi);
         mn_str key = mn_value_as_str(v, qs->arena, NULL);
@@ -6136,6 +6271,15 @@ static int apply_pairs(void *obj, mn_model *m, mn_arena *a, va_list ap, bool cre
         mn_value v = va_arg(ap, mn_value);
         if (creating && !known_field(m, name))
             return mn_err_set(err, MN_EINVAL, "Invalid field name(s) for model %s: '%s'.", m->name, name);
+        if (creating && is_expr(v)) {
+            mn_buf b;
+            mn_buf_init(&b, a, 0);
+            expr_to_str(v.u.obj.ptr, &b);
+            return mn_err_set(err, MN_EINVAL,
+                              "Failed to insert expression \"%s\" on %s.%s.%s. F() expressions can only be used to "
+                              "update, not to insert.",
+                              mn_buf_cstr(&b) ? mn_buf_cstr(&b) : "?", m->app_label ? m->app_label : "", m->name, name);
+        }
         rc = mn_obj_set(obj, m, name, v, a, err);
     }
     return rc;
@@ -6179,12 +6323,36 @@ static void *get_or_create(mn_qs *qs, bool *created, mn_err *err, bool update, v
     if (obj) {
         if (!update)
             return obj;
+        /* plain defaults are set on the instance and saved; expressions
+         * (F("stock") + 1) cannot live in a member: they go to an UPDATE
+         * of the row, and the instance reads their results back */
+        const char *xnames[MN__MAX_FIELDS + 1];
+        mn_value xvals[MN__MAX_FIELDS];
+        size_t nx = 0;
+        int rc = MN_OK;
         va_list cp;
         va_copy(cp, ap);
-        int rc = apply_pairs(obj, qs->m, qs->arena, cp, false, err);
+        const char *name;
+        while (rc == MN_OK && (name = va_arg(cp, const char *)) != NULL) {
+            mn_value v = va_arg(cp, mn_value);
+            if (is_expr(v) && nx < MN__MAX_FIELDS)
+                xnames[nx] = name, xvals[nx++] = v;
+            else
+                rc = mn_obj_set(obj, qs->m, name, v, qs->arena, err);
+        }
         va_end(cp);
         if (rc == MN_OK)
             rc = mn_obj_save(obj, qs->m, db, NULL, err);
+        if (rc == MN_OK && nx) {
+            mn_qs *row = mn_qs_filter(mn_qs_using(mn_qs_all(qs->m, qs->arena), db), "pk",
+                                      mn__member_value(obj, qs->m, (size_t)qs->m->_rt->pk));
+            for (size_t i = 0; rc == MN_OK && i < nx; i++)
+                if (mn_qs_update(row, err, xnames[i], xvals[i], NULL) < 0)
+                    rc = err && err->code ? err->code : MN_EINVAL;
+            xnames[nx] = NULL;
+            if (rc == MN_OK)
+                rc = mn_obj_refresh_fields(obj, qs->m, db, xnames, qs->arena, err);
+        }
         return rc == MN_OK ? obj : NULL;
     }
     if (e.code != MN_ENOTFOUND) {

@@ -391,6 +391,50 @@ Test(model, signals)
     cr_assert(strstr(err.msg, "read-only"));
 }
 
+/* Ported from Django's signals and get_or_create tests: post_save's
+ * created flag through get_or_create/update_or_create, and no save signals
+ * from QuerySet.update() or bulk_create(). */
+Test(model, signals_created_flag_and_bulk_paths)
+{
+    mn_err err = { 0 };
+    saves = creations = 0;
+    mn_signal_connect(&mn_post_save, on_post_save, &(mn_receiver_opts){ .sender = &product_model });
+    mn_qs *lamp = mn_qs_filter(mn_qs_all(&product_model, A), "name", mn_value_cstr("Lamp"));
+    bool created = false;
+    product *p = mn_qs_get_or_create(lamp, &created, &err, "price", dec("2.50"), NULL);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert(created);
+    cr_assert_eq(saves, 1);
+    cr_assert_eq(creations, 1);
+    cr_assert_not_null(mn_qs_get_or_create(lamp, &created, &err, "price", dec("9"), NULL), "%s", err.msg);
+    cr_assert_not(created);
+    cr_assert_eq(saves, 1, "a get sends nothing");
+    p = mn_qs_update_or_create(lamp, &created, &err, "stock", mn_value_int(4), NULL);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert_not(created);
+    cr_assert_eq(p->stock, 4);
+    cr_assert_eq(saves, 2);
+    cr_assert_eq(creations, 1, "an update is created=False");
+    /* an expression default updates the row and is read back */
+    p = mn_qs_update_or_create(lamp, &created, &err, "stock", mn_expr_add(A, mn_f(A, "stock"), mn_value_int(1)), NULL);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert_eq(p->stock, 5);
+    cr_assert_null(mn_qs_update_or_create(mn_qs_filter(mn_qs_all(&product_model, A), "name", mn_value_cstr("New")),
+                                          &created, &err, "stock", mn_f(A, "stock"), NULL));
+    cr_assert(strstr(err.msg, "F() expressions can only be used to update, not to insert."), "%s", err.msg);
+    int before = saves;
+    cr_assert_eq(mn_qs_update(mn_qs_all(&product_model, A), &err, "stock", mn_value_int(7), NULL), 1, "%s", err.msg);
+    void *objs[2];
+    for (int i = 0; i < 2; i++) {
+        objs[i] = mn_model_new(&product_model, A, &err);
+        cr_assert_eq(mn_obj_set(objs[i], &product_model, "name", mn_value_cstr(i ? "B2" : "B1"), A, &err), MN_OK);
+        cr_assert_eq(mn_obj_set(objs[i], &product_model, "slug", mn_value_cstr(i ? "b2" : "b1"), A, &err), MN_OK);
+        cr_assert_eq(mn_obj_set(objs[i], &product_model, "price", dec("1"), A, &err), MN_OK);
+    }
+    cr_assert_eq(mn_model_bulk_create(&product_model, objs, 2, 0, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(saves, before, "update() and bulk_create() send no save signals");
+}
+
 Test(model, instances_as_template_values)
 {
     mn_err err = { 0 };
