@@ -347,8 +347,21 @@ static mn_qs *apply(mn_qs *qs, mn_value op)
         return mn_qs_distinct(qs);
     if (!strcmp(name, "none"))
         return mn_qs_none(qs);
+    if (!strcmp(name, "select_for_update") && a1.type == MN_VALUE_MAP) {
+        /* {"nowait": bool, "skip_locked": bool, "no_key": bool, "of": [names]} */
+        mn_value nw = key(a1, "nowait"), sl = key(a1, "skip_locked"), nk = key(a1, "no_key");
+        unsigned flags = (nw.type == MN_VALUE_BOOL && nw.u.b ? MN_SFU_NOWAIT : 0) |
+                         (sl.type == MN_VALUE_BOOL && sl.u.b ? MN_SFU_SKIP_LOCKED : 0) |
+                         (nk.type == MN_VALUE_BOOL && nk.u.b ? MN_SFU_NO_KEY : 0);
+        names8 n = names_of(key(a1, "of"));
+        return mn_qs_select_for_update_opts(qs, flags, N8(n));
+    }
     if (!strcmp(name, "select_for_update"))
         return mn_qs_select_for_update(qs);
+    if (!strcmp(name, "select_related")) {
+        names8 n = names_of(a1);
+        return mn_qs_select_related(qs, N8(n));
+    }
     if (!strcmp(name, "slice"))
         return mn_qs_slice(qs, a1.type == MN_VALUE_INT ? a1.u.i : 0, a2.type == MN_VALUE_INT ? a2.u.i : -1);
     if (!strcmp(name, "values")) {
@@ -493,6 +506,21 @@ static mn_value field_row(void *obj, mn_model *m, names8 n)
         mn_list_push(row, v);
     }
     return mn_value_list(row);
+}
+
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* sorted(obj.get_deferred_fields()) */
+static mn_value deferred_sorted(void *obj, mn_model *m)
+{
+    size_t n = 0;
+    const char **names = mn_obj_deferred_fields(obj, m, A, &n);
+    mn_list *l = mn_list_new(A, n);
+    if (names)
+        qsort(names, n, sizeof *names, cmp_cstr);
+    for (size_t i = 0; names && i < n; i++)
+        mn_list_push(l, mn_value_cstr(names[i]));
+    return mn_value_list(l);
 }
 
 static void *load(mn_model *m, int64_t pk)
@@ -803,6 +831,36 @@ static mn_value run_terminal(mn_model *m, mn_qs *qs, mn_value act)
         }
         return field_row(obj, m, names_of(changed));
     }
+    if (!strcmp(name, "deferred")) {
+        /* per instance: [pk, deferred before, the fields read, after
+         * refresh_from_db(fields) when a2 is given ("all": no fields),
+         * deferred at the end], deferred lists sorted */
+        size_t len;
+        void **items = mn_qs_items(qs, &len);
+        if (!items && mn_qs_error(qs)->code) {
+            fail_with(mn_qs_error(qs));
+            return mn_value_null();
+        }
+        mn_list *l = mn_list_new(A, len);
+        for (size_t i = 0; i < len; i++) {
+            mn_list *row = mn_list_new(A, 4);
+            mn_list_push(row, mn_value_int(mn_obj_pk(items[i], m)));
+            mn_list_push(row, deferred_sorted(items[i], m));
+            mn_list_push(row, field_row(items[i], m, names_of(a1)));
+            if (a2.type != MN_VALUE_NULL) {
+                names8 f = names_of(a2);
+                int rc = a2.type == MN_VALUE_STR ? mn_obj_refresh(items[i], m, NULL, A, &err)
+                                                 : mn_obj_refresh_fields(items[i], m, NULL, f.n, A, &err);
+                if (rc != MN_OK) {
+                    fail_with(&err);
+                    return mn_value_null();
+                }
+            }
+            mn_list_push(row, deferred_sorted(items[i], m));
+            mn_list_push(l, mn_value_list(row));
+        }
+        return mn_value_list(l);
+    }
     if (!strcmp(name, "display")) {
         void *obj = load(m, a1.u.i);
         if (!obj)
@@ -834,7 +892,18 @@ static mn_value run_terminal(mn_model *m, mn_qs *qs, mn_value act)
         return mn_value_list(l);
     }
     if (!strcmp(name, "explain")) {
-        const char *plan = mn_qs_explain(qs, &err);
+        /* ["explain", format, {option: bool}] (up to 4 options) */
+        const char *on[4] = { 0 };
+        int ov[4] = { 0 };
+        for (size_t i = 0; a2.type == MN_VALUE_MAP && i < mn_map_len(a2.u.map) && i < 4; i++) {
+            on[i] = mn_str_dup(A, mn_map_key_at(a2.u.map, i));
+            mn_value v = mn_map_value_at(a2.u.map, i);
+            ov[i] = v.type == MN_VALUE_BOOL ? v.u.b : v.type == MN_VALUE_INT ? v.u.i != 0 : 0;
+        }
+        const char *plan = a1.type == MN_VALUE_NULL && a2.type == MN_VALUE_NULL
+                               ? mn_qs_explain(qs, &err)
+                               : mn_qs_explain_opts(qs, &err, a1.type == MN_VALUE_STR ? cstr(a1) : NULL, on[0], ov[0],
+                                                    on[1], ov[1], on[2], ov[2], on[3], ov[3], NULL);
         if (!plan)
             fail_with(&err);
         return mn_value_bool(plan && *plan);

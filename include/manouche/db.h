@@ -70,6 +70,26 @@ int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t npa
  * so the statement cache is searched without hashing the text again. */
 int mn_db_execute_hashed(mn_db *db, const char *sql, uint64_t hash, const mn_value *params, size_t nparams,
                          mn_db_rows **rows, mn_err *err);
+/* A prepared statement remembered by a caller for one connection, so that
+ * running the same text again skips the statement cache's search. Zero it
+ * ({0}) before the first use. */
+typedef struct mn_db_stmt_ref {
+    void *stmt;     /* the connection's statement (opaque) */
+    uint64_t epoch; /* the connection's statement cache when it was found */
+} mn_db_stmt_ref;
+
+/* mn_db_execute_hashed that starts from *ref: when ref holds the statement
+ * this connection prepared for sql and its cache has dropped nothing since
+ * (no reconnect, no DDL on PostgreSQL, no overflow), the statement runs
+ * without searching the cache. On return *ref holds the statement used (or
+ * is unchanged on an error before one was found). A ref is for one sql
+ * text (one whose hash differs is not taken). ref lives in the
+ * caller's memory and is read and written only during the call; a ref
+ * from another connection is never taken (epochs are unique per process).
+ * Logging, observers and the query counters see the statement as any
+ * other. Same results and errors as mn_db_execute. */
+int mn_db_execute_ref(mn_db *db, const char *sql, uint64_t hash, mn_db_stmt_ref *ref, const mn_value *params,
+                      size_t nparams, mn_db_rows **rows, mn_err *err);
 /* The statement cache's hash of sql. Pure; thread-safe. */
 uint64_t mn_db_sql_hash(const char *sql);
 
@@ -117,6 +137,44 @@ void mn_db_rows_cell(const mn_db_rows *rows, size_t i, mn_db_cell *out);
  * mn_db_rows_next or close. A column past the last reads as NULL. Returns
  * the total length of the text cells (what copying them out takes). */
 size_t mn_db_rows_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out);
+
+/* Reading a row straight into a struct (the ORM's instances): how
+ * mn_db_rows_store stores a column. A column is stored only when its
+ * storage type is the one named; any other (NULL, a text in an integer
+ * column...) is left to the caller as a cell. */
+enum {
+    MN_DB_AS_CELL, /* never stored: always given as a cell */
+    MN_DB_AS_I64,  /* an INTEGER, as int64_t */
+    MN_DB_AS_I32,  /* an INTEGER, as int32_t (truncated as a cast does) */
+    MN_DB_AS_I16,  /* an INTEGER, as int16_t (likewise) */
+    MN_DB_AS_BOOL, /* an INTEGER, as bool (nonzero: true) */
+    MN_DB_AS_F64,  /* a FLOAT, as double */
+    MN_DB_AS_TEXT, /* a text (or blob), as an mn_str borrowing the row's
+                    * bytes: valid until the next mn_db_rows_next or close */
+    MN_DB_AS_SKIP, /* neither stored nor given */
+};
+typedef struct mn_db_store {
+    uint32_t offset; /* of the member in its struct */
+    uint8_t as;      /* MN_DB_AS_* */
+    uint8_t dst;     /* which struct: an index into mn_db_rows_store's dst */
+    uint8_t user[2]; /* the caller's own (ignored here) */
+} mn_db_store;
+/* What mn_db_rows_store did, bit k for column first + k. */
+typedef struct mn_db_stored {
+    mn_db_cell *cells; /* in: room for n cells */
+    uint64_t rest;     /* out: given in cells[k] (as mn_db_rows_cell gives
+                        * it), not stored */
+    uint64_t texts;    /* out: stored as a borrowed text */
+    size_t bytes;      /* out: the borrowed texts' total length, plus one
+                        * byte for each (room for their NULs) */
+} mn_db_stored;
+/* Columns first .. first + n - 1 (n <= 64) of the current row into
+ * structs, in one pass: column first + k as plan[k] says, into the struct
+ * at dst[plan[k].dst]. The caller then converts the cells of out->rest and
+ * copies the borrowed texts of out->texts (out->cells[k] is written for
+ * the columns of rest only). A column past the last reads as NULL. */
+void mn_db_rows_store(const mn_db_rows *rows, size_t first, size_t n, const mn_db_store *plan, void *const *dst,
+                      mn_db_stored *out);
 /* Column i as an mn_value with its storage type; text is copied into arena. */
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out);
 /* Ends the cursor (resets the cached statement). NULL is allowed. */

@@ -293,7 +293,25 @@ typedef struct mn_model_hooks {
     int (*clean)(void *obj, mn_err *err);
     /* __str__ */
     int (*to_str)(const void *obj, mn_buf *out);
+    /* Called after the row is written and post_save sent (the code after
+     * super().save() in an overridden save()); created tells an INSERT from
+     * an UPDATE. An error is save()'s result (the row stays written unless
+     * the save runs inside a transaction that then rolls back). Like
+     * Django's save(), it is not called by bulk_create, bulk_update or
+     * update(). */
+    int (*after_save)(void *obj, bool created, mn_err *err);
 } mn_model_hooks;
+
+/* A computed attribute: Django's @property, or a method without arguments
+ * such as get_absolute_url(). Templates ({{ product.discounted_price }}),
+ * signal receivers reading an instance value and redirect(obj) find it by
+ * name after the fields, before the query's annotations and the automatic
+ * get_FOO_display (which it can replace). fn fills out; strings it makes go
+ * in arena. C code calls its own function directly. */
+typedef struct mn_model_property {
+    const char *name;
+    int (*fn)(const void *obj, mn_arena *arena, mn_value *out);
+} mn_model_property;
 
 struct mn__model_rt; /* set-up data, private */
 struct mn_m2m;       /* a ManyToManyField (relation.h) */
@@ -308,6 +326,8 @@ struct mn_model {
     mn_model_hooks hooks;
     /* ManyToManyFields (relation.h): { MN_M2M("tags", tag_model), MN_M2M_END } */
     const struct mn_m2m *many_to_many;
+    /* Computed attributes: { { "is_in_stock", fn }, { NULL, NULL } } */
+    const mn_model_property *properties;
     struct mn__model_rt *_rt; /* private: filled on first use */
 };
 
@@ -425,6 +445,12 @@ int mn_obj_get(const void *obj, mn_model *m, const char *field, mn_value *out);
 
 /* True when field was not loaded (false for unknown names). */
 bool mn_obj_is_deferred(const void *obj, const mn_model *m, const char *field);
+/* get_deferred_fields(): the attribute names of the fields not loaded
+ * ("category_id" for a ForeignKey, as Django's attname), in field order,
+ * NULL-terminated, in arena; *n (may be NULL) gets their number. An
+ * instance without deferred fields gives an empty list. NULL only when the
+ * arena is exhausted or the model is invalid. */
+const char **mn_obj_deferred_fields(const void *obj, mn_model *m, mn_arena *arena, size_t *n);
 /* Loads the deferred field (every deferred field when field is NULL) with
  * one SELECT by primary key on the connection of the QuerySet that made
  * the instance (the thread's ORM connection when it had none); strings go
@@ -473,12 +499,13 @@ int64_t mn_obj_delete(void *obj, mn_model *m, mn_db *db, mn_err *err);
 /* The delete itself, without hooks.delete (a soft-delete model's
  * hard_delete(), Django's super().delete()). Same results. */
 int64_t mn_obj_delete_row(void *obj, mn_model *m, mn_db *db, mn_err *err);
-/* refresh_from_db(): reloads every field (strings into arena). MN_ENOTFOUND
+/* refresh_from_db(): reloads every loaded field (strings into arena); as in
+ * Django, fields deferred by only()/defer() stay deferred. MN_ENOTFOUND
  * when the row is gone. */
 int mn_obj_refresh(void *obj, mn_model *m, mn_db *db, mn_arena *arena, mn_err *err);
 /* refresh_from_db(fields=[...]): reloads only the named fields (names or
- * ForeignKey attnames, NULL-terminated; NULL: every field, an empty list:
- * none, without a query). MN_EINVAL "Product has no field named 'stok'",
+ * ForeignKey attnames, NULL-terminated; NULL: as mn_obj_refresh, an empty
+ * list: none, without a query); named deferred fields become loaded. MN_EINVAL "Product has no field named 'stok'",
  * MN_ENOTFOUND when the row is gone, or the database's error. */
 int mn_obj_refresh_fields(void *obj, mn_model *m, mn_db *db, const char *const *fields, mn_arena *arena, mn_err *err);
 /* full_clean(): max_length, null/blank, choices, decimal digits,

@@ -115,6 +115,19 @@ mn_qs *mn_qs_annotate(mn_qs *qs, ...);
 /* SELECT ... FOR UPDATE (PostgreSQL; ignored on SQLite, which locks the
  * whole database for a write transaction). */
 mn_qs *mn_qs_select_for_update(mn_qs *qs);
+/* select_for_update(nowait=, skip_locked=, no_key=, of=(...)): flags
+ * (MN_SFU_*), then the `of` names ending with NULL: "self" or paths given
+ * to select_related ("category"). On PostgreSQL: FOR [NO KEY] UPDATE
+ * [OF "shop_product", "T1"] [NOWAIT | SKIP LOCKED]; a name that is neither
+ * gives Django's FieldError message ("Invalid field name(s) given in
+ * select_for_update(of=(...)): x. Only relational fields followed in the
+ * query are allowed. Choices are: self, category."). NOWAIT with
+ * SKIP_LOCKED: MN_EINVAL "The nowait option cannot be used with
+ * skip_locked.". Ignored on SQLite, as the plain form. A row NOWAIT finds
+ * locked fails the query (MN_ETIMEOUT, PostgreSQL's "could not obtain lock
+ * on row ..."). */
+enum { MN_SFU_NOWAIT = 1, MN_SFU_SKIP_LOCKED = 2, MN_SFU_NO_KEY = 4 };
+mn_qs *mn_qs_select_for_update_opts(mn_qs *qs, unsigned flags, ...);
 /* Model.objects.raw(sql, params): a QuerySet of instances built from the
  * columns of sql (by column name; the primary key is required). */
 mn_qs *mn_qs_raw(mn_model *m, mn_arena *arena, const char *sql, const mn_value *params, size_t nparams);
@@ -167,8 +180,21 @@ mn_map *mn_qs_in_bulk(mn_qs *qs, const mn_value *ids, size_t nids, mn_err *err);
  * field must be unique (MN_EINVAL "in_bulk()'s field_name must be a unique
  * field but 'name' isn't."). field_name NULL or "pk": the primary key. */
 mn_map *mn_qs_in_bulk_field(mn_qs *qs, const char *field_name, const mn_value *ids, size_t nids, mn_err *err);
-/* explain(): the database's plan as text (in the qs arena). */
+/* explain(): the database's plan as text (in the qs arena): each row's
+ * columns joined by spaces, rows by newlines, as Django's (SQLite's
+ * "2 0 0 SCAN shop_product"). */
 const char *mn_qs_explain(mn_qs *qs, mn_err *err);
+/* explain(format=..., analyze=True, ...): format NULL or "json", "text",
+ * "xml", "yaml" (any case; PostgreSQL, which returns the plan in it: JSON
+ * as text, where Django returns the decoded list's repr), then (name, int)
+ * pairs ending with NULL: PostgreSQL's analyze, buffers, costs, settings,
+ * summary, timing, verbose, wal, each true or false:
+ *     mn_qs_explain_opts(qs, &err, "json", "analyze", 1, "costs", 0, NULL)
+ * Names are checked before they reach the SQL. MN_EINVAL with Django's
+ * messages: "XML is not a recognized format." (SQLite has none; PostgreSQL
+ * adds " Allowed formats: JSON, TEXT, XML, YAML"), "Unknown options:
+ * BOGUS, ZZ" (sorted; SQLite takes none). analyze runs the query. */
+const char *mn_qs_explain_opts(mn_qs *qs, mn_err *err, const char *format, ...);
 /* str(qs.query): the SELECT with %s placeholders; *params (may be NULL)
  * receives the parameters. In the qs arena. */
 const char *mn_qs_sql(mn_qs *qs, mn_list **params, mn_err *err);

@@ -1,6 +1,7 @@
 /* The database layer: statements cache, placeholders, transactions, logs,
  * per-thread connections. Backends live in sqlite.c and postgres.c. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,12 @@ static double now_s(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+/* Statement-cache epochs, unique in the process: a mn_db_stmt_ref from
+ * another connection, or from before a drop, never matches. */
+static _Atomic uint64_t epoch_seq;
+
+static uint64_t new_epoch(void) { return atomic_fetch_add(&epoch_seq, 1) + 1; }
 
 mn_db *mn_db_open(const mn_db_config *cfg, mn_err *err)
 {
@@ -37,6 +44,7 @@ mn_db *mn_db_open(const mn_db_config *cfg, mn_err *err)
     db->rows.db = db;
     db->opened_at = now_s();
     db->conn_max_age = cfg->conn_max_age;
+    db->stmt_epoch = new_epoch();
     if (ops->open(db, cfg, err)) {
         free(db);
         return NULL;
@@ -64,6 +72,7 @@ static void stmt_drop(mn_db *db, mn__stmt *st, bool finalize)
 
 static void cache_drop_all(mn_db *db, bool finalize)
 {
+    db->stmt_epoch = new_epoch();
     for (size_t b = 0; b < MN__STMT_BUCKETS; b++) {
         mn__stmt *st = db->buckets[b];
         while (st) {
@@ -286,6 +295,7 @@ static mn__stmt *stmt_get(mn_db *db, const char *sql, uint64_t h, mn_err *err)
     }
     st->hash = h;
     st->txn = txn_kind(sql);
+    st->ddl = is_ddl(sql);
     mn_buf native;
     mn_buf_init(&native, NULL, 0);
     if (translate(db, sql, &native, &st->nparams)) {
@@ -386,6 +396,12 @@ int mn_db_execute(mn_db *db, const char *sql, const mn_value *params, size_t npa
 int mn_db_execute_hashed(mn_db *db, const char *sql, uint64_t hash, const mn_value *params, size_t nparams,
                          mn_db_rows **rows, mn_err *err)
 {
+    return mn_db_execute_ref(db, sql, hash, NULL, params, nparams, rows, err);
+}
+
+int mn_db_execute_ref(mn_db *db, const char *sql, uint64_t hash, mn_db_stmt_ref *ref, const mn_value *params,
+                      size_t nparams, mn_db_rows **rows, mn_err *err)
+{
     if (rows)
         *rows = NULL;
     mn_db_rows_close(&db->rows);
@@ -428,7 +444,14 @@ again:
     }
     if (db->stale_stmts)
         cache_forget(db);
-    mn__stmt *st = stmt_get(db, sql, hash, err);
+    mn__stmt *st;
+    if (ref && ref->stmt && ref->epoch == db->stmt_epoch && ((mn__stmt *)ref->stmt)->hash == hash && !retried) {
+        st = ref->stmt; /* still in the cache: nothing left it since */
+    } else {
+        st = stmt_get(db, sql, hash, err);
+        if (ref && st)
+            *ref = (mn_db_stmt_ref){ st, db->stmt_epoch };
+    }
     if (!st || st->nparams != nparams) {
         int code = st ? mn_err_set(err, MN_EINVAL, "the statement has %zu placeholders but %zu parameters were given: %s",
                                    st->nparams, nparams, st->sql)
@@ -462,7 +485,7 @@ again:
         notify(db, sql, nparams, t1 - t0);
     if (debug_sql)
         log_sql(sql, params, nparams, t1 - t0);
-    bool ddl = rc == MN_OK && db->ops->forget_all && db->native && is_ddl(sql);
+    bool ddl = rc == MN_OK && db->ops->forget_all && db->native && st->ddl;
     if (rc && db->stale_stmts && db->depth == 0 && !retried) {
         /* A stale cached plan, outside a transaction: prepare again and
          * run once more (inside one, the server aborted the transaction;
@@ -480,7 +503,8 @@ again:
         goto again;
     }
     stmt_unref(db, st);
-    free(retry_sql);
+    if (retry_sql)
+        free(retry_sql);
     if (rc) {
         db->rows.st = NULL;
         return rc;
@@ -539,6 +563,12 @@ size_t mn_db_rows_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_ce
             bytes += out[k].s.len;
     }
     return bytes;
+}
+
+void mn_db_rows_store(const mn_db_rows *rows, size_t first, size_t n, const mn_db_store *plan, void *const *dst,
+                      mn_db_stored *out)
+{
+    rows->db->ops->store(rows, first, n, plan, dst, out);
 }
 
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out)

@@ -16,6 +16,8 @@ typedef struct mn__stmt {
     void *native;   /* sqlite3_stmt*, or the PostgreSQL statement name */
     size_t nparams; /* placeholders found */
     int txn;        /* MN__TXN_* */
+    bool ddl;       /* CREATE, ALTER or DROP (is_ddl) */
+    bool stepped;   /* SQLite: stepped since its last reset */
     int refs;       /* runs in flight (a fiber waiting for its result) */
     int dropped;    /* left the cache while in flight: 1 finalize, 2 just free */
     struct mn__stmt *next;
@@ -50,6 +52,9 @@ typedef struct mn__db_ops {
     void (*cell)(const mn_db_rows *rows, size_t i, mn_db_cell *out);
     /* Columns first .. first + n - 1 at once (NULL: cell by cell). */
     size_t (*cells)(const mn_db_rows *rows, size_t first, size_t n, mn_db_cell *out);
+    /* mn_db_rows_store (every driver has it). */
+    void (*store)(const mn_db_rows *rows, size_t first, size_t n, const mn_db_store *plan, void *const *dst,
+                  mn_db_stored *out);
     int64_t (*changes)(const mn_db *db);
     bool (*broken)(const mn_db *db);
     /* Placeholder for parameter i (1-based). */
@@ -82,6 +87,7 @@ struct mn_db {
     mn__stmt *buckets[MN__STMT_BUCKETS];
     size_t nstmts;
     uint64_t stmt_seq;
+    uint64_t stmt_epoch; /* changes whenever statements leave the cache (mn_db_stmt_ref) */
     bool stale_stmts; /* DDL ran: drop the cache before the next statement */
     int depth;
     on_commit_cb *callbacks;

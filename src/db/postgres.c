@@ -403,18 +403,48 @@ static void pg_forget_all(mn_db *db)
     }
 }
 
+/* v in decimal into buf (at least 21 bytes), NUL-terminated. */
+static void format_i64(char *buf, int64_t v)
+{
+    char tmp[24];
+    size_t n = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    size_t k = 0;
+    if (v < 0)
+        buf[k++] = '-';
+    while (n)
+        buf[k++] = tmp[--n];
+    buf[k] = '\0';
+}
+
+/* Parameters kept on the stack up to this many (more: on the heap). */
+#define PG_INLINE_PARAMS 16
+
 static int pg_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparams, mn_err *err)
 {
     pg_conn *pc = db->native;
     /* Parameters go as text; numbers are formatted into num, strings copied
      * NUL-terminated (libpq's text parameters are C strings). */
-    size_t n = nparams ? nparams : 1;
-    const char **vals = calloc(n, sizeof *vals);
-    char **owned = calloc(n, sizeof *owned);
+    const char *vals_inline[PG_INLINE_PARAMS];
+    char *owned_inline[PG_INLINE_PARAMS];
+    char num[PG_INLINE_PARAMS][40];
+    bool inline_params = nparams <= PG_INLINE_PARAMS;
+    const char **vals = vals_inline;
+    char **owned = owned_inline;
     int rc = MN_OK;
-    if (!vals || !owned) {
-        rc = mn_err_set(err, MN_ENOMEM, "out of memory");
-        goto done;
+    if (inline_params) {
+        memset(owned_inline, 0, nparams * sizeof *owned_inline);
+    } else {
+        vals = calloc(nparams, sizeof *vals);
+        owned = calloc(nparams, sizeof *owned);
+        if (!vals || !owned) {
+            rc = mn_err_set(err, MN_ENOMEM, "out of memory");
+            goto done;
+        }
     }
     for (size_t i = 0; i < nparams && rc == MN_OK; i++) {
         mn_value v = params[i];
@@ -422,22 +452,23 @@ static int pg_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparam
         case MN_VALUE_NULL: vals[i] = NULL; break;
         case MN_VALUE_BOOL: vals[i] = v.u.b ? "true" : "false"; break;
         case MN_VALUE_INT:
-        case MN_VALUE_FLOAT:
-            owned[i] = malloc(40);
-            if (!owned[i]) {
+        case MN_VALUE_FLOAT: {
+            char *buf = inline_params ? num[i] : (owned[i] = malloc(40));
+            if (!buf) {
                 rc = mn_err_set(err, MN_ENOMEM, "out of memory");
                 break;
             }
             if (v.type == MN_VALUE_INT)
-                snprintf(owned[i], 40, "%lld", (long long)v.u.i);
+                format_i64(buf, v.u.i);
             else if (isnan(v.u.f))
-                snprintf(owned[i], 40, "NaN");
+                snprintf(buf, 40, "NaN");
             else if (isinf(v.u.f))
-                snprintf(owned[i], 40, "%s", v.u.f > 0 ? "Infinity" : "-Infinity");
+                snprintf(buf, 40, "%s", v.u.f > 0 ? "Infinity" : "-Infinity");
             else
-                snprintf(owned[i], 40, "%.17g", v.u.f);
-            vals[i] = owned[i];
+                snprintf(buf, 40, "%.17g", v.u.f);
+            vals[i] = buf;
             break;
+        }
         case MN_VALUE_STR:
             if (memchr(v.u.s.ptr, '\0', v.u.s.len)) {
                 rc = mn_err_set(err, MN_EINVAL,
@@ -495,7 +526,10 @@ static int pg_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparam
         goto done;
     }
     const char *affected = PQcmdTuples(r);
-    pc->changes = affected && *affected ? strtoll(affected, NULL, 10) : 0;
+    int64_t changes = 0;
+    for (; affected && *affected >= '0' && *affected <= '9'; affected++)
+        changes = changes * 10 + (*affected - '0'); /* a row count: no sign, no overflow */
+    pc->changes = changes;
     pc->cur.res = r;
     pc->cur.nrows = s == PGRES_TUPLES_OK ? PQntuples(r) : 0;
     db->rows.row = -1;
@@ -503,9 +537,12 @@ static int pg_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparam
 done:
     if (owned)
         for (size_t i = 0; i < nparams; i++)
-            free(owned[i]);
-    free(owned);
-    free(vals);
+            if (owned[i])
+                free(owned[i]);
+    if (!inline_params) {
+        free(owned);
+        free(vals);
+    }
     return rc;
 }
 
@@ -587,7 +624,7 @@ static mn_vtype pg_col_type(const mn_db_rows *rows, size_t i)
  * libpq's text values are NUL-terminated, and "" for NULL: the text of a
  * number or a boolean is never empty, so only an empty string asks
  * PQgetisnull, and only text asks its length. */
-static inline void cell_of(PGresult *r, int row, int i, mn_db_cell *out)
+static inline __attribute__((always_inline)) void cell_of(PGresult *r, int row, int i, mn_db_cell *out)
 {
     const char *v = PQgetvalue(r, row, i);
     Oid type = PQftype(r, i);
@@ -669,6 +706,73 @@ static size_t pg_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cel
     return bytes;
 }
 
+/* mn_db_rows_store: each column's cell as cell_of gives it, stored when
+ * its type is the plan's, else left in out->cells. */
+static void pg_store(const mn_db_rows *rows, size_t first, size_t n, const mn_db_store *plan, void *const *dst,
+                     mn_db_stored *out)
+{
+    PGresult *r = cur(rows)->res;
+    size_t nf = r ? (size_t)PQnfields(r) : 0;
+    int row = (int)rows->row;
+    out->rest = out->texts = 0;
+    out->bytes = 0;
+    for (size_t k = 0; k < n; k++) {
+        const mn_db_store *pl = &plan[k];
+        if (pl->as == MN_DB_AS_SKIP)
+            continue;
+        mn_db_cell *c = &out->cells[k];
+        if (first + k < nf)
+            cell_of(r, row, (int)(first + k), c);
+        else
+            c->type = MN_VALUE_NULL;
+        char *p = (char *)dst[pl->dst] + pl->offset;
+        switch (pl->as) {
+        case MN_DB_AS_I64:
+            if (c->type == MN_VALUE_INT) {
+                memcpy(p, &c->i, sizeof c->i);
+                continue;
+            }
+            break;
+        case MN_DB_AS_I32:
+            if (c->type == MN_VALUE_INT) {
+                int32_t v = (int32_t)c->i;
+                memcpy(p, &v, sizeof v);
+                continue;
+            }
+            break;
+        case MN_DB_AS_I16:
+            if (c->type == MN_VALUE_INT) {
+                int16_t v = (int16_t)c->i;
+                memcpy(p, &v, sizeof v);
+                continue;
+            }
+            break;
+        case MN_DB_AS_BOOL:
+            if (c->type == MN_VALUE_INT) {
+                *(bool *)p = c->i != 0;
+                continue;
+            }
+            break;
+        case MN_DB_AS_F64:
+            if (c->type == MN_VALUE_FLOAT) {
+                memcpy(p, &c->f, sizeof c->f);
+                continue;
+            }
+            break;
+        case MN_DB_AS_TEXT:
+            if (c->type == MN_VALUE_STR) {
+                memcpy(p, &c->s, sizeof c->s);
+                out->texts |= UINT64_C(1) << k;
+                out->bytes += c->s.len + 1;
+                continue;
+            }
+            break;
+        default: break;
+        }
+        out->rest |= UINT64_C(1) << k;
+    }
+}
+
 static int64_t pg_changes(const mn_db *db) { return ((const pg_conn *)db->native)->changes; }
 static bool pg_broken(const mn_db *db)
 {
@@ -696,6 +800,7 @@ const mn__db_ops mn__postgres_ops = {
     .col_type = pg_col_type,
     .cell = pg_cell,
     .cells = pg_cells,
+    .store = pg_store,
     .changes = pg_changes,
     .broken = pg_broken,
     .placeholder = pg_placeholder,

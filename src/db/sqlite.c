@@ -95,7 +95,9 @@ static int bind(sqlite3_stmt *s, int i, mn_value v)
 static int sq_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparams, mn_err *err)
 {
     sqlite3_stmt *s = st->native;
-    sqlite3_reset(s);
+    if (st->stepped) /* mn_db_rows_close resets a query's statement: not again */
+        sqlite3_reset(s);
+    st->stepped = true;
     /* Every parameter is bound below (the caller checked the count), so
      * the previous bindings need no clearing. */
     for (size_t i = 0; i < nparams; i++) {
@@ -122,6 +124,7 @@ static int sq_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparam
     int code = map_error(db->native, rc);
     mn_err_set(err, code, "%s (in: %s)", sqlite3_errmsg(db->native), st->sql);
     sqlite3_reset(s);
+    st->stepped = false;
     return code;
 }
 
@@ -147,8 +150,10 @@ static int sq_next(mn_db_rows *rows, mn_err *err)
 
 static void sq_reset(mn_db_rows *rows)
 {
-    if (rows->st)
+    if (rows->st) {
         sqlite3_reset(rows->st->native);
+        rows->st->stepped = false;
+    }
 }
 
 static size_t sq_columns(const mn_db_rows *rows) { return (size_t)sqlite3_column_count(rows->st->native); }
@@ -174,12 +179,11 @@ static mn_vtype sq_col_type(const mn_db_rows *rows, size_t i)
     }
 }
 
-/* One API call per column: sqlite3_column_value's value is only ever used
- * here, on the connection's thread, before the next step. */
-static inline void cell_of(sqlite3_stmt *s, int i, mn_db_cell *out)
+/* A cell from v, of storage type t: sqlite3_column_value's value is only
+ * ever used here, on the connection's thread, before the next step. */
+static inline void cell_from(sqlite3_value *v, int t, mn_db_cell *out)
 {
-    sqlite3_value *v = sqlite3_column_value(s, i);
-    switch (sqlite3_value_type(v)) {
+    switch (t) {
     case SQLITE_NULL: out->type = MN_VALUE_NULL; return;
     case SQLITE_INTEGER:
         out->type = MN_VALUE_INT;
@@ -191,12 +195,19 @@ static inline void cell_of(sqlite3_stmt *s, int i, mn_db_cell *out)
         return;
     default: {
         out->type = MN_VALUE_STR;
-        const unsigned char *t = sqlite3_value_text(v);
+        const unsigned char *p = sqlite3_value_text(v);
         int n = sqlite3_value_bytes(v);
-        out->s = t ? (mn_str){ (const char *)t, (size_t)n } : MN_STR_EMPTY;
+        out->s = p ? (mn_str){ (const char *)p, (size_t)n } : MN_STR_EMPTY;
         return;
     }
     }
+}
+
+/* One API call per column (and one for its type). */
+static inline void cell_of(sqlite3_stmt *s, int i, mn_db_cell *out)
+{
+    sqlite3_value *v = sqlite3_column_value(s, i);
+    cell_from(v, sqlite3_value_type(v), out);
 }
 
 static void sq_cell(const mn_db_rows *rows, size_t i, mn_db_cell *out) { cell_of(rows->st->native, (int)i, out); }
@@ -211,6 +222,75 @@ static size_t sq_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cel
             bytes += out[k].s.len;
     }
     return bytes;
+}
+
+/* mn_db_rows_store: each column read once, by the getter of the type the
+ * plan expects when the value has that storage type (written for few live
+ * values across the calls: this is the ORM's loop over every cell). */
+static void sq_store(const mn_db_rows *rows, size_t first, size_t n, const mn_db_store *plan, void *const *dst,
+                     mn_db_stored *out)
+{
+    sqlite3_stmt *s = rows->st->native;
+    const mn_db_store *end = plan + n;
+    int col = (int)first;
+    out->rest = out->texts = 0;
+    out->bytes = 0;
+    for (const mn_db_store *pl = plan; pl < end; pl++, col++) {
+        sqlite3_value *v = sqlite3_column_value(s, col);
+        int t = sqlite3_value_type(v);
+        char *p = (char *)dst[pl->dst] + pl->offset;
+        switch (pl->as) {
+        case MN_DB_AS_I64:
+            if (t == SQLITE_INTEGER) {
+                int64_t x = sqlite3_value_int64(v);
+                memcpy(p, &x, sizeof x);
+                continue;
+            }
+            break;
+        case MN_DB_AS_I32:
+            if (t == SQLITE_INTEGER) {
+                int32_t x = (int32_t)sqlite3_value_int64(v);
+                memcpy(p, &x, sizeof x);
+                continue;
+            }
+            break;
+        case MN_DB_AS_I16:
+            if (t == SQLITE_INTEGER) {
+                int16_t x = (int16_t)sqlite3_value_int64(v);
+                memcpy(p, &x, sizeof x);
+                continue;
+            }
+            break;
+        case MN_DB_AS_BOOL:
+            if (t == SQLITE_INTEGER) {
+                *(bool *)p = sqlite3_value_int64(v) != 0;
+                continue;
+            }
+            break;
+        case MN_DB_AS_F64:
+            if (t == SQLITE_FLOAT) {
+                double x = sqlite3_value_double(v);
+                memcpy(p, &x, sizeof x);
+                continue;
+            }
+            break;
+        case MN_DB_AS_TEXT:
+            if (t == SQLITE_TEXT || t == SQLITE_BLOB) {
+                const unsigned char *tx = sqlite3_value_text(v);
+                size_t len = (size_t)sqlite3_value_bytes(v);
+                mn_str str = tx ? (mn_str){ (const char *)tx, len } : MN_STR_EMPTY;
+                memcpy(p, &str, sizeof str);
+                out->texts |= UINT64_C(1) << (pl - plan);
+                out->bytes += str.len + 1;
+                continue;
+            }
+            break;
+        case MN_DB_AS_SKIP: continue;
+        default: break;
+        }
+        cell_from(v, t, &out->cells[pl - plan]);
+        out->rest |= UINT64_C(1) << (pl - plan);
+    }
 }
 
 static int64_t sq_changes(const mn_db *db) { return sqlite3_changes64(db->native); }
@@ -242,6 +322,7 @@ const mn__db_ops mn__sqlite_ops = {
     .col_type = sq_col_type,
     .cell = sq_cell,
     .cells = sq_cells,
+    .store = sq_store,
     .changes = sq_changes,
     .broken = sq_broken,
     .placeholder = sq_placeholder,

@@ -154,6 +154,10 @@ struct thread_ctx {
     bool stopping;
     int64_t stop_deadline;
     pthread_t tid;
+    /* The epoll batch being handled: a watch removed meanwhile (its owner,
+     * a database connection, may be freed next) loses its pending events. */
+    struct epoll_event *batch;
+    int batch_i, batch_n;
 };
 
 /* ---- worker-wide state ---- */
@@ -1087,6 +1091,10 @@ static int loop_ctl(void *ctx, mn__watch *w, int op, uint32_t events)
 {
     thread_ctx *t = ctx;
     struct epoll_event e = { .events = events, .data.ptr = w };
+    if (op == EPOLL_CTL_DEL)
+        for (int j = t->batch_i + 1; j < t->batch_n; j++)
+            if (t->batch[j].data.ptr == w)
+                t->batch[j].data.ptr = NULL;
     return epoll_ctl(t->epfd, op, w->fd, &e);
 }
 
@@ -1109,7 +1117,12 @@ static void *thread_main(void *arg)
             break;
         int n = epoll_wait(t->epfd, events, MAX_EVENTS, mn__fiber_any_ready() ? 0 : 1000);
         refresh_date(t);
+        t->batch = events;
+        t->batch_n = n;
         for (int i = 0; i < n; i++) {
+            t->batch_i = i;
+            if (!events[i].data.ptr)
+                continue; /* a watch removed by an earlier event of this batch */
             int kind = *(int *)events[i].data.ptr;
             if (kind == K_LISTENER) {
                 if (!t->stopping)
@@ -1132,6 +1145,7 @@ static void *thread_main(void *arg)
                     conn_read(c);
             }
         }
+        t->batch_n = 0;
         /* Views whose database results arrived go on (in the order their
          * results came), and finished ones send their responses. */
         mn__fiber_run_ready();

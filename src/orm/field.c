@@ -163,6 +163,18 @@ static int setup_locked(mn_model *m, struct mn__model_rt **out)
             return rt->error = MN_EINVAL;
         }
     }
+    for (const mn_model_property *p = m->properties; p && (p->name || p->fn); p++) {
+        if (!p->name || !p->name[0] || !p->fn) {
+            snprintf(rt->errmsg, sizeof rt->errmsg, "model %s: a property needs a name and a function", m->name);
+            return rt->error = MN_EINVAL;
+        }
+        for (size_t i = 0; i < rt->nfields; i++)
+            if (!strcmp(rt->fields[i].name, p->name) || !strcmp(rt->columns[i], p->name)) {
+                snprintf(rt->errmsg, sizeof rt->errmsg, "model %s: the property '%s' has the name of a field",
+                         m->name, p->name);
+                return rt->error = MN_EINVAL;
+            }
+    }
     if (m->meta.db_table)
         snprintf(rt->table, sizeof rt->table, "%s", m->meta.db_table);
     else
@@ -427,7 +439,8 @@ int mn_obj_get(const void *obj, mn_model *m, const char *field, mn_value *out)
     int i = field_index_by_name(m, field);
     if (i < 0)
         return MN_ENOTFOUND;
-    return mn__obj_get_at(obj, m, i, out);
+    int rc = mn__obj_get_at(obj, m, i, out);
+    return rc == MN_ENOTFOUND ? MN_EDB : rc; /* the row of a deferred field is gone */
 }
 
 int mn__obj_get_at(const void *obj, mn_model *m, int i, mn_value *out)
@@ -440,7 +453,7 @@ int mn__obj_get_at(const void *obj, mn_model *m, int i, mn_value *out)
         mn_err err = { 0 };
         int rc = mn_obj_load_deferred((void *)obj, m, f->name, &err);
         if (rc != MN_OK)
-            return rc == MN_ENOTFOUND ? MN_EDB : rc;
+            return rc;
     }
     *out = (h->nulls >> i & 1) ? mn_value_null() : member_value(obj, f);
     return MN_OK;
@@ -733,8 +746,10 @@ void *mn__obj_alloc_many(mn_model *m, mn_arena *arena, size_t k)
      * scale 0, as mn_decimal_from_i64(0)) */
     memset(first, 0, m->size);
     mn_obj_header(m, first)->model = m;
-    for (size_t j = 1; j < k; j++)
-        memcpy(first + j * m->size, first, m->size);
+    /* copies of the first: doubling, so a batch takes log2(k) large
+     * copies instead of k small ones */
+    for (size_t j = 1; j < k; j *= 2)
+        memcpy(first + j * m->size, first, (j < k - j ? j : k - j) * m->size);
     return first;
 }
 
@@ -1146,29 +1161,32 @@ int mn__value_from_row(const mn_field *f, mn_db_rows *rows, size_t col, mn_db_en
  * * 10^-places, so it is built directly. Other values (more places than
  * the field has, magnitudes where a double is not precise enough) take the
  * text path. True when *out was set. */
-static bool decimal_from_number(const mn_field *f, const mn_db_cell *cell, mn_decimal *out)
+static inline bool decimal_from_number(const mn_field *f, const mn_db_cell *cell, mn_decimal *out)
 {
     static const int64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000 };
     int places = f->decimal_places;
     if (places < 0 || places > 9)
         return false;
     mn_vtype t = cell->type;
+    int64_t c;
     if (t == MN_VALUE_INT) {
         int64_t v = cell->i;
         if (v > INT64_C(999999999) || v < -INT64_C(999999999))
             return false;
-        *out = mn_decimal_make(v * pow10[places], places);
-        return true;
+        c = v * pow10[places];
+    } else if (t == MN_VALUE_FLOAT) {
+        double x = cell->f * (double)pow10[places];
+        if (!(x > -2147483648.0 && x < 2147483648.0)) /* NaN too */
+            return false;
+        /* the nearest integer (a tie is 0.5 away: refused below either way) */
+        c = (int64_t)(x < 0 ? x - 0.5 : x + 0.5);
+        if (fabs(x - (double)c) > 1e-6)
+            return false;
+    } else {
+        return false;
     }
-    if (t != MN_VALUE_FLOAT)
-        return false;
-    double x = cell->f * (double)pow10[places];
-    if (!(x > -2147483648.0 && x < 2147483648.0)) /* NaN too */
-        return false;
-    double r = nearbyint(x);
-    if (fabs(x - r) > 1e-6)
-        return false;
-    *out = mn_decimal_make((int64_t)r, places);
+    /* mn_decimal_make(c, places), built in place (places is in range) */
+    *out = (mn_decimal){ .lo = (uint64_t)c, .hi = c < 0 ? -1 : 0, .scale = places };
     return true;
 }
 
@@ -1239,7 +1257,7 @@ static int member_from_cell(void *obj, mn_model *m, size_t i, const mn_db_cell *
  * places than the field's, as mn_decimal_parse then quantizing to the
  * field's places would give it (exactly: only zeros are appended). True
  * when *out was set; other text takes that path. */
-static bool decimal_from_text(const mn_field *f, mn_str t, mn_decimal *out)
+static inline bool decimal_from_text(const mn_field *f, mn_str t, mn_decimal *out)
 {
     static const int64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000 };
     const char *p = t.ptr, *end = t.ptr + t.len;
@@ -1282,56 +1300,46 @@ int mn__member_from_row(void *obj, mn_model *m, size_t i, mn_db_rows *rows, size
 }
 
 /* ---- whole rows ----
- * A query decodes every row the same way: each column's fast path is
- * chosen once (mn__coldec_init), then a row is one pass over the cells the
- * driver gave in one call, strings copied into one allocation per row.
- * Values stored as another type than the field's, NULLs and the other
- * kinds take member_from_cell. */
+ * A query decodes every row the same way: each column's way to its member
+ * is chosen once (mn__coldec_init), then the driver stores the row's
+ * columns straight into the instance in one pass (mn_db_rows_store), and
+ * the row's strings are copied into one allocation (mn__rowtext). Values
+ * stored as another type than the field's, NULLs and the other kinds come
+ * back as cells and take member_from_cell. */
 
 enum {
     DEC_GENERIC,
-    DEC_I64,
-    DEC_I32,
-    DEC_I16,
-    DEC_BOOL,
-    DEC_F64,
-    DEC_STR,
+    DEC_STORED,       /* the driver stores it (mn_db_store.as) */
     DEC_DECIMAL_NUM,  /* SQLite: a number, see decimal_from_number */
     DEC_DECIMAL_TEXT, /* PostgreSQL: numeric text */
-    DEC_SKIP,         /* not a member (an annotation) */
 };
+/* user[0]: the op, and MN__DEC_OUTER_PK; user[1]: the field's index */
+#define DEC_OP(d) ((d).user[0] & 3)
+#define DEC_FIELD(d) ((d).user[1])
 
-void mn__coldec_skip(mn__coldec *out) { *out = (mn__coldec){ .op = DEC_SKIP }; }
-
-static inline size_t row_text_bytes(const mn__coldec *dec, size_t n, const mn_db_cell *cells)
-{
-    size_t bytes = 0;
-    for (size_t k = 0; k < n; k++)
-        if (dec[k].op == DEC_STR && cells[k].type == MN_VALUE_STR)
-            bytes += cells[k].s.len + 1;
-    return bytes;
-}
+void mn__coldec_skip(mn__coldec *out) { *out = (mn__coldec){ .as = MN_DB_AS_SKIP }; }
 
 void mn__coldec_init(mn_model *m, size_t i, mn_db_engine eng, mn__coldec *out)
 {
     const mn_field *f = &m->_rt->fields[i];
-    out->offset = (uint32_t)f->offset;
-    out->field = (uint8_t)i;
+    *out = (mn__coldec){ .offset = (uint32_t)f->offset, .as = MN_DB_AS_CELL };
+    out->user[0] = DEC_STORED;
+    out->user[1] = (uint8_t)i;
     switch (f->kind) {
     case MN_KIND_INT:
-    case MN_KIND_POSINT: out->op = DEC_I32; break;
+    case MN_KIND_POSINT: out->as = MN_DB_AS_I32; break;
     case MN_KIND_SMALLINT:
-    case MN_KIND_POSSMALLINT: out->op = DEC_I16; break;
-    case MN_KIND_BOOL: out->op = DEC_BOOL; break;
-    case MN_KIND_FLOAT: out->op = DEC_F64; break;
-    case MN_KIND_DECIMAL: out->op = eng == MN_DB_SQLITE ? DEC_DECIMAL_NUM : DEC_DECIMAL_TEXT; break;
+    case MN_KIND_POSSMALLINT: out->as = MN_DB_AS_I16; break;
+    case MN_KIND_BOOL: out->as = MN_DB_AS_BOOL; break;
+    case MN_KIND_FLOAT: out->as = MN_DB_AS_F64; break;
+    case MN_KIND_DECIMAL: out->user[0] = eng == MN_DB_SQLITE ? DEC_DECIMAL_NUM : DEC_DECIMAL_TEXT; break;
     default:
         if (is_int_kind(f->kind))
-            out->op = DEC_I64;
+            out->as = MN_DB_AS_I64;
         else if (is_str_kind(f->kind) && f->kind != MN_KIND_UUID && f->kind != MN_KIND_BINARY)
-            out->op = DEC_STR;
+            out->as = MN_DB_AS_TEXT;
         else
-            out->op = DEC_GENERIC;
+            out->user[0] = DEC_GENERIC;
     }
 }
 
@@ -1361,90 +1369,115 @@ static inline void copy_bytes(char *d, const char *s, size_t n)
     }
 }
 
-int mn__row_decode(void *obj, mn_model *m, const mn__coldec *dec, size_t n, const mn_db_cell *cells, mn_db_rows *rows,
-                   size_t col, mn_db_engine eng, mn_arena *arena, char **text, mn_err *err)
+/* A cell left by the driver (NULL, another storage type, a decimal, the
+ * other kinds) into member k of obj. */
+static int rest_cell(void *obj, mn_model *m, const mn__coldec *d, const mn_db_cell *c, mn_db_rows *rows, size_t col,
+                     mn_db_engine eng, mn_arena *arena, mn_err *err)
 {
-    char *sp = *text;
-    bool own = !sp; /* the caller reserved nothing: this row's text only */
-    if (own) {
-        size_t bytes = row_text_bytes(dec, n, cells);
-        if (bytes && !(sp = mn_arena_alloc(arena, bytes)))
-            return mn_err_set(err, MN_ENOMEM, "out of memory");
-    }
-    for (size_t k = 0; k < n; k++) {
-        const mn_db_cell *c = &cells[k];
-        char *p = (char *)obj + dec[k].offset;
-        switch (dec[k].op) {
-        case DEC_I64:
-            if (c->type == MN_VALUE_INT) {
-                memcpy(p, &c->i, sizeof c->i);
-                continue;
-            }
-            break;
-        case DEC_I32:
-            if (c->type == MN_VALUE_INT) {
-                int32_t v = (int32_t)c->i;
+    char *p = (char *)obj + d->offset;
+    switch (DEC_OP(*d)) {
+    case DEC_DECIMAL_NUM:
+        if (decimal_from_number(&m->_rt->fields[DEC_FIELD(*d)], c, (mn_decimal *)p))
+            return MN_OK;
+        break;
+    case DEC_DECIMAL_TEXT:
+        if (c->type == MN_VALUE_STR) {
+            const mn_field *f = &m->_rt->fields[DEC_FIELD(*d)];
+            mn_decimal v, q;
+            if (decimal_from_text(f, c->s, (mn_decimal *)p))
+                return MN_OK;
+            if (mn_decimal_parse(c->s, &v, NULL) == MN_OK) {
+                if (f->decimal_places >= 0 && mn_decimal_quantize(v, f->decimal_places, MN_ROUND_HALF_EVEN, &q) == MN_OK)
+                    v = q;
                 memcpy(p, &v, sizeof v);
-                continue;
+                return MN_OK;
             }
-            break;
-        case DEC_I16:
-            if (c->type == MN_VALUE_INT) {
-                int16_t v = (int16_t)c->i;
-                memcpy(p, &v, sizeof v);
-                continue;
-            }
-            break;
-        case DEC_BOOL:
-            if (c->type == MN_VALUE_INT) {
-                *(bool *)p = c->i != 0;
-                continue;
-            }
-            break;
-        case DEC_F64:
-            if (c->type == MN_VALUE_FLOAT) {
-                memcpy(p, &c->f, sizeof c->f);
-                continue;
-            }
-            break;
-        case DEC_STR:
-            if (c->type == MN_VALUE_STR) {
-                size_t len = c->s.len;
-                copy_bytes(sp, c->s.ptr, len);
-                sp[len] = '\0';
-                mn_str t = { sp, len };
-                memcpy(p, &t, sizeof t);
-                sp += len + 1;
-                continue;
-            }
-            break;
-        case DEC_DECIMAL_NUM:
-            if (decimal_from_number(&m->_rt->fields[dec[k].field], c, (mn_decimal *)p))
-                continue;
-            break;
-        case DEC_DECIMAL_TEXT:
-            if (c->type == MN_VALUE_STR) {
-                const mn_field *f = &m->_rt->fields[dec[k].field];
-                mn_decimal d, q;
-                if (decimal_from_text(f, c->s, (mn_decimal *)p))
-                    continue;
-                if (mn_decimal_parse(c->s, &d, NULL) == MN_OK) {
-                    if (f->decimal_places >= 0 && mn_decimal_quantize(d, f->decimal_places, MN_ROUND_HALF_EVEN, &q) == MN_OK)
-                        d = q;
-                    memcpy(p, &d, sizeof d);
-                    continue;
-                }
-            }
-            break;
-        case DEC_SKIP: continue;
-        default: break;
         }
-        int rc = member_from_cell(obj, m, dec[k].field, c, rows, col + k, eng, arena, err);
-        if (rc != MN_OK)
-            return rc;
+        break;
+    default: break;
     }
-    if (!own)
-        *text = sp;
+    return member_from_cell(obj, m, DEC_FIELD(*d), c, rows, col, eng, arena, err);
+}
+
+/* Room for n bytes of strings: from what rp reserved, else a new
+ * reservation for this row and, as the rows read grow, for up to 63 more
+ * rows like it (what is left at the end of a query is at most that, as with
+ * the instances' batches). */
+static inline char *row_text(mn__rowplan *rp, size_t n)
+{
+    if (n > rp->text_left) {
+        size_t k = rp->rows < 64 ? rp->rows + 1 : 64, want = n * k;
+        if (want > 16384)
+            want = n > 16384 ? n : 16384;
+        char *p = mn_arena_alloc(rp->arena, want);
+        if (!p)
+            return NULL;
+        rp->text = p;
+        rp->text_left = want;
+    }
+    char *p = rp->text;
+    rp->text += n;
+    rp->text_left -= n;
+    return p;
+}
+
+int mn__row_store(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t *gone, mn_err *err)
+{
+    mn_db_cell cells[64];
+    mn_db_stored st;
+    st.cells = cells;
+    uint64_t g = 0;
+    const uint16_t *ends = rp->ends;
+    size_t n = rp->n;
+    for (size_t first = 0, end; first < n; first = end) {
+        end = ends ? *ends++ : n - first > 64 ? first + 64 : n;
+        const mn__coldec *pl = rp->plan + first;
+        mn_db_rows_store(rows, first, end - first, pl, objs, &st);
+        if (st.texts) {
+            /* the strings borrow the row's bytes: copied out */
+            char *sp = row_text(rp, st.bytes);
+            if (!sp)
+                return mn_err_set(err, MN_ENOMEM, "out of memory");
+            for (uint64_t t = st.texts; t; t &= t - 1) {
+                const mn__coldec *d = &pl[__builtin_ctzll(t)];
+                mn_str *s = (mn_str *)((char *)objs[d->dst] + d->offset);
+                size_t len = s->len;
+                copy_bytes(sp, s->ptr, len);
+                sp[len] = '\0';
+                s->ptr = sp;
+                sp += len + 1;
+            }
+        }
+        if (!st.rest)
+            continue;
+        if (rp->outer) /* a LEFT OUTER JOIN's object without a row: all NULL */
+            for (uint64_t r = st.rest; r; r &= r - 1) {
+                size_t k = (size_t)__builtin_ctzll(r);
+                if ((pl[k].user[0] & MN__DEC_OUTER_PK) && cells[k].type == MN_VALUE_NULL)
+                    g |= UINT64_C(1) << (pl[k].dst - 1);
+            }
+        for (uint64_t r = st.rest; r; r &= r - 1) {
+            size_t k = (size_t)__builtin_ctzll(r);
+            unsigned d = pl[k].dst;
+            if (d && (g >> (d - 1) & 1))
+                continue;
+            /* decimals, here for every row: SQLite's numbers, PostgreSQL's
+             * numeric text */
+            if (DEC_OP(pl[k]) == DEC_DECIMAL_NUM &&
+                decimal_from_number(&rp->models[d]->_rt->fields[DEC_FIELD(pl[k])], &cells[k],
+                                    (mn_decimal *)((char *)objs[d] + pl[k].offset)))
+                continue;
+            if (DEC_OP(pl[k]) == DEC_DECIMAL_TEXT && cells[k].type == MN_VALUE_STR &&
+                decimal_from_text(&rp->models[d]->_rt->fields[DEC_FIELD(pl[k])], cells[k].s,
+                                  (mn_decimal *)((char *)objs[d] + pl[k].offset)))
+                continue;
+            int rc = rest_cell(objs[d], rp->models[d], &pl[k], &cells[k], rows, first + k, rp->eng, rp->arena, err);
+            if (rc != MN_OK)
+                return rc;
+        }
+    }
+    rp->rows++;
+    *gone = g;
     return MN_OK;
 }
 

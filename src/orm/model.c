@@ -584,6 +584,8 @@ int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fi
         rc = mn__send(&mn_post_save, m, obj, a, created, update_fields, err);
     }
     mn_arena_free(a);
+    if (rc == MN_OK && m->hooks.after_save)
+        rc = m->hooks.after_save(obj, created, err);
     return rc;
 }
 
@@ -674,6 +676,32 @@ bool mn_obj_is_deferred(const void *obj, const mn_model *m, const char *field)
     return f && (h->deferred->mask >> mn_model_field_index((mn_model *)m, f) & 1);
 }
 
+const char **mn_obj_deferred_fields(const void *obj, mn_model *m, mn_arena *arena, size_t *n)
+{
+    if (n)
+        *n = 0;
+    if (mn__model_setup(m, NULL) != MN_OK)
+        return NULL;
+    const mn_obj *h = mn_obj_header(m, obj);
+    uint64_t mask = h->deferred ? h->deferred->mask : 0;
+    size_t k = 0;
+    const char **names = mn_arena_alloc(arena, ((size_t)__builtin_popcountll(mask) + 1) * sizeof *names);
+    if (!names)
+        return NULL;
+    for (size_t i = 0; i < m->_rt->nfields; i++) {
+        if (!(mask >> i & 1))
+            continue;
+        const mn_field *f = &m->_rt->fields[i];
+        names[k] = f->kind == MN_KIND_FOREIGNKEY ? mn_arena_sprintf(arena, "%s_id", f->name) : f->name;
+        if (!names[k++])
+            return NULL;
+    }
+    names[k] = NULL;
+    if (n)
+        *n = k;
+    return names;
+}
+
 int mn_obj_load_deferred(void *obj, mn_model *m, const char *field, mn_err *err)
 {
     if (mn__model_setup(m, err) != MN_OK)
@@ -748,8 +776,13 @@ int mn_obj_refresh_fields(void *obj, mn_model *m, mn_db *db, const char *const *
     int idx[MN__MAX_FIELDS];
     size_t n = 0;
     if (!fields) {
+        /* Django: refresh_from_db() of a deferred instance reloads the
+         * loaded fields; the deferred ones stay deferred */
+        const mn_obj *h = mn_obj_header(m, obj);
+        uint64_t deferred = h->deferred ? h->deferred->mask : 0;
         for (size_t i = 0; i < m->_rt->nfields; i++)
-            idx[n++] = (int)i;
+            if (!(deferred >> i & 1) || (int)i == m->_rt->pk)
+                idx[n++] = (int)i;
     }
     for (size_t k = 0; fields && fields[k] && n < MN__MAX_FIELDS; k++) {
         const mn_field *f = mn_model_field_by_name(m, fields[k]);
@@ -1054,7 +1087,7 @@ int mn_obj_full_clean(void *obj, mn_model *m, mn_arena *a, mn_map **errors_out, 
                         f->auto_now_add;
         if (empty && blank_ok)
             continue;
-        if (is_null) {
+        if (is_null && !f->null) { /* Django: None in a null=True field that is not blank is "blank" */
             add_error(errors, a, f->name, "This field cannot be null.", err, &first);
             failed |= UINT64_C(1) << i;
             continue;
@@ -1195,6 +1228,9 @@ static int inst_get_attr(const void *obj, mn_str name, mn_arena *arena, mn_value
     int rc = mn_obj_get(base, m, tmp, out);
     if (rc != MN_ENOTFOUND)
         return rc; /* found, or a deferred field failed to load */
+    for (const mn_model_property *p = m->properties; p && p->name; p++)
+        if (!strcmp(p->name, tmp))
+            return p->fn(base, arena, out);
     if (h->extra && mn_map_has(h->extra, name)) {
         *out = mn_map_get(h->extra, name);
         return MN_OK;

@@ -42,7 +42,8 @@ int mn__model_setup(mn_model *m, mn_err *err);
  * slice, without its copies (templates' hot path). */
 int mn__model_field_find(mn_model *m, mn_str name);
 /* mn_obj_get for field index i of a set-up model: loads the field if it is
- * deferred. MN_OK, or the load's error. */
+ * deferred. MN_OK, or the load's error: MN_ENOTFOUND when the row is gone
+ * (Django's DoesNotExist, a silent failure in templates). */
 int mn__obj_get_at(const void *obj, mn_model *m, int i, mn_value *out);
 
 /* Field value -> database parameter (Django's get_db_prep_value). */
@@ -55,24 +56,41 @@ int mn__member_from_row(void *obj, mn_model *m, size_t i, mn_db_rows *rows, size
                         mn_arena *arena, mn_err *err);
 /* How a selected column becomes a member: chosen once per query by
  * mn__coldec_init (for field i of m, on engine eng), used for every row by
- * mn__row_decode. */
-typedef struct mn__coldec {
-    uint32_t offset; /* of the member */
-    uint8_t op;      /* the fast path (private to field.c) */
-    uint8_t field;   /* index in m */
-} mn__coldec;
+ * mn__row_store. The driver's part is mn_db_store's offset, as and dst (0
+ * from mn__coldec_init: the query's instance; a joined instance's index
+ * in mn__row_store's objs); user[] holds the ORM's, private to field.c but
+ * for MN__DEC_OUTER_PK. */
+typedef mn_db_store mn__coldec;
+/* In user[0]: the primary key of a LEFT OUTER JOIN's instance. */
+#define MN__DEC_OUTER_PK 0x80
 void mn__coldec_init(mn_model *m, size_t i, mn_db_engine eng, mn__coldec *out);
-/* A column that is no member (an annotation): mn__row_decode skips it. */
+/* A column that is no member (an annotation): mn__row_store skips it. */
 void mn__coldec_skip(mn__coldec *out);
-/* Decodes cells[0 .. n - 1] (columns col .. col + n - 1 of rows' current
- * row, from mn_db_rows_cells) into obj, a fresh instance from
- * mn__obj_alloc_many (no NULL bits set), as mn__member_from_row each:
- * text cells copied to *text, NUL-terminated, *text advanced past them (the
- * caller reserved the cells' total length plus one byte per cell; *text
- * NULL: allocated here and left NULL), other conversions' strings in arena.
- * MN_OK, or the first error. */
-int mn__row_decode(void *obj, mn_model *m, const mn__coldec *dec, size_t n, const mn_db_cell *cells, mn_db_rows *rows,
-                   size_t col, mn_db_engine eng, mn_arena *arena, char **text, mn_err *err);
+/* How a query's rows become instances (set up once per query, used by
+ * mn__row_store for each row). */
+typedef struct mn__rowplan {
+    const mn__coldec *plan; /* column k: plan[k] */
+    size_t n;               /* the columns */
+    const uint16_t *ends;   /* where each run of at most 64 columns ends
+                             * (a run holds whole joined instances); NULL:
+                             * every 64 columns */
+    bool outer;             /* some MN__DEC_OUTER_PK column */
+    mn_model *const *models; /* by plan's dst */
+    mn_db_engine eng;
+    mn_arena *arena; /* where the instances' strings go */
+    /* room for the strings of the rows to come, reserved ahead (growing
+     * with the rows read, as instances are): start with 0, NULL, 0 */
+    size_t rows, text_left;
+    char *text;
+} mn__rowplan;
+/* Decodes the current row of rows, its columns as rp says, into the
+ * instances objs[dst] (dst: plan's, of models[dst]), fresh from
+ * mn__obj_alloc_many (no NULL bits set), as mn__member_from_row would;
+ * strings go to rp->arena. When rp->outer, an instance whose primary key
+ * (MN__DEC_OUTER_PK) is NULL, a LEFT OUTER JOIN that found no row, is left
+ * untouched and its bit (dst - 1) is set in *gone. MN_OK, or the first
+ * error. */
+int mn__row_store(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t *gone, mn_err *err);
 /* Sets member i from a value (to_python); strings copied into arena. */
 int mn__set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *arena, mn_err *err);
 /* Member i as a value (null when NULL); strings borrowed. */

@@ -259,17 +259,22 @@ struct mn_q {
     mn_qobj *a, *b;
 };
 
-mn_qobj *mn_q(mn_arena *arena, const char *lookup, mn_value v)
+/* A leaf and its lookup's copy in one allocation. */
+static mn_qobj *q_leaf(mn_arena *arena, const char *lookup, mn_value v)
 {
-    mn_qobj *q = arena ? mn_arena_calloc(arena, 1, sizeof *q) : NULL;
+    if (!lookup)
+        lookup = "";
+    size_t n = strlen(lookup) + 1;
+    mn_qobj *q = arena ? mn_arena_alloc(arena, sizeof *q + n) : NULL;
     if (!q)
         return NULL;
-    q->kind = Q_LEAF;
-    q->arena = arena;
-    q->lookup = mn_arena_strdup(arena, lookup ? lookup : "");
-    q->v = v;
-    return q->lookup ? q : NULL;
+    char *copy = (char *)(q + 1);
+    memcpy(copy, lookup, n);
+    *q = (mn_qobj){ .kind = Q_LEAF, .arena = arena, .lookup = copy, .v = v };
+    return q;
 }
+
+mn_qobj *mn_q(mn_arena *arena, const char *lookup, mn_value v) { return q_leaf(arena, lookup, v); }
 
 static mn_qobj *q_node(qkind k, mn_qobj *a, mn_qobj *b)
 {
@@ -436,6 +441,9 @@ struct mn_qs {
     mn_qobj *where;
     const char *const *order; /* NULL-terminated; NULL: Meta.ordering */
     bool order_set, reversed, distinct, for_update;
+    unsigned sfu_flags;  /* select_for_update(nowait, skip_locked, no_key): MN_SFU_* */
+    const char **sfu_of; /* select_for_update(of=(...)) */
+    size_t nsfu_of;
     bool none; /* none(): matches nothing */
     int64_t low, high; /* high < 0: no limit */
     int mode;
@@ -444,6 +452,7 @@ struct mn_qs {
     size_t nvfields;
     size_t vannots; /* annotations made before values(): only those named are selected */
     uint64_t load; /* only()/defer(): bit i set when field i is loaded */
+    bool load_only; /* only() was called: load is its set (else every field but defer()'s) */
     annot *annots;
     size_t nannots;
     const char *raw_sql;
@@ -454,8 +463,9 @@ struct mn_qs {
     bool related_all;
     struct prefetch *prefetch; /* prefetch_related lookups */
     size_t nprefetch;
-    mn_err err;
-    bool one_row; /* get() on a unique key: no second row can follow the first */
+    const mn_err *err; /* the first error of a builder call; NULL: none */
+    bool one_row; /* get(): stop after the first row when the filter is unique_exact */
+    void *one_item; /* ... and keep that row's instance here */
     mn_db_cursor *cursor; /* iterator() on PostgreSQL: rows come from FETCH on it */
     size_t cursor_chunk;
     bool evaluated;
@@ -464,29 +474,52 @@ struct mn_qs {
     mn_list *rows;
 };
 
+static const mn_err qs_nomem = { MN_ENOMEM, "out of memory" };
+
+/* The error is kept apart (in the arena, when there is one) so that the
+ * QuerySet copied by every builder call stays small. */
+static void qs_set_err(mn_qs *qs, const mn_err *src)
+{
+    if (qs->err)
+        return;
+    mn_err *e = mn_arena_memdup(qs->arena, src, sizeof *src);
+    qs->err = e ? e : &qs_nomem;
+}
+
 static void qs_fail(mn_qs *qs, int code, const char *fmt, ...) MN_PRINTF(3, 4);
 static void qs_fail(mn_qs *qs, int code, const char *fmt, ...)
 {
-    if (qs->err.code)
+    if (qs->err)
         return;
+    mn_err e;
     va_list ap;
     va_start(ap, fmt);
-    mn_err_setv(&qs->err, code, fmt, ap);
+    mn_err_setv(&e, code, fmt, ap);
     va_end(ap);
+    qs_set_err(qs, &e);
 }
 
 mn_qs *mn_qs_all(mn_model *m, mn_arena *arena)
 {
-    mn_qs *qs = arena ? mn_arena_calloc(arena, 1, sizeof *qs) : NULL;
+    mn_qs *qs = arena ? mn_arena_alloc(arena, sizeof *qs) : NULL;
     if (!qs)
         return NULL;
-    qs->m = m;
-    qs->arena = arena;
-    qs->high = -1;
-    qs->load = ~UINT64_C(0);
-    if (mn__model_setup(m, &qs->err) == MN_OK && m->meta.abstract)
+    *qs = (mn_qs){ .m = m, .arena = arena, .high = -1, .load = ~UINT64_C(0) };
+    mn_err e;
+    if (mn__model_setup(m, &e) != MN_OK)
+        qs_set_err(qs, &e);
+    else if (m->meta.abstract)
         qs_fail(qs, MN_EINVAL, "Manager isn't available; '%s' is abstract", m->name);
     return qs;
+}
+
+static void clone_into(mn_qs *c, const mn_qs *qs)
+{
+    *c = *qs;
+    c->evaluated = false;
+    c->items = NULL;
+    c->len = 0;
+    c->rows = NULL;
 }
 
 static mn_qs *clone(mn_qs *qs)
@@ -494,20 +527,15 @@ static mn_qs *clone(mn_qs *qs)
     if (!qs)
         return NULL;
     mn_qs *c = mn_arena_alloc(qs->arena, sizeof *c);
-    if (!c)
-        return NULL;
-    *c = *qs;
-    c->evaluated = false;
-    c->items = NULL;
-    c->len = 0;
-    c->rows = NULL;
+    if (c)
+        clone_into(c, qs);
     return c;
 }
 
 const mn_err *mn_qs_error(const mn_qs *qs)
 {
-    static const mn_err nomem = { MN_ENOMEM, "out of memory" };
-    return qs ? &qs->err : &nomem;
+    static const mn_err ok = { MN_OK, "" };
+    return !qs ? &qs_nomem : qs->err ? qs->err : &ok;
 }
 
 mn_model *mn_qs_model(const mn_qs *qs) { return qs ? qs->m : NULL; }
@@ -520,9 +548,10 @@ mn_qs *mn_qs_using(mn_qs *qs, mn_db *db)
     return c;
 }
 
-static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate)
+/* Adds q (own: a leaf made for this call, already marked as its root) to
+ * c, a copy of the QuerySet. */
+static mn_qs *where_into(mn_qs *c, mn_qobj *q, bool own, bool negate)
 {
-    mn_qs *c = clone(qs);
     if (!c)
         return NULL;
     if (!q) {
@@ -533,14 +562,16 @@ static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate)
         qs_fail(c, MN_EINVAL, "Cannot filter a query once a slice has been taken.");
         return c;
     }
-    /* Mark the call's root on a copy (the caller's Q stays untouched). */
-    mn_qobj *root = mn_arena_memdup(c->arena, q, sizeof *q);
-    if (!root) {
-        qs_fail(c, MN_ENOMEM, "out of memory");
-        return c;
+    if (!own) {
+        /* Mark the call's root on a copy (the caller's Q stays untouched). */
+        mn_qobj *root = mn_arena_memdup(c->arena, q, sizeof *q);
+        if (!root) {
+            qs_fail(c, MN_ENOMEM, "out of memory");
+            return c;
+        }
+        root->call = true;
+        q = root;
     }
-    root->call = true;
-    q = root;
     if (negate)
         q = mn_q_not(q);
     c->where = c->where ? mn_q_and(c->where, q) : q;
@@ -549,14 +580,30 @@ static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate)
     return c;
 }
 
-mn_qs *mn_qs_filter(mn_qs *qs, const char *lookup, mn_value v)
+static mn_qs *add_where(mn_qs *qs, mn_qobj *q, bool negate) { return where_into(clone(qs), q, false, negate); }
+
+/* filter(lookup=v) / exclude(): the copy of qs, the leaf and its lookup's
+ * text in one allocation. */
+static mn_qs *filter_leaf(mn_qs *qs, const char *lookup, mn_value v, bool negate)
 {
-    return qs ? add_where(qs, mn_q(qs->arena, lookup, v), false) : NULL;
+    if (!qs)
+        return NULL;
+    if (!lookup)
+        lookup = "";
+    size_t n = strlen(lookup) + 1;
+    mn_qs *c = mn_arena_alloc(qs->arena, sizeof *c + sizeof(mn_qobj) + n);
+    if (!c)
+        return NULL;
+    clone_into(c, qs);
+    mn_qobj *q = (mn_qobj *)(void *)(c + 1);
+    char *copy = (char *)(q + 1);
+    memcpy(copy, lookup, n);
+    *q = (mn_qobj){ .kind = Q_LEAF, .call = true, .arena = qs->arena, .lookup = copy, .v = v };
+    return where_into(c, q, true, negate);
 }
-mn_qs *mn_qs_exclude(mn_qs *qs, const char *lookup, mn_value v)
-{
-    return qs ? add_where(qs, mn_q(qs->arena, lookup, v), true) : NULL;
-}
+
+mn_qs *mn_qs_filter(mn_qs *qs, const char *lookup, mn_value v) { return filter_leaf(qs, lookup, v, false); }
+mn_qs *mn_qs_exclude(mn_qs *qs, const char *lookup, mn_value v) { return filter_leaf(qs, lookup, v, true); }
 mn_qs *mn_qs_filter_q(mn_qs *qs, mn_qobj *q) { return qs ? add_where(qs, q, false) : NULL; }
 
 mn_qs *mn_qs_filter_by(mn_qs *qs, ...)
@@ -666,6 +713,26 @@ mn_qs *mn_qs_select_for_update(mn_qs *qs)
     return c;
 }
 
+mn_qs *mn_qs_select_for_update_opts(mn_qs *qs, unsigned flags, ...)
+{
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    if ((flags & MN_SFU_NOWAIT) && (flags & MN_SFU_SKIP_LOCKED)) {
+        qs_fail(c, MN_EINVAL, "The nowait option cannot be used with skip_locked.");
+        return c;
+    }
+    va_list ap;
+    va_start(ap, flags);
+    c->sfu_of = collect_names(c->arena, ap, &c->nsfu_of);
+    va_end(ap);
+    if (!c->sfu_of)
+        qs_fail(c, MN_ENOMEM, "out of memory");
+    c->for_update = true;
+    c->sfu_flags = flags & (MN_SFU_NOWAIT | MN_SFU_SKIP_LOCKED | MN_SFU_NO_KEY);
+    return c;
+}
+
 mn_qs *mn_qs_slice(mn_qs *qs, int64_t start, int64_t stop)
 {
     mn_qs *c = clone(qs);
@@ -742,7 +809,10 @@ static mn_qs *only_defer(mn_qs *qs, bool only, va_list ap)
         }
         mask |= UINT64_C(1) << mn_model_field_index(c->m, f);
     }
-    c->load = only ? mask : (c->load & ~mask);
+    /* Django: only() after defer() keeps the deferred fields deferred;
+     * after only() it replaces the set; defer() always removes */
+    c->load = only ? (c->load_only ? mask : mask & c->load) : (c->load & ~mask);
+    c->load_only = c->load_only || only;
     c->load |= UINT64_C(1) << c->m->_rt->pk;
     return c;
 }
@@ -836,6 +906,9 @@ typedef struct comp {
     uint64_t ord_desc; /* ... recording here which are descending */
     size_t nord;
     const char *guard_col; /* a JSON key's column: exclude()'s IS NOT NULL goes on it */
+    bool json_text;    /* F() of a JSON key selected as a column: its JSON text */
+    const struct selcol *sel; /* compile_select: the columns, for ORDER BY a selected JSON key */
+    size_t nsel;
     bool joins;        /* run_select: write select_related's joins */
     struct sjoin *sj;  /* those joins */
     size_t nsj;
@@ -970,6 +1043,8 @@ static bool is_rel_path(comp *c, const char *name);
 static void rel_agg(comp *c, const expr *e);
 static void rel_scalar(comp *c, const char *path);
 static const mn_field *path_field(comp *c, const char *name);
+static const mn_field *json_key_ref(comp *c, const char *name, char ***parts, size_t *np);
+static void put_json_key(comp *c, const mn_field *jf, char **parts, size_t np, bool as_json);
 
 /* A plain value inside an expression: converted for the target field when
  * there is one, else sent as text/number. */
@@ -1271,7 +1346,16 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
             put(c, ")");
             return;
         }
-        if (strstr(e->field, "__")) {
+        char **parts;
+        size_t np;
+        const mn_field *jf = json_key_ref(c, e->field, &parts, &np);
+        if (jf) {
+            /* F("tags__size"): the key's value (its JSON text where the
+             * SELECT returns it, c->json_text) */
+            put_json_key(c, jf, parts, np, c->json_text);
+            return;
+        }
+        if (c->rc == MN_OK && strstr(e->field, "__")) {
             rel_scalar(c, e->field);
             return;
         }
@@ -1284,7 +1368,10 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
             compile_temporal(c, e);
             return;
         }
-        if (mixed_types(c, e))
+        /* Django resolves the output field (and refuses mixed types) where the
+         * value has no target: an annotation; update() and a lookup's value
+         * take the target column's type. */
+        if (!target && mixed_types(c, e))
             return;
         /* The column type of an F operand converts plain operands. */
         const mn_field *t = target;
@@ -1552,6 +1639,55 @@ static mn_str json_path(comp *c, char **parts, size_t from, size_t n)
     if (mn_buf_error(&b))
         cfail(c, MN_ENOMEM, "out of memory");
     return mn_buf_str(&b);
+}
+
+/* "tags__dims__h": a key of a JSONField of this scope. Returns the field
+ * and the key's parts (*parts in c->a, *np of them), or NULL when name is
+ * no such key (nothing recorded). */
+static const mn_field *json_key_ref(comp *c, const char *name, char ***parts, size_t *np)
+{
+    const char *sep = strstr(name, "__");
+    if (!sep || !sep[2])
+        return NULL;
+    char *head = mn_arena_strndup(c->a, name, (size_t)(sep - name));
+    const mn_field *jf = head ? resolve_field(c, head) : NULL;
+    if (!jf || jf->kind != MN_KIND_JSON)
+        return NULL;
+    size_t n = 1;
+    for (const char *s = sep + 2; (s = strstr(s, "__")) != NULL; s += 2)
+        n++;
+    char *copy = mn_arena_strdup(c->a, sep + 2);
+    char **p = mn_arena_alloc(c->a, n * sizeof *p);
+    if (!copy || !p) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    size_t k = 0;
+    for (char *q = copy; q;) {
+        char *next = strstr(q, "__");
+        if (next)
+            *next = '\0';
+        p[k++] = q;
+        q = next ? next + 2 : NULL;
+    }
+    *parts = p;
+    *np = k;
+    return jf;
+}
+
+/* A JSONField key as an SQL expression. as_json: its JSON text, which the
+ * field decodes to Django's Python value (PostgreSQL's jsonb `#>`, SQLite's
+ * `->`: a string stays a string, true stays a boolean, a missing key is
+ * NULL); else a value that compares and sorts as Django's (`#>` again,
+ * SQLite's JSON_EXTRACT). */
+static void put_json_key(comp *c, const mn_field *jf, char **parts, size_t np, bool as_json)
+{
+    bool pg = c->eng == MN_DB_POSTGRES;
+    put(c, pg || as_json ? "(" : "JSON_EXTRACT(");
+    put_col(c, jf);
+    put(c, pg ? " #> " : as_json ? " -> " : ", ");
+    param(c, mn_value_str(json_path(c, parts, 0, np)));
+    put(c, ")");
 }
 
 /* Python's repr() of a str, for messages quoting a value as Django does. */
@@ -2536,7 +2672,17 @@ static bool agg_filter(comp *c, const expr *e, size_t nh, const mn_field *f, mn_
     return true;
 }
 
-typedef struct selcol selcol;
+/* Which model fields a values() query selects (indexes into fields, or -1
+ * - k - 1 for annotation k). */
+typedef struct selcol {
+    int field; /* >= 0 a field, else annotation -field-1 */
+    const char *key;
+    const char *path;   /* a value across relations ("category__name"), or NULL */
+    const mn_field *pf; /* its field */
+    const char *jalias; /* a multi-valued path: the alias of its joined table */
+    char **jparts;      /* a JSONField key ("tags__color"; pf is the field): its parts */
+    size_t njparts;
+} selcol;
 static selcol *select_columns(comp *c, size_t *n);
 static void compile_select(comp *c, selcol *cols, size_t n, bool with_order);
 
@@ -2984,6 +3130,14 @@ static bool order_transform(comp *c, const mn_field *f, const char *rest)
     return true;
 }
 
+/* order_transform() for "field__transform...", when the head is a field. */
+static bool order_transform_head(comp *c, const char *name, const char *sep)
+{
+    char *head = mn_arena_strndup(c->a, name, (size_t)(sep - name));
+    const mn_field *hf = head ? resolve_field(c, head) : NULL;
+    return hf && order_transform(c, hf, sep + 2);
+}
+
 static void compile_order_item(comp *c, const char *name, bool desc, bool reversed, int depth)
 {
     /* A ForeignKey orders by its model's Meta.ordering, as in Django
@@ -3008,29 +3162,26 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
         put(c, ", ");
     const mn_field *f = resolve_field(c, name);
     const char *sep = strstr(name, "__");
-    char *head = !f && sep ? mn_arena_strndup(c->a, name, (size_t)(sep - name)) : NULL;
-    const mn_field *jf = head ? resolve_field(c, head) : NULL;
-    if (jf && jf->kind == MN_KIND_JSON) {
+    char **jparts = NULL;
+    size_t njparts = 0;
+    const mn_field *jf = !f && sep ? json_key_ref(c, name, &jparts, &njparts) : NULL;
+    const selcol *jsel = NULL;
+    for (size_t i = 0; jf && c->eng == MN_DB_POSTGRES && !c->ord_select && i < c->nsel; i++)
+        if (c->sel[i].jparts && !strcmp(c->sel[i].key, name))
+            jsel = &c->sel[i];
+    if (jsel) {
+        /* values("tags__color").order_by("tags__color"): the selected
+         * column by its name, which DISTINCT and GROUP BY require on
+         * PostgreSQL (the same expression with another path parameter is
+         * another expression there) */
+        mn__quote(&c->sql, jsel->key);
+    } else if (jf) {
         /* order_by("tags__size"): by the key's JSON value, as Django */
-        char *parts[16];
-        size_t np = 0;
-        char *copy = mn_arena_strdup(c->a, sep + 2);
-        for (char *q = copy; q && np < 16;) {
-            char *next = strstr(q, "__");
-            if (next)
-                *next = '\0';
-            parts[np++] = q;
-            q = next ? next + 2 : NULL;
-        }
-        put(c, c->eng == MN_DB_POSTGRES ? "(" : "JSON_EXTRACT(");
-        put_qcol(c, &c->sql, mn_field_column(jf));
-        put(c, c->eng == MN_DB_POSTGRES ? " #> " : ", ");
-        param(c, mn_value_str(json_path(c, parts, 0, np)));
-        put(c, ")");
+        put_json_key(c, jf, jparts, njparts, false);
     } else if (f) {
         put_col(c, f);
-    } else if (jf && order_transform(c, jf, sep + 2)) {
-        /* written */
+    } else if (sep && order_transform_head(c, name, sep)) {
+        /* order_by("created__year"): written */
     } else if (find_annot(c->qs, name)) {
         mn__quote(&c->sql, name);
     } else if (sep) {
@@ -3092,15 +3243,6 @@ static void compile_limit(comp *c, int64_t low, int64_t high)
         mn_buf_printf(&c->sql, " OFFSET %lld", (long long)low);
 }
 
-/* Which model fields a values() query selects (indexes into fields, or -1
- * - k - 1 for annotation k). */
-typedef struct selcol {
-    int field; /* >= 0 a field, else annotation -field-1 */
-    const char *key;
-    const char *path;   /* a value across relations ("category__name"), or NULL */
-    const mn_field *pf; /* its field */
-    const char *jalias; /* a multi-valued path: the alias of its joined table */
-} selcol;
 
 /* Django's error for a values() name that resolves to nothing: the first
  * unknown part, or, after a reverse relation, a lookup on its key. */
@@ -3172,6 +3314,11 @@ static selcol *select_columns(comp *c, size_t *n)
                 cols[k].field = mn_model_field_index(m, f);
             } else if (find_annot(qs, name)) {
                 cols[k].field = -(int)(find_annot(qs, name) - qs->annots) - 1;
+            } else if ((cols[k].pf = json_key_ref(c, name, &cols[k].jparts, &cols[k].njparts)) != NULL) {
+                cols[k].field = 0;
+                cols[k].path = name;
+            } else if (c->rc) {
+                return NULL;
             } else if (strstr(name, "__") && (cols[k].jalias = vjoin_path(c, name, &cols[k].pf)) != NULL) {
                 cols[k].field = 0;
                 cols[k].path = name;
@@ -3235,6 +3382,8 @@ static bool order_selected(comp *c, const selcol *cols, size_t n, const char *co
     return true;
 }
 
+static void compile_for_update(comp *c);
+
 static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
 {
     mn_qs *qs = c->qs;
@@ -3251,7 +3400,11 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     for (size_t i = 0; i < n; i++) {
         if (i)
             put(c, ", ");
-        if (cols[i].jalias) {
+        if (cols[i].jparts) {
+            put_json_key(c, cols[i].pf, cols[i].jparts, cols[i].njparts, true);
+            put(c, " AS ");
+            mn__quote(&c->sql, cols[i].key);
+        } else if (cols[i].jalias) {
             mn__quote(&c->sql, cols[i].jalias);
             put(c, ".");
             mn__quote(&c->sql, mn_field_column(cols[i].pf));
@@ -3265,11 +3418,15 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
             put_qcol(c, &c->sql, c->m->_rt->columns[cols[i].field]);
         } else {
             const annot *an = &qs->annots[-cols[i].field - 1];
+            c->json_text = an->e->kind == E_F;
             compile_expr(c, an->e, NULL);
+            c->json_text = false;
             put(c, " AS ");
             mn__quote(&c->sql, an->name);
         }
     }
+    c->sel = cols;
+    c->nsel = n;
     /* distinct() ordered by what it does not select: as Django, the
      * ordering joins the selected columns (so it counts for DISTINCT, and
      * PostgreSQL accepts the ORDER BY), which the ORDER BY names by
@@ -3332,15 +3489,17 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     } else if (with_order) {
         compile_order(c, ordering(qs), qs->reversed);
     }
+    c->sel = NULL;
+    c->nsel = 0;
     compile_limit(c, qs->low, qs->high);
     if (qs->for_update && c->eng == MN_DB_POSTGRES)
-        put(c, " FOR UPDATE");
+        compile_for_update(c);
 }
 
 static void compile_subquery(comp *c, mn_qs *sub)
 {
-    if (sub->err.code) {
-        cfail(c, sub->err.code, "%s", sub->err.msg);
+    if (sub->err) {
+        cfail(c, sub->err->code, "%s", sub->err->msg);
         return;
     }
     comp s = *c;
@@ -3392,8 +3551,8 @@ static mn_db *qs_db(mn_qs *qs, mn_err *err)
 
 static int settle(mn_qs *qs, mn_err *err, int rc, const mn_err *src)
 {
-    if (rc != MN_OK && src && src != &qs->err && !qs->err.code)
-        qs->err = *src;
+    if (rc != MN_OK && src && src != qs->err && !qs->err)
+        qs_set_err(qs, src);
     if (rc != MN_OK && err && src && err != src)
         *err = *src;
     return rc;
@@ -3403,10 +3562,10 @@ static int check_qs(mn_qs *qs, mn_err *err)
 {
     if (!qs)
         return mn_err_set(err, MN_ENOMEM, "out of memory");
-    if (qs->err.code) {
-        if (err && err != &qs->err)
-            *err = qs->err;
-        return qs->err.code;
+    if (qs->err) {
+        if (err && err != qs->err)
+            *err = *qs->err;
+        return qs->err->code;
     }
     return MN_OK;
 }
@@ -3428,6 +3587,10 @@ static mn_field_kind expr_kind(comp *c, const expr *e)
     switch (e->kind) {
     case E_F: {
         const mn_field *f = resolve_field(c, e->field);
+        char **parts;
+        size_t np;
+        if (!f && strstr(e->field, "__"))
+            f = json_key_ref(c, e->field, &parts, &np);
         if (!f && strstr(e->field, "__"))
             f = path_field(c, e->field);
         if (f)
@@ -3539,6 +3702,10 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
     }
     if (e->kind == E_F) {
         const mn_field *f = resolve_field(c, e->field);
+        char **parts;
+        size_t np;
+        if (!f && strstr(e->field, "__"))
+            f = json_key_ref(c, e->field, &parts, &np); /* its JSON text, decoded */
         if (!f && strstr(e->field, "__"))
             f = path_field(c, e->field);
         if (f)
@@ -3559,14 +3726,41 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
 
 #define QC_SLOTS 64
 #define QC_MAX_LEAVES 8
-#define QC_KEY_MAX 384
+
+/* A shape: the parts of a QuerySet its SQL depends on, read from it
+ * without copying (the lookups and order names stay the QuerySet's). */
+typedef struct qc_shape {
+    const void *rt; /* the model's setup: never freed, so never reused */
+    uint64_t load;
+    int64_t low, high;
+    int eng;
+    unsigned flags; /* distinct, for_update, reversed */
+    const char *const *order;
+    size_t norder;
+    const mn_qobj *leaves[QC_MAX_LEAVES];
+    size_t n;
+    const mn_field *fields[QC_MAX_LEAVES]; /* each leaf's field: qc_resolve */
+    signed char ints[QC_MAX_LEAVES];       /* ... and its integer range: qc_int_range */
+    uint64_t hash;
+} qc_shape;
 
 typedef struct qc_entry {
-    uint64_t hash; /* of the key; 0: empty slot */
-    size_t keylen;
-    char *key;
+    uint64_t hash; /* of the shape; 0: empty slot */
+    const void *rt;
+    uint64_t load;
+    int64_t low, high;
+    int eng;
+    unsigned flags;
+    size_t norder, n;
+    char **order;   /* norder names, then n lookups, in one allocation (mem) */
+    char **lookups;
+    const mn_field **fields;
+    signed char ints[QC_MAX_LEAVES];
+    void *mem;
+    bool unique; /* one exact comparison of a unique field (unique_exact) */
     char *sql;
     uint64_t sql_hash;
+    mn_db_stmt_ref stmt; /* the connection's prepared statement for sql */
     mn__coldec *dec; /* how its columns become members (NULL: not yet known) */
     size_t ndec;
 } qc_entry;
@@ -3575,36 +3769,20 @@ typedef struct qc_cache {
     qc_entry slots[QC_SLOTS];
 } qc_cache;
 
-typedef struct qc_shape {
-    char key[QC_KEY_MAX];
-    size_t len;
-    const mn_qobj *leaves[QC_MAX_LEAVES];
-    const mn_field *fields[QC_MAX_LEAVES];
-    size_t n;
-    uint64_t hash;
-} qc_shape;
+static void qc_entry_free(qc_entry *e)
+{
+    free(e->mem);
+    free(e->sql);
+    free(e->dec);
+}
 
 static void qc_free(void *p)
 {
     qc_cache *qc = p;
-    for (size_t i = 0; i < QC_SLOTS; i++) {
-        free(qc->slots[i].key);
-        free(qc->slots[i].sql);
-        free(qc->slots[i].dec);
-    }
+    for (size_t i = 0; i < QC_SLOTS; i++)
+        qc_entry_free(&qc->slots[i]);
     free(qc);
 }
-
-static bool qc_put(qc_shape *s, const void *p, size_t n)
-{
-    if (s->len + n > sizeof s->key)
-        return false;
-    memcpy(s->key + s->len, p, n);
-    s->len += n;
-    return true;
-}
-
-static bool qc_put_name(qc_shape *s, const char *name) { return qc_put(s, name, strlen(name) + 1); }
 
 /* The first "__" of a lookup, or NULL. */
 static const char *lookup_sep(const char *s)
@@ -3615,101 +3793,120 @@ static const char *lookup_sep(const char *s)
     return NULL;
 }
 
-/* A leaf the cache can take: "name" or "name__op" for a comparison op, on
- * a field that is no JSONField, against a value that is one parameter. */
-static bool qc_leaf(qc_shape *s, mn_qs *qs, const mn_qobj *q)
+static uint64_t qc_mix(uint64_t h, uint64_t w)
 {
-    switch (q->v.type) {
-    case MN_VALUE_NULL:
-    case MN_VALUE_LIST:
-    case MN_VALUE_MAP:
-    case MN_VALUE_OBJECT: return false;
-    default: break;
-    }
-    if (s->n == QC_MAX_LEAVES)
-        return false;
-    const char *sep = lookup_sep(q->lookup);
-    size_t nlen = sep ? (size_t)(sep - q->lookup) : strlen(q->lookup);
-    if (sep) {
-        const char *op = sep + 2;
-        if (strcmp(op, "exact") && strcmp(op, "gt") && strcmp(op, "gte") && strcmp(op, "lt") && strcmp(op, "lte"))
-            return false;
-    }
-    char name[128];
-    if (nlen == 0 || nlen >= sizeof name)
-        return false;
-    memcpy(name, q->lookup, nlen);
-    name[nlen] = '\0';
-    const mn_field *f = mn_model_field_by_name(qs->m, name);
-    if (!f) { /* "key_id" */
-        comp c = { .qs = qs, .m = qs->m };
-        f = resolve_field(&c, name);
-    }
-    if (!f || f->kind == MN_KIND_JSON)
-        return false;
-    s->leaves[s->n] = q;
-    s->fields[s->n++] = f;
-    return qc_put_name(s, q->lookup);
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 32);
 }
 
-static bool qc_where(qc_shape *s, mn_qs *qs, const mn_qobj *q)
+/* A name into the hash, its terminating NUL too (names stay apart). */
+static uint64_t qc_mix_name(uint64_t h, const char *s)
+{
+    for (;; s++) {
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+        if (!*s)
+            return h;
+    }
+}
+
+/* A value that goes to the database as one parameter (not NULL, which
+ * compiles to IS NULL, nor a list, map or object). */
+static bool scalar_param(mn_value v)
+{
+    return v.type != MN_VALUE_NULL && v.type != MN_VALUE_LIST && v.type != MN_VALUE_MAP && v.type != MN_VALUE_OBJECT;
+}
+
+/* An AND of leaves, each against a value that is one parameter. */
+static bool qc_where(qc_shape *s, const mn_qobj *q, uint64_t *h)
 {
     if (q->kind == Q_AND)
-        return qc_where(s, qs, q->a) && qc_where(s, qs, q->b);
-    return q->kind == Q_LEAF && qc_leaf(s, qs, q);
+        return qc_where(s, q->a, h) && qc_where(s, q->b, h);
+    if (q->kind != Q_LEAF || s->n == QC_MAX_LEAVES)
+        return false;
+    if (!scalar_param(q->v))
+        return false;
+    s->leaves[s->n++] = q;
+    *h = qc_mix_name(*h, q->lookup);
+    return true;
 }
 
-static uint64_t qc_hash(const char *p, size_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    uint64_t w = 0;
-    memcpy(&w, p + i, n - i);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 29;
-    return h ? h : 1;
-}
-
-/* The shape of qs when the cache can take it. */
+/* The shape of qs when the cache may take it (qc_resolve decides for a
+ * shape not cached yet). Reads qs only: no copies, no field lookups. */
 static bool qc_shape_of(mn_qs *qs, mn_db_engine eng, qc_shape *s)
 {
-    if (qs->mode != MODE_OBJECTS || qs->nannots || qs->raw_sql || qs->none)
+    if (qs->mode != MODE_OBJECTS || qs->nannots || qs->raw_sql || qs->none || qs->sfu_flags || qs->nsfu_of)
         return false;
-    struct {
-        const void *rt;
-        uint64_t load;
-        int64_t low, high;
-        int eng;
-        bool distinct, for_update, reversed;
-    } head;
-    memset(&head, 0, sizeof head); /* padding bytes too: the key is compared as bytes */
-    head.rt = qs->m->_rt;
-    head.load = qs->load;
-    head.low = qs->low;
-    head.high = qs->high;
-    head.eng = (int)eng;
-    head.distinct = qs->distinct;
-    head.for_update = qs->for_update;
-    head.reversed = qs->reversed;
-    s->len = 0;
-    s->n = 0;
-    if (!qc_put(s, &head, sizeof head))
-        return false;
-    const char *const *order = ordering(qs);
-    for (size_t i = 0; order && order[i]; i++)
-        if (strstr(order[i], "__") || !qc_put_name(s, order[i]))
+    s->rt = qs->m->_rt;
+    s->load = qs->load;
+    s->low = qs->low;
+    s->high = qs->high;
+    s->eng = (int)eng;
+    s->flags = (unsigned)qs->distinct | (unsigned)qs->for_update << 1 | (unsigned)qs->reversed << 2;
+    uint64_t h = qc_mix(qc_mix(qc_mix(0x9e3779b97f4a7c15ULL, (uint64_t)(uintptr_t)s->rt), s->load),
+                        (uint64_t)s->low ^ (uint64_t)s->high << 20 ^ (uint64_t)s->flags << 56 ^ (uint64_t)s->eng << 60);
+    s->order = ordering(qs);
+    size_t i = 0;
+    for (; s->order && s->order[i]; i++) {
+        if (strstr(s->order[i], "__"))
             return false; /* a path may compile to parameters (a JSON key's) */
-    if (!qc_put(s, "\1", 1))
+        h = qc_mix_name(h, s->order[i]);
+    }
+    s->norder = i;
+    h = qc_mix(h, 1);
+    s->n = 0;
+    if (qs->where && !qc_where(s, qs->where, &h))
         return false;
-    if (qs->where && !qc_where(s, qs, qs->where))
-        return false;
-    s->hash = qc_hash(s->key, s->len);
+    s->hash = h ? h : 1;
+    return true;
+}
+
+/* Integers a field of kind k sends to the database as they are (what
+ * mn__to_db does for them): 64 any, 32 or 16 within that many bits, 0 none
+ * (the general conversion). */
+static signed char qc_int_range(mn_field_kind k)
+{
+    switch (k) {
+    case MN_KIND_AUTO:
+    case MN_KIND_BIGAUTO:
+    case MN_KIND_BIGINT:
+    case MN_KIND_POSBIGINT:
+    case MN_KIND_FOREIGNKEY: return 64;
+    case MN_KIND_INT:
+    case MN_KIND_POSINT: return 32;
+    case MN_KIND_SMALLINT:
+    case MN_KIND_POSSMALLINT: return 16;
+    default: return 0;
+    }
+}
+
+/* A shape not cached yet: each leaf must be "name" or "name__op" for a
+ * comparison op, on a field that is no JSONField. Fills s->fields. */
+static bool qc_resolve(qc_shape *s, mn_qs *qs)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const char *lookup = s->leaves[i]->lookup;
+        const char *sep = lookup_sep(lookup);
+        size_t nlen = sep ? (size_t)(sep - lookup) : strlen(lookup);
+        if (sep) {
+            const char *op = sep + 2;
+            if (strcmp(op, "exact") && strcmp(op, "gt") && strcmp(op, "gte") && strcmp(op, "lt") && strcmp(op, "lte"))
+                return false;
+        }
+        char name[128];
+        if (nlen == 0 || nlen >= sizeof name)
+            return false;
+        memcpy(name, lookup, nlen);
+        name[nlen] = '\0';
+        const mn_field *f = mn_model_field_by_name(qs->m, name);
+        if (!f) { /* "key_id" */
+            comp c = { .qs = qs, .m = qs->m };
+            f = resolve_field(&c, name);
+        }
+        if (!f || f->kind == MN_KIND_JSON)
+            return false;
+        s->fields[i] = f;
+        s->ints[i] = qc_int_range(f->kind);
+    }
     return true;
 }
 
@@ -3719,14 +3916,21 @@ static qc_entry *qc_find(mn_db *db, const qc_shape *s)
     if (!qc)
         return NULL;
     qc_entry *e = &qc->slots[s->hash % QC_SLOTS];
-    if (e->hash == s->hash && e->keylen == s->len && !memcmp(e->key, s->key, s->len))
-        return e;
-    return NULL;
+    if (e->hash != s->hash || e->rt != s->rt || e->load != s->load || e->low != s->low || e->high != s->high ||
+        e->eng != s->eng || e->flags != s->flags || e->norder != s->norder || e->n != s->n)
+        return NULL;
+    for (size_t i = 0; i < s->norder; i++)
+        if (strcmp(e->order[i], s->order[i]))
+            return NULL;
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(e->lookups[i], s->leaves[i]->lookup))
+            return NULL;
+    return e;
 }
 
-/* Keeps sql for the shape (replacing what had its slot), and returns its
- * entry. Out of memory only means no caching (NULL). */
-static qc_entry *qc_store(mn_db *db, const qc_shape *s, const char *sql)
+/* Keeps sql for the shape (resolved: qc_resolve), replacing what had its
+ * slot, and returns its entry. Out of memory only means no caching (NULL). */
+static qc_entry *qc_store(mn_db *db, const qc_shape *s, const char *sql, bool unique)
 {
     qc_cache *qc = mn_db_ext(db);
     if (!qc) {
@@ -3735,18 +3939,38 @@ static qc_entry *qc_store(mn_db *db, const qc_shape *s, const char *sql)
             return NULL;
         mn_db_set_ext(db, qc, qc_free);
     }
-    qc_entry *e = &qc->slots[s->hash % QC_SLOTS];
-    char *key = malloc(s->len), *text = strdup(sql);
-    if (!key || !text) {
-        free(key);
+    size_t bytes = (s->norder + s->n) * sizeof(char *) + s->n * sizeof(mn_field *);
+    for (size_t i = 0; i < s->norder; i++)
+        bytes += strlen(s->order[i]) + 1;
+    for (size_t i = 0; i < s->n; i++)
+        bytes += strlen(s->leaves[i]->lookup) + 1;
+    char *mem = malloc(bytes ? bytes : 1), *text = strdup(sql);
+    if (!mem || !text) {
+        free(mem);
         free(text);
         return NULL;
     }
-    memcpy(key, s->key, s->len);
-    free(e->key);
-    free(e->sql);
-    free(e->dec);
-    *e = (qc_entry){ .hash = s->hash, .keylen = s->len, .key = key, .sql = text, .sql_hash = mn_db_sql_hash(text) };
+    qc_entry *e = &qc->slots[s->hash % QC_SLOTS];
+    qc_entry_free(e);
+    *e = (qc_entry){ .hash = s->hash, .rt = s->rt, .load = s->load, .low = s->low, .high = s->high,
+                     .eng = s->eng, .flags = s->flags, .norder = s->norder, .n = s->n, .mem = mem,
+                     .unique = unique, .sql = text, .sql_hash = mn_db_sql_hash(text) };
+    e->fields = (const mn_field **)(void *)mem;
+    e->order = (char **)(void *)(mem + s->n * sizeof(mn_field *));
+    e->lookups = e->order + s->norder;
+    char *p = (char *)(e->lookups + s->n);
+    for (size_t i = 0; i < s->n; i++) {
+        e->fields[i] = s->fields[i];
+        e->ints[i] = s->ints[i];
+        size_t l = strlen(s->leaves[i]->lookup) + 1;
+        e->lookups[i] = memcpy(p, s->leaves[i]->lookup, l);
+        p += l;
+    }
+    for (size_t i = 0; i < s->norder; i++) {
+        size_t l = strlen(s->order[i]) + 1;
+        e->order[i] = memcpy(p, s->order[i], l);
+        p += l;
+    }
     return e;
 }
 
@@ -3761,13 +3985,20 @@ static void qc_store_dec(qc_entry *e, const mn__coldec *dec, size_t n)
 
 /* The parameters of a cached shape: each leaf's value converted by its
  * field, as compile_lookup does. */
-static int qc_params(comp *c, const qc_shape *s, mn_value *buf)
+static int qc_params(comp *c, const qc_shape *s, const qc_entry *e, mn_value *buf)
 {
     c->params = buf; /* QC_MAX_LEAVES values, read by the statement's run only */
     c->cap = s->n;
-    for (size_t i = 0; i < s->n; i++)
-        if (lookup_value(c, s->fields[i], s->leaves[i]->v, &c->params[i]) != MN_OK)
+    for (size_t i = 0; i < s->n; i++) {
+        mn_value v = s->leaves[i]->v;
+        int bits = e->ints[i];
+        if (v.type == MN_VALUE_INT &&
+            (bits == 64 || (bits == 32 && v.u.i >= INT32_MIN && v.u.i <= INT32_MAX) ||
+             (bits == 16 && v.u.i >= INT16_MIN && v.u.i <= INT16_MAX)))
+            c->params[i] = v; /* as mn__to_db would send it */
+        else if (lookup_value(c, e->fields[i], v, &c->params[i]) != MN_OK)
             return c->rc;
+    }
     c->np = s->n;
     return MN_OK;
 }
@@ -3957,9 +4188,60 @@ static void put_joins(comp *c)
     }
 }
 
+/* The select_related path of join j ("category", "category__parent"). */
+static const char *join_path(comp *c, size_t j)
+{
+    const sjoin *s = &c->sj[j];
+    if (s->parent < 0)
+        return s->name;
+    const char *up = join_path(c, (size_t)s->parent);
+    return up ? mn_arena_sprintf(c->a, "%s__%s", up, s->name) : NULL;
+}
+
+/* FOR [NO KEY] UPDATE [OF ...] [NOWAIT | SKIP LOCKED] (PostgreSQL). of
+ * names "self" or a select_related path, as Django checks them. */
+static void compile_for_update(comp *c)
+{
+    mn_qs *qs = c->qs;
+    put(c, qs->sfu_flags & MN_SFU_NO_KEY ? " FOR NO KEY UPDATE" : " FOR UPDATE");
+    for (size_t i = 0; i < qs->nsfu_of && c->rc == MN_OK; i++) {
+        const char *name = qs->sfu_of[i];
+        const char *alias = !strcmp(name, "self") ? c->m->_rt->table : NULL;
+        for (size_t j = 0; !alias && j < c->nsj; j++) {
+            const char *path = join_path(c, j);
+            if (!path) {
+                cfail(c, MN_ENOMEM, "out of memory");
+                return;
+            }
+            if (!strcmp(path, name))
+                alias = c->sj[j].alias;
+        }
+        if (!alias) {
+            mn_buf b;
+            mn_buf_init(&b, c->a, 0);
+            mn_buf_puts(&b, "self");
+            for (size_t j = 0; j < c->nsj; j++)
+                mn_buf_printf(&b, ", %s", join_path(c, j));
+            cfail(c, MN_EINVAL,
+                  "Invalid field name(s) given in select_for_update(of=(...)): %s. Only relational fields followed "
+                  "in the query are allowed. Choices are: %s.",
+                  name, mn_buf_error(&b) ? "self" : mn_buf_cstr(&b));
+            return;
+        }
+        put(c, i ? ", " : " OF ");
+        mn__quote(&c->sql, alias);
+    }
+    if (qs->sfu_flags & MN_SFU_NOWAIT)
+        put(c, " NOWAIT");
+    else if (qs->sfu_flags & MN_SFU_SKIP_LOCKED)
+        put(c, " SKIP LOCKED");
+}
+
 /* The next fresh instance of a join's model: allocated in batches growing
  * with the rows read (1, 1, 2, 4, ... 64 at a time), as run_select does. */
-static void *join_obj_alloc(comp *c, sjoin *s, void **entry)
+/* An instance of s->m and, beside it, an accessor-cache entry for it (at
+ * s->entries - s->esize until the next allocation). */
+static void *join_obj_alloc(comp *c, sjoin *s)
 {
     if (!s->batch_left) {
         size_t esize = s->esize = mn__cache_entry_size();
@@ -3972,52 +4254,96 @@ static void *join_obj_alloc(comp *c, sjoin *s, void **entry)
         s->batch_done += k;
     }
     void *obj = s->batch;
-    *entry = s->entries;
     s->batch += s->m->size;
     s->entries += s->esize;
     s->batch_left--;
     return obj;
 }
 
-/* Reads the joined objects of the current row into the accessor caches:
- * cells are the row's columns from col on (from mn_db_rows_cells). */
-static int read_joins(comp *c, void *base, mn_db_rows *rows, const mn_db_cell *cells, size_t col, char **text,
-                      mn_err *e)
+/* The decoding plan of a select_related row: the query's own columns
+ * (dec, n), then each join's, each with the instance it goes to (objs[1 +
+ * j] for join j); the runs of at most 64 columns mn__row_store reads,
+ * never splitting a joined instance; the models by instance; whether a
+ * join is a LEFT OUTER JOIN. NULL when out of memory. */
+static mn__coldec *join_plan(comp *c, mn_arena *a, const mn__coldec *dec, size_t n, size_t *nplan, uint16_t **ends,
+                             mn_model ***models, bool *outer)
 {
-    void *objs[64];
-    if (c->nsj > 64)
-        return mn_err_set(e, MN_ELIMIT, "select_related: at most 64 joins");
+    size_t total = n;
+    for (size_t j = 0; j < c->nsj; j++)
+        total += c->sj[j].m->_rt->nfields;
+    mn__coldec *plan = mn_arena_alloc(a, total * sizeof *plan);
+    uint16_t *e = mn_arena_alloc(a, (total + 1) * sizeof *e);
+    mn_model **ms = mn_arena_alloc(a, (1 + c->nsj) * sizeof *ms);
+    if (!plan || !e || !ms)
+        return NULL;
+    memcpy(plan, dec, n * sizeof *plan);
+    ms[0] = c->m;
+    size_t ne = 0, start = 0, pos = n;
+    while (n - start > 64) {
+        start += 64;
+        e[ne++] = (uint16_t)start;
+    }
     for (size_t j = 0; j < c->nsj; j++) {
         sjoin *s = &c->sj[j];
-        mn_model *m = s->m;
-        size_t nf = m->_rt->nfields;
-        void *parent = s->parent < 0 ? base : objs[s->parent];
-        mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
-        bool pk_null = cells[m->_rt->pk].type == MN_VALUE_NULL;
-        objs[j] = NULL;
-        if (parent && s->reverse && pk_null) {
-            /* known to have none: user.profile then fails without a query */
-            if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
-                return mn_err_set(e, MN_ENOMEM, "out of memory");
-        } else if (parent && (!s->outer || !pk_null)) {
-            /* an INNER JOIN's row always has the joined primary key */
-            void *entry;
-            void *obj = join_obj_alloc(c, s, &entry);
-            if (!obj)
-                return mn_err_set(e, MN_ENOMEM, "out of memory");
-            int rc = mn__row_decode(obj, m, s->dec, nf, cells, rows, col, c->eng, c->a, text, e);
-            if (rc != MN_OK)
-                return rc;
-            if (s->reverse) {
-                if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), obj, c->a) != MN_OK)
-                    return mn_err_set(e, MN_ENOMEM, "out of memory");
-            } else {
-                mn__cache_put_fk(parent, pm, s->fk, s->fki, *(int64_t *)((char *)parent + s->fk->offset), obj, entry);
-            }
-            objs[j] = obj;
+        size_t nf = s->m->_rt->nfields;
+        ms[1 + j] = s->m;
+        s->dec = &plan[pos];
+        for (size_t i = 0; i < nf; i++) {
+            mn__coldec_init(s->m, i, c->eng, &plan[pos + i]);
+            plan[pos + i].dst = (uint8_t)(1 + j);
         }
-        cells += nf;
-        col += nf;
+        if (s->outer) {
+            plan[pos + (size_t)s->m->_rt->pk].user[0] |= MN__DEC_OUTER_PK;
+            *outer = true;
+        }
+        if (pos + nf - start > 64) {
+            start = pos;
+            e[ne++] = (uint16_t)start;
+        }
+        pos += nf;
+    }
+    e[ne] = (uint16_t)pos;
+    *nplan = total;
+    *ends = e;
+    *models = ms;
+    return plan;
+}
+
+/* The joined instances of a row, allocated before it is read: objs[1 + j]
+ * for join j (objs[0] is the row's own instance). */
+static int joins_alloc(comp *c, void **objs, mn_err *e)
+{
+    for (size_t j = 0; j < c->nsj; j++)
+        if (!(objs[1 + j] = join_obj_alloc(c, &c->sj[j])))
+            return mn_err_set(e, MN_ENOMEM, "out of memory");
+    return MN_OK;
+}
+
+/* Puts the joined instances of the row just read into the accessor
+ * caches. gone (bit j): join j is a LEFT OUTER JOIN that found no row, and
+ * its instance goes back to its batch, untouched. */
+static int joins_cache(comp *c, void **objs, uint64_t gone, mn_err *e)
+{
+    for (size_t j = 0; j < c->nsj; j++) {
+        sjoin *s = &c->sj[j];
+        void *parent = objs[s->parent + 1]; /* NULL: the parent's join found no row */
+        mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
+        void *obj = objs[1 + j];
+        if (gone >> j & 1 || !parent) {
+            s->batch -= s->m->size;
+            s->entries -= s->esize;
+            s->batch_left++;
+            objs[1 + j] = NULL;
+            /* known to have none: user.profile then fails without a query */
+            if (parent && s->reverse && mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
+                return mn_err_set(e, MN_ENOMEM, "out of memory");
+        } else if (s->reverse) {
+            if (mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), obj, c->a) != MN_OK)
+                return mn_err_set(e, MN_ENOMEM, "out of memory");
+        } else {
+            mn__cache_put_fk(parent, pm, s->fk, s->fki, *(int64_t *)((char *)parent + s->fk->offset), obj,
+                             s->entries - s->esize);
+        }
     }
     return MN_OK;
 }
@@ -4037,8 +4363,8 @@ mn_qs *mn_qs_prefetch(mn_qs *qs, const char *lookup, mn_qs *queryset, const char
     np[c->nprefetch].lookup = mn_arena_strdup(c->arena, lookup);
     np[c->nprefetch].qs = queryset;
     np[c->nprefetch].to_attr = to_attr ? mn_arena_strdup(c->arena, to_attr) : NULL;
-    if (queryset && queryset->err.code)
-        qs_fail(c, queryset->err.code, "%s", queryset->err.msg);
+    if (queryset && queryset->err)
+        qs_set_err(c, queryset->err);
     c->prefetch = np;
     c->nprefetch++;
     return c;
@@ -4268,7 +4594,7 @@ void mn__qs_fail(mn_qs *qs, int code, const char *msg)
 
 void mn__qs_set_result(mn_qs *qs, void **items, size_t n)
 {
-    if (!qs || qs->err.code)
+    if (!qs || qs->err)
         return;
     qs->items = items;
     qs->len = n;
@@ -4278,6 +4604,8 @@ void mn__qs_set_result(mn_qs *qs, void **items, size_t n)
 
 mn_arena *mn__qs_arena(const mn_qs *qs) { return qs ? qs->arena : NULL; }
 mn_db *mn__qs_db(mn_qs *qs, mn_err *err) { return qs_db(qs, err); }
+
+static bool unique_exact(mn_qs *qs);
 
 static int run_select(mn_qs *qs, mn_err *err)
 {
@@ -4309,10 +4637,13 @@ static int run_select(mn_qs *qs, mn_err *err)
         c.params = (mn_value *)qs->raw_params;
         c.np = qs->nraw;
     } else {
-        setup_joins(&c);
+        if (qs->nrelated || qs->related_all)
+            setup_joins(&c);
         /* select_related's joins change the text beyond the shape's key */
         cacheable = c.rc == MN_OK && !qs->cursor && !c.joins && qc_shape_of(qs, c.eng, &shape);
         hit = cacheable ? qc_find(db, &shape) : NULL;
+        if (cacheable && !hit)
+            cacheable = qc_resolve(&shape, qs);
         if (hit && hit->dec) /* the columns are the shape's: its loaded fields */
             n = hit->ndec;
         else
@@ -4323,7 +4654,7 @@ static int run_select(mn_qs *qs, mn_err *err)
         } else if (hit) {
             sql = hit->sql;
             sql_hash = hit->sql_hash;
-            qc_params(&c, &shape, pbuf);
+            qc_params(&c, &shape, hit, pbuf);
         } else if (cols) {
             compile_select(&c, cols, n, true);
         }
@@ -4338,22 +4669,33 @@ static int run_select(mn_qs *qs, mn_err *err)
         sql = mn_buf_cstr(&c.sql);
         sql_hash = mn_db_sql_hash(sql);
         if (cacheable && c.np == shape.n)
-            stored = qc_store(db, &shape, sql);
+            stored = qc_store(db, &shape, sql, unique_exact(qs));
     }
     /* On a server fiber the query may wait for its result while other
      * requests use the same connection and may replace this shape's cache
      * slot (freeing its decoder): keep a copy of the decoder, and look the
      * slot up again before storing into it. */
+    bool can_wait = mn__loop_can_wait(); /* on a server fiber: the same for the whole call */
     mn__coldec *hit_dec = hit ? hit->dec : NULL;
-    if (hit_dec && mn__loop_can_wait())
+    if (hit_dec && can_wait)
         hit_dec = mn_arena_memdup(qs->arena, hit->dec, hit->ndec * sizeof *hit->dec);
     if (hit && hit->dec && !hit_dec)
         return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
+    /* get() stops after the first row when no second one can exist */
+    bool one_row = qs->one_row && (hit ? hit->unique : stored ? stored->unique : unique_exact(qs));
+    /* The entry's prepared statement: run without searching the
+     * connection's statement cache (kept in the entry for the next run). */
+    mn_db_stmt_ref sref = hit ? hit->stmt : (mn_db_stmt_ref){ 0 };
     mn_db_rows *rows;
     int rc = qs->cursor ? mn_db_cursor_fetch(qs->cursor, qs->cursor_chunk, &rows, &e)
-                        : mn_db_execute_hashed(db, sql, sql_hash, c.params, c.np, &rows, &e);
+                        : mn_db_execute_ref(db, sql, sql_hash, &sref, c.params, c.np, &rows, &e);
     if (rc != MN_OK)
         return settle(qs, err, rc, &e);
+    if (cacheable && sref.stmt) {
+        qc_entry *own = can_wait ? qc_find(db, &shape) : hit ? hit : stored;
+        if (own && own->sql_hash == sql_hash)
+            own->stmt = sref;
+    }
     mn_model *m = qs->m;
     /* Raw queries: map columns to fields by name. */
     int rawmap[MN__MAX_FIELDS * 2];
@@ -4391,7 +4733,10 @@ static int run_select(mn_qs *qs, mn_err *err)
     size_t cap = 16, len = 0;
     void **items = NULL;
     mn_list *list = NULL;
-    if (qs->mode == MODE_OBJECTS)
+    if (one_row) { /* get()'s copy of the QuerySet, which lives for the call */
+        items = &qs->one_item;
+        cap = 1;
+    } else if (qs->mode == MODE_OBJECTS)
         items = mn_arena_alloc(qs->arena, cap * sizeof *items);
     else
         list = mn_list_new(qs->arena, 16);
@@ -4403,11 +4748,15 @@ static int run_select(mn_qs *qs, mn_err *err)
      * rows read (1, 1, 2, 4, ... 64 at a time). */
     char *batch = NULL;
     size_t batch_left = 0;
-    /* Instance rows are decoded whole: the driver gives all the cells of a
-     * row in one call, each column's way to its member chosen here once. */
-    mn_db_cell cellbuf[64], *cells = cellbuf;
-    mn__coldec *dec = NULL;
-    size_t ncells = n;
+    /* Instance rows are decoded whole: the driver stores a row's columns
+     * into the instance in one call, each column's way to its member
+     * chosen here once; the row's strings take one allocation. */
+    mn__coldec *dec = NULL, *plan = NULL;
+    size_t nplan = n;
+    uint16_t *ends = NULL;
+    mn_model **models = &m;
+    void *objbuf[1 + 64], **objs = objbuf;
+    bool outer = false;
     if (hit_dec) {
         dec = hit_dec;
     } else if (qs->mode == MODE_OBJECTS && !qs->raw_sql && (dec = mn_arena_alloc(qs->arena, (n + 1) * sizeof *dec))) {
@@ -4417,26 +4766,24 @@ static int run_select(mn_qs *qs, mn_err *err)
             else
                 mn__coldec_skip(&dec[i]);
         }
-        for (size_t j = 0; dec && j < c.nsj; j++) {
-            mn_model *jm = c.sj[j].m;
-            if ((c.sj[j].dec = mn_arena_alloc(qs->arena, jm->_rt->nfields * sizeof *dec)) == NULL)
-                dec = NULL;
-            for (size_t i = 0; dec && i < jm->_rt->nfields; i++)
-                mn__coldec_init(jm, i, c.eng, &c.sj[j].dec[i]);
-            ncells += jm->_rt->nfields;
+        if (c.nsj > 64) {
+            mn_db_rows_close(rows);
+            return settle(qs, err, mn_err_set(&e, MN_ELIMIT, "select_related: at most 64 joins"), &e);
         }
-        if (dec && ncells > sizeof cellbuf / sizeof *cellbuf && !(cells = mn_arena_alloc(qs->arena, ncells * sizeof *cells)))
+        if (c.nsj && !(plan = join_plan(&c, qs->arena, dec, n, &nplan, &ends, &models, &outer)))
             dec = NULL;
         if (!dec) {
             mn_db_rows_close(rows);
             return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
         }
-        qc_store_dec(mn__loop_can_wait() ? (cacheable ? qc_find(db, &shape) : NULL) : hit ? hit : stored, dec, n);
+        qc_store_dec(can_wait ? (cacheable ? qc_find(db, &shape) : NULL) : hit ? hit : stored, dec, n);
     }
-    while ((len == 0 || !qs->one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
+    mn__rowplan rp = { .plan = plan ? plan : dec, .n = nplan, .ends = ends, .outer = outer, .models = models,
+                       .eng = c.eng, .arena = qs->arena };
+    while ((len == 0 || !one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (qs->mode == MODE_OBJECTS) {
             if (!batch_left) {
-                size_t k = qs->one_row || len == 0 ? 1 : len < 64 ? len : 64;
+                size_t k = one_row || len == 0 ? 1 : len < 64 ? len : 64;
                 batch = mn__obj_alloc_many(m, qs->arena, k);
                 if (!batch) {
                     rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
@@ -4460,14 +4807,12 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
             } else {
-                /* the row's text in one allocation */
-                size_t bytes = mn_db_rows_cells(rows, 0, ncells, cells);
-                char *text = bytes ? mn_arena_alloc(qs->arena, bytes + ncells) : NULL;
-                if (bytes && !text) {
-                    rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
-                    break;
-                }
-                rc = mn__row_decode(obj, m, dec, n, cells, rows, 0, c.eng, qs->arena, &text, &e);
+                uint64_t gone = 0;
+                objs[0] = obj;
+                if (c.joins)
+                    rc = joins_alloc(&c, objs, &e);
+                if (rc == MN_OK)
+                    rc = mn__row_store(&rp, objs, rows, &gone, &e);
                 for (size_t i = 0; rc == MN_OK && qs->nannots && i < n; i++) {
                     if (cols[i].field < 0) {
                         mn_value v;
@@ -4477,7 +4822,7 @@ static int run_select(mn_qs *qs, mn_err *err)
                     }
                 }
                 if (rc == MN_OK && c.joins)
-                    rc = read_joins(&c, obj, rows, cells + n, n, &text, &e);
+                    rc = joins_cache(&c, objs, gone, &e);
             }
             if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
                 rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
@@ -4531,7 +4876,7 @@ static int run_select(mn_qs *qs, mn_err *err)
         len++;
     }
     mn_db_rows_close(rows);
-    if (qs->one_row && len == 1 && rc == MN_OK)
+    if (one_row && len == 1 && rc == MN_OK)
         rc = MN_ENOTFOUND; /* stopped after the only possible row */
     if (rc != MN_ENOTFOUND)
         return settle(qs, err, rc == MN_OK ? MN_ENOMEM : rc, &e);
@@ -4745,13 +5090,8 @@ static bool unique_exact(mn_qs *qs)
     const mn_qobj *q = qs->where;
     if (!q || q->kind != Q_LEAF || qs->nannots)
         return false;
-    switch (q->v.type) {
-    case MN_VALUE_NULL:
-    case MN_VALUE_LIST:
-    case MN_VALUE_MAP:
-    case MN_VALUE_OBJECT: return false;
-    default: break;
-    }
+    if (!scalar_param(q->v))
+        return false;
     const char *sep = lookup_sep(q->lookup);
     if (sep && strcmp(sep, "__exact") != 0)
         return false;
@@ -4784,7 +5124,7 @@ void *mn_qs_get(mn_qs *qs, mn_err *err)
         c->order = NULL; /* order_by() with no names, on the copy */
         c->order_set = true;
         c->reversed = false;
-        c->one_row = unique_exact(c);
+        c->one_row = true; /* run_select: when the filter is unique_exact */
     }
     if (c->mode != MODE_OBJECTS) {
         mn_err_set(err, MN_EINVAL, "get() returns instances: on values()/values_list() read mn_qs_rows of a filter");
@@ -5024,21 +5364,96 @@ const char *mn_qs_sql(mn_qs *qs, mn_list **params, mn_err *err)
     return mn_buf_cstr(&c.sql);
 }
 
-const char *mn_qs_explain(mn_qs *qs, mn_err *err)
+/* explain()'s options: checked against these names before they reach the
+ * SQL (Django 3.2.13's fix of CVE-2022-28347), in Django's order. */
+static const char *const explain_formats[] = { "JSON", "TEXT", "XML", "YAML", NULL };
+static const char *const explain_options[] = { "ANALYZE", "BUFFERS", "COSTS",   "SETTINGS",
+                                               "SUMMARY", "TIMING",  "VERBOSE", "WAL", NULL };
+
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+static const char *explain_v(mn_qs *qs, mn_err *err, const char *format, va_list ap)
 {
     if (check_qs(qs, err) != MN_OK)
         return NULL;
     mn_db *db = qs_db(qs, err);
     if (!db)
         return NULL;
+    bool pg = mn_db_engine_of(db) == MN_DB_POSTGRES;
     mn_err e = { 0 };
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
-    put(&c, c.eng == MN_DB_POSTGRES ? "EXPLAIN " : "EXPLAIN QUERY PLAN ");
-    size_t n;
-    selcol *cols = select_columns(&c, &n);
+    /* the options, upper-cased as Django does; unknown ones are refused */
+    const char *names[32], *unknown[32];
+    bool values[32];
+    size_t n = 0, nu = 0;
+    const char *name;
+    while ((name = va_arg(ap, const char *)) != NULL) {
+        int value = va_arg(ap, int);
+        /* Django's check of the names: [\w-]+ without "--" */
+        bool ok = *name && !strstr(name, "--");
+        for (const char *p = name; ok && *p; p++)
+            ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+                 *p == '-' || (unsigned char)*p >= 0x80;
+        if (!ok) {
+            mn_err_set(err, MN_EINVAL, "Invalid option name: %s.", py_repr(c.a, mn_str_from(name)));
+            return NULL;
+        }
+        char *up = mn_arena_strdup(c.a, name);
+        if (!up || n == 32) {
+            mn_err_set(err, up ? MN_EINVAL : MN_ENOMEM, up ? "too many explain() options" : "out of memory");
+            return NULL;
+        }
+        for (char *p = up; pg && *p; p++)
+            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        if (pg && in_list(explain_options, up))
+            names[n] = up, values[n++] = value != 0;
+        else if (nu < 32)
+            unknown[nu++] = up;
+    }
+    if (format) {
+        char *up = mn_arena_strdup(c.a, format);
+        if (!up) {
+            mn_err_set(err, MN_ENOMEM, "out of memory");
+            return NULL;
+        }
+        for (char *p = up; *p; p++)
+            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        if (!pg || !in_list(explain_formats, up)) {
+            mn_err_set(err, MN_EINVAL, "%s is not a recognized format.%s", up,
+                       pg ? " Allowed formats: JSON, TEXT, XML, YAML" : "");
+            return NULL;
+        }
+        format = up;
+    }
+    if (nu) {
+        qsort(unknown, nu, sizeof *unknown, cmp_cstr);
+        mn_buf b;
+        mn_buf_init(&b, c.a, 0);
+        for (size_t k = 0; k < nu; k++)
+            mn_buf_printf(&b, "%s%s", k ? ", " : "", unknown[k]);
+        mn_err_set(err, MN_EINVAL, "Unknown options: %s", mn_buf_error(&b) ? "?" : mn_buf_cstr(&b));
+        return NULL;
+    }
+    if (pg) {
+        put(&c, "EXPLAIN");
+        bool any = false;
+        for (size_t k = 0; explain_options[k]; k++)
+            for (size_t o = 0; o < n; o++)
+                if (!strcmp(names[o], explain_options[k])) {
+                    mn_buf_printf(&c.sql, "%s%s %s", any ? ", " : " (", names[o], values[o] ? "true" : "false");
+                    any = true;
+                }
+        if (format)
+            mn_buf_printf(&c.sql, "%sFORMAT %s", any ? ", " : " (", format);
+        put(&c, any || format ? ") " : " ");
+    } else {
+        put(&c, "EXPLAIN QUERY PLAN ");
+    }
+    size_t ncols;
+    selcol *cols = select_columns(&c, &ncols);
     if (cols)
-        compile_select(&c, cols, n, true);
+        compile_select(&c, cols, ncols, true);
     if (c.rc != MN_OK) {
         settle(qs, err, c.rc, &e);
         return NULL;
@@ -5049,22 +5464,43 @@ const char *mn_qs_explain(mn_qs *qs, mn_err *err)
         settle(qs, err, rc, &e);
         return NULL;
     }
+    /* Django: the rows' columns joined by spaces, the rows by newlines
+     * (SQLite's "2 0 0 SCAN shop_product"; PostgreSQL's one column) */
     mn_buf out;
     mn_buf_init(&out, qs->arena, 0);
-    size_t col = mn_db_rows_columns(rows) - 1; /* the detail column */
+    size_t ncol = mn_db_rows_columns(rows);
     bool first = true;
     while ((rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (!first)
             mn_buf_putc(&out, '\n');
         first = false;
-        mn_buf_put_str(&out, mn_db_rows_text(rows, col));
+        for (size_t k = 0; k < ncol; k++) {
+            if (k)
+                mn_buf_putc(&out, ' ');
+            mn_buf_put_str(&out, mn_db_rows_text(rows, k));
+        }
     }
     mn_db_rows_close(rows);
     if (rc != MN_ENOTFOUND) {
         settle(qs, err, rc, &e);
         return NULL;
     }
+    if (mn_buf_error(&out)) {
+        mn_err_set(err, MN_ENOMEM, "out of memory");
+        return NULL;
+    }
     return mn_buf_cstr(&out);
+}
+
+const char *mn_qs_explain(mn_qs *qs, mn_err *err) { return mn_qs_explain_opts(qs, err, NULL, NULL); }
+
+const char *mn_qs_explain_opts(mn_qs *qs, mn_err *err, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    const char *r = explain_v(qs, err, format, ap);
+    va_end(ap);
+    return r;
 }
 
 /* ---- iterator ---- */
@@ -5086,7 +5522,7 @@ struct mn_qs_iter {
 static int iter_open_cursor(mn_qs_iter *it, mn_err *err)
 {
     mn_qs *qs = it->base;
-    if (qs->raw_sql || qs->none || qs->err.code)
+    if (qs->raw_sql || qs->none || qs->err)
         return MN_OK; /* run_select reports the error or runs raw SQL once */
     mn_db *db = qs_db(qs, err);
     if (!db)
@@ -5117,7 +5553,7 @@ mn_qs_iter *mn_qs_iterator(mn_qs *qs, size_t chunk_size)
         return NULL;
     it->base = qs;
     const char *const *ord = ordering(qs);
-    if ((!ord || !ord[0]) && !qs->raw_sql && !qs->err.code) {
+    if ((!ord || !ord[0]) && !qs->raw_sql && !qs->err) {
         /* Unordered: walk the primary key so chunks are stable; an integer
          * key of an unsliced QuerySet allows keyset paging. */
         it->base = mn_qs_order_by(qs, "pk", NULL);

@@ -435,7 +435,7 @@ void *mn_rel_get(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_e
     /* A forward key loaded by select_related: its entry names the field
      * (so the relation is that key), no lookup of the relation needed. */
     const mn_obj *h = (const mn_obj *)((const char *)obj + m->obj_offset);
-    for (const struct mn__relcache *c = name ? h->rel : NULL; c; c = c->next) {
+    for (const struct mn__relcache *c = name && !h->deferred ? h->rel : NULL; c; c = c->next) {
         if (c->name != name && strcmp(c->name, name))
             continue;
         if (c->fk && !c->many) {
@@ -457,6 +457,10 @@ void *mn_rel_get(void *obj, mn_model *m, const char *name, mn_arena *arena, mn_e
         return NULL;
     }
     if (r.kind == MN__REL_FORWARD) {
+        /* only()/defer() left the key unloaded: load it first (Django's
+         * deferred attribute, then the related object) */
+        if (mn_obj_is_deferred(obj, m, r.fk->name) && mn_obj_load_deferred(obj, m, r.fk->name, err) != MN_OK)
+            return NULL;
         if (key_null(obj, m, r.fk))
             return NULL;
         int64_t key = KEY(obj, r.fk);

@@ -2,9 +2,11 @@
  * is set (tests/integration/db_postgres.sh does), against that database. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "manouche.h"
 
 static mn_arena *A;
@@ -554,6 +556,104 @@ Test(db, hashed_execute_storage_types_and_extension_slot)
     cr_assert_not_null(DB, "%s", err.msg);
 }
 
+/* Two structs a row is stored into (mn_db_rows_store). */
+struct stored_a {
+    int64_t id;
+    mn_str name;
+    int32_t qty;
+    double ratio;
+    bool flag;
+    int16_t small;
+    int64_t untouched;
+};
+struct stored_b {
+    int64_t i;
+    mn_str t;
+    int64_t null_int;
+};
+
+Test(db, rows_store_into_structs)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(insert("lamp", "19.99", 3, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(insert("desk", NULL, 70000, &err), MN_OK, "%s", err.msg);
+    /* columns: 0 id, 1 name, 2 qty, 3 ratio, 4 qty, 5 qty, 6 price, 7 name,
+     * 8 qty, 9 NULL, 10 name, 11 ratio, 12 id (skipped), 13 past the end */
+    const char *sql = "SELECT id, name, qty, ratio, qty, qty, price, name, qty, NULL, name, ratio, id FROM t_item "
+                      "ORDER BY id";
+    enum { N = 14 };
+    mn_db_store plan[N] = {
+        { offsetof(struct stored_a, id), MN_DB_AS_I64, 0, { 0 } },
+        { offsetof(struct stored_a, name), MN_DB_AS_TEXT, 0, { 0 } },
+        { offsetof(struct stored_a, qty), MN_DB_AS_I32, 0, { 0 } },
+        { offsetof(struct stored_a, ratio), MN_DB_AS_F64, 0, { 0 } },
+        { offsetof(struct stored_a, flag), MN_DB_AS_BOOL, 0, { 0 } },
+        { offsetof(struct stored_a, small), MN_DB_AS_I16, 0, { 0 } },
+        { 0, MN_DB_AS_CELL, 1, { 0 } },                              /* always a cell */
+        { offsetof(struct stored_b, i), MN_DB_AS_I64, 1, { 0 } },    /* a text: a cell */
+        { offsetof(struct stored_b, t), MN_DB_AS_TEXT, 1, { 0 } },   /* an integer: a cell */
+        { offsetof(struct stored_b, null_int), MN_DB_AS_I64, 1, { 0 } }, /* NULL: a cell */
+        { offsetof(struct stored_b, t), MN_DB_AS_F64, 1, { 0 } },    /* a text: a cell */
+        { offsetof(struct stored_b, i), MN_DB_AS_I64, 1, { 0 } },    /* a float: a cell */
+        { offsetof(struct stored_a, untouched), MN_DB_AS_SKIP, 0, { 0 } },
+        { offsetof(struct stored_a, untouched), MN_DB_AS_I64, 0, { 0 } }, /* no such column: NULL */
+    };
+    mn_db_rows *rows;
+    cr_assert_eq(mn_db_execute(DB, sql, NULL, 0, &rows, &err), MN_OK, "%s", err.msg);
+    for (int r = 0; r < 2; r++) {
+        cr_assert_eq(mn_db_rows_next(rows, &err), MN_OK);
+        struct stored_a a = { .untouched = -7 };
+        struct stored_b b = { .i = -1, .null_int = -2 };
+        void *dst[] = { &a, &b };
+        mn_db_cell cells[N];
+        mn_db_stored st = { .cells = cells };
+        mn_db_rows_store(rows, 0, N, plan, dst, &st);
+        cr_assert_eq(a.id, r + 1);
+        cr_assert(mn_str_eq_cstr(a.name, r ? "desk" : "lamp"));
+        cr_assert_eq(a.qty, r ? 70000 : 3);
+        cr_assert_float_eq(a.ratio, 0.5, 1e-12);
+        cr_assert(a.flag);
+        cr_assert_eq(a.small, r ? (int16_t)70000 : 3, "truncated as a cast does");
+        cr_assert_eq(a.untouched, -7);
+        cr_assert_eq(b.i, -1, "left to the caller");
+        cr_assert_eq(b.null_int, -2, "left to the caller");
+        cr_assert_eq(st.texts, UINT64_C(1) << 1);
+        cr_assert_eq(st.bytes, a.name.len + 1, "the texts and a NUL each");
+        uint64_t rest = 0;
+        for (int k = 6; k <= 11; k++)
+            rest |= UINT64_C(1) << k;
+        cr_assert_eq(st.rest, rest | UINT64_C(1) << 13, "%llx", (unsigned long long)st.rest);
+        /* the cells of the rest, as mn_db_rows_cell gives them */
+        for (int k = 6; k <= 11; k++) {
+            mn_db_cell c;
+            mn_db_rows_cell(rows, (size_t)k, &c);
+            cr_assert_eq(cells[k].type, c.type, "column %d", k);
+            if (c.type == MN_VALUE_INT)
+                cr_assert_eq(cells[k].i, c.i, "column %d", k);
+            else if (c.type == MN_VALUE_FLOAT)
+                cr_assert_float_eq(cells[k].f, c.f, 1e-12, "column %d", k);
+            else if (c.type == MN_VALUE_STR)
+                cr_assert(mn_str_eq(cells[k].s, c.s), "column %d", k);
+        }
+        cr_assert_eq(cells[6].type, r ? MN_VALUE_NULL : mn_db_engine_of(DB) == MN_DB_POSTGRES ? MN_VALUE_STR : MN_VALUE_FLOAT);
+        cr_assert_eq(cells[7].type, MN_VALUE_STR);
+        cr_assert_eq(cells[8].type, MN_VALUE_INT);
+        cr_assert_eq(cells[8].i, r ? 70000 : 3);
+        cr_assert_eq(cells[9].type, MN_VALUE_NULL);
+        cr_assert_eq(cells[11].type, MN_VALUE_FLOAT);
+        cr_assert_eq(cells[13].type, MN_VALUE_NULL);
+        /* a run from the middle of the row */
+        mn_db_rows_store(rows, 8, 2, plan + 8, dst, &st);
+        cr_assert_eq(st.rest, 3);
+        cr_assert_eq(st.texts, 0);
+        cr_assert_eq(st.bytes, 0);
+        cr_assert_eq(cells[0].i, r ? 70000 : 3);
+        cr_assert_eq(cells[1].type, MN_VALUE_NULL);
+    }
+    cr_assert_eq(mn_db_rows_next(rows, &err), MN_ENOTFOUND);
+    mn_db_rows_close(rows);
+}
+
 Test(db, server_side_cursors)
 {
     mn_err err = { 0 };
@@ -595,4 +695,121 @@ Test(db, server_side_cursors)
     for (int i = 0; i < 64; i++)
         mn_db_cursor_close(open[i]);
     mn_db_cursor_close(NULL);
+}
+
+/* ---- mn_db_execute_ref: a statement kept by the caller ---- */
+
+static int64_t ref_query(mn_db *db, const char *sql, mn_db_stmt_ref *ref, int64_t arg, size_t *ncols, mn_err *err)
+{
+    mn_value p[] = { mn_value_int(arg) };
+    mn_db_rows *rows;
+    int rc = mn_db_execute_ref(db, sql, mn_db_sql_hash(sql), ref, p, 1, &rows, err);
+    if (rc != MN_OK)
+        return -1;
+    cr_assert_eq(mn_db_rows_next(rows, err), MN_OK, "%s", err->msg);
+    int64_t v = mn_db_rows_int(rows, 0);
+    if (ncols)
+        *ncols = mn_db_rows_columns(rows);
+    mn_db_rows_close(rows);
+    return v;
+}
+
+/* The statement is reused without searching the cache, every run is still
+ * logged and observed, and the ref is given up when the cache drops it:
+ * DDL (PostgreSQL), overflow, or a ref from another connection. */
+Test(db, statement_ref_reuse_and_invalidation)
+{
+    mn_err err = { 0 };
+    const char *sql = "SELECT qty + %s, t_item.* FROM t_item WHERE name = 'a'";
+    cr_assert_eq(insert("a", "1", 5, &err), MN_OK, "%s", err.msg);
+    mn_db_stmt_ref ref = { 0 };
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    size_t ncols = 0;
+    cr_assert_eq(ref_query(DB, sql, &ref, 1, &ncols, &err), 6, "%s", err.msg);
+    cr_assert_not_null(ref.stmt);
+    mn_db_stmt_ref first = ref;
+    for (int i = 2; i < 10; i++)
+        cr_assert_eq(ref_query(DB, sql, &ref, i, NULL, &err), 5 + i, "%s", err.msg);
+    cr_assert_eq(ref.stmt, first.stmt);
+    cr_assert_eq(ref.epoch, first.epoch);
+    cr_assert_eq(mn_db_log_count(DB), 9, "every run is logged");
+    /* the plain path finds the same statement */
+    mn_db_rows *rows;
+    cr_assert_eq(mn_db_execute(DB, "SELECT 1", NULL, 0, &rows, &err), MN_OK, "%s", err.msg);
+    mn_db_rows_close(rows);
+    mn_db_log_enable(DB, false);
+
+    /* a schema change between runs: the new column is read */
+    cr_assert_eq(mn_db_execute(DB, "ALTER TABLE t_item ADD COLUMN extra integer", NULL, 0, NULL, &err), MN_OK, "%s",
+                 err.msg);
+    size_t after = 0;
+    cr_assert_eq(ref_query(DB, sql, &ref, 1, &after, &err), 6, "%s", err.msg);
+    cr_assert_eq(after, ncols + 1);
+    if (mn_db_engine_of(DB) == MN_DB_POSTGRES)
+        cr_assert_neq(ref.epoch, first.epoch, "DDL dropped the prepared statements");
+    cr_assert_eq(ref_query(DB, sql, &ref, 2, NULL, &err), 7, "%s", err.msg);
+
+    /* the cache overflowing drops every statement, this one too */
+    mn_db_stmt_ref before = ref;
+    for (int i = 0; i < 600; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "SELECT %d", i);
+        cr_assert_eq(mn_db_execute(DB, text, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    }
+    cr_assert_eq(ref_query(DB, sql, &ref, 3, NULL, &err), 8, "%s", err.msg);
+    cr_assert_neq(ref.epoch, before.epoch);
+
+    /* another connection never takes this one's statement; a ref from a
+     * closed connection is not taken either */
+    mn_db *other = mn_db_open(&CFG, &err);
+    cr_assert_not_null(other, "%s", err.msg);
+    mn_db_stmt_ref mine = ref;
+    cr_assert_eq(ref_query(other, "SELECT %s + 40", &ref, 2, NULL, &err), 42, "%s", err.msg);
+    cr_assert_neq(ref.epoch, mine.epoch);
+    mn_db_stmt_ref theirs = ref;
+    mn_db_close(other);
+    cr_assert_eq(ref_query(DB, "SELECT %s + 40", &ref, 3, NULL, &err), 43, "%s", err.msg);
+    cr_assert_neq(ref.epoch, theirs.epoch);
+    cr_assert_eq(ref.epoch, mine.epoch, "back to this connection's cache");
+    /* a ref that names a closed connection's statement, epoch and all */
+    ref = theirs;
+    cr_assert_eq(ref_query(DB, "SELECT %s + 40", &ref, 4, NULL, &err), 44, "%s", err.msg);
+
+    /* a ref found for another text is not taken */
+    cr_assert_eq(ref_query(DB, sql, &ref, 1, NULL, &err), 6, "%s", err.msg);
+    /* a wrong parameter count is still an error, the ref kept usable */
+    mn_db_rows *r2;
+    cr_assert_eq(mn_db_execute_ref(DB, sql, mn_db_sql_hash(sql), &ref, NULL, 0, &r2, &err), MN_EINVAL);
+    cr_assert_eq(ref_query(DB, sql, &ref, 1, NULL, &err), 6, "%s", err.msg);
+}
+
+/* PostgreSQL: the thread's connection reopened after the server ended it
+ * has none of the old prepared statements; a ref from before must not
+ * name one. */
+Test(db, statement_ref_after_reconnect)
+{
+    if (mn_db_engine_of(DB) != MN_DB_POSTGRES)
+        return;
+    mn_err err = { 0 };
+    mn_db_config cfg = CFG;
+    mn_db *t = mn_db_for_thread(&cfg, &err);
+    cr_assert_not_null(t, "%s", err.msg);
+    mn_db_stmt_ref ref = { 0 };
+    cr_assert_eq(ref_query(t, "SELECT %s::integer + 1", &ref, 1, NULL, &err), 2, "%s", err.msg);
+    mn_value pid;
+    cr_assert_eq(mn_db_query_value(t, "SELECT pg_backend_pid()", NULL, 0, A, &pid, &err), MN_OK, "%s", err.msg);
+    mn_value p[] = { pid };
+    cr_assert_eq(mn_db_execute(DB, "SELECT pg_terminate_backend(%s)", p, 1, NULL, &err), MN_OK, "%s", err.msg);
+    int rc = MN_OK;
+    for (int i = 0; i < 50 && rc == MN_OK; i++) { /* the server ends it asynchronously */
+        rc = ref_query(t, "SELECT %s::integer + 1", &ref, 1, NULL, &err) == 2 ? MN_OK : MN_EDB;
+        if (rc == MN_OK)
+            usleep(20000);
+    }
+    cr_assert_eq(rc, MN_EDB, "the connection was ended");
+    mn_db *again = mn_db_for_thread(&cfg, &err);
+    cr_assert_eq(again, t, "reopened in place");
+    cr_assert_eq(ref_query(t, "SELECT %s::integer + 1", &ref, 41, NULL, &err), 42, "%s", err.msg);
+    mn_db_thread_close();
 }

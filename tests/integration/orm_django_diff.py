@@ -15,7 +15,7 @@ A case: {"n": name, "m": model, "q": [operations], "do": action, "dump":
 [names]], ["reverse"], ["distinct"], ["none"], ["slice", start, stop],
 ["values", [names]], ["values_list", [names], "flat"|"named"|null],
 ["only", [names]], ["defer", [names]], ["annotate", {name: expr}],
-["select_for_update"]. Q: {lookup: value, ...} (their AND), ["and"|"or",
+["select_for_update", {options}], ["select_related", [names]]. Q: {lookup: value, ...} (their AND), ["and"|"or",
 Q, ...], ["not", Q]. Values: JSON, or {"$dec": "1.5"}, {"$date": iso},
 {"$dt": iso}, {"$dur": microseconds}, {"$json": data}, {"$F": name},
 {"$add"|"$sub"|"$mul"|"$div": [a, b]}, {"$agg": "Sum", "of": name or expr,
@@ -261,6 +261,10 @@ def apply(qs, op):
         return qs.exclude(q_of(a[0]))
     if name == "order_by":
         return qs.order_by(*a[0])
+    if name == "select_for_update" and a:
+        return qs.select_for_update(**a[0])
+    if name == "select_related":
+        return qs.select_related(*a[0])
     if name in ("reverse", "distinct", "none", "select_for_update"):
         return getattr(qs, name)()
     if name == "slice":
@@ -360,6 +364,14 @@ def run_action(M, qs, act):
             setattr(o, k, dec(x))
         o.refresh_from_db(fields=a[2])
         return [o.pk] + [getattr(o, k) for k in a[1]]
+    if name == "deferred":
+        out = []
+        for o in qs:
+            row = [o.pk, sorted(o.get_deferred_fields()), [o.pk] + [getattr(o, f) for f in a[0] or []]]
+            if a[1] is not None:
+                o.refresh_from_db(fields=None if a[1] == "all" else a[1])
+            out.append(row + [sorted(o.get_deferred_fields())])
+        return out
     if name == "display":
         return getattr(M.objects.get(pk=a[0]), "get_%s_display" % a[1])()
     if name == "raw":
@@ -367,7 +379,7 @@ def run_action(M, qs, act):
     if name == "iterator":
         return [o.pk for o in qs.iterator(chunk_size=a[0] or 2000)]
     if name == "explain":
-        return bool(qs.explain())
+        return bool(qs.explain(format=a[0], **(a[1] or {})))
     if name == "sql":
         return str(qs.query)
     if name == "verbose":

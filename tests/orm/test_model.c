@@ -739,3 +739,191 @@ Test(model, refresh_fields_and_foreign_key_validation)
     snprintf(want, sizeof want, "category instance with id %lld does not exist.", (long long)(c->id + 100));
     cr_assert(mn_str_eq_cstr(mn_list_get(msgs.u.list, 0).u.s, want));
 }
+
+/* ---- computed properties and after_save (the guide's "Custom Model Methods" and "When NOT
+ * to use signals") ---- */
+
+typedef struct gadget {
+    mn_obj mn;
+    int64_t id;
+    mn_str name;
+    mn_str status;
+    int32_t stock;
+    int64_t category;
+    mn_str note;
+} gadget;
+
+static int gadget_in_stock(const void *obj, mn_arena *arena, mn_value *out)
+{
+    (void)arena;
+    *out = mn_value_bool(((const gadget *)obj)->stock > 0);
+    return MN_OK;
+}
+static int gadget_url(const void *obj, mn_arena *arena, mn_value *out)
+{
+    const gadget *g = obj;
+    char *s = mn_arena_sprintf(arena, "/gadgets/%lld/", (long long)g->id);
+    if (!s)
+        return MN_ENOMEM;
+    *out = mn_value_cstr(s);
+    return MN_OK;
+}
+static int gadget_status_display(const void *obj, mn_arena *arena, mn_value *out)
+{
+    (void)obj, (void)arena;
+    *out = mn_value_cstr("overridden");
+    return MN_OK;
+}
+static int gadget_failing(const void *obj, mn_arena *arena, mn_value *out)
+{
+    (void)obj, (void)arena, (void)out;
+    return MN_EINVAL;
+}
+
+static mn_model gadget_model;
+static int after_calls, after_created, after_fail;
+static int64_t after_count;
+static int gadget_after_save(void *obj, bool created, mn_err *err)
+{
+    gadget *g = obj;
+    after_calls++;
+    after_created += created;
+    if (after_fail)
+        return mn_err_set(err, MN_EINVAL, "after_save refused %.*s", MN_STR_FMT(g->name));
+    /* self.category.update_product_count(): a query on the committed row */
+    after_count = mn_qs_count(mn_qs_filter(mn_qs_all(&gadget_model, A), "category", mn_value_int(g->category)), err);
+    return after_count < 0 ? (int)after_count : MN_OK;
+}
+
+static const mn_choice gadget_status[] = { { "new", "New" }, { NULL, NULL } };
+static const mn_field gadget_fields[] = {
+    MN_FIELD_BIGAUTO(gadget, id),
+    MN_FIELD_CHAR(gadget, name, .max_length = 50),
+    MN_FIELD_CHAR(gadget, status, .max_length = 10, .choices = gadget_status, .default_value = "new"),
+    MN_FIELD_INT(gadget, stock, .default_value = "0"),
+    MN_FIELD_BIGINT(gadget, category, .default_value = "0"),
+    MN_FIELD_TEXT(gadget, note, .null = true), /* null=True without blank=True */
+    MN_FIELD_END,
+};
+static const mn_model_property gadget_properties[] = {
+    { "is_in_stock", gadget_in_stock },
+    { "get_absolute_url", gadget_url },
+    { "get_status_display", gadget_status_display },
+    { "broken", gadget_failing },
+    { NULL, NULL },
+};
+static mn_model gadget_model = MN_MODEL(gadget, "shop", "Gadget", gadget_fields, .properties = gadget_properties,
+                                        .hooks = { .after_save = gadget_after_save });
+
+static const mn_model_property clashing_properties[] = { { "stock", gadget_in_stock }, { NULL, NULL } };
+static mn_model clashing_model = MN_MODEL(gadget, "shop", "Clash", gadget_fields, .properties = clashing_properties);
+static const mn_model_property nameless_properties[] = { { NULL, gadget_in_stock }, { NULL, NULL } };
+static mn_model nameless_model = MN_MODEL(gadget, "shop", "Nameless", gadget_fields,
+                                          .properties = nameless_properties);
+static const mn_model_property fnless_properties[] = { { "x", NULL }, { NULL, NULL } };
+static mn_model fnless_model = MN_MODEL(gadget, "shop", "Fnless", gadget_fields, .properties = fnless_properties);
+
+Test(model, properties_read_like_fields)
+{
+    mn_err err = { 0 };
+    mn_db_execute(DB, "DROP TABLE IF EXISTS shop_gadget", NULL, 0, NULL, &err);
+    cr_assert_eq(mn_model_create_table(&gadget_model, DB, &err), MN_OK, "%s", err.msg);
+    gadget *g = mn_model_create(&gadget_model, A, &err, "name", mn_value_cstr("Lamp"), "stock", mn_value_int(2), NULL);
+    cr_assert_not_null(g, "%s", err.msg);
+    mn_value v = mn_obj_value(g, &gadget_model), out;
+    const mn_type *t = v.u.obj.type;
+    cr_assert_eq(t->get_attr(v.u.obj.ptr, MN_STR("is_in_stock"), A, &out), MN_OK);
+    cr_assert(out.type == MN_VALUE_BOOL && out.u.b);
+    g->stock = 0; /* computed on each read, from the struct as it is now */
+    cr_assert_eq(t->get_attr(v.u.obj.ptr, MN_STR("is_in_stock"), A, &out), MN_OK);
+    cr_assert(!out.u.b);
+    cr_assert_eq(t->get_attr(v.u.obj.ptr, MN_STR("get_absolute_url"), A, &out), MN_OK);
+    cr_assert(mn_str_eq_cstr(out.u.s, "/gadgets/1/"));
+    /* a property replaces the automatic get_FOO_display, as a method does in Django */
+    cr_assert_eq(t->get_attr(v.u.obj.ptr, MN_STR("get_status_display"), A, &out), MN_OK);
+    cr_assert(mn_str_eq_cstr(out.u.s, "overridden"));
+    cr_assert(mn_str_eq_cstr(mn_obj_display(g, &gadget_model, "status", A), "New"));
+    /* fields still win, errors pass through, unknown names stay unknown */
+    cr_assert_eq(t->get_attr(v.u.obj.ptr, MN_STR("name"), A, &out), MN_OK);
+    cr_assert(mn_str_eq_cstr(out.u.s, "Lamp"));
+    cr_assert_eq(t->get_attr(v.u.obj.ptr, MN_STR("broken"), A, &out), MN_EINVAL);
+    cr_assert_eq(t->get_attr(v.u.obj.ptr, MN_STR("is_in_stoc"), A, &out), MN_ENOTFOUND);
+    /* a template reads them as attributes */
+    mn_template_engine *e = mn_template_engine_new(&(mn_template_options){ 0 });
+    cr_assert_not_null(e);
+    mn_template *tpl = mn_template_engine_from_string(
+        e, MN_STR("{{ g.name }} {{ g.get_absolute_url }} {% if g.is_in_stock %}in{% else %}out{% endif %}"), "t",
+        &err);
+    cr_assert_not_null(tpl, "%s", err.msg);
+    mn_map *vars = mn_map_new(A, 1);
+    mn_map_set_cstr(vars, "g", v);
+    mn_buf html;
+    mn_buf_init(&html, A, 0);
+    cr_assert_eq(mn_template_render(tpl, mn_template_context_new(e, A, vars), &html, &err), MN_OK, "%s", err.msg);
+    cr_assert_str_eq(mn_buf_cstr(&html), "Lamp /gadgets/1/ out");
+    mn_template_engine_free(e);
+}
+
+Test(model, properties_are_checked)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(mn_model_check(&clashing_model, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "model Clash: the property 'stock' has the name of a field");
+    cr_assert_eq(mn_model_check(&nameless_model, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "model Nameless: a property needs a name and a function");
+    cr_assert_eq(mn_model_check(&fnless_model, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "model Fnless: a property needs a name and a function");
+}
+
+Test(model, after_save_runs_after_the_write)
+{
+    mn_err err = { 0 };
+    mn_db_execute(DB, "DROP TABLE IF EXISTS shop_gadget", NULL, 0, NULL, &err);
+    cr_assert_eq(mn_model_create_table(&gadget_model, DB, &err), MN_OK, "%s", err.msg);
+    after_calls = after_created = after_fail = 0;
+    gadget *g = mn_model_create(&gadget_model, A, &err, "name", mn_value_cstr("A"), "category", mn_value_int(7), NULL);
+    cr_assert_not_null(g, "%s", err.msg);
+    cr_assert_eq(after_calls, 1);
+    cr_assert_eq(after_created, 1);
+    cr_assert_eq(after_count, 1, "the row is written when after_save runs");
+    g->stock = 3;
+    cr_assert_eq(mn_obj_save(g, &gadget_model, NULL, MN_NAMES("stock"), &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(after_calls, 2);
+    cr_assert_eq(after_created, 1, "an UPDATE is not created");
+    /* its error is save()'s error; inside atomic the write rolls back with it */
+    after_fail = 1;
+    gadget *h = mn_model_new(&gadget_model, A, &err);
+    h->name = mn_str_from("B");
+    h->category = 7;
+    mn_atomic_scope tx;
+    MN_ATOMIC(&tx, NULL, &err) {
+        int rc = mn_obj_save(h, &gadget_model, NULL, NULL, &err);
+        if (rc != MN_OK)
+            MN_ATOMIC_FAIL(&tx, rc);
+    }
+    cr_assert_eq(tx.rc, MN_EINVAL);
+    cr_assert_str_eq(err.msg, "after_save refused B");
+    after_fail = 0;
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&gadget_model, A), "category", mn_value_int(7)), &err), 1);
+}
+
+Test(model, full_clean_null_without_blank)
+{
+    /* Django's Field.validate: None is refused as "null" only where null=False; a null=True field
+     * that is not blank=True refuses it as "blank" (the guide: "use both null=True and blank=True
+     * for optional fields") */
+    mn_err err = { 0 };
+    gadget *g = mn_model_new(&gadget_model, A, &err);
+    g->name = mn_str_from("Lamp");
+    mn_obj_set_null(g, &gadget_model, "note", true);
+    mn_map *errors;
+    cr_assert_eq(mn_obj_full_clean(g, &gadget_model, A, &errors, &err), MN_EINVAL);
+    cr_assert_eq(mn_map_len(errors), 1, "%zu %s", mn_map_len(errors), err.msg);
+    cr_assert(mn_str_eq_cstr(mn_list_get(mn_map_get_cstr(errors, "note").u.list, 0).u.s, "This field cannot be blank."));
+    g->note = mn_str_from("");
+    mn_obj_set_null(g, &gadget_model, "note", false);
+    cr_assert_eq(mn_obj_full_clean(g, &gadget_model, A, &errors, &err), MN_EINVAL);
+    cr_assert(mn_str_eq_cstr(mn_list_get(mn_map_get_cstr(errors, "note").u.list, 0).u.s, "This field cannot be blank."));
+    g->note = mn_str_from("ok");
+    cr_assert_eq(mn_obj_full_clean(g, &gadget_model, A, &errors, &err), MN_OK, "%s", err.msg);
+}

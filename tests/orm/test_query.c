@@ -707,6 +707,153 @@ Test(qs, json_key_lookups)
     cr_assert(mn_value_eq(p->metadata, meta));
 }
 
+/* select_for_update(nowait, skip_locked, no_key, of): the SQL, and on
+ * PostgreSQL a row locked by another connection */
+Test(qs, select_for_update_options)
+{
+    mn_err err = { 0 };
+    mn_qs *bad = mn_qs_select_for_update_opts(all(), MN_SFU_NOWAIT | MN_SFU_SKIP_LOCKED, NULL);
+    cr_assert_eq(mn_qs_count(bad, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "The nowait option cannot be used with skip_locked.");
+    mn_qs *of = mn_qs_select_for_update_opts(all(), MN_SFU_NO_KEY | MN_SFU_NOWAIT, "self", NULL);
+    const char *sql = mn_qs_sql(of, NULL, &err);
+    cr_assert_not_null(sql, "%s", err.msg);
+    if (!is_pg()) {
+        cr_assert_null(strstr(sql, "FOR"), "SQLite has no FOR UPDATE: %s", sql);
+        cr_assert_eq(mn_qs_len(of), 6, "ignored on SQLite, as in Django");
+        return;
+    }
+    cr_assert(strstr(sql, " FOR NO KEY UPDATE OF \"shop_product\" NOWAIT"), "%s", sql);
+    sql = mn_qs_sql(mn_qs_select_for_update_opts(all(), MN_SFU_SKIP_LOCKED, NULL), NULL, &err);
+    cr_assert(strstr(sql, " FOR UPDATE SKIP LOCKED"), "%s", sql);
+    sql = mn_qs_sql(mn_qs_select_for_update_opts(all(), 0, "categry", NULL), NULL, &err);
+    cr_assert_null(sql);
+    cr_assert_str_eq(err.msg, "Invalid field name(s) given in select_for_update(of=(...)): categry. Only relational "
+                              "fields followed in the query are allowed. Choices are: self.");
+
+    /* another connection locks the Chair */
+    const char *url = getenv("MN_TEST_DATABASE_URL");
+    mn_db_config cfg;
+    cr_assert_eq(mn_dburl_parse(mn_str_from(url), A, &cfg, &err), MN_OK, "%s", err.msg);
+    mn_db *other = mn_db_open(&cfg, &err);
+    cr_assert_not_null(other, "%s", err.msg);
+    char path[96];
+    snprintf(path, sizeof path, "SET search_path TO orm_test_%d", (int)getpid());
+    cr_assert_eq(mn_db_execute(other, path, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_begin(other, &err), MN_OK, "%s", err.msg);
+    mn_qs *chair = mn_qs_filter(mn_qs_using(all(), other), "name", mn_value_cstr("Chair"));
+    cr_assert_eq(mn_qs_len(mn_qs_select_for_update(chair)), 1, "%s", mn_qs_error(chair)->msg);
+
+    cr_assert_eq(mn_db_begin(DB, &err), MN_OK, "%s", err.msg);
+    mn_qs *skip = mn_qs_order_by(mn_qs_select_for_update_opts(all(), MN_SFU_SKIP_LOCKED, NULL), "name", NULL);
+    cr_assert_eq(mn_qs_len(skip), 5, "the locked row is skipped: %s", mn_qs_error(skip)->msg);
+    for (size_t i = 0; i < 5; i++)
+        cr_assert_str_neq(name_at(skip, i), "Chair");
+    mn_qs *nowait = mn_qs_select_for_update_opts(all(), MN_SFU_NOWAIT, NULL);
+    int nrc = mn_qs_eval(nowait, &err);
+    cr_assert_eq(nrc, MN_ETIMEOUT, "%d %s", nrc, err.msg);
+    cr_assert(strstr(err.msg, "could not obtain lock on row"), "%s", err.msg);
+    cr_assert_eq(mn_db_rollback(DB, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_db_rollback(other, &err), MN_OK, "%s", err.msg);
+    mn_db_close(other);
+}
+
+/* explain(format, options) */
+Test(qs, explain_formats_and_options)
+{
+    mn_err err = { 0 };
+    mn_qs *qs = mn_qs_filter(all(), "stock__gt", mn_value_int(2));
+    cr_assert_null(mn_qs_explain_opts(qs, &err, NULL, "analyze) SELECT 1; --", 1, NULL));
+    cr_assert_str_eq(err.msg, "Invalid option name: 'analyze) SELECT 1; --'.");
+    if (!is_pg()) {
+        const char *plan = mn_qs_explain(qs, &err);
+        cr_assert(plan && strstr(plan, "SCAN shop_product"), "%s", plan ? plan : err.msg);
+        cr_assert_null(mn_qs_explain_opts(qs, &err, "json", NULL));
+        cr_assert_str_eq(err.msg, "JSON is not a recognized format.");
+        cr_assert_null(mn_qs_explain_opts(qs, &err, NULL, "analyze", 1, NULL));
+        cr_assert_str_eq(err.msg, "Unknown options: analyze");
+        return;
+    }
+    const char *plan = mn_qs_explain_opts(qs, &err, "json", "analyze", 1, "costs", 0, NULL);
+    cr_assert_not_null(plan, "%s", err.msg);
+    mn_value v;
+    cr_assert_eq(mn_json_loads(A, mn_str_from(plan), NULL, &v, &err), MN_OK, "JSON text: %s", plan);
+    cr_assert_eq(v.type, MN_VALUE_LIST);
+    cr_assert(strstr(plan, "\"Actual Rows\""), "analyze ran: %s", plan);
+    cr_assert_null(strstr(plan, "\"Total Cost\""), "costs false: %s", plan);
+    plan = mn_qs_explain_opts(qs, &err, "yaml", "verbose", 1, NULL);
+    cr_assert(plan && strstr(plan, "Output:"), "%s", plan ? plan : err.msg);
+    cr_assert_null(mn_qs_explain_opts(qs, &err, "html", NULL));
+    cr_assert_str_eq(err.msg, "HTML is not a recognized format. Allowed formats: JSON, TEXT, XML, YAML");
+    cr_assert_null(mn_qs_explain_opts(qs, &err, NULL, "zz", 1, "analyze", 1, "bogus", 0, NULL));
+    cr_assert_str_eq(err.msg, "Unknown options: BOGUS, ZZ");
+}
+
+/* values("metadata__k"): the key's JSON value, decoded (the same types on
+ * both backends: a boolean stays one and "123" a string on SQLite too) */
+static mn_value json_key_of(const char *name, const char *key)
+{
+    mn_qs *qs = mn_qs_values_list(mn_qs_filter(all(), "name", mn_value_cstr(name)), MN_QS_FLAT, key, NULL);
+    mn_list *rows = mn_qs_rows(qs);
+    cr_assert_not_null(rows, "%s: %s", key, mn_qs_error(qs)->msg);
+    cr_assert_eq(mn_list_len(rows), 1);
+    return mn_list_get(rows, 0);
+}
+
+Test(qs, json_keys_in_values)
+{
+    mn_err err = { 0 };
+    product *p = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    mn_value meta;
+    cr_assert_eq(mn_json_loads(A, MN_STR("{\"flag\": true, \"num\": \"123\", \"f\": 1.5, \"n\": 7, \"nul\": null, "
+                                         "\"o\": {\"a\": [1, \"two\"]}, \"s\": \"x\\\"y\"}"),
+                               NULL, &meta, &err),
+                 MN_OK);
+    mn_obj_set(p, &product_model, "metadata", meta, A, &err);
+    cr_assert_eq(mn_obj_save(p, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+
+    mn_value v = json_key_of("Chair", "metadata__flag");
+    cr_assert(v.type == MN_VALUE_BOOL && v.u.b);
+    v = json_key_of("Chair", "metadata__num");
+    cr_assert(v.type == MN_VALUE_STR && mn_str_eq(v.u.s, MN_STR("123")));
+    v = json_key_of("Chair", "metadata__s");
+    cr_assert(v.type == MN_VALUE_STR && mn_str_eq(v.u.s, MN_STR("x\"y")));
+    v = json_key_of("Chair", "metadata__f");
+    cr_assert(v.type == MN_VALUE_FLOAT && v.u.f == 1.5);
+    v = json_key_of("Chair", "metadata__n");
+    cr_assert(v.type == MN_VALUE_INT && v.u.i == 7);
+    cr_assert_eq(json_key_of("Chair", "metadata__nul").type, MN_VALUE_NULL);
+    cr_assert_eq(json_key_of("Chair", "metadata__missing").type, MN_VALUE_NULL);
+    cr_assert_eq(json_key_of("Oak Desk", "metadata__n").type, MN_VALUE_NULL); /* SQL NULL column */
+    v = json_key_of("Chair", "metadata__o");
+    cr_assert_eq(v.type, MN_VALUE_MAP);
+    v = json_key_of("Chair", "metadata__o__a__1");
+    cr_assert(v.type == MN_VALUE_STR && mn_str_eq(v.u.s, MN_STR("two")));
+    /* a key name that quotes: a parameter, never SQL */
+    cr_assert_eq(json_key_of("Chair", "metadata__a\"b')--").type, MN_VALUE_NULL);
+
+    /* values() maps, annotate(F()) and order_by() of a selected key */
+    mn_qs *qs = mn_qs_values(mn_qs_order_by(all(), "-metadata__n", "name", NULL), "name", "metadata__n", NULL);
+    mn_list *rows = mn_qs_rows(qs);
+    cr_assert_not_null(rows, "%s", mn_qs_error(qs)->msg);
+    cr_assert_eq(mn_list_len(rows), 6);
+    mn_value first = mn_list_get(rows, mn_db_engine_of(DB) == MN_DB_POSTGRES ? 5 : 0); /* DESC puts NULLs first on PostgreSQL */
+    mn_value n7 = mn_map_get_cstr(first.u.map, "metadata__n");
+    cr_assert(n7.type == MN_VALUE_INT && n7.u.i == 7);
+    qs = mn_qs_annotate(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), "flag", mn_f(A, "metadata__flag"), NULL);
+    p = mn_qs_get(qs, &err);
+    cr_assert_not_null(p, "%s", err.msg);
+    v = mn_obj_annotation(p, &product_model, "flag");
+    cr_assert(v.type == MN_VALUE_BOOL && v.u.b);
+    cr_assert_eq(count_where("metadata__n", mn_f(A, "metadata__n")), 1);
+    /* jsonb > integer: PostgreSQL refuses, as with Django */
+    int64_t n = mn_qs_count(mn_qs_filter(all(), "metadata__n__lt", mn_f(A, "stock")), &err);
+    if (mn_db_engine_of(DB) == MN_DB_POSTGRES)
+        cr_assert_lt(n, 0);
+    else
+        cr_assert_eq(n, 1, "%s", err.msg);
+}
+
 Test(qs, date_parts_in_the_current_time_zone)
 {
     mn_err err = { 0 };
@@ -886,6 +1033,137 @@ Test(qs, compiled_queries_are_reused_per_shape)
                                        mn_value_cstr("chair-2"), "price", dec("45.00"), NULL), "%s", err.msg);
     cr_assert_null(mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err));
     cr_assert_eq(err.code, MN_EMULTIPLE);
+}
+
+/* The names of qs's instances (the compiled-query cache's path) and of its
+ * values_list (always compiled), joined: they must agree. */
+static void same_names(mn_qs *qs, const char *what)
+{
+    size_t n;
+    void **items = mn_qs_items(qs, &n);
+    cr_assert(items || n == 0, "%s: %s", what, mn_qs_error(qs)->msg);
+    mn_list *ref = mn_qs_rows(mn_qs_values_list(qs, MN_QS_FLAT, "name", NULL));
+    cr_assert_not_null(ref, "%s", what);
+    cr_assert_eq(n, mn_list_len(ref), "%s: %zu rows, %zu expected", what, n, mn_list_len(ref));
+    for (size_t i = 0; i < n; i++)
+        cr_assert(mn_str_eq(((product *)items[i])->name, mn_list_get(ref, i).u.s), "%s: row %zu", what, i);
+}
+
+/* A second connection to the test database: SQLite in memory gets its own
+ * tables and one product; PostgreSQL shares this process's schema. */
+static mn_db *second_connection(const char *product_name)
+{
+    mn_err err = { 0 };
+    const char *url = getenv("MN_TEST_DATABASE_URL");
+    mn_db_config cfg;
+    cr_assert_eq(mn_dburl_parse(mn_str_from(url ? url : "sqlite://:memory:"), A, &cfg, &err), MN_OK, "%s", err.msg);
+    mn_db *db = mn_db_open(&cfg, &err);
+    cr_assert_not_null(db, "%s", err.msg);
+    if (is_pg()) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SET search_path TO orm_test_%d", (int)getpid());
+        cr_assert_eq(mn_db_execute(db, sql, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+        return db;
+    }
+    cr_assert_eq(mn_model_create_table(&category_model, db, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_model_create_table(&product_model, db, &err), MN_OK, "%s", err.msg);
+    product *p = mn_model_new(&product_model, A, &err);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert_eq(mn_obj_set(p, &product_model, "name", mn_value_cstr(product_name), A, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_obj_set(p, &product_model, "slug", mn_value_cstr(product_name), A, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_obj_set(p, &product_model, "price", dec("1.00"), A, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(mn_obj_save(p, &product_model, db, NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(p->id, 1);
+    return db;
+}
+
+/* The compiled-query cache (and the prepared statement each entry keeps)
+ * never mixes up two models with the same lookups, shapes sharing a slot,
+ * two connections (one closed and opened again, maybe at the same
+ * address), or a table changed between two runs; every run is still a
+ * query the log sees. */
+Test(qs, compiled_query_cache_keeps_models_shapes_and_connections_apart)
+{
+    mn_err err = { 0 };
+    size_t n;
+    void **items = mn_qs_items(mn_qs_order_by(all(), "id", NULL), &n);
+    cr_assert_eq(n, 6);
+    category *cats[3];
+    for (int i = 0; i < 3; i++) {
+        cats[i] = mn_model_create(&category_model, A, &err, "name", mn_value_cstr(mn_arena_sprintf(A, "cat%d", i)), NULL);
+        cr_assert_not_null(cats[i], "%s", err.msg);
+    }
+    /* "pk" on two models whose ids overlap */
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 3; i++) {
+            category *c = mn_qs_get(mn_qs_filter(mn_qs_all(&category_model, A), "pk", mn_value_int(cats[i]->id)), &err);
+            cr_assert_not_null(c, "%s", err.msg);
+            cr_assert(mn_str_eq(c->name, cats[i]->name));
+            const product *want = items[i];
+            product *p = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(want->id)), &err);
+            cr_assert_not_null(p, "%s", err.msg);
+            cr_assert(mn_str_eq(p->name, want->name));
+            cr_assert_eq(p->stock, want->stock);
+        }
+    cr_assert_eq(mn_db_log_count(DB), 18, "one query a get()");
+    mn_db_log_enable(DB, false);
+
+    /* 96 shapes in 64 slots, twice: collisions replace entries, never
+     * answer for another shape */
+    const char *lookups[] = { "stock", "stock__exact", "stock__gt", "stock__gte", "stock__lt", "stock__lte",
+                              "id__gt", "id__lte", "price__gte", "price__lt", "name__gt", "name__lte" };
+    const char *orders[] = { "name", "-name", "id", "-stock" };
+    for (int round = 0; round < 2; round++)
+        for (size_t l = 0; l < sizeof lookups / sizeof *lookups; l++)
+            for (size_t o = 0; o < 8; o++) {
+                mn_value v = !strncmp(lookups[l], "price", 5)  ? dec("45.00")
+                             : !strncmp(lookups[l], "name", 4) ? mn_value_cstr("Chair")
+                                                               : mn_value_int(3);
+                mn_qs *qs = mn_qs_filter(all(), lookups[l], v);
+                qs = mn_qs_order_by(qs, orders[o % 4], NULL);
+                if (o >= 4)
+                    qs = mn_qs_filter(qs, "stock__gte", mn_value_int(1));
+                same_names(qs, mn_arena_sprintf(A, "%s %s %zu", lookups[l], orders[o % 4], o));
+            }
+
+    /* a second connection, closed and opened again: its own cache */
+    const product *first = items[0];
+    for (int round = 0; round < 3; round++) {
+        const char *name = mn_arena_sprintf(A, "Other %d", round);
+        mn_db *other = second_connection(name);
+        for (int k = 0; k < 2; k++) {
+            product *p = mn_qs_get(mn_qs_filter(mn_qs_using(all(), other), "pk", mn_value_int(1)), &err);
+            cr_assert_not_null(p, "%s", err.msg);
+            cr_assert_str_eq(mn_str_dup(A, p->name), is_pg() ? mn_str_dup(A, first->name) : name);
+            p = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(first->id)), &err);
+            cr_assert_not_null(p, "%s", err.msg);
+            cr_assert(mn_str_eq(p->name, first->name));
+        }
+        mn_db_close(other);
+    }
+
+    /* the table changes between two runs of a cached get() */
+    const char *alter[] = { "ALTER TABLE shop_product ADD COLUMN extra integer",
+                            "ALTER TABLE shop_product DROP COLUMN extra" };
+    for (size_t a = 0; a < 2; a++) {
+        cr_assert_eq(mn_db_execute(DB, alter[a], NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+        for (size_t i = 0; i < n; i++) {
+            const product *want = items[i];
+            product *p = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(want->id)), &err);
+            cr_assert_not_null(p, "%s: %s", alter[a], err.msg);
+            cr_assert(mn_str_eq(p->name, want->name));
+            cr_assert(mn_decimal_cmp(p->price, want->price) == 0);
+        }
+    }
+    /* and a row gone between two runs */
+    const product *last = items[n - 1];
+    cr_assert_eq(mn_db_execute(DB, "DELETE FROM shop_product WHERE id = %s", (mn_value[]){ mn_value_int(last->id) }, 1,
+                               NULL, &err), MN_OK, "%s", err.msg);
+    cr_assert_null(mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(last->id)), &err));
+    cr_assert_eq(err.code, MN_ENOTFOUND);
+    cr_assert_str_eq(err.msg, "Product matching query does not exist.");
 }
 
 /* Django reads SQLite's decimal numbers through a float rounded to 15
@@ -1667,4 +1945,93 @@ Test(qs, distinct_with_an_ordering_it_does_not_select)
     mn_qs *by_cat = mn_qs_order_by(mn_qs_distinct(all()), "category__name", "-pk", NULL);
     cr_assert_eq(mn_qs_len(by_cat), 6, "%s", mn_qs_error(by_cat)->msg);
     cr_assert_eq(mn_qs_count(by_cat, &err), 6, "%s", err.msg);
+}
+
+/* SQLite keeps a value of another storage class than its column's when it
+ * cannot convert it (a REAL in an INTEGER column, a text in a REAL or
+ * boolean one, a blob anywhere): rows are read by the driver straight into
+ * the instance only when the storage class is the field's, the others take
+ * the general conversion (sqlite3_column_int64 / _double / _text), so the
+ * same values come out, in a plain query, get() and select_related. */
+Test(qs, values_of_another_storage_class_take_the_general_path)
+{
+    mn_err err = { 0 };
+    if (is_pg())
+        return; /* PostgreSQL enforces its column types */
+    category *cat = mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Lighting"), NULL);
+    cr_assert_not_null(cat, "%s", err.msg);
+    const char *updates[] = {
+        "PRAGMA ignore_check_constraints = ON", /* rating_range, for a text rating */
+        "UPDATE shop_product SET stock = 2.5, available = 'yes', rating = 'abc', name = x'6869', category_id = NULL "
+        "WHERE name = 'Chair'",
+        "UPDATE shop_product SET stock = 'many', rating = 4, category_id = (SELECT id FROM shop_category) "
+        "WHERE name = 'Oak Desk'",
+        "UPDATE shop_category SET name = x'4c616d7073'",
+        "PRAGMA ignore_check_constraints = OFF",
+    };
+    for (size_t i = 0; i < sizeof updates / sizeof *updates; i++)
+        cr_assert_eq(mn_db_execute(DB, updates[i], NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    int64_t chair_id = 0, desk_id = 0;
+    for (int way = 0; way < 3; way++) {
+        mn_qs *base = mn_qs_order_by(all(), "id", NULL);
+        if (way == 2)
+            base = mn_qs_select_related(base, "category", NULL);
+        product *chair = NULL, *desk = NULL;
+        if (way == 1) {
+            chair = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(chair_id)), &err);
+            desk = mn_qs_get(mn_qs_filter(all(), "pk", mn_value_int(desk_id)), &err);
+        } else {
+            size_t n;
+            void **items = mn_qs_items(base, &n);
+            cr_assert_eq(n, 6, "%s", mn_qs_error(base)->msg);
+            for (size_t i = 0; i < n; i++) {
+                product *p = items[i];
+                if (mn_str_eq_cstr(p->name, "hi"))
+                    chair = p;
+                else if (mn_str_eq_cstr(p->name, "Oak Desk"))
+                    desk = p;
+                else
+                    cr_assert_gt(p->name.len, 3, "the other rows are as stored");
+            }
+        }
+        cr_assert_not_null(chair, "way %d: %s", way, err.msg);
+        cr_assert_not_null(desk, "way %d: %s", way, err.msg);
+        chair_id = chair->id;
+        desk_id = desk->id;
+        cr_assert_eq(chair->stock, 2, "a REAL in an integer column, as sqlite3_column_int64");
+        cr_assert_not(chair->available, "a text in a boolean column reads as 0");
+        cr_assert_float_eq(chair->rating, 0.0, 1e-12, "a text in a REAL column reads as 0.0");
+        cr_assert_eq(chair->name.ptr[chair->name.len], '\0', "a blob's text is NUL-terminated");
+        cr_assert(mn_obj_is_null(chair, &product_model, "category"));
+        cr_assert_eq(chair->category, 0);
+        cr_assert_str_eq(decimal_text(chair->price), "45.00");
+        cr_assert_eq(desk->stock, 0, "a text that is no number");
+        cr_assert_float_eq(desk->rating, 4.0, 1e-12);
+        cr_assert_not(mn_obj_is_null(desk, &product_model, "category"));
+        cr_assert_eq(desk->category, cat->id);
+        if (way == 2) {
+            uint64_t before = mn_db_statement_count(DB);
+            cr_assert_null(MN_REL(category, chair, &product_model, "category", A, &err), "no category: no row joined");
+            category *c = MN_REL(category, desk, &product_model, "category", A, &err);
+            cr_assert_not_null(c, "%s", err.msg);
+            cr_assert(mn_str_eq_cstr(c->name, "Lamps"), "a blob in the joined row");
+            cr_assert_eq(c->id, cat->id);
+            cr_assert_eq(mn_db_statement_count(DB), before, "both from the join");
+        }
+    }
+    /* the other integer widths and a decimal with more places than a
+     * double carries exactly */
+    sample *s = mn_model_create(&sample_model, A, &err, NULL);
+    cr_assert_not_null(s, "%s", err.msg);
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE samples SET small = 'x', big = 2.75, pos = x'3132', amount = 3 WHERE id = %lld",
+             (long long)s->id);
+    cr_assert_eq(mn_db_execute(DB, sql, NULL, 0, NULL, &err), MN_OK, "%s", err.msg);
+    sample *t = mn_qs_get(mn_qs_filter(mn_qs_all(&sample_model, A), "pk", mn_value_int(s->id)), &err);
+    cr_assert_not_null(t, "%s", err.msg);
+    cr_assert_eq(t->small, 0);
+    cr_assert_eq(t->big, 2);
+    cr_assert_eq(t->pos, 12, "a blob of digits reads as its number");
+    cr_assert_str_eq(decimal_text(t->amount), "3.0000000000");
+    cr_assert(mn_obj_is_null(t, &sample_model, "uuid"));
 }

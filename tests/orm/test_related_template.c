@@ -263,3 +263,46 @@ Test(related_template, one_variable_across_models)
     /* the same template again: the caches are warm now */
     cr_assert_str_eq(render(src, "items", mn_value_list(items)), want);
 }
+
+/* only("id"): every other field is deferred; templates load each one on
+ * access (one query per field, as Django's DeferredAttribute), the
+ * ForeignKey included ({{ p.category }} loads category_id, then the
+ * category), and so does mn_rel_get from C. */
+Test(related_template, deferred_fields_load_on_access)
+{
+    mn_err err = { 0 };
+    category *c = mk_category("Books");
+    product *p = mk_product("Dune", "9.50", c);
+    mn_qs *only_id = mn_qs_only(mn_qs_filter(mn_qs_all(&product_model, A), "pk", mn_value_int(p->id)), "id", NULL);
+    product *lazy = mn_qs_get(only_id, &err);
+    cr_assert_not_null(lazy, "%s", err.msg);
+    cr_assert(mn_obj_is_deferred(lazy, &product_model, "name"));
+    cr_assert(mn_obj_is_deferred(lazy, &product_model, "category"));
+    int64_t before = queries();
+    cr_assert_str_eq(render("{{ p.name }}|{{ p.category }}|{{ p.category.name }}|{{ p.name }}", "p",
+                            mn_obj_value(lazy, &product_model)),
+                     "Dune|Category object (1)|Books|Dune");
+    cr_assert_eq(queries() - before, 3, "name, category_id, then the category");
+    cr_assert(!mn_obj_is_deferred(lazy, &product_model, "name"));
+    cr_assert(!mn_obj_is_deferred(lazy, &product_model, "category"));
+    cr_assert(mn_obj_is_deferred(lazy, &product_model, "price"));
+
+    /* {{ p.category_id }} loads the key alone */
+    lazy = mn_qs_get(only_id, &err);
+    char want[32];
+    snprintf(want, sizeof want, "%lld", (long long)c->id);
+    cr_assert_str_eq(render("{{ p.category_id }}", "p", mn_obj_value(lazy, &product_model)), want);
+
+    /* C: mn_rel_get loads the deferred key first */
+    lazy = mn_qs_get(only_id, &err);
+    category *got = mn_rel_get(lazy, &product_model, "category", A, &err);
+    cr_assert_not_null(got, "%s", err.msg);
+    cr_assert_eq(got->id, c->id);
+
+    /* a deferred row deleted meanwhile: Django raises DoesNotExist on
+     * access; the template variable is invalid, as for a failing lookup */
+    lazy = mn_qs_get(only_id, &err);
+    cr_assert_eq(mn_qs_delete(mn_qs_filter(mn_qs_all(&product_model, A), "pk", mn_value_int(p->id)), NULL, &err), 1,
+                 "%s", err.msg);
+    cr_assert_str_eq(render("{{ p.name }}", "p", mn_obj_value(lazy, &product_model)), "INVALID");
+}

@@ -111,6 +111,35 @@ static const mn_constraint product_constraints[] = {
 
 static int product_str(const void *obj, mn_buf *out) { return mn_buf_put_str(out, ((const product *)obj)->name); }
 
+/* The guide's @property discounted_price, is_in_stock and get_absolute_url(), as templates
+ * ({{ product.discounted_price }}) and redirect(product) read them. */
+static int prop_discounted_price(const void *obj, mn_arena *arena, mn_value *out)
+{
+    (void)arena;
+    *out = mn_value_decimal(product_discounted_price(obj));
+    return MN_OK;
+}
+static int prop_is_in_stock(const void *obj, mn_arena *arena, mn_value *out)
+{
+    (void)arena;
+    *out = mn_value_bool(product_is_in_stock(obj));
+    return MN_OK;
+}
+static int prop_absolute_url(const void *obj, mn_arena *arena, mn_value *out)
+{
+    const char *url = product_absolute_url(obj, arena);
+    if (!url)
+        return MN_ENOMEM;
+    *out = mn_value_cstr(url);
+    return MN_OK;
+}
+static const mn_model_property product_properties[] = {
+    { "discounted_price", prop_discounted_price },
+    { "is_in_stock", prop_is_in_stock },
+    { "get_absolute_url", prop_absolute_url },
+    { NULL, NULL },
+};
+
 /* Meta.ordering is the guide's ['-created_at']; "-id" keeps pages stable
  * when products share a creation time (a bulk import). */
 mn_model product_model = MN_MODEL(product, "products", "Product", product_fields,
@@ -119,7 +148,7 @@ mn_model product_model = MN_MODEL(product, "products", "Product", product_fields
                                             .indexes = product_indexes, .constraints = product_constraints },
                                   .hooks = { .before_save = product_before_save, .clean = product_clean,
                                              .to_str = product_str },
-                                  .many_to_many = product_m2m);
+                                  .properties = product_properties, .many_to_many = product_m2m);
 
 const char *product_unique_slug(mn_str name, int64_t except_id, mn_arena *arena, mn_err *err)
 {
@@ -211,16 +240,8 @@ const char *product_absolute_url(const product *p, mn_arena *arena)
 
 mn_value product_value(product *p, mn_arena *arena, mn_err *err)
 {
-    (void)err;
-    mn_obj *h = mn_obj_header(&product_model, p);
-    if (!h->extra)
-        h->extra = mn_map_new(arena, 6);
-    if (!h->extra)
-        return mn_value_null();
-    mn_map_set_cstr(h->extra, "discounted_price", mn_value_decimal(product_discounted_price(p)));
-    mn_map_set_cstr(h->extra, "is_in_stock", mn_value_bool(product_is_in_stock(p)));
-    mn_map_set_cstr(h->extra, "get_absolute_url", mn_value_cstr(product_absolute_url(p, arena)));
-    return mn_obj_value(p, &product_model);
+    (void)arena, (void)err;
+    return mn_obj_value(p, &product_model); /* the properties come with the model */
 }
 
 /* ---- Review ---- */

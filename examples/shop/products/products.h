@@ -100,12 +100,12 @@ const char *product_absolute_url(const product *p, mn_arena *arena);
 /* The slug generate_unique_slug() gives name: slugify(name), then "-1",
  * "-2"... until no other product has it. In arena; NULL with err. */
 const char *product_unique_slug(mn_str name, int64_t except_id, mn_arena *arena, mn_err *err);
-/* The product as a template value with the model's properties added
- * (discounted_price, is_in_stock, get_absolute_url). Templates read its
- * relations as in Django (product.category.name, product.tags.all): use
+/* The product as a template value: mn_obj_value(p, &product_model), whose
+ * attributes include the model's properties (discounted_price,
+ * is_in_stock, get_absolute_url). Templates read its relations as in
+ * Django (product.category.name, product.tags.all): use
  * select_related("category") and prefetch_related("tags") on lists, or each
- * product costs two queries. Null only when the arena is exhausted; err is
- * kept for callers and left untouched. */
+ * product costs two queries. arena and err are kept for callers. */
 mn_value product_value(product *p, mn_arena *arena, mn_err *err);
 
 /* Creates the app's tables straight from the models, for the unit tests'
