@@ -3173,6 +3173,14 @@ static bool order_transform(comp *c, const mn_field *f, const char *rest)
     return true;
 }
 
+/* order_transform() for "field__transform...", when the head is a field. */
+static bool order_transform_head(comp *c, const char *name, const char *sep)
+{
+    char *head = mn_arena_strndup(c->a, name, (size_t)(sep - name));
+    const mn_field *hf = head ? resolve_field(c, head) : NULL;
+    return hf && order_transform(c, hf, sep + 2);
+}
+
 static void compile_order_item(comp *c, const char *name, bool desc, bool reversed, int depth)
 {
     /* A ForeignKey orders by its model's Meta.ordering, as in Django
@@ -3200,11 +3208,6 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
     char **jparts = NULL;
     size_t njparts = 0;
     const mn_field *jf = !f && sep ? json_key_ref(c, name, &jparts, &njparts) : NULL;
-    const mn_field *tf = NULL; /* order_by("created__year"): the field under a transform */
-    if (!f && !jf && sep) {
-        char *head = mn_arena_strndup(c->a, name, (size_t)(sep - name));
-        tf = head ? resolve_field(c, head) : NULL;
-    }
     const selcol *jsel = NULL;
     for (size_t i = 0; jf && c->eng == MN_DB_POSTGRES && !c->ord_select && i < c->nsel; i++)
         if (c->sel[i].jparts && !strcmp(c->sel[i].key, name))
@@ -3220,8 +3223,8 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
         put_json_key(c, jf, jparts, njparts, false);
     } else if (f) {
         put_col(c, f);
-    } else if (tf && order_transform(c, tf, sep + 2)) {
-        /* written */
+    } else if (sep && order_transform_head(c, name, sep)) {
+        /* order_by("created__year"): written */
     } else if (find_annot(c->qs, name)) {
         mn__quote(&c->sql, name);
     } else if (sep) {
