@@ -92,6 +92,28 @@ int main(void)
     assert(n == 2); /* description and metadata are still deferred */
     mn_db_log_enable(db, false);
 
+    /* explain(format="json", analyze=True): SQLite has no formats, and
+     * bad names get Django's errors before anything reaches the SQL */
+    mn_err_clear(&err);
+    assert(!mn_qs_explain_opts(mn_qs_all(&product_model, a), &err, "json", NULL));
+    printf("%s\n", err.msg);
+    assert(strcmp(err.msg, "JSON is not a recognized format.") == 0);
+    mn_err_clear(&err);
+    assert(!mn_qs_explain_opts(mn_qs_all(&product_model, a), &err, NULL, "bogus", 1, NULL));
+    assert(strcmp(err.msg, "Unknown options: bogus") == 0);
+    mn_err_clear(&err);
+    assert(mn_qs_explain(mn_qs_all(&product_model, a), &err) != NULL); /* "2 0 0 SCAN shop_product" */
+
+    /* select_for_update(nowait=True, skip_locked=True): refused everywhere;
+     * a valid form is ignored on SQLite, as Django does */
+    mn_qs *locked = mn_qs_select_for_update_opts(mn_qs_all(&product_model, a), MN_SFU_NOWAIT | MN_SFU_SKIP_LOCKED, NULL);
+    mn_err_clear(&err);
+    assert(mn_qs_count(locked, &err) < 0 && err.code == MN_EINVAL);
+    assert(strcmp(err.msg, "The nowait option cannot be used with skip_locked.") == 0);
+    mn_err_clear(&err);
+    locked = mn_qs_select_for_update_opts(mn_qs_all(&product_model, a), MN_SFU_NOWAIT, "self", NULL);
+    assert(mn_qs_count(locked, &err) == 3);
+
     mn_template_engine_free(e);
     mn_orm_use(NULL);
     mn_db_close(db);

@@ -193,7 +193,7 @@ const char *mn_qs_explain(mn_qs *qs, mn_err *err);
  * Names are checked before they reach the SQL. MN_EINVAL with Django's
  * messages: "XML is not a recognized format." (SQLite has none; PostgreSQL
  * adds " Allowed formats: JSON, TEXT, XML, YAML"), "Unknown options:
- * BOGUS, ZZ" (sorted; SQLite takes none). analyze runs the query. */
+ * bogus, zz" (sorted, as given; SQLite takes none). analyze runs the query. */
 const char *mn_qs_explain_opts(mn_qs *qs, mn_err *err, const char *format, ...);
 /* str(qs.query): the SELECT with %s placeholders; *params (may be NULL)
  * receives the parameters. In the qs arena. */

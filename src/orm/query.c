@@ -1277,13 +1277,31 @@ static bool int_kind(mn_field_kind k)
            k == MN_KIND_BIGINT || k == MN_KIND_POSSMALLINT || k == MN_KIND_POSINT || k == MN_KIND_POSBIGINT;
 }
 
-/* The output field of an operand, as Django resolves it (Value(1.5) is a
- * FloatField, Value("x") a CharField). */
+/* The output field of an operand, as Django resolves it (Value(1) is an
+ * IntegerField, Value(1.5) a FloatField, Value("x") a CharField);
+ * MN_KIND_END for a value Django gives no field of its own. */
 static mn_field_kind source_kind(comp *c, const expr *e)
 {
-    if (e->kind == E_VALUE)
-        return e->v.type == MN_VALUE_STR ? MN_KIND_CHAR : e->v.type == MN_VALUE_BOOL ? MN_KIND_BOOL : expr_kind(c, e);
-    return expr_kind(c, e);
+    if (e->kind != E_VALUE)
+        return expr_kind(c, e);
+    switch (e->v.type) {
+    case MN_VALUE_INT: return MN_KIND_INT;
+    case MN_VALUE_FLOAT: return MN_KIND_FLOAT;
+    case MN_VALUE_DECIMAL: return MN_KIND_DECIMAL;
+    case MN_VALUE_STR: return MN_KIND_CHAR;
+    case MN_VALUE_BOOL: return MN_KIND_BOOL;
+    case MN_VALUE_DATE: return MN_KIND_DATE;
+    case MN_VALUE_DATETIME: return MN_KIND_DATETIME;
+    case MN_VALUE_TIME: return MN_KIND_TIME;
+    case MN_VALUE_DURATION: return MN_KIND_DURATION;
+    default: return MN_KIND_END;
+    }
+}
+
+/* Django's text fields (CharField, TextField and CharField's subclasses). */
+static bool text_class(mn_field_kind k)
+{
+    return k == MN_KIND_CHAR || k == MN_KIND_TEXT || k == MN_KIND_SLUG || k == MN_KIND_EMAIL || k == MN_KIND_URL;
 }
 
 /* Django's "Expression contains mixed types" for operands no combination
@@ -1293,9 +1311,7 @@ static bool mixed_types(comp *c, const expr *e)
 {
     mn_field_kind l = source_kind(c, e->l), r = source_kind(c, e->r);
     bool bad = (l == MN_KIND_DECIMAL && r == MN_KIND_FLOAT) || (l == MN_KIND_FLOAT && r == MN_KIND_DECIMAL);
-    bool ltext = l == MN_KIND_CHAR || l == MN_KIND_TEXT || l == MN_KIND_SLUG || l == MN_KIND_EMAIL || l == MN_KIND_URL;
-    bool rtext = r == MN_KIND_CHAR || r == MN_KIND_TEXT || r == MN_KIND_SLUG || r == MN_KIND_EMAIL || r == MN_KIND_URL;
-    if (ltext && rtext && l != r && !(r == MN_KIND_CHAR && l != MN_KIND_TEXT))
+    if (text_class(l) && text_class(r) && l != r && !(r == MN_KIND_CHAR && l != MN_KIND_TEXT))
         bad = true;
     if (bad)
         cfail(c, MN_EINVAL, "Expression contains mixed types: %s, %s. You must set output_field.", mn__kind_name(l),
@@ -1320,20 +1336,8 @@ static void bin_operand(comp *c, const expr *e, const mn_field *t)
 /* Django's class name of an operand's output field, for its messages. */
 static const char *operand_class(comp *c, const expr *e)
 {
-    if (e->kind != E_VALUE)
-        return mn__kind_name(expr_kind(c, e));
-    switch (e->v.type) {
-    case MN_VALUE_INT: return "IntegerField";
-    case MN_VALUE_FLOAT: return "FloatField";
-    case MN_VALUE_DECIMAL: return "DecimalField";
-    case MN_VALUE_STR: return "CharField";
-    case MN_VALUE_BOOL: return "BooleanField";
-    case MN_VALUE_DATE: return "DateField";
-    case MN_VALUE_DATETIME: return "DateTimeField";
-    case MN_VALUE_TIME: return "TimeField";
-    case MN_VALUE_DURATION: return "DurationField";
-    default: return "Field";
-    }
+    mn_field_kind k = source_kind(c, e);
+    return k == MN_KIND_END ? "Field" : mn__kind_name(k);
 }
 
 static void compile_expr(comp *c, const expr *e, const mn_field *target)
