@@ -928,6 +928,11 @@ int mn__member_to_db(const void *obj, mn_model *m, size_t i, mn_db_engine eng, m
         return MN_OK;
     }
     case MN_KIND_IP:
+        /* adapt_ipaddressfield_value: "" is NULL */
+        if (v.u.s.len == 0) {
+            *out = mn_value_null();
+            return MN_OK;
+        }
         /* Django's clean_ipv6_address: "2001:0DB8::0001" is "2001:db8::1" */
         if (memchr(v.u.s.ptr, ':', v.u.s.len) && ipv6_normal(v.u.s, &b)) {
             if (mn_buf_error(&b))
@@ -937,17 +942,28 @@ int mn__member_to_db(const void *obj, mn_model *m, size_t i, mn_db_engine eng, m
         }
         *out = v;
         return MN_OK;
-    case MN_KIND_UUID:
-        /* Django keeps UUIDs as 32 hex digits on SQLite (char(32)); text
-         * that is not a UUID is sent as it is (full_clean refuses it). */
-        if (eng != MN_DB_POSTGRES && uuid_hex(v.u.s, &b)) {
-            if (mn_buf_error(&b))
+    case MN_KIND_UUID: {
+        /* Django's get_db_prep_value reads the text as uuid.UUID() does
+         * (refusing what is no UUID), then sends 32 hex digits to SQLite
+         * (char(32)) and the 8-4-4-4-12 form to PostgreSQL's uuid */
+        char shown[128];
+        if (!uuid_hex(v.u.s, &b))
+            return mn_err_set(err, MN_EINVAL, "\xe2\x80\x9c%s\xe2\x80\x9d is not a valid UUID.",
+                              show(v, shown, sizeof shown));
+        if (mn_buf_error(&b))
+            return mn_err_set(err, MN_ENOMEM, "out of memory");
+        mn_str h = mn_buf_str(&b);
+        if (eng == MN_DB_POSTGRES) {
+            char *p = mn_arena_sprintf(arena, "%.8s-%.4s-%.4s-%.4s-%.12s", h.ptr, h.ptr + 8, h.ptr + 12, h.ptr + 16,
+                                       h.ptr + 20);
+            if (!p)
                 return mn_err_set(err, MN_ENOMEM, "out of memory");
-            *out = mn_value_str(mn_buf_str(&b));
+            *out = mn_value_cstr(p);
             return MN_OK;
         }
-        *out = v;
+        *out = mn_value_str(h);
         return MN_OK;
+    }
     case MN_KIND_BINARY:
         if (eng == MN_DB_POSTGRES) {
             mn_buf_puts(&b, "\\x");
