@@ -1802,20 +1802,8 @@ static int lookup_value(comp *c, const mn_field *f, mn_value v, mn_value *out)
                     (f->kind == MN_KIND_FOREIGNKEY && f->related && mn_model_nfields(f->related) &&
                      mn_model_pk(f->related)->kind != MN_KIND_UUID && mn_model_pk(f->related)->kind != MN_KIND_CHAR);
     if (f->kind == MN_KIND_UUID && v.type == MN_VALUE_STR) {
-        /* uuid.UUID(text): braces, "urn:uuid:" and dashes aside, 32 hex digits */
-        mn_str t = v.u.s;
-        if (t.len >= 9 && !strncasecmp(t.ptr, "urn:uuid:", 9))
-            t.ptr += 9, t.len -= 9;
-        size_t hex = 0;
-        bool ok = true;
-        for (size_t i = 0; i < t.len && ok; i++) {
-            char ch = t.ptr[i];
-            if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))
-                hex++;
-            else
-                ok = ch == '-' || ch == '{' || ch == '}';
-        }
-        if (!ok || hex != 32)
+        char hex[32];
+        if (!mn__uuid_hex(v.u.s, hex))
             return cfail(c, MN_EINVAL, "\xe2\x80\x9c%.*s\xe2\x80\x9d is not a valid UUID.", MN_STR_FMT(v.u.s));
     }
     /* an integer field compares against int(value), as Django's

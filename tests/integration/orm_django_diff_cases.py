@@ -1345,3 +1345,67 @@ KNOWN.update({
                                 "defaults and conditions as text); Django 3.2 takes only t/True/1/f/False/0",
 })
 KNOWN_BY_ENGINE["postgresql"]["dj roundtrip ip v4 spaces"] = DBERR
+
+# model_fields / validation: full_clean's messages (test_decimalfield,
+# test_integerfield, test_booleanfield, test_genericipaddressfield, ...)
+clean("dj decimal max_digits exact", {"price": D("123456.78")})
+clean("dj decimal negative digits", {"price": D("-1234567.5")})
+clean("dj decimal exponent whole", {"price": D("1E+6")})
+clean("dj decimal exponent small", {"price": D("1E-3")})
+clean("dj decimal float value", {"price": 0.125})
+clean("dj decimal int value", {"price": 123456789})
+clean("dj decimal trailing zeros", {"price": D("1.2300")})
+clean("dj int too big", {"stock": 2 ** 31})
+clean("dj int too small", {"stock": -2 ** 31 - 1})
+clean("dj int float", {"stock": 2.5})
+clean("dj int string", {"stock": "12"})
+clean("dj positive small too big", {"weight": 32768})
+clean("dj float string", {"rating": "1e3"})
+clean("dj float int", {"rating": 7})
+clean("dj bool none", {"available": None})
+clean("dj bool string t", {"available": "t"})
+clean("dj bool int 2", {"available": 2})
+clean("dj char int", {"name": 12})
+clean("dj char spaces", {"name": "   "})
+clean("dj slug unicode", {"slug": "caf\u00e9"})
+clean("dj slug dash underscore", {"slug": "a-b_c9"})
+clean("dj slug too long", {"slug": "s" * 51})
+clean("dj choices empty", {"status": ""})
+clean("dj choices case", {"status": "Draft"})
+clean("dj ip v4 leading zero", {"ip": "010.0.0.1"})
+clean("dj ip v6 mapped", {"ip": "::ffff:10.0.0.1"})
+clean("dj ip v6 bad", {"ip": "2001:db8::1::2"})
+clean("dj ip blank", {"ip": ""})
+clean("dj uuid int text", {"code": "1234"})
+clean("dj uuid braces", {"code": "{12345678-1234-5678-1234-567812345678}"})
+clean("dj date datetime text", {"released": "2024-02-03 10:00"})
+clean("dj date bad format", {"released": "03/02/2024"})
+clean("dj datetime bad", {"created": "2024-02-30 10:00"})
+clean("dj datetime bad format", {"created": "yesterday"})
+clean("dj duration text", {"took": "1 02:03:04"})
+clean("dj duration bad", {"took": "forever"})
+clean("dj json set text", {"tags": "x"})
+clean("dj fk zero", {"category_id": 0})
+clean("dj fk ok", {"category_id": 3})
+clean("dj text long", {"note": "x" * 5000})
+clean("dj existing ok", {}, pk=1)
+clean("dj existing change slug clash", {"slug": "red-lamp"}, pk=1)
+clean("dj existing unique_together clash", {"name": "Red Lamp"}, pk=1)
+clean("dj existing unique_together other cat", {"name": "Red Lamp", "category_id": 2}, pk=1)
+clean("dj several per field", {"price": D("12345678.999"), "weight": -5})
+case("full_clean dj review score", ["full_clean", {"score": 40000, "product_id": 1}, None], m="Review")
+case("full_clean dj review empty", ["full_clean", {}, None], m="Review")
+case("full_clean dj category dup", ["full_clean", {"name": "Desks"}, None], m="Category")
+case("full_clean dj category long", ["full_clean", {"name": "c" * 51}, None], m="Category")
+case("full_clean dj category self", ["full_clean", {"name": "Desks"}, 2], m="Category")
+RANGE = ("deliberate: an integer member has the column's width (int32_t, int16_t): a value beyond it is refused when "
+         "assigned, worded as PostgreSQL's range validators word it; Django 3.2 has no range validators on SQLite")
+KNOWN_BY_ENGINE["sqlite3"].update({
+    "full_clean dj int too big": RANGE,
+    "full_clean dj int too small": RANGE,
+    "full_clean dj positive small too big": RANGE,
+    "full_clean dj review score": RANGE,
+    "full_clean dj several per field": KNOWN_BY_ENGINE["sqlite3"]["full_clean positive"],
+})
+KNOWN["full_clean dj review empty"] = ("deliberate: a C member of a non-null field always holds a value (zero), never "
+                                       "None: a new Review's product id is 0, which no row has")
