@@ -11,7 +11,6 @@
 #include <strings.h>
 #include "manouche/json.h"
 #include "orm_internal.h"
-#include "../db/rowstore.h"
 
 static pthread_mutex_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -1380,12 +1379,8 @@ static inline char *row_text(mn__rowplan *rp, size_t n)
     return p;
 }
 
-/* What a run of columns (plan pl, from column first) left to the ORM:
- * the texts the driver borrowed, copied out, and the cells of st->rest
- * converted; the bit of a LEFT OUTER JOIN's instance without a row set in
- * *g. MN_OK, or the first error. */
-static int finish_run(mn__rowplan *rp, const mn__coldec *pl, void *const *objs, mn_db_rows *rows,
-                      const mn_db_stored *st, size_t first, uint64_t *g, mn_err *err)
+int mn__row_finish(mn__rowplan *rp, const mn__coldec *pl, void *const *objs, mn_db_rows *rows, const mn_db_stored *st,
+                   size_t first, uint64_t *g, mn_err *err)
 {
     if (st->texts) {
         /* the strings borrow the row's bytes: copied out */
@@ -1448,31 +1443,11 @@ int mn__row_store(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t
         rp->text = st.text;
         rp->text_left = st.text_left;
         if (st.texts | st.rest) {
-            int rc = finish_run(rp, pl, objs, rows, &st, first, &g, err);
+            int rc = mn__row_finish(rp, pl, objs, rows, &st, first, &g, err);
             if (rc != MN_OK)
                 return rc;
         }
     }
-    rp->rows++;
-    *gone = g;
-    return MN_OK;
-}
-
-int mn__row_next(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t *gone, mn_err *err)
-{
-    mn_db_cell cells[64];
-    mn_db_stored st;
-    st.cells = cells;
-    st.text = rp->text;
-    st.text_left = rp->text_left;
-    int rc = mn_db_rows_next_store(rows, rp->n, rp->plan, objs, &st, err);
-    if (rc != MN_OK)
-        return rc;
-    rp->text = st.text;
-    rp->text_left = st.text_left;
-    uint64_t g = 0;
-    if ((st.texts | st.rest) && (rc = finish_run(rp, rp->plan, objs, rows, &st, 0, &g, err)) != MN_OK)
-        return rc;
     rp->rows++;
     *gone = g;
     return MN_OK;

@@ -4375,7 +4375,7 @@ static void join_obj_unalloc(sjoin *s)
 
 /* The joined instances of a row, allocated before it is read: objs[1 + j]
  * for join j (objs[0] is the row's own instance). */
-static int joins_alloc(comp *c, void **objs, mn_err *e)
+static inline int joins_alloc(comp *c, void **objs, mn_err *e)
 {
     for (size_t j = 0; j < c->nsj; j++)
         if (!(objs[1 + j] = join_obj_alloc(c, &c->sj[j])))
@@ -4386,7 +4386,7 @@ static int joins_alloc(comp *c, void **objs, mn_err *e)
 /* Puts the joined instances of the row just read into the accessor
  * caches. gone (bit j): join j is a LEFT OUTER JOIN that found no row, and
  * its instance goes back to its batch, untouched. */
-static int joins_cache(comp *c, void **objs, uint64_t gone, mn_err *e)
+static inline int joins_cache(comp *c, void **objs, uint64_t gone, mn_err *e)
 {
     for (size_t j = 0; j < c->nsj; j++) {
         sjoin *s = &c->sj[j];
@@ -4795,11 +4795,11 @@ static void **grow_items(mn_arena *arena, void **items, size_t *cap)
  * its annotations (cols, n: the selected columns), the joined instances
  * objs[1..] put into the accessor caches (gone: as joins_cache's), its
  * deferred fields (unloaded). MN_OK, or the error in e. */
-static int row_extras(mn_qs *qs, comp *c, const selcol *cols, size_t n, void **objs, uint64_t gone, uint64_t unloaded,
-                      mn_db_rows *rows, mn_err *e)
+static inline int row_extras(mn_qs *qs, comp *c, const selcol *cols, size_t n, void **objs, uint64_t gone,
+                             uint64_t unloaded, mn_db_rows *rows, mn_err *e)
 {
     int rc = MN_OK;
-    for (size_t i = 0; rc == MN_OK && qs->nannots && i < n; i++) {
+    for (size_t i = 0; qs->nannots && rc == MN_OK && i < n; i++) {
         if (cols[i].field < 0) {
             mn_value v;
             rc = annot_value(c, qs->annots[-cols[i].field - 1].e, rows, i, &v, e);
