@@ -432,7 +432,6 @@ case("select_for_update", "pks", [("select_for_update",), ("filter", {"stock": 0
 
 SEMIJOIN = "deliberate: lookups across multi-valued relations are EXISTS semi-joins, rows never repeat " \
            "(docs/design/relations.md)"
-MISSING = "not supported yet: listed in docs/design/orm-django-differences.md"
 KNOWN = {
     "filter created__iso_year=2024": "deliberate: the ISO year; Django 3.2 compiles iso_year to a BETWEEN over the "
                                      "calendar year (fixed in later Django)",
@@ -456,10 +455,6 @@ KNOWN.update({
                                  "PostgreSQL with the query (Django: 'user-defined function raised exception')",
     "dj order by unknown fk field": "deliberate: Django 3.2 silently ignores an unknown name after a relation in "
                                     "order_by(); we refuse it with the 'Cannot resolve keyword' error",
-})
-KNOWN.update({
-    "dj values dates": MISSING,
-    "dj values_list date transform": MISSING,
 })
 DBERR = "deliberate: the database's error text, with the statement appended (Django shows the driver's text alone)"
 CKWARGS = ("deliberate: C's get_or_create/update_or_create take their lookup from the QuerySet's exact filters, "
@@ -1189,3 +1184,98 @@ case("mixed update decimal times float", ["update", {"price": {"$mul": [F("price
 case("mixed filter decimal lt float F", "pks", [("filter", {"price__lt": {"$mul": [F("price"), 1.1]}}), ("order_by", ["pk"])])
 case("mixed annotate decimal times float", ["annots", ["v"]], [("annotate", {"v": {"$mul": [F("price"), 1.1]}}),
                                                                 ("order_by", ["pk"])])
+
+# ---- valuesxf: date/time transforms in values(), values_list(), order_by() and F() ----
+case("vx values datetime parts", "rows", [*PK, ("values", ["pk", "created__year", "created__month", "created__day",
+                                                            "created__week_day", "created__iso_week_day",
+                                                            "created__week", "created__iso_year"])])
+case("vx values datetime time parts", "rows", [*PK, ("values", ["created__quarter", "created__hour", "created__minute",
+                                                                 "created__second"])])
+case("vx values date parts", "rows", [*PK, ("values", ["released__year", "released__month", "released__day",
+                                                        "released__week_day", "released__iso_week_day",
+                                                        "released__week", "released__quarter", "released__iso_year"])])
+case("vx values_list time flat", "rows", [*PK, ("values_list", ["created__time"], "flat")])
+case("vx values date then year", "rows", [*PK, ("values", ["created__date__year", "created__date__week_day"])])
+case("vx values date and field", "rows", [*PK, ("values", ["name", "created__date", "created"])])
+case("vx values null transform", "rows", [("filter", {"released__isnull": True}), *PK,
+                                           ("values", ["pk", "released__day", "released__year"])])
+case("vx values_list named", "rows", [*PK, ("slice", 0, 4),
+                                      ("values_list", ["pk", "created__week_day", "created__date"], "named")])
+case("vx values_list tuple", "rows", [*PK, ("values_list", ["created__year", "released__quarter"])])
+case("vx values annotate group", "rows", [("values", ["created__year"]), ("annotate", {"n": agg("Count", "pk")}),
+                                          ("order_by", ["created__year"])])
+case("vx values annotate group desc", "rows", [("values", ["created__year"]), ("annotate", {"n": agg("Count", "pk")}),
+                                               ("order_by", ["-n", "created__year"])])
+case("vx values annotate two transforms", "rows", [("values", ["created__year", "created__quarter"]),
+                                                   ("annotate", {"s": agg("Sum", "stock"), "p": agg("Max", "price")}),
+                                                   ("order_by", ["-created__year", "created__quarter"])])
+case("vx values annotate date", "rows", [("values", ["created__date"]), ("annotate", {"n": agg("Count", "pk")}),
+                                         ("filter", {"n__gt": 1}), ("order_by", ["created__date"])])
+case("vx values annotate having", "rows", [("values", ["created__year"]), ("annotate", {"n": agg("Count", "pk")}),
+                                           ("filter", {"n__gt": 1}), ("order_by", ["created__year"])])
+case("vx values annotate transform and field", "rows", [("values", ["status", "released__year"]),
+                                                        ("annotate", {"n": agg("Count", "pk")}),
+                                                        ("order_by", ["status", "released__year"])])
+case("vx values_list distinct", "rows", [("values_list", ["released__year"], "flat"), ("distinct",),
+                                         ("order_by", ["released__year"])])
+case("vx values distinct month", "rows", [("values", ["created__month"]), ("distinct",), ("order_by", ["-created__month"])])
+case("vx values distinct count", "count", [("values", ["created__year"]), ("distinct",)])
+case("vx values transform ordered", "rows", [("values", ["pk", "created__hour"]), ("order_by", ["created__hour", "pk"])])
+case("vx values transform filtered", "rows", [("values", ["pk", "created__year"]), ("filter", {"created__year": 2024}),
+                                              *PK])
+case("vx values in subquery", "pks", [("filter", {"released__year__in": QS("Product", ("filter", {"stock__gt": 4}),
+                                                                             ("values", ["created__year"]))}), *PK])
+case("vx values unknown transform", "rows", [("values", ["created__foo"])])
+case("vx values time part of date", "rows", [("values", ["released__hour"])])
+case("vx values date of date", "rows", [("values", ["released__date"])])
+case("vx values lookup after transform", "rows", [("values", ["created__year__gt"])])
+case("vx values transform of text", "rows", [("values", ["name__year"])])
+case("vx values_list hour of date", "rows", [("values_list", ["created__date__hour"], "flat")])
+case("vx values transform of unknown", "rows", [("values", ["made__year"])])
+case("vx review values product year", "rows", [*PK, ("values", ["pk", "product__created__year",
+                                                                  "product__released__month"])], m="Review")
+case("vx review values product date", "rows", [*PK, ("values_list", ["product__created__date"], "flat")], m="Review")
+case("vx review values product group", "rows", [("values", ["product__created__year"]),
+                                                ("annotate", {"n": agg("Count", "pk")}),
+                                                ("order_by", ["product__created__year"])], m="Review")
+case("vx category values products month", "rows", [("order_by", ["name", "products__pk"]),
+                                                   ("values", ["name", "products__created__month"])], m="Category")
+case("vx review order by product year", "pks", [("order_by", ["product__created__year", "pk"])], m="Review")
+case("vx review order by product date desc", "pks", [("order_by", ["-product__created__date", "pk"])], m="Review")
+case("vx category order by products hour", "rows", [("order_by", ["products__created__hour", "pk"]),
+                                                    ("values_list", ["pk"], "flat")], m="Category")
+case("vx order by transform unknown", "pks", [("order_by", ["created__foo"])])
+case("vx annotate F year", ["annots", ["y"]], [("annotate", {"y": F("created__year")}), *PK])
+case("vx annotate F date", ["annots", ["d"]], [("annotate", {"d": F("created__date")}), *PK])
+case("vx annotate F time", ["annots", ["t"]], [("annotate", {"t": F("created__time")}), *PK])
+case("vx annotate F released month", ["annots", ["m"]], [("annotate", {"m": F("released__month")}), *PK])
+case("vx annotate F filter", "pks", [("annotate", {"h": F("created__hour")}), ("filter", {"h__gte": 12}), *PK])
+case("vx annotate F order", "pks", [("annotate", {"y": F("created__year")}), ("order_by", ["-y", "pk"])])
+case("vx annotate F plus", ["annots", ["y"]], [("annotate", {"y": {"$add": [F("created__year"), 1]}}), *PK])
+case("vx annotate F values group", "rows", [("annotate", {"y": F("created__year")}), ("values", ["y"]),
+                                            ("annotate", {"n": agg("Count", "pk")}), ("order_by", ["y"])])
+case("vx annotate F across relation", ["annots", ["y"]], [("annotate", {"y": F("product__created__year")}), *PK],
+     m="Review")
+case("vx annotate F unknown transform", ["annots", ["y"]], [("annotate", {"y": F("created__foo")}), *PK])
+case("vx aggregate max of transform", ["aggregate", {"y": agg("Max", "created__year"),
+                                                     "d": agg("Min", "created__date")}])
+case("vx aggregate count distinct transform", ["aggregate", {"n": agg("Count", "created__year", distinct=True)}])
+case("vx aggregate avg sum of transforms", ["aggregate", {"a": agg("Avg", "created__month"),
+                                                          "s": agg("Sum", "released__day",
+                                                                   filter={"stock__gt": 1})}])
+case("vx values annotate max of transform", "rows", [("values", ["category"]),
+                                                     ("annotate", {"y": agg("Max", "created__year"),
+                                                                   "d": agg("Max", "released__date")}),
+                                                     ("order_by", ["category"])])
+case("vx annotate max of transform across", ["annots", ["y"]], [("annotate", {"y": agg("Min", "products__created__year")}),
+                                                                ("order_by", ["pk"])], m="Category")
+case("vx annotate max of transform across filtered", ["annots", ["y", "n"]],
+     [("annotate", {"y": agg("Max", "products__created__month", filter={"products__stock__gt": 2}),
+                    "n": agg("Count", "products__created__year", distinct=True)}), ("order_by", ["pk"])], m="Category")
+case("vx aggregate across transform", ["aggregate", {"y": agg("Max", "product__created__year"),
+                                                     "a": agg("Avg", "product__created__hour"),
+                                                     "n": agg("Count", "product__created__date", distinct=True)}],
+     m="Review")
+case("vx category aggregate products transform", ["aggregate", {"y": agg("Min", "products__created__year"),
+                                                                "n": agg("Count", "products__released__year",
+                                                                         distinct=True)}], m="Category")
