@@ -1060,6 +1060,16 @@ typedef struct tref {
 static bool transform_ref(comp *c, const char *name, tref *t);
 static void put_tref(comp *c, const tref *t, const char *al, bool selected);
 
+/* A JSONField key across relations: "category__meta__color". */
+typedef struct jref {
+    const mn_field *f; /* the JSONField */
+    const char *path;  /* its relation path ("category__meta") */
+    char **parts;      /* the key's parts */
+    size_t np;
+} jref;
+static bool json_rel_ref(comp *c, const char *name, jref *j);
+static void put_json_rel(comp *c, const jref *j, const char *al, bool as_json);
+
 /* A plain value inside an expression: converted for the target field when
  * there is one, else sent as text/number. */
 static void expr_param(comp *c, mn_value v, const mn_field *target)
@@ -1415,6 +1425,11 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
             put_tref(c, &t, NULL, c->json_text || c->tr_int);
             return;
         }
+        jref j;
+        if (c->rc == MN_OK && strstr(e->field, "__") && json_rel_ref(c, e->field, &j)) {
+            put_json_rel(c, &j, NULL, c->json_text); /* F("category__meta__color") */
+            return;
+        }
         if (c->rc == MN_OK && strstr(e->field, "__")) {
             rel_scalar(c, e->field);
             return;
@@ -1708,6 +1723,31 @@ static mn_str json_path(comp *c, char **parts, size_t from, size_t n)
     return mn_buf_str(&b);
 }
 
+/* "a__b__c" as its parts (in c->a); false when out of memory (recorded). */
+static bool split_parts(comp *c, const char *s, char ***parts, size_t *np)
+{
+    size_t n = 1;
+    for (const char *q = s; (q = strstr(q, "__")) != NULL; q += 2)
+        n++;
+    char *copy = mn_arena_strdup(c->a, s);
+    char **p = mn_arena_alloc(c->a, n * sizeof *p);
+    if (!copy || !p) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return false;
+    }
+    size_t k = 0;
+    for (char *q = copy; q;) {
+        char *next = strstr(q, "__");
+        if (next)
+            *next = '\0';
+        p[k++] = q;
+        q = next ? next + 2 : NULL;
+    }
+    *parts = p;
+    *np = k;
+    return true;
+}
+
 /* "tags__dims__h": a key of a JSONField of this scope. Returns the field
  * and the key's parts (*parts in c->a, *np of them), or NULL when name is
  * no such key (nothing recorded). */
@@ -1720,41 +1760,83 @@ static const mn_field *json_key_ref(comp *c, const char *name, char ***parts, si
     const mn_field *jf = head ? resolve_field(c, head) : NULL;
     if (!jf || jf->kind != MN_KIND_JSON)
         return NULL;
-    size_t n = 1;
-    for (const char *s = sep + 2; (s = strstr(s, "__")) != NULL; s += 2)
-        n++;
-    char *copy = mn_arena_strdup(c->a, sep + 2);
-    char **p = mn_arena_alloc(c->a, n * sizeof *p);
-    if (!copy || !p) {
-        cfail(c, MN_ENOMEM, "out of memory");
-        return NULL;
-    }
-    size_t k = 0;
-    for (char *q = copy; q;) {
-        char *next = strstr(q, "__");
-        if (next)
-            *next = '\0';
-        p[k++] = q;
-        q = next ? next + 2 : NULL;
-    }
-    *parts = p;
-    *np = k;
-    return jf;
+    return split_parts(c, sep + 2, parts, np) ? jf : NULL;
 }
 
-/* A JSONField key as an SQL expression. as_json: its JSON text, which the
- * field decodes to Django's Python value (PostgreSQL's jsonb `#>`, SQLite's
- * `->`: a string stays a string, true stays a boolean, a missing key is
- * NULL); else a value that compares and sorts as Django's (`#>` again,
- * SQLite's JSON_EXTRACT). */
-static void put_json_key(comp *c, const mn_field *jf, char **parts, size_t np, bool as_json)
+/* "category__meta__color": a key of a JSONField reached across relations.
+ * true with the field, its path ("category__meta") and the key's parts;
+ * false (nothing recorded) when name is none. */
+static bool json_rel_ref(comp *c, const char *name, jref *j)
+{
+    for (const char *sep = strstr(name, "__"); sep && sep[2] && c->rc == MN_OK; sep = strstr(sep + 2, "__")) {
+        char *head = mn_arena_strndup(c->a, name, (size_t)(sep - name));
+        if (!head) {
+            cfail(c, MN_ENOMEM, "out of memory");
+            return false;
+        }
+        if (!strstr(head, "__"))
+            continue; /* a field of this scope: json_key_ref */
+        const mn_field *f = path_field(c, head);
+        if (!f || f->kind != MN_KIND_JSON)
+            continue;
+        j->f = f;
+        j->path = head;
+        return split_parts(c, sep + 2, &j->parts, &j->np);
+    }
+    return false;
+}
+
+/* A JSONField key as an SQL expression over col, the field's SQL. as_json:
+ * its JSON text, which the field decodes to Django's Python value
+ * (PostgreSQL's jsonb `#>`, SQLite's `->`: a string stays a string, true
+ * stays a boolean, a missing key is NULL); else a value that compares and
+ * sorts as Django's (`#>` again, SQLite's JSON_EXTRACT). */
+static void put_json_key_on(comp *c, const char *col, char **parts, size_t np, bool as_json)
 {
     bool pg = c->eng == MN_DB_POSTGRES;
     put(c, pg || as_json ? "(" : "JSON_EXTRACT(");
-    put_col(c, jf);
+    put(c, col);
     put(c, pg ? " #> " : as_json ? " -> " : ", ");
     param(c, mn_value_str(json_path(c, parts, 0, np)));
     put(c, ")");
+}
+
+/* put_json_key_on() for a JSONField of this scope. */
+static void put_json_key(comp *c, const mn_field *jf, char **parts, size_t np, bool as_json)
+{
+    mn_buf col;
+    mn_buf_init(&col, c->a, 0);
+    put_qcol(c, &col, mn_field_column(jf));
+    if (mn_buf_error(&col)) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
+    put_json_key_on(c, mn_buf_cstr(&col), parts, np, as_json);
+}
+
+/* A key across relations: the field in the joined table al (a
+ * multi-valued path of values()/order_by()), else through a scalar
+ * subquery of its single-valued path. */
+static void put_json_rel(comp *c, const jref *j, const char *al, bool as_json)
+{
+    mn_buf saved = c->sql;
+    mn_buf_init(&c->sql, c->a, 0);
+    if (al) {
+        mn__quote(&c->sql, al);
+        put(c, ".");
+        mn__quote(&c->sql, mn_field_column(j->f));
+    } else {
+        rel_scalar(c, j->path);
+    }
+    const char *col = mn_buf_error(&c->sql) ? NULL : mn_str_dup(c->a, mn_buf_str(&c->sql));
+    c->sql = saved;
+    if (c->rc)
+        return;
+    if (!col) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
+    put_json_key_on(c, col, j->parts, j->np, as_json);
 }
 
 /* Python's repr() of a str, for messages quoting a value as Django does. */
@@ -2758,6 +2840,7 @@ typedef struct selcol {
     size_t njparts;
     const struct tref *tr; /* transforms ("created__year"; pf is their output; jalias NULL) */
     const char *tralias;   /* tr's field in a joined table (multi-valued path), or NULL */
+    const struct jref *jr; /* a JSON key across relations ("category__meta__color"; pf its field) */
 } selcol;
 static selcol *select_columns(comp *c, size_t *n);
 static void compile_select(comp *c, selcol *cols, size_t n, bool with_order);
@@ -3364,8 +3447,10 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
     /* values("created__year").order_by("created__year"): the selected
      * column by its name too (PostgreSQL's GROUP BY and DISTINCT) */
     for (size_t i = 0; !f && sep && !jf && !c->ord_select && i < c->nsel; i++)
-        if (c->sel[i].tr && !strcmp(c->sel[i].key, name))
+        if ((c->sel[i].tr || c->sel[i].jr) && !strcmp(c->sel[i].key, name))
             jsel = &c->sel[i];
+    jref jr;
+    bool jrel = !f && sep && !jf && !jsel && json_rel_ref(c, name, &jr);
     if (jsel) {
         /* values("tags__color").order_by("tags__color"): the selected
          * column by its name, which DISTINCT and GROUP BY require on
@@ -3375,6 +3460,20 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
     } else if (jf) {
         /* order_by("tags__size"): by the key's JSON value, as Django */
         put_json_key(c, jf, jparts, njparts, false);
+    } else if (jrel) {
+        /* order_by("category__meta__k"); a path compile_select joined
+         * reads its joined table */
+        const char *al = NULL;
+        if (c->alias) {
+            const mn_field *vf;
+            size_t nvj0 = c->nvj;
+            al = vjoin_path(c, jr.path, &vf);
+            if (c->nvj != nvj0) {
+                c->nvj = nvj0;
+                al = NULL;
+            }
+        }
+        put_json_rel(c, &jr, al, false);
     } else if (f) {
         put_col(c, f);
     } else if (sep && order_transform(c, name)) {
@@ -3503,6 +3602,24 @@ static bool values_transform(comp *c, const char *name, selcol *col)
     return true;
 }
 
+/* values("category__meta__color"): the key's JSON, decoded as the field's;
+ * over a multi-valued path, from its joined table (tralias). */
+static bool values_json_rel(comp *c, const char *name, selcol *col)
+{
+    jref *j = mn_arena_calloc(c->a, 1, sizeof *j);
+    if (!j)
+        return cfail(c, MN_ENOMEM, "out of memory"), true;
+    if (!json_rel_ref(c, name, j))
+        return c->rc != MN_OK;
+    const mn_field *vf;
+    col->tralias = vjoin_path(c, j->path, &vf);
+    col->field = 0;
+    col->path = name;
+    col->pf = j->f;
+    col->jr = j;
+    return true;
+}
+
 static selcol *select_columns(comp *c, size_t *n)
 {
     mn_qs *qs = c->qs;
@@ -3544,6 +3661,9 @@ static selcol *select_columns(comp *c, size_t *n)
             } else if (strstr(name, "__") && (cols[k].pf = path_field(c, name)) != NULL) {
                 cols[k].field = 0;
                 cols[k].path = name;
+            } else if (strstr(name, "__") && values_json_rel(c, name, &cols[k])) {
+                if (c->rc)
+                    return NULL;
             } else if (strstr(name, "__") && values_transform(c, name, &cols[k])) {
                 if (c->rc)
                     return NULL;
@@ -3616,9 +3736,13 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
         const char *name = ord[i][0] == '-' ? ord[i] + 1 : ord[i];
         const mn_field *vf;
         tref t;
-        if (strstr(name, "__") && !find_annot(qs, name) && !vjoin_path(c, name, &vf) &&
-            transform_ref(c, name, &t) && t.path)
-            vjoin_path(c, t.path, &vf); /* order_by("products__created__year") */
+        jref j;
+        if (strstr(name, "__") && !find_annot(qs, name) && !vjoin_path(c, name, &vf)) {
+            if (transform_ref(c, name, &t) && t.path)
+                vjoin_path(c, t.path, &vf); /* order_by("products__created__year") */
+            else if (json_rel_ref(c, name, &j))
+                vjoin_path(c, j.path, &vf); /* order_by("products__tags__color") */
+        }
     }
     put(c, qs->distinct ? "SELECT DISTINCT " : "SELECT ");
     for (size_t i = 0; i < n; i++) {
@@ -3626,6 +3750,10 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
             put(c, ", ");
         if (cols[i].tr) {
             put_tref(c, cols[i].tr, cols[i].tralias, true);
+            put(c, " AS ");
+            mn__quote(&c->sql, cols[i].key);
+        } else if (cols[i].jr) {
+            put_json_rel(c, cols[i].jr, cols[i].tralias, c->depth == 0);
             put(c, " AS ");
             mn__quote(&c->sql, cols[i].key);
         } else if (cols[i].jparts) {
@@ -3828,6 +3956,9 @@ static mn_field_kind expr_kind(comp *c, const expr *e)
         tref t;
         if (strstr(e->field, "__") && transform_ref(c, e->field, &t))
             return t.kind;
+        jref j;
+        if (strstr(e->field, "__") && json_rel_ref(c, e->field, &j))
+            return MN_KIND_JSON;
         const annot *an = find_annot(c->qs, e->field);
         return an ? expr_kind(c, an->e) : MN_KIND_FLOAT;
     }
@@ -3954,6 +4085,9 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
             mn_field tf = { .name = e->field, .kind = t.kind };
             return mn__value_from_row(&tf, rows, col, c->eng, c->a, out, err);
         }
+        jref j;
+        if (strstr(e->field, "__") && json_rel_ref(c, e->field, &j))
+            return mn__value_from_row(j.f, rows, col, c->eng, c->a, out, err); /* its JSON text, decoded */
     }
     return mn_db_rows_value(rows, col, c->a, out);
 }

@@ -3,7 +3,7 @@
 Products (pk: name): 1 Blue Lamp, 2 Red Lamp, 3 Oak Desk, 4 Pine Desk,
 5 Chair, 6 100% Cotton_Rug, 7 Back\\slash, 8 Emile Lamp (with an acute E),
 9 strasse (with a sharp s), 10 chair. Categories: 1 Lighting, 2 Desks,
-3 Empty. Reviews 1-7."""
+3 Empty (meta: a JSON object on the first two, NULL on Empty). Reviews 1-7."""
 
 CASES = []
 
@@ -1279,3 +1279,57 @@ case("vx aggregate across transform", ["aggregate", {"y": agg("Max", "product__c
 case("vx category aggregate products transform", ["aggregate", {"y": agg("Min", "products__created__year"),
                                                                 "n": agg("Count", "products__released__year",
                                                                          distinct=True)}], m="Category")
+
+# ---- valuesxf: JSONField keys reached across a relation (Category.meta) ----
+for lk, v in [("category__meta__color", "red"), ("category__meta__color", "brown"), ("category__meta__k__gt", 1),
+              ("category__meta__k__gte", 1), ("category__meta__k__in", [1, 3]), ("category__meta__dims__w", 10),
+              ("category__meta__color__isnull", True), ("category__meta__color__isnull", False),
+              ("category__meta__tags__isnull", False), ("category__meta__color", None),
+              ("category__meta__color__startswith", "b"), ("category__meta__color__icontains", "RE"),
+              ("category__meta__tags__0", "oak"), ("category__meta__has_key", "dims"),
+              ("category__meta__contains", {"$json": {"color": "red"}}), ("category__meta__isnull", True),
+              ("category__meta", None), ("category__meta__missing", "x"), ("category__meta__k__lt", F("stock"))]:
+    flt(lk, v, n="vx filter %s=%r" % (lk, v))
+case("vx exclude category meta key", "pks", [("exclude", {"category__meta__color": "red"}), *PK])
+case("vx exclude category meta key isnull", "pks", [("exclude", {"category__meta__color__isnull": True}), *PK])
+case("vx exclude category meta k gt", "pks", [("exclude", {"category__meta__k__gt": 1}), *PK])
+case("vx q or category meta", "pks", [("filter", ["or", {"category__meta__color": "brown"}, {"stock": 0}]), *PK])
+case("vx values category meta key", "rows", [*PK, ("values", ["pk", "category__meta__color", "category__meta__k"])])
+case("vx values category meta nested", "rows", [*PK, ("values", ["category__meta__dims__w", "category__meta__tags",
+                                                                  "category__meta__tags__1", "category__meta"])])
+case("vx values_list category meta flat", "rows", [*PK, ("values_list", ["category__meta__color"], "flat")])
+case("vx values category meta group", "rows", [("values", ["category__meta__color"]),
+                                               ("annotate", {"n": agg("Count", "pk")}),
+                                               ("order_by", ["category__meta__color"])])
+case("vx values category meta distinct", "rows", [("values_list", ["category__meta__k"], "flat"), ("distinct",),
+                                                  ("order_by", ["category__meta__k"])])
+case("vx order by category meta k", "pks", [("order_by", ["category__meta__k", "pk"])])
+case("vx order by category meta color desc", "pks", [("order_by", ["-category__meta__color", "pk"])])
+case("vx order by category meta nested", "pks", [("order_by", ["category__meta__dims__w", "-pk"])])
+case("vx annotate F category meta", ["annots", ["c"]], [("annotate", {"c": F("category__meta__color")}), *PK])
+case("vx review values product category meta", "rows", [*PK, ("values", ["pk", "product__category__meta__color"])],
+     m="Review")
+case("vx review filter product category meta", "pks", [("filter", {"product__category__meta__k": 2}), *PK], m="Review")
+case("vx category values meta", "rows", [("values", ["name", "meta__color", "meta__k"])], m="Category")
+case("vx category products filter by meta", "pks", [("filter", {"products__category__meta__color": "red"}),
+                                                    ("distinct",), *PK], m="Category")
+case("vx values category meta unknown field", "rows", [("values", ["category__mta__color"])])
+case("vx category values products json key", "rows", [("order_by", ["name", "products__pk"]),
+                                                      ("values", ["name", "products__tags__color"])], m="Category")
+case("vx category values products json group", "rows", [("values", ["products__tags__size"]),
+                                                        ("annotate", {"n": agg("Count", "pk")}),
+                                                        ("order_by", ["products__tags__size"])], m="Category")
+case("vx category order by products json key", "rows", [("order_by", ["products__tags__size", "pk"]),
+                                                        ("values_list", ["pk"], "flat")], m="Category")
+case("vx category filter products json key", "pks", [("filter", {"products__tags__color": "blue"}), *PK], m="Category")
+case("vx category exclude products json key", "pks", [("exclude", {"products__tags__size__gte": 5}), *PK],
+     m="Category")
+case("vx review values product category meta k", "rows", [("values", ["product__category__meta__k"]),
+                                                          ("annotate", {"n": agg("Count", "pk")}),
+                                                          ("order_by", ["-product__category__meta__k"])], m="Review")
+case("vx review order by product tags", "pks", [("order_by", ["product__tags__size", "-pk"])], m="Review")
+case("vx annotate F category meta values", "rows", [("annotate", {"c": F("category__meta__k")}), *PK,
+                                                    ("values", ["pk", "c"])])
+case("vx filter category meta F key", "pks", [("filter", {"category__meta__k": F("category__meta__k")}), *PK])
+KNOWN_BY_ENGINE["postgresql"]["vx filter category__meta__k__lt={'$F': 'stock'}"] = DBERR
+KNOWN["vx category filter products json key"] = SEMIJOIN

@@ -988,6 +988,64 @@ Test(qs, transforms_in_values)
     mn_tz_activate(NULL);
 }
 
+Test(qs, json_keys_across_a_relation)
+{
+    mn_err err = { 0 };
+    category *light = mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Lighting"), NULL);
+    cr_assert_not_null(light, "%s", err.msg);
+    cr_assert_not_null(mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Empty"), NULL), "%s", err.msg);
+    static const struct { const char *name, *meta; } lamps[] = {
+        { "Blue Lamp", "{\"color\": \"blue\", \"size\": 3}" },
+        { "Red Lamp", "{\"color\": \"red\", \"size\": 5, \"o'k\": true}" },
+    };
+    for (size_t i = 0; i < 2; i++) {
+        product *p = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr(lamps[i].name)), &err);
+        cr_assert_not_null(p, "%s", err.msg);
+        mn_value meta;
+        cr_assert_eq(mn_json_loads(A, mn_str_from(lamps[i].meta), NULL, &meta, &err), MN_OK);
+        mn_obj_set(p, &product_model, "metadata", meta, A, &err);
+        cr_assert_eq(mn_obj_set(p, &product_model, "category", mn_value_int(light->id), A, &err), MN_OK, "%s", err.msg);
+        cr_assert_eq(mn_obj_save(p, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    }
+    mn_qs *cats = mn_qs_all(&category_model, A);
+    /* filter / exclude / isnull on the key of the related rows */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(cats, "product__metadata__color", mn_value_cstr("red")), &err), 1, "%s",
+                 err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(cats, "product__metadata__size__gt", mn_value_int(4)), &err), 1);
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(cats, "product__metadata__color", mn_value_cstr("red")), &err), 1);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(cats, "product__metadata__o'k", mn_value_bool(true)), &err), 1);
+    /* values(): one row per related row, the key decoded; ordered by it */
+    mn_qs *qs = mn_qs_values(mn_qs_order_by(cats, "name", "-product__metadata__size", NULL), "name",
+                             "product__metadata__color", "product__metadata__size", NULL);
+    mn_list *rows = mn_qs_rows(qs);
+    cr_assert_not_null(rows, "%s", mn_qs_error(qs)->msg);
+    cr_assert_eq(mn_list_len(rows), 3, "Empty, then the two lamps");
+    mn_map *r = mn_list_get(rows, 0).u.map;
+    cr_assert_eq(mn_map_get_cstr(r, "product__metadata__color").type, MN_VALUE_NULL);
+    r = mn_list_get(rows, 1).u.map;
+    mn_value v = mn_map_get_cstr(r, "product__metadata__color");
+    cr_assert(v.type == MN_VALUE_STR && mn_str_eq(v.u.s, MN_STR("red")), "the larger size first");
+    v = mn_map_get_cstr(r, "product__metadata__size");
+    cr_assert(v.type == MN_VALUE_INT && v.u.i == 5);
+    /* grouped by the key */
+    qs = mn_qs_order_by(mn_qs_annotate(mn_qs_values(cats, "product__metadata__color", NULL), "n", mn_count(A, "pk"),
+                                       NULL),
+                        "product__metadata__color", NULL);
+    rows = mn_qs_rows(qs);
+    cr_assert_not_null(rows, "%s", mn_qs_error(qs)->msg);
+    cr_assert_eq(mn_list_len(rows), 3);
+    /* a key name that quotes stays a parameter */
+    qs = mn_qs_values(cats, "product__metadata__a\"b')--", NULL);
+    rows = mn_qs_rows(qs);
+    cr_assert_not_null(rows, "%s", mn_qs_error(qs)->msg);
+    cr_assert_eq(mn_map_len(mn_list_get(rows, 0).u.map), 1);
+    /* an unknown field before the key: Django's error */
+    qs = mn_qs_values(cats, "product__metadat__color", NULL);
+    cr_assert_null(mn_qs_rows(qs));
+    cr_assert(strstr(mn_qs_error(qs)->msg, "Cannot resolve keyword 'metadat' into field.") != NULL, "%s",
+              mn_qs_error(qs)->msg);
+}
+
 Test(qs, left_side_parameters_repeat)
 {
     mn_err err = { 0 };
