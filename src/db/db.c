@@ -571,6 +571,20 @@ void mn_db_rows_store(const mn_db_rows *rows, size_t first, size_t n, const mn_d
     rows->db->ops->store(rows, first, n, plan, dst, out);
 }
 
+int mn_db_rows_next_store(mn_db_rows *rows, size_t n, const mn_db_store *plan, void *const *dst, mn_db_stored *out,
+                          mn_err *err)
+{
+    if (!rows || !rows->active)
+        return MN_ENOTFOUND;
+    const mn__db_ops *ops = rows->db->ops;
+    if (ops->next_store)
+        return ops->next_store(rows, n, plan, dst, out, err);
+    int rc = ops->next(rows, err);
+    if (rc == MN_OK)
+        ops->store(rows, 0, n, plan, dst, out);
+    return rc;
+}
+
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out)
 {
     switch (rows->db->ops->col_type(rows, i)) {

@@ -91,6 +91,10 @@ typedef struct mn__rowplan {
  * untouched and its bit (dst - 1) is set in *gone. MN_OK, or the first
  * error. */
 int mn__row_store(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t *gone, mn_err *err);
+/* mn_db_rows_next, then mn__row_store of the new row, in one call to the
+ * driver, for a plan of at most 64 columns (rp->n <= 64). MN_OK (a row,
+ * stored), MN_ENOTFOUND (no more rows: objs untouched), or the error. */
+int mn__row_next(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t *gone, mn_err *err);
 /* Sets member i from a value (to_python); strings copied into arena. */
 int mn__set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *arena, mn_err *err);
 /* Member i as a value (null when NULL); strings borrowed. */

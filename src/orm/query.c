@@ -4622,10 +4622,10 @@ static void compile_for_update(comp *c)
         put(c, " SKIP LOCKED");
 }
 
-/* The next fresh instance of a join's model: allocated in batches growing
- * with the rows read (1, 1, 2, 4, ... 64 at a time), as run_select does. */
-/* An instance of s->m and, beside it, an accessor-cache entry for it (at
- * s->entries - s->esize until the next allocation). */
+/* The next fresh instance of a join's model and, beside it, an
+ * accessor-cache entry for it (at s->entries - s->esize until the next
+ * allocation): allocated in batches growing with the rows read (1, 1, 2,
+ * 4, ... 64 at a time), as next_instance does. */
 static void *join_obj_alloc(comp *c, sjoin *s)
 {
     if (!s->batch_left) {
@@ -4694,6 +4694,14 @@ static mn__coldec *join_plan(comp *c, mn_arena *a, const mn__coldec *dec, size_t
     return plan;
 }
 
+/* Gives the last instance join_obj_alloc gave back to its batch. */
+static void join_obj_unalloc(sjoin *s)
+{
+    s->batch -= s->m->size;
+    s->entries -= s->esize;
+    s->batch_left++;
+}
+
 /* The joined instances of a row, allocated before it is read: objs[1 + j]
  * for join j (objs[0] is the row's own instance). */
 static int joins_alloc(comp *c, void **objs, mn_err *e)
@@ -4715,9 +4723,7 @@ static int joins_cache(comp *c, void **objs, uint64_t gone, mn_err *e)
         mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
         void *obj = objs[1 + j];
         if (gone >> j & 1 || !parent) {
-            s->batch -= s->m->size;
-            s->entries -= s->esize;
-            s->batch_left++;
+            join_obj_unalloc(s);
             objs[1 + j] = NULL;
             /* known to have none: user.profile then fails without a query */
             if (parent && s->reverse && mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
@@ -5087,6 +5093,56 @@ static int run_get_hit(mn_qs *qs, mn_db *db, mn_db_engine eng, const qc_shape *s
     return select_done(qs, rc, e, err, &qs->one_item, NULL, len);
 }
 
+/* The next instance of m for row number len (0: the only one, as for
+ * get()), from *batch: instances come in batches of one arena allocation,
+ * growing with the rows read (1, 1, 2, 4, ... 64 at a time). NULL when out
+ * of memory. */
+static inline void *next_instance(mn_model *m, mn_arena *arena, size_t len, char **batch, size_t *batch_left)
+{
+    if (!*batch_left) {
+        size_t k = len == 0 ? 1 : len < 64 ? len : 64;
+        if (!(*batch = mn__obj_alloc_many(m, arena, k)))
+            return NULL;
+        *batch_left = k;
+    }
+    void *obj = *batch;
+    *batch += m->size;
+    --*batch_left;
+    return obj;
+}
+
+/* items, full at *cap, grown to twice the room (NULL when out of memory). */
+static void **grow_items(mn_arena *arena, void **items, size_t *cap)
+{
+    void **ni = mn_arena_realloc(arena, items, *cap * sizeof *items, *cap * 2 * sizeof *items);
+    if (ni)
+        *cap *= 2;
+    return ni;
+}
+
+/* What the instance objs[0] of a row just stored takes beyond its columns:
+ * its annotations (cols, n: the selected columns), the joined instances
+ * objs[1..] put into the accessor caches (gone: as joins_cache's), its
+ * deferred fields (unloaded). MN_OK, or the error in e. */
+static int row_extras(mn_qs *qs, comp *c, const selcol *cols, size_t n, void **objs, uint64_t gone, uint64_t unloaded,
+                      mn_db_rows *rows, mn_err *e)
+{
+    int rc = MN_OK;
+    for (size_t i = 0; rc == MN_OK && qs->nannots && i < n; i++) {
+        if (cols[i].field < 0) {
+            mn_value v;
+            rc = annot_value(c, qs->annots[-cols[i].field - 1].e, rows, i, &v, e);
+            if (rc == MN_OK)
+                put_annotation(qs, objs[0], cols[i].key, v);
+        }
+    }
+    if (rc == MN_OK && c->joins)
+        rc = joins_cache(c, objs, gone, e);
+    if (rc == MN_OK && unloaded && mn__obj_defer(objs[0], c->m, unloaded, qs->arena, qs->db) != MN_OK)
+        rc = mn_err_set(e, MN_ENOMEM, "out of memory");
+    return rc;
+}
+
 static int run_select(mn_qs *qs, mn_err *err)
 {
     if (qs->none && !qs->raw_sql) { /* Django runs no query for none() */
@@ -5227,9 +5283,7 @@ static int run_select(mn_qs *qs, mn_err *err)
         mn_db_rows_close(rows);
         return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
     }
-    /* Instances come in batches of one arena allocation, growing with the
-     * rows read (1, 1, 2, 4, ... 64 at a time). */
-    char *batch = NULL;
+    char *batch = NULL; /* see next_instance */
     size_t batch_left = 0;
     /* Instance rows are decoded whole: the driver stores a row's columns
      * into the instance in one call, each column's way to its member
@@ -5263,20 +5317,43 @@ static int run_select(mn_qs *qs, mn_err *err)
     }
     mn__rowplan rp = { .plan = plan ? plan : dec, .n = nplan, .ends = ends, .outer = outer, .models = models,
                        .eng = c.eng, .arena = qs->arena };
-    while ((len == 0 || !one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
+    /* Instances of every object query but raw SQL, get() and rows wider
+     * than 64 columns: a row read and stored by one call to the driver
+     * (mn__row_next); the general loop below does the others. */
+    bool direct = qs->mode == MODE_OBJECTS && !qs->raw_sql && !one_row && nplan <= 64;
+    bool extras = qs->nannots || c.joins || unloaded;
+    while (direct) {
+        /* the instances are taken from their batches once a row filled them */
+        void *obj = objs[0] = next_instance(m, qs->arena, len, &batch, &batch_left);
+        if (!obj) {
+            rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+            break;
+        }
+        if (c.joins && (rc = joins_alloc(&c, objs, &e)) != MN_OK)
+            break;
+        uint64_t gone;
+        if ((rc = mn__row_next(&rp, objs, rows, &gone, &e)) != MN_OK) {
+            batch -= m->size; /* no row: the instances go back */
+            batch_left++;
+            for (size_t j = 0; c.joins && j < c.nsj; j++)
+                join_obj_unalloc(&c.sj[j]);
+            break;
+        }
+        if (extras && (rc = row_extras(qs, &c, cols, n, objs, gone, unloaded, rows, &e)) != MN_OK)
+            break;
+        if (len == cap && !(items = grow_items(qs->arena, items, &cap))) {
+            rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+            break;
+        }
+        items[len++] = obj;
+    }
+    while (!direct && (len == 0 || !one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (qs->mode == MODE_OBJECTS) {
-            if (!batch_left) {
-                size_t k = one_row || len == 0 ? 1 : len < 64 ? len : 64;
-                batch = mn__obj_alloc_many(m, qs->arena, k);
-                if (!batch) {
-                    rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
-                    break;
-                }
-                batch_left = k;
+            void *obj = next_instance(m, qs->arena, one_row ? 0 : len, &batch, &batch_left);
+            if (!obj) {
+                rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+                break;
             }
-            void *obj = batch;
-            batch += m->size;
-            batch_left--;
             if (qs->raw_sql) {
                 for (size_t i = 0; rc == MN_OK && i < rawn; i++) {
                     if (rawmap[i] >= 0) {
@@ -5289,6 +5366,8 @@ static int run_select(mn_qs *qs, mn_err *err)
                             put_annotation(qs, obj, nm, v);
                     }
                 }
+                if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
+                    rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
             } else {
                 uint64_t gone = 0;
                 objs[0] = obj;
@@ -5296,29 +5375,14 @@ static int run_select(mn_qs *qs, mn_err *err)
                     rc = joins_alloc(&c, objs, &e);
                 if (rc == MN_OK)
                     rc = mn__row_store(&rp, objs, rows, &gone, &e);
-                for (size_t i = 0; rc == MN_OK && qs->nannots && i < n; i++) {
-                    if (cols[i].field < 0) {
-                        mn_value v;
-                        rc = annot_value(&c, qs->annots[-cols[i].field - 1].e, rows, i, &v, &e);
-                        if (rc == MN_OK)
-                            put_annotation(qs, obj, cols[i].key, v);
-                    }
-                }
-                if (rc == MN_OK && c.joins)
-                    rc = joins_cache(&c, objs, gone, &e);
+                if (rc == MN_OK)
+                    rc = row_extras(qs, &c, cols, n, objs, gone, unloaded, rows, &e);
             }
-            if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
-                rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
             if (rc != MN_OK)
                 break;
-            if (len == cap) {
-                void **ni = mn_arena_realloc(qs->arena, items, cap * sizeof *items, cap * 2 * sizeof *items);
-                if (!ni) {
-                    rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
-                    break;
-                }
-                items = ni;
-                cap *= 2;
+            if (len == cap && !(items = grow_items(qs->arena, items, &cap))) {
+                rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+                break;
             }
             items[len++] = obj;
             continue;
