@@ -720,9 +720,12 @@ static mn_value run_terminal(mn_model *m, mn_qs *qs, mn_value act)
             fail_with(&err);
             return mn_value_null();
         }
-        mn_list *l = mn_list_new(A, 2);
+        mn_list *l = mn_list_new(A, 3);
         mn_list_push(l, mn_value_int(mn_obj_pk(obj, m)));
         mn_list_push(l, mn_value_bool(created));
+        if (a3.type == MN_VALUE_LIST) { /* the instance's values afterwards */
+            mn_list_push(l, field_row(obj, m, names_of(a3)));
+        }
         return mn_value_list(l);
     }
     if (!strcmp(name, "create")) {

@@ -152,6 +152,22 @@ int mn__send(mn_signal *sig, mn_model *m, void *obj, mn_arena *arena, bool creat
              mn_err *err);
 /* save() with Django's force_insert (create(), get_or_create()). */
 int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, bool force_insert, mn_err *err);
+/* Fields of an existing instance's save() that take expressions
+ * (update_or_create()'s F() defaults), as Django's save() of an instance
+ * holding them: one UPDATE of every field, these written as their SQL, so
+ * an F() reads the row as it was before the statement. */
+typedef struct mn__xset {
+    const char *const *names;
+    const mn_value *vals;
+    size_t n;
+} mn__xset;
+/* save() of an existing instance with the expressions of xs (NULL: none).
+ * MN_ENOTFOUND when no row was updated (an expression cannot be inserted). */
+int mn__obj_save_exprs(void *obj, mn_model *m, mn_db *db, const mn__xset *xs, mn_err *err);
+/* The SQL and parameters of expression v written into field f of m in an
+ * UPDATE of m's table, in arena a. MN_OK, or an error code with err set. */
+int mn__update_expr_sql(mn_model *m, mn_value v, const mn_field *f, mn_db_engine eng, mn_arena *a, const char **sql,
+                        const mn_value **params, size_t *np, mn_err *err);
 /* The SQL of a condition with the values written as literals (DDL takes no
  * parameters): CHECK constraints, partial indexes. conds (an AND of
  * lookups) and tree (OR/NOT) may each be NULL; when both are given both

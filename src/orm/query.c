@@ -916,6 +916,8 @@ typedef struct comp {
     struct vjoin *vj;  /* values() over multi-valued paths: LEFT OUTER JOINs */
     size_t nvj;
     const struct comp *outer; /* the scope a relation's subquery sits in: F() names its fields */
+    bool save_prep;    /* values prepared as a save does (get_db_prep_save: decimals rounded): update(), DDL */
+    bool ddl;          /* a condition of DDL: its literals stay as they have always been written */
     mn_err *err;
     int rc;
 } comp;
@@ -1072,8 +1074,49 @@ static void put_json_rel(comp *c, const jref *j, const char *al, bool as_json);
 
 /* A plain value inside an expression: converted for the target field when
  * there is one, else sent as text/number. */
+/* A DecimalField's lookup value as Django 3.2 prepares it (get_prep_value,
+ * that is to_python): a Decimal as it is, an integer or text read as a
+ * Decimal, a float to max_digits significant digits; never rounded to
+ * decimal_places (only a save rounds), sent as str(Decimal). False when v
+ * is none of these or not a number: the field's conversion then words the
+ * error. */
+static bool decimal_lookup_value(comp *c, const mn_field *f, mn_value v, mn_value *out)
+{
+    mn_decimal d;
+    if (v.type == MN_VALUE_DECIMAL)
+        d = v.u.d;
+    else if (v.type == MN_VALUE_INT)
+        d = mn_decimal_from_i64(v.u.i);
+    else if (v.type == MN_VALUE_FLOAT) {
+        int prec = f->max_digits >= 1 && f->max_digits <= 38 ? f->max_digits : 28;
+        if (mn_decimal_from_double_prec(v.u.f, prec, &d) != MN_OK)
+            return false;
+    } else if (v.type == MN_VALUE_STR) {
+        if (mn_decimal_parse(v.u.s, &d, NULL) != MN_OK)
+            return false;
+    } else {
+        return false;
+    }
+    mn_buf b;
+    mn_buf_init(&b, c->a, 0);
+    if (mn_decimal_write(&b, d) != MN_OK || mn_buf_error(&b))
+        return false;
+    *out = mn_value_str(mn_buf_str(&b));
+    return true;
+}
+
 static void expr_param(comp *c, mn_value v, const mn_field *target)
 {
+    if (target && target->kind == MN_KIND_DECIMAL && v.type == MN_VALUE_DECIMAL && !c->ddl) {
+        /* Value(Decimal) in an expression: its DecimalField() output
+         * field has no decimal_places, nothing rounds it */
+        mn_value out;
+        if (decimal_lookup_value(c, target, v, &out))
+            param(c, out);
+        else
+            cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
     if (target && v.type != MN_VALUE_NULL && !(target->kind == MN_KIND_DECIMAL && v.type != MN_VALUE_DECIMAL &&
                                                v.type != MN_VALUE_STR)) {
         mn_value out;
@@ -1898,6 +1941,8 @@ static int lookup_value(comp *c, const mn_field *f, mn_value v, mn_value *out)
      * get_prep_value does (compile_lookup rounds gte/lt up first) */
     if (int_kind && v.type == MN_VALUE_FLOAT && isfinite(v.u.f) && fabs(v.u.f) < 9.2e18)
         v = mn_value_int((int64_t)trunc(v.u.f));
+    if (f->kind == MN_KIND_DECIMAL && !c->save_prep && decimal_lookup_value(c, f, v, out))
+        return MN_OK;
     if (mn__to_db(f, v, c->eng, c->a, out, c->err) == MN_OK)
         return MN_OK;
     bool number = f->kind == MN_KIND_AUTO || f->kind == MN_KIND_BIGAUTO || f->kind == MN_KIND_SMALLINT ||
@@ -6259,6 +6304,7 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
     mn_err e = { 0 };
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
+    c.save_prep = true;
     put(&c, "UPDATE ");
     mn__quote(&c.sql, qs->m->_rt->table);
     put(&c, " SET ");
@@ -6307,6 +6353,36 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
     if (rc != MN_OK)
         return settle(qs, err, rc, &e);
     return mn_db_changes(db);
+}
+
+int mn__update_expr_sql(mn_model *m, mn_value v, const mn_field *f, mn_db_engine eng, mn_arena *a, const char **sql,
+                        const mn_value **params, size_t *np, mn_err *err)
+{
+    mn_qs *qs = mn_qs_all(m, a);
+    if (!qs)
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    if (!is_expr(v))
+        return mn_err_set(err, MN_EINVAL, "%s.%s: not an expression", m->name, f->name);
+    mn_err e = { 0 };
+    comp c;
+    comp_init(&c, qs, eng, &e);
+    c.save_prep = true;
+    if (has_agg(v.u.obj.ptr))
+        cfail(&c, MN_EINVAL, "Aggregate functions are not allowed in this query (%s=%s).", f->name,
+              agg_repr(&c, v.u.obj.ptr));
+    else
+        compile_expr(&c, v.u.obj.ptr, f);
+    if (c.rc == MN_OK && mn_buf_error(&c.sql))
+        cfail(&c, MN_ENOMEM, "out of memory");
+    if (c.rc != MN_OK) {
+        if (err)
+            *err = e;
+        return c.rc;
+    }
+    *sql = mn_buf_cstr(&c.sql);
+    *params = c.params;
+    *np = c.np;
+    return MN_OK;
 }
 
 int64_t mn_qs_delete(mn_qs *qs, mn_map **per_model, mn_err *err)
@@ -6710,6 +6786,44 @@ static void *create_from(mn_qs *qs, va_list ap, mn_err *err)
     return obj;
 }
 
+/* update_or_create()'s match: the plain defaults are set on the instance,
+ * the expressions (F("stock") + 1) cannot live in a member: the one UPDATE
+ * of save() writes them as SQL, and the instance reads their results back
+ * (Django's instance keeps the expression objects). */
+static int update_found(mn_qs *qs, mn_db *db, void *obj, va_list ap, mn_err *err)
+{
+    const char *xnames[MN__MAX_FIELDS + 1];
+    mn_value xvals[MN__MAX_FIELDS];
+    size_t nx = 0;
+    int rc = MN_OK;
+    const char *name;
+    while (rc == MN_OK && (name = va_arg(ap, const char *)) != NULL) {
+        mn_value v = va_arg(ap, mn_value);
+        if (!is_expr(v)) {
+            rc = mn_obj_set(obj, qs->m, name, v, qs->arena, err);
+            continue;
+        }
+        const mn_field *f = mn_model_field_by_name(qs->m, name);
+        if (!f)
+            return mn_err_set(err, MN_EINVAL, "Invalid field name(s) for model %s: '%s'.", qs->m->name, name);
+        size_t k = 0;
+        while (k < nx && strcmp(xnames[k], f->name))
+            k++;
+        if (k == MN__MAX_FIELDS)
+            return mn_err_set(err, MN_ELIMIT, "%s: more than %d expressions", qs->m->name, MN__MAX_FIELDS);
+        xnames[k] = f->name; /* a later default replaces an earlier one, as in a dict */
+        xvals[k] = v;
+        nx += k == nx;
+    }
+    if (rc != MN_OK)
+        return rc;
+    mn__xset xs = { xnames, xvals, nx };
+    if ((rc = mn__obj_save_exprs(obj, qs->m, db, &xs, err)) != MN_OK || !nx)
+        return rc;
+    xnames[nx] = NULL;
+    return mn_obj_refresh_fields(obj, qs->m, db, xnames, qs->arena, err);
+}
+
 static void *get_or_create(mn_qs *qs, bool *created, mn_err *err, bool update, va_list ap)
 {
     *created = false;
@@ -6719,42 +6833,31 @@ static void *get_or_create(mn_qs *qs, bool *created, mn_err *err, bool update, v
     if (!db)
         return NULL;
     mn_err e = { 0 };
-    void *obj = mn_qs_get(qs, &e);
-    if (obj) {
-        if (!update)
-            return obj;
-        /* plain defaults are set on the instance and saved; expressions
-         * (F("stock") + 1) cannot live in a member: they go to an UPDATE
-         * of the row, and the instance reads their results back */
-        const char *xnames[MN__MAX_FIELDS + 1];
-        mn_value xvals[MN__MAX_FIELDS];
-        size_t nx = 0;
-        int rc = MN_OK;
+    void *obj;
+    if (update) {
+        /* Django: with transaction.atomic(): select_for_update()
+         * .get_or_create(), then one save() of the instance it got */
+        if (mn_db_begin(db, err) != MN_OK)
+            return NULL;
         va_list cp;
         va_copy(cp, ap);
-        const char *name;
-        while (rc == MN_OK && (name = va_arg(cp, const char *)) != NULL) {
-            mn_value v = va_arg(cp, mn_value);
-            if (is_expr(v) && nx < MN__MAX_FIELDS)
-                xnames[nx] = name, xvals[nx++] = v;
-            else
-                rc = mn_obj_set(obj, qs->m, name, v, qs->arena, err);
-        }
+        obj = get_or_create(mn_qs_select_for_update(qs), created, err, false, cp);
         va_end(cp);
-        if (rc == MN_OK)
-            rc = mn_obj_save(obj, qs->m, db, NULL, err);
-        if (rc == MN_OK && nx) {
-            mn_qs *row = mn_qs_filter(mn_qs_using(mn_qs_all(qs->m, qs->arena), db), "pk",
-                                      mn__member_value(obj, qs->m, (size_t)qs->m->_rt->pk));
-            for (size_t i = 0; rc == MN_OK && i < nx; i++)
-                if (mn_qs_update(row, err, xnames[i], xvals[i], NULL) < 0)
-                    rc = err && err->code ? err->code : MN_EINVAL;
-            xnames[nx] = NULL;
-            if (rc == MN_OK)
-                rc = mn_obj_refresh_fields(obj, qs->m, db, xnames, qs->arena, err);
+        int rc = obj ? MN_OK : err && err->code ? err->code : MN_EINVAL;
+        if (obj && !*created) {
+            va_copy(cp, ap);
+            rc = update_found(qs, db, obj, cp, err);
+            va_end(cp);
         }
-        return rc == MN_OK ? obj : NULL;
+        if (rc == MN_OK && (rc = mn_db_commit(db, err)) == MN_OK)
+            return obj;
+        mn_db_rollback(db, NULL);
+        *created = false;
+        return NULL;
     }
+    obj = mn_qs_get(qs, &e);
+    if (obj)
+        return obj;
     if (e.code != MN_ENOTFOUND) {
         if (err)
             *err = e;
@@ -6899,6 +7002,7 @@ const char *mn__cond_sql(mn_model *m, const mn_cond *conds, const mn_qc *tree, m
     mn_err e = { 0 };
     comp c;
     comp_init(&c, qs, eng, &e);
+    c.save_prep = c.ddl = true; /* the literals DDL has always had ('0.00') */
     compile_q(&c, qs->where);
     if (c.rc != MN_OK || mn_buf_error(&c.sql)) {
         mn_err_set(err, c.rc ? c.rc : MN_ENOMEM, "%s: %s", m->name, c.rc ? e.msg : "out of memory");
