@@ -3437,6 +3437,23 @@ static void put_tref(comp *c, const tref *t, const char *al, bool selected)
     put_tref_on(c, t, lhs, selected);
 }
 
+/* The alias of the table compile_select joined for path (values() across
+ * a relation), or NULL when it joined none (the caller then joins its
+ * own). */
+static const char *joined_alias(comp *c, const char *path)
+{
+    if (!c->alias)
+        return NULL;
+    const mn_field *vf;
+    size_t nvj0 = c->nvj;
+    const char *al = vjoin_path(c, path, &vf);
+    if (c->nvj != nvj0) { /* not joined before: undo the join just made */
+        c->nvj = nvj0;
+        return NULL;
+    }
+    return al;
+}
+
 /* order_by("created__year"): false (nothing written) when name is no
  * tref. A path already joined by compile_select reads its joined table. */
 static bool order_transform(comp *c, const char *name)
@@ -3444,17 +3461,7 @@ static bool order_transform(comp *c, const char *name)
     tref t;
     if (!transform_ref(c, name, &t))
         return false;
-    const char *al = NULL;
-    if (t.path && c->alias) {
-        const mn_field *vf;
-        size_t nvj0 = c->nvj;
-        al = vjoin_path(c, t.path, &vf);
-        if (c->nvj != nvj0) {
-            c->nvj = nvj0;
-            al = NULL;
-        }
-    }
-    put_tref(c, &t, al, false);
+    put_tref(c, &t, t.path ? joined_alias(c, t.path) : NULL, false);
     return true;
 }
 
@@ -3508,17 +3515,7 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
     } else if (jrel) {
         /* order_by("category__meta__k"); a path compile_select joined
          * reads its joined table */
-        const char *al = NULL;
-        if (c->alias) {
-            const mn_field *vf;
-            size_t nvj0 = c->nvj;
-            al = vjoin_path(c, jr.path, &vf);
-            if (c->nvj != nvj0) {
-                c->nvj = nvj0;
-                al = NULL;
-            }
-        }
-        put_json_rel(c, &jr, al, false);
+        put_json_rel(c, &jr, joined_alias(c, jr.path), false);
     } else if (f) {
         put_col(c, f);
     } else if (sep && order_transform(c, name)) {
