@@ -22,11 +22,13 @@ typedef struct category {
     mn_obj mn;
     int64_t id;
     mn_str name;
+    mn_value meta;
 } category;
 
 static const mn_field category_fields[] = {
     MN_FIELD_BIGAUTO(category, id),
     MN_FIELD_CHAR(category, name, .max_length = 50, .unique = true),
+    MN_FIELD_JSON(category, meta, .null = true, .blank = true),
     MN_FIELD_END,
 };
 static mn_model category_model = MN_MODEL(category, "diff", "Category", category_fields,

@@ -149,15 +149,22 @@ enum {
     MN_DB_AS_I16,  /* an INTEGER, as int16_t (likewise) */
     MN_DB_AS_BOOL, /* an INTEGER, as bool (nonzero: true) */
     MN_DB_AS_F64,  /* a FLOAT, as double */
-    MN_DB_AS_TEXT, /* a text (or blob), as an mn_str borrowing the row's
-                    * bytes: valid until the next mn_db_rows_next or close */
+    MN_DB_AS_TEXT, /* a text (or blob), as an mn_str: copied with a NUL
+                    * into mn_db_stored's text room when it fits, else
+                    * borrowing the row's bytes (valid until the next
+                    * mn_db_rows_next or close) and flagged in texts */
     MN_DB_AS_SKIP, /* neither stored nor given */
+    MN_DB_AS_DECIMAL, /* a number, as an mn_decimal of `scale` places (0..9),
+                       * when it is one exactly: an INTEGER under 10^9, a
+                       * FLOAT within rounding noise of one (SQLite's
+                       * NUMERIC columns); else given as a cell */
 };
 typedef struct mn_db_store {
     uint32_t offset; /* of the member in its struct */
     uint8_t as;      /* MN_DB_AS_* */
     uint8_t dst;     /* which struct: an index into mn_db_rows_store's dst */
     uint8_t user[2]; /* the caller's own (ignored here) */
+    uint8_t scale;   /* MN_DB_AS_DECIMAL: the places */
 } mn_db_store;
 /* What mn_db_rows_store did, bit k for column first + k. */
 typedef struct mn_db_stored {
@@ -167,14 +174,25 @@ typedef struct mn_db_stored {
     uint64_t texts;    /* out: stored as a borrowed text */
     size_t bytes;      /* out: the borrowed texts' total length, plus one
                         * byte for each (room for their NULs) */
+    char *text;        /* in/out: room for the texts, advanced past each
+                        * text copied there (NULL with text_left 0: none) */
+    size_t text_left;  /* in/out: the bytes left at text */
 } mn_db_stored;
 /* Columns first .. first + n - 1 (n <= 64) of the current row into
  * structs, in one pass: column first + k as plan[k] says, into the struct
- * at dst[plan[k].dst]. The caller then converts the cells of out->rest and
- * copies the borrowed texts of out->texts (out->cells[k] is written for
- * the columns of rest only). A column past the last reads as NULL. */
+ * at dst[plan[k].dst], texts copied into out->text while they fit. The
+ * caller then converts the cells of out->rest and copies the borrowed texts
+ * of out->texts (out->cells[k] is written for the columns of rest only). A
+ * column past the last reads as NULL. */
 void mn_db_rows_store(const mn_db_rows *rows, size_t first, size_t n, const mn_db_store *plan, void *const *dst,
                       mn_db_stored *out);
+/* mn_db_rows_next, then columns 0 .. n - 1 (n <= 64) of the new row
+ * stored as mn_db_rows_store(rows, 0, n, plan, dst, out) stores them: one
+ * call a row, for code that reads whole rows. MN_OK (a row, stored),
+ * MN_ENOTFOUND (no more rows: nothing stored) or the database's error in
+ * err. */
+int mn_db_rows_next_store(mn_db_rows *rows, size_t n, const mn_db_store *plan, void *const *dst, mn_db_stored *out,
+                          mn_err *err);
 /* Column i as an mn_value with its storage type; text is copied into arena. */
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out);
 /* Ends the cursor (resets the cached statement). NULL is allowed. */

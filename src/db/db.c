@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 #include "db_internal.h"
+#include "rowstore.h"
 #include "manouche/log.h"
 #include "fiber.h"
 
@@ -569,6 +570,14 @@ void mn_db_rows_store(const mn_db_rows *rows, size_t first, size_t n, const mn_d
                       mn_db_stored *out)
 {
     rows->db->ops->store(rows, first, n, plan, dst, out);
+}
+
+int mn_db_rows_next_store(mn_db_rows *rows, size_t n, const mn_db_store *plan, void *const *dst, mn_db_stored *out,
+                          mn_err *err)
+{
+    if (!rows || !rows->active)
+        return MN_ENOTFOUND;
+    return mn__rows_next_store(rows, n, plan, dst, out, err);
 }
 
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out)

@@ -55,6 +55,9 @@ typedef struct mn__db_ops {
     /* mn_db_rows_store (every driver has it). */
     void (*store)(const mn_db_rows *rows, size_t first, size_t n, const mn_db_store *plan, void *const *dst,
                   mn_db_stored *out);
+    /* mn_db_rows_next_store (NULL: next, then store). */
+    int (*next_store)(mn_db_rows *rows, size_t n, const mn_db_store *plan, void *const *dst, mn_db_stored *out,
+                      mn_err *err);
     int64_t (*changes)(const mn_db *db);
     bool (*broken)(const mn_db *db);
     /* Placeholder for parameter i (1-based). */

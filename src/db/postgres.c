@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include "db_internal.h"
+#include "rowstore.h"
 #include "fiber.h"
 
 /* Results of the statement being read. */
@@ -761,11 +762,14 @@ static void pg_store(const mn_db_rows *rows, size_t first, size_t n, const mn_db
             break;
         case MN_DB_AS_TEXT:
             if (c->type == MN_VALUE_STR) {
-                memcpy(p, &c->s, sizeof c->s);
-                out->texts |= UINT64_C(1) << k;
-                out->bytes += c->s.len + 1;
+                mn__store_text(out, p, c->s.ptr, c->s.len, (unsigned)k);
                 continue;
             }
+            break;
+        case MN_DB_AS_DECIMAL: /* numeric comes as text: a cell */
+            if (c->type == MN_VALUE_FLOAT ? mn__decimal_from_double(c->f, pl->scale, p)
+                                          : c->type == MN_VALUE_INT && mn__decimal_from_i64(c->i, pl->scale, p))
+                continue;
             break;
         default: break;
         }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "db_internal.h"
+#include "rowstore.h"
 
 static int map_error(sqlite3 *h, int rc)
 {
@@ -128,7 +129,7 @@ static int sq_run(mn_db *db, mn__stmt *st, const mn_value *params, size_t nparam
     return code;
 }
 
-static int sq_next(mn_db_rows *rows, mn_err *err)
+static inline int step_row(mn_db_rows *rows, mn_err *err)
 {
     sqlite3_stmt *s = rows->st->native;
     if (rows->row == -1) {
@@ -147,6 +148,8 @@ static int sq_next(mn_db_rows *rows, mn_err *err)
         return MN_ENOTFOUND;
     return mn_err_set(err, map_error(rows->db->native, rc), "%s", sqlite3_errmsg(rows->db->native));
 }
+
+static int sq_next(mn_db_rows *rows, mn_err *err) { return step_row(rows, err); }
 
 static void sq_reset(mn_db_rows *rows)
 {
@@ -227,8 +230,9 @@ static size_t sq_cells(const mn_db_rows *rows, size_t first, size_t n, mn_db_cel
 /* mn_db_rows_store: each column read once, by the getter of the type the
  * plan expects when the value has that storage type (written for few live
  * values across the calls: this is the ORM's loop over every cell). */
-static void sq_store(const mn_db_rows *rows, size_t first, size_t n, const mn_db_store *plan, void *const *dst,
-                     mn_db_stored *out)
+static inline __attribute__((always_inline)) void store_row(const mn_db_rows *rows, size_t first, size_t n,
+                                                             const mn_db_store *plan, void *const *dst,
+                                                             mn_db_stored *out)
 {
     sqlite3_stmt *s = rows->st->native;
     const mn_db_store *end = plan + n;
@@ -276,14 +280,16 @@ static void sq_store(const mn_db_rows *rows, size_t first, size_t n, const mn_db
             break;
         case MN_DB_AS_TEXT:
             if (t == SQLITE_TEXT || t == SQLITE_BLOB) {
-                const unsigned char *tx = sqlite3_value_text(v);
+                const char *tx = (const char *)sqlite3_value_text(v);
                 size_t len = (size_t)sqlite3_value_bytes(v);
-                mn_str str = tx ? (mn_str){ (const char *)tx, len } : MN_STR_EMPTY;
-                memcpy(p, &str, sizeof str);
-                out->texts |= UINT64_C(1) << (pl - plan);
-                out->bytes += str.len + 1;
+                mn__store_text(out, p, tx, len, (unsigned)(pl - plan));
                 continue;
             }
+            break;
+        case MN_DB_AS_DECIMAL:
+            if (t == SQLITE_FLOAT ? mn__decimal_from_double(sqlite3_value_double(v), pl->scale, p)
+                                  : t == SQLITE_INTEGER && mn__decimal_from_i64(sqlite3_value_int64(v), pl->scale, p))
+                continue;
             break;
         case MN_DB_AS_SKIP: continue;
         default: break;
@@ -291,6 +297,21 @@ static void sq_store(const mn_db_rows *rows, size_t first, size_t n, const mn_db
         cell_from(v, t, &out->cells[pl - plan]);
         out->rest |= UINT64_C(1) << (pl - plan);
     }
+}
+
+static void sq_store(const mn_db_rows *rows, size_t first, size_t n, const mn_db_store *plan, void *const *dst,
+                     mn_db_stored *out)
+{
+    store_row(rows, first, n, plan, dst, out);
+}
+
+static int sq_next_store(mn_db_rows *rows, size_t n, const mn_db_store *plan, void *const *dst, mn_db_stored *out,
+                         mn_err *err)
+{
+    int rc = step_row(rows, err);
+    if (rc == MN_OK)
+        store_row(rows, 0, n, plan, dst, out);
+    return rc;
 }
 
 static int64_t sq_changes(const mn_db *db) { return sqlite3_changes64(db->native); }
@@ -323,6 +344,7 @@ const mn__db_ops mn__sqlite_ops = {
     .cell = sq_cell,
     .cells = sq_cells,
     .store = sq_store,
+    .next_store = sq_next_store,
     .changes = sq_changes,
     .broken = sq_broken,
     .placeholder = sq_placeholder,

@@ -1204,41 +1204,15 @@ int mn__value_from_row(const mn_field *f, mn_db_rows *rows, size_t col, mn_db_en
                       mn__kind_name(f->kind));
 }
 
-/* SQLite keeps a decimal column's values as numbers (NUMERIC affinity):
- * 12.50 is the REAL 12.5, 3.00 the INTEGER 3. Reading them as text makes
- * SQLite print the double ("%!.15g") for Django's converter
- * (Decimal(text).quantize(places)). When the scaled value v * 10^places is
- * within rounding noise of an integer r, that converter gives exactly r
- * * 10^-places, so it is built directly. Other values (more places than
- * the field has, magnitudes where a double is not precise enough) take the
- * text path. True when *out was set. */
+/* A decimal field's number as SQLite keeps it (NUMERIC affinity), see
+ * mn__decimal_from_double. True when *out was set. */
 static inline bool decimal_from_number(const mn_field *f, const mn_db_cell *cell, mn_decimal *out)
 {
-    static const int64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000 };
-    int places = f->decimal_places;
-    if (places < 0 || places > 9)
+    if (f->decimal_places < 0)
         return false;
-    mn_vtype t = cell->type;
-    int64_t c;
-    if (t == MN_VALUE_INT) {
-        int64_t v = cell->i;
-        if (v > INT64_C(999999999) || v < -INT64_C(999999999))
-            return false;
-        c = v * pow10[places];
-    } else if (t == MN_VALUE_FLOAT) {
-        double x = cell->f * (double)pow10[places];
-        if (!(x > -2147483648.0 && x < 2147483648.0)) /* NaN too */
-            return false;
-        /* the nearest integer (a tie is 0.5 away: refused below either way) */
-        c = (int64_t)(x < 0 ? x - 0.5 : x + 0.5);
-        if (fabs(x - (double)c) > 1e-6)
-            return false;
-    } else {
-        return false;
-    }
-    /* mn_decimal_make(c, places), built in place (places is in range) */
-    *out = (mn_decimal){ .lo = (uint64_t)c, .hi = c < 0 ? -1 : 0, .scale = places };
-    return true;
+    if (cell->type == MN_VALUE_INT)
+        return mn__decimal_from_i64(cell->i, (unsigned)f->decimal_places, out);
+    return cell->type == MN_VALUE_FLOAT && mn__decimal_from_double(cell->f, (unsigned)f->decimal_places, out);
 }
 
 /* Member i from cell, the value of column col of rows' current row (read
@@ -1310,7 +1284,6 @@ static int member_from_cell(void *obj, mn_model *m, size_t i, const mn_db_cell *
  * when *out was set; other text takes that path. */
 static inline bool decimal_from_text(const mn_field *f, mn_str t, mn_decimal *out)
 {
-    static const int64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000 };
     const char *p = t.ptr, *end = t.ptr + t.len;
     int places = f->decimal_places;
     if (places < 0 || places > 9 || p == end)
@@ -1337,7 +1310,7 @@ static inline bool decimal_from_text(const mn_field *f, mn_str t, mn_decimal *ou
         return false;
     if (!digits || scale > places || digits + places - scale > 18)
         return false;
-    coef *= pow10[places - scale];
+    coef *= mn__pow10_9[places - scale];
     *out = mn_decimal_make(neg ? -coef : coef, places);
     return true;
 }
@@ -1383,7 +1356,18 @@ void mn__coldec_init(mn_model *m, size_t i, mn_db_engine eng, mn__coldec *out)
     case MN_KIND_POSSMALLINT: out->as = MN_DB_AS_I16; break;
     case MN_KIND_BOOL: out->as = MN_DB_AS_BOOL; break;
     case MN_KIND_FLOAT: out->as = MN_DB_AS_F64; break;
-    case MN_KIND_DECIMAL: out->user[0] = eng == MN_DB_SQLITE ? DEC_DECIMAL_NUM : DEC_DECIMAL_TEXT; break;
+    case MN_KIND_DECIMAL:
+        if (eng == MN_DB_SQLITE) {
+            out->user[0] = DEC_DECIMAL_NUM;
+            /* the driver builds the decimals it can (else: a cell) */
+            if (f->decimal_places >= 0 && f->decimal_places <= 9) {
+                out->as = MN_DB_AS_DECIMAL;
+                out->scale = (uint8_t)f->decimal_places;
+            }
+        } else {
+            out->user[0] = DEC_DECIMAL_TEXT;
+        }
+        break;
     default:
         if (is_int_kind(f->kind))
             out->as = MN_DB_AS_I64;
@@ -1391,32 +1375,6 @@ void mn__coldec_init(mn_model *m, size_t i, mn_db_engine eng, mn__coldec *out)
             out->as = MN_DB_AS_TEXT;
         else
             out->user[0] = DEC_GENERIC;
-    }
-}
-
-/* n bytes from s to d, short strings without a call. */
-static inline void copy_bytes(char *d, const char *s, size_t n)
-{
-    if (n >= 8 && n <= 16) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + n - 8, &b, 8);
-    } else if (n >= 4 && n < 8) {
-        uint32_t a, b;
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        memcpy(d, &a, 4);
-        memcpy(d + n - 4, &b, 4);
-    } else if (n < 4) {
-        if (n) {
-            d[0] = s[0];
-            d[n / 2] = s[n / 2];
-            d[n - 1] = s[n - 1];
-        }
-    } else {
-        memcpy(d, s, n);
     }
 }
 
@@ -1472,6 +1430,53 @@ static inline char *row_text(mn__rowplan *rp, size_t n)
     return p;
 }
 
+int mn__row_finish(mn__rowplan *rp, const mn__coldec *pl, void *const *objs, mn_db_rows *rows, const mn_db_stored *st,
+                   size_t first, uint64_t *g, mn_err *err)
+{
+    if (st->texts) {
+        /* the strings borrow the row's bytes: copied out */
+        char *sp = row_text(rp, st->bytes);
+        if (!sp)
+            return mn_err_set(err, MN_ENOMEM, "out of memory");
+        for (uint64_t t = st->texts; t; t &= t - 1) {
+            const mn__coldec *d = &pl[__builtin_ctzll(t)];
+            mn_str *s = (mn_str *)((char *)objs[d->dst] + d->offset);
+            size_t len = s->len;
+            mn__copy_bytes(sp, s->ptr, len);
+            sp[len] = '\0';
+            s->ptr = sp;
+            sp += len + 1;
+        }
+    }
+    const mn_db_cell *cells = st->cells;
+    if (rp->outer) /* a LEFT OUTER JOIN's object without a row: all NULL */
+        for (uint64_t r = st->rest; r; r &= r - 1) {
+            size_t k = (size_t)__builtin_ctzll(r);
+            if ((pl[k].user[0] & MN__DEC_OUTER_PK) && cells[k].type == MN_VALUE_NULL)
+                *g |= UINT64_C(1) << (pl[k].dst - 1);
+        }
+    for (uint64_t r = st->rest; r; r &= r - 1) {
+        size_t k = (size_t)__builtin_ctzll(r);
+        unsigned d = pl[k].dst;
+        if (d && (*g >> (d - 1) & 1))
+            continue;
+        /* the decimals the driver left: SQLite's numbers it could not take
+         * as they are, PostgreSQL's numeric text */
+        if (DEC_OP(pl[k]) == DEC_DECIMAL_NUM &&
+            decimal_from_number(&rp->models[d]->_rt->fields[DEC_FIELD(pl[k])], &cells[k],
+                                (mn_decimal *)((char *)objs[d] + pl[k].offset)))
+            continue;
+        if (DEC_OP(pl[k]) == DEC_DECIMAL_TEXT && cells[k].type == MN_VALUE_STR &&
+            decimal_from_text(&rp->models[d]->_rt->fields[DEC_FIELD(pl[k])], cells[k].s,
+                              (mn_decimal *)((char *)objs[d] + pl[k].offset)))
+            continue;
+        int rc = rest_cell(objs[d], rp->models[d], &pl[k], &cells[k], rows, first + k, rp->eng, rp->arena, err);
+        if (rc != MN_OK)
+            return rc;
+    }
+    return MN_OK;
+}
+
 int mn__row_store(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t *gone, mn_err *err)
 {
     mn_db_cell cells[64];
@@ -1483,46 +1488,13 @@ int mn__row_store(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t
     for (size_t first = 0, end; first < n; first = end) {
         end = ends ? *ends++ : n - first > 64 ? first + 64 : n;
         const mn__coldec *pl = rp->plan + first;
+        st.text = rp->text;
+        st.text_left = rp->text_left;
         mn_db_rows_store(rows, first, end - first, pl, objs, &st);
-        if (st.texts) {
-            /* the strings borrow the row's bytes: copied out */
-            char *sp = row_text(rp, st.bytes);
-            if (!sp)
-                return mn_err_set(err, MN_ENOMEM, "out of memory");
-            for (uint64_t t = st.texts; t; t &= t - 1) {
-                const mn__coldec *d = &pl[__builtin_ctzll(t)];
-                mn_str *s = (mn_str *)((char *)objs[d->dst] + d->offset);
-                size_t len = s->len;
-                copy_bytes(sp, s->ptr, len);
-                sp[len] = '\0';
-                s->ptr = sp;
-                sp += len + 1;
-            }
-        }
-        if (!st.rest)
-            continue;
-        if (rp->outer) /* a LEFT OUTER JOIN's object without a row: all NULL */
-            for (uint64_t r = st.rest; r; r &= r - 1) {
-                size_t k = (size_t)__builtin_ctzll(r);
-                if ((pl[k].user[0] & MN__DEC_OUTER_PK) && cells[k].type == MN_VALUE_NULL)
-                    g |= UINT64_C(1) << (pl[k].dst - 1);
-            }
-        for (uint64_t r = st.rest; r; r &= r - 1) {
-            size_t k = (size_t)__builtin_ctzll(r);
-            unsigned d = pl[k].dst;
-            if (d && (g >> (d - 1) & 1))
-                continue;
-            /* decimals, here for every row: SQLite's numbers, PostgreSQL's
-             * numeric text */
-            if (DEC_OP(pl[k]) == DEC_DECIMAL_NUM &&
-                decimal_from_number(&rp->models[d]->_rt->fields[DEC_FIELD(pl[k])], &cells[k],
-                                    (mn_decimal *)((char *)objs[d] + pl[k].offset)))
-                continue;
-            if (DEC_OP(pl[k]) == DEC_DECIMAL_TEXT && cells[k].type == MN_VALUE_STR &&
-                decimal_from_text(&rp->models[d]->_rt->fields[DEC_FIELD(pl[k])], cells[k].s,
-                                  (mn_decimal *)((char *)objs[d] + pl[k].offset)))
-                continue;
-            int rc = rest_cell(objs[d], rp->models[d], &pl[k], &cells[k], rows, first + k, rp->eng, rp->arena, err);
+        rp->text = st.text;
+        rp->text_left = st.text_left;
+        if (st.texts | st.rest) {
+            int rc = mn__row_finish(rp, pl, objs, rows, &st, first, &g, err);
             if (rc != MN_OK)
                 return rc;
         }

@@ -6,6 +6,7 @@
 #include "manouche/queryset.h"
 #include "manouche/relation.h"
 #include "manouche/signal.h"
+#include "../db/rowstore.h"
 
 #define MN__MAX_FIELDS 64
 #define MN__MAX_M2M 16
@@ -91,6 +92,35 @@ typedef struct mn__rowplan {
  * untouched and its bit (dst - 1) is set in *gone. MN_OK, or the first
  * error. */
 int mn__row_store(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t *gone, mn_err *err);
+/* What a run of columns (plan pl, from column first) of the current row
+ * left to the ORM after the driver stored it (st): the texts it borrowed,
+ * copied out, and the cells of st->rest converted; the bit of a LEFT OUTER
+ * JOIN's instance without a row set in *g. MN_OK, or the first error. */
+int mn__row_finish(mn__rowplan *rp, const mn__coldec *pl, void *const *objs, mn_db_rows *rows, const mn_db_stored *st,
+                   size_t first, uint64_t *g, mn_err *err);
+/* mn_db_rows_next, then mn__row_store of the new row, in one call to the
+ * driver, for active rows and a plan of at most 64 columns (rp->n <= 64):
+ * inline, as it runs once a row. MN_OK (a row, stored), MN_ENOTFOUND (no
+ * more rows: objs untouched), or the error. */
+static inline int mn__row_next(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t *gone, mn_err *err)
+{
+    mn_db_cell cells[64];
+    mn_db_stored st;
+    st.cells = cells;
+    st.text = rp->text;
+    st.text_left = rp->text_left;
+    int rc = mn__rows_next_store(rows, rp->n, rp->plan, objs, &st, err);
+    if (rc != MN_OK)
+        return rc;
+    rp->text = st.text;
+    rp->text_left = st.text_left;
+    uint64_t g = 0;
+    if ((st.texts | st.rest) && (rc = mn__row_finish(rp, rp->plan, objs, rows, &st, 0, &g, err)) != MN_OK)
+        return rc;
+    rp->rows++;
+    *gone = g;
+    return MN_OK;
+}
 /* Sets member i from a value (to_python); strings copied into arena. */
 int mn__set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *arena, mn_err *err);
 /* Member i as a value (null when NULL); strings borrowed. */

@@ -906,7 +906,8 @@ typedef struct comp {
     uint64_t ord_desc; /* ... recording here which are descending */
     size_t nord;
     const char *guard_col; /* a JSON key's column: exclude()'s IS NOT NULL goes on it */
-    bool json_text;    /* F() of a JSON key selected as a column: its JSON text */
+    bool json_text;    /* F() selected as a column: a JSON key's JSON text, a transform's int */
+    bool tr_int;       /* an aggregate's F() transform: read back as an int too */
     const struct selcol *sel; /* compile_select: the columns, for ORDER BY a selected JSON key */
     size_t nsel;
     bool joins;        /* run_select: write select_related's joins */
@@ -1048,6 +1049,29 @@ static const mn_field *path_field(comp *c, const char *name);
 static const mn_field *json_key_ref(comp *c, const char *name, char ***parts, size_t *np);
 static void put_json_key(comp *c, const mn_field *jf, char **parts, size_t np, bool as_json);
 
+/* A date/time field's transforms named as one value: "created__year",
+ * "created__date__year", "product__created__hour" (the field across
+ * relations). values(), order_by() and F() take them as filter() does. */
+typedef struct tref {
+    const mn_field *f;  /* the transformed field */
+    const char *path;   /* its relation path ("product__created"), or NULL */
+    char **parts;       /* the transforms, in order */
+    size_t np;
+    mn_field_kind kind; /* what the last one gives (int, date or time) */
+} tref;
+static bool transform_ref(comp *c, const char *name, tref *t);
+static void put_tref(comp *c, const tref *t, const char *al, bool selected);
+
+/* A JSONField key across relations: "category__meta__color". */
+typedef struct jref {
+    const mn_field *f; /* the JSONField */
+    const char *path;  /* its relation path ("category__meta") */
+    char **parts;      /* the key's parts */
+    size_t np;
+} jref;
+static bool json_rel_ref(comp *c, const char *name, jref *j);
+static void put_json_rel(comp *c, const jref *j, const char *al, bool as_json);
+
 /* A plain value inside an expression: converted for the target field when
  * there is one, else sent as text/number. */
 /* A DecimalField's lookup value as Django 3.2 prepares it (get_prep_value,
@@ -1153,6 +1177,23 @@ static void compile_agg(comp *c, const expr *e)
         if (e->agg == AGG_AVG && c->eng == MN_DB_SQLITE)
             put(c, " AS REAL)");
         put(c, ")");
+        return;
+    }
+    tref t;
+    if (strcmp(e->field, "*") != 0 && strstr(e->field, "__") && !resolve_field(c, e->field) &&
+        !find_annot(c->qs, e->field) && transform_ref(c, e->field, &t)) {
+        if (t.path) {
+            rel_agg(c, e); /* Min("products__created__year") */
+            return;
+        }
+        /* Max("created__year"): the aggregate of F("created__year") */
+        expr arg = { .kind = E_F, .field = e->field };
+        expr whole = *e;
+        whole.arg = &arg;
+        bool saved = c->tr_int;
+        c->tr_int = true;
+        compile_agg(c, &whole);
+        c->tr_int = saved;
         return;
     }
     if (strcmp(e->field, "*") != 0 && !resolve_field(c, e->field) && is_rel_path(c, e->field)) {
@@ -1428,6 +1469,17 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
             /* F("tags__size"): the key's value (its JSON text where the
              * SELECT returns it, c->json_text) */
             put_json_key(c, jf, parts, np, c->json_text);
+            return;
+        }
+        tref t;
+        if (c->rc == MN_OK && strstr(e->field, "__") && transform_ref(c, e->field, &t)) {
+            /* F("created__year"), as Django 3.2 resolves it */
+            put_tref(c, &t, NULL, c->json_text || c->tr_int);
+            return;
+        }
+        jref j;
+        if (c->rc == MN_OK && strstr(e->field, "__") && json_rel_ref(c, e->field, &j)) {
+            put_json_rel(c, &j, NULL, c->json_text); /* F("category__meta__color") */
             return;
         }
         if (c->rc == MN_OK && strstr(e->field, "__")) {
@@ -1723,6 +1775,31 @@ static mn_str json_path(comp *c, char **parts, size_t from, size_t n)
     return mn_buf_str(&b);
 }
 
+/* "a__b__c" as its parts (in c->a); false when out of memory (recorded). */
+static bool split_parts(comp *c, const char *s, char ***parts, size_t *np)
+{
+    size_t n = 1;
+    for (const char *q = s; (q = strstr(q, "__")) != NULL; q += 2)
+        n++;
+    char *copy = mn_arena_strdup(c->a, s);
+    char **p = mn_arena_alloc(c->a, n * sizeof *p);
+    if (!copy || !p) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return false;
+    }
+    size_t k = 0;
+    for (char *q = copy; q;) {
+        char *next = strstr(q, "__");
+        if (next)
+            *next = '\0';
+        p[k++] = q;
+        q = next ? next + 2 : NULL;
+    }
+    *parts = p;
+    *np = k;
+    return true;
+}
+
 /* "tags__dims__h": a key of a JSONField of this scope. Returns the field
  * and the key's parts (*parts in c->a, *np of them), or NULL when name is
  * no such key (nothing recorded). */
@@ -1735,41 +1812,83 @@ static const mn_field *json_key_ref(comp *c, const char *name, char ***parts, si
     const mn_field *jf = head ? resolve_field(c, head) : NULL;
     if (!jf || jf->kind != MN_KIND_JSON)
         return NULL;
-    size_t n = 1;
-    for (const char *s = sep + 2; (s = strstr(s, "__")) != NULL; s += 2)
-        n++;
-    char *copy = mn_arena_strdup(c->a, sep + 2);
-    char **p = mn_arena_alloc(c->a, n * sizeof *p);
-    if (!copy || !p) {
-        cfail(c, MN_ENOMEM, "out of memory");
-        return NULL;
-    }
-    size_t k = 0;
-    for (char *q = copy; q;) {
-        char *next = strstr(q, "__");
-        if (next)
-            *next = '\0';
-        p[k++] = q;
-        q = next ? next + 2 : NULL;
-    }
-    *parts = p;
-    *np = k;
-    return jf;
+    return split_parts(c, sep + 2, parts, np) ? jf : NULL;
 }
 
-/* A JSONField key as an SQL expression. as_json: its JSON text, which the
- * field decodes to Django's Python value (PostgreSQL's jsonb `#>`, SQLite's
- * `->`: a string stays a string, true stays a boolean, a missing key is
- * NULL); else a value that compares and sorts as Django's (`#>` again,
- * SQLite's JSON_EXTRACT). */
-static void put_json_key(comp *c, const mn_field *jf, char **parts, size_t np, bool as_json)
+/* "category__meta__color": a key of a JSONField reached across relations.
+ * true with the field, its path ("category__meta") and the key's parts;
+ * false (nothing recorded) when name is none. */
+static bool json_rel_ref(comp *c, const char *name, jref *j)
+{
+    for (const char *sep = strstr(name, "__"); sep && sep[2] && c->rc == MN_OK; sep = strstr(sep + 2, "__")) {
+        char *head = mn_arena_strndup(c->a, name, (size_t)(sep - name));
+        if (!head) {
+            cfail(c, MN_ENOMEM, "out of memory");
+            return false;
+        }
+        if (!strstr(head, "__"))
+            continue; /* a field of this scope: json_key_ref */
+        const mn_field *f = path_field(c, head);
+        if (!f || f->kind != MN_KIND_JSON)
+            continue;
+        j->f = f;
+        j->path = head;
+        return split_parts(c, sep + 2, &j->parts, &j->np);
+    }
+    return false;
+}
+
+/* A JSONField key as an SQL expression over col, the field's SQL. as_json:
+ * its JSON text, which the field decodes to Django's Python value
+ * (PostgreSQL's jsonb `#>`, SQLite's `->`: a string stays a string, true
+ * stays a boolean, a missing key is NULL); else a value that compares and
+ * sorts as Django's (`#>` again, SQLite's JSON_EXTRACT). */
+static void put_json_key_on(comp *c, const char *col, char **parts, size_t np, bool as_json)
 {
     bool pg = c->eng == MN_DB_POSTGRES;
     put(c, pg || as_json ? "(" : "JSON_EXTRACT(");
-    put_col(c, jf);
+    put(c, col);
     put(c, pg ? " #> " : as_json ? " -> " : ", ");
     param(c, mn_value_str(json_path(c, parts, 0, np)));
     put(c, ")");
+}
+
+/* put_json_key_on() for a JSONField of this scope. */
+static void put_json_key(comp *c, const mn_field *jf, char **parts, size_t np, bool as_json)
+{
+    mn_buf col;
+    mn_buf_init(&col, c->a, 0);
+    put_qcol(c, &col, mn_field_column(jf));
+    if (mn_buf_error(&col)) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
+    put_json_key_on(c, mn_buf_cstr(&col), parts, np, as_json);
+}
+
+/* A key across relations: the field in the joined table al (a
+ * multi-valued path of values()/order_by()), else through a scalar
+ * subquery of its single-valued path. */
+static void put_json_rel(comp *c, const jref *j, const char *al, bool as_json)
+{
+    mn_buf saved = c->sql;
+    mn_buf_init(&c->sql, c->a, 0);
+    if (al) {
+        mn__quote(&c->sql, al);
+        put(c, ".");
+        mn__quote(&c->sql, mn_field_column(j->f));
+    } else {
+        rel_scalar(c, j->path);
+    }
+    const char *col = mn_buf_error(&c->sql) ? NULL : mn_str_dup(c->a, mn_buf_str(&c->sql));
+    c->sql = saved;
+    if (c->rc)
+        return;
+    if (!col) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
+    put_json_key_on(c, col, j->parts, j->np, as_json);
 }
 
 /* Python's repr() of a str, for messages quoting a value as Django does. */
@@ -2595,8 +2714,9 @@ static const mn_field *walk_path(comp *c, const char *path, hop *h, size_t *nh, 
         }
         if (!rel) {
             if (sep) {
-                if (!quiet)
-                    cfail(c, MN_EINVAL, "Cannot resolve keyword '%s' into field. Join on '%s' not permitted.",
+                if (!quiet) /* Django names the next part only ("year" of "year__gt") */
+                    cfail(c, MN_EINVAL, "Cannot resolve keyword '%.*s' into field. Join on '%s' not permitted.",
+                          (int)(strstr(sep + 2, "__") ? (size_t)(strstr(sep + 2, "__") - (sep + 2)) : strlen(sep + 2)),
                           sep + 2, p);
                 return NULL;
             }
@@ -2720,19 +2840,25 @@ static const char *vjoin_path(comp *c, const char *path, const mn_field **f)
         const mn_field *g = mn_model_field_by_name(cur, p);
         mn__rel r;
         if (g && (g->kind != MN_KIND_FOREIGNKEY || !sep)) {
-            if (sep)
+            if (sep) {
+                c->nvj = nvj0; /* "product__created__year": no path */
                 return NULL;
+            }
             *f = g;
             break;
         }
-        if (!mn__rel_find(cur, p, true, &r))
+        if (!mn__rel_find(cur, p, true, &r)) {
+            c->nvj = nvj0;
             return NULL;
+        }
         size_t nh = rel_hops(&r, cur, h);
         for (size_t i = 0; i < nh; i++)
             multi |= !h[i].single;
         total += nh;
-        if (total > MAX_HOPS)
+        if (total > MAX_HOPS) {
+            c->nvj = nvj0;
             return NULL;
+        }
         size_t keylen = (size_t)(p - copy) + strlen(p);
         prev = vjoin_add(c, mn_arena_strndup(c->a, path, keylen), h, nh, prev);
         if (!prev)
@@ -2831,6 +2957,9 @@ typedef struct selcol {
     const char *jalias; /* a multi-valued path: the alias of its joined table */
     char **jparts;      /* a JSONField key ("tags__color"; pf is the field): its parts */
     size_t njparts;
+    const struct tref *tr; /* transforms ("created__year"; pf is their output; jalias NULL) */
+    const char *tralias;   /* tr's field in a joined table (multi-valued path), or NULL */
+    const struct jref *jr; /* a JSON key across relations ("category__meta__color"; pf its field) */
 } selcol;
 static selcol *select_columns(comp *c, size_t *n);
 static void compile_select(comp *c, selcol *cols, size_t n, bool with_order);
@@ -2839,8 +2968,21 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order);
  * the related rows of every row of the QuerySet, as Django's join gives:
  * MIN((SELECT FN(DISTINCT Uk.col) FROM <hops> WHERE U0.lhs IN (SELECT
  * subquery.rhs FROM (<the QuerySet's rows>) subquery))). */
+/* The related column an aggregate subquery reads (al.col), or its
+ * transforms when t is set (Min("products__created__year")). */
+static void put_rel_agg_col(comp *c, const char *al, const mn_field *f, bool cast, const tref *t)
+{
+    if (!t) {
+        put_alias_col(c, al, f, cast);
+        return;
+    }
+    put(c, cast ? "CAST(" : "");
+    put_tref(c, t, al, true);
+    put(c, cast ? " AS REAL)" : "");
+}
+
 static void rel_agg_distinct(comp *c, const expr *e, const hop *h, size_t nh, const char *al, const mn_field *f,
-                             mn_model *last)
+                             mn_model *last, const tref *t)
 {
     static const char *const fn[] = { "COUNT", "SUM", "AVG", "MAX", "MIN" };
     bool cast = e->agg == AGG_AVG && c->eng == MN_DB_SQLITE;
@@ -2849,7 +2991,7 @@ static void rel_agg_distinct(comp *c, const expr *e, const hop *h, size_t nh, co
     put(c, e->agg == AGG_COUNT ? "COALESCE(MIN((SELECT " : "MIN((SELECT ");
     put(c, fn[e->agg]);
     put(c, "(DISTINCT ");
-    put_alias_col(c, al, f, cast);
+    put_rel_agg_col(c, al, f, cast, t);
     put(c, ")");
     put_hops_from(c, h, nh, false);
     put(c, " WHERE ");
@@ -2899,6 +3041,15 @@ static void rel_agg(comp *c, const expr *e)
     hop h[MAX_HOPS];
     size_t nh;
     mn_model *last;
+    tref t;
+    expr te;
+    bool tr = !path_field(c, e->field) && transform_ref(c, e->field, &t) && t.path;
+    if (tr) {
+        /* the aggregate of the transforms of the path's field */
+        te = *e;
+        te.field = t.path;
+        e = &te;
+    }
     const mn_field *f = walk_path(c, e->field, h, &nh, &last, false);
     if (!f)
         return;
@@ -2908,7 +3059,7 @@ static void rel_agg(comp *c, const expr *e)
         aggkind k = e->agg;
         if (c->in_aggregate) {
             if (e->distinct) {
-                rel_agg_distinct(c, e, h, nh, al, f, last);
+                rel_agg_distinct(c, e, h, nh, al, f, last, tr ? &t : NULL);
                 return;
             }
             if (k == AGG_AVG) {
@@ -2926,7 +3077,7 @@ static void rel_agg(comp *c, const expr *e)
         put(c, fn[k]);
         put(c, e->distinct ? "(DISTINCT " : "(");
         bool cast = k == AGG_AVG && c->eng == MN_DB_SQLITE;
-        put_alias_col(c, al, f, cast);
+        put_rel_agg_col(c, al, f, cast, tr ? &t : NULL);
         put(c, ")");
         put_hops(c, h, nh);
         if (e->filter && !agg_filter(c, e, nh, f, last))
@@ -3248,24 +3399,27 @@ static const mn_field *order_fk(comp *c, const char *name)
     return f && f->kind == MN_KIND_FOREIGNKEY && f->related && f->related->meta.ordering ? f : NULL;
 }
 
-/* order_by("created__year"): the field's transforms, written as filter()
- * writes them. false (nothing written) when rest is not all transforms of
- * the field's kind. */
-static bool order_transform(comp *c, const mn_field *f, const char *rest)
+/* Splits rest ("date__year") into transforms valid one after the other
+ * from a field of kind k. false when one is not. */
+static bool transform_chain(comp *c, mn_field_kind k, const char *rest, tref *t)
 {
     char *copy = mn_arena_strdup(c->a, rest);
-    char *parts[8];
+    if (!copy)
+        return cfail(c, MN_ENOMEM, "out of memory"), false;
+    size_t n = 1;
+    for (const char *s = rest; (s = strstr(s, "__")) != NULL; s += 2)
+        n++;
+    char **parts = mn_arena_alloc(c->a, n * sizeof *parts);
+    if (!parts)
+        return cfail(c, MN_ENOMEM, "out of memory"), false;
     size_t np = 0;
     for (char *q = copy; q;) {
-        if (np == 8)
-            return false;
         char *next = strstr(q, "__");
         if (next)
             *next = '\0';
         parts[np++] = q;
         q = next ? next + 2 : NULL;
     }
-    mn_field_kind k = f->kind;
     for (size_t i = 0; i < np; i++) {
         bool time_part = !strcmp(parts[i], "time") || in_list(time_transforms, parts[i]);
         if (!in_list(transforms, parts[i]) || (k != MN_KIND_DATE && k != MN_KIND_DATETIME && k != MN_KIND_TIME) ||
@@ -3274,34 +3428,115 @@ static bool order_transform(comp *c, const mn_field *f, const char *rest)
             return false;
         k = transform_field(parts[i]).kind;
     }
-    mn_buf lhs;
-    mn_buf_init(&lhs, c->a, 0);
-    put_qcol(c, &lhs, mn_field_column(f));
-    mn_buf saved = c->sql;
-    const mn_field *conv = f;
-    mn_field tf;
-    for (size_t i = 0; i < np; i++) {
-        char *cur = mn_str_dup(c->a, mn_buf_str(&lhs));
-        put_transform(c, parts[i], cur, conv);
-        lhs = c->sql;
-        tf = transform_field(parts[i]);
-        conv = &tf;
-    }
-    c->sql = saved;
-    if (mn_buf_error(&lhs)) {
-        cfail(c, MN_ENOMEM, "out of memory");
-        return true;
-    }
-    put(c, mn_buf_cstr(&lhs));
+    t->parts = parts;
+    t->np = np;
+    t->kind = k;
     return true;
 }
 
-/* order_transform() for "field__transform...", when the head is a field. */
-static bool order_transform_head(comp *c, const char *name, const char *sep)
+/* Resolves name as a tref; false (nothing recorded) when it is none. */
+static bool transform_ref(comp *c, const char *name, tref *t)
 {
-    char *head = mn_arena_strndup(c->a, name, (size_t)(sep - name));
-    const mn_field *hf = head ? resolve_field(c, head) : NULL;
-    return hf && order_transform(c, hf, sep + 2);
+    for (const char *sep = strstr(name, "__"); sep && c->rc == MN_OK; sep = strstr(sep + 2, "__")) {
+        size_t tl = strcspn(sep + 2, "_");
+        char first[16];
+        if (tl >= sizeof first)
+            continue;
+        /* the part after the field must be a transform ("day" of "day__x") */
+        snprintf(first, sizeof first, "%s", sep + 2);
+        char *u = strstr(first, "__");
+        if (u)
+            *u = '\0';
+        if (!in_list(transforms, first))
+            continue;
+        char *head = mn_arena_strndup(c->a, name, (size_t)(sep - name));
+        if (!head)
+            return cfail(c, MN_ENOMEM, "out of memory"), false;
+        bool rel = strstr(head, "__") != NULL;
+        const mn_field *f = rel ? path_field(c, head) : resolve_field(c, head);
+        if (!f || (f->kind != MN_KIND_DATE && f->kind != MN_KIND_DATETIME && f->kind != MN_KIND_TIME))
+            continue;
+        t->f = f;
+        t->path = rel ? head : NULL;
+        return transform_chain(c, f->kind, sep + 2, t);
+    }
+    return false;
+}
+
+/* Writes the transforms of t over lhs (the field's SQL), as filter()
+ * writes them. selected: a column read back, where PostgreSQL's numeric
+ * EXTRACT becomes Django's int (int() of the value: truncated). */
+static void put_tref_on(comp *c, const tref *t, const char *lhs, bool selected)
+{
+    mn_buf saved = c->sql;
+    const mn_field *conv = t->f;
+    mn_field tf;
+    for (size_t i = 0; i < t->np && lhs; i++) {
+        put_transform(c, t->parts[i], lhs, conv);
+        lhs = mn_str_dup(c->a, mn_buf_str(&c->sql));
+        tf = transform_field(t->parts[i]);
+        conv = &tf;
+    }
+    c->sql = saved;
+    if (!lhs) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
+    bool cast = selected && c->eng == MN_DB_POSTGRES && t->kind == MN_KIND_INT;
+    put(c, cast ? "CAST(TRUNC(" : "");
+    put(c, lhs);
+    put(c, cast ? ") AS bigint)" : "");
+}
+
+/* Writes t: the field's column in this scope, in the joined table al (a
+ * multi-valued path of values()/order_by()), or through a scalar subquery
+ * across single-valued relations. */
+static void put_tref(comp *c, const tref *t, const char *al, bool selected)
+{
+    mn_buf saved = c->sql;
+    mn_buf_init(&c->sql, c->a, 0);
+    if (al) {
+        mn__quote(&c->sql, al);
+        put(c, ".");
+        mn__quote(&c->sql, mn_field_column(t->f));
+    } else if (t->path) {
+        rel_scalar(c, t->path);
+    } else {
+        put_col(c, t->f);
+    }
+    const char *lhs = mn_buf_error(&c->sql) ? NULL : mn_str_dup(c->a, mn_buf_str(&c->sql));
+    c->sql = saved;
+    if (c->rc)
+        return;
+    put_tref_on(c, t, lhs, selected);
+}
+
+/* The alias of the table compile_select joined for path (values() across
+ * a relation), or NULL when it joined none (the caller then joins its
+ * own). */
+static const char *joined_alias(comp *c, const char *path)
+{
+    if (!c->alias)
+        return NULL;
+    const mn_field *vf;
+    size_t nvj0 = c->nvj;
+    const char *al = vjoin_path(c, path, &vf);
+    if (c->nvj != nvj0) { /* not joined before: undo the join just made */
+        c->nvj = nvj0;
+        return NULL;
+    }
+    return al;
+}
+
+/* order_by("created__year"): false (nothing written) when name is no
+ * tref. A path already joined by compile_select reads its joined table. */
+static bool order_transform(comp *c, const char *name)
+{
+    tref t;
+    if (!transform_ref(c, name, &t))
+        return false;
+    put_tref(c, &t, t.path ? joined_alias(c, t.path) : NULL, false);
+    return true;
 }
 
 static void compile_order_item(comp *c, const char *name, bool desc, bool reversed, int depth)
@@ -3335,6 +3570,13 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
     for (size_t i = 0; jf && c->eng == MN_DB_POSTGRES && !c->ord_select && i < c->nsel; i++)
         if (c->sel[i].jparts && !strcmp(c->sel[i].key, name))
             jsel = &c->sel[i];
+    /* values("created__year").order_by("created__year"): the selected
+     * column by its name too (PostgreSQL's GROUP BY and DISTINCT) */
+    for (size_t i = 0; !f && sep && !jf && !c->ord_select && i < c->nsel; i++)
+        if ((c->sel[i].tr || c->sel[i].jr) && !strcmp(c->sel[i].key, name))
+            jsel = &c->sel[i];
+    jref jr;
+    bool jrel = !f && sep && !jf && !jsel && json_rel_ref(c, name, &jr);
     if (jsel) {
         /* values("tags__color").order_by("tags__color"): the selected
          * column by its name, which DISTINCT and GROUP BY require on
@@ -3344,9 +3586,13 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
     } else if (jf) {
         /* order_by("tags__size"): by the key's JSON value, as Django */
         put_json_key(c, jf, jparts, njparts, false);
+    } else if (jrel) {
+        /* order_by("category__meta__k"); a path compile_select joined
+         * reads its joined table */
+        put_json_rel(c, &jr, joined_alias(c, jr.path), false);
     } else if (f) {
         put_col(c, f);
-    } else if (sep && order_transform_head(c, name, sep)) {
+    } else if (sep && order_transform(c, name)) {
         /* order_by("created__year"): written */
     } else if (find_annot(c->qs, name)) {
         mn__quote(&c->sql, name);
@@ -3450,6 +3696,46 @@ static void values_path_error(comp *c, const char *name)
     unresolved(c, name);
 }
 
+/* values("created__year", "products__created__date"): a tref read back
+ * as its transform's type, the multi-valued path joined as a field's. */
+static bool values_transform(comp *c, const char *name, selcol *col)
+{
+    tref *t = mn_arena_calloc(c->a, 1, sizeof *t);
+    mn_field *out = mn_arena_calloc(c->a, 1, sizeof *out);
+    if (!t || !out)
+        return cfail(c, MN_ENOMEM, "out of memory"), true;
+    if (!transform_ref(c, name, t))
+        return c->rc != MN_OK;
+    if (t->path) {
+        const mn_field *vf;
+        col->tralias = vjoin_path(c, t->path, &vf);
+    }
+    *out = transform_field(t->np ? t->parts[t->np - 1] : "");
+    col->field = 0;
+    col->path = name;
+    col->pf = out;
+    col->tr = t;
+    return true;
+}
+
+/* values("category__meta__color"): the key's JSON, decoded as the field's;
+ * over a multi-valued path, from its joined table (tralias). */
+static bool values_json_rel(comp *c, const char *name, selcol *col)
+{
+    jref *j = mn_arena_calloc(c->a, 1, sizeof *j);
+    if (!j)
+        return cfail(c, MN_ENOMEM, "out of memory"), true;
+    if (!json_rel_ref(c, name, j))
+        return c->rc != MN_OK;
+    const mn_field *vf;
+    col->tralias = vjoin_path(c, j->path, &vf);
+    col->field = 0;
+    col->path = name;
+    col->pf = j->f;
+    col->jr = j;
+    return true;
+}
+
 static selcol *select_columns(comp *c, size_t *n)
 {
     mn_qs *qs = c->qs;
@@ -3491,6 +3777,12 @@ static selcol *select_columns(comp *c, size_t *n)
             } else if (strstr(name, "__") && (cols[k].pf = path_field(c, name)) != NULL) {
                 cols[k].field = 0;
                 cols[k].path = name;
+            } else if (strstr(name, "__") && values_json_rel(c, name, &cols[k])) {
+                if (c->rc)
+                    return NULL;
+            } else if (strstr(name, "__") && values_transform(c, name, &cols[k])) {
+                if (c->rc)
+                    return NULL;
             } else {
                 values_path_error(c, name);
                 return NULL;
@@ -3559,14 +3851,28 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
     for (size_t i = 0; ord && ord[i]; i++) {
         const char *name = ord[i][0] == '-' ? ord[i] + 1 : ord[i];
         const mn_field *vf;
-        if (strstr(name, "__") && !find_annot(qs, name))
-            vjoin_path(c, name, &vf);
+        tref t;
+        jref j;
+        if (strstr(name, "__") && !find_annot(qs, name) && !vjoin_path(c, name, &vf)) {
+            if (transform_ref(c, name, &t) && t.path)
+                vjoin_path(c, t.path, &vf); /* order_by("products__created__year") */
+            else if (json_rel_ref(c, name, &j))
+                vjoin_path(c, j.path, &vf); /* order_by("products__tags__color") */
+        }
     }
     put(c, qs->distinct ? "SELECT DISTINCT " : "SELECT ");
     for (size_t i = 0; i < n; i++) {
         if (i)
             put(c, ", ");
-        if (cols[i].jparts) {
+        if (cols[i].tr) {
+            put_tref(c, cols[i].tr, cols[i].tralias, true);
+            put(c, " AS ");
+            mn__quote(&c->sql, cols[i].key);
+        } else if (cols[i].jr) {
+            put_json_rel(c, cols[i].jr, cols[i].tralias, c->depth == 0);
+            put(c, " AS ");
+            mn__quote(&c->sql, cols[i].key);
+        } else if (cols[i].jparts) {
             /* the JSON text for rows we decode; a subquery's values compare
              * as Django's JSON_EXTRACT (SQLite: "blue", not '"blue"') */
             put_json_key(c, cols[i].pf, cols[i].jparts, cols[i].njparts, c->depth == 0);
@@ -3763,6 +4069,12 @@ static mn_field_kind expr_kind(comp *c, const expr *e)
             f = path_field(c, e->field);
         if (f)
             return f->kind;
+        tref t;
+        if (strstr(e->field, "__") && transform_ref(c, e->field, &t))
+            return t.kind;
+        jref j;
+        if (strstr(e->field, "__") && json_rel_ref(c, e->field, &j))
+            return MN_KIND_JSON;
         const annot *an = find_annot(c->qs, e->field);
         return an ? expr_kind(c, an->e) : MN_KIND_FLOAT;
     }
@@ -3861,6 +4173,12 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
         const mn_field *f = resolve_field(c, e->field);
         if (!f)
             f = path_field(c, e->field);
+        tref t;
+        mn_field tf;
+        if (!f && strstr(e->field, "__") && transform_ref(c, e->field, &t)) {
+            tf = (mn_field){ .name = e->field, .kind = t.kind }; /* Max("created__date"): a date */
+            f = &tf;
+        }
         if (f && (e->agg != AGG_AVG || f->kind == MN_KIND_DURATION))
             return mn__value_from_row(f, rows, col, c->eng, c->a, out, err);
         if (f && e->agg == AGG_AVG && f->kind == MN_KIND_DECIMAL && !mn_db_rows_is_null(rows, col)) {
@@ -3885,6 +4203,14 @@ static int annot_value(comp *c, const expr *e, mn_db_rows *rows, size_t col, mn_
             f = path_field(c, e->field);
         if (f)
             return mn__value_from_row(f, rows, col, c->eng, c->a, out, err);
+        tref t;
+        if (strstr(e->field, "__") && transform_ref(c, e->field, &t)) {
+            mn_field tf = { .name = e->field, .kind = t.kind };
+            return mn__value_from_row(&tf, rows, col, c->eng, c->a, out, err);
+        }
+        jref j;
+        if (strstr(e->field, "__") && json_rel_ref(c, e->field, &j))
+            return mn__value_from_row(j.f, rows, col, c->eng, c->a, out, err); /* its JSON text, decoded */
     }
     return mn_db_rows_value(rows, col, c->a, out);
 }
@@ -4419,10 +4745,10 @@ static void compile_for_update(comp *c)
         put(c, " SKIP LOCKED");
 }
 
-/* The next fresh instance of a join's model: allocated in batches growing
- * with the rows read (1, 1, 2, 4, ... 64 at a time), as run_select does. */
-/* An instance of s->m and, beside it, an accessor-cache entry for it (at
- * s->entries - s->esize until the next allocation). */
+/* The next fresh instance of a join's model and, beside it, an
+ * accessor-cache entry for it (at s->entries - s->esize until the next
+ * allocation): allocated in batches growing with the rows read (1, 1, 2,
+ * 4, ... 64 at a time), as next_instance does. */
 static void *join_obj_alloc(comp *c, sjoin *s)
 {
     if (!s->batch_left) {
@@ -4491,9 +4817,17 @@ static mn__coldec *join_plan(comp *c, mn_arena *a, const mn__coldec *dec, size_t
     return plan;
 }
 
+/* Gives the last instance join_obj_alloc gave back to its batch. */
+static void join_obj_unalloc(sjoin *s)
+{
+    s->batch -= s->m->size;
+    s->entries -= s->esize;
+    s->batch_left++;
+}
+
 /* The joined instances of a row, allocated before it is read: objs[1 + j]
  * for join j (objs[0] is the row's own instance). */
-static int joins_alloc(comp *c, void **objs, mn_err *e)
+static inline int joins_alloc(comp *c, void **objs, mn_err *e)
 {
     for (size_t j = 0; j < c->nsj; j++)
         if (!(objs[1 + j] = join_obj_alloc(c, &c->sj[j])))
@@ -4504,7 +4838,7 @@ static int joins_alloc(comp *c, void **objs, mn_err *e)
 /* Puts the joined instances of the row just read into the accessor
  * caches. gone (bit j): join j is a LEFT OUTER JOIN that found no row, and
  * its instance goes back to its batch, untouched. */
-static int joins_cache(comp *c, void **objs, uint64_t gone, mn_err *e)
+static inline int joins_cache(comp *c, void **objs, uint64_t gone, mn_err *e)
 {
     for (size_t j = 0; j < c->nsj; j++) {
         sjoin *s = &c->sj[j];
@@ -4512,9 +4846,7 @@ static int joins_cache(comp *c, void **objs, uint64_t gone, mn_err *e)
         mn_model *pm = s->parent < 0 ? c->m : c->sj[s->parent].m;
         void *obj = objs[1 + j];
         if (gone >> j & 1 || !parent) {
-            s->batch -= s->m->size;
-            s->entries -= s->esize;
-            s->batch_left++;
+            join_obj_unalloc(s);
             objs[1 + j] = NULL;
             /* known to have none: user.profile then fails without a query */
             if (parent && s->reverse && mn__cache_put(parent, pm, s->name, mn_obj_pk(parent, pm), NULL, c->a) != MN_OK)
@@ -4884,6 +5216,56 @@ static int run_get_hit(mn_qs *qs, mn_db *db, mn_db_engine eng, const qc_shape *s
     return select_done(qs, rc, e, err, &qs->one_item, NULL, len);
 }
 
+/* The next instance of m for row number len (0: the only one, as for
+ * get()), from *batch: instances come in batches of one arena allocation,
+ * growing with the rows read (1, 1, 2, 4, ... 64 at a time). NULL when out
+ * of memory. */
+static inline void *next_instance(mn_model *m, mn_arena *arena, size_t len, char **batch, size_t *batch_left)
+{
+    if (!*batch_left) {
+        size_t k = len == 0 ? 1 : len < 64 ? len : 64;
+        if (!(*batch = mn__obj_alloc_many(m, arena, k)))
+            return NULL;
+        *batch_left = k;
+    }
+    void *obj = *batch;
+    *batch += m->size;
+    --*batch_left;
+    return obj;
+}
+
+/* items, full at *cap, grown to twice the room (NULL when out of memory). */
+static void **grow_items(mn_arena *arena, void **items, size_t *cap)
+{
+    void **ni = mn_arena_realloc(arena, items, *cap * sizeof *items, *cap * 2 * sizeof *items);
+    if (ni)
+        *cap *= 2;
+    return ni;
+}
+
+/* What the instance objs[0] of a row just stored takes beyond its columns:
+ * its annotations (cols, n: the selected columns), the joined instances
+ * objs[1..] put into the accessor caches (gone: as joins_cache's), its
+ * deferred fields (unloaded). MN_OK, or the error in e. */
+static inline int row_extras(mn_qs *qs, comp *c, const selcol *cols, size_t n, void **objs, uint64_t gone,
+                             uint64_t unloaded, mn_db_rows *rows, mn_err *e)
+{
+    int rc = MN_OK;
+    for (size_t i = 0; qs->nannots && rc == MN_OK && i < n; i++) {
+        if (cols[i].field < 0) {
+            mn_value v;
+            rc = annot_value(c, qs->annots[-cols[i].field - 1].e, rows, i, &v, e);
+            if (rc == MN_OK)
+                put_annotation(qs, objs[0], cols[i].key, v);
+        }
+    }
+    if (rc == MN_OK && c->joins)
+        rc = joins_cache(c, objs, gone, e);
+    if (rc == MN_OK && unloaded && mn__obj_defer(objs[0], c->m, unloaded, qs->arena, qs->db) != MN_OK)
+        rc = mn_err_set(e, MN_ENOMEM, "out of memory");
+    return rc;
+}
+
 static int run_select(mn_qs *qs, mn_err *err)
 {
     if (qs->none && !qs->raw_sql) { /* Django runs no query for none() */
@@ -5024,9 +5406,7 @@ static int run_select(mn_qs *qs, mn_err *err)
         mn_db_rows_close(rows);
         return settle(qs, err, mn_err_set(&e, MN_ENOMEM, "out of memory"), &e);
     }
-    /* Instances come in batches of one arena allocation, growing with the
-     * rows read (1, 1, 2, 4, ... 64 at a time). */
-    char *batch = NULL;
+    char *batch = NULL; /* see next_instance */
     size_t batch_left = 0;
     /* Instance rows are decoded whole: the driver stores a row's columns
      * into the instance in one call, each column's way to its member
@@ -5060,20 +5440,43 @@ static int run_select(mn_qs *qs, mn_err *err)
     }
     mn__rowplan rp = { .plan = plan ? plan : dec, .n = nplan, .ends = ends, .outer = outer, .models = models,
                        .eng = c.eng, .arena = qs->arena };
-    while ((len == 0 || !one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
+    /* Instances of every object query but raw SQL, get() and rows wider
+     * than 64 columns: a row read and stored by one call to the driver
+     * (mn__row_next); the general loop below does the others. */
+    bool direct = qs->mode == MODE_OBJECTS && !qs->raw_sql && !one_row && nplan <= 64;
+    bool extras = qs->nannots || c.joins || unloaded;
+    while (direct) {
+        /* the instances are taken from their batches once a row filled them */
+        void *obj = objs[0] = next_instance(m, qs->arena, len, &batch, &batch_left);
+        if (!obj) {
+            rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+            break;
+        }
+        if (c.joins && (rc = joins_alloc(&c, objs, &e)) != MN_OK)
+            break;
+        uint64_t gone;
+        if ((rc = mn__row_next(&rp, objs, rows, &gone, &e)) != MN_OK) {
+            batch -= m->size; /* no row: the instances go back */
+            batch_left++;
+            for (size_t j = 0; c.joins && j < c.nsj; j++)
+                join_obj_unalloc(&c.sj[j]);
+            break;
+        }
+        if (extras && (rc = row_extras(qs, &c, cols, n, objs, gone, unloaded, rows, &e)) != MN_OK)
+            break;
+        if (len == cap && !(items = grow_items(qs->arena, items, &cap))) {
+            rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+            break;
+        }
+        items[len++] = obj;
+    }
+    while (!direct && (len == 0 || !one_row) && (rc = mn_db_rows_next(rows, &e)) == MN_OK) {
         if (qs->mode == MODE_OBJECTS) {
-            if (!batch_left) {
-                size_t k = one_row || len == 0 ? 1 : len < 64 ? len : 64;
-                batch = mn__obj_alloc_many(m, qs->arena, k);
-                if (!batch) {
-                    rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
-                    break;
-                }
-                batch_left = k;
+            void *obj = next_instance(m, qs->arena, one_row ? 0 : len, &batch, &batch_left);
+            if (!obj) {
+                rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+                break;
             }
-            void *obj = batch;
-            batch += m->size;
-            batch_left--;
             if (qs->raw_sql) {
                 for (size_t i = 0; rc == MN_OK && i < rawn; i++) {
                     if (rawmap[i] >= 0) {
@@ -5086,6 +5489,8 @@ static int run_select(mn_qs *qs, mn_err *err)
                             put_annotation(qs, obj, nm, v);
                     }
                 }
+                if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
+                    rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
             } else {
                 uint64_t gone = 0;
                 objs[0] = obj;
@@ -5093,29 +5498,14 @@ static int run_select(mn_qs *qs, mn_err *err)
                     rc = joins_alloc(&c, objs, &e);
                 if (rc == MN_OK)
                     rc = mn__row_store(&rp, objs, rows, &gone, &e);
-                for (size_t i = 0; rc == MN_OK && qs->nannots && i < n; i++) {
-                    if (cols[i].field < 0) {
-                        mn_value v;
-                        rc = annot_value(&c, qs->annots[-cols[i].field - 1].e, rows, i, &v, &e);
-                        if (rc == MN_OK)
-                            put_annotation(qs, obj, cols[i].key, v);
-                    }
-                }
-                if (rc == MN_OK && c.joins)
-                    rc = joins_cache(&c, objs, gone, &e);
+                if (rc == MN_OK)
+                    rc = row_extras(qs, &c, cols, n, objs, gone, unloaded, rows, &e);
             }
-            if (rc == MN_OK && unloaded && mn__obj_defer(obj, m, unloaded, qs->arena, qs->db) != MN_OK)
-                rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
             if (rc != MN_OK)
                 break;
-            if (len == cap) {
-                void **ni = mn_arena_realloc(qs->arena, items, cap * sizeof *items, cap * 2 * sizeof *items);
-                if (!ni) {
-                    rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
-                    break;
-                }
-                items = ni;
-                cap *= 2;
+            if (len == cap && !(items = grow_items(qs->arena, items, &cap))) {
+                rc = mn_err_set(&e, MN_ENOMEM, "out of memory");
+                break;
             }
             items[len++] = obj;
             continue;

@@ -583,20 +583,20 @@ Test(db, rows_store_into_structs)
                       "ORDER BY id";
     enum { N = 14 };
     mn_db_store plan[N] = {
-        { offsetof(struct stored_a, id), MN_DB_AS_I64, 0, { 0 } },
-        { offsetof(struct stored_a, name), MN_DB_AS_TEXT, 0, { 0 } },
-        { offsetof(struct stored_a, qty), MN_DB_AS_I32, 0, { 0 } },
-        { offsetof(struct stored_a, ratio), MN_DB_AS_F64, 0, { 0 } },
-        { offsetof(struct stored_a, flag), MN_DB_AS_BOOL, 0, { 0 } },
-        { offsetof(struct stored_a, small), MN_DB_AS_I16, 0, { 0 } },
-        { 0, MN_DB_AS_CELL, 1, { 0 } },                              /* always a cell */
-        { offsetof(struct stored_b, i), MN_DB_AS_I64, 1, { 0 } },    /* a text: a cell */
-        { offsetof(struct stored_b, t), MN_DB_AS_TEXT, 1, { 0 } },   /* an integer: a cell */
-        { offsetof(struct stored_b, null_int), MN_DB_AS_I64, 1, { 0 } }, /* NULL: a cell */
-        { offsetof(struct stored_b, t), MN_DB_AS_F64, 1, { 0 } },    /* a text: a cell */
-        { offsetof(struct stored_b, i), MN_DB_AS_I64, 1, { 0 } },    /* a float: a cell */
-        { offsetof(struct stored_a, untouched), MN_DB_AS_SKIP, 0, { 0 } },
-        { offsetof(struct stored_a, untouched), MN_DB_AS_I64, 0, { 0 } }, /* no such column: NULL */
+        { offsetof(struct stored_a, id), MN_DB_AS_I64, 0, { 0 }, 0 },
+        { offsetof(struct stored_a, name), MN_DB_AS_TEXT, 0, { 0 }, 0 },
+        { offsetof(struct stored_a, qty), MN_DB_AS_I32, 0, { 0 }, 0 },
+        { offsetof(struct stored_a, ratio), MN_DB_AS_F64, 0, { 0 }, 0 },
+        { offsetof(struct stored_a, flag), MN_DB_AS_BOOL, 0, { 0 }, 0 },
+        { offsetof(struct stored_a, small), MN_DB_AS_I16, 0, { 0 }, 0 },
+        { 0, MN_DB_AS_CELL, 1, { 0 }, 0 },                              /* always a cell */
+        { offsetof(struct stored_b, i), MN_DB_AS_I64, 1, { 0 }, 0 },    /* a text: a cell */
+        { offsetof(struct stored_b, t), MN_DB_AS_TEXT, 1, { 0 }, 0 },   /* an integer: a cell */
+        { offsetof(struct stored_b, null_int), MN_DB_AS_I64, 1, { 0 }, 0 }, /* NULL: a cell */
+        { offsetof(struct stored_b, t), MN_DB_AS_F64, 1, { 0 }, 0 },    /* a text: a cell */
+        { offsetof(struct stored_b, i), MN_DB_AS_I64, 1, { 0 }, 0 },    /* a float: a cell */
+        { offsetof(struct stored_a, untouched), MN_DB_AS_SKIP, 0, { 0 }, 0 },
+        { offsetof(struct stored_a, untouched), MN_DB_AS_I64, 0, { 0 }, 0 }, /* no such column: NULL */
     };
     mn_db_rows *rows;
     cr_assert_eq(mn_db_execute(DB, sql, NULL, 0, &rows, &err), MN_OK, "%s", err.msg);
@@ -652,6 +652,124 @@ Test(db, rows_store_into_structs)
     }
     cr_assert_eq(mn_db_rows_next(rows, &err), MN_ENOTFOUND);
     mn_db_rows_close(rows);
+}
+
+Test(db, rows_store_texts_and_decimals)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(insert("lamp", "19.99", 3, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(insert("a longer name", "0.125", 70000, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(insert("desk", NULL, 2000000000, &err), MN_OK, "%s", err.msg);
+    bool pg = mn_db_engine_of(DB) == MN_DB_POSTGRES;
+    struct {
+        mn_str name;
+        mn_decimal price, qty, ratio;
+    } o;
+    const mn_db_store plan[] = {
+        { offsetof(__typeof__(o), name), MN_DB_AS_TEXT, 0, { 0 }, 0 },
+        { offsetof(__typeof__(o), price), MN_DB_AS_DECIMAL, 0, { 0 }, 2 },
+        { offsetof(__typeof__(o), qty), MN_DB_AS_DECIMAL, 0, { 0 }, 2 },
+        { offsetof(__typeof__(o), ratio), MN_DB_AS_DECIMAL, 0, { 0 }, 0 },
+    };
+    mn_db_rows *rows;
+    cr_assert_eq(mn_db_execute(DB, "SELECT name, price, qty, ratio FROM t_item ORDER BY id", NULL, 0, &rows, &err),
+                 MN_OK, "%s", err.msg);
+    char room[10];
+    size_t used = 0;
+    for (int r = 0; r < 3; r++) {
+        cr_assert_eq(mn_db_rows_next(rows, &err), MN_OK);
+        memset(&o, 0, sizeof o);
+        void *dst[] = { &o };
+        mn_db_cell cells[4];
+        mn_db_stored st = { .cells = cells, .text = room + used, .text_left = sizeof room - used };
+        mn_db_rows_store(rows, 0, 4, plan, dst, &st);
+        char *s;
+        switch (r) {
+        case 0: /* "lamp" and its NUL fit in the room: copied there */
+            cr_assert_eq(o.name.ptr, room);
+            cr_assert_str_eq(o.name.ptr, "lamp");
+            cr_assert_eq(st.text, room + 5);
+            cr_assert_eq(st.text_left, sizeof room - 5);
+            cr_assert_eq(st.texts, 0);
+            cr_assert_eq(st.bytes, 0);
+            /* SQLite: the REAL 19.99 is 1999e-2; PostgreSQL: numeric text */
+            if (pg) {
+                cr_assert_eq(st.rest, 2 | 8, "%llx", (unsigned long long)st.rest);
+                cr_assert_eq(cells[1].type, MN_VALUE_STR);
+            } else {
+                s = mn_decimal_to_cstr(A, o.price);
+                cr_assert_str_eq(s, "19.99");
+                cr_assert_eq(st.rest, 8, "the ratio 0.5 has no integer value: a cell");
+            }
+            s = mn_decimal_to_cstr(A, o.qty);
+            cr_assert_str_eq(s, "3.00", "an INTEGER takes the scale");
+            cr_assert_eq(cells[3].type, MN_VALUE_FLOAT);
+            break;
+        case 1: /* 13 bytes do not fit in the 5 left: borrowed */
+            cr_assert_str_eq(mn_str_dup(A, o.name), "a longer name");
+            cr_assert(o.name.ptr < room || o.name.ptr >= room + sizeof room);
+            cr_assert_eq(st.texts, 1);
+            cr_assert_eq(st.bytes, 14);
+            cr_assert_eq(st.text_left, sizeof room - 5, "the room is left as it was");
+            /* 0.125 has three places: a cell for the caller (the text path) */
+            cr_assert(st.rest & 2);
+            s = mn_decimal_to_cstr(A, o.qty);
+            cr_assert_str_eq(s, "70000.00");
+            break;
+        default: /* NULL, and an INTEGER of 10^9 or more: cells */
+            cr_assert_eq(cells[1].type, MN_VALUE_NULL);
+            cr_assert_eq(cells[2].type, MN_VALUE_INT);
+            cr_assert_eq(st.rest, 2 | 4 | 8);
+            cr_assert_eq(o.name.ptr, room + 5, "\"desk\" fits in the 5 bytes left");
+            cr_assert_str_eq(o.name.ptr, "desk");
+            cr_assert_eq(st.text_left, 0);
+            break;
+        }
+        used = sizeof room - st.text_left;
+    }
+    mn_db_rows_close(rows);
+}
+
+Test(db, rows_next_store_reads_and_stores_each_row)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(insert("lamp", "19.99", 3, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(insert("desk", NULL, 7, &err), MN_OK, "%s", err.msg);
+    struct {
+        int64_t id;
+        mn_str name;
+        int32_t qty;
+    } o[3];
+    const mn_db_store plan[] = {
+        { offsetof(__typeof__(o[0]), id), MN_DB_AS_I64, 0, { 0 }, 0 },
+        { offsetof(__typeof__(o[0]), name), MN_DB_AS_TEXT, 0, { 0 }, 0 },
+        { offsetof(__typeof__(o[0]), qty), MN_DB_AS_I32, 0, { 0 }, 0 },
+    };
+    mn_db_rows *rows;
+    cr_assert_eq(mn_db_execute(DB, "SELECT id, name, qty FROM t_item ORDER BY id", NULL, 0, &rows, &err), MN_OK, "%s",
+                 err.msg);
+    char room[64];
+    mn_db_cell cells[3];
+    mn_db_stored st = { .cells = cells, .text = room, .text_left = sizeof room };
+    memset(o, 0, sizeof o);
+    for (int r = 0; r < 2; r++) {
+        void *dst[] = { &o[r] };
+        cr_assert_eq(mn_db_rows_next_store(rows, 3, plan, dst, &st, &err), MN_OK, "%s", err.msg);
+        cr_assert_eq(st.rest, 0);
+        cr_assert_eq(st.texts, 0);
+    }
+    void *dst[] = { &o[2] };
+    o[2].qty = -5;
+    cr_assert_eq(mn_db_rows_next_store(rows, 3, plan, dst, &st, &err), MN_ENOTFOUND);
+    cr_assert_eq(o[2].qty, -5, "nothing stored past the last row");
+    cr_assert_eq(o[1].id, o[0].id + 1);
+    cr_assert_str_eq(o[0].name.ptr, "lamp");
+    cr_assert_str_eq(o[1].name.ptr, "desk");
+    cr_assert_eq(o[1].name.ptr, room + 5, "both names copied into the room, one after the other");
+    cr_assert_eq(o[0].qty, 3);
+    cr_assert_eq(o[1].qty, 7);
+    mn_db_rows_close(rows);
+    cr_assert_eq(mn_db_rows_next_store(NULL, 3, plan, dst, &st, &err), MN_ENOTFOUND, "no rows: the end");
 }
 
 Test(db, server_side_cursors)

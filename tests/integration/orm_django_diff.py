@@ -75,6 +75,7 @@ def no_nine(v):
 
 class Category(models.Model):
     name = models.CharField(max_length=50, unique=True)
+    meta = models.JSONField(null=True, blank=True)
 
     class Meta:
         app_label = "diff"
@@ -132,7 +133,9 @@ def seed(alias):
         for m in (Category, Product, Review):
             se.create_model(m)
     C = Category.objects.using(alias)
-    light, desks, _empty = C.create(name="Lighting"), C.create(name="Desks"), C.create(name="Empty")
+    light = C.create(name="Lighting", meta={"color": "red", "k": 2, "dims": {"w": 10}})
+    desks = C.create(name="Desks", meta={"color": "brown", "k": 1, "tags": ["oak", "pine"]})
+    _empty = C.create(name="Empty")
     rows = [
         # name, slug, price, stock, rating, available, status, category, created (UTC), released, tags, took, code, ip, note
         ("Blue Lamp", "blue-lamp", "19.99", 3, 4.5, True, "published", light, "2024-01-05 10:30:00", "2024-01-01",

@@ -3,7 +3,7 @@
 Products (pk: name): 1 Blue Lamp, 2 Red Lamp, 3 Oak Desk, 4 Pine Desk,
 5 Chair, 6 100% Cotton_Rug, 7 Back\\slash, 8 Emile Lamp (with an acute E),
 9 strasse (with a sharp s), 10 chair. Categories: 1 Lighting, 2 Desks,
-3 Empty. Reviews 1-7."""
+3 Empty (meta: a JSON object on the first two, NULL on Empty). Reviews 1-7."""
 
 CASES = []
 
@@ -432,7 +432,6 @@ case("select_for_update", "pks", [("select_for_update",), ("filter", {"stock": 0
 
 SEMIJOIN = "deliberate: lookups across multi-valued relations are EXISTS semi-joins, rows never repeat " \
            "(docs/design/relations.md)"
-MISSING = "not supported yet: listed in docs/design/orm-django-differences.md"
 KNOWN = {
     "filter created__iso_year=2024": "deliberate: the ISO year; Django 3.2 compiles iso_year to a BETWEEN over the "
                                      "calendar year (fixed in later Django)",
@@ -456,10 +455,6 @@ KNOWN.update({
                                  "PostgreSQL with the query (Django: 'user-defined function raised exception')",
     "dj order by unknown fk field": "deliberate: Django 3.2 silently ignores an unknown name after a relation in "
                                     "order_by(); we refuse it with the 'Cannot resolve keyword' error",
-})
-KNOWN.update({
-    "dj values dates": MISSING,
-    "dj values_list date transform": MISSING,
 })
 DBERR = "deliberate: the database's error text, with the statement appended (Django shows the driver's text alone)"
 CKWARGS = ("deliberate: C's get_or_create/update_or_create take their lookup from the QuerySet's exact filters, "
@@ -1188,6 +1183,154 @@ case("mixed filter decimal lt float F", "pks", [("filter", {"price__lt": {"$mul"
 case("mixed annotate decimal times float", ["annots", ["v"]], [("annotate", {"v": {"$mul": [F("price"), 1.1]}}),
                                                                 ("order_by", ["pk"])])
 
+# ---- valuesxf: date/time transforms in values(), values_list(), order_by() and F() ----
+case("vx values datetime parts", "rows", [*PK, ("values", ["pk", "created__year", "created__month", "created__day",
+                                                            "created__week_day", "created__iso_week_day",
+                                                            "created__week", "created__iso_year"])])
+case("vx values datetime time parts", "rows", [*PK, ("values", ["created__quarter", "created__hour", "created__minute",
+                                                                 "created__second"])])
+case("vx values date parts", "rows", [*PK, ("values", ["released__year", "released__month", "released__day",
+                                                        "released__week_day", "released__iso_week_day",
+                                                        "released__week", "released__quarter", "released__iso_year"])])
+case("vx values_list time flat", "rows", [*PK, ("values_list", ["created__time"], "flat")])
+case("vx values date then year", "rows", [*PK, ("values", ["created__date__year", "created__date__week_day"])])
+case("vx values date and field", "rows", [*PK, ("values", ["name", "created__date", "created"])])
+case("vx values null transform", "rows", [("filter", {"released__isnull": True}), *PK,
+                                           ("values", ["pk", "released__day", "released__year"])])
+case("vx values_list named", "rows", [*PK, ("slice", 0, 4),
+                                      ("values_list", ["pk", "created__week_day", "created__date"], "named")])
+case("vx values_list tuple", "rows", [*PK, ("values_list", ["created__year", "released__quarter"])])
+case("vx values annotate group", "rows", [("values", ["created__year"]), ("annotate", {"n": agg("Count", "pk")}),
+                                          ("order_by", ["created__year"])])
+case("vx values annotate group desc", "rows", [("values", ["created__year"]), ("annotate", {"n": agg("Count", "pk")}),
+                                               ("order_by", ["-n", "created__year"])])
+case("vx values annotate two transforms", "rows", [("values", ["created__year", "created__quarter"]),
+                                                   ("annotate", {"s": agg("Sum", "stock"), "p": agg("Max", "price")}),
+                                                   ("order_by", ["-created__year", "created__quarter"])])
+case("vx values annotate date", "rows", [("values", ["created__date"]), ("annotate", {"n": agg("Count", "pk")}),
+                                         ("filter", {"n__gt": 1}), ("order_by", ["created__date"])])
+case("vx values annotate having", "rows", [("values", ["created__year"]), ("annotate", {"n": agg("Count", "pk")}),
+                                           ("filter", {"n__gt": 1}), ("order_by", ["created__year"])])
+case("vx values annotate transform and field", "rows", [("values", ["status", "released__year"]),
+                                                        ("annotate", {"n": agg("Count", "pk")}),
+                                                        ("order_by", ["status", "released__year"])])
+case("vx values_list distinct", "rows", [("values_list", ["released__year"], "flat"), ("distinct",),
+                                         ("order_by", ["released__year"])])
+case("vx values distinct month", "rows", [("values", ["created__month"]), ("distinct",), ("order_by", ["-created__month"])])
+case("vx values distinct count", "count", [("values", ["created__year"]), ("distinct",)])
+case("vx values transform ordered", "rows", [("values", ["pk", "created__hour"]), ("order_by", ["created__hour", "pk"])])
+case("vx values transform filtered", "rows", [("values", ["pk", "created__year"]), ("filter", {"created__year": 2024}),
+                                              *PK])
+case("vx values in subquery", "pks", [("filter", {"released__year__in": QS("Product", ("filter", {"stock__gt": 4}),
+                                                                             ("values", ["created__year"]))}), *PK])
+case("vx values unknown transform", "rows", [("values", ["created__foo"])])
+case("vx values time part of date", "rows", [("values", ["released__hour"])])
+case("vx values date of date", "rows", [("values", ["released__date"])])
+case("vx values lookup after transform", "rows", [("values", ["created__year__gt"])])
+case("vx values transform of text", "rows", [("values", ["name__year"])])
+case("vx values_list hour of date", "rows", [("values_list", ["created__date__hour"], "flat")])
+case("vx values transform of unknown", "rows", [("values", ["made__year"])])
+case("vx review values product year", "rows", [*PK, ("values", ["pk", "product__created__year",
+                                                                  "product__released__month"])], m="Review")
+case("vx review values product date", "rows", [*PK, ("values_list", ["product__created__date"], "flat")], m="Review")
+case("vx review values product group", "rows", [("values", ["product__created__year"]),
+                                                ("annotate", {"n": agg("Count", "pk")}),
+                                                ("order_by", ["product__created__year"])], m="Review")
+case("vx category values products month", "rows", [("order_by", ["name", "products__pk"]),
+                                                   ("values", ["name", "products__created__month"])], m="Category")
+case("vx review order by product year", "pks", [("order_by", ["product__created__year", "pk"])], m="Review")
+case("vx review order by product date desc", "pks", [("order_by", ["-product__created__date", "pk"])], m="Review")
+case("vx category order by products hour", "rows", [("order_by", ["products__created__hour", "pk"]),
+                                                    ("values_list", ["pk"], "flat")], m="Category")
+case("vx order by transform unknown", "pks", [("order_by", ["created__foo"])])
+case("vx annotate F year", ["annots", ["y"]], [("annotate", {"y": F("created__year")}), *PK])
+case("vx annotate F date", ["annots", ["d"]], [("annotate", {"d": F("created__date")}), *PK])
+case("vx annotate F time", ["annots", ["t"]], [("annotate", {"t": F("created__time")}), *PK])
+case("vx annotate F released month", ["annots", ["m"]], [("annotate", {"m": F("released__month")}), *PK])
+case("vx annotate F filter", "pks", [("annotate", {"h": F("created__hour")}), ("filter", {"h__gte": 12}), *PK])
+case("vx annotate F order", "pks", [("annotate", {"y": F("created__year")}), ("order_by", ["-y", "pk"])])
+case("vx annotate F plus", ["annots", ["y"]], [("annotate", {"y": {"$add": [F("created__year"), 1]}}), *PK])
+case("vx annotate F values group", "rows", [("annotate", {"y": F("created__year")}), ("values", ["y"]),
+                                            ("annotate", {"n": agg("Count", "pk")}), ("order_by", ["y"])])
+case("vx annotate F across relation", ["annots", ["y"]], [("annotate", {"y": F("product__created__year")}), *PK],
+     m="Review")
+case("vx annotate F unknown transform", ["annots", ["y"]], [("annotate", {"y": F("created__foo")}), *PK])
+case("vx aggregate max of transform", ["aggregate", {"y": agg("Max", "created__year"),
+                                                     "d": agg("Min", "created__date")}])
+case("vx aggregate count distinct transform", ["aggregate", {"n": agg("Count", "created__year", distinct=True)}])
+case("vx aggregate avg sum of transforms", ["aggregate", {"a": agg("Avg", "created__month"),
+                                                          "s": agg("Sum", "released__day",
+                                                                   filter={"stock__gt": 1})}])
+case("vx values annotate max of transform", "rows", [("values", ["category"]),
+                                                     ("annotate", {"y": agg("Max", "created__year"),
+                                                                   "d": agg("Max", "released__date")}),
+                                                     ("order_by", ["category"])])
+case("vx annotate max of transform across", ["annots", ["y"]], [("annotate", {"y": agg("Min", "products__created__year")}),
+                                                                ("order_by", ["pk"])], m="Category")
+case("vx annotate max of transform across filtered", ["annots", ["y", "n"]],
+     [("annotate", {"y": agg("Max", "products__created__month", filter={"products__stock__gt": 2}),
+                    "n": agg("Count", "products__created__year", distinct=True)}), ("order_by", ["pk"])], m="Category")
+case("vx aggregate across transform", ["aggregate", {"y": agg("Max", "product__created__year"),
+                                                     "a": agg("Avg", "product__created__hour"),
+                                                     "n": agg("Count", "product__created__date", distinct=True)}],
+     m="Review")
+case("vx category aggregate products transform", ["aggregate", {"y": agg("Min", "products__created__year"),
+                                                                "n": agg("Count", "products__released__year",
+                                                                         distinct=True)}], m="Category")
+
+# ---- valuesxf: JSONField keys reached across a relation (Category.meta) ----
+for lk, v in [("category__meta__color", "red"), ("category__meta__color", "brown"), ("category__meta__k__gt", 1),
+              ("category__meta__k__gte", 1), ("category__meta__k__in", [1, 3]), ("category__meta__dims__w", 10),
+              ("category__meta__color__isnull", True), ("category__meta__color__isnull", False),
+              ("category__meta__tags__isnull", False), ("category__meta__color", None),
+              ("category__meta__color__startswith", "b"), ("category__meta__color__icontains", "RE"),
+              ("category__meta__tags__0", "oak"), ("category__meta__has_key", "dims"),
+              ("category__meta__contains", {"$json": {"color": "red"}}), ("category__meta__isnull", True),
+              ("category__meta", None), ("category__meta__missing", "x"), ("category__meta__k__lt", F("stock"))]:
+    flt(lk, v, n="vx filter %s=%r" % (lk, v))
+case("vx exclude category meta key", "pks", [("exclude", {"category__meta__color": "red"}), *PK])
+case("vx exclude category meta key isnull", "pks", [("exclude", {"category__meta__color__isnull": True}), *PK])
+case("vx exclude category meta k gt", "pks", [("exclude", {"category__meta__k__gt": 1}), *PK])
+case("vx q or category meta", "pks", [("filter", ["or", {"category__meta__color": "brown"}, {"stock": 0}]), *PK])
+case("vx values category meta key", "rows", [*PK, ("values", ["pk", "category__meta__color", "category__meta__k"])])
+case("vx values category meta nested", "rows", [*PK, ("values", ["category__meta__dims__w", "category__meta__tags",
+                                                                  "category__meta__tags__1", "category__meta"])])
+case("vx values_list category meta flat", "rows", [*PK, ("values_list", ["category__meta__color"], "flat")])
+case("vx values category meta group", "rows", [("values", ["category__meta__color"]),
+                                               ("annotate", {"n": agg("Count", "pk")}),
+                                               ("order_by", ["category__meta__color"])])
+case("vx values category meta distinct", "rows", [("values_list", ["category__meta__k"], "flat"), ("distinct",),
+                                                  ("order_by", ["category__meta__k"])])
+case("vx order by category meta k", "pks", [("order_by", ["category__meta__k", "pk"])])
+case("vx order by category meta color desc", "pks", [("order_by", ["-category__meta__color", "pk"])])
+case("vx order by category meta nested", "pks", [("order_by", ["category__meta__dims__w", "-pk"])])
+case("vx annotate F category meta", ["annots", ["c"]], [("annotate", {"c": F("category__meta__color")}), *PK])
+case("vx review values product category meta", "rows", [*PK, ("values", ["pk", "product__category__meta__color"])],
+     m="Review")
+case("vx review filter product category meta", "pks", [("filter", {"product__category__meta__k": 2}), *PK], m="Review")
+case("vx category values meta", "rows", [("values", ["name", "meta__color", "meta__k"])], m="Category")
+case("vx category products filter by meta", "pks", [("filter", {"products__category__meta__color": "red"}),
+                                                    ("distinct",), *PK], m="Category")
+case("vx values category meta unknown field", "rows", [("values", ["category__mta__color"])])
+case("vx category values products json key", "rows", [("order_by", ["name", "products__pk"]),
+                                                      ("values", ["name", "products__tags__color"])], m="Category")
+case("vx category values products json group", "rows", [("values", ["products__tags__size"]),
+                                                        ("annotate", {"n": agg("Count", "pk")}),
+                                                        ("order_by", ["products__tags__size"])], m="Category")
+case("vx category order by products json key", "rows", [("order_by", ["products__tags__size", "pk"]),
+                                                        ("values_list", ["pk"], "flat")], m="Category")
+case("vx category filter products json key", "pks", [("filter", {"products__tags__color": "blue"}), *PK], m="Category")
+case("vx category exclude products json key", "pks", [("exclude", {"products__tags__size__gte": 5}), *PK],
+     m="Category")
+case("vx review values product category meta k", "rows", [("values", ["product__category__meta__k"]),
+                                                          ("annotate", {"n": agg("Count", "pk")}),
+                                                          ("order_by", ["-product__category__meta__k"])], m="Review")
+case("vx review order by product tags", "pks", [("order_by", ["product__tags__size", "-pk"])], m="Review")
+case("vx annotate F category meta values", "rows", [("annotate", {"c": F("category__meta__k")}), *PK,
+                                                    ("values", ["pk", "c"])])
+case("vx filter category meta F key", "pks", [("filter", {"category__meta__k": F("category__meta__k")}), *PK])
+KNOWN_BY_ENGINE["postgresql"]["vx filter category__meta__k__lt={'$F': 'stock'}"] = DBERR
+KNOWN["vx category filter products json key"] = SEMIJOIN
 # ---- djport: more of Django 3.2's own tests ----
 NEW = {"name": "N", "slug": "n-new", "price": D("1.00"), "created": DT("2024-01-01T00:00:00+00:00")}
 

@@ -887,6 +887,165 @@ Test(qs, date_parts_in_the_current_time_zone)
     mn_tz_activate(NULL);
 }
 
+/* The one row of values(names...) for Chair. */
+static mn_map *chair_values(mn_qs *qs)
+{
+    mn_list *rows = mn_qs_rows(mn_qs_filter(qs, "name", mn_value_cstr("Chair")));
+    cr_assert_not_null(rows, "%s", mn_qs_error(qs)->msg);
+    cr_assert_eq(mn_list_len(rows), 1);
+    cr_assert_eq(mn_list_get(rows, 0).type, MN_VALUE_MAP);
+    return mn_list_get(rows, 0).u.map;
+}
+
+Test(qs, transforms_in_values)
+{
+    mn_err err = { 0 };
+    /* 2023-12-31 23:30 UTC: 2024-01-01 00:30 in Paris */
+    cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err, "created_at",
+                              mn_value_cstr("2023-12-31 23:30:00+00:00"), NULL),
+                 1, "%s", err.msg);
+    const mn_tz *paris = mn_tz_get("Europe/Paris", &err);
+    cr_assert_not_null(paris, "%s", err.msg);
+    mn_tz_activate(paris);
+    mn_map *row = chair_values(mn_qs_values(all(), "name", "created_at__year", "created_at__date", "created_at__hour",
+                                            "created_at__time", "publish_date__month", "created_at__date__day", NULL));
+    mn_value v = mn_map_get_cstr(row, "created_at__year");
+    cr_assert(v.type == MN_VALUE_INT && v.u.i == 2024, "the year in Paris, an int");
+    v = mn_map_get_cstr(row, "created_at__date");
+    cr_assert(v.type == MN_VALUE_DATE && v.u.date.year == 2024 && v.u.date.month == 1 && v.u.date.day == 1);
+    v = mn_map_get_cstr(row, "created_at__hour");
+    cr_assert(v.type == MN_VALUE_INT && v.u.i == 0);
+    v = mn_map_get_cstr(row, "created_at__time");
+    cr_assert(v.type == MN_VALUE_TIME && v.u.time.hour == 0 && v.u.time.minute == 30);
+    v = mn_map_get_cstr(row, "publish_date__month");
+    cr_assert(v.type == MN_VALUE_INT && v.u.i == 3);
+    v = mn_map_get_cstr(row, "created_at__date__day");
+    cr_assert(v.type == MN_VALUE_INT && v.u.i == 1);
+    /* the same row in UTC */
+    mn_tz_activate(mn_tz_utc());
+    row = chair_values(mn_qs_values(all(), "created_at__year", "created_at__hour", NULL));
+    cr_assert_eq(mn_map_get_cstr(row, "created_at__year").u.i, 2023);
+    cr_assert_eq(mn_map_get_cstr(row, "created_at__hour").u.i, 23);
+    mn_tz_activate(paris);
+
+    /* a null date gives null; values_list flat */
+    mn_qs *qs = mn_qs_values_list(mn_qs_order_by(all(), "publish_date__year", "name", NULL), MN_QS_FLAT,
+                                  "publish_date__year", NULL);
+    mn_list *rows = mn_qs_rows(qs);
+    cr_assert_not_null(rows, "%s", mn_qs_error(qs)->msg);
+    cr_assert_eq(mn_list_len(rows), 6);
+    size_t nulls = 0;
+    for (size_t i = 0; i < 6; i++)
+        nulls += mn_list_get(rows, i).type == MN_VALUE_NULL;
+    cr_assert_eq(nulls, 5);
+
+    /* values().annotate() groups by the transform; order_by() it */
+    qs = mn_qs_order_by(mn_qs_annotate(mn_qs_values(all(), "created_at__year", NULL), "n", mn_count(A, "pk"), NULL),
+                        "created_at__year", NULL);
+    rows = mn_qs_rows(qs);
+    cr_assert_not_null(rows, "%s", mn_qs_error(qs)->msg);
+    cr_assert_eq(mn_list_len(rows), 2, "Chair in 2024, the others now");
+    mn_map *g0 = mn_list_get(rows, 0).u.map, *g1 = mn_list_get(rows, 1).u.map;
+    cr_assert_eq(mn_map_get_cstr(g0, "created_at__year").u.i, 2024);
+    cr_assert_eq(mn_map_get_cstr(g0, "n").u.i, 1);
+    cr_assert_gt(mn_map_get_cstr(g1, "created_at__year").u.i, 2024);
+    cr_assert_eq(mn_map_get_cstr(g1, "n").u.i, 5);
+    /* distinct() on a transform, counted */
+    cr_assert_eq(mn_qs_count(mn_qs_distinct(mn_qs_values(all(), "created_at__year", NULL)), &err), 2, "%s", err.msg);
+    /* the zone is a parameter: a filter on the grouped count (HAVING) keeps them in step */
+    qs = mn_qs_filter(mn_qs_annotate(mn_qs_values(all(), "created_at__year", NULL), "n", mn_count(A, "pk"), NULL),
+                      "n__gt", mn_value_int(1));
+    rows = mn_qs_rows(qs);
+    cr_assert_not_null(rows, "%s", mn_qs_error(qs)->msg);
+    cr_assert_eq(mn_list_len(rows), 1);
+
+    /* annotate(F("created_at__year")), aggregates of a transform */
+    product *p = mn_qs_get(mn_qs_annotate(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), "y",
+                                          mn_f(A, "created_at__year"), NULL),
+                           &err);
+    cr_assert_not_null(p, "%s", err.msg);
+    v = mn_obj_annotation(p, &product_model, "y");
+    cr_assert(v.type == MN_VALUE_INT && v.u.i == 2024);
+    mn_map *agg = mn_qs_aggregate(all(), &err, "m", mn_min(A, "created_at__year"), "d", mn_min(A, "created_at__date"),
+                                  NULL);
+    cr_assert_not_null(agg, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(agg, "m").u.i, 2024);
+    v = mn_map_get_cstr(agg, "d");
+    cr_assert(v.type == MN_VALUE_DATE && v.u.date.year == 2024 && v.u.date.day == 1);
+
+    /* what is no transform gets Django's error, naming the first bad part */
+    static const struct { const char *name, *msg; } bad[] = {
+        { "created_at__foo", "Cannot resolve keyword 'foo' into field. Join on 'created_at' not permitted." },
+        { "created_at__year__gt", "Cannot resolve keyword 'year' into field. Join on 'created_at' not permitted." },
+        { "publish_date__hour", "Cannot resolve keyword 'hour' into field. Join on 'publish_date' not permitted." },
+        { "name__year", "Cannot resolve keyword 'year' into field. Join on 'name' not permitted." },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        qs = mn_qs_values(all(), bad[i].name, NULL);
+        cr_assert_null(mn_qs_rows(qs), "%s", bad[i].name);
+        cr_assert_str_eq(mn_qs_error(qs)->msg, bad[i].msg);
+    }
+    mn_tz_activate(NULL);
+}
+
+Test(qs, json_keys_across_a_relation)
+{
+    mn_err err = { 0 };
+    category *light = mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Lighting"), NULL);
+    cr_assert_not_null(light, "%s", err.msg);
+    cr_assert_not_null(mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Empty"), NULL), "%s", err.msg);
+    static const struct { const char *name, *meta; } lamps[] = {
+        { "Blue Lamp", "{\"color\": \"blue\", \"size\": 3}" },
+        { "Red Lamp", "{\"color\": \"red\", \"size\": 5, \"o'k\": true}" },
+    };
+    for (size_t i = 0; i < 2; i++) {
+        product *p = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr(lamps[i].name)), &err);
+        cr_assert_not_null(p, "%s", err.msg);
+        mn_value meta;
+        cr_assert_eq(mn_json_loads(A, mn_str_from(lamps[i].meta), NULL, &meta, &err), MN_OK);
+        mn_obj_set(p, &product_model, "metadata", meta, A, &err);
+        cr_assert_eq(mn_obj_set(p, &product_model, "category", mn_value_int(light->id), A, &err), MN_OK, "%s", err.msg);
+        cr_assert_eq(mn_obj_save(p, &product_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    }
+    mn_qs *cats = mn_qs_all(&category_model, A);
+    /* filter / exclude / isnull on the key of the related rows */
+    cr_assert_eq(mn_qs_count(mn_qs_filter(cats, "product__metadata__color", mn_value_cstr("red")), &err), 1, "%s",
+                 err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(cats, "product__metadata__size__gt", mn_value_int(4)), &err), 1);
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(cats, "product__metadata__color", mn_value_cstr("red")), &err), 1);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(cats, "product__metadata__o'k", mn_value_bool(true)), &err), 1);
+    /* values(): one row per related row, the key decoded; ordered by it */
+    mn_qs *qs = mn_qs_values(mn_qs_order_by(cats, "name", "-product__metadata__size", NULL), "name",
+                             "product__metadata__color", "product__metadata__size", NULL);
+    mn_list *rows = mn_qs_rows(qs);
+    cr_assert_not_null(rows, "%s", mn_qs_error(qs)->msg);
+    cr_assert_eq(mn_list_len(rows), 3, "Empty, then the two lamps");
+    mn_map *r = mn_list_get(rows, 0).u.map;
+    cr_assert_eq(mn_map_get_cstr(r, "product__metadata__color").type, MN_VALUE_NULL);
+    r = mn_list_get(rows, 1).u.map;
+    mn_value v = mn_map_get_cstr(r, "product__metadata__color");
+    cr_assert(v.type == MN_VALUE_STR && mn_str_eq(v.u.s, MN_STR("red")), "the larger size first");
+    v = mn_map_get_cstr(r, "product__metadata__size");
+    cr_assert(v.type == MN_VALUE_INT && v.u.i == 5);
+    /* grouped by the key */
+    qs = mn_qs_order_by(mn_qs_annotate(mn_qs_values(cats, "product__metadata__color", NULL), "n", mn_count(A, "pk"),
+                                       NULL),
+                        "product__metadata__color", NULL);
+    rows = mn_qs_rows(qs);
+    cr_assert_not_null(rows, "%s", mn_qs_error(qs)->msg);
+    cr_assert_eq(mn_list_len(rows), 3);
+    /* a key name that quotes stays a parameter */
+    qs = mn_qs_values(cats, "product__metadata__a\"b')--", NULL);
+    rows = mn_qs_rows(qs);
+    cr_assert_not_null(rows, "%s", mn_qs_error(qs)->msg);
+    cr_assert_eq(mn_map_len(mn_list_get(rows, 0).u.map), 1);
+    /* an unknown field before the key: Django's error */
+    qs = mn_qs_values(cats, "product__metadat__color", NULL);
+    cr_assert_null(mn_qs_rows(qs));
+    cr_assert(strstr(mn_qs_error(qs)->msg, "Cannot resolve keyword 'metadat' into field.") != NULL, "%s",
+              mn_qs_error(qs)->msg);
+}
+
 Test(qs, left_side_parameters_repeat)
 {
     mn_err err = { 0 };
