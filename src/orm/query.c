@@ -2082,6 +2082,20 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             return;
         }
         { mn_buf_printf(s, "%s IS %s", lhs, v.u.b ? "NULL" : "NOT NULL"); use_lhs(c, 1); }
+    } else if (v.type == MN_VALUE_OBJECT && v.u.obj.type && !strcmp(v.u.obj.type->name, "QuerySet") &&
+               (!strcmp(lk, "exact") || !strcmp(lk, "gt") || !strcmp(lk, "gte") || !strcmp(lk, "lt") ||
+                !strcmp(lk, "lte"))) {
+        /* a QuerySet as one value: its row as a scalar subquery; exact
+         * wants it sliced to one row, as Django's Exact.process_rhs does */
+        const mn_qs *sub = v.u.obj.ptr;
+        if (!strcmp(lk, "exact") && !(sub->high >= 0 && sub->high - sub->low == 1)) {
+            cfail(c, MN_EINVAL, "The QuerySet value for an exact lookup must be limited to one result using slicing.");
+            return;
+        }
+        const char *op = !strcmp(lk, "exact") ? "=" : !strcmp(lk, "gt") ? ">" : !strcmp(lk, "gte") ? ">=" : !strcmp(lk, "lt") ? "<" : "<=";
+        { mn_buf_printf(s, "%s %s (", lhs, op); use_lhs(c, 1); }
+        compile_subquery(c, v.u.obj.ptr);
+        put(c, ")");
     } else if (is_expr(v) && (!strcmp(lk, "iexact") || !strcmp(lk, "contains") || !strcmp(lk, "icontains") ||
                               !strcmp(lk, "startswith") || !strcmp(lk, "istartswith") || !strcmp(lk, "endswith") ||
                               !strcmp(lk, "iendswith") || !strcmp(lk, "regex") || !strcmp(lk, "iregex"))) {

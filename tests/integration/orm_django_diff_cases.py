@@ -1692,3 +1692,173 @@ case("dj agg distinct rel", ["aggregate", {"s": agg("Sum", "stock")}], [("filter
 case("dj agg sliced sum twice", ["aggregate", {"s": agg("Sum", "stock"), "t": agg("Sum", "stock")}], [*PK, ("slice", 0, 4)])
 KNOWN["dj annotate agg over category F"] = ("not supported yet: an aggregate of an expression over fields across a "
                                             "multi-valued relation (Sum(F('products__stock') * F('products__weight')))")
+
+# queries/tests.py: exclude with several conditions, get()'s errors, ordering
+case("dj exclude three kwargs", "pks", [("exclude", {"stock__gt": 0, "rating__gte": 2, "available": True}), *PK])
+case("dj exclude q and or", "pks", [("exclude", ["and", {"stock__gt": 0}, ["or", {"rating": None}, {"rating__lt": 3}]]), *PK])
+case("dj exclude not", "pks", [("exclude", ["not", {"rating__gt": 3}]), *PK])
+case("dj exclude twice nullable", "pks", [("exclude", {"rating__lt": 3}), ("exclude", {"rating__gt": 4}), *PK])
+case("dj exclude fk and plain", "pks", [("exclude", {"category__name": "Desks", "stock__gt": 3}), *PK])
+case("dj exclude json and fk", "pks", [("exclude", {"tags__color": "blue", "category": 1}), *PK])
+case("dj exclude in and range", "pks", [("exclude", {"stock__in": [0, 12], "price__range": [D("1"), D("50")]}), *PK])
+case("dj exclude date and null", "pks", [("exclude", {"released__year": 2024, "rating__isnull": False}), *PK])
+case("dj exclude pk in subquery and", "pks", [("exclude", {"pk__in": QS("Review", ("values", ["product"])),
+                                                           "stock__gt": 2}), *PK])
+case("dj get no match", "get", [("filter", {"stock": 99})])
+case("dj get many", "get", [("filter", {"stock__gte": 0})])
+case("dj get many reverse rel", "get", [("filter", {"reviews__score__gte": 1})])
+case("dj get category many", "get", [("filter", {"name__contains": "e"})], m="Category")
+case("dj get review none", "get", [("filter", {"score": 99})], m="Review")
+case("dj get ordered many", "get", [("order_by", ["-pk"]), ("filter", {"available": True})])
+case("dj get distinct", "get", [("filter", {"reviews__score": 4}), ("distinct",)])
+case("dj first ordered json", "first", [("order_by", ["tags__size", "-pk"])])
+case("dj last filtered", "last", [("filter", {"stock__gt": 3})])
+case("dj last meta ordered", "last", m="Category")
+case("dj first values", "first", [("filter", {"stock": 3})])
+case("dj order by nulls rating desc name", "pks", [("order_by", ["-rating", "name"])])
+case("dj order by two desc", "pks", [("order_by", ["-available", "-stock", "pk"])])
+case("dj order by fk desc nulls", "pks", [("order_by", ["-category__name", "pk"])])
+case("dj order by price asc duplicates", "pks", [("order_by", ["price", "-pk"])])
+case("dj order by pk alias", "pks", [("order_by", ["-id"])])
+case("dj order by reverse then slice", "pks", [("order_by", ["stock", "pk"]), ("reverse",), ("slice", 0, 4)])
+case("dj order by distinct slice", "pks", [("distinct",), ("order_by", ["-price", "pk"]), ("slice", 1, 4)])
+case("dj order by review fk desc", "pks", [("order_by", ["-product", "pk"])], m="Review")
+case("dj order by review product price", "pks", [("order_by", ["product__price", "-pk"])], m="Review")
+case("dj order by category reverse relation", "pks", [("order_by", ["products__price", "pk"]), ("distinct",)],
+     m="Category")
+
+# get_or_create/tests.py, update_or_create
+GD = {"price": D("1"), "created": DT("2024-01-01T00:00:00+00:00")}
+case("dj goc defaults empty get", ["get_or_create", {"slug": "oak-desk"}, {"name": "ignored"}], dump=["Product", ["name"]])
+case("dj goc two lookups match", ["get_or_create", {"name": "Chair", "stock": 12}, {}])
+case("dj goc two lookups miss", ["get_or_create", {"name": "Chair", "stock": 13, "slug": "chair-13", "id": 520}, GD],
+     dump=["Product", ["name", "stock", "slug"]])
+case("dj goc pk lookup miss", ["get_or_create", {"pk": 530, "slug": "pk-530", "name": "P"}, GD],
+     dump=["Product", ["slug"]])
+case("dj goc id in defaults wins", ["get_or_create", {"slug": "d-531"}, dict(GD, id=531, name="D")],
+     dump=["Product", ["slug"]])
+case("dj goc unique clash on create", ["get_or_create", {"slug": "red-lamp", "name": "Other"}, GD])
+case("dj goc null lookup", ["get_or_create", {"rating": None, "slug": "red-lamp"}, {}])
+case("dj goc fk id lookup", ["get_or_create", {"category_id": 2, "slug": "oak-desk"}, {}])
+case("dj goc review fields", ["get_or_create", {"product_id": 3, "score": 3}, {"body": "x"}, ["score", "body"]],
+     m="Review")
+case("dj goc category fields", ["get_or_create", {"name": "Desks"}, {}, ["name"]], m="Category")
+case("dj uoc category fields", ["update_or_create", {"name": "Desks"}, {"name": "Tables"}, ["name"]], m="Category",
+     dump=["Category", ["name"]])
+case("dj uoc review score F", ["update_or_create", {"pk": 1}, {"score": {"$sub": [F("score"), 1]}}, ["body"]],
+     m="Review", dump=["Review", ["score"]])
+case("dj uoc two lookups", ["update_or_create", {"name": "Chair", "stock": 12}, {"rating": 1.5}, ["rating", "stock"]],
+     dump=["Product", ["rating"]])
+case("dj uoc create with defaults", ["update_or_create", {"slug": "uoc-540"}, dict(GD, id=540, name="U", stock=3),
+                                     ["name", "stock", "price"]], dump=["Product", ["name", "stock"]])
+case("dj uoc clash create", ["update_or_create", {"slug": "uoc-541"}, dict(GD, id=1, name="U")])
+case("dj uoc lookup not in defaults", ["update_or_create", {"slug": "chair", "stock__gte": 1}, {"stock": 0}],
+     dump=["Product", ["stock"]])
+case("dj uoc F on two fields fields", ["update_or_create", {"slug": "blue-lamp"},
+                                       {"stock": {"$mul": [F("stock"), F("weight")]}, "rating": {"$div": [F("rating"), 2]}},
+                                       ["name", "price"]], dump=UF)
+
+# update_only_fields/tests.py: save(update_fields=...)
+case("dj save update_fields two", ["save", 1, {"stock": 90, "name": "Renamed", "note": "n"}, ["stock", "note"]],
+     dump=["Product", ["stock", "name", "note"]])
+case("dj save update_fields fk name", ["save", 1, {"category_id": 2}, ["category"]], dump=["Product", ["category_id"]])
+case("dj save update_fields unchanged", ["save", 1, {}, ["stock"]], dump=PD)
+case("dj save update_fields duplicate", ["save", 1, {"stock": 4}, ["stock", "stock"]], dump=PD)
+case("dj save update_fields one unknown", ["save", 1, {"stock": 4}, ["stock", "stok"]])
+case("dj save update_fields reverse rel", ["save", 1, {"stock": 4}, ["reviews"]])
+case("dj save update_fields json", ["save", 2, {"tags": {"$json": {"a": 1}}}, ["tags"]], dump=["Product", ["tags"]])
+case("dj save update_fields null", ["save", 1, {"rating": None}, ["rating"]], dump=["Product", ["rating"]])
+case("dj save update_fields not null", ["save", 1, {"stock": None}, ["stock"]])
+case("dj save update_fields deleted row", ["save", 1, {"stock": 3}, ["stock"]], [("filter", {"pk": 1})],
+     dump=["Product", ["stock"]])
+case("dj save review update_fields", ["save", 2, {"score": 1, "body": "b"}, ["score"]], m="Review",
+     dump=["Review", ["score", "body"]])
+case("dj save category update_fields", ["save", 1, {"name": "Lamps"}, ["name"]], m="Category", dump=["Category", ["name"]])
+case("dj save new explicit pk", ["save", None, dict(GD, id=550, name="S", slug="s-550"), None], dump=["Product", ["slug"]])
+case("dj save existing pk overwrites", ["save", None, dict(GD, id=2, name="Over", slug="over"), None],
+     dump=["Product", ["name", "slug", "stock"]])
+KNOWN.update({
+    "dj get many reverse rel": SEMIJOIN,
+    "dj save update_fields not null": ASSIGN,
+})
+KNOWN_BY_ENGINE["sqlite3"]["dj get category many"] = KNOWN_BY_ENGINE["sqlite3"]["filter tags__color__startswith='b'"]
+
+# datetimes/tests.py, dates/tests.py: lookups on the current time zone's wall
+# clock (America/Chicago), at day, month and year edges
+for lk, v in [("created__date", "2024-01-04"), ("created__date", "2023-12-31"), ("created__date__lt", "2024-01-01"),
+              ("created__date__in", ["2024-03-10", "2023-12-31"]), ("created__year", 2022), ("created__month", 2),
+              ("created__day", 28), ("created__day", 29), ("created__hour", 23), ("created__hour", 0),
+              ("created__minute", 0), ("created__minute__gt", 29), ("created__second__lt", 30),
+              ("created__week_day__in", [1, 7]), ("created__iso_week_day__gte", 6), ("created__quarter", 4),
+              ("created__quarter__in", [2, 3]), ("created__week", 1), ("created__week", 52),
+              ("created__time__lt", "04:00"), ("created__time__range", ["01:00", "03:00"]),
+              ("created__date__week_day", 3), ("created__date__day", 4), ("created__year__range", [2022, 2023]),
+              ("created__gte", "2024-03-10"), ("created__lte", DT("2024-01-05T10:30:00+00:00")),
+              ("created__range", ["2024-03-09", "2024-03-11"]), ("created__date__isnull", False),
+              ("released__month__in", [1, 6]), ("released__week_day__in", [1, 2]), ("released__quarter__gte", 2),
+              ("released__day__gte", 28), ("released__year__gt", 2023), ("released__iso_year", 2024),
+              ("released__lt", {"$dt": "2024-01-01T03:00:00+00:00"}), ("released__gte", "2024-3-10"),
+              ("released", "2024-03-10 00:00"), ("released__year", "2024"), ("released__month", "02"),
+              ("created__year", 2024.0), ("created__month__lt", 1.5), ("created__date", None)]:
+    flt(lk, v, n="dj dt %s=%r" % (lk, v))
+case("dj dt exclude date", "pks", [("exclude", {"created__date": "2024-03-10"}), *PK])
+case("dj dt exclude hour range", "pks", [("exclude", {"created__hour__range": [2, 12]}), *PK])
+case("dj dt q or parts", "pks", [("filter", ["or", {"created__month": 12}, {"created__day": 4}]), *PK])
+case("dj dt count year", "count", [("filter", {"created__year": 2024})])
+case("dj dt annotate max date", ["aggregate", {"mx": agg("Max", "created"), "mn": agg("Min", "released")}],
+     [("filter", {"created__year__lt": 2024})])
+case("dj dt F date lt created", "pks", [("filter", {"released__gt": F("created")}), *PK])
+case("dj dt update created", ["update", {"created": "2024-07-01 12:00"}], [("filter", {"pk": 1})],
+     dump=["Product", ["created"]])
+case("dj dt update created aware", ["update", {"created": DT("2024-07-01T12:00:00+02:00")}], [("filter", {"pk": 1})],
+     dump=["Product", ["created"]])
+case("dj dt update released from dt", ["update", {"released": DT("2024-07-01T03:00:00+00:00")}], [("filter", {"pk": 1})],
+     dump=["Product", ["released"]])
+
+# null_queries/tests.py, or_lookups/tests.py, delete/tests.py
+case("dj null filter none and", "pks", [("filter", {"rating": None, "category": None}), *PK])
+case("dj null exclude none and", "pks", [("exclude", {"rating": None, "category": None}), *PK])
+case("dj null fk name none exclude", "pks", [("exclude", {"product__category__name": None}), *PK], m="Review")
+case("dj null reverse none", "pks", [("filter", {"products": None}), *PK], m="Category")
+case("dj null reverse isnull exclude", "pks", [("exclude", {"products__isnull": True}), *PK], m="Category")
+case("dj null reverse rating none", "pks", [("filter", {"products__rating__isnull": True}), ("distinct",), *PK],
+     m="Category")
+case("dj null q not none", "pks", [("filter", ["not", {"rating": None}]), *PK])
+case("dj null json none exclude", "pks", [("exclude", {"tags": None}), *PK])
+case("dj or pk range", "pks", [("filter", ["or", {"pk__range": [1, 2]}, {"pk__range": [9, 10]}]), *PK])
+case("dj or same field", "pks", [("filter", ["or", {"name__startswith": "B"}, {"name__startswith": "R"}]), *PK])
+case("dj or in and", "pks", [("filter", ["and", ["or", {"pk": 1}, {"pk": 2}, {"pk": 3}], {"stock__gt": 0}]), *PK])
+case("dj or empty in first", "pks", [("filter", ["or", {"pk__in": []}, {"pk": 4}]), *PK])
+case("dj or exclude and", "pks", [("exclude", ["and", ["or", {"pk": 1}, {"pk": 2}], {"stock": 0}]), *PK])
+case("dj or count distinct rel", "count", [("filter", ["or", {"reviews__score": 5}, {"category__name": "Desks"}]),
+                                           ("distinct",)])
+case("dj delete cascade category counts", "delete", [("filter", {"name": "Desks"})], m="Category",
+     dump=["Product", ["category_id"]])
+case("dj delete reviews by product rel", "delete", [("filter", {"product__category__name": "Lighting"})], m="Review",
+     dump=RD)
+case("dj delete products by json", "delete", [("filter", {"tags__color": "blue"})], dump=RD)
+case("dj delete exclude", "delete", [("exclude", {"reviews__isnull": True})], dump=RD)
+case("dj delete or", "delete", [("filter", ["or", {"pk": 1}, {"stock": 0}])], dump=RD)
+case("dj delete obj category", ["obj_delete", 1], m="Category", dump=["Product", ["category_id"]])
+case("dj delete obj product with reviews", ["obj_delete", 1], dump=RD)
+case("dj delete sliced", "delete", [*PK, ("slice", 0, 1)])
+case("dj delete values_list", "delete", [("values_list", ["pk"], "flat")])
+
+# lookup/tests.py: querysets as values of exact and other lookups
+case("dj exact qs values one", "pks", [("filter", {"category": QS("Category", ("filter", {"name": "Desks"}),
+                                                                   ("values", ["pk"]))}), *PK])
+case("dj exact qs sliced one", "pks", [("filter", {"category": QS("Category", ("order_by", ["pk"]), ("slice", 0, 1),
+                                                                   ("values", ["pk"]))}), *PK])
+case("dj exact qs not limited", "pks", [("filter", {"category": QS("Category", ("values", ["pk"]))}), *PK])
+case("dj exact qs sliced two", "pks", [("filter", {"category": QS("Category", ("order_by", ["pk"]), ("slice", 0, 2),
+                                                                   ("values", ["pk"]))}), *PK])
+case("dj gt qs sliced", "pks", [("filter", {"stock__gt": QS("Review", ("order_by", ["-score"]), ("slice", 0, 1),
+                                                             ("values", ["score"]))}), *PK])
+case("dj exact qs instances sliced", "pks", [("filter", {"category": QS("Category", ("filter", {"name": "Desks"}),
+                                                                         ("slice", 0, 1))}), *PK])
+case("dj in qs empty values", "pks", [("filter", {"category__in": QS("Category", ("filter", {"name": "Nope"}),
+                                                                      ("values", ["pk"]))}), *PK])
+case("dj in qs values name", "pks", [("filter", {"name__in": QS("Category", ("values_list", ["name"], "flat"))}), *PK])
+case("dj exclude in qs fk", "pks", [("exclude", {"category__in": QS("Category", ("filter", {"name": "Desks"}))}), *PK])
+case("dj in qs with slice offset", "pks", [("filter", {"pk__in": QS("Product", ("order_by", ["pk"]), ("slice", 2, 5),
+                                                                     ("values", ["pk"]))}), *PK])

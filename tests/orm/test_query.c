@@ -2400,3 +2400,51 @@ Test(qs, update_or_create_expressions_in_one_update)
     cr_assert_eq(count_where("name", mn_value_cstr("Stool")), 0);
     cr_assert_eq(mn_db_depth(DB), 0);
 }
+
+/* Django 3.2's behaviours ported with the differential test: a QuerySet
+ * as one value, exclude() of a nullable column on the right, F() ranges,
+ * joins refused in update(), values().distinct() aggregates, and the types
+ * of expressions over aggregates. */
+Test(qs, ported_django_behaviours)
+{
+    mn_err err = { 0 };
+    /* exact against a QuerySet sliced to one row; unsliced is an error */
+    mn_qs *cheapest = mn_qs_slice(mn_qs_values(mn_qs_order_by(all(), "price", NULL), "stock", NULL), 0, 1);
+    mn_value sub;
+    cr_assert_eq(mn_qs_to_value(cheapest, &sub, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(count_where("stock", sub), 1, "Blue Lamp's 3");
+    cr_assert_eq(count_where("stock__gt", sub), 2);
+    mn_value unsliced;
+    cr_assert_eq(mn_qs_to_value(mn_qs_values(all(), "stock", NULL), &unsliced, &err), MN_OK);
+    cr_assert_lt(mn_qs_count(mn_qs_filter(all(), "stock", unsliced), &err), 0);
+    cr_assert_str_eq(err.msg, "The QuerySet value for an exact lookup must be limited to one result using slicing.");
+    /* exclude() with a nullable column on the right keeps its NULL rows
+     * (no product has a category) */
+    err = (mn_err){ 0 };
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "stock__gt", mn_f(A, "category")), &err), 6, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_exclude(all(), "stock__gt", mn_f(A, "category__pk")), &err), 6, "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(all(), "stock__gt", mn_f(A, "category")), &err), 0);
+    /* range with expressions */
+    cr_assert_eq(count_where("stock__range", list2(mn_f(A, "stock"), mn_expr_add(A, mn_f(A, "stock"), mn_value_int(1)))),
+                 6);
+    /* an F() across a join in update(); a ForeignKey's id needs none */
+    cr_assert_lt(mn_qs_update(all(), &err, "name", mn_f(A, "category__name"), NULL), 0);
+    cr_assert_str_eq(err.msg, "Joined field references are not permitted in this query");
+    err = (mn_err){ 0 };
+    cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "pk", mn_value_int(-1)), &err, "stock", mn_f(A, "category__id"), NULL),
+                 0, "%s", err.msg);
+    /* values().distinct().aggregate() counts the distinct values */
+    mn_map *r = mn_qs_aggregate(mn_qs_distinct(mn_qs_values(all(), "available", NULL)), &err, "n",
+                                mn_count(A, "available"), NULL);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_assert_eq(mn_map_get_cstr(r, "n").u.i, 1);
+    /* expressions of aggregates keep the fields' types */
+    r = mn_qs_aggregate(all(), &err, "total", mn_expr_add(A, mn_sum(A, "stock"), mn_count(A, "pk")), "spread",
+                        mn_expr_sub(A, mn_max(A, "price"), mn_min(A, "price")), NULL);
+    cr_assert_not_null(r, "%s", err.msg);
+    mn_value total = mn_map_get_cstr(r, "total"), spread = mn_map_get_cstr(r, "spread");
+    cr_assert_eq(total.type, MN_VALUE_INT);
+    cr_assert_eq(total.u.i, 23 + 6);
+    cr_assert_eq(spread.type, MN_VALUE_DECIMAL);
+    cr_assert_eq(mn_decimal_cmp(spread.u.d, mn_decimal_make(23001, 2)), 0, "%s", decimal_text(spread.u.d));
+}
