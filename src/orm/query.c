@@ -1044,6 +1044,7 @@ static void values_path_error(comp *c, const char *name);
 static void compile_q(comp *c, const mn_qobj *q);
 static bool is_rel_path(comp *c, const char *name);
 static void rel_agg(comp *c, const expr *e);
+static bool rel_agg_expr(comp *c, const expr *e);
 static void rel_scalar(comp *c, const char *path);
 static const mn_field *path_field(comp *c, const char *name);
 static const mn_field *json_key_ref(comp *c, const char *name, char ***parts, size_t *np);
@@ -1149,6 +1150,8 @@ static void compile_agg(comp *c, const expr *e)
             cfail(c, MN_EINVAL, "Cannot compute %s of an aggregate", fn[e->agg]);
             return;
         }
+        if (rel_agg_expr(c, e))
+            return;
         put(c, fn[e->agg]);
         put(c, e->distinct ? "(DISTINCT " : "(");
         if (e->filter) {
@@ -3106,6 +3109,116 @@ static void rel_agg(comp *c, const expr *e)
                 put(c, ")");
         }
     }
+}
+
+/* The relation path ("products" of "products__stock") shared by every F()
+ * of e, when each goes through a multi-valued relation and all through the
+ * same one; values may sit beside them. False for anything else. */
+static bool rel_expr_path(comp *c, const expr *e, char *path, size_t cap)
+{
+    if (e->kind == E_VALUE)
+        return true;
+    if (e->kind == E_BIN)
+        return rel_expr_path(c, e->l, path, cap) && rel_expr_path(c, e->r, path, cap);
+    if (e->kind != E_F || resolve_field(c, e->field) || find_annot(c->qs, e->field))
+        return false;
+    const char *last = NULL;
+    for (const char *p = strstr(e->field, "__"); p; p = strstr(p + 2, "__"))
+        last = p;
+    if (!last || (size_t)(last - e->field) >= cap)
+        return false;
+    char head[128];
+    const char *sep = strstr(e->field, "__");
+    snprintf(head, sizeof head, "%.*s", (int)(sep - e->field), e->field);
+    mn__rel r;
+    if (!mn__rel_find(c->m, head, true, &r) || !r.multiple)
+        return false;
+    if (path[0])
+        return strlen(path) == (size_t)(last - e->field) && !strncmp(path, e->field, (size_t)(last - e->field));
+    snprintf(path, cap, "%.*s", (int)(last - e->field), e->field);
+    return true;
+}
+
+/* A copy of e whose F()s name fields of the related model (the part after
+ * "path__"). */
+static expr *rel_expr_strip(comp *c, const expr *e, size_t plen)
+{
+    expr *x = mn_arena_memdup(c->a, e, sizeof *e);
+    if (!x)
+        return NULL;
+    if (e->kind == E_F)
+        x->field = e->field + plen + 2;
+    if (e->kind == E_BIN && (!(x->l = rel_expr_strip(c, e->l, plen)) || !(x->r = rel_expr_strip(c, e->r, plen))))
+        return NULL;
+    return x;
+}
+
+/* Sum(F("products__stock") * F("products__weight")): the aggregate of an
+ * expression over the related rows, as Django's join computes it, one
+ * correlated subquery per row (aggregate(): combined over the rows as
+ * rel_agg does). False when e is no such aggregate (nothing written). */
+static bool rel_agg_expr(comp *c, const expr *e)
+{
+    static const char *const fn[] = { "COUNT", "SUM", "AVG", "MAX", "MIN" };
+    char path[128] = "";
+    if (!e->arg || e->distinct || e->filter || !rel_expr_path(c, e->arg, path, sizeof path) || !path[0])
+        return false;
+    hop h[MAX_HOPS];
+    size_t nh;
+    mn_model *last;
+    /* walk to a field of the related model: its pk ends the path */
+    if (!walk_path(c, mn_arena_sprintf(c->a, "%s__pk", path), h, &nh, &last, false))
+        return true; /* walk_path set the error */
+    expr *arg = rel_expr_strip(c, e->arg, strlen(path));
+    mn_qs *rq = arg ? mn_qs_all(last, c->a) : NULL;
+    if (!rq) {
+        cfail(c, MN_ENOMEM, "out of memory");
+        return true;
+    }
+    for (int pass = 0; pass < (c->in_aggregate && e->agg == AGG_AVG ? 2 : 1); pass++) {
+        aggkind k = e->agg;
+        if (c->in_aggregate) {
+            if (k == AGG_AVG) {
+                k = pass == 0 ? AGG_SUM : AGG_COUNT;
+                put(c, pass == 0 ? (c->eng == MN_DB_SQLITE ? "(CAST(SUM(" : "(SUM(") : " / SUM(");
+            } else if (k == AGG_COUNT) {
+                put(c, "COALESCE(SUM(");
+            } else {
+                put(c, fn[k]);
+                put(c, "(");
+            }
+        }
+        put(c, "(SELECT ");
+        put(c, fn[k]);
+        put(c, "(");
+        bool cast = k == AGG_AVG && c->eng == MN_DB_SQLITE;
+        if (cast)
+            put(c, "CAST(");
+        /* the expression in the scope of the last hop's table */
+        comp r = *c;
+        r.qs = rq;
+        r.m = last;
+        r.alias = hop_alias(c, nh - 1);
+        r.outer = NULL;
+        r.via_rel = false;
+        r.in_aggregate = false;
+        compile_expr(&r, arg, NULL);
+        c->sql = r.sql, c->params = r.params, c->np = r.np, c->cap = r.cap, c->rc = r.rc;
+        if (cast)
+            put(c, " AS REAL)");
+        put(c, ")");
+        put_hops(c, h, nh);
+        put(c, ")");
+        if (c->in_aggregate) {
+            if (e->agg == AGG_AVG)
+                put(c, pass == 0 ? (c->eng == MN_DB_SQLITE ? ") AS REAL)" : ")") : "))");
+            else if (e->agg == AGG_COUNT)
+                put(c, "), 0)");
+            else
+                put(c, ")");
+        }
+    }
+    return true;
 }
 
 static void compile_leaf(comp *c, const mn_qobj *q)

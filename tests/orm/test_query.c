@@ -2448,3 +2448,37 @@ Test(qs, ported_django_behaviours)
     cr_assert_eq(spread.type, MN_VALUE_DECIMAL);
     cr_assert_eq(mn_decimal_cmp(spread.u.d, mn_decimal_make(23001, 2)), 0, "%s", decimal_text(spread.u.d));
 }
+
+/* Sum(F("product__price") * F("product__stock")): an aggregate of an
+ * expression over related rows, per category and over all of them. */
+Test(qs, aggregate_of_an_expression_over_related_rows)
+{
+    mn_err err = { 0 };
+    category *light = mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Lighting"), NULL);
+    cr_assert_not_null(light, "%s", err.msg);
+    cr_assert_not_null(mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Empty"), NULL), "%s", err.msg);
+    cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "name__endswith", mn_value_cstr("Lamp")), &err, "category",
+                              mn_value_int(light->id), NULL),
+                 2, "%s", err.msg);
+    mn_value total = mn_agg_of(A, MN_AGG_SUM, mn_expr_mul(A, mn_f(A, "product__price"), mn_f(A, "product__stock")));
+    mn_qs *qs = mn_qs_order_by(mn_qs_annotate(mn_qs_all(&category_model, A), "value", total, NULL), "name", NULL);
+    cr_assert_eq(mn_qs_len(qs), 2, "%s", mn_qs_error(qs)->msg);
+    mn_value empty = mn_obj_annotation(mn_qs_at(qs, 0), &category_model, "value");
+    mn_value lamps = mn_obj_annotation(mn_qs_at(qs, 1), &category_model, "value");
+    cr_assert_eq(empty.type, MN_VALUE_NULL, "no related rows: NULL, as Django's SUM over none");
+    cr_assert_eq(lamps.type, MN_VALUE_DECIMAL);
+    /* 19.99 * 3 + 24.50 * 0 */
+    cr_assert_eq(mn_decimal_cmp(lamps.u.d, mn_decimal_make(5997, 2)), 0, "%s", decimal_text(lamps.u.d));
+    mn_map *r = mn_qs_aggregate(mn_qs_all(&category_model, A), &err, "all", total, "avg",
+                                mn_agg_of(A, MN_AGG_AVG, mn_expr_add(A, mn_f(A, "product__stock"), mn_value_int(1))),
+                                NULL);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_assert_eq(mn_decimal_cmp(mn_map_get_cstr(r, "all").u.d, mn_decimal_make(5997, 2)), 0);
+    cr_assert_float_eq(mn_map_get_cstr(r, "avg").u.f, 2.5, 1e-9, "(4 + 1) / 2 related rows");
+    /* F()s of two different relation paths stay refused */
+    mn_qs *bad = mn_qs_annotate(mn_qs_all(&category_model, A), "x",
+                                mn_agg_of(A, MN_AGG_SUM, mn_expr_mul(A, mn_f(A, "product__stock"), mn_f(A, "name"))),
+                                NULL);
+    cr_assert_eq(mn_qs_len(bad), 0);
+    cr_assert_neq(mn_qs_error(bad)->code, MN_OK);
+}
