@@ -1896,3 +1896,57 @@ case("dj annotate rel expr mixed paths", ["annots", ["v"]], [("annotate", {"v": 
     F("products__stock"), F("products__reviews__score")]})}), *PK], m="Category")
 KNOWN["dj annotate rel expr mixed paths"] = ("not supported yet: an aggregate of an expression over F()s of two "
                                              "different multi-valued paths (products__stock with products__reviews__score)")
+
+# expressions/tests.py: F() on both sides of a join, order of operations
+case("dj F join both sides", "pks", [("filter", {"product__name": F("product__slug")}), *PK], m="Review")
+case("dj F join lhs rel rhs rel other", "pks", [("filter", {"product__stock__gt": F("product__weight")}), *PK], m="Review")
+case("dj F join exclude both", "pks", [("exclude", {"product__stock__gt": F("product__weight")}), *PK], m="Review")
+case("dj F not equal other field", "pks", [("exclude", {"stock": F("weight")}), *PK])
+case("dj F parenthesis priority", ["annots", ["v"]], [("annotate", {"v": {"$mul": [{"$add": [F("stock"), 2]},
+                                                                                   {"$sub": [F("weight"), 3]}]}}), *PK])
+case("dj F order of operations", ["annots", ["v"]], [("annotate", {"v": {"$add": [F("stock"), {"$mul": [F("weight"), 3]}]}}),
+                                                      *PK])
+case("dj F div then mul", ["annots", ["v"]], [("annotate", {"v": {"$mul": [{"$div": [F("stock"), 2]}, 2]}}), *PK])
+case("dj F filter order of ops", "pks", [("filter", {"stock": {"$sub": [{"$mul": [F("weight"), 3]}, {"$add": [F("weight"),
+                                                                                                             -1]}]}}),
+                                         *PK])
+case("dj F update order of ops", ["update", {"stock": {"$sub": [F("stock"), {"$mul": [F("weight"), 2]}]}}],
+     [("filter", {"pk__in": [1, 5]})], dump=["Product", ["stock"]])
+case("dj F update chained", ["update", {"stock": {"$add": [{"$add": [F("stock"), 1]}, F("weight")]}}],
+     [("filter", {"pk": 5})], dump=["Product", ["stock"]])
+case("dj F decimal compare rel", "pks", [("filter", {"price__gt": {"$mul": [F("category__id"), D("20")]}}), *PK])
+case("dj F count annotate compare", "pks", [("annotate", {"n": agg("Count", "reviews")}),
+                                            ("filter", {"n__gte": {"$sub": [F("weight"), 0]}}), *PK])
+case("dj F category name startswith", "pks", [("filter", {"products__name__startswith": F("name")}), ("distinct",), *PK],
+     m="Category")
+
+# queries/tests.py, aggregation_regress: counts and existence of combined queries
+case("dj count annotate distinct", "count", [("annotate", {"n": agg("Count", "reviews")}), ("distinct",)])
+case("dj count values annotate filter", "count", [("values", ["category"]), ("annotate", {"n": agg("Count", "pk")}),
+                                                  ("filter", {"n__gte": 3})])
+case("dj count values_list distinct fk name", "count", [("values_list", ["category__name"], "flat"), ("distinct",)])
+case("dj count exclude rel", "count", [("exclude", {"reviews__score__lt": 4})])
+case("dj count sliced ordered rel", "count", [("order_by", ["category__name", "pk"]), ("slice", 1, 5)])
+case("dj exists exclude all", "exists", [("exclude", {"pk__gte": 0})])
+case("dj exists values annotate having", "exists", [("values", ["status"]), ("annotate", {"n": agg("Count", "pk")}),
+                                                    ("filter", {"n__gt": 5})])
+case("dj exists sliced offset", "exists", [*PK, ("slice", 9, None)])
+case("dj exists none values", "exists", [("values", ["pk"]), ("none",)])
+case("dj first annotate order", "first", [("annotate", {"n": agg("Count", "reviews")}), ("order_by", ["-n", "pk"])])
+case("dj last annotate order", "last", [("annotate", {"n": agg("Count", "reviews")}), ("order_by", ["-n", "pk"])])
+case("dj in_bulk annotated", ["in_bulk", [1, 2]], [("annotate", {"n": agg("Count", "reviews")})])
+case("dj in_bulk filtered rel", ["in_bulk", [1, 3, 5]], [("filter", {"reviews__score__gte": 3})])
+case("dj in_bulk json filter", ["in_bulk", None], [("filter", {"tags__color": "blue"})])
+case("dj iterator values", ["iterator", 3], [("filter", {"stock__gt": 4}), *PK])
+case("dj json update then filter", ["update", {"tags": {"$json": {"color": "green", "n": [1, 2]}}}],
+     [("filter", {"pk__in": [5, 9]})], dump=["Product", ["tags"]])
+case("dj json exact dict", "pks", [("filter", {"tags": {"$json": {"color": "red", "size": 5}}}), *PK])
+case("dj json exact dict order", "pks", [("filter", {"tags": {"$json": {"size": 5, "color": "red"}}}), *PK])
+case("dj json exact list", "pks", [("filter", {"tags": {"$json": []}}), *PK])
+case("dj json key exact dict", "pks", [("filter", {"tags__dims": {"$json": {"h": 40}}}), *PK])
+case("dj json key in ints", "pks", [("filter", {"tags__size__in": [5, 3]}), *PK])
+case("dj json key bool none", "pks", [("filter", {"tags__color__isnull": False, "tags__size__isnull": True}), *PK])
+case("dj json has_key nested", "pks", [("filter", {"tags__dims__has_key": "h"}), *PK])
+case("dj json exclude has_key", "pks", [("exclude", {"tags__has_key": "color"}), *PK])
+case("dj json key index 1", "pks", [("filter", {"tags__1": "oak"}), *PK])
+case("dj json key gt string", "pks", [("filter", {"tags__color__gt": "c"}), *PK])
