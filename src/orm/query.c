@@ -3111,21 +3111,21 @@ static void rel_agg(comp *c, const expr *e)
     }
 }
 
-/* The relation path ("products" of "products__stock") shared by every F()
- * of e, when each goes through a multi-valued relation and all through the
- * same one; values may sit beside them. False for anything else. */
-static bool rel_expr_path(comp *c, const expr *e, char *path, size_t cap)
+/* The relation paths ("products" of "products__stock") of e's F()s, each
+ * through a multi-valued relation first, into paths (distinct, at most
+ * cap); values may sit beside them. False for anything else. */
+static bool rel_expr_paths(comp *c, const expr *e, const char **paths, size_t *n, size_t cap)
 {
     if (e->kind == E_VALUE)
         return true;
     if (e->kind == E_BIN)
-        return rel_expr_path(c, e->l, path, cap) && rel_expr_path(c, e->r, path, cap);
+        return rel_expr_paths(c, e->l, paths, n, cap) && rel_expr_paths(c, e->r, paths, n, cap);
     if (e->kind != E_F || resolve_field(c, e->field) || find_annot(c->qs, e->field))
         return false;
     const char *last = NULL;
     for (const char *p = strstr(e->field, "__"); p; p = strstr(p + 2, "__"))
         last = p;
-    if (!last || (size_t)(last - e->field) >= cap)
+    if (!last)
         return false;
     char head[128];
     const char *sep = strstr(e->field, "__");
@@ -3133,22 +3133,69 @@ static bool rel_expr_path(comp *c, const expr *e, char *path, size_t cap)
     mn__rel r;
     if (!mn__rel_find(c->m, head, true, &r) || !r.multiple)
         return false;
-    if (path[0])
-        return strlen(path) == (size_t)(last - e->field) && !strncmp(path, e->field, (size_t)(last - e->field));
-    snprintf(path, cap, "%.*s", (int)(last - e->field), e->field);
-    return true;
+    size_t len = (size_t)(last - e->field);
+    for (size_t i = 0; i < *n; i++)
+        if (strlen(paths[i]) == len && !strncmp(paths[i], e->field, len))
+            return true;
+    if (*n == cap)
+        return false;
+    paths[(*n)++] = mn_arena_sprintf(c->a, "%.*s", (int)len, e->field);
+    return paths[*n - 1] != NULL;
 }
 
-/* A copy of e whose F()s name fields of the related model (the part after
- * "path__"). */
-static expr *rel_expr_strip(comp *c, const expr *e, size_t plen)
+/* The name, seen from the model at the end of path deep, of field "p__f"
+ * whose path p is deep or a part of it: "f" itself, or back through the
+ * reverse ForeignKeys between them ("products__reviews" seen from a review:
+ * "products__stock" is "product__stock"). NULL when a step back is no
+ * reverse ForeignKey. */
+static const char *rel_expr_name(comp *c, const char *deep, const char *field)
+{
+    const char *last = NULL;
+    for (const char *p = strstr(field, "__"); p; p = strstr(p + 2, "__"))
+        last = p;
+    size_t plen = (size_t)(last - field);
+    const char *name = last + 2;
+    if (!deep[plen])
+        return name;
+    /* the steps of deep after the field's path, walked from its model */
+    mn_model *cur = c->m;
+    char *copy = mn_arena_strdup(c->a, deep);
+    if (!copy)
+        return NULL;
+    const char *back = name;
+    size_t pos = 0;
+    for (char *p = copy;;) {
+        char *sep = strstr(p, "__");
+        if (sep)
+            *sep = '\0';
+        mn__rel r;
+        if (!mn__rel_find(cur, p, true, &r))
+            return NULL;
+        if (pos >= plen) {
+            if (r.kind != MN__REL_REVERSE || !r.fk)
+                return NULL;
+            back = mn_arena_sprintf(c->a, "%s__%s", r.fk->name, back);
+            if (!back)
+                return NULL;
+        }
+        cur = r.model;
+        if (!sep)
+            break;
+        pos += strlen(p) + 2;
+        p = sep + 2;
+    }
+    return back;
+}
+
+/* A copy of e whose F()s name fields as seen from the end of path deep. */
+static expr *rel_expr_strip(comp *c, const expr *e, const char *deep)
 {
     expr *x = mn_arena_memdup(c->a, e, sizeof *e);
     if (!x)
         return NULL;
-    if (e->kind == E_F)
-        x->field = e->field + plen + 2;
-    if (e->kind == E_BIN && (!(x->l = rel_expr_strip(c, e->l, plen)) || !(x->r = rel_expr_strip(c, e->r, plen))))
+    if (e->kind == E_F && !(x->field = rel_expr_name(c, deep, e->field)))
+        return NULL;
+    if (e->kind == E_BIN && (!(x->l = rel_expr_strip(c, e->l, deep)) || !(x->r = rel_expr_strip(c, e->r, deep))))
         return NULL;
     return x;
 }
@@ -3160,17 +3207,30 @@ static expr *rel_expr_strip(comp *c, const expr *e, size_t plen)
 static bool rel_agg_expr(comp *c, const expr *e)
 {
     static const char *const fn[] = { "COUNT", "SUM", "AVG", "MAX", "MIN" };
-    char path[128] = "";
-    if (!e->arg || e->distinct || e->filter || !rel_expr_path(c, e->arg, path, sizeof path) || !path[0])
+    const char *paths[8];
+    size_t npaths = 0;
+    if (!e->arg || e->distinct || e->filter || !rel_expr_paths(c, e->arg, paths, &npaths, 8) || !npaths)
         return false;
+    /* the deepest path; every other one a part of it */
+    const char *path = paths[0];
+    for (size_t i = 1; i < npaths; i++)
+        if (strlen(paths[i]) > strlen(path))
+            path = paths[i];
+    for (size_t i = 0; i < npaths; i++) {
+        size_t l = strlen(paths[i]);
+        if (strncmp(path, paths[i], l) || (path[l] && strncmp(path + l, "__", 2)))
+            return false;
+    }
+    expr *arg = rel_expr_strip(c, e->arg, path);
+    if (!arg)
+        return false; /* a step back that is no reverse ForeignKey */
     hop h[MAX_HOPS];
     size_t nh;
     mn_model *last;
     /* walk to a field of the related model: its pk ends the path */
     if (!walk_path(c, mn_arena_sprintf(c->a, "%s__pk", path), h, &nh, &last, false))
         return true; /* walk_path set the error */
-    expr *arg = rel_expr_strip(c, e->arg, strlen(path));
-    mn_qs *rq = arg ? mn_qs_all(last, c->a) : NULL;
+    mn_qs *rq = mn_qs_all(last, c->a);
     if (!rq) {
         cfail(c, MN_ENOMEM, "out of memory");
         return true;
@@ -3199,6 +3259,7 @@ static bool rel_agg_expr(comp *c, const expr *e)
         r.qs = rq;
         r.m = last;
         r.alias = hop_alias(c, nh - 1);
+        r.depth = c->depth + (int)nh; /* subqueries of the expression alias past the hops */
         r.outer = NULL;
         r.via_rel = false;
         r.in_aggregate = false;

@@ -1894,8 +1894,6 @@ case("dj annotate rel expr order", "pks", [("annotate", {"v": agg("Sum", {"$mul"
                                            ("order_by", ["-v", "pk"])], m="Category")
 case("dj annotate rel expr mixed paths", ["annots", ["v"]], [("annotate", {"v": agg("Sum", {"$mul": [
     F("products__stock"), F("products__reviews__score")]})}), *PK], m="Category")
-KNOWN["dj annotate rel expr mixed paths"] = ("not supported yet: an aggregate of an expression over F()s of two "
-                                             "different multi-valued paths (products__stock with products__reviews__score)")
 
 # expressions/tests.py: F() on both sides of a join, order of operations
 case("dj F join both sides", "pks", [("filter", {"product__name": F("product__slug")}), *PK], m="Review")
@@ -1950,3 +1948,12 @@ case("dj json has_key nested", "pks", [("filter", {"tags__dims__has_key": "h"}),
 case("dj json exclude has_key", "pks", [("exclude", {"tags__has_key": "color"}), *PK])
 case("dj json key index 1", "pks", [("filter", {"tags__1": "oak"}), *PK])
 case("dj json key gt string", "pks", [("filter", {"tags__color__gt": "c"}), *PK])
+case("dj annotate rel expr mixed decimal", ["annots", ["v"]], [("annotate", {"v": agg("Sum", {"$mul": [
+    F("products__price"), F("products__reviews__score")]})}), *PK], m="Category")
+case("dj aggregate rel expr mixed", ["aggregate", {"v": agg("Max", {"$add": [F("products__stock"),
+                                                                            F("products__reviews__score")]})}],
+     m="Category")
+case("dj annotate rel expr other branches", ["annots", ["v"]], [("annotate", {"v": agg("Sum", {"$mul": [
+    F("reviews__score"), F("category__products__stock")]})}), *PK])
+KNOWN["dj annotate rel expr other branches"] = ("not supported yet: an aggregate of an expression over two independent "
+                                                "relations (reviews with category__products), Django's cross join of both")

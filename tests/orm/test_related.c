@@ -920,3 +920,37 @@ Test(related, lazy_loads_are_named_for_nplus1_detection)
     cr_assert(strstr(msg, "product.category") && strstr(msg, "select_related(\"category\")"), "%s", msg);
     cr_assert(strstr(msg, "product.reviews") && strstr(msg, "prefetch_related(\"reviews\")"), "%s", msg);
 }
+
+/* An aggregate of an expression over two levels of related rows: each
+ * review's rating times its product's price, summed per category. */
+Test(related, aggregate_of_an_expression_across_two_levels)
+{
+    mn_err err = { 0 };
+    category *c = mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Desks"), NULL);
+    cr_assert_not_null(c, "%s", err.msg);
+    product *p1 = mn_model_create(&product_model, A, &err, "name", mn_value_cstr("Oak"), "price",
+                                  mn_value_cstr("10.50"), "category", mn_value_int(c->id), NULL);
+    product *p2 = mn_model_create(&product_model, A, &err, "name", mn_value_cstr("Pine"), "price", mn_value_cstr("2.00"),
+                                  "category", mn_value_int(c->id), NULL);
+    cr_assert(p1 && p2, "%s", err.msg);
+    int ratings[][2] = { { 0, 4 }, { 0, 2 }, { 1, 5 } };
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_not_null(mn_model_create(&review_model, A, &err, "product", mn_value_int(ratings[i][0] ? p2->id : p1->id),
+                                           "rating", mn_value_int(ratings[i][1]), NULL),
+                           "%s", err.msg);
+    mn_qs *qs = mn_qs_annotate(mn_qs_filter(mn_qs_all(&category_model, A), "pk", mn_value_int(c->id)), "score",
+                               mn_agg_of(A, MN_AGG_SUM, mn_expr_mul(A, mn_f(A, "products__price"),
+                                                                    mn_f(A, "products__reviews__rating"))),
+                               NULL);
+    cr_assert_eq(mn_qs_len(qs), 1, "%s", mn_qs_error(qs)->msg);
+    mn_value v = mn_obj_annotation(mn_qs_at(qs, 0), &category_model, "score");
+    cr_assert_eq(v.type, MN_VALUE_DECIMAL);
+    /* 10.50 * 4 + 10.50 * 2 + 2.00 * 5 */
+    cr_assert_eq(mn_decimal_cmp(v.u.d, mn_decimal_make(73, 0)), 0);
+    mn_map *r = mn_qs_aggregate(mn_qs_all(&category_model, A), &err, "best",
+                                mn_agg_of(A, MN_AGG_MAX, mn_expr_mul(A, mn_f(A, "products__price"),
+                                                                     mn_f(A, "products__reviews__rating"))),
+                                NULL);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_assert_eq(mn_decimal_cmp(mn_map_get_cstr(r, "best").u.d, mn_decimal_make(42, 0)), 0);
+}
