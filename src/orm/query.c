@@ -2332,6 +2332,20 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         bool ci = lk[0] == 'i';
         const char *base = ci ? lk + 1 : lk;
         mn_str t = text_of(c, v);
+        if (!pg && f->kind == MN_KIND_UUID && memchr(t.ptr, '-', t.len)) {
+            /* Django's UUIDTextMixin: SQLite keeps 32 hex digits, so the
+             * value's dashes go (Replace(rhs, "-", "")) */
+            char *d = mn_arena_alloc(c->a, t.len + 1);
+            size_t k = 0;
+            if (!d) {
+                cfail(c, MN_ENOMEM, "out of memory");
+                return;
+            }
+            for (size_t j = 0; j < t.len; j++)
+                if (t.ptr[j] != '-')
+                    d[k++] = t.ptr[j];
+            t = (mn_str){ d, k };
+        }
         bool lead = !strcmp(base, "contains") || !strcmp(base, "endswith");
         bool trail = !strcmp(base, "contains") || !strcmp(base, "startswith");
         const char *text_lhs = lhs;
@@ -3366,6 +3380,15 @@ static void compile_leaf(comp *c, const mn_qobj *q)
     mn_field tfield;
     if (f->kind == MN_KIND_FOREIGNKEY && n > 1 && (!strcmp(parts[1], "id") || !strcmp(parts[1], "pk")))
         i = 2;
+    else if (f->kind == MN_KIND_FOREIGNKEY && n > 1 && f != &tf && !c->via_rel) {
+        /* a ForeignKey itself ("category", "category_id") takes the
+         * related lookups only; "category__id__startswith" is the id's */
+        static const char *const related_lookups[] = { "exact", "in", "gt", "gte", "lt", "lte", "isnull", NULL };
+        if (n > 2 || !in_list(related_lookups, parts[1])) {
+            cfail(c, MN_EINVAL, "Related Field got invalid lookup: %s", parts[1]);
+            return;
+        }
+    }
     if (f->kind == MN_KIND_JSON) {
         size_t end = n;
         if (n > 1 && in_list(lookups, parts[n - 1]))

@@ -2482,3 +2482,29 @@ Test(qs, aggregate_of_an_expression_over_related_rows)
     cr_assert_eq(mn_qs_len(bad), 0);
     cr_assert_neq(mn_qs_error(bad)->code, MN_OK);
 }
+
+/* A ForeignKey takes the related lookups only (its id takes them all), and
+ * text lookups on a UUIDField ignore the value's dashes where the column
+ * keeps 32 hex digits (Django's UUIDTextMixin). */
+Test(qs, related_field_lookups_and_uuid_text)
+{
+    mn_err err = { 0 };
+    const char *bad[] = { "category__startswith", "category_id__iexact", "category__range", "category__year" };
+    for (size_t i = 0; i < 4; i++) {
+        err = (mn_err){ 0 };
+        mn_value v = i == 2 ? list2(mn_value_int(1), mn_value_int(2)) : mn_value_int(1);
+        cr_assert_lt(mn_qs_count(mn_qs_filter(all(), bad[i], v), &err), 0, "%s", bad[i]);
+        cr_assert(strstr(err.msg, "Related Field got invalid lookup: "), "%s", err.msg);
+    }
+    cr_assert_eq(count_where("category__id__startswith", mn_value_int(1)), 0);
+    cr_assert_eq(count_where("category__lte", mn_value_int(1)), 0);
+    sample *s = mn_model_new(&sample_model, A, &err);
+    cr_assert_not_null(s, "%s", err.msg);
+    mn_obj_set(s, &sample_model, "uuid", mn_value_cstr("12345678-1234-5678-1234-567812345678"), A, &err);
+    cr_assert_eq(mn_obj_save(s, &sample_model, NULL, NULL, &err), MN_OK, "%s", err.msg);
+    mn_qs *samples = mn_qs_all(&sample_model, A);
+    const char *lk[] = { "uuid__iexact", "uuid__contains", "uuid__istartswith", "uuid__endswith" };
+    const char *val[] = { "12345678-1234-5678-1234-567812345678", "5678-1234", "12345678-12", "-567812345678" };
+    for (size_t i = 0; i < 4; i++)
+        cr_assert_eq(mn_qs_count(mn_qs_filter(samples, lk[i], mn_value_cstr(val[i])), &err), 1, "%s: %s", lk[i], err.msg);
+}
