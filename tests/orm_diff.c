@@ -546,7 +546,7 @@ static void set_fields_collect(void *obj, mn_model *m, mn_value fields, mn_map *
         mn_err err = { 0 };
         const char *name = mn_str_dup(A, mn_map_key_at(fields.u.map, i));
         if (mn_obj_set(obj, m, name, decode(mn_map_value_at(fields.u.map, i)), A, &err) != MN_OK) {
-            if (!set_errors || err.code != MN_EINVAL) {
+            if (!set_errors || (err.code != MN_EINVAL && err.code != MN_ERANGE)) {
                 fail_with(&err);
                 continue;
             }

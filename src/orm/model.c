@@ -996,15 +996,8 @@ static bool valid_url(mn_str s)
 
 static bool valid_uuid(mn_str s)
 {
-    size_t hex = 0;
-    for (size_t i = 0; i < s.len; i++) {
-        if (isxdigit((unsigned char)s.ptr[i]))
-            hex++;
-        else if (s.ptr[i] != '-')
-            return false;
-    }
-    return hex == 32 && (s.len == 32 || (s.len == 36 && s.ptr[8] == '-' && s.ptr[13] == '-' && s.ptr[18] == '-' &&
-                                          s.ptr[23] == '-'));
+    char hex[32];
+    return mn__uuid_hex(s, hex);
 }
 
 static int add_error(mn_map *errors, mn_arena *a, const char *field, const char *msg, mn_err *err, int *first)
@@ -1158,7 +1151,7 @@ int mn_obj_full_clean(void *obj, mn_model *m, mn_arena *a, mn_map **errors_out, 
             }
         }
         if (v.type == MN_VALUE_STR && f->max_length > 0 && f->kind != MN_KIND_BINARY && f->kind != MN_KIND_TEXT &&
-            utf8_len(v.u.s) > (size_t)f->max_length) {
+            f->kind != MN_KIND_UUID && utf8_len(v.u.s) > (size_t)f->max_length) {
             snprintf(msg, sizeof msg, "Ensure this value has at most %d characters (it has %zu).", f->max_length,
                      utf8_len(v.u.s));
             add_error(errors, a, f->name, msg, err, &first);

@@ -150,6 +150,10 @@ void *mn__obj_alloc_many(mn_model *m, mn_arena *arena, size_t k);
 /* Sends a model signal. */
 int mn__send(mn_signal *sig, mn_model *m, void *obj, mn_arena *arena, bool created, const char *const *update_fields,
              mn_err *err);
+/* A UUID's 32 lowercase hex digits into hex, read as Python's
+ * uuid.UUID(hex=s) reads text ("urn:" and "uuid:" dropped, braces stripped
+ * from both ends, dashes dropped); false when s is no UUID. */
+bool mn__uuid_hex(mn_str s, char hex[32]);
 /* save() with Django's force_insert (create(), get_or_create()). */
 int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, bool force_insert, mn_err *err);
 /* Fields of an existing instance's save() that take expressions

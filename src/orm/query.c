@@ -1421,6 +1421,15 @@ static void bin_operand(comp *c, const expr *e, const mn_field *t)
         compile_expr(c, e, t);
         return;
     }
+    mn_decimal d;
+    if (c->eng == MN_DB_POSTGRES && e->v.type == MN_VALUE_FLOAT && mn_decimal_from_double(e->v.u.f, &d) == MN_OK) {
+        /* psycopg2 writes a float as its repr, a numeric literal to
+         * PostgreSQL: stock + 1.5 is numeric 4.5, which an integer column
+         * rounds half away from zero (5) */
+        expr_param(c, mn_value_decimal(d), NULL);
+        put(c, "::numeric");
+        return;
+    }
     expr_param(c, e->v, NULL);
     if (c->eng == MN_DB_POSTGRES)
         put(c, e->v.type == MN_VALUE_FLOAT ? "::double precision" : "::numeric");
@@ -1930,20 +1939,8 @@ static int lookup_value(comp *c, const mn_field *f, mn_value v, mn_value *out)
                     (f->kind == MN_KIND_FOREIGNKEY && f->related && mn_model_nfields(f->related) &&
                      mn_model_pk(f->related)->kind != MN_KIND_UUID && mn_model_pk(f->related)->kind != MN_KIND_CHAR);
     if (f->kind == MN_KIND_UUID && v.type == MN_VALUE_STR) {
-        /* uuid.UUID(text): braces, "urn:uuid:" and dashes aside, 32 hex digits */
-        mn_str t = v.u.s;
-        if (t.len >= 9 && !strncasecmp(t.ptr, "urn:uuid:", 9))
-            t.ptr += 9, t.len -= 9;
-        size_t hex = 0;
-        bool ok = true;
-        for (size_t i = 0; i < t.len && ok; i++) {
-            char ch = t.ptr[i];
-            if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))
-                hex++;
-            else
-                ok = ch == '-' || ch == '{' || ch == '}';
-        }
-        if (!ok || hex != 32)
+        char hex[32];
+        if (!mn__uuid_hex(v.u.s, hex))
             return cfail(c, MN_EINVAL, "\xe2\x80\x9c%.*s\xe2\x80\x9d is not a valid UUID.", MN_STR_FMT(v.u.s));
     }
     /* an integer field compares against int(value), as Django's
@@ -1989,6 +1986,67 @@ static void has_key_clause(comp *c, const char *lhs, mn_str key)
     }
 }
 
+/* "fk__id" / "fk__pk": a ForeignKey's own column, read without a join;
+ * the ForeignKey field, else NULL. */
+static const mn_field *fk_id_path(comp *c, const char *name)
+{
+    const char *sep = strstr(name, "__");
+    if (!sep)
+        return NULL;
+    char head[96];
+    snprintf(head, sizeof head, "%.*s", (int)(sep - name), name);
+    const mn_field *fk = mn_model_field_by_name(c->m, head);
+    if (!fk || fk->kind != MN_KIND_FOREIGNKEY || !fk->related)
+        return NULL;
+    const char *tail = sep + 2;
+    return !strcmp(tail, "pk") || (mn_model_nfields(fk->related) && !strcmp(tail, mn_model_pk(fk->related)->name))
+               ? fk
+               : NULL;
+}
+
+/* The first F() of e that needs a join (a field across a relation, other
+ * than a ForeignKey's id or a JSON key), or NULL. */
+static const char *joined_ref(comp *c, const expr *e)
+{
+    if (!e)
+        return NULL;
+    if (e->kind == E_BIN) {
+        const char *l = joined_ref(c, e->l);
+        return l ? l : joined_ref(c, e->r);
+    }
+    if (e->kind != E_F || !strstr(e->field, "__") || find_annot(c->qs, e->field) || fk_id_path(c, e->field))
+        return NULL;
+    char **parts;
+    size_t np;
+    mn_err *saved = c->err;
+    mn_err scratch = { 0 };
+    c->err = &scratch; /* only a probe: its failure is no error */
+    int rc = c->rc;
+    const mn_field *jf = json_key_ref(c, e->field, &parts, &np);
+    c->rc = rc;
+    c->err = saved;
+    return jf ? NULL : e->field;
+}
+
+/* A plain F() of a nullable column of this query's table: a field, or a
+ * ForeignKey's id written across it ("category__id", "category__pk"),
+ * which Django reads from the key column without a join. */
+static bool f_nullable_col(comp *c, mn_value v)
+{
+    if (!is_expr(v) || c->via_rel)
+        return false;
+    const expr *e = v.u.obj.ptr;
+    if (e->kind != E_F || find_annot(c->qs, e->field))
+        return false;
+    const char *sep = strstr(e->field, "__");
+    if (!sep) {
+        const mn_field *f = resolve_field(c, e->field);
+        return f && f->null;
+    }
+    const mn_field *fk = fk_id_path(c, e->field);
+    return fk && fk->null;
+}
+
 static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const char *lk, mn_value v, bool nullable,
                            bool json_key)
 {
@@ -1999,6 +2057,9 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
      * isnull and for an exact match against None, which is IS NULL. */
     bool null_exact = !json_key && v.type == MN_VALUE_NULL && (!strcmp(lk, "exact") || !strcmp(lk, "iexact"));
     bool guard = c->neg % 2 == 1 && nullable && strcmp(lk, "isnull") != 0 && !null_exact;
+    /* and so does a nullable column on the right (exclude(stock__lt=
+     * F("rating")) keeps the rows whose rating is NULL), as in Django */
+    bool rguard = c->neg % 2 == 1 && strcmp(lk, "isnull") != 0 && f_nullable_col(c, v);
     if (v.type == MN_VALUE_NULL && !json_key && strcmp(lk, "exact") != 0 && strcmp(lk, "iexact") != 0) {
         cfail(c, MN_EINVAL, "Cannot use None as a query value");
         return;
@@ -2020,7 +2081,7 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         }
         v = mn_value_list(chars);
     }
-    if (guard)
+    if (guard || rguard)
         put(c, "(");
     if (!strcmp(lk, "iexact") && v.type == MN_VALUE_NULL && !json_key) {
         { mn_buf_printf(s, "%s IS NULL", lhs); use_lhs(c, 1); }
@@ -2227,14 +2288,20 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             cfail(c, MN_EINVAL, "the 'range' lookup needs a list of two values");
             return;
         }
-        mn_value lo, hi;
-        if (lookup_value(c, f, mn_list_get(v.u.list, 0), &lo) != MN_OK ||
-            lookup_value(c, f, mn_list_get(v.u.list, 1), &hi) != MN_OK)
-            return;
+        /* each bound a value or an expression (range=(F("weight"), 9)) */
+        mn_value b[2] = { mn_list_get(v.u.list, 0), mn_list_get(v.u.list, 1) }, p[2];
+        for (int i = 0; i < 2; i++)
+            if (!is_expr(b[i]) && lookup_value(c, f, b[i], &p[i]) != MN_OK)
+                return;
         { mn_buf_printf(s, "%s BETWEEN ", lhs); use_lhs(c, 1); }
-        param(c, lo);
-        put(c, " AND ");
-        param(c, hi);
+        for (int i = 0; i < 2; i++) {
+            if (i)
+                put(c, " AND ");
+            if (is_expr(b[i]))
+                compile_expr(c, b[i].u.obj.ptr, f);
+            else
+                param(c, p[i]);
+        }
     } else if (!strcmp(lk, "regex") || !strcmp(lk, "iregex")) {
         mn_str pat = text_of(c, v);
         bool ci = lk[0] == 'i';
@@ -2298,10 +2365,17 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         }
     }
     if (guard && c->guard_col) {
-        mn_buf_printf(s, " AND %s IS NOT NULL)", c->guard_col);
+        mn_buf_printf(s, " AND %s IS NOT NULL", c->guard_col);
     } else if (guard) {
-        { mn_buf_printf(s, " AND %s IS NOT NULL)", lhs); use_lhs(c, 1); }
+        { mn_buf_printf(s, " AND %s IS NOT NULL", lhs); use_lhs(c, 1); }
     }
+    if (rguard) {
+        put(c, " AND ");
+        compile_expr(c, v.u.obj.ptr, f);
+        put(c, " IS NOT NULL");
+    }
+    if (guard || rguard)
+        put(c, ")");
 }
 
 static void run_lookup(comp *c, size_t np0, const char *lhs, const mn_field *f, const char *lk, mn_value v,
@@ -4054,11 +4128,18 @@ static mn_field_kind expr_kind(comp *c, const expr *e)
     case E_AGG:
         if (e->agg == AGG_COUNT)
             return MN_KIND_BIGINT;
+        mn_field_kind k = MN_KIND_FLOAT;
         if (e->arg) {
-            mn_field_kind k = expr_kind(c, e->arg);
-            return e->agg == AGG_AVG && k != MN_KIND_DECIMAL && k != MN_KIND_DURATION ? MN_KIND_FLOAT : k;
+            k = expr_kind(c, e->arg);
+        } else if (e->field && strcmp(e->field, "*") != 0) {
+            /* Sum("stock") is an IntegerField, Max("price") a DecimalField */
+            const mn_field *f = resolve_field(c, e->field);
+            if (!f && strstr(e->field, "__"))
+                f = path_field(c, e->field);
+            const annot *an = f ? NULL : find_annot(c->qs, e->field);
+            k = f ? f->kind : an ? expr_kind(c, an->e) : MN_KIND_FLOAT;
         }
-        return MN_KIND_FLOAT;
+        return e->agg == AGG_AVG && k != MN_KIND_DECIMAL && k != MN_KIND_DURATION ? MN_KIND_FLOAT : k;
     }
     return MN_KIND_FLOAT;
 }
@@ -5793,6 +5874,35 @@ static void *first_of(mn_qs *qs, bool last, mn_err *err)
 void *mn_qs_first(mn_qs *qs, mn_err *err) { return first_of(qs, false, err); }
 void *mn_qs_last(mn_qs *qs, mn_err *err) { return first_of(qs, true, err); }
 
+/* The fields of this model that e's aggregates read, added to vf (no
+ * duplicates, at most cap). */
+static void agg_columns(comp *c, const expr *e, const char **vf, size_t *nv, size_t cap)
+{
+    if (!e)
+        return;
+    if (e->kind == E_BIN) {
+        agg_columns(c, e->l, vf, nv, cap);
+        agg_columns(c, e->r, vf, nv, cap);
+        return;
+    }
+    if (e->kind == E_AGG && e->arg) {
+        agg_columns(c, e->arg, vf, nv, cap);
+        return;
+    }
+    if ((e->kind != E_AGG && e->kind != E_F) || !e->field)
+        return;
+    const mn_field *f = resolve_field(c, e->field);
+    if (!f)
+        return;
+    for (size_t i = 0; i < *nv; i++) {
+        const mn_field *g = resolve_field(c, vf[i]);
+        if (g == f)
+            return;
+    }
+    if (*nv < cap)
+        vf[(*nv)++] = f->name;
+}
+
 mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
 {
     if (check_qs(qs, err) != MN_OK)
@@ -5817,7 +5927,7 @@ mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
             break;
         }
         if (!is_expr(v) || !has_agg(v.u.obj.ptr)) {
-            cfail(&c, MN_ETYPE, "%s is not an aggregate expression.", name);
+            cfail(&c, MN_ETYPE, "%s is not an aggregate expression", name);
             break;
         }
         names[n] = name;
@@ -5850,6 +5960,21 @@ mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
         mn_qs inner = *qs;
         /* values("status").annotate(n=Count(..)): aggregate over its groups */
         inner.mode = c.agg_over_annots && qs->mode != MODE_OBJECTS ? qs->mode : MODE_OBJECTS;
+        if (!c.agg_over_annots && qs->mode != MODE_OBJECTS && qs->distinct) {
+            /* values("status").distinct(): Django's inner query selects the
+             * values and the aggregates' columns, DISTINCT over them all */
+            const char **vf = mn_arena_alloc(qs->arena, (qs->nvfields + 2 * MN__MAX_FIELDS) * sizeof *vf);
+            size_t nv = qs->nvfields;
+            if (vf) {
+                if (nv)
+                    memcpy(vf, qs->vfields, nv * sizeof *vf);
+                for (size_t i = 0; i < n; i++)
+                    agg_columns(&c, exprs[i], vf, &nv, qs->nvfields + 2 * MN__MAX_FIELDS);
+                inner.mode = qs->mode;
+                inner.vfields = vf;
+                inner.nvfields = nv;
+            }
+        }
         if (!c.agg_over_annots)
             inner.nannots = 0;
         comp ic = c;
@@ -6359,6 +6484,10 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
                   agg_repr(&c, v.u.obj.ptr));
             break;
         }
+        if (is_expr(v) && joined_ref(&c, v.u.obj.ptr)) {
+            cfail(&c, MN_EINVAL, "Joined field references are not permitted in this query");
+            break;
+        }
         if (is_expr(v)) {
             compile_expr(&c, v.u.obj.ptr, f);
         } else {
@@ -6409,6 +6538,8 @@ int mn__update_expr_sql(mn_model *m, mn_value v, const mn_field *f, mn_db_engine
     if (has_agg(v.u.obj.ptr))
         cfail(&c, MN_EINVAL, "Aggregate functions are not allowed in this query (%s=%s).", f->name,
               agg_repr(&c, v.u.obj.ptr));
+    else if (joined_ref(&c, v.u.obj.ptr))
+        cfail(&c, MN_EINVAL, "Joined field references are not permitted in this query");
     else
         compile_expr(&c, v.u.obj.ptr, f);
     if (c.rc == MN_OK && mn_buf_error(&c.sql))

@@ -436,7 +436,7 @@ Test(qs, aggregate_and_annotate)
     cr_assert_eq(mn_map_get_cstr(agg, "max_double").type, MN_VALUE_INT);
     cr_assert_eq(mn_map_get_cstr(agg, "max_double").u.i, 24);
     cr_assert_null(mn_qs_aggregate(all(), &err, "x", mn_f(A, "price"), NULL));
-    cr_assert_str_eq(err.msg, "x is not an aggregate expression.");
+    cr_assert_str_eq(err.msg, "x is not an aggregate expression");
     /* annotate with an F expression */
     mn_qs *qs = mn_qs_order_by(mn_qs_annotate(all(), "value", mn_expr_mul(A, mn_f(A, "price"), mn_f(A, "stock")), NULL),
                                "-value", NULL);
