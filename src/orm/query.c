@@ -451,6 +451,8 @@ struct mn_qs {
     const char **vfields;
     size_t nvfields;
     size_t vannots; /* annotations made before values(): only those named are selected */
+    const char **gvals; /* values(a).annotate(Count).values(b): the groups stay a's, as in Django */
+    size_t ngvals;
     uint64_t load; /* only()/defer(): bit i set when field i is loaded */
     bool load_only; /* only() was called: load is its set (else every field but defer()'s) */
     annot *annots;
@@ -758,6 +760,13 @@ static mn_qs *set_values(mn_qs *qs, int mode, unsigned flags, va_list ap)
     mn_qs *c = clone(qs);
     if (!c)
         return NULL;
+    bool grouped = false;
+    for (size_t i = qs->vannots; qs->mode != MODE_OBJECTS && i < qs->nannots; i++)
+        grouped |= has_agg(qs->annots[i].e);
+    if (grouped && !qs->ngvals) {
+        c->gvals = qs->vfields;
+        c->ngvals = qs->nvfields;
+    }
     c->mode = mode;
     c->vflags = flags;
     c->vannots = c->nannots;
@@ -4143,13 +4152,38 @@ static void compile_select(comp *c, selcol *cols, size_t n, bool with_order)
         bool first = true;
         /* an aggregate annotated before values() groups by the model's
          * rows, as in Django (annotate(n=Count(..)).values("name")) */
-        for (size_t i = 0; qs->mode != MODE_OBJECTS && first && i < qs->vannots && i < qs->nannots; i++)
+        for (size_t i = 0; qs->mode != MODE_OBJECTS && !qs->ngvals && first && i < qs->vannots && i < qs->nannots; i++)
             if (has_agg(qs->annots[i].e)) {
                 put(c, " GROUP BY ");
                 put_qcol(c, &c->sql, c->m->_rt->columns[c->m->_rt->pk]);
                 first = false;
             }
+        /* values("category").annotate(n=Count("pk")).values("name"): still
+         * grouped by category (then by what else it selects) */
+        for (size_t g = 0; qs->mode != MODE_OBJECTS && g < qs->ngvals && c->rc == MN_OK; g++) {
+            put(c, first ? " GROUP BY " : ", ");
+            first = false;
+            const selcol *sel = NULL;
+            for (size_t i = 0; i < n && !sel; i++)
+                if (!strcmp(cols[i].key, qs->gvals[g]) && (cols[i].field >= 0 || cols[i].path))
+                    sel = &cols[i];
+            if (sel && sel->path) {
+                mn__quote(&c->sql, sel->key);
+                continue;
+            }
+            if (sel) {
+                put_qcol(c, &c->sql, c->m->_rt->columns[sel->field]);
+                continue;
+            }
+            expr ge = { .kind = E_F, .field = qs->gvals[g] };
+            compile_expr(c, &ge, NULL);
+        }
         for (size_t i = 0; i < n; i++) {
+            bool grouped = false;
+            for (size_t g = 0; g < qs->ngvals && !grouped; g++)
+                grouped = !strcmp(cols[i].key, qs->gvals[g]);
+            if (grouped)
+                continue;
             if (cols[i].field < 0) {
                 if (!has_agg(qs->annots[-cols[i].field - 1].e)) {
                     put(c, first ? " GROUP BY " : ", ");
@@ -6683,6 +6717,14 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
     if (c.rc == MN_OK && n == 0)
         return 0; /* update() of no fields: Django runs no query */
     compile_where(&c);
+    if (c.nhaving && qs->mode != MODE_OBJECTS && qs->nvfields)
+        /* values("category").annotate(n=Count("pk")).filter(n__gt=1): the
+         * aggregate is of the groups; Django 3.2 writes it into the
+         * UPDATE's WHERE, which the database refuses */
+        cfail(&c, MN_EINVAL,
+              "update() cannot filter on an aggregate of values().annotate() groups: update the rows whose %s is "
+              "in the grouped QuerySet's values(\"%s\") instead",
+              qs->vfields[0], qs->vfields[0]);
     no_having(&c, "update()");
     if (c.rc != MN_OK)
         return settle(qs, err, c.rc, &e);

@@ -1393,6 +1393,56 @@ case("dj decimal filter annotation fraction", "pks", [("annotate", {"v": {"$mul"
 case("dj decimal agg compare", "pks", [("annotate", {"s": agg("Sum", "reviews__product__price")}),
                                        ("filter", {"s__gt": D("59.969")}), *PK])
 
+# ---- valuesxf: update()/delete() on QuerySets grouped or filtered by an aggregate ----
+VA = [("values", ["category"]), ("annotate", {"n": agg("Count", "pk")})]
+case("vx update values annotate having", ["update", {"stock": 0}], VA + [("filter", {"n__gt": 1})], dump=PD)
+case("vx update values annotate plain filter", ["update", {"stock": 0}], VA + [("filter", {"stock__gt": 1})], dump=PD)
+case("vx update values annotate", ["update", {"stock": 0}], VA, dump=PD)
+case("vx update values annotate F", ["update", {"stock": {"$add": [F("stock"), 1]}}],
+     [("values", ["status"]), ("annotate", {"n": agg("Count", "pk")}), ("filter", {"n__gte": 2})], dump=PD)
+case("vx delete values annotate having", "delete", VA + [("filter", {"n__gt": 1})], dump=RD)
+case("vx delete values annotate", "delete", VA, dump=RD)
+case("vx delete values", "delete", [("values", ["category"])])
+case("vx delete values_list", "delete", [("values_list", ["pk"], "flat")])
+case("vx update annotate having", ["update", {"stock": 0}], [("annotate", {"n": agg("Count", "reviews")}),
+                                                            ("filter", {"n__gt": 1})], dump=PD)
+case("vx update annotate having F", ["update", {"stock": {"$add": [F("stock"), 1]}}],
+     [("annotate", {"n": agg("Count", "reviews")}), ("filter", {"n__gte": 1}), ("filter", {"price__lt": 100})],
+     dump=PD)
+case("vx update annotate having or", ["update", {"stock": 0}], [("annotate", {"n": agg("Count", "reviews")}),
+                                                               ("filter", ["or", {"n__gt": 1}, {"stock": 12}])],
+     dump=PD)
+case("vx delete annotate having", "delete", [("annotate", {"n": agg("Count", "reviews")}), ("filter", {"n__gt": 1})],
+     dump=RD)
+case("vx delete annotate having sum", "delete", [("annotate", {"s": agg("Sum", "reviews__score")}),
+                                                 ("filter", {"s__lte": 3})], dump=PD)
+case("vx update category annotate having", ["update", {"name": "Big"}], [("annotate", {"n": agg("Count", "products")}),
+                                                                         ("filter", {"n__gte": 3})],
+     m="Category", dump=["Category", ["name"]])
+case("vx delete review values", "delete", [("values", ["product"]), ("annotate", {"n": agg("Count", "pk")})],
+     m="Review")
+case("vx update rows of grouped values", ["update", {"stock": 0}],
+     [("filter", {"category__in": QS("Product", *VA, ("filter", {"n__gt": 2}), ("values", ["category"]))})], dump=PD)
+case("vx delete rows of grouped values", "delete",
+     [("filter", {"category__in": QS("Product", *VA, ("filter", {"n__gt": 2}), ("values", ["category"]))})], dump=RD)
+case("vx count values annotate having", "count", VA + [("filter", {"n__gt": 1})])
+case("vx exists values annotate having", "exists", VA + [("filter", {"n__gt": 3})])
+case("vx values annotate having rows", "rows", VA + [("filter", {"n__gt": 1}), ("order_by", ["category"])])
+UPDHAVING = ("deliberate: a clear error before the query; Django 3.2 writes the groups' aggregate into the UPDATE's "
+             "WHERE, which the database refuses ('misuse of aggregate function COUNT()', 'aggregate functions are "
+             "not allowed in WHERE')")
+KNOWN["vx update values annotate having"] = UPDHAVING
+KNOWN["vx update values annotate F"] = UPDHAVING
+case("vx grouped values then values", "rows", VA + [("filter", {"n__gt": 2}), ("values_list", ["category"], "flat"),
+                                                    ("order_by", ["category"])])
+case("vx grouped values then other values", "rows", [("values", ["status"]), ("annotate", {"n": agg("Count", "pk")}),
+                                                     ("values", ["n"]), ("order_by", ["n"])])
+case("vx grouped transform then values", "rows", [("values", ["created__year"]), ("annotate", {"n": agg("Count", "pk")}),
+                                                  ("filter", {"n__gt": 1}), ("values_list", ["created__year"], "flat"),
+                                                  ("order_by", ["created__year"])])
+case("vx grouped values in subquery", "pks", [("filter", {"released__year__in": QS(
+    "Product", ("values", ["created__year"]), ("annotate", {"n": agg("Count", "pk")}), ("filter", {"n__gte": 2}),
+    ("values", ["created__year"]))}), *PK])
 # model_fields/tests.py (test_decimalfield, test_floatfield, test_durationfield,
 # test_uuid, test_jsonfield): values round-tripped through create()
 RT = ["Product", ["price", "rating", "took", "code", "tags", "ip", "note", "released", "created", "weight", "available"]]
