@@ -2027,3 +2027,18 @@ for lk, v in [("code__contains", "5678-1234"), ("code__istartswith", "12345678-1
     flt(lk, v, n="dj text %s=%r" % (lk, v))
 KNOWN_BY_ENGINE["postgresql"]["dj text weight__iexact=1"] = ("deliberate: Django 3.2 hands the integer to UPPER() on "
                                                              "PostgreSQL, which fails; we compare it as text")
+
+# aggregation_regress/tests.py: several aggregates over joins in one annotate()
+case("dj annotate two levels counts", ["annots", ["n", "r"]], [("annotate", {"n": agg("Count", "products"),
+                                                                              "r": agg("Count", "products__reviews")}),
+                                                                *PK], m="Category")
+case("dj annotate two levels distinct", ["annots", ["n", "r"]], [("annotate", {"n": agg("Count", "products", distinct=True),
+                                                                                "r": agg("Count", "products__reviews")}),
+                                                                  *PK], m="Category")
+case("dj annotate count and sum levels", ["annots", ["n", "s"]], [("annotate", {"n": agg("Count", "products"),
+                                                                                 "s": agg("Sum", "products__reviews__score")}),
+                                                                   *PK], m="Category")
+MULTIAGG = ("deliberate: each aggregate over a relation is its own subquery, so Count('products') beside "
+            "Count('products__reviews') counts products; Django 3.2 joins both and counts product-review rows "
+            "(the bug its docs describe under 'Combining multiple aggregations')")
+KNOWN.update({"dj annotate two levels counts": MULTIAGG, "dj annotate count and sum levels": MULTIAGG})
