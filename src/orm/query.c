@@ -925,6 +925,7 @@ typedef struct comp {
     struct vjoin *vj;  /* values() over multi-valued paths: LEFT OUTER JOINs */
     size_t nvj;
     const struct comp *outer; /* the scope a relation's subquery sits in: F() names its fields */
+    const char *via_name;     /* the relation (its lookup name) that led from outer to this scope */
     bool save_prep;    /* values prepared as a save does (get_db_prep_save: decimals rounded): update(), DDL */
     bool ddl;          /* a condition of DDL: its literals stay as they have always been written */
     mn_err *err;
@@ -1450,6 +1451,35 @@ static void compile_expr(comp *c, const expr *e, const mn_field *target)
     switch (e->kind) {
     case E_F: {
         if (c->via_rel && c->outer) {
+            /* F("products__stock") inside filter(products__reviews__...):
+             * the products row of this same semi-join, as Django's shared
+             * join gives: the F()'s path follows the scopes' relations
+             * from the query's model */
+            const comp *chain[16];
+            size_t nc = 0;
+            for (const comp *sc = c; sc && nc < 16; sc = sc->via_rel ? sc->outer : NULL)
+                chain[nc++] = sc;
+            const char *rest = e->field;
+            size_t k = nc - 1; /* chain[nc - 1] is the query's own scope */
+            while (k > 0 && chain[k - 1]->via_name) {
+                size_t l = strlen(chain[k - 1]->via_name);
+                if (strncmp(rest, chain[k - 1]->via_name, l) || strncmp(rest + l, "__", 2))
+                    break;
+                rest += l + 2;
+                k--;
+            }
+            if (k < nc - 1) {
+                comp o = *chain[k];
+                o.via_rel = false; /* rest is a name of that scope's model */
+                o.sql = c->sql, o.params = c->params, o.np = c->np, o.cap = c->cap, o.rc = c->rc;
+                o.lp = c->lp, o.nlp = c->nlp, o.err = c->err;
+                o.depth = c->depth; /* its own subqueries alias past the current scope */
+                expr ef = *e;
+                ef.field = rest;
+                compile_expr(&o, &ef, target);
+                c->sql = o.sql, c->params = o.params, c->np = o.np, c->cap = o.cap, c->rc = o.rc;
+                return;
+            }
             /* F() inside a lookup across a relation names a field of the
              * query's own model, as in Django: filter(reviews__score__gt=
              * F("stock")) compares with the product's stock */
@@ -2564,6 +2594,7 @@ static void rel_exists(comp *c, const mn__rel *r, const mn_qobj *inner)
         comp s;
         if (!inner_scope(c, &s, r->model, n))
             return;
+        s.via_name = r->query_name ? r->query_name : r->name;
         put(&s, " AND ");
         compile_q(&s, inner);
         leave_scope(c, &s);

@@ -2042,3 +2042,41 @@ MULTIAGG = ("deliberate: each aggregate over a relation is its own subquery, so 
             "Count('products__reviews') counts products; Django 3.2 joins both and counts product-review rows "
             "(the bug its docs describe under 'Combining multiple aggregations')")
 KNOWN.update({"dj annotate two levels counts": MULTIAGG, "dj annotate count and sum levels": MULTIAGG})
+
+# more of queries/tests.py and lookup/tests.py
+case("dj in large list", "pks", [("filter", {"pk__in": list(range(1, 1500))}), *PK])
+case("dj in large list exclude", "pks", [("exclude", {"pk__in": list(range(3, 1500, 2))}), *PK])
+case("dj in mixed none values", "pks", [("filter", {"rating__in": [None, 2.5, None]}), *PK])
+case("dj exclude in only none", "pks", [("exclude", {"rating__in": [None]}), *PK])
+case("dj filter in tuple strings", "pks", [("filter", {"slug__in": ("chair", "oak-desk", "nope")}), *PK])
+case("dj filter iexact unicode", "pks", [("filter", {"name__iexact": "\u00c9MILE LAMP"}), *PK])
+case("dj filter contains newline", "pks", [("filter", {"note__contains": "\n"}), *PK])
+case("dj filter exact trailing space", "pks", [("filter", {"name": "Chair "}), *PK])
+case("dj filter gt string pk", "pks", [("filter", {"pk__gt": "5"}), *PK])
+case("dj filter lte decimal string", "pks", [("filter", {"price__lte": "19.99"}), *PK])
+case("dj count avg duration", ["aggregate", {"a": agg("Avg", "took"), "s": agg("Sum", "took")}],
+     [("filter", {"took__isnull": False})])
+case("dj annotate avg duration reviews", ["annots", ["a"]], [("annotate", {"a": agg("Avg", "products__took")}), *PK],
+     m="Category")
+case("dj annotate count filter distinct", ["annots", ["n"]], [("annotate", {"n": agg("Count", "reviews__score",
+                                                                                   distinct=True,
+                                                                                   filter={"reviews__score__gte": 4})}),
+                                                            *PK])
+case("dj aggregate count filter distinct", ["aggregate", {"n": agg("Count", "stock", distinct=True,
+                                                                   filter={"stock__gt": 2})}])
+case("dj exclude reverse F deeper", "pks", [("exclude", {"products__reviews__score__gt": F("products__stock")}), *PK],
+     m="Category")
+case("dj filter reverse F deeper", "pks", [("filter", {"products__reviews__score__gt": F("products__stock")}),
+                                           ("distinct",), *PK], m="Category")
+KNOWN["dj exclude reverse F deeper"] = SEMIJOIN
+case("dj filter reverse F deeper name", "pks", [("filter", {"products__reviews__body__contains": F("products__name")}),
+                                                ("distinct",), *PK], m="Category")
+case("dj filter reverse F same row", "pks", [("filter", {"products__reviews__score__gte": F("products__reviews__score")}),
+                                             ("distinct",), *PK], m="Category")
+case("dj filter reverse F root and deeper", "pks", [("filter", {"products__reviews__score__gt": F("products__weight"),
+                                                                "products__stock__gt": F("id")}), ("distinct",), *PK],
+     m="Category")
+case("dj filter reverse F product level", "pks", [("filter", {"products__stock__gt": F("products__weight")}),
+                                                  ("distinct",), *PK], m="Category")
+case("dj filter reverse F rel from deeper", "pks", [("filter", {"reviews__score__gt": F("category__id")}), ("distinct",),
+                                                    *PK])

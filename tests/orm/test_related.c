@@ -954,3 +954,27 @@ Test(related, aggregate_of_an_expression_across_two_levels)
     cr_assert_not_null(r, "%s", err.msg);
     cr_assert_eq(mn_decimal_cmp(mn_map_get_cstr(r, "best").u.d, mn_decimal_make(42, 0)), 0);
 }
+
+/* F("products__price") inside filter(products__reviews__...) names the
+ * products row of the same semi-join, as Django's shared join does. */
+Test(related, f_of_an_outer_step_of_the_same_relation)
+{
+    mn_err err = { 0 };
+    category *c1 = mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Cheap"), NULL);
+    category *c2 = mn_model_create(&category_model, A, &err, "name", mn_value_cstr("Dear"), NULL);
+    cr_assert(c1 && c2, "%s", err.msg);
+    product *p1 = mn_model_create(&product_model, A, &err, "name", mn_value_cstr("A"), "price", mn_value_cstr("2"),
+                                  "category", mn_value_int(c1->id), NULL);
+    product *p2 = mn_model_create(&product_model, A, &err, "name", mn_value_cstr("B"), "price", mn_value_cstr("9"),
+                                  "category", mn_value_int(c2->id), NULL);
+    product *p3 = mn_model_create(&product_model, A, &err, "name", mn_value_cstr("C"), "price", mn_value_cstr("1"),
+                                  "category", mn_value_int(c2->id), NULL);
+    cr_assert(p1 && p2 && p3, "%s", err.msg);
+    /* a rating of 5 on A (price 2) and on B (price 9); C (price 1) has none */
+    cr_assert_not_null(mn_model_create(&review_model, A, &err, "product", mn_value_int(p1->id), "rating",
+                                       mn_value_int(5), NULL));
+    cr_assert_not_null(mn_model_create(&review_model, A, &err, "product", mn_value_int(p2->id), "rating",
+                                       mn_value_int(5), NULL));
+    mn_qs *qs = mn_qs_filter(mn_qs_all(&category_model, A), "products__reviews__rating__gt", mn_f(A, "products__price"));
+    cr_assert_str_eq(names(qs), "Cheap", "Dear's only review is on B, dearer than 5");
+}
