@@ -2080,3 +2080,27 @@ case("dj filter reverse F product level", "pks", [("filter", {"products__stock__
                                                   ("distinct",), *PK], m="Category")
 case("dj filter reverse F rel from deeper", "pks", [("filter", {"reviews__score__gt": F("category__id")}), ("distinct",),
                                                     *PK])
+
+# update/tests.py, many_to_one/tests.py
+case("dj update fk none", ["update", {"category": None}], [("filter", {"pk__in": [1, 3]})],
+     dump=["Product", ["category_id"]])
+case("dj update fk id none", ["update", {"category_id": None}], [("filter", {"pk": 1})], dump=["Product", ["category_id"]])
+case("dj update fk string id", ["update", {"category": "2"}], [("filter", {"pk": 1})], dump=["Product", ["category_id"]])
+case("dj update fk bad string", ["update", {"category": "x"}], [("filter", {"pk": 1})])
+case("dj update review fk not null", ["update", {"product": None}], [("filter", {"pk": 1})], m="Review")
+case("dj update small int overflow", ["update", {"score": 40000}], [("filter", {"pk": 1})], m="Review")
+case("dj update bool from int", ["update", {"available": 0}], [("filter", {"pk": 1})], dump=["Product", ["available"]])
+case("dj update bool bad", ["update", {"available": "maybe"}], [("filter", {"pk": 1})])
+case("dj update text from int", ["update", {"note": 12}], [("filter", {"pk": 1})], dump=["Product", ["note"]])
+case("dj update char too long", ["update", {"status": "x" * 20}], [("filter", {"pk": 1})], dump=["Product", ["status"]],
+     engine="sqlite3")
+case("dj update by reverse fk value", ["update", {"stock": 1}], [("filter", {"reviews": 4})], dump=PD)
+case("dj many_to_one filter fk instance pk", "pks", [("filter", {"product": 1})], m="Review")
+case("dj many_to_one filter fk__in qs", "pks", [("filter", {"product__in": QS("Product", ("filter", {"stock__gt": 4}))})],
+     m="Review")
+case("dj many_to_one exclude fk", "pks", [("exclude", {"product": 1}), *PK], m="Review")
+case("dj many_to_one reverse count", ["annots", ["n"]], [("annotate", {"n": agg("Count", "reviews__product")}), *PK])
+case("dj many_to_one select across two", "pks", [("filter", {"product__category__products__name": "Red Lamp"}),
+                                                 ("distinct",), *PK], m="Review")
+case("dj many_to_one values across", "rows", [("values", ["score", "product__category__name"]), *PK], m="Review")
+KNOWN["dj update small int overflow"] = RANGE + " (PostgreSQL: the database's 'smallint out of range')"
