@@ -2104,3 +2104,20 @@ case("dj many_to_one select across two", "pks", [("filter", {"product__category_
                                                  ("distinct",), *PK], m="Review")
 case("dj many_to_one values across", "rows", [("values", ["score", "product__category__name"]), *PK], m="Review")
 KNOWN["dj update small int overflow"] = RANGE + " (PostgreSQL: the database's 'smallint out of range')"
+
+# ordering/tests.py
+case("dj ordering by related desc", "pks", [("order_by", ["-category__name", "-stock", "pk"])])
+case("dj ordering by reverse desc dup", "pks", [("order_by", ["-reviews__score", "pk"])])
+case("dj ordering by json then name", "pks", [("order_by", ["tags__color", "name"])])
+case("dj ordering by annotation then reverse", "pks", [("annotate", {"n": agg("Count", "reviews")}),
+                                                       ("order_by", ["n", "-pk"]), ("reverse",)])
+case("dj ordering category by product count", "pks", [("annotate", {"n": agg("Count", "products")}),
+                                                      ("order_by", ["-n", "-name"])], m="Category")
+case("dj ordering review by product name then score", "pks", [("order_by", ["product__name", "-score", "pk"])], m="Review")
+case("dj ordering review default", "pks", m="Review")
+case("dj ordering category meta then reverse slice", "pks", [("reverse",), ("slice", 0, 2)], m="Category")
+case("dj ordering values meta", "rows", [("values", ["name"])], m="Category")
+case("dj ordering values_list reverse meta", "rows", [("values_list", ["name"], "flat"), ("reverse",)], m="Category")
+case("dj ordering by F expr annotation", "pks", [("annotate", {"v": {"$sub": [F("stock"), F("weight")]}}),
+                                                 ("order_by", ["-v", "name"])])
+case("dj ordering nullable fk reverse", "pks", [("order_by", ["category", "pk"]), ("reverse",)])
