@@ -777,6 +777,17 @@ static mn_value run_terminal(mn_model *m, mn_qs *qs, mn_value act)
         void *obj = a1.type == MN_VALUE_INT ? load(m, a1.u.i) : new_obj(m, mn_value_null());
         if (!obj)
             return mn_value_null();
+        pairs6 p = pairs_of(a2);
+        bool exprs = false;
+        for (size_t i = 0; i < 6; i++)
+            exprs |= p.k[i] && p.v[i].type == MN_VALUE_OBJECT && p.v[i].u.obj.type == &mn_expr_type;
+        if (exprs && a3.type != MN_VALUE_LIST) { /* p.stock = F("stock") + 1; p.save() */
+            if (mn_obj_save_expr(obj, m, NULL, A, &err, P6(p)) != MN_OK) {
+                fail_with(&err);
+                return mn_value_null();
+            }
+            return mn_value_int(mn_obj_pk(obj, m));
+        }
         set_fields(obj, m, a2);
         if (F.code)
             return mn_value_null();

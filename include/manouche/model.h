@@ -487,6 +487,17 @@ void *mn_obj_from_value(mn_value v);
  * hooks.before_save called first. db NULL: mn_orm_db(). MN_OK, MN_EEXIST
  * (unique violation), MN_EPERM (check/foreign key), MN_EDB. */
 int mn_obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, mn_err *err);
+/* save() of an existing instance with fields set to expressions, as
+ * Django's `p.stock = F("stock") - 1; p.save()`: the (name, value, ...,
+ * NULL) pairs are expressions (mn_f, mn_expr_add, ...) or plain values
+ * (assigned as mn_obj_set does); one UPDATE writes every field, the
+ * expressions as SQL, so F() reads the row as it was (no lost update). The
+ * expressions' results are then read back into the instance (strings in
+ * arena; Django's attribute keeps the expression until refresh_from_db()).
+ * MN_OK; MN_EINVAL for an unknown field, a new instance (an expression
+ * cannot be inserted), an aggregate or a field across a join; otherwise as
+ * mn_obj_save. Not for one instance from two threads at once. */
+int mn_obj_save_expr(void *obj, mn_model *m, mn_db *db, mn_arena *arena, mn_err *err, ...);
 /* Model.objects.create(): new instance from (name, value) pairs ending with
  * NULL, INSERTed (an existing key is MN_EEXIST). NULL with err on failure. */
 void *mn_model_create(mn_model *m, mn_arena *arena, mn_err *err, ...);

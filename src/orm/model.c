@@ -636,6 +636,64 @@ static int save(void *obj, mn_model *m, mn_db *db, const char *const *update_fie
     return rc;
 }
 
+int mn_obj_save_expr(void *obj, mn_model *m, mn_db *db, mn_arena *arena, mn_err *err, ...)
+{
+    if (mn__model_setup(m, err) != MN_OK)
+        return err ? err->code : MN_EINVAL;
+    const char *names[MN__MAX_FIELDS + 1];
+    mn_value vals[MN__MAX_FIELDS];
+    size_t n = 0;
+    int rc = MN_OK;
+    va_list ap;
+    va_start(ap, err);
+    const char *name;
+    while (rc == MN_OK && (name = va_arg(ap, const char *)) != NULL) {
+        mn_value v = va_arg(ap, mn_value);
+        if (v.type != MN_VALUE_OBJECT || v.u.obj.type != &mn_expr_type) {
+            rc = mn_obj_set(obj, m, name, v, arena, err);
+            continue;
+        }
+        const mn_field *f = mn_model_field_by_name(m, name);
+        if (!f || f->primary_key) {
+            rc = mn_err_set(err, MN_EINVAL, "%s has no field named '%s'", m->name, name);
+            break;
+        }
+        size_t k = 0;
+        while (k < n && strcmp(names[k], f->name) != 0)
+            k++;
+        if (k == MN__MAX_FIELDS) {
+            rc = mn_err_set(err, MN_ELIMIT, "%s: more than %d expressions", m->name, MN__MAX_FIELDS);
+            break;
+        }
+        names[k] = f->name; /* a later expression for the field replaces it */
+        vals[k] = v;
+        n += k == n;
+    }
+    va_end(ap);
+    if (rc != MN_OK)
+        return rc;
+    if (n && (mn_obj_header(m, obj)->flags & MN_OBJ_ADDING)) {
+        mn_buf b;
+        mn_buf_init(&b, NULL, 4096);
+        if (mn_expr_type.to_str)
+            mn_expr_type.to_str(vals[0].u.obj.ptr, &b);
+        rc = mn_err_set(err, MN_EINVAL,
+                        "Failed to insert expression \"%s\" on %s.%s.%s. F() expressions can only be used to update, "
+                        "not to insert.",
+                        mn_buf_cstr(&b) ? mn_buf_cstr(&b) : "?", m->app_label ? m->app_label : "", m->name, names[0]);
+        mn_buf_free(&b);
+        return rc;
+    }
+    db = mn__db(db, err);
+    if (!db)
+        return MN_EINVAL;
+    mn__xset xs = { names, vals, n };
+    if ((rc = mn__obj_save_exprs(obj, m, db, &xs, err)) != MN_OK || !n)
+        return rc;
+    names[n] = NULL;
+    return mn_obj_refresh_fields(obj, m, db, names, arena, err);
+}
+
 void *mn_model_create(mn_model *m, mn_arena *arena, mn_err *err, ...)
 {
     void *obj = mn_model_new(m, arena, err);

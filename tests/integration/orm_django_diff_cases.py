@@ -2121,3 +2121,17 @@ case("dj ordering values_list reverse meta", "rows", [("values_list", ["name"], 
 case("dj ordering by F expr annotation", "pks", [("annotate", {"v": {"$sub": [F("stock"), F("weight")]}}),
                                                  ("order_by", ["-v", "name"])])
 case("dj ordering nullable fk reverse", "pks", [("order_by", ["category", "pk"]), ("reverse",)])
+
+# expressions/tests.py (test_object_update, test_increment_value): an
+# instance saved with F() in its fields
+case("dj save F increment", ["save", 5, {"stock": {"$add": [F("stock"), 1]}}, None], dump=PD)
+case("dj save F swap", ["save", 5, {"stock": F("weight"), "weight": F("stock")}, None],
+     dump=["Product", ["stock", "weight"]])
+case("dj save F and value", ["save", 5, {"name": "Seat", "stock": {"$mul": [F("stock"), 2]}}, None], dump=PD)
+case("dj save F decimal", ["save", 1, {"price": {"$add": [F("price"), D("0.01")]}}, None], dump=PD)
+case("dj save F new instance", ["save", None, dict(GD, name="S", slug="s-f", stock={"$add": [F("stock"), 1]}), None])
+case("dj save F unknown", ["save", 5, {"stock": F("stok")}, None])
+case("dj save F joined", ["save", 5, {"note": F("category__name")}, None])
+case("dj save F aggregate", ["save", 5, {"stock": agg("Sum", "stock")}, None])
+case("dj save F review", ["save", 1, {"score": {"$sub": [F("score"), 1]}}, None], m="Review", dump=RD)
+KNOWN["dj save F new instance"] = KNOWN["dj uoc defaults F create"]

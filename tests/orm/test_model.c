@@ -927,3 +927,47 @@ Test(model, full_clean_null_without_blank)
     g->note = mn_str_from("ok");
     cr_assert_eq(mn_obj_full_clean(g, &gadget_model, A, &errors, &err), MN_OK, "%s", err.msg);
 }
+
+/* p.stock = F("stock") - 1; p.save(): one UPDATE of every field with the
+ * expression as SQL, so a change made meanwhile is not lost; the instance
+ * reads the result back. */
+Test(model, save_with_expressions)
+{
+    mn_err err = { 0 };
+    product *p = make_product("Lamp", "10.00", 5);
+    product *other = mn_qs_get(mn_qs_filter(mn_qs_all(&product_model, A), "pk", mn_value_int(p->id)), &err);
+    cr_assert_not_null(other, "%s", err.msg);
+    /* another copy sells two first */
+    cr_assert_eq(mn_qs_update(mn_qs_filter(mn_qs_all(&product_model, A), "pk", mn_value_int(p->id)), &err, "stock",
+                              mn_expr_sub(A, mn_f(A, "stock"), mn_value_int(2)), NULL),
+                 1, "%s", err.msg);
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    cr_assert_eq(mn_obj_save_expr(p, &product_model, NULL, A, &err, "stock",
+                                  mn_expr_sub(A, mn_f(A, "stock"), mn_value_int(1)), "rating", mn_value_float(4.5), NULL),
+                 MN_OK, "%s", err.msg);
+    size_t updates = 0;
+    for (size_t i = 0; i < mn_db_log_count(DB); i++)
+        updates += strncmp(mn_db_log_entry(DB, i)->sql, "UPDATE", 6) == 0;
+    mn_db_log_enable(DB, false);
+    cr_assert_eq(updates, 1);
+    cr_assert_eq(p->stock, 2, "5 - 2 - 1: the other sale is kept");
+    cr_assert_float_eq(p->rating, 4.5, 1e-9);
+    product *r = mn_qs_get(mn_qs_filter(mn_qs_all(&product_model, A), "pk", mn_value_int(p->id)), &err);
+    cr_assert_eq(r->stock, 2);
+    /* errors: unknown field, across a join, a new instance */
+    cr_assert_eq(mn_obj_save_expr(p, &product_model, NULL, A, &err, "stok", mn_f(A, "stock"), NULL), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "Product has no field named 'stok'");
+    err = (mn_err){ 0 };
+    cr_assert_neq(mn_obj_save_expr(p, &product_model, NULL, A, &err, "name", mn_f(A, "category__name"), NULL), MN_OK);
+    cr_assert_str_eq(err.msg, "Joined field references are not permitted in this query");
+    product *n = mn_model_new(&product_model, A, &err);
+    cr_assert_eq(mn_obj_save_expr(n, &product_model, NULL, A, &err, "stock", mn_f(A, "stock"), NULL), MN_EINVAL);
+    cr_assert(strstr(err.msg, "F() expressions can only be used to update, not to insert."), "%s", err.msg);
+    /* plain values only: a plain save */
+    cr_assert_eq(mn_obj_save_expr(p, &product_model, NULL, A, &err, "stock", mn_value_int(9), NULL), MN_OK, "%s",
+                 err.msg);
+    r = mn_qs_get(mn_qs_filter(mn_qs_all(&product_model, A), "pk", mn_value_int(p->id)), &err);
+    cr_assert_eq(r->stock, 9);
+    (void)other;
+}
