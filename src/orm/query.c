@@ -453,6 +453,8 @@ struct mn_qs {
     size_t vannots; /* annotations made before values(): only those named are selected */
     const char **gvals; /* values(a).annotate(Count).values(b): the groups stay a's, as in Django */
     size_t ngvals;
+    const char *dates_field; /* dates(field, kind): its one column, "datefield" */
+    const char *dates_kind;
     uint64_t load; /* only()/defer(): bit i set when field i is loaded */
     bool load_only; /* only() was called: load is its set (else every field but defer()'s) */
     annot *annots;
@@ -795,6 +797,57 @@ mn_qs *mn_qs_values_list(mn_qs *qs, unsigned flags, ...)
     va_start(ap, flags);
     mn_qs *c = set_values(qs, MODE_VALUES_LIST, flags, ap);
     va_end(ap);
+    return c;
+}
+
+mn_qs *mn_qs_dates(mn_qs *qs, const char *field, const char *kind, const char *order)
+{
+    if (!qs)
+        return NULL;
+    static const char *const kinds[] = { "year", "month", "week", "day", NULL };
+    if (!order)
+        order = "ASC";
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    bool known = false;
+    for (size_t i = 0; kind && kinds[i] && !known; i++)
+        known = !strcmp(kinds[i], kind);
+    if (!field || !known) {
+        qs_fail(c, MN_EINVAL, "'kind' must be one of 'year', 'month', 'week', or 'day'.");
+        return c;
+    }
+    if (strcmp(order, "ASC") != 0 && strcmp(order, "DESC") != 0) {
+        qs_fail(c, MN_EINVAL, "'order' must be either 'ASC' or 'DESC'.");
+        return c;
+    }
+    /* Django: annotate(datefield=Trunc(field, kind), plain_field=F(field))
+     * .values_list("datefield", flat=True).distinct()
+     * .filter(plain_field__isnull=False).order_by(["-"]"datefield") */
+    c = mn_qs_filter(c, mn_arena_sprintf(c->arena, "%s__isnull", field), mn_value_bool(false));
+    if (!c || c->err)
+        return c;
+    c->mode = MODE_VALUES_LIST;
+    c->vflags = MN_QS_FLAT;
+    static const char *datefield[] = { "datefield", NULL };
+    c->vfields = datefield;
+    c->nvfields = 1;
+    c->vannots = c->nannots;
+    c->gvals = NULL;
+    c->ngvals = 0;
+    c->dates_field = mn_arena_strdup(c->arena, field);
+    c->dates_kind = kind;
+    c->distinct = true;
+    const char **ord = mn_arena_alloc(c->arena, 2 * sizeof *ord);
+    if (!ord || !c->dates_field) {
+        qs_fail(c, MN_ENOMEM, "out of memory");
+        return c;
+    }
+    ord[0] = strcmp(order, "DESC") == 0 ? "-datefield" : "datefield";
+    ord[1] = NULL;
+    c->order = ord;
+    c->order_set = true;
+    c->reversed = false;
     return c;
 }
 
@@ -1641,6 +1694,22 @@ static void put_transform(comp *c, const char *tr, const char *lhs, const mn_fie
             cfail(c, MN_ENOMEM, "out of memory");
             return;
         }
+    }
+    if (!strncmp(tr, "trunc_", 6)) {
+        /* dates(): the first day of the year, month, ISO week (Monday) or
+         * the day itself; SQLite moves back 6 days, then on to a Monday */
+        const char *k = tr + 6;
+        if (pg)
+            mn_buf_printf(&c->sql, "CAST(DATE_TRUNC('%s', CAST(%s AS timestamp)) AS date)", k, lhs);
+        else if (!strcmp(k, "year"))
+            mn_buf_printf(&c->sql, "strftime('%%%%Y-01-01', %s)", lhs);
+        else if (!strcmp(k, "month"))
+            mn_buf_printf(&c->sql, "strftime('%%%%Y-%%%%m-01', %s)", lhs);
+        else if (!strcmp(k, "week"))
+            mn_buf_printf(&c->sql, "date(%s, '-6 days', 'weekday 1')", lhs);
+        else
+            mn_buf_printf(&c->sql, "date(%s)", lhs);
+        return;
     }
     if (!strcmp(tr, "date")) {
         if (pg)
@@ -3455,7 +3524,7 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
             jsel = &c->sel[i];
     /* values("created__year").order_by("created__year"): the selected
      * column by its name too (PostgreSQL's GROUP BY and DISTINCT) */
-    for (size_t i = 0; !f && sep && !jf && !c->ord_select && i < c->nsel; i++)
+    for (size_t i = 0; !f && !jf && !c->ord_select && i < c->nsel; i++)
         if ((c->sel[i].tr || c->sel[i].jr) && !strcmp(c->sel[i].key, name))
             jsel = &c->sel[i];
     jref jr;
@@ -3629,6 +3698,52 @@ static bool values_json_rel(comp *c, const char *name, selcol *col)
     return true;
 }
 
+/* dates("created", "month"): the field truncated to the kind's first day
+ * (a DateTimeField on the current time zone's calendar), as "datefield". */
+static bool dates_column(comp *c, selcol *col)
+{
+    const char *name = c->qs->dates_field;
+    const mn_field *f;
+    tref *t = mn_arena_calloc(c->a, 1, sizeof *t);
+    mn_field *out = mn_arena_calloc(c->a, 1, sizeof *out);
+    char **parts = mn_arena_alloc(c->a, sizeof *parts);
+    if (!t || !out || !parts)
+        return cfail(c, MN_ENOMEM, "out of memory"), false;
+    if (strstr(name, "__")) {
+        hop h[MAX_HOPS];
+        size_t nh;
+        mn_model *last;
+        f = walk_path(c, name, h, &nh, &last, false);
+        t->path = name;
+    } else if (!(f = resolve_field(c, name))) {
+        unresolved(c, name);
+    }
+    if (!f)
+        return false;
+    if (f->kind != MN_KIND_DATE && f->kind != MN_KIND_DATETIME) {
+        /* (Django lets a TimeField through to fail in the database) */
+        cfail(c, MN_EINVAL, "'%s' isn't a DateField, TimeField, or DateTimeField.", name);
+        return false;
+    }
+    parts[0] = mn_arena_sprintf(c->a, "trunc_%s", c->qs->dates_kind);
+    if (!parts[0])
+        return cfail(c, MN_ENOMEM, "out of memory"), false;
+    t->f = f;
+    t->parts = parts;
+    t->np = 1;
+    t->kind = MN_KIND_DATE;
+    if (t->path) {
+        const mn_field *vf;
+        col->tralias = vjoin_path(c, t->path, &vf);
+    }
+    *out = (mn_field){ .name = "datefield", .kind = MN_KIND_DATE };
+    col->field = 0;
+    col->key = col->path = "datefield";
+    col->pf = out;
+    col->tr = t;
+    return true;
+}
+
 static selcol *select_columns(comp *c, size_t *n)
 {
     mn_qs *qs = c->qs;
@@ -3640,6 +3755,12 @@ static selcol *select_columns(comp *c, size_t *n)
         return NULL;
     }
     size_t k = 0;
+    if (qs->dates_field) {
+        if (!dates_column(c, &cols[0]))
+            return NULL;
+        *n = 1;
+        return cols;
+    }
     if (qs->mode == MODE_OBJECTS || qs->nvfields == 0) {
         for (size_t i = 0; i < m->_rt->nfields; i++) {
             if (qs->mode == MODE_OBJECTS && !(qs->load >> i & 1))

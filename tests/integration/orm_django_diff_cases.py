@@ -1384,3 +1384,28 @@ case("vx grouped transform then values", "rows", [("values", ["created__year"]),
 case("vx grouped values in subquery", "pks", [("filter", {"released__year__in": QS(
     "Product", ("values", ["created__year"]), ("annotate", {"n": agg("Count", "pk")}), ("filter", {"n__gte": 2}),
     ("values", ["created__year"]))}), *PK])
+
+# ---- valuesxf: QuerySet.dates() ----
+for fld in ("created", "released"):
+    for kind in ("year", "month", "week", "day"):
+        case("vx dates %s %s" % (fld, kind), "rows", [("dates", fld, kind)])
+case("vx dates desc", "rows", [("dates", "created", "week", "DESC")])
+case("vx dates filtered", "rows", [("filter", {"stock__gt": 2}), ("dates", "released", "month")])
+case("vx dates then filter", "rows", [("dates", "created", "month"), ("filter", {"stock__gt": 2})])
+case("vx dates count", "count", [("dates", "created", "year")])
+case("vx dates exists", "exists", [("filter", {"stock": 999}), ("dates", "created", "year")])
+case("vx dates sliced", "rows", [("dates", "created", "day"), ("slice", 1, 3)])
+case("vx dates first", "rows", [("dates", "created", "day", "DESC"), ("slice", 0, 1)])
+case("vx dates after values", "rows", [("values", ["name"]), ("dates", "created", "year")])
+case("vx dates after annotate", "rows", [("annotate", {"n": agg("Count", "reviews")}), ("filter", {"n__gte": 1}),
+                                         ("dates", "created", "year")])
+case("vx dates none", "rows", [("none",), ("dates", "created", "day")])
+case("vx dates across relation", "rows", [("dates", "product__created", "month")], m="Review")
+case("vx dates across relation desc", "rows", [("dates", "product__released", "year", "DESC")], m="Review")
+case("vx dates bad kind", "rows", [("dates", "created", "hour")])
+case("vx dates bad order", "rows", [("dates", "created", "day", "asc")])
+case("vx dates unknown field", "rows", [("dates", "crated", "day")])
+case("vx dates unknown field across", "rows", [("dates", "product__crated", "day")], m="Review")
+case("vx dates not a date", "rows", [("dates", "name", "day")])
+case("vx dates json", "rows", [("dates", "tags", "day")])
+case("vx dates in subquery", "pks", [("filter", {"released__in": QS("Product", ("dates", "released", "day"))}), *PK])
