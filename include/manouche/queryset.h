@@ -113,6 +113,14 @@ mn_qs *mn_qs_values_list(mn_qs *qs, unsigned flags, ...);
  * "'name' isn't a DateField, TimeField, or DateTimeField.", an unknown
  * name's "Cannot resolve keyword". Lives in qs's arena; not thread-safe. */
 mn_qs *mn_qs_dates(mn_qs *qs, const char *field, const char *kind, const char *order);
+/* datetimes(field, kind, order): the same for a DateTimeField, truncated
+ * to "year", "month", "week", "day", "hour", "minute" or "second" on the
+ * current zone's wall clock; MN_VALUE_DATETIME values in that zone (a
+ * truncated time the zone skips or repeats fails, as Django's is_dst=None).
+ * Kind error: "'kind' must be one of 'year', 'month', 'week', 'day',
+ * 'hour', 'minute', or 'second'."; a DateField: "Cannot truncate DateField
+ * 'x' to DateTimeField. ". */
+mn_qs *mn_qs_datetimes(mn_qs *qs, const char *field, const char *kind, const char *order);
 /* only(...) / defer(...): the other / these fields are not loaded (the
  * primary key always is). They are deferred: the members hold zero until
  * loaded, which mn_obj_get does on access (one query per field, as

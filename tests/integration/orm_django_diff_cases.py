@@ -1409,3 +1409,23 @@ case("vx dates unknown field across", "rows", [("dates", "product__crated", "day
 case("vx dates not a date", "rows", [("dates", "name", "day")])
 case("vx dates json", "rows", [("dates", "tags", "day")])
 case("vx dates in subquery", "pks", [("filter", {"released__in": QS("Product", ("dates", "released", "day"))}), *PK])
+case("vx category values products transform count", "count", [("values", ["products__created__year"])],
+     m="Category")
+case("vx category values products json count", "count", [("values", ["name", "products__tags__color"])],
+     m="Category")
+case("vx category values products transform distinct count", "count", [("values", ["products__created__year"]),
+                                                                       ("distinct",)], m="Category")
+
+# ---- valuesxf: QuerySet.datetimes() ----
+for kind in ("year", "month", "week", "day", "hour", "minute", "second"):
+    case("vx datetimes %s" % kind, "rows", [("datetimes", "created", kind)])
+case("vx datetimes desc", "rows", [("datetimes", "created", "day", "DESC")])
+case("vx datetimes count", "count", [("datetimes", "created", "hour")])
+case("vx datetimes filtered sliced", "rows", [("filter", {"stock__gt": 1}), ("datetimes", "created", "month"),
+                                              ("slice", 1, 3)])
+case("vx datetimes across relation", "rows", [("datetimes", "product__created", "hour", "DESC")], m="Review")
+case("vx datetimes bad kind", "rows", [("datetimes", "created", "fortnight")])
+case("vx datetimes bad order", "rows", [("datetimes", "created", "day", "x")])
+case("vx datetimes date field", "rows", [("datetimes", "released", "day")])
+case("vx datetimes not a date", "rows", [("datetimes", "name", "day")])
+case("vx datetimes unknown", "rows", [("datetimes", "crated", "day")])
