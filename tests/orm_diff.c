@@ -551,7 +551,7 @@ static void set_fields_collect(void *obj, mn_model *m, mn_value fields, mn_map *
         mn_err err = { 0 };
         const char *name = mn_str_dup(A, mn_map_key_at(fields.u.map, i));
         if (mn_obj_set(obj, m, name, decode(mn_map_value_at(fields.u.map, i)), A, &err) != MN_OK) {
-            if (!set_errors || err.code != MN_EINVAL) {
+            if (!set_errors || (err.code != MN_EINVAL && err.code != MN_ERANGE)) {
                 fail_with(&err);
                 continue;
             }
@@ -725,9 +725,12 @@ static mn_value run_terminal(mn_model *m, mn_qs *qs, mn_value act)
             fail_with(&err);
             return mn_value_null();
         }
-        mn_list *l = mn_list_new(A, 2);
+        mn_list *l = mn_list_new(A, 3);
         mn_list_push(l, mn_value_int(mn_obj_pk(obj, m)));
         mn_list_push(l, mn_value_bool(created));
+        if (a3.type == MN_VALUE_LIST) { /* the instance's values afterwards */
+            mn_list_push(l, field_row(obj, m, names_of(a3)));
+        }
         return mn_value_list(l);
     }
     if (!strcmp(name, "create")) {

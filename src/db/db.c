@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 #include "db_internal.h"
+#include "rowstore.h"
 #include "manouche/log.h"
 #include "fiber.h"
 
@@ -576,13 +577,7 @@ int mn_db_rows_next_store(mn_db_rows *rows, size_t n, const mn_db_store *plan, v
 {
     if (!rows || !rows->active)
         return MN_ENOTFOUND;
-    const mn__db_ops *ops = rows->db->ops;
-    if (ops->next_store)
-        return ops->next_store(rows, n, plan, dst, out, err);
-    int rc = ops->next(rows, err);
-    if (rc == MN_OK)
-        ops->store(rows, 0, n, plan, dst, out);
-    return rc;
+    return mn__rows_next_store(rows, n, plan, dst, out, err);
 }
 
 int mn_db_rows_value(const mn_db_rows *rows, size_t i, mn_arena *arena, mn_value *out)

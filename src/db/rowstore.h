@@ -10,6 +10,7 @@
 #include <string.h>
 #include "manouche/db.h"
 #include "manouche/decimal.h"
+#include "db_internal.h"
 
 /* n bytes from s to d, short strings without a call. */
 static inline void mn__copy_bytes(char *d, const char *s, size_t n)
@@ -106,6 +107,20 @@ static inline bool mn__decimal_from_double(double x, unsigned places, void *dst)
         return false;
     mn__decimal_put(dst, c, places);
     return true;
+}
+
+/* mn_db_rows_next_store for rows known to be active (a loop that checked
+ * once): the driver's call without the public function's checks. */
+static inline int mn__rows_next_store(mn_db_rows *rows, size_t n, const mn_db_store *plan, void *const *dst,
+                                      mn_db_stored *out, mn_err *err)
+{
+    const mn__db_ops *ops = rows->db->ops;
+    if (ops->next_store)
+        return ops->next_store(rows, n, plan, dst, out, err);
+    int rc = ops->next(rows, err);
+    if (rc == MN_OK)
+        ops->store(rows, 0, n, plan, dst, out);
+    return rc;
 }
 
 #endif

@@ -11,7 +11,6 @@
 #include <strings.h>
 #include "manouche/json.h"
 #include "orm_internal.h"
-#include "../db/rowstore.h"
 
 static pthread_mutex_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -495,6 +494,9 @@ static int set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *ar
     char tmp[128];
     int prc = MN_OK;
     if (v.type == MN_VALUE_NULL && f->kind != MN_KIND_JSON) {
+        if (!f->null && f->kind == MN_KIND_BOOL) /* BooleanField.to_python(None) */
+            return mn_err_set(err, MN_EINVAL, "%s.%s: \xe2\x80\x9cNone\xe2\x80\x9d value must be either True or False.",
+                              m->name, f->name);
         if (!f->null && !is_str_kind(f->kind))
             return mn_err_set(err, MN_EINVAL, "%s.%s: This field cannot be null.", m->name, f->name);
         zero_member(obj, f);
@@ -503,17 +505,24 @@ static int set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *ar
     }
     if (is_int_kind(f->kind)) {
         int64_t x;
-        if (v.type == MN_VALUE_FLOAT || mn_value_to_i64(v, &x) != MN_OK)
+        if (v.type == MN_VALUE_FLOAT && isfinite(v.u.f) && fabs(v.u.f) < 9.2e18)
+            x = (int64_t)trunc(v.u.f); /* to_python's int(value) */
+        else if (v.type == MN_VALUE_FLOAT || mn_value_to_i64(v, &x) != MN_OK)
             return mn_err_set(err, MN_EINVAL, "\xe2\x80\x9c%s\xe2\x80\x9d value must be an integer.", show(v, tmp, sizeof tmp));
+        /* the member's width is the column's range: Django's validators
+         * of that range (PostgreSQL's) word the refusal */
+        bool pos = f->kind == MN_KIND_POSINT || f->kind == MN_KIND_POSSMALLINT;
         if (f->kind == MN_KIND_INT || f->kind == MN_KIND_POSINT) {
             if (x < INT32_MIN || x > INT32_MAX)
-                return mn_err_set(err, MN_ERANGE, "%s.%s: %lld is out of range for an IntegerField", m->name, f->name,
-                                  (long long)x);
+                return mn_err_set(err, MN_ERANGE, "%s.%s: Ensure this value is %s than or equal to %lld.", m->name,
+                                  f->name, x > 0 ? "less" : "greater",
+                                  x > 0 ? (long long)INT32_MAX : pos ? 0LL : (long long)INT32_MIN);
             *MEMBER(obj, f, int32_t) = (int32_t)x;
         } else if (f->kind == MN_KIND_SMALLINT || f->kind == MN_KIND_POSSMALLINT) {
             if (x < INT16_MIN || x > INT16_MAX)
-                return mn_err_set(err, MN_ERANGE, "%s.%s: %lld is out of range for a SmallIntegerField", m->name,
-                                  f->name, (long long)x);
+                return mn_err_set(err, MN_ERANGE, "%s.%s: Ensure this value is %s than or equal to %lld.", m->name,
+                                  f->name, x > 0 ? "less" : "greater",
+                                  x > 0 ? (long long)INT16_MAX : pos ? 0LL : (long long)INT16_MIN);
             *MEMBER(obj, f, int16_t) = (int16_t)x;
         } else {
             *MEMBER(obj, f, int64_t) = x;
@@ -793,26 +802,51 @@ void *mn_model_new(mn_model *m, mn_arena *arena, mn_err *err)
 
 /* ---- database conversions ---- */
 
-/* The 32 lowercase hex digits of a UUID written with or without dashes
- * (and braces or "urn:uuid:", as Python's UUID() accepts); false when s is
- * not a UUID. */
-static bool uuid_hex(mn_str s, mn_buf *out)
+/* Drops every occurrence of word from t (Python's str.replace(word, "")). */
+static size_t drop_all(char *t, size_t n, const char *word)
 {
-    if (s.len >= 9 && !strncasecmp(s.ptr, "urn:uuid:", 9))
-        s = mn_str_slice(s, 9, s.len);
-    if (s.len >= 2 && s.ptr[0] == '{' && s.ptr[s.len - 1] == '}')
-        s = mn_str_slice(s, 1, s.len - 1);
-    char hex[32];
-    size_t n = 0;
-    for (size_t i = 0; i < s.len; i++) {
-        char c = s.ptr[i];
+    size_t wl = strlen(word), k = 0;
+    for (size_t i = 0; i < n;) {
+        if (i + wl <= n && !memcmp(t + i, word, wl)) {
+            i += wl;
+            continue;
+        }
+        t[k++] = t[i++];
+    }
+    return k;
+}
+
+bool mn__uuid_hex(mn_str s, char hex[32])
+{
+    char t[128];
+    if (s.len >= sizeof t)
+        return false;
+    memcpy(t, s.ptr, s.len);
+    size_t n = drop_all(t, s.len, "urn:");
+    n = drop_all(t, n, "uuid:");
+    size_t lo = 0;
+    while (lo < n && (t[lo] == '{' || t[lo] == '}'))
+        lo++;
+    while (n > lo && (t[n - 1] == '{' || t[n - 1] == '}'))
+        n--;
+    size_t k = 0;
+    for (size_t i = lo; i < n; i++) {
+        char c = t[i];
         if (c == '-')
             continue;
-        if (!isxdigit((unsigned char)c) || n == 32)
+        if (!isxdigit((unsigned char)c) || k == 32)
             return false;
-        hex[n++] = (char)tolower((unsigned char)c);
+        hex[k++] = (char)tolower((unsigned char)c);
     }
-    if (n != 32)
+    return k == 32;
+}
+
+/* The 32 lowercase hex digits of a UUID (mn__uuid_hex) appended to out;
+ * false when s is not a UUID. */
+static bool uuid_hex(mn_str s, mn_buf *out)
+{
+    char hex[32];
+    if (!mn__uuid_hex(s, hex))
         return false;
     mn_buf_append(out, hex, 32);
     return true;
@@ -929,6 +963,11 @@ int mn__member_to_db(const void *obj, mn_model *m, size_t i, mn_db_engine eng, m
         return MN_OK;
     }
     case MN_KIND_IP:
+        /* adapt_ipaddressfield_value: "" is NULL */
+        if (v.u.s.len == 0) {
+            *out = mn_value_null();
+            return MN_OK;
+        }
         /* Django's clean_ipv6_address: "2001:0DB8::0001" is "2001:db8::1" */
         if (memchr(v.u.s.ptr, ':', v.u.s.len) && ipv6_normal(v.u.s, &b)) {
             if (mn_buf_error(&b))
@@ -938,17 +977,28 @@ int mn__member_to_db(const void *obj, mn_model *m, size_t i, mn_db_engine eng, m
         }
         *out = v;
         return MN_OK;
-    case MN_KIND_UUID:
-        /* Django keeps UUIDs as 32 hex digits on SQLite (char(32)); text
-         * that is not a UUID is sent as it is (full_clean refuses it). */
-        if (eng != MN_DB_POSTGRES && uuid_hex(v.u.s, &b)) {
-            if (mn_buf_error(&b))
+    case MN_KIND_UUID: {
+        /* Django's get_db_prep_value reads the text as uuid.UUID() does
+         * (refusing what is no UUID), then sends 32 hex digits to SQLite
+         * (char(32)) and the 8-4-4-4-12 form to PostgreSQL's uuid */
+        char shown[128];
+        if (!uuid_hex(v.u.s, &b))
+            return mn_err_set(err, MN_EINVAL, "\xe2\x80\x9c%s\xe2\x80\x9d is not a valid UUID.",
+                              show(v, shown, sizeof shown));
+        if (mn_buf_error(&b))
+            return mn_err_set(err, MN_ENOMEM, "out of memory");
+        mn_str h = mn_buf_str(&b);
+        if (eng == MN_DB_POSTGRES) {
+            char *p = mn_arena_sprintf(arena, "%.8s-%.4s-%.4s-%.4s-%.12s", h.ptr, h.ptr + 8, h.ptr + 12, h.ptr + 16,
+                                       h.ptr + 20);
+            if (!p)
                 return mn_err_set(err, MN_ENOMEM, "out of memory");
-            *out = mn_value_str(mn_buf_str(&b));
+            *out = mn_value_cstr(p);
             return MN_OK;
         }
-        *out = v;
+        *out = mn_value_str(h);
         return MN_OK;
+    }
     case MN_KIND_BINARY:
         if (eng == MN_DB_POSTGRES) {
             mn_buf_puts(&b, "\\x");
@@ -1380,12 +1430,8 @@ static inline char *row_text(mn__rowplan *rp, size_t n)
     return p;
 }
 
-/* What a run of columns (plan pl, from column first) left to the ORM:
- * the texts the driver borrowed, copied out, and the cells of st->rest
- * converted; the bit of a LEFT OUTER JOIN's instance without a row set in
- * *g. MN_OK, or the first error. */
-static int finish_run(mn__rowplan *rp, const mn__coldec *pl, void *const *objs, mn_db_rows *rows,
-                      const mn_db_stored *st, size_t first, uint64_t *g, mn_err *err)
+int mn__row_finish(mn__rowplan *rp, const mn__coldec *pl, void *const *objs, mn_db_rows *rows, const mn_db_stored *st,
+                   size_t first, uint64_t *g, mn_err *err)
 {
     if (st->texts) {
         /* the strings borrow the row's bytes: copied out */
@@ -1448,31 +1494,11 @@ int mn__row_store(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t
         rp->text = st.text;
         rp->text_left = st.text_left;
         if (st.texts | st.rest) {
-            int rc = finish_run(rp, pl, objs, rows, &st, first, &g, err);
+            int rc = mn__row_finish(rp, pl, objs, rows, &st, first, &g, err);
             if (rc != MN_OK)
                 return rc;
         }
     }
-    rp->rows++;
-    *gone = g;
-    return MN_OK;
-}
-
-int mn__row_next(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t *gone, mn_err *err)
-{
-    mn_db_cell cells[64];
-    mn_db_stored st;
-    st.cells = cells;
-    st.text = rp->text;
-    st.text_left = rp->text_left;
-    int rc = mn_db_rows_next_store(rows, rp->n, rp->plan, objs, &st, err);
-    if (rc != MN_OK)
-        return rc;
-    rp->text = st.text;
-    rp->text_left = st.text_left;
-    uint64_t g = 0;
-    if ((st.texts | st.rest) && (rc = finish_run(rp, rp->plan, objs, rows, &st, 0, &g, err)) != MN_OK)
-        return rc;
     rp->rows++;
     *gone = g;
     return MN_OK;

@@ -412,13 +412,35 @@ static int do_insert(void *obj, mn_model *m, mn_db *db, mn_arena *a, mn_err *err
     return rc;
 }
 
-static int do_update(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, mn_arena *a,
-                     int64_t *changed, mn_err *err)
+/* The index in xs of field f, or -1. */
+static long xset_find(const mn__xset *xs, const mn_field *f)
+{
+    for (size_t k = 0; xs && k < xs->n; k++)
+        if (!strcmp(xs->names[k], f->name))
+            return (long)k;
+    return -1;
+}
+
+static int do_update(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, const mn__xset *xs,
+                     mn_arena *a, int64_t *changed, mn_err *err)
 {
     mn_db_engine eng = mn_db_engine_of(db);
     size_t n = m->_rt->nfields;
     int pk = m->_rt->pk;
-    mn_value *params = mn_arena_alloc(a, (n + 1) * sizeof *params);
+    /* the expressions' SQL first: their parameters size the array */
+    const char *xsql[MN__MAX_FIELDS] = { 0 };
+    const mn_value *xparams[MN__MAX_FIELDS] = { 0 };
+    size_t xnp[MN__MAX_FIELDS] = { 0 }, extra = 0;
+    for (size_t i = 0; xs && i < n; i++) {
+        long k = (int)i == pk ? -1 : xset_find(xs, &m->_rt->fields[i]);
+        if (k < 0)
+            continue;
+        int rc = mn__update_expr_sql(m, xs->vals[k], &m->_rt->fields[i], eng, a, &xsql[i], &xparams[i], &xnp[i], err);
+        if (rc != MN_OK)
+            return rc;
+        extra += xnp[i];
+    }
+    mn_value *params = mn_arena_alloc(a, (n + 1 + extra) * sizeof *params);
     if (!params)
         return mn_err_set(err, MN_ENOMEM, "out of memory");
     mn_buf b;
@@ -428,18 +450,25 @@ static int do_update(void *obj, mn_model *m, mn_db *db, const char *const *updat
     mn_buf_puts(&b, " SET ");
     size_t np = 0;
     for (size_t i = 0; i < n; i++) {
-        if ((int)i == pk || (update_fields && !listed_field(update_fields, &m->_rt->fields[i])))
+        if ((int)i == pk || (update_fields && !listed_field(update_fields, &m->_rt->fields[i]) && !xsql[i]))
             continue;
         if (np)
             mn_buf_puts(&b, ", ");
         mn__quote(&b, m->_rt->columns[i]);
+        if (xsql[i]) {
+            mn_buf_puts(&b, " = ");
+            mn_buf_puts(&b, xsql[i]);
+            for (size_t k = 0; k < xnp[i]; k++)
+                params[np++] = xparams[i][k];
+            continue;
+        }
         mn_buf_puts(&b, " = %s");
         int rc = mn__member_to_db(obj, m, i, eng, a, &params[np], err);
         if (rc != MN_OK)
             return rc;
         np++;
     }
-    if (np == 0) {
+    if (np == 0 && !extra && !(xs && xs->n)) {
         *changed = 1; /* nothing to write: Django does no query either */
         return MN_OK;
     }
@@ -499,7 +528,21 @@ int mn_obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fie
     return mn__obj_save(obj, m, db, update_fields, false, err);
 }
 
+static int save(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, bool force_insert,
+                const mn__xset *xs, mn_err *err);
+
 int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, bool force_insert, mn_err *err)
+{
+    return save(obj, m, db, update_fields, force_insert, NULL, err);
+}
+
+int mn__obj_save_exprs(void *obj, mn_model *m, mn_db *db, const mn__xset *xs, mn_err *err)
+{
+    return save(obj, m, db, NULL, false, xs, err);
+}
+
+static int save(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, bool force_insert,
+                const mn__xset *xs, mn_err *err)
 {
     if (mn__model_setup(m, err) != MN_OK)
         return err ? err->code : MN_EINVAL;
@@ -534,6 +577,8 @@ int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fi
     bool adding = (h->flags & MN_OBJ_ADDING) != 0;
     if (adding && update_fields)
         return mn_err_set(err, MN_EINVAL, "Cannot force an update in save() with no primary key.");
+    if (adding && xs && xs->n)
+        return mn_err_set(err, MN_EINVAL, "%s: expressions can only be used to update, not to insert.", m->name);
     int rc;
     const char *loaded[MN__MAX_FIELDS + 1];
     if (h->deferred && h->deferred->mask && !adding) {
@@ -568,9 +613,11 @@ int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fi
             rc = do_insert(obj, m, db, a, err);
         } else {
             int64_t changed = 0;
-            rc = do_update(obj, m, db, update_fields, a, &changed, err);
+            rc = do_update(obj, m, db, update_fields, xs, a, &changed, err);
             if (rc == MN_OK && changed == 0) {
-                if (update_fields)
+                if (xs && xs->n)
+                    rc = mn_err_set(err, MN_ENOTFOUND, "%s matching query does not exist.", m->name);
+                else if (update_fields)
                     rc = mn_err_set(err, MN_ENOTFOUND, "Save with update_fields did not affect any rows.");
                 else {
                     created = true;
@@ -949,15 +996,8 @@ static bool valid_url(mn_str s)
 
 static bool valid_uuid(mn_str s)
 {
-    size_t hex = 0;
-    for (size_t i = 0; i < s.len; i++) {
-        if (isxdigit((unsigned char)s.ptr[i]))
-            hex++;
-        else if (s.ptr[i] != '-')
-            return false;
-    }
-    return hex == 32 && (s.len == 32 || (s.len == 36 && s.ptr[8] == '-' && s.ptr[13] == '-' && s.ptr[18] == '-' &&
-                                          s.ptr[23] == '-'));
+    char hex[32];
+    return mn__uuid_hex(s, hex);
 }
 
 static int add_error(mn_map *errors, mn_arena *a, const char *field, const char *msg, mn_err *err, int *first)
@@ -1111,7 +1151,7 @@ int mn_obj_full_clean(void *obj, mn_model *m, mn_arena *a, mn_map **errors_out, 
             }
         }
         if (v.type == MN_VALUE_STR && f->max_length > 0 && f->kind != MN_KIND_BINARY && f->kind != MN_KIND_TEXT &&
-            utf8_len(v.u.s) > (size_t)f->max_length) {
+            f->kind != MN_KIND_UUID && utf8_len(v.u.s) > (size_t)f->max_length) {
             snprintf(msg, sizeof msg, "Ensure this value has at most %d characters (it has %zu).", f->max_length,
                      utf8_len(v.u.s));
             add_error(errors, a, f->name, msg, err, &first);

@@ -6,6 +6,7 @@
 #include "manouche/queryset.h"
 #include "manouche/relation.h"
 #include "manouche/signal.h"
+#include "../db/rowstore.h"
 
 #define MN__MAX_FIELDS 64
 #define MN__MAX_M2M 16
@@ -91,10 +92,35 @@ typedef struct mn__rowplan {
  * untouched and its bit (dst - 1) is set in *gone. MN_OK, or the first
  * error. */
 int mn__row_store(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t *gone, mn_err *err);
+/* What a run of columns (plan pl, from column first) of the current row
+ * left to the ORM after the driver stored it (st): the texts it borrowed,
+ * copied out, and the cells of st->rest converted; the bit of a LEFT OUTER
+ * JOIN's instance without a row set in *g. MN_OK, or the first error. */
+int mn__row_finish(mn__rowplan *rp, const mn__coldec *pl, void *const *objs, mn_db_rows *rows, const mn_db_stored *st,
+                   size_t first, uint64_t *g, mn_err *err);
 /* mn_db_rows_next, then mn__row_store of the new row, in one call to the
- * driver, for a plan of at most 64 columns (rp->n <= 64). MN_OK (a row,
- * stored), MN_ENOTFOUND (no more rows: objs untouched), or the error. */
-int mn__row_next(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t *gone, mn_err *err);
+ * driver, for active rows and a plan of at most 64 columns (rp->n <= 64):
+ * inline, as it runs once a row. MN_OK (a row, stored), MN_ENOTFOUND (no
+ * more rows: objs untouched), or the error. */
+static inline int mn__row_next(mn__rowplan *rp, void *const *objs, mn_db_rows *rows, uint64_t *gone, mn_err *err)
+{
+    mn_db_cell cells[64];
+    mn_db_stored st;
+    st.cells = cells;
+    st.text = rp->text;
+    st.text_left = rp->text_left;
+    int rc = mn__rows_next_store(rows, rp->n, rp->plan, objs, &st, err);
+    if (rc != MN_OK)
+        return rc;
+    rp->text = st.text;
+    rp->text_left = st.text_left;
+    uint64_t g = 0;
+    if ((st.texts | st.rest) && (rc = mn__row_finish(rp, rp->plan, objs, rows, &st, 0, &g, err)) != MN_OK)
+        return rc;
+    rp->rows++;
+    *gone = g;
+    return MN_OK;
+}
 /* Sets member i from a value (to_python); strings copied into arena. */
 int mn__set_member(void *obj, mn_model *m, size_t i, mn_value v, mn_arena *arena, mn_err *err);
 /* Member i as a value (null when NULL); strings borrowed. */
@@ -124,8 +150,28 @@ void *mn__obj_alloc_many(mn_model *m, mn_arena *arena, size_t k);
 /* Sends a model signal. */
 int mn__send(mn_signal *sig, mn_model *m, void *obj, mn_arena *arena, bool created, const char *const *update_fields,
              mn_err *err);
+/* A UUID's 32 lowercase hex digits into hex, read as Python's
+ * uuid.UUID(hex=s) reads text ("urn:" and "uuid:" dropped, braces stripped
+ * from both ends, dashes dropped); false when s is no UUID. */
+bool mn__uuid_hex(mn_str s, char hex[32]);
 /* save() with Django's force_insert (create(), get_or_create()). */
 int mn__obj_save(void *obj, mn_model *m, mn_db *db, const char *const *update_fields, bool force_insert, mn_err *err);
+/* Fields of an existing instance's save() that take expressions
+ * (update_or_create()'s F() defaults), as Django's save() of an instance
+ * holding them: one UPDATE of every field, these written as their SQL, so
+ * an F() reads the row as it was before the statement. */
+typedef struct mn__xset {
+    const char *const *names;
+    const mn_value *vals;
+    size_t n;
+} mn__xset;
+/* save() of an existing instance with the expressions of xs (NULL: none).
+ * MN_ENOTFOUND when no row was updated (an expression cannot be inserted). */
+int mn__obj_save_exprs(void *obj, mn_model *m, mn_db *db, const mn__xset *xs, mn_err *err);
+/* The SQL and parameters of expression v written into field f of m in an
+ * UPDATE of m's table, in arena a. MN_OK, or an error code with err set. */
+int mn__update_expr_sql(mn_model *m, mn_value v, const mn_field *f, mn_db_engine eng, mn_arena *a, const char **sql,
+                        const mn_value **params, size_t *np, mn_err *err);
 /* The SQL of a condition with the values written as literals (DDL takes no
  * parameters): CHECK constraints, partial indexes. conds (an AND of
  * lookups) and tree (OR/NOT) may each be NULL; when both are given both

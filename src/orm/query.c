@@ -1025,6 +1025,8 @@ typedef struct comp {
     struct vjoin *vj;  /* values() over multi-valued paths: LEFT OUTER JOINs */
     size_t nvj;
     const struct comp *outer; /* the scope a relation's subquery sits in: F() names its fields */
+    bool save_prep;    /* values prepared as a save does (get_db_prep_save: decimals rounded): update(), DDL */
+    bool ddl;          /* a condition of DDL: its literals stay as they have always been written */
     mn_err *err;
     int rc;
 } comp;
@@ -1181,8 +1183,49 @@ static void put_json_rel(comp *c, const jref *j, const char *al, bool as_json);
 
 /* A plain value inside an expression: converted for the target field when
  * there is one, else sent as text/number. */
+/* A DecimalField's lookup value as Django 3.2 prepares it (get_prep_value,
+ * that is to_python): a Decimal as it is, an integer or text read as a
+ * Decimal, a float to max_digits significant digits; never rounded to
+ * decimal_places (only a save rounds), sent as str(Decimal). False when v
+ * is none of these or not a number: the field's conversion then words the
+ * error. */
+static bool decimal_lookup_value(comp *c, const mn_field *f, mn_value v, mn_value *out)
+{
+    mn_decimal d;
+    if (v.type == MN_VALUE_DECIMAL)
+        d = v.u.d;
+    else if (v.type == MN_VALUE_INT)
+        d = mn_decimal_from_i64(v.u.i);
+    else if (v.type == MN_VALUE_FLOAT) {
+        int prec = f->max_digits >= 1 && f->max_digits <= 38 ? f->max_digits : 28;
+        if (mn_decimal_from_double_prec(v.u.f, prec, &d) != MN_OK)
+            return false;
+    } else if (v.type == MN_VALUE_STR) {
+        if (mn_decimal_parse(v.u.s, &d, NULL) != MN_OK)
+            return false;
+    } else {
+        return false;
+    }
+    mn_buf b;
+    mn_buf_init(&b, c->a, 0);
+    if (mn_decimal_write(&b, d) != MN_OK || mn_buf_error(&b))
+        return false;
+    *out = mn_value_str(mn_buf_str(&b));
+    return true;
+}
+
 static void expr_param(comp *c, mn_value v, const mn_field *target)
 {
+    if (target && target->kind == MN_KIND_DECIMAL && v.type == MN_VALUE_DECIMAL && !c->ddl) {
+        /* Value(Decimal) in an expression: its DecimalField() output
+         * field has no decimal_places, nothing rounds it */
+        mn_value out;
+        if (decimal_lookup_value(c, target, v, &out))
+            param(c, out);
+        else
+            cfail(c, MN_ENOMEM, "out of memory");
+        return;
+    }
     if (target && v.type != MN_VALUE_NULL && !(target->kind == MN_KIND_DECIMAL && v.type != MN_VALUE_DECIMAL &&
                                                v.type != MN_VALUE_STR)) {
         mn_value out;
@@ -1476,6 +1519,15 @@ static void bin_operand(comp *c, const expr *e, const mn_field *t)
     if (e->kind != E_VALUE || !t || !int_kind(t->kind) ||
         (e->v.type != MN_VALUE_FLOAT && e->v.type != MN_VALUE_DECIMAL)) {
         compile_expr(c, e, t);
+        return;
+    }
+    mn_decimal d;
+    if (c->eng == MN_DB_POSTGRES && e->v.type == MN_VALUE_FLOAT && mn_decimal_from_double(e->v.u.f, &d) == MN_OK) {
+        /* psycopg2 writes a float as its repr, a numeric literal to
+         * PostgreSQL: stock + 1.5 is numeric 4.5, which an integer column
+         * rounds half away from zero (5) */
+        expr_param(c, mn_value_decimal(d), NULL);
+        put(c, "::numeric");
         return;
     }
     expr_param(c, e->v, NULL);
@@ -2037,26 +2089,16 @@ static int lookup_value(comp *c, const mn_field *f, mn_value v, mn_value *out)
                     (f->kind == MN_KIND_FOREIGNKEY && f->related && mn_model_nfields(f->related) &&
                      mn_model_pk(f->related)->kind != MN_KIND_UUID && mn_model_pk(f->related)->kind != MN_KIND_CHAR);
     if (f->kind == MN_KIND_UUID && v.type == MN_VALUE_STR) {
-        /* uuid.UUID(text): braces, "urn:uuid:" and dashes aside, 32 hex digits */
-        mn_str t = v.u.s;
-        if (t.len >= 9 && !strncasecmp(t.ptr, "urn:uuid:", 9))
-            t.ptr += 9, t.len -= 9;
-        size_t hex = 0;
-        bool ok = true;
-        for (size_t i = 0; i < t.len && ok; i++) {
-            char ch = t.ptr[i];
-            if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))
-                hex++;
-            else
-                ok = ch == '-' || ch == '{' || ch == '}';
-        }
-        if (!ok || hex != 32)
+        char hex[32];
+        if (!mn__uuid_hex(v.u.s, hex))
             return cfail(c, MN_EINVAL, "\xe2\x80\x9c%.*s\xe2\x80\x9d is not a valid UUID.", MN_STR_FMT(v.u.s));
     }
     /* an integer field compares against int(value), as Django's
      * get_prep_value does (compile_lookup rounds gte/lt up first) */
     if (int_kind && v.type == MN_VALUE_FLOAT && isfinite(v.u.f) && fabs(v.u.f) < 9.2e18)
         v = mn_value_int((int64_t)trunc(v.u.f));
+    if (f->kind == MN_KIND_DECIMAL && !c->save_prep && decimal_lookup_value(c, f, v, out))
+        return MN_OK;
     if (mn__to_db(f, v, c->eng, c->a, out, c->err) == MN_OK)
         return MN_OK;
     bool number = f->kind == MN_KIND_AUTO || f->kind == MN_KIND_BIGAUTO || f->kind == MN_KIND_SMALLINT ||
@@ -2094,6 +2136,67 @@ static void has_key_clause(comp *c, const char *lhs, mn_str key)
     }
 }
 
+/* "fk__id" / "fk__pk": a ForeignKey's own column, read without a join;
+ * the ForeignKey field, else NULL. */
+static const mn_field *fk_id_path(comp *c, const char *name)
+{
+    const char *sep = strstr(name, "__");
+    if (!sep)
+        return NULL;
+    char head[96];
+    snprintf(head, sizeof head, "%.*s", (int)(sep - name), name);
+    const mn_field *fk = mn_model_field_by_name(c->m, head);
+    if (!fk || fk->kind != MN_KIND_FOREIGNKEY || !fk->related)
+        return NULL;
+    const char *tail = sep + 2;
+    return !strcmp(tail, "pk") || (mn_model_nfields(fk->related) && !strcmp(tail, mn_model_pk(fk->related)->name))
+               ? fk
+               : NULL;
+}
+
+/* The first F() of e that needs a join (a field across a relation, other
+ * than a ForeignKey's id or a JSON key), or NULL. */
+static const char *joined_ref(comp *c, const expr *e)
+{
+    if (!e)
+        return NULL;
+    if (e->kind == E_BIN) {
+        const char *l = joined_ref(c, e->l);
+        return l ? l : joined_ref(c, e->r);
+    }
+    if (e->kind != E_F || !strstr(e->field, "__") || find_annot(c->qs, e->field) || fk_id_path(c, e->field))
+        return NULL;
+    char **parts;
+    size_t np;
+    mn_err *saved = c->err;
+    mn_err scratch = { 0 };
+    c->err = &scratch; /* only a probe: its failure is no error */
+    int rc = c->rc;
+    const mn_field *jf = json_key_ref(c, e->field, &parts, &np);
+    c->rc = rc;
+    c->err = saved;
+    return jf ? NULL : e->field;
+}
+
+/* A plain F() of a nullable column of this query's table: a field, or a
+ * ForeignKey's id written across it ("category__id", "category__pk"),
+ * which Django reads from the key column without a join. */
+static bool f_nullable_col(comp *c, mn_value v)
+{
+    if (!is_expr(v) || c->via_rel)
+        return false;
+    const expr *e = v.u.obj.ptr;
+    if (e->kind != E_F || find_annot(c->qs, e->field))
+        return false;
+    const char *sep = strstr(e->field, "__");
+    if (!sep) {
+        const mn_field *f = resolve_field(c, e->field);
+        return f && f->null;
+    }
+    const mn_field *fk = fk_id_path(c, e->field);
+    return fk && fk->null;
+}
+
 static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const char *lk, mn_value v, bool nullable,
                            bool json_key)
 {
@@ -2104,6 +2207,9 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
      * isnull and for an exact match against None, which is IS NULL. */
     bool null_exact = !json_key && v.type == MN_VALUE_NULL && (!strcmp(lk, "exact") || !strcmp(lk, "iexact"));
     bool guard = c->neg % 2 == 1 && nullable && strcmp(lk, "isnull") != 0 && !null_exact;
+    /* and so does a nullable column on the right (exclude(stock__lt=
+     * F("rating")) keeps the rows whose rating is NULL), as in Django */
+    bool rguard = c->neg % 2 == 1 && strcmp(lk, "isnull") != 0 && f_nullable_col(c, v);
     if (v.type == MN_VALUE_NULL && !json_key && strcmp(lk, "exact") != 0 && strcmp(lk, "iexact") != 0) {
         cfail(c, MN_EINVAL, "Cannot use None as a query value");
         return;
@@ -2125,7 +2231,7 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         }
         v = mn_value_list(chars);
     }
-    if (guard)
+    if (guard || rguard)
         put(c, "(");
     if (!strcmp(lk, "iexact") && v.type == MN_VALUE_NULL && !json_key) {
         { mn_buf_printf(s, "%s IS NULL", lhs); use_lhs(c, 1); }
@@ -2332,14 +2438,20 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
             cfail(c, MN_EINVAL, "the 'range' lookup needs a list of two values");
             return;
         }
-        mn_value lo, hi;
-        if (lookup_value(c, f, mn_list_get(v.u.list, 0), &lo) != MN_OK ||
-            lookup_value(c, f, mn_list_get(v.u.list, 1), &hi) != MN_OK)
-            return;
+        /* each bound a value or an expression (range=(F("weight"), 9)) */
+        mn_value b[2] = { mn_list_get(v.u.list, 0), mn_list_get(v.u.list, 1) }, p[2];
+        for (int i = 0; i < 2; i++)
+            if (!is_expr(b[i]) && lookup_value(c, f, b[i], &p[i]) != MN_OK)
+                return;
         { mn_buf_printf(s, "%s BETWEEN ", lhs); use_lhs(c, 1); }
-        param(c, lo);
-        put(c, " AND ");
-        param(c, hi);
+        for (int i = 0; i < 2; i++) {
+            if (i)
+                put(c, " AND ");
+            if (is_expr(b[i]))
+                compile_expr(c, b[i].u.obj.ptr, f);
+            else
+                param(c, p[i]);
+        }
     } else if (!strcmp(lk, "regex") || !strcmp(lk, "iregex")) {
         mn_str pat = text_of(c, v);
         bool ci = lk[0] == 'i';
@@ -2403,10 +2515,17 @@ static void compile_lookup(comp *c, const char *lhs, const mn_field *f, const ch
         }
     }
     if (guard && c->guard_col) {
-        mn_buf_printf(s, " AND %s IS NOT NULL)", c->guard_col);
+        mn_buf_printf(s, " AND %s IS NOT NULL", c->guard_col);
     } else if (guard) {
-        { mn_buf_printf(s, " AND %s IS NOT NULL)", lhs); use_lhs(c, 1); }
+        { mn_buf_printf(s, " AND %s IS NOT NULL", lhs); use_lhs(c, 1); }
     }
+    if (rguard) {
+        put(c, " AND ");
+        compile_expr(c, v.u.obj.ptr, f);
+        put(c, " IS NOT NULL");
+    }
+    if (guard || rguard)
+        put(c, ")");
 }
 
 static void run_lookup(comp *c, size_t np0, const char *lhs, const mn_field *f, const char *lk, mn_value v,
@@ -3551,6 +3670,23 @@ static void put_tref(comp *c, const tref *t, const char *al, bool selected)
     put_tref_on(c, t, lhs, selected);
 }
 
+/* The alias of the table compile_select joined for path (values() across
+ * a relation), or NULL when it joined none (the caller then joins its
+ * own). */
+static const char *joined_alias(comp *c, const char *path)
+{
+    if (!c->alias)
+        return NULL;
+    const mn_field *vf;
+    size_t nvj0 = c->nvj;
+    const char *al = vjoin_path(c, path, &vf);
+    if (c->nvj != nvj0) { /* not joined before: undo the join just made */
+        c->nvj = nvj0;
+        return NULL;
+    }
+    return al;
+}
+
 /* order_by("created__year"): false (nothing written) when name is no
  * tref. A path already joined by compile_select reads its joined table. */
 static bool order_transform(comp *c, const char *name)
@@ -3558,17 +3694,7 @@ static bool order_transform(comp *c, const char *name)
     tref t;
     if (!transform_ref(c, name, &t))
         return false;
-    const char *al = NULL;
-    if (t.path && c->alias) {
-        const mn_field *vf;
-        size_t nvj0 = c->nvj;
-        al = vjoin_path(c, t.path, &vf);
-        if (c->nvj != nvj0) {
-            c->nvj = nvj0;
-            al = NULL;
-        }
-    }
-    put_tref(c, &t, al, false);
+    put_tref(c, &t, t.path ? joined_alias(c, t.path) : NULL, false);
     return true;
 }
 
@@ -3622,17 +3748,7 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
     } else if (jrel) {
         /* order_by("category__meta__k"); a path compile_select joined
          * reads its joined table */
-        const char *al = NULL;
-        if (c->alias) {
-            const mn_field *vf;
-            size_t nvj0 = c->nvj;
-            al = vjoin_path(c, jr.path, &vf);
-            if (c->nvj != nvj0) {
-                c->nvj = nvj0;
-                al = NULL;
-            }
-        }
-        put_json_rel(c, &jr, al, false);
+        put_json_rel(c, &jr, joined_alias(c, jr.path), false);
     } else if (f) {
         put_col(c, f);
     } else if (sep && order_transform(c, name)) {
@@ -4219,11 +4335,18 @@ static mn_field_kind expr_kind(comp *c, const expr *e)
     case E_AGG:
         if (e->agg == AGG_COUNT)
             return MN_KIND_BIGINT;
+        mn_field_kind k = MN_KIND_FLOAT;
         if (e->arg) {
-            mn_field_kind k = expr_kind(c, e->arg);
-            return e->agg == AGG_AVG && k != MN_KIND_DECIMAL && k != MN_KIND_DURATION ? MN_KIND_FLOAT : k;
+            k = expr_kind(c, e->arg);
+        } else if (e->field && strcmp(e->field, "*") != 0) {
+            /* Sum("stock") is an IntegerField, Max("price") a DecimalField */
+            const mn_field *f = resolve_field(c, e->field);
+            if (!f && strstr(e->field, "__"))
+                f = path_field(c, e->field);
+            const annot *an = f ? NULL : find_annot(c->qs, e->field);
+            k = f ? f->kind : an ? expr_kind(c, an->e) : MN_KIND_FLOAT;
         }
-        return MN_KIND_FLOAT;
+        return e->agg == AGG_AVG && k != MN_KIND_DECIMAL && k != MN_KIND_DURATION ? MN_KIND_FLOAT : k;
     }
     return MN_KIND_FLOAT;
 }
@@ -4945,7 +5068,7 @@ static void join_obj_unalloc(sjoin *s)
 
 /* The joined instances of a row, allocated before it is read: objs[1 + j]
  * for join j (objs[0] is the row's own instance). */
-static int joins_alloc(comp *c, void **objs, mn_err *e)
+static inline int joins_alloc(comp *c, void **objs, mn_err *e)
 {
     for (size_t j = 0; j < c->nsj; j++)
         if (!(objs[1 + j] = join_obj_alloc(c, &c->sj[j])))
@@ -4956,7 +5079,7 @@ static int joins_alloc(comp *c, void **objs, mn_err *e)
 /* Puts the joined instances of the row just read into the accessor
  * caches. gone (bit j): join j is a LEFT OUTER JOIN that found no row, and
  * its instance goes back to its batch, untouched. */
-static int joins_cache(comp *c, void **objs, uint64_t gone, mn_err *e)
+static inline int joins_cache(comp *c, void **objs, uint64_t gone, mn_err *e)
 {
     for (size_t j = 0; j < c->nsj; j++) {
         sjoin *s = &c->sj[j];
@@ -5365,11 +5488,11 @@ static void **grow_items(mn_arena *arena, void **items, size_t *cap)
  * its annotations (cols, n: the selected columns), the joined instances
  * objs[1..] put into the accessor caches (gone: as joins_cache's), its
  * deferred fields (unloaded). MN_OK, or the error in e. */
-static int row_extras(mn_qs *qs, comp *c, const selcol *cols, size_t n, void **objs, uint64_t gone, uint64_t unloaded,
-                      mn_db_rows *rows, mn_err *e)
+static inline int row_extras(mn_qs *qs, comp *c, const selcol *cols, size_t n, void **objs, uint64_t gone,
+                             uint64_t unloaded, mn_db_rows *rows, mn_err *e)
 {
     int rc = MN_OK;
-    for (size_t i = 0; rc == MN_OK && qs->nannots && i < n; i++) {
+    for (size_t i = 0; qs->nannots && rc == MN_OK && i < n; i++) {
         if (cols[i].field < 0) {
             mn_value v;
             rc = annot_value(c, qs->annots[-cols[i].field - 1].e, rows, i, &v, e);
@@ -5965,6 +6088,35 @@ static void *first_of(mn_qs *qs, bool last, mn_err *err)
 void *mn_qs_first(mn_qs *qs, mn_err *err) { return first_of(qs, false, err); }
 void *mn_qs_last(mn_qs *qs, mn_err *err) { return first_of(qs, true, err); }
 
+/* The fields of this model that e's aggregates read, added to vf (no
+ * duplicates, at most cap). */
+static void agg_columns(comp *c, const expr *e, const char **vf, size_t *nv, size_t cap)
+{
+    if (!e)
+        return;
+    if (e->kind == E_BIN) {
+        agg_columns(c, e->l, vf, nv, cap);
+        agg_columns(c, e->r, vf, nv, cap);
+        return;
+    }
+    if (e->kind == E_AGG && e->arg) {
+        agg_columns(c, e->arg, vf, nv, cap);
+        return;
+    }
+    if ((e->kind != E_AGG && e->kind != E_F) || !e->field)
+        return;
+    const mn_field *f = resolve_field(c, e->field);
+    if (!f)
+        return;
+    for (size_t i = 0; i < *nv; i++) {
+        const mn_field *g = resolve_field(c, vf[i]);
+        if (g == f)
+            return;
+    }
+    if (*nv < cap)
+        vf[(*nv)++] = f->name;
+}
+
 mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
 {
     if (check_qs(qs, err) != MN_OK)
@@ -5989,7 +6141,7 @@ mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
             break;
         }
         if (!is_expr(v) || !has_agg(v.u.obj.ptr)) {
-            cfail(&c, MN_ETYPE, "%s is not an aggregate expression.", name);
+            cfail(&c, MN_ETYPE, "%s is not an aggregate expression", name);
             break;
         }
         names[n] = name;
@@ -6022,6 +6174,21 @@ mn_map *mn_qs_aggregate(mn_qs *qs, mn_err *err, ...)
         mn_qs inner = *qs;
         /* values("status").annotate(n=Count(..)): aggregate over its groups */
         inner.mode = c.agg_over_annots && qs->mode != MODE_OBJECTS ? qs->mode : MODE_OBJECTS;
+        if (!c.agg_over_annots && qs->mode != MODE_OBJECTS && qs->distinct) {
+            /* values("status").distinct(): Django's inner query selects the
+             * values and the aggregates' columns, DISTINCT over them all */
+            const char **vf = mn_arena_alloc(qs->arena, (qs->nvfields + 2 * MN__MAX_FIELDS) * sizeof *vf);
+            size_t nv = qs->nvfields;
+            if (vf) {
+                if (nv)
+                    memcpy(vf, qs->vfields, nv * sizeof *vf);
+                for (size_t i = 0; i < n; i++)
+                    agg_columns(&c, exprs[i], vf, &nv, qs->nvfields + 2 * MN__MAX_FIELDS);
+                inner.mode = qs->mode;
+                inner.vfields = vf;
+                inner.nvfields = nv;
+            }
+        }
         if (!c.agg_over_annots)
             inner.nannots = 0;
         comp ic = c;
@@ -6507,6 +6674,7 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
     mn_err e = { 0 };
     comp c;
     comp_init(&c, qs, mn_db_engine_of(db), &e);
+    c.save_prep = true;
     put(&c, "UPDATE ");
     mn__quote(&c.sql, qs->m->_rt->table);
     put(&c, " SET ");
@@ -6528,6 +6696,10 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
         if (is_expr(v) && has_agg(v.u.obj.ptr)) {
             cfail(&c, MN_EINVAL, "Aggregate functions are not allowed in this query (%s=%s).", name,
                   agg_repr(&c, v.u.obj.ptr));
+            break;
+        }
+        if (is_expr(v) && joined_ref(&c, v.u.obj.ptr)) {
+            cfail(&c, MN_EINVAL, "Joined field references are not permitted in this query");
             break;
         }
         if (is_expr(v)) {
@@ -6563,6 +6735,38 @@ int64_t mn_qs_update(mn_qs *qs, mn_err *err, ...)
     if (rc != MN_OK)
         return settle(qs, err, rc, &e);
     return mn_db_changes(db);
+}
+
+int mn__update_expr_sql(mn_model *m, mn_value v, const mn_field *f, mn_db_engine eng, mn_arena *a, const char **sql,
+                        const mn_value **params, size_t *np, mn_err *err)
+{
+    mn_qs *qs = mn_qs_all(m, a);
+    if (!qs)
+        return mn_err_set(err, MN_ENOMEM, "out of memory");
+    if (!is_expr(v))
+        return mn_err_set(err, MN_EINVAL, "%s.%s: not an expression", m->name, f->name);
+    mn_err e = { 0 };
+    comp c;
+    comp_init(&c, qs, eng, &e);
+    c.save_prep = true;
+    if (has_agg(v.u.obj.ptr))
+        cfail(&c, MN_EINVAL, "Aggregate functions are not allowed in this query (%s=%s).", f->name,
+              agg_repr(&c, v.u.obj.ptr));
+    else if (joined_ref(&c, v.u.obj.ptr))
+        cfail(&c, MN_EINVAL, "Joined field references are not permitted in this query");
+    else
+        compile_expr(&c, v.u.obj.ptr, f);
+    if (c.rc == MN_OK && mn_buf_error(&c.sql))
+        cfail(&c, MN_ENOMEM, "out of memory");
+    if (c.rc != MN_OK) {
+        if (err)
+            *err = e;
+        return c.rc;
+    }
+    *sql = mn_buf_cstr(&c.sql);
+    *params = c.params;
+    *np = c.np;
+    return MN_OK;
 }
 
 int64_t mn_qs_delete(mn_qs *qs, mn_map **per_model, mn_err *err)
@@ -6966,6 +7170,44 @@ static void *create_from(mn_qs *qs, va_list ap, mn_err *err)
     return obj;
 }
 
+/* update_or_create()'s match: the plain defaults are set on the instance,
+ * the expressions (F("stock") + 1) cannot live in a member: the one UPDATE
+ * of save() writes them as SQL, and the instance reads their results back
+ * (Django's instance keeps the expression objects). */
+static int update_found(mn_qs *qs, mn_db *db, void *obj, va_list ap, mn_err *err)
+{
+    const char *xnames[MN__MAX_FIELDS + 1];
+    mn_value xvals[MN__MAX_FIELDS];
+    size_t nx = 0;
+    int rc = MN_OK;
+    const char *name;
+    while (rc == MN_OK && (name = va_arg(ap, const char *)) != NULL) {
+        mn_value v = va_arg(ap, mn_value);
+        if (!is_expr(v)) {
+            rc = mn_obj_set(obj, qs->m, name, v, qs->arena, err);
+            continue;
+        }
+        const mn_field *f = mn_model_field_by_name(qs->m, name);
+        if (!f)
+            return mn_err_set(err, MN_EINVAL, "Invalid field name(s) for model %s: '%s'.", qs->m->name, name);
+        size_t k = 0;
+        while (k < nx && strcmp(xnames[k], f->name))
+            k++;
+        if (k == MN__MAX_FIELDS)
+            return mn_err_set(err, MN_ELIMIT, "%s: more than %d expressions", qs->m->name, MN__MAX_FIELDS);
+        xnames[k] = f->name; /* a later default replaces an earlier one, as in a dict */
+        xvals[k] = v;
+        nx += k == nx;
+    }
+    if (rc != MN_OK)
+        return rc;
+    mn__xset xs = { xnames, xvals, nx };
+    if ((rc = mn__obj_save_exprs(obj, qs->m, db, &xs, err)) != MN_OK || !nx)
+        return rc;
+    xnames[nx] = NULL;
+    return mn_obj_refresh_fields(obj, qs->m, db, xnames, qs->arena, err);
+}
+
 static void *get_or_create(mn_qs *qs, bool *created, mn_err *err, bool update, va_list ap)
 {
     *created = false;
@@ -6975,42 +7217,31 @@ static void *get_or_create(mn_qs *qs, bool *created, mn_err *err, bool update, v
     if (!db)
         return NULL;
     mn_err e = { 0 };
-    void *obj = mn_qs_get(qs, &e);
-    if (obj) {
-        if (!update)
-            return obj;
-        /* plain defaults are set on the instance and saved; expressions
-         * (F("stock") + 1) cannot live in a member: they go to an UPDATE
-         * of the row, and the instance reads their results back */
-        const char *xnames[MN__MAX_FIELDS + 1];
-        mn_value xvals[MN__MAX_FIELDS];
-        size_t nx = 0;
-        int rc = MN_OK;
+    void *obj;
+    if (update) {
+        /* Django: with transaction.atomic(): select_for_update()
+         * .get_or_create(), then one save() of the instance it got */
+        if (mn_db_begin(db, err) != MN_OK)
+            return NULL;
         va_list cp;
         va_copy(cp, ap);
-        const char *name;
-        while (rc == MN_OK && (name = va_arg(cp, const char *)) != NULL) {
-            mn_value v = va_arg(cp, mn_value);
-            if (is_expr(v) && nx < MN__MAX_FIELDS)
-                xnames[nx] = name, xvals[nx++] = v;
-            else
-                rc = mn_obj_set(obj, qs->m, name, v, qs->arena, err);
-        }
+        obj = get_or_create(mn_qs_select_for_update(qs), created, err, false, cp);
         va_end(cp);
-        if (rc == MN_OK)
-            rc = mn_obj_save(obj, qs->m, db, NULL, err);
-        if (rc == MN_OK && nx) {
-            mn_qs *row = mn_qs_filter(mn_qs_using(mn_qs_all(qs->m, qs->arena), db), "pk",
-                                      mn__member_value(obj, qs->m, (size_t)qs->m->_rt->pk));
-            for (size_t i = 0; rc == MN_OK && i < nx; i++)
-                if (mn_qs_update(row, err, xnames[i], xvals[i], NULL) < 0)
-                    rc = err && err->code ? err->code : MN_EINVAL;
-            xnames[nx] = NULL;
-            if (rc == MN_OK)
-                rc = mn_obj_refresh_fields(obj, qs->m, db, xnames, qs->arena, err);
+        int rc = obj ? MN_OK : err && err->code ? err->code : MN_EINVAL;
+        if (obj && !*created) {
+            va_copy(cp, ap);
+            rc = update_found(qs, db, obj, cp, err);
+            va_end(cp);
         }
-        return rc == MN_OK ? obj : NULL;
+        if (rc == MN_OK && (rc = mn_db_commit(db, err)) == MN_OK)
+            return obj;
+        mn_db_rollback(db, NULL);
+        *created = false;
+        return NULL;
     }
+    obj = mn_qs_get(qs, &e);
+    if (obj)
+        return obj;
     if (e.code != MN_ENOTFOUND) {
         if (err)
             *err = e;
@@ -7155,6 +7386,7 @@ const char *mn__cond_sql(mn_model *m, const mn_cond *conds, const mn_qc *tree, m
     mn_err e = { 0 };
     comp c;
     comp_init(&c, qs, eng, &e);
+    c.save_prep = c.ddl = true; /* the literals DDL has always had ('0.00') */
     compile_q(&c, qs->where);
     if (c.rc != MN_OK || mn_buf_error(&c.sql)) {
         mn_err_set(err, c.rc ? c.rc : MN_ENOMEM, "%s: %s", m->name, c.rc ? e.msg : "out of memory");

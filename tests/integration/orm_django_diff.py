@@ -334,6 +334,8 @@ def run_action(M, qs, act):
     if name in ("get_or_create", "update_or_create"):
         o, created = getattr(qs, name)(defaults={k: dec(x) for k, x in (a[1] or {}).items()},
                                        **{k: dec(x) for k, x in (a[0] or {}).items()})
+        if a[2] is not None:  # the instance's values afterwards
+            return [o.pk, created, [o.pk] + [getattr(o, f) for f in a[2]]]
         return [o.pk, created]
     if name == "create":
         return qs.create(**{k: dec(x) for k, x in a[0].items()}).pk

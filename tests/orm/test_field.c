@@ -1,5 +1,6 @@
 /* Field descriptors and conversions (src/orm/field.c). */
 #include <ctype.h>
+#include <math.h>
 #include "shop.h"
 
 TestSuite(field, .init = shop_setup, .fini = shop_teardown);
@@ -94,7 +95,11 @@ Test(field, conversions_like_to_python)
     cr_assert_eq(mn_obj_set(o, &order_item_model, "when", mn_value_cstr("25:00"), A, &err), MN_EINVAL);
     cr_assert_eq(mn_obj_set(o, &order_item_model, "when", mn_value_cstr("07:05:09.5"), A, &err), MN_OK);
     cr_assert_eq(o->when.usec, 500000);
-    cr_assert_eq(mn_obj_set(o, &order_item_model, "qty", mn_value_float(1.5), A, &err), MN_EINVAL);
+    /* IntegerField.to_python is int(value): a float is truncated, NaN refused */
+    cr_assert_eq(mn_obj_set(o, &order_item_model, "qty", mn_value_float(-1.5), A, &err), MN_OK, "%s", err.msg);
+    cr_assert_eq(o->qty, -1);
+    cr_assert_eq(mn_obj_set(o, &order_item_model, "qty", mn_value_float(NAN), A, &err), MN_EINVAL);
+    cr_assert_str_eq(err.msg, "\xe2\x80\x9cnan\xe2\x80\x9d value must be an integer.");
     /* strings are copied: the source may go away */
     char buf[8] = "abc";
     cr_assert_eq(mn_obj_set(o, &order_item_model, "code", mn_value_cstr(buf), A, &err), MN_OK);
@@ -356,4 +361,45 @@ Test(field, a_zero_decimal_is_zero_bytes)
     cr_assert_eq(z.hi, bytes.hi);
     cr_assert_eq(z.scale, bytes.scale);
     cr_assert_eq(mn_decimal_cmp(bytes, z), 0);
+}
+
+/* What a save sends, as Django's get_db_prep_value: a UUID in any of
+ * uuid.UUID()'s spellings is stored in the one form of each backend, text
+ * that is no UUID is refused; an empty IP address is NULL. */
+Test(field, uuid_and_ip_values_prepared_for_the_database)
+{
+    mn_err err = { 0 };
+    const char *forms[] = { "urn:uuid:12345678-1234-5678-1234-567812345678", "{12345678-1234-5678-1234-567812345678}",
+                            "12345678123456781234567812345678", "12345678-1234-5678-1234-567812345678" };
+    for (size_t i = 0; i < 4; i++) {
+        sample *s = mn_model_new(&sample_model, A, &err);
+        cr_assert_not_null(s, "%s", err.msg);
+        cr_assert_eq(mn_obj_set(s, &sample_model, "uuid", mn_value_cstr(forms[i]), A, &err), MN_OK, "%s", err.msg);
+        cr_assert_eq(mn_obj_set(s, &sample_model, "ip", mn_value_cstr(""), A, &err), MN_OK, "%s", err.msg);
+        cr_assert_eq(mn_obj_save(s, &sample_model, NULL, NULL, &err), MN_OK, "%s: %s", forms[i], err.msg);
+        sample *r = mn_qs_get(mn_qs_filter(mn_qs_all(&sample_model, A), "pk", mn_value_int(s->id)), &err);
+        cr_assert_not_null(r, "%s", err.msg);
+        cr_assert(mn_str_eq_cstr(r->uuid, "12345678-1234-5678-1234-567812345678"), "%s", forms[i]);
+        cr_assert(mn_obj_is_null(r, &sample_model, "ip"), "'' is stored as NULL");
+    }
+    mn_value stored;
+    cr_assert_eq(mn_db_query_value(DB, "SELECT uuid FROM samples LIMIT 1", NULL, 0, A, &stored, &err), MN_OK, "%s",
+                 err.msg);
+    cr_assert_eq(stored.u.s.len, is_pg() ? 36 : 32);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&sample_model, A), "uuid",
+                                          mn_value_cstr("urn:uuid:12345678-1234-5678-1234-567812345678")),
+                             &err),
+                 4, "%s", err.msg);
+    const char *bad[] = { "nope", "12345678-1234-5678-1234-5678123456789", "" };
+    for (size_t i = 0; i < 3; i++) {
+        sample *s = mn_model_new(&sample_model, A, &err);
+        cr_assert_eq(mn_obj_set(s, &sample_model, "uuid", mn_value_cstr(bad[i]), A, &err), MN_OK, "%s", err.msg);
+        err = (mn_err){ 0 };
+        cr_assert_neq(mn_obj_save(s, &sample_model, NULL, NULL, &err), MN_OK, "%s", bad[i]);
+        cr_assert(strstr(err.msg, "is not a valid UUID."), "%s", err.msg);
+    }
+    err = (mn_err){ 0 };
+    cr_assert_lt(mn_qs_update(mn_qs_all(&sample_model, A), &err, "uuid", mn_value_cstr("nope"), NULL), 0);
+    cr_assert(strstr(err.msg, "\xe2\x80\x9cnope\xe2\x80\x9d is not a valid UUID."), "%s", err.msg);
+    cr_assert_eq(mn_qs_count(mn_qs_filter(mn_qs_all(&sample_model, A), "uuid__isnull", mn_value_bool(false)), &err), 4);
 }

@@ -436,7 +436,7 @@ Test(qs, aggregate_and_annotate)
     cr_assert_eq(mn_map_get_cstr(agg, "max_double").type, MN_VALUE_INT);
     cr_assert_eq(mn_map_get_cstr(agg, "max_double").u.i, 24);
     cr_assert_null(mn_qs_aggregate(all(), &err, "x", mn_f(A, "price"), NULL));
-    cr_assert_str_eq(err.msg, "x is not an aggregate expression.");
+    cr_assert_str_eq(err.msg, "x is not an aggregate expression");
     /* annotate with an F expression */
     mn_qs *qs = mn_qs_order_by(mn_qs_annotate(all(), "value", mn_expr_mul(A, mn_f(A, "price"), mn_f(A, "stock")), NULL),
                                "-value", NULL);
@@ -2510,4 +2510,80 @@ Test(qs, values_of_another_storage_class_take_the_general_path)
     cr_assert_eq(t->pos, 12, "a blob of digits reads as its number");
     cr_assert_str_eq(decimal_text(t->amount), "3.0000000000");
     cr_assert(mn_obj_is_null(t, &sample_model, "uuid"));
+}
+
+/* A DecimalField's lookup value is compared as given (Django 3.2's
+ * get_prep_value); only a saved value is rounded to decimal_places. */
+Test(qs, decimal_lookup_values_are_not_rounded)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(count_where("price", dec("19.991")), 0);
+    cr_assert_eq(count_where("price", dec("19.990")), 1);
+    cr_assert_eq(count_where("price__lt", dec("19.994")), 1, "19.99 < 19.994");
+    cr_assert_eq(count_where("price__gte", dec("19.995")), 5);
+    cr_assert_eq(count_where("price__lt", mn_value_float(19.994)), 1);
+    cr_assert_eq(count_where("price", mn_value_cstr("19.991")), 0);
+    cr_assert_eq(count_where("price__lt", dec("123456789012.5")), 6, "beyond max_digits: no error");
+    cr_assert_eq(count_where("price", dec("2.5E+2")), 1);
+    cr_assert_eq(count_where("price__lt", mn_expr_add(A, mn_f(A, "price"), dec("0.001"))), 6);
+    cr_assert_lt(mn_qs_count(mn_qs_filter(all(), "price", mn_value_cstr("abc")), &err), 0);
+    cr_assert(strstr(err.msg, "must be a decimal number"), "%s", err.msg);
+    /* update() rounds as a save does */
+    cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err, "price", dec("9.999"), NULL), 1,
+                 "%s", err.msg);
+    cr_assert_eq(count_where("price", dec("10")), 1);
+}
+
+/* update_or_create() with expressions: Django's one save() of the found
+ * instance, in a transaction. All fields go in one UPDATE, so an F() reads
+ * the row as it was; the instance holds the results read back. */
+Test(qs, update_or_create_expressions_in_one_update)
+{
+    mn_err err = { 0 };
+    bool created = true;
+    mn_db_log_enable(DB, true);
+    mn_db_log_clear(DB);
+    product *p = mn_qs_update_or_create(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &created, &err, "stock",
+                                        mn_expr_add(A, mn_f(A, "stock"), mn_value_int(1)), "rating",
+                                        mn_expr_sub(A, mn_f(A, "stock"), mn_value_int(10)),
+                                        "price", mn_expr_mul(A, mn_f(A, "price"), mn_value_int(2)), "description",
+                                        mn_value_cstr("updated"), NULL);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert(!created);
+    size_t updates = 0;
+    for (size_t i = 0; i < mn_db_log_count(DB); i++)
+        updates += strncmp(mn_db_log_entry(DB, i)->sql, "UPDATE", 6) == 0;
+    mn_db_log_enable(DB, false);
+    cr_assert_eq(updates, 1, "one UPDATE for values and expressions");
+    cr_assert_eq(p->stock, 13);
+    cr_assert_float_eq(p->rating, 2.0, 1e-9, "F(stock) before the UPDATE");
+    cr_assert_str_eq(decimal_text(p->price), "90.00");
+    cr_assert(mn_str_eq_cstr(p->description, "updated"));
+    product *again = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    cr_assert_not_null(again, "%s", err.msg);
+    cr_assert_eq(again->stock, 13);
+    cr_assert_float_eq(again->rating, 2.0, 1e-9);
+    cr_assert(mn_str_eq_cstr(again->description, "updated"));
+    /* two fields reading each other see the old row */
+    p = mn_qs_update_or_create(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &created, &err, "stock",
+                               mn_f(A, "rating"), "rating", mn_expr_sub(A, mn_f(A, "stock"), mn_value_int(10)), NULL);
+    cr_assert_not_null(p, "%s", err.msg);
+    cr_assert_eq(p->stock, 2);
+    cr_assert_float_eq(p->rating, 3.0, 1e-9);
+    /* a failing expression rolls the plain defaults back too */
+    p = mn_qs_update_or_create(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &created, &err, "description",
+                               mn_value_cstr("lost"), "stock", mn_f(A, "nope"), NULL);
+    cr_assert_null(p);
+    cr_assert(strstr(err.msg, "Cannot resolve keyword 'nope' into field"), "%s", err.msg);
+    again = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
+    cr_assert_not_null(again, "%s", err.msg);
+    cr_assert(mn_str_eq_cstr(again->description, "updated"));
+    cr_assert_eq(mn_db_depth(DB), 0, "the transaction ended");
+    /* creating with an expression is Django's error, and nothing is left */
+    err = (mn_err){ 0 };
+    cr_assert_null(mn_qs_update_or_create(mn_qs_filter(all(), "name", mn_value_cstr("Stool")), &created, &err, "stock",
+                                          mn_expr_add(A, mn_f(A, "stock"), mn_value_int(1)), NULL));
+    cr_assert(strstr(err.msg, "F() expressions can only be used to update, not to insert."), "%s", err.msg);
+    cr_assert_eq(count_where("name", mn_value_cstr("Stool")), 0);
+    cr_assert_eq(mn_db_depth(DB), 0);
 }
