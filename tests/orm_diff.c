@@ -376,6 +376,11 @@ static mn_qs *apply(mn_qs *qs, mn_value op)
         unsigned flags = !strcmp(how, "flat") ? MN_QS_FLAT : !strcmp(how, "named") ? MN_QS_NAMED : 0;
         return mn_qs_values_list(qs, flags, N8(n));
     }
+    if (!strcmp(name, "dates") || !strcmp(name, "datetimes")) {
+        mn_value a3 = mn_list_len(op.u.list) > 3 ? mn_list_get(op.u.list, 3) : mn_value_null();
+        return (name[5] ? mn_qs_datetimes : mn_qs_dates)(qs, cstr(a1), cstr(a2),
+                                                          a3.type == MN_VALUE_STR ? cstr(a3) : NULL);
+    }
     if (!strcmp(name, "only")) {
         names8 n = names_of(a1);
         return mn_qs_only(qs, N8(n));

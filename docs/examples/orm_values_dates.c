@@ -1,5 +1,6 @@
 /* docs/querysets.md: date and time transforms in values(), values_list(),
- * order_by(), F() and aggregates, read in the current time zone. */
+ * order_by(), F() and aggregates, read in the current time zone; dates() and
+ * datetimes(). */
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
@@ -83,6 +84,26 @@ int main(void)
     assert(o && mn_obj_annotation(o, &order_model, "hour").u.i == 21);
     mn_map *agg = mn_qs_aggregate(mn_qs_all(&order_model, a), &err, "last", mn_max(a, "shipped__month"), NULL);
     assert(agg && mn_map_get_cstr(agg, "last").u.i == 7);
+
+    /* Order.objects.dates("placed", "month", order="DESC"): distinct first days */
+    rows = mn_qs_rows(mn_qs_dates(mn_qs_all(&order_model, a), "placed", "month", "DESC"));
+    assert(rows && mn_list_len(rows) == 3);
+    mn_value m0 = mn_list_get(rows, 0), m2 = mn_list_get(rows, 2);
+    assert(m0.type == MN_VALUE_DATE && m0.u.date.year == 2024 && m0.u.date.month == 7 && m0.u.date.day == 1);
+    assert(m2.u.date.year == 2023 && m2.u.date.month == 12); /* Chicago's calendar */
+    /* dates("shipped", "week"): Mondays; null dates are left out */
+    rows = mn_qs_rows(mn_qs_dates(mn_qs_all(&order_model, a), "shipped", "week", NULL));
+    assert(rows && mn_list_len(rows) == 2 && mn_list_get(rows, 0).u.date.day == 1); /* Monday 1 January 2024 */
+    /* Order.objects.datetimes("placed", "hour"): aware, in Chicago */
+    rows = mn_qs_rows(mn_qs_datetimes(mn_qs_all(&order_model, a), "placed", "hour", NULL));
+    assert(rows && mn_list_len(rows) == 3);
+    mn_date hd;
+    mn_time ht;
+    mn_datetime_fields(mn_list_get(rows, 2).u.dt, &hd, &ht); /* 16:30 UTC is 11:30 in Chicago */
+    assert(hd.month == 7 && hd.day == 4 && ht.hour == 11 && ht.minute == 0);
+    qs = mn_qs_dates(mn_qs_all(&order_model, a), "placed", "hour", NULL);
+    assert(!mn_qs_rows(qs));
+    assert(!strcmp(mn_qs_error(qs)->msg, "'kind' must be one of 'year', 'month', 'week', or 'day'."));
 
     /* a name that is no transform: Django's error */
     qs = mn_qs_values(mn_qs_all(&order_model, a), "placed__yaer", NULL);

@@ -102,6 +102,25 @@ mn_qs *mn_qs_values(mn_qs *qs, ...);
  * themselves (one field only), MN_QS_NAMED maps (named tuples). */
 enum { MN_QS_FLAT = 1, MN_QS_NAMED = 2 };
 mn_qs *mn_qs_values_list(mn_qs *qs, unsigned flags, ...);
+/* dates(field, kind, order): the distinct dates of a DateField or
+ * DateTimeField (a relation path may lead to it: "product__created"),
+ * each truncated to kind ("year", "month", "week": its Monday, "day") on
+ * the current time zone's calendar, null values left out, ordered
+ * "ASC" (order NULL) or "DESC". A QuerySet of flat values_list rows
+ * (MN_VALUE_DATE); count(), slicing and filter() apply. Errors (recorded
+ * in the QuerySet, as Django words them): "'kind' must be one of 'year',
+ * 'month', 'week', or 'day'.", "'order' must be either 'ASC' or 'DESC'.",
+ * "'name' isn't a DateField, TimeField, or DateTimeField.", an unknown
+ * name's "Cannot resolve keyword". Lives in qs's arena; not thread-safe. */
+mn_qs *mn_qs_dates(mn_qs *qs, const char *field, const char *kind, const char *order);
+/* datetimes(field, kind, order): the same for a DateTimeField, truncated
+ * to "year", "month", "week", "day", "hour", "minute" or "second" on the
+ * current zone's wall clock; MN_VALUE_DATETIME values in that zone (a
+ * truncated time the zone skips or repeats fails, as Django's is_dst=None).
+ * Kind error: "'kind' must be one of 'year', 'month', 'week', 'day',
+ * 'hour', 'minute', or 'second'."; a DateField: "Cannot truncate DateField
+ * 'x' to DateTimeField. ". */
+mn_qs *mn_qs_datetimes(mn_qs *qs, const char *field, const char *kind, const char *order);
 /* only(...) / defer(...): the other / these fields are not loaded (the
  * primary key always is). They are deferred: the members hold zero until
  * loaded, which mn_obj_get does on access (one query per field, as

@@ -89,6 +89,37 @@ static void localtime_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
+/* mn_aware(text, zone): a wall-clock datetime of zone as the stored UTC
+ * text (datetimes()' truncated local times); a time the zone skips or
+ * repeats is an error, as Django's make_aware (pytz, is_dst=None). */
+static void aware_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    mn_datetime naive, dt;
+    mn_err err = { 0 };
+    mn_str text = mn_str_make((const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]));
+    const mn_tz *zone = mn_tz_get((const char *)sqlite3_value_text(argv[1]), NULL);
+    if (!zone || mn_datetime_parse(text, &naive, NULL) != MN_OK) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (mn_datetime_make_aware(naive, zone, MN_IS_DST_NONE, &dt, &err) != MN_OK ||
+        mn_datetime_make_naive(dt, mn_tz_utc(), &naive, &err) != MN_OK) {
+        sqlite3_result_error(ctx, err.msg, -1);
+        return;
+    }
+    char out[64];
+    mn_date d;
+    mn_time t;
+    mn_datetime_fields(naive, &d, &t);
+    snprintf(out, sizeof out, "%04d-%02d-%02d %02d:%02d:%02d", (int)d.year, d.month, d.day, t.hour, t.minute, t.second);
+    sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
 /* Date arithmetic for SQLite, which stores dates and datetimes as text and
  * durations as microseconds: Django's own functions, under Django's names
  * so that schemas and queries of either work on the same file.
@@ -221,6 +252,9 @@ static int regexp_init(sqlite3 *db, char **errmsg, const struct sqlite3_api_rout
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "django_format_dtdelta", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                         dtdelta_fn, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "mn_aware", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, aware_fn, NULL,
+                                        NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "mn_time_of", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, time_of_fn,
                                         NULL, NULL, NULL);
@@ -453,6 +487,9 @@ struct mn_qs {
     size_t vannots; /* annotations made before values(): only those named are selected */
     const char **gvals; /* values(a).annotate(Count).values(b): the groups stay a's, as in Django */
     size_t ngvals;
+    const char *dates_field; /* dates(field, kind): its one column, "datefield" */
+    const char *dates_kind;
+    bool dates_dt;           /* datetimes(): truncated datetimes, "datetimefield" */
     uint64_t load; /* only()/defer(): bit i set when field i is loaded */
     bool load_only; /* only() was called: load is its set (else every field but defer()'s) */
     annot *annots;
@@ -796,6 +833,69 @@ mn_qs *mn_qs_values_list(mn_qs *qs, unsigned flags, ...)
     mn_qs *c = set_values(qs, MODE_VALUES_LIST, flags, ap);
     va_end(ap);
     return c;
+}
+
+static mn_qs *dates_qs(mn_qs *qs, const char *field, const char *kind, const char *order, bool dt)
+{
+    if (!qs)
+        return NULL;
+    static const char *const kinds[] = { "year", "month", "week", "day", "hour", "minute", "second", NULL };
+    if (!order)
+        order = "ASC";
+    mn_qs *c = clone(qs);
+    if (!c)
+        return NULL;
+    bool known = false;
+    for (size_t i = 0; kind && kinds[i] && (dt || i < 4) && !known; i++)
+        known = !strcmp(kinds[i], kind);
+    if (!field || !known) {
+        qs_fail(c, MN_EINVAL, dt ? "'kind' must be one of 'year', 'month', 'week', 'day', 'hour', 'minute', or 'second'."
+                                 : "'kind' must be one of 'year', 'month', 'week', or 'day'.");
+        return c;
+    }
+    if (strcmp(order, "ASC") != 0 && strcmp(order, "DESC") != 0) {
+        qs_fail(c, MN_EINVAL, "'order' must be either 'ASC' or 'DESC'.");
+        return c;
+    }
+    /* Django: annotate(datefield=Trunc(field, kind), plain_field=F(field))
+     * .values_list("datefield", flat=True).distinct()
+     * .filter(plain_field__isnull=False).order_by(["-"]"datefield") */
+    c = mn_qs_filter(c, mn_arena_sprintf(c->arena, "%s__isnull", field), mn_value_bool(false));
+    if (!c || c->err)
+        return c;
+    c->mode = MODE_VALUES_LIST;
+    c->vflags = MN_QS_FLAT;
+    static const char *datefield[] = { "datefield", NULL }, *datetimefield[] = { "datetimefield", NULL };
+    c->vfields = dt ? datetimefield : datefield;
+    c->nvfields = 1;
+    c->vannots = c->nannots;
+    c->gvals = NULL;
+    c->ngvals = 0;
+    c->dates_field = mn_arena_strdup(c->arena, field);
+    c->dates_kind = kind;
+    c->dates_dt = dt;
+    c->distinct = true;
+    const char **ord = mn_arena_alloc(c->arena, 2 * sizeof *ord);
+    if (!ord || !c->dates_field) {
+        qs_fail(c, MN_ENOMEM, "out of memory");
+        return c;
+    }
+    ord[0] = strcmp(order, "DESC") == 0 ? (dt ? "-datetimefield" : "-datefield") : c->vfields[0];
+    ord[1] = NULL;
+    c->order = ord;
+    c->order_set = true;
+    c->reversed = false;
+    return c;
+}
+
+mn_qs *mn_qs_dates(mn_qs *qs, const char *field, const char *kind, const char *order)
+{
+    return dates_qs(qs, field, kind, order, false);
+}
+
+mn_qs *mn_qs_datetimes(mn_qs *qs, const char *field, const char *kind, const char *order)
+{
+    return dates_qs(qs, field, kind, order, true);
 }
 
 static mn_qs *only_defer(mn_qs *qs, bool only, va_list ap)
@@ -1726,6 +1826,56 @@ static void put_transform(comp *c, const char *tr, const char *lhs, const mn_fie
             cfail(c, MN_ENOMEM, "out of memory");
             return;
         }
+    }
+    if (!strncmp(tr, "dttrunc_", 8)) {
+        /* datetimes(): the local wall clock truncated, as the UTC instant
+         * it names in the zone (read back in the zone: run_select) */
+        static const char *const fmt[] = { "year", "%%Y-01-01 00:00:00", "month", "%%Y-%%m-01 00:00:00",
+                                           "day", "%%Y-%%m-%%d 00:00:00", "hour", "%%Y-%%m-%%d %%H:00:00",
+                                           "minute", "%%Y-%%m-%%d %%H:%%M:00",
+                                           "second", "%%Y-%%m-%%d %%H:%%M:%%S", NULL };
+        const char *k = tr + 8;
+        const char *zone = mn_tz_name(mn_tz_current());
+        bool utc = !strcmp(zone, "UTC");
+        if (pg) {
+            mn_buf_printf(&c->sql, "(DATE_TRUNC('%s', %s) AT TIME ZONE ", k, lhs);
+            if (utc)
+                put(c, "'UTC'");
+            else
+                param(c, mn_value_cstr(zone));
+            put(c, ")");
+            return;
+        }
+        put(c, utc ? "(" : "mn_aware(");
+        if (!strcmp(k, "week")) {
+            mn_buf_printf(&c->sql, "date(%s, '-6 days', 'weekday 1') || ' 00:00:00'", lhs);
+        } else {
+            for (size_t i = 0; fmt[i]; i += 2)
+                if (!strcmp(fmt[i], k))
+                    mn_buf_printf(&c->sql, "strftime('%s', %s)", fmt[i + 1], lhs);
+        }
+        if (!utc) {
+            put(c, ", ");
+            param(c, mn_value_cstr(zone));
+        }
+        put(c, ")");
+        return;
+    }
+    if (!strncmp(tr, "trunc_", 6)) {
+        /* dates(): the first day of the year, month, ISO week (Monday) or
+         * the day itself; SQLite moves back 6 days, then on to a Monday */
+        const char *k = tr + 6;
+        if (pg)
+            mn_buf_printf(&c->sql, "CAST(DATE_TRUNC('%s', CAST(%s AS timestamp)) AS date)", k, lhs);
+        else if (!strcmp(k, "year"))
+            mn_buf_printf(&c->sql, "strftime('%%%%Y-01-01', %s)", lhs);
+        else if (!strcmp(k, "month"))
+            mn_buf_printf(&c->sql, "strftime('%%%%Y-%%%%m-01', %s)", lhs);
+        else if (!strcmp(k, "week"))
+            mn_buf_printf(&c->sql, "date(%s, '-6 days', 'weekday 1')", lhs);
+        else
+            mn_buf_printf(&c->sql, "date(%s)", lhs);
+        return;
     }
     if (!strcmp(tr, "date")) {
         if (pg)
@@ -3823,7 +3973,7 @@ static void compile_order_item(comp *c, const char *name, bool desc, bool revers
             jsel = &c->sel[i];
     /* values("created__year").order_by("created__year"): the selected
      * column by its name too (PostgreSQL's GROUP BY and DISTINCT) */
-    for (size_t i = 0; !f && sep && !jf && !c->ord_select && i < c->nsel; i++)
+    for (size_t i = 0; !f && !jf && !c->ord_select && i < c->nsel; i++)
         if ((c->sel[i].tr || c->sel[i].jr) && !strcmp(c->sel[i].key, name))
             jsel = &c->sel[i];
     jref jr;
@@ -3987,6 +4137,57 @@ static bool values_json_rel(comp *c, const char *name, selcol *col)
     return true;
 }
 
+/* dates("created", "month"): the field truncated to the kind's first day
+ * (a DateTimeField on the current time zone's calendar), as "datefield". */
+static bool dates_column(comp *c, selcol *col)
+{
+    const char *name = c->qs->dates_field;
+    const mn_field *f;
+    tref *t = mn_arena_calloc(c->a, 1, sizeof *t);
+    mn_field *out = mn_arena_calloc(c->a, 1, sizeof *out);
+    char **parts = mn_arena_alloc(c->a, sizeof *parts);
+    if (!t || !out || !parts)
+        return cfail(c, MN_ENOMEM, "out of memory"), false;
+    if (strstr(name, "__")) {
+        hop h[MAX_HOPS];
+        size_t nh;
+        mn_model *last;
+        f = walk_path(c, name, h, &nh, &last, false);
+        t->path = name;
+    } else if (!(f = resolve_field(c, name))) {
+        unresolved(c, name);
+    }
+    if (!f)
+        return false;
+    if (f->kind != MN_KIND_DATE && f->kind != MN_KIND_DATETIME) {
+        /* (Django lets a TimeField through to fail in the database) */
+        cfail(c, MN_EINVAL, "'%s' isn't a DateField, TimeField, or DateTimeField.", name);
+        return false;
+    }
+    bool dt = c->qs->dates_dt;
+    if (dt && f->kind != MN_KIND_DATETIME) {
+        cfail(c, MN_EINVAL, "Cannot truncate DateField '%s' to DateTimeField. ", f->name);
+        return false;
+    }
+    parts[0] = mn_arena_sprintf(c->a, "%s_%s", dt ? "dttrunc" : "trunc", c->qs->dates_kind);
+    if (!parts[0])
+        return cfail(c, MN_ENOMEM, "out of memory"), false;
+    t->f = f;
+    t->parts = parts;
+    t->np = 1;
+    t->kind = dt ? MN_KIND_DATETIME : MN_KIND_DATE;
+    if (t->path) {
+        const mn_field *vf;
+        col->tralias = vjoin_path(c, t->path, &vf);
+    }
+    *out = (mn_field){ .name = c->qs->vfields[0], .kind = t->kind };
+    col->field = 0;
+    col->key = col->path = c->qs->vfields[0];
+    col->pf = out;
+    col->tr = t;
+    return true;
+}
+
 static selcol *select_columns(comp *c, size_t *n)
 {
     mn_qs *qs = c->qs;
@@ -3998,6 +4199,12 @@ static selcol *select_columns(comp *c, size_t *n)
         return NULL;
     }
     size_t k = 0;
+    if (qs->dates_field) {
+        if (!dates_column(c, &cols[0]))
+            return NULL;
+        *n = 1;
+        return cols;
+    }
     if (qs->mode == MODE_OBJECTS || qs->nvfields == 0) {
         for (size_t i = 0; i < m->_rt->nfields; i++) {
             if (qs->mode == MODE_OBJECTS && !(qs->load >> i & 1))
@@ -5802,6 +6009,8 @@ static int run_select(mn_qs *qs, mn_err *err)
                 rc = mn__value_from_row(&m->_rt->fields[cols[i].field], rows, i, c.eng, qs->arena, &v, &e);
             else
                 rc = annot_value(&c, qs->annots[-cols[i].field - 1].e, rows, i, &v, &e);
+            if (rc == MN_OK && cols[i].tr && cols[i].pf->kind == MN_KIND_DATETIME && v.type == MN_VALUE_DATETIME)
+                rc = mn_datetime_localtime(v.u.dt, mn_tz_current(), &v.u.dt, &e); /* datetimes() */
             if (rc != MN_OK)
                 break;
             if (map)
@@ -5960,8 +6169,13 @@ static int scalar_query(mn_qs *qs, const char *what, mn_value *out, mn_err *err)
         hop h[MAX_HOPS];
         size_t nh;
         mn_model *last;
-        if (strstr(qs->vfields[i], "__") && !resolve_field(&c, qs->vfields[i]) &&
-            walk_path(&c, qs->vfields[i], h, &nh, &last, true))
+        const char *path = qs->vfields[i];
+        tref t;
+        jref j;
+        /* "products__created__year", "products__tags__color": the path to the field */
+        if (strstr(path, "__") && !resolve_field(&c, path) && !walk_path(&c, path, h, &nh, &last, true))
+            path = transform_ref(&c, path, &t) && t.path ? t.path : json_rel_ref(&c, path, &j) ? j.path : path;
+        if (strstr(path, "__") && !resolve_field(&c, path) && walk_path(&c, path, h, &nh, &last, true))
             for (size_t k = 0; k < nh; k++)
                 vm |= !h[k].single;
     }

@@ -15,6 +15,7 @@ A case: {"n": name, "m": model, "q": [operations], "do": action, "dump":
 [names]], ["reverse"], ["distinct"], ["none"], ["slice", start, stop],
 ["values", [names]], ["values_list", [names], "flat"|"named"|null],
 ["only", [names]], ["defer", [names]], ["annotate", {name: expr}],
+["dates"|"datetimes", field, kind, order?],
 ["select_for_update", {options}], ["select_related", [names]]. Q: {lookup: value, ...} (their AND), ["and"|"or",
 Q, ...], ["not", Q]. Values: JSON, or {"$dec": "1.5"}, {"$date": iso},
 {"$dt": iso}, {"$dur": microseconds}, {"$json": data}, {"$F": name},
@@ -279,6 +280,8 @@ def apply(qs, op):
         return qs.values_list(*a[0], flat=how == "flat", named=how == "named")
     if name in ("only", "defer"):
         return getattr(qs, name)(*a[0])
+    if name in ("dates", "datetimes"):
+        return getattr(qs, name)(a[0], a[1], **({"order": a[2]} if len(a) > 2 else {}))
     if name == "annotate":
         for k, x in a[0].items():
             qs = qs.annotate(**{k: dec(x)})

@@ -1443,6 +1443,52 @@ case("vx grouped transform then values", "rows", [("values", ["created__year"]),
 case("vx grouped values in subquery", "pks", [("filter", {"released__year__in": QS(
     "Product", ("values", ["created__year"]), ("annotate", {"n": agg("Count", "pk")}), ("filter", {"n__gte": 2}),
     ("values", ["created__year"]))}), *PK])
+
+# ---- valuesxf: QuerySet.dates() ----
+for fld in ("created", "released"):
+    for kind in ("year", "month", "week", "day"):
+        case("vx dates %s %s" % (fld, kind), "rows", [("dates", fld, kind)])
+case("vx dates desc", "rows", [("dates", "created", "week", "DESC")])
+case("vx dates filtered", "rows", [("filter", {"stock__gt": 2}), ("dates", "released", "month")])
+case("vx dates then filter", "rows", [("dates", "created", "month"), ("filter", {"stock__gt": 2})])
+case("vx dates count", "count", [("dates", "created", "year")])
+case("vx dates exists", "exists", [("filter", {"stock": 999}), ("dates", "created", "year")])
+case("vx dates sliced", "rows", [("dates", "created", "day"), ("slice", 1, 3)])
+case("vx dates first", "rows", [("dates", "created", "day", "DESC"), ("slice", 0, 1)])
+case("vx dates after values", "rows", [("values", ["name"]), ("dates", "created", "year")])
+case("vx dates after annotate", "rows", [("annotate", {"n": agg("Count", "reviews")}), ("filter", {"n__gte": 1}),
+                                         ("dates", "created", "year")])
+case("vx dates none", "rows", [("none",), ("dates", "created", "day")])
+case("vx dates across relation", "rows", [("dates", "product__created", "month")], m="Review")
+case("vx dates across relation desc", "rows", [("dates", "product__released", "year", "DESC")], m="Review")
+case("vx dates bad kind", "rows", [("dates", "created", "hour")])
+case("vx dates bad order", "rows", [("dates", "created", "day", "asc")])
+case("vx dates unknown field", "rows", [("dates", "crated", "day")])
+case("vx dates unknown field across", "rows", [("dates", "product__crated", "day")], m="Review")
+case("vx dates not a date", "rows", [("dates", "name", "day")])
+case("vx dates json", "rows", [("dates", "tags", "day")])
+case("vx dates in subquery", "pks", [("filter", {"released__in": QS("Product", ("dates", "released", "day"))}), *PK])
+case("vx category values products transform count", "count", [("values", ["products__created__year"])],
+     m="Category")
+case("vx category values products json count", "count", [("values", ["name", "products__tags__color"])],
+     m="Category")
+case("vx category values products transform distinct count", "count", [("values", ["products__created__year"]),
+                                                                       ("distinct",)], m="Category")
+
+# ---- valuesxf: QuerySet.datetimes() ----
+for kind in ("year", "month", "week", "day", "hour", "minute", "second"):
+    case("vx datetimes %s" % kind, "rows", [("datetimes", "created", kind)])
+case("vx datetimes desc", "rows", [("datetimes", "created", "day", "DESC")])
+case("vx datetimes count", "count", [("datetimes", "created", "hour")])
+case("vx datetimes filtered sliced", "rows", [("filter", {"stock__gt": 1}), ("datetimes", "created", "month"),
+                                              ("slice", 1, 3)])
+case("vx datetimes across relation", "rows", [("datetimes", "product__created", "hour", "DESC")], m="Review")
+case("vx datetimes bad kind", "rows", [("datetimes", "created", "fortnight")])
+case("vx datetimes bad order", "rows", [("datetimes", "created", "day", "x")])
+case("vx datetimes date field", "rows", [("datetimes", "released", "day")])
+case("vx datetimes not a date", "rows", [("datetimes", "name", "day")])
+case("vx datetimes unknown", "rows", [("datetimes", "crated", "day")])
+
 # model_fields/tests.py (test_decimalfield, test_floatfield, test_durationfield,
 # test_uuid, test_jsonfield): values round-tripped through create()
 RT = ["Product", ["price", "rating", "took", "code", "tags", "ip", "note", "released", "created", "weight", "available"]]
