@@ -330,6 +330,8 @@ mn_qobj *mn_q_not(mn_qobj *a) { return q_node(Q_NOT, a, NULL); }
 
 typedef enum { E_F, E_VALUE, E_BIN, E_AGG } ekind;
 typedef enum { AGG_COUNT, AGG_SUM, AGG_AVG, AGG_MAX, AGG_MIN } aggkind;
+/* The SQL functions of aggkind, in its order. */
+static const char *const agg_fn[] = { "COUNT", "SUM", "AVG", "MAX", "MIN" };
 
 typedef struct expr {
     ekind kind;
@@ -1253,16 +1255,15 @@ static void expr_param(comp *c, mn_value v, const mn_field *target)
 
 static void compile_agg(comp *c, const expr *e)
 {
-    static const char *const fn[] = { "COUNT", "SUM", "AVG", "MAX", "MIN" };
     const mn_field *f = NULL;
     if (e->arg) {
         if (has_agg(e->arg)) {
-            cfail(c, MN_EINVAL, "Cannot compute %s of an aggregate", fn[e->agg]);
+            cfail(c, MN_EINVAL, "Cannot compute %s of an aggregate", agg_fn[e->agg]);
             return;
         }
         if (rel_agg_expr(c, e))
             return;
-        put(c, fn[e->agg]);
+        put(c, agg_fn[e->agg]);
         put(c, e->distinct ? "(DISTINCT " : "(");
         if (e->filter) {
             put(c, "CASE WHEN ");
@@ -1282,7 +1283,7 @@ static void compile_agg(comp *c, const expr *e)
     if (strcmp(e->field, "*") != 0 && !resolve_field(c, e->field) && c->agg_over_annots &&
         find_annot(c->qs, e->field)) {
         /* aggregate() over an annotation: a column of the wrapped query */
-        put(c, fn[e->agg]);
+        put(c, agg_fn[e->agg]);
         put(c, e->distinct ? "(DISTINCT " : "(");
         if (e->agg == AGG_AVG && c->eng == MN_DB_SQLITE)
             put(c, "CAST(");
@@ -1320,10 +1321,10 @@ static void compile_agg(comp *c, const expr *e)
             return;
         }
     } else if (e->agg != AGG_COUNT) {
-        cfail(c, MN_EINVAL, "Star cannot be used with %s", fn[e->agg]);
+        cfail(c, MN_EINVAL, "Star cannot be used with %s", agg_fn[e->agg]);
         return;
     }
-    put(c, fn[e->agg]);
+    put(c, agg_fn[e->agg]);
     put(c, "(");
     if (e->distinct)
         put(c, "DISTINCT ");
@@ -3205,12 +3206,11 @@ static void put_rel_agg_col(comp *c, const char *al, const mn_field *f, bool cas
 static void rel_agg_distinct(comp *c, const expr *e, const hop *h, size_t nh, const char *al, const mn_field *f,
                              mn_model *last, const tref *t)
 {
-    static const char *const fn[] = { "COUNT", "SUM", "AVG", "MAX", "MIN" };
     bool cast = e->agg == AGG_AVG && c->eng == MN_DB_SQLITE;
     /* the subquery is the same on every outer row: MIN() keeps aggregate()
      * one row (an empty QuerySet: COUNT 0, others NULL, as Django) */
     put(c, e->agg == AGG_COUNT ? "COALESCE(MIN((SELECT " : "MIN((SELECT ");
-    put(c, fn[e->agg]);
+    put(c, agg_fn[e->agg]);
     put(c, "(DISTINCT ");
     put_rel_agg_col(c, al, f, cast, t);
     put(c, ")");
@@ -3254,11 +3254,47 @@ static void rel_agg_distinct(comp *c, const expr *e, const hop *h, size_t nh, co
     put(c, e->agg == AGG_COUNT ? ")), 0)" : "))");
 }
 
+/* The start of pass `pass` of an aggregate k over related rows, one
+ * correlated subquery per row: inside aggregate(), first the combination
+ * over the rows (AVG: SUM of the sums, then / SUM of the counts; COUNT:
+ * COALESCE(SUM(...), 0); else the same function), then "(SELECT FN". The
+ * caller writes the argument's "(" and what follows; rel_agg_close ends
+ * the combination. Returns the subquery's own aggregate. */
+static aggkind rel_agg_open(comp *c, aggkind k, int pass)
+{
+    if (c->in_aggregate) {
+        if (k == AGG_AVG) {
+            k = pass == 0 ? AGG_SUM : AGG_COUNT;
+            put(c, pass == 0 ? (c->eng == MN_DB_SQLITE ? "(CAST(SUM(" : "(SUM(") : " / SUM(");
+        } else if (k == AGG_COUNT) {
+            put(c, "COALESCE(SUM(");
+        } else {
+            put(c, agg_fn[k]);
+            put(c, "(");
+        }
+    }
+    put(c, "(SELECT ");
+    put(c, agg_fn[k]);
+    return k;
+}
+
+/* The end of what rel_agg_open(c, k, pass) began, after the subquery. */
+static void rel_agg_close(comp *c, aggkind k, int pass)
+{
+    if (!c->in_aggregate)
+        return;
+    if (k == AGG_AVG)
+        put(c, pass == 0 ? (c->eng == MN_DB_SQLITE ? ") AS REAL)" : ")") : "))");
+    else if (k == AGG_COUNT)
+        put(c, "), 0)");
+    else
+        put(c, ")");
+}
+
 /* An aggregate over a relation path: a correlated aggregate subquery
  * (annotate), combined over the rows in aggregate(). */
 static void rel_agg(comp *c, const expr *e)
 {
-    static const char *const fn[] = { "COUNT", "SUM", "AVG", "MAX", "MIN" };
     hop h[MAX_HOPS];
     size_t nh;
     mn_model *last;
@@ -3277,25 +3313,11 @@ static void rel_agg(comp *c, const expr *e)
     const char *al = hop_alias(c, nh - 1);
     /* one subquery: FN(col) over the related rows of the current row */
     for (int pass = 0; pass < (c->in_aggregate && e->agg == AGG_AVG ? 2 : 1); pass++) {
-        aggkind k = e->agg;
-        if (c->in_aggregate) {
-            if (e->distinct) {
-                rel_agg_distinct(c, e, h, nh, al, f, last, tr ? &t : NULL);
-                return;
-            }
-            if (k == AGG_AVG) {
-                /* AVG over every related row: SUM of sums / SUM of counts */
-                k = pass == 0 ? AGG_SUM : AGG_COUNT;
-                put(c, pass == 0 ? (c->eng == MN_DB_SQLITE ? "(CAST(SUM(" : "(SUM(") : " / SUM(");
-            } else if (k == AGG_COUNT) {
-                put(c, "COALESCE(SUM(");
-            } else {
-                put(c, fn[k]);
-                put(c, "(");
-            }
+        if (c->in_aggregate && e->distinct) {
+            rel_agg_distinct(c, e, h, nh, al, f, last, tr ? &t : NULL);
+            return;
         }
-        put(c, "(SELECT ");
-        put(c, fn[k]);
+        aggkind k = rel_agg_open(c, e->agg, pass);
         put(c, e->distinct ? "(DISTINCT " : "(");
         bool cast = k == AGG_AVG && c->eng == MN_DB_SQLITE;
         put_rel_agg_col(c, al, f, cast, tr ? &t : NULL);
@@ -3304,14 +3326,7 @@ static void rel_agg(comp *c, const expr *e)
         if (e->filter && !agg_filter(c, e, nh, f, last))
             return;
         put(c, ")");
-        if (c->in_aggregate) {
-            if (e->agg == AGG_AVG)
-                put(c, pass == 0 ? (c->eng == MN_DB_SQLITE ? ") AS REAL)" : ")") : "))");
-            else if (e->agg == AGG_COUNT)
-                put(c, "), 0)");
-            else
-                put(c, ")");
-        }
+        rel_agg_close(c, e->agg, pass);
     }
 }
 
@@ -3410,7 +3425,6 @@ static expr *rel_expr_strip(comp *c, const expr *e, const char *deep)
  * rel_agg does). False when e is no such aggregate (nothing written). */
 static bool rel_agg_expr(comp *c, const expr *e)
 {
-    static const char *const fn[] = { "COUNT", "SUM", "AVG", "MAX", "MIN" };
     const char *paths[8];
     size_t npaths = 0;
     if (!e->arg || e->distinct || e->filter || !rel_expr_paths(c, e->arg, paths, &npaths, 8) || !npaths)
@@ -3440,20 +3454,7 @@ static bool rel_agg_expr(comp *c, const expr *e)
         return true;
     }
     for (int pass = 0; pass < (c->in_aggregate && e->agg == AGG_AVG ? 2 : 1); pass++) {
-        aggkind k = e->agg;
-        if (c->in_aggregate) {
-            if (k == AGG_AVG) {
-                k = pass == 0 ? AGG_SUM : AGG_COUNT;
-                put(c, pass == 0 ? (c->eng == MN_DB_SQLITE ? "(CAST(SUM(" : "(SUM(") : " / SUM(");
-            } else if (k == AGG_COUNT) {
-                put(c, "COALESCE(SUM(");
-            } else {
-                put(c, fn[k]);
-                put(c, "(");
-            }
-        }
-        put(c, "(SELECT ");
-        put(c, fn[k]);
+        aggkind k = rel_agg_open(c, e->agg, pass);
         put(c, "(");
         bool cast = k == AGG_AVG && c->eng == MN_DB_SQLITE;
         if (cast)
@@ -3474,14 +3475,7 @@ static bool rel_agg_expr(comp *c, const expr *e)
         put(c, ")");
         put_hops(c, h, nh);
         put(c, ")");
-        if (c->in_aggregate) {
-            if (e->agg == AGG_AVG)
-                put(c, pass == 0 ? (c->eng == MN_DB_SQLITE ? ") AS REAL)" : ")") : "))");
-            else if (e->agg == AGG_COUNT)
-                put(c, "), 0)");
-            else
-                put(c, ")");
-        }
+        rel_agg_close(c, e->agg, pass);
     }
     return true;
 }
