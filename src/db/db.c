@@ -575,7 +575,7 @@ void mn_db_rows_store(const mn_db_rows *rows, size_t first, size_t n, const mn_d
 int mn_db_rows_next_store(mn_db_rows *rows, size_t n, const mn_db_store *plan, void *const *dst, mn_db_stored *out,
                           mn_err *err)
 {
-    if (!rows || !rows->active)
+    if (!mn__rows_active(rows))
         return MN_ENOTFOUND;
     return mn__rows_next_store(rows, n, plan, dst, out, err);
 }

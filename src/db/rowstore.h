@@ -109,8 +109,12 @@ static inline bool mn__decimal_from_double(double x, unsigned places, void *dst)
     return true;
 }
 
+/* Whether rows can give rows (mn_db_rows_next's own check). */
+static inline bool mn__rows_active(const mn_db_rows *rows) { return rows && rows->active; }
+
 /* mn_db_rows_next_store for rows known to be active (a loop that checked
- * once): the driver's call without the public function's checks. */
+ * once with mn__rows_active): the driver's call without the public
+ * function's checks. */
 static inline int mn__rows_next_store(mn_db_rows *rows, size_t n, const mn_db_store *plan, void *const *dst,
                                       mn_db_stored *out, mn_err *err)
 {

@@ -5920,7 +5920,7 @@ static int run_select(mn_qs *qs, mn_err *err)
     /* Instances of every object query but raw SQL, get() and rows wider
      * than 64 columns: a row read and stored by one call to the driver
      * (mn__row_next); the general loop below does the others. */
-    bool direct = qs->mode == MODE_OBJECTS && !qs->raw_sql && !one_row && nplan <= 64;
+    bool direct = qs->mode == MODE_OBJECTS && !qs->raw_sql && !one_row && nplan <= 64 && mn__rows_active(rows);
     bool extras = qs->nannots || c.joins || unloaded;
     while (direct) {
         /* the instances are taken from their batches once a row filled them */
