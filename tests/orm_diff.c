@@ -152,6 +152,18 @@ static void fail_with(const mn_err *err)
     snprintf(F.msg, sizeof F.msg, "%s", err->msg);
 }
 
+/* qs's instances into *items and *n; false (the failure recorded) when
+ * the QuerySet failed. */
+static bool items_of(mn_qs *qs, void ***items, size_t *n)
+{
+    *items = mn_qs_items(qs, n);
+    if (!*items && mn_qs_error(qs)->code) {
+        fail_with(mn_qs_error(qs));
+        return false;
+    }
+    return true;
+}
+
 static void fail_msg(const char *fmt, ...)
 {
     if (F.code)
@@ -597,11 +609,9 @@ static mn_value run_terminal(mn_model *m, mn_qs *qs, mn_value act)
         return mn_value_null();
     if (!strcmp(name, "pks")) {
         size_t n;
-        void **items = mn_qs_items(qs, &n);
-        if (!items && mn_qs_error(qs)->code) {
-            fail_with(mn_qs_error(qs));
+        void **items;
+        if (!items_of(qs, &items, &n))
             return mn_value_null();
-        }
         return pk_list(items, n, m);
     }
     if (!strcmp(name, "rows")) {
@@ -615,11 +625,9 @@ static mn_value run_terminal(mn_model *m, mn_qs *qs, mn_value act)
     if (!strcmp(name, "fields") || !strcmp(name, "annots")) {
         names8 n = names_of(a1);
         size_t len;
-        void **items = mn_qs_items(qs, &len);
-        if (!items && mn_qs_error(qs)->code) {
-            fail_with(mn_qs_error(qs));
+        void **items;
+        if (!items_of(qs, &items, &len))
             return mn_value_null();
-        }
         mn_list *l = mn_list_new(A, len);
         for (size_t i = 0; i < len; i++) {
             if (name[0] == 'f') {
@@ -857,11 +865,9 @@ static mn_value run_terminal(mn_model *m, mn_qs *qs, mn_value act)
          * refresh_from_db(fields) when a2 is given ("all": no fields),
          * deferred at the end], deferred lists sorted */
         size_t len;
-        void **items = mn_qs_items(qs, &len);
-        if (!items && mn_qs_error(qs)->code) {
-            fail_with(mn_qs_error(qs));
+        void **items;
+        if (!items_of(qs, &items, &len))
             return mn_value_null();
-        }
         mn_list *l = mn_list_new(A, len);
         for (size_t i = 0; i < len; i++) {
             mn_list *row = mn_list_new(A, 4);

@@ -1,5 +1,6 @@
 /* docs/querysets.md and docs/models.md: constraints with OR and NOT, date
- * arithmetic in F() expressions, deferred fields, iterator(). */
+ * arithmetic in F() expressions, deferred fields, an instance saved with an
+ * expression, iterator(). */
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
@@ -116,6 +117,20 @@ int main(void)
     assert(mn_obj_save(light, &task_model, NULL, NULL, &err) == MN_OK);
     task *again = mn_qs_get(mn_qs_filter(all, "pk", mn_value_int(bug->id)), &err);
     assert(mn_str_eq_cstr(again->title, "Fix the bug") && again->due.day == 17);
+
+    /* t.priority = F("priority") - 1; t.save(): one UPDATE with the
+     * expression as SQL (a change made meanwhile is not lost), the result
+     * read back into the member */
+    assert(mn_qs_update(mn_qs_filter(all, "pk", mn_value_int(bug->id)), &err, "priority", mn_value_int(4), NULL) == 1);
+    assert(again->priority == 5); /* the instance has not seen that update */
+    assert(mn_obj_save_expr(again, &task_model, NULL, a, &err, "priority",
+                            mn_expr_sub(a, mn_f(a, "priority"), mn_value_int(1)), NULL) == MN_OK);
+    assert(again->priority == 3); /* 4 - 1, from the row, not 5 - 1 */
+    /* a new instance has no row for the expression to read */
+    task *fresh = mn_model_new(&task_model, a, &err);
+    assert(mn_obj_save_expr(fresh, &task_model, NULL, a, &err, "priority",
+                            mn_expr_add(a, mn_f(a, "priority"), mn_value_int(1)), NULL) == MN_EINVAL);
+    printf("save with an expression: %s\n", err.msg);
 
     /* iterator(chunk_size=1): one chunk in memory at a time */
     mn_err_clear(&err);

@@ -863,19 +863,33 @@ Test(qs, json_keys_in_values)
         cr_assert_eq(n, 1, "%s", err.msg);
 }
 
+/* Chair created at 2023-12-31 23:30 UTC: already 2024-01-01 00:30 in
+ * Paris. */
+static void chair_created_at_new_year_utc(void)
+{
+    mn_err err = { 0 };
+    cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err, "created_at",
+                              mn_value_cstr("2023-12-31 23:30:00+00:00"), NULL),
+                 1, "%s", err.msg);
+}
+
+static const mn_tz *paris_tz(void)
+{
+    mn_err err = { 0 };
+    const mn_tz *paris = mn_tz_get("Europe/Paris", &err);
+    cr_assert_not_null(paris, "%s", err.msg);
+    return paris;
+}
+
 Test(qs, date_parts_in_the_current_time_zone)
 {
     mn_err err = { 0 };
     /* 2023-12-31 23:30 UTC is already 2024 in Paris */
-    product *p = mn_qs_get(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err);
-    cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "pk", mn_value_int(p->id)), &err, "created_at",
-                              mn_value_cstr("2023-12-31 23:30:00+00:00"), NULL),
-                 1, "%s", err.msg);
+    chair_created_at_new_year_utc();
     mn_tz_activate(mn_tz_utc());
     cr_assert_eq(count_where("created_at__year", mn_value_int(2023)), 1);
     cr_assert_eq(count_where("created_at__hour", mn_value_int(23)), 1);
-    const mn_tz *paris = mn_tz_get("Europe/Paris", &err);
-    cr_assert_not_null(paris, "%s", err.msg);
+    const mn_tz *paris = paris_tz();
     mn_tz_activate(paris);
     cr_assert_eq(count_where("created_at__year", mn_value_int(2023)), 0);
     cr_assert_eq(count_where("created_at__year", mn_value_int(2024)), 1);
@@ -902,11 +916,8 @@ Test(qs, transforms_in_values)
 {
     mn_err err = { 0 };
     /* 2023-12-31 23:30 UTC: 2024-01-01 00:30 in Paris */
-    cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err, "created_at",
-                              mn_value_cstr("2023-12-31 23:30:00+00:00"), NULL),
-                 1, "%s", err.msg);
-    const mn_tz *paris = mn_tz_get("Europe/Paris", &err);
-    cr_assert_not_null(paris, "%s", err.msg);
+    chair_created_at_new_year_utc();
+    const mn_tz *paris = paris_tz();
     mn_tz_activate(paris);
     mn_map *row = chair_values(mn_qs_values(all(), "name", "created_at__year", "created_at__date", "created_at__hour",
                                             "created_at__time", "publish_date__month", "created_at__date__day", NULL));
@@ -1099,9 +1110,7 @@ Test(qs, dates)
     mn_err err = { 0 };
     /* Chair: 2023-12-31 23:30 UTC (2024-01-01 in Paris), published
      * 2024-03-15; Blue Lamp published 2024-03-02; the rest created now */
-    cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err, "created_at",
-                              mn_value_cstr("2023-12-31 23:30:00+00:00"), NULL),
-                 1, "%s", err.msg);
+    chair_created_at_new_year_utc();
     cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "name", mn_value_cstr("Blue Lamp")), &err, "publish_date",
                               mn_value_cstr("2024-03-02"), NULL),
                  1, "%s", err.msg);
@@ -1123,8 +1132,7 @@ Test(qs, dates)
     cr_assert_eq(mn_list_len(rows), 1);
     cr_assert_eq(mn_list_get(rows, 0).u.date.month, 1);
     /* a DateTimeField: on the current time zone's calendar */
-    const mn_tz *paris = mn_tz_get("Europe/Paris", &err);
-    cr_assert_not_null(paris, "%s", err.msg);
+    const mn_tz *paris = paris_tz();
     mn_tz_activate(paris);
     rows = mn_qs_rows(mn_qs_dates(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), "created_at", "year", NULL));
     cr_assert_eq(mn_list_get(rows, 0).u.date.year, 2024);
@@ -1162,11 +1170,8 @@ Test(qs, datetimes)
 {
     mn_err err = { 0 };
     /* Chair: 2023-12-31 23:30 UTC, 00:30 on 1 January in Paris */
-    cr_assert_eq(mn_qs_update(mn_qs_filter(all(), "name", mn_value_cstr("Chair")), &err, "created_at",
-                              mn_value_cstr("2023-12-31 23:30:00+00:00"), NULL),
-                 1, "%s", err.msg);
-    const mn_tz *paris = mn_tz_get("Europe/Paris", &err);
-    cr_assert_not_null(paris, "%s", err.msg);
+    chair_created_at_new_year_utc();
+    const mn_tz *paris = paris_tz();
     mn_tz_activate(paris);
     mn_qs *chair = mn_qs_filter(all(), "name", mn_value_cstr("Chair"));
     static const struct { const char *kind, *utc; int year, month, day, hour, minute; } want[] = {
